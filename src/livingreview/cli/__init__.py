@@ -1,0 +1,34 @@
+"""The `livingreview` command line.
+
+Exit codes scripts can rely on:
+  0  success
+  1  bad input: an invalid protocol, a malformed import file, a failed check
+  2  usage error (unknown command or option)
+  3  not a review project, or the project already exists
+  4  a source could not be reached (use --offline to replay snapshots)
+"""
+
+from __future__ import annotations
+
+import click
+
+from livingreview import __version__
+from livingreview.cli._common import run_guarded
+from livingreview.cli import project_commands
+
+COMMAND_MODULES = (project_commands,)
+
+
+@click.group(help=__doc__)
+@click.version_option(__version__, prog_name="livingreview")
+def cli() -> None:
+    pass
+
+
+for module in COMMAND_MODULES:
+    for command in module.COMMANDS:
+        cli.add_command(command)
+
+
+def main() -> None:
+    run_guarded(cli)

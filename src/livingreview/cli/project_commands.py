@@ -1,0 +1,113 @@
+"""`init`, `import` and `status`: creating a project, bringing files in, seeing where it stands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from livingreview.cli._common import emit, json_option, progress, stderr
+from livingreview.importers import importer_names
+from livingreview.project import Review
+from livingreview.status import project_status
+
+project_dir = click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+
+
+@click.command()
+@project_dir
+@click.option("--protocol", "protocol_file", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The protocol.toml to start from; it is validated and copied in.")
+@json_option
+def init(directory: Path, protocol_file: Path, as_json: bool) -> None:
+    """Create a review project in DIRECTORY from a protocol file."""
+    with Review.init(directory, protocol_file) as review:
+        payload = {"directory": str(directory), "review": review.protocol.review.id,
+                   "criteria": len(review.protocol.criteria),
+                   "vocabularies": {k: len(v.terms) for k, v in review.protocol.vocabularies.items()}}
+    emit(payload, as_json, lambda p: click.echo(f"created review '{p['review']}' in {p['directory']}"))
+
+
+@click.command("import")
+@project_dir
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "format_name", type=click.Choice(importer_names()),
+              help="Skip format detection and read the files as this format.")
+@click.option("--column", "columns", multiple=True, metavar="FIELD=COLUMN",
+              help="For CSV/TSV: read FIELD (title, abstract, doi, ...) from COLUMN. Repeatable.")
+@json_option
+def import_(directory: Path, files: tuple[Path, ...], format_name: str | None,
+            columns: tuple[str, ...], as_json: bool) -> None:
+    """Import exported records (RIS, MEDLINE, PubMed XML, WoS, CSV, BibTeX, Europe PMC, CT.gov).
+
+    Each file is imported whole or not at all; a file imported before is recognised by its
+    content and skipped.
+    """
+    options: dict[str, object] = {}
+    if columns:
+        options["column_map"] = dict(_field_column(c) for c in columns)
+    results = []
+    with Review(directory) as review, progress(not as_json) as bar:
+        for path in files:
+            task = bar.add_task(f"import {path.name}", total=None)
+            result = review.import_file(path, format=format_name, options=options or None,
+                                        on_record=lambda n, t=task: bar.update(t, completed=n))
+            bar.update(task, total=result.records, completed=result.records)
+            for warning in result.warnings:
+                stderr.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+            results.append(result)
+    payload = {"files": [
+        {"path": str(r.path), "format": r.format, "encoding": r.encoding, "records": r.records,
+         "already_imported": r.already_imported, "warnings": list(r.warnings)}
+        for r in results
+    ], "records": sum(r.records for r in results if not r.already_imported)}
+    emit(payload, as_json, _render_import)
+
+
+def _field_column(text: str) -> tuple[str, str]:
+    field, sep, column = text.partition("=")
+    if not sep or not field or not column:
+        raise click.BadParameter(f"expected FIELD=COLUMN, got {text!r}", param_hint="--column")
+    return field.strip(), column.strip()
+
+
+def _render_import(payload: dict[str, Any]) -> None:
+    for item in payload["files"]:
+        state = "already imported, skipped" if item["already_imported"] else f"{item['records']} records"
+        click.echo(f"{item['path']}: {item['format']} ({item['encoding']}): {state}")
+
+
+@click.command()
+@project_dir
+@json_option
+def status(directory: Path, as_json: bool) -> None:
+    """Counts per stage, derived from the review's event log."""
+    with Review(directory) as review:
+        payload = {"review": review.protocol.review.id, **project_status(review.store)}
+    emit(payload, as_json, _render_status)
+
+
+def _render_status(payload: dict[str, Any]) -> None:
+    console = Console()
+    table = Table(title=f"review {payload['review']}", show_header=True)
+    table.add_column("stage")
+    table.add_column("measure")
+    table.add_column("count", justify="right")
+    for stage, measures in payload.items():
+        if not isinstance(measures, dict):
+            continue
+        for measure, value in measures.items():
+            if isinstance(value, dict):
+                for key, count in value.items():
+                    table.add_row(stage, f"{measure}: {key}", str(count))
+            else:
+                table.add_row(stage, measure, str(value))
+    console.print(table)
+
+
+COMMANDS = (init, import_, status)

@@ -1,0 +1,93 @@
+"""Import one file into a review: all or nothing, verbatim copy kept, re-imports detected."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from livingreview.importers.base import detect_format, get_importer
+from livingreview.importers.encoding import detect_encoding
+from livingreview.records import Record
+from livingreview.store import Store, now
+
+_HEAD_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: Path
+    format: str
+    encoding: str
+    records: int
+    already_imported: bool
+    import_id: int
+    warnings: tuple[str, ...] = ()
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_head(path: Path, encoding: str) -> str:
+    with path.open("rb") as handle:
+        return handle.read(_HEAD_BYTES).decode(encoding, errors="replace").lstrip("\ufeff")
+
+
+def import_file(
+    store: Store,
+    imports_dir: Path,
+    path: Path,
+    *,
+    format: str | None = None,
+    options: dict[str, object] | None = None,
+    on_record: Callable[[int], None] | None = None,
+) -> ImportResult:
+    path = Path(path)
+    digest = sha256_of(path)
+    earlier = store.query("SELECT id, format, encoding, record_count FROM imports WHERE sha256 = ?", (digest,))
+    if earlier:
+        row = earlier[0]
+        store.log("import", "import.skipped", subject=str(path),
+                  detail={"sha256": digest, "same_as_import": row["id"]},
+                  why="the same bytes were imported before")
+        return ImportResult(path, row["format"], row["encoding"], row["record_count"], True, row["id"])
+
+    encoding = detect_encoding(path)
+    format = format or detect_format(path, read_head(path, encoding.name))
+    importer = get_importer(format)(**(options or {}))
+    imports_dir.mkdir(parents=True, exist_ok=True)
+    copy = imports_dir / f"{digest[:12]}-{path.name}"
+    shutil.copyfile(path, copy)
+    try:
+        with store.transaction() as connection:
+            cursor = connection.execute(
+                "INSERT INTO imports (path, stored_copy, sha256, format, encoding, record_count,"
+                " imported_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                (str(path), str(copy), digest, format, encoding.name, now()),
+            )
+            import_id = int(cursor.lastrowid or 0)
+            records = _counting(importer.parse(path, encoding.name), on_record)
+            count = store.insert_records(records, import_id=import_id)
+            connection.execute("UPDATE imports SET record_count = ? WHERE id = ?", (count, import_id))
+            store.log("import", "import.file", subject=str(path),
+                      detail={"import_id": import_id, "records": count, "format": format,
+                              "encoding": encoding.name, "sha256": digest})
+    except BaseException:
+        copy.unlink(missing_ok=True)
+        raise
+    warnings = (encoding.warning,) if encoding.warning else ()
+    return ImportResult(path, format, encoding.name, count, False, import_id, warnings)
+
+
+def _counting(records: Iterator[Record], on_record: Callable[[int], None] | None) -> Iterator[Record]:
+    for number, record in enumerate(records, start=1):
+        if on_record:
+            on_record(number)
+        yield record

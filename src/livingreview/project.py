@@ -1,0 +1,81 @@
+"""A review project: a folder holding `protocol.toml`, `review.db` and the files around them."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from livingreview.importers.service import ImportResult, import_file
+from livingreview.protocol import Protocol, load_protocol
+from livingreview.store import Store
+
+PROTOCOL_FILE = "protocol.toml"
+DATABASE_FILE = "review.db"
+
+
+class ProjectError(RuntimeError):
+    """The folder is not a review project, or cannot become one."""
+
+
+class Review:
+    """The Python API: one object per project folder, one method per stage."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        protocol_path = self.directory / PROTOCOL_FILE
+        if not protocol_path.exists():
+            raise ProjectError(
+                f"{self.directory} is not a review project (no {PROTOCOL_FILE}); "
+                f"create one with `livingreview init {self.directory} --protocol FILE`"
+            )
+        self.protocol: Protocol = load_protocol(protocol_path)
+        self.store = Store(self.directory / DATABASE_FILE)
+
+    @classmethod
+    def init(cls, directory: str | Path, protocol_file: str | Path) -> Review:
+        directory = Path(directory)
+        load_protocol(protocol_file)  # validate before touching the folder
+        if (directory / DATABASE_FILE).exists():
+            raise ProjectError(f"{directory} already holds a review ({DATABASE_FILE} exists)")
+        directory.mkdir(parents=True, exist_ok=True)
+        for folder in ("snapshots", "imports", "report"):
+            (directory / folder).mkdir(exist_ok=True)
+        if Path(protocol_file).resolve() != (directory / PROTOCOL_FILE).resolve():
+            shutil.copyfile(protocol_file, directory / PROTOCOL_FILE)
+        review = cls(directory)
+        review.store.log("project", "project.init", subject=review.protocol.review.id,
+                         detail={"protocol": str(protocol_file)})
+        return review
+
+    @property
+    def imports_dir(self) -> Path:
+        return self.directory / "imports"
+
+    @property
+    def snapshots_dir(self) -> Path:
+        return self.directory / "snapshots"
+
+    @property
+    def report_dir(self) -> Path:
+        return self.directory / "report"
+
+    def import_file(
+        self,
+        path: str | Path,
+        *,
+        format: str | None = None,
+        options: dict[str, object] | None = None,
+        on_record: Callable[[int], None] | None = None,
+    ) -> ImportResult:
+        return import_file(self.store, self.imports_dir, Path(path), format=format,
+                           options=options, on_record=on_record)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Review:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,180 @@
+"""Typed model of a review protocol (`protocol.toml`).
+
+The protocol is the single statement of what a review looks for. Every later stage reads its
+settings from here: vocabularies drive query generation and the criteria engine, criteria drive
+screening, synthesis settings drive the meta-analysis.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from livingreview.protocol.rules import RuleSyntaxError, parse_rule, rule_references
+
+IDENTIFIER = r"^[a-z][a-z0-9_]*$"
+OutcomeClass = Literal["self_report", "neuroimaging", "behavioural_task", "clinician_rated", "physiological"]
+Stage = Literal["title_abstract", "full_text"]
+
+
+class _Strict(BaseModel):
+    # Unknown keys are typos far more often than intent: reject them with their location.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Review(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    question: str
+    version: str = "1"
+    authors: list[str] = []
+    registration: str | None = None
+    seed_reference: str | None = None
+
+
+class Pico(_Strict):
+    population: str
+    intervention: str
+    comparator: str = ""
+    outcomes: str
+    designs: str = ""
+
+
+class Term(_Strict):
+    """One concept of a vocabulary: a drug, a construct, an instrument, a region, a design."""
+
+    id: str = Field(pattern=IDENTIFIER)
+    label: str
+    classes: list[str] = []
+    synonyms: list[str] = []
+    brand_names: list[str] = []
+    code_names: list[str] = []
+    mesh: list[str] = []
+    outcome_class: OutcomeClass | None = None
+    note: str = ""
+
+    def phrases(self) -> list[str]:
+        """Every surface form that names this concept in text (label first, no duplicates)."""
+        seen: dict[str, None] = {}
+        for phrase in [self.label, *self.synonyms, *self.brand_names, *self.code_names]:
+            seen.setdefault(phrase, None)
+        return list(seen)
+
+
+class Vocabulary(_Strict):
+    description: str = ""
+    classes: dict[str, str] = {}
+    terms: list[Term]
+
+    @model_validator(mode="after")
+    def _terms_are_unique_and_classes_declared(self) -> Vocabulary:
+        ids = [term.id for term in self.terms]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"term ids must be unique; repeated: {', '.join(repeated)}")
+        for term in self.terms:
+            undeclared = [c for c in term.classes if c not in self.classes]
+            if undeclared:
+                raise ValueError(
+                    f"term '{term.id}' names undeclared classes {undeclared}; "
+                    f"declared: {sorted(self.classes)}"
+                )
+        clash = sorted(set(ids) & set(self.classes))
+        if clash:
+            raise ValueError(f"names used both as term and class: {', '.join(clash)}")
+        return self
+
+    def term(self, term_id: str) -> Term:
+        for term in self.terms:
+            if term.id == term_id:
+                return term
+        raise KeyError(term_id)
+
+    def members(self, name: str | None) -> list[Term]:
+        """Terms selected by a rule reference: the whole vocabulary, one term, or one class."""
+        if name is None:
+            return list(self.terms)
+        if name in self.classes:
+            return [t for t in self.terms if name in t.classes]
+        return [self.term(name)]
+
+
+class Criterion(_Strict):
+    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")
+    sentence: str
+    rule: str
+    stages: list[Stage] = ["title_abstract", "full_text"]
+
+    @field_validator("rule")
+    @classmethod
+    def _rule_parses(cls, rule: str) -> str:
+        try:
+            parse_rule(rule)
+        except RuleSyntaxError as error:
+            raise ValueError(str(error)) from None
+        return rule
+
+
+class Source(_Strict):
+    name: str = Field(pattern=IDENTIFIER)
+    kind: Literal["pubmed", "europepmc", "ctgov"]
+    # Which vocabulary blocks are ANDed to build the generated query.
+    concepts: list[str] = ["intervention", "construct"]
+    query: str | None = None  # a string the user wrote overrides the generated one
+    filters: dict[str, str | int | bool | list[str]] = {}
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+class Synthesis(_Strict):
+    group_by: list[str] = ["drug_class", "outcome_class"]
+    effect_measure: Literal["SMD", "MD", "OR", "RR", "RD", "ZCOR"] = "SMD"
+    model: Literal["random", "fixed"] = "random"
+    tau2_estimator: Literal["REML", "DL", "ML", "PM", "HE", "SJ"] = "REML"
+    ci_method: Literal["wald", "knapp-hartung"] = "knapp-hartung"
+    min_studies_for_meta: int = Field(default=3, ge=2)
+    conclusion_thresholds: dict[str, float] = {}
+
+
+class Protocol(_Strict):
+    review: Review
+    pico: Pico
+    vocabularies: dict[str, Vocabulary]
+    criteria: list[Criterion]
+    sources: list[Source] = []
+    synthesis: Synthesis = Synthesis()
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Protocol:
+        for criterion in self.criteria:
+            for vocabulary, name in rule_references(parse_rule(criterion.rule)):
+                self._check_reference(f"criterion {criterion.id}", vocabulary, name)
+        for source in self.sources:
+            for block in source.concepts:
+                vocabulary, _, name = block.partition(".")
+                self._check_reference(f"source {source.name}", vocabulary, name or None)
+        ids = [c.id for c in self.criteria]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"criterion ids must be unique; repeated: {', '.join(repeated)}")
+        return self
+
+    def _check_reference(self, where: str, vocabulary: str, name: str | None) -> None:
+        if vocabulary not in self.vocabularies:
+            raise ValueError(
+                f"{where} names vocabulary '{vocabulary}'; defined: {sorted(self.vocabularies)}"
+            )
+        vocab = self.vocabularies[vocabulary]
+        known = set(vocab.classes) | {t.id for t in vocab.terms}
+        if name is not None and name not in known:
+            raise ValueError(
+                f"{where} names '{vocabulary}.{name}', which is neither a term nor a class of "
+                f"vocabulary '{vocabulary}'"
+            )
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)

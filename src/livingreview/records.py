@@ -1,0 +1,84 @@
+"""The normalised bibliographic record shared by importers, sources and the store."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
+_NCT = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
+
+
+@dataclass
+class Record:
+    """One retrieved record. `raw` is the verbatim source text it was parsed from."""
+
+    source: str
+    raw: str
+    source_id: str | None = None
+    title: str | None = None
+    abstract: str | None = None
+    authors: list[str] = field(default_factory=list)
+    journal: str | None = None
+    year: int | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    nct_ids: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    mesh: list[str] = field(default_factory=list)
+    publication_types: list[str] = field(default_factory=list)
+    language: str | None = None
+    label: int | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+    # Set once the record is stored.
+    id: int | None = None
+    study_id: int | None = None
+
+    def normalise(self) -> Record:
+        """Canonical identifier forms; idempotent. Called by the store before insertion."""
+        self.doi = normalise_doi(self.doi)
+        self.pmid = normalise_pmid(self.pmid)
+        self.pmcid = normalise_pmcid(self.pmcid)
+        found = set(n.upper() for n in self.nct_ids)
+        for text in (self.title, self.abstract):
+            if text:
+                found.update(m.upper() for m in _NCT.findall(text))
+        self.nct_ids = sorted(found)
+        self.title = _clean(self.title)
+        self.abstract = _clean(self.abstract)
+        self.journal = _clean(self.journal)
+        return self
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = " ".join(text.split())
+    return text or None
+
+
+def normalise_doi(doi: str | None) -> str | None:
+    if not doi:
+        return None
+    match = _DOI.search(doi.strip())
+    if not match:
+        return None
+    return match.group(0).rstrip(".,;").lower()
+
+
+def normalise_pmid(pmid: str | int | None) -> str | None:
+    if pmid is None:
+        return None
+    digits = re.sub(r"\D", "", str(pmid))
+    return digits.lstrip("0") or None
+
+
+def normalise_pmcid(pmcid: str | None) -> str | None:
+    if not pmcid:
+        return None
+    match = re.search(r"(?:PMC)?\s*(\d+)", pmcid.strip(), re.IGNORECASE)
+    return f"PMC{match.group(1)}" if match else None

@@ -1,0 +1,224 @@
+"""Named, ordered schema migrations; the applied count is `PRAGMA user_version`.
+
+Each migration runs in its own transaction together with the `user_version` bump, so a
+crash leaves the schema at a whole version. Append new migrations; never edit an applied one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        "0001_core_tables",
+        """
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT,
+            detail TEXT NOT NULL DEFAULT '{}',
+            why TEXT,
+            tool_version TEXT NOT NULL,
+            model_version TEXT
+        );
+        -- The log is the audit trail: it may grow, never change.
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'events is append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'events is append-only'); END;
+
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL,
+            stored_copy TEXT NOT NULL,
+            sha256 TEXT NOT NULL UNIQUE,
+            format TEXT NOT NULL,
+            encoding TEXT NOT NULL,
+            record_count INTEGER NOT NULL,
+            imported_at TEXT NOT NULL
+        );
+
+        CREATE TABLE searches (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            query TEXT NOT NULL,
+            filters TEXT NOT NULL DEFAULT '{}',
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            count_reported INTEGER,
+            count_retrieved INTEGER NOT NULL DEFAULT 0,
+            snapshot_path TEXT,
+            status TEXT NOT NULL DEFAULT 'running'
+        );
+
+        CREATE TABLE studies (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            label TEXT
+        );
+
+        CREATE TABLE records (
+            id INTEGER PRIMARY KEY,
+            import_id INTEGER REFERENCES imports(id),
+            search_id INTEGER REFERENCES searches(id),
+            source TEXT NOT NULL,
+            source_id TEXT,
+            raw TEXT NOT NULL,
+            title TEXT,
+            abstract TEXT,
+            authors TEXT NOT NULL DEFAULT '[]',
+            journal TEXT,
+            year INTEGER,
+            volume TEXT,
+            issue TEXT,
+            pages TEXT,
+            doi TEXT,
+            pmid TEXT,
+            pmcid TEXT,
+            nct_ids TEXT NOT NULL DEFAULT '[]',
+            keywords TEXT NOT NULL DEFAULT '[]',
+            mesh TEXT NOT NULL DEFAULT '[]',
+            publication_types TEXT NOT NULL DEFAULT '[]',
+            language TEXT,
+            label INTEGER,
+            extra TEXT NOT NULL DEFAULT '{}',
+            study_id INTEGER REFERENCES studies(id),
+            created_at TEXT NOT NULL,
+            CHECK (import_id IS NOT NULL OR search_id IS NOT NULL)
+        );
+        CREATE INDEX records_doi ON records(doi);
+        CREATE INDEX records_pmid ON records(pmid);
+        CREATE INDEX records_pmcid ON records(pmcid);
+        CREATE INDEX records_study ON records(study_id);
+        CREATE INDEX records_import ON records(import_id);
+        CREATE INDEX records_search ON records(search_id);
+
+        -- Every pair the deduplicator considered and decided on, so grouping is auditable and a
+        -- human can confirm or reject the uncertain ones.
+        CREATE TABLE duplicate_pairs (
+            id INTEGER PRIMARY KEY,
+            record_a INTEGER NOT NULL REFERENCES records(id),
+            record_b INTEGER NOT NULL REFERENCES records(id),
+            relation TEXT NOT NULL,
+            method TEXT NOT NULL,
+            score REAL NOT NULL,
+            status TEXT NOT NULL,
+            decided_by TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            UNIQUE (record_a, record_b)
+        );
+
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            stage TEXT NOT NULL,
+            record_id INTEGER REFERENCES records(id),
+            study_id INTEGER REFERENCES studies(id),
+            reviewer TEXT NOT NULL,
+            reviewer_kind TEXT NOT NULL DEFAULT 'person',
+            label TEXT NOT NULL CHECK (label IN ('include', 'exclude', 'maybe')),
+            reason TEXT,
+            note TEXT,
+            is_resolution INTEGER NOT NULL DEFAULT 0,
+            supersedes INTEGER REFERENCES decisions(id),
+            decided_at TEXT NOT NULL
+        );
+        CREATE INDEX decisions_record ON decisions(record_id, stage);
+
+        CREATE TABLE extractions (
+            id INTEGER PRIMARY KEY,
+            study_id INTEGER NOT NULL REFERENCES studies(id),
+            field TEXT NOT NULL,
+            value TEXT,
+            unit TEXT,
+            source_record_id INTEGER REFERENCES records(id),
+            span_start INTEGER,
+            span_end INTEGER,
+            registry_field TEXT,
+            extractor TEXT NOT NULL,
+            verified_by TEXT,
+            extracted_at TEXT NOT NULL
+        );
+
+        CREATE TABLE outcomes (
+            id INTEGER PRIMARY KEY,
+            study_id INTEGER NOT NULL REFERENCES studies(id),
+            comparison TEXT,
+            construct TEXT,
+            outcome_class TEXT,
+            instrument TEXT,
+            timepoint TEXT,
+            is_primary INTEGER,
+            direction TEXT,
+            effect_type TEXT,
+            effect_value REAL,
+            effect_variance REAL,
+            computed_how TEXT
+        );
+
+        CREATE TABLE appraisals (
+            id INTEGER PRIMARY KEY,
+            study_id INTEGER NOT NULL REFERENCES studies(id),
+            tool TEXT NOT NULL,
+            domain TEXT NOT NULL,
+            answers TEXT NOT NULL DEFAULT '{}',
+            judgement TEXT,
+            support TEXT,
+            appraiser TEXT NOT NULL,
+            appraised_at TEXT NOT NULL
+        );
+        """,
+    ),
+)
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(connection: sqlite3.Connection) -> list[str]:
+    """Apply pending migrations in order; returns the names applied."""
+    applied = []
+    current = schema_version(connection)
+    if current > len(MIGRATIONS):
+        raise RuntimeError(
+            f"review.db has schema version {current}, newer than this livingreview "
+            f"({len(MIGRATIONS)}); upgrade livingreview"
+        )
+    for version, migration in enumerate(MIGRATIONS[current:], start=current + 1):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(migration.sql):
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {version}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        applied.append(migration.name)
+    return applied
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() would commit implicitly; split so the migration stays one transaction.
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

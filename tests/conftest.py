@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT.parent / "shared" / "fixtures"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def fixture_path(*parts: str) -> Path:
+    """A file in ../shared/fixtures; skips the test (with the reason) when it is absent."""
+    path = FIXTURES.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared fixture {path} is not present (tests marked realdata need ../shared)")
+    return path
+
+
+@pytest.fixture
+def minimal_protocol() -> Path:
+    return DATA / "minimal_protocol.toml"
+
+
+@pytest.fixture
+def review(tmp_path: Path, minimal_protocol: Path):
+    from livingreview import Review
+
+    with Review.init(tmp_path / "review", minimal_protocol) as opened:
+        yield opened
+
+
+@pytest.fixture
+def flagship_protocol() -> Path:
+    return ROOT / "examples" / "glutamate-entactogens" / "protocol.toml"
+
+
+def copy_to(tmp_path: Path, source: Path) -> Path:
+    target = tmp_path / source.name
+    shutil.copyfile(source, target)
+    return target
