@@ -21,7 +21,8 @@ EXIT_BAD_INPUT = 1
 EXIT_PROJECT = 3
 EXIT_UNREACHABLE = 4
 
-stderr = Console(stderr=True)
+# Soft wrap: error lines stay whole for logs and scripts that grep them.
+stderr = Console(stderr=True, soft_wrap=True)
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 

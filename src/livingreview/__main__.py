@@ -1,0 +1,3 @@
+from livingreview.cli import main
+
+main()
