@@ -179,6 +179,41 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        "0002_search_pages_and_fulltexts",
+        """
+        -- One row per stored page of a search, written in the same transaction as the page's
+        -- records: a killed search resumes from the last row's next_state, so pages are neither
+        -- lost nor stored twice.
+        CREATE TABLE search_pages (
+            id INTEGER PRIMARY KEY,
+            search_id INTEGER NOT NULL REFERENCES searches(id),
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            snapshot_file TEXT NOT NULL,
+            records INTEGER NOT NULL,
+            next_state TEXT NOT NULL,
+            stored_at TEXT NOT NULL,
+            UNIQUE (search_id, seq)
+        );
+
+        -- Every full text sought: retrieved ones with where they are kept, the others with the
+        -- reason (PRISMA "reports not retrieved").
+        CREATE TABLE fulltexts (
+            id INTEGER PRIMARY KEY,
+            record_id INTEGER NOT NULL REFERENCES records(id),
+            study_id INTEGER REFERENCES studies(id),
+            source TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('retrieved', 'not_retrieved', 'attached')),
+            path TEXT,
+            media_type TEXT,
+            sha256 TEXT,
+            reason TEXT,
+            retrieved_at TEXT NOT NULL
+        );
+        CREATE INDEX fulltexts_record ON fulltexts(record_id);
+        """,
+    ),
 )
 
 
