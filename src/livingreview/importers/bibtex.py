@@ -1,0 +1,330 @@
+"""BibTeX, read by a small parser of its own.
+
+The file is read line by line; an entry's text is collected from its `@` to the brace (or
+parenthesis) that closes it, so memory is bounded by the largest entry. Text outside entries is
+a comment, as in BibTeX itself, except that a stray closing brace there is reported: it almost
+always means a field closed the entry early.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from livingreview.importers._text import numbered_lines, present, year_from
+from livingreview.importers.base import ImportFormatError, Importer
+from livingreview.records import Record
+
+_SNIFF = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
+_MONTHS = {name: str(number) for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_NOT_RECORDS = frozenset({"comment", "preamble", "string"})
+# Accent commands over one letter: \"o, \"{o}, {\"o}, \c{c} ... -> combining characters.
+_COMBINING = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303",
+              "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
+              "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323", "b": "\u0331"}
+_LETTERS = {"ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
+            "aa": "å", "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ"}
+_ACCENT = re.compile(r"""\\([\"'`^~=.])\s*(?:\{\s*(\\?[A-Za-z])\s*\}|(\\?[A-Za-z]))"""
+                     r"""|\\([uvHckrdb])(?:\s*\{\s*(\\?[A-Za-z])\s*\}|\s+([A-Za-z]))""")
+_LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|[oOlLij])(?![A-Za-z])\s*(?:\{\})?")
+_ESCAPED = re.compile(r"\\([&%$#_{}])")
+_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
+_PARTICLE = re.compile(r"^[a-z]")
+_KIND = re.compile(r"@\s*([A-Za-z]+)")
+_NAME = re.compile(r"[A-Za-z0-9_:.+/-]+")
+_NUMBER = re.compile(r"\d+")
+
+
+@dataclass
+class _Entry:
+    start_line: int
+    text: list[str] = field(default_factory=list)
+
+
+class BibtexImporter(Importer):
+    name = "bibtex"
+    description = "BibTeX (.bib)"
+    extensions = (".bib", ".bibtex")
+
+    @classmethod
+    def sniff(cls, head: str, path: Path) -> bool:
+        return bool(_SNIFF.search(head))
+
+    def parse(self, path: Path, encoding: str) -> Iterator[Record]:
+        macros = dict(_MONTHS)
+        entries = produced = 0
+        for entry in _entries(path, encoding):
+            text = "".join(entry.text)
+            kind_seen = _KIND.match(text)
+            if kind_seen and kind_seen.group(1).lower() not in _NOT_RECORDS:
+                entries += 1
+            parsed = _EntryParser(path, text, entry.start_line, macros).parse()
+            if parsed is None:
+                continue
+            kind, key, fields = parsed
+            if kind == "string":
+                macros.update(fields)
+                continue
+            produced += 1
+            yield _record(kind, key, fields, text)
+        if entries != produced:
+            raise ImportFormatError(path, f"{entries} entries but {produced} records were read")
+        if produced == 0:
+            raise ImportFormatError(path, "at least one BibTeX entry ('@article{key, ...}')", line=1)
+
+
+def _entries(path: Path, encoding: str) -> Iterator[_Entry]:
+    """The raw text of each `@...{...}` entry, found by brace depth; errors name the line."""
+    entry: _Entry | None = None
+    closer, depth, quoted = "", 0, False
+    number = 0
+    for number, line in numbered_lines(path, encoding):
+        position = 0
+        while position < len(line):
+            if entry is None:
+                at = line.find("@", position)
+                if "}" in line[position:at if at >= 0 else len(line)]:
+                    raise ImportFormatError(
+                        path, "unbalanced braces: '}' outside any entry "
+                        "(did a field close its entry early?)", line=number)
+                if at < 0:
+                    break
+                entry, closer, depth, quoted, position = _Entry(number), "", 0, False, at
+            begin = position
+            while position < len(line) and not (closer and depth == 0):
+                char = line[position]
+                position += 1
+                if char == "\\":
+                    position += 1
+                elif not closer:
+                    if char in "{(":
+                        closer, depth = ("}" if char == "{" else ")"), 1
+                elif char == "{":
+                    depth += 1
+                elif char == "}":
+                    depth -= 1
+                    if closer == ")" and depth == 0:
+                        raise ImportFormatError(path, "unbalanced braces: '}' without a matching '{'",
+                                                line=number, record=f"starting on line {entry.start_line}")
+                elif char == '"' and depth == 1:
+                    quoted = not quoted
+                elif char == ")" and closer == ")" and depth == 1 and not quoted:
+                    depth = 0
+            entry.text.append(line[begin:position])
+            if closer and depth == 0:
+                yield entry
+                entry = None
+    if entry is not None:
+        raise ImportFormatError(
+            path, f"unbalanced braces: the entry beginning on line {entry.start_line} is never closed",
+            line=number, record=f"starting on line {entry.start_line}")
+
+
+class _EntryParser:
+    """Recursive-descent parse of one entry's text: `@type{key, name = value # value, ...}`."""
+
+    def __init__(self, path: Path, text: str, start_line: int, macros: dict[str, str]) -> None:
+        self.path, self.text, self.start_line, self.macros = path, text, start_line, macros
+        self.position = 0
+
+    def error(self, expected: str) -> ImportFormatError:
+        line = self.start_line + self.text.count("\n", 0, self.position)
+        return ImportFormatError(self.path, expected, line=line,
+                                 record=f"starting on line {self.start_line}")
+
+    def parse(self) -> tuple[str, str, dict[str, str]] | None:
+        self.expect("@")
+        kind = self.name().lower()
+        if kind in ("comment", "preamble"):
+            return None
+        opener = self.text[self.position] if self.position < len(self.text) else ""
+        self.expect(opener if opener in "{(" else "{")
+        closer = "}" if opener == "{" else ")"
+        key = "" if kind == "string" else self.key()
+        fields: dict[str, str] = {}
+        while True:
+            self.skip_space()
+            if self.peek() == closer:
+                break
+            name = self.name().lower()
+            self.skip_space()
+            self.expect("=")
+            fields[name] = self.value()
+            self.skip_space()
+            if self.peek() == ",":
+                self.position += 1
+            elif self.peek() != closer:
+                raise self.error(f"',' or '{closer}' after the value of field '{name}'")
+        return kind, key, fields
+
+    def key(self) -> str:
+        self.skip_space()
+        start = self.position
+        while self.position < len(self.text) and self.text[self.position] not in ",}) \t\r\n":
+            self.position += 1
+        key = self.text[start:self.position]
+        self.skip_space()
+        if self.peek() == ",":
+            self.position += 1
+        return key
+
+    def name(self) -> str:
+        self.skip_space()
+        match = _NAME.match(self.text, self.position)
+        if not match:
+            raise self.error("a name (entry type or field name)")
+        self.position = match.end()
+        return match.group(0)
+
+    def value(self) -> str:
+        parts = [self.value_part()]
+        self.skip_space()
+        while self.peek() == "#":
+            self.position += 1
+            parts.append(self.value_part())
+            self.skip_space()
+        return "".join(parts)
+
+    def value_part(self) -> str:
+        self.skip_space()
+        char = self.peek()
+        if char == "{":
+            return self.delimited("{", "}")
+        if char == '"':
+            return self.delimited('"', '"')
+        if char.isdigit():
+            match = _NUMBER.match(self.text, self.position)
+            assert match is not None
+            self.position = match.end()
+            return match.group(0)
+        name = self.name().lower()
+        if name not in self.macros:
+            raise self.error(f"a braced or quoted value, a number, or a defined @string (not '{name}')")
+        return self.macros[name]
+
+    def delimited(self, opener: str, closer: str) -> str:
+        """Text between balanced delimiters; inside quotes, braces still nest."""
+        self.position += 1
+        start, depth = self.position, 0
+        while self.position < len(self.text):
+            char = self.text[self.position]
+            if char == "\\":
+                self.position += 2
+                continue
+            if char == "{":
+                depth += 1
+            elif char == "}" and depth > 0:
+                depth -= 1
+            elif char == closer and depth == 0:
+                self.position += 1
+                return self.text[start:self.position - 1]
+            self.position += 1
+        raise self.error(f"'{closer}' to close the value opened here")
+
+    def expect(self, char: str) -> None:
+        self.skip_space()
+        if self.peek() != char:
+            raise self.error(f"'{char}'")
+        self.position += 1
+
+    def peek(self) -> str:
+        return self.text[self.position] if self.position < len(self.text) else ""
+
+    def skip_space(self) -> None:
+        while self.position < len(self.text) and self.text[self.position].isspace():
+            self.position += 1
+
+
+def latex_to_unicode(text: str) -> str:
+    """Accents and special letters as Unicode, escapes unescaped, grouping braces dropped."""
+    def accent(match: re.Match[str]) -> str:
+        mark, letter = (match.group(1), match.group(2) or match.group(3)) if match.group(1) else (
+            match.group(4), match.group(5) or match.group(6))
+        base = _LETTERS.get(letter[1:], letter[1:]) if letter.startswith("\\") else letter
+        return unicodedata.normalize("NFC", base + _COMBINING[mark])
+
+    text = _ACCENT.sub(accent, text)
+    text = _LETTER.sub(lambda m: _LETTERS[m.group(1)], text)
+    text = _ESCAPED.sub(lambda m: "\x00" + m.group(1), text)  # protect escaped braces
+    text = _COMMAND.sub("", text).replace("{", "").replace("}", "")
+    text = text.replace("\x00", "").replace("~", " ").replace("---", "—").replace("--", "–")
+    return " ".join(text.split())
+
+
+def _record(kind: str, key: str, fields: dict[str, str], raw: str) -> Record:
+    values = {name: present(latex_to_unicode(value)) for name, value in fields.items()}
+    values = {name: value for name, value in values.items() if value}
+    mapped = {"title", "author", "journal", "booktitle", "year", "volume", "number", "pages", "doi",
+              "pmid", "pmcid", "abstract", "keywords", "language"}
+    extra: dict[str, object] = {"entry_type": kind}
+    extra.update({name: value for name, value in values.items() if name not in mapped})
+    return Record(
+        source="bibtex",
+        raw=raw,
+        source_id=key or None,
+        title=values.get("title"),
+        abstract=values.get("abstract"),
+        authors=[_author(piece) for piece in _split_names(fields.get("author", ""))],
+        journal=values.get("journal") or values.get("booktitle"),
+        year=year_from(values.get("year"), values.get("date")),
+        volume=values.get("volume"),
+        issue=values.get("number"),
+        pages=values.get("pages", "").replace("–", "-") or None,
+        doi=values.get("doi"),
+        pmid=values.get("pmid"),
+        pmcid=values.get("pmcid"),
+        keywords=[k.strip() for k in re.split(r"[;,]", values.get("keywords", "")) if k.strip()],
+        language=values.get("language"),
+        extra=extra,
+    )
+
+
+def _split_names(text: str) -> list[str]:
+    """Split on ' and ' outside braces ({Barnes and Noble} is one corporate author)."""
+    names, depth, start = [], 0, 0
+    for position, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif depth == 0 and text[position:position + 5].lower() == " and " and position >= start:
+            names.append(text[start:position])
+            start = position + 5
+    names.append(text[start:])
+    return [name.strip() for name in names if name.strip()]
+
+
+def _author(piece: str) -> str:
+    """A braced whole ({World Health Organization}) is a corporate name and keeps its order."""
+    name = latex_to_unicode(piece)
+    return name if _fully_braced(piece) else _surname_first(name)
+
+
+def _fully_braced(text: str) -> bool:
+    if not text.startswith("{"):
+        return False
+    depth = 0
+    for position, char in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            return position == len(text) - 1
+    return False
+
+
+def _surname_first(name: str) -> str:
+    """'Ludwig van Beethoven' -> 'van Beethoven, Ludwig', as the other formats write names."""
+    if "," in name:
+        return name
+    words = name.split()
+    if len(words) < 2:
+        return name
+    surname_from = len(words) - 1
+    for index, word in enumerate(words[:-1]):
+        if index > 0 and _PARTICLE.match(word):
+            surname_from = index
+            break
+    return " ".join(words[surname_from:]) + ", " + " ".join(words[:surname_from])

@@ -1,0 +1,128 @@
+"""Web of Science tagged text ("Plain text" / savedrecs.txt).
+
+`FN`/`VR` head the file and `EF` ends it; each record runs from `PT` to `ER`. A tag is two
+characters and a space; a line starting with three spaces is the next value of the field above
+(one author per line in AU/AF/C1), or the wrapped rest of a text field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from livingreview.importers._text import numbered_lines, pages_from, present, strip_ending, year_from
+from livingreview.importers.base import ImportFormatError, Importer
+from livingreview.records import Record
+
+_TAG = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
+_SNIFF_HEADER = re.compile(r"^(?:\ufeff)?FN (?:Thomson Reuters|Clarivate|ISI)", re.MULTILINE)
+_SNIFF_RECORD = re.compile(r"^PT [A-Z]\s*$(?:.|\n)*?^ER\s*$", re.MULTILINE)
+_FILE_TAGS = frozenset({"FN", "VR", "EF"})
+# Fields whose continuation lines are further values rather than wrapped text.
+_LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "CA", "C1", "CR", "ED", "RP", "EM", "RI", "OI"})
+# Keyword fields hold '; '-separated terms that may wrap across lines.
+_KEYWORD_TAGS = ("DE", "ID")
+_MAPPED = frozenset({"PT", "AU", "AF", "TI", "SO", "PY", "VL", "IS", "BP", "EP", "AR", "DI", "PM",
+                     "AB", "DE", "ID", "UT", "LA", "DT"})
+
+
+class _Block:
+    def __init__(self, line_number: int) -> None:
+        self.start_line = line_number
+        self.lines: list[str] = []
+        self.fields: list[tuple[str, list[str]]] = []
+
+
+class WosImporter(Importer):
+    name = "wos"
+    description = "Web of Science tagged text (savedrecs.txt, .ciw)"
+    extensions = (".txt", ".ciw")
+
+    @classmethod
+    def sniff(cls, head: str, path: Path) -> bool:
+        return bool(_SNIFF_HEADER.search(head) or _SNIFF_RECORD.search(head))
+
+    def parse(self, path: Path, encoding: str) -> Iterator[Record]:
+        starts = produced = number = 0
+        block: _Block | None = None
+        for number, line in numbered_lines(path, encoding):
+            text = strip_ending(line)
+            match = _TAG.match(text)
+            tag = match.group(1) if match else None
+            if tag == "PT":
+                starts += 1
+            if block is None:
+                if tag == "PT":
+                    block = _Block(number)
+                    block.lines.append(line)
+                    block.fields.append(("PT", [match.group(2) or ""]))  # type: ignore[union-attr]
+                elif tag == "ER":
+                    raise ImportFormatError(path, "'ER' ends a record that no 'PT' began",
+                                            line=number, record=produced + 1)
+                elif text.strip() and tag not in _FILE_TAGS:
+                    raise ImportFormatError(path, "'PT' to begin a record (or an FN/VR/EF line)",
+                                            line=number, record=produced + 1)
+                continue
+            block.lines.append(line)
+            if tag == "ER":
+                produced += 1
+                yield _record(block)
+                block = None
+            elif tag == "PT" or tag in _FILE_TAGS:
+                raise ImportFormatError(
+                    path, f"'ER' to end the record that began on line {block.start_line}",
+                    line=number, record=produced + 1)
+            elif match:
+                block.fields.append((tag, [match.group(2) or ""]))  # type: ignore[arg-type]
+            elif text.startswith("   ") and block.fields:
+                block.fields[-1][1].append(text.strip())
+            elif text.strip():
+                raise ImportFormatError(path, "a 'TG value' line or a continuation indented by three spaces",
+                                        line=number, record=produced + 1)
+        if block is not None:
+            raise ImportFormatError(
+                path, f"'ER' to end the record that began on line {block.start_line}; the file ends inside it",
+                line=number, record=produced + 1)
+        if starts != produced:
+            raise ImportFormatError(path, f"{starts} records ('PT' lines) but {produced} were read")
+        if produced == 0:
+            raise ImportFormatError(path, "at least one Web of Science record ('PT' ... 'ER')", line=1)
+
+
+def _record(block: _Block) -> Record:
+    values: dict[str, list[str]] = {}
+    for tag, lines in block.fields:
+        if tag in _LIST_TAGS:
+            values.setdefault(tag, []).extend(v for v in (present(line) for line in lines) if v)
+        else:
+            text = present(" ".join(lines))
+            if text:
+                values.setdefault(tag, []).append(text)
+
+    def first(tag: str) -> str | None:
+        found = values.get(tag)
+        return found[0] if found else None
+
+    keywords = [term.strip() for tag in _KEYWORD_TAGS for text in values.get(tag, [])
+                for term in text.split(";") if term.strip()]
+    return Record(
+        source="wos",
+        raw="".join(block.lines),
+        source_id=first("UT"),
+        title=first("TI"),
+        abstract=first("AB"),
+        authors=values.get("AF") or values.get("AU", []),
+        journal=first("SO"),
+        year=year_from(first("PY"), first("PD")),
+        volume=first("VL"),
+        issue=first("IS"),
+        pages=pages_from(first("BP"), first("EP")) or first("AR"),
+        doi=first("DI"),
+        pmid=first("PM"),
+        keywords=list(dict.fromkeys(keywords)),
+        publication_types=[t.strip() for text in values.get("DT", []) for t in text.split(";")],
+        language=first("LA"),
+        extra={tag: found[0] if len(found) == 1 else found
+               for tag, found in values.items() if tag not in _MAPPED},
+    )
