@@ -32,7 +32,8 @@ _ACCENT = re.compile(r"""\\([\"'`^~=.])\s*(?:\{\s*(\\?[A-Za-z])\s*\}|(\\?[A-Za-z
                      r"""|\\([uvHckrdb])(?:\s*\{\s*(\\?[A-Za-z])\s*\}|\s+([A-Za-z]))""")
 _LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|[oOlLij])(?![A-Za-z])\s*(?:\{\})?")
 _ESCAPED = re.compile(r"\\([&%$#_{}])")
-_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
+# \emph{x} -> x (formatting commands take a braced argument); \TeX -> TeX (names stay).
+_COMMAND = re.compile(r"\\([A-Za-z]+)\*?(\s*\{)?\s*")
 _PARTICLE = re.compile(r"^[a-z]")
 _KIND = re.compile(r"@\s*([A-Za-z]+)")
 _NAME = re.compile(r"[A-Za-z0-9_:.+/-]+")
@@ -81,7 +82,7 @@ def _entries(path: Path, encoding: str) -> Iterator[_Entry]:
     """The raw text of each `@...{...}` entry, found by brace depth; errors name the line."""
     entry: _Entry | None = None
     closer, depth, quoted = "", 0, False
-    number = 0
+    number = last_closed = 0
     for number, line in numbered_lines(path, encoding):
         position = 0
         while position < len(line):
@@ -89,8 +90,8 @@ def _entries(path: Path, encoding: str) -> Iterator[_Entry]:
                 at = line.find("@", position)
                 if "}" in line[position:at if at >= 0 else len(line)]:
                     raise ImportFormatError(
-                        path, "unbalanced braces: '}' outside any entry "
-                        "(did a field close its entry early?)", line=number)
+                        path, "unbalanced braces: '}' outside any entry (did a field close the "
+                        f"entry that ended on line {last_closed} early?)", line=number)
                 if at < 0:
                     break
                 entry, closer, depth, quoted, position = _Entry(number), "", 0, False, at
@@ -117,7 +118,7 @@ def _entries(path: Path, encoding: str) -> Iterator[_Entry]:
             entry.text.append(line[begin:position])
             if closer and depth == 0:
                 yield entry
-                entry = None
+                entry, last_closed = None, number
     if entry is not None:
         raise ImportFormatError(
             path, f"unbalanced braces: the entry beginning on line {entry.start_line} is never closed",
@@ -244,13 +245,16 @@ def latex_to_unicode(text: str) -> str:
     def accent(match: re.Match[str]) -> str:
         mark, letter = (match.group(1), match.group(2) or match.group(3)) if match.group(1) else (
             match.group(4), match.group(5) or match.group(6))
-        base = _LETTERS.get(letter[1:], letter[1:]) if letter.startswith("\\") else letter
+        # An accented \\i or \\j is LaTeX's way to write an accented i or j.
+        base = letter[1:] if letter in ("\\i", "\\j") else (
+            _LETTERS.get(letter[1:], letter[1:]) if letter.startswith("\\") else letter)
         return unicodedata.normalize("NFC", base + _COMBINING[mark])
 
     text = _ACCENT.sub(accent, text)
     text = _LETTER.sub(lambda m: _LETTERS[m.group(1)], text)
     text = _ESCAPED.sub(lambda m: "\x00" + m.group(1), text)  # protect escaped braces
-    text = _COMMAND.sub("", text).replace("{", "").replace("}", "")
+    text = _COMMAND.sub(lambda m: "" if m.group(2) else m.group(1), text)
+    text = text.replace("{", "").replace("}", "")
     text = text.replace("\x00", "").replace("~", " ").replace("---", "—").replace("--", "–")
     return " ".join(text.split())
 
