@@ -1,0 +1,83 @@
+"""Candidate pairs without comparing all pairs.
+
+Two kinds of blocks: records sharing an identifier (DOI, PMID, PMCID, registry number), and
+sorted neighbourhoods: records sorted by a title key, each compared with the next few. Three
+keys (the title, the title reversed, its words sorted) catch a change at the end, at the start,
+or in word order. Neighbours are pre-filtered on title similarity in C (rapidfuzz `cpdist`), so
+cost grows as records x window, not records squared.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+
+from livingreview.dedupe.features import Features
+
+WINDOW = 8
+# Neighbours must look alike by edit distance or by word set before they are judged in full.
+TITLE_RATIO_CUTOFF = 75
+TITLE_WORDSET_CUTOFF = 95
+
+
+def candidate_pairs(features: Sequence[Features], window: int = WINDOW) -> list[tuple[int, int]]:
+    """Index pairs (i < j) into `features`, each with at least one new record, sorted."""
+    new = np.array([f.is_new for f in features], dtype=bool)
+    if not new.any():
+        return []
+    found: set[tuple[int, int]] = set()
+    for left, right in _identifier_pairs(features):
+        found.add((min(left, right), max(left, right)))
+    for left, right in _neighbourhood_pairs(features, window):
+        found.add((min(left, right), max(left, right)))
+    return sorted(pair for pair in found if new[pair[0]] or new[pair[1]])
+
+
+def _identifier_pairs(features: Sequence[Features]) -> Iterator[tuple[int, int]]:
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, record in enumerate(features):
+        for name in ("doi", "pmid", "pmcid"):
+            value = getattr(record, name)
+            if value:
+                blocks[(name, value)].append(index)
+        numbers = record.nct_ids if record.registry else (record.single_nct,) if record.single_nct else ()
+        for number in numbers:
+            blocks[("nct", number)].append(index)
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        # A star around one member suffices for grouping and keeps a huge block linear; the
+        # registry entry, or else the oldest record, is the centre.
+        centre = min(members, key=lambda i: (not features[i].registry, features[i].is_new, features[i].id))
+        for other in members:
+            if other != centre:
+                yield centre, other
+
+
+def _neighbourhood_pairs(features: Sequence[Features], window: int) -> Iterator[tuple[int, int]]:
+    titled = [i for i, f in enumerate(features) if f.title and not f.registry]
+    titles = [features[i].title for i in titled]
+    keys = (
+        titles,
+        [t[::-1] for t in titles],
+        [" ".join(sorted(t.split())) for t in titles],
+    )
+    for key in keys:
+        order = sorted(range(len(titled)), key=key.__getitem__)
+        ordered_titles = [titles[k] for k in order]
+        for offset in range(1, min(window, len(order) - 1) + 1):
+            for position in _similar_neighbours(ordered_titles, offset):
+                yield titled[order[position]], titled[order[position + offset]]
+
+
+def _similar_neighbours(ordered_titles: list[str], offset: int) -> np.ndarray:
+    """Positions p whose title resembles the one `offset` places further on."""
+    left, right = ordered_titles[:-offset], ordered_titles[offset:]
+    by_edit = cpdist(left, right, scorer=fuzz.ratio, score_cutoff=TITLE_RATIO_CUTOFF, workers=1)
+    by_words = cpdist(left, right, scorer=fuzz.token_set_ratio, score_cutoff=TITLE_WORDSET_CUTOFF,
+                      workers=1)
+    return np.flatnonzero((by_edit > 0) | (by_words > 0))

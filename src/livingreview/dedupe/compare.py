@@ -1,0 +1,221 @@
+"""Judging one candidate pair: shared identifiers first, then a weighted bibliographic score.
+
+The fuzzy score is the weighted mean of the field similarities both records have, so a record
+with title and abstract only is judged on those, and a full record on everything it carries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from livingreview.dedupe.features import Features
+
+AUTO_THRESHOLD = 0.88
+UNCERTAIN_THRESHOLD = 0.72
+
+# Relative weights: the title is the strongest evidence, pages and authors next; journal names
+# are exported in too many forms, and volume alone is weak, to count for more.
+WEIGHTS = {"title": 4.0, "authors": 2.0, "year": 1.0, "journal": 1.0, "volume": 0.5,
+           "pages": 1.5, "abstract": 1.0}
+# With little besides the title to go on (support below this weight), a pair is matched
+# automatically only on a near-identical title of some length, and is worth a human's look only
+# when the titles are close: formulaic titles ("X: effects on professional practice") differ little.
+MIN_SUPPORT = 1.5
+WEAK_SUPPORT_AUTO_TITLE = 0.97
+WEAK_SUPPORT_UNCERTAIN_TITLE = 0.85
+SHORT_TITLE_WORDS = 6
+# Abstracts of one article differ between sources (labels, truncation), so only similar ones count.
+ABSTRACT_AGREEMENT = 0.8
+YEAR_OFF_BY_ONE = 0.6
+
+
+@dataclass(frozen=True)
+class Verdict:
+    relation: str  # duplicate | companion | registry
+    method: str  # doi | pmid | pmcid | nct | fuzzy
+    score: float
+    status: str  # auto | uncertain
+
+
+def judge(a: Features, b: Features) -> Verdict | None:
+    if a.registry or b.registry:
+        return _judge_registry(a, b)
+    exact = _shared_identifier(a, b)
+    if exact:
+        return exact
+    companion = _companion_kind(a, b)
+    if not companion and _identifiers_conflict(a, b):
+        return None
+    score, status = fuzzy_score(a, b) or (0.0, None)
+    relation = "companion" if companion else "duplicate"
+    shared_trial = a.single_nct is not None and a.single_nct == b.single_nct
+    if shared_trial and (companion or status != "auto"):
+        return Verdict("companion", "nct", 1.0, "auto")
+    if status is None:
+        return None
+    return Verdict(relation, "fuzzy", round(score, 4), status)
+
+
+def _judge_registry(a: Features, b: Features) -> Verdict | None:
+    if a.registry and b.registry:
+        shared = set(a.nct_ids) & set(b.nct_ids)
+        return Verdict("duplicate", "nct", 1.0, "auto") if shared else None
+    report = b if a.registry else a
+    entry = a if a.registry else b
+    if report.single_nct and report.single_nct in entry.nct_ids:
+        return Verdict("registry", "nct", 1.0, "auto")
+    return None
+
+
+def _shared_identifier(a: Features, b: Features) -> Verdict | None:
+    for method in ("doi", "pmid", "pmcid"):
+        value = getattr(a, method)
+        if value and value == getattr(b, method):
+            status = "uncertain" if _identifiers_conflict(a, b) else "auto"
+            return Verdict("duplicate", method, 1.0, status)
+    return None
+
+
+def _identifiers_conflict(a: Features, b: Features) -> bool:
+    return any(
+        getattr(a, name) and getattr(b, name) and getattr(a, name) != getattr(b, name)
+        for name in ("doi", "pmid", "pmcid")
+    )
+
+
+def _companion_kind(a: Features, b: Features) -> str | None:
+    """Two reports of one study that are not the same document."""
+    if a.preprint != b.preprint:
+        return "preprint"
+    if a.conference != b.conference:
+        return "conference"
+    if a.erratum != b.erratum:
+        return "erratum"
+    return None
+
+
+def fuzzy_score(a: Features, b: Features) -> tuple[float, str | None] | None:
+    """(weighted mean similarity over the fields both records have, status); None without titles."""
+    if not a.title or not b.title:
+        return None
+    similarities = {"title": title_similarity(a, b)}
+    for name, value in (
+        ("authors", author_similarity(a.surnames, b.surnames)),
+        ("year", year_similarity(a.year, b.year)),
+        ("journal", journal_similarity(a.journal, b.journal)),
+        ("volume", _equal_or_none(a.volume, b.volume)),
+        ("pages", page_similarity(a, b)),
+        ("abstract", abstract_agreement(a.abstract, b.abstract)),
+    ):
+        if value is not None:
+            similarities[name] = value
+    total = sum(WEIGHTS[name] for name in similarities)
+    score = sum(WEIGHTS[name] * value for name, value in similarities.items()) / total
+    return score, _status(a, b, score, similarities["title"], total - WEIGHTS["title"])
+
+
+def _status(a: Features, b: Features, score: float, title: float, support: float) -> str | None:
+    """auto, uncertain or None (no match) for a weighted score, after the cautions below."""
+    status = "auto" if score >= AUTO_THRESHOLD else "uncertain" if score >= UNCERTAIN_THRESHOLD else None
+    if support < MIN_SUPPORT:
+        if title < WEAK_SUPPORT_UNCERTAIN_TITLE:
+            return None
+        if title < WEAK_SUPPORT_AUTO_TITLE or min(a.title_words, b.title_words) < SHORT_TITLE_WORDS:
+            status = status and "uncertain"
+    # Titles that differ in their numbers ("Part I" / "Part II", "8th" / "9th conference") are
+    # different documents more often than not: a human decides.
+    if a.title_numbers != b.title_numbers:
+        status = status and "uncertain"
+    return status
+
+
+def title_similarity(a: Features, b: Features) -> float:
+    similarity = fuzz.ratio(a.title, b.title) / 100
+    shorter, longer = sorted((a.title, b.title), key=len)
+    # A dropped subtitle: "Effect of X on Y" against "Effect of X on Y: a randomised trial".
+    if longer.startswith(shorter) and len(shorter.split()) >= SHORT_TITLE_WORDS:
+        similarity = max(similarity, 0.95)
+    return similarity
+
+
+def author_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float | None:
+    """Half first-author agreement, half overlap of the lists cut to the shorter ("et al.")."""
+    if not a or not b:
+        return None
+    first = 1.0 if fuzz.ratio(a[0], b[0]) >= 85 else 0.0
+    length = min(len(a), len(b))
+    overlap = len(set(a[:length]) & set(b[:length])) / length
+    return 0.5 * first + 0.5 * overlap
+
+
+def year_similarity(a: int | None, b: int | None) -> float | None:
+    if a is None or b is None:
+        return None
+    gap = abs(a - b)
+    return 1.0 if gap == 0 else YEAR_OFF_BY_ONE if gap == 1 else 0.0
+
+
+def journal_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float | None:
+    if not a or not b:
+        return None
+    if a == b:
+        return 1.0
+    shorter, longer = sorted((a, b), key=lambda words: sum(map(len, words)))
+    matched = _abbreviation_match(shorter, longer)
+    if matched is not None:
+        return matched
+    similarity = fuzz.token_sort_ratio(" ".join(a), " ".join(b)) / 100
+    return similarity if similarity >= 0.6 else 0.0
+
+
+def _abbreviation_match(short: tuple[str, ...], full: tuple[str, ...]) -> float | None:
+    """1.0 when `short` abbreviates all of `full` ("j affect disord"), 0.8 for a leading part."""
+    i = j = 0
+    while i < len(short) and j < len(full):
+        word = short[i]
+        if _abbreviates(word, full[j]):
+            i, j = i + 1, j + 1
+        elif len(word) > 1 and word.isalpha() and j + len(word) <= len(full) and all(
+            letter == full[j + k][0] for k, letter in enumerate(word)
+        ):  # an initialism: "bmj" for "british medical journal"
+            i, j = i + 1, j + len(word)
+        else:
+            return None
+    if i < len(short):
+        return None
+    return 1.0 if j == len(full) else 0.8
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    if short == full:
+        return True
+    if short[0] != full[0] or len(short) >= len(full):
+        return False
+    letters = iter(full)
+    return all(letter in letters for letter in short)
+
+
+def page_similarity(a: Features, b: Features) -> float | None:
+    if not a.first_page or not b.first_page:
+        return None
+    if a.first_page != b.first_page:
+        return 0.0
+    if a.last_page and b.last_page and a.last_page != b.last_page:
+        return 0.5
+    return 1.0
+
+
+def abstract_agreement(a: str, b: str) -> float | None:
+    """Similarity of the opening of two abstracts, counted only when they clearly agree."""
+    if len(a) < 100 or len(b) < 100:
+        return None
+    similarity = fuzz.ratio(a, b) / 100
+    return similarity if similarity >= ABSTRACT_AGREEMENT else None
+
+
+def _equal_or_none(a: str, b: str) -> float | None:
+    if not a or not b:
+        return None
+    return 1.0 if a == b else 0.0

@@ -1,0 +1,96 @@
+"""From accepted pairs to study groups, and from groups to stable study ids.
+
+Union-find over the accepted pairs, human-confirmed ones first and then automatic ones by
+falling score; a union that would put two records a human kept apart into one group is skipped,
+so a rejection holds even against a chain of automatic matches.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+class UnionFind:
+    def __init__(self, items: Iterable[int]) -> None:
+        self._parent = {item: item for item in items}
+        self._kept_apart: dict[int, set[int]] = defaultdict(set)
+
+    def find(self, item: int) -> int:
+        root = item
+        while self._parent[root] != root:
+            root = self._parent[root]
+        while self._parent[item] != root:  # path compression
+            self._parent[item], item = root, self._parent[item]
+        return root
+
+    def keep_apart(self, a: int, b: int) -> None:
+        self._kept_apart[self.find(a)].add(b)
+        self._kept_apart[self.find(b)].add(a)
+
+    def union(self, a: int, b: int) -> bool:
+        """Join the groups of a and b unless a human kept members of them apart."""
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a == root_b:
+            return True
+        if any(self.find(x) == root_b for x in self._kept_apart.get(root_a, ())):
+            return False
+        if any(self.find(x) == root_a for x in self._kept_apart.get(root_b, ())):
+            return False
+        self._parent[root_b] = root_a
+        if root_b in self._kept_apart:
+            self._kept_apart[root_a] |= self._kept_apart.pop(root_b)
+        return True
+
+    def groups(self) -> list[list[int]]:
+        members: dict[int, list[int]] = defaultdict(list)
+        for item in self._parent:
+            members[self.find(item)].append(item)
+        return sorted((sorted(group) for group in members.values()), key=lambda g: g[0])
+
+
+@dataclass(frozen=True)
+class PairRow:
+    record_a: int
+    record_b: int
+    score: float
+    status: str
+
+
+def group_records(record_ids: Sequence[int], pairs: Sequence[PairRow]) -> list[list[int]]:
+    """Groups of record ids (each sorted, listed by smallest id); every record is in one group."""
+    universe = set(record_ids)
+    forest = UnionFind(record_ids)
+    usable = [p for p in pairs if p.record_a in universe and p.record_b in universe]
+    for pair in usable:
+        if pair.status == "rejected":
+            forest.keep_apart(pair.record_a, pair.record_b)
+    confirmed = [p for p in usable if p.status == "confirmed"]
+    automatic = sorted((p for p in usable if p.status == "auto"),
+                       key=lambda p: (-p.score, p.record_a, p.record_b))
+    for pair in [*confirmed, *automatic]:
+        forest.union(pair.record_a, pair.record_b)
+    return forest.groups()
+
+
+def assign_studies(
+    groups: Sequence[list[int]], current: dict[int, int | None]
+) -> tuple[dict[int, int], list[int]]:
+    """Keep study ids stable: each existing study goes to the group holding most of its records.
+
+    Returns ({group index: kept study id}, indices of groups that need a new study).
+    """
+    claims = []
+    for index, group in enumerate(groups):
+        counts = Counter(current[r] for r in group if current.get(r) is not None)
+        for study, count in counts.items():
+            claims.append((-count, group[0], study, index))
+    kept: dict[int, int] = {}
+    taken: set[int] = set()
+    for _, _, study, index in sorted(claims):
+        if index not in kept and study not in taken:
+            kept[index] = study
+            taken.add(study)
+    needing_new = [index for index in range(len(groups)) if index not in kept]
+    return kept, needing_new
