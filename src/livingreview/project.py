@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from livingreview import dedupe as dedupe_stage
 from livingreview.importers.service import ImportResult, import_file
 from livingreview.protocol import Protocol, load_protocol
 from livingreview.store import Store
@@ -70,6 +71,18 @@ class Review:
     ) -> ImportResult:
         return import_file(self.store, self.imports_dir, Path(path), format=format,
                            options=options, on_record=on_record)
+
+    def dedupe(self, on_progress: Callable[[str, int, int], None] | None = None) -> dedupe_stage.DedupeResult:
+        """Match new records against all, record the pairs, regroup records into studies."""
+        return dedupe_stage.run_dedupe(self.store, on_progress=on_progress)
+
+    def dedupe_uncertain(self) -> list[dict[str, object]]:
+        return dedupe_stage.uncertain_pairs(self.store)
+
+    def dedupe_decide(self, record_a: int, record_b: int, status: str, *,
+                      decided_by: str) -> dedupe_stage.PairDecision:
+        """A human's `confirmed` or `rejected` for a pair; later runs never override it."""
+        return dedupe_stage.decide_pair(self.store, record_a, record_b, status, decided_by)
 
     def close(self) -> None:
         self.store.close()

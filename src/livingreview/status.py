@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from livingreview.dedupe import dedupe_status
 from livingreview.store import Store
 
 
@@ -21,4 +22,5 @@ def project_status(store: Store) -> dict[str, Any]:
             "by_source": by_source,
             "files_imported": store.scalar("SELECT COUNT(*) FROM imports"),
         },
+        "dedupe": dedupe_status(store),
     }
