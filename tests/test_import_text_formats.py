@@ -307,6 +307,21 @@ def test_tsv_and_column_map(tmp_path: Path) -> None:
     assert record.extra == {"Eingeschlossen": "ja"}
 
 
+def test_trial_numbers_and_web_of_science_tab_delimited_columns(tmp_path: Path) -> None:
+    path = tmp_path / "savedrecs.txt"
+    path.write_text("PT\tAU\tAF\tTI\tSO\tDE\tID\tPY\tDI\tPM\tUT\tClinical Trial Numbers\n"
+                    "J\tDoe, J; Roe, R\tDoe, Jane; Roe, Richard\tA trial\tLANCET\tketamine; empathy\t"
+                    "DEPRESSION\t2020\t10.1016/X.2020.1\t31234567\tWOS:000000000000001\t"
+                    "NCT01234567, NCT07654321\n", encoding="utf-8")
+    assert _detected(path) == "csv"
+    [record] = _parse("csv", path)
+    assert record.authors == ["Doe, Jane", "Roe, Richard"] and record.journal == "LANCET"
+    assert (record.source_id, record.pmid, record.year) == ("WOS:000000000000001", "31234567", 2020)
+    assert record.keywords == ["ketamine", "empathy"]
+    assert record.nct_ids == ["NCT01234567", "NCT07654321"]
+    assert record.extra == {"PT": "J", "AU": "Doe, J; Roe, R", "ID": "DEPRESSION"}
+
+
 def test_column_map_naming_a_missing_column_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "studies.csv"
     path.write_text("title,abstract\nA,B\n", encoding="utf-8")

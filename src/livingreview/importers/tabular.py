@@ -19,11 +19,12 @@ from livingreview.records import Record, normalise_doi
 
 # Field -> column names that mean it, in order of preference, written as _key() leaves them.
 _COLUMNS: dict[str, tuple[str, ...]] = {
-    "record_id": ("record id", "recordid", "id", "key", "eid", "accession number", "ut unique wos id",
-                  "unique wos id"),
+    # 'ut' before 'id': in Web of Science's tab-delimited export ID is Keywords Plus.
+    "record_id": ("record id", "recordid", "ut", "ut unique wos id", "unique wos id", "id", "key",
+                  "eid", "accession number"),
     "title": ("title", "article title", "document title", "primary title", "ti"),
     "abstract": ("abstract", "abstract note", "ab"),
-    "authors": ("authors", "author", "author names", "author full names", "au"),
+    "authors": ("authors", "author", "author names", "author full names", "af", "au"),
     "year": ("year", "publication year", "pubyear", "py", "date", "publication date"),
     "journal": ("journal", "source title", "journal title", "publication title", "secondary title",
                 "journal/book", "so"),
