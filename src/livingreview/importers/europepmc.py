@@ -18,7 +18,8 @@ from livingreview.records import Record
 
 EXPECTED = "a Europe PMC search response (JSON with resultList.result)"
 
-_TAG = re.compile(r"<[^>]+>")
+# A tag starts with a letter: abstracts also hold bare comparisons such as "p < .05" and "<1 year".
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _HEADING = re.compile(r"<h4>(.*?)</h4>", re.IGNORECASE | re.DOTALL)
 _INITIALS = re.compile(r"^[A-Z]{1,4}$")
 
