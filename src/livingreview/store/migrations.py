@@ -214,6 +214,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX fulltexts_record ON fulltexts(record_id);
         """,
     ),
+    Migration(
+        "0003_screening_undo_and_append_only_decisions",
+        """
+        -- Undo appends a decision that supersedes the withdrawn one and carries undone = 1:
+        -- screening history is never rewritten, so decisions become append-only like events.
+        ALTER TABLE decisions ADD COLUMN undone INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1));
+        CREATE INDEX decisions_stage_reviewer ON decisions(stage, reviewer);
+        CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+            BEGIN SELECT RAISE(ABORT, 'decisions are append-only: supersede, never change'); END;
+        CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+            BEGIN SELECT RAISE(ABORT, 'decisions are append-only: supersede, never delete'); END;
+        """,
+    ),
 )
 
 
