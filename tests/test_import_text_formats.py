@@ -404,7 +404,7 @@ def test_web_of_science_tagged_text(tmp_path: Path) -> None:
 
 # --- BibTeX --------------------------------------------------------------------------------------
 
-BIBTEX_TEXT = r"""% Encoding: UTF-8
+BIBTEX_TEXT = r"""% Encoding: UTF-8; questions to librarian@example.org
 @string{jama = "Journal of the American Medical Association"}
 @comment{JabRef keeps {its} settings here}
 @Article{mueller2020,
@@ -455,6 +455,7 @@ def test_latex_accents(latex: str, text: str) -> None:
     ("@article{a,\n  title = {One}},\n  year = 2020\n}\n", 4, "entry that ended on line 2 early"),
     ("@article{a,\n  title = {x},\n  journal = undefinedmacro\n}\n", 3, "not 'undefinedmacro'"),
     ("@article{a,\n  title = {x}\n  year = 2020\n}\n", 3, "',' or '}' after the value of field 'title'"),
+    ("A note }\n@article{a, title = {x}}\n", 1, "'}' outside any entry$"),
 ])
 def test_bibtex_errors_name_the_line(tmp_path: Path, text: str, line: int, message: str) -> None:
     path = tmp_path / "broken.bib"

@@ -36,6 +36,9 @@ _ESCAPED = re.compile(r"\\([&%$#_{}])")
 _COMMAND = re.compile(r"\\([A-Za-z]+)\*?(\s*\{)?\s*")
 _PARTICLE = re.compile(r"^[a-z]")
 _KIND = re.compile(r"@\s*([A-Za-z]+)")
+# Outside entries only '@type{' or '@type(' begins one; any other '@' (an e-mail address in a
+# comment) is comment text.
+_ENTRY_START = re.compile(r"@\s*[A-Za-z]+\s*[{(]")
 _NAME = re.compile(r"[A-Za-z0-9_:.+/-]+")
 _NUMBER = re.compile(r"\d+")
 
@@ -79,50 +82,68 @@ class BibtexImporter(Importer):
 
 
 def _entries(path: Path, encoding: str) -> Iterator[_Entry]:
-    """The raw text of each `@...{...}` entry, found by brace depth; errors name the line."""
-    entry: _Entry | None = None
-    closer, depth, quoted = "", 0, False
+    """The raw text of each `@type{...}` entry, found by brace depth; errors name the line."""
+    scanner: _Scanner | None = None
     number = last_closed = 0
     for number, line in numbered_lines(path, encoding):
         position = 0
         while position < len(line):
-            if entry is None:
-                at = line.find("@", position)
-                if "}" in line[position:at if at >= 0 else len(line)]:
-                    raise ImportFormatError(
-                        path, "unbalanced braces: '}' outside any entry (did a field close the "
-                        f"entry that ended on line {last_closed} early?)", line=number)
-                if at < 0:
+            if scanner is None:
+                start = _ENTRY_START.search(line, position)
+                end = start.start() if start else len(line)
+                if "}" in line[position:end]:
+                    after = f" (did a field close the entry that ended on line {last_closed} early?)"
+                    raise ImportFormatError(path, "unbalanced braces: '}' outside any entry"
+                                            + (after if last_closed else ""), line=number)
+                if start is None:
                     break
-                entry, closer, depth, quoted, position = _Entry(number), "", 0, False, at
-            begin = position
-            while position < len(line) and not (closer and depth == 0):
-                char = line[position]
-                position += 1
-                if char == "\\":
-                    position += 1
-                elif not closer:
-                    if char in "{(":
-                        closer, depth = ("}" if char == "{" else ")"), 1
-                elif char == "{":
-                    depth += 1
-                elif char == "}":
-                    depth -= 1
-                    if closer == ")" and depth == 0:
-                        raise ImportFormatError(path, "unbalanced braces: '}' without a matching '{'",
-                                                line=number, record=f"starting on line {entry.start_line}")
-                elif char == '"' and depth == 1:
-                    quoted = not quoted
-                elif char == ")" and closer == ")" and depth == 1 and not quoted:
-                    depth = 0
-            entry.text.append(line[begin:position])
-            if closer and depth == 0:
-                yield entry
-                entry, last_closed = None, number
-    if entry is not None:
+                scanner, position = _Scanner(path, number), end
+            position = scanner.feed(line, position, number)
+            if scanner.closed:
+                yield scanner.entry
+                scanner, last_closed = None, number
+    if scanner is not None:
+        start_line = scanner.entry.start_line
         raise ImportFormatError(
-            path, f"unbalanced braces: the entry beginning on line {entry.start_line} is never closed",
-            line=number, record=f"starting on line {entry.start_line}")
+            path, f"unbalanced braces: the entry beginning on line {start_line} is never closed",
+            line=number, record=f"starting on line {start_line}")
+
+
+class _Scanner:
+    """Follows one entry's braces (or parentheses) across lines until it closes."""
+
+    def __init__(self, path: Path, line_number: int) -> None:
+        self.path, self.entry = path, _Entry(line_number)
+        self.closer, self.depth, self.quoted = "", 0, False
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.closer) and self.depth == 0
+
+    def feed(self, line: str, position: int, number: int) -> int:
+        """Consume `line` from `position` up to the entry's end; returns where it stopped."""
+        begin = position
+        while position < len(line) and not self.closed:
+            char = line[position]
+            position += 2 if char == "\\" else 1
+            if char == "\\":
+                continue
+            if not self.closer:
+                if char in "{(":
+                    self.closer, self.depth = ("}" if char == "{" else ")"), 1
+            elif char == "{":
+                self.depth += 1
+            elif char == "}":
+                self.depth -= 1
+                if self.closer == ")" and self.depth == 0:
+                    raise ImportFormatError(self.path, "unbalanced braces: '}' without a matching '{'",
+                                            line=number, record=f"starting on line {self.entry.start_line}")
+            elif char == '"' and self.depth == 1:
+                self.quoted = not self.quoted
+            elif char == ")" and self.closer == ")" and self.depth == 1 and not self.quoted:
+                self.depth = 0
+        self.entry.text.append(line[begin:position])
+        return position
 
 
 class _EntryParser:

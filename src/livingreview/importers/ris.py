@@ -62,14 +62,14 @@ class RisImporter(Importer):
         block: _Block | None = None
         for number, line in numbered_lines(path, encoding):
             match = _TAG.match(strip_ending(line))
-            tag = match.group(1) if match else None
+            tag, value = (match.group(1), match.group(2) or "") if match else (None, "")
             if tag == "TY":
                 starts += 1
             if block is None:
                 if tag == "TY":
                     block = _Block(number)
                     block.lines.append(line)
-                    block.fields.append(("TY", [match.group(2) or ""]))  # type: ignore[union-attr]
+                    block.fields.append(("TY", [value]))
                 elif tag == "ER":
                     raise ImportFormatError(path, "'ER  -' ends a record that no 'TY  -' began",
                                             line=number, record=produced + 1)
@@ -83,8 +83,8 @@ class RisImporter(Importer):
                 produced += 1
                 yield _record(block)
                 block = None
-            elif match:
-                block.fields.append((tag, [match.group(2) or ""]))  # type: ignore[arg-type]
+            elif tag:
+                block.fields.append((tag, [value]))
             else:
                 block.fields[-1][1].append(strip_ending(line))
         if block is not None:

@@ -101,7 +101,10 @@ class CsvImporter(Importer):
         except csv.Error as error:
             raise ImportFormatError(path, f"a readable header row ({error})", line=1) from None
         lines.take()
-        columns = _match_columns(path, header, self.options.get("column_map"))
+        column_map = self.options.get("column_map") or {}
+        if not isinstance(column_map, dict):
+            raise TypeError(f"column_map must map field names to column names, not {column_map!r}")
+        columns = _match_columns(path, header, column_map)
         produced = rows = 0
         while True:
             start = lines.next_number
@@ -172,7 +175,7 @@ def _name(delimiter: str) -> str:
     return {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delimiter]
 
 
-def _match_columns(path: Path, header: list[str], column_map: object) -> dict[str, list[int]]:
+def _match_columns(path: Path, header: list[str], column_map: dict[str, str]) -> dict[str, list[int]]:
     """Field -> indexes of the columns holding it."""
     keys = [_key(column) for column in header]
     columns: dict[str, list[int]] = {}
@@ -180,7 +183,7 @@ def _match_columns(path: Path, header: list[str], column_map: object) -> dict[st
         found = [keys.index(name) for name in names if name in keys]
         if found:
             columns[field] = found if field in _MULTI else found[:1]
-    for field, column in dict(column_map or {}).items():  # type: ignore[call-overload]
+    for field, column in column_map.items():
         field = "record_id" if field in ("source_id", "id") else field
         if field not in _MAPPABLE:
             raise ImportFormatError(path, f"a field to map from one of {', '.join(_MAPPABLE)} "

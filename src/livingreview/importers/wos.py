@@ -49,14 +49,14 @@ class WosImporter(Importer):
         for number, line in numbered_lines(path, encoding):
             text = strip_ending(line)
             match = _TAG.match(text)
-            tag = match.group(1) if match else None
+            tag, value = (match.group(1), match.group(2) or "") if match else (None, "")
             if tag == "PT":
                 starts += 1
             if block is None:
                 if tag == "PT":
                     block = _Block(number)
                     block.lines.append(line)
-                    block.fields.append(("PT", [match.group(2) or ""]))  # type: ignore[union-attr]
+                    block.fields.append(("PT", [value]))
                 elif tag == "ER":
                     raise ImportFormatError(path, "'ER' ends a record that no 'PT' began",
                                             line=number, record=produced + 1)
@@ -73,8 +73,8 @@ class WosImporter(Importer):
                 raise ImportFormatError(
                     path, f"'ER' to end the record that began on line {block.start_line}",
                     line=number, record=produced + 1)
-            elif match:
-                block.fields.append((tag, [match.group(2) or ""]))  # type: ignore[arg-type]
+            elif tag:
+                block.fields.append((tag, [value]))
             elif text.startswith("   ") and block.fields:
                 block.fields[-1][1].append(text.strip())
             elif text.strip():
