@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from livingreview import dedupe as dedupe_stage
 from livingreview.importers.service import ImportResult, import_file
 from livingreview.protocol import Protocol, load_protocol
+from livingreview.sources.search import PageCallback, SearchReport, search_sources
+from livingreview.sources.settings import SourceSettings
 from livingreview.store import Store
 
 PROTOCOL_FILE = "protocol.toml"
@@ -83,6 +86,13 @@ class Review:
                       decided_by: str) -> dedupe_stage.PairDecision:
         """A human's `confirmed` or `rejected` for a pair; later runs never override it."""
         return dedupe_stage.decide_pair(self.store, record_a, record_b, status, decided_by)
+
+    def search(self, *, sources: list[str] | None = None, offline: bool = False,
+               since: date | None = None, settings: SourceSettings | None = None,
+               on_page: PageCallback | None = None) -> SearchReport:
+        """Search the protocol's sources live (snapshotting every page) or replay snapshots."""
+        return search_sources(self.store, self.directory, self.protocol, names=sources,
+                              offline=offline, since=since, settings=settings, on_page=on_page)
 
     def close(self) -> None:
         self.store.close()

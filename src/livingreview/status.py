@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from livingreview.dedupe import dedupe_status
+from livingreview.sources.search import search_status
 from livingreview.store import Store
 
 
@@ -23,4 +24,5 @@ def project_status(store: Store) -> dict[str, Any]:
             "files_imported": store.scalar("SELECT COUNT(*) FROM imports"),
         },
         "dedupe": dedupe_status(store),
+        "search": search_status(store),
     }

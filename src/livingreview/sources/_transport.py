@@ -175,4 +175,5 @@ class Transport:
             if self._on_retry:
                 self._on_retry(f"{self.source}: {problem}; retry {attempt} in {delay:.1f}s")
             self._sleep(delay)
-        raise SourceDown(self.source, shown, self.retry.attempts, problem, unreachable)
+        # The endpoint, not the full query: the message is for telling which service is down.
+        raise SourceDown(self.source, url, self.retry.attempts, problem, unreachable)

@@ -329,3 +329,65 @@ def _relative(path: Path, project_dir: Path) -> str:
 
 def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
+
+
+@dataclass
+class SearchReport:
+    outcomes: list[SearchOutcome]
+    failures: dict[str, SourceError]
+
+
+def search_sources(
+    store: Store,
+    project_dir: Path,
+    protocol: Protocol,
+    *,
+    names: list[str] | None = None,
+    offline: bool = False,
+    since: date | None = None,
+    settings: SourceSettings | None = None,
+    on_page: PageCallback | None = None,
+    sleep: Sleep = time.sleep,
+) -> SearchReport:
+    """Every chosen source in protocol order; one source failing does not stop the others."""
+    settings = settings or SourceSettings.load()
+    report = SearchReport([], {})
+    for source in select_sources(protocol, names):
+        try:
+            report.outcomes.append(run_search(store, project_dir, protocol, source,
+                                              settings=settings, offline=offline, since=since,
+                                              on_page=on_page, sleep=sleep))
+        except SourceError as error:
+            report.failures[source.name] = error
+    return report
+
+
+def select_sources(protocol: Protocol, names: list[str] | None) -> list[Source]:
+    if not protocol.sources:
+        raise ValueError("the protocol lists no [[sources]]; add one (name, kind = pubmed | "
+                         "europepmc | ctgov) to search")
+    known = {source.name: source for source in protocol.sources}
+    unknown = [name for name in names or [] if name not in known]
+    if unknown:
+        raise ValueError(f"no source named {', '.join(unknown)} in the protocol; "
+                         f"sources: {', '.join(known)}")
+    return [known[name] for name in names] if names else list(protocol.sources)
+
+
+def search_status(store: Store) -> dict[str, Any]:
+    """Searches run and records stored per protocol source, with each source's latest run."""
+    last_run = {}
+    for row in store.query(
+            "SELECT s.* FROM searches s JOIN (SELECT source, MAX(id) AS id FROM searches"
+            " GROUP BY source) m ON s.id = m.id ORDER BY s.source"):
+        mode = json.loads(row["filters"]).get("mode", "live")
+        reported = "?" if row["count_reported"] is None else row["count_reported"]
+        last_run[row["source"]] = (f"{row['started_at'][:10]} {mode} {row['status']}: "
+                                   f"{row['count_retrieved']} stored of {reported} reported")
+    by_status = {row["status"]: row["n"] for row in store.query(
+        "SELECT status, COUNT(*) AS n FROM searches GROUP BY status ORDER BY status")}
+    records = {row["source"]: row["n"] for row in store.query(
+        "SELECT s.source, COUNT(r.id) AS n FROM searches s JOIN records r ON r.search_id = s.id"
+        " GROUP BY s.source ORDER BY s.source")}
+    return {"searches": sum(by_status.values()), "by_status": by_status,
+            "records_by_source": records, "last_run": last_run}
