@@ -1,0 +1,85 @@
+"""Agreement between two reviewers: percent agreement, Cohen's kappa and Gwet's AC1.
+
+Kappa corrects for chance with each rater's own marginals, which makes it collapse when one
+category dominates (most records are excluded): the "high agreement, low kappa" paradox. AC1
+(Gwet 2008, Br J Math Stat Psychol 61:29-48) estimates chance agreement from the mean marginals
+as  pe = 1/(q-1) * sum_k pi_k (1 - pi_k),  with q the number of categories of the scale, and
+stays close to percent agreement when prevalence is skewed. Reviews report both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from livingreview.screening.workflow import LABELS, STAGES, Screening
+
+
+@dataclass(frozen=True)
+class PairAgreement:
+    stage: str
+    reviewers: tuple[str, str]
+    units: int  # screened by both
+    percent_agreement: float | None
+    kappa: float | None  # None when chance agreement is 1 (both used one label throughout)
+    ac1: float | None
+
+
+def percent_agreement(first: Sequence[str], second: Sequence[str]) -> float | None:
+    _check_pairs(first, second)
+    if not first:
+        return None
+    return sum(a == b for a, b in zip(first, second)) / len(first)
+
+
+def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float | None:
+    """(po - pe) / (1 - pe) with pe = sum_k p1_k * p2_k from each rater's own proportions."""
+    observed = percent_agreement(first, second)
+    if observed is None:
+        return None
+    n = len(first)
+    categories = set(first) | set(second)
+    expected = sum((first.count(c) / n) * (second.count(c) / n) for c in categories)
+    if expected == 1.0:
+        return None
+    return (observed - expected) / (1.0 - expected)
+
+
+def gwet_ac1(first: Sequence[str], second: Sequence[str], categories: Sequence[str] = LABELS) -> float | None:
+    """Gwet's AC1 over the `categories` of the rating scale (q = their number)."""
+    observed = percent_agreement(first, second)
+    if observed is None:
+        return None
+    unknown = (set(first) | set(second)) - set(categories)
+    if unknown:
+        raise ValueError(f"ratings {sorted(unknown)} are not among the categories {list(categories)}")
+    q = len(categories)
+    if q < 2:
+        raise ValueError("AC1 needs a scale of at least two categories")
+    n = len(first)
+    mean_share = [(first.count(c) + second.count(c)) / (2 * n) for c in categories]
+    expected = sum(p * (1 - p) for p in mean_share) / (q - 1)
+    return (observed - expected) / (1.0 - expected)
+
+
+def _check_pairs(first: Sequence[str], second: Sequence[str]) -> None:
+    if len(first) != len(second):
+        raise ValueError(f"paired ratings differ in length: {len(first)} and {len(second)}")
+
+
+def pairwise_agreement(screening: Screening, stages: Sequence[str] = STAGES) -> list[PairAgreement]:
+    """Every pair of reviewers, per stage, over the units both labelled (current labels)."""
+    results = []
+    for stage in stages:
+        state = screening.state(stage)
+        eligible = set(screening.eligible(stage))
+        reviewers = sorted({r for unit, by in state.labels.items() if unit in eligible for r in by})
+        for a, b in combinations(reviewers, 2):
+            shared = [by for unit, by in sorted(state.labels.items())
+                      if unit in eligible and a in by and b in by]
+            first = [by[a].label for by in shared]
+            second = [by[b].label for by in shared]
+            results.append(PairAgreement(stage, (a, b), len(shared), percent_agreement(first, second),
+                                         cohen_kappa(first, second), gwet_ac1(first, second)))
+    return results

@@ -1,0 +1,416 @@
+"""The screening workflow: two stages, independent reviewers, conflicts, resolution and undo.
+
+The unit of screening is the study: records the deduplicator grouped (`records.study_id`) are
+screened once, through the group's first record, and a record not yet grouped is its own unit.
+Units are recomputed from the records table on every read, so grouping done after some
+decisions still gathers them.
+
+Decisions are append-only. A reviewer's current label for a unit is their latest decision on it;
+`undo` appends a decision that supersedes it and marks it withdrawn (`undone = 1`). A resolution
+(`is_resolution = 1`) settles a unit for everyone. Each decision is committed together with its
+event before the call returns, so whatever a caller has acknowledged is on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from livingreview.protocol import Protocol
+from livingreview.records import Record
+from livingreview.screening.criteria import evaluate_record, verdict_features
+from livingreview.screening.ranking import rank_unlabelled
+from livingreview.store import Store
+from livingreview.store.db import now
+
+Stage = Literal["title_abstract", "full_text"]
+Label = Literal["include", "exclude", "maybe"]
+STAGES: tuple[Stage, ...] = ("title_abstract", "full_text")
+LABELS: tuple[Label, ...] = ("include", "exclude", "maybe")
+RESOLUTION_LABELS = ("include", "exclude")
+
+
+class ScreeningError(ValueError):
+    """A decision that cannot be recorded; the message names the record and what was expected."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: int
+    stage: str
+    record_id: int
+    study_id: int | None
+    reviewer: str
+    label: str
+    reason: str | None
+    note: str | None
+    is_resolution: bool
+    supersedes: int | None
+    undone: bool
+    decided_at: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    stage: str
+    record_id: int
+    study_id: int | None
+    labels: dict[str, str]  # reviewer → label
+    reasons: dict[str, str | None]
+
+
+@dataclass
+class StageState:
+    """Current labels of one stage, by unit (representative record id)."""
+
+    labels: dict[int, dict[str, Decision]] = field(default_factory=dict)
+    resolutions: dict[int, Decision] = field(default_factory=dict)
+    # Latest row of each chain, undo rows included: what the next decision supersedes.
+    heads: dict[tuple[int, str | None], Decision] = field(default_factory=dict)
+
+    def outcome(self, unit: int, stage: str) -> str | None:
+        """include / exclude / maybe / conflict, or None when no one has screened the unit."""
+        if unit in self.resolutions:
+            return self.resolutions[unit].label
+        labels = {d.label for d in self.labels.get(unit, {}).values()}
+        if not labels:
+            return None
+        if "exclude" in labels and labels != {"exclude"}:
+            return "conflict"  # maybe counts against exclude: someone wants to look further
+        if labels == {"exclude"}:
+            return "exclude"
+        if stage == "title_abstract" or labels == {"include"}:
+            # At title-abstract a maybe goes on to full text, where the answer can be found.
+            return "include"
+        return "maybe"
+
+
+class Screening:
+    """Screening of one review: reads and appends decisions in its store."""
+
+    def __init__(self, store: Store, protocol: Protocol) -> None:
+        self.store = store
+        self.protocol = protocol
+        self._features: dict[tuple[int, str], list[float]] = {}
+
+    # --- units ----------------------------------------------------------------------------------
+
+    def unit_map(self) -> dict[int, tuple[int, int | None]]:
+        """record id → (representative record id, study id)."""
+        rows = self.store.query("SELECT id, study_id FROM records ORDER BY id")
+        first_of_study: dict[int, int] = {}
+        units: dict[int, tuple[int, int | None]] = {}
+        for row in rows:
+            study = row["study_id"]
+            if study is None:
+                units[row["id"]] = (row["id"], None)
+            else:
+                representative = first_of_study.setdefault(study, row["id"])
+                units[row["id"]] = (representative, study)
+        return units
+
+    def units(self) -> list[int]:
+        """Representative record ids of every unit, in record order."""
+        return sorted({representative for representative, _ in self.unit_map().values()})
+
+    def record(self, record_id: int) -> Record:
+        found = self.store.records("id = ?", (record_id,))
+        if not found:
+            raise ScreeningError(f"record {record_id} is not in this review")
+        return found[0]
+
+    def group(self, record_id: int) -> list[int]:
+        """Every record id screened together with `record_id` (its dedup group)."""
+        units = self.unit_map()
+        if record_id not in units:
+            raise ScreeningError(f"record {record_id} is not in this review")
+        representative = units[record_id][0]
+        return [r for r, (u, _) in units.items() if u == representative]
+
+    # --- reading decisions ---------------------------------------------------------------------
+
+    def decisions(self, stage: str | None = None) -> list[Decision]:
+        sql = "SELECT * FROM decisions"
+        parameters: tuple = ()
+        if stage is not None:
+            sql += " WHERE stage = ?"
+            parameters = (stage,)
+        return [_decision(row) for row in self.store.query(sql + " ORDER BY id", parameters)]
+
+    def state(self, stage: str) -> StageState:
+        _check_stage(stage)
+        units = self.unit_map()
+        state = StageState()
+        # Latest decision per (unit, reviewer) and per unit for resolutions; ids increase in time.
+        for decision in self.decisions(stage):
+            unit = units.get(decision.record_id, (decision.record_id, None))[0]
+            state.heads[(unit, None if decision.is_resolution else decision.reviewer)] = decision
+            if decision.is_resolution:
+                if decision.undone:
+                    state.resolutions.pop(unit, None)
+                else:
+                    state.resolutions[unit] = decision
+                continue
+            by_reviewer = state.labels.setdefault(unit, {})
+            if decision.undone:
+                by_reviewer.pop(decision.reviewer, None)
+            else:
+                by_reviewer[decision.reviewer] = decision
+        return state
+
+    def eligible(self, stage: str, state: dict[str, StageState] | None = None) -> list[int]:
+        """Units that enter `stage`: all at title-abstract, those included there at full text."""
+        if stage == "title_abstract":
+            return self.units()
+        _check_stage(stage)
+        first = (state or {}).get("title_abstract") or self.state("title_abstract")
+        return [u for u in self.units() if first.outcome(u, "title_abstract") == "include"]
+
+    def conflicts(self, stage: str) -> list[Conflict]:
+        state = self.state(stage)
+        units = self.unit_map()
+        found = []
+        for unit in self.eligible(stage):
+            if state.outcome(unit, stage) != "conflict":
+                continue
+            current = state.labels[unit]
+            found.append(Conflict(stage, unit, units[unit][1],
+                                  {r: d.label for r, d in sorted(current.items())},
+                                  {r: d.reason for r, d in sorted(current.items())}))
+        return found
+
+    def pending(self, stage: str, reviewer: str) -> list[int]:
+        """Units `reviewer` has still to screen at `stage`, in record order (see `queue`)."""
+        state = self.state(stage)
+        return [u for u in self.eligible(stage)
+                if reviewer not in state.labels.get(u, {}) and u not in state.resolutions]
+
+    def own_labels(self, stage: str, reviewer: str) -> dict[int, str]:
+        """unit → label, of this reviewer only: a queue never reveals anyone else's labels."""
+        state = self.state(stage)
+        return {u: by[reviewer].label for u, by in state.labels.items() if reviewer in by}
+
+    # --- writing decisions ---------------------------------------------------------------------
+
+    def decide(
+        self,
+        stage: str,
+        record_id: int,
+        reviewer: str,
+        label: str,
+        *,
+        reason: str | None = None,
+        note: str | None = None,
+        reviewer_kind: str = "person",
+    ) -> Decision:
+        """Record one reviewer's label for the unit of `record_id`; committed before returning."""
+        reviewer = _check_reviewer(reviewer)
+        _check_stage(stage)
+        _check_label(label, LABELS, record_id)
+        reason = self._check_reason(stage, label, reason, record_id)
+        unit, study = self._unit(record_id)
+        if stage == "full_text":
+            outcome = self.state("title_abstract").outcome(unit, "title_abstract")
+            if outcome != "include":
+                raise ScreeningError(
+                    f"record {record_id} is not at full text: its title-abstract outcome is "
+                    f"{outcome or 'unscreened'} (only included records go on to full text)"
+                )
+        previous = self.state(stage).heads.get((unit, reviewer))
+        return self._append(stage, unit, study, reviewer, label, reason, note, reviewer_kind,
+                            is_resolution=False, supersedes=previous.id if previous else None,
+                            undone=False, action="screen.decide")
+
+    def resolve(
+        self, stage: str, record_id: int, label: str, reviewer: str, *,
+        reason: str | None = None, note: str | None = None,
+    ) -> Decision:
+        """Settle a unit for everyone (normally a conflict) with an include or an exclude."""
+        reviewer = _check_reviewer(reviewer)
+        _check_stage(stage)
+        _check_label(label, RESOLUTION_LABELS, record_id)
+        reason = self._check_reason(stage, label, reason, record_id)
+        unit, study = self._unit(record_id)
+        if unit not in self.eligible(stage):
+            raise ScreeningError(f"record {record_id} is not screened at {stage}")
+        previous = self.state(stage).heads.get((unit, None))
+        return self._append(stage, unit, study, reviewer, label, reason, note, "person",
+                            is_resolution=True, supersedes=previous.id if previous else None,
+                            undone=False, action="screen.resolve")
+
+    def undo(self, stage: str, reviewer: str, record_id: int | None = None) -> Decision:
+        """Withdraw the reviewer's latest current decision (on `record_id`, when given)."""
+        reviewer = _check_reviewer(reviewer)
+        state = self.state(stage)
+        current = [d for by in state.labels.values() for d in by.values() if d.reviewer == reviewer]
+        current += [d for d in state.resolutions.values() if d.reviewer == reviewer]
+        if record_id is not None:
+            units = self.unit_map()
+            if record_id not in units:
+                raise ScreeningError(f"record {record_id} is not in this review")
+            unit = units[record_id][0]
+            current = [d for d in current if units.get(d.record_id, (d.record_id,))[0] == unit]
+        if not current:
+            where = f" on record {record_id}" if record_id is not None else ""
+            raise ScreeningError(f"{reviewer} has no decision at {stage}{where} to undo")
+        last = max(current, key=lambda d: d.id)
+        return self._append(stage, last.record_id, last.study_id, reviewer, last.label, last.reason,
+                            None, "person", is_resolution=last.is_resolution, supersedes=last.id,
+                            undone=True, action="screen.undo")
+
+    def _append(
+        self, stage: str, record_id: int, study_id: int | None, reviewer: str, label: str,
+        reason: str | None, note: str | None, reviewer_kind: str, *, is_resolution: bool,
+        supersedes: int | None, undone: bool, action: str,
+    ) -> Decision:
+        decided_at = now()
+        with self.store.transaction() as connection:
+            cursor = connection.execute(
+                "INSERT INTO decisions (stage, record_id, study_id, reviewer, reviewer_kind, label,"
+                " reason, note, is_resolution, supersedes, undone, decided_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (stage, record_id, study_id, reviewer, reviewer_kind, label, reason, note,
+                 int(is_resolution), supersedes, int(undone), decided_at),
+            )
+            decision_id = int(cursor.lastrowid or 0)
+            self.store.log("screen", action, subject=f"record:{record_id}", actor=reviewer, detail={
+                "decision": decision_id, "stage": stage, "label": label, "reason": reason,
+                "study_id": study_id, "supersedes": supersedes, "undone": undone,
+            })
+        return Decision(decision_id, stage, record_id, study_id, reviewer, label, reason, note,
+                        is_resolution, supersedes, undone, decided_at)
+
+    def _unit(self, record_id: int) -> tuple[int, int | None]:
+        units = self.unit_map()
+        if record_id not in units:
+            raise ScreeningError(f"record {record_id} is not in this review")
+        return units[record_id]
+
+    def _check_reason(self, stage: str, label: str, reason: str | None, record_id: int) -> str | None:
+        if reason is not None and not reason.strip():
+            reason = None
+        if label != "exclude":
+            if reason is not None:
+                raise ScreeningError(
+                    f"record {record_id}: a reason is given only with 'exclude', not with '{label}'"
+                )
+            return None
+        valid = [c.id for c in self.protocol.criteria if stage in c.stages]
+        if reason is None:
+            if stage == "full_text":
+                raise ScreeningError(
+                    f"record {record_id}: a full-text exclusion needs a reason, one of the "
+                    f"protocol's criteria {', '.join(valid)}"
+                )
+            return None
+        if reason not in valid:
+            raise ScreeningError(
+                f"record {record_id}: exclusion reason {reason!r} is not a criterion of the "
+                f"protocol used at {stage}; expected one of {', '.join(valid)}"
+            )
+        return reason
+
+    # --- counts and order ----------------------------------------------------------------------
+
+    def summary(self) -> dict[str, dict[str, object]]:
+        """Per stage: units, screened, included, excluded, maybe, conflicts, per reviewer."""
+        states = {stage: self.state(stage) for stage in STAGES}
+        result: dict[str, dict[str, object]] = {}
+        for stage in STAGES:
+            state = states[stage]
+            eligible = self.eligible(stage, states)
+            outcomes = [state.outcome(u, stage) for u in eligible]
+            reviewers: dict[str, dict[str, int]] = {}
+            for unit in eligible:
+                for reviewer, decision in state.labels.get(unit, {}).items():
+                    counts = reviewers.setdefault(reviewer, {"screened": 0, **{l: 0 for l in LABELS}})
+                    counts["screened"] += 1
+                    counts[decision.label] += 1
+            result[stage] = {
+                "units": len(eligible),
+                "screened": sum(o is not None for o in outcomes),
+                "included": outcomes.count("include"),
+                "excluded": outcomes.count("exclude"),
+                "maybe": outcomes.count("maybe"),
+                "conflicts": outcomes.count("conflict"),
+                "resolved": sum(u in state.resolutions for u in eligible),
+                "reviewers": dict(sorted(reviewers.items())),
+            }
+        return result
+
+    def features(self, records: Sequence[Record], stage: str) -> list[list[float]]:
+        """Criteria-verdict features of each record, remembered for the life of this object."""
+        rows = []
+        for record in records:
+            key = (int(record.id or 0), stage)
+            if key not in self._features:
+                self._features[key] = verdict_features(evaluate_record(self.protocol, record, stage))
+            rows.append(self._features[key])
+        return rows
+
+    def queue(self, stage: str, reviewer: str, *, seed: int = 0) -> list[tuple[int, float]]:
+        """The reviewer's pending units, best first, with the score that placed them.
+
+        Ranked by the active-learning ranker once the reviewer has labelled at least one unit in
+        and one out; before that by the criteria verdicts. Only this reviewer's own labels are
+        used, so the order reveals nothing of anyone else's.
+        """
+        pending = set(self.pending(stage, reviewer))
+        if not pending:
+            return []
+        eligible = self.eligible(stage)
+        records = {r.id: r for r in self.store.records(
+            "id IN (SELECT value FROM json_each(?))", (_json_ids(eligible),))}
+        ordered = [records[u] for u in eligible]
+        features = self.features(ordered, stage)
+        own = self.own_labels(stage, reviewer)
+        labels = {i: int(own[r.id] != "exclude") for i, r in enumerate(ordered) if r.id in own}
+        if set(labels.values()) == {0, 1}:
+            return self._ranked(ordered, labels, features, pending, seed)
+        scored = [(int(r.id or 0), sum(f) / len(f) if f else 0.5) for r, f in zip(ordered, features)
+                  if r.id in pending]
+        return sorted(scored, key=lambda item: (-item[1], item[0]))
+
+    def _ranked(self, ordered: list[Record], labels: dict[int, int], features: list[list[float]],
+                pending: set[int], seed: int) -> list[tuple[int, float]]:
+        texts = [record_text(r) for r in ordered]
+        extra = np.asarray(features, dtype=float) if features and features[0] else None
+        ranked = rank_unlabelled(texts, labels, seed=seed, extra_features=extra)
+        return [(int(ordered[i].id or 0), score) for i, score in ranked if ordered[i].id in pending]
+
+
+def record_text(record: Record) -> str:
+    """What the ranker reads of a record: title and abstract."""
+    return " ".join(part for part in (record.title, record.abstract) if part)
+
+
+def _json_ids(ids: Iterable[int]) -> str:
+    return "[" + ",".join(str(int(i)) for i in ids) + "]"
+
+
+def _decision(row) -> Decision:
+    return Decision(row["id"], row["stage"], row["record_id"], row["study_id"], row["reviewer"],
+                    row["label"], row["reason"], row["note"], bool(row["is_resolution"]),
+                    row["supersedes"], bool(row["undone"]), row["decided_at"])
+
+
+def _check_stage(stage: str) -> None:
+    if stage not in STAGES:
+        raise ScreeningError(f"unknown stage {stage!r}; expected one of {', '.join(STAGES)}")
+
+
+def _check_label(label: str, allowed: Sequence[str], record_id: int) -> None:
+    if label not in allowed:
+        raise ScreeningError(
+            f"record {record_id}: unknown label {label!r}; expected one of {', '.join(allowed)}"
+        )
+
+
+def _check_reviewer(reviewer: str) -> str:
+    name = (reviewer or "").strip()
+    if not name:
+        raise ScreeningError("a reviewer name is required")
+    return name
