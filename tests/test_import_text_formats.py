@@ -322,6 +322,21 @@ def test_trial_numbers_and_web_of_science_tab_delimited_columns(tmp_path: Path) 
     assert record.extra == {"PT": "J", "AU": "Doe, J; Roe, R", "ID": "DEPRESSION"}
 
 
+def test_zotero_csv_columns_and_pandas_style_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "zotero.csv"
+    path.write_text('"Key","Item Type","Publication Year","Author","Title","Publication Title",'
+                    '"Abstract Note","Manual Tags","Automatic Tags","included"\n'
+                    '"ABCD1234","journalArticle","2019.0","Rudnik, Agata; Piotrowicz, Grazyna",'
+                    '"Cognitive flexibility","Przeglad gastroenterologiczny","Text.","IBD; coping",'
+                    '"quality of life","1.0"\n', encoding="utf-8")
+    [record] = _parse("csv", path)
+    assert (record.source_id, record.year, record.label) == ("ABCD1234", 2019, 1)
+    assert record.authors == ["Rudnik, Agata", "Piotrowicz, Grazyna"]
+    assert (record.journal, record.abstract) == ("Przeglad gastroenterologiczny", "Text.")
+    assert record.keywords == ["IBD", "coping", "quality of life"]
+    assert record.publication_types == ["journalArticle"]
+
+
 def test_column_map_naming_a_missing_column_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "studies.csv"
     path.write_text("title,abstract\nA,B\n", encoding="utf-8")

@@ -21,11 +21,12 @@ from livingreview.records import Record, normalise_doi
 _COLUMNS: dict[str, tuple[str, ...]] = {
     # 'ut' before 'id': in Web of Science's tab-delimited export ID is Keywords Plus.
     "record_id": ("record id", "recordid", "ut", "ut unique wos id", "unique wos id", "id", "key",
-                  "eid", "accession number"),
+                  "eid", "accession number", "covidence"),
     "title": ("title", "article title", "document title", "primary title", "ti"),
     "abstract": ("abstract", "abstract note", "ab"),
     "authors": ("authors", "author", "author names", "author full names", "af", "au"),
-    "year": ("year", "publication year", "pubyear", "py", "date", "publication date"),
+    "year": ("year", "publication year", "published year", "pubyear", "py", "date",
+             "publication date"),
     "journal": ("journal", "source title", "journal title", "publication title", "secondary title",
                 "journal/book", "so"),
     "volume": ("volume", "vl"),
@@ -36,7 +37,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "doi": ("doi", "di"),
     "pmid": ("pmid", "pubmed id", "pubmedid", "medline pmid", "pm"),
     "pmcid": ("pmcid", "pmc id"),
-    "keywords": ("keywords", "author keywords", "index keywords", "manual tags", "de"),
+    "keywords": ("keywords", "author keywords", "index keywords", "manual tags", "automatic tags",
+                 "de"),
     "mesh": ("mesh", "mesh terms", "mh"),
     "emtree": ("emtree drug index terms major focus", "emtree drug index terms",
                "emtree medical index terms major focus", "emtree medical index terms"),
@@ -53,7 +55,7 @@ _MULTI = frozenset({"keywords", "emtree"})
 _MAPPABLE = ("record_id", "title", "abstract", "authors", "year", "journal", "volume", "issue",
              "pages", "doi", "pmid", "pmcid", "keywords", "mesh", "nct_ids", "publication_types",
              "language", "label")
-_LABEL_VALUES = {"1": 1, "0": 0, "yes": 1, "no": 0, "true": 1, "false": 0, "y": 1, "n": 0,
+_LABEL_VALUES = {"1": 1, "0": 0, "1.0": 1, "0.0": 0, "yes": 1, "no": 0, "true": 1, "false": 0, "y": 1, "n": 0,
                  "included": 1, "excluded": 0, "include": 1, "exclude": 0}
 _DELIMITERS = (",", ";", "\t", "|")
 # Embase's Source column: 'Cancer (2004) 102:4 (253-258). Date of Publication: 25 Aug 2004'.
