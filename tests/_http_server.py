@@ -41,7 +41,8 @@ class Reply:
 
 @dataclass
 class Fault:
-    """One injected misbehaviour: `kind` is status | slow | reset | truncate | body | hang."""
+    """One injected misbehaviour: `kind` is status | slow | reset | truncate | body | hang, or
+    `pass` (answer normally: lets a fault be aimed at the n-th request)."""
 
     kind: str
     status: int = 500
@@ -63,7 +64,8 @@ class SourceServer:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        daemon=True)
 
     @property
     def url(self) -> str:
@@ -168,7 +170,7 @@ def _handler_class(server: SourceServer) -> type[BaseHTTPRequestHandler]:
                 fault.released.wait(30)
                 self.close_connection = True
                 return True
-            return False  # "slow": answered normally, late
+            return False  # "slow" (answered normally, late) or "pass"
 
         def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
             try:
