@@ -1,0 +1,73 @@
+"""Runs ASReview LAB's default model inside the benchmark venv; driven by bench_screening.py.
+
+Reads one JSON job on stdin, prints one JSON result on stdout. Jobs:
+  {"mode": "simulate", "csv": PATH, "priors": [row, ...], "seed": N}
+      -> {"order": [row, ...], "seconds_per_iteration": S}
+  {"mode": "timing", "csv": PATH, "labelled": {row: label}, "repeats": K, "seed": N}
+      -> {"seconds_per_iteration": S, "feature_seconds": S}
+Rows are 0-based positions in the CSV (title, abstract, label_included columns).
+"""
+
+import json
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+from asreview.learner import ActiveLearningCycle
+from asreview.models.models import AI_MODEL_CONFIGURATIONS
+from asreview.simulation.simulate import Simulate
+
+DEFAULT_MODEL = "elas_u4"
+
+
+def default_cycle(seed):
+    config = next(c for c in AI_MODEL_CONFIGURATIONS if c["name"] == DEFAULT_MODEL)["value"]
+    cycle = ActiveLearningCycle.from_meta(config)
+    for component in (cycle.classifier, cycle.querier, cycle.balancer):
+        if component is not None and "random_state" in component.get_params():
+            component.set_params(random_state=seed)
+    return cycle
+
+
+def read(path):
+    frame = pd.read_csv(path, dtype={"title": str, "abstract": str})
+    frame[["title", "abstract"]] = frame[["title", "abstract"]].fillna("")
+    return frame
+
+
+def simulate(job):
+    frame = read(job["csv"])
+    labels = frame["label_included"].astype(int).to_numpy()
+    simulation = Simulate(frame[["title", "abstract"]], labels, default_cycle(job["seed"]), print_progress=False)
+    simulation.label(job["priors"])
+    simulation.review()
+    results = simulation._results
+    # The label time stamps are taken once per query (n_query=1): their differences after the
+    # priors are ASReview's whole iteration (refit, rank, record the label).
+    stamps = results["time"].to_numpy(dtype=float)[len(job["priors"]) - 1:]
+    per_iteration = float(np.mean(np.diff(stamps))) if len(stamps) > 1 else 0.0
+    return {"order": [int(r) for r in results["record_id"]], "seconds_per_iteration": per_iteration}
+
+
+def timing(job):
+    frame = read(job["csv"])
+    cycle = default_cycle(job["seed"])
+    started = time.perf_counter()
+    features = cycle.transform(frame[["title", "abstract"]])
+    feature_seconds = time.perf_counter() - started
+    labelled = np.array(sorted(int(k) for k in job["labelled"]))
+    y = np.array([job["labelled"][str(k)] for k in labelled])
+    pool = np.setdiff1d(np.arange(features.shape[0]), labelled)
+    times = []
+    for _ in range(job["repeats"]):
+        tick = time.perf_counter()
+        cycle.fit(features[labelled], y)
+        cycle.rank(features[pool])
+        times.append(time.perf_counter() - tick)
+    return {"seconds_per_iteration": float(np.median(times)), "feature_seconds": feature_seconds}
+
+
+if __name__ == "__main__":
+    request = json.load(sys.stdin)
+    print(json.dumps({"simulate": simulate, "timing": timing}[request["mode"]](request)))

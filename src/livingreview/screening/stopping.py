@@ -1,0 +1,220 @@
+"""Stopping rules: is it safe to stop screening, and what recall has probably been reached?
+
+Statistical rules (Callaghan & Müller-Hansen 2020, "Statistical stopping criteria for automated
+screening in systematic reviews", Systematic Reviews 9:273) test the null hypothesis "recall is
+below the target" with a hypergeometric test on a sample of the records that were unscreened
+when the sample started:
+
+- `hypergeometric`: the sample is the trailing run of records screened in random order (switch
+  the query strategy to `random` once ranking has found what it can). Exact under its assumptions.
+- `hypergeometric-ranked`: every trailing run of the ranked screening is treated as if it were a
+  random sample of the records unscreened before it. Ranked records are more likely relevant than
+  a random draw, so this errs on the side of screening more. The smallest p-value over all run
+  lengths is taken, as in the paper.
+
+Heuristics (no recall estimate): `consecutive-irrelevant` and `fraction-screened`.
+
+Every rule is a plug-in in the entry-point group `livingreview.stopping_rules`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from scipy.stats import hypergeom
+
+from livingreview.plugins import load_plugin
+
+
+@dataclass(frozen=True)
+class StoppingObservation:
+    """One screened record: its label (1 relevant) and whether it was drawn at random."""
+
+    label: int
+    random: bool = False
+
+
+@dataclass(frozen=True)
+class StoppingResult:
+    name: str
+    should_stop: bool
+    estimated_recall: float | None
+    confidence: float | None
+    explanation: str
+
+
+class StoppingRule(Protocol):
+    def evaluate(self, history: Sequence[StoppingObservation], n_total: int,
+                 target_recall: float, confidence: float) -> StoppingResult: ...
+
+
+DEFAULT_RULES = ("hypergeometric", "hypergeometric-ranked", "consecutive-irrelevant", "fraction-screened")
+
+
+def evaluate_stopping(
+    history: Sequence[StoppingObservation | int],
+    n_total: int,
+    *,
+    rules: Sequence[str | StoppingRule] = DEFAULT_RULES,
+    target_recall: float = 0.95,
+    confidence: float = 0.95,
+) -> list[StoppingResult]:
+    """Every rule's verdict on the screening so far (`history` in screening order, priors first)."""
+    observations = [item if isinstance(item, StoppingObservation) else StoppingObservation(int(item))
+                    for item in history]
+    if len(observations) > n_total:
+        raise ValueError(f"{len(observations)} records screened but the set has only {n_total}")
+    if not 0 < target_recall <= 1 or not 0 < confidence < 1:
+        raise ValueError("target_recall must be in (0, 1] and confidence in (0, 1)")
+    bad = [i for i, o in enumerate(observations) if o.label not in (0, 1)]
+    if bad:
+        raise ValueError(f"labels must be 0 or 1; screened record {bad[0]} has {observations[bad[0]].label!r}")
+    return [_rule(rule).evaluate(observations, n_total, target_recall, confidence) for rule in rules]
+
+
+def _rule(rule: str | StoppingRule) -> StoppingRule:
+    return load_plugin("stopping_rules", rule)() if isinstance(rule, str) else rule
+
+
+def stop_verdict(results: Sequence[StoppingResult]) -> StoppingResult | None:
+    """The statistical rule that says stop if any does, else the first heuristic that does."""
+    stopping = [r for r in results if r.should_stop]
+    stopping.sort(key=lambda r: r.estimated_recall is None)
+    return stopping[0] if stopping else None
+
+
+def _null_p_values(found_total: int, found_before: np.ndarray, urn: np.ndarray, drawn: np.ndarray,
+                   hits: np.ndarray, target_recall: float) -> np.ndarray:
+    """p-values of "recall < target", for samples of `drawn` records from an `urn`.
+
+    The `urn` records were unscreened when a sample began (`found_before` relevant found by
+    then); `hits` relevant were among the `drawn`. Under the null hypothesis the urn holds at
+    least `needed` relevant records: the fewest that would put recall below the target.
+    """
+    needed = np.floor(found_total / target_recall - found_before + 1).astype(np.int64)
+    # More relevant than the urn can hold: the null hypothesis is impossible (p = 0).
+    possible = needed <= urn
+    return np.where(possible, hypergeom.cdf(hits, urn, np.clip(needed, hits, urn), drawn), 0.0)
+
+
+def _recall_bound(found_total: int, found_before: int, urn: int, drawn: int, hits: int, alpha: float) -> float:
+    """Lower confidence bound on recall: found_total / (found_before + the most relevant the urn
+    can hold without the sample rejecting it), by bisection (the cdf falls as that number grows)."""
+    low, high = hits, urn - (drawn - hits)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if hypergeom.cdf(hits, urn, middle, drawn) >= alpha:
+            low = middle
+        else:
+            high = middle - 1
+    return found_total / (found_before + low) if found_before + low else 1.0
+
+
+@dataclass
+class RandomSampleHypergeometric:
+    """Hypergeometric test on the trailing run of records screened in random order."""
+
+    name: str = "hypergeometric"
+
+    def evaluate(self, history: Sequence[StoppingObservation], n_total: int,
+                 target_recall: float, confidence: float) -> StoppingResult:
+        drawn = 0
+        while drawn < len(history) and history[len(history) - 1 - drawn].random:
+            drawn += 1
+        labels = np.fromiter((o.label for o in history), dtype=np.int64, count=len(history))
+        found_total = int(labels.sum())
+        before = len(history) - drawn
+        found_before = int(labels[:before].sum())
+        urn = n_total - before
+        if drawn == 0:
+            needed = _sample_size_without_hits(found_total, found_before, urn, target_recall, 1 - confidence)
+            return StoppingResult(self.name, False, None, confidence,
+                                  f"no random sample yet: screen about {needed} of the {urn} remaining "
+                                  "records in random order; stop if none of them is relevant")
+        hits = found_total - found_before
+        p = float(_null_p_values(found_total, np.array(found_before), np.array(urn), np.array(drawn),
+                                 np.array(hits), target_recall))
+        bound = _recall_bound(found_total, found_before, urn, drawn, hits, 1 - confidence)
+        return StoppingResult(
+            self.name, p < 1 - confidence, bound, confidence,
+            f"{hits} relevant in a random sample of {drawn} of the {urn} records "
+            f"unscreened when it began: recall >= {bound:.3f} at {confidence:.0%} confidence "
+            f"(p = {p:.3g} for recall < {target_recall:.0%})",
+        )
+
+
+def _sample_size_without_hits(found_total: int, found_before: int, urn: int,
+                              target_recall: float, alpha: float) -> int:
+    """How many random records, all irrelevant, would reject "recall < target" (at least 1)."""
+    needed = max(math.floor(max(found_total, 1) / target_recall - found_before + 1), 1)
+    if needed > urn:
+        return 0
+    sizes = np.arange(1, urn + 1)
+    rejected = np.flatnonzero(hypergeom.cdf(0, urn, needed, sizes) < alpha)
+    return int(sizes[rejected[0]]) if len(rejected) else urn
+
+
+@dataclass
+class RankedHypergeometric:
+    """The hypergeometric test on every trailing run of the ranked screening (conservative)."""
+
+    name: str = "hypergeometric-ranked"
+    min_sample: int = 1
+
+    def evaluate(self, history: Sequence[StoppingObservation], n_total: int,
+                 target_recall: float, confidence: float) -> StoppingResult:
+        labels = np.fromiter((o.label for o in history), dtype=np.int64, count=len(history))
+        found_total = int(labels.sum())
+        if found_total == 0 or len(labels) == 0:
+            return StoppingResult(self.name, False, None, confidence, "no relevant record found yet")
+        drawn = np.arange(self.min_sample, len(labels) + 1)
+        if len(drawn) == 0:
+            return StoppingResult(self.name, False, None, confidence, "too few records screened")
+        hits = np.cumsum(labels[::-1])[drawn - 1]
+        urn = n_total - len(labels) + drawn
+        p = _null_p_values(found_total, found_total - hits, urn, drawn, hits, target_recall)
+        best = int(np.argmin(p))
+        bound = _recall_bound(found_total, found_total - int(hits[best]), int(urn[best]), int(drawn[best]),
+                              int(hits[best]), 1 - confidence)
+        return StoppingResult(
+            self.name, bool(p[best] < 1 - confidence), bound, confidence,
+            f"the last {drawn[best]} screened (of {urn[best]} unscreened before them) hold {hits[best]} "
+            f"relevant: recall >= {bound:.3f} at {confidence:.0%} confidence if they were a random "
+            f"draw (p = {p[best]:.3g} for recall < {target_recall:.0%})",
+        )
+
+
+@dataclass
+class ConsecutiveIrrelevant:
+    """Stop after `n` irrelevant records in a row (a heuristic: no recall estimate)."""
+
+    n: int = 50
+    name: str = "consecutive-irrelevant"
+
+    def evaluate(self, history: Sequence[StoppingObservation], n_total: int,
+                 target_recall: float, confidence: float) -> StoppingResult:
+        run = 0
+        for observation in reversed(history):
+            if observation.label:
+                break
+            run += 1
+        return StoppingResult(self.name, run >= self.n, None, None,
+                              f"{run} irrelevant in a row (stop at {self.n})")
+
+
+@dataclass
+class FractionScreened:
+    """Stop once `fraction` of all records are screened (a heuristic: no recall estimate)."""
+
+    fraction: float = 0.5
+    name: str = "fraction-screened"
+
+    def evaluate(self, history: Sequence[StoppingObservation], n_total: int,
+                 target_recall: float, confidence: float) -> StoppingResult:
+        share = len(history) / n_total if n_total else 1.0
+        return StoppingResult(self.name, share >= self.fraction, None, None,
+                              f"{len(history)} of {n_total} screened ({share:.1%}; stop at {self.fraction:.0%})")
