@@ -14,6 +14,7 @@ import pytest
 
 from livingreview.protocol import Protocol, Term, load_protocol
 from livingreview.protocol.rules import Ref, evaluate, parse_rule
+from livingreview.sources.queries import build_query
 
 # Classes that group agents but do not say how an agent works; every agent has exactly one
 # class outside this set, its mechanism class (what synthesis groups by as drug_class).
@@ -178,6 +179,24 @@ def test_every_database_is_searched_for_an_intervention(protocol: Protocol) -> N
         assert source.concepts[0] == "intervention" and len(source.concepts) >= 2, source.name
 
 
+def test_every_source_builds_a_query_from_the_protocol(protocol: Protocol) -> None:
+    # The search stage reads these sources as they are: unknown filters or blocks would fail there.
+    for source in protocol.sources:
+        query = build_query(protocol, source)
+        assert "Ketalar" in query.text and "D-cycloserine" in query.text, source.name
+    pubmed = build_query(protocol, next(s for s in protocol.sources if s.name == "pubmed_instruments"))
+    assert '"Reading the Mind in the Eyes Test"[tiab]' in pubmed.text
+
+
+def test_combinations_add_no_mesh_heading_of_their_partner_drug(protocol: Protocol) -> None:
+    # Every MeSH heading is ORed into the search: a partner drug's heading (bupropion) would
+    # retrieve that drug's whole literature.
+    vocabulary = protocol.vocabularies["intervention"]
+    single_agent_headings = {h for t in agents(protocol) if "combination" not in t.classes for h in t.mesh}
+    for term in vocabulary.members("combination"):
+        assert set(term.mesh) <= single_agent_headings, term.id
+
+
 def _normalised(phrase: str) -> str:
     return " ".join(phrase.replace("’", "'").casefold().split())
 
@@ -192,6 +211,15 @@ def test_no_phrase_names_two_terms_of_one_vocabulary(protocol: Protocol, vocabul
         for phrase in {_normalised(p) for p in term.phrases()}:
             assert phrase not in owner, f"{phrase!r} names both {owner.get(phrase)} and {term.id}"
             owner[phrase] = term.id
+
+
+def test_no_term_repeats_a_phrase_in_another_case(protocol: Protocol) -> None:
+    # Matching ignores case, so a case variant is dead weight in every generated query. (A
+    # typographic apostrophe is kept as a variant: not every matcher folds it.)
+    for name, vocabulary in protocol.vocabularies.items():
+        for term in vocabulary.terms:
+            phrases = [term.label, *term.synonyms, *term.brand_names, *term.code_names]
+            assert len({p.casefold() for p in phrases}) == len(phrases), f"{name}.{term.id}: {phrases}"
 
 
 def test_no_empty_or_padded_phrases(protocol: Protocol) -> None:
