@@ -531,7 +531,12 @@ MALFORMED = {
     "no-pmid.nbib": ("TI  - One\nAB  - Two\n", 1, 1, "a record starting with 'PMID- '"),
     "wos-no-er.txt": ("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI One\nER\n\nPT J\nTI Two\n"
                       "PT J\nTI Three\nER\nEF\n", 9, 2, "'ER' to end the record that began on line 7"),
+    "short-row.csv": ('title,abstract\nOne,"A\nB"\nTwo\n', 4, 2, "2 comma-separated fields"),
+    "bad-quote.csv": ('title,abstract\nOne,A\n"Two" and more,B\n', 3, 2, "a well-formed comma row"),
+    "open.bib": ("@article{one, title = {One}}\n@article{two,\n  title = {Two\n}\n", 4,
+                 "starting on line 2", "never closed"),
 }
+_FORMAT_BY_SUFFIX = {"ris": "ris", "nbib": "medline", "txt": "wos", "csv": "csv", "bib": "bibtex"}
 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))
@@ -540,7 +545,7 @@ def test_malformed_files_are_refused_whole(review: Review, tmp_path: Path, name:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ImportFormatError, match=message) as error:
-        review.import_file(path, format={"ris": "ris", "nbib": "medline", "txt": "wos"}[name.rsplit(".", 1)[1]])
+        review.import_file(path, format=_FORMAT_BY_SUFFIX[name.rsplit(".", 1)[1]])
     assert error.value.path == path and str(path) in str(error.value)
     assert (error.value.line, error.value.record) == (line, record)
     assert review.store.scalar("SELECT COUNT(*) FROM imports") == 0

@@ -3,6 +3,7 @@ and the `livingreview import` command reports what happened."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -30,6 +31,10 @@ def _write_ris(path: Path, count: int, *, broken_at: int | None = None) -> None:
                          "with a second sentence about randomised controlled trials.\r\n")
             if number != broken_at:
                 handle.write("ER  - \r\n\r\n")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _counts(database: Path) -> tuple[int, int]:
@@ -126,6 +131,8 @@ def test_killing_an_import_midway_leaves_nothing_partial(review: Review, tmp_pat
     again = review.import_file(path)
     assert (again.records, again.already_imported) == (total, False)
     assert _counts(database) == (1, total)
+    # The killed run's verbatim copy has the same content-hash name and was simply replaced.
+    assert [p.name for p in review.imports_dir.iterdir()] == [f"{_sha256(path)[:12]}-large.ris"]
 
 
 # --- the command line --------------------------------------------------------------------------
