@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -315,10 +315,10 @@ class Screening:
 
     # --- counts and order ----------------------------------------------------------------------
 
-    def summary(self) -> dict[str, dict[str, object]]:
+    def summary(self) -> dict[str, dict[str, Any]]:
         """Per stage: units, screened, included, excluded, maybe, conflicts, per reviewer."""
         states = {stage: self.state(stage) for stage in STAGES}
-        result: dict[str, dict[str, object]] = {}
+        result: dict[str, dict[str, Any]] = {}
         for stage in STAGES:
             state = states[stage]
             eligible = self.eligible(stage, states)

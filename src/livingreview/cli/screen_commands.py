@@ -1,0 +1,172 @@
+"""Screening commands: `screen` (interactive), `decide`, `conflicts`, `resolve`, `agreement`, `suggest`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from livingreview.cli._common import emit, json_option
+from livingreview.project import Review
+from livingreview.screening.agreement import pairwise_agreement
+from livingreview.screening.suggest import suggest, write_csv
+from livingreview.screening.terminal import screen as run_screener
+from livingreview.screening.workflow import LABELS, STAGES, Screening
+
+project_dir = click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+stage_option = click.option("--stage", type=click.Choice(STAGES), default="title_abstract",
+                            show_default=True, help="Screening stage.")
+reviewer_option = click.option("--reviewer", required=True, help="Who decides (a name or initials).")
+reason_option = click.option("--reason", help="For an exclusion: the id of the criterion not met (e.g. C3).")
+
+
+@click.command()
+@project_dir
+@reviewer_option
+@stage_option
+def screen(directory: Path, reviewer: str, stage: str) -> None:
+    """Screen records one at a time in the terminal, one key per decision.
+
+    Keys: i include, e exclude (then a number choosing the criterion not met), m maybe, n note,
+    u undo the last decision, q quit. Every decision is saved before the next record is shown.
+    Other reviewers' labels are never shown.
+    """
+    with Review(directory) as review:
+        run_screener(Screening(review.store, review.protocol), reviewer, stage)
+
+
+@click.command()
+@project_dir
+@click.argument("record_id", type=int)
+@click.argument("label", type=click.Choice(LABELS))
+@reviewer_option
+@stage_option
+@reason_option
+@click.option("--note", help="A free-text note kept with the decision.")
+@json_option
+def decide(directory: Path, record_id: int, label: str, reviewer: str, stage: str,
+           reason: str | None, note: str | None, as_json: bool) -> None:
+    """Record one reviewer's decision on RECORD_ID (for scripts; `screen` is the interactive way)."""
+    with Review(directory) as review:
+        decision = Screening(review.store, review.protocol).decide(
+            stage, record_id, reviewer, label, reason=reason, note=note)
+    emit(asdict(decision), as_json,
+         lambda d: click.echo(f"decision {d['id']}: {d['reviewer']} {d['label']} record {d['record_id']}"
+                              f" at {d['stage']}"))
+
+
+@click.command()
+@project_dir
+@stage_option
+@json_option
+def conflicts(directory: Path, stage: str, as_json: bool) -> None:
+    """List records on which reviewers disagree (include or maybe against exclude)."""
+    with Review(directory) as review:
+        found = Screening(review.store, review.protocol).conflicts(stage)
+        titles = {r.id: r.title for r in review.store.records()}
+    payload = {"stage": stage, "conflicts": [
+        {**asdict(c), "title": titles.get(c.record_id)} for c in found]}
+    emit(payload, as_json, _render_conflicts)
+
+
+def _render_conflicts(payload: dict[str, Any]) -> None:
+    if not payload["conflicts"]:
+        click.echo(f"no conflicts at {payload['stage']}")
+        return
+    table = Table(title=f"conflicts at {payload['stage']}")
+    table.add_column("record", justify="right")
+    table.add_column("labels")
+    table.add_column("title")
+    for conflict in payload["conflicts"]:
+        labels = ", ".join(
+            f"{reviewer}: {label}" + (f" ({conflict['reasons'][reviewer]})" if conflict["reasons"][reviewer] else "")
+            for reviewer, label in conflict["labels"].items())
+        table.add_row(str(conflict["record_id"]), labels, conflict["title"] or "")
+    Console().print(table)
+
+
+@click.command()
+@project_dir
+@click.argument("record_id", type=int)
+@click.argument("label", type=click.Choice(("include", "exclude")))
+@reviewer_option
+@stage_option
+@reason_option
+@click.option("--note", help="Why the conflict was settled this way.")
+@json_option
+def resolve(directory: Path, record_id: int, label: str, reviewer: str, stage: str,
+            reason: str | None, note: str | None, as_json: bool) -> None:
+    """Settle RECORD_ID (normally a conflict) for everyone with LABEL."""
+    with Review(directory) as review:
+        decision = Screening(review.store, review.protocol).resolve(
+            stage, record_id, label, reviewer, reason=reason, note=note)
+    emit(asdict(decision), as_json,
+         lambda d: click.echo(f"resolution {d['id']}: record {d['record_id']} {d['label']} at {d['stage']}"))
+
+
+@click.command()
+@project_dir
+@json_option
+def agreement(directory: Path, as_json: bool) -> None:
+    """Agreement per stage and reviewer pair: percent agreement, Cohen's kappa, Gwet's AC1."""
+    with Review(directory) as review:
+        pairs = pairwise_agreement(Screening(review.store, review.protocol))
+    emit({"pairs": [asdict(p) for p in pairs]}, as_json, _render_agreement)
+
+
+def _render_agreement(payload: dict[str, Any]) -> None:
+    if not payload["pairs"]:
+        click.echo("no two reviewers have screened the same records yet")
+        return
+    table = Table(title="inter-reviewer agreement")
+    for column in ("stage", "reviewers", "records", "agreement", "kappa", "AC1"):
+        table.add_column(column, justify="left" if column in ("stage", "reviewers") else "right")
+    for pair in payload["pairs"]:
+        table.add_row(pair["stage"], " / ".join(pair["reviewers"]), str(pair["units"]),
+                      _number(pair["percent_agreement"], percent=True), _number(pair["kappa"]),
+                      _number(pair["ac1"]))
+    Console().print(table)
+
+
+def _number(value: float | None, percent: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.1%}" if percent else f"{value:.3f}"
+
+
+@click.command("suggest")
+@project_dir
+@stage_option
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the ranker.")
+@json_option
+def suggest_command(directory: Path, stage: str, seed: int, as_json: bool) -> None:
+    """Criteria verdicts, evidence and rank of every unscreened record; also report/suggestions.csv."""
+    with Review(directory) as review:
+        found = suggest(Screening(review.store, review.protocol), stage, seed=seed)
+        path = review.report_dir / "suggestions.csv"
+        write_csv(found, path)
+    payload = {**found.to_json(), "csv": str(path)}
+    emit(payload, as_json, _render_suggestions)
+
+
+def _render_suggestions(payload: dict[str, Any]) -> None:
+    console = Console()
+    table = Table(title=f"{len(payload['records'])} unscreened records at {payload['stage']},"
+                        f" ranked by {payload['ranked_by']}")
+    for column in ("rank", "record", "score", "title", "criteria"):
+        table.add_column(column, justify="right" if column in ("rank", "record", "score") else "left")
+    for item in payload["records"][:50]:
+        verdicts = "  ".join(f"{c['criterion']}:{c['verdict']}" for c in item["criteria"])
+        table.add_row(str(item["rank"]), str(item["record_id"]), f"{item['score']:.3f}",
+                      item["title"] or "", verdicts)
+    console.print(table)
+    if len(payload["records"]) > 50:
+        console.print(f"... {len(payload['records']) - 50} more")
+    console.print(f"all records with their evidence: {payload['csv']}")
+
+
+COMMANDS = (screen, decide, conflicts, resolve, agreement, suggest_command)
