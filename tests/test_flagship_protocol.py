@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from livingreview.protocol import Protocol, Term, load_protocol
-from livingreview.protocol.rules import Ref, evaluate, parse_rule
+from livingreview.records import Record
+from livingreview.screening.criteria import evaluate_record, find_spans
 from livingreview.sources.queries import build_query
 
 # Classes that group agents but do not say how an agent works; every agent has exactly one
@@ -39,17 +40,10 @@ def agents(protocol: Protocol) -> list[Term]:
     return [t for t in protocol.vocabularies["intervention"].terms if "class_level" not in t.classes]
 
 
-def mentions(text: str, phrases: list[str]) -> bool:
-    """Whole-phrase, case-insensitive match: the simplest reading of a vocabulary."""
-    return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text, re.IGNORECASE) for p in phrases)
-
-
-def verdict(protocol: Protocol, criterion_id: str, text: str) -> bool | None:
-    def truth(ref: Ref) -> bool:
-        terms = protocol.vocabularies[ref.vocabulary].members(ref.name)
-        return any(mentions(text, term.phrases()) for term in terms)
-
-    return evaluate(parse_rule(protocol.criterion(criterion_id).rule), truth)
+def verdict(protocol: Protocol, criterion_id: str, abstract: str) -> str:
+    """The criteria engine's verdict ("met", "not_met", "unclear") on a record with this abstract."""
+    record = Record(source="test", raw=abstract, title="A test record", abstract=abstract)
+    return evaluate_record(protocol, record).verdict(criterion_id).verdict
 
 
 def test_flagship_protocol_loads_and_names_its_seed_review(protocol: Protocol) -> None:
@@ -101,8 +95,9 @@ def test_code_names_and_brands_reach_their_agent(protocol: Protocol) -> None:
 
 
 def test_dexmedetomidine_is_not_counted_as_glutamatergic(protocol: Protocol) -> None:
-    phrases = [p for t in protocol.vocabularies["intervention"].terms for p in t.phrases()]
-    assert not mentions("dexmedetomidine", phrases)
+    text = "Dexmedetomidine, an alpha-2 agonist, was compared with saline."
+    _, spans = find_spans(protocol, Record(source="test", raw=text, abstract=text))
+    assert not [s for s in spans if s.vocabulary == "intervention"]
 
 
 def test_at_least_30_instruments_covering_the_three_outcome_classes(protocol: Protocol) -> None:
@@ -262,20 +257,20 @@ OBSERVER_RATED_TRIAL = (
 
 def test_a_human_trial_that_adds_a_rat_experiment_meets_every_criterion(protocol: Protocol) -> None:
     for criterion in protocol.criteria:
-        assert verdict(protocol, criterion.id, MIXED_HUMAN_AND_RAT_TRIAL) is True, criterion.id
+        assert verdict(protocol, criterion.id, MIXED_HUMAN_AND_RAT_TRIAL) == "met", criterion.id
 
 
 def test_animal_only_reviews_and_non_glutamatergic_trials_each_fail_their_criterion(protocol: Protocol) -> None:
-    assert verdict(protocol, "C1", RAT_ONLY_STUDY) is False
-    assert verdict(protocol, "C6", NARRATIVE_REVIEW) is False
-    assert verdict(protocol, "C3", ALPHA2_TRIAL) is False
-    assert verdict(protocol, "C4", ALPHA2_TRIAL) is True
+    assert verdict(protocol, "C1", RAT_ONLY_STUDY) == "not_met"
+    assert verdict(protocol, "C6", NARRATIVE_REVIEW) == "not_met"
+    assert verdict(protocol, "C3", ALPHA2_TRIAL) == "not_met"
+    assert verdict(protocol, "C4", ALPHA2_TRIAL) == "met"
 
 
 def test_observer_ratings_alone_fail_the_outcome_class_criterion(protocol: Protocol) -> None:
     # The abstract names self-report, neuroimaging and behavioural outcomes only (see C5's sentence).
-    assert verdict(protocol, "C4", OBSERVER_RATED_TRIAL) is True
-    assert verdict(protocol, "C5", OBSERVER_RATED_TRIAL) is False
+    assert verdict(protocol, "C4", OBSERVER_RATED_TRIAL) == "met"
+    assert verdict(protocol, "C5", OBSERVER_RATED_TRIAL) == "not_met"
     assert protocol.criterion("C5").stages == ["full_text"]
 
 
