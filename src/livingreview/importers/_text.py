@@ -1,10 +1,13 @@
-"""Small helpers the text-format importers share: numbered lines, years and pages from messy text."""
+"""What the text-format importers share: numbered lines, tagged records, years and pages."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from livingreview.importers.base import ImportFormatError
 
 # A plausible publication year standing alone (not part of a longer number such as an ISSN).
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
@@ -52,3 +55,74 @@ def present(text: str | None) -> str | None:
         return None
     text = text.strip()
     return text or None
+
+
+@dataclass
+class TaggedBlock:
+    """One record of a tagged format: its verbatim lines and its (tag, lines) fields in order."""
+
+    start_line: int
+    lines: list[str] = field(default_factory=list)
+    fields: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TaggedSyntax:
+    """How a begin-tag ... end-tag format (RIS, Web of Science) lays out its records."""
+
+    name: str
+    tag: re.Pattern[str]  # group 1 is the tag, group 2 the value
+    begin: str
+    end: str
+    shown_begin: str  # how messages write the tags, e.g. "'TY  -'"
+    shown_end: str
+    continuation: re.Pattern[str]  # a line that continues the field above
+    between: re.Pattern[str]  # text allowed between records
+    file_tags: frozenset[str] = frozenset()  # tags of the file's own header/trailer
+
+
+def tagged_blocks(path: Path, encoding: str, syntax: TaggedSyntax) -> Iterator[TaggedBlock]:
+    """The file's records, streamed; checks that every begin tag produced one record."""
+    starts = produced = number = 0
+    block: TaggedBlock | None = None
+    for number, line in numbered_lines(path, encoding):
+        text = strip_ending(line)
+        match = syntax.tag.match(text)
+        tag, value = (match.group(1), match.group(2) or "") if match else (None, "")
+        starts += tag == syntax.begin
+        if block is None:
+            if tag == syntax.begin:
+                block = TaggedBlock(number, [line], [(tag, [value])])
+            elif tag == syntax.end:
+                raise ImportFormatError(path, f"{syntax.shown_end} ends a record that no "
+                                        f"{syntax.shown_begin} began", line=number, record=produced + 1)
+            elif tag not in syntax.file_tags and not syntax.between.match(text):
+                raise ImportFormatError(path, f"{syntax.shown_begin} to begin a record",
+                                        line=number, record=produced + 1)
+            continue
+        block.lines.append(line)
+        if tag == syntax.end:
+            produced += 1
+            yield block
+            block = None
+        elif tag == syntax.begin or tag in syntax.file_tags:
+            raise ImportFormatError(
+                path, f"{syntax.shown_end} to end the record that began on line {block.start_line} "
+                "before this line", line=number, record=produced + 1)
+        elif tag:
+            block.fields.append((tag, [value]))
+        elif syntax.continuation.match(text):
+            block.fields[-1][1].append(text.strip())
+        else:
+            raise ImportFormatError(path, "a tagged line or a continuation of the field above",
+                                    line=number, record=produced + 1)
+    if block is not None:
+        raise ImportFormatError(
+            path, f"{syntax.shown_end} to end the record that began on line {block.start_line}; "
+            "the file ends inside it", line=number, record=produced + 1)
+    if starts != produced:
+        raise ImportFormatError(
+            path, f"{starts} records ({syntax.shown_begin} lines) but {produced} were read")
+    if produced == 0:
+        raise ImportFormatError(path, f"at least one {syntax.name} record ({syntax.shown_begin} ... "
+                                f"{syntax.shown_end})", line=1)

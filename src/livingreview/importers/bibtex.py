@@ -136,8 +136,9 @@ class _Scanner:
             elif char == "}":
                 self.depth -= 1
                 if self.closer == ")" and self.depth == 0:
-                    raise ImportFormatError(self.path, "unbalanced braces: '}' without a matching '{'",
-                                            line=number, record=f"starting on line {self.entry.start_line}")
+                    raise ImportFormatError(
+                        self.path, "unbalanced braces: '}' without a matching '{'", line=number,
+                        record=f"starting on line {self.entry.start_line}")
             elif char == '"' and self.depth == 1:
                 self.quoted = not self.quoted
             elif char == ")" and self.closer == ")" and self.depth == 1 and not self.quoted:

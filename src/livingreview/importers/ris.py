@@ -13,11 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
-from livingreview.importers._text import numbered_lines, pages_from, present, strip_ending, year_from
-from livingreview.importers.base import ImportFormatError, Importer
+from livingreview.importers._text import TaggedBlock, TaggedSyntax, pages_from, present, tagged_blocks, year_from
+from livingreview.importers.base import Importer
 from livingreview.records import Record
 
-_TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
+_ANY_LINE = re.compile("")
+_SYNTAX = TaggedSyntax(
+    name="RIS", tag=re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$"), begin="TY", end="ER",
+    shown_begin="'TY  -'", shown_end="'ER  -'", continuation=_ANY_LINE, between=_ANY_LINE)
 _SNIFF = re.compile(r"^(?:\ufeff)?TY  - ", re.MULTILINE)
 # AU and A1 are the authors. A2-A4 are editors and the like (Ovid even lists cited authors in
 # A2), so they stay in `extra`.
@@ -39,15 +42,6 @@ _PMID_TAG_BY_DATABASE = (("scopus", "C2"), ("embase", "C5"), ("medline", "AN"),
                          ("pubmed", "AN"), ("nlm", "AN"))
 
 
-class _Block:
-    """The lines of one TY..ER record being read."""
-
-    def __init__(self, line_number: int) -> None:
-        self.start_line = line_number
-        self.lines: list[str] = []
-        self.fields: list[tuple[str, list[str]]] = []
-
-
 class RisImporter(Importer):
     name = "ris"
     description = "RIS (.ris): Zotero, EndNote, Lens, Embase, Ovid, ProQuest, Scopus, Web of Science"
@@ -58,46 +52,11 @@ class RisImporter(Importer):
         return bool(_SNIFF.search(head))
 
     def parse(self, path: Path, encoding: str) -> Iterator[Record]:
-        starts = produced = number = 0
-        block: _Block | None = None
-        for number, line in numbered_lines(path, encoding):
-            match = _TAG.match(strip_ending(line))
-            tag, value = (match.group(1), match.group(2) or "") if match else (None, "")
-            if tag == "TY":
-                starts += 1
-            if block is None:
-                if tag == "TY":
-                    block = _Block(number)
-                    block.lines.append(line)
-                    block.fields.append(("TY", [value]))
-                elif tag == "ER":
-                    raise ImportFormatError(path, "'ER  -' ends a record that no 'TY  -' began",
-                                            line=number, record=produced + 1)
-                continue
-            block.lines.append(line)
-            if tag == "TY":
-                raise ImportFormatError(
-                    path, f"'ER  -' to end the record that began on line {block.start_line} "
-                    "before the next 'TY  -'", line=number, record=produced + 1)
-            if tag == "ER":
-                produced += 1
-                yield _record(block)
-                block = None
-            elif tag:
-                block.fields.append((tag, [value]))
-            else:
-                block.fields[-1][1].append(strip_ending(line))
-        if block is not None:
-            raise ImportFormatError(
-                path, f"'ER  -' to end the record that began on line {block.start_line}; "
-                "the file ends inside it", line=number, record=produced + 1)
-        if starts != produced:
-            raise ImportFormatError(path, f"{starts} records ('TY  -' lines) but {produced} were read")
-        if produced == 0:
-            raise ImportFormatError(path, "at least one RIS record ('TY  - ' ... 'ER  - ')", line=1)
+        for block in tagged_blocks(path, encoding, _SYNTAX):
+            yield _record(block)
 
 
-def _record(block: _Block) -> Record:
+def _record(block: TaggedBlock) -> Record:
     values: dict[str, list[str]] = {}
     for tag, lines in block.fields:
         if tag in _LIST_TAGS:

@@ -55,7 +55,8 @@ _MULTI = frozenset({"keywords", "emtree"})
 _MAPPABLE = ("record_id", "title", "abstract", "authors", "year", "journal", "volume", "issue",
              "pages", "doi", "pmid", "pmcid", "keywords", "mesh", "nct_ids", "publication_types",
              "language", "label")
-_LABEL_VALUES = {"1": 1, "0": 0, "1.0": 1, "0.0": 0, "yes": 1, "no": 0, "true": 1, "false": 0, "y": 1, "n": 0,
+_LABEL_VALUES = {"1": 1, "0": 0, "1.0": 1, "0.0": 0, "yes": 1, "no": 0, "true": 1, "false": 0,
+                 "y": 1, "n": 0,
                  "included": 1, "excluded": 0, "include": 1, "exclude": 0}
 _DELIMITERS = (",", ";", "\t", "|")
 # Embase's Source column: 'Cancer (2004) 102:4 (253-258). Date of Publication: 25 Aug 2004'.
@@ -230,7 +231,7 @@ def _record(path: Path, header: list[str], columns: dict[str, list[int]], row: l
         nct_ids=sorted({m.upper() for m in _NCT.findall(cell("nct_ids") or "")}),
         keywords=list(dict.fromkeys(keywords)),
         mesh=[term for text in cells("mesh") for term in _terms(text)],
-        publication_types=[t.strip() for t in (cell("publication_types") or "").split(";") if t.strip()],
+        publication_types=_terms(cell("publication_types") or ""),
         language=cell("language"),
         label=_label(path, header, columns, cell("label"), line, number),
         extra={header[index]: value for index, value in enumerate(row)

@@ -11,27 +11,22 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from livingreview.importers._text import numbered_lines, pages_from, present, strip_ending, year_from
-from livingreview.importers.base import ImportFormatError, Importer
+from livingreview.importers._text import TaggedBlock, TaggedSyntax, pages_from, present, tagged_blocks, year_from
+from livingreview.importers.base import Importer
 from livingreview.records import Record
 
-_TAG = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
 _SNIFF_HEADER = re.compile(r"^(?:\ufeff)?FN (?:Thomson Reuters|Clarivate|ISI)", re.MULTILINE)
 _SNIFF_RECORD = re.compile(r"^PT [A-Z]\s*$(?:.|\n)*?^ER\s*$", re.MULTILINE)
-_FILE_TAGS = frozenset({"FN", "VR", "EF"})
+_SYNTAX = TaggedSyntax(
+    name="Web of Science", tag=re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$"), begin="PT", end="ER",
+    shown_begin="'PT'", shown_end="'ER'", continuation=re.compile(r"^   "),
+    between=re.compile(r"^\s*$"), file_tags=frozenset({"FN", "VR", "EF"}))
 # Fields whose continuation lines are further values rather than wrapped text.
 _LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "CA", "C1", "CR", "ED", "RP", "EM", "RI", "OI"})
 # Keyword fields hold '; '-separated terms that may wrap across lines.
 _KEYWORD_TAGS = ("DE", "ID")
 _MAPPED = frozenset({"PT", "AU", "AF", "TI", "SO", "PY", "VL", "IS", "BP", "EP", "AR", "DI", "PM",
                      "AB", "DE", "ID", "UT", "LA", "DT"})
-
-
-class _Block:
-    def __init__(self, line_number: int) -> None:
-        self.start_line = line_number
-        self.lines: list[str] = []
-        self.fields: list[tuple[str, list[str]]] = []
 
 
 class WosImporter(Importer):
@@ -44,53 +39,11 @@ class WosImporter(Importer):
         return bool(_SNIFF_HEADER.search(head) or _SNIFF_RECORD.search(head))
 
     def parse(self, path: Path, encoding: str) -> Iterator[Record]:
-        starts = produced = number = 0
-        block: _Block | None = None
-        for number, line in numbered_lines(path, encoding):
-            text = strip_ending(line)
-            match = _TAG.match(text)
-            tag, value = (match.group(1), match.group(2) or "") if match else (None, "")
-            if tag == "PT":
-                starts += 1
-            if block is None:
-                if tag == "PT":
-                    block = _Block(number)
-                    block.lines.append(line)
-                    block.fields.append(("PT", [value]))
-                elif tag == "ER":
-                    raise ImportFormatError(path, "'ER' ends a record that no 'PT' began",
-                                            line=number, record=produced + 1)
-                elif text.strip() and tag not in _FILE_TAGS:
-                    raise ImportFormatError(path, "'PT' to begin a record (or an FN/VR/EF line)",
-                                            line=number, record=produced + 1)
-                continue
-            block.lines.append(line)
-            if tag == "ER":
-                produced += 1
-                yield _record(block)
-                block = None
-            elif tag == "PT" or tag in _FILE_TAGS:
-                raise ImportFormatError(
-                    path, f"'ER' to end the record that began on line {block.start_line}",
-                    line=number, record=produced + 1)
-            elif tag:
-                block.fields.append((tag, [value]))
-            elif text.startswith("   ") and block.fields:
-                block.fields[-1][1].append(text.strip())
-            elif text.strip():
-                raise ImportFormatError(path, "a 'TG value' line or a continuation indented by three spaces",
-                                        line=number, record=produced + 1)
-        if block is not None:
-            raise ImportFormatError(
-                path, f"'ER' to end the record that began on line {block.start_line}; the file ends inside it",
-                line=number, record=produced + 1)
-        if starts != produced:
-            raise ImportFormatError(path, f"{starts} records ('PT' lines) but {produced} were read")
-        if produced == 0:
-            raise ImportFormatError(path, "at least one Web of Science record ('PT' ... 'ER')", line=1)
+        for block in tagged_blocks(path, encoding, _SYNTAX):
+            yield _record(block)
 
 
-def _record(block: _Block) -> Record:
+def _record(block: TaggedBlock) -> Record:
     values: dict[str, list[str]] = {}
     for tag, lines in block.fields:
         if tag in _LIST_TAGS:
