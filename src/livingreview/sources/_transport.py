@@ -47,8 +47,13 @@ class SourceRejected(SourceError):
     """The source answered with a client error (4xx other than 429): retrying will not help."""
 
 
+# Requests leave exactly spaced but arrive with network jitter; without slack, four requests
+# at 3/s can land inside one second at the server.
+SPACING_SLACK = 1.05
+
+
 class RateLimiter:
-    """Spaces requests at least 1/rate seconds apart (a token bucket holding one token).
+    """Spaces requests at least 1.05/rate seconds apart (a token bucket holding one token).
 
     One token, not a burst allowance, because NCBI counts requests in any one-second window.
     """
@@ -57,7 +62,7 @@ class RateLimiter:
                  sleep: Sleep = time.sleep) -> None:
         if per_second <= 0:
             raise ValueError(f"rate must be positive, got {per_second}")
-        self.interval = 1.0 / per_second
+        self.interval = SPACING_SLACK / per_second
         self._clock, self._sleep = clock, sleep
         self._next_allowed: float | None = None
 
