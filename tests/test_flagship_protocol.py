@@ -7,10 +7,12 @@ unambiguous phrases; and criteria that behave as their sentences say on short te
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
 import pytest
+from conftest import fixture_path
 
 from livingreview.protocol import Protocol, Term, load_protocol
 from livingreview.records import Record
@@ -282,3 +284,26 @@ def test_synthesis_groups_by_mechanism_and_outcome_class_with_sane_thresholds(pr
     thresholds = synthesis.conclusion_thresholds
     assert 0.5 < thresholds["promising_direction_fraction"] <= 1
     assert thresholds["promising_min_studies"] >= thresholds["insufficient_below_studies"]
+
+
+OFF_TOPIC_SETS = ["cohen2006_Antihistamines.csv", "cohen2006_Estrogens.csv", "cohen2006_NSAIDS.csv",
+                  "cohen2006_Triptans.csv", "cohen2006_UrinaryIncontinence.csv", "nagtegaal2019.csv"]
+
+
+@pytest.mark.realdata
+def test_off_topic_abstracts_rarely_meet_both_drug_and_construct_criteria(protocol: Protocol) -> None:
+    # Six labelled screening sets from unrelated reviews: a record meeting C3 and C4 there is
+    # a false alarm caused by an ambiguous phrase (as "PCP" = primary care physician was).
+    records = []
+    for name in OFF_TOPIC_SETS:
+        with fixture_path("screening", name).open(encoding="utf-8", errors="replace", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row.get("title") or row.get("abstract"):
+                    text = row.get("abstract") or ""
+                    records.append(Record(source=name, raw=text, title=row.get("title"), abstract=text))
+    both = [r.title for r in records
+            if (v := evaluate_record(protocol, r)).verdict("C3").verdict == "met"
+            and v.verdict("C4").verdict == "met"]
+    assert len(records) > 4000
+    # One in a thousand: the rate at which a screener would still not notice the noise.
+    assert len(both) <= len(records) / 1000, both
