@@ -329,3 +329,16 @@ def test_resumed_searches_match_only_the_same_query(review, server):
     assert not outcome.resumed
     assert review.store.scalar("SELECT COUNT(*) FROM searches") == 2
     assert Path(review.directory / outcome.snapshot).is_dir()
+
+
+def test_a_long_ctgov_query_is_sent_in_parts_and_the_union_kept(review, server):
+    long_query = "(" + " OR ".join(f'"drug number {n}"' for n in range(500)) + ")"
+    source = Source(name="ctgov", kind="ctgov", query=long_query)
+    outcome = search(review, "ctgov", settings_for(server, page_size=100), source=source)
+    sent = server.requests(PATHS["ctgov"])
+    assert len(sent) > 2 and all(len(s.raw_target) < 7000 for s in sent)
+    # The simulator ignores the query, so every part finds the same 23 studies: stored once.
+    assert len(stored(review, "ctgov")) == 23 == outcome.count_retrieved
+    assert outcome.repeats_dropped == 23 * (len(sent) - 1)
+    assert outcome.count_reported == 23 * len(sent)
+    assert "sent in" in outcome.notes[0]
