@@ -95,33 +95,18 @@ def _article_record(element: etree._Element, where: str, number: int) -> Record:
     if citation is None or article is None or not pmid:
         raise ImportFormatError(where, "a PubmedArticle with MedlineCitation, its PMID and Article",
                                 line=element.sourceline, record=number)
-    journal = article.find("Journal")
     ids = _article_ids(element.find("PubmedData/ArticleIdList"))
     mesh, qualifiers, major = _mesh(citation)
-    extra: dict[str, object] = {
-        "journal_iso": journal.findtext("ISOAbbreviation") if journal is not None else None,
-        "issn": journal.findtext("ISSN") if journal is not None else None,
-        "medline_status": citation.get("Status"),
-        "pii": ids.get("pii"),
-        "mesh_qualifiers": qualifiers,
-        "mesh_major": major,
-        "vernacular_title": _text(article.find("VernacularTitle")),
-        "publication_status": element.findtext("PubmedData/PublicationStatus"),
-    }
+    vernacular_title = _text(article.find("VernacularTitle"))
     languages = [language.text for language in article.iterfind("Language") if language.text]
-    return Record(
+    record = Record(
         source="pubmed",
         raw=etree.tostring(element, encoding="unicode", with_tail=False),
         source_id=pmid,
         pmid=pmid,
-        title=_text(article.find("ArticleTitle")) or extra["vernacular_title"],  # type: ignore[arg-type]
+        title=_text(article.find("ArticleTitle")) or vernacular_title,
         abstract=_abstract(article.find("Abstract")),
         authors=_authors(article.find("AuthorList")),
-        journal=journal.findtext("Title") if journal is not None else None,
-        year=_pub_year(journal.find("JournalIssue/PubDate") if journal is not None else None)
-        or _year_of(article.findtext("ArticleDate/Year")),
-        volume=journal.findtext("JournalIssue/Volume") if journal is not None else None,
-        issue=journal.findtext("JournalIssue/Issue") if journal is not None else None,
         pages=_pages(article.find("Pagination")),
         doi=ids.get("doi") or _elocation_doi(article),
         pmcid=ids.get("pmc"),
@@ -130,8 +115,31 @@ def _article_record(element: etree._Element, where: str, number: int) -> Record:
         mesh=mesh,
         publication_types=[t.text for t in article.iterfind("PublicationTypeList/PublicationType") if t.text],
         language=languages[0] if languages else None,
-        extra={key: value for key, value in extra.items() if value},
     )
+    _add_journal(record, article)
+    extra = {
+        "medline_status": citation.get("Status"),
+        "pii": ids.get("pii"),
+        "mesh_qualifiers": qualifiers,
+        "mesh_major": major,
+        "vernacular_title": vernacular_title,
+        "publication_status": element.findtext("PubmedData/PublicationStatus"),
+    }
+    record.extra.update((key, value) for key, value in extra.items() if value)
+    return record
+
+
+def _add_journal(record: Record, article: etree._Element) -> None:
+    journal = article.find("Journal")
+    if journal is not None:
+        record.journal = journal.findtext("Title")
+        record.volume = journal.findtext("JournalIssue/Volume")
+        record.issue = journal.findtext("JournalIssue/Issue")
+        record.year = _pub_year(journal.find("JournalIssue/PubDate"))
+        record.extra.update((key, value) for key, value in (
+            ("journal_iso", journal.findtext("ISOAbbreviation")), ("issn", journal.findtext("ISSN"))) if value)
+    # Articles published ahead of print may carry only the electronic date.
+    record.year = record.year or _year_of(article.findtext("ArticleDate/Year"))
 
 
 def _book_record(element: etree._Element, where: str, number: int) -> Record:
@@ -199,11 +207,13 @@ def _authors(author_list: etree._Element | None) -> list[str]:
         # ValidYN="N" marks a misspelt name that PubMed keeps beside the corrected one.
         if author.get("ValidYN") == "N":
             continue
-        last = author.findtext("LastName")
-        if last:
-            given = author.findtext("Initials") or author.findtext("ForeName")
-            names.append(f"{last}, {given}" if given else last)
-        elif (collective := _text(author.find("CollectiveName"))) is not None:
+        parts = {child.tag: child for child in author}
+        last = parts.get("LastName")
+        if last is not None and last.text:
+            given = next((parts[tag].text for tag in ("Initials", "ForeName") if tag in parts and parts[tag].text),
+                         None)
+            names.append(f"{last.text}, {given}" if given else last.text)
+        elif (collective := _text(parts.get("CollectiveName"))) is not None:
             names.append(collective)
     return names
 
@@ -249,17 +259,22 @@ def _mesh(citation: etree._Element) -> tuple[list[str], dict[str, list[str]], li
     qualifiers: dict[str, list[str]] = {}
     major: list[str] = []
     for heading in citation.iterfind("MeshHeadingList/MeshHeading"):
-        descriptor = heading.find("DescriptorName")
-        if descriptor is None or not descriptor.text:
+        # One pass over the heading's children: MeSH lists are long and this runs for every article.
+        name, names, is_major = None, [], False
+        for child in heading:
+            if child.tag == "DescriptorName":
+                name = child.text
+            elif child.tag == "QualifierName" and child.text:
+                names.append(child.text)
+            else:
+                continue
+            is_major = is_major or child.get("MajorTopicYN") == "Y"
+        if not name:
             continue
-        name = descriptor.text
         descriptors.append(name)
-        names = [q.text for q in heading.iterfind("QualifierName") if q.text]
         if names:
             qualifiers[name] = names
-        if descriptor.get("MajorTopicYN") == "Y" or any(
-            q.get("MajorTopicYN") == "Y" for q in heading.iterfind("QualifierName")
-        ):
+        if is_major:
             major.append(name)
     return descriptors, qualifiers, major
 
