@@ -240,7 +240,8 @@ def test_book_article_is_read(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_pubmed_parser_memory_stays_flat_on_a_large_file(tmp_path: Path) -> None:
     generator = _generator()
-    path = generator.write_pubmed_set(tmp_path / "large.xml", 3000, generator.fixture_articles())
+    articles = generator.fixture_articles(fixture_path("pubmed"))
+    path = generator.write_pubmed_set(tmp_path / "large.xml", 3000, articles)
     file_mb = path.stat().st_size / 1e6
     assert file_mb > 40
 
