@@ -68,7 +68,8 @@ _WINDOW_CHARS = 80
 _LIST_GAP = re.compile(r"[\s,/]*(?:\b(?:or|and|nor)\b)?[\s,/]*", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z0-9']+")
 _PRE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(_PRE_CUES, key=len, reverse=True)) + r")\b")
-_POST = re.compile(r"^\s*(?:" + "|".join(re.escape(c) for c in _POST_CUES) + r")\b")
+_POST = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in _POST_CUES) + r")\b")
+_POST_HINT = re.compile(r"exclu|ruled|absent")
 _PSEUDO_RE = re.compile(r"^(?:" + "|".join(re.escape(p) for p in _PSEUDO) + r")\b")
 
 # Fields whose absence makes a missing mention uninformative (see module docstring).
@@ -130,6 +131,9 @@ class _Entry:
 @dataclass(frozen=True)
 class _Matcher:
     index: dict[str, tuple[_Entry, ...]]  # first word (lowercase form) → phrases starting so
+    # first word → the second words of its phrases, with "" when it is a phrase on its own:
+    # rejects the frequent first words ("the", "in") without trying each phrase.
+    followers: dict[str, frozenset[str]]
     mesh: dict[str, tuple[tuple[str, str], ...]]
 
 
@@ -178,7 +182,11 @@ def _compile_matcher(protocol: Protocol) -> _Matcher:
         entry = _Entry(variant[1:], exact, tuple(dict.fromkeys(named)))
         for first in variant[0]:
             index.setdefault(first, []).append(entry)
-    return _Matcher({k: tuple(v) for k, v in index.items()},
+    followers = {
+        first: frozenset(form for entry in entries for form in (entry.rest[0] if entry.rest else {""}))
+        for first, entries in index.items()
+    }
+    return _Matcher({k: tuple(v) for k, v in index.items()}, followers,
                     {k: tuple(dict.fromkeys(v)) for k, v in mesh.items()})
 
 
@@ -310,10 +318,15 @@ def _scan(matcher: _Matcher, field: str, text: str) -> Iterator[Span]:
     words = _TOKEN.findall(source)
     if source is text:
         words = [word.lower() for word in words]
-    candidates = [i for i, word in enumerate(words) if word in matcher.index]
+    followers = matcher.followers
+    last = len(words) - 1
+    candidates = [
+        i for i, word in enumerate(words) if word in followers
+        and ("" in followers[word] or (i < last and words[i + 1] in followers[word]))
+    ]
     if not candidates:
         return
-    spans = [m.span() for m in _TOKEN.finditer(source)]
+    spans = list(map(re.Match.span, _TOKEN.finditer(source)))
     tokens = _Tokens(spans, words)
     previous_end, previous_negated, resume = 0, False, 0
     for position in candidates:
@@ -383,23 +396,26 @@ def is_negated(text: str, start: int, end: int, scope_start: int = 0) -> bool:
     `scope_start` is the end of the previous mention: a cue before it negates that mention, not
     this one ("without depression received ketamine" does not deny ketamine).
     """
-    before = text[max(scope_start, start - _WINDOW_CHARS):start]
-    breaks = list(_CLAUSE_BREAK.finditer(before))
-    if breaks:
-        before = before[breaks[-1].end():]
-    words = _WORD.findall(before.lower())
-    if words and words[-1] == "non":
+    before = text[max(scope_start, start - _WINDOW_CHARS):start].lower()
+    # Cheap test first: most mentions have no cue anywhere near them.
+    if _PRE.search(before):
+        breaks = list(_CLAUSE_BREAK.finditer(before))
+        if breaks:
+            before = before[breaks[-1].end():]
+        words = _WORD.findall(before)
+        window = " ".join(words[-_NEGATION_WINDOW_WORDS:])
+        for cue in _PRE.finditer(window):
+            if not _PSEUDO_RE.match(window[cue.start():]):
+                return True
+    if before.endswith(("non-", "non ", "non\u2010")):
         return True
-    window = " ".join(words[-_NEGATION_WINDOW_WORDS:])
-    for cue in _PRE.finditer(window):
-        if not _PSEUDO_RE.match(window[cue.start():]):
-            return True
-    after = text[end:end + _WINDOW_CHARS]
+    after = text[end:end + _WINDOW_CHARS].lower()
+    if not _POST_HINT.search(after):
+        return False
     clause_end = _CLAUSE_BREAK.search(after)
     if clause_end:
         after = after[:clause_end.start()]
-    after_words = " ".join(_WORD.findall(after.lower())[:_POST_WINDOW_WORDS])
-    return bool(_POST.match(after_words))
+    return bool(_POST.search(" ".join(_WORD.findall(after)[:_POST_WINDOW_WORDS])))
 
 
 def evaluate_record(protocol: Protocol, record: Record, stage: str | None = None) -> RecordVerdict:
@@ -409,12 +425,16 @@ def evaluate_record(protocol: Protocol, record: Record, stage: str | None = None
     has_body = any(fields.get(name) for name in BODY_FIELDS) or any(
         name.startswith("registry.") for name in fields
     )
-    by_term: dict[tuple[str, str], list[Span]] = {}
-    for span in spans:
-        by_term.setdefault((span.vocabulary, span.term), []).append(span)
+    found_terms = {(span.vocabulary, span.term) for span in spans}
+    # Per reference, the spans of its member terms; computed from the (few) terms found rather
+    # than the (possibly many) members of a class.
+    by_ref: dict[tuple[str, str | None], list[Span]] = {}
+    for key, members in compiled.members.items():
+        if members & found_terms:
+            by_ref[key] = [span for span in spans if (span.vocabulary, span.term) in members]
 
     def evidence(ref: Ref) -> list[Span]:
-        return [s for key in compiled.members[(ref.vocabulary, ref.name)] for s in by_term.get(key, ())]
+        return by_ref.get((ref.vocabulary, ref.name), [])
 
     def truth(ref: Ref) -> bool | None:
         found = evidence(ref)
