@@ -236,3 +236,66 @@ def test_decisions_survive_reopening_the_store(review, screening, five):
         reopened = Screening(store, review.protocol)
         assert reopened.own_labels("title_abstract", "ann") == {five[0]: "include"}
         review.store = Store(path)  # the fixture closes it at teardown
+
+
+def run_cli(*args: str):
+    from click.testing import CliRunner
+
+    from livingreview.cli import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_decide_conflicts_resolve_and_agreement_commands(review, tmp_path, five):
+    directory = review.directory
+    review.close()
+    assert run_cli("decide", directory, five[0], "include", "--reviewer", "ann").exit_code == 0
+    decided = run_cli("decide", directory, five[0], "exclude", "--reviewer", "bob", "--reason", "C2",
+                      "--note", "no NMDA drug", "--json")
+    assert decided.exit_code == 0
+    assert '"label": "exclude"' in decided.output and '"reason": "C2"' in decided.output
+    listed = run_cli("conflicts", directory, "--json")
+    assert f'"record_id": {five[0]}' in listed.output and '"bob": "exclude"' in listed.output
+    agreement = run_cli("agreement", directory, "--json")
+    assert '"reviewers": ["ann", "bob"]' in agreement.output and '"percent_agreement": 0.0' in agreement.output
+    assert run_cli("resolve", directory, five[0], "include", "--reviewer", "cat").exit_code == 0
+    assert '"conflicts": []' in run_cli("conflicts", directory, "--json").output
+    status = run_cli("status", directory, "--json").output
+    assert '"screened by ann": 1' in status and '"conflicts": 0' in status
+
+
+def test_a_bad_reason_exits_1_with_the_record_named_and_nothing_stored(review, five):
+    import subprocess
+    import sys
+
+    directory = review.directory
+    done = subprocess.run([sys.executable, "-c", "from livingreview.cli import main; main()", "decide",
+                           str(directory), str(five[0]), "exclude", "--reviewer", "ann", "--reason", "C7"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert f"record {five[0]}: exclusion reason 'C7'" in done.stderr
+    assert review.store.scalar("SELECT COUNT(*) FROM decisions") == 0
+
+
+def test_suggest_ranks_every_unscreened_record_with_evidence_in_json_and_csv(review, tmp_path, screening):
+    import csv
+    import json
+
+    ids = add_records(review, tmp_path, [("Hip replacement costs", "A cost analysis."), KETAMINE_RCT,
+                                         ("Esketamine for MDD", "Esketamine nasal spray in MDD.")])
+    screening.decide("title_abstract", ids[0], "ann", "exclude")
+    directory = review.directory
+    result = run_cli("suggest", directory, "--json")
+    payload = json.loads(result.output)
+    assert payload["ranked_by"] == "criteria"
+    assert [r["record_id"] for r in payload["records"]] == [ids[1], ids[2]]
+    assert [r["rank"] for r in payload["records"]] == [1, 2]
+    first = payload["records"][0]["criteria"]
+    assert [c["verdict"] for c in first] == ["met", "met", "met"]
+    assert {"field", "start", "end", "text", "vocabulary", "term", "negated"} == set(first[1]["evidence"][0])
+    with (directory / "report" / "suggestions.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [int(r["record_id"]) for r in rows] == [ids[1], ids[2]]
+    assert rows[0]["C2"] == "met" and 'intervention.ketamine' in rows[0]["C2_evidence"]
+    screening.decide("title_abstract", ids[1], "ann", "include")
+    assert json.loads(run_cli("suggest", directory, "--json").output)["ranked_by"] == "ranker"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from livingreview.dedupe import dedupe_status
+from livingreview.screening.workflow import screening_status
 from livingreview.sources.search import search_status
 from livingreview.store import Store
 
@@ -25,4 +26,5 @@ def project_status(store: Store) -> dict[str, Any]:
         },
         "dedupe": dedupe_status(store),
         "search": search_status(store),
+        "screening": screening_status(store),
     }

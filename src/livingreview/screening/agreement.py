@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from livingreview.screening.workflow import LABELS, STAGES, Screening
+from livingreview.screening.workflow import LABELS, STAGES, ScreeningState
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def _check_pairs(first: Sequence[str], second: Sequence[str]) -> None:
         raise ValueError(f"paired ratings differ in length: {len(first)} and {len(second)}")
 
 
-def pairwise_agreement(screening: Screening, stages: Sequence[str] = STAGES) -> list[PairAgreement]:
+def pairwise_agreement(screening: ScreeningState, stages: Sequence[str] = STAGES) -> list[PairAgreement]:
     """Every pair of reviewers, per stage, over the units both labelled (current labels)."""
     results = []
     for stage in stages:

@@ -55,8 +55,9 @@ def suggest(screening: Screening, stage: str = "title_abstract", *, seed: int = 
     records = {r.id: r for r in screening.store.records()}
     ordered = [records[u] for u in eligible]
     verdicts = [evaluate_record(screening.protocol, r, stage) for r in ordered]
-    outcomes = [state.outcome(u, stage) for u in eligible]
-    labels = {i: int(o == "include") for i, o in enumerate(outcomes) if o in ("include", "exclude")}
+    outcomes = [state.outcome(u) for u in eligible]
+    # Settled outcomes train the ranker; a maybe leans in, as it does in a reviewer's own queue.
+    labels = {i: int(o != "exclude") for i, o in enumerate(outcomes) if o in ("include", "exclude", "maybe")}
     unscreened = [i for i, o in enumerate(outcomes) if o is None]
     if set(labels.values()) == {0, 1}:
         features = np.asarray([verdict_features(v) for v in verdicts], dtype=float)

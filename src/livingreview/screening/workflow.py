@@ -71,30 +71,31 @@ class StageState:
     # Latest row of each chain, undo rows included: what the next decision supersedes.
     heads: dict[tuple[int, str | None], Decision] = field(default_factory=dict)
 
-    def outcome(self, unit: int, stage: str) -> str | None:
+    def outcome(self, unit: int) -> str | None:
         """include / exclude / maybe / conflict, or None when no one has screened the unit."""
         if unit in self.resolutions:
             return self.resolutions[unit].label
         labels = {d.label for d in self.labels.get(unit, {}).values()}
         if not labels:
             return None
-        if "exclude" in labels and labels != {"exclude"}:
-            return "conflict"  # maybe counts against exclude: someone wants to look further
-        if labels == {"exclude"}:
-            return "exclude"
-        if stage == "title_abstract" or labels == {"include"}:
-            # At title-abstract a maybe goes on to full text, where the answer can be found.
-            return "include"
-        return "maybe"
+        if "exclude" in labels:
+            # maybe counts against exclude: someone wants to look further
+            return "exclude" if labels == {"exclude"} else "conflict"
+        return "include" if labels == {"include"} else "maybe"
 
 
-class Screening:
-    """Screening of one review: reads and appends decisions in its store."""
+# At title-abstract a maybe goes on to full text, where the answer can be found.
+FORWARDED = ("include", "maybe")
 
-    def __init__(self, store: Store, protocol: Protocol) -> None:
+
+class ScreeningState:
+    """What the decisions of a review say: units, current labels, outcomes, conflicts, counts.
+
+    Needs only the store, so `status` can report it without the protocol.
+    """
+
+    def __init__(self, store: Store) -> None:
         self.store = store
-        self.protocol = protocol
-        self._features: dict[tuple[int, str], list[float]] = {}
 
     # --- units ----------------------------------------------------------------------------------
 
@@ -167,14 +168,14 @@ class Screening:
             return self.units()
         _check_stage(stage)
         first = (state or {}).get("title_abstract") or self.state("title_abstract")
-        return [u for u in self.units() if first.outcome(u, "title_abstract") == "include"]
+        return [u for u in self.units() if first.outcome(u) in FORWARDED]
 
     def conflicts(self, stage: str) -> list[Conflict]:
         state = self.state(stage)
         units = self.unit_map()
         found = []
         for unit in self.eligible(stage):
-            if state.outcome(unit, stage) != "conflict":
+            if state.outcome(unit) != "conflict":
                 continue
             current = state.labels[unit]
             found.append(Conflict(stage, unit, units[unit][1],
@@ -192,6 +193,42 @@ class Screening:
         """unit → label, of this reviewer only: a queue never reveals anyone else's labels."""
         state = self.state(stage)
         return {u: by[reviewer].label for u, by in state.labels.items() if reviewer in by}
+
+    def summary(self) -> dict[str, dict[str, Any]]:
+        """Per stage: units, screened, included, excluded, maybe, conflicts, per reviewer."""
+        states = {stage: self.state(stage) for stage in STAGES}
+        result: dict[str, dict[str, Any]] = {}
+        for stage in STAGES:
+            state = states[stage]
+            eligible = self.eligible(stage, states)
+            outcomes = [state.outcome(u) for u in eligible]
+            reviewers: dict[str, dict[str, int]] = {}
+            for unit in eligible:
+                for reviewer, decision in state.labels.get(unit, {}).items():
+                    counts = reviewers.setdefault(reviewer, {"screened": 0, **{l: 0 for l in LABELS}})
+                    counts["screened"] += 1
+                    counts[decision.label] += 1
+            result[stage] = {
+                "units": len(eligible),
+                "screened": sum(o is not None for o in outcomes),
+                "included": outcomes.count("include"),
+                "excluded": outcomes.count("exclude"),
+                "maybe": outcomes.count("maybe"),
+                "conflicts": outcomes.count("conflict"),
+                "resolved": sum(u in state.resolutions for u in eligible),
+                "reviewers": dict(sorted(reviewers.items())),
+            }
+        return result
+
+
+
+class Screening(ScreeningState):
+    """Screening of one review: reads and appends decisions in its store, under its protocol."""
+
+    def __init__(self, store: Store, protocol: Protocol) -> None:
+        super().__init__(store)
+        self.protocol = protocol
+        self._features: dict[tuple[int, str], list[float]] = {}
 
     # --- writing decisions ---------------------------------------------------------------------
 
@@ -213,11 +250,11 @@ class Screening:
         reason = self._check_reason(stage, label, reason, record_id)
         unit, study = self._unit(record_id)
         if stage == "full_text":
-            outcome = self.state("title_abstract").outcome(unit, "title_abstract")
-            if outcome != "include":
+            outcome = self.state("title_abstract").outcome(unit)
+            if outcome not in FORWARDED:
                 raise ScreeningError(
                     f"record {record_id} is not at full text: its title-abstract outcome is "
-                    f"{outcome or 'unscreened'} (only included records go on to full text)"
+                    f"{outcome or 'unscreened'} (only included or maybe records go on to full text)"
                 )
         previous = self.state(stage).heads.get((unit, reviewer))
         return self._append(stage, unit, study, reviewer, label, reason, note, reviewer_kind,
@@ -313,33 +350,7 @@ class Screening:
             )
         return reason
 
-    # --- counts and order ----------------------------------------------------------------------
-
-    def summary(self) -> dict[str, dict[str, Any]]:
-        """Per stage: units, screened, included, excluded, maybe, conflicts, per reviewer."""
-        states = {stage: self.state(stage) for stage in STAGES}
-        result: dict[str, dict[str, Any]] = {}
-        for stage in STAGES:
-            state = states[stage]
-            eligible = self.eligible(stage, states)
-            outcomes = [state.outcome(u, stage) for u in eligible]
-            reviewers: dict[str, dict[str, int]] = {}
-            for unit in eligible:
-                for reviewer, decision in state.labels.get(unit, {}).items():
-                    counts = reviewers.setdefault(reviewer, {"screened": 0, **{l: 0 for l in LABELS}})
-                    counts["screened"] += 1
-                    counts[decision.label] += 1
-            result[stage] = {
-                "units": len(eligible),
-                "screened": sum(o is not None for o in outcomes),
-                "included": outcomes.count("include"),
-                "excluded": outcomes.count("exclude"),
-                "maybe": outcomes.count("maybe"),
-                "conflicts": outcomes.count("conflict"),
-                "resolved": sum(u in state.resolutions for u in eligible),
-                "reviewers": dict(sorted(reviewers.items())),
-            }
-        return result
+    # --- order -------------------------------------------------------------------------------
 
     def features(self, records: Sequence[Record], stage: str) -> list[list[float]]:
         """Criteria-verdict features of each record, remembered for the life of this object."""
@@ -380,6 +391,15 @@ class Screening:
         extra = np.asarray(features, dtype=float) if features and features[0] else None
         ranked = rank_unlabelled(texts, labels, seed=seed, extra_features=extra)
         return [(int(ordered[i].id or 0), score) for i, score in ranked if ordered[i].id in pending]
+
+
+def screening_status(store: Store) -> dict[str, dict[str, int]]:
+    """Per stage: units, screened, included, excluded, maybe, conflicts, resolved, per reviewer."""
+    status = {}
+    for stage, counts in ScreeningState(store).summary().items():
+        reviewers = counts.pop("reviewers")
+        status[stage] = {**counts, **{f"screened by {name}": n["screened"] for name, n in reviewers.items()}}
+    return status
 
 
 def record_text(record: Record) -> str:
