@@ -6,6 +6,7 @@ from typing import Any
 
 from livingreview.dedupe import dedupe_status
 from livingreview.screening.workflow import screening_status
+from livingreview.sources.fulltext import fulltext_status
 from livingreview.sources.search import search_status
 from livingreview.store import Store
 
@@ -26,5 +27,6 @@ def project_status(store: Store) -> dict[str, Any]:
         },
         "dedupe": dedupe_status(store),
         "search": search_status(store),
+        "fulltext": fulltext_status(store),
         "screening": screening_status(store),
     }

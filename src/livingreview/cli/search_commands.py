@@ -13,6 +13,7 @@ from rich.table import Table
 from livingreview.cli._common import SourceUnreachable, emit, json_option, progress, stderr
 from livingreview.project import Review
 from livingreview.sources import SourceDown, build_query
+from livingreview.sources.fulltext import attach_fulltext, fetch_fulltexts
 from livingreview.sources.search import SearchReport, select_sources
 
 project_dir = click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
@@ -130,4 +131,49 @@ def _exit_on_failures(report: SearchReport, directory: Path, offline: bool) -> N
     raise click.ClickException(message)
 
 
-COMMANDS = [search]
+@click.command("fetch-fulltext")
+@project_dir
+@json_option
+def fetch_fulltext(directory: Path, as_json: bool) -> None:
+    """Retrieve open-access full texts (JATS XML) of the reports that passed title-abstract
+    screening, from Europe PMC or PubMed Central.
+
+    Each is kept verbatim under DIRECTORY/fulltexts/; every report sought and not retrieved is
+    recorded with the reason (PRISMA "reports not retrieved"). Attach others by hand with
+    `livingreview attach-fulltext`.
+    """
+    with Review(directory) as review, progress(not as_json) as bar:
+        task = bar.add_task("fetch full texts", total=None)
+        try:
+            report = fetch_fulltexts(review.store, review.directory,
+                                     on_progress=lambda done, total: bar.update(
+                                         task, completed=done, total=total))
+        except SourceDown as error:
+            raise SourceUnreachable(f"{error}\nFull texts fetched so far are kept; run "
+                                    "`livingreview fetch-fulltext` again later.") from None
+    payload = {"sought": report.sought, "retrieved": report.retrieved,
+               "already_held": report.already_held, "not_retrieved": report.not_retrieved,
+               "items": report.items}
+
+    def render(p: dict[str, Any]) -> None:
+        click.echo(f"{p['retrieved']} of {p['sought']} reports retrieved"
+                   f" ({p['already_held']} held already)")
+        for reason, count in sorted(p["not_retrieved"].items()):
+            click.echo(f"  not retrieved: {count} x {reason}")
+
+    emit(payload, as_json, render)
+
+
+@click.command("attach-fulltext")
+@project_dir
+@click.argument("record_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+def attach_fulltext_command(directory: Path, record_id: int, file: Path, as_json: bool) -> None:
+    """Attach the full text of record RECORD_ID by hand: a PDF, JATS XML or plain-text FILE."""
+    with Review(directory) as review:
+        item = attach_fulltext(review.store, review.directory, record_id, file)
+    emit(item, as_json, lambda p: click.echo(f"attached {p['path']} to record {p['record_id']}"))
+
+
+COMMANDS = [search, fetch_fulltext, attach_fulltext_command]
