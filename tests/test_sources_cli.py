@@ -168,3 +168,11 @@ def test_a_search_killed_between_pages_resumes_with_no_gap_and_no_duplicate(
         assert store.scalar("SELECT COUNT(*) FROM searches") == 1
         seqs = [r[0] for r in store.query("SELECT seq FROM search_pages ORDER BY seq")]
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_retries_are_shown_as_they_happen(project, server):
+    server.inject("/ctgov/studies", Fault("status", 503, retry_after="1"))
+    done = livingreview("search", project, "--source", "ctgov", server=server)
+    assert done.returncode == 0, done.stderr
+    assert "retrying: ctgov: HTTP 503; retry 1 in" in " ".join(done.stderr.split())
+    assert done.stdout.strip() == "23 records stored"

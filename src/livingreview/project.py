@@ -5,11 +5,15 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from livingreview import dedupe as dedupe_stage
 from livingreview.importers.service import ImportResult, import_file
 from livingreview.protocol import Protocol, load_protocol
+from livingreview.screening.agreement import PairAgreement, pairwise_agreement
+from livingreview.screening.suggest import Suggestions, suggest
+from livingreview.screening.workflow import Screening
 from livingreview.sources.search import PageCallback, SearchReport, search_sources
 from livingreview.sources.settings import SourceSettings
 from livingreview.store import Store
@@ -89,10 +93,23 @@ class Review:
 
     def search(self, *, sources: list[str] | None = None, offline: bool = False,
                since: date | None = None, settings: SourceSettings | None = None,
-               on_page: PageCallback | None = None) -> SearchReport:
+               on_page: PageCallback | None = None,
+               on_retry: Callable[[str], None] | None = None) -> SearchReport:
         """Search the protocol's sources live (snapshotting every page) or replay snapshots."""
         return search_sources(self.store, self.directory, self.protocol, names=sources,
-                              offline=offline, since=since, settings=settings, on_page=on_page)
+                              offline=offline, since=since, settings=settings, on_page=on_page,
+                              on_retry=on_retry)
+
+    @cached_property
+    def screening(self) -> Screening:
+        """Decisions, undo, resolution, conflicts and each reviewer's queue (`livingreview screen`)."""
+        return Screening(self.store, self.protocol)
+
+    def suggest(self, stage: str = "title_abstract", *, seed: int = 0) -> Suggestions:
+        return suggest(self.screening, stage, seed=seed)
+
+    def agreement(self) -> list[PairAgreement]:
+        return pairwise_agreement(self.screening)
 
     def close(self) -> None:
         self.store.close()

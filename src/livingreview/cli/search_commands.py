@@ -52,8 +52,11 @@ def search(directory: Path, offline: bool, since: datetime | None, source_names:
                 bar.update(tasks[name], completed=stored,
                            **({"total": reported} if reported is not None else {}))
 
+            def on_retry(message: str) -> None:
+                bar.console.print(f"[yellow]retrying:[/yellow] {escape(message)}", highlight=False)
+
             report = review.search(sources=list(source_names) or None, offline=offline,
-                                   since=since_date, on_page=on_page)
+                                   since=since_date, on_page=on_page, on_retry=on_retry)
     payload = _payload(report, offline)
     emit(payload, as_json, _render_search)
     _exit_on_failures(report, directory, offline)
@@ -72,6 +75,9 @@ def _show_queries(review: Review, names: list[str], since: date | None, as_json:
         for item in p["queries"]:
             origin = "generated from the protocol" if item["generated"] else "written in the protocol"
             click.echo(f"# {item['source']} ({item['kind']}, {origin})")
+            if item["date_from"] or item["date_to"]:
+                click.echo(f"# published {item['date_from'] or 'any time'} to "
+                           f"{item['date_to'] or 'today'}")
             click.echo(item["query"])
             click.echo()
 

@@ -88,6 +88,7 @@ def run_search(
     offline: bool = False,
     since: date | None = None,
     on_page: PageCallback | None = None,
+    on_retry: Callable[[str], None] | None = None,
     sleep: Sleep = time.sleep,
     clock: Clock = time.monotonic,
 ) -> SearchOutcome:
@@ -99,7 +100,7 @@ def run_search(
     run = _open_live(store, project_dir, client, query)
     transport = Transport(source.name, per_second=client.requests_per_second(),
                           timeout=settings.timeout, retry=RetryPolicy(attempts=settings.retries),
-                          sleep=sleep, clock=clock)
+                          sleep=sleep, clock=clock, on_retry=on_retry)
     try:
         with transport:
             while (request := client.next_request(run.state)) is not None:
@@ -347,6 +348,7 @@ def search_sources(
     since: date | None = None,
     settings: SourceSettings | None = None,
     on_page: PageCallback | None = None,
+    on_retry: Callable[[str], None] | None = None,
     sleep: Sleep = time.sleep,
 ) -> SearchReport:
     """Every chosen source in protocol order; one source failing does not stop the others."""
@@ -356,7 +358,8 @@ def search_sources(
         try:
             report.outcomes.append(run_search(store, project_dir, protocol, source,
                                               settings=settings, offline=offline, since=since,
-                                              on_page=on_page, sleep=sleep))
+                                              on_page=on_page, on_retry=on_retry,
+                                              sleep=sleep))
         except SourceError as error:
             report.failures[source.name] = error
     return report
