@@ -19,9 +19,9 @@ from rapidfuzz.process import cpdist
 from livingreview.dedupe.features import Features
 
 WINDOW = 8
-# Neighbours must look alike by edit distance or by word set before they are judged in full.
-TITLE_RATIO_CUTOFF = 75
-TITLE_WORDSET_CUTOFF = 95
+# Neighbours must look alike by edit distance, or one title must open the other (a dropped
+# subtitle), before they are judged in full.
+TITLE_RATIO_CUTOFF = 70
 
 
 def candidate_pairs(features: Sequence[Features], window: int = WINDOW) -> list[tuple[int, int]]:
@@ -66,18 +66,20 @@ def _neighbourhood_pairs(features: Sequence[Features], window: int) -> Iterator[
         [t[::-1] for t in titles],
         [" ".join(sorted(t.split())) for t in titles],
     )
-    for key in keys:
+    for key_number, key in enumerate(keys):
         order = sorted(range(len(titled)), key=key.__getitem__)
         ordered_titles = [titles[k] for k in order]
         for offset in range(1, min(window, len(order) - 1) + 1):
-            for position in _similar_neighbours(ordered_titles, offset):
+            # Only in plain title order does a dropped subtitle leave one title opening the other.
+            similar = _similar_neighbours(ordered_titles, offset, prefixes=key_number == 0)
+            for position in similar:
                 yield titled[order[position]], titled[order[position + offset]]
 
 
-def _similar_neighbours(ordered_titles: list[str], offset: int) -> np.ndarray:
+def _similar_neighbours(ordered_titles: list[str], offset: int, prefixes: bool) -> np.ndarray:
     """Positions p whose title resembles the one `offset` places further on."""
     left, right = ordered_titles[:-offset], ordered_titles[offset:]
-    by_edit = cpdist(left, right, scorer=fuzz.ratio, score_cutoff=TITLE_RATIO_CUTOFF, workers=1)
-    by_words = cpdist(left, right, scorer=fuzz.token_set_ratio, score_cutoff=TITLE_WORDSET_CUTOFF,
-                      workers=1)
-    return np.flatnonzero((by_edit > 0) | (by_words > 0))
+    similar = cpdist(left, right, scorer=fuzz.ratio, score_cutoff=TITLE_RATIO_CUTOFF, workers=1) > 0
+    if prefixes:
+        similar |= np.fromiter((b.startswith(a) for a, b in zip(left, right)), dtype=bool, count=len(left))
+    return np.flatnonzero(similar)

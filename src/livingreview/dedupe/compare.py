@@ -46,16 +46,17 @@ def judge(a: Features, b: Features) -> Verdict | None:
     if exact:
         return exact
     companion = _companion_kind(a, b)
-    if not companion and _identifiers_conflict(a, b):
-        return None
-    score, status = fuzzy_score(a, b) or (0.0, None)
-    relation = "companion" if companion else "duplicate"
+    # Two reports of one registered trial have different DOIs by nature: still one study.
     shared_trial = a.single_nct is not None and a.single_nct == b.single_nct
+    conflict = not companion and _identifiers_conflict(a, b)
+    if conflict and not shared_trial:
+        return None
+    score, status = (0.0, None) if conflict else fuzzy_score(a, b, companion=companion) or (0.0, None)
     if shared_trial and (companion or status != "auto"):
         return Verdict("companion", "nct", 1.0, "auto")
     if status is None:
         return None
-    return Verdict(relation, "fuzzy", round(score, 4), status)
+    return Verdict("companion" if companion else "duplicate", "fuzzy", round(score, 4), status)
 
 
 def _judge_registry(a: Features, b: Features) -> Verdict | None:
@@ -96,19 +97,25 @@ def _companion_kind(a: Features, b: Features) -> str | None:
     return None
 
 
-def fuzzy_score(a: Features, b: Features) -> tuple[float, str | None] | None:
-    """(weighted mean similarity over the fields both records have, status); None without titles."""
+def fuzzy_score(a: Features, b: Features, companion: str | None = None
+                ) -> tuple[float, str | None] | None:
+    """(weighted mean similarity over the fields both records have, status); None without titles.
+
+    A preprint or a conference abstract appears in another venue, usually a year earlier, than
+    the article: for such a pair the venue is not compared and a year's gap is no disagreement.
+    """
     if not a.title or not b.title:
         return None
+    other_venue = companion in ("preprint", "conference")
     similarities = {"title": title_similarity(a, b)}
-    for name, value in (
-        ("authors", author_similarity(a.surnames, b.surnames)),
-        ("year", year_similarity(a.year, b.year)),
-        ("journal", journal_similarity(a.journal, b.journal)),
-        ("volume", _equal_or_none(a.volume, b.volume)),
-        ("pages", page_similarity(a, b)),
-        ("abstract", abstract_agreement(a.abstract, b.abstract)),
-    ):
+    fields = [("authors", author_similarity(a.surnames, b.surnames)),
+              ("year", year_similarity(a.year, b.year, tolerance=1 if other_venue else 0)),
+              ("abstract", abstract_agreement(a.abstract, b.abstract))]
+    if not other_venue:
+        fields += [("journal", journal_similarity(a.journal, b.journal)),
+                   ("volume", _equal_or_none(a.volume, b.volume)),
+                   ("pages", page_similarity(a, b))]
+    for name, value in fields:
         if value is not None:
             similarities[name] = value
     total = sum(WEIGHTS[name] for name in similarities)
@@ -150,11 +157,11 @@ def author_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float | None:
     return 0.5 * first + 0.5 * overlap
 
 
-def year_similarity(a: int | None, b: int | None) -> float | None:
+def year_similarity(a: int | None, b: int | None, tolerance: int = 0) -> float | None:
     if a is None or b is None:
         return None
-    gap = abs(a - b)
-    return 1.0 if gap == 0 else YEAR_OFF_BY_ONE if gap == 1 else 0.0
+    gap = abs(a - b) - tolerance
+    return 1.0 if gap <= 0 else YEAR_OFF_BY_ONE if gap == 1 else 0.0
 
 
 def journal_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float | None:

@@ -82,9 +82,8 @@ def record_features(
         volume=norm.volume_key(volume),
         first_page=first_page,
         last_page=last_page,
-        abstract=norm.normalise_text(abstract[: ABSTRACT_PREFIX + 100] if abstract else None)[
-            :ABSTRACT_PREFIX
-        ],
+        # Spelling rules cost more than they help on an abstract compared only for agreement.
+        abstract=norm.normalise_text(abstract, unify_spelling=False)[:ABSTRACT_PREFIX],
         doi=doi,
         pmid=pmid,
         pmcid=pmcid,

@@ -9,22 +9,22 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 # Byte sequences that appear when UTF-8 text was decoded as Windows-1252 ("â€œ" for a quote).
 _MOJIBAKE_MARKERS = ("â€", "Ã", "Â")
 _TAG = re.compile(r"<[^>]{1,40}>")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 # Markers that make a record a notice about an article rather than a different article.
-_ERRATUM = re.compile(
-    r"^(?:erratum|correction|corrigendum|errata)(?: to| for| on)?\s*[:.\-]\s*"
-    r"|\s*[\[(](?:erratum|correction|corrigendum)[^\])]*[\])]\s*$",
-    re.IGNORECASE,
-)
+_ERRATUM_PREFIX = re.compile(
+    r"^(?:erratum|correction|corrigendum|errata)(?: to| for| on)?\s*[:.\-]\s*", re.IGNORECASE)
+_ERRATUM_SUFFIX = re.compile(
+    r"\s*[\[(](?:erratum|correction|corrigendum)[^\])]*[\])][.\s]*$", re.IGNORECASE)
 _ABSTRACT_SUFFIX = re.compile(
     r"\s*[\[(](?:abstract|conference abstract|meeting abstract|poster)[\])]\.?\s*$",
     re.IGNORECASE,
 )
-# British spellings mapped to American ones, as whole-token rewrites on lowercased ASCII text.
+# British spellings mapped to American ones, as rewrites of one lowercased ASCII word.
 _SPELLING = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
@@ -41,11 +41,16 @@ _SPELLING = tuple(
     )
 )
 _ROMAN = frozenset({"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"})
-_ORDINALS = frozenset({
+_ORDINALS = (
     "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
     "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
     "eighteenth", "nineteenth", "twentieth",
-})
+)
+# On normalised text (lowercase words separated by single spaces); "a" is an article, not a label.
+_NUMBER_TOKEN = re.compile(
+    r"(?<!\S)(?:[a-z]*\d[a-z0-9]*|" + "|".join(sorted(_ROMAN | set(_ORDINALS), key=len, reverse=True))
+    + r"|[b-z])(?!\S)"
+)
 _JOURNAL_STOPWORDS = frozenset({"the", "of", "and", "for", "in", "on", "de", "la", "le", "der", "und"})
 _PREPRINT_DOI_PREFIXES = ("10.1101/", "10.21203/", "10.2139/", "10.48550/", "10.20944/", "10.31234/",
                           "10.31219/", "10.22541/")
@@ -53,6 +58,7 @@ _PREPRINT_VENUES = ("biorxiv", "medrxiv", "research square", "ssrn", "arxiv", "p
                     "osf preprints", "authorea")
 _CONFERENCE_TYPES = ("conference", "congress", "meeting abstract", "poster")
 _ET_AL = re.compile(r"^(?:et\.? ?al\.?|and others|others)$", re.IGNORECASE)
+_COMMA_ET_AL = re.compile(r",\s*et\.? ?al", re.IGNORECASE)
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 
 
@@ -60,13 +66,25 @@ def repair_mojibake(text: str) -> str:
     """Undo one round of UTF-8 read as Windows-1252, when that is what happened."""
     if not any(marker in text for marker in _MOJIBAKE_MARKERS):
         return text
+    original = bytearray()
+    for character in text:
+        try:
+            original += character.encode("cp1252")
+        except UnicodeEncodeError:
+            # Bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) come through as the
+            # code point of the same number.
+            if ord(character) > 0xFF:
+                return text
+            original.append(ord(character))
     try:
-        return text.encode("cp1252", errors="strict").decode("utf-8", errors="strict")
-    except UnicodeError:
+        return original.decode("utf-8")
+    except UnicodeDecodeError:
         return text
 
 
 def ascii_fold(text: str) -> str:
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -79,36 +97,47 @@ def title_markers(title: str | None) -> tuple[bool, bool]:
     """(is an erratum notice, is marked as a conference abstract) from the title alone."""
     if not title:
         return False, False
-    return bool(_ERRATUM.search(title)), bool(_ABSTRACT_SUFFIX.search(title))
+    bracketed = _may_end_in_bracket(title)
+    erratum = bool(_ERRATUM_PREFIX.match(title) or (bracketed and _ERRATUM_SUFFIX.search(title)))
+    return erratum, bool(bracketed and _ABSTRACT_SUFFIX.search(title))
 
 
-def normalise_text(text: str | None) -> str:
+# A cheap test that lets most titles skip the anchored-at-the-end patterns, which scan slowly.
+def _may_end_in_bracket(title: str) -> bool:
+    return title.rstrip(". ").endswith(("]", ")"))
+
+
+def normalise_text(text: str | None, *, unify_spelling: bool = True) -> str:
     """Lowercased ASCII words, markup and punctuation removed, spellings unified."""
     if not text:
         return ""
-    folded = ascii_fold(strip_markup(repair_mojibake(text))).lower()
-    words = _NOT_ALNUM.sub(" ", folded)
-    for pattern, replacement in _SPELLING:
-        words = pattern.sub(replacement, words)
+    if "&" in text or "<" in text:
+        text = strip_markup(text)
+    words = _NOT_ALNUM.sub(" ", ascii_fold(repair_mojibake(text)).lower())
+    if unify_spelling:
+        return " ".join(_american(word) for word in words.split())
     return " ".join(words.split())
+
+
+@lru_cache(maxsize=200_000)
+def _american(word: str) -> str:
+    for pattern, replacement in _SPELLING:
+        word = pattern.sub(replacement, word)
+    return word
 
 
 def normalise_title(title: str | None) -> str:
     if not title:
         return ""
-    text = _ABSTRACT_SUFFIX.sub("", title)
-    text = _ERRATUM.sub(" ", text)
+    text = _ERRATUM_PREFIX.sub("", title)
+    if _may_end_in_bracket(text):
+        text = _ERRATUM_SUFFIX.sub("", _ABSTRACT_SUFFIX.sub("", text))
     return normalise_text(text)
 
 
 def number_tokens(normalised_title: str) -> tuple[str, ...]:
     """Numbers, ordinals, roman numerals, lone letters: what tells "Part I" from "Part II"."""
-    return tuple(sorted(t for t in normalised_title.split() if _is_number_token(t)))
-
-
-def _is_number_token(token: str) -> bool:
-    return (any(ch.isdigit() for ch in token) or token in _ROMAN or token in _ORDINALS
-            or (len(token) == 1 and token != "a"))
+    return tuple(sorted(_NUMBER_TOKEN.findall(normalised_title)))
 
 
 def author_surnames(authors: list[str]) -> list[str]:
@@ -124,7 +153,7 @@ def _split_author_entries(authors: list[str]) -> list[str]:
         # A whole list exported into one field: "Smith J, Jones K, et al." or "Smith J; Jones K".
         if ";" in entry:
             entries.extend(entry.split(";"))
-        elif entry.count(",") >= 2 or re.search(r",\s*et\.? ?al", entry, re.IGNORECASE):
+        elif "," in entry and (entry.count(",") >= 2 or _COMMA_ET_AL.search(entry)):
             entries.extend(entry.split(","))
         else:
             entries.append(entry)
