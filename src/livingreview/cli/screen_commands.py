@@ -12,10 +12,9 @@ from rich.table import Table
 
 from livingreview.cli._common import emit, json_option
 from livingreview.project import Review
-from livingreview.screening.agreement import pairwise_agreement
-from livingreview.screening.suggest import suggest, write_csv
+from livingreview.screening.suggest import write_csv
 from livingreview.screening.terminal import screen as run_screener
-from livingreview.screening.workflow import LABELS, STAGES, Screening
+from livingreview.screening.workflow import LABELS, STAGES
 
 project_dir = click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 stage_option = click.option("--stage", type=click.Choice(STAGES), default="title_abstract",
@@ -36,7 +35,7 @@ def screen(directory: Path, reviewer: str, stage: str) -> None:
     Other reviewers' labels are never shown.
     """
     with Review(directory) as review:
-        run_screener(Screening(review.store, review.protocol), reviewer, stage)
+        run_screener(review.screening, reviewer, stage)
 
 
 @click.command()
@@ -52,7 +51,7 @@ def decide(directory: Path, record_id: int, label: str, reviewer: str, stage: st
            reason: str | None, note: str | None, as_json: bool) -> None:
     """Record one reviewer's decision on RECORD_ID (for scripts; `screen` is the interactive way)."""
     with Review(directory) as review:
-        decision = Screening(review.store, review.protocol).decide(
+        decision = review.screening.decide(
             stage, record_id, reviewer, label, reason=reason, note=note)
     emit(asdict(decision), as_json,
          lambda d: click.echo(f"decision {d['id']}: {d['reviewer']} {d['label']} record {d['record_id']}"
@@ -66,7 +65,7 @@ def decide(directory: Path, record_id: int, label: str, reviewer: str, stage: st
 def conflicts(directory: Path, stage: str, as_json: bool) -> None:
     """List records on which reviewers disagree (include or maybe against exclude)."""
     with Review(directory) as review:
-        found = Screening(review.store, review.protocol).conflicts(stage)
+        found = review.screening.conflicts(stage)
         titles = {r.id: r.title for r in review.store.records()}
     payload = {"stage": stage, "conflicts": [
         {**asdict(c), "title": titles.get(c.record_id)} for c in found]}
@@ -102,7 +101,7 @@ def resolve(directory: Path, record_id: int, label: str, reviewer: str, stage: s
             reason: str | None, note: str | None, as_json: bool) -> None:
     """Settle RECORD_ID (normally a conflict) for everyone with LABEL."""
     with Review(directory) as review:
-        decision = Screening(review.store, review.protocol).resolve(
+        decision = review.screening.resolve(
             stage, record_id, label, reviewer, reason=reason, note=note)
     emit(asdict(decision), as_json,
          lambda d: click.echo(f"resolution {d['id']}: record {d['record_id']} {d['label']} at {d['stage']}"))
@@ -114,7 +113,7 @@ def resolve(directory: Path, record_id: int, label: str, reviewer: str, stage: s
 def agreement(directory: Path, as_json: bool) -> None:
     """Agreement per stage and reviewer pair: percent agreement, Cohen's kappa, Gwet's AC1."""
     with Review(directory) as review:
-        pairs = pairwise_agreement(Screening(review.store, review.protocol))
+        pairs = review.agreement()
     emit({"pairs": [asdict(p) for p in pairs]}, as_json, _render_agreement)
 
 
@@ -146,7 +145,7 @@ def _number(value: float | None, percent: bool = False) -> str:
 def suggest_command(directory: Path, stage: str, seed: int, as_json: bool) -> None:
     """Criteria verdicts, evidence and rank of every unscreened record; also report/suggestions.csv."""
     with Review(directory) as review:
-        found = suggest(Screening(review.store, review.protocol), stage, seed=seed)
+        found = review.suggest(stage, seed=seed)
         path = review.report_dir / "suggestions.csv"
         write_csv(found, path)
     payload = {**found.to_json(), "csv": str(path)}

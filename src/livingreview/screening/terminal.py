@@ -170,6 +170,10 @@ def run(session: Session) -> int:
     made = 0
     note: str | None = None
     forced: int | None = None
+    # The first queue computes every record's criteria verdicts and ranking features (seconds on
+    # a large review); later ones reuse them.
+    with session.console.status(f"preparing the {session.stage} queue"):
+        session.screening.queue(session.stage, session.reviewer)
     while True:
         queue = [unit for unit, _ in session.screening.queue(session.stage, session.reviewer)]
         if forced is not None and forced in queue:

@@ -96,26 +96,31 @@ class ScreeningState:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._units: tuple[tuple, dict[int, tuple[int, int | None]], list[int]] | None = None
 
     # --- units ----------------------------------------------------------------------------------
 
     def unit_map(self) -> dict[int, tuple[int, int | None]]:
         """record id → (representative record id, study id)."""
-        rows = self.store.query("SELECT id, study_id FROM records ORDER BY id")
-        first_of_study: dict[int, int] = {}
-        units: dict[int, tuple[int, int | None]] = {}
-        for row in rows:
-            study = row["study_id"]
-            if study is None:
-                units[row["id"]] = (row["id"], None)
-            else:
-                representative = first_of_study.setdefault(study, row["id"])
-                units[row["id"]] = (representative, study)
-        return units
+        return self._unit_cache()[1]
 
     def units(self) -> list[int]:
         """Representative record ids of every unit, in record order."""
-        return sorted({representative for representative, _ in self.unit_map().values()})
+        return list(self._unit_cache()[2])
+
+    def _unit_cache(self) -> tuple[tuple, dict[int, tuple[int, int | None]], list[int]]:
+        # Rebuilt only when records were added or regrouped: reading 50k rows on every decision
+        # would make the screener lag. The fingerprint is one aggregate query.
+        fingerprint = tuple(self.store.query(
+            "SELECT COUNT(*), MAX(id), COUNT(study_id), TOTAL(study_id * id) FROM records")[0])
+        if self._units is None or self._units[0] != fingerprint:
+            first_of_study: dict[int, int] = {}
+            units: dict[int, tuple[int, int | None]] = {}
+            for record_id, study in self.store.query("SELECT id, study_id FROM records ORDER BY id"):
+                representative = record_id if study is None else first_of_study.setdefault(study, record_id)
+                units[record_id] = (representative, study)
+            self._units = (fingerprint, units, sorted({u for u, _ in units.values()}))
+        return self._units
 
     def record(self, record_id: int) -> Record:
         found = self.store.records("id = ?", (record_id,))
@@ -228,7 +233,10 @@ class Screening(ScreeningState):
     def __init__(self, store: Store, protocol: Protocol) -> None:
         super().__init__(store)
         self.protocol = protocol
+        # Remembered for the life of this object (one screening session): records do not change
+        # while they are screened, and re-reading 50k of them per decision would dominate.
         self._features: dict[tuple[int, str], list[float]] = {}
+        self._records: dict[int, Record] = {}
 
     # --- writing decisions ---------------------------------------------------------------------
 
@@ -352,6 +360,14 @@ class Screening(ScreeningState):
 
     # --- order -------------------------------------------------------------------------------
 
+    def records(self, record_ids: Sequence[int]) -> list[Record]:
+        """The records with these ids, in this order (read once per object)."""
+        missing = [i for i in record_ids if i not in self._records]
+        if missing:
+            for record in self.store.records("id IN (SELECT value FROM json_each(?))", (_json_ids(missing),)):
+                self._records[int(record.id or 0)] = record
+        return [self._records[i] for i in record_ids]
+
     def features(self, records: Sequence[Record], stage: str) -> list[list[float]]:
         """Criteria-verdict features of each record, remembered for the life of this object."""
         rows = []
@@ -373,9 +389,7 @@ class Screening(ScreeningState):
         if not pending:
             return []
         eligible = self.eligible(stage)
-        records = {r.id: r for r in self.store.records(
-            "id IN (SELECT value FROM json_each(?))", (_json_ids(eligible),))}
-        ordered = [records[u] for u in eligible]
+        ordered = self.records(eligible)
         features = self.features(ordered, stage)
         own = self.own_labels(stage, reviewer)
         labels = {i: int(own[r.id] != "exclude") for i, r in enumerate(ordered) if r.id in own}
