@@ -237,6 +237,7 @@ class Screening(ScreeningState):
         # while they are screened, and re-reading 50k of them per decision would dominate.
         self._features: dict[tuple[int, str], list[float]] = {}
         self._records: dict[int, Record] = {}
+        self._ranker_inputs: tuple[tuple[int, ...], list[str], np.ndarray | None] | None = None
 
     # --- writing decisions ---------------------------------------------------------------------
 
@@ -401,8 +402,12 @@ class Screening(ScreeningState):
 
     def _ranked(self, ordered: list[Record], labels: dict[int, int], features: list[list[float]],
                 pending: set[int], seed: int) -> list[tuple[int, float]]:
-        texts = [record_text(r) for r in ordered]
-        extra = np.asarray(features, dtype=float) if features and features[0] else None
+        key = tuple(int(r.id or 0) for r in ordered)
+        if self._ranker_inputs is None or self._ranker_inputs[0] != key:
+            texts = [record_text(r) for r in ordered]
+            extra = np.asarray(features, dtype=float) if features and features[0] else None
+            self._ranker_inputs = (key, texts, extra)
+        _, texts, extra = self._ranker_inputs
         ranked = rank_unlabelled(texts, labels, seed=seed, extra_features=extra)
         return [(int(ordered[i].id or 0), score) for i, score in ranked if ordered[i].id in pending]
 
