@@ -69,6 +69,14 @@ def test_single_keys_on_a_terminal_then_sigkill_loses_no_acknowledged_decision(p
     child.send("m")
     acknowledged.append(acknowledge(child))
     child.expect(PROMPT)
+    child.send("n")  # a note is typed as a line, with echo, then the record is shown again
+    child.expect(re.escape("note (Enter to finish):"))
+    child.sendline("dose [unclear]")
+    child.expect(re.escape("note: dose [unclear]"))
+    child.expect(PROMPT)
+    child.send("i")
+    acknowledged.append(acknowledge(child))
+    child.expect(PROMPT)
     child.send("u")
     child.expect(rb"saved undo of decision (\d+) \(record (\d+)\)")
     undone_decision, undone_record = (int(x) for x in child.match.groups())
@@ -82,10 +90,10 @@ def test_single_keys_on_a_terminal_then_sigkill_loses_no_acknowledged_decision(p
     assert child.signalstatus == signal.SIGKILL
 
     assert [a[1:3] for a in acknowledged] == [("include", None), ("exclude", "C3"), ("maybe", None),
-                                              ("include", None)]
-    assert undone_decision == acknowledged[2][0]
+                                              ("include", None), ("include", None)]
+    assert undone_decision == acknowledged[3][0]
     # The record brought back by undo is shown again first.
-    assert acknowledged[3][3] == undone_record
+    assert acknowledged[4][3] == undone_record
     with Store(project / "review.db") as store:
         assert store.scalar("PRAGMA integrity_check") == "ok"
         rows = {r["id"]: r for r in store.query("SELECT * FROM decisions")}
@@ -94,6 +102,7 @@ def test_single_keys_on_a_terminal_then_sigkill_loses_no_acknowledged_decision(p
             assert rows[decision]["reason"] == reason
             assert rows[decision]["record_id"] == record
             assert rows[decision]["reviewer"] == "ann"
+        assert rows[acknowledged[3][0]]["note"] == "dose [unclear]"
         undo_rows = [r for r in rows.values() if r["undone"]]
         assert [(r["supersedes"], r["record_id"]) for r in undo_rows] == [(undone_decision, undone_record)]
         logged = {e["detail"]["decision"] for e in store.events("screen")}
@@ -127,6 +136,21 @@ def test_lines_drive_the_screener_when_input_is_not_a_terminal(project: Path):
     with sqlite3.connect(project / "review.db") as connection:
         rows = connection.execute("SELECT label, reason, note FROM decisions ORDER BY id").fetchall()
     assert rows == [("include", None, None), ("exclude", "C1", "needs full text for dose")]
+
+
+def test_full_text_exclusions_need_a_reason_key(project: Path):
+    with Review(project) as review:
+        included = review.screening.queue("title_abstract", "ann")[0][0]
+        review.screening.decide("title_abstract", included, "ann", "include")
+    done = subprocess.run([*CLI, "screen", str(project), "--reviewer", "bob", "--stage", "full_text"],
+                          input="e\n0\n2\n", text=True, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "[0] no reason" not in done.stdout
+    assert "nothing left to screen at full_text for bob" in done.stdout
+    with sqlite3.connect(project / "review.db") as connection:
+        rows = connection.execute("SELECT stage, record_id, label, reason FROM decisions"
+                                  " WHERE reviewer = 'bob'").fetchall()
+    assert rows == [("full_text", included, "exclude", "C2")]
 
 
 def test_the_screener_never_shows_another_reviewers_labels(project: Path):

@@ -131,7 +131,7 @@ def criteria_table(protocol: Protocol, verdict: RecordVerdict, styles: dict[str,
         if item.missing:
             evidence.append("nothing for " + ", ".join(item.missing), "dim")
         sentence = protocol.criterion(item.criterion).sentence
-        table.add_row(f"{item.criterion} {sentence}", Text(item.verdict, _VERDICT_STYLE[item.verdict]),
+        table.add_row(Text(f"{item.criterion} {sentence}"), Text(item.verdict, _VERDICT_STYLE[item.verdict]),
                       evidence)
     return table
 
@@ -179,7 +179,8 @@ def run(session: Session) -> int:
         if forced is not None and forced in queue:
             queue.insert(0, queue.pop(queue.index(forced)))
         if not queue:
-            session.console.print(f"nothing left to screen at {session.stage} for {session.reviewer}")
+            session.console.print(f"nothing left to screen at {session.stage} for {session.reviewer}",
+                                  markup=False, highlight=False)
             return made
         record = session.screening.record(queue[0])
         if record.id != forced:
@@ -201,7 +202,7 @@ def run(session: Session) -> int:
             try:
                 undone = session.screening.undo(session.stage, session.reviewer)
             except ScreeningError as error:
-                session.console.print(f"[yellow]{error}[/yellow]")
+                session.console.print(Text(str(error), style="yellow"))
                 continue
             session.console.print(f"saved undo of decision {undone.supersedes} (record {undone.record_id})",
                                   markup=False, highlight=False)
