@@ -5,15 +5,20 @@ Reads one JSON job on stdin, prints one JSON result on stdout. Jobs:
       -> {"order": [row, ...], "seconds_per_iteration": S}
   {"mode": "timing", "csv": PATH, "labelled": {row: label}, "repeats": K, "seed": N}
       -> {"seconds_per_iteration": S, "feature_seconds": S}
+  {"mode": "metrics", "sequences": [[label, ...], ...], "wss": R, "fraction": F}
+      -> {"loss": [...], "ndcg": [...], "recall": [...], "wss": [...]} from ASReview's own code
 Rows are 0-based positions in the CSV (title, abstract, label_included columns).
 """
 
+import importlib.util
 import json
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from asreview import metrics as asreview_metrics
 from asreview.learner import ActiveLearningCycle
 from asreview.models.models import AI_MODEL_CONFIGURATIONS
 from asreview.simulation.simulate import Simulate
@@ -68,6 +73,32 @@ def timing(job):
     return {"seconds_per_iteration": float(np.median(times)), "feature_seconds": feature_seconds}
 
 
+def insights_algorithms():
+    # asreview-insights 1.6.1 is the newest release; its package __init__ imports an API that
+    # ASReview 3 removed, but its curve computations (algorithms.py) need only numpy: load that file.
+    import asreviewcontrib
+
+    path = Path(asreviewcontrib.__path__[0]) / "insights" / "algorithms.py"
+    spec = importlib.util.spec_from_file_location("insights_algorithms", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def metrics(job):
+    algorithms = insights_algorithms()
+    out = {"loss": [], "ndcg": [], "recall": [], "wss": []}
+    for labels in job["sequences"]:
+        out["loss"].append(asreview_metrics.loss(labels))
+        out["ndcg"].append(asreview_metrics.ndcg(labels))
+        # insights reads a curve at x by the last point with x_i <= x (its _slice_metric).
+        x, y = algorithms._recall_values(labels)
+        out["recall"].append(y[int(np.searchsorted(x, job["fraction"], side="right")) - 1])
+        x, y = algorithms._wss_values(labels)
+        out["wss"].append(y[int(np.searchsorted(x, job["wss"], side="right")) - 1])
+    return out
+
+
 if __name__ == "__main__":
     request = json.load(sys.stdin)
-    print(json.dumps({"simulate": simulate, "timing": timing}[request["mode"]](request)))
+    print(json.dumps({"simulate": simulate, "timing": timing, "metrics": metrics}[request["mode"]](request)))

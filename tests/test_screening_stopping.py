@@ -144,3 +144,25 @@ def test_random_sampling_rule_keeps_its_confidence_in_simulation():
                 break
         reached.append(sum(o.label for o in history) / n_relevant >= 0.95)
     assert np.mean(reached) >= 0.95
+
+
+def test_status_reports_the_estimated_recall_and_the_rule_that_says_stop(review, tmp_path):
+    from livingreview.screening.workflow import Screening
+    from livingreview.status import project_status
+
+    assert project_status(review.store)["stopping"]["explanation"] == "nothing screened yet"
+    path = tmp_path / "set.ris"
+    path.write_text("".join(f"TY  - JOUR\nTI  - Record {i}\nAB  - Abstract {i}.\nER  - \n\n" for i in range(120)),
+                    encoding="utf-8")
+    review.import_file(path)
+    ids = [row["id"] for row in review.store.query("SELECT id FROM records ORDER BY id")]
+    screening = Screening(review.store, review.protocol)
+    labels = [1, 1, 0, 1] + [0] * 60
+    for record_id, label in zip(ids, labels):
+        screening.decide("title_abstract", record_id, "ann", "include" if label else "exclude")
+    stopping = project_status(review.store)["stopping"]
+    expected = RankedHypergeometric().evaluate([StoppingObservation(x) for x in labels], 120, 0.95, 0.95)
+    assert stopping["screened"] == 64 and stopping["units"] == 120
+    assert stopping["estimated_recall"] == pytest.approx(expected.estimated_recall)
+    assert stopping["stop"] == "consecutive-irrelevant"  # 60 irrelevant in a row; the statistics disagree
+    assert not expected.should_stop

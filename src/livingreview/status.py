@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from livingreview.dedupe import dedupe_status
+from livingreview.screening.stopping import stopping_status
 from livingreview.screening.workflow import screening_status
 from livingreview.sources.fulltext import fulltext_status
 from livingreview.sources.search import search_status
@@ -29,4 +30,5 @@ def project_status(store: Store) -> dict[str, Any]:
         "search": search_status(store),
         "fulltext": fulltext_status(store),
         "screening": screening_status(store),
+        "stopping": stopping_status(store),
     }

@@ -78,3 +78,29 @@ def recall_curve(order_labels: Sequence[int], n_total: int, n_relevant: int) -> 
     screened = np.arange(len(labels) + 1)
     recall = np.concatenate([[0.0], np.cumsum(labels) / n_relevant])
     return screened, recall
+
+
+def loss(order_labels: Sequence[int]) -> float:
+    """Normalised loss: the area between the best possible recall curve and this one, over the area
+    between the best and the worst (0 = every relevant record first, 1 = every one last).
+
+    ASReview LAB reports this figure after a simulation (`asreview.metrics.loss`).
+    """
+    labels = np.asarray(order_labels, dtype=np.int64)
+    n_total, n_relevant = len(labels), int(labels.sum())
+    if n_relevant in (0, n_total):
+        raise ValueError("loss needs both relevant and irrelevant records")
+    found = np.cumsum(labels).sum()
+    best = np.minimum(np.arange(1, n_total + 1), n_relevant).sum()
+    worst = n_relevant * (n_relevant + 1) / 2
+    return float((best - found) / (best - worst))
+
+
+def ndcg(order_labels: Sequence[int]) -> float:
+    """Normalised discounted cumulative gain of the order (1 = every relevant record first)."""
+    labels = np.asarray(order_labels, dtype=np.float64)
+    n_relevant = int(labels.sum())
+    if n_relevant in (0, len(labels)):
+        raise ValueError("NDCG needs both relevant and irrelevant records")
+    discounts = 1 / np.log2(np.arange(2, len(labels) + 2))
+    return float((labels * discounts).sum() / discounts[:n_relevant].sum())

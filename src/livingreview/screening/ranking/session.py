@@ -40,7 +40,7 @@ class RankingSession:
                   for component in self.preset.feature_extractors]
         if extra_features is not None:
             blocks.append(_extra_block(extra_features, self.n_records))
-        self.features = sparse.hstack(blocks, format="csr", dtype=np.float32)
+        self.features = sparse.hstack(blocks, format="csr", dtype=np.float64)
 
     def scores(self, labels: Mapping[int, int]) -> tuple[np.ndarray, np.ndarray]:
         """(unlabelled indices, classifier scores) after refitting on `labels`."""
@@ -75,7 +75,7 @@ def _label_arrays(labels: Mapping[int, int], n_records: int) -> tuple[np.ndarray
 
 
 def _extra_block(extra: np.ndarray, n_records: int) -> sparse.csr_matrix:
-    extra = np.asarray(extra, dtype=np.float32)
+    extra = np.asarray(extra, dtype=np.float64)
     if extra.ndim != 2 or extra.shape[0] != n_records:
         raise ValueError(f"extra_features must have shape ({n_records}, k), got {extra.shape}")
     # Unit-length rows keep the extra columns on the scale of the (unit-length) TF-IDF rows.
