@@ -26,6 +26,7 @@ MIN_SUPPORT = 1.5
 WEAK_SUPPORT_AUTO_TITLE = 0.97
 WEAK_SUPPORT_UNCERTAIN_TITLE = 0.85
 SHORT_TITLE_WORDS = 6
+OTHER_VENUE_AUTO_TITLE = 0.9
 # Abstracts of one article differ between sources (labels, truncation), so only similar ones count.
 ABSTRACT_AGREEMENT = 0.8
 YEAR_OFF_BY_ONE = 0.6
@@ -120,7 +121,12 @@ def fuzzy_score(a: Features, b: Features, companion: str | None = None
             similarities[name] = value
     total = sum(WEIGHTS[name] for name in similarities)
     score = sum(WEIGHTS[name] * value for name, value in similarities.items()) / total
-    return score, _status(a, b, score, similarities["title"], total - WEIGHTS["title"])
+    status = _status(a, b, score, similarities["title"], total - WEIGHTS["title"])
+    # Without a venue to compare, shared authors and year are common to a group's other papers:
+    # a preprint or abstract is linked automatically only when its title nearly matches.
+    if other_venue and similarities["title"] < OTHER_VENUE_AUTO_TITLE:
+        status = status and "uncertain"
+    return score, status
 
 
 def _status(a: Features, b: Features, score: float, title: float, support: float) -> str | None:

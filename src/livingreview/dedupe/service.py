@@ -44,6 +44,7 @@ class DedupeError(ValueError):
 class DedupeResult:
     records: int
     new_records: int
+    pairs_compared: int
     studies: int
     duplicate_groups: int
     auto_pairs: int
@@ -69,7 +70,7 @@ def run_dedupe(store: Store, on_progress: Progress | None = None) -> DedupeResul
     with store.transaction() as connection:
         new_pairs = _insert_pairs(connection, verdicts)
         created, regrouped = regroup(connection, include_new=True)
-        result = _summary(connection, new_records, new_pairs, created, regrouped)
+        result = _summary(connection, new_records, len(candidates), new_pairs, created, regrouped)
         store.log("dedupe", "dedupe.run", detail=result.as_dict())
     return result
 
@@ -159,8 +160,8 @@ def _drop_emptied_studies(connection: sqlite3.Connection, emptied: set[int | Non
             continue
 
 
-def _summary(connection: sqlite3.Connection, new_records: int, new_pairs: int, created: int,
-             regrouped: int) -> DedupeResult:
+def _summary(connection: sqlite3.Connection, new_records: int, compared: int, new_pairs: int,
+             created: int, regrouped: int) -> DedupeResult:
     by_status = dict(connection.execute(
         "SELECT status, COUNT(*) FROM duplicate_pairs GROUP BY status").fetchall())
     records, studies = connection.execute(
@@ -169,7 +170,7 @@ def _summary(connection: sqlite3.Connection, new_records: int, new_pairs: int, c
         "SELECT COUNT(*) FROM (SELECT study_id FROM records WHERE study_id IS NOT NULL"
         " GROUP BY study_id HAVING COUNT(*) > 1)").fetchone()[0]
     return DedupeResult(
-        records=records, new_records=new_records, studies=studies, duplicate_groups=groups,
+        records=records, new_records=new_records, pairs_compared=compared, studies=studies, duplicate_groups=groups,
         auto_pairs=by_status.get("auto", 0), uncertain_pairs=by_status.get("uncertain", 0),
         confirmed_pairs=by_status.get("confirmed", 0), rejected_pairs=by_status.get("rejected", 0),
         new_pairs=new_pairs, studies_created=created, records_regrouped=regrouped,
