@@ -269,6 +269,22 @@ def test_incremental_run_matches_new_records_and_keeps_existing_study_ids(review
     assert study[later[1]] not in kept.values()
 
 
+def test_a_new_record_bridging_two_studies_merges_them_into_the_older_one(review: Review) -> None:
+    by_doi = dict(TRIAL, title="Ketamine in treatment-resistant depression", pmid=None)
+    by_pmid = dict(TRIAL, title="Intravenous ketamine: a trial in resistant depression", doi=None,
+                   journal="Br J Psychiatry", pages="55-60")
+    a, c = insert(review.store, record(1, **by_doi), record(3, **by_pmid))
+    review.dedupe()
+    before = studies(review.store)
+    assert before[a] != before[c]
+    [b] = insert(review.store, record(2, **TRIAL))  # carries both the DOI and the PMID
+    result = review.dedupe()
+    after = studies(review.store)
+    assert after[a] == after[b] == after[c] == before[a]
+    assert result.studies_emptied == 1 and result.studies_created == 0
+    assert review.store.scalar("SELECT COUNT(*) FROM studies WHERE id = ?", (before[c],)) == 0
+
+
 def test_a_rejected_pair_is_split_and_stays_split_when_a_new_copy_arrives(review: Review) -> None:
     a, b = insert(review.store, record(1, **TRIAL), record(2, **embase_copy()))
     review.dedupe()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from itertools import combinations
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -19,6 +20,9 @@ from rapidfuzz.process import cpdist
 from livingreview.dedupe.features import Features
 
 WINDOW = 8
+# Records sharing an identifier are all compared with each other up to this many; a larger block
+# (a DOI pasted into hundreds of records by a faulty export) is compared as a star.
+ALL_PAIRS_BLOCK = 20
 # Neighbours must look alike by edit distance, or one title must open the other (a dropped
 # subtitle), before they are judged in full.
 TITLE_RATIO_CUTOFF = 70
@@ -49,6 +53,9 @@ def _identifier_pairs(features: Sequence[Features]) -> Iterator[tuple[int, int]]
             blocks[("nct", number)].append(index)
     for members in blocks.values():
         if len(members) < 2:
+            continue
+        if len(members) <= ALL_PAIRS_BLOCK:
+            yield from combinations(members, 2)
             continue
         # A star around one member suffices for grouping and keeps a huge block linear; the
         # registry entry, or else the oldest record, is the centre.

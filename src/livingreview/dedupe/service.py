@@ -53,6 +53,7 @@ class DedupeResult:
     rejected_pairs: int
     new_pairs: int
     studies_created: int
+    studies_emptied: int
     records_regrouped: int
 
     def as_dict(self) -> dict[str, int]:
@@ -69,8 +70,8 @@ def run_dedupe(store: Store, on_progress: Progress | None = None) -> DedupeResul
     verdicts = _judge_all(features, candidates, report)
     with store.transaction() as connection:
         new_pairs = _insert_pairs(connection, verdicts)
-        created, regrouped = regroup(connection, include_new=True)
-        result = _summary(connection, new_records, len(candidates), new_pairs, created, regrouped)
+        created, emptied, regrouped = regroup(connection, include_new=True)
+        result = _summary(connection, new_records, len(candidates), new_pairs, created, emptied, regrouped)
         store.log("dedupe", "dedupe.run", detail=result.as_dict())
     return result
 
@@ -128,8 +129,11 @@ def _insert_pairs(connection: sqlite3.Connection, verdicts: Sequence[tuple[int, 
     return connection.total_changes - before
 
 
-def regroup(connection: sqlite3.Connection, *, include_new: bool) -> tuple[int, int]:
-    """Recompute groups from the pairs and write study ids; returns (studies created, records moved).
+def regroup(connection: sqlite3.Connection, *, include_new: bool) -> tuple[int, int, int]:
+    """Recompute groups from the pairs and write study ids.
+
+    Returns (studies created, studies left without records, records moved). A study emptied by a
+    merge is removed only when nothing (a decision, an extraction) refers to it.
 
     Without `include_new`, records that have not been through a run yet keep no study, so the
     next run still sees them as new.
@@ -147,12 +151,13 @@ def regroup(connection: sqlite3.Connection, *, include_new: bool) -> tuple[int, 
     moves = [(kept[index], record) for index, group in enumerate(groups) for record in group
              if current[record] != kept[index]]
     connection.executemany("UPDATE records SET study_id = ? WHERE id = ?", moves)
-    _drop_emptied_studies(connection, set(current.values()) - set(kept.values()) - {None})
-    return len(needing_new), len(moves)
+    emptied = {s for s in current.values() if s is not None} - set(kept.values())
+    _drop_emptied_studies(connection, emptied)
+    return len(needing_new), len(emptied), len(moves)
 
 
-def _drop_emptied_studies(connection: sqlite3.Connection, emptied: set[int | None]) -> None:
-    for study in sorted(s for s in emptied if s is not None):
+def _drop_emptied_studies(connection: sqlite3.Connection, emptied: set[int]) -> None:
+    for study in sorted(emptied):
         try:
             connection.execute("DELETE FROM studies WHERE id = ?", (study,))
         except sqlite3.IntegrityError:
@@ -161,7 +166,7 @@ def _drop_emptied_studies(connection: sqlite3.Connection, emptied: set[int | Non
 
 
 def _summary(connection: sqlite3.Connection, new_records: int, compared: int, new_pairs: int,
-             created: int, regrouped: int) -> DedupeResult:
+             created: int, emptied: int, regrouped: int) -> DedupeResult:
     by_status = dict(connection.execute(
         "SELECT status, COUNT(*) FROM duplicate_pairs GROUP BY status").fetchall())
     records, studies = connection.execute(
@@ -173,7 +178,7 @@ def _summary(connection: sqlite3.Connection, new_records: int, compared: int, ne
         records=records, new_records=new_records, pairs_compared=compared, studies=studies, duplicate_groups=groups,
         auto_pairs=by_status.get("auto", 0), uncertain_pairs=by_status.get("uncertain", 0),
         confirmed_pairs=by_status.get("confirmed", 0), rejected_pairs=by_status.get("rejected", 0),
-        new_pairs=new_pairs, studies_created=created, records_regrouped=regrouped,
+        new_pairs=new_pairs, studies_created=created, studies_emptied=emptied, records_regrouped=regrouped,
     )
 
 
