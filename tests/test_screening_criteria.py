@@ -211,3 +211,13 @@ def test_features_form_a_matrix_for_the_ranker(protocol):
     rows = criteria_matrix(protocol, [record(title="Ketamine", abstract="Healthy volunteers, MDD."), record()])
     assert isinstance(rows, np.ndarray) and rows.shape == (2, 3)
     assert rows[1].tolist() == [0.5, 0.5, 0.5]
+
+
+def test_a_phrase_with_its_own_punctuation_matches_as_written(flagship_protocol):
+    if not flagship_protocol.exists():
+        pytest.skip("the flagship protocol is not in this checkout")
+    protocol = load_protocol(flagship_protocol)
+    found = mentions(protocol, record(abstract="Racemic (R,S)-ketamine versus S(+)-ketamine."))
+    texts = {(t, term) for t, term, _ in found}
+    assert ("R,S)-ketamine", "ketamine") in texts
+    assert ("S(+)-ketamine", "esketamine") in texts

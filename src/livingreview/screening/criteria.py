@@ -4,8 +4,9 @@ Each vocabulary term's phrases are indexed by their first word; a record field i
 words once and every word is looked up, so the cost grows with the text, not with the size of
 the vocabularies. Matching is case-insensitive (except short acronyms), on whole words, tolerant
 of hyphen/space variants ("placebo-controlled", "placebo controlled", "CI581") and of simple
-plurals on the last word, and leftmost-longest. A match preceded by a negation cue ("no", "without", "did not", ...) in the
-same clause counts as evidence of absence, not presence.
+plurals on the last word, and leftmost-longest. A mention governed by a negation cue in the
+same clause ("no", "without", "did not" before it; "were excluded" after it) counts as evidence
+of absence, not presence.
 
 A rule reference is then true (a non-negated mention), false (only negated mentions, or no
 mention in a record that has body text to look in) or unclear (no mention and nothing but a
@@ -124,6 +125,7 @@ class _Entry:
     """One phrase in the index: the words after its first, and who it names."""
 
     rest: tuple[frozenset[str], ...]  # accepted lowercase forms of each further word
+    gaps: tuple[str, ...]  # the phrase's own separators before each further word
     case_sensitive: str | None  # the exact text an acronym must have
     owners: tuple[tuple[str, str], ...]  # (vocabulary, term id)
 
@@ -154,19 +156,29 @@ def _word_forms(word: str, is_last: bool) -> frozenset[str]:
     return frozenset({lower, lower + "s", lower + "es"})
 
 
-def phrase_variants(phrase: str) -> list[tuple[frozenset[str], ...]]:
+@dataclass(frozen=True)
+class _Variant:
+    words: tuple[frozenset[str], ...]
+    # The phrase's own text between consecutive words ("," in "(R,S)-ketamine"), accepted in a
+    # record besides spaces and hyphens.
+    gaps: tuple[str, ...]
+
+
+def phrase_variants(phrase: str) -> list[_Variant]:
     """Word sequences that spell a phrase: split at spaces/hyphens, and written solid."""
-    words = _TOKEN.findall(phrase)
-    if not words:
+    found = list(_TOKEN.finditer(phrase))
+    if not found:
         raise ValueError(f"phrase {phrase!r} has no words")
-    variants = [tuple(_word_forms(w, i == len(words) - 1) for i, w in enumerate(words))]
-    if len(words) > 1 and re.fullmatch(r"[\w\s\-\u2010-\u2015]+", phrase):
-        variants.append((_word_forms("".join(words), True),))
+    words = [m.group() for m in found]
+    gaps = tuple(phrase[a.end():b.start()].lower() for a, b in zip(found, found[1:]))
+    variants = [_Variant(tuple(_word_forms(w, i == len(words) - 1) for i, w in enumerate(words)), gaps)]
+    if len(words) > 1 and all(_GAP.fullmatch(gap) for gap in gaps):
+        variants.append(_Variant((_word_forms("".join(words), True),), ()))
     return variants
 
 
 def _compile_matcher(protocol: Protocol) -> _Matcher:
-    owners: dict[tuple[tuple[frozenset[str], ...], str | None], list[tuple[str, str]]] = {}
+    owners: dict[tuple[_Variant, str | None], list[tuple[str, str]]] = {}
     mesh: dict[str, list[tuple[str, str]]] = {}
     for vocabulary_name, vocabulary in protocol.vocabularies.items():
         for term in vocabulary.terms:
@@ -179,8 +191,8 @@ def _compile_matcher(protocol: Protocol) -> _Matcher:
                 mesh.setdefault(_mesh_key(heading), []).append(owner)
     index: dict[str, list[_Entry]] = {}
     for (variant, exact), named in owners.items():
-        entry = _Entry(variant[1:], exact, tuple(dict.fromkeys(named)))
-        for first in variant[0]:
+        entry = _Entry(variant.words[1:], variant.gaps, exact, tuple(dict.fromkeys(named)))
+        for first in variant.words[0]:
             index.setdefault(first, []).append(entry)
     followers = {
         first: frozenset(form for entry in entries for form in (entry.rest[0] if entry.rest else {""}))
@@ -365,10 +377,11 @@ def _match_rest(entry: _Entry, text: str, tokens: _Tokens, position: int) -> int
     end = position + len(entry.rest)
     if end >= len(tokens.words):
         return None
-    for index, forms in enumerate(entry.rest, start=position + 1):
+    for index, (forms, own_gap) in enumerate(zip(entry.rest, entry.gaps), start=position + 1):
         if tokens.words[index] not in forms:
             return None
-        if not _GAP.fullmatch(text, tokens.spans[index - 1][1], tokens.spans[index][0]):
+        gap_start, gap_end = tokens.spans[index - 1][1], tokens.spans[index][0]
+        if not _GAP.fullmatch(text, gap_start, gap_end) and text[gap_start:gap_end].lower() != own_gap:
             return None
     if entry.case_sensitive is not None:
         if text[tokens.spans[position][0]:tokens.spans[end][1]] != entry.case_sensitive:
