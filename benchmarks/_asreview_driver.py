@@ -64,12 +64,14 @@ def timing(job):
     labelled = np.array(sorted(int(k) for k in job["labelled"]))
     y = np.array([job["labelled"][str(k)] for k in labelled])
     pool = np.setdiff1d(np.arange(features.shape[0]), labelled)
+    cycle.fit(features[labelled], y)  # warm-up, as for ours
+    cycle.rank(features[pool])
     times = []
     for _ in range(job["repeats"]):
-        tick = time.perf_counter()
+        tick = time.process_time()
         cycle.fit(features[labelled], y)
         cycle.rank(features[pool])
-        times.append(time.perf_counter() - tick)
+        times.append(time.process_time() - tick)
     return {"seconds_per_iteration": float(np.median(times)), "feature_seconds": feature_seconds}
 
 
