@@ -19,6 +19,7 @@ from typing import TextIO
 
 from rich.console import Console, Group
 from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -170,10 +171,7 @@ def run(session: Session) -> int:
     made = 0
     note: str | None = None
     forced: int | None = None
-    # The first queue computes every record's criteria verdicts and ranking features (seconds on
-    # a large review); later ones reuse them.
-    with session.console.status(f"preparing the {session.stage} queue"):
-        session.screening.queue(session.stage, session.reviewer)
+    prepare(session)
     while True:
         queue = [unit for unit, _ in session.screening.queue(session.stage, session.reviewer)]
         if forced is not None and forced in queue:
@@ -218,6 +216,17 @@ def run(session: Session) -> int:
         session.console.print(f"saved decision {decision.id}: {label}"
                               f"{' (' + reason + ')' if reason else ''} record {decision.record_id}",
                               markup=False, highlight=False)
+
+
+def prepare(session: Session) -> None:
+    """Criteria verdicts of every record up front, with progress, so later records come at once."""
+    with Progress(TextColumn("[bold]criteria verdicts"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=session.console, transient=True) as bar:
+        task = bar.add_task("criteria", total=None)
+        session.screening.prepare(session.stage, lambda done, total: bar.update(task, completed=done,
+                                                                                 total=total))
+    with session.console.status(f"ranking the {session.stage} queue"):
+        session.screening.queue(session.stage, session.reviewer)
 
 
 def _ask(session: Session, record: Record, note: str | None) -> str | tuple[str, str | None]:

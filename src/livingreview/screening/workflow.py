@@ -13,7 +13,7 @@ event before the call returns, so whatever a caller has acknowledged is on disk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -369,15 +369,24 @@ class Screening(ScreeningState):
                 self._records[int(record.id or 0)] = record
         return [self._records[i] for i in record_ids]
 
-    def features(self, records: Sequence[Record], stage: str) -> list[list[float]]:
+    def features(self, records: Sequence[Record], stage: str,
+                 on_progress: Callable[[int, int], None] | None = None) -> list[list[float]]:
         """Criteria-verdict features of each record, remembered for the life of this object."""
         rows = []
-        for record in records:
+        for done, record in enumerate(records, start=1):
             key = (int(record.id or 0), stage)
             if key not in self._features:
                 self._features[key] = verdict_features(evaluate_record(self.protocol, record, stage))
+                if on_progress is not None and done % 500 == 0:
+                    on_progress(done, len(records))
             rows.append(self._features[key])
+        if on_progress is not None:
+            on_progress(len(records), len(records))
         return rows
+
+    def prepare(self, stage: str, on_progress: Callable[[int, int], None] | None = None) -> None:
+        """Read the stage's records and their criteria verdicts now (seconds on a large review)."""
+        self.features(self.records(self.eligible(stage)), stage, on_progress)
 
     def queue(self, stage: str, reviewer: str, *, seed: int = 0) -> list[tuple[int, float]]:
         """The reviewer's pending units, best first, with the score that placed them.
