@@ -153,6 +153,21 @@ def test_full_text_exclusions_need_a_reason_key(project: Path):
     assert rows == [("full_text", included, "exclude", "C2")]
 
 
+def test_a_study_is_shown_once_with_its_grouped_records(project: Path):
+    with Review(project) as review:
+        first, second = (r.id for r in review.store.records("title LIKE '%ketamine%'")[:2])
+        with review.store.transaction() as connection:
+            study = connection.execute("INSERT INTO studies (created_at) VALUES ('2026-01-01')").lastrowid
+            connection.execute("UPDATE records SET study_id = ? WHERE id IN (?, ?)", (study, first, second))
+    done = subprocess.run([*CLI, "screen", str(project), "--reviewer", "bob"], input="i\ni\ni\ni\ni\ni\n",
+                          text=True, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"record {first} (+1 grouped: {second})" in done.stdout
+    assert f"record {second} " not in done.stdout
+    assert done.stdout.count("saved decision") == 5
+    assert "nothing left to screen at title_abstract for bob" in done.stdout
+
+
 def test_the_screener_never_shows_another_reviewers_labels(project: Path):
     with Review(project) as review:
         screening = Screening(review.store, review.protocol)

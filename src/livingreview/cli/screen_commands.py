@@ -49,7 +49,11 @@ def screen(directory: Path, reviewer: str, stage: str) -> None:
 @json_option
 def decide(directory: Path, record_id: int, label: str, reviewer: str, stage: str,
            reason: str | None, note: str | None, as_json: bool) -> None:
-    """Record one reviewer's decision on RECORD_ID (for scripts; `screen` is the interactive way)."""
+    """Record one reviewer's decision on RECORD_ID (for scripts; `screen` is the interactive way).
+
+    Records grouped as one study are decided once: any of their ids names the study, and the
+    decision is stored against the group's first record.
+    """
     with Review(directory) as review:
         decision = review.screening.decide(
             stage, record_id, reviewer, label, reason=reason, note=note)

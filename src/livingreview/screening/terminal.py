@@ -102,7 +102,9 @@ def render_record(session: Session, record: Record, verdict: RecordVerdict, prog
     parts: list = [Text(progress, style="dim")]
     title = highlighted(record.title or "(no title)", "title", verdict, styles)
     meta = ", ".join(str(x) for x in (record.journal, record.year) if x)
-    header = Text.assemble(f"record {record.id}  ", (meta, "dim"))
+    group = session.screening.group(int(record.id or 0))
+    duplicates = f" (+{len(group) - 1} grouped: {', '.join(map(str, group[1:]))})" if len(group) > 1 else ""
+    header = Text.assemble(f"record {record.id}{duplicates}  ", (meta, "dim"))
     parts.append(Panel(highlighted(record.abstract, "abstract", verdict, styles) if record.abstract
                        else Text("(no abstract)", style="dim italic"),
                        title=title, subtitle=header, title_align="left"))
