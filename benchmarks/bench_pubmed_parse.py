@@ -184,7 +184,7 @@ def _plot(rows: list[dict], path: Path) -> None:
                      linestyle=":", color="grey", label="file size")
     memory_axis.set(xlabel="articles in file", ylabel="peak resident memory (MB)", yscale="log",
                     title="Memory")
-    speed_axis.set(xlabel="articles in file", ylabel="articles per second", title="Throughput")
+    speed_axis.set(xlabel="articles in file", ylabel="articles per CPU second", title="Throughput")
     for axis in (memory_axis, speed_axis):
         axis.set_xscale("log")
         axis.legend()
