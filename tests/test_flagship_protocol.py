@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from conftest import fixture_path
 
 from livingreview.protocol import Protocol, Term, load_protocol
+from livingreview.protocol.models import OutcomeClass
 from livingreview.records import Record
 from livingreview.screening.criteria import evaluate_record, find_spans
 from livingreview.sources.queries import build_query
@@ -30,7 +32,7 @@ MECHANISM_CLASSES = {
     "ampa_antagonist", "mglur5_nam", "mglur2_3_agonist", "mglur2_3_antagonist", "mglur2_pam",
     "glutamate_release_modulator", "glutamate_modulator_other",
 }
-OUTCOME_CLASSES = {"self_report", "neuroimaging", "behavioural_task", "clinician_rated", "physiological"}
+OUTCOME_CLASSES = set(get_args(OutcomeClass))
 
 
 @pytest.fixture
