@@ -11,7 +11,7 @@ with another and differ only in the title's ending: hard negatives.
 Duplicates: a known fraction of articles is exported again by a second database, with
 perturbations seen in real exports (case and punctuation, truncated author lists, missing
 DOI/PMID, abbreviated journal, abbreviated page ranges, year off by one, British spelling,
-markup, lost abstract); some copies are the preprint of the article instead (a companion).
+markup, lost abstract, a typo, a lost subtitle); some copies are the preprint of the article instead (a companion).
 Every record carries its article number, so the true pairs are known.
 """
 
@@ -299,13 +299,28 @@ def _perturb_year(record: Record, article: Article, rng: random.Random) -> None:
     record.year = article.year + rng.choice((-1, 1))
 
 
+def _perturb_typo(record: Record, article: Article, rng: random.Random) -> None:
+    """One character dropped or doubled, as in a hand-keyed or OCR'd record."""
+    title = record.title or ""
+    if len(title) > 20:
+        where = rng.randrange(5, len(title) - 1)
+        record.title = title[:where] + (title[where + 1:] if rng.random() < 0.5 else title[where:])
+
+
+def _perturb_subtitle(record: Record, article: Article, rng: random.Random) -> None:
+    """The subtitle lost, as some databases store only the main title."""
+    title = record.title or ""
+    if ": " in title and len(title.split(": ", 1)[0].split()) >= 4:
+        record.title = title.split(": ", 1)[0]
+
+
 def _perturb_abstract(record: Record, article: Article, rng: random.Random) -> None:
     record.abstract = None
 
 
 PERTURBATIONS = (_perturb_case, _perturb_punctuation, _perturb_markup, _perturb_spelling,
                  _perturb_authors, _perturb_doi, _perturb_doi, _perturb_pages, _perturb_year,
-                 _perturb_abstract)
+                 _perturb_abstract, _perturb_typo, _perturb_subtitle)
 
 
 def build_corpus(size: int, *, seed: int = 7, duplicate_fraction: float = 0.12,

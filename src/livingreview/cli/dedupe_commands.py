@@ -83,7 +83,8 @@ def _render_result(payload: dict[str, Any]) -> None:
         click.echo("review the uncertain pairs with `livingreview dedupe DIR --uncertain`")
 
 
-_SIDE_FIELDS = ("id", "title", "authors", "year", "journal", "volume", "pages", "doi", "pmid", "nct_ids")
+_SIDE_FIELDS = ("source", "title", "authors", "year", "journal", "volume", "pages", "doi", "pmid",
+                "pmcid", "nct_ids", "abstract")
 
 
 def _render_uncertain(payload: dict[str, Any]) -> None:
@@ -97,8 +98,10 @@ def _render_uncertain(payload: dict[str, Any]) -> None:
         table.add_column("field")
         table.add_column(f"record {pair['a']['id']}")
         table.add_column(f"record {pair['b']['id']}")
-        for field in _SIDE_FIELDS[1:]:
-            table.add_row(field, _cell(pair["a"][field]), _cell(pair["b"][field]))
+        for field in _SIDE_FIELDS:
+            left, right = _cell(pair["a"][field]), _cell(pair["b"][field])
+            if left or right:
+                table.add_row(field, left, right)
         console.print(table)
     click.echo(f"{payload['count']} uncertain pairs; decide with --confirm A,B or --reject A,B")
 

@@ -1,7 +1,7 @@
 """Candidate pairs without comparing all pairs.
 
-Two kinds of blocks: records sharing an identifier (DOI, PMID, PMCID, registry number), and
-sorted neighbourhoods: records sorted by a title key, each compared with the next few. Three
+Two kinds of blocks: records sharing an identifier (DOI, PMID, PMCID, registry number) or a
+citation key (first author's surname and first page), and sorted neighbourhoods: records sorted by a title key, each compared with the next few. Three
 keys (the title, the title reversed, its words sorted) catch a change at the end, at the start,
 or in word order. Neighbours are pre-filtered on title similarity in C (rapidfuzz `cpdist`), so
 cost grows as records x window, not records squared.
@@ -51,6 +51,9 @@ def _identifier_pairs(features: Sequence[Features]) -> Iterator[tuple[int, int]]
         numbers = record.nct_ids if record.registry else (record.single_nct,) if record.single_nct else ()
         for number in numbers:
             blocks[("nct", number)].append(index)
+        # First author and first page: a citation key that survives any change to the title.
+        if record.surnames and record.first_page:
+            blocks[("citation", f"{record.surnames[0]} {record.first_page}")].append(index)
     for members in blocks.values():
         if len(members) < 2:
             continue

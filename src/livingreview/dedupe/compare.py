@@ -26,6 +26,10 @@ MIN_SUPPORT = 1.5
 WEAK_SUPPORT_AUTO_TITLE = 0.97
 WEAK_SUPPORT_UNCERTAIN_TITLE = 0.85
 SHORT_TITLE_WORDS = 6
+# A title that opens the other counts as this similar, if it has this many words: the weak-support
+# rule above still keeps title-only pairs of that kind for a human.
+DROPPED_SUBTITLE = 0.95
+SUBTITLE_MIN_WORDS = 4
 OTHER_VENUE_AUTO_TITLE = 0.9
 # Abstracts of one article differ between sources (labels, truncation), so only similar ones count.
 ABSTRACT_AGREEMENT = 0.8
@@ -138,19 +142,24 @@ def _status(a: Features, b: Features, score: float, title: float, support: float
         if title < WEAK_SUPPORT_AUTO_TITLE or min(a.title_words, b.title_words) < SHORT_TITLE_WORDS:
             status = status and "uncertain"
     # Titles that differ in their numbers ("Part I" / "Part II", "8th" / "9th conference") are
-    # different documents more often than not: a human decides.
-    if a.title_numbers != b.title_numbers:
+    # different documents more often than not: a human decides. A dropped subtitle may take
+    # numbers with it, so a title that opens the other is exempt.
+    if a.title_numbers != b.title_numbers and not _one_opens_the_other(a.title, b.title):
         status = status and "uncertain"
     return status
 
 
 def title_similarity(a: Features, b: Features) -> float:
     similarity = fuzz.ratio(a.title, b.title) / 100
-    shorter, longer = sorted((a.title, b.title), key=len)
     # A dropped subtitle: "Effect of X on Y" against "Effect of X on Y: a randomised trial".
-    if longer.startswith(shorter) and len(shorter.split()) >= SHORT_TITLE_WORDS:
-        similarity = max(similarity, 0.95)
+    if _one_opens_the_other(a.title, b.title):
+        similarity = max(similarity, DROPPED_SUBTITLE)
     return similarity
+
+
+def _one_opens_the_other(a: str, b: str) -> bool:
+    shorter, longer = sorted((a, b), key=len)
+    return longer.startswith(shorter + " ") and len(shorter.split()) >= SUBTITLE_MIN_WORDS
 
 
 def author_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float | None:

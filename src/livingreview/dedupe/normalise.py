@@ -41,16 +41,17 @@ _SPELLING = tuple(
     )
 )
 _ROMAN = frozenset({"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"})
-_ORDINALS = (
+_ORDINALS = frozenset({
     "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
     "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
     "eighteenth", "nineteenth", "twentieth",
-)
-# On normalised text (lowercase words separated by single spaces); "a" is an article, not a label.
-_NUMBER_TOKEN = re.compile(
-    r"(?<!\S)(?:[a-z]*\d[a-z0-9]*|" + "|".join(sorted(_ROMAN | set(_ORDINALS), key=len, reverse=True))
-    + r"|[b-z])(?!\S)"
-)
+})
+# A lone letter or roman numeral labels something only after one of these words ("part B",
+# "phase II", "vitamin D"); elsewhere it is as likely a typo ("f" for "of") as a label.
+_LABELLED = frozenset({
+    "part", "phase", "type", "vitamin", "group", "grade", "stage", "class", "section", "series",
+    "hepatitis", "factor", "study", "trial", "arm", "volume", "chapter", "appendix", "cohort",
+})
 _JOURNAL_STOPWORDS = frozenset({"the", "of", "and", "for", "in", "on", "de", "la", "le", "der", "und"})
 _PREPRINT_DOI_PREFIXES = ("10.1101/", "10.21203/", "10.2139/", "10.48550/", "10.20944/", "10.31234/",
                           "10.31219/", "10.22541/")
@@ -136,8 +137,14 @@ def normalise_title(title: str | None) -> str:
 
 
 def number_tokens(normalised_title: str) -> tuple[str, ...]:
-    """Numbers, ordinals, roman numerals, lone letters: what tells "Part I" from "Part II"."""
-    return tuple(sorted(_NUMBER_TOKEN.findall(normalised_title)))
+    """Numbers, ordinals and labels ("part ii", "vitamin d"): what tells one of a series from another."""
+    words = normalised_title.split()
+    found = [
+        word for position, word in enumerate(words)
+        if any(ch.isdigit() for ch in word) or word in _ORDINALS
+        or ((len(word) == 1 or word in _ROMAN) and position and words[position - 1] in _LABELLED)
+    ]
+    return tuple(sorted(found))
 
 
 def author_surnames(authors: list[str]) -> list[str]:

@@ -24,7 +24,7 @@ from livingreview.store.db import now
 
 ACTOR = "livingreview"
 HUMAN_STATUSES = ("confirmed", "rejected")
-# How often (in pairs judged) the progress callback hears from a run.
+# How often (in records read or pairs judged) the progress callback hears from a run.
 PROGRESS_EVERY = 5000
 
 Progress = Callable[[str, int, int], None]
@@ -62,7 +62,7 @@ class DedupeResult:
 
 def run_dedupe(store: Store, on_progress: Progress | None = None) -> DedupeResult:
     report = on_progress or (lambda stage, done, total: None)
-    features = load_features(store)
+    features = load_features(store, report)
     new_records = sum(1 for f in features if f.is_new)
     report("blocking", 0, len(features))
     candidates = candidate_pairs(features)
@@ -76,8 +76,16 @@ def run_dedupe(store: Store, on_progress: Progress | None = None) -> DedupeResul
     return result
 
 
-def load_features(store: Store) -> list[Features]:
-    return _features_from_rows(store.query(_FEATURE_SQL.format(where="", abstract_chars=ABSTRACT_PREFIX + 100)))
+def load_features(store: Store, report: Progress | None = None) -> list[Features]:
+    rows = store.query(_FEATURE_SQL.format(where="", abstract_chars=ABSTRACT_PREFIX + 100))
+    features: list[Features] = []
+    for start in range(0, len(rows), PROGRESS_EVERY):
+        if report:
+            report("reading records", start, len(rows))
+        features.extend(_features_from_rows(rows[start:start + PROGRESS_EVERY]))
+    if report:
+        report("reading records", len(rows), len(rows))
+    return features
 
 
 def load_features_for(store: Store, ids: Sequence[int]) -> list[Features]:
@@ -184,8 +192,9 @@ def _summary(connection: sqlite3.Connection, new_records: int, compared: int, ne
 
 # --- human review -------------------------------------------------------------------------------
 
+# What a reviewer needs to tell two records apart; the abstract's opening is enough for that.
 _SIDE_COLUMNS = ("id", "source", "title", "authors", "year", "journal", "volume", "pages", "doi",
-                 "pmid", "pmcid", "nct_ids", "study_id")
+                 "pmid", "pmcid", "nct_ids", "study_id", "substr(abstract, 1, 300) AS abstract")
 
 
 def uncertain_pairs(store: Store) -> list[dict[str, Any]]:
