@@ -269,6 +269,21 @@ def test_incremental_run_matches_new_records_and_keeps_existing_study_ids(review
     assert study[later[1]] not in kept.values()
 
 
+def test_a_record_stored_while_a_run_is_matching_is_left_for_the_next_run(review: Review) -> None:
+    [a] = insert(review.store, record(1, **TRIAL))
+    late: list[int] = []
+
+    def store_a_copy_once(stage: str, done: int, total: int) -> None:
+        if stage == "matching" and not late:
+            late.extend(insert(review.store, record(2, **embase_copy())))
+
+    first = review.dedupe(on_progress=store_a_copy_once)
+    assert first.records == 2 and first.new_records == 1
+    assert studies(review.store)[late[0]] is None
+    second = review.dedupe()
+    assert second.new_records == 1 and studies(review.store)[late[0]] == studies(review.store)[a]
+
+
 def test_a_new_record_bridging_two_studies_merges_them_into_the_older_one(review: Review) -> None:
     by_doi = dict(TRIAL, title="Ketamine in treatment-resistant depression", pmid=None)
     by_pmid = dict(TRIAL, title="Intravenous ketamine: a trial in resistant depression", doi=None,

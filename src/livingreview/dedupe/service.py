@@ -70,7 +70,8 @@ def run_dedupe(store: Store, on_progress: Progress | None = None) -> DedupeResul
     verdicts = _judge_all(features, candidates, report)
     with store.transaction() as connection:
         new_pairs = _insert_pairs(connection, verdicts)
-        created, emptied, regrouped = regroup(connection, include_new=True)
+        matched = [f.id for f in features if f.is_new]
+        created, emptied, regrouped = regroup(connection, newly_matched=matched)
         result = _summary(connection, new_records, len(candidates), new_pairs, created, emptied, regrouped)
         store.log("dedupe", "dedupe.run", detail=result.as_dict())
     return result
@@ -137,17 +138,16 @@ def _insert_pairs(connection: sqlite3.Connection, verdicts: Sequence[tuple[int, 
     return connection.total_changes - before
 
 
-def regroup(connection: sqlite3.Connection, *, include_new: bool) -> tuple[int, int, int]:
-    """Recompute groups from the pairs and write study ids.
+def regroup(connection: sqlite3.Connection, newly_matched: Sequence[int] = ()) -> tuple[int, int, int]:
+    """Recompute groups from the pairs and write study ids, for records already in a study and
+    `newly_matched`; any other record (stored since the run read its records) stays new for the
+    next run.
 
     Returns (studies created, studies left without records, records moved). A study emptied by a
     merge is removed only when nothing (a decision, an extraction) refers to it.
-
-    Without `include_new`, records that have not been through a run yet keep no study, so the
-    next run still sees them as new.
     """
-    where = "" if include_new else " WHERE study_id IS NOT NULL"
-    current = {row[0]: row[1] for row in connection.execute(f"SELECT id, study_id FROM records{where}")}
+    current: dict[int, int | None] = {record: None for record in newly_matched}
+    current.update(connection.execute("SELECT id, study_id FROM records WHERE study_id IS NOT NULL"))
     pairs = [PairRow(*row) for row in connection.execute(
         "SELECT record_a, record_b, score, status FROM duplicate_pairs")]
     groups = group_records(sorted(current), pairs)
@@ -257,7 +257,7 @@ def decide_pair(store: Store, first: int, second: int, status: str, decided_by: 
                 "INSERT INTO duplicate_pairs (record_a, record_b, relation, method, score, status,"
                 " decided_by, decided_at) VALUES (?, ?, 'duplicate', 'manual', ?, ?, ?, ?)",
                 (a, b, _pair_score(store, a, b), status, decided_by, decided_at))
-        regroup(connection, include_new=False)
+        regroup(connection)
         study_a, study_b = (connection.execute("SELECT study_id FROM records WHERE id = ?", (r,)).fetchone()[0]
                             for r in (a, b))
         decision = PairDecision(a, b, status, previous[0] if previous else None, study_a, study_b)
