@@ -104,6 +104,7 @@ def test_mojibake_from_utf8_read_as_windows_1252_is_repaired() -> None:
 def test_surnames_from_any_author_format_and_truncated_lists() -> None:
     assert author_surnames(["Smith J", "Jones K", "et al."]) == ["smith", "jones"]
     assert author_surnames(["Smith J, Jones K, et al."]) == ["smith", "jones"]
+    assert author_surnames(["Smith, J., Jones, K., et al."]) == ["smith", "jones"]
     assert author_surnames(["Smith, John", "L J Warshaw", "van der Berg AB", "Müller H"]) == \
         ["smith", "warshaw", "vanderberg", "muller"]
 

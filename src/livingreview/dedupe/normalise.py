@@ -161,7 +161,8 @@ def _split_author_entries(authors: list[str]) -> list[str]:
         if ";" in entry:
             entries.extend(entry.split(";"))
         elif "," in entry and (entry.count(",") >= 2 or _COMMA_ET_AL.search(entry)):
-            entries.extend(entry.split(","))
+            # "Smith, J., Jones, K." splits into surnames and bare initials: keep the surnames.
+            entries.extend(p for p in entry.split(",") if not _INITIALS.match(p.strip()))
         else:
             entries.append(entry)
     return entries
