@@ -69,6 +69,8 @@ def test_longest_phrase_wins_where_phrases_overlap(protocol):
     ("No adverse events occurred, but empathy rose.", False),  # the clause ends at "but"
     ("Not one of the fourteen questionnaire items about empathy.", False),  # beyond five words
     ("Patients with empathy problems were excluded.", True),   # post-cue
+    ("Those having low empathy scores were excluded.", True),
+    ("Empathy questionnaires were excluded from the analysis.", False),  # nobody had it
 ])
 def test_negation_cues_in_the_same_clause(protocol, text, negated):
     [(matched, term, flag)] = mentions(protocol, record(abstract=text))

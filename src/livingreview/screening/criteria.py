@@ -71,6 +71,7 @@ _WORD = re.compile(r"[A-Za-z0-9']+")
 _PRE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(_PRE_CUES, key=len, reverse=True)) + r")\b")
 _POST = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in _POST_CUES) + r")\b")
 _POST_HINT = re.compile(r"exclu|ruled|absent")
+_HAD = re.compile(r"\b(?:with|having|had|has|have|history of)\b")
 _PSEUDO_RE = re.compile(r"^(?:" + "|".join(re.escape(p) for p in _PSEUDO) + r")\b")
 
 # Fields whose absence makes a missing mention uninformative (see module docstring).
@@ -428,7 +429,13 @@ def is_negated(text: str, start: int, end: int, scope_start: int = 0) -> bool:
     clause_end = _CLAUSE_BREAK.search(after)
     if clause_end:
         after = after[:clause_end.start()]
-    return bool(_POST.search(" ".join(_WORD.findall(after)[:_POST_WINDOW_WORDS])))
+    if not _POST.search(" ".join(_WORD.findall(after)[:_POST_WINDOW_WORDS])):
+        return False
+    # "Patients with depression were excluded" denies depression, but in "patients were excluded
+    # from the analysis" nobody's condition is denied: the mention must be what someone had.
+    clause = text[max(0, start - 2 * _WINDOW_CHARS):start].lower()
+    breaks = list(_CLAUSE_BREAK.finditer(clause))
+    return bool(_HAD.search(clause[breaks[-1].end():] if breaks else clause))
 
 
 def evaluate_record(protocol: Protocol, record: Record, stage: str | None = None) -> RecordVerdict:
