@@ -105,8 +105,9 @@ class Review:
         """Decisions, undo, resolution, conflicts and each reviewer's queue (`livingreview screen`)."""
         return Screening(self.store, self.protocol)
 
-    def suggest(self, stage: str = "title_abstract", *, seed: int = 0) -> Suggestions:
-        return suggest(self.screening, stage, seed=seed)
+    def suggest(self, stage: str = "title_abstract", *, seed: int = 0,
+                on_progress: Callable[[int, int], None] | None = None) -> Suggestions:
+        return suggest(self.screening, stage, seed=seed, on_progress=on_progress)
 
     def agreement(self) -> list[PairAgreement]:
         return pairwise_agreement(self.screening)

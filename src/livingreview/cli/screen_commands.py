@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from livingreview.cli._common import emit, json_option
+from livingreview.cli._common import emit, json_option, progress
 from livingreview.project import Review
 from livingreview.screening.suggest import write_csv
 from livingreview.screening.terminal import screen as run_screener
@@ -148,8 +148,10 @@ def _number(value: float | None, percent: bool = False) -> str:
 @json_option
 def suggest_command(directory: Path, stage: str, seed: int, as_json: bool) -> None:
     """Criteria verdicts, evidence and rank of every unscreened record; also report/suggestions.csv."""
-    with Review(directory) as review:
-        found = review.suggest(stage, seed=seed)
+    with Review(directory) as review, progress(not as_json) as bar:
+        task = bar.add_task("criteria verdicts", total=None)
+        found = review.suggest(stage, seed=seed,
+                               on_progress=lambda done, total: bar.update(task, completed=done, total=total))
         path = review.report_dir / "suggestions.csv"
         write_csv(found, path)
     payload = {**found.to_json(), "csv": str(path)}

@@ -9,6 +9,7 @@ queue made auditable.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -49,12 +50,16 @@ class Suggestions:
         }
 
 
-def suggest(screening: Screening, stage: str = "title_abstract", *, seed: int = 0) -> Suggestions:
+def suggest(screening: Screening, stage: str = "title_abstract", *, seed: int = 0,
+            on_progress: Callable[[int, int], None] | None = None) -> Suggestions:
     state = screening.state(stage)
     eligible = screening.eligible(stage)
-    records = {r.id: r for r in screening.store.records()}
-    ordered = [records[u] for u in eligible]
-    verdicts = [evaluate_record(screening.protocol, r, stage) for r in ordered]
+    ordered = screening.records(eligible)
+    verdicts = []
+    for done, record in enumerate(ordered, start=1):
+        verdicts.append(evaluate_record(screening.protocol, record, stage))
+        if on_progress is not None and (done % 500 == 0 or done == len(ordered)):
+            on_progress(done, len(ordered))
     outcomes = [state.outcome(u) for u in eligible]
     # Settled outcomes train the ranker; a maybe leans in, as it does in a reviewer's own queue.
     labels = {i: int(o != "exclude") for i, o in enumerate(outcomes) if o in ("include", "exclude", "maybe")}
