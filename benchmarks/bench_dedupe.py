@@ -278,13 +278,15 @@ def plot(rows: list[dict], path: Path) -> None:
     timing.plot(sizes, [r["baseline"]["seconds"] for r in rows], "s--", label="exact title+year")
     slope = rows[0]["ours"]["cpu_seconds"] / sizes[0]
     timing.plot(sizes, [slope * s for s in sizes], ":", color="grey", label="linear from smallest (cpu)")
-    timing.set(xlabel="records", ylabel="seconds", title="wall time")
+    timing.set(xlabel="records", ylabel="seconds", title="time")
     timing.legend()
     memory.plot(sizes, [r["ours"]["peak_mb"] for r in rows], "o-", label="livingreview dedupe")
     memory.plot(sizes, [r["baseline"]["peak_mb"] for r in rows], "s--", label="exact title+year")
     memory.axhline(MEMORY_LIMIT_MB, color="red", linestyle=":", label="1 GB")
     memory.set(xlabel="records", ylabel="peak RSS (MB)", title="peak memory")
     memory.legend()
+    for axes in (timing, memory):
+        axes.xaxis.set_major_formatter(lambda value, _: f"{value / 1000:.0f}k")
     figure.tight_layout()
     figure.savefig(path, dpi=120)
 
