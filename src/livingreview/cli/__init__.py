@@ -1,5 +1,8 @@
-"""The `livingreview` command line.
+"""livingreview: living systematic reviews, from search to report.
 
+A review is a folder made by `init`; the stage commands take that folder.
+
+\b
 Exit codes scripts can rely on:
   0  success
   1  bad input: an invalid protocol, a malformed import file, a failed check
