@@ -342,3 +342,20 @@ def test_a_long_ctgov_query_is_sent_in_parts_and_the_union_kept(review, server):
     assert outcome.repeats_dropped == 23 * (len(sent) - 1)
     assert outcome.count_reported == 23 * len(sent)
     assert "sent in" in outcome.notes[0]
+
+
+def test_a_resumed_search_replays_offline_to_the_same_records(review, server, tmp_path,
+                                                              minimal_protocol):
+    # The resumed PubMed run holds a second esearch mid-stream and a page number reused after
+    # the malformed attempt: the replay must follow the manifest, not the files on disk.
+    server.inject(PATHS["pubmed"], Fault("pass"), Fault("body", body=b"<half"))
+    with pytest.raises(MalformedPage):
+        search(review, "pubmed", settings_for(server))
+    search(review, "pubmed", settings_for(server))
+    live = [tuple(r) for r in review.store.query("SELECT source_id, raw FROM records ORDER BY id")]
+    with Review.init(tmp_path / "replay", minimal_protocol) as other:
+        shutil.copytree(review.snapshots_dir, other.snapshots_dir, dirs_exist_ok=True)
+        outcome = search(other, "pubmed", SourceSettings(), offline=True)
+        replayed = [tuple(r) for r in other.store.query(
+            "SELECT source_id, raw FROM records ORDER BY id")]
+    assert replayed == live and len(live) == 45 and outcome.count_reported == 45
