@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -41,8 +42,8 @@ EXPECTED = {"pubmed": 45, "europepmc": 37, "ctgov": 23}
 @pytest.fixture
 def server():
     with SourceServer() as running:
-        EutilsSimulator([Article(str(35000000 + n), __import__("datetime").date(2021, 5, 1),
-                                 f"Record {n}") for n in range(45)]).install(running)
+        EutilsSimulator([Article(str(35000000 + n), date(2021, 5, 1), f"Record {n}")
+                         for n in range(45)]).install(running)
         EuropePmcSimulator([europepmc_result(n) for n in range(37)]).install(running)
         CtgovSimulator([ctgov_study(n) for n in range(23)]).install(running)
         yield running

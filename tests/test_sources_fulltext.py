@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -215,8 +215,6 @@ def test_fulltext_commands(screened, tmp_path):
 
 
 def run(*args: object, environment: dict[str, str]) -> subprocess.CompletedProcess:
-    import os
-
     return subprocess.run([sys.executable, "-c", "from livingreview.cli import main; main()",
                            *map(str, args)], capture_output=True, text=True, timeout=120,
                           env={**os.environ, **environment})

@@ -9,10 +9,10 @@ from urllib.parse import urlencode
 import pytest
 
 from livingreview.protocol import load_protocol
-from livingreview.protocol.models import Source
+from livingreview.protocol.models import Source, Term
 from livingreview.sources import SourceSettings, build_query
 from livingreview.sources.ctgov import LONGEST_QUERY_STRING, CtgovClient, split_parameters
-from livingreview.sources.queries import parse_date_bound
+from livingreview.sources.queries import _phrases, parse_date_bound
 
 
 @pytest.fixture
@@ -83,11 +83,7 @@ def test_unknown_filters_are_named(protocol):
 
 
 def test_quotes_inside_phrases_cannot_break_the_query(protocol):
-    from livingreview.protocol.models import Term
-
     term = Term(id="odd", label='the "quoted" drug')
-    from livingreview.sources.queries import _phrases
-
     assert _phrases([term]) == (["the quoted drug"], [])
 
 

@@ -16,6 +16,7 @@ from _http_server import (
     EuropePmcSimulator,
     EutilsSimulator,
     Fault,
+    Seen,
     SourceServer,
     ctgov_study,
     europepmc_result,
@@ -149,8 +150,6 @@ def test_malformed_pages_are_reported_with_url_and_snapshot(review, server, kind
 def test_a_truncated_page_without_content_length_is_malformed_not_partial(review, server):
     # Truncation the transport cannot see (no length promised): the parser must catch it.
     whole = EuropePmcSimulator([europepmc_result(n) for n in range(10)]).search
-    from _http_server import Seen
-
     body = whole(Seen("GET", "/", {"pageSize": "10"}, 0.0, "/", b"")).body
     server.inject(PATHS["europepmc"], Fault("body", body=body[: len(body) // 2]))
     with pytest.raises(MalformedPage):
