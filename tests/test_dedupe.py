@@ -52,7 +52,7 @@ def features(number: int, **fields: object) -> Features:
     return record_features(
         id=number, study_id=None, source=r.source, source_id=r.source_id, title=r.title,
         abstract=r.abstract, authors=r.authors, journal=r.journal, year=r.year, volume=r.volume,
-        pages=r.pages, doi=r.doi, pmid=r.pmid, pmcid=r.pmcid, nct_ids=r.nct_ids,
+        issue=r.issue, pages=r.pages, doi=r.doi, pmid=r.pmid, pmcid=r.pmcid, nct_ids=r.nct_ids,
         publication_types=r.publication_types,
     )
 
@@ -421,3 +421,26 @@ def test_nagtegaal_marked_duplicates_are_all_found(tmp_path: Path) -> None:
     assert result.records == 2019
     assert len([r for r in others if r["relation"] == "duplicate"]) <= 3
     assert len(others) <= 8
+
+
+@pytest.mark.realdata
+def test_two_reference_manager_exports_without_identifiers_are_matched_by_bibliography(review: Review) -> None:
+    # The same 100 records exported by two tools; identifiers removed from one copy so that
+    # only titles, authors, journals, years and pages can tie them together.
+    first = review.import_file(fixture_path("exports", "_baseline.ris"))
+    second = review.import_file(fixture_path("exports", "baseline_zotero.ris"))
+    with review.store.transaction() as connection:
+        connection.execute("UPDATE records SET doi = NULL, pmid = NULL, pmcid = NULL WHERE import_id = ?",
+                           (second.import_id,))
+    result = review.dedupe()
+    assert (first.records, second.records) == (100, 100)
+    per_study = review.store.query(
+        "SELECT study_id, group_concat(import_id) AS files FROM records GROUP BY study_id")
+    # One article and its meeting abstract (J Vasc Interv Radiol supplement, page S105) are in
+    # both files: companions of one study, not an uncertain pair. So 99 studies, each with a
+    # record from each file.
+    assert result.studies == 99 and result.uncertain_pairs == 0
+    assert all(set(row["files"].split(",")) == {str(first.import_id), str(second.import_id)}
+               for row in per_study)
+    assert review.store.scalar(
+        "SELECT COUNT(*) FROM duplicate_pairs WHERE relation = 'companion' AND status = 'auto'") >= 1

@@ -56,6 +56,7 @@ def record_features(
     journal: str | None,
     year: int | None,
     volume: str | None,
+    issue: str | None,
     pages: str | None,
     doi: str | None,
     pmid: str | None,
@@ -90,6 +91,6 @@ def record_features(
         nct_ids=tuple(sorted(registry_numbers)),
         registry=registry,
         preprint=norm.is_preprint(doi, journal, source),
-        conference=norm.is_conference_abstract(publication_types, says_abstract),
+        conference=norm.is_conference_abstract(publication_types, says_abstract, first_page, volume, issue),
         erratum=erratum,
     )

@@ -57,7 +57,8 @@ _PREPRINT_DOI_PREFIXES = ("10.1101/", "10.21203/", "10.2139/", "10.48550/", "10.
                           "10.31219/", "10.22541/")
 _PREPRINT_VENUES = ("biorxiv", "medrxiv", "research square", "ssrn", "arxiv", "preprints", "psyarxiv",
                     "osf preprints", "authorea")
-_CONFERENCE_TYPES = ("conference", "congress", "meeting abstract", "poster")
+_CONFERENCE_TYPES = ("conference", "congress", "meeting abstract", "poster", "abst", "conf")
+_SUPPLEMENT_PAGE = re.compile(r"^s\d+$")
 _ET_AL = re.compile(r"^(?:et\.? ?al\.?|and others|others)$", re.IGNORECASE)
 _COMMA_ET_AL = re.compile(r",\s*et\.? ?al", re.IGNORECASE)
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
@@ -231,6 +232,11 @@ def is_registry_entry(source: str, source_id: str | None) -> bool:
     )
 
 
-def is_conference_abstract(publication_types: list[str], title_says_abstract: bool) -> bool:
+def is_conference_abstract(publication_types: list[str], title_says_abstract: bool, first_page: str,
+                           volume: str | None, issue: str | None) -> bool:
+    """Marked as a meeting abstract, or printed in a supplement ("S105", "Suppl 2"), where
+    meeting abstracts are."""
     types = " ".join(publication_types).lower()
-    return title_says_abstract or any(kind in types for kind in _CONFERENCE_TYPES)
+    in_supplement = bool(_SUPPLEMENT_PAGE.match(first_page)) or any(
+        "suppl" in (part or "").lower() for part in (volume, issue))
+    return title_says_abstract or in_supplement or any(kind in types for kind in _CONFERENCE_TYPES)

@@ -31,7 +31,7 @@ Progress = Callable[[str, int, int], None]
 
 _FEATURE_SQL = """
     SELECT id, study_id, source, source_id, title, substr(abstract, 1, {abstract_chars}) AS abstract,
-           authors, journal, year, volume, pages, doi, pmid, pmcid, nct_ids, publication_types
+           authors, journal, year, volume, issue, pages, doi, pmid, pmcid, nct_ids, publication_types
     FROM records {where} ORDER BY id
 """
 
@@ -99,7 +99,8 @@ def _features_from_rows(rows: Sequence[sqlite3.Row]) -> list[Features]:
     return [record_features(
         id=row["id"], study_id=row["study_id"], source=row["source"], source_id=row["source_id"],
         title=row["title"], abstract=row["abstract"], authors=json.loads(row["authors"]),
-        journal=row["journal"], year=_year(row["year"]), volume=row["volume"], pages=row["pages"],
+        journal=row["journal"], year=_year(row["year"]), volume=row["volume"], issue=row["issue"],
+        pages=row["pages"],
         doi=row["doi"], pmid=row["pmid"], pmcid=row["pmcid"], nct_ids=json.loads(row["nct_ids"]),
         publication_types=json.loads(row["publication_types"]),
     ) for row in rows]
