@@ -235,7 +235,8 @@ def print_report(rows: list[dict], nagtegaal: dict | None) -> None:
         print(f"  {row['size']}: {row['ours_scores']['true_pairs']} true pairs; uncertain pairs "
               f"{row['uncertain']} ({row['uncertain_true']} of them true duplicates); "
               f"sensitivity / baseline sensitivity = "
-              f"{row['ours_scores']['sensitivity'] / max(row['baseline_scores']['sensitivity'], 1e-9):.2f}x")
+              f"{row['ours_scores']['sensitivity'] / max(row['baseline_scores']['sensitivity'], 1e-9):.2f}x;"
+              f" time / baseline time = {row['ours']['seconds'] / row['baseline']['seconds']:.0f}x")
         for example in row["false_positive_examples"]:
             print(f"    false positive ({example['method']}, {example['score']}): "
                   f"{example['ta'][:70]!r} / {example['tb'][:70]!r}")

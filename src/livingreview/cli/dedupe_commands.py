@@ -52,13 +52,20 @@ def dedupe(directory: Path, list_uncertain: bool, confirm: tuple[str, ...], reje
             pairs = review.dedupe_uncertain()
             emit({"uncertain": pairs, "count": len(pairs)}, as_json, _render_uncertain)
         elif decisions:
-            who = decided_by or getpass.getuser()
+            who = decided_by or _login_name()
             done = [review.dedupe_decide(a, b, status, decided_by=who).as_dict()
                     for (a, b), status in decisions]
             emit({"decisions": done}, as_json, _render_decisions)
         else:
             result = _run_with_progress(review, show=not as_json)
             emit(result, as_json, _render_result)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment (a container, a service)
+        return "reviewer"
 
 
 def _run_with_progress(review: Review, show: bool) -> dict[str, Any]:
