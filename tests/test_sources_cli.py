@@ -177,3 +177,9 @@ def test_retries_are_shown_as_they_happen(project, server):
     assert done.returncode == 0, done.stderr
     assert "retrying: ctgov: HTTP 503; retry 1 in" in " ".join(done.stderr.split())
     assert done.stdout.strip() == "23 records stored"
+
+
+def test_since_and_offline_do_not_combine(project):
+    done = livingreview("search", project, "--offline", "--since", "2024-01-01")
+    assert done.returncode == 2
+    assert "--since narrows a live search" in done.stderr

@@ -37,6 +37,9 @@ def search(directory: Path, offline: bool, since: datetime | None, source_names:
     Every raw response is saved under DIRECTORY/snapshots/ before it is parsed; an interrupted
     search resumes where it stopped when run again. Sources come from the protocol's [[sources]].
     """
+    if offline and since:
+        raise click.UsageError("--since narrows a live search; --offline replays the newest "
+                               "snapshot exactly as it was retrieved")
     since_date = since.date() if since else None
     with Review(directory) as review:
         if show_query:
