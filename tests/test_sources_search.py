@@ -358,3 +358,16 @@ def test_a_resumed_search_replays_offline_to_the_same_records(review, server, tm
         replayed = [tuple(r) for r in other.store.query(
             "SELECT source_id, raw FROM records ORDER BY id")]
     assert replayed == live and len(live) == 45 and outcome.count_reported == 45
+
+
+def test_a_live_search_beside_copied_snapshots_keeps_both(review, server, tmp_path,
+                                                          minimal_protocol):
+    search(review, "ctgov", settings_for(server))
+    with Review.init(tmp_path / "other", minimal_protocol) as other:
+        shutil.copytree(review.snapshots_dir, other.snapshots_dir, dirs_exist_ok=True)
+        outcome = search(other, "ctgov", settings_for(server))  # also search id 1, same day
+        assert outcome.snapshot.endswith("search-1.2")
+        folders = sorted(p.name for p in other.snapshots_dir.glob("*/ctgov/*"))
+        assert folders == ["search-1", "search-1.2"]
+        replay = search(other, "ctgov", settings_for(server), offline=True)
+        assert replay.already_stored and replay.snapshot == outcome.snapshot  # the newest

@@ -48,8 +48,7 @@ class Snapshot:
     @classmethod
     def create(cls, root: Path, source: str, search_id: int, request: dict[str, Any]) -> Snapshot:
         started = datetime.now(UTC)
-        directory = root / started.date().isoformat() / source / f"search-{search_id}"
-        directory.mkdir(parents=True, exist_ok=False)
+        directory = _free_directory(root / started.date().isoformat() / source, f"search-{search_id}")
         manifest = {"source": source, "search_id": search_id, "started_at": started.isoformat(),
                     "complete": False, "request": redact(request), "pages": []}
         snapshot = cls(directory, manifest)
@@ -96,16 +95,29 @@ class Snapshot:
 
 
 def newest_complete(root: Path, source: str) -> Snapshot | None:
-    """The most recent finished snapshot of `source` (by date folder, then search id)."""
+    """The most recent finished snapshot of `source` (by the time its search started)."""
     candidates = []
     for manifest in root.glob(f"*/{source}/search-*/{MANIFEST}"):
         snapshot = Snapshot.open(manifest.parent)
         if snapshot.manifest.get("complete"):
-            candidates.append((manifest.parent.parent.parent.name,
-                               int(snapshot.manifest["search_id"]), snapshot))
+            candidates.append((snapshot.manifest["started_at"], snapshot))
     if not candidates:
         return None
-    return max(candidates, key=lambda c: (c[0], c[1]))[2]
+    return max(candidates, key=lambda c: c[0])[1]
+
+
+def _free_directory(parent: Path, name: str) -> Path:
+    """A new folder `name` under `parent`, suffixed when taken (snapshots copied in from another
+    project, or left by a review.db that was recreated, may hold the same search id)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1, 1000):
+        directory = parent / (name if attempt == 1 else f"{name}.{attempt}")
+        try:
+            directory.mkdir()
+        except FileExistsError:
+            continue
+        return directory
+    raise FileExistsError(f"{parent}: no free snapshot folder for {name}")
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
