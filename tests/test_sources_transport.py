@@ -160,3 +160,12 @@ def test_a_client_error_is_not_retried(server):
     with pytest.raises(SourceRejected, match="HTTP 400"), transport(fake) as client:
         client.request("GET", server.url + "/data")
     assert len(server.requests("/data")) == 1
+
+
+def test_a_retry_after_of_hours_stops_instead_of_sleeping(server):
+    fake = FakeTime()
+    server.inject("/data", Fault("status", 503, retry_after="7200"))
+    with pytest.raises(SourceDown, match=r"stayed down after 1 attempt \(HTTP 503, Retry-After 7200 s\)"):
+        with transport(fake) as client:
+            client.request("GET", server.url + "/data")
+    assert max(fake.slept, default=0.0) < 1.0

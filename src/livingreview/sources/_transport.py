@@ -39,8 +39,9 @@ class SourceDown(SourceError):
     def __init__(self, source: str, url: str, attempts: int, last_problem: str,
                  unreachable: bool) -> None:
         self.url, self.attempts, self.unreachable = url, attempts, unreachable
+        tries = f"{attempts} attempt{'' if attempts == 1 else 's'}"
         super().__init__(source, f"{'could not be reached' if unreachable else 'stayed down'} "
-                                 f"after {attempts} attempts ({last_problem}) at {url}")
+                                 f"after {tries} ({last_problem}) at {url}")
 
 
 class SourceRejected(SourceError):
@@ -79,6 +80,9 @@ class RetryPolicy:
     attempts: int = 6
     base_delay: float = 1.0
     max_delay: float = 60.0
+    # A server asking for a longer pause than this is treated as down for now: the search stops,
+    # keeps what it has, and resumes on the next run instead of sleeping for hours.
+    longest_retry_after: float = 300.0
 
     def delay(self, attempt: int, rng: random.Random) -> float:
         """Exponential back-off with full jitter: spreads retries of many clients apart."""
@@ -148,7 +152,7 @@ class Transport:
         """Send until a 2xx arrives or retries run out. `shown_url` is what errors may print
         (the caller passes a copy without secrets)."""
         shown = shown_url or url
-        problem, unreachable = "", True
+        problem, unreachable, attempt = "", True, 0
         for attempt in range(1, self.retry.attempts + 1):
             self.limiter.wait()
             self.requests_sent += 1
@@ -174,6 +178,9 @@ class Transport:
             if attempt == self.retry.attempts:
                 break
             delay = self.retry.delay(attempt, self._rng)
+            if wait_hint is not None and wait_hint > self.retry.longest_retry_after:
+                problem += f", Retry-After {wait_hint:.0f} s"
+                break
             if wait_hint is not None:
                 # The server said when to come back: never earlier than that.
                 delay = max(delay, wait_hint)
@@ -181,4 +188,4 @@ class Transport:
                 self._on_retry(f"{self.source}: {problem}; retry {attempt} in {delay:.1f}s")
             self._sleep(delay)
         # The endpoint, not the full query: the message is for telling which service is down.
-        raise SourceDown(self.source, url, self.retry.attempts, problem, unreachable)
+        raise SourceDown(self.source, url, attempt, problem, unreachable)
