@@ -25,7 +25,7 @@ WINDOW = 8
 ALL_PAIRS_BLOCK = 20
 # Neighbours must look alike by edit distance, or one title must open the other (a dropped
 # subtitle), before they are judged in full.
-TITLE_RATIO_CUTOFF = 70
+TITLE_RATIO_CUTOFF = 75
 
 
 def candidate_pairs(features: Sequence[Features], window: int = WINDOW) -> list[tuple[int, int]]:
@@ -33,12 +33,20 @@ def candidate_pairs(features: Sequence[Features], window: int = WINDOW) -> list[
     new = np.array([f.is_new for f in features], dtype=bool)
     if not new.any():
         return []
-    found: set[tuple[int, int]] = set()
-    for left, right in _identifier_pairs(features):
-        found.add((min(left, right), max(left, right)))
-    for left, right in _neighbourhood_pairs(features, window):
-        found.add((min(left, right), max(left, right)))
-    return sorted(pair for pair in found if new[pair[0]] or new[pair[1]])
+    count = len(features)
+    # Pairs travel as one integer each (i * count + j), so merging the blocks is one np.unique.
+    identifier = list(_identifier_pairs(features))
+    codes = [_encode(np.array([p[0] for p in identifier], dtype=np.int64),
+                     np.array([p[1] for p in identifier], dtype=np.int64), count)]
+    codes.extend(_neighbourhood_codes(features, window, count))
+    unique = np.unique(np.concatenate(codes))
+    first, second = unique // count, unique % count
+    keep = new[first] | new[second]
+    return list(zip(first[keep].tolist(), second[keep].tolist()))
+
+
+def _encode(a: np.ndarray, b: np.ndarray, count: int) -> np.ndarray:
+    return np.minimum(a, b) * count + np.maximum(a, b)
 
 
 def _identifier_pairs(features: Sequence[Features]) -> Iterator[tuple[int, int]]:
@@ -68,8 +76,8 @@ def _identifier_pairs(features: Sequence[Features]) -> Iterator[tuple[int, int]]
                 yield centre, other
 
 
-def _neighbourhood_pairs(features: Sequence[Features], window: int) -> Iterator[tuple[int, int]]:
-    titled = [i for i, f in enumerate(features) if f.title and not f.registry]
+def _neighbourhood_codes(features: Sequence[Features], window: int, count: int) -> Iterator[np.ndarray]:
+    titled = np.array([i for i, f in enumerate(features) if f.title and not f.registry], dtype=np.int64)
     titles = [features[i].title for i in titled]
     keys = (
         titles,
@@ -77,13 +85,13 @@ def _neighbourhood_pairs(features: Sequence[Features], window: int) -> Iterator[
         [" ".join(sorted(t.split())) for t in titles],
     )
     for key_number, key in enumerate(keys):
-        order = sorted(range(len(titled)), key=key.__getitem__)
+        order = sorted(range(len(titles)), key=key.__getitem__)
         ordered_titles = [titles[k] for k in order]
+        record_at = titled[np.array(order, dtype=np.int64)]
         for offset in range(1, min(window, len(order) - 1) + 1):
             # Only in plain title order does a dropped subtitle leave one title opening the other.
             similar = _similar_neighbours(ordered_titles, offset, prefixes=key_number == 0)
-            for position in similar:
-                yield titled[order[position]], titled[order[position + offset]]
+            yield _encode(record_at[similar], record_at[similar + offset], count)
 
 
 def _similar_neighbours(ordered_titles: list[str], offset: int, prefixes: bool) -> np.ndarray:
