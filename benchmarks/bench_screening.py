@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_screening.py [--datasets nagtegaal2019,...] [--seeds 0,1,2]
                                                    [--timing-sizes 2000,50000] [--out benchmarks/out]
+                                                   [--also-presets embeddings,...]
 
 ASReview runs in its own venv (.bench-venv-asreview, created from requirements-asreview.txt when
 missing) through benchmarks/_asreview_driver.py, on the same CSV files, with the same priors: one
@@ -69,7 +70,8 @@ def main() -> None:
     seeds = [int(s) for s in arguments.seeds.split(",")]
     arguments.out.mkdir(parents=True, exist_ok=True)
     data = data_by_path(paths)
-    runs = [_compare(python, path, data[path.stem], seed, console) for path in paths for seed in seeds]
+    also = [name for name in arguments.also_presets.split(",") if name]
+    runs = [_compare(python, path, data[path.stem], seed, console, also) for path in paths for seed in seeds]
     checks = _cross_check(python, runs)
     stopping = [_stopping_check(run, data[run["dataset"]]) for run in runs]
     timings = [_timing(python, size, console) for size in arguments.timing_sizes]
@@ -88,6 +90,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--timing-sizes", default="2000,50000",
                         type=lambda text: [int(s) for s in text.split(",") if s])
     parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--also-presets", default="",
+                        help="more of our presets to score beside the default (reported, not targeted)")
     return parser.parse_args()
 
 
@@ -141,7 +145,7 @@ def _figures(order_labels: np.ndarray, n_total: int, n_relevant: int) -> dict[st
     }
 
 
-def _compare(python: Path, path: Path, data: LabelledSet, seed: int, console) -> dict:
+def _compare(python: Path, path: Path, data: LabelledSet, seed: int, console, also: list[str]) -> dict:
     priors = draw_priors(data.labels, seed)
     n_total, n_relevant = len(data.labels), data.n_relevant
     console.print(f"{path.stem} seed {seed}: ours", end="")
@@ -153,6 +157,11 @@ def _compare(python: Path, path: Path, data: LabelledSet, seed: int, console) ->
     theirs = _driver(python, {"mode": "simulate", "csv": str(path), "priors": priors, "seed": seed})
     console.print(f" {time.perf_counter() - started:.0f}s")
     theirs_order = np.asarray(theirs["order"], dtype=np.int64)
+    others = {}
+    for preset in also:
+        other = simulate(data, priors, preset=preset, seed=seed)
+        others[preset] = {**_figures(other.order_labels, n_total, n_relevant),
+                          "seconds_per_iteration": float(np.mean(other.iteration_seconds))}
     return {
         "dataset": path.stem, "seed": seed, "records": n_total, "relevant": n_relevant,
         "prior_rows": priors,
@@ -160,7 +169,7 @@ def _compare(python: Path, path: Path, data: LabelledSet, seed: int, console) ->
                  "seconds_per_iteration": float(np.mean(ours.iteration_seconds))},
         "asreview": {**_figures(data.labels[theirs_order], n_total, n_relevant),
                      "seconds_per_iteration": theirs["seconds_per_iteration"]},
-        "ours_order": ours.order, "asreview_order": theirs_order.tolist(),
+        "ours_order": ours.order, "asreview_order": theirs_order.tolist(), "also": others,
     }
 
 
@@ -325,6 +334,11 @@ def _print_report(runs: list[dict], checks: dict, stopping: list[dict], timings:
     ours_mean = _mean([_mean([r["ours"]["wss@95"] for r in runs if r["dataset"] == n]) for n in dict.fromkeys(r["dataset"] for r in runs)])
     theirs_mean = ours_mean - float(np.mean(differences))
     print(f"{'mean':<39}  {ours_mean:>11.3f}{theirs_mean:>9.3f}{float(np.mean(differences)):>+7.3f}")
+    for preset in runs[0]["also"]:
+        means = {n: _mean([r["also"][preset]["wss@95"] for r in runs if r["dataset"] == n])
+                 for n in dict.fromkeys(r["dataset"] for r in runs)}
+        print(f"preset {preset!r} WSS@95: " + ", ".join(f"{n} {v:.3f}" for n, v in means.items())
+              + f"; mean {np.mean(list(means.values())):.3f}")
     print(f"seeds: {sorted({r['seed'] for r in runs})}; priors: one relevant + one irrelevant record per seed, the same for both")
     print()
     for timing in timings:

