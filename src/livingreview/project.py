@@ -7,16 +7,19 @@ from collections.abc import Callable
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from livingreview import dedupe as dedupe_stage
 from livingreview.importers.service import ImportResult, import_file
 from livingreview.protocol import Protocol, load_protocol
 from livingreview.screening.agreement import PairAgreement, pairwise_agreement
-from livingreview.screening.suggest import Suggestions, suggest
 from livingreview.screening.workflow import Screening
 from livingreview.sources.search import PageCallback, SearchReport, search_sources
 from livingreview.sources.settings import SourceSettings
 from livingreview.store import Store
+
+if TYPE_CHECKING:
+    from livingreview.screening.suggest import Suggestions
 
 PROTOCOL_FILE = "protocol.toml"
 DATABASE_FILE = "review.db"
@@ -107,6 +110,9 @@ class Review:
 
     def suggest(self, stage: str = "title_abstract", *, seed: int = 0,
                 on_progress: Callable[[int, int], None] | None = None) -> Suggestions:
+        # Imported here: ranking pulls in scikit-learn, which other commands need not load.
+        from livingreview.screening.suggest import suggest
+
         return suggest(self.screening, stage, seed=seed, on_progress=on_progress)
 
     def agreement(self) -> list[PairAgreement]:

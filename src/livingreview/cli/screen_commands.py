@@ -12,7 +12,6 @@ from rich.table import Table
 
 from livingreview.cli._common import emit, json_option, progress
 from livingreview.project import Review
-from livingreview.screening.suggest import write_csv
 from livingreview.screening.terminal import screen as run_screener
 from livingreview.screening.workflow import LABELS, STAGES
 
@@ -148,6 +147,8 @@ def _number(value: float | None, percent: bool = False) -> str:
 @json_option
 def suggest_command(directory: Path, stage: str, seed: int, as_json: bool) -> None:
     """Criteria verdicts, evidence and rank of every unscreened record; also report/suggestions.csv."""
+    from livingreview.screening.suggest import write_csv  # loads scikit-learn: only when used
+
     with Review(directory) as review, progress(not as_json) as bar:
         task = bar.add_task("criteria verdicts", total=None)
         found = review.suggest(stage, seed=seed,

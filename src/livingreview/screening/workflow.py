@@ -22,7 +22,6 @@ import numpy as np
 from livingreview.protocol import Protocol
 from livingreview.records import Record
 from livingreview.screening.criteria import evaluate_record, verdict_features
-from livingreview.screening.ranking import rank_unlabelled
 from livingreview.store import Store
 from livingreview.store.db import now
 
@@ -411,6 +410,9 @@ class Screening(ScreeningState):
 
     def _ranked(self, ordered: list[Record], labels: dict[int, int], features: list[list[float]],
                 pending: set[int], seed: int) -> list[tuple[int, float]]:
+        # Imported here: the ranker pulls in scikit-learn, which every CLI start would pay for.
+        from livingreview.screening.ranking import rank_unlabelled
+
         key = tuple(int(r.id or 0) for r in ordered)
         if self._ranker_inputs is None or self._ranker_inputs[0] != key:
             texts = [record_text(r) for r in ordered]
