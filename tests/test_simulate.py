@@ -126,11 +126,17 @@ def test_simulate_command_names_what_is_wrong(tmp_path, args, message):
 
 def test_a_labelled_set_with_a_bad_label_names_the_line(tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_text("record_id,title,abstract,label_included\n1,a,b,1\n2,c,d,yes\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"bad.csv:3: label_included must be 0 or 1, got 'yes'"):
+    path.write_text("record_id,title,abstract,label_included\n1,a,b,1\n2,c,d,perhaps\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.csv:3 \(record 2\): column 'label_included' to hold 1/0"):
+        read_labelled_csv(path)
+    path.write_text("record_id,title,abstract,label_included\n1,a,b,\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="record 1 \\(record_id 1\\) has no label_included"):
         read_labelled_csv(path)
     path.write_text("record_id,title,label_included\n1,a,1\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="missing column\\(s\\) abstract"):
+    with pytest.raises(ValueError, match="a column 'abstract' for field 'abstract'"):
+        read_labelled_csv(path)
+    path.write_text("record_id,title,abstract,label_included\n7,a,b,1\n7,c,d,0\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="record_id not unique: 7"):
         read_labelled_csv(path)
 
 

@@ -7,7 +7,6 @@ records left are then screened in the last ranking's order so the curve spans th
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 import time
 from collections.abc import Callable, Sequence
@@ -16,11 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
+from livingreview.importers.encoding import detect_encoding
+from livingreview.importers.tabular import CsvImporter
 from livingreview.screening import metrics
 from livingreview.screening.ranking import RankingSession
-
-REQUIRED_COLUMNS = ("record_id", "title", "abstract", "label_included")
-
 
 @dataclass(frozen=True)
 class LabelledSet:
@@ -49,28 +47,26 @@ class LabelledSet:
 
 
 def read_labelled_csv(path: Path) -> LabelledSet:
-    """A CSV with columns record_id, title, abstract, label_included (0/1); other columns are ignored."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError(f"{path}: missing column(s) {', '.join(missing)}; "
-                             f"a labelled set needs {', '.join(REQUIRED_COLUMNS)}")
-        rows = list(reader)
-    record_ids, labels = [], []
-    for line, row in enumerate(rows, start=2):
-        label = (row["label_included"] or "").strip()
-        if label not in ("0", "1"):
-            raise ValueError(f"{path}:{line}: label_included must be 0 or 1, got {label!r}")
-        record_ids.append(row["record_id"].strip())
-        labels.append(int(label))
+    """A CSV with columns record_id, title, abstract, label_included (0/1); other columns are ignored.
+
+    Read through the project's CSV importer, so quoting, encodings and malformed rows are handled
+    and reported (file and line) exactly as `livingreview import` does.
+    """
+    importer = CsvImporter(column_map={"record_id": "record_id", "title": "title", "abstract": "abstract",
+                                       "label": "label_included"})
+    records = list(importer.parse(path, detect_encoding(path).name))
+    record_ids: list[str] = []
+    for number, record in enumerate(records, start=1):
+        if record.label is None:
+            raise ValueError(f"{path}: record {number} (record_id {record.source_id}) has no label_included")
+        if record.source_id is None:
+            raise ValueError(f"{path}: record {number} has no record_id")
+        record_ids.append(record.source_id)
     duplicated = sorted(r for r, n in Counter(record_ids).items() if n > 1)
     if duplicated:
         raise ValueError(f"{path}: record_id not unique: {', '.join(duplicated[:5])}")
-    if not rows:
-        raise ValueError(f"{path}: no records")
-    return LabelledSet(record_ids, [row["title"] or "" for row in rows], [row["abstract"] or "" for row in rows],
-                       np.asarray(labels, dtype=np.int64), source=str(path))
+    return LabelledSet(record_ids, [r.title or "" for r in records], [r.abstract or "" for r in records],
+                       np.asarray([r.label for r in records], dtype=np.int64), source=str(path))
 
 
 def draw_priors(labels: np.ndarray, seed: int) -> list[int]:
