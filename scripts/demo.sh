@@ -24,7 +24,12 @@ else
   echo "(../shared/fixtures not found: skipping the import of real exports)" >&2
 fi
 
-if $LR --help | grep -q " dedupe "; then
-  $LR dedupe "$DIR"
+$LR dedupe "$DIR"
+$LR suggest "$DIR" >/dev/null
+echo "criteria verdicts and ranks of the queue: $DIR/report/suggestions.csv"
+
+# Screening quality on a real labelled set: the ranker replayed against known decisions.
+if [ -f "$FIXTURES/screening/nagtegaal2019.csv" ]; then
+  $LR simulate "$FIXTURES/screening/nagtegaal2019.csv" --seed 1 --out "$DIR/report/simulation"
 fi
 $LR status "$DIR"
