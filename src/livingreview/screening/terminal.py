@@ -119,9 +119,10 @@ def render_record(session: Session, record: Record, verdict: RecordVerdict, prog
 
 def criteria_table(protocol: Protocol, verdict: RecordVerdict, styles: dict[str, str]) -> Table:
     table = Table(show_header=True, header_style="bold", expand=True)
-    table.add_column("criterion", no_wrap=True)
-    table.add_column("verdict", no_wrap=True)
-    table.add_column("evidence")
+    # The sentence may be cut; the verdict and its evidence are what a reviewer decides on.
+    table.add_column("criterion", no_wrap=True, overflow="ellipsis", ratio=2)
+    table.add_column("verdict", no_wrap=True, min_width=7)
+    table.add_column("evidence", ratio=3)
     for item in verdict.criteria:
         evidence = Text()
         shown: set[tuple[str, bool]] = set()
