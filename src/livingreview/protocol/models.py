@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from livingreview.plugins import plugin_names
 from livingreview.protocol.rules import RuleSyntaxError, parse_rule, rule_references
 
 IDENTIFIER = r"^[a-z][a-z0-9_]*$"
@@ -118,13 +119,21 @@ class Criterion(_Strict):
 
 class Source(_Strict):
     name: str = Field(pattern=IDENTIFIER)
-    kind: Literal["pubmed", "europepmc", "ctgov"]
+    kind: str  # a name registered in the livingreview.sources entry-point group
     # Which vocabulary blocks are ANDed to build the generated query.
     concepts: list[str] = ["intervention", "construct"]
     query: str | None = None  # a string the user wrote overrides the generated one
     filters: dict[str, str | int | bool | list[str]] = {}
     date_from: str | None = None
     date_to: str | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _kind_is_registered(cls, kind: str) -> str:
+        valid = plugin_names("sources")
+        if kind not in valid:
+            raise ValueError(f"unknown source kind '{kind}'; valid kinds: {', '.join(valid)}")
+        return kind
 
 
 class Synthesis(_Strict):

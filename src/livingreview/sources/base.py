@@ -1,23 +1,36 @@
-"""The contract between the search runner and one source's client.
+"""The contract between the search runner and one source.
+
+A source is registered in the `livingreview.sources` entry-point group as a `SearchSource`: its
+name (the protocol's `kind`), how it turns a protocol `[[sources]]` entry into request
+parameters, and its client class. Built-ins are registered exactly like third-party sources.
 
 A client is a small state machine: from a JSON-serialisable state it says which request comes
 next, and from the raw body of that request's response it produces the page's records and the
 next state. The runner owns sending, snapshots, storing and resuming, so every source gets them
-the same way.
+the same way, live or replayed offline from a snapshot.
 """
 
 from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from livingreview.plugins import load_plugin
+from livingreview.protocol.models import Source, Term
 from livingreview.records import Record
-from livingreview.sources.queries import SourceQuery
 from livingreview.sources.settings import SourceSettings
 
+if TYPE_CHECKING:
+    # Only a type here: queries.py imports this module to find the registered sources.
+    from livingreview.sources.queries import SourceQuery
+
 State = dict[str, Any]
+# One concept block of a [[sources]] entry: the vocabulary's name and the terms it selects.
+Block = tuple[str, list[Term]]
 
 
 @dataclass(frozen=True)
@@ -42,7 +55,6 @@ class PageFormatError(ValueError):
 
 
 class SourceClient(ABC):
-    kind: ClassVar[str]
     # Pages larger than this are asked for in several requests.
     default_page_size: ClassVar[int]
 
@@ -89,3 +101,30 @@ def load_json_object(body: bytes, where: str) -> tuple[dict[str, Any], str]:
     if not isinstance(payload, dict):
         raise PageFormatError(f"{where}: expected a JSON object, got {type(payload).__name__}")
     return payload, text
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """What the `livingreview.sources` entry point of a source names.
+
+    `parameters` builds the request parameters from the protocol entry, its concept blocks and
+    an optional "new since" date; `shown_text` says which of them is the query a person reads
+    (stored verbatim with the search). `filter_prefixes` are filter keys accepted beyond the
+    common ones (humans, trials, publication_types, languages), named in errors by `filter_hint`.
+    """
+
+    name: str
+    client: type[SourceClient]
+    parameters: Callable[[Source, list[Block], date | None], dict[str, str]]
+    shown_text: Callable[[dict[str, str]], str]
+    filter_prefixes: tuple[str, ...] = ()
+    filter_hint: str = ""
+
+
+def load_source(kind: str) -> SearchSource:
+    """The source registered as `kind`; PluginNotFound (listing valid kinds) when there is none."""
+    registered = load_plugin("sources", kind)
+    if not isinstance(registered, SearchSource) or registered.name != kind:
+        raise TypeError(f"the livingreview.sources entry point '{kind}' must name a SearchSource "
+                        f"whose name is '{kind}'; it names {registered!r}")
+    return registered

@@ -17,8 +17,20 @@ from urllib.parse import urlencode
 
 from livingreview.importers.ctgov import parse_ctgov_page
 from livingreview.importers.json_pages import array_items
-from livingreview.sources.base import PageRequest, ParsedPage, SourceClient, State, load_json_object
-from livingreview.sources.queries import SourceQuery
+from livingreview.sources.base import (
+    PageRequest,
+    ParsedPage,
+    SearchSource,
+    SourceClient,
+    State,
+    load_json_object,
+)
+from livingreview.sources.queries import (
+    CTGOV_PASS_THROUGH,
+    SourceQuery,
+    ctgov_parameters,
+    ctgov_text,
+)
 from livingreview.sources.settings import SourceSettings
 
 LONGEST_QUERY_STRING = 6000
@@ -26,7 +38,6 @@ _OR_LIST = re.compile(r'^\("[^"]*"(?: OR "[^"]*")*\)$')
 
 
 class CtgovClient(SourceClient):
-    kind: ClassVar[str] = "ctgov"
     default_page_size: ClassVar[int] = 1000  # the API's maximum pageSize
 
     def __init__(self, query: SourceQuery, settings: SourceSettings) -> None:
@@ -68,6 +79,11 @@ class CtgovClient(SourceClient):
                          "the reported count adds the parts' counts (a study may be in several)")
         return ParsedPage(records, following,
                           count_reported=reported if first_of_part else None, notes=notes)
+
+
+SOURCE = SearchSource("ctgov", CtgovClient, ctgov_parameters, ctgov_text,
+                      filter_prefixes=CTGOV_PASS_THROUGH,
+                      filter_hint="ClinicalTrials.gov parameters (filter.*, query.cond, ...)")
 
 
 def split_parameters(parameters: dict[str, str]) -> list[dict[str, str]]:

@@ -6,18 +6,26 @@ Documented at https://europepmc.org/RestfulWebService: a cursor of `*` starts, e
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import ClassVar
 
 from livingreview.importers.europepmc import parse_europepmc_page
 from livingreview.importers.json_pages import array_items
-from livingreview.sources.base import PageRequest, ParsedPage, SourceClient, State, load_json_object
+from livingreview.sources.base import (
+    PageRequest,
+    ParsedPage,
+    SearchSource,
+    SourceClient,
+    State,
+    load_json_object,
+)
+from livingreview.sources.queries import europepmc_parameters
 
 # Long queries go by POST (`searchPOST`): URLs beyond a few kilobytes are refused by proxies.
 _LONGEST_GET_QUERY = 1500
 
 
 class EuropePmcClient(SourceClient):
-    kind: ClassVar[str] = "europepmc"
     default_page_size: ClassVar[int] = 1000  # the API's maximum pageSize
 
     def requests_per_second(self) -> float:
@@ -48,3 +56,6 @@ class EuropePmcClient(SourceClient):
         count = paging.get("hitCount")
         return ParsedPage(records, {"cursor": cursor or state["cursor"], "done": done},
                           count_reported=int(count) if first and count is not None else None)
+
+
+SOURCE = SearchSource("europepmc", EuropePmcClient, europepmc_parameters, itemgetter("query"))

@@ -10,12 +10,21 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from io import BytesIO
+from operator import itemgetter
 from typing import Any, ClassVar
 
 from lxml import etree
 
 from livingreview.importers.pubmed_xml import parse_pubmed_articles
-from livingreview.sources.base import PageFormatError, PageRequest, ParsedPage, SourceClient, State
+from livingreview.sources.base import (
+    PageFormatError,
+    PageRequest,
+    ParsedPage,
+    SearchSource,
+    SourceClient,
+    State,
+)
+from livingreview.sources.queries import pubmed_parameters
 
 HISTORY_CAP = 10_000
 # Slicing needs a finite range; nothing in PubMed is dated before this.
@@ -23,7 +32,6 @@ EARLIEST = date(1700, 1, 1)
 
 
 class PubmedClient(SourceClient):
-    kind: ClassVar[str] = "pubmed"
     default_page_size: ClassVar[int] = 500
 
     def requests_per_second(self) -> float:
@@ -119,6 +127,9 @@ class PubmedClient(SourceClient):
         finished = retstart >= current["count"]
         next_slice = None if finished else {**current, "retstart": retstart}
         return ParsedPage(records, {**state, "slice": next_slice})
+
+
+SOURCE = SearchSource("pubmed", PubmedClient, pubmed_parameters, itemgetter("term"))
 
 
 def read_esearch(body: bytes, where: str) -> tuple[int, str, str]:

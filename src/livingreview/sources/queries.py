@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from livingreview.protocol.models import Protocol, Source, Term
+from livingreview.sources.base import Block, SearchSource, load_source
 
 # Vocabulary names whose block goes to ClinicalTrials.gov's dedicated fields; every other block
 # is searched in all fields (query.term), since registries name constructs in free text and
@@ -28,7 +29,7 @@ from livingreview.protocol.models import Protocol, Source, Term
 _CTGOV_FIELDS = {"intervention": "query.intr", "interventions": "query.intr", "drug": "query.intr",
                  "drugs": "query.intr", "population": "query.cond", "condition": "query.cond",
                  "conditions": "query.cond"}
-_CTGOV_PASS_THROUGH = ("filter.", "query.cond", "query.outc", "query.locn", "query.spons",
+CTGOV_PASS_THROUGH = ("filter.", "query.cond", "query.outc", "query.locn", "query.spons",
                        "aggFilters")
 _COMMON_FILTERS = ("humans", "trials", "publication_types", "languages")
 
@@ -62,12 +63,11 @@ class SourceQuery:
 def build_query(protocol: Protocol, source: Source, *, since: date | None = None) -> SourceQuery:
     date_from = parse_date_bound(source.date_from, end=False, where=f"source {source.name} date_from")
     date_to = parse_date_bound(source.date_to, end=True, where=f"source {source.name} date_to")
-    _check_filters(source)
+    registered = load_source(source.kind)
+    _check_filters(source, registered)
     blocks = [_block_terms(protocol, name) for name in source.concepts]
-    builders = {"pubmed": _pubmed, "europepmc": _europepmc, "ctgov": _ctgov}
-    parameters = builders[source.kind](source, blocks, since)
-    text = parameters["term"] if source.kind == "pubmed" else (
-        parameters["query"] if source.kind == "europepmc" else _ctgov_text(parameters))
+    parameters = registered.parameters(source, blocks, since)
+    text = registered.shown_text(parameters)
     return SourceQuery(source.name, source.kind, text, parameters, date_from, date_to,
                        generated=source.query is None)
 
@@ -95,18 +95,16 @@ def parse_date_bound(text: str | None, *, end: bool, where: str) -> date | None:
     raise ValueError(f"{where}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {text!r}")
 
 
-def _block_terms(protocol: Protocol, block: str) -> tuple[str, list[Term]]:
+def _block_terms(protocol: Protocol, block: str) -> Block:
     vocabulary, _, name = block.partition(".")
     return vocabulary, protocol.vocabularies[vocabulary].members(name or None)
 
 
-def _check_filters(source: Source) -> None:
+def _check_filters(source: Source, registered: SearchSource) -> None:
     for key in source.filters:
-        allowed = key in _COMMON_FILTERS or (
-            source.kind == "ctgov" and key.startswith(_CTGOV_PASS_THROUGH))
+        allowed = key in _COMMON_FILTERS or key.startswith(registered.filter_prefixes)
         if not allowed:
-            extra = ", ClinicalTrials.gov parameters (filter.*, query.cond, ...)" \
-                if source.kind == "ctgov" else ""
+            extra = f", {registered.filter_hint}" if registered.filter_hint else ""
             raise ValueError(f"source {source.name}: unknown filter {key!r}; known: "
                              f"{', '.join(_COMMON_FILTERS)}{extra}")
 
@@ -136,7 +134,7 @@ def _or(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
 
-def _pubmed(source: Source, blocks: list[tuple[str, list[Term]]], since: date | None) -> dict[str, str]:
+def pubmed_parameters(source: Source, blocks: list[Block], since: date | None) -> dict[str, str]:
     if source.query is not None:
         parts = [f"({source.query})"]
     else:
@@ -172,8 +170,8 @@ def _and(parts: list[str]) -> str:
     return text
 
 
-def _europepmc(source: Source, blocks: list[tuple[str, list[Term]]],
-               since: date | None) -> dict[str, str]:
+def europepmc_parameters(source: Source, blocks: list[Block],
+                         since: date | None) -> dict[str, str]:
     if source.query is not None:
         parts = [f"({source.query})"]
     else:
@@ -202,7 +200,7 @@ def _europepmc(source: Source, blocks: list[tuple[str, list[Term]]],
     return {"query": _and(parts)}
 
 
-def _ctgov(source: Source, blocks: list[tuple[str, list[Term]]], since: date | None) -> dict[str, str]:
+def ctgov_parameters(source: Source, blocks: list[Block], since: date | None) -> dict[str, str]:
     parameters: dict[str, str] = {}
     if source.query is not None:
         parameters["query.term"] = source.query
@@ -218,7 +216,7 @@ def _ctgov(source: Source, blocks: list[tuple[str, list[Term]]], since: date | N
         parameters.update({name: " AND ".join(parts) for name, parts in grouped.items()})
     advanced = []
     for key, value in source.filters.items():
-        if key.startswith(_CTGOV_PASS_THROUGH):
+        if key.startswith(CTGOV_PASS_THROUGH):
             parameters[key] = ",".join(_as_list(value))
     if source.filters.get("trials"):
         advanced.append("AREA[StudyType]INTERVENTIONAL")
@@ -236,5 +234,6 @@ def _ctgov(source: Source, blocks: list[tuple[str, list[Term]]], since: date | N
     return parameters
 
 
-def _ctgov_text(parameters: dict[str, str]) -> str:
+def ctgov_text(parameters: dict[str, str]) -> str:
+    """Every parameter as `name=value`, one a line: a registry query is several fields."""
     return "\n".join(f"{name}={parameters[name]}" for name in sorted(parameters))

@@ -18,18 +18,12 @@ from typing import Any
 from livingreview.protocol.models import Protocol, Source
 from livingreview.records import Record
 from livingreview.sources._transport import Clock, RetryPolicy, Sleep, SourceError, Transport
-from livingreview.sources.base import PageRequest, ParsedPage, SourceClient, State
-from livingreview.sources.ctgov import CtgovClient
-from livingreview.sources.europepmc import EuropePmcClient
-from livingreview.sources.pubmed import PubmedClient
+from livingreview.plugins import plugin_names
+from livingreview.sources.base import PageRequest, ParsedPage, SourceClient, State, load_source
 from livingreview.sources.queries import SourceQuery, build_query
 from livingreview.sources.settings import SourceSettings
 from livingreview.sources.snapshots import Snapshot, newest_complete, shown_url
 from livingreview.store import Store, now
-
-CLIENTS: dict[str, type[SourceClient]] = {
-    client.kind: client for client in (PubmedClient, EuropePmcClient, CtgovClient)
-}
 
 # (source name, records stored so far, count the source reported or None)
 PageCallback = Callable[[str, int, int | None], None]
@@ -96,7 +90,7 @@ def run_search(
     if offline:
         return _replay(store, project_dir, source, settings, on_page)
     query = build_query(protocol, source, since=since)
-    client = CLIENTS[source.kind](query, settings)
+    client = load_source(source.kind).client(query, settings)
     run = _open_live(store, project_dir, client, query)
     transport = Transport(source.name, per_second=client.requests_per_second(),
                           timeout=settings.timeout, retry=RetryPolicy(attempts=settings.retries),
@@ -275,7 +269,7 @@ def _replay(store: Store, project_dir: Path, source: Source, settings: SourceSet
     query = SourceQuery(source.name, request["kind"], request["query"], request["parameters"],
                         _date(request["date_from"]), _date(request["date_to"]),
                         request["generated"])
-    client = CLIENTS[request["kind"]](query, settings)
+    client = load_source(request["kind"]).client(query, settings)
     client.page_size = int(request["page_size"])
     earlier = store.query("SELECT * FROM searches WHERE snapshot_path = ? ORDER BY id DESC",
                           (path,))
@@ -367,8 +361,8 @@ def search_sources(
 
 def select_sources(protocol: Protocol, names: list[str] | None) -> list[Source]:
     if not protocol.sources:
-        raise ValueError("the protocol lists no [[sources]]; add one (name, kind = pubmed | "
-                         "europepmc | ctgov) to search")
+        raise ValueError("the protocol lists no [[sources]]; add one (name, kind = "
+                         f"{' | '.join(plugin_names('sources'))}) to search")
     known = {source.name: source for source in protocol.sources}
     unknown = [name for name in names or [] if name not in known]
     if unknown:
