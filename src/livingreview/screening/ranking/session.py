@@ -40,7 +40,9 @@ class RankingSession:
                   for component in self.preset.feature_extractors]
         if extra_features is not None:
             blocks.append(_extra_block(extra_features, self.n_records))
-        self.features = sparse.hstack(blocks, format="csr", dtype=np.float64)
+        self.features = sparse.hstack(blocks, format="csr", dtype=np.float32)
+        # Once here, or scipy sorts the column indices again on every product.
+        self.features.sort_indices()
 
     def scores(self, labels: Mapping[int, int]) -> tuple[np.ndarray, np.ndarray]:
         """(unlabelled indices, classifier scores) after refitting on `labels`."""
@@ -54,14 +56,19 @@ class RankingSession:
         # Scoring every row and dropping the labelled ones avoids copying the matrix each iteration.
         return unlabelled, classifier.score(self.features)[unlabelled]
 
-    def rank(self, labels: Mapping[int, int], *, iteration: int = 0) -> list[tuple[int, float]]:
-        """Unlabelled record indices with their scores, in the order to screen them."""
+    def order(self, labels: Mapping[int, int], *, iteration: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """(unlabelled record indices in the order to screen them, their scores in that order)."""
         unlabelled, scores = self.scores(labels)
         strategy = build("query_strategies", self.preset.query_strategy, self.seed)
         # The seed and the number of labels fix the random stream: the same history, the same order.
         rng = np.random.default_rng([self.seed, len(labels), iteration])
         order = strategy.order(scores, rng)
-        return [(int(unlabelled[i]), float(scores[i])) for i in order]
+        return unlabelled[order], scores[order]
+
+    def rank(self, labels: Mapping[int, int], *, iteration: int = 0) -> list[tuple[int, float]]:
+        """Unlabelled record indices with their scores, in the order to screen them."""
+        indices, scores = self.order(labels, iteration=iteration)
+        return list(zip(indices.tolist(), scores.tolist()))
 
 
 def _label_arrays(labels: Mapping[int, int], n_records: int) -> tuple[np.ndarray, np.ndarray]:
@@ -76,7 +83,7 @@ def _label_arrays(labels: Mapping[int, int], n_records: int) -> tuple[np.ndarray
 
 
 def _extra_block(extra: np.ndarray, n_records: int) -> sparse.csr_matrix:
-    extra = np.asarray(extra, dtype=np.float64)
+    extra = np.asarray(extra, dtype=np.float32)
     if extra.ndim != 2 or extra.shape[0] != n_records:
         raise ValueError(f"extra_features must have shape ({n_records}, k), got {extra.shape}")
     # Unit-length rows keep the extra columns on the scale of the (unit-length) TF-IDF rows.
