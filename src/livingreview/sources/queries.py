@@ -134,24 +134,51 @@ def _or(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
 
-def pubmed_parameters(source: Source, blocks: list[Block], since: date | None) -> dict[str, str]:
+@dataclass(frozen=True)
+class _FieldSyntax:
+    """How a bibliographic database spells each part of a generated query (`{}`: the value)."""
+
+    heading: str
+    phrase: str
+    publication_type: str
+    language: str
+    humans_only: str
+    trials: str
+
+
+_PUBMED_SYNTAX = _FieldSyntax('"{}"[MeSH Terms]', '"{}"[tiab]', '"{}"[pt]', '"{}"[la]',
+                              'NOT ("animals"[MeSH Terms] NOT "humans"[MeSH Terms])',
+                              _PUBMED_TRIALS)
+_EUROPEPMC_SYNTAX = _FieldSyntax('MESH_HEADING:"{}"', 'TITLE_ABS:"{}"', 'PUB_TYPE:"{}"',
+                                 'LANG:"{}"',
+                                 'NOT (MESH_HEADING:"animals" NOT MESH_HEADING:"humans")',
+                                 _EUROPEPMC_TRIALS)
+
+
+def _boolean_parts(source: Source, blocks: list[Block], syntax: _FieldSyntax) -> list[str]:
+    """The parts to AND: the query the user wrote, or each concept block then the filters."""
     if source.query is not None:
-        parts = [f"({source.query})"]
-    else:
-        parts = []
-        for _, terms in blocks:
-            phrases, headings = _phrases(terms)
-            parts.append(_or([f'"{h}"[MeSH Terms]' for h in headings]
-                             + [f'"{p}"[tiab]' for p in phrases]))
-        filters = source.filters
-        if filters.get("humans"):
-            parts.append('NOT ("animals"[MeSH Terms] NOT "humans"[MeSH Terms])')
-        if filters.get("trials"):
-            parts.append(_PUBMED_TRIALS)
-        if "publication_types" in filters:
-            parts.append(_or([f'"{t}"[pt]' for t in _as_list(filters["publication_types"])]))
-        if "languages" in filters:
-            parts.append(_or([f'"{t}"[la]' for t in _as_list(filters["languages"])]))
+        return [f"({source.query})"]
+    parts = []
+    for _, terms in blocks:
+        phrases, headings = _phrases(terms)
+        parts.append(_or([syntax.heading.format(h) for h in headings]
+                         + [syntax.phrase.format(p) for p in phrases]))
+    filters = source.filters
+    if filters.get("humans"):
+        parts.append(syntax.humans_only)
+    if filters.get("trials"):
+        parts.append(syntax.trials)
+    if "publication_types" in filters:
+        parts.append(_or([syntax.publication_type.format(t)
+                          for t in _as_list(filters["publication_types"])]))
+    if "languages" in filters:
+        parts.append(_or([syntax.language.format(t) for t in _as_list(filters["languages"])]))
+    return parts
+
+
+def pubmed_parameters(source: Source, blocks: list[Block], since: date | None) -> dict[str, str]:
+    parts = _boolean_parts(source, blocks, _PUBMED_SYNTAX)
     if since:
         # Entrez date: when the record entered PubMed, which is what "new since" means.
         parts.append(f'("{since:%Y/%m/%d}"[EDAT] : "3000"[EDAT])')
@@ -172,23 +199,7 @@ def _and(parts: list[str]) -> str:
 
 def europepmc_parameters(source: Source, blocks: list[Block],
                          since: date | None) -> dict[str, str]:
-    if source.query is not None:
-        parts = [f"({source.query})"]
-    else:
-        parts = []
-        for _, terms in blocks:
-            phrases, headings = _phrases(terms)
-            parts.append(_or([f'MESH_HEADING:"{h}"' for h in headings]
-                             + [f'TITLE_ABS:"{p}"' for p in phrases]))
-        filters = source.filters
-        if filters.get("humans"):
-            parts.append('NOT (MESH_HEADING:"animals" NOT MESH_HEADING:"humans")')
-        if filters.get("trials"):
-            parts.append(_EUROPEPMC_TRIALS)
-        if "publication_types" in filters:
-            parts.append(_or([f'PUB_TYPE:"{t}"' for t in _as_list(filters["publication_types"])]))
-        if "languages" in filters:
-            parts.append(_or([f'LANG:"{t}"' for t in _as_list(filters["languages"])]))
+    parts = _boolean_parts(source, blocks, _EUROPEPMC_SYNTAX)
     date_from = parse_date_bound(source.date_from, end=False, where=source.name)
     date_to = parse_date_bound(source.date_to, end=True, where=source.name)
     if date_from or date_to:
