@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +55,26 @@ def present(text: str | None) -> str | None:
         return None
     text = text.strip()
     return text or None
+
+
+def field_values(fields: Iterable[tuple[str, list[str]]], *, joiner: str = " ",
+                 list_tags: frozenset[str] = frozenset()) -> dict[str, list[str]]:
+    """Each tag's non-empty values in order. A field's continuation lines are joined with
+    `joiner`, except in `list_tags`, where every line is a value of its own (one author each)."""
+    values: dict[str, list[str]] = {}
+    for tag, lines in fields:
+        if tag in list_tags:
+            values.setdefault(tag, []).extend(v for v in (present(line) for line in lines) if v)
+        else:
+            text = present(joiner.join(lines))
+            if text:
+                values.setdefault(tag, []).append(text)
+    return values
+
+
+def first_value(values: dict[str, list[str]], *tags: str) -> str | None:
+    """The first value of the first of `tags` that has one."""
+    return next((values[tag][0] for tag in tags if values.get(tag)), None)
 
 
 @dataclass

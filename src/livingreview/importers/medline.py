@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
-from livingreview.importers._text import numbered_lines, present, strip_ending, year_from
+from livingreview.importers._text import (
+    field_values,
+    first_value,
+    numbered_lines,
+    strip_ending,
+    year_from,
+)
 from livingreview.importers.base import ImportFormatError, Importer
 from livingreview.records import Record
 
@@ -78,15 +85,8 @@ class MedlineImporter(Importer):
 
 
 def _record(block: _Block) -> Record:
-    values: dict[str, list[str]] = {}
-    for tag, lines in block.fields:
-        text = present(" ".join(lines))
-        if text:
-            values.setdefault(tag, []).append(text)
-
-    def first(tag: str) -> str | None:
-        found = values.get(tag)
-        return found[0] if found else None
+    values = field_values(block.fields)
+    first = partial(first_value, values)
 
     ids = _identifiers(values.get("AID", []) + values.get("LID", []))
     return Record(

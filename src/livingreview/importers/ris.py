@@ -11,9 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from functools import partial
 from urllib.parse import unquote
 
-from livingreview.importers._text import TaggedBlock, TaggedSyntax, pages_from, present, tagged_blocks, year_from
+from livingreview.importers._text import (
+    TaggedBlock,
+    TaggedSyntax,
+    field_values,
+    first_value,
+    pages_from,
+    tagged_blocks,
+    year_from,
+)
 from livingreview.importers.base import Importer
 from livingreview.records import Record
 
@@ -57,17 +66,8 @@ class RisImporter(Importer):
 
 
 def _record(block: TaggedBlock) -> Record:
-    values: dict[str, list[str]] = {}
-    for tag, lines in block.fields:
-        if tag in _LIST_TAGS:
-            values.setdefault(tag, []).extend(v for v in (present(line) for line in lines) if v)
-        else:
-            text = present("\n".join(lines))
-            if text:
-                values.setdefault(tag, []).append(text)
-
-    def first(*tags: str) -> str | None:
-        return next((values[tag][0] for tag in tags if values.get(tag)), None)
+    values = field_values(block.fields, joiner="\n", list_tags=_LIST_TAGS)
+    first = partial(first_value, values)
 
     authors = [name for tag in _AUTHOR_TAGS for name in values.get(tag, [])]
     return Record(

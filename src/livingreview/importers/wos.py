@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
-from livingreview.importers._text import TaggedBlock, TaggedSyntax, pages_from, present, tagged_blocks, year_from
+from livingreview.importers._text import (
+    TaggedBlock,
+    TaggedSyntax,
+    field_values,
+    first_value,
+    pages_from,
+    tagged_blocks,
+    year_from,
+)
 from livingreview.importers.base import Importer
 from livingreview.records import Record
 
@@ -44,18 +53,8 @@ class WosImporter(Importer):
 
 
 def _record(block: TaggedBlock) -> Record:
-    values: dict[str, list[str]] = {}
-    for tag, lines in block.fields:
-        if tag in _LIST_TAGS:
-            values.setdefault(tag, []).extend(v for v in (present(line) for line in lines) if v)
-        else:
-            text = present(" ".join(lines))
-            if text:
-                values.setdefault(tag, []).append(text)
-
-    def first(tag: str) -> str | None:
-        found = values.get(tag)
-        return found[0] if found else None
+    values = field_values(block.fields, list_tags=_LIST_TAGS)
+    first = partial(first_value, values)
 
     keywords = [term.strip() for tag in _KEYWORD_TAGS for text in values.get(tag, [])
                 for term in text.split(";") if term.strip()]
