@@ -200,15 +200,22 @@ def _and(parts: list[str]) -> str:
 def europepmc_parameters(source: Source, blocks: list[Block],
                          since: date | None) -> dict[str, str]:
     parts = _boolean_parts(source, blocks, _EUROPEPMC_SYNTAX)
-    date_from = parse_date_bound(source.date_from, end=False, where=source.name)
-    date_to = parse_date_bound(source.date_to, end=True, where=source.name)
-    if date_from or date_to:
-        low = date_from.isoformat() if date_from else "1000-01-01"
-        high = date_to.isoformat() if date_to else "3000-12-31"
-        parts.append(f"FIRST_PDATE:[{low} TO {high}]")
+    if bounds := _date_range(source, open_low="1000-01-01", open_high="3000-12-31"):
+        parts.append(f"FIRST_PDATE:[{bounds[0]} TO {bounds[1]}]")
     if since:
         parts.append(f"FIRST_IDATE:[{since.isoformat()} TO 3000-12-31]")
     return {"query": _and(parts)}
+
+
+def _date_range(source: Source, *, open_low: str, open_high: str) -> tuple[str, str] | None:
+    """The entry's date limits as ISO dates, an open end written as the source spells it;
+    None when the entry sets neither."""
+    date_from = parse_date_bound(source.date_from, end=False, where=source.name)
+    date_to = parse_date_bound(source.date_to, end=True, where=source.name)
+    if not (date_from or date_to):
+        return None
+    return (date_from.isoformat() if date_from else open_low,
+            date_to.isoformat() if date_to else open_high)
 
 
 def ctgov_parameters(source: Source, blocks: list[Block], since: date | None) -> dict[str, str]:
@@ -231,12 +238,8 @@ def ctgov_parameters(source: Source, blocks: list[Block], since: date | None) ->
             parameters[key] = ",".join(_as_list(value))
     if source.filters.get("trials"):
         advanced.append("AREA[StudyType]INTERVENTIONAL")
-    date_from = parse_date_bound(source.date_from, end=False, where=source.name)
-    date_to = parse_date_bound(source.date_to, end=True, where=source.name)
-    if date_from or date_to:
-        low = date_from.isoformat() if date_from else "MIN"
-        high = date_to.isoformat() if date_to else "MAX"
-        advanced.append(f"AREA[StudyFirstPostDate]RANGE[{low},{high}]")
+    if bounds := _date_range(source, open_low="MIN", open_high="MAX"):
+        advanced.append(f"AREA[StudyFirstPostDate]RANGE[{bounds[0]},{bounds[1]}]")
     if since:
         advanced.append(f"AREA[LastUpdatePostDate]RANGE[{since.isoformat()},MAX]")
     if advanced:
