@@ -13,16 +13,7 @@ from typing import ClassVar
 
 from livingreview.protocol.models import Source
 from livingreview.records import Record
-from livingreview.sources.base import (
-    Block,
-    PageFormatError,
-    PageRequest,
-    ParsedPage,
-    SearchSource,
-    SourceClient,
-    State,
-    load_json_object,
-)
+from livingreview.sources.base import Block, PageFormatError, PageRequest, ParsedPage, SearchSource, SourceClient, State, load_json_object
 
 
 class DemoRegistryClient(SourceClient):

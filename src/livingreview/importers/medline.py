@@ -11,13 +11,7 @@ from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
-from livingreview.importers._text import (
-    field_values,
-    first_value,
-    numbered_lines,
-    strip_ending,
-    year_from,
-)
+from livingreview.importers._text import field_values, first_value, numbered_lines, strip_ending, year_from
 from livingreview.importers.base import ImportFormatError, Importer
 from livingreview.records import Record
 

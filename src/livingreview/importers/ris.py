@@ -14,15 +14,7 @@ from pathlib import Path
 from functools import partial
 from urllib.parse import unquote
 
-from livingreview.importers._text import (
-    TaggedBlock,
-    TaggedSyntax,
-    field_values,
-    first_value,
-    pages_from,
-    tagged_blocks,
-    year_from,
-)
+from livingreview.importers._text import TaggedBlock, TaggedSyntax, field_values, first_value, pages_from, tagged_blocks, year_from
 from livingreview.importers.base import Importer
 from livingreview.records import Record
 

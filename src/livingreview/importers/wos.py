@@ -12,15 +12,7 @@ from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
-from livingreview.importers._text import (
-    TaggedBlock,
-    TaggedSyntax,
-    field_values,
-    first_value,
-    pages_from,
-    tagged_blocks,
-    year_from,
-)
+from livingreview.importers._text import TaggedBlock, TaggedSyntax, field_values, first_value, pages_from, tagged_blocks, year_from
 from livingreview.importers.base import Importer
 from livingreview.records import Record
 

@@ -17,20 +17,8 @@ from urllib.parse import urlencode
 
 from livingreview.importers.ctgov import parse_ctgov_page
 from livingreview.importers.json_pages import array_items
-from livingreview.sources.base import (
-    PageRequest,
-    ParsedPage,
-    SearchSource,
-    SourceClient,
-    State,
-    load_json_object,
-)
-from livingreview.sources.queries import (
-    CTGOV_PASS_THROUGH,
-    SourceQuery,
-    ctgov_parameters,
-    ctgov_text,
-)
+from livingreview.sources.base import PageRequest, ParsedPage, SearchSource, SourceClient, State, load_json_object
+from livingreview.sources.queries import CTGOV_PASS_THROUGH, SourceQuery, ctgov_parameters, ctgov_text
 from livingreview.sources.settings import SourceSettings
 
 LONGEST_QUERY_STRING = 6000

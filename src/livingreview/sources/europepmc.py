@@ -11,14 +11,7 @@ from typing import ClassVar
 
 from livingreview.importers.europepmc import parse_europepmc_page
 from livingreview.importers.json_pages import array_items
-from livingreview.sources.base import (
-    PageRequest,
-    ParsedPage,
-    SearchSource,
-    SourceClient,
-    State,
-    load_json_object,
-)
+from livingreview.sources.base import PageRequest, ParsedPage, SearchSource, SourceClient, State, load_json_object
 from livingreview.sources.queries import europepmc_parameters
 
 # Long queries go by POST (`searchPOST`): URLs beyond a few kilobytes are refused by proxies.

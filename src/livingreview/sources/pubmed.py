@@ -16,14 +16,7 @@ from typing import Any, ClassVar
 from lxml import etree
 
 from livingreview.importers.pubmed_xml import parse_pubmed_articles
-from livingreview.sources.base import (
-    PageFormatError,
-    PageRequest,
-    ParsedPage,
-    SearchSource,
-    SourceClient,
-    State,
-)
+from livingreview.sources.base import PageFormatError, PageRequest, ParsedPage, SearchSource, SourceClient, State
 from livingreview.sources.queries import pubmed_parameters
 
 HISTORY_CAP = 10_000
