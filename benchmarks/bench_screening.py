@@ -129,8 +129,11 @@ def _bench_python(console) -> Path:
 
 
 def _driver(python: Path, job: dict) -> dict:
-    done = subprocess.run([str(python), str(HERE / "_asreview_driver.py")], input=json.dumps(job),
-                          capture_output=True, text=True)
+    # ASReview's synergy-dataset dependency opens an HTTP cache (synergy_cache.sqlite) in the
+    # working directory on import: run it in a throwaway folder, not the repository.
+    with tempfile.TemporaryDirectory(prefix="asreview-driver-") as folder:
+        done = subprocess.run([str(python), str(HERE / "_asreview_driver.py")], input=json.dumps(job),
+                              capture_output=True, text=True, cwd=folder)
     if done.returncode:
         raise RuntimeError(f"ASReview driver failed on {job['mode']}:\n{done.stderr[-4000:]}")
     return json.loads(done.stdout)
