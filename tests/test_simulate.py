@@ -104,6 +104,18 @@ def test_simulate_command_json_has_the_figures_and_writes_the_curve(tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_simulate_command_writes_the_curve_to_the_working_directory_by_default(tmp_path, monkeypatch):
+    data_dir, work_dir = tmp_path / "data", tmp_path / "work"
+    data_dir.mkdir()
+    work_dir.mkdir()
+    path = _write_set(data_dir / "set.csv")
+    monkeypatch.chdir(work_dir)
+    result = CliRunner().invoke(cli, ["simulate", str(path), "--seed", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    assert (work_dir / Path(json.loads(result.stdout)["recall_curve_png"])).parent.resolve() == work_dir.resolve()
+    assert list(data_dir.iterdir()) == [path]
+
+
 def test_simulate_command_starts_from_the_given_prior_ids(tmp_path):
     path = _write_set(tmp_path / "set.csv")
     result = CliRunner().invoke(cli, ["simulate", str(path), "--prior", "R13,R0", "--out", str(tmp_path), "--json"])

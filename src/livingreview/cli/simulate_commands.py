@@ -21,10 +21,12 @@ if TYPE_CHECKING:
                    "one irrelevant record drawn by --seed.")
 @click.option("--preset", default="default", show_default=True,
               help="The ranking preset (screening/ranking/presets.toml); an unknown name lists the valid ones.")
-@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
-              help="Where to write the recall curve PNG; default: beside DATA.")
+# The default is the working directory, not DATA's folder: labelled sets often sit in read-only places.
+@click.option("--out", "out_dir", default=Path("."), show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the recall curve PNG.")
 @json_option
-def simulate_command(data: Path, seed: int, prior_ids: str | None, preset: str, out_dir: Path | None,
+def simulate_command(data: Path, seed: int, prior_ids: str | None, preset: str, out_dir: Path,
                      as_json: bool) -> None:
     """Replay the labelled set DATA (CSV: record_id, title, abstract, label_included) through the ranker.
 
@@ -40,7 +42,7 @@ def simulate_command(data: Path, seed: int, prior_ids: str | None, preset: str, 
         task = bar.add_task(f"simulate {data.name}", total=labelled.n_relevant)
         result = simulate(labelled, priors, preset=preset, seed=seed,
                           on_iteration=lambda found, _screened: bar.update(task, completed=found))
-    figure_path = (out_dir or data.parent) / f"{data.stem}-recall-seed{seed}.png"
+    figure_path = out_dir / f"{data.stem}-recall-seed{seed}.png"
     plot_recall_curve(labelled, result, figure_path, preset)
     payload: dict[str, Any] = {
         "data": str(data), "preset": preset, "seed": seed,
