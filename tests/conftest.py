@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -34,9 +33,3 @@ def review(tmp_path: Path, minimal_protocol: Path):
 @pytest.fixture
 def flagship_protocol() -> Path:
     return ROOT / "examples" / "glutamate-entactogens" / "protocol.toml"
-
-
-def copy_to(tmp_path: Path, source: Path) -> Path:
-    target = tmp_path / source.name
-    shutil.copyfile(source, target)
-    return target
