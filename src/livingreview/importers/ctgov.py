@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from livingreview.importers.base import ImportFormatError, Importer
-from livingreview.importers.json_pages import ItemText, array_items, canonical_json, load_json
+from livingreview.importers.json_pages import ItemText, array_items, as_dict, canonical_json, load_json
 from livingreview.records import Record
 
 EXPECTED = ("ClinicalTrials.gov API v2 JSON (a study with 'protocolSection', or a /studies page"
@@ -56,17 +56,17 @@ def parse_ctgov_study(
     line: int | None = None,
 ) -> Record:
     """One study as a Record; `raw` defaults to a canonical JSON dump of `study`."""
-    protocol = _dict(study.get("protocolSection")) if isinstance(study, dict) else {}
-    identification = _dict(protocol.get("identificationModule"))
+    protocol = as_dict(study.get("protocolSection")) if isinstance(study, dict) else {}
+    identification = as_dict(protocol.get("identificationModule"))
     nct_id = identification.get("nctId")
     if not isinstance(nct_id, str) or not _NCT.match(nct_id):
         missing = "protocolSection" if not protocol else "protocolSection.identificationModule.nctId"
         raise ImportFormatError(where, f"a study with '{missing}' (an NCT number)", line=line, record=record)
-    description = _dict(protocol.get("descriptionModule"))
-    conditions = _strings(_dict(protocol.get("conditionsModule")).get("conditions"))
-    keywords = _strings(_dict(protocol.get("conditionsModule")).get("keywords"))
-    status = _dict(protocol.get("statusModule"))
-    start = _dict(status.get("startDateStruct")).get("date")
+    description = as_dict(protocol.get("descriptionModule"))
+    conditions = _strings(as_dict(protocol.get("conditionsModule")).get("conditions"))
+    keywords = _strings(as_dict(protocol.get("conditionsModule")).get("keywords"))
+    status = as_dict(protocol.get("statusModule"))
+    start = as_dict(status.get("startDateStruct")).get("date")
     return Record(
         source="ctgov",
         raw=raw if raw is not None else canonical_json(study),
@@ -85,28 +85,28 @@ def parse_ctgov_study(
 
 def _extra(study: dict[str, Any], protocol: dict[str, Any], identification: dict[str, Any],
            status: dict[str, Any], conditions: list[str]) -> dict[str, object]:
-    design = _dict(protocol.get("designModule"))
-    enrollment = _dict(design.get("enrollmentInfo"))
-    arms = _dict(protocol.get("armsInterventionsModule"))
+    design = as_dict(protocol.get("designModule"))
+    enrollment = as_dict(design.get("enrollmentInfo"))
+    arms = as_dict(protocol.get("armsInterventionsModule"))
     extra: dict[str, object] = {
         "brief_title": identification.get("briefTitle"),
         "acronym": identification.get("acronym"),
         "overall_status": status.get("overallStatus"),
         "study_type": design.get("studyType"),
         "phases": _strings(design.get("phases")),
-        "design": _dict(design.get("designInfo")),
+        "design": as_dict(design.get("designInfo")),
         "enrollment": enrollment.get("count"),
         "enrollment_type": enrollment.get("type"),
-        "start_date": _dict(status.get("startDateStruct")).get("date"),
-        "primary_completion_date": _dict(status.get("primaryCompletionDateStruct")).get("date"),
-        "completion_date": _dict(status.get("completionDateStruct")).get("date"),
+        "start_date": as_dict(status.get("startDateStruct")).get("date"),
+        "primary_completion_date": as_dict(status.get("primaryCompletionDateStruct")).get("date"),
+        "completion_date": as_dict(status.get("completionDateStruct")).get("date"),
         "conditions": conditions,
         "interventions": [{"type": i.get("type"), "name": i.get("name")}
                           for i in _dicts(arms.get("interventions"))],
         "arms": [{"label": a.get("label"), "type": a.get("type")} for a in _dicts(arms.get("armGroups"))],
-        "sponsor": _dict(_dict(protocol.get("sponsorCollaboratorsModule")).get("leadSponsor")).get("name"),
+        "sponsor": as_dict(as_dict(protocol.get("sponsorCollaboratorsModule")).get("leadSponsor")).get("name"),
         "has_results": study.get("hasResults"),
-        "reference_pmids": [r["pmid"] for r in _dicts(_dict(protocol.get("referencesModule")).get("references"))
+        "reference_pmids": [r["pmid"] for r in _dicts(as_dict(protocol.get("referencesModule")).get("references"))
                             if r.get("pmid")],
     }
     extra.update(_outcome_measures(study, protocol))
@@ -115,12 +115,12 @@ def _extra(study: dict[str, Any], protocol: dict[str, Any], identification: dict
 
 def _outcome_measures(study: dict[str, Any], protocol: dict[str, Any]) -> dict[str, object]:
     """Posted results when there are any, else the outcomes the protocol registered."""
-    posted = _dicts(_dict(_dict(study.get("resultsSection")).get("outcomeMeasuresModule")).get("outcomeMeasures"))
+    posted = _dicts(as_dict(as_dict(study.get("resultsSection")).get("outcomeMeasuresModule")).get("outcomeMeasures"))
     if posted:
         measures = [{"title": m.get("title"), "type": m.get("type"), "timeFrame": m.get("timeFrame")}
                     for m in posted]
         return {"outcome_measures": measures, "outcome_measures_from": "resultsSection"}
-    outcomes = _dict(protocol.get("outcomesModule"))
+    outcomes = as_dict(protocol.get("outcomesModule"))
     measures = [
         {"title": m.get("measure"), "type": kind, "timeFrame": m.get("timeFrame")}
         for key, kind in (("primaryOutcomes", "PRIMARY"), ("secondaryOutcomes", "SECONDARY"),
@@ -138,17 +138,13 @@ def _nct_ids(nct_id: str, identification: dict[str, Any]) -> list[str]:
 
 
 def _browse_terms(study: dict[str, Any], module: str) -> list[str]:
-    meshes = _dict(_dict(study.get("derivedSection")).get(module)).get("meshes")
+    meshes = as_dict(as_dict(study.get("derivedSection")).get(module)).get("meshes")
     return [m["term"] for m in _dicts(meshes) if isinstance(m.get("term"), str)]
 
 
 def _year(date: object) -> int | None:
     text = str(date or "")[:4]
     return int(text) if text.isdigit() else None
-
-
-def _dict(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _dicts(value: object) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from livingreview.importers.base import ImportFormatError, Importer
-from livingreview.importers.json_pages import ItemText, array_items, canonical_json, load_json
+from livingreview.importers.json_pages import ItemText, array_items, as_dict, canonical_json, load_json
 from livingreview.records import Record
 
 EXPECTED = "a Europe PMC search response (JSON with resultList.result)"
@@ -60,8 +60,8 @@ def _results(payload: object, where: str) -> list[Any]:
 def _record(result: object, raw: str, where: str, number: int, line: int | None) -> Record:
     if not isinstance(result, dict) or not result.get("id") or not result.get("source"):
         raise ImportFormatError(where, "a result object with 'id' and 'source'", line=line, record=number)
-    journal_info = _dict(result.get("journalInfo"))
-    journal = _dict(journal_info.get("journal"))
+    journal_info = as_dict(result.get("journalInfo"))
+    journal = as_dict(journal_info.get("journal"))
     mesh, qualifiers = _mesh(result)
     extra: dict[str, object] = {
         "epmc_source": result["source"],
@@ -87,16 +87,12 @@ def _record(result: object, raw: str, where: str, number: int, line: int | None)
         doi=result.get("doi"),
         pmid=result.get("pmid"),
         pmcid=result.get("pmcid"),
-        keywords=[k for k in _dict(result.get("keywordList")).get("keyword", []) if isinstance(k, str)],
+        keywords=[k for k in as_dict(result.get("keywordList")).get("keyword", []) if isinstance(k, str)],
         mesh=mesh,
         publication_types=_publication_types(result),
         language=result.get("language"),
         extra={key: value for key, value in extra.items() if value not in (None, "", {}, [])},
     )
-
-
-def _dict(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _str(value: object) -> str | None:
@@ -128,9 +124,9 @@ def _abstract(text: str | None) -> str | None:
 
 
 def _authors(result: dict[str, Any]) -> list[str]:
-    listed = _dict(result.get("authorList")).get("author")
+    listed = as_dict(result.get("authorList")).get("author")
     if isinstance(listed, list):
-        return [name for author in listed if (name := _author_name(_dict(author)))]
+        return [name for author in listed if (name := _author_name(as_dict(author)))]
     names = (result.get("authorString") or "").rstrip(".").split(", ")
     return [_comma_initials(name.strip()) for name in names if name.strip()]
 
@@ -151,12 +147,12 @@ def _comma_initials(name: str) -> str:
 def _mesh(result: dict[str, Any]) -> tuple[list[str], dict[str, list[str]]]:
     descriptors: list[str] = []
     qualifiers: dict[str, list[str]] = {}
-    for heading in _dict(result.get("meshHeadingList")).get("meshHeading", []):
-        name = _dict(heading).get("descriptorName")
+    for heading in as_dict(result.get("meshHeadingList")).get("meshHeading", []):
+        name = as_dict(heading).get("descriptorName")
         if not name:
             continue
         descriptors.append(name)
-        names = [q.get("qualifierName") for q in _dict(heading.get("meshQualifierList")).get("meshQualifier", [])
+        names = [q.get("qualifierName") for q in as_dict(heading.get("meshQualifierList")).get("meshQualifier", [])
                  if isinstance(q, dict) and q.get("qualifierName")]
         if names:
             qualifiers[name] = names
@@ -164,7 +160,7 @@ def _mesh(result: dict[str, Any]) -> tuple[list[str], dict[str, list[str]]]:
 
 
 def _publication_types(result: dict[str, Any]) -> list[str]:
-    listed = _dict(result.get("pubTypeList")).get("pubType")
+    listed = as_dict(result.get("pubTypeList")).get("pubType")
     if isinstance(listed, list):
         return [t for t in listed if isinstance(t, str)]
     return [t.strip() for t in (result.get("pubType") or "").split(";") if t.strip()]

@@ -87,6 +87,11 @@ def _items(text: str, bracket: int) -> list[tuple[int, int]]:
     return items
 
 
+def as_dict(value: object) -> dict[str, Any]:
+    """`value` when it is a JSON object, else an empty one: absent and malformed read alike."""
+    return value if isinstance(value, dict) else {}
+
+
 def canonical_json(value: Any) -> str:
     """The text kept as `raw` when only the parsed value exists (an HTTP response already decoded)."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
