@@ -9,12 +9,17 @@ Decisions are append-only. A reviewer's current label for a unit is their latest
 `undo` appends a decision that supersedes it and marks it withdrawn (`undone = 1`). A resolution
 (`is_resolution = 1`) settles a unit for everyone. Each decision is committed together with its
 event before the call returns, so whatever a caller has acknowledged is on disk.
+
+Each decision also records how its unit was drawn (`drawn`): from the ranked queue, from a seeded
+uniformly random order of the reviewer's pending units, or chosen by the reviewer. Only units
+drawn at random may feed the random-sample stopping rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from typing import Any, Literal
 
 import numpy as np
@@ -27,8 +32,12 @@ from livingreview.store.db import now
 
 Stage = Literal["title_abstract", "full_text"]
 Label = Literal["include", "exclude", "maybe"]
+Drawn = Literal["ranked", "random", "chosen"]
+Order = Literal["ranked", "random"]
 STAGES: tuple[Stage, ...] = ("title_abstract", "full_text")
 LABELS: tuple[Label, ...] = ("include", "exclude", "maybe")
+DRAWN: tuple[Drawn, ...] = ("ranked", "random", "chosen")
+ORDERS: tuple[Order, ...] = ("ranked", "random")
 RESOLUTION_LABELS = ("include", "exclude")
 
 
@@ -50,6 +59,8 @@ class Decision:
     supersedes: int | None
     undone: bool
     decided_at: str
+    # ranked / random / chosen; None on decisions stored before this was recorded (unknown).
+    drawn: str | None = None
 
 
 @dataclass(frozen=True)
@@ -250,11 +261,19 @@ class Screening(ScreeningState):
         reason: str | None = None,
         note: str | None = None,
         reviewer_kind: str = "person",
+        drawn: str = "chosen",
     ) -> Decision:
-        """Record one reviewer's label for the unit of `record_id`; committed before returning."""
+        """Record one reviewer's label for the unit of `record_id`; committed before returning.
+
+        `drawn` says how the unit came to the reviewer: "ranked" (the ranked queue), "random"
+        (the random order of `queue(order="random")`) or "chosen" (picked by the reviewer).
+        """
         reviewer = _check_reviewer(reviewer)
         _check_stage(stage)
         _check_label(label, LABELS, record_id)
+        if drawn not in DRAWN:
+            raise ScreeningError(
+                f"record {record_id}: unknown drawn {drawn!r}; expected one of {', '.join(DRAWN)}")
         reason = self._check_reason(stage, label, reason, record_id)
         unit, study = self._unit(record_id)
         if stage == "full_text":
@@ -267,7 +286,7 @@ class Screening(ScreeningState):
         previous = self.state(stage).heads.get((unit, reviewer))
         return self._append(stage, unit, study, reviewer, label, reason, note, reviewer_kind,
                             is_resolution=False, supersedes=previous.id if previous else None,
-                            undone=False, action="screen.decide")
+                            undone=False, drawn=drawn, action="screen.decide")
 
     def resolve(
         self, stage: str, record_id: int, label: str, reviewer: str, *,
@@ -284,7 +303,7 @@ class Screening(ScreeningState):
         previous = self.state(stage).heads.get((unit, None))
         return self._append(stage, unit, study, reviewer, label, reason, note, "person",
                             is_resolution=True, supersedes=previous.id if previous else None,
-                            undone=False, action="screen.resolve")
+                            undone=False, drawn="chosen", action="screen.resolve")
 
     def undo(self, stage: str, reviewer: str, record_id: int | None = None) -> Decision:
         """Withdraw the reviewer's latest current decision (on `record_id`, when given)."""
@@ -304,29 +323,29 @@ class Screening(ScreeningState):
         last = max(current, key=lambda d: d.id)
         return self._append(stage, last.record_id, last.study_id, reviewer, last.label, last.reason,
                             None, "person", is_resolution=last.is_resolution, supersedes=last.id,
-                            undone=True, action="screen.undo")
+                            undone=True, drawn=last.drawn, action="screen.undo")
 
     def _append(
         self, stage: str, record_id: int, study_id: int | None, reviewer: str, label: str,
         reason: str | None, note: str | None, reviewer_kind: str, *, is_resolution: bool,
-        supersedes: int | None, undone: bool, action: str,
+        supersedes: int | None, undone: bool, drawn: str | None, action: str,
     ) -> Decision:
         decided_at = now()
         with self.store.transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO decisions (stage, record_id, study_id, reviewer, reviewer_kind, label,"
-                " reason, note, is_resolution, supersedes, undone, decided_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " reason, note, is_resolution, supersedes, undone, decided_at, drawn)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (stage, record_id, study_id, reviewer, reviewer_kind, label, reason, note,
-                 int(is_resolution), supersedes, int(undone), decided_at),
+                 int(is_resolution), supersedes, int(undone), decided_at, drawn),
             )
             decision_id = int(cursor.lastrowid or 0)
             self.store.log("screen", action, subject=f"record:{record_id}", actor=reviewer, detail={
                 "decision": decision_id, "stage": stage, "label": label, "reason": reason,
-                "study_id": study_id, "supersedes": supersedes, "undone": undone,
+                "study_id": study_id, "supersedes": supersedes, "undone": undone, "drawn": drawn,
             })
         return Decision(decision_id, stage, record_id, study_id, reviewer, label, reason, note,
-                        is_resolution, supersedes, undone, decided_at)
+                        is_resolution, supersedes, undone, decided_at, drawn)
 
     def _unit(self, record_id: int) -> tuple[int, int | None]:
         units = self.unit_map()
@@ -387,16 +406,24 @@ class Screening(ScreeningState):
         """Read the stage's records and their criteria verdicts now (seconds on a large review)."""
         self.features(self.records(self.eligible(stage)), stage, on_progress)
 
-    def queue(self, stage: str, reviewer: str, *, seed: int = 0) -> list[tuple[int, float]]:
-        """The reviewer's pending units, best first, with the score that placed them.
+    def queue(self, stage: str, reviewer: str, *, seed: int = 0,
+              order: str = "ranked") -> list[tuple[int, float]]:
+        """The reviewer's pending units in the order to screen them, with the score that placed them.
 
-        Ranked by the active-learning ranker once the reviewer has labelled at least one unit in
-        and one out; before that by the criteria verdicts. Only this reviewer's own labels are
-        used, so the order reveals nothing of anyone else's.
+        order="ranked": best first, by the active-learning ranker once the reviewer has labelled
+        at least one unit in and one out, before that by the criteria verdicts. Only this
+        reviewer's own labels are used, so the order reveals nothing of anyone else's.
+
+        order="random": a uniformly random permutation fixed by `seed` (see `random_order`); the
+        score is the unit's random key, ascending.
         """
+        if order not in ORDERS:
+            raise ScreeningError(f"unknown queue order {order!r}; expected one of {', '.join(ORDERS)}")
         pending = set(self.pending(stage, reviewer))
         if not pending:
             return []
+        if order == "random":
+            return random_order(pending, seed)
         eligible = self.eligible(stage)
         ordered = self.records(eligible)
         features = self.features(ordered, stage)
@@ -423,6 +450,19 @@ class Screening(ScreeningState):
         return [(int(ordered[i].id or 0), score) for i, score in ranked if ordered[i].id in pending]
 
 
+def random_order(units: Iterable[int], seed: int) -> list[tuple[int, float]]:
+    """`units` in a uniformly random order fixed by `seed`, each with its key in [0, 1).
+
+    Each unit's key is a keyed hash of the seed and the unit id alone, so deciding a unit (or
+    adding records) leaves the relative order of the others as it was: a reviewer who stops and
+    resumes draws the same sample, and the order never depends on any label.
+    """
+    key = f"livingreview-random-order:{seed}".encode()
+    keyed = [(int.from_bytes(blake2b(str(unit).encode(), digest_size=8, key=key).digest(), "big") / 2**64,
+              unit) for unit in units]
+    return [(unit, score) for score, unit in sorted(keyed)]
+
+
 def screening_status(store: Store) -> dict[str, dict[str, int]]:
     """Per stage: units, screened, included, excluded, maybe, conflicts, resolved, per reviewer."""
     status = {}
@@ -444,7 +484,7 @@ def _json_ids(ids: Iterable[int]) -> str:
 def _decision(row) -> Decision:
     return Decision(row["id"], row["stage"], row["record_id"], row["study_id"], row["reviewer"],
                     row["label"], row["reason"], row["note"], bool(row["is_resolution"]),
-                    row["supersedes"], bool(row["undone"]), row["decided_at"])
+                    row["supersedes"], bool(row["undone"]), row["decided_at"], row["drawn"])
 
 
 def _check_stage(stage: str) -> None:

@@ -227,6 +227,16 @@ MIGRATIONS: tuple[Migration, ...] = (
             BEGIN SELECT RAISE(ABORT, 'decisions are append-only: supersede, never delete'); END;
         """,
     ),
+    Migration(
+        "0004_decisions_record_how_the_unit_was_drawn",
+        """
+        -- The random-sample stopping rule is valid only on records drawn uniformly at random, so
+        -- each decision says how its unit came to the reviewer: from the ranked queue, from a
+        -- seeded random sample of the reviewer's unscreened units, or picked by the reviewer.
+        -- Rows from before this column are NULL: unknown, never counted as random.
+        ALTER TABLE decisions ADD COLUMN drawn TEXT CHECK (drawn IN ('ranked', 'random', 'chosen'));
+        """,
+    ),
 )
 
 
