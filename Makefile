@@ -11,9 +11,13 @@ DEMO_DIR ?= demo-review
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# irrcac (test-only reference for the agreement statistics) goes in with --no-deps: its metadata pins
+# scipy==1.12.0, which conflicts with ours, and coverage<7, which it never imports; pandas, which it
+# does import, comes from the test extra.
 $(STAMP): $(BIN)/python pyproject.toml requirements/constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[test]"
+	$(BIN)/python -m pip install --quiet --no-deps -c requirements/constraints.txt irrcac
 	touch $(STAMP)
 
 venv: $(STAMP)
