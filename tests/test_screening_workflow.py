@@ -184,9 +184,10 @@ def test_kappa_matches_scikit_learn_on_random_ratings():
             assert cohen_kappa(first, second) == pytest.approx(expected, abs=1e-12)
 
 
-def test_ac1_on_gwets_high_agreement_example():
-    # Gwet (2008), Br J Math Stat Psychol 61:29-48: two raters, 125 subjects, 118 rated + by both,
-    # 5 (+,-), 2 (-,+), 0 rated - by both; the kappa paradox case. By hand:
+def test_ac1_on_a_high_agreement_two_category_table_by_hand():
+    # A worked example of the formulas on a "high agreement, low kappa" table, not checked against
+    # any published table: two raters, 125 subjects, 118 rated + by both, 5 (+,-), 2 (-,+), 0 rated
+    # - by both. irrCAC gives the same values (tests/test_agreement_reference.py). By hand:
     #   pa = 118/125 = 0.944
     #   pi_+ = (123/125 + 120/125) / 2 = 0.972, pi_- = 0.028
     #   pe(AC1) = 2 * 0.972 * 0.028 / (2 - 1) = 0.054432

@@ -3,8 +3,9 @@
 Kappa corrects for chance with each rater's own marginals, which makes it collapse when one
 category dominates (most records are excluded): the "high agreement, low kappa" paradox. AC1
 (Gwet 2008, Br J Math Stat Psychol 61:29-48) estimates chance agreement from the mean marginals
-as  pe = 1/(q-1) * sum_k pi_k (1 - pi_k),  with q the number of categories of the scale, and
-stays close to percent agreement when prevalence is skewed. Reviews report both.
+pi_k = (p1_k + p2_k) / 2 as  pe = 1/(q-1) * sum_k pi_k (1 - pi_k),  with q the number of categories
+of the scale (used or not), and stays close to percent agreement when prevalence is skewed.
+Reviews report both. tests/test_agreement_reference.py checks all three statistics against irrCAC.
 """
 
 from __future__ import annotations
