@@ -13,7 +13,7 @@ from rich.table import Table
 from livingreview.cli._common import emit, json_option, progress
 from livingreview.project import Review
 from livingreview.screening.terminal import screen as run_screener
-from livingreview.screening.workflow import LABELS, STAGES
+from livingreview.screening.workflow import DRAWN, LABELS, ORDERS, STAGES
 
 project_dir = click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 stage_option = click.option("--stage", type=click.Choice(STAGES), default="title_abstract",
@@ -26,15 +26,25 @@ reason_option = click.option("--reason", help="For an exclusion: the id of the c
 @project_dir
 @reviewer_option
 @stage_option
-def screen(directory: Path, reviewer: str, stage: str) -> None:
+@click.option("--sample", type=click.Choice(ORDERS), default="ranked", show_default=True,
+              help="Order of the records: 'ranked' (most likely relevant first) or 'random' (the "
+                   "random-sample phase: a seeded random order whose decisions give the statistically "
+                   "valid recall estimate in `status`).")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the ranker and of the random order (the same seed gives the same sample).")
+def screen(directory: Path, reviewer: str, stage: str, sample: str, seed: int) -> None:
     """Screen records one at a time in the terminal, one key per decision.
 
     Keys: i include, e exclude (then a number choosing the criterion not met), m maybe, n note,
     u undo the last decision, q quit. Every decision is saved before the next record is shown.
     Other reviewers' labels are never shown.
+
+    Screen ranked until relevant records stop turning up, then switch to `--sample random` and
+    screen the random sample in the order shown: only records drawn at random give a recall
+    estimate that is statistically valid (`livingreview status` reports it).
     """
     with Review(directory) as review:
-        run_screener(review.screening, reviewer, stage)
+        run_screener(review.screening, reviewer, stage, sample=sample, seed=seed)
 
 
 @click.command()
@@ -45,17 +55,22 @@ def screen(directory: Path, reviewer: str, stage: str) -> None:
 @stage_option
 @reason_option
 @click.option("--note", help="A free-text note kept with the decision.")
+@click.option("--drawn", type=click.Choice(DRAWN), default="chosen", show_default=True,
+              help="How the record came to the reviewer: 'chosen' (picked by hand), 'ranked' (from the "
+                   "ranked queue) or 'random' (from the random order of `screen --sample random` or "
+                   "the Python API's queue(order='random'), with the same seed).")
 @json_option
 def decide(directory: Path, record_id: int, label: str, reviewer: str, stage: str,
-           reason: str | None, note: str | None, as_json: bool) -> None:
+           reason: str | None, note: str | None, drawn: str, as_json: bool) -> None:
     """Record one reviewer's decision on RECORD_ID (for scripts; `screen` is the interactive way).
 
     Records grouped as one study are decided once: any of their ids names the study, and the
-    decision is stored against the group's first record.
+    decision is stored against the group's first record. Only decisions marked --drawn random
+    count toward the random-sample recall estimate.
     """
     with Review(directory) as review:
         decision = review.screening.decide(
-            stage, record_id, reviewer, label, reason=reason, note=note)
+            stage, record_id, reviewer, label, reason=reason, note=note, drawn=drawn)
     emit(asdict(decision), as_json,
          lambda d: click.echo(f"decision {d['id']}: {d['reviewer']} {d['label']} record {d['record_id']}"
                               f" at {d['stage']}"))

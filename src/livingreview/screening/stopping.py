@@ -5,8 +5,9 @@ screening in systematic reviews", Systematic Reviews 9:273) test the null hypoth
 below the target" with a hypergeometric test on a sample of the records that were unscreened
 when the sample started:
 
-- `hypergeometric`: the sample is the trailing run of records screened in random order (switch
-  the query strategy to `random` once ranking has found what it can). Exact under its assumptions.
+- `hypergeometric`: the sample is the trailing run of records screened in random order (once
+  ranking has found what it can: `livingreview screen DIR --reviewer NAME --sample random`, or the
+  `random` query strategy in simulation). Exact under its assumptions.
 - `hypergeometric-ranked`: every trailing run of the ranked screening is treated as if it were a
   random sample of the records unscreened before it. Ranked records are more likely relevant than
   a random draw, so this errs on the side of screening more. The smallest p-value over all run
@@ -22,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -224,9 +226,48 @@ def stopping_status(store: Any, stage: str = "title_abstract", *, target_recall:
                     confidence: float = 0.95) -> dict[str, Any]:
     """For `status`: the recall the screening of `stage` has probably reached, and the rule that says stop.
 
-    The history is every unit in the order it was first decided, relevant unless its current
-    outcome is exclude (a conflict or maybe might still be relevant). Decisions do not record
-    whether a record was drawn at random, so only the ranked rule can estimate recall here.
+    The history is every screened unit in the order it was first decided (`_stage_history`). When it ends with a run of units drawn at random (the
+    random-sample phase), the random-sample rule gives the estimate and the verdict: it is the
+    one that is valid; the ranked rule is reported beside it under "ranked". Without a random
+    phase only the ranked rule can estimate recall, the verdict comes from every rule (statistical
+    first), and once the ranked rule suggests stopping `next_step` says how to draw the sample
+    that would make the estimate valid.
+    """
+    history, n_units = _stage_history(store, stage)
+    summary: dict[str, Any] = {"stage": stage, "screened": len(history), "units": n_units,
+                               "target_recall": target_recall, "estimated_recall": None,
+                               "confidence": confidence, "stop": None, "explanation": "nothing screened yet",
+                               "rule": None, "random_draws": 0}
+    if not history:
+        return summary
+    results = {r.name: r for r in evaluate_stopping(history, n_units, target_recall=target_recall,
+                                                   confidence=confidence)}
+    ranked = results[RankedHypergeometric.name]
+    draws = _trailing_random_draws(history)
+    if draws:
+        sample = results[RandomSampleHypergeometric.name]
+        summary.update(
+            estimated_recall=sample.estimated_recall, rule=sample.name, random_draws=draws,
+            stop=sample.name if sample.should_stop else None,
+            explanation=f"random-sample rule ({sample.name}) on {draws} random draws: {sample.explanation}",
+            ranked={"estimated_recall": ranked.estimated_recall, "stop": ranked.should_stop,
+                    "explanation": ranked.explanation})
+        return summary
+    verdict = stop_verdict(list(results.values()))
+    summary.update(estimated_recall=ranked.estimated_recall, rule=ranked.name,
+                   stop=verdict.name if verdict else None, explanation=(verdict or ranked).explanation)
+    if ranked.should_stop:
+        summary["next_step"] = _random_sample_hint(store, stage, history, n_units, target_recall, confidence)
+    return summary
+
+
+def _stage_history(store: Any, stage: str) -> tuple[list[StoppingObservation], int]:
+    """Every screened unit of `stage` in the order it was first decided (by anyone), and how many
+    units the stage has.
+
+    A unit is relevant unless its current outcome is exclude (a conflict or maybe might still be
+    relevant), and random when its first decision drew it from the random order; decisions stored
+    before the draw was recorded count as not random.
     """
     from livingreview.screening.workflow import ScreeningState
 
@@ -234,19 +275,32 @@ def stopping_status(store: Any, stage: str = "title_abstract", *, target_recall:
     state = screening.state(stage)
     eligible = set(screening.eligible(stage))
     units = screening.unit_map()
-    first_decided: dict[int, int] = {}
+    first: dict[int, Any] = {}
     for decision in screening.decisions(stage):
-        first_decided.setdefault(units.get(decision.record_id, (decision.record_id, None))[0], decision.id)
-    order = sorted((u for u in first_decided if u in eligible and state.outcome(u) is not None), key=first_decided.get)
-    history = [int(state.outcome(u) != "exclude") for u in order]
-    summary: dict[str, Any] = {"stage": stage, "screened": len(history), "units": len(eligible),
-                               "target_recall": target_recall, "estimated_recall": None,
-                               "confidence": confidence, "stop": None, "explanation": "nothing screened yet"}
-    if not history:
-        return summary
-    results = evaluate_stopping(history, len(eligible), target_recall=target_recall, confidence=confidence)
-    estimate = next(r for r in results if r.name == "hypergeometric-ranked")
-    verdict = stop_verdict(results)
-    summary.update(estimated_recall=estimate.estimated_recall, stop=verdict.name if verdict else None,
-                   explanation=(verdict or estimate).explanation)
-    return summary
+        first.setdefault(units.get(decision.record_id, (decision.record_id, None))[0], decision)
+    order = sorted((u for u in first if u in eligible and state.outcome(u) is not None),
+                   key=lambda u: first[u].id)
+    history = [StoppingObservation(int(state.outcome(u) != "exclude"), first[u].drawn == "random")
+               for u in order]
+    return history, len(eligible)
+
+
+def _trailing_random_draws(history: Sequence[StoppingObservation]) -> int:
+    draws = 0
+    for observation in reversed(history):
+        if not observation.random:
+            break
+        draws += 1
+    return draws
+
+
+def _random_sample_hint(store: Any, stage: str, history: Sequence[StoppingObservation], n_units: int,
+                        target_recall: float, confidence: float) -> str:
+    """One line: how to turn the ranked rule's suggestion into a valid estimate."""
+    found = sum(o.label for o in history)
+    size = _sample_size_without_hits(found, found, n_units - len(history), target_recall, 1 - confidence)
+    how_many = f"about {size} records" if size else "records"
+    stage_option = "" if stage == "title_abstract" else f" --stage {stage}"
+    return (f"the ranked rule suggests stopping, but only a random sample gives a valid recall estimate: "
+            f"screen {how_many} with `livingreview screen {Path(store.path).parent} --reviewer NAME"
+            f"{stage_option} --sample random`")

@@ -4,6 +4,10 @@ Keys are read one at a time in cbreak mode when standard input is a terminal, an
 otherwise (first character counts), so scripts and pipes can drive it too. A decision is
 committed by `Screening.decide` before the "saved" line is printed and before the next record is
 drawn: killing the process at any moment loses nothing that was acknowledged.
+
+Records come in ranked order, or, in the random-sample phase (`sample="random"`), in a seeded
+uniformly random order of the reviewer's unscreened records; each decision records which, so the
+random-sample stopping rule knows which records form its sample.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from livingreview.plugins import PluginNotFound
 from livingreview.protocol import Protocol
 from livingreview.records import Record
 from livingreview.screening.criteria import RecordVerdict, evaluate_record
-from livingreview.screening.stopping import StoppingResult, evaluate_stopping, stop_verdict
+from livingreview.screening.stopping import StoppingObservation, StoppingResult, evaluate_stopping, stop_verdict
 from livingreview.screening.workflow import Screening, ScreeningError
 
 _PALETTE = ("bold magenta", "bold cyan", "bold green", "bold yellow", "bold blue", "bold red",
@@ -81,6 +85,8 @@ class Session:
     stage: str
     console: Console
     keys: KeyReader
+    sample: str = "ranked"  # the queue order: ranked, or random for the random-sample phase
+    seed: int = 0
 
 
 def vocabulary_styles(protocol: Protocol) -> dict[str, str]:
@@ -144,6 +150,8 @@ def progress_line(session: Session) -> str:
     summary = session.screening.summary()[session.stage]
     mine = summary["reviewers"].get(session.reviewer, {}).get("screened", 0)
     line = f"{session.stage}: {mine} / {summary['units']} screened by {session.reviewer}"
+    if session.sample == "random":
+        line = f"random-sample phase (seed {session.seed})   " + line
     estimate = recall_estimate(session)
     if estimate is not None:
         recall, stop = estimate
@@ -158,8 +166,9 @@ def recall_estimate(session: Session) -> tuple[StoppingResult, StoppingResult | 
     state = session.screening.state(session.stage)
     current = sorted((by[session.reviewer] for by in state.labels.values() if session.reviewer in by),
                      key=lambda decision: decision.id)  # the order the units were (last) labelled
-    history = [int(decision.label != "exclude") for decision in current]
-    if not history or 1 not in history:
+    history = [StoppingObservation(int(decision.label != "exclude"), decision.drawn == "random")
+               for decision in current]
+    if not any(observation.label for observation in history):
         return None
     try:
         results = evaluate_stopping(history, len(session.screening.eligible(session.stage)))
@@ -176,7 +185,8 @@ def run(session: Session) -> int:
     forced: int | None = None
     prepare(session)
     while True:
-        queue = [unit for unit, _ in session.screening.queue(session.stage, session.reviewer)]
+        queue = [unit for unit, _ in session.screening.queue(session.stage, session.reviewer,
+                                                             seed=session.seed, order=session.sample)]
         if forced is not None and forced in queue:
             queue.insert(0, queue.pop(queue.index(forced)))
         if not queue:
@@ -212,8 +222,9 @@ def run(session: Session) -> int:
         if action == "again":
             continue
         label, reason = action
+        # A record brought back by undo was drawn by the same queue, so it keeps the queue's kind.
         decision = session.screening.decide(session.stage, int(record.id or 0), session.reviewer, label,
-                                            reason=reason, note=note)
+                                            reason=reason, note=note, drawn=session.sample)
         made += 1
         note, forced = None, None
         session.console.print(f"saved decision {decision.id}: {label}"
@@ -228,8 +239,14 @@ def prepare(session: Session) -> None:
         task = bar.add_task("criteria", total=None)
         session.screening.prepare(session.stage, lambda done, total: bar.update(task, completed=done,
                                                                                  total=total))
+    if session.sample == "random":
+        session.console.print(
+            f"random-sample phase: {session.stage} records in a random order (seed {session.seed}). "
+            "Screen them in the order shown: they are the sample the statistical stopping rule "
+            "estimates recall from.", markup=False, highlight=False)
+        return
     with session.console.status(f"ranking the {session.stage} queue"):
-        session.screening.queue(session.stage, session.reviewer)
+        session.screening.queue(session.stage, session.reviewer, seed=session.seed)
 
 
 def _ask(session: Session, record: Record, note: str | None) -> str | tuple[str, str | None]:
@@ -270,8 +287,8 @@ def _ask_reason(session: Session) -> str | None:
             return criteria[int(key) - 1].id
 
 
-def screen(screening: Screening, reviewer: str, stage: str, *, stream: TextIO | None = None,
-           console: Console | None = None) -> int:
+def screen(screening: Screening, reviewer: str, stage: str, *, sample: str = "ranked", seed: int = 0,
+           stream: TextIO | None = None, console: Console | None = None) -> int:
     session = Session(screening, reviewer, stage, console or Console(highlight=False),
-                      KeyReader(stream or sys.stdin))
+                      KeyReader(stream or sys.stdin), sample, seed)
     return run(session)
