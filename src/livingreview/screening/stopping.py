@@ -124,9 +124,7 @@ class RandomSampleHypergeometric:
 
     def evaluate(self, history: Sequence[StoppingObservation], n_total: int,
                  target_recall: float, confidence: float) -> StoppingResult:
-        drawn = 0
-        while drawn < len(history) and history[len(history) - 1 - drawn].random:
-            drawn += 1
+        drawn = _trailing_random_draws(history)
         labels = np.fromiter((o.label for o in history), dtype=np.int64, count=len(history))
         found_total = int(labels.sum())
         before = len(history) - drawn
@@ -226,12 +224,12 @@ def stopping_status(store: Any, stage: str = "title_abstract", *, target_recall:
                     confidence: float = 0.95) -> dict[str, Any]:
     """For `status`: the recall the screening of `stage` has probably reached, and the rule that says stop.
 
-    The history is every screened unit in the order it was first decided (`_stage_history`). When it ends with a run of units drawn at random (the
-    random-sample phase), the random-sample rule gives the estimate and the verdict: it is the
-    one that is valid; the ranked rule is reported beside it under "ranked". Without a random
-    phase only the ranked rule can estimate recall, the verdict comes from every rule (statistical
-    first), and once the ranked rule suggests stopping `next_step` says how to draw the sample
-    that would make the estimate valid.
+    The history is every screened unit in the order it was first decided (`_stage_history`). When
+    it ends with a run of units drawn at random (the random-sample phase), the random-sample rule
+    gives the estimate and the verdict: it is the one that is valid; the ranked rule is reported
+    beside it under "ranked". Without a random phase only the ranked rule can estimate recall, the
+    verdict comes from every rule (statistical first), and once the ranked rule suggests stopping
+    `next_step` says how to draw the sample that would make the estimate valid.
     """
     history, n_units = _stage_history(store, stage)
     summary: dict[str, Any] = {"stage": stage, "screened": len(history), "units": n_units,
@@ -286,6 +284,7 @@ def _stage_history(store: Any, stage: str) -> tuple[list[StoppingObservation], i
 
 
 def _trailing_random_draws(history: Sequence[StoppingObservation]) -> int:
+    """How many records at the end of `history` were drawn at random: the random sample."""
     draws = 0
     for observation in reversed(history):
         if not observation.random:
