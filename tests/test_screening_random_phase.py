@@ -259,6 +259,30 @@ def test_status_takes_the_random_sample_estimate_after_ranked_screening(tmp_path
     assert "next_step" not in status
     # The sample holds what the ranking missed (or not): the estimate must answer for it.
     assert f"{sum(truth[u] for u in sample)} relevant in a random sample of 150" in status["explanation"]
+    human = CliRunner().invoke(cli, ["status", str(directory)], env={"COLUMNS": "400"})
+    assert human.exit_code == 0
+    assert "random-sample rule (hypergeometric) on 150 random draws" in human.output
+    assert "ranked: estimated_recall" in human.output
+
+
+def test_the_sample_is_the_units_first_decided_at_random_whoever_screens(project: Path):
+    with Review(project) as review:
+        screening = Screening(review.store, review.protocol)
+        ids = record_ids(review)
+        for record_id in ids[:10]:
+            screening.decide(STAGE, record_id, "ann", label_word(record_id == ids[0]), drawn="ranked")
+        bob = [u for u, _ in screening.queue(STAGE, "bob", seed=2, order="random")][:15]
+        for unit in bob:
+            screening.decide(STAGE, unit, "bob", "exclude", drawn="random")
+        status = stopping_status(review.store)
+        # ann's ranked decisions came first on the units both screened: only bob's new units are drawn.
+        new = [u for u in bob if u not in ids[:10]]
+        assert 0 < len(new) < 15
+        assert status["random_draws"] == len(new) and status["screened"] == 10 + len(new)
+        # A unit chosen by hand after the sample ends the random run.
+        chosen = next(u for u in ids if u not in ids[:10] and u not in bob)
+        screening.decide(STAGE, chosen, "ann", "exclude")
+        assert stopping_status(review.store)["random_draws"] == 0
 
 
 # --- the screener ------------------------------------------------------------------------------
