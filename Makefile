@@ -14,9 +14,11 @@ $(BIN)/python:
 # irrcac (test-only reference for the agreement statistics) goes in with --no-deps: its metadata pins
 # scipy==1.12.0, which conflicts with ours, and coverage<7, which it never imports; pandas, which it
 # does import, comes from the test extra.
+# torch goes in first and on its own, as the embeddings extra asks: pinned, it is the CPU build.
 $(STAMP): $(BIN)/python pyproject.toml requirements/constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt torch
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[test,embeddings]"
 	$(BIN)/python -m pip install --quiet --no-deps -c requirements/constraints.txt irrcac
 	touch $(STAMP)
 
@@ -32,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[bench]"
 	$(BIN)/python benchmarks/bench_pubmed_parse.py
 	$(BIN)/python benchmarks/bench_dedupe.py
+	$(BIN)/python benchmarks/bench_screening.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR)

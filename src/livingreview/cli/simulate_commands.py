@@ -43,7 +43,9 @@ def simulate_command(data: Path, seed: int, prior_ids: str | None, preset: str, 
         result = simulate(labelled, priors, preset=preset, seed=seed,
                           on_iteration=lambda found, _screened: bar.update(task, completed=found))
     figure_path = out_dir / f"{data.stem}-recall-seed{seed}.png"
-    plot_recall_curve(labelled, result, figure_path, preset)
+    if result.fallback_reason:
+        click.echo(f"note: {result.fallback_reason}", err=True)
+    plot_recall_curve(labelled, result, figure_path, result.preset)
     payload: dict[str, Any] = {
         "data": str(data), "preset": preset, "seed": seed,
         "prior_record_ids": [labelled.record_ids[i] for i in priors],

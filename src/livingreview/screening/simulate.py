@@ -85,6 +85,8 @@ class SimulationResult:
     n_priors: int
     iteration_seconds: list[float] = field(default_factory=list)
     feature_seconds: float = 0.0
+    preset: str = "default"  # the preset that ranked: a fallback when the one asked for was not installed
+    fallback_reason: str | None = None
 
     @property
     def order_labels(self) -> np.ndarray:
@@ -103,6 +105,8 @@ class SimulationResult:
             "iterations": len(self.iteration_seconds),
             "seconds_per_iteration": float(np.mean(self.iteration_seconds)) if self.iteration_seconds else 0.0,
             "feature_seconds": self.feature_seconds,
+            "preset_used": self.preset,
+            "fallback_reason": self.fallback_reason,
         }
 
 
@@ -121,7 +125,8 @@ def simulate(
     started = time.perf_counter()
     session = RankingSession(data.texts, preset=preset, seed=seed)
     result = SimulationResult(order=list(priors), labels=data.labels, n_priors=len(priors),
-                              feature_seconds=time.perf_counter() - started)
+                              feature_seconds=time.perf_counter() - started, preset=session.preset.name,
+                              fallback_reason=session.fallback_reason)
     known = {i: int(data.labels[i]) for i in priors}
     found = sum(known.values())
     ranking: list[tuple[int, float]] = []

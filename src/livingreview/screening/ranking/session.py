@@ -16,7 +16,7 @@ from scipy import sparse
 from sklearn.preprocessing import normalize
 
 from livingreview.screening.ranking.features import FeatureContext
-from livingreview.screening.ranking.presets import Preset, build, load_preset
+from livingreview.screening.ranking.presets import EXTRA_BLOCK, Preset, build, load_preset
 
 
 class RankingSession:
@@ -35,14 +35,29 @@ class RankingSession:
         self.preset = preset if isinstance(preset, Preset) else load_preset(preset)
         self.seed = seed
         self.n_records = len(texts)
+        # Why a fallback preset was used instead of the one asked for (None: it was not).
+        self.fallback_reason: str | None = None
         context = FeatureContext(texts=texts, records=records, protocol=protocol, seed=seed)
-        blocks = [build("feature_extractors", component, seed).transform(context)
-                  for component in self.preset.feature_extractors]
+        blocks = self._feature_blocks(context)
         if extra_features is not None:
-            blocks.append(_extra_block(extra_features, self.n_records))
-        self.features = sparse.hstack(blocks, format="csr", dtype=np.float32)
+            blocks.append((EXTRA_BLOCK, _extra_block(extra_features, self.n_records)))
+        self.features = sparse.hstack([matrix for _, matrix in blocks], format="csr", dtype=np.float32)
         # Once here, or scipy sorts the column indices again on every product.
         self.features.sort_indices()
+        self.blocks = _column_positions(blocks)
+        self.classifier = build("classifiers", self.preset.classifier, seed, self.blocks)
+
+    def _feature_blocks(self, context: FeatureContext) -> list[tuple[str, sparse.csr_matrix]]:
+        try:
+            return [(component.name, build("feature_extractors", component, self.seed).transform(context))
+                    for component in self.preset.feature_extractors]
+        except ImportError as error:
+            if self.preset.fallback is None:
+                raise
+            self.fallback_reason = f"{error.args[0]} (preset '{self.preset.name}' fell back to " \
+                                   f"'{self.preset.fallback}')"
+            self.preset = load_preset(self.preset.fallback)
+            return self._feature_blocks(context)
 
     def scores(self, labels: Mapping[int, int]) -> tuple[np.ndarray, np.ndarray]:
         """(unlabelled indices, classifier scores) after refitting on `labels`."""
@@ -51,10 +66,9 @@ class RankingSession:
         if len(np.unique(y)) < 2:
             # One class seen so far: nothing to learn from yet, so keep the records' own order.
             return unlabelled, np.zeros(len(unlabelled))
-        classifier = build("classifiers", self.preset.classifier, self.seed)
-        classifier.fit(self.features[labelled], y)
+        self.classifier.fit(self.features[labelled], y)
         # Scoring every row and dropping the labelled ones avoids copying the matrix each iteration.
-        return unlabelled, classifier.score(self.features)[unlabelled]
+        return unlabelled, self.classifier.score(self.features)[unlabelled]
 
     def order(self, labels: Mapping[int, int], *, iteration: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """(unlabelled record indices in the order to screen them, their scores in that order)."""
@@ -80,6 +94,20 @@ def _label_arrays(labels: Mapping[int, int], n_records: int) -> tuple[np.ndarray
         raise ValueError("labels must be 0 (irrelevant) or 1 (relevant)")
     order = np.argsort(indices, kind="stable")
     return indices[order], values[order]
+
+
+def _column_positions(blocks: list[tuple[str, sparse.csr_matrix]]) -> dict[str, np.ndarray]:
+    """Each block's columns in the stacked matrix; a repeated extractor name gets '-2', '-3'..."""
+    positions: dict[str, np.ndarray] = {}
+    start = 0
+    for name, matrix in blocks:
+        key, copy = name, 1
+        while key in positions:
+            copy += 1
+            key = f"{name}-{copy}"
+        positions[key] = np.arange(start, start + matrix.shape[1])
+        start += matrix.shape[1]
+    return positions
 
 
 def _extra_block(extra: np.ndarray, n_records: int) -> sparse.csr_matrix:
