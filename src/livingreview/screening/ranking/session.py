@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
 from livingreview.screening.ranking.features import FeatureContext
 from livingreview.screening.ranking.presets import EXTRA_BLOCK, Preset, build, load_preset
@@ -66,9 +67,12 @@ class RankingSession:
         if len(np.unique(y)) < 2:
             # One class seen so far: nothing to learn from yet, so keep the records' own order.
             return unlabelled, np.zeros(len(unlabelled))
-        self.classifier.fit(self.features[labelled], y)
-        # Scoring every row and dropping the labelled ones avoids copying the matrix each iteration.
-        return unlabelled, self.classifier.score(self.features)[unlabelled]
+        # One BLAS thread: the products here are too small to gain from more, and idle threads
+        # spinning for work double the CPU time of an iteration.
+        with threadpool_limits(1, user_api="blas"):
+            self.classifier.fit(self.features[labelled], y)
+            # Scoring every row and dropping the labelled ones avoids copying the matrix each iteration.
+            return unlabelled, self.classifier.score(self.features)[unlabelled]
 
     def order(self, labels: Mapping[int, int], *, iteration: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """(unlabelled record indices in the order to screen them, their scores in that order)."""
