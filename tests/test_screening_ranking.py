@@ -308,3 +308,9 @@ def test_every_fallback_names_a_preset_that_needs_no_extra():
         fallback = load_preset(name).fallback
         if fallback is not None:
             assert "embeddings" not in {c.name for c in load_preset(fallback).feature_extractors}
+
+
+def test_a_single_record_still_gets_features_under_every_preset():
+    for name in preset_names():
+        session = RankingSession(["Ketamine and empathy: a randomised trial"], preset=name)
+        assert session.features.shape[0] == 1

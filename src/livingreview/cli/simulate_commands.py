@@ -39,9 +39,12 @@ def simulate_command(data: Path, seed: int, prior_ids: str | None, preset: str, 
     labelled = read_labelled_csv(data)
     priors = labelled.index_of(_split_ids(prior_ids)) if prior_ids else draw_priors(labelled.labels, seed)
     with progress(not as_json) as bar:
+        features = bar.add_task("ranker features", total=None)
         task = bar.add_task(f"simulate {data.name}", total=labelled.n_relevant)
-        result = simulate(labelled, priors, preset=preset, seed=seed,
-                          on_iteration=lambda found, _screened: bar.update(task, completed=found))
+        result = simulate(
+            labelled, priors, preset=preset, seed=seed,
+            on_iteration=lambda found, _screened: bar.update(task, completed=found),
+            on_features=lambda what, done, total: bar.update(features, description=what, completed=done, total=total))
     figure_path = out_dir / f"{data.stem}-recall-seed{seed}.png"
     if result.fallback_reason:
         click.echo(f"note: {result.fallback_reason}", err=True)

@@ -118,12 +118,13 @@ def simulate(
     seed: int = 0,
     batch_size: int = 1,
     on_iteration: Callable[[int, int], None] | None = None,
+    on_features: Callable[[str, int, int], None] | None = None,
 ) -> SimulationResult:
     """Screen `data` starting from the `priors` (record positions), ranking after every batch."""
     if len(set(priors)) != len(priors):
         raise ValueError("a prior record is given twice")
     started = time.perf_counter()
-    session = RankingSession(data.texts, preset=preset, seed=seed)
+    session = RankingSession(data.texts, preset=preset, seed=seed, on_progress=on_features)
     result = SimulationResult(order=list(priors), labels=data.labels, n_priors=len(priors),
                               feature_seconds=time.perf_counter() - started, preset=session.preset.name,
                               fallback_reason=session.fallback_reason)

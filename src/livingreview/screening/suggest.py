@@ -67,7 +67,9 @@ def suggest(screening: Screening, stage: str = "title_abstract", *, seed: int = 
     if set(labels.values()) == {0, 1}:
         features = np.asarray([verdict_features(v) for v in verdicts], dtype=float)
         extra = features if features.size else None  # a protocol may have no criteria at a stage
-        ranked = rank_unlabelled([record_text(r) for r in ordered], labels, seed=seed, extra_features=extra)
+        ranked = rank_unlabelled(
+            [record_text(r) for r in ordered], labels, seed=seed, extra_features=extra,
+            on_progress=None if on_progress is None else lambda _what, done, total: on_progress(done, total))
         wanted = set(unscreened)
         order = [(i, score) for i, score in ranked if i in wanted]
         ranked_by = "ranker"

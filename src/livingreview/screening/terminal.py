@@ -245,7 +245,13 @@ def prepare(session: Session) -> None:
             "Screen them in the order shown: they are the sample the statistical stopping rule "
             "estimates recall from.", markup=False, highlight=False)
         return
-    with session.console.status(f"ranking the {session.stage} queue"):
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=session.console, transient=True) as bar:
+        task = bar.add_task("ranker features", total=None)
+        session.screening.prepare_ranker(
+            session.stage, seed=session.seed,
+            on_progress=lambda what, done, total: bar.update(task, description=what, completed=done, total=total))
+        bar.update(task, description=f"ranking the {session.stage} queue", total=None)
         session.screening.queue(session.stage, session.reviewer, seed=session.seed)
 
 

