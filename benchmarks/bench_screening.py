@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_screening.py [--datasets nagtegaal2019,...] [--seeds 0,1,2]
                                                    [--timing-sizes 2000,50000] [--out benchmarks/out]
-                                                   [--also-presets embeddings,...]
+                                                   [--also-presets tfidf,elas-u4]
 
 ASReview runs in its own venv (.bench-venv-asreview, created from requirements-asreview.txt when
 missing) through benchmarks/_asreview_driver.py, on the same CSV files, with the same priors: one

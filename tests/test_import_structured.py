@@ -246,14 +246,18 @@ def test_pubmed_parser_memory_stays_flat_on_a_large_file(tmp_path: Path) -> None
     assert file_mb > 40
 
     def growth_mb(parse: str) -> float:
+        # The peak is read from /proc (VmHWM, in kB), not getrusage: Linux carries ru_maxrss
+        # over an exec, so a child of a large test process would start at the parent's peak.
         script = (
-            "import resource, sys\n"
+            "import re, sys\n"
             "from pathlib import Path\n"
             "from lxml import etree\n"
             "from livingreview.importers.pubmed_xml import parse_pubmed_articles\n"
-            "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "def peak_kb():\n"
+            "    return int(re.search(r'VmHWM:\\s+(\\d+)', Path('/proc/self/status').read_text()).group(1))\n"
+            "before = peak_kb()\n"
             f"{parse}\n"
-            "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)\n"
+            "print((peak_kb() - before) / 1024)\n"
         )
         finished = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
                                   check=True)
