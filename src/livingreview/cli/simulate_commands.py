@@ -40,10 +40,15 @@ def simulate_command(data: Path, seed: int, prior_ids: str | None, preset: str, 
     priors = labelled.index_of(_split_ids(prior_ids)) if prior_ids else draw_priors(labelled.labels, seed)
     with progress(not as_json) as bar:
         features = bar.add_task("ranker features", total=None)
-        task = bar.add_task(f"simulate {data.name}", total=labelled.n_relevant)
+        task = bar.add_task(f"simulate {data.name}", total=labelled.n_relevant, start=False)
+
+        def screened(found: int, _screened: int) -> None:
+            bar.update(features, visible=False)  # computed once the first ranking has run
+            bar.start_task(task)
+            bar.update(task, completed=found)
+
         result = simulate(
-            labelled, priors, preset=preset, seed=seed,
-            on_iteration=lambda found, _screened: bar.update(task, completed=found),
+            labelled, priors, preset=preset, seed=seed, on_iteration=screened,
             on_features=lambda what, done, total: bar.update(features, description=what, completed=done, total=total))
     figure_path = out_dir / f"{data.stem}-recall-seed{seed}.png"
     if result.fallback_reason:
@@ -98,6 +103,8 @@ def _render(payload: dict[str, Any]) -> None:
                f"priors {', '.join(payload['prior_record_ids'])}")
     click.echo(f"WSS@95 {share(payload['wss@95'])}  WSS@100 {share(payload['wss@100'])}  "
                f"recall@10% {payload['recall@10%']:.3f}  ERF@10% {payload['erf@10%']:.3f}")
+    click.echo(f"ranked by preset '{payload['preset_used']}'"
+               + (f" ({payload['fallback_reason']})" if payload["fallback_reason"] else ""))
     click.echo(f"{payload['iterations']} ranking iterations, "
                f"{payload['seconds_per_iteration'] * 1000:.1f} ms each; "
                f"recall curve: {payload['recall_curve_png']}")
