@@ -109,7 +109,7 @@ class Review:
         return Screening(self.store, self.protocol)
 
     def suggest(self, stage: str = "title_abstract", *, seed: int = 0,
-                on_progress: Callable[[int, int], None] | None = None) -> Suggestions:
+                on_progress: Callable[[str, int, int], None] | None = None) -> Suggestions:
         # Imported here: ranking pulls in scikit-learn, which other commands need not load.
         from livingreview.screening.suggest import suggest
 

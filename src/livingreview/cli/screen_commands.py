@@ -166,8 +166,9 @@ def suggest_command(directory: Path, stage: str, seed: int, as_json: bool) -> No
 
     with Review(directory) as review, progress(not as_json) as bar:
         task = bar.add_task("criteria verdicts", total=None)
-        found = review.suggest(stage, seed=seed,
-                               on_progress=lambda done, total: bar.update(task, completed=done, total=total))
+        found = review.suggest(
+            stage, seed=seed,
+            on_progress=lambda what, done, total: bar.update(task, description=what, completed=done, total=total))
         path = review.report_dir / "suggestions.csv"
         write_csv(found, path)
     payload = {**found.to_json(), "csv": str(path)}

@@ -51,7 +51,8 @@ class Suggestions:
 
 
 def suggest(screening: Screening, stage: str = "title_abstract", *, seed: int = 0,
-            on_progress: Callable[[int, int], None] | None = None) -> Suggestions:
+            on_progress: Callable[[str, int, int], None] | None = None) -> Suggestions:
+    """Every unscreened unit with its verdicts and rank; progress comes as (what, done, total)."""
     state = screening.state(stage)
     eligible = screening.eligible(stage)
     ordered = screening.records(eligible)
@@ -59,7 +60,7 @@ def suggest(screening: Screening, stage: str = "title_abstract", *, seed: int = 
     for done, record in enumerate(ordered, start=1):
         verdicts.append(evaluate_record(screening.protocol, record, stage))
         if on_progress is not None and (done % 500 == 0 or done == len(ordered)):
-            on_progress(done, len(ordered))
+            on_progress("criteria verdicts", done, len(ordered))
     outcomes = [state.outcome(u) for u in eligible]
     # Settled outcomes train the ranker; a maybe leans in, as it does in a reviewer's own queue.
     labels = {i: int(o != "exclude") for i, o in enumerate(outcomes) if o in ("include", "exclude", "maybe")}
@@ -68,8 +69,7 @@ def suggest(screening: Screening, stage: str = "title_abstract", *, seed: int = 
         features = np.asarray([verdict_features(v) for v in verdicts], dtype=float)
         extra = features if features.size else None  # a protocol may have no criteria at a stage
         ranked = rank_unlabelled(
-            [record_text(r) for r in ordered], labels, seed=seed, extra_features=extra,
-            on_progress=None if on_progress is None else lambda _what, done, total: on_progress(done, total))
+            [record_text(r) for r in ordered], labels, seed=seed, extra_features=extra, on_progress=on_progress)
         wanted = set(unscreened)
         order = [(i, score) for i, score in ranked if i in wanted]
         ranked_by = "ranker"
