@@ -270,10 +270,8 @@ class Screening(ScreeningState):
         """
         reviewer = _check_reviewer(reviewer)
         _check_stage(stage)
-        _check_label(label, LABELS, record_id)
-        if drawn not in DRAWN:
-            raise ScreeningError(
-                f"record {record_id}: unknown drawn {drawn!r}; expected one of {', '.join(DRAWN)}")
+        _check_choice("label", label, LABELS, record_id)
+        _check_choice("drawn", drawn, DRAWN, record_id)
         reason = self._check_reason(stage, label, reason, record_id)
         unit, study = self._unit(record_id)
         if stage == "full_text":
@@ -295,7 +293,7 @@ class Screening(ScreeningState):
         """Settle a unit for everyone (normally a conflict) with an include or an exclude."""
         reviewer = _check_reviewer(reviewer)
         _check_stage(stage)
-        _check_label(label, RESOLUTION_LABELS, record_id)
+        _check_choice("label", label, RESOLUTION_LABELS, record_id)
         reason = self._check_reason(stage, label, reason, record_id)
         unit, study = self._unit(record_id)
         if unit not in self.eligible(stage):
@@ -509,10 +507,10 @@ def _check_stage(stage: str) -> None:
         raise ScreeningError(f"unknown stage {stage!r}; expected one of {', '.join(STAGES)}")
 
 
-def _check_label(label: str, allowed: Sequence[str], record_id: int) -> None:
-    if label not in allowed:
+def _check_choice(what: str, value: str, allowed: Sequence[str], record_id: int) -> None:
+    if value not in allowed:
         raise ScreeningError(
-            f"record {record_id}: unknown label {label!r}; expected one of {', '.join(allowed)}"
+            f"record {record_id}: unknown {what} {value!r}; expected one of {', '.join(allowed)}"
         )
 
 
