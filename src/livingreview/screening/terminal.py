@@ -233,26 +233,24 @@ def run(session: Session) -> int:
 
 
 def prepare(session: Session) -> None:
-    """Criteria verdicts of every record up front, with progress, so later records come at once."""
-    with Progress(TextColumn("[bold]criteria verdicts"), BarColumn(), MofNCompleteColumn(),
+    """Criteria verdicts and ranker features up front, with progress, so later records come at once."""
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=session.console, transient=True) as bar:
-        task = bar.add_task("criteria", total=None)
+        task = bar.add_task("criteria verdicts", total=None)
         session.screening.prepare(session.stage, lambda done, total: bar.update(task, completed=done,
                                                                                  total=total))
+        if session.sample == "ranked":
+            session.screening.prepare_ranker(
+                session.stage, seed=session.seed,
+                on_progress=lambda what, done, total: bar.update(task, description=what, completed=done,
+                                                                 total=total))
+            bar.update(task, description=f"ranking the {session.stage} queue", total=None)
+            session.screening.queue(session.stage, session.reviewer, seed=session.seed)
     if session.sample == "random":
         session.console.print(
             f"random-sample phase: {session.stage} records in a random order (seed {session.seed}). "
             "Screen them in the order shown: they are the sample the statistical stopping rule "
             "estimates recall from.", markup=False, highlight=False)
-        return
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=session.console, transient=True) as bar:
-        task = bar.add_task("ranker features", total=None)
-        session.screening.prepare_ranker(
-            session.stage, seed=session.seed,
-            on_progress=lambda what, done, total: bar.update(task, description=what, completed=done, total=total))
-        bar.update(task, description=f"ranking the {session.stage} queue", total=None)
-        session.screening.queue(session.stage, session.reviewer, seed=session.seed)
 
 
 def _ask(session: Session, record: Record, note: str | None) -> str | tuple[str, str | None]:
