@@ -41,6 +41,30 @@ _KIND = re.compile(r"@\s*([A-Za-z]+)")
 _ENTRY_START = re.compile(r"@\s*[A-Za-z]+\s*[{(]")
 _NAME = re.compile(r"[A-Za-z0-9_:.+/-]+")
 _NUMBER = re.compile(r"\d+")
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+# Commands that stand for a character. Anything else keeps its name as text (\TeX -> TeX), so a
+# symbol missing here shows up as a word rather than vanishing.
+_SYMBOLS = {
+    "textgreater": ">", "textless": "<", "hyphen": "-", "textendash": "–", "textemdash": "—",
+    "textasciitilde": "~", "textbackslash": "\\", "textunderscore": "_", "textbar": "|",
+    "textregistered": "®", "texttrademark": "™", "textcopyright": "©", "textdegree": "°",
+    "degree": "°", "textmu": "µ", "textpm": "±", "pm": "±", "times": "×", "div": "÷",
+    "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠", "approx": "≈", "sim": "~",
+    "ldots": "…", "dots": "…", "textellipsis": "…", "textbullet": "•", "S": "§", "P": "¶",
+    "dag": "†", "ddag": "‡", "textquotesingle": "'", "textquotedbl": '"', "textquoteleft": "‘",
+    "textquoteright": "’", "textquotedblleft": "“", "textquotedblright": "”", "euro": "€",
+    "pounds": "£", "textperiodcentered": "·", "cdot": "·", "infty": "∞", "to": "→",
+    "rightarrow": "→", "leftarrow": "←", "textpercent": "%", "textasciicircum": "^",
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "zeta": "ζ", "eta": "η", "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν",
+    "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "varphi": "φ",
+    "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ",
+    "Lambda": "Λ", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+}
+# Spacing commands: thin, medium, thick and negative spaces, and the explicit space after a word.
+_PROTECTED = 0xF0000  # plane 15, private use
+_UNPROTECT = re.compile("[\U000F0000-\U000F007F]")
+_SPACING = re.compile(r"\\[,;:! ]")
 
 
 @dataclass
@@ -164,7 +188,8 @@ class _EntryParser:
         kind = self.name().lower()
         if kind in ("comment", "preamble"):
             return None
-        opener = self.text[self.position] if self.position < len(self.text) else ""
+        self.skip_space()  # '@article {key,' and '@STRING (...)' put space before the opener
+        opener = self.peek()
         self.expect(opener if opener in "{(" else "{")
         closer = "}" if opener == "{" else ")"
         key = "" if kind == "string" else self.key()
@@ -274,11 +299,23 @@ def latex_to_unicode(text: str) -> str:
 
     text = _ACCENT.sub(accent, text)
     text = _LETTER.sub(lambda m: _LETTERS[m.group(1)], text)
-    text = _ESCAPED.sub(lambda m: "\x00" + m.group(1), text)  # protect escaped braces
-    text = _COMMAND.sub(lambda m: "" if m.group(2) else m.group(1), text)
-    text = text.replace("{", "").replace("}", "")
-    text = text.replace("\x00", "").replace("~", " ").replace("---", "—").replace("--", "–")
+    # Escaped characters wait in the private use area while braces and math dollars go.
+    text = _ESCAPED.sub(lambda m: chr(_PROTECTED + ord(m.group(1))), text)
+    text = _SPACING.sub(" ", text)
+    text = _COMMAND.sub(_command, text)
+    text = text.replace("{", "").replace("}", "").replace("$", "")
+    text = text.replace("~", " ").replace("---", "—").replace("--", "–")
+    text = _UNPROTECT.sub(lambda m: chr(ord(m.group(0)) - _PROTECTED), text)
     return " ".join(text.split())
+
+
+def _command(match: re.Match[str]) -> str:
+    """A symbol command becomes its character (keeping a brace that opened an argument); a
+    formatting command with an argument disappears and leaves the argument; a name stays."""
+    name, argument = match.group(1), match.group(2)
+    if name in _SYMBOLS:
+        return _SYMBOLS[name] + ("{" if argument else "")
+    return "" if argument else name
 
 
 def _record(kind: str, key: str, fields: dict[str, str], raw: str) -> Record:
@@ -310,16 +347,17 @@ def _record(kind: str, key: str, fields: dict[str, str], raw: str) -> Record:
 
 
 def _split_names(text: str) -> list[str]:
-    """Split on ' and ' outside braces ({Barnes and Noble} is one corporate author)."""
+    """Split on 'and' between whitespace outside braces ({Barnes and Noble} is one corporate
+    author); the whitespace may be a line break, as when an export wraps the author list."""
     names, depth, start = [], 0, 0
     for position, char in enumerate(text):
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
-        elif depth == 0 and text[position:position + 5].lower() == " and " and position >= start:
+        elif depth == 0 and position >= start and (separator := _AND.match(text, position)):
             names.append(text[start:position])
-            start = position + 5
+            start = separator.end()
     names.append(text[start:])
     return [name.strip() for name in names if name.strip()]
 
