@@ -579,3 +579,28 @@ def test_every_importer_declares_itself() -> None:
     assert get_importer("csv").accepted_options() == ("column_map",)
     with pytest.raises(TypeError, match="no option"):
         get_importer("ris")(column_map={})
+
+
+def test_gbk_export_is_read_as_gb18030_not_cp1252(tmp_path: Path) -> None:
+    path = tmp_path / "cnki.ris"
+    text = "TY  - JOUR\nTI  - 氯胺酮对抑郁症患者共情能力的影响\nAU  - 王, 小明\nER  - \n"
+    path.write_bytes(text.encode("gbk"))
+    encoding = detect_encoding(path)
+    assert encoding.name == "gb18030" and encoding.warning and "read as gb18030" in encoding.warning
+    [record] = _parse("ris", path)
+    assert (record.title, record.authors) == ("氯胺酮对抑郁症患者共情能力的影响", ["王, 小明"])
+
+
+def test_western_accents_stay_cp1252_although_gb18030_could_decode_them(tmp_path: Path) -> None:
+    path = tmp_path / "western.ris"
+    text = "TY  - JOUR\nTI  - Grüße aus Köln: Ménière, café, naïve – Übersicht\nER  - \n"
+    path.write_bytes(text.encode("cp1252"))
+    assert detect_encoding(path).name == "cp1252"
+
+
+def test_wos_tag_glued_to_its_value_is_still_a_tag(tmp_path: Path) -> None:
+    path = tmp_path / "savedrecs.txt"
+    path.write_text("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAUGilles, H\n   Smith, J\n"
+                    "TIKetamine and empathy\nPY 2020\nER\n\nEF\n", encoding="utf-8")
+    [record] = _parse("wos", path)
+    assert (record.authors, record.title, record.year) == (["Gilles, H", "Smith, J"], "Ketamine and empathy", 2020)

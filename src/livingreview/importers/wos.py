@@ -18,8 +18,16 @@ from livingreview.records import Record
 
 _SNIFF_HEADER = re.compile(r"^(?:\ufeff)?FN (?:Thomson Reuters|Clarivate|ISI)", re.MULTILINE)
 _SNIFF_RECORD = re.compile(r"^PT [A-Z]\s*$(?:.|\n)*?^ER\s*$", re.MULTILINE)
+# Web of Science's field tags. Some exports drop the space after a tag ('AUGilles, H'); a
+# known tag glued to its value is still a tag, while an unknown pair of capitals without the
+# space is not (a wrapped line can begin with capitals).
+_KNOWN_TAGS = (
+    "FN VR PT AU AF BA BF CA GP BE TI SO SE BS LA DT CT CY CL SP HO DE ID AB C1 C3 RP EM RI OI FU "
+    "FP FX CR NR TC Z9 U1 U2 PU PI PA SN EI BN J9 JI PD PY VL IS PN SU SI MA BP EP AR DI DL D2 EA "
+    "PG WC WE SC GA PM OA HC HP DA UT ER EF").split()
+_TAG = re.compile(r"^(?=(?:" + "|".join(_KNOWN_TAGS) + r")\S|[A-Z][A-Z0-9](?: |$))([A-Z][A-Z0-9]) ?(.*)$")
 _SYNTAX = TaggedSyntax(
-    name="Web of Science", tag=re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$"), begin="PT", end="ER",
+    name="Web of Science", tag=_TAG, begin="PT", end="ER",
     shown_begin="'PT'", shown_end="'ER'", continuation=re.compile(r"^   "),
     between=re.compile(r"^\s*$"), file_tags=frozenset({"FN", "VR", "EF"}))
 # Fields whose continuation lines are further values rather than wrapped text.
