@@ -604,3 +604,19 @@ def test_wos_tag_glued_to_its_value_is_still_a_tag(tmp_path: Path) -> None:
                     "TIKetamine and empathy\nPY 2020\nER\n\nEF\n", encoding="utf-8")
     [record] = _parse("wos", path)
     assert (record.authors, record.title, record.year) == (["Gilles, H", "Smith, J"], "Ketamine and empathy", 2020)
+
+
+def test_csv_without_title_or_abstract_column_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "ids.csv"
+    path.write_text("doi,year\n10.1000/a,2020\n", encoding="utf-8")
+    with pytest.raises(ImportFormatError, match="a title or abstract column .* the header has 'doi', 'year'") as error:
+        _parse("csv", path)
+    assert error.value.line == 1
+
+
+def test_csv_year_that_is_no_year_is_reported_not_dropped_silently(review: Review, tmp_path: Path) -> None:
+    path = tmp_path / "years.csv"
+    path.write_text("title,year\nOne,10 15\nTwo,2019\n", encoding="utf-8")
+    result = review.import_file(path)
+    assert result.records == 2
+    assert result.warnings == (f"{path}:2: year '10 15' holds no four-digit year; left empty",)

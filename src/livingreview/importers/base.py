@@ -49,6 +49,9 @@ class Importer(ABC):
         if unknown:
             raise TypeError(f"importer '{self.name}' takes no option(s) {sorted(unknown)}")
         self.options = options
+        # Values a parse had to leave out (a year that is no year), each naming its line; the
+        # import reports them beside its count so nothing is dropped silently.
+        self.warnings: list[str] = []
 
     @classmethod
     def accepted_options(cls) -> tuple[str, ...]:

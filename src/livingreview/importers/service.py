@@ -82,7 +82,7 @@ def import_file(
     except BaseException:
         copy.unlink(missing_ok=True)
         raise
-    warnings = (encoding.warning,) if encoding.warning else ()
+    warnings = ((encoding.warning,) if encoding.warning else ()) + tuple(importer.warnings)
     return ImportResult(path, format, encoding.name, count, False, import_id, warnings)
 
 

@@ -108,6 +108,11 @@ class CsvImporter(Importer):
         if not isinstance(column_map, dict):
             raise TypeError(f"column_map must map field names to column names, not {column_map!r}")
         columns = _match_columns(path, header, column_map)
+        if "title" not in columns and "abstract" not in columns:
+            names = ", ".join(f"'{name}'" for name in _COLUMNS["title"] + _COLUMNS["abstract"])
+            raise ImportFormatError(
+                path, f"a title or abstract column (one of {names}, or mapped with column_map); "
+                "the header has " + ", ".join(repr(c) for c in header), line=1)
         produced = rows = 0
         while True:
             start = lines.next_number
@@ -127,11 +132,19 @@ class CsvImporter(Importer):
                     path, f"{len(header)} {_name(delimiter)}-separated fields as in the header, "
                     f"found {len(row)}", line=start, record=rows)
             produced += 1
-            yield _record(path, header, columns, row, raw, start, rows)
+            record = _record(path, header, columns, row, raw, start, rows)
+            self._check_year(path, columns, row, record, start)
+            yield record
         if rows != produced:
             raise ImportFormatError(path, f"{rows} rows but {produced} records were read")
         if produced == 0:
             raise ImportFormatError(path, "at least one data row after the header", line=2)
+
+    def _check_year(self, path: Path, columns: dict[str, list[int]], row: list[str], record: Record,
+                    line: int) -> None:
+        given = present(row[columns["year"][0]]) if "year" in columns else None
+        if given and record.year is None:
+            self.warnings.append(f"{path}:{line}: year {given!r} holds no four-digit year; left empty")
 
 
 class _LineTap:
