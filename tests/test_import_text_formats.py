@@ -620,3 +620,11 @@ def test_csv_year_that_is_no_year_is_reported_not_dropped_silently(review: Revie
     result = review.import_file(path)
     assert result.records == 2
     assert result.warnings == (f"{path}:2: year '10 15' holds no four-digit year; left empty",)
+
+
+def test_ris_with_one_space_before_the_dash(tmp_path: Path) -> None:
+    path = tmp_path / "refworks.ris"
+    path.write_text("TY - JOUR\nTI - Single spaced tags\nAU - Doe, J\nPY - 2020\nER - \n", encoding="utf-8")
+    assert _detected(path) == "ris"
+    [record] = _parse("ris", path)
+    assert (record.title, record.authors, record.year) == ("Single spaced tags", ["Doe, J"], 2020)

@@ -19,10 +19,11 @@ from livingreview.importers.base import Importer
 from livingreview.records import Record
 
 _ANY_LINE = re.compile("")
+# The specification puts two spaces before the dash; some exporters write one ('TY - JOUR').
 _SYNTAX = TaggedSyntax(
-    name="RIS", tag=re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$"), begin="TY", end="ER",
+    name="RIS", tag=re.compile(r"^([A-Z][A-Z0-9])  ?-(?: (.*))?$"), begin="TY", end="ER",
     shown_begin="'TY  -'", shown_end="'ER  -'", continuation=_ANY_LINE, between=_ANY_LINE)
-_SNIFF = re.compile(r"^(?:\ufeff)?TY  - ", re.MULTILINE)
+_SNIFF = re.compile(r"^(?:\ufeff)?TY  ?- ", re.MULTILINE)
 # AU and A1 are the authors. A2-A4 are editors and the like (Ovid even lists cited authors in
 # A2), so they stay in `extra`.
 _AUTHOR_TAGS = ("AU", "A1")
