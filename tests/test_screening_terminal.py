@@ -190,3 +190,38 @@ def test_terms_are_highlighted_by_vocabulary_and_negated_ones_struck(project: Pa
     styled = {(record.abstract or "")[s.start:s.end]: str(s.style) for s in text.spans}
     assert styled == {"depression": f"{styles['population']} strike"}
     assert len(set(styles.values())) == len(styles)
+
+
+def test_a_note_stays_with_its_record_and_quitting_before_saving_it_asks(project: Path):
+    # include the first record, type a note on the second, undo (the first comes back), quit twice
+    keys = "i\nn\nabout the second record\nu\nq\nq\n"
+    done = subprocess.run([*CLI, "screen", str(project), "--reviewer", "bob"], input=keys, text=True,
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("note: about the second record") == 1  # not on the record undo brought back
+    assert "unsaved note on record" in done.stdout and "stopped; 1 decisions saved" in done.stdout
+
+
+def test_hostile_record_text_reaches_the_terminal_inert(tmp_path: Path, minimal_protocol: Path):
+    directory = tmp_path / "review"
+    export = tmp_path / "records.ris"
+    export.write_bytes("TY  - JOUR\nTI  - Ketamine \x1b[2J\x1b]0;owned\x07 [/] [interquartile range] &lt;5 mg\n"
+                       "AU  - Doe, Jane\nAU  - Roe, Kim\nAB  - Empathy after ketamine.\nER  - \n".encode())
+    with Review.init(directory, minimal_protocol) as review:
+        review.import_file(export)
+    done = subprocess.run([*CLI, "screen", str(directory), "--reviewer", "bob"], input="q\n", text=True,
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert "␛[2J" in done.stdout and "[/] [interquartile range] <5 mg" in done.stdout
+    assert "Doe, Jane; Roe, Kim" in done.stdout
+
+
+def test_reason_keys_follow_the_protocol_order_at_every_stage(project: Path):
+    with Review(project) as review:
+        protocol = review.protocol
+    keys_text = subprocess.run([*CLI, "screen", str(project), "--reviewer", "bob"], input="e\nc\nq\n",
+                               text=True, capture_output=True, timeout=120).stdout
+    for number, criterion in enumerate(protocol.criteria, start=1):
+        if "title_abstract" in criterion.stages:
+            assert f"[{number}] {criterion.id} " in keys_text

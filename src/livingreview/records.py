@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -54,9 +55,16 @@ class Record:
         return self
 
 
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+
+
 def _clean(text: str | None) -> str | None:
+    """Whitespace collapsed, and HTML character references that exports leave in titles and
+    abstracts (`&lt;`, `&#946;`) decoded; `raw` keeps them as they came."""
     if text is None:
         return None
+    if _ENTITY.search(text):
+        text = html.unescape(text)
     text = " ".join(text.split())
     return text or None
 

@@ -44,6 +44,17 @@ def plain_for_terminal(text: str) -> str:
     return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
+def visible_controls(text: str) -> str:
+    """Control characters shown as their Unicode control pictures (ESC as ␛), one for one, so
+    character offsets into the text (highlighted evidence spans) stay right."""
+    return _CONTROL.sub(_picture, text)
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return chr(0x2400 + code) if code < 32 else "\u2421" if code == 0x7F else "\ufffd"
+
+
 def for_terminal(text: str) -> str:
     """Safe inside a rich markup string: controls removed, `[` escaped."""
     return _escape_markup(plain_for_terminal(text))

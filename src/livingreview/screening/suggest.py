@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from livingreview.safe_text import for_csv
 from livingreview.screening.criteria import RecordVerdict, Span, evaluate_record, verdict_features
 from livingreview.screening.ranking import rank_unlabelled
 from livingreview.screening.workflow import Screening, record_text
@@ -85,7 +86,9 @@ def write_csv(suggestions: Suggestions, path: Path) -> None:
     """One row per record: rank, score, title, then per criterion its verdict and evidence."""
     criteria = [c.criterion for c in suggestions.items[0].verdict.criteria] if suggestions.items else []
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    # Written beside, then renamed over: a killed run leaves the previous file whole.
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["rank", "record_id", "score", "ranked_by", "title",
                          *[column for c in criteria for column in (c, f"{c}_evidence")]])
@@ -94,7 +97,8 @@ def write_csv(suggestions: Suggestions, path: Path) -> None:
             for verdict in item.verdict.criteria:
                 cells += [verdict.verdict, "; ".join(describe_span(s) for s in verdict.spans)]
             writer.writerow([item.rank, item.record_id, f"{item.score:.6f}", suggestions.ranked_by,
-                             item.title or "", *cells])
+                             for_csv(item.title or ""), *map(for_csv, cells)])
+    partial.replace(path)
 
 
 def describe_span(span: Span) -> str:

@@ -30,6 +30,7 @@ from rich.text import Text
 from livingreview.plugins import PluginNotFound
 from livingreview.protocol import Protocol
 from livingreview.records import Record
+from livingreview.safe_text import plain_for_terminal, visible_controls
 from livingreview.screening.criteria import RecordVerdict, evaluate_record
 from livingreview.screening.stopping import StoppingObservation, StoppingResult, evaluate_stopping, stop_verdict
 from livingreview.screening.workflow import Screening, ScreeningError
@@ -89,13 +90,25 @@ class Session:
     seed: int = 0
 
 
+# Fewer decisions than this bound recall too loosely to be worth a place on the screen.
+_MIN_HISTORY_FOR_RECALL = 10
+# A criterion's key is fixed by its place in the protocol, so the same key means the same
+# criterion at every stage (C6 stays 6 where C5 does not apply); 'c' is taken by cancel.
+_REASON_KEYS = "123456789abdfghjklmnoprstuvwxyz"
+
+
+def _authors(record: Record) -> str:
+    names = record.authors[:3]
+    return "; ".join(names) + (" et al." if len(record.authors) > 3 else "")
+
+
 def vocabulary_styles(protocol: Protocol) -> dict[str, str]:
     return {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(protocol.vocabularies)}
 
 
 def highlighted(text: str, field: str, verdict: RecordVerdict, styles: dict[str, str]) -> Text:
     """The field's text with each term mention coloured by vocabulary; negated ones struck out."""
-    rich_text = Text(text)
+    rich_text = Text(visible_controls(text))
     for span in verdict.spans:
         if span.field == field:
             style = styles.get(span.vocabulary, "bold")
@@ -107,7 +120,7 @@ def render_record(session: Session, record: Record, verdict: RecordVerdict, prog
     styles = vocabulary_styles(session.screening.protocol)
     parts: list = [Text(progress, style="dim")]
     title = highlighted(record.title or "(no title)", "title", verdict, styles)
-    meta = ", ".join(str(x) for x in (record.journal, record.year) if x)
+    meta = plain_for_terminal(", ".join(str(x) for x in (_authors(record), record.journal, record.year) if x))
     group = session.screening.group(int(record.id or 0))
     duplicates = f" (+{len(group) - 1} grouped: {', '.join(map(str, group[1:]))})" if len(group) > 1 else ""
     header = Text.assemble(f"record {record.id}{duplicates}  ", (meta, "dim"))
@@ -155,7 +168,11 @@ def progress_line(session: Session) -> str:
     estimate = recall_estimate(session)
     if estimate is not None:
         recall, stop = estimate
-        line += f"   estimated recall {recall.estimated_recall:.0%} ({recall.name})"
+        # The statistical rules give a lower confidence bound, not a point estimate: early on it
+        # is tiny (3 % after one include), so it is shown as the bound it is, once there is some
+        # history to bound.
+        level = f" at {recall.confidence:.0%} confidence" if recall.confidence else ""
+        line += f"   recall ≥ {recall.estimated_recall:.0%}{level} ({recall.name})"
         if stop is not None:
             line += f"   stop: {stop.explanation}"
     return line
@@ -168,7 +185,7 @@ def recall_estimate(session: Session) -> tuple[StoppingResult, StoppingResult | 
                      key=lambda decision: decision.id)  # the order the units were (last) labelled
     history = [StoppingObservation(int(decision.label != "exclude"), decision.drawn == "random")
                for decision in current]
-    if not any(observation.label for observation in history):
+    if len(history) < _MIN_HISTORY_FOR_RECALL or not any(observation.label for observation in history):
         return None
     try:
         results = evaluate_stopping(history, len(session.screening.eligible(session.stage)))
@@ -181,7 +198,7 @@ def recall_estimate(session: Session) -> tuple[StoppingResult, StoppingResult | 
 def run(session: Session) -> int:
     """Screen until the queue is empty or the reviewer quits; returns the decisions made."""
     made = 0
-    note: str | None = None
+    notes: dict[int, str] = {}  # record id -> a note typed but not yet saved with a decision
     forced: int | None = None
     prepare(session)
     while True:
@@ -194,20 +211,23 @@ def run(session: Session) -> int:
                                   markup=False, highlight=False)
             return made
         record = session.screening.record(queue[0])
-        if record.id != forced:
-            note = None
         forced = record.id
+        note = notes.get(int(record.id or 0))
         verdict = evaluate_record(session.screening.protocol, record, session.stage)
         session.console.print(render_record(session, record, verdict, progress_line(session)))
         if note:
-            session.console.print(Text(f"note: {note}", style="italic"))
+            session.console.print(Text(f"note: {plain_for_terminal(note)}", style="italic"))
         action = _ask(session, record, note)
         if action == "quit":
+            if notes and not _discard_notes(session, notes):
+                continue
             session.console.print(f"stopped; {made} decisions saved")
             return made
         if action == "note":
             session.console.print("note (Enter to finish): ", end="")
-            note = session.keys.line() or None
+            typed = session.keys.line()
+            if typed:
+                notes[int(record.id or 0)] = typed
             continue
         if action == "undo":
             try:
@@ -226,10 +246,20 @@ def run(session: Session) -> int:
         decision = session.screening.decide(session.stage, int(record.id or 0), session.reviewer, label,
                                             reason=reason, note=note, drawn=session.sample)
         made += 1
-        note, forced = None, None
+        notes.pop(int(record.id or 0), None)
+        forced = None
         session.console.print(f"saved decision {decision.id}: {label}"
                               f"{' (' + reason + ')' if reason else ''} record {decision.record_id}",
                               markup=False, highlight=False)
+
+
+def _discard_notes(session: Session, notes: dict[int, str]) -> bool:
+    """A note is saved with its record's decision; quitting before that asks first."""
+    records = ", ".join(str(record) for record in notes)
+    session.console.print(f"unsaved note on record {records}: it is saved with a decision. "
+                          "Press q again to quit and discard it, any other key to go back.",
+                          markup=False, highlight=False)
+    return session.keys.key() in (None, "q")
 
 
 def prepare(session: Session) -> None:
@@ -274,11 +304,12 @@ def _ask(session: Session, record: Record, note: str | None) -> str | tuple[str,
 
 def _ask_reason(session: Session) -> str | None:
     """A criterion id chosen by its number; None for no reason; '' when cancelled."""
-    criteria = [c for c in session.screening.protocol.criteria if session.stage in c.stages]
+    keyed = {key: criterion for key, criterion in zip(_REASON_KEYS, session.screening.protocol.criteria)
+             if session.stage in criterion.stages}
     required = session.stage == "full_text"
     session.console.print("reason:", markup=False)
-    for number, criterion in enumerate(criteria, start=1):
-        session.console.print(f"  [{number}] {criterion.id} {criterion.sentence}", markup=False, highlight=False)
+    for key, criterion in keyed.items():
+        session.console.print(f"  [{key}] {criterion.id} {criterion.sentence}", markup=False, highlight=False)
     session.console.print(("" if required else "  [0] no reason\n") + "  [c] cancel", markup=False,
                           highlight=False)
     while True:
@@ -287,8 +318,8 @@ def _ask_reason(session: Session) -> str | None:
             return ""
         if key == "0" and not required:
             return None
-        if key.isdigit() and 1 <= int(key) <= min(len(criteria), 9):
-            return criteria[int(key) - 1].id
+        if key in keyed:
+            return keyed[key].id
 
 
 def screen(screening: Screening, reviewer: str, stage: str, *, sample: str = "ranked", seed: int = 0,
