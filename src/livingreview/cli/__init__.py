@@ -19,13 +19,15 @@ from livingreview import __version__
 from livingreview.cli._common import run_guarded
 from livingreview.cli import (
     dedupe_commands,
+    meta_commands,
     project_commands,
     screen_commands,
     search_commands,
     simulate_commands,
 )
 
-COMMAND_MODULES = (project_commands, dedupe_commands, search_commands, screen_commands, simulate_commands)
+COMMAND_MODULES = (project_commands, dedupe_commands, search_commands, screen_commands, simulate_commands,
+                   meta_commands)
 
 
 @click.group(help=__doc__)

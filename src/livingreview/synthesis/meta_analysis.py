@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from livingreview.synthesis._estimators import ESTIMATORS, ConvergenceError
+from livingreview.synthesis._estimators import ESTIMATORS, ConvergenceError, Tau2Estimate
 from livingreview.synthesis._tau2_ci import q_profile_interval
 from livingreview.synthesis._weighted import Matrix, Vector, weighted_fit
 
@@ -128,7 +128,9 @@ class MetaAnalysis:
     def fit(self, yi: ArrayLike, vi: ArrayLike, mods: ArrayLike | None = None,
             moderator_names: tuple[str, ...] | None = None) -> MetaAnalysis:
         y, v, x, names = _prepare(yi, vi, mods, moderator_names)
-        estimate = ESTIMATORS[self.method](y, v, x)
+        if len(y) == 1:  # as metafor: one study has no heterogeneity to estimate and no t test
+            self.test = "z"
+        estimate = ESTIMATORS[self.method](y, v, x) if len(y) > 1 else Tau2Estimate(0.0)
         self.tau2_ = estimate.tau2
         self.iterations_ = estimate.iterations
         fit = weighted_fit(y, 1.0 / (v + self.tau2_), x)
@@ -200,7 +202,7 @@ def _prepare(yi: ArrayLike, vi: ArrayLike, mods: ArrayLike | None,
         names.extend(moderator_names or [f"mod{i + 1}" for i in range(moderators.shape[1])])
     x = np.column_stack(columns)
     k, p = x.shape
-    if k < p + 1:
+    if k < p + 1 and not (k == 1 and p == 1):
         raise ValueError(f"{k} studies cannot fit a model with {p} coefficients and tau^2")
     if np.linalg.matrix_rank(x) < p:
         raise ValueError("the moderators are collinear with the intercept or each other")
@@ -217,6 +219,8 @@ def _critical_and_p(statistic: Vector, df: int | None, level: float) -> tuple[fl
 def _heterogeneity(y: Vector, v: Vector, x: Matrix, tau2: float, method: str) -> dict[str, float]:
     """Q, its p-value, I^2 (percent) and H^2, always from the equal-effects weights 1/v."""
     k, p = x.shape
+    if k == p:
+        return {"q": 0.0, "q_pval": 1.0, "i2": 0.0, "h2": 1.0}
     fixed = weighted_fit(y, 1.0 / v, x)
     q = max(0.0, fixed.rss)
     q_pval = float(stats.chi2.sf(q, k - p))
