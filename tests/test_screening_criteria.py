@@ -160,6 +160,21 @@ def test_registry_fields_of_a_ctgov_record_are_read(protocol):
     assert verdict.verdict("C1").verdict == "not_met"
 
 
+def test_unmapped_fields_of_a_bibliographic_record_are_not_registry_text(protocol):
+    # A Scopus RIS export keeps its reference list in N1; the cited trials' words are not
+    # evidence about this record.
+    references = "Smith A, A randomized double-blind trial of ketamine and empathy, 2019"
+    rec = Record(source="ris", raw="", title="A cross-sectional survey", abstract="A survey of nurses.",
+                 extra={"N1": references, "entry_type": "JOUR"})
+    verdict = evaluate_record(protocol, rec)
+    assert not any(field.startswith("registry.") for field in verdict.fields)
+    assert not any(span.field.startswith("registry.") for span in verdict.spans)
+    # The same text in a registry record is read.
+    registry = Record(source="csv", raw="", source_id="NCT01234567", title="A trial",
+                      extra={"design": references})
+    assert "registry.design" in evaluate_record(protocol, registry).fields
+
+
 @pytest.mark.realdata
 def test_the_real_ctgov_study_yields_registry_fields(protocol):
     raw = fixture_path("ctgov", "NCT02513394.json").read_text(encoding="utf-8")

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 _NCT = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
+_REGISTRY_SOURCES = ("ctgov", "clinicaltrials", "ictrp", "registry", "euctr", "isrctn")
+_REGISTRY_ID = re.compile(r"(?:NCT\d{8}|ISRCTN\d{8}|EUCTR[\d-]+\w*)", re.IGNORECASE)
 
 
 @dataclass
@@ -56,6 +58,13 @@ class Record:
 
 
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+
+
+def is_registry_entry(source: str, source_id: str | None) -> bool:
+    """A trial registration rather than a report of the trial."""
+    return any(s in source.lower() for s in _REGISTRY_SOURCES) or bool(
+        source_id and _REGISTRY_ID.fullmatch(source_id.strip())
+    )
 
 
 def _clean(text: str | None) -> str | None:

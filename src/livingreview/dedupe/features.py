@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from livingreview.dedupe import normalise as norm
+from livingreview.records import is_registry_entry
 
 # Enough of an abstract to recognise the same text; the rest adds cost, not evidence.
 ABSTRACT_PREFIX = 300
@@ -65,7 +66,7 @@ def record_features(
     publication_types: list[str],
 ) -> Features:
     erratum, says_abstract = norm.title_markers(title)
-    registry = norm.is_registry_entry(source, source_id)
+    registry = is_registry_entry(source, source_id)
     registry_numbers = set(nct_ids)
     if registry and source_id and source_id.strip().upper().startswith("NCT"):
         registry_numbers.add(source_id.strip().upper())

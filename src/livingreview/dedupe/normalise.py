@@ -221,17 +221,6 @@ def is_preprint(doi: str | None, journal: str | None, source: str) -> bool:
     return source.lower() in _PREPRINT_VENUES or any(v in venue for v in _PREPRINT_VENUES)
 
 
-_REGISTRY_SOURCES = ("ctgov", "clinicaltrials", "ictrp", "registry", "euctr", "isrctn")
-_REGISTRY_ID = re.compile(r"(?:NCT\d{8}|ISRCTN\d{8}|EUCTR[\d-]+\w*)", re.IGNORECASE)
-
-
-def is_registry_entry(source: str, source_id: str | None) -> bool:
-    """A trial registration rather than a report of the trial."""
-    return any(s in source.lower() for s in _REGISTRY_SOURCES) or bool(
-        source_id and _REGISTRY_ID.fullmatch(source_id.strip())
-    )
-
-
 def is_conference_abstract(publication_types: list[str], title_says_abstract: bool, first_page: str,
                            volume: str | None, issue: str | None) -> bool:
     """Marked as a meeting abstract, or printed in a supplement ("S105", "Suppl 2"), where

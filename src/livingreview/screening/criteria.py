@@ -27,7 +27,7 @@ import numpy as np
 
 from livingreview.protocol import Protocol
 from livingreview.protocol.rules import Node, Ref, evaluate, parse_rule, rule_references
-from livingreview.records import Record
+from livingreview.records import Record, is_registry_entry
 
 Verdict = Literal["met", "not_met", "unclear"]
 VERDICT_SCORES: dict[str, float] = {"met": 1.0, "unclear": 0.5, "not_met": 0.0}
@@ -247,7 +247,13 @@ def record_fields(record: Record) -> dict[str, str]:
 
 
 def registry_fields(record: Record) -> dict[str, str]:
-    """Text of a trial-registry record: its `extra` strings, or the CT.gov v2 JSON in `raw`."""
+    """Text of a trial-registry record: its `extra` strings, or the CT.gov v2 JSON in `raw`.
+
+    Only registry records have registry text: other formats keep whatever they do not map in
+    `extra` too (a Scopus reference list in RIS `N1`), and reading that as registry text made
+    cited trials' words evidence about the record itself."""
+    if not is_registry_entry(record.source, record.source_id):
+        return {}
     fields = {k: _as_text(v) for k, v in record.extra.items() if _as_text(v)}
     if "ctgov" in record.source.lower() and record.raw.lstrip().startswith("{"):
         try:
