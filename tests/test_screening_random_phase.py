@@ -94,9 +94,14 @@ def test_a_project_made_by_the_previous_schema_gains_the_drawn_column(tmp_path, 
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
                 review.store.query(statement)
         review.screening.decide(STAGE, ids[3], "ann", "exclude", drawn="random")
+        # Decisions now live in the judgement ledger, which checks the draw; `decisions` is its view.
         with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
-            review.store.query("INSERT INTO decisions (stage, record_id, reviewer, label, decided_at, drawn)"
-                               " VALUES (?, ?, 'ann', 'exclude', 'now', 'lucky')", (STAGE, ids[4]))
+            review.store.query("INSERT INTO judgements (item_kind, item_id, stage, reviewer_id, value, at, drawn)"
+                               " VALUES ('screening_unit', ?, ?, 1, 'exclude', 'now', 'lucky')",
+                               (f"record:{ids[4]}", STAGE))
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            review.store.query("INSERT INTO decisions (stage, record_id, reviewer, label, decided_at)"
+                               " VALUES (?, ?, 'ann', 'exclude', 'now')", (STAGE, ids[4]))
         assert drawn_column(review.store)[-1] == (ids[3], "random")
         # Unknown draws are not random: one random unit after three unknown ones is the sample.
         status = stopping_status(review.store)

@@ -13,7 +13,8 @@ def test_new_store_is_wal_and_fully_migrated(tmp_path: Path) -> None:
     with Store(tmp_path / "review.db") as store:
         assert store.scalar("PRAGMA journal_mode") == "wal"
         assert schema_version(store._connection) == len(MIGRATIONS)
-        tables = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type='table'")}
+        # `decisions` is a view of the judgement ledger since migration 0005.
+        tables = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
     assert {"events", "imports", "searches", "records", "studies", "decisions", "extractions",
             "outcomes", "appraisals", "duplicate_pairs"} <= tables
 

@@ -1,14 +1,18 @@
 """The screening workflow: two stages, independent reviewers, conflicts, resolution and undo.
 
-The unit of screening is the study: records the deduplicator grouped (`records.study_id`) are
-screened once, through the group's first record, and a record not yet grouped is its own unit.
-Units are recomputed from the records table on every read, so grouping done after some
-decisions still gathers them.
+The unit of screening is the study: records the deduplicator grouped are screened once, through
+the group's first record, and a record not yet grouped is its own unit. Units are recomputed from
+the store's grouping (`store.grouping.record_studies`) whenever it changes, so grouping done after
+some decisions still gathers them.
 
-Decisions are append-only. A reviewer's current label for a unit is their latest decision on it;
-`undo` appends a decision that supersedes it and marks it withdrawn (`undone = 1`). A resolution
-(`is_resolution = 1`) settles a unit for everyone. Each decision is committed together with its
-event before the call returns, so whatever a caller has acknowledged is on disk.
+Decisions are judgements of kind `screening_unit` in the judgement ledger (`store.ledger`), with
+the item id `record:<id>` of the unit's representative record at the time. They are append-only.
+A reviewer's current label for a unit is their latest standing decision on any record of it, read
+by one query, not by replaying the history. `undo` withdraws the reviewer's latest current
+decision by appending a row (`undone = 1`) that supersedes it, and the decision before it counts
+again: include, exclude, undo leaves include; a second undo leaves the unit unscreened by them. A
+resolution (`is_resolution = 1`) settles a unit for everyone. Each decision is committed together
+with its event before the call returns, so whatever a caller has acknowledged is on disk.
 
 Each decision also records how its unit was drawn (`drawn`): from the ranked queue, from a seeded
 uniformly random order of the reviewer's pending units, or chosen by the reviewer. Only units
@@ -27,8 +31,10 @@ import numpy as np
 from livingreview.protocol import Protocol
 from livingreview.records import Record
 from livingreview.screening.criteria import evaluate_record, verdict_features
-from livingreview.store import Store
-from livingreview.store.db import now
+from livingreview.store import Store, ledger
+from livingreview.store.grouping import grouping_fingerprint, record_studies, records_by_id
+from livingreview.store.ledger import SCREENING_UNIT, Judgement, LogEntry, NewJudgement
+from livingreview.store.reviewers import Role
 
 Stage = Literal["title_abstract", "full_text"]
 Label = Literal["include", "exclude", "maybe"]
@@ -39,6 +45,8 @@ LABELS: tuple[Label, ...] = ("include", "exclude", "maybe")
 DRAWN: tuple[Drawn, ...] = ("ranked", "random", "chosen")
 ORDERS: tuple[Order, ...] = ("ranked", "random")
 RESOLUTION_LABELS = ("include", "exclude")
+# How `decide(reviewer_kind=...)` maps onto the role a new reviewer gets in the ledger.
+REVIEWER_ROLES: dict[str, Role] = {"person": "reviewer", "model": "model"}
 
 
 class ScreeningError(ValueError):
@@ -78,8 +86,6 @@ class StageState:
 
     labels: dict[int, dict[str, Decision]] = field(default_factory=dict)
     resolutions: dict[int, Decision] = field(default_factory=dict)
-    # Latest row of each chain, undo rows included: what the next decision supersedes.
-    heads: dict[tuple[int, str | None], Decision] = field(default_factory=dict)
 
     def outcome(self, unit: int) -> str | None:
         """include / exclude / maybe / conflict, or None when no one has screened the unit."""
@@ -121,19 +127,14 @@ class ScreeningState:
     def _unit_cache(self) -> tuple[tuple, dict[int, tuple[int, int | None]], list[int]]:
         # Rebuilt only when records were added or regrouped: reading 50k rows on every decision
         # would make the screener lag. The fingerprint is one aggregate query.
-        fingerprint = tuple(self.store.query(
-            "SELECT COUNT(*), MAX(id), COUNT(study_id), TOTAL(study_id * id) FROM records")[0])
+        fingerprint = grouping_fingerprint(self.store)
         if self._units is None or self._units[0] != fingerprint:
-            first_of_study: dict[int, int] = {}
-            units: dict[int, tuple[int, int | None]] = {}
-            for record_id, study in self.store.query("SELECT id, study_id FROM records ORDER BY id"):
-                representative = record_id if study is None else first_of_study.setdefault(study, record_id)
-                units[record_id] = (representative, study)
+            units = screening_units(record_studies(self.store))
             self._units = (fingerprint, units, sorted({u for u, _ in units.values()}))
         return self._units
 
     def record(self, record_id: int) -> Record:
-        found = self.store.records("id = ?", (record_id,))
+        found = records_by_id(self.store, (record_id,))
         if not found:
             raise ScreeningError(f"record {record_id} is not in this review")
         return found[0]
@@ -149,33 +150,30 @@ class ScreeningState:
     # --- reading decisions ---------------------------------------------------------------------
 
     def decisions(self, stage: str | None = None) -> list[Decision]:
-        sql = "SELECT * FROM decisions"
-        parameters: tuple = ()
-        if stage is not None:
-            sql += " WHERE stage = ?"
-            parameters = (stage,)
-        return [_decision(row) for row in self.store.query(sql + " ORDER BY id", parameters)]
+        """Every decision of `stage` (or of all stages), undo rows included, in the order made."""
+        return [self._decision(j) for j in ledger.judgements(self.store, SCREENING_UNIT, stage)]
 
-    def state(self, stage: str) -> StageState:
+    def state(self, stage: str, *, as_of_event: int | None = None) -> StageState:
+        """Current labels and resolutions (as they stood just after `as_of_event`, when given)."""
         _check_stage(stage)
-        units = self.unit_map()
         state = StageState()
-        # Latest decision per (unit, reviewer) and per unit for resolutions; ids increase in time.
-        for decision in self.decisions(stage):
-            unit = units.get(decision.record_id, (decision.record_id, None))[0]
-            state.heads[(unit, None if decision.is_resolution else decision.reviewer)] = decision
+        # The ledger gives the current judgement per record; records grouped after they were
+        # decided fold into one unit, where the latest (highest id, rows come in id order) counts.
+        for judgement in ledger.latest_judgements(self.store, SCREENING_UNIT, stage, as_of_event=as_of_event):
+            decision = self._decision(judgement)
+            unit = self.unit_map().get(decision.record_id, (decision.record_id, None))[0]
             if decision.is_resolution:
-                if decision.undone:
-                    state.resolutions.pop(unit, None)
-                else:
-                    state.resolutions[unit] = decision
-                continue
-            by_reviewer = state.labels.setdefault(unit, {})
-            if decision.undone:
-                by_reviewer.pop(decision.reviewer, None)
+                state.resolutions[unit] = decision
             else:
-                by_reviewer[decision.reviewer] = decision
+                state.labels.setdefault(unit, {})[decision.reviewer] = decision
         return state
+
+    def _decision(self, judgement: Judgement) -> Decision:
+        record_id = _record_of(judgement.item_id)
+        study = self.unit_map().get(record_id, (record_id, None))[1]
+        return Decision(judgement.id, judgement.stage, record_id, study, judgement.reviewer,
+                        judgement.value, judgement.reason, judgement.note, judgement.is_resolution,
+                        judgement.supersedes, judgement.undone, judgement.at, judgement.drawn)
 
     def eligible(self, stage: str, state: dict[str, StageState] | None = None) -> list[int]:
         """Units that enter `stage`: all at title-abstract, those included there at full text."""
@@ -272,6 +270,7 @@ class Screening(ScreeningState):
         _check_stage(stage)
         _check_choice("label", label, LABELS, record_id)
         _check_choice("drawn", drawn, DRAWN, record_id)
+        _check_choice("reviewer kind", reviewer_kind, tuple(REVIEWER_ROLES), record_id)
         reason = self._check_reason(stage, label, reason, record_id)
         unit, study = self._unit(record_id)
         if stage == "full_text":
@@ -281,10 +280,8 @@ class Screening(ScreeningState):
                     f"record {record_id} is not at full text: its title-abstract outcome is "
                     f"{outcome or 'unscreened'} (only included or maybe records go on to full text)"
                 )
-        previous = self.state(stage).heads.get((unit, reviewer))
-        return self._append(stage, unit, study, reviewer, label, reason, note, reviewer_kind,
-                            is_resolution=False, supersedes=previous.id if previous else None,
-                            undone=False, drawn=drawn, action="screen.decide")
+        new = NewJudgement(SCREENING_UNIT, _item(unit), stage, reviewer, label, reason, note, drawn)
+        return self._record(new, study, "screen.decide", REVIEWER_ROLES[reviewer_kind])
 
     def resolve(
         self, stage: str, record_id: int, label: str, reviewer: str, *,
@@ -298,52 +295,44 @@ class Screening(ScreeningState):
         unit, study = self._unit(record_id)
         if unit not in self.eligible(stage):
             raise ScreeningError(f"record {record_id} is not screened at {stage}")
-        previous = self.state(stage).heads.get((unit, None))
-        return self._append(stage, unit, study, reviewer, label, reason, note, "person",
-                            is_resolution=True, supersedes=previous.id if previous else None,
-                            undone=False, drawn="chosen", action="screen.resolve")
+        new = NewJudgement(SCREENING_UNIT, _item(unit), stage, reviewer, label, reason, note, "chosen",
+                           is_resolution=True)
+        return self._record(new, study, "screen.resolve", "lead")
 
     def undo(self, stage: str, reviewer: str, record_id: int | None = None) -> Decision:
-        """Withdraw the reviewer's latest current decision (on `record_id`, when given)."""
-        reviewer = _check_reviewer(reviewer)
-        state = self.state(stage)
-        current = [d for by in state.labels.values() for d in by.values() if d.reviewer == reviewer]
-        current += [d for d in state.resolutions.values() if d.reviewer == reviewer]
-        if record_id is not None:
-            units = self.unit_map()
-            if record_id not in units:
-                raise ScreeningError(f"record {record_id} is not in this review")
-            unit = units[record_id][0]
-            current = [d for d in current if units.get(d.record_id, (d.record_id,))[0] == unit]
-        if not current:
-            where = f" on record {record_id}" if record_id is not None else ""
-            raise ScreeningError(f"{reviewer} has no decision at {stage}{where} to undo")
-        last = max(current, key=lambda d: d.id)
-        return self._append(stage, last.record_id, last.study_id, reviewer, last.label, last.reason,
-                            None, "person", is_resolution=last.is_resolution, supersedes=last.id,
-                            undone=True, drawn=last.drawn, action="screen.undo")
+        """Withdraw the reviewer's latest current decision (on `record_id`'s unit, when given).
 
-    def _append(
-        self, stage: str, record_id: int, study_id: int | None, reviewer: str, label: str,
-        reason: str | None, note: str | None, reviewer_kind: str, *, is_resolution: bool,
-        supersedes: int | None, undone: bool, drawn: str | None, action: str,
-    ) -> Decision:
-        decided_at = now()
-        with self.store.transaction() as connection:
-            cursor = connection.execute(
-                "INSERT INTO decisions (stage, record_id, study_id, reviewer, reviewer_kind, label,"
-                " reason, note, is_resolution, supersedes, undone, decided_at, drawn)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (stage, record_id, study_id, reviewer, reviewer_kind, label, reason, note,
-                 int(is_resolution), supersedes, int(undone), decided_at, drawn),
-            )
-            decision_id = int(cursor.lastrowid or 0)
-            self.store.log("screen", action, subject=f"record:{record_id}", actor=reviewer, detail={
-                "decision": decision_id, "stage": stage, "label": label, "reason": reason,
-                "study_id": study_id, "supersedes": supersedes, "undone": undone, "drawn": drawn,
-            })
-        return Decision(decision_id, stage, record_id, study_id, reviewer, label, reason, note,
-                        is_resolution, supersedes, undone, decided_at, drawn)
+        The decision withdrawn is the latest one of the reviewer that still stands, their own label
+        or a resolution they made; the one they made before it on that unit counts again (undo after
+        include, exclude restores include), and with none before it the unit is unscreened by them.
+        """
+        reviewer = _check_reviewer(reviewer)
+        _check_stage(stage)
+        items = None if record_id is None else [_item(r) for r in self.group(record_id)]
+        with self.store.transaction():  # what is found is what is withdrawn: no writer between
+            current = ledger.latest_judgements(self.store, SCREENING_UNIT, stage, reviewer=reviewer,
+                                               item_ids=items)
+            if not current:
+                where = f" on record {record_id}" if record_id is not None else ""
+                raise ScreeningError(f"{reviewer} has no decision at {stage}{where} to undo")
+            last = max(current, key=lambda j: j.id)
+            withdrawn = self._decision(last)
+            undone = ledger.withdraw(self.store, last, self._log("screen.undo", withdrawn.record_id,
+                                                                 withdrawn.label, withdrawn.study_id))
+        return self._decision(undone)
+
+    def _record(self, new: NewJudgement, study: int | None, action: str, role: Role) -> Decision:
+        unit = _record_of(new.item_id)
+        chain = [_item(r) for r in self.group(unit)]
+        judgement = ledger.record(self.store, new, self._log(action, unit, new.value, study),
+                                  role=role, chain_items=chain)
+        return self._decision(judgement)
+
+    @staticmethod
+    def _log(action: str, record_id: int, label: str, study: int | None) -> LogEntry:
+        # "decision" and "label" keep the screen events readable as before the ledger.
+        return LogEntry("screen", action, f"record:{record_id}", {"label": label, "study_id": study},
+                        id_key="decision")
 
     def _unit(self, record_id: int) -> tuple[int, int | None]:
         units = self.unit_map()
@@ -381,7 +370,7 @@ class Screening(ScreeningState):
         """The records with these ids, in this order (read once per object)."""
         missing = [i for i in record_ids if i not in self._records]
         if missing:
-            for record in self.store.records("id IN (SELECT value FROM json_each(?))", (_json_ids(missing),)):
+            for record in records_by_id(self.store, missing):
                 self._records[int(record.id or 0)] = record
         return [self._records[i] for i in record_ids]
 
@@ -492,14 +481,28 @@ def record_text(record: Record) -> str:
     return " ".join(part for part in (record.title, record.abstract) if part)
 
 
-def _json_ids(ids: Iterable[int]) -> str:
-    return "[" + ",".join(str(int(i)) for i in ids) + "]"
+def screening_units(record_studies: Iterable[tuple[int, int | None]]) -> dict[int, tuple[int, int | None]]:
+    """record id → (representative record id, study id), from (record id, study id) in record order.
+
+    The one place that says what a screening unit is: a study, seen through its first record, or
+    an ungrouped record on its own.
+    """
+    first_of_study: dict[int, int] = {}
+    units: dict[int, tuple[int, int | None]] = {}
+    for record_id, study in record_studies:
+        units[record_id] = (record_id if study is None else first_of_study.setdefault(study, record_id), study)
+    return units
 
 
-def _decision(row) -> Decision:
-    return Decision(row["id"], row["stage"], row["record_id"], row["study_id"], row["reviewer"],
-                    row["label"], row["reason"], row["note"], bool(row["is_resolution"]),
-                    row["supersedes"], bool(row["undone"]), row["decided_at"], row["drawn"])
+def _item(record_id: int) -> str:
+    return f"record:{record_id}"
+
+
+def _record_of(item_id: str) -> int:
+    prefix, _, number = item_id.partition(":")
+    if prefix != "record" or not number.isdigit():
+        raise ScreeningError(f"screening judgement on {item_id!r}: expected an item id 'record:<id>'")
+    return int(number)
 
 
 def _check_stage(stage: str) -> None:

@@ -237,6 +237,109 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE decisions ADD COLUMN drawn TEXT CHECK (drawn IN ('ranked', 'random', 'chosen'));
         """,
     ),
+    Migration(
+        "0005_judgement_ledger_and_reviewers",
+        """
+        -- Who judges: people (a lead settles conflicts) and models, named once.
+        CREATE TABLE reviewers (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+            role TEXT NOT NULL CHECK (role IN ('lead', 'reviewer', 'model')),
+            created_at TEXT NOT NULL
+        );
+
+        -- What may be judged. A table, not a CHECK, so that a later migration adds a kind with
+        -- one INSERT instead of rebuilding the append-only ledger.
+        CREATE TABLE judgement_item_kinds (
+            kind TEXT PRIMARY KEY,
+            item_id_form TEXT NOT NULL
+        );
+        INSERT INTO judgement_item_kinds (kind, item_id_form) VALUES
+            ('screening_unit', 'record:<id of the unit''s representative record>'),
+            ('extraction_field', 'study:<id>/field:<name>'),
+            ('rob_question', 'study:<id>/tool:<tool>/question:<id>'),
+            ('rob_domain', 'study:<id>/tool:<tool>/domain:<id>'),
+            ('grade_domain', 'outcome:<id>/domain:<name>');
+
+        -- Every judgement of every reviewer, append-only. An undo is a row with undone = 1 whose
+        -- supersedes names the withdrawn judgement; any other row's supersedes names the previous
+        -- row of its chain. event_id is the event written in the same transaction.
+        CREATE TABLE judgements (
+            id INTEGER PRIMARY KEY,
+            item_kind TEXT NOT NULL REFERENCES judgement_item_kinds(kind),
+            item_id TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            reviewer_id INTEGER NOT NULL REFERENCES reviewers(id),
+            value TEXT NOT NULL,
+            reason TEXT,
+            note TEXT,
+            drawn TEXT CHECK (drawn IN ('ranked', 'random', 'chosen')),
+            supersedes INTEGER REFERENCES judgements(id),
+            undone INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),
+            is_resolution INTEGER NOT NULL DEFAULT 0 CHECK (is_resolution IN (0, 1)),
+            at TEXT NOT NULL,
+            event_id INTEGER REFERENCES events(id),
+            CHECK (item_kind <> 'screening_unit' OR value IN ('include', 'exclude', 'maybe'))
+        );
+        CREATE TRIGGER judgements_no_update BEFORE UPDATE ON judgements
+            BEGIN SELECT RAISE(ABORT, 'judgements are append-only: supersede, never change'); END;
+        CREATE TRIGGER judgements_no_delete BEFORE DELETE ON judgements
+            BEGIN SELECT RAISE(ABORT, 'judgements are append-only: supersede, never delete'); END;
+        -- The latest judgement per (item, reviewer) and the head of a chain are read through this
+        -- index; withdrawn judgements through the partial one.
+        CREATE INDEX judgements_chain
+            ON judgements(item_kind, stage, item_id, is_resolution, reviewer_id, id);
+        CREATE INDEX judgements_withdrawn ON judgements(supersedes) WHERE undone = 1;
+        CREATE INDEX judgements_event ON judgements(event_id);
+
+        -- Screening decisions move into the ledger with their ids, so supersedes and the
+        -- "decision" of each screen event still point at the same rows.
+        INSERT INTO reviewers (name, role, created_at)
+            SELECT reviewer,
+                   CASE WHEN MAX(reviewer_kind <> 'person') THEN 'model'
+                        WHEN MAX(is_resolution) THEN 'lead' ELSE 'reviewer' END,
+                   MIN(decided_at)
+            FROM decisions GROUP BY reviewer ORDER BY MIN(id);
+        INSERT INTO judgements (id, item_kind, item_id, stage, reviewer_id, value, reason, note,
+                                drawn, supersedes, undone, is_resolution, at, event_id)
+            SELECT d.id, 'screening_unit', COALESCE('record:' || d.record_id, 'study:' || d.study_id),
+                   d.stage, r.id, d.label, d.reason, d.note, d.drawn, d.supersedes, d.undone,
+                   d.is_resolution, d.decided_at, logged.event_id
+            FROM decisions d
+            JOIN reviewers r ON r.name = d.reviewer
+            LEFT JOIN (SELECT json_extract(detail, '$.decision') AS decision_id, MIN(id) AS event_id
+                       FROM events
+                       WHERE stage = 'screen'
+                         AND action IN ('screen.decide', 'screen.resolve', 'screen.undo')
+                       GROUP BY decision_id) logged ON logged.decision_id = d.id
+            ORDER BY d.id;
+
+        -- The old table stays, unchanged and still append-only, as the audit copy of what the
+        -- previous release wrote; `decisions` becomes a read-only view of the screening part of
+        -- the ledger, so SQL written against it keeps reading the whole history.
+        ALTER TABLE decisions RENAME TO decisions_before_ledger;
+        CREATE VIEW decisions AS
+            SELECT j.id, j.stage,
+                   CASE WHEN j.item_id LIKE 'record:%' THEN CAST(substr(j.item_id, 8) AS INTEGER) END
+                       AS record_id,
+                   COALESCE(json_extract(e.detail, '$.study_id'), old.study_id) AS study_id,
+                   r.name AS reviewer,
+                   CASE r.role WHEN 'model' THEN 'model' ELSE 'person' END AS reviewer_kind,
+                   j.value AS label, j.reason, j.note, j.is_resolution, j.supersedes,
+                   j.at AS decided_at, j.undone, j.drawn
+            FROM judgements j
+            JOIN reviewers r ON r.id = j.reviewer_id
+            LEFT JOIN events e ON e.id = j.event_id
+            LEFT JOIN decisions_before_ledger old ON old.id = j.id
+            WHERE j.item_kind = 'screening_unit';
+        CREATE TRIGGER decisions_view_no_insert INSTEAD OF INSERT ON decisions
+            BEGIN SELECT RAISE(ABORT, 'decisions are append-only through the judgement ledger'); END;
+        CREATE TRIGGER decisions_view_no_update INSTEAD OF UPDATE ON decisions
+            BEGIN SELECT RAISE(ABORT, 'decisions are append-only: supersede, never change'); END;
+        CREATE TRIGGER decisions_view_no_delete INSTEAD OF DELETE ON decisions
+            BEGIN SELECT RAISE(ABORT, 'decisions are append-only: supersede, never delete'); END;
+        """,
+    ),
 )
 
 
