@@ -1,0 +1,236 @@
+"""The extraction gold set (tests/data/extraction_gold) and the scoring of benchmarks/eval_extract.py.
+
+The gold files must use the issue's vocabularies, agree with their own guidelines and point at
+records that exist in the real fixtures; the scoring must give the counts worked out by hand below.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, fixture_path
+from livingreview.importers.base import detect_format, get_importer
+from livingreview.importers.encoding import detect_encoding
+from livingreview.importers.service import read_head
+
+realdata = pytest.mark.realdata
+
+
+def _load_harness():
+    spec = importlib.util.spec_from_file_location("eval_extract", ROOT / "benchmarks" / "eval_extract.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["eval_extract"] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+ev = _load_harness()
+GOLD = {split: ev.load_gold(split) for split in ev.SPLITS}
+ALL = GOLD["dev"] + GOLD["test"]
+NON_STUDY_KINDS = {"review", "animal", "other"}
+
+
+def _construct_labels() -> set[str]:
+    protocol = tomllib.loads((ROOT / "examples" / "glutamate-entactogens" / "protocol.toml").read_text())
+    return {term["label"] for term in protocol["vocabularies"]["construct"]["terms"]}
+
+
+def _where(record: dict) -> str:
+    return f"{record['file']} {record['source_id'] or '#' + str(record['position'])}"
+
+
+# --- the gold files -----------------------------------------------------------------------------
+
+def test_gold_set_has_at_least_200_records_and_60_with_outcomes_and_no_record_twice():
+    assert len(ALL) >= 200
+    assert sum(1 for r in ALL if r["outcomes"]) >= 60
+    keys = [r["key"] for r in ALL]
+    assert len(keys) == len(set(keys))
+
+
+def test_gold_values_use_the_issue_vocabularies():
+    constructs = _construct_labels()
+    for record in ALL:
+        fields, where = record["fields"], _where(record)
+        assert record["kind"] in ev.KINDS, where
+        for name, allowed in ev.SINGLE_FIELDS.items():
+            assert fields[name] in (*allowed, ev.NEGATIVE), (where, name, fields[name])
+        for name, allowed in ev.LIST_VOCABULARIES.items():
+            assert isinstance(fields[name], list) and len(set(fields[name])) == len(fields[name]), (where, name)
+            if allowed is not None:
+                assert set(fields[name]) <= set(allowed), (where, name, fields[name])
+        for term in fields["population"]:
+            assert term in ev.POPULATION_TERMS or ev.OTHER_POPULATION.match(term), (where, term)
+        assert set(fields["constructs"]) <= constructs, where
+        assert all(drug == drug.lower().strip() and drug for drug in fields["drugs"]), where
+        assert all(re.search(r"\d", dose) and re.search(r"[a-zµμ%]", dose) for dose in fields["doses"]), where
+        assert fields["n_total"] is None or (isinstance(fields["n_total"], int) and fields["n_total"] > 0), where
+        assert fields["active_comparator"] is None or fields["active_comparator"] in fields["drugs"], where
+
+
+def test_gold_outcomes_use_the_issue_vocabularies_and_the_record_classes():
+    for record in (r for r in ALL if r["outcomes"]):
+        for outcome in record["outcomes"]:
+            where = (_where(record), outcome["instrument"])
+            assert outcome["instrument"].strip(), where
+            assert outcome["class"] is None or outcome["class"] in record["fields"]["outcome_classes"], where
+            assert outcome["role"] in ev.OUTCOME_ROLES, where
+            assert outcome["direction"] is None or outcome["direction"] in ev.DIRECTIONS, where
+
+
+def test_gold_follows_its_own_guidelines():
+    for record in ALL:
+        fields, where = record["fields"], _where(record)
+        if record["kind"] in NON_STUDY_KINDS:
+            assert ev.normalised_fields(fields) == ev.normalised_fields({}), where
+        if fields["allocation"] == "single-group":
+            assert fields["control"] == "none" and fields["randomised"] != "yes", where
+        if fields["blinding"] != ev.NEGATIVE or fields["control"] == "placebo":
+            assert record["kind"] in ("trial", "observational"), where
+        assert bool(fields["imaging_modalities"]) == ("neuroimaging" in fields["outcome_classes"]), where
+        if not fields["drugs"]:
+            assert not fields["doses"] and not fields["routes"] and not fields["active_comparator"], where
+
+
+def test_split_files_are_the_seeded_stratified_split_of_the_gold_set():
+    dev, test = ev.split_records(ALL, ev.SPLIT_SEED)
+    assert {r["key"] for r in dev} == {r["key"] for r in GOLD["dev"]}
+    assert {r["key"] for r in test} == {r["key"] for r in GOLD["test"]}
+    for name in {ev.stratum(r["file"]) for r in ALL}:
+        sizes = [sum(1 for r in part if ev.stratum(r["file"]) == name) for part in (dev, test)]
+        assert abs(sizes[0] - sizes[1]) <= 1, name
+
+
+def test_a_malformed_gold_line_names_its_file_and_line(tmp_path: Path):
+    (tmp_path / "dev.jsonl").write_text('{"file": "x.csv", "source_id": "1", "position": 1, "fields": {}}\n')
+    with pytest.raises(ev.GoldFormatError, match=r"dev\.jsonl:1: fields lack randomised"):
+        ev.load_gold("dev", tmp_path)
+    (tmp_path / "dev.jsonl").write_text("\n{not json\n")
+    with pytest.raises(ev.GoldFormatError, match=r"dev\.jsonl:2: not JSON"):
+        ev.load_gold("dev", tmp_path)
+
+
+@realdata
+def test_every_gold_record_is_a_record_with_an_abstract_in_its_fixture_file():
+    by_file: dict[str, list[dict]] = {}
+    for record in ALL:
+        by_file.setdefault(record["file"], []).append(record)
+    for file, records in by_file.items():
+        path = fixture_path(*file.split("/"))
+        encoding = detect_encoding(path).name
+        parsed = list(get_importer(detect_format(path, read_head(path, encoding)))().parse(path, encoding))
+        for record in records:
+            assert 1 <= record["position"] <= len(parsed), _where(record)
+            found = parsed[record["position"] - 1]
+            assert found.source_id == record["source_id"], (_where(record), found.source_id)
+            assert found.title and found.abstract, _where(record)
+
+
+# --- scoring on hand-made cases -----------------------------------------------------------------
+
+def _gold(key: str, **fields) -> dict:
+    base = {name: ev.NEGATIVE for name in ev.SINGLE_FIELDS} | {"active_comparator": None, "n_total": None}
+    base |= {name: [] for name in ev.LIST_VOCABULARIES}
+    return {"key": ("f.csv", key), "fields": base | fields, "outcomes": None}
+
+
+def test_single_valued_fields_score_only_positive_values():
+    gold = [_gold("1", randomised="yes"), _gold("2", randomised="yes"), _gold("3", randomised="yes"),
+            _gold("4"), _gold("5")]
+    predicted = {("f.csv", "1"): {"randomised": "yes"},       # TP
+                 ("f.csv", "2"): {"randomised": "no"},        # FP and FN
+                 ("f.csv", "3"): {"randomised": "not-stated"},  # FN
+                 ("f.csv", "4"): {"randomised": "no"},        # FP
+                 ("f.csv", "5"): {"randomised": None}}        # TN
+    counts = ev.score_fields(gold, predicted)["randomised"]
+    assert (counts.tp, counts.fp, counts.fn) == (1, 2, 2)
+    assert counts.precision == pytest.approx(1 / 3)
+    assert counts.recall == pytest.approx(1 / 3)
+    assert counts.f1 == pytest.approx(1 / 3)
+    assert counts.accuracy == pytest.approx(2 / 5)
+    assert counts.support == 3
+
+
+def test_list_fields_are_micro_averaged_over_normalised_items():
+    gold = [_gold("1", drugs=["oxybutynin", "tolterodine"], doses=["5 mg", "50 micrograms/day"]),
+            _gold("2", drugs=["naproxen"])]
+    predicted = {("f.csv", "1"): {"drugs": ["Oxybutynin chloride", "placebo"], "doses": ["5-mg", "50 µg"]},
+                 ("f.csv", "2"): {"drugs": [{"value": "naproxen", "evidence": [{"start": 0, "end": 8}]}]}}
+    counts = ev.score_fields(gold, {k: {n: ev.plain_value(v) for n, v in p.items()} for k, p in predicted.items()})
+    assert (counts["drugs"].tp, counts["drugs"].fp, counts["drugs"].fn) == (2, 1, 1)
+    assert counts["drugs"].f1 == pytest.approx(2 / 3)
+    assert counts["drugs"].accuracy == pytest.approx(1 / 2)
+    assert (counts["doses"].tp, counts["doses"].fp, counts["doses"].fn) == (2, 0, 0)
+
+
+def test_population_other_words_score_apart_and_together_as_population_class():
+    gold = [_gold("1", population=["other:osteoarthritis", "healthy"])]
+    predicted = {("f.csv", "1"): {"population": ["other:knee-osteoarthritis", "healthy"]}}
+    counts = ev.score_fields(gold, predicted)
+    assert (counts["population"].tp, counts["population"].fp, counts["population"].fn) == (1, 1, 1)
+    assert counts["population_class"].f1 == 1.0
+
+
+def test_a_record_missing_from_the_output_counts_as_all_negative_and_n_total_reads_numbers():
+    gold = [_gold("1", n_total=1090, control="placebo"), _gold("2", n_total=40)]
+    counts = ev.score_fields(gold, {("f.csv", "2"): {"n_total": "40"}})
+    assert (counts["n_total"].tp, counts["n_total"].fn, counts["n_total"].fp) == (1, 1, 0)
+    assert (counts["control"].tp, counts["control"].fn) == (0, 1)
+    assert counts["control"].precision is None and counts["control"].f1 == 0.0
+    assert ev.norm_n("1,090") == 1090 and ev.norm_n("about forty") is None
+
+
+def test_outcomes_pair_by_instrument_words_then_compare_class_role_and_direction():
+    gold = [_gold("1") | {"outcomes": [
+        {"instrument": "WOMAC total", "class": "self-report", "role": "primary", "direction": "improved"},
+        {"instrument": "Physician's Global Assessment", "class": "clinician-rated", "role": "not-stated",
+         "direction": "no difference"}]}]
+    predicted = {("f.csv", "1"): [
+        {"instrument": {"value": "WOMAC"}, "class": "self-report", "primary": True, "direction": "improved"},
+        {"instrument": "physician global assessment", "outcome_class": "self-report",
+         "role": "not-stated", "direction": "no difference"},
+        {"instrument": "adverse events", "class": None, "role": "secondary", "direction": "worsened"}]}
+    scores = ev.score_outcomes(gold, predicted)
+    assert (scores.pairing.tp, scores.pairing.fp, scores.pairing.fn) == (2, 1, 0)
+    assert scores.attributes["class"].accuracy == pytest.approx(1 / 2)
+    assert scores.attributes["role"].accuracy == 1.0
+    assert scores.attributes["direction"].accuracy == 1.0
+
+
+def test_extractor_output_shapes_are_read_with_or_without_a_fields_object():
+    nested = {"records": [{"record_id": 3, "source_id": "9",
+                           "fields": {"blinding": {"value": "double-blind", "evidence": []}}}]}
+    flat = [{"record_id": 3, "source_id": "9", "blinding": "double-blind", "outcomes": []}]
+    for output in (nested, flat):
+        fields, outcomes, problems = ev.match_predictions(ev.extractor_records(output),
+                                                          {3: (("f.csv", "9"), "9")})
+        assert fields == {("f.csv", "9"): {"blinding": "double-blind"}} and not problems
+    _, _, problems = ev.match_predictions([{"record_id": 3, "source_id": "8"}, {"record_id": 4}],
+                                          {3: (("f.csv", "9"), "9")})
+    assert problems == ["record 3: source_id '8', the store has '9'", "record_id 4 is not in the review"]
+    with pytest.raises(ValueError, match="neither a list of records"):
+        ev.extractor_records({"studies": "none"})
+
+
+@realdata
+def test_review_keys_follow_source_ids_and_file_positions_of_a_real_review(tmp_path: Path):
+    fixture_path("exports", "embase.csv")
+    gold = [r for r in ALL if r["file"] in ("exports/embase.csv", "pubmed/pubmed-29768149.xml")]
+    assert any(r["source_id"] is None for r in gold) and any(r["source_id"] for r in gold)
+    directory = tmp_path / "review"
+    ev.build_review(directory, (r["file"] for r in gold))
+    keys = ev.review_keys(directory)
+    ids = {key: record_id for record_id, (key, _) in keys.items()}
+    perfect = [{"record_id": ids[r["key"]], "source_id": r["source_id"], "fields": r["fields"],
+                "outcomes": r["outcomes"] or []} for r in gold]
+    result = ev.evaluate(gold, directory, {"records": perfect})
+    assert not result["missing"] and not result["problems"]
+    assert all(c["f1"] in (1.0, None) and c["accuracy"] == 1.0 for c in result["fields"].values())
+    empty = ev.evaluate(gold, directory, {"records": []})
+    assert len(empty["missing"]) == len(gold) and empty["fields"]["n_total"]["recall"] == 0.0
