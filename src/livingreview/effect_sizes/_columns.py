@@ -21,13 +21,15 @@ class EffectSizeInputError(ValueError):
 
 def row_count(values: Mapping[str, ArrayLike]) -> int:
     """The common length of the array arguments; scalars broadcast, so all-scalar input is one row."""
-    lengths = {name: len(np.atleast_1d(np.asarray(value, dtype=object))) for name, value in values.items()
-               if np.ndim(np.asarray(value, dtype=object)) > 0}
-    distinct = set(lengths.values())
-    if len(distinct) > 1:
+    lengths = {}
+    for name, value in values.items():
+        array = np.asarray(value, dtype=object)
+        if array.ndim > 0:
+            lengths[name] = len(array)
+    if len(set(lengths.values())) > 1:
         described = ", ".join(f"{name} has {n}" for name, n in lengths.items())
         raise EffectSizeInputError(f"the arguments must have one row per study, but {described} rows")
-    return distinct.pop() if distinct else 1
+    return next(iter(lengths.values()), 1)
 
 
 def as_column(name: str, value: ArrayLike, rows: int) -> Column:
@@ -39,7 +41,7 @@ def as_column(name: str, value: ArrayLike, rows: int) -> Column:
     column = np.empty(len(cells), dtype=np.float64)
     for row, cell in enumerate(cells):
         column[row] = _as_number(name, row, cell)
-    if column.size == 1 and rows > 1:
+    if raw.ndim == 0 and rows != 1:
         column = np.repeat(column, rows)
     infinite = np.isinf(column)
     if infinite.any():

@@ -75,7 +75,8 @@ def smd_from_ci(ci_lb: ArrayLike, ci_ub: ArrayLike, n1i: ArrayLike, n2i: ArrayLi
     given = dict(ci_lb=ci_lb, ci_ub=ci_ub, n1i=n1i, n2i=n2i) | ({} if mdi is None else {"mdi": mdi})
     columns, notes = _columns(given)
     lower, upper = columns["ci_lb"], columns["ci_ub"]
-    check("ci_ub", upper - lower, lambda width: width > 0, "the upper limit must exceed ci_lb (this is their difference)")
+    check("ci_ub", upper - lower, lambda width: width > 0,
+          "the upper limit must exceed ci_lb (the value shown is ci_ub - ci_lb)")
     difference = columns.get("mdi", (lower + upper) / 2)
     check("mdi", difference, lambda md: (md >= lower) & (md <= upper), "the mean difference lies outside its interval")
     df = columns["n1i"] + columns["n2i"] - 2

@@ -14,7 +14,6 @@ from livingreview.effect_sizes._columns import (
     Column,
     EffectSizeInputError,
     as_column,
-    check,
     check_correlation,
     check_count,
     check_group_size,
@@ -147,8 +146,8 @@ def finish(measure: str, formula: Formula, columns: dict[str, Column], notes: Ro
     unusable = ~np.isfinite(yi)
     vi = np.where(unusable | ~np.isfinite(vi), np.nan, vi)
     yi = np.where(unusable, np.nan, yi)
-    unexplained = np.array([np.isnan(y) or np.isnan(v) for y, v in zip(yi, vi)]) & np.array(
-        [not notes.has_note(row) for row in range(len(yi))], dtype=bool)
+    noted = np.array([notes.has_note(row) for row in range(len(yi))], dtype=bool)
+    unexplained = (np.isnan(yi) | np.isnan(vi)) & ~noted
     notes.add(unexplained, "the inputs give no finite estimate or variance")
     return EffectSizes(measure, yi, vi, notes.as_tuple(), (computed_from,) * len(yi))
 
@@ -199,10 +198,17 @@ def _complete_table(columns: dict[str, Column]) -> dict[str, Column]:
             raise EffectSizeInputError(f"give either {cell} or {group}, not both")
         if group in table:
             size = table.pop(group)
-            check(events, table[events], lambda count, size=size: count <= size,
-                  f"more events than the group's {group}")
+            _check_events_fit(events, table[events], group, size)
             table[cell] = size - table[events]
     return table
+
+
+def _check_events_fit(events: str, counts: Column, group: str, sizes: Column) -> None:
+    over = np.flatnonzero(counts > sizes)
+    if over.size:
+        row = int(over[0])
+        raise EffectSizeInputError(
+            f"{events}[{row}] = {counts[row]:g}: more events than the group has ({group}[{row}] = {sizes[row]:g})")
 
 
 def _fill_default_correlation(ri: Column | None, default: float, rows: int, notes: RowNotes) -> Column:
