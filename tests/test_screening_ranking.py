@@ -314,3 +314,36 @@ def test_a_single_record_still_gets_features_under_every_preset():
     for name in preset_names():
         session = RankingSession(["Ketamine and empathy: a randomised trial"], preset=name)
         assert session.features.shape[0] == 1
+
+
+def test_threads_ranking_at_once_build_the_features_once_and_get_what_one_thread_gets(monkeypatch):
+    import threading
+
+    from livingreview.screening.ranking import session as session_module
+
+    texts = [f"{text} (threads)" for text in TEXTS]  # a cache key no other test has used
+    label_sets = [_labels(chosen) for chosen in ([0, 6], [0, 1, 6], [1, 7, 8], [0, 2, 6, 9], [3, 10])] * 2
+    expected = [RankingSession(texts, preset="tfidf", seed=1).rank(labels) for labels in label_sets]
+
+    built = []
+
+    class CountingSession(RankingSession):
+        def __init__(self, *args, **kwargs):
+            built.append(args[0])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(session_module, "RankingSession", CountingSession)
+    start = threading.Barrier(len(label_sets))
+    results: dict[int, list[tuple[int, float]]] = {}
+
+    def rank(position: int) -> None:
+        start.wait()
+        results[position] = rank_unlabelled(texts, label_sets[position], preset="tfidf", seed=1)
+
+    threads = [threading.Thread(target=rank, args=(i,)) for i in range(len(label_sets))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1
+    assert [results[i] for i in range(len(label_sets))] == expected

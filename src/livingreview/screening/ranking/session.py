@@ -7,8 +7,10 @@ through `RankingSession.rank`, so what a simulation measures is what a reviewer 
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -124,7 +126,20 @@ def _extra_block(extra: np.ndarray, n_records: int) -> sparse.csr_matrix:
     return sparse.csr_matrix(normalize(extra))
 
 
-_SESSIONS: OrderedDict[str, RankingSession] = OrderedDict()
+@dataclass
+class _CachedSession:
+    """A cache slot: its lock is held while the session is built and while it ranks, since a
+    ranking refits the session's one classifier in place."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    session: RankingSession | None = None
+
+
+# Threads may rank at once (a web server, a progress thread): _SESSIONS_LOCK guards the cache's
+# order and contents, each slot's own lock the session in it, so threads ranking different texts
+# do not wait for each other and two asking for the same texts build the features once.
+_SESSIONS: OrderedDict[str, _CachedSession] = OrderedDict()
+_SESSIONS_LOCK = threading.Lock()
 _SESSION_CACHE_SIZE = 4
 
 
@@ -143,15 +158,16 @@ def rank_unlabelled(
     text lists are kept, so calling this after every decision refits only the classifier.
     """
     key = _session_key(texts, preset, seed, extra_features)
-    session = _SESSIONS.get(key)
-    if session is None:
-        session = RankingSession(texts, preset=preset, seed=seed, extra_features=extra_features,
-                                 on_progress=on_progress)
-        _SESSIONS[key] = session
+    with _SESSIONS_LOCK:
+        slot = _SESSIONS.setdefault(key, _CachedSession())
+        _SESSIONS.move_to_end(key)
         while len(_SESSIONS) > _SESSION_CACHE_SIZE:
-            _SESSIONS.popitem(last=False)
-    _SESSIONS.move_to_end(key)
-    return session.rank(labels)
+            _SESSIONS.popitem(last=False)  # a thread still using an evicted slot keeps its reference
+    with slot.lock:
+        if slot.session is None:
+            slot.session = RankingSession(texts, preset=preset, seed=seed, extra_features=extra_features,
+                                          on_progress=on_progress)
+        return slot.session.rank(labels)
 
 
 def _session_key(texts: Sequence[str], preset: str, seed: int, extra: np.ndarray | None) -> str:
