@@ -226,7 +226,8 @@ def normalised_fields(fields: Mapping[str, object]) -> dict[str, object]:
     result["n_total"] = norm_n(fields.get("n_total"))
     for name in LIST_VOCABULARIES:
         result[name] = norm_list(name, fields.get(name))
-    result["population_class"] = frozenset(population_class(p) for p in result["population"])  # type: ignore[union-attr]
+    population = norm_list("population", fields.get("population"))
+    result["population_class"] = frozenset(population_class(p) for p in population)
     return result
 
 
@@ -415,8 +416,8 @@ def record_values(entry: Mapping[str, object]) -> tuple[dict[str, object], list[
     fields = entry.get("fields") if isinstance(entry.get("fields"), Mapping) else entry
     assert isinstance(fields, Mapping)
     values = {name: plain_value(fields[name]) for name in STUDY_FIELDS if name in fields}
-    outcomes = entry.get("outcomes", fields.get("outcomes")) or []
-    return values, [o for o in outcomes if isinstance(o, Mapping)]  # type: ignore[union-attr]
+    outcomes = entry.get("outcomes", fields.get("outcomes"))
+    return values, [o for o in outcomes if isinstance(o, Mapping)] if isinstance(outcomes, list) else []
 
 
 def match_predictions(entries: Iterable[Mapping[str, object]], keys_by_id: Mapping[int, tuple[Key, str | None]]
@@ -427,7 +428,7 @@ def match_predictions(entries: Iterable[Mapping[str, object]], keys_by_id: Mappi
     problems: list[str] = []
     for entry in entries:
         record_id = norm_n(entry.get("record_id"))
-        if record_id not in keys_by_id:
+        if record_id is None or record_id not in keys_by_id:
             problems.append(f"record_id {entry.get('record_id')!r} is not in the review")
             continue
         key, source_id = keys_by_id[record_id]
@@ -467,12 +468,25 @@ def review_keys(directory: Path) -> dict[int, tuple[Key, str | None]]:
     return keys
 
 
-def evaluate(gold: Sequence[dict], directory: Path, output: object) -> dict[str, object]:
+@dataclass
+class Evaluation:
+    records: int
+    missing: list[str]
+    problems: list[str]
+    fields: dict[str, Counts]
+    outcomes: OutcomeScores
+
+    def as_dict(self) -> dict[str, object]:
+        return {"records": self.records, "missing": self.missing, "problems": self.problems,
+                "fields": {name: c.as_dict() for name, c in self.fields.items()},
+                "outcomes": self.outcomes.as_dict()}
+
+
+def evaluate(gold: Sequence[dict], directory: Path, output: object) -> Evaluation:
+    """Score the extractor's output (parsed `extract --json`) of the review in `directory`."""
     fields, outcomes, problems = match_predictions(extractor_records(output), review_keys(directory))
     missing = [f"{k[0]} {k[1]}" for k in (r["key"] for r in gold) if k not in fields]
-    return {"records": len(gold), "missing": missing, "problems": problems,
-            "fields": {name: c.as_dict() for name, c in score_fields(gold, fields).items()},
-            "outcomes": score_outcomes(gold, outcomes).as_dict()}
+    return Evaluation(len(gold), missing, problems, score_fields(gold, fields), score_outcomes(gold, outcomes))
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -481,21 +495,20 @@ def _fmt(value: object) -> str:
     return "    -" if value is None else f"{value:5.3f}" if isinstance(value, float) else str(value)
 
 
-def text_report(split: str, result: Mapping[str, object]) -> str:
-    lines = [f"extraction accuracy on the {split} split: {result['records']} gold records, "
-             f"{len(result['missing'])} missing from the output",  # type: ignore[arg-type]
+def _row(name: str, c: Counts, accuracy: bool = True) -> str:
+    return (f"{name:20} {c.support:7d} {c.predicted:5d} {_fmt(c.precision)} {_fmt(c.recall)} {_fmt(c.f1)}"
+            + (f" {_fmt(c.accuracy)}" if accuracy else ""))
+
+
+def text_report(split: str, result: Evaluation) -> str:
+    lines = [f"extraction accuracy on the {split} split: {result.records} gold records, "
+             f"{len(result.missing)} missing from the output",
              f"{'field':20} {'support':>7} {'pred':>5} {'P':>5} {'R':>5} {'F1':>5} {'acc':>5}"]
-    for name, c in result["fields"].items():  # type: ignore[union-attr]
-        lines.append(f"{name:20} {c['support']:7d} {c['predicted']:5d} {_fmt(c['precision'])} "
-                     f"{_fmt(c['recall'])} {_fmt(c['f1'])} {_fmt(c['accuracy'])}")
-    o = result["outcomes"]
-    i = o["instrument"]  # type: ignore[index]
-    lines.append(f"{'outcome.instrument':20} {i['support']:7d} {i['predicted']:5d} {_fmt(i['precision'])} "
-                 f"{_fmt(i['recall'])} {_fmt(i['f1'])}")
-    for name in ("class", "role", "direction"):
-        a = o[name]  # type: ignore[index]
-        lines.append(f"{'outcome.' + name:20} {a['pairs']:7d} {'':5} {'':5} {'':5} {'':5} {_fmt(a['accuracy'])}")
-    lines += [f"  problem: {p}" for p in result["problems"][:20]]  # type: ignore[index]
+    lines += [_row(name, c) for name, c in result.fields.items()]
+    lines.append(_row("outcome.instrument", result.outcomes.pairing, accuracy=False))
+    for name, c in result.outcomes.attributes.items():
+        lines.append(f"{'outcome.' + name:20} {c.records:7d} {'':23} {_fmt(c.accuracy)}")
+    lines += [f"  problem: {p}" for p in result.problems[:20]]
     return "\n".join(lines)
 
 
@@ -505,13 +518,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--review", type=Path, help="an existing review holding the imported fixtures")
     parser.add_argument("--predictions", type=Path, help="saved `extract --auto --all --json` output of --review")
+    parser.add_argument("--gold", type=Path, default=GOLD_DIR, help="folder holding dev.jsonl and test.jsonl")
     args = parser.parse_args(argv)
     if bool(args.review) != bool(args.predictions):
         parser.error("--review and --predictions go together")
     if not FIXTURES.exists():
         print(f"the fixtures are not at {FIXTURES}", file=sys.stderr)
         return 1
-    gold = load_gold(args.split)
+    gold = load_gold(args.split, args.gold)
     try:
         if args.review:
             result = evaluate(gold, args.review, json.loads(args.predictions.read_text(encoding="utf-8")))
@@ -524,7 +538,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (RuntimeError, ValueError) as error:
         print(error, file=sys.stderr)
         return 1
-    print(json.dumps({"split": args.split, **result}, indent=1) if args.json else text_report(args.split, result))
+    print(json.dumps({"split": args.split, **result.as_dict()}, indent=1) if args.json
+          else text_report(args.split, result))
     return 0
 
 

@@ -7,6 +7,7 @@ records that exist in the real fixtures; the scoring must give the counts worked
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 import tomllib
@@ -229,8 +230,34 @@ def test_review_keys_follow_source_ids_and_file_positions_of_a_real_review(tmp_p
     ids = {key: record_id for record_id, (key, _) in keys.items()}
     perfect = [{"record_id": ids[r["key"]], "source_id": r["source_id"], "fields": r["fields"],
                 "outcomes": r["outcomes"] or []} for r in gold]
-    result = ev.evaluate(gold, directory, {"records": perfect})
+    result = ev.evaluate(gold, directory, {"records": perfect}).as_dict()
     assert not result["missing"] and not result["problems"]
     assert all(c["f1"] in (1.0, None) and c["accuracy"] == 1.0 for c in result["fields"].values())
-    empty = ev.evaluate(gold, directory, {"records": []})
+    empty = ev.evaluate(gold, directory, {"records": []}).as_dict()
     assert len(empty["missing"]) == len(gold) and empty["fields"]["n_total"]["recall"] == 0.0
+
+
+@realdata
+def test_command_line_scores_saved_predictions_of_a_review(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    fixture_path("ctgov", "NCT02513394.json")
+    directory = tmp_path / "review"
+    ev.build_review(directory, ["ctgov/NCT02513394.json"])
+    (record_id,) = ev.review_keys(directory)
+    saved = tmp_path / "extract.json"
+    saved.write_text(json.dumps({"records": [{"record_id": record_id, "source_id": "NCT02513394",
+                                              "fields": {"randomised": "yes", "blinding": "double-blind"}}]}))
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "test.jsonl").write_text(
+        "".join(line for line in (ev.GOLD_DIR / "test.jsonl").read_text().splitlines(keepends=True)
+                if '"ctgov/' in line))
+    (gold / "dev.jsonl").write_text("")
+    assert ev.main(["--split", "test", "--json", "--review", str(directory), "--predictions", str(saved),
+                    "--gold", str(gold)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["records"] == 1 and not result["missing"]
+    assert result["fields"]["randomised"]["f1"] == 1.0
+    assert (result["fields"]["blinding"]["fp"], result["fields"]["blinding"]["fn"]) == (1, 1)  # open-label
+    assert result["fields"]["n_total"]["fn"] == 1
+    with pytest.raises(SystemExit):
+        ev.main(["--review", str(directory)])
