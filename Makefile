@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pubmed_parse.py
 	$(BIN)/python benchmarks/bench_dedupe.py
 	$(BIN)/python benchmarks/bench_screening.py
+	$(BIN)/python benchmarks/bench_meta.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR)

@@ -66,8 +66,11 @@ def meta_command(table: Path, measure: str, method: str, test: str, moderators: 
         stderr.print(f"note: {table.name} line {index + 2} left out: {reason}", markup=False, highlight=False)
     if not usable.any():
         raise TableError(f"{table}: no row has a computable effect size")
-    result = meta_analysis(yi[usable], vi[usable], mods[usable] if mods is not None else None,
-                           method=method, test=test, moderator_names=moderators or None)
+    try:
+        result = meta_analysis(yi[usable], vi[usable], mods[usable] if mods is not None else None,
+                               method=method, test=test, moderator_names=moderators or None)
+    except ValueError as error:  # too few studies, collinear moderators, no convergence
+        raise TableError(f"{table}: {error}") from None
     payload: dict[str, Any] = {key: _finite_or_none(value) for key, value in result.to_dict().items()}
     if moderators:
         payload["moderators"] = [vars(row) for row in result.coefficients[1:]]

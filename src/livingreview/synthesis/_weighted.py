@@ -38,6 +38,8 @@ class WeightedFit:
 
     def _hat_term(self, power: int) -> Matrix:
         """(X'WX)^-1 X' W^power X."""
+        if self.design.shape[1] == 1:  # intercept only: X is a column of ones, so this is a ratio of sums
+            return self.cov_unscaled * float((self.weights**power).sum())
         weighted = self.design * (self.weights**power)[:, None]
         return self.cov_unscaled @ (self.design.T @ weighted)
 
@@ -53,12 +55,20 @@ class WeightedFit:
 
     def trace_pv(self, variances: Vector) -> float:
         """tr(PV) for the diagonal V = diag(variances)."""
-        weighted = self.design * (self.weights**2 * variances)[:, None]
+        scaled = self.weights**2 * variances
+        if self.design.shape[1] == 1:
+            return float(np.dot(self.weights, variances) - self.cov_unscaled[0, 0] * scaled.sum())
+        weighted = self.design * scaled[:, None]
         return float(np.dot(self.weights, variances)
                      - np.trace(self.cov_unscaled @ (self.design.T @ weighted)))
 
 
 def weighted_fit(y: Vector, weights: Vector, design: Matrix) -> WeightedFit:
+    """The fit; `design`'s first column is the intercept, so a one-column design is all ones."""
+    if design.shape[1] == 1:
+        total = float(weights.sum())
+        mean = float(np.dot(weights, y)) / total
+        return WeightedFit(weights, np.array([mean]), np.array([[1.0 / total]]), y - mean, design)
     weighted_design = design * weights[:, None]
     cov_unscaled = np.linalg.inv(design.T @ weighted_design)
     beta = cov_unscaled @ (weighted_design.T @ y)

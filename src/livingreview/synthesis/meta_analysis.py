@@ -204,7 +204,7 @@ def _prepare(yi: ArrayLike, vi: ArrayLike, mods: ArrayLike | None,
     k, p = x.shape
     if k < p + 1 and not (k == 1 and p == 1):
         raise ValueError(f"{k} studies cannot fit a model with {p} coefficients and tau^2")
-    if np.linalg.matrix_rank(x) < p:
+    if p > 1 and np.linalg.matrix_rank(x) < p:
         raise ValueError("the moderators are collinear with the intercept or each other")
     return y, v, x, tuple(names)
 
