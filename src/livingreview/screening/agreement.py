@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from livingreview.screening.workflow import LABELS, STAGES, ScreeningState
+from livingreview.store import Store, ledger
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,13 @@ def _check_pairs(first: Sequence[str], second: Sequence[str]) -> None:
         raise ValueError(f"paired ratings differ in length: {len(first)} and {len(second)}")
 
 
+def pair_agreement(stage: str, reviewers: tuple[str, str], first: Sequence[str], second: Sequence[str],
+                   categories: Sequence[str] = LABELS) -> PairAgreement:
+    """The three statistics for one pair's ratings of the same items (in the same order)."""
+    return PairAgreement(stage, reviewers, len(first), percent_agreement(first, second),
+                         cohen_kappa(first, second), gwet_ac1(first, second, categories))
+
+
 def pairwise_agreement(screening: ScreeningState, stages: Sequence[str] = STAGES) -> list[PairAgreement]:
     """Every pair of reviewers, per stage, over the units both labelled (current labels)."""
     results = []
@@ -79,8 +87,23 @@ def pairwise_agreement(screening: ScreeningState, stages: Sequence[str] = STAGES
         for a, b in combinations(reviewers, 2):
             shared = [by for unit, by in sorted(state.labels.items())
                       if unit in eligible and a in by and b in by]
-            first = [by[a].label for by in shared]
-            second = [by[b].label for by in shared]
-            results.append(PairAgreement(stage, (a, b), len(shared), percent_agreement(first, second),
-                                         cohen_kappa(first, second), gwet_ac1(first, second)))
+            results.append(pair_agreement(stage, (a, b), [by[a].label for by in shared],
+                                          [by[b].label for by in shared]))
+    return results
+
+
+def ledger_agreement(store: Store, item_kind: str, stage: str, categories: Sequence[str], *,
+                     as_of_event: int | None = None) -> list[PairAgreement]:
+    """Every pair of reviewers over the items of any kind both currently judged in the ledger
+    (extraction fields, risk-of-bias answers, ...); `categories` is the scale of the values.
+
+    Screening uses `pairwise_agreement`, which counts units (grouped records) eligible at a stage.
+    """
+    current = ledger.latest_judgements(store, item_kind, stage, as_of_event=as_of_event)
+    reviewers = sorted({j.reviewer for j in current if not j.is_resolution})
+    results = []
+    for a, b in combinations(reviewers, 2):
+        paired = ledger.paired_values(store, item_kind, stage, a, b, as_of_event=as_of_event)
+        results.append(pair_agreement(stage, (a, b), [first for _, first, _ in paired],
+                                      [second for _, _, second in paired], categories))
     return results
