@@ -31,6 +31,28 @@ SHORT_TITLE_WORDS = 6
 DROPPED_SUBTITLE = 0.95
 SUBTITLE_MIN_WORDS = 4
 OTHER_VENUE_AUTO_TITLE = 0.9
+# A shared DOI is an identity only when the titles agree, or the authors do and the pages do not
+# disagree: publishers give one DOI to a whole supplement of conference abstracts, and exports
+# attach an issue's DOI to its editorials. Between the two title bars a shared DOI without that
+# support is worth a human's look; below the lower one it is no evidence at all and the pair is
+# judged on its bibliographic fields alone. NLM gives every article its own PMID (and PMCID),
+# so those stay identities whatever the titles.
+IDENTIFIER_TITLE_AGREES = 0.7
+IDENTIFIER_TITLE_DIFFERS = 0.5
+IDENTIFIER_AUTHORS_AGREE = 0.75
+# Titles that recur in every issue of a journal ("Editorial", "Erratum", "In this issue") say
+# nothing about which issue: such pairs match automatically only on the same first page.
+GENERIC_TITLES = frozenset({
+    "editorial", "editorials", "guest editorial", "editor s note", "editors note", "from the editor",
+    "letter from the editor", "letter to the editor", "letters to the editor", "letters", "correspondence",
+    "in this issue", "this issue", "introduction", "preface", "foreword", "commentary", "comment",
+    "reply", "response", "author reply", "authors reply", "erratum", "errata", "correction",
+    "corrections", "corrigendum", "retraction", "retraction notice", "expression of concern",
+    "book review", "book reviews", "news", "news in brief", "obituary", "acknowledgement",
+    "acknowledgements", "acknowledgment", "reviewer acknowledgement", "reviewers", "thank you to our reviewers",
+    "abstracts", "poster abstracts", "oral abstracts", "index", "author index", "subject index",
+    "contents", "table of contents", "masthead", "announcements", "calendar", "highlights",
+})
 # Abstracts of one article differ between sources (labels, truncation), so only similar ones count.
 ABSTRACT_AGREEMENT = 0.8
 YEAR_OFF_BY_ONE = 0.6
@@ -53,7 +75,9 @@ def judge(a: Features, b: Features) -> Verdict | None:
     companion = _companion_kind(a, b)
     # Two reports of one registered trial have different DOIs by nature: still one study.
     shared_trial = a.single_nct is not None and a.single_nct == b.single_nct
-    conflict = not companion and _identifiers_conflict(a, b)
+    # A shared identifier with disagreeing titles was set aside above: it neither matches nor
+    # vetoes, and the pair is judged on its other fields.
+    conflict = not companion and _identifiers_conflict(a, b) and not _shares_identifier(a, b)
     if conflict and not shared_trial:
         return None
     score, status = (0.0, None) if conflict else fuzzy_score(a, b, companion=companion) or (0.0, None)
@@ -79,9 +103,30 @@ def _shared_identifier(a: Features, b: Features) -> Verdict | None:
     for method in ("doi", "pmid", "pmcid"):
         value = getattr(a, method)
         if value and value == getattr(b, method):
-            status = "uncertain" if _identifiers_conflict(a, b) else "auto"
+            corroborated = method != "doi" or _doi_corroborated(a, b)
+            if corroborated is None:
+                return None
+            status = "auto" if corroborated and not _identifiers_conflict(a, b) else "uncertain"
             return Verdict("duplicate", method, 1.0, status)
     return None
+
+
+def _doi_corroborated(a: Features, b: Features) -> bool | None:
+    """True when the other fields back a shared DOI, False when only a human can tell, None
+    when they contradict it."""
+    if not a.title or not b.title:
+        return True
+    titles = title_similarity(a, b)
+    if titles >= IDENTIFIER_TITLE_AGREES:
+        return True
+    authors = author_similarity(a.surnames, b.surnames)
+    if authors is not None and authors >= IDENTIFIER_AUTHORS_AGREE and page_similarity(a, b) != 0.0:
+        return True
+    return False if titles >= IDENTIFIER_TITLE_DIFFERS else None
+
+
+def _shares_identifier(a: Features, b: Features) -> bool:
+    return any(getattr(a, name) and getattr(a, name) == getattr(b, name) for name in ("doi", "pmid", "pmcid"))
 
 
 def _identifiers_conflict(a: Features, b: Features) -> bool:
@@ -108,18 +153,21 @@ def fuzzy_score(a: Features, b: Features, companion: str | None = None
 
     A preprint or a conference abstract appears in another venue, usually a year earlier, than
     the article: for such a pair the venue is not compared and a year's gap is no disagreement.
+    An erratum notice is printed in the same journal on other pages, often in a later volume: its
+    journal is compared, its volume and pages are not, and a year's gap is no disagreement.
     """
     if not a.title or not b.title:
         return None
     other_venue = companion in ("preprint", "conference")
+    other_pages = other_venue or companion == "erratum"
     similarities = {"title": title_similarity(a, b)}
     fields = [("authors", author_similarity(a.surnames, b.surnames)),
-              ("year", year_similarity(a.year, b.year, tolerance=1 if other_venue else 0)),
+              ("year", year_similarity(a.year, b.year, tolerance=1 if other_pages else 0)),
               ("abstract", abstract_agreement(a.abstract, b.abstract))]
     if not other_venue:
-        fields += [("journal", journal_similarity(a.journal, b.journal)),
-                   ("volume", _equal_or_none(a.volume, b.volume)),
-                   ("pages", page_similarity(a, b))]
+        fields.append(("journal", journal_similarity(a.journal, b.journal)))
+    if not other_pages:
+        fields += [("volume", _equal_or_none(a.volume, b.volume)), ("pages", page_similarity(a, b))]
     for name, value in fields:
         if value is not None:
             similarities[name] = value
@@ -141,6 +189,10 @@ def _status(a: Features, b: Features, score: float, title: float, support: float
             return None
         if title < WEAK_SUPPORT_AUTO_TITLE or min(a.title_words, b.title_words) < SHORT_TITLE_WORDS:
             status = status and "uncertain"
+    if status == "auto" and (a.title in GENERIC_TITLES or b.title in GENERIC_TITLES) and not (
+            a.first_page and a.first_page == b.first_page and a.year == b.year
+            and not (a.volume and b.volume and a.volume != b.volume)):
+        status = "uncertain"
     # Titles that differ in their numbers ("Part I" / "Part II", "8th" / "9th conference") are
     # different documents more often than not: a human decides. A dropped subtitle may take
     # numbers with it, so a title that opens the other is exempt.
