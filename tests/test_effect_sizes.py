@@ -317,9 +317,10 @@ def test_correlation_variance_is_undefined_for_four_or_fewer_as_in_metafor():
 
 
 def test_a_missing_value_makes_only_its_row_nan_with_a_note():
-    es = escalc("MD", m1i=[1.0, None, 3.0], sd1i=1, n1i=10, m2i=0, sd2i=1, n2i=10)
-    assert list(np.isnan(es.yi)) == [False, True, False]
-    assert es.notes == (None, "m1i is missing", None)
+    es = escalc("MD", m1i=[1.0, None, 3.0, "2.5", " "], sd1i=1, n1i=10, m2i=0, sd2i=1, n2i=10)
+    assert list(np.isnan(es.yi)) == [False, True, False, False, True]
+    assert es.notes == (None, "m1i is missing", None, None, "m1i is missing")
+    assert es.yi[3] == 2.5
 
 
 def test_zero_sds_and_unsigned_ratios_give_nan_with_the_reason():
@@ -343,7 +344,8 @@ def test_scalars_give_one_row_of_float_arrays():
     (lambda: escalc("MD", m1i=1, sd1i=1, n1i=[10, 1], m2i=0, sd2i=1, n2i=10), "n1i[1] = 1: a sample size must be"),
     (lambda: escalc("COR", ri=[0.2, 0.5, 1.2], ni=30), "ri[2] = 1.2: a correlation must lie strictly between"),
     (lambda: escalc("SMCC", m1i=1, m2i=0, sd1i=1, sd2i=1, ni=10, ri=-1), "ri[0] = -1"),
-    (lambda: escalc("SMCR", m1i=1, m2i=0, sd1i=1, ni=10, ri_default=1.5), "ri_default[0] = 1.5"),
+    (lambda: escalc("SMCR", m1i=1, m2i=0, sd1i=1, ni=10, ri_default=1.5),
+     "ri_default=1.5: a correlation must lie strictly between"),
     (lambda: escalc("SMD", m1i=1, sd1i=1, n1i=10, m2i=0, n2i=10), "missing: sd2i"),
     (lambda: escalc("SMCC", m1i=1, m2i=0, sd1i=1, sd2i=1, ni=10), "missing: ri"),
     (lambda: escalc("OR", ai=1, ci=2, di=3), "missing: bi"),
@@ -353,7 +355,8 @@ def test_scalars_give_one_row_of_float_arrays():
     (lambda: escalc("MN", mi=[1, 2], sdi=[1, 2, 3], ni=10), "mi has 2, sdi has 3 rows"),
     (lambda: escalc("MN", mi=[1, "n/a"], sdi=1, ni=10), "mi[1] = 'n/a': expected a number"),
     (lambda: escalc("MN", mi=[1, float("inf")], sdi=1, ni=10), "mi[1] = inf: is infinite"),
-    (lambda: escalc("RR", ai=[3, 12], n1i=[10, 10], ci=1, n2i=10), "ai[1] = 12: more events than the group has (n1i[1] = 10)"),
+    (lambda: escalc("RR", ai=[3, 12], n1i=[10, 10], ci=1, n2i=10),
+     "ai[1] = 12: more events than the group has (n1i[1] = 10)"),
     (lambda: escalc("RR", ai=1, bi=9, n1i=10, ci=1, di=9), "give either bi or n1i, not both"),
     (lambda: escalc("RD", ai=[-1], bi=9, ci=1, di=9), "ai[0] = -1: a count cannot be negative"),
     (lambda: escalc("OR", ai=1, bi=9, ci=1, di=9, to="some"), "to='some': expected one of only0"),
@@ -362,7 +365,7 @@ def test_scalars_give_one_row_of_float_arrays():
     (lambda: smd_from_p(0.03, 10, 10, direction=[1, 0]), "direction[1] = 0: direction must be +1"),
     (lambda: smd_from_f(-4.0, 10, 10, direction=1), "fi[0] = -4: an F statistic cannot be negative"),
     (lambda: smd_from_t(2.0, n1i=[10, 1], n2i=10), "n1i[1] = 1"),
-    (lambda: smd_from_ci(2.0, 1.0, 10, 10), "ci_ub[0] = -1: the upper limit must exceed ci_lb"),
+    (lambda: smd_from_ci(2.0, 1.0, 10, 10), "ci_lb[0] = 2: the lower limit must be below the upper (ci_ub[0] = 1)"),
     (lambda: smd_from_ci(1.0, 2.0, 10, 10, mdi=3.0), "mdi[0] = 3: the mean difference lies outside"),
     (lambda: smd_from_ci(1.0, 2.0, 10, 10, level=95), "level=95: expected a confidence level"),
     (lambda: smd_from_log_or(0.5, -0.1), "vi[0] = -0.1: a variance cannot be negative"),

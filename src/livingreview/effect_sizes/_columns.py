@@ -1,8 +1,9 @@
 """Input columns: coercion to float arrays of one length, and checks that name the argument and row.
 
-Rows count from 0, as in the arrays the caller passed. A missing value (None or NaN) is not an
-error: it makes that row's effect size NaN, with a note. An impossible value (a negative standard
-deviation, a correlation of 1.3) is an error, because it means the data were entered wrongly.
+Rows count from 0, as in the arrays the caller passed. A missing value (None, NaN or an empty
+string) is not an error: it makes that row's effect size NaN, with a note. An impossible value (a
+negative standard deviation, a correlation of 1.3) is an error, because it means the data were
+entered wrongly.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def as_column(name: str, value: ArrayLike, rows: int) -> Column:
 
 
 def _as_number(name: str, row: int, cell: object) -> float:
-    if cell is None:
+    if cell is None or (isinstance(cell, str) and not cell.strip()):  # an empty spreadsheet cell
         return float("nan")
     if isinstance(cell, (bool, np.bool_)):
         raise EffectSizeInputError(f"{name}[{row}] = {cell!r}: expected a number, got a truth value")
@@ -73,6 +74,17 @@ def check(name: str, column: Column, is_valid: Callable[[Column], NDArray[np.boo
         bad = ~np.isnan(column) & ~is_valid(column)
     if bad.any():
         _raise_for_rows(name, column, bad, problem)
+
+
+def check_pair(name: str, column: Column, other_name: str, other: Column,
+               is_valid: Callable[[Column, Column], NDArray[np.bool_]], problem: str) -> None:
+    """Raise for the first row where `is_valid(column, other)` is false, showing both values."""
+    with np.errstate(invalid="ignore"):
+        bad = np.flatnonzero(~np.isnan(column) & ~np.isnan(other) & ~is_valid(column, other))
+    if bad.size:
+        row = int(bad[0])
+        raise EffectSizeInputError(
+            f"{name}[{row}] = {column[row]:g}: {problem} ({other_name}[{row}] = {other[row]:g})")
 
 
 def check_sd(name: str, column: Column) -> None:

@@ -2,7 +2,7 @@
 
 Every route goes through the two-sample t statistic of a pooled-variance t test with
 df = n1 + n2 - 2: d = t * sqrt(1/n1 + 1/n2) (Borenstein et al. 2009, Introduction to
-Meta-Analysis, sec. 7.2 and Table 7.1), then g = c(df) * d with Hedges' exact correction and the
+Meta-Analysis), then g = c(df) * d with Hedges' exact correction and the
 variance 1/n1 + 1/n2 + g^2 / (2 (n1 + n2)), exactly as `escalc(measure="SMD")` treats means and
 SDs; so a t statistic computed from means and SDs gives back the same g and variance.
 
@@ -10,8 +10,8 @@ SDs; so a t statistic computed from means and SDs gives back the same g and vari
 - two-sided p: |t| = the t quantile at 1 - p/2 with df = n1 + n2 - 2, as metafor's documentation
   does with `qt(p/2, df, lower.tail=FALSE)`; a "p < 0.05" bound gives a bound on |g|, not g.
 - a confidence interval of the mean difference: SE = (upper - lower) / (2 t_{(1+level)/2, df})
-  (Cochrane Handbook v6.4, sec. 6.5.2.3, with the t rather than the normal quantile, which the
-  Handbook advises for small samples); t = MD / SE.
+  (Cochrane Handbook, version 6, section 6.5.2.3, with the t rather than the normal quantile,
+  which the Handbook advises for small samples); t = MD / SE.
 - a 2x2 table or a log odds ratio: d = ln(OR) * sqrt(3) / pi, var(d) = var(ln OR) * 3 / pi^2
   (Chinn 2000, Stat Med 19:3127-3131; metafor's measure "OR2DL"). No small-sample correction is
   applied, as in metafor.
@@ -34,6 +34,7 @@ from livingreview.effect_sizes._columns import (
     as_column,
     check,
     check_group_size,
+    check_pair,
     row_count,
 )
 from livingreview.effect_sizes._escalc import escalc, finish
@@ -75,8 +76,7 @@ def smd_from_ci(ci_lb: ArrayLike, ci_ub: ArrayLike, n1i: ArrayLike, n2i: ArrayLi
     given = dict(ci_lb=ci_lb, ci_ub=ci_ub, n1i=n1i, n2i=n2i) | ({} if mdi is None else {"mdi": mdi})
     columns, notes = _columns(given)
     lower, upper = columns["ci_lb"], columns["ci_ub"]
-    check("ci_ub", upper - lower, lambda width: width > 0,
-          "the upper limit must exceed ci_lb (the value shown is ci_ub - ci_lb)")
+    check_pair("ci_lb", lower, "ci_ub", upper, lambda low, high: low < high, "the lower limit must be below the upper")
     difference = columns.get("mdi", (lower + upper) / 2)
     check("mdi", difference, lambda md: (md >= lower) & (md <= upper), "the mean difference lies outside its interval")
     df = columns["n1i"] + columns["n2i"] - 2
@@ -96,17 +96,14 @@ def smd_from_log_or(yi: ArrayLike, vi: ArrayLike) -> EffectSizes:
     return finish("SMD", _chinn, {"yi": log_or, "vi": variance}, notes, "log odds ratio (Chinn 2000)")
 
 
-def smd_from_2x2(ai: ArrayLike, ci: ArrayLike, *, bi: ArrayLike | None = None, di: ArrayLike | None = None,
+def smd_from_2x2(*, ai: ArrayLike, ci: ArrayLike, bi: ArrayLike | None = None, di: ArrayLike | None = None,
                  n1i: ArrayLike | None = None, n2i: ArrayLike | None = None,
                  add: float = 0.5, to: str = "only0") -> EffectSizes:
     """Cohen's d from a 2x2 table through its log odds ratio (Chinn 2000); cells, zero-cell
     handling and notes as in escalc("OR", ...)."""
     table = escalc("OR", ai=ai, bi=bi, ci=ci, di=di, n1i=n1i, n2i=n2i, add=add, to=to)
-    notes = RowNotes(len(table))
-    for row, note in enumerate(table.notes):
-        if note is not None:
-            notes.add(np.arange(len(table)) == row, note)
-    return finish("SMD", _chinn, {"yi": table.yi, "vi": table.vi}, notes, "2x2 table (Chinn 2000)")
+    return finish("SMD", _chinn, {"yi": table.yi, "vi": table.vi}, RowNotes.carrying(table.notes),
+                  "2x2 table (Chinn 2000)")
 
 
 def _chinn(columns: dict[str, Column], notes: RowNotes) -> formulas.Estimates:

@@ -17,6 +17,7 @@ from livingreview.effect_sizes._columns import (
     check_correlation,
     check_count,
     check_group_size,
+    check_pair,
     check_sd,
     row_count,
 )
@@ -198,21 +199,15 @@ def _complete_table(columns: dict[str, Column]) -> dict[str, Column]:
             raise EffectSizeInputError(f"give either {cell} or {group}, not both")
         if group in table:
             size = table.pop(group)
-            _check_events_fit(events, table[events], group, size)
+            check_pair(events, table[events], group, size, lambda count, n: count <= n,
+                       "more events than the group has")
             table[cell] = size - table[events]
     return table
 
 
-def _check_events_fit(events: str, counts: Column, group: str, sizes: Column) -> None:
-    over = np.flatnonzero(counts > sizes)
-    if over.size:
-        row = int(over[0])
-        raise EffectSizeInputError(
-            f"{events}[{row}] = {counts[row]:g}: more events than the group has ({group}[{row}] = {sizes[row]:g})")
-
-
 def _fill_default_correlation(ri: Column | None, default: float, rows: int, notes: RowNotes) -> Column:
-    check_correlation("ri_default", np.array([default], dtype=np.float64))
+    if not -1 < default < 1:
+        raise EffectSizeInputError(f"ri_default={default!r}: a correlation must lie strictly between -1 and 1")
     given = ri if ri is not None else np.full(rows, np.nan)
     assumed = np.isnan(given)
     notes.add(assumed, f"pre-post correlation not reported; assumed ri = {default:g}")

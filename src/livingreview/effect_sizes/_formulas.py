@@ -3,11 +3,11 @@ its default `vtype="LS"` (large-sample variances). Each function takes float col
 (yi, vi); rows it cannot compute come back NaN and get a note.
 
 Sources: Hedges (1981, J Educ Stat 6:107-128) for the exact small-sample correction c(m);
-Borenstein et al. (2009, Introduction to Meta-Analysis, ch. 4-6) for MD, SMD, OR, RR, RD and the
+Borenstein et al. (2009, Introduction to Meta-Analysis) for MD, SMD, OR, RR, RD and the
 correlations; Hedges, Gurevitch & Curtis (1999, Ecology 80:1150-1156) for the log ratio of means;
-Becker (1988, Br J Math Stat Psychol 41:257-278) and Gibbons et al. (1993, Arch Gen Psychiatry
-50:739-750) for the standardized mean changes (SMCR, SMCC); metafor's `escalc` help page for
-which variance each measure uses by default.
+Becker (1988, Br J Math Stat Psychol 41:257-278) for SMCR and Gibbons, Hedeker & Davis (1993,
+J Educ Stat 18:271-279) for SMCC; metafor's `escalc` help page for which variance each measure
+uses by default.
 """
 
 from __future__ import annotations
