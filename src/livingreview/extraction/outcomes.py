@@ -1,0 +1,244 @@
+"""Per-outcome suggestions: what was measured, how, where in the brain, when, and what it showed.
+
+An outcome is anchored on a named instrument of the protocol's instrument vocabulary, on a
+"primary/secondary outcome was ..." statement, or (when neither is there) on a construct of the
+protocol; the sentences that mention the anchor give its timepoint, its rank, the direction of
+the effect and the numbers an effect size needs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from livingreview.extraction.model import NOT_STATED, Suggestion
+from livingreview.extraction.rules import (
+    PROTOCOL_OUTCOME_CLASS,
+    Hit,
+    Passage,
+    _OUTCOME_CLASS_PATTERNS,
+    suggestion,
+    vocabulary_hits,
+)
+from livingreview.protocol.models import Protocol
+
+
+@dataclass(frozen=True)
+class OutcomeVocabularies:
+    instrument: str | None
+    construct: str | None
+    region: str | None
+
+
+@dataclass
+class _Anchor:
+    key: str
+    instrument: str | None
+    hits: list[Hit]
+    construct: str | None = None
+    outcome_class: str | None = None
+
+
+_NAMED_OUTCOME = re.compile(
+    r"\b(?P<rank>primary|secondary|main|principal|key\s+secondary)\s+(?:efficacy\s+|study\s+)?"
+    r"(?:outcomes?|end-?\s?points?|measures?|variables?|parameters?)(?:\s+measures?)?\s*"
+    r"(?:was|were|is|are|included|:|,|was\s+the|were\s+the)\s+(?:the\s+|a\s+|an\s+|change\s+in\s+|"
+    r"changes\s+in\s+)*(?P<what>[^.;:()]{3,90}?)(?=\s*(?:[.;:(]|,\s+(?:and|which|as|measured|assessed)|"
+    r"\s+(?:at|from|after|over|during|measured|assessed|as\s+measured)\b))", re.IGNORECASE)
+_TIMEPOINT = re.compile(
+    r"\b(?:(?:at|after|within|over|for|during|by|through)\s+)?(?:(?:\d+(?:\.\d+)?|one|two|three|four|five|six|"
+    r"seven|eight|ten|twelve|twenty-four)\s*(?:-|\s)?(?:minutes?|min|hours?|hrs?|h|days?|weeks?|wk|months?)"
+    r"(?:\s+(?:post|after)[- ]?(?:infusion|dose|dosing|administration|treatment|injection|drug|randomi[sz]ation))?"
+    r"|(?:week|day|month|visit)\s+\d+)\b", re.IGNORECASE)
+_NO_DIFFERENCE = re.compile(
+    r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|effects?|changes?|improvement|benefit)\b|"
+    r"\bnot\s+(?:statistically\s+)?significant(?:ly)?\b|\bdid\s+not\s+(?:significantly\s+)?(?:differ|change|"
+    r"affect|alter|improve|reduce|increase|decrease|influence|modulate)\b|\bcomparable\b|\bsimilar\b|"
+    r"\bno\s+(?:significant\s+)?(?:between-group|group)\s+differences?\b|\bnon-?significant\b|"
+    r"\bfailed\s+to\b|\bunchanged\b|\bwas\s+not\s+superior\b", re.IGNORECASE)
+_BETTER = re.compile(r"\bimprov(?:ed|ement|ements|es)\b|\benhanc(?:ed|ement|es)\b|\bbetter\b|\bsuperior\b|"
+                     r"\brelie(?:f|ved)\b|\bbenefi(?:t|cial)\b|\beffective\b|\bfacilitat(?:ed|es)\b",
+                     re.IGNORECASE)
+_WORSE = re.compile(r"\bimpair(?:ed|ment|s)\b|\bworse(?:ned|ning)?\b|\bdeteriorat(?:ed|ion)\b|\bdisrupt(?:ed|s)\b|"
+                    r"\binferior\b|\bblunted\b", re.IGNORECASE)
+_UP = re.compile(r"\b(?:increas(?:ed|es|e)|greater|higher|elevated|more)\b", re.IGNORECASE)
+_DOWN = re.compile(r"\b(?:reduc(?:ed|es|tion|tions)|decreas(?:ed|es|e)|lower|attenuat(?:ed|es)|less|fewer|"
+                   r"diminished)\b", re.IGNORECASE)
+# An outcome where less is better (symptoms, pain, adverse effects): "reduced" is an improvement.
+_BURDEN = re.compile(r"\b(?:symptoms?|severity|pain|depressi\w*|anxiety|episodes?|frequency|incontinence|"
+                     r"urgency|itch\w*|congestion|sneez\w*|headache|nausea|distress|loneliness|"
+                     r"anhedonia|impairment|withdrawal|craving|scores?\s+on\s+the\s+HAM)\b", re.IGNORECASE)
+_RESULT = re.compile(r"\b(?:significant\w*|p\s*[<=>]|differ\w*|effect\w*|result\w*|showed|found|increas\w*|"
+                     r"decreas\w*|improv\w*|reduc\w*|enhanc\w*|impair\w*|compared|relative)\b", re.IGNORECASE)
+_NUMBERS = (
+    ("mean_sd", re.compile(r"-?\d+(?:\.\d+)?\s*(?:±|\+/-|\+-)\s*\d+(?:\.\d+)?")),
+    ("t", re.compile(r"\bt\s*\(\s*\d+(?:\.\d+)?\s*\)\s*=\s*-?\d+(?:\.\d+)?")),
+    ("F", re.compile(r"\bF\s*\(\s*\d+(?:\.\d+)?\s*,\s*\d+(?:\.\d+)?\s*\)\s*=\s*\d+(?:\.\d+)?")),
+    ("p", re.compile(r"\b[Pp]\s*(?:<|>|=|≤|≥)\s*0?\.\d+")),
+    ("ci", re.compile(r"\b\d{2}\s*%\s*(?:CI|confidence\s+interval)\s*[:,=]?\s*\[?\(?-?\d+(?:\.\d+)?\s*"
+                      r"(?:to|-|–|,)\s*-?\d+(?:\.\d+)?", re.IGNORECASE)),
+    ("n", re.compile(r"\b[Nn]\s*=\s*\d+")),
+    ("effect_size", re.compile(r"\b(?:Cohen'?s\s+)?(?:d|g|r|η2|eta2|SMD|OR|RR|HR)\s*=\s*-?\d*\.\d+")),
+)
+
+
+def _value_of(text: str) -> list[float]:
+    return [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", text)]
+
+
+def suggest_outcomes(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeVocabularies,
+                     network_of: dict[str, str]) -> list[dict[str, Suggestion]]:
+    anchors = _anchors(protocol, passages, vocabularies)
+    regions = vocabulary_hits(protocol, passages, vocabularies.region)
+    outcomes = []
+    for anchor in anchors:
+        outcomes.append(_describe(protocol, anchor, passages, regions, vocabularies, network_of))
+    return outcomes
+
+
+def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeVocabularies) -> list[_Anchor]:
+    anchors: dict[str, _Anchor] = {}
+    instruments = vocabulary_hits(protocol, passages, vocabularies.instrument)
+    construct_ids = ({t.id for t in protocol.vocabularies[vocabularies.construct].terms}
+                     if vocabularies.construct in protocol.vocabularies else set())
+    for term_id, spans in instruments.items():
+        term = protocol.vocabularies[vocabularies.instrument or ""].term(term_id)
+        construct = next((c for c in term.classes if c in construct_ids), None)
+        hits = [Hit(p, s.start, s.end, term_id) for p, s in spans]
+        anchors[term_id] = _Anchor(term_id, term.label, hits,
+                                   construct, PROTOCOL_OUTCOME_CLASS.get(term.outcome_class or ""))
+    for passage in passages:
+        for match in _NAMED_OUTCOME.finditer(passage.text):
+            what = " ".join(match.group("what").split())
+            key = what.lower()
+            if any(a.hits[0].passage is passage and a.hits[0].start >= match.start() and
+                   a.hits[0].end <= match.end() for a in anchors.values()):
+                continue  # a named instrument inside the statement is already an outcome
+            anchors.setdefault(key, _Anchor(key, what, [Hit(passage, match.start("what"), match.end("what"), key)]))
+    if not anchors and vocabularies.construct in protocol.vocabularies:
+        for term_id, spans in vocabulary_hits(protocol, passages, vocabularies.construct).items():
+            hits = [Hit(p, s.start, s.end, term_id) for p, s in spans]
+            anchors[term_id] = _Anchor(term_id, None, hits, term_id)
+    return sorted(anchors.values(), key=lambda a: (a.hits[0].passage.field != "title", a.hits[0].start))
+
+
+def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
+              regions: dict, vocabularies: OutcomeVocabularies,
+              network_of: dict[str, str]) -> dict[str, Suggestion]:
+    sentences = list(dict.fromkeys((h.passage.field, h.sentence.start) for h in anchor.hits))
+    sentence_hits = [Hit(p, s.start, s.end) for p in passages for s in p.sentences
+                     if (p.field, s.start) in sentences]
+    construct_label = None
+    if anchor.construct and vocabularies.construct in protocol.vocabularies:
+        construct_label = protocol.vocabularies[vocabularies.construct].term(anchor.construct).label
+    outcome: dict[str, Suggestion] = {
+        "instrument": suggestion(anchor.instrument, anchor.hits[:1]) if anchor.instrument else Suggestion(None),
+        "construct": suggestion(construct_label, anchor.hits[:1]) if construct_label else Suggestion(None),
+        "class": _outcome_class(anchor, sentence_hits),
+    }
+    outcome["regions"], outcome["network"] = _regions(protocol, anchor, outcome["class"].value, regions,
+                                                     vocabularies, sentences, network_of)
+    outcome["timepoint"] = _first(sentence_hits, _TIMEPOINT)
+    outcome["role"] = _rank(anchor, sentence_hits)
+    outcome["direction"] = _direction(sentence_hits)
+    outcome["numbers"] = _numbers(sentence_hits)
+    return outcome
+
+
+def _outcome_class(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
+    if anchor.outcome_class:
+        return suggestion(anchor.outcome_class, anchor.hits[:1])
+    for value, pattern in _OUTCOME_CLASS_PATTERNS:
+        for hit in sentence_hits:
+            match = pattern.search(hit.passage.text, hit.start, hit.end)
+            if match:
+                return suggestion(value, [Hit(hit.passage, match.start(), match.end())])
+    return Suggestion(None)
+
+
+def _regions(protocol: Protocol, anchor: _Anchor, outcome_class: object, regions: dict,
+             vocabularies: OutcomeVocabularies, sentences: list[tuple[str, int]],
+             network_of: dict[str, str]) -> tuple[Suggestion, Suggestion]:
+    if not regions or vocabularies.region not in protocol.vocabularies:
+        return Suggestion([]), Suggestion([])
+    vocab = protocol.vocabularies[vocabularies.region or ""]
+    names: dict[str, Hit] = {}
+    networks: dict[str, Hit] = {}
+    for term_id, spans in regions.items():
+        for passage, span in spans:
+            # Regions belong to an imaging outcome; to another only when named in its sentences.
+            if outcome_class != "neuroimaging" and (passage.field, passage.sentence_of(span.start).start) not in sentences:
+                continue
+            hit = Hit(passage, span.start, span.end)
+            names.setdefault(vocab.term(term_id).label, hit)
+            for cls in vocab.term(term_id).classes:
+                if cls in network_of:
+                    networks.setdefault(network_of[cls], hit)
+    return (Suggestion(list(names), [h.evidence for h in names.values()]),
+            Suggestion(list(networks), [h.evidence for h in networks.values()]))
+
+
+def _first(sentence_hits: list[Hit], pattern: re.Pattern[str]) -> Suggestion:
+    for hit in sentence_hits:
+        match = pattern.search(hit.passage.text, hit.start, hit.end)
+        if match:
+            return suggestion(" ".join(match.group().split()), [Hit(hit.passage, match.start(), match.end())])
+    return Suggestion(None)
+
+
+def _rank(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
+    for hit in sentence_hits:
+        text = hit.passage.text[hit.start:hit.end]
+        for value, pattern in (("secondary", r"\bsecondary\b"), ("primary", r"\b(?:primary|main|principal)\b")):
+            match = re.search(pattern, text, re.IGNORECASE)
+            if match:
+                start = hit.start + match.start()
+                return suggestion(value, [Hit(hit.passage, start, start + len(match.group()))])
+    return Suggestion(NOT_STATED)
+
+
+def _direction(sentence_hits: list[Hit]) -> Suggestion:
+    votes: dict[str, list[Hit]] = {}
+    for hit in sentence_hits:
+        text = hit.passage.text[hit.start:hit.end]
+        if not _RESULT.search(text) or re.match(r"\s*(?:objectives?|aims?|purpose|background|methods?)\s*:",
+                                                text, re.IGNORECASE):
+            continue
+        value = _sentence_direction(text)
+        if value:
+            votes.setdefault(value, []).append(hit)
+    if not votes:
+        return Suggestion(None)
+    if len({v for v in votes if v != "mixed"}) > 1 or "mixed" in votes:
+        return suggestion("mixed", [h for hits in votes.values() for h in hits])
+    value = next(iter(votes))
+    return suggestion(value, votes[value])
+
+
+def _sentence_direction(text: str) -> str | None:
+    none = bool(_NO_DIFFERENCE.search(text))
+    better, worse = bool(_BETTER.search(text)), bool(_WORSE.search(text))
+    up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
+    burden = bool(_BURDEN.search(text))
+    if up or down:
+        better = better or (down if burden else up)
+        worse = worse or (up if burden else down)
+    if not (better or worse):
+        return "no difference" if none else None
+    if none:
+        return "mixed" if re.search(r"\bbut\b|\bwhereas\b|\bhowever\b|\balthough\b", text, re.IGNORECASE) else "no difference"
+    if better and worse:
+        return "mixed" if re.search(r"\bbut\b|\bwhereas\b|\bwhile\b", text, re.IGNORECASE) else (
+            "improved" if not burden or down else "worsened")
+    return "improved" if better else "worsened"
+
+
+def _numbers(sentence_hits: list[Hit]) -> Suggestion:
+    values: list[dict[str, object]] = []
+    hits: list[Hit] = []
+    for hit in sentence_hits:
+        for kind, pattern in _NUMBERS:
+            for match in pattern.finditer(hit.passage.text, hit.start, hit.end):
+                values.append({"statistic": kind, "text": match.group(), "values": _value_of(match.group())})
+                hits.append(Hit(hit.passage, match.start(), match.end()))
+    return suggestion(values, hits, limit=len(hits))

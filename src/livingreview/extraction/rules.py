@@ -1,0 +1,550 @@
+"""Rule-based suggestions from running text: a title and abstract, or the sections of a full text.
+
+Each rule reads the passages (title, abstract, JATS sections) with regular expressions over
+the words abstracts use for that field and the criteria engine's negation test, and answers
+with a value and the spans that support it. Rules only report what the text states: a design
+not described stays "not-stated", a count written as an estimate is flagged, not guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from livingreview.extraction.lexicon import DrugMention, drug_mentions, text_spans
+from livingreview.extraction.model import NOT_STATED, Evidence, Suggestion
+from livingreview.extraction.text import COUNT, HEDGE, Sentence, parse_count, sentence_at, sentences
+from livingreview.protocol.models import Protocol
+from livingreview.screening.criteria import Span, is_negated
+
+
+@dataclass
+class Passage:
+    """One field of text from one record: "title", "abstract" or "jats:<section>"."""
+
+    record_id: int | None
+    field: str
+    text: str
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        return sentences(self.text)
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        return Evidence(self.record_id, self.field, start, end, self.text[start:end])
+
+    def sentence_of(self, offset: int) -> Sentence:
+        return sentence_at(self.sentences, offset) or Sentence(0, len(self.text), self.text)
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    start: int
+    end: int
+    label: str = ""
+
+    @property
+    def evidence(self) -> Evidence:
+        return self.passage.evidence(self.start, self.end)
+
+    @property
+    def sentence(self) -> Sentence:
+        return self.passage.sentence_of(self.start)
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def find(passages: list[Passage], pattern: re.Pattern[str], *, negatable: bool = True,
+         label: str = "") -> list[Hit]:
+    """Matches of `pattern` in every passage that no negation cue governs."""
+    hits = []
+    for passage in passages:
+        for match in pattern.finditer(passage.text):
+            if negatable and is_negated(passage.text, match.start(), match.end()):
+                continue
+            hits.append(Hit(passage, match.start(), match.end(), label))
+    return hits
+
+
+def suggestion(value: object, hits: list[Hit], flags: list[str] | None = None,
+               limit: int = 3) -> Suggestion:
+    unique = list(dict.fromkeys((h.passage.record_id, h.passage.field, h.start, h.end) for h in hits))
+    by_key = {(h.passage.record_id, h.passage.field, h.start, h.end): h for h in hits}
+    return Suggestion(value, [by_key[k].evidence for k in unique[:limit]], flags or [])
+
+
+# --- design ----------------------------------------------------------------------------------
+
+_RANDOMISED = _rx(
+    r"\brandomi[sz](?:ed|ation|ing)\b|\brandomly\s+(?:re-?)?(?:assigned|allocated|divided|distributed|"
+    r"chosen\s+to\s+receive)|\brandom(?:ised|ized)?\s+(?:allocation|assignment|order|sequence)\b|"
+    r"\bat\s+random\b|\bRCTs?\b")
+_NOT_RANDOMISED = _rx(r"\bnon-?\s?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bwithout\s+randomi[sz]ation\b|"
+                      r"\bnonrandomi[sz]ed\b")
+_CROSSOVER = _rx(
+    r"\bcross-?\s?over\b|\bwithin-?\s?subjects?\b|\bcounter-?\s?balanced\b|\blatin[- ]square\b|"
+    r"\b(?:two|three|four|2|3|4)-(?:period|way|treatment|sequence)\b|"
+    r"\b(?:on|in|during|across)\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|"
+    r"consecutive\s+|test\s+|experimental\s+|study\s+)?(?:occasions|sessions|days|visits|periods|test\s+days)\b|"
+    r"\beach\s+(?:subject|participant|patient|volunteer)\s+(?:received|was\s+given|underwent|took)\s+"
+    r"(?:both|all|each|two|three|four)\b")
+_PARALLEL = _rx(r"\bparallel[- ]?(?:group|arm|design|assignment)s?\b|\bparallel\s+(?:study|trial|design)\b|"
+                r"\b(?:two|three|four|2|3|4)[- ](?:arm|group)\s+(?:parallel|randomi[sz]ed|study|trial|design)\b")
+_SINGLE_GROUP = _rx(r"\bsingle[- ](?:arm|group|cohort)\b|\bone[- ]arm\b|\buncontrolled\b|\bnon-?\s?controlled\b|"
+                    r"\bcase\s+series\b|\bopen[- ]label\s+(?:extension|follow-up)\b|\bno\s+control\s+group\b")
+_BLINDING = (
+    ("triple-blind", _rx(r"\btriple[- ]?(?:blind|blinded|masked)\b")),
+    ("double-blind", _rx(r"\bdouble[- ]?(?:blind|blinded|masked|dummy)\b|\bdouble[- ]?(?:blind|mask)ing\b")),
+    ("single-blind", _rx(r"\bsingle[- ]?(?:blind|blinded|masked)\b|\b(?:rater|assessor|evaluator|observer|"
+                         r"investigator|examiner|outcome[- ]assessor)s?[- ](?:blind|blinded|masked)\b|"
+                         r"\bblinded\s+(?:raters?|assessors?|evaluators?|observers?|investigators?)\b|"
+                         r"\bpatient[- ]blinded\b")),
+    ("open-label", _rx(r"\bopen[- ]label(?:led)?\b|\bunblinded\b|\bnon-?\s?blinded\b|\bnot\s+blinded\b|"
+                       r"\bopen\s+(?:study|trial|design|fashion|manner|randomi[sz]ed|comparative|"
+                       r"multicent(?:er|re)|crossover|cross-over|pilot|prospective|label)\b|\bopen,\s")),
+)
+_PLACEBO = _rx(r"\bplacebos?\b|\bplacebo-controlled\b|\bsham\b|\bdummy\s+(?:tablets?|capsules?|drug)\b|"
+               r"\bvehicle(?:-controlled)?\b(?=[^.]{0,60}\b(?:spray|cream|gel|solution|drops?|control)\b)")
+_ACTIVE_CONTROL = _rx(r"\bactive[- ](?:comparator|control(?:led)?|placebo|reference)\b|\bhead[- ]to[- ]head\b|"
+                      r"\bcompar(?:ed|ing|ison)\s+(?:with|to|against|of)\b|\bversus\b|\bvs\.?(?=\s)|"
+                      r"\brelative\s+to\b|\bor\s+(?:with\s+)?(?=\w)|\bthan\b|\b(?:against)\b")
+
+
+def randomised(passages: list[Passage]) -> Suggestion:
+    negative = find(passages, _NOT_RANDOMISED, negatable=False)
+    if negative:
+        return suggestion("no", negative)
+    positive = find(passages, _RANDOMISED)
+    if positive:
+        return suggestion("yes", positive)
+    return Suggestion(NOT_STATED)
+
+
+def allocation(passages: list[Passage], randomised_value: str, control_value: str) -> Suggestion:
+    crossover = find(passages, _CROSSOVER)
+    if crossover:
+        return suggestion("crossover", crossover)
+    single = find(passages, _SINGLE_GROUP)
+    if single and control_value in ("none", NOT_STATED):
+        return suggestion("single-group", single)
+    parallel = find(passages, _PARALLEL)
+    if parallel:
+        return suggestion("parallel", parallel)
+    if randomised_value == "yes" and control_value in ("placebo", "active"):
+        # Randomised to a drug or its comparator without any within-subject statement: abstracts
+        # of parallel trials rarely say "parallel"; the flag says the value was inferred.
+        hits = find(passages, _RANDOMISED)
+        return suggestion("parallel", hits[:1],
+                          ["inferred: randomised comparison with no crossover statement"])
+    if control_value == "none":
+        return suggestion("single-group", single)
+    return Suggestion(NOT_STATED)
+
+
+def blinding(passages: list[Passage]) -> Suggestion:
+    for value, pattern in _BLINDING:
+        hits = find(passages, pattern)
+        if hits:
+            return suggestion(value, hits)
+    return Suggestion(NOT_STATED)
+
+
+# --- drugs and control -------------------------------------------------------------------------
+
+
+@dataclass
+class DrugReading:
+    """Drug mentions of the passages, split into study drugs and an active comparator."""
+
+    study: dict[str, list[Hit]] = field(default_factory=dict)
+    comparator: dict[str, list[Hit]] = field(default_factory=dict)
+
+
+_COMPARISON_CUE = _rx(r"(?:\bversus|\bvs\.?|\bcompar(?:ed|ing|ison)\s+(?:with|to|against)|\brelative\s+to|"
+                      r"\bthan|\bagainst|\bactive[- ](?:comparator|control|placebo|reference)(?:\s*\(|,|:)?"
+                      r"|\bcontrol\s+(?:group\s+)?(?:received|receiving|given)|\bor)"
+                      r"(?:\s+(?:with|the|a|an|oral|intravenous|intranasal|nasal|standard|usual|"
+                      r"conventional|active|low-dose|high-dose|\d+(?:\.\d+)?\s*(?:mg|µg|mcg|g|ml|mg/kg)"
+                      r"(?:/(?:kg|day|d))?)){0,3}\s*$")
+_ASSIGNMENT = _rx(r"\brandom|\bassign|\ballocat|\breceiv|\bgiven\b|\btreated\s+with\b|\bversus\b|\bvs\b|"
+                  r"\bcompar")
+_CONTROLLED = _rx(r"-controlled\b")
+
+
+def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
+               dropped: frozenset[str]) -> DrugReading:
+    reading = DrugReading()
+    mentions: list[tuple[Passage, DrugMention]] = []
+    for passage in passages:
+        mentions.extend((passage, m) for m in drug_mentions(protocol, passage.text, vocabulary, dropped))
+    mentions = [(p, m) for p, m in mentions if not m.negated]
+    if not mentions:
+        return reading
+    # The drug named first (in the title when there is one) is under study, whatever follows.
+    first = mentions[0][1].name
+    protocol_drugs = {m.name for _, m in mentions if m.in_protocol}
+    for passage, mention in mentions:
+        hit = Hit(passage, mention.start, mention.end, mention.name)
+        if mention.name != first and mention.name not in protocol_drugs and _is_comparator(passage, mention):
+            reading.comparator.setdefault(mention.name, []).append(hit)
+        else:
+            reading.study.setdefault(mention.name, []).append(hit)
+    # A drug also named as the study drug elsewhere is under study, not only the comparator.
+    for name in list(reading.comparator):
+        if len(reading.study.get(name, [])) > len(reading.comparator[name]):
+            reading.study[name].extend(reading.comparator.pop(name))
+    for name in list(reading.study):
+        if name in reading.comparator:
+            reading.comparator[name].extend(reading.study.pop(name))
+    return reading
+
+
+def _is_comparator(passage: Passage, mention: DrugMention) -> bool:
+    sentence = passage.sentence_of(mention.start)
+    before = passage.text[max(sentence.start, mention.start - 60):mention.start]
+    after = passage.text[mention.end:mention.end + 12]
+    if _CONTROLLED.match(after):
+        return True
+    if not _COMPARISON_CUE.search(before):
+        return False
+    # "or" separates alternatives in any list; only in an assignment sentence does it name an arm.
+    if re.search(r"\bor(?:\s+\S+){0,3}\s*$", before, re.IGNORECASE) and not re.search(
+            r"versus|vs|compar|than|against", before, re.IGNORECASE):
+        return bool(_ASSIGNMENT.search(passage.text, sentence.start, mention.start))
+    return True
+
+
+def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]) -> tuple[Suggestion, Suggestion]:
+    placebo = find(passages, _PLACEBO)
+    comparator_names = sorted(drugs.comparator, key=lambda n: drugs.comparator[n][0].start)
+    comparator = (suggestion(comparator_names[0], drugs.comparator[comparator_names[0]])
+                  if comparator_names else Suggestion(None))
+    if placebo:
+        return suggestion("placebo", placebo), comparator
+    if comparator_names:
+        return suggestion("active", drugs.comparator[comparator_names[0]]), comparator
+    if single_group:
+        return suggestion("none", single_group), comparator
+    return Suggestion(NOT_STATED), comparator
+
+
+# --- participants ------------------------------------------------------------------------------
+
+_PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolescents|women|men|"
+           r"individuals|outpatients|inpatients|persons|people|males|females|boys|girls|infants|"
+           r"smokers|students|veterans|cases|youths?|teenagers|elderly|healthy\s+volunteers|"
+           r"(?:[A-Z][A-Za-z-]*\s+)?sufferers|migraineurs|asthmatics|completers)")
+_BETWEEN = r"(?:[\w'/-]+,?\s+){0,6}?"
+_PEOPLE_COUNT = re.compile(
+    r"(?P<hedge>\b(?:approximately|about|around|almost|nearly|roughly|over|more\s+than|up\s+to)\s+)?"
+    r"\b(?P<count>" + COUNT + r")\s+" + _BETWEEN + _PEOPLE + r"\b", re.IGNORECASE)
+_N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)")
+_TOTAL_OF = _rx(r"\b(?:a\s+)?total\s+of\s*$|\boverall,?\s*$|\bin\s+all,?\s*$")
+_ENROLMENT_VERB = _rx(r"^[^.;]{0,80}?\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
+                      r"participated|took\s+part|were\s+studied|were\s+treated|were\s+assigned|were\s+allocated|"
+                      r"completed|were\s+evaluated|were\s+analy[sz]ed|received|underwent|were\s+screened|"
+                      r"were\s+assessed\s+for\s+eligibility|with|who|aged)")
+_VERB_RANK = {"randomized": 5, "randomised": 5, "randomly": 5, "were assigned": 5, "were allocated": 5,
+              "enrolled": 4, "recruited": 4, "included": 4, "entered": 4, "participated": 4,
+              "took part": 4, "were studied": 4, "were treated": 3, "received": 3, "underwent": 3,
+              "with": 2, "who": 2, "aged": 2, "completed": 1, "were evaluated": 1, "were analyzed": 1,
+              "were analysed": 1, "were screened": -1, "were assessed for eligibility": -1}
+_BEFORE_RANK = _rx(r"\b(?:randomi[sz]ed|enrolled|recruited|included|studied|treated|involving|involved|"
+                   r"comprising|in|of)\s+$")
+
+
+def n_total(passages: list[Passage]) -> Suggestion:
+    """Participants randomised or enrolled in the whole study, or a flag when only estimated."""
+    candidates: list[tuple[float, Hit, int | None, str]] = []
+    for passage in passages:
+        for match in _PEOPLE_COUNT.finditer(passage.text):
+            candidates.append(_rank_count(passage, match))
+    candidates = [c for c in candidates if c[0] > 0]
+    if not candidates:
+        return Suggestion(None)
+    best = max(candidates, key=lambda c: (c[0], -c[1].passage.field.startswith("title"), -c[1].start))
+    rank, hit, value, written = best
+    if value is None:
+        return suggestion(None, [hit], [f"unparsed: {written!r}"])
+    return suggestion(value, [hit])
+
+
+def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int | None, str]:
+    written = match.group("count")
+    hit = Hit(passage, match.start("count") if not match.group("hedge") else match.start(), match.end())
+    text = passage.text
+    before = text[max(0, match.start() - 30):match.start()]
+    # Counts that are not people: "2 of 3 patients", percentages, ages, doses, durations.
+    if re.search(r"(?:\bof|/|%|\bper|\baged?|\band|\bor|\bto|-|\u2013)\s*$", before) and not _TOTAL_OF.search(before):
+        return (0.0, hit, None, written)
+    if re.match(r"\s*(?:%|percent|mg|years?|weeks?|days?|months?|hours?|h\b)", text[match.end("count"):]):
+        return (0.0, hit, None, written)
+    value = parse_count(written)
+    if match.group("hedge") or HEDGE.search(text[:match.start("count")]):
+        value = None
+        written = text[match.start():match.end("count")]
+    verb = _ENROLMENT_VERB.match(text, match.end())
+    rank = float(_VERB_RANK.get(" ".join(verb.group("verb").lower().split()), 0)) if verb else 0.0
+    if _BEFORE_RANK.search(before):
+        rank = max(rank, 3.0)
+    if _TOTAL_OF.search(before):
+        rank += 1.5
+    if passage.field == "title":
+        rank = max(rank, 2.5)
+    if rank <= 0 and value is not None and not passage.field.startswith("jats"):
+        rank = 0.5 if passage.sentences and passage.sentences[0].start <= match.start() else 0.0
+    if value is not None and value < 2:
+        rank = 0.0
+    return (rank, hit, value, written)
+
+
+_AGE_RANGE = _rx(r"\b(?:aged?|ages?|age\s+range(?:d)?|between\s+the\s+ages\s+of)\s*(?:of\s+|from\s+|between\s+|:\s*)?"
+                 r"(?P<low>\d{1,2})\s*(?:-|\u2013|to|and)\s*(?P<high>\d{1,3})\s*(?:years?|yrs?|y\b)?")
+_CHILD = _rx(r"\b(?:child(?:ren|hood)?|paediatric|pediatric|adolescen(?:ts?|ce)|teen(?:s|agers?)|youths?|"
+             r"juvenile|infants?|toddlers?|boys|girls|school[- ]?(?:age|aged|children)|kids|minors|"
+             r"preschool(?:ers)?|neonat(?:es|al))\b")
+_ADULT = _rx(r"\badults?\b|\b(?:men|women)\b|\belderly\b|\bolder\s+(?:adults|people|patients|persons)\b|"
+             r"\bpost-?menopausal\b|\bmenopausal\b|\bgeriatric\b|\bveterans\b|\buniversity\s+students\b|"
+             r"\bmean\s+age\s+(?:of\s+)?(?:[2-9]\d)\b")
+
+
+def age_group(passages: list[Passage]) -> Suggestion:
+    for hit in find(passages, _AGE_RANGE, negatable=False):
+        match = _AGE_RANGE.match(hit.passage.text, hit.start)
+        assert match is not None
+        low, high = int(match.group("low")), int(match.group("high"))
+        if high <= low:
+            continue
+        if high < 18:
+            return suggestion("child-adolescent", [hit])
+        if low >= 18:
+            return suggestion("adult", [hit])
+        if low >= 16 and high >= 18:
+            return suggestion("adult", [hit], ["age range starts below 18"])
+        return suggestion("mixed", [hit])
+    child = [h for h in find(passages, _CHILD) if not _background(h)]
+    adult = [h for h in find(passages, _ADULT) if not _background(h)]
+    if child and adult:
+        return suggestion("mixed", child[:1] + adult[:1])
+    if child:
+        return suggestion("child-adolescent", child)
+    if adult:
+        return suggestion("adult", adult)
+    return Suggestion(NOT_STATED)
+
+
+def _background(hit: Hit) -> bool:
+    """A mention in a labelled background or objective section says who is affected, not who took part."""
+    sentence = hit.sentence.text.lower()
+    return bool(re.match(r"(?:background|introduction|context|rationale|objectives?|aims?|purpose)\s*:", sentence))
+
+
+# Population: the issue's fixed values; protocol population terms add their own phrases.
+_POPULATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("healthy", _rx(r"\bhealthy\s+(?:\w+\s+){0,2}?(?:volunteers|subjects|participants|adults|individuals|men|"
+                    r"women|males|females|controls|people|persons|students|elderly|smokers|children|"
+                    r"adolescents)\b|\bnormal\s+(?:volunteers|subjects)\b|\bnon-?clinical\b")),
+    ("depression", _rx(r"(?<!respiratory )(?<!CNS )(?<!ST )(?<!ST-segment )(?<!spreading )(?<!cardiac )"
+                       r"(?<!marrow )\bdepression\b|\bdepressive\s+(?:disorder|episode|symptoms)\b|\bMDD\b|"
+                       r"\bdepressed\s+(?:patients|adults|adolescents|outpatients|individuals|subjects)\b|"
+                       r"\bTRD\b")),
+    ("bipolar", _rx(r"\bbipolar\b|\bmania\b|\bmanic\b")),
+    ("autism", _rx(r"\bautis(?:m|tic)\b|\bASD\b|\bAsperger")),
+    ("fragile-x", _rx(r"\bfragile\s*-?\s*X\b|\bFXS\b")),
+    ("social-anxiety", _rx(r"\bsocial\s+anxiety(?:\s+disorder)?\b|\bsocial\s+phobia\b|\bSAD\b(?=[^.]*\bsocial)")),
+    ("ptsd", _rx(r"\bPTSD\b|\bpost-?\s?traumatic\s+stress\b")),
+    ("schizophrenia", _rx(r"\bschizophreni[ac]\b|\bschizoaffective\b|\bfirst[- ]episode\s+psychosis\b")),
+    ("borderline-pd", _rx(r"\bborderline\s+personality\b|\bBPD\b")),
+    ("ocd", _rx(r"\bobsessive[- ]compulsive\s+disorder\b|\bOCD\b")),
+    ("substance-use", _rx(r"\b(?:substance|alcohol|cocaine|opioid|opiate|cannabis|methamphetamine|"
+                          r"amphetamine|nicotine|tobacco|heroin|drug)\s+(?:use\s+disorders?|dependence|"
+                          r"abuse|addiction|dependent)\b|\balcoholi(?:sm|cs?)\b|\baddicts?\b")),
+)
+# "patients with X": the condition of a population the fixed values do not name.
+_CONDITION = _rx(
+    r"\b(?:patients|subjects|participants|adults|children|adolescents|women|men|individuals|outpatients|"
+    r"inpatients|people|persons|volunteers|sufferers|girls|boys)\s+(?:\w+\s+)?(?:with|suffering\s+from|"
+    r"diagnosed\s+with|having|affected\s+by)\s+(?:a\s+|an\s+)?(?:(?:history|diagnosis)\s+of\s+)?"
+    r"(?:(?:mild|moderate|severe|chronic|acute|active|recurrent|established|primary|symptomatic|"
+    r"persistent|perennial|seasonal|moderate-to-severe|mild-to-moderate|documented|clinically|"
+    r"significant|refractory|stable|idiopathic|new-onset|early|advanced)(?:,|\s+or|\s+to|\s+and)?\s+)*"
+    r"(?P<condition>[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+){0,2}?)"
+    r"(?=\s*(?:[,.;:()]|\b(?:who|and|or|were|was|in|of|to|for|at|received|receiving|treated|undergoing|"
+    r"on|from|by|after|during|aged|randomi[sz]ed|that|whose|requiring|than|\d)\b))")
+_NOT_CONDITIONS = frozenset("""
+the a an at least these this their symptoms disease diseases disorder disorders conditions condition
+no normal healthy history documented one two three placebo or and pain
+""".split())
+
+
+def population(passages: list[Passage], protocol: Protocol, vocabulary: str | None,
+               term_values: dict[str, str]) -> Suggestion:
+    found: dict[str, list[Hit]] = {}
+    for value, pattern in _POPULATIONS:
+        hits = find(passages, pattern)
+        if hits:
+            found[value] = hits
+    if vocabulary in protocol.vocabularies:
+        for passage in passages:
+            for span in text_spans(protocol, passage.text):
+                if span.vocabulary != vocabulary or span.negated:
+                    continue
+                value = term_values.get(span.term, f"other:{span.term.replace('_', '-')}")
+                if value:
+                    found.setdefault(value, []).append(Hit(passage, span.start, span.end))
+    if not any(not v.startswith("other:") for v in found):
+        for hit in find(passages, _CONDITION):
+            match = _CONDITION.match(hit.passage.text, hit.start)
+            assert match is not None
+            words = [w for w in match.group("condition").lower().split() if w not in _NOT_CONDITIONS]
+            if not words or words[0] in _NOT_CONDITIONS:
+                continue
+            start = match.start("condition")
+            value = "other:" + "-".join(words)
+            found.setdefault(value, []).append(Hit(hit.passage, start, match.end("condition")))
+            break
+    if not found:
+        return Suggestion([])
+    ordered = sorted(found, key=lambda v: (found[v][0].passage.field != "title", found[v][0].start))
+    return Suggestion(ordered, [found[v][0].evidence for v in ordered])
+
+
+# --- doses and routes --------------------------------------------------------------------------
+
+_DOSE = _rx(r"(?<![\w.])(?P<dose>\d+(?:\.\d+)?(?:\s*(?:-|\u2013|to|or|and|/|,)\s*\d+(?:\.\d+)?)*\s*"
+            r"(?:mg|g|µg|μg|mcg|ug|ng|ml|mL|IU|units?|mmol|mEq|%)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
+            r"(?:\s+(?:once|twice|three\s+times|four\s+times)\s+(?:daily|a\s+day|per\s+day|weekly))?"
+            r"(?:\s+(?:daily|b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?d\.?|o\.?d\.?|per\s+day|a\s+day|/day))?)(?![\w])")
+_NOT_DOSE_CONTEXT = _rx(r"(?:\bp\s*[<=>]|\bdecrease|\breduc|\bchange|\bmean|\blevels?\s+of|\bconcentrations?)\W*$")
+
+_ROUTES = (
+    ("intravenous", _rx(r"\bintravenous(?:ly)?\b|\bi\.\s?v\.(?=\s|,|;|\))|\bIV\b(?=\s+(?:infusion|bolus|injection|"
+                        r"administration|dose|ketamine|\w+\s+infusion))|\binfusions?\b|\bbolus\b")),
+    ("intranasal", _rx(r"\bintra-?nasal(?:ly)?\b|\bnasal(?:ly)?\s+(?:spray|administ|delivered|inhal|solution|"
+                       r"powder|insufflation|dose)|\bnasal\s+(?:\w+\s+)?sprays?\b")),
+    ("oral", _rx(r"\boral(?:ly)?\b(?!\s+(?:contraceptiv|hygiene|health|cavity|mucosa|surgery|glucose\s+tolerance))|"
+                 r"\bby\s+mouth\b|\btablets?\b|\bcapsules?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b|\bsublingual(?:ly)?\b")),
+    ("intramuscular", _rx(r"\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
+    ("inhaled", _rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bbreathing\s+\d+\s*%")),
+    ("subcutaneous", _rx(r"\bsub-?cutaneous(?:ly)?\b|\bs\.\s?c\.(?=\s|,|;|\))|\bsubcutaneous\s+injection\b")),
+)
+
+
+def doses(passages: list[Passage]) -> Suggestion:
+    hits = []
+    for hit in find(passages, _DOSE, negatable=False):
+        before = hit.passage.text[max(0, hit.start - 25):hit.start]
+        if _NOT_DOSE_CONTEXT.search(before):
+            continue
+        match = _DOSE.match(hit.passage.text, hit.start)
+        assert match is not None
+        hits.append(Hit(hit.passage, match.start("dose"), match.end("dose")))
+    values = list(dict.fromkeys(" ".join(h.evidence.text.split()) for h in hits))
+    return suggestion(values, hits, limit=len(hits))
+
+
+def routes(passages: list[Passage]) -> Suggestion:
+    found: dict[str, list[Hit]] = {}
+    for value, pattern in _ROUTES:
+        hits = [h for h in find(passages, pattern) if not _background(h)]
+        if hits:
+            found[value] = hits
+    ordered = sorted(found, key=lambda v: (found[v][0].passage.field != "title", found[v][0].start))
+    return Suggestion(ordered, [found[v][0].evidence for v in ordered])
+
+
+# --- outcomes -----------------------------------------------------------------------------------
+
+OUTCOME_CLASSES = ("self-report", "clinician-rated", "behavioural", "neuroimaging", "physiological")
+# The protocol's instrument classes, in the issue's spelling.
+PROTOCOL_OUTCOME_CLASS = {"self_report": "self-report", "clinician_rated": "clinician-rated",
+                          "behavioural_task": "behavioural", "neuroimaging": "neuroimaging",
+                          "physiological": "physiological"}
+_OUTCOME_CLASS_PATTERNS = (
+    ("self-report", _rx(r"\bself-?\s?(?:report(?:ed)?|rat(?:ed|ings?)|assess(?:ed|ment)|administered)\b|"
+                        r"\bquestionnaires?\b|\bdiar(?:y|ies)\b|\bvisual\s+analog(?:ue)?\s+scales?\b|\bVAS\b|"
+                        r"\bpatient[- ](?:reported|rated|assessed)\b|\bsubjective(?:ly)?\b|\binventory\b|"
+                        r"\b(?:symptom|pain|headache|itch|nasal)\s+(?:severity\s+)?(?:scores?|ratings?|relief)\b|"
+                        r"\bquality\s+of\s+life\b|\b(?:patient|participant)s?'?\s+(?:global\s+)?"
+                        r"(?:assessment|evaluation|rating)s?\b|\bpain[- ]free\b|\bsatisfaction\b|"
+                        r"\bvoiding\s+diar|\bmood\s+ratings?\b")),
+    ("clinician-rated", _rx(r"\bclinician[- ](?:rated|administered|assessed)\b|\b(?:investigator|physician|"
+                            r"clinician|observer|rater)s?'?\s*(?:-\s*)?(?:global\s+)?(?:rated|ratings?|assess(?:ed|ments?)|"
+                            r"evaluations?)\b|\bHAM-?[DA]\b|\bHamilton\b|\bMADRS\b|\bMontgomery\b|\bCGI\b|"
+                            r"\bclinical\s+global\s+impression|\bPANSS\b|\bBPRS\b|\bYMRS\b|\bCAPS\b|\bADOS\b|"
+                            r"\bY-?BOCS\b|\bparent[- ]rated\b|\bteacher[- ]rated\b|\bAberrant\s+Behavio")),
+    ("behavioural", _rx(r"\b(?:behaviou?ral|cognitive|computeri[sz]ed|experimental|laboratory)\s+(?:tasks?|"
+                        r"paradigms?|tests?|performance)\b|\btask\s+performance\b|\breaction\s+times?\b|"
+                        r"\baccuracy\b|\btasks?\b|\bgames?\b(?=[^.]{0,40}\b(?:trust|dictator|ultimatum|"
+                        r"prisoner|cooperat|economic))|\bperformance\s+on\b|\bpsychomotor\b|\bdriving\s+"
+                        r"(?:performance|test)|\bmemory\s+(?:tests?|tasks?|performance)\b")),
+    ("neuroimaging", _rx(r"\bf?MRI\b|\bfunctional\s+magnetic\b|\bmagnetic\s+resonance\s+(?:imaging|spectroscopy)\b|"
+                         r"\bPET\b|\bpositron\s+emission\b|\bEEG\b|\belectroencephalogra|\bMEG\b|"
+                         r"\bmagnetoencephalogra|\bBOLD\b|\bneuroimaging\b|\bbrain\s+imaging\b|\bSPECT\b|"
+                         r"\bevent-?related\s+potentials?\b|\bERPs?\b|\bMRS\b|\bresting[- ]state\b")),
+    ("physiological", _rx(r"\bheart\s+rate\b|\bblood\s+pressure\b|\bcortisol\b|\bskin\s+conductance\b|"
+                          r"\bplasma\s+(?:levels?|concentrations?)\b|\bpharmacokinetic|\bwheals?\b|\bflares?\b|"
+                          r"\bbone\s+mineral\s+density\b|\bBMD\b|\bserum\s+(?:levels?|concentrations?)\b|"
+                          r"\blipid\s+profiles?\b|\bcholesterol\b|\bnasal\s+(?:airflow|patency|resistance)\b|"
+                          r"\bpupil|\bbody\s+temperature\b|\bendometri(?:al|um)\b|\bbiomarkers?\b|"
+                          r"\burodynamic|\bbladder\s+capacity\b|\bECG\b|\belectrocardiogra|\bQTc?\b|"
+                          r"\bhormone\s+levels?\b|\bgastrointestinal\s+(?:blood\s+loss|permeability)\b|"
+                          r"\bendoscop|\bulcers?\b")),
+)
+_IMAGING = (
+    ("fMRI", _rx(r"\bfMRI\b|\bfunctional\s+(?:magnetic\s+resonance|MRI|MR)\b|\bBOLD\b|\bresting[- ]state\s+"
+                 r"(?:functional\s+)?connectivity\b|\bpharmacological\s+MRI\b|\bphMRI\b")),
+    ("EEG", _rx(r"\bEEG\b|\belectroencephalogra\w*|\bevent-?related\s+potentials?\b|\bERPs?\b|\bmismatch\s+negativity\b|"
+                r"\bMMN\b|\bP300\b|\bquantitative\s+EEG\b")),
+    ("MEG", _rx(r"\bMEG\b|\bmagnetoencephalogra\w*")),
+    ("PET", _rx(r"\bPET\b|\bpositron\s+emission\s+tomography\b")),
+    ("MRS", _rx(r"\b(?:1H-?)?MRS\b|\bmagnetic\s+resonance\s+spectroscopy\b|\bspectroscopy\b")),
+    ("other", _rx(r"\bSPECT\b|\bsingle[- ]photon\b|\bdiffusion\s+tensor\b|\bDTI\b|\barterial\s+spin\s+label|"
+                  r"\bnear-?infrared\s+spectroscopy\b|\bfNIRS\b|\bNIRS\b|\bstructural\s+MRI\b|\bvoxel-?based\s+morphometry\b")),
+)
+
+
+def pattern_list(passages: list[Passage], patterns: tuple[tuple[str, re.Pattern[str]], ...],
+                 keep: Callable[[Hit], bool] = lambda hit: True) -> dict[str, list[Hit]]:
+    found: dict[str, list[Hit]] = {}
+    for value, pattern in patterns:
+        hits = [h for h in find(passages, pattern) if keep(h)]
+        if hits:
+            found[value] = hits
+    return found
+
+
+def imaging_modalities(passages: list[Passage]) -> Suggestion:
+    found = pattern_list(passages, _IMAGING, lambda h: not _background(h))
+    return Suggestion(list(found), [hits[0].evidence for hits in found.values()])
+
+
+def vocabulary_hits(protocol: Protocol, passages: list[Passage], vocabulary: str | None) -> dict[str, list[tuple[Passage, Span]]]:
+    """Non-negated mentions of a protocol vocabulary's terms, by term id."""
+    found: dict[str, list[tuple[Passage, Span]]] = {}
+    if vocabulary is None or vocabulary not in protocol.vocabularies:
+        return found
+    for passage in passages:
+        for span in text_spans(protocol, passage.text):
+            if span.vocabulary == vocabulary and not span.negated:
+                found.setdefault(span.term, []).append((passage, span))
+    return found
+
+
+def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[Hit]]) -> Suggestion:
+    found = pattern_list(passages, _OUTCOME_CLASS_PATTERNS, lambda h: not _background(h))
+    for value, hits in instrument_classes.items():
+        found.setdefault(value, []).extend(hits)
+    ordered = [v for v in OUTCOME_CLASSES if v in found]
+    return Suggestion(ordered, [found[v][0].evidence for v in ordered])
+
+
+def iter_hits(found: dict[str, list[tuple[Passage, Span]]]) -> Iterator[tuple[str, Hit]]:
+    for term, spans in found.items():
+        for passage, span in spans:
+            yield term, Hit(passage, span.start, span.end, term)

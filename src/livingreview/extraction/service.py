@@ -1,0 +1,258 @@
+"""Automatic suggestions for a study: every source read, the values merged, checked against the form.
+
+A study's records are read by source: a ClinicalTrials.gov record through its registry JSON
+(`registry.py`), a record with a retrieved JATS full text through its sections (`jats.py`), any
+other through its title and abstract. Single values come from the registry's structured fields
+first, then the full text or abstract; lists are united. A value the form does not admit is
+dropped with a flag, so the output only ever holds the form's vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from livingreview.extraction import rules
+from livingreview.extraction.form import field_or_none, form_of, vocabulary_for
+from livingreview.extraction.jats import jats_passages
+from livingreview.extraction.model import (
+    EXTRACTOR,
+    EXTRACTOR_VERSION,
+    NOT_STATED,
+    StudySuggestions,
+    Suggestion,
+)
+from livingreview.extraction.outcomes import OutcomeVocabularies, suggest_outcomes
+from livingreview.extraction.registry import (
+    registry_outcomes,
+    registry_passages,
+    registry_study,
+    structured_fields,
+)
+from livingreview.extraction.rules import Passage
+from livingreview.protocol.models import Extraction, Protocol
+from livingreview.records import Record
+from livingreview.screening.workflow import Screening
+from livingreview.store import Store
+from livingreview.store.extractions import SuggestionRow, add_suggestions
+
+# Fields where the registry's structured value is preferred to what a text says.
+_SINGLE_FIELDS = ("randomised", "allocation", "blinding", "control", "active_comparator",
+                  "age_group", "n_total")
+# A record that reports no study of its own participants gets no values (reviews, animal work).
+_NOT_A_STUDY = re.compile(
+    r"\b(?:meta-?analy[sz](?:is|es)|systematic(?:ally)?\s+review(?:ed)?|(?:this|we|the\s+present)\s+review|"
+    r"review\s+of\s+(?:the\s+)?(?:literature|evidence|studies|trials|data)|literature\s+review|"
+    r"narrative\s+review|we\s+(?:reviewed|summari[sz]e|discuss)|pooled\s+analysis\s+of\s+published|"
+    r"this\s+article\s+(?:reviews|discusses|summari[sz]es)|in\s+(?:rats|mice|dogs|rabbits|pigs|guinea\s+pigs|"
+    r"monkeys|animals|vitro)\b|(?:rats|mice)\s+were\b)", re.IGNORECASE)
+_OWN_PARTICIPANTS = re.compile(r"\b(?:patients|subjects|participants|volunteers|women|men|children|adults)\s+"
+                               r"(?:were|was)\s+(?:randomi[sz]ed|enrolled|recruited|included|assigned|treated|"
+                               r"studied)\b|\bwe\s+(?:randomi[sz]ed|enrolled|recruited)\b", re.IGNORECASE)
+
+
+def text_passages(record: Record) -> list[Passage]:
+    return [Passage(record.id, name, value) for name in ("title", "abstract")
+            if (value := getattr(record, name))]
+
+
+def is_own_study(passages: list[Passage]) -> bool:
+    """False for reviews, meta-analyses and animal or in vitro work (unless they enrolled people)."""
+    text = " ".join(p.text for p in passages)
+    return not _NOT_A_STUDY.search(text) or bool(_OWN_PARTICIPANTS.search(text))
+
+
+def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) -> StudySuggestions:
+    """Every field the rules know, read from passages of running text."""
+    result = StudySuggestions()
+    if not passages or not is_own_study(passages):
+        return result
+    fields = result.fields
+    drug_field = field_or_none(form, "drugs")
+    dropped = frozenset(k for k, v in (drug_field.term_values if drug_field else {}).items() if not v)
+    reading = rules.read_drugs(protocol, passages, vocabulary_for(protocol, form, "drugs") or "", dropped)
+    fields["randomised"] = rules.randomised(passages)
+    single = rules.find(passages, rules._SINGLE_GROUP)
+    fields["control"], fields["active_comparator"] = rules.control(passages, reading, single)
+    fields["allocation"] = rules.allocation(passages, fields["randomised"].value, fields["control"].value)
+    fields["blinding"] = rules.blinding(passages)
+    population_field = field_or_none(form, "population")
+    fields["population"] = rules.population(passages, protocol, vocabulary_for(protocol, form, "population"),
+                                            population_field.term_values if population_field else {})
+    fields["age_group"] = rules.age_group(passages)
+    fields["n_total"] = rules.n_total(passages)
+    names = {**reading.study, **reading.comparator}
+    ordered = sorted(names, key=lambda n: (names[n][0].passage.field != "title", names[n][0].start))
+    fields["drugs"] = Suggestion(ordered, [names[n][0].evidence for n in ordered])
+    fields["doses"] = rules.doses(passages)
+    fields["routes"] = rules.routes(passages)
+    vocabularies = OutcomeVocabularies(vocabulary_for(protocol, form, "instrument"),
+                                       vocabulary_for(protocol, form, "constructs"),
+                                       vocabulary_for(protocol, form, "regions"))
+    result.outcomes = suggest_outcomes(protocol, passages, vocabularies, _networks(protocol, form, vocabularies))
+    classes: dict[str, list[rules.Hit]] = {}
+    for outcome in result.outcomes:
+        cls = outcome.get("class")
+        if cls is not None and cls.value and cls.evidence:
+            evidence = cls.evidence[0]
+            passage = next(p for p in passages if p.field == evidence.field and p.record_id == evidence.record_id)
+            classes.setdefault(str(cls.value), []).append(rules.Hit(passage, evidence.start or 0, evidence.end or 0))
+    fields["outcome_classes"] = rules.outcome_classes(passages, classes)
+    fields["imaging_modalities"] = rules.imaging_modalities(passages)
+    fields["constructs"] = _constructs(protocol, passages, vocabularies.construct)
+    return result
+
+
+def _networks(protocol: Protocol, form: Extraction, vocabularies: OutcomeVocabularies) -> dict[str, str]:
+    """Region class → network value: a class whose name starts with a declared network value."""
+    network = field_or_none(form, "network")
+    if network is None or vocabularies.region not in protocol.vocabularies:
+        return {}
+    classes = protocol.vocabularies[vocabularies.region or ""].classes
+    return {cls: value for cls in classes for value in network.values if cls.split("_")[0] == value}
+
+
+def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | None) -> Suggestion:
+    found = rules.vocabulary_hits(protocol, passages, vocabulary)
+    if not found:
+        return Suggestion([])
+    vocab = protocol.vocabularies[vocabulary or ""]
+    ordered = sorted(found, key=lambda t: (found[t][0][0].field != "title", found[t][0][1].start))
+    return Suggestion([vocab.term(t).label for t in ordered],
+                      [found[t][0][0].evidence(found[t][0][1].start, found[t][0][1].end) for t in ordered])
+
+
+def suggest_registry(protocol: Protocol, form: Extraction, record: Record, study: dict) -> StudySuggestions:
+    result = suggest_text(protocol, form, registry_passages(record, study))
+    for name, value in structured_fields(record, study).items():
+        if value.stated or name not in result.fields:
+            result.fields[name] = value
+    # A registry record states its design: text rules on its summary would only second-guess it.
+    result.outcomes = registry_outcomes(record, study)
+    return result
+
+
+def suggest_study(protocol: Protocol, records: Iterable[Record],
+                  fulltexts: dict[int, Path] | None = None) -> StudySuggestions:
+    """Suggestions for one study from all of its records."""
+    form = form_of(protocol)
+    parts: list[StudySuggestions] = []
+    registry_parts: list[StudySuggestions] = []
+    for record in records:
+        study = registry_study(record)
+        if study is not None:
+            registry_parts.append(suggest_registry(protocol, form, record, study))
+            continue
+        path = (fulltexts or {}).get(int(record.id or 0))
+        passages = jats_passages(path, record.id) if path is not None else text_passages(record)
+        parts.append(suggest_text(protocol, form, passages))
+    return conform(form, merge(registry_parts + parts))
+
+
+def merge(parts: list[StudySuggestions]) -> StudySuggestions:
+    """Single values: the first source that states one; lists: united in source order."""
+    merged = StudySuggestions()
+    for part in parts:
+        for name, value in part.fields.items():
+            held = merged.fields.get(name)
+            if held is None or (not held.stated and value.stated):
+                merged.fields[name] = value
+            elif isinstance(held.value, list) and isinstance(value.value, list) and name not in _SINGLE_FIELDS:
+                new = [v for v in value.value if v not in held.value]
+                merged.fields[name] = Suggestion(held.value + new, held.evidence + value.evidence, held.flags + value.flags)
+        seen = {str(o.get("instrument", Suggestion(None)).value).lower() for o in merged.outcomes}
+        merged.outcomes.extend(o for o in part.outcomes
+                               if str(o.get("instrument", Suggestion(None)).value).lower() not in seen)
+    return merged
+
+
+def conform(form: Extraction, suggestions: StudySuggestions) -> StudySuggestions:
+    """Only the form's fields, only values it admits; a field no rule fills says so."""
+    result = StudySuggestions()
+    for item in form.fields:
+        if item.level == "outcome":
+            continue
+        result.fields[item.name] = _admitted(item, suggestions.fields.get(item.name))
+    outcome_fields = [f for f in form.fields if f.level == "outcome"]
+    for outcome in suggestions.outcomes:
+        result.outcomes.append({f.name: _admitted(f, outcome.get(f.name)) for f in outcome_fields})
+    return result
+
+
+def _admitted(item: Any, value: Suggestion | None) -> Suggestion:
+    empty: Any = [] if item.type.startswith("list") else (NOT_STATED if item.type == "enum" and
+                                                           item.admits(NOT_STATED) else None)
+    if value is None:
+        return Suggestion(empty)
+    if item.type == "enum" and item.values and value.value is not None and not item.admits(str(value.value)):
+        return Suggestion(empty, value.evidence, [*value.flags, f"not in the form: {value.value!r}"])
+    if item.type == "list-of-enum" and item.values and isinstance(value.value, list):
+        kept = [v for v in value.value if item.admits(str(v))]
+        flags = [f"not in the form: {v!r}" for v in value.value if v not in kept]
+        return Suggestion(kept, value.evidence, [*value.flags, *flags])
+    return value
+
+
+@dataclass(frozen=True)
+class ExtractionUnit:
+    """One study (or, with --all, one record) to extract: its representative record and all records."""
+
+    record_id: int
+    study_id: int | None
+    records: list[Record]
+
+    @property
+    def representative(self) -> Record:
+        return next(r for r in self.records if r.id == self.record_id)
+
+
+def run_suggestions(protocol: Protocol, units: list[ExtractionUnit], fulltexts: dict[int, Path],
+                    on_progress: Callable[[int, int], None] | None = None) -> list[tuple[ExtractionUnit, StudySuggestions]]:
+    results = []
+    for done, unit in enumerate(units, start=1):
+        results.append((unit, suggest_study(protocol, unit.records, fulltexts)))
+        if on_progress is not None:
+            on_progress(done, len(units))
+    return results
+
+
+def unit_json(unit: ExtractionUnit, suggestions: StudySuggestions) -> dict[str, Any]:
+    return {"record_id": unit.record_id, "source_id": unit.representative.source_id,
+            "study_id": unit.study_id, "record_ids": [r.id for r in unit.records],
+            "extractor": EXTRACTOR, "extractor_version": EXTRACTOR_VERSION, **suggestions.to_json()}
+
+
+def extraction_units(screening: Screening, *, every_record: bool) -> list[ExtractionUnit]:
+    """Studies included at their latest screening stage, or (every_record) each record alone."""
+    units = screening.unit_map()
+    if every_record:
+        ids = sorted(units)
+        return [ExtractionUnit(int(r.id or 0), r.study_id, [r]) for r in screening.records(ids)]
+    title_abstract, full_text = screening.state("title_abstract"), screening.state("full_text")
+    chosen = []
+    for unit in screening.units():
+        outcome = full_text.outcome(unit) or title_abstract.outcome(unit)
+        if outcome == "include":
+            chosen.append(ExtractionUnit(unit, units[unit][1], screening.records(screening.group(unit))))
+    return chosen
+
+
+def store_suggestions(store: Store, results: list[tuple[ExtractionUnit, StudySuggestions]]) -> tuple[int, int]:
+    """Write each study's suggestions to `extractions`; returns (rows written, units without a study)."""
+    rows: list[SuggestionRow] = []
+    unplaced = 0
+    extractor = f"{EXTRACTOR}/{EXTRACTOR_VERSION}"
+    for unit, suggestions in results:
+        if unit.study_id is None:
+            unplaced += 1  # not yet grouped into a study by dedupe: nothing to attach rows to
+            continue
+        for name, value in suggestions.fields.items():
+            rows.append(SuggestionRow(unit.study_id, name, value.to_json(), unit.record_id, extractor))
+        for index, outcome in enumerate(suggestions.outcomes):
+            for name, value in outcome.items():
+                rows.append(SuggestionRow(unit.study_id, f"outcomes[{index}].{name}", value.to_json(),
+                                          unit.record_id, extractor))
+    return add_suggestions(store, rows), unplaced

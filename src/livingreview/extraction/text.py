@@ -1,0 +1,105 @@
+"""Reading aids shared by the suggesters: sentences with their offsets, and numbers in words.
+
+Offsets always index the field's own text, so every span the suggesters cite can be cut back out
+of the record (or the JATS section) it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A sentence ends at . ! ? followed by space and a capital, digit or bracket, except after the
+# abbreviations abstracts use mid-sentence; a structured abstract's "RESULTS:" label starts one.
+_ABBREVIATIONS = (
+    "e.g", "i.e", "vs", "et al", "approx", "fig", "figs", "dr", "no", "ca", "cf", "resp", "incl",
+    "min", "max", "mg", "ml", "kg", "h", "hr", "hrs", "wk", "wks", "yr", "yrs", "p", "n", "sd",
+    "i.v", "i.m", "s.c", "p.o", "b.i.d", "t.i.d", "q.d", "u.s", "st", "inc", "co", "ltd",
+)
+_END = re.compile(r"[.!?](?=[\"')\]]?\s+[\"'(\[]?[A-Z0-9])")
+_LABEL = re.compile(r"(?:(?<=\s)|^)(?=[A-Z][A-Z &/-]{2,40}:\s)")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def sentences(text: str) -> list[Sentence]:
+    """The text's sentences with their character offsets (trailing spaces trimmed)."""
+    cuts = {0, len(text)}
+    for match in _END.finditer(text):
+        before = _WORD_BEFORE.search(text, 0, match.start())
+        if before and before.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+            continue
+        cuts.add(match.end())
+    for match in _LABEL.finditer(text):
+        cuts.add(match.start())
+    ordered = sorted(cuts)
+    found = []
+    for start, end in zip(ordered, ordered[1:]):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            found.append(Sentence(start, end, text[start:end]))
+    return found
+
+
+def sentence_at(sentence_list: list[Sentence], offset: int) -> Sentence | None:
+    for sentence in sentence_list:
+        if sentence.start <= offset < sentence.end:
+            return sentence
+    return None
+
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1000}
+NUMBER_WORDS = tuple(sorted({*_UNITS, *_TENS, *_SCALES}, key=len, reverse=True))
+# A count as an abstract writes it: digits (with thousands separators) or words ("Twenty-four",
+# "one hundred and twelve").
+_WORD_ALT = "|".join(NUMBER_WORDS)
+COUNT = (
+    r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:(?:" + _WORD_ALT + r")(?:[\s-]+(?:and[\s-]+)?(?:" + _WORD_ALT
+    + r"))*))"
+)
+# Hedges that make a count an estimate: reported as unparsed, never as the number.
+HEDGE = re.compile(r"\b(?:approximately|about|around|almost|nearly|roughly|over|more than|"
+                   r"less than|fewer than|up to|some|several|dozens?|hundreds|thousands)\s+$",
+                   re.IGNORECASE)
+
+
+def parse_count(text: str) -> int | None:
+    """The integer a count spells ("1,024", "Twenty-four", "one hundred and six"), or None."""
+    cleaned = text.strip().lower()
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", cleaned):
+        return int(cleaned.replace(",", ""))
+    words = [w for w in re.split(r"[\s-]+", cleaned) if w and w != "and"]
+    if not words:
+        return None
+    total, current = 0, 0
+    for word in words:
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+        else:
+            return None
+    return total + current
