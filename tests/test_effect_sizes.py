@@ -247,11 +247,13 @@ def test_swapping_the_groups_negates_a_table_estimate(measure: str):
     assert forward.yi[2] == 0.0
 
 
-def test_events_with_group_sizes_equal_the_full_table():
+def test_events_with_group_sizes_equal_the_full_table_and_may_come_with_it():
     cells = escalc("OR", ai=[4, 0], bi=[119, 10], ci=[11, 3], di=[128, 20])
     sizes = escalc("OR", ai=[4, 0], n1i=[123, 10], ci=[11, 3], n2i=[139, 23])
-    np.testing.assert_array_equal(cells.yi, sizes.yi)
-    np.testing.assert_array_equal(cells.vi, sizes.vi)
+    both = escalc("OR", ai=[4, 0], bi=[119, 10], n1i=[123, 10], ci=[11, 3], di=[128, 20], n2i=[139, 23])
+    for other in (sizes, both):
+        np.testing.assert_array_equal(cells.yi, other.yi)
+        np.testing.assert_array_equal(cells.vi, other.vi)
 
 
 def test_fisher_z_is_the_arctanh_of_the_correlation():
@@ -357,7 +359,8 @@ def test_scalars_give_one_row_of_float_arrays():
     (lambda: escalc("MN", mi=[1, float("inf")], sdi=1, ni=10), "mi[1] = inf: is infinite"),
     (lambda: escalc("RR", ai=[3, 12], n1i=[10, 10], ci=1, n2i=10),
      "ai[1] = 12: more events than the group has (n1i[1] = 10)"),
-    (lambda: escalc("RR", ai=1, bi=9, n1i=10, ci=1, di=9), "give either bi or n1i, not both"),
+    (lambda: escalc("RR", ai=[1, 2], bi=9, n1i=10, ci=1, di=9),
+     "ai+bi[1] = 11: the cells do not add up to the group size (n1i[1] = 10)"),
     (lambda: escalc("RD", ai=[-1], bi=9, ci=1, di=9), "ai[0] = -1: a count cannot be negative"),
     (lambda: escalc("OR", ai=1, bi=9, ci=1, di=9, to="some"), "to='some': expected one of only0"),
     (lambda: escalc("OR", ai=1, bi=9, ci=1, di=9, add=-0.5), "add=-0.5: expected a finite number >= 0"),

@@ -192,12 +192,14 @@ def _validate(spec: Measure, columns: Mapping[str, Column]) -> None:
 
 
 def _complete_table(columns: dict[str, Column]) -> dict[str, Column]:
-    """Cells from events and group sizes where those were given (bi = n1i - ai, di = n2i - ci)."""
+    """Cells from events and group sizes where those were given (bi = n1i - ai, di = n2i - ci).
+    A table may carry both cells and group sizes (exports often do) as long as they agree."""
     table = dict(columns)
     for events, group, cell in (("ai", "n1i", "bi"), ("ci", "n2i", "di")):
         if group in table and cell in table:
-            raise EffectSizeInputError(f"give either {cell} or {group}, not both")
-        if group in table:
+            check_pair(f"{events}+{cell}", table[events] + table[cell], group, table.pop(group),
+                       lambda total, n: total == n, "the cells do not add up to the group size")
+        elif group in table:
             size = table.pop(group)
             check_pair(events, table[events], group, size, lambda count, n: count <= n,
                        "more events than the group has")
