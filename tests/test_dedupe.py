@@ -27,6 +27,7 @@ from livingreview.dedupe.normalise import (
 from livingreview.records import Record
 from livingreview.status import project_status
 from livingreview.store import Store
+from livingreview.store.studies import records_of_study, resolve_study
 
 TRIAL = dict(
     title="Ketamine for treatment-resistant depression: a randomized controlled trial.",
@@ -298,7 +299,12 @@ def test_a_new_record_bridging_two_studies_merges_them_into_the_older_one(review
     after = studies(review.store)
     assert after[a] == after[b] == after[c] == before[a]
     assert result.studies_emptied == 1 and result.studies_created == 0
-    assert review.store.scalar("SELECT COUNT(*) FROM studies WHERE id = ?", (before[c],)) == 0
+    # The emptied study is kept and redirects to the one it merged into, so anything attached
+    # to it follows; its records as of the first run are still known.
+    assert resolve_study(review.store, before[c]) == before[a]
+    assert records_of_study(review.store, before[c]) == []
+    [first_run, _] = review.store.events("dedupe", "dedupe.run")
+    assert records_of_study(review.store, before[c], as_of_event=first_run["id"]) == [c]
 
 
 def test_a_rejected_pair_is_split_and_stays_split_when_a_new_copy_arrives(review: Review) -> None:

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from livingreview import dedupe as dedupe_stage
+from livingreview.errors import NotAProject
 from livingreview.importers.service import ImportResult, import_file
 from livingreview.protocol import Protocol, load_protocol
 from livingreview.screening.agreement import PairAgreement, pairwise_agreement
 from livingreview.screening.workflow import Screening
+from livingreview.sources.fulltext import FulltextReport, attach_fulltext, fetch_fulltexts
 from livingreview.sources.search import PageCallback, SearchReport, search_sources
 from livingreview.sources.settings import SourceSettings
+from livingreview.status import project_status
 from livingreview.store import Store
+from livingreview.store import rounds as rounds_table
+from livingreview.store import studies as studies_table
 
 if TYPE_CHECKING:
     from livingreview.screening.suggest import Suggestions
@@ -25,7 +31,7 @@ PROTOCOL_FILE = "protocol.toml"
 DATABASE_FILE = "review.db"
 
 
-class ProjectError(RuntimeError):
+class ProjectError(NotAProject):
     """The folder is not a review project, or cannot become one."""
 
 
@@ -117,6 +123,63 @@ class Review:
 
     def agreement(self) -> list[PairAgreement]:
         return pairwise_agreement(self.screening)
+
+    def fetch_fulltexts(self, *, settings: SourceSettings | None = None,
+                        on_progress: Callable[[int, int], None] | None = None) -> FulltextReport:
+        """Open-access JATS of the units forwarded to full text; the others with the reason."""
+        return fetch_fulltexts(self.store, self.directory, settings=settings,
+                               on_progress=on_progress)
+
+    def attach_fulltext(self, record_id: int, file: str | Path) -> dict[str, Any]:
+        return attach_fulltext(self.store, self.directory, record_id, Path(file))
+
+    def status(self) -> dict[str, Any]:
+        """Counts per stage (`livingreview status`)."""
+        return project_status(self.store)
+
+    # --- records, reports and studies over time -------------------------------------------------
+
+    def study_of_record(self, record_id: int, *, as_of_round: int | None = None) -> int | None:
+        return studies_table.study_of_record(self.store, record_id, self._cutoff(as_of_round))
+
+    def records_of_study(self, study_id: int, *, as_of_round: int | None = None) -> list[int]:
+        return studies_table.records_of_study(self.store, study_id, self._cutoff(as_of_round))
+
+    def resolve_study(self, study_id: int) -> int:
+        """The study a (possibly merged) study id stands for now."""
+        return studies_table.resolve_study(self.store, study_id)
+
+    def grouping_counts(self, *, as_of_round: int | None = None) -> dict[str, int]:
+        """Records, reports and studies grouped, now or as round N left them."""
+        return studies_table.grouping_counts(self.store, self._cutoff(as_of_round))
+
+    # --- rounds ---------------------------------------------------------------------------------
+
+    def begin_round(self) -> rounds_table.Round:
+        """Open the next round: every event until `end_round` is attributed to it."""
+        return rounds_table.begin_round(self.store)
+
+    def end_round(self, failure: str | None = None) -> rounds_table.Round:
+        return rounds_table.end_round(self.store, failure=failure)
+
+    @contextmanager
+    def round(self) -> Iterator[rounds_table.Round]:
+        """`with review.round() as opened: ...`; a round stopped by an error still ends, saying
+        why, so the next run can begin its own."""
+        opened = self.begin_round()
+        try:
+            yield opened
+        except BaseException as error:
+            self.end_round(failure=f"{type(error).__name__}: {error}")
+            raise
+        self.end_round()
+
+    def round_cutoff(self, number: int) -> int:
+        """The last event id of round `number`: the "as of round N" cutoff."""
+        return rounds_table.round_cutoff(self.store, number)
+
+    def _cutoff(self, as_of_round: int | None) -> int | None:
+        return None if as_of_round is None else self.round_cutoff(as_of_round)
 
     def close(self) -> None:
         self.store.close()

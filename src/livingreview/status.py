@@ -10,21 +10,17 @@ from livingreview.screening.workflow import screening_status
 from livingreview.sources.fulltext import fulltext_status
 from livingreview.sources.search import search_status
 from livingreview.store import Store
+from livingreview.store.imports import count_imports
+from livingreview.store.records import count_records, records_by_source
 
 
 def project_status(store: Store) -> dict[str, Any]:
-    imported = store.event_total("import", "import.file", "records")
-    stored = store.scalar("SELECT COUNT(*) FROM records")
-    by_source = {
-        row["source"]: row["n"]
-        for row in store.query("SELECT source, COUNT(*) AS n FROM records GROUP BY source ORDER BY source")
-    }
     return {
         "records": {
-            "imported": imported,
-            "stored": stored,
-            "by_source": by_source,
-            "files_imported": store.scalar("SELECT COUNT(*) FROM imports"),
+            "imported": store.event_total("import", "import.file", "records"),
+            "stored": count_records(store),
+            "by_source": records_by_source(store),
+            "files_imported": count_imports(store),
         },
         "dedupe": dedupe_status(store),
         "search": search_status(store),

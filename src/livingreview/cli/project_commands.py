@@ -12,7 +12,6 @@ from rich.table import Table
 from livingreview.cli._common import emit, json_option, progress, stderr
 from livingreview.importers import importer_names
 from livingreview.project import Review
-from livingreview.status import project_status
 
 project_dir = click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 
@@ -88,7 +87,7 @@ def _render_import(payload: dict[str, Any]) -> None:
 def status(directory: Path, as_json: bool) -> None:
     """Counts per stage, derived from the review's event log."""
     with Review(directory) as review:
-        payload = {"review": review.protocol.review.id, **project_status(review.store)}
+        payload = {"review": review.protocol.review.id, **review.status()}
     emit(payload, as_json, _render_status)
 
 

@@ -9,8 +9,7 @@ changes nothing but the log.
 
 from __future__ import annotations
 
-import json
-import sqlite3
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -19,24 +18,24 @@ from livingreview.dedupe.blocking import candidate_pairs
 from livingreview.dedupe.compare import Verdict, fuzzy_score, judge
 from livingreview.dedupe.features import ABSTRACT_PREFIX, Features, record_features
 from livingreview.dedupe.grouping import PairRow, assign_studies, group_records
+from livingreview.errors import BadInput
 from livingreview.store import Store
+from livingreview.store import dedupe as pairs_table
+from livingreview.store import studies as grouping
 from livingreview.store.db import now
+from livingreview.store.records import cached_study_of
 
 ACTOR = "livingreview"
 HUMAN_STATUSES = ("confirmed", "rejected")
 # How often (in records read or pairs judged) the progress callback hears from a run.
 PROGRESS_EVERY = 5000
+# Enough of the abstract to compare openings, with room for what normalising strips.
+_ABSTRACT_CHARS = ABSTRACT_PREFIX + 100
 
 Progress = Callable[[str, int, int], None]
 
-_FEATURE_SQL = """
-    SELECT id, study_id, source, source_id, title, substr(abstract, 1, {abstract_chars}) AS abstract,
-           authors, journal, year, volume, issue, pages, doi, pmid, pmcid, nct_ids, publication_types
-    FROM records {where} ORDER BY id
-"""
 
-
-class DedupeError(ValueError):
+class DedupeError(BadInput):
     """A human decision that cannot be applied: unknown record, same record twice, not yet run."""
 
 
@@ -68,42 +67,41 @@ def run_dedupe(store: Store, on_progress: Progress | None = None) -> DedupeResul
     candidates = candidate_pairs(features)
     report("blocking", len(features), len(features))
     verdicts = _judge_all(features, candidates, report)
-    with store.transaction() as connection:
-        new_pairs = _insert_pairs(connection, verdicts)
-        matched = [f.id for f in features if f.is_new]
-        created, emptied, regrouped = regroup(connection, newly_matched=matched)
-        result = _summary(connection, new_records, len(candidates), new_pairs, created, emptied, regrouped)
-        store.log("dedupe", "dedupe.run", detail=result.as_dict())
+    with store.transaction():
+        new_pairs = pairs_table.insert_pairs(
+            store, (pairs_table.NewPair(a, b, v.relation, v.method, v.score, v.status)
+                    for a, b, v in verdicts), ACTOR, now())
+        regrouped = regroup(store, newly_matched=[f.id for f in features if f.is_new])
+        result = _summary(store, new_records, len(candidates), new_pairs, regrouped)
+        event = store.log("dedupe", "dedupe.run", detail=result.as_dict())
+        grouping.append_changes(store, regrouped.changes, event)
     return result
 
 
 def load_features(store: Store, report: Progress | None = None) -> list[Features]:
-    rows = store.query(_FEATURE_SQL.format(where="", abstract_chars=ABSTRACT_PREFIX + 100))
+    fields = pairs_table.match_fields(store, _ABSTRACT_CHARS)
     features: list[Features] = []
-    for start in range(0, len(rows), PROGRESS_EVERY):
+    for start in range(0, len(fields), PROGRESS_EVERY):
         if report:
-            report("reading records", start, len(rows))
-        features.extend(_features_from_rows(rows[start:start + PROGRESS_EVERY]))
+            report("reading records", start, len(fields))
+        features.extend(_features(f) for f in fields[start:start + PROGRESS_EVERY])
     if report:
-        report("reading records", len(rows), len(rows))
+        report("reading records", len(fields), len(fields))
     return features
 
 
 def load_features_for(store: Store, ids: Sequence[int]) -> list[Features]:
-    placeholders = ", ".join("?" * len(ids))
-    return _features_from_rows(store.query(_FEATURE_SQL.format(
-        where=f"WHERE id IN ({placeholders})", abstract_chars=ABSTRACT_PREFIX + 100), ids))
+    return [_features(f) for f in pairs_table.match_fields(store, _ABSTRACT_CHARS, ids)]
 
 
-def _features_from_rows(rows: Sequence[sqlite3.Row]) -> list[Features]:
-    return [record_features(
-        id=row["id"], study_id=row["study_id"], source=row["source"], source_id=row["source_id"],
-        title=row["title"], abstract=row["abstract"], authors=json.loads(row["authors"]),
-        journal=row["journal"], year=_year(row["year"]), volume=row["volume"], issue=row["issue"],
-        pages=row["pages"],
-        doi=row["doi"], pmid=row["pmid"], pmcid=row["pmcid"], nct_ids=json.loads(row["nct_ids"]),
-        publication_types=json.loads(row["publication_types"]),
-    ) for row in rows]
+def _features(row: pairs_table.MatchFields) -> Features:
+    return record_features(
+        id=row.id, study_id=row.study_id, source=row.source, source_id=row.source_id,
+        title=row.title, abstract=row.abstract, authors=row.authors, journal=row.journal,
+        year=_year(row.year), volume=row.volume, issue=row.issue, pages=row.pages, doi=row.doi,
+        pmid=row.pmid, pmcid=row.pmcid, nct_ids=row.nct_ids,
+        publication_types=row.publication_types,
+    )
 
 
 def _year(value: Any) -> int | None:
@@ -128,100 +126,123 @@ def _judge_all(
     return verdicts
 
 
-def _insert_pairs(connection: sqlite3.Connection, verdicts: Sequence[tuple[int, int, Verdict]]) -> int:
-    decided_at = now()
-    before = connection.total_changes
-    connection.executemany(
-        "INSERT OR IGNORE INTO duplicate_pairs (record_a, record_b, relation, method, score, status,"
-        " decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(a, b, v.relation, v.method, v.score, v.status, ACTOR, decided_at) for a, b, v in verdicts],
-    )
-    return connection.total_changes - before
+@dataclass(frozen=True)
+class Regrouped:
+    """What one regrouping did, and the history rows to append with its event."""
+
+    studies_created: int
+    studies_emptied: int
+    records_moved: int
+    changes: grouping.MembershipChanges
 
 
-def regroup(connection: sqlite3.Connection, newly_matched: Sequence[int] = ()) -> tuple[int, int, int]:
-    """Recompute groups from the pairs and write study ids, for records already in a study and
-    `newly_matched`; any other record (stored since the run read its records) stays new for the
-    next run.
+def regroup(store: Store, newly_matched: Sequence[int] = ()) -> Regrouped:
+    """Recompute groups from the pairs for records already in a study and `newly_matched`; any
+    other record (stored since the run read its records) stays new for the next run.
 
-    Returns (studies created, studies left without records, records moved). A study emptied by a
-    merge is removed only when nothing (a decision, an extraction) refers to it.
+    Studies are the groups of every accepted pair; the reports of a study are its records
+    grouped by accepted duplicate pairs alone, so a companion (registry entry, abstract,
+    secondary analysis) stays a report of its own. Study and report ids stay with the group
+    holding most of their records; a study left without records redirects to the study that
+    took most of them. Writes new ids and the cached `records.study_id` (counted as moved);
+    the caller appends `changes` with the event it logs.
     """
     current: dict[int, int | None] = {record: None for record in newly_matched}
-    current.update(connection.execute("SELECT id, study_id FROM records WHERE study_id IS NOT NULL"))
-    pairs = [PairRow(*row) for row in connection.execute(
-        "SELECT record_a, record_b, score, status FROM duplicate_pairs")]
-    groups = group_records(sorted(current), pairs)
+    current.update(grouping.cached_studies(store))
+    stored = pairs_table.pairs(store)
+    groups = group_records(sorted(current), [_pair_row(p) for p in stored])
+    study_of = _place(store, groups, current, grouping.create_studies)
+    moves = [(study, record) for record, study in study_of.items() if current[record] != study]
+    grouping.apply_study_cache(store, moves)
+    old_reports = grouping.current_reports(store)
+    held: dict[int, int | None] = {record: old_reports.get(record) for record in current}
+    report_of = _place(store, _report_groups(groups, stored), held, grouping.create_reports)
+    changes = _membership_changes(store, old_reports, report_of, study_of)
+    emptied = sorted({s for s in current.values() if s is not None} - set(study_of.values()))
+    changes.redirects.extend((study, _heir(study, current, study_of)) for study in emptied)
+    created = len(set(study_of.values()) - {s for s in current.values() if s is not None})
+    return Regrouped(created, len(emptied), len(moves), changes)
+
+
+def _pair_row(pair: pairs_table.StoredPair) -> PairRow:
+    return PairRow(pair.record_a, pair.record_b, pair.score, pair.status)
+
+
+def _place(store: Store, groups: Sequence[list[int]], current: dict[int, int | None],
+           create: Callable[[Store, int], list[int]]) -> dict[int, int]:
+    """record → id of its group: kept from `current` where it can be, else newly created."""
     kept, needing_new = assign_studies(groups, current)
-    created_at = now()
-    for index in needing_new:
-        cursor = connection.execute("INSERT INTO studies (created_at) VALUES (?)", (created_at,))
-        kept[index] = int(cursor.lastrowid or 0)
-    moves = [(kept[index], record) for index, group in enumerate(groups) for record in group
-             if current[record] != kept[index]]
-    connection.executemany("UPDATE records SET study_id = ? WHERE id = ?", moves)
-    emptied = {s for s in current.values() if s is not None} - set(kept.values())
-    _drop_emptied_studies(connection, emptied)
-    return len(needing_new), len(emptied), len(moves)
+    kept.update(zip(needing_new, create(store, len(needing_new))))
+    return {record: kept[index] for index, group in enumerate(groups) for record in group}
 
 
-def _drop_emptied_studies(connection: sqlite3.Connection, emptied: set[int]) -> None:
-    for study in sorted(emptied):
-        try:
-            connection.execute("DELETE FROM studies WHERE id = ?", (study,))
-        except sqlite3.IntegrityError:
-            # Decisions or extractions point at it: keep the row, now without records.
+def _report_groups(study_groups: Sequence[list[int]],
+                   stored: Sequence[pairs_table.StoredPair]) -> list[list[int]]:
+    """Each study group split by its duplicate pairs (rejections still keep records apart)."""
+    group_of = {record: index for index, group in enumerate(study_groups) for record in group}
+    within: dict[int, list[PairRow]] = {}
+    for pair in stored:
+        index = group_of.get(pair.record_a)
+        if index is None or index != group_of.get(pair.record_b):
             continue
+        if pair.relation == "duplicate" or pair.status == "rejected":
+            within.setdefault(index, []).append(_pair_row(pair))
+    reports: list[list[int]] = []
+    for index, group in enumerate(study_groups):
+        reports.extend(group_records(group, within[index]) if index in within else
+                       [[record] for record in group])
+    return reports
 
 
-def _summary(connection: sqlite3.Connection, new_records: int, compared: int, new_pairs: int,
-             created: int, emptied: int, regrouped: int) -> DedupeResult:
-    by_status = dict(connection.execute(
-        "SELECT status, COUNT(*) FROM duplicate_pairs GROUP BY status").fetchall())
-    records, studies = connection.execute(
-        "SELECT COUNT(*), COUNT(DISTINCT study_id) FROM records").fetchone()
-    groups = connection.execute(
-        "SELECT COUNT(*) FROM (SELECT study_id FROM records WHERE study_id IS NOT NULL"
-        " GROUP BY study_id HAVING COUNT(*) > 1)").fetchone()[0]
+def _membership_changes(store: Store, old_reports: dict[int, int], report_of: dict[int, int],
+                        study_of: dict[int, int]) -> grouping.MembershipChanges:
+    """History rows turning the stored grouping into the new one: records changing report,
+    reports changing study, and reports left without records leaving their study."""
+    old_studies = grouping.current_report_studies(store)
+    changes = grouping.MembershipChanges()
+    changes.record_reports = [(record, old_reports.get(record), report)
+                              for record, report in sorted(report_of.items())
+                              if old_reports.get(record) != report]
+    new_studies = {report_of[record]: study_of[record] for record in report_of}
+    changes.report_studies = [(report, old_studies.get(report), study)
+                              for report, study in sorted(new_studies.items())
+                              if old_studies.get(report) != study]
+    holding = set({**old_reports, **report_of}.values())
+    changes.report_studies.extend((report, study, None) for report, study in sorted(old_studies.items())
+                                  if report not in holding)
+    return changes
+
+
+def _heir(study: int, before: dict[int, int | None], after: dict[int, int]) -> int:
+    """Where an emptied study went: the study now holding most of its former records (the
+    lowest id on a tie)."""
+    counts = Counter(after[record] for record, old in before.items() if old == study)
+    return min(counts, key=lambda target: (-counts[target], target))
+
+
+def _summary(store: Store, new_records: int, compared: int, new_pairs: int,
+             regrouped: Regrouped) -> DedupeResult:
+    by_status = pairs_table.pair_counts(store)
+    counts = pairs_table.grouped_counts(store)
     return DedupeResult(
-        records=records, new_records=new_records, pairs_compared=compared, studies=studies, duplicate_groups=groups,
+        records=counts["records"], new_records=new_records, pairs_compared=compared,
+        studies=counts["studies"], duplicate_groups=counts["duplicate_groups"],
         auto_pairs=by_status.get("auto", 0), uncertain_pairs=by_status.get("uncertain", 0),
         confirmed_pairs=by_status.get("confirmed", 0), rejected_pairs=by_status.get("rejected", 0),
-        new_pairs=new_pairs, studies_created=created, studies_emptied=emptied, records_regrouped=regrouped,
+        new_pairs=new_pairs, studies_created=regrouped.studies_created,
+        studies_emptied=regrouped.studies_emptied, records_regrouped=regrouped.records_moved,
     )
 
 
 # --- human review -------------------------------------------------------------------------------
 
-# What a reviewer needs to tell two records apart; the abstract's opening is enough for that.
-_SIDE_COLUMNS = ("id", "source", "title", "authors", "year", "journal", "volume", "pages", "doi",
-                 "pmid", "pmcid", "nct_ids", "study_id", "substr(abstract, 1, 300) AS abstract")
-
-
 def uncertain_pairs(store: Store) -> list[dict[str, Any]]:
     """Pairs waiting for a human, best score first, each with both records side by side."""
-    rows = store.query(
-        "SELECT id, record_a, record_b, relation, method, score FROM duplicate_pairs"
-        " WHERE status = 'uncertain' ORDER BY score DESC, record_a, record_b")
+    rows = pairs_table.uncertain_pairs(store)
     ids = sorted({r["record_a"] for r in rows} | {r["record_b"] for r in rows})
-    sides = _record_sides(store, ids)
+    sides = pairs_table.record_sides(store, ids)
     return [{"pair_id": r["id"], "relation": r["relation"], "method": r["method"], "score": r["score"],
              "a": sides[r["record_a"]], "b": sides[r["record_b"]]} for r in rows]
-
-
-def _record_sides(store: Store, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    sides: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        rows = store.query(
-            f"SELECT {', '.join(_SIDE_COLUMNS)} FROM records WHERE id IN ({', '.join('?' * len(chunk))})",
-            chunk)
-        for row in rows:
-            side = dict(row)
-            side["authors"] = json.loads(side["authors"])
-            side["nct_ids"] = json.loads(side["nct_ids"])
-            sides[side["id"]] = side
-    return sides
 
 
 @dataclass(frozen=True)
@@ -244,37 +265,33 @@ def decide_pair(store: Store, first: int, second: int, status: str, decided_by: 
     if first == second:
         raise DedupeError(f"record {first} cannot be paired with itself")
     a, b = sorted((first, second))
-    with store.transaction() as connection:
-        _require_deduplicated(connection, (a, b))
-        previous = connection.execute(
-            "SELECT status FROM duplicate_pairs WHERE record_a = ? AND record_b = ?", (a, b)).fetchone()
+    with store.transaction():
+        for record in (a, b):
+            _grouped_study(store, record)
+        previous = pairs_table.pair_status(store, a, b)
         decided_at = now()
         if previous:
-            connection.execute(
-                "UPDATE duplicate_pairs SET status = ?, decided_by = ?, decided_at = ?"
-                " WHERE record_a = ? AND record_b = ?", (status, decided_by, decided_at, a, b))
+            pairs_table.set_pair_status(store, a, b, status, decided_by, decided_at)
         else:
-            connection.execute(
-                "INSERT INTO duplicate_pairs (record_a, record_b, relation, method, score, status,"
-                " decided_by, decided_at) VALUES (?, ?, 'duplicate', 'manual', ?, ?, ?, ?)",
-                (a, b, _pair_score(store, a, b), status, decided_by, decided_at))
-        regroup(connection)
-        study_a, study_b = (connection.execute("SELECT study_id FROM records WHERE id = ?", (r,)).fetchone()[0]
-                            for r in (a, b))
-        decision = PairDecision(a, b, status, previous[0] if previous else None, study_a, study_b)
-        store.log("dedupe", f"dedupe.{status.removesuffix('ed')}", subject=f"{a},{b}",
-                  detail=decision.as_dict(), actor=decided_by)
+            manual = pairs_table.NewPair(a, b, "duplicate", "manual", _pair_score(store, a, b), status)
+            pairs_table.insert_pairs(store, [manual], decided_by, decided_at)
+        regrouped = regroup(store)
+        decision = PairDecision(a, b, status, previous, _grouped_study(store, a),
+                                _grouped_study(store, b))
+        event = store.log("dedupe", f"dedupe.{status.removesuffix('ed')}", subject=f"{a},{b}",
+                          detail=decision.as_dict(), actor=decided_by)
+        grouping.append_changes(store, regrouped.changes, event)
     return decision
 
 
-def _require_deduplicated(connection: sqlite3.Connection, ids: Sequence[int]) -> None:
-    for record in ids:
-        row = connection.execute("SELECT study_id FROM records WHERE id = ?", (record,)).fetchone()
-        if row is None:
-            raise DedupeError(f"record {record} does not exist")
-        if row[0] is None:
-            raise DedupeError(
-                f"record {record} has not been through deduplication yet; run `livingreview dedupe` first")
+def _grouped_study(store: Store, record: int) -> int:
+    exists, study = cached_study_of(store, record)
+    if not exists:
+        raise DedupeError(f"record {record} does not exist")
+    if study is None:
+        raise DedupeError(
+            f"record {record} has not been through deduplication yet; run `livingreview dedupe` first")
+    return study
 
 
 def _pair_score(store: Store, a: int, b: int) -> float:
@@ -286,17 +303,15 @@ def _pair_score(store: Store, a: int, b: int) -> float:
 # --- status -------------------------------------------------------------------------------------
 
 def dedupe_status(store: Store) -> dict[str, Any]:
-    pairs = dict(store.query("SELECT status, COUNT(*) FROM duplicate_pairs GROUP BY status"))
-    relations = dict(store.query(
-        "SELECT relation, COUNT(*) FROM duplicate_pairs WHERE status IN ('auto', 'confirmed')"
-        " GROUP BY relation"))
+    pairs = pairs_table.pair_counts(store)
+    relations = pairs_table.accepted_relation_counts(store)
+    counts = pairs_table.grouped_counts(store)
     return {
-        "runs": store.scalar("SELECT COUNT(*) FROM events WHERE stage = 'dedupe' AND action = 'dedupe.run'"),
-        "records_pending": store.scalar("SELECT COUNT(*) FROM records WHERE study_id IS NULL"),
-        "studies": store.scalar("SELECT COUNT(DISTINCT study_id) FROM records"),
-        "duplicate_groups": store.scalar(
-            "SELECT COUNT(*) FROM (SELECT study_id FROM records WHERE study_id IS NOT NULL"
-            " GROUP BY study_id HAVING COUNT(*) > 1)"),
+        "runs": len(store.events("dedupe", "dedupe.run")),
+        "records_pending": counts["pending"],
+        "reports": grouping.grouping_counts(store)["reports"],
+        "studies": counts["studies"],
+        "duplicate_groups": counts["duplicate_groups"],
         "pairs": {status: pairs.get(status, 0) for status in ("auto", "uncertain", "confirmed", "rejected")},
         "linked_by": {relation: relations.get(relation, 0) for relation in ("duplicate", "companion", "registry")},
     }

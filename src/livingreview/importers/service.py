@@ -11,7 +11,8 @@ from pathlib import Path
 from livingreview.importers.base import detect_format, get_importer
 from livingreview.importers.encoding import detect_encoding
 from livingreview.records import Record
-from livingreview.store import Store, now
+from livingreview.store import Store
+from livingreview.store import imports as imports_table
 
 _HEAD_BYTES = 8192
 
@@ -51,13 +52,13 @@ def import_file(
 ) -> ImportResult:
     path = Path(path)
     digest = sha256_of(path)
-    earlier = store.query("SELECT id, format, encoding, record_count FROM imports WHERE sha256 = ?", (digest,))
+    earlier = imports_table.import_by_sha256(store, digest)
     if earlier:
-        row = earlier[0]
         store.log("import", "import.skipped", subject=str(path),
-                  detail={"sha256": digest, "same_as_import": row["id"]},
+                  detail={"sha256": digest, "same_as_import": earlier.id},
                   why="the same bytes were imported before")
-        return ImportResult(path, row["format"], row["encoding"], row["record_count"], True, row["id"])
+        return ImportResult(path, earlier.format, earlier.encoding, earlier.record_count, True,
+                            earlier.id)
 
     encoding = detect_encoding(path)
     format = format or detect_format(path, read_head(path, encoding.name))
@@ -66,16 +67,13 @@ def import_file(
     copy = imports_dir / f"{digest[:12]}-{path.name}"
     shutil.copyfile(path, copy)
     try:
-        with store.transaction() as connection:
-            cursor = connection.execute(
-                "INSERT INTO imports (path, stored_copy, sha256, format, encoding, record_count,"
-                " imported_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
-                (str(path), str(copy), digest, format, encoding.name, now()),
-            )
-            import_id = int(cursor.lastrowid or 0)
+        with store.transaction():
+            import_id = imports_table.add_import(store, path=str(path), stored_copy=str(copy),
+                                                 sha256=digest, format=format,
+                                                 encoding=encoding.name)
             records = _counting(importer.parse(path, encoding.name), on_record)
             count = store.insert_records(records, import_id=import_id)
-            connection.execute("UPDATE imports SET record_count = ? WHERE id = ?", (count, import_id))
+            imports_table.set_record_count(store, import_id, count)
             store.log("import", "import.file", subject=str(path),
                       detail={"import_id": import_id, "records": count, "format": format,
                               "encoding": encoding.name, "sha256": digest})

@@ -28,7 +28,10 @@ from livingreview.sources._transport import (
     Transport,
 )
 from livingreview.sources.settings import SourceSettings
-from livingreview.store import Store, now
+from livingreview.errors import BadInput
+from livingreview.store import Store
+from livingreview.store import fulltexts as fulltexts_table
+from livingreview.store.records import cached_study_of, records_by_id
 
 FULLTEXT_DIR = "fulltexts"
 JATS = "application/jats+xml"
@@ -38,7 +41,7 @@ _MEDIA_TYPES = {".pdf": "application/pdf", ".xml": JATS, ".nxml": JATS, ".txt": 
 ProgressCallback = Callable[[int, int], None]
 
 
-class FulltextError(ValueError):
+class FulltextError(BadInput):
     """A file offered by hand that is not what its name says, or a record that does not exist."""
 
 
@@ -76,11 +79,10 @@ def fetch_fulltexts(
                     timeout=settings.timeout, retry=retry, sleep=sleep)
     with europepmc, pmc:
         for done, unit in enumerate(units, start=1):
-            if _held(store, unit):
+            if fulltexts_table.holds_fulltext(store, unit):
                 report.already_held += 1
             else:
-                ids = screening.group(unit)
-                group = store.records(f"id IN ({', '.join('?' * len(ids))})", ids)
+                group = records_by_id(store, screening.group(unit))
                 report.sought += 1
                 item = _seek(store, project_dir, unit, group, settings, europepmc, pmc)
                 report.items.append(item)
@@ -94,11 +96,6 @@ def fetch_fulltexts(
         "sought": report.sought, "retrieved": report.retrieved,
         "not_retrieved": sum(report.not_retrieved.values()), "already_held": report.already_held})
     return report
-
-
-def _held(store: Store, record_id: int) -> bool:
-    return bool(store.scalar("SELECT COUNT(*) FROM fulltexts WHERE record_id = ? AND status IN"
-                             " ('retrieved', 'attached')", (record_id,)))
 
 
 def _seek(store: Store, project_dir: Path, unit: int, group: list[Record],
@@ -198,19 +195,17 @@ def _record_row(store: Store, record_id: int, study_id: int | None, source: str,
                 path: Path | None = None, media_type: str | None = None, sha256: str | None = None,
                 reason: str | None = None, project_dir: Path | None = None) -> dict[str, Any]:
     shown = str(path.relative_to(project_dir)) if path and project_dir else None
-    with store.transaction() as connection:
-        connection.execute(
-            "INSERT INTO fulltexts (record_id, study_id, source, status, path, media_type, sha256,"
-            " reason, retrieved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (record_id, study_id, source, status, shown, media_type, sha256, reason, now()))
+    fulltexts_table.add_fulltext(store, record_id=record_id, study_id=study_id, source=source,
+                                 status=status, path=shown, media_type=media_type, sha256=sha256,
+                                 reason=reason)
     return {"record_id": record_id, "source": source, "status": status, "path": shown,
             "reason": reason}
 
 
 def attach_fulltext(store: Store, project_dir: Path, record_id: int, file: Path) -> dict[str, Any]:
     """Attach a report by hand: a PDF, JATS XML or plain text file, copied in verbatim."""
-    rows = store.query("SELECT id, study_id FROM records WHERE id = ?", (record_id,))
-    if not rows:
+    exists, study_id = cached_study_of(store, record_id)
+    if not exists:
         raise FulltextError(f"record {record_id} is not in this review")
     media_type = _MEDIA_TYPES.get(file.suffix.lower())
     if media_type is None:
@@ -222,7 +217,7 @@ def attach_fulltext(store: Store, project_dir: Path, record_id: int, file: Path)
     folder.mkdir(exist_ok=True)
     target = folder / f"{record_id}-attached-{digest[:12]}{file.suffix.lower()}"
     shutil.copyfile(file, target)
-    item = _record_row(store, record_id, rows[0]["study_id"], "manual", "attached", path=target,
+    item = _record_row(store, record_id, study_id, "manual", "attached", path=target,
                        media_type=media_type, sha256=digest, project_dir=project_dir)
     store.log("fulltext", "fulltext.attach", subject=str(record_id),
               detail={"file": str(file), "path": item["path"], "sha256": digest})
@@ -245,17 +240,14 @@ def _check_attachment(file: Path, body: bytes, media_type: str) -> None:
 
 def fulltext_status(store: Store) -> dict[str, Any]:
     """Latest outcome per report: retrieved, attached, or not retrieved (with reasons)."""
-    rows = store.query(
-        "SELECT f.* FROM fulltexts f JOIN (SELECT record_id, MAX(id) AS id FROM fulltexts"
-        " WHERE status != 'not_retrieved' OR record_id NOT IN (SELECT record_id FROM fulltexts"
-        " WHERE status != 'not_retrieved') GROUP BY record_id) latest ON f.id = latest.id")
+    rows = fulltexts_table.latest_fulltexts(store)
     counts: dict[str, int] = {}
     reasons: dict[str, int] = {}
     for row in rows:
-        counts[row["status"]] = counts.get(row["status"], 0) + 1
-        if row["status"] == "not_retrieved":
+        counts[row.status] = counts.get(row.status, 0) + 1
+        if row.status == "not_retrieved":
             # Reasons read "<category>: <detail>"; PRISMA wants them counted by category.
-            key = row["reason"].split(":")[0]
+            key = (row.reason or "").split(":")[0]
             reasons[key] = reasons.get(key, 0) + 1
     return {"sought": len(rows), "retrieved": counts.get("retrieved", 0),
             "attached": counts.get("attached", 0), "not_retrieved": counts.get("not_retrieved", 0),

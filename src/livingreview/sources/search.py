@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from livingreview.errors import BadInput
 from livingreview.protocol.models import Protocol, Source
 from livingreview.records import Record
 from livingreview.sources._transport import Clock, RetryPolicy, Sleep, SourceError, Transport
@@ -23,7 +24,10 @@ from livingreview.sources.base import PageRequest, ParsedPage, SourceClient, Sta
 from livingreview.sources.queries import SourceQuery, build_query
 from livingreview.sources.settings import SourceSettings
 from livingreview.sources.snapshots import Snapshot, newest_complete, shown_url
-from livingreview.store import Store, now
+from livingreview.store import Store
+from livingreview.store import searches as searches_table
+from livingreview.store.records import source_ids_in_search
+from livingreview.store.searches import SearchRow
 
 # (source name, records stored so far, count the source reported or None)
 PageCallback = Callable[[str, int, int | None], None]
@@ -138,27 +142,20 @@ def _parse(client: SourceClient, kind: str, body: bytes, state: State, path: Pat
 
 
 def _open_live(store: Store, project_dir: Path, client: SourceClient, query: SourceQuery) -> _Run:
-    filters = json.loads(query.filters_json())
-    unfinished = store.query(
-        "SELECT * FROM searches WHERE source = ? AND query = ? AND filters = ?"
-        " AND status IN ('running', 'failed') ORDER BY id DESC LIMIT 1",
-        (query.source, query.text, _filters_text(filters, "live")))
+    filters = _filters_text(json.loads(query.filters_json()), "live")
+    unfinished = searches_table.unfinished_search(store, query.source, query.text, filters)
     if unfinished:
-        row = unfinished[0]
-        run = _resume(store, project_dir, row, client.initial_state())
+        run = _resume(store, project_dir, unfinished, client.initial_state())
         run.state = client.resume_state(run.state)
         store.log("search", "search.resume", subject=query.source,
-                  detail={"search_id": row["id"], "from_page": run.next_seq})
+                  detail={"search_id": unfinished.id, "from_page": run.next_seq})
         return run
-    with store.transaction() as connection:
-        search_id = int(connection.execute(
-            "INSERT INTO searches (source, query, filters, started_at, status)"
-            " VALUES (?, ?, ?, ?, 'running')",
-            (query.source, query.text, _filters_text(filters, "live"), now())).lastrowid or 0)
+    with store.transaction():
+        search_id = searches_table.start_search(store, query.source, query.text, filters)
         snapshot = Snapshot.create(project_dir / "snapshots", query.source, search_id,
                                    _manifest_request(client, query))
-        connection.execute("UPDATE searches SET snapshot_path = ? WHERE id = ?",
-                           (_relative(snapshot.directory, project_dir), search_id))
+        searches_table.set_snapshot_path(store, search_id,
+                                         _relative(snapshot.directory, project_dir))
     outcome = SearchOutcome(query.source, query.kind, search_id, "live", query.text, None, 0,
                             _relative(snapshot.directory, project_dir), 0)
     store.log("search", "search.start", subject=query.source,
@@ -166,19 +163,17 @@ def _open_live(store: Store, project_dir: Path, client: SourceClient, query: Sou
     return _Run(search_id, snapshot, client.initial_state(), 1, False, outcome)
 
 
-def _resume(store: Store, project_dir: Path, row: Any, initial: State) -> _Run:
-    snapshot = Snapshot.open(project_dir / row["snapshot_path"])
-    last = store.query("SELECT seq, next_state FROM search_pages WHERE search_id = ?"
-                       " ORDER BY seq DESC LIMIT 1", (row["id"],))
-    pages = store.scalar("SELECT COUNT(*) FROM search_pages WHERE search_id = ?", (row["id"],))
-    state = json.loads(last[0]["next_state"]) if last else initial
-    mode = json.loads(row["filters"]).get("mode", "live")
-    outcome = SearchOutcome(row["source"], snapshot.manifest["request"]["kind"], row["id"], mode,
-                            row["query"], row["count_reported"], row["count_retrieved"],
-                            row["snapshot_path"], pages, resumed=True)
-    with store.transaction() as connection:
-        connection.execute("UPDATE searches SET status = 'running' WHERE id = ?", (row["id"],))
-    return _Run(row["id"], snapshot, state, (last[0]["seq"] + 1) if last else 1, True, outcome)
+def _resume(store: Store, project_dir: Path, row: SearchRow, initial: State) -> _Run:
+    snapshot_path = row.snapshot_path or ""
+    snapshot = Snapshot.open(project_dir / snapshot_path)
+    last = searches_table.last_page(store, row.id)
+    pages = searches_table.count_pages(store, row.id)
+    state = last.next_state if last else initial
+    outcome = SearchOutcome(row.source, snapshot.manifest["request"]["kind"], row.id, row.mode,
+                            row.query, row.count_reported, row.count_retrieved, snapshot_path,
+                            pages, resumed=True)
+    searches_table.set_status(store, row.id, "running")
+    return _Run(row.id, snapshot, state, (last.seq + 1) if last else 1, True, outcome)
 
 
 def _manifest_request(client: SourceClient, query: SourceQuery) -> dict[str, Any]:
@@ -191,18 +186,13 @@ def _manifest_request(client: SourceClient, query: SourceQuery) -> dict[str, Any
 
 def _store_page(store: Store, run: _Run, kind: str, path: Path, parsed: ParsedPage,
                 project_dir: Path) -> None:
-    with store.transaction() as connection:
+    with store.transaction():
         fresh, repeats = _new_records(store, run.search_id, parsed.records)
         stored = store.insert_records(fresh, search_id=run.search_id)
-        connection.execute(
-            "INSERT INTO search_pages (search_id, seq, kind, snapshot_file, records, next_state,"
-            " stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (run.search_id, run.next_seq, kind, _relative(path, project_dir), stored,
-             json.dumps(parsed.next_state, sort_keys=True), now()))
-        connection.execute(
-            "UPDATE searches SET count_retrieved = count_retrieved + ?,"
-            " count_reported = COALESCE(?, count_reported) WHERE id = ?",
-            (stored, parsed.count_reported, run.search_id))
+        searches_table.add_page(store, run.search_id, seq=run.next_seq, kind=kind,
+                                snapshot_file=_relative(path, project_dir), records=stored,
+                                next_state=parsed.next_state,
+                                count_reported=parsed.count_reported)
     outcome = run.outcome
     outcome.count_retrieved += stored
     outcome.pages += 1
@@ -217,13 +207,7 @@ def _store_page(store: Store, run: _Run, kind: str, path: Path, parsed: ParsedPa
 def _new_records(store: Store, search_id: int, records: list[Record]) -> tuple[list[Record], int]:
     """Drop records this search already holds (a source listing one twice, or a page boundary
     that moved between a crash and its resume)."""
-    ids = [r.source_id for r in records if r.source_id]
-    held: set[str] = set()
-    for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
-        held.update(row[0] for row in store.query(
-            f"SELECT source_id FROM records WHERE search_id = ? AND source_id IN "
-            f"({', '.join('?' * len(chunk))})", (search_id, *chunk)))
+    held = source_ids_in_search(store, search_id, [r.source_id for r in records if r.source_id])
     fresh = []
     for record in records:
         if record.source_id and record.source_id in held:
@@ -235,8 +219,7 @@ def _new_records(store: Store, search_id: int, records: list[Record]) -> tuple[l
 
 
 def _fail(store: Store, run: _Run, message: str) -> None:
-    with store.transaction() as connection:
-        connection.execute("UPDATE searches SET status = 'failed' WHERE id = ?", (run.search_id,))
+    searches_table.set_status(store, run.search_id, "failed")
     store.log("search", "search.failed", subject=run.outcome.source,
               detail={"search_id": run.search_id, "error": message,
                       "count_retrieved": run.outcome.count_retrieved, "pages": run.outcome.pages})
@@ -244,9 +227,7 @@ def _fail(store: Store, run: _Run, message: str) -> None:
 
 def _finish(store: Store, run: _Run) -> SearchOutcome:
     outcome = run.outcome
-    with store.transaction() as connection:
-        connection.execute("UPDATE searches SET status = 'complete', finished_at = ? WHERE id = ?",
-                           (now(), run.search_id))
+    searches_table.finish_search(store, run.search_id)
     if outcome.mode == "live":
         run.snapshot.finish(outcome.count_reported, outcome.count_retrieved)
     store.log("search", "search.run", subject=outcome.source,
@@ -271,15 +252,14 @@ def _replay(store: Store, project_dir: Path, source: Source, settings: SourceSet
                         request["generated"])
     client = load_source(request["kind"]).client(query, settings)
     client.page_size = int(request["page_size"])
-    earlier = store.query("SELECT * FROM searches WHERE snapshot_path = ? ORDER BY id DESC",
-                          (path,))
-    done = [row for row in earlier if row["status"] == "complete"]
+    earlier = searches_table.searches_of_snapshot(store, path)
+    done = [row for row in earlier if row.status == "complete"]
     if done:
         row = done[0]
-        return SearchOutcome(source.name, query.kind, row["id"], "offline", row["query"],
-                             row["count_reported"], row["count_retrieved"], path, 0,
+        return SearchOutcome(source.name, query.kind, row.id, "offline", row.query,
+                             row.count_reported, row.count_retrieved, path, 0,
                              already_stored=True)
-    replaying = [row for row in earlier if json.loads(row["filters"]).get("mode") == "offline"]
+    replaying = [row for row in earlier if row.filters.get("mode") == "offline"]
     if replaying:
         run = _resume(store, project_dir, replaying[0], client.initial_state())
     else:
@@ -299,11 +279,7 @@ def _replay(store: Store, project_dir: Path, source: Source, settings: SourceSet
 def _open_replay(store: Store, snapshot: Snapshot, query: SourceQuery, path: str,
                  initial: State) -> _Run:
     filters = _filters_text(json.loads(query.filters_json()), "offline")
-    with store.transaction() as connection:
-        search_id = int(connection.execute(
-            "INSERT INTO searches (source, query, filters, started_at, snapshot_path, status)"
-            " VALUES (?, ?, ?, ?, ?, 'running')",
-            (query.source, query.text, filters, now(), path)).lastrowid or 0)
+    search_id = searches_table.start_search(store, query.source, query.text, filters, path)
     outcome = SearchOutcome(query.source, query.kind, search_id, "offline", query.text, None, 0,
                             path, 0)
     store.log("search", "search.replay", subject=query.source,
@@ -361,12 +337,12 @@ def search_sources(
 
 def select_sources(protocol: Protocol, names: list[str] | None) -> list[Source]:
     if not protocol.sources:
-        raise ValueError("the protocol lists no [[sources]]; add one (name, kind = "
+        raise BadInput("the protocol lists no [[sources]]; add one (name, kind = "
                          f"{' | '.join(plugin_names('sources'))}) to search")
     known = {source.name: source for source in protocol.sources}
     unknown = [name for name in names or [] if name not in known]
     if unknown:
-        raise ValueError(f"no source named {', '.join(unknown)} in the protocol; "
+        raise BadInput(f"no source named {', '.join(unknown)} in the protocol; "
                          f"sources: {', '.join(known)}")
     return [known[name] for name in names] if names else list(protocol.sources)
 
@@ -374,17 +350,11 @@ def select_sources(protocol: Protocol, names: list[str] | None) -> list[Source]:
 def search_status(store: Store) -> dict[str, Any]:
     """Searches run and records stored per protocol source, with each source's latest run."""
     last_run = {}
-    for row in store.query(
-            "SELECT s.* FROM searches s JOIN (SELECT source, MAX(id) AS id FROM searches"
-            " GROUP BY source) m ON s.id = m.id ORDER BY s.source"):
-        mode = json.loads(row["filters"]).get("mode", "live")
-        reported = "?" if row["count_reported"] is None else row["count_reported"]
-        last_run[row["source"]] = (f"{row['started_at'][:10]} {mode} {row['status']}: "
-                                   f"{row['count_retrieved']} stored of {reported} reported")
-    by_status = {row["status"]: row["n"] for row in store.query(
-        "SELECT status, COUNT(*) AS n FROM searches GROUP BY status ORDER BY status")}
-    records = {row["source"]: row["n"] for row in store.query(
-        "SELECT s.source, COUNT(r.id) AS n FROM searches s JOIN records r ON r.search_id = s.id"
-        " GROUP BY s.source ORDER BY s.source")}
+    for row in searches_table.latest_search_per_source(store):
+        reported = "?" if row.count_reported is None else row.count_reported
+        last_run[row.source] = (f"{row.started_at[:10]} {row.mode} {row.status}: "
+                                f"{row.count_retrieved} stored of {reported} reported")
+    by_status = searches_table.searches_by_status(store)
+    records = searches_table.searched_records_by_source(store)
     return {"searches": sum(by_status.values()), "by_status": by_status,
             "records_by_source": records, "last_run": last_run}

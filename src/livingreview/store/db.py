@@ -100,8 +100,11 @@ class Store:
     ) -> int:
         with self.transaction() as connection:
             cursor = connection.execute(
+                # The open round, if any, is read in the same statement: an event belongs to
+                # the round open when it was written, whichever process opened it.
                 "INSERT INTO events (at, actor, stage, action, subject, detail, why, tool_version,"
-                " model_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " model_version, round) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                " (SELECT number FROM rounds WHERE finished_at IS NULL))",
                 (now(), actor, stage, action, subject, json.dumps(detail or {}, sort_keys=True),
                  why, __version__, model_version),
             )

@@ -340,6 +340,103 @@ MIGRATIONS: tuple[Migration, ...] = (
             BEGIN SELECT RAISE(ABORT, 'decisions are append-only: supersede, never delete'); END;
         """,
     ),
+    Migration(
+        "0006_reports_studies_history_and_rounds",
+        """
+        -- Three levels: a record is one database's copy of a report; a report is one publication
+        -- or registry entry (its records are duplicates across databases); a study groups its
+        -- reports (registry entry, publication, abstract, secondary analysis). Membership is
+        -- appended, never rewritten: each row says a record joined or left a report (a report a
+        -- study) at an event, so the grouping as of any event can be rebuilt, and a merged study
+        -- redirects to the study it went into, so what is attached to it follows.
+        -- records.study_id stays as the cached current study, written with the history rows.
+        CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE report_members (
+            id INTEGER PRIMARY KEY,
+            record_id INTEGER NOT NULL REFERENCES records(id),
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            change TEXT NOT NULL CHECK (change IN ('join', 'leave')),
+            event_id INTEGER NOT NULL REFERENCES events(id)
+        );
+        CREATE INDEX report_members_record ON report_members(record_id, id);
+        CREATE INDEX report_members_report ON report_members(report_id);
+        CREATE INDEX report_members_event ON report_members(event_id);
+        CREATE TABLE study_members (
+            id INTEGER PRIMARY KEY,
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            study_id INTEGER NOT NULL REFERENCES studies(id),
+            change TEXT NOT NULL CHECK (change IN ('join', 'leave')),
+            event_id INTEGER NOT NULL REFERENCES events(id)
+        );
+        CREATE INDEX study_members_report ON study_members(report_id, id);
+        CREATE INDEX study_members_study ON study_members(study_id);
+        CREATE INDEX study_members_event ON study_members(event_id);
+        CREATE TABLE study_redirects (
+            id INTEGER PRIMARY KEY,
+            from_study INTEGER NOT NULL REFERENCES studies(id),
+            to_study INTEGER NOT NULL REFERENCES studies(id),
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            CHECK (from_study <> to_study)
+        );
+        CREATE INDEX study_redirects_from ON study_redirects(from_study, id);
+        CREATE TRIGGER report_members_no_update BEFORE UPDATE ON report_members
+            BEGIN SELECT RAISE(ABORT, 'report membership is append-only'); END;
+        CREATE TRIGGER report_members_no_delete BEFORE DELETE ON report_members
+            BEGIN SELECT RAISE(ABORT, 'report membership is append-only'); END;
+        CREATE TRIGGER study_members_no_update BEFORE UPDATE ON study_members
+            BEGIN SELECT RAISE(ABORT, 'study membership is append-only'); END;
+        CREATE TRIGGER study_members_no_delete BEFORE DELETE ON study_members
+            BEGIN SELECT RAISE(ABORT, 'study membership is append-only'); END;
+        CREATE TRIGGER study_redirects_no_update BEFORE UPDATE ON study_redirects
+            BEGIN SELECT RAISE(ABORT, 'study redirects are append-only'); END;
+        CREATE TRIGGER study_redirects_no_delete BEFORE DELETE ON study_redirects
+            BEGIN SELECT RAISE(ABORT, 'study redirects are append-only'); END;
+        -- Studies are no longer deleted when emptied: a redirect or an attached row may name them.
+        CREATE TRIGGER studies_no_delete BEFORE DELETE ON studies
+            BEGIN SELECT RAISE(ABORT, 'studies are kept: an emptied study redirects'); END;
+
+        -- Carry a project forward: the grouping before this migration is known only as it is now
+        -- (the old schema overwrote study_id), so every record becomes its own report, that
+        -- report joins the record's current study, and history starts at this event. The next
+        -- dedupe run joins the reports of duplicate records.
+        INSERT INTO events (at, actor, stage, action, subject, detail, why, tool_version)
+            SELECT strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now'), 'livingreview', 'store',
+                   'store.migrate', '0006_reports_studies_history_and_rounds',
+                   json_object('records', COUNT(*), 'grouped', COUNT(study_id)),
+                   'the grouping before this version was not kept; history starts here',
+                   'migration 0006'
+            FROM records HAVING COUNT(*) > 0;
+        INSERT INTO reports (id, created_at) SELECT id, created_at FROM records ORDER BY id;
+        INSERT INTO report_members (record_id, report_id, change, event_id)
+            SELECT id, id, 'join', (SELECT MAX(id) FROM events) FROM records ORDER BY id;
+        INSERT INTO study_members (report_id, study_id, change, event_id)
+            SELECT id, study_id, 'join', (SELECT MAX(id) FROM events)
+            FROM records WHERE study_id IS NOT NULL ORDER BY id;
+
+        -- Rounds: each run of the pipeline. An event written while a round is open carries its
+        -- number; a finished round keeps the id of its last event, the cutoff for "as of round N".
+        CREATE TABLE rounds (
+            number INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            first_event_id INTEGER REFERENCES events(id),
+            last_event_id INTEGER REFERENCES events(id),
+            ran TEXT NOT NULL DEFAULT '{}',
+            CHECK ((finished_at IS NULL) = (last_event_id IS NULL))
+        );
+        -- At most one round is open at a time.
+        CREATE UNIQUE INDEX rounds_one_open ON rounds((finished_at IS NULL)) WHERE finished_at IS NULL;
+        CREATE TRIGGER rounds_finished_stay BEFORE UPDATE ON rounds WHEN OLD.finished_at IS NOT NULL
+            BEGIN SELECT RAISE(ABORT, 'a finished round is history: it cannot change'); END;
+        CREATE TRIGGER rounds_no_delete BEFORE DELETE ON rounds
+            BEGIN SELECT RAISE(ABORT, 'rounds are history: never deleted'); END;
+        ALTER TABLE events ADD COLUMN round INTEGER REFERENCES rounds(number);
+        CREATE INDEX events_round ON events(round);
+        """,
+    ),
 )
 
 

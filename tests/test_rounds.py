@@ -1,0 +1,99 @@
+"""Review rounds: numbered runs of the pipeline, their events, and "as of round N"."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from livingreview import Review
+from livingreview.store import Store
+from livingreview.store.records import count_records_as_of
+from livingreview.store.rounds import RoundError, events_of_round, rounds
+
+TRIAL = ("Ketamine for treatment-resistant depression: a randomized controlled trial",
+         "Smith J", "10.1016/j.jad.2019.01.001")
+COPY = ("Ketamine for treatment resistant depression - a randomised controlled trial",
+        "Smith J", "10.1016/j.jad.2019.01.001")
+OTHER = ("Psilocybin-assisted therapy for alcohol use disorder: an open-label pilot study",
+         "Garcia P", "10.1111/add.12345")
+
+
+def ris(path: Path, *entries: tuple[str, str, str]) -> Path:
+    path.write_text("".join(f"TY  - JOUR\nTI  - {title}\nAU  - {author}\nDO  - {doi}\nPY  - 2019\n"
+                            "ER  - \n\n" for title, author, doi in entries), encoding="utf-8")
+    return path
+
+
+def test_each_round_numbers_its_events_and_says_what_ran(review: Review, tmp_path: Path) -> None:
+    review.store.log("test", "test.before")
+    with review.round() as first:
+        review.import_file(ris(tmp_path / "a.ris", TRIAL, OTHER))
+        review.dedupe()
+    assert first.number == 1
+    [finished] = rounds(review.store)
+    assert finished.ran == {"dedupe.run": 1, "import.file": 1}
+    assert finished.first_event_id is not None and finished.last_event_id is not None
+    inside = events_of_round(review.store, 1)
+    assert inside == list(range(finished.first_event_id, finished.last_event_id + 1))
+    before = review.store.events("test", "test.before")[0]
+    assert before["round"] is None
+    assert review.begin_round().number == 2
+    assert review.end_round().ran == {}
+
+
+def test_as_of_round_sees_records_and_studies_as_that_round_left_them(
+        review: Review, tmp_path: Path) -> None:
+    with review.round():
+        review.import_file(ris(tmp_path / "a.ris", TRIAL, OTHER))
+        review.dedupe()
+    with review.round():
+        review.import_file(ris(tmp_path / "b.ris", COPY))
+        review.dedupe()
+    now = review.grouping_counts()
+    assert now == {"records": 3, "reports": 2, "studies": 2}
+    assert review.grouping_counts(as_of_round=1) == {"records": 2, "reports": 2, "studies": 2}
+    assert count_records_as_of(review.store, review.round_cutoff(1)) == 2
+    assert count_records_as_of(review.store, review.round_cutoff(2)) == 3
+    copy_id = 3
+    study = review.study_of_record(copy_id)
+    assert review.study_of_record(copy_id, as_of_round=1) is None
+    assert review.records_of_study(study, as_of_round=1) == [1]
+    assert review.records_of_study(study) == [1, 3]
+
+
+def test_a_round_stopped_by_an_error_ends_saying_why(review: Review) -> None:
+    with pytest.raises(ZeroDivisionError), review.round():
+        1 / 0
+    [ended] = review.store.events("round", "round.end")
+    assert ended["detail"]["failure"] == "ZeroDivisionError: division by zero"
+    assert review.begin_round().number == 2
+
+
+def test_rounds_do_not_overlap_and_an_open_round_has_no_cutoff(review: Review) -> None:
+    with pytest.raises(RoundError, match="no round is open"):
+        review.end_round()
+    review.begin_round()
+    with pytest.raises(RoundError, match="round 1 .* is still open"):
+        review.begin_round()
+    with pytest.raises(RoundError, match="round 1 is still open"):
+        review.round_cutoff(1)
+    with pytest.raises(RoundError, match="round 4 does not exist; rounds so far: 1"):
+        review.round_cutoff(4)
+
+
+def test_a_round_opened_by_one_process_numbers_the_events_of_another(
+        review: Review, tmp_path: Path) -> None:
+    review.begin_round()
+    with Store(review.directory / "review.db") as other:
+        event = other.log("test", "test.elsewhere")
+    assert event in events_of_round(review.store, 1)
+
+
+def test_a_finished_round_cannot_be_rewritten(review: Review) -> None:
+    with review.round():
+        pass
+    with pytest.raises(sqlite3.IntegrityError, match="finished round is history"), \
+            review.store.transaction() as connection:
+        connection.execute("UPDATE rounds SET ran = '{}' WHERE number = 1")
