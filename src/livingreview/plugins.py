@@ -10,8 +10,10 @@ from functools import cache
 from importlib.metadata import entry_points
 from typing import Any
 
+from livingreview.errors import BadInput
 
-class PluginNotFound(LookupError):
+
+class PluginNotFound(BadInput, LookupError):
     def __init__(self, group: str, name: str, valid: list[str]) -> None:
         self.group, self.name, self.valid = group, name, valid
         super().__init__(f"no {group} plug-in named '{name}'; valid names: {', '.join(valid) or '(none)'}")

@@ -9,6 +9,7 @@ Exit codes scripts can rely on:
   2  usage error (unknown command or option)
   3  not a review project, or the project already exists
   4  a source could not be reached (use --offline to replay snapshots)
+  70 internal error: a bug in livingreview (rerun with --debug for the traceback)
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from __future__ import annotations
 import click
 
 from livingreview import __version__
-from livingreview.cli._common import run_guarded
+from livingreview.cli._common import Invocation, run_guarded
 from livingreview.cli import (
     dedupe_commands,
+    extract_commands,
     meta_commands,
     project_commands,
     screen_commands,
@@ -27,13 +29,16 @@ from livingreview.cli import (
 )
 
 COMMAND_MODULES = (project_commands, dedupe_commands, search_commands, screen_commands, simulate_commands,
-                   meta_commands)
+                   meta_commands, extract_commands)
 
 
 @click.group(help=__doc__)
 @click.version_option(__version__, prog_name="livingreview")
-def cli() -> None:
-    pass
+@click.option("--debug", is_flag=True, help="On an internal error, show the full traceback.")
+@click.pass_context
+def cli(context: click.Context, debug: bool) -> None:
+    if isinstance(context.obj, Invocation):
+        context.obj.debug = debug
 
 
 for module in COMMAND_MODULES:

@@ -1,10 +1,17 @@
-"""Shared CLI plumbing: JSON output, progress on stderr, errors mapped to exit codes."""
+"""Shared CLI plumbing: JSON output, progress on stderr, errors mapped to exit codes.
+
+Expected errors (`LivingReviewError` and click's own) end with their exit code and one line;
+anything else is a bug: a short "internal error" line and `EXIT_INTERNAL`, with the traceback
+when `livingreview --debug ...` asked for it.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -12,14 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from livingreview.importers.base import ImportFormatError
-from livingreview.plugins import PluginNotFound
-from livingreview.project import ProjectError
-from livingreview.protocol import ProtocolError
-
-EXIT_BAD_INPUT = 1
-EXIT_PROJECT = 3
-EXIT_UNREACHABLE = 4
+from livingreview.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, LivingReviewError
 
 # Soft wrap: error lines stay whole for logs and scripts that grep them.
 stderr = Console(stderr=True, soft_wrap=True)
@@ -27,8 +27,11 @@ stderr = Console(stderr=True, soft_wrap=True)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 
 
-class SourceUnreachable(RuntimeError):
-    """Raised by commands that need the network when it is not there."""
+@dataclass
+class Invocation:
+    """What the top-level options asked of this run; click carries it as the context's obj."""
+
+    debug: bool = False
 
 
 def emit(payload: dict[str, Any], as_json: bool, render: Callable[[dict[str, Any]], None]) -> None:
@@ -52,9 +55,11 @@ def progress(enabled: bool = True) -> Progress:
     )
 
 
-def run_guarded(command: click.Group) -> None:
+def run_guarded(command: click.Group, args: Sequence[str] | None = None) -> None:
+    invocation = Invocation()
     try:
-        command.main(standalone_mode=False)
+        command.main(args=list(args) if args is not None else None, standalone_mode=False,
+                     obj=invocation)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
@@ -63,12 +68,16 @@ def run_guarded(command: click.Group) -> None:
     except click.exceptions.Abort:
         stderr.print("aborted")
         sys.exit(EXIT_BAD_INPUT)
-    except (ProtocolError, ImportFormatError, PluginNotFound, ValueError) as error:
+    except LivingReviewError as error:
         stderr.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
-        sys.exit(EXIT_BAD_INPUT)
-    except ProjectError as error:
-        stderr.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
-        sys.exit(EXIT_PROJECT)
-    except SourceUnreachable as error:
-        stderr.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
-        sys.exit(EXIT_UNREACHABLE)
+        if invocation.debug:
+            traceback.print_exc()
+        sys.exit(error.exit_code)
+    except Exception as error:  # anything else is a bug in livingreview, not the user's doing
+        if invocation.debug:
+            traceback.print_exc()
+        else:
+            stderr.print(f"[red]internal error:[/red] {escape(type(error).__name__)}: "
+                         f"{escape(str(error))}\nThis is a bug in livingreview; rerun with "
+                         "`livingreview --debug ...` to see where it happened.", highlight=False)
+        sys.exit(EXIT_INTERNAL)

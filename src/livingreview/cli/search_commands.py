@@ -10,10 +10,10 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from livingreview.cli._common import SourceUnreachable, emit, json_option, progress, stderr
+from livingreview.cli._common import emit, json_option, progress, stderr
+from livingreview.errors import SourceUnreachable
 from livingreview.project import Review
 from livingreview.sources import SourceDown, build_query
-from livingreview.sources.fulltext import attach_fulltext, fetch_fulltexts
 from livingreview.sources.search import SearchReport, select_sources
 
 project_dir = click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
@@ -154,9 +154,8 @@ def fetch_fulltext(directory: Path, as_json: bool) -> None:
     with Review(directory) as review, progress(not as_json) as bar:
         task = bar.add_task("fetch full texts", total=None)
         try:
-            report = fetch_fulltexts(review.store, review.directory,
-                                     on_progress=lambda done, total: bar.update(
-                                         task, completed=done, total=total))
+            report = review.fetch_fulltexts(on_progress=lambda done, total: bar.update(
+                task, completed=done, total=total))
         except SourceDown as error:
             raise SourceUnreachable(f"{error}\nFull texts fetched so far are kept; run "
                                     "`livingreview fetch-fulltext` again later.") from None
@@ -181,7 +180,7 @@ def fetch_fulltext(directory: Path, as_json: bool) -> None:
 def attach_fulltext_command(directory: Path, record_id: int, file: Path, as_json: bool) -> None:
     """Attach the full text of record RECORD_ID by hand: a PDF, JATS XML or plain-text FILE."""
     with Review(directory) as review:
-        item = attach_fulltext(review.store, review.directory, record_id, file)
+        item = review.attach_fulltext(record_id, file)
     emit(item, as_json, lambda p: click.echo(f"attached {p['path']} to record {p['record_id']}"))
 
 

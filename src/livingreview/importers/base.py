@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
+from livingreview.errors import BadInput
 from livingreview.plugins import load_plugin, plugin_names
 from livingreview.records import Record
 
 
-class ImportFormatError(ValueError):
+class ImportFormatError(BadInput):
     """A file that does not hold what its format promises."""
 
     def __init__(

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from livingreview.errors import BadInput
 from livingreview.protocol.models import Protocol
 
 
-class ProtocolError(ValueError):
+class ProtocolError(BadInput):
     """The protocol could not be read or is invalid. `problems` lists (key, line, message)."""
 
     def __init__(self, path: Path, problems: list[tuple[str, int | None, str]]) -> None:

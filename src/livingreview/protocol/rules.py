@@ -19,10 +19,12 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from livingreview.errors import BadInput
+
 _TOKEN = re.compile(r"\s*(?:(\()|(\))|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)?))")
 
 
-class RuleSyntaxError(ValueError):
+class RuleSyntaxError(BadInput):
     """A rule that does not parse; the message names the position and what was expected."""
 
 

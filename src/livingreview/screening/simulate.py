@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from livingreview.errors import BadInput
 from livingreview.importers.encoding import detect_encoding
 from livingreview.importers.tabular import CsvImporter
 from livingreview.screening import metrics
@@ -42,7 +43,7 @@ class LabelledSet:
         positions = {record_id: i for i, record_id in enumerate(self.record_ids)}
         missing = [r for r in record_ids if r not in positions]
         if missing:
-            raise ValueError(f"{self.source}: no record with record_id {', '.join(missing)}")
+            raise BadInput(f"{self.source}: no record with record_id {', '.join(missing)}")
         return [positions[r] for r in record_ids]
 
 
@@ -58,13 +59,13 @@ def read_labelled_csv(path: Path) -> LabelledSet:
     record_ids: list[str] = []
     for number, record in enumerate(records, start=1):
         if record.label is None:
-            raise ValueError(f"{path}: record {number} (record_id {record.source_id}) has no label_included")
+            raise BadInput(f"{path}: record {number} (record_id {record.source_id}) has no label_included")
         if record.source_id is None:
-            raise ValueError(f"{path}: record {number} has no record_id")
+            raise BadInput(f"{path}: record {number} has no record_id")
         record_ids.append(record.source_id)
     duplicated = sorted(r for r, n in Counter(record_ids).items() if n > 1)
     if duplicated:
-        raise ValueError(f"{path}: record_id not unique: {', '.join(duplicated[:5])}")
+        raise BadInput(f"{path}: record_id not unique: {', '.join(duplicated[:5])}")
     return LabelledSet(record_ids, [r.title or "" for r in records], [r.abstract or "" for r in records],
                        np.asarray([r.label for r in records], dtype=np.int64), source=str(path))
 
@@ -74,7 +75,7 @@ def draw_priors(labels: np.ndarray, seed: int) -> list[int]:
     rng = np.random.default_rng(seed)
     relevant, irrelevant = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
     if not len(relevant) or not len(irrelevant):
-        raise ValueError("a simulation needs at least one relevant and one irrelevant record")
+        raise BadInput("a simulation needs at least one relevant and one irrelevant record")
     return [int(rng.choice(relevant)), int(rng.choice(irrelevant))]
 
 
@@ -122,7 +123,7 @@ def simulate(
 ) -> SimulationResult:
     """Screen `data` starting from the `priors` (record positions), ranking after every batch."""
     if len(set(priors)) != len(priors):
-        raise ValueError("a prior record is given twice")
+        raise BadInput("a prior record is given twice")
     started = time.perf_counter()
     session = RankingSession(data.texts, preset=preset, seed=seed, on_progress=on_features)
     result = SimulationResult(order=list(priors), labels=data.labels, n_priors=len(priors),

@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from livingreview.errors import BadInput
 from livingreview.protocol import Protocol
 from livingreview.records import Record
 from livingreview.screening.criteria import evaluate_record, verdict_features
@@ -49,7 +50,7 @@ RESOLUTION_LABELS = ("include", "exclude")
 REVIEWER_ROLES: dict[str, Role] = {"person": "reviewer", "model": "model"}
 
 
-class ScreeningError(ValueError):
+class ScreeningError(BadInput):
     """A decision that cannot be recorded; the message names the record and what was expected."""
 
 

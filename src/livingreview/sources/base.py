@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from livingreview.errors import BadInput
 from livingreview.plugins import load_plugin
 from livingreview.protocol.models import Source, Term
 from livingreview.records import Record
@@ -50,7 +51,7 @@ class ParsedPage:
     notes: list[str] = field(default_factory=list)
 
 
-class PageFormatError(ValueError):
+class PageFormatError(BadInput):
     """A response body that is not what the source documents (bad XML/JSON, wrong shape)."""
 
 

@@ -15,6 +15,7 @@ import re
 from typing import ClassVar
 from urllib.parse import urlencode
 
+from livingreview.errors import BadInput
 from livingreview.importers.ctgov import parse_ctgov_page
 from livingreview.importers.json_pages import array_items
 from livingreview.sources.base import PageRequest, ParsedPage, SearchSource, SourceClient, State, load_json_object
@@ -81,7 +82,7 @@ def split_parameters(parameters: dict[str, str]) -> list[dict[str, str]]:
     name = max(parameters, key=lambda key: len(parameters[key]))
     phrases = re.findall(r'"([^"]*)"', parameters[name])
     if not _OR_LIST.match(parameters[name]) or len(phrases) < 2:
-        raise ValueError(f"ClinicalTrials.gov query too long for a URL and {name} is not a plain "
+        raise BadInput(f"ClinicalTrials.gov query too long for a URL and {name} is not a plain "
                          f"OR-list of phrases to split; shorten the query")
     others = {k: v for k, v in parameters.items() if k != name}
     room = LONGEST_QUERY_STRING - len(urlencode(others)) - len(name) - 2
@@ -95,7 +96,7 @@ def split_parameters(parameters: dict[str, str]) -> list[dict[str, str]]:
         chunk = candidate
     parts.append({**others, name: _or_list(chunk)})
     if any(len(urlencode(p)) > LONGEST_QUERY_STRING for p in parts):
-        raise ValueError("ClinicalTrials.gov query too long for a URL even when split; "
+        raise BadInput("ClinicalTrials.gov query too long for a URL even when split; "
                          "shorten its other parameters")
     return parts
 

@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from livingreview.errors import BadInput
 from livingreview.protocol.models import Protocol, Source, Term
 from livingreview.sources.base import Block, SearchSource, load_source
 
@@ -92,7 +93,7 @@ def parse_date_bound(text: str | None, *, end: bool, where: str) -> date | None:
             return date(numbers[0], 12, 31) if end else date(numbers[0], 1, 1)
     except ValueError:
         pass
-    raise ValueError(f"{where}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {text!r}")
+    raise BadInput(f"{where}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {text!r}")
 
 
 def _block_terms(protocol: Protocol, block: str) -> Block:
@@ -105,7 +106,7 @@ def _check_filters(source: Source, registered: SearchSource) -> None:
         allowed = key in _COMMON_FILTERS or key.startswith(registered.filter_prefixes)
         if not allowed:
             extra = f", {registered.filter_hint}" if registered.filter_hint else ""
-            raise ValueError(f"source {source.name}: unknown filter {key!r}; known: "
+            raise BadInput(f"source {source.name}: unknown filter {key!r}; known: "
                              f"{', '.join(_COMMON_FILTERS)}{extra}")
 
 

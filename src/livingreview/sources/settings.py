@@ -9,6 +9,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from livingreview.errors import BadInput
+
 PUBMED_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 EUROPEPMC_URL = "https://www.ebi.ac.uk/europepmc/webservices/rest"
 CTGOV_URL = "https://clinicaltrials.gov/api/v2"
@@ -78,7 +80,7 @@ def _from_config(path: Path) -> dict[str, Any]:
     known = {f.name for f in fields(SourceSettings)}
     unknown = sorted(set(table) - known)
     if unknown:
-        raise ValueError(f"{path}: unknown key(s) {unknown} in [sources]; known: {sorted(known)}")
+        raise BadInput(f"{path}: unknown key(s) {unknown} in [sources]; known: {sorted(known)}")
     return {name: _typed(name, value, f"{path} [sources].{name}") for name, value in table.items()}
 
 
@@ -89,7 +91,7 @@ def _typed(name: str, value: Any, where: str) -> Any:
     try:
         converted = kinds[name](value)
     except (TypeError, ValueError):
-        raise ValueError(f"{where}: expected a number, got {value!r}") from None
+        raise BadInput(f"{where}: expected a number, got {value!r}") from None
     if converted <= 0:
-        raise ValueError(f"{where}: expected a positive number, got {value!r}")
+        raise BadInput(f"{where}: expected a positive number, got {value!r}")
     return converted

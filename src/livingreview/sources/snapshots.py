@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from livingreview.errors import BadInput
+
 MANIFEST = "manifest.json"
 # Request parameters that identify or authorise the user; they never reach the disk.
 SECRET_PARAMETERS = frozenset({"api_key", "email"})
@@ -61,7 +63,7 @@ class Snapshot:
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as error:
-            raise ValueError(f"{path}: not a readable snapshot manifest ({error})") from None
+            raise BadInput(f"{path}: not a readable snapshot manifest ({error})") from None
         return cls(directory, manifest)
 
     def save_page(self, seq: int, kind: str, suffix: str, body: bytes, *, url: str,

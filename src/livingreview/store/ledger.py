@@ -28,13 +28,14 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from livingreview.errors import BadInput
 from livingreview.store.db import Store, now
 from livingreview.store.reviewers import Role, ensure_reviewer, reviewer_name
 
 SCREENING_UNIT = "screening_unit"
 
 
-class LedgerError(ValueError):
+class LedgerError(BadInput):
     """A judgement that cannot be recorded or withdrawn; the message says what was expected."""
 
 

@@ -11,13 +11,14 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Literal, cast
 
+from livingreview.errors import BadInput
 from livingreview.store.db import Store, now
 
 Role = Literal["lead", "reviewer", "model"]
 ROLES: tuple[Role, ...] = ("lead", "reviewer", "model")
 
 
-class ReviewerError(ValueError):
+class ReviewerError(BadInput):
     """A reviewer name or role that cannot be used; the message says what was expected."""
 
 

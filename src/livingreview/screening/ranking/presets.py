@@ -11,13 +11,14 @@ from typing import Any
 
 import numpy as np
 
+from livingreview.errors import BadInput
 from livingreview.plugins import load_plugin
 from livingreview.screening.ranking.classifiers import ColumnSubset
 
 EXTRA_BLOCK = "extra"
 
 
-class PresetNotFound(LookupError, ValueError):
+class PresetNotFound(BadInput, LookupError):
     def __init__(self, name: str, valid: list[str]) -> None:
         self.name, self.valid = name, valid
         super().__init__(f"no ranking preset named '{name}'; valid names: {', '.join(valid)}")
