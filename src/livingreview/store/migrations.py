@@ -9,6 +9,12 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from livingreview.errors import NotAProject
+
+
+class SchemaTooNew(NotAProject, RuntimeError):
+    """review.db was written by a newer livingreview than the one opening it."""
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -449,7 +455,7 @@ def migrate(connection: sqlite3.Connection) -> list[str]:
     applied = []
     current = schema_version(connection)
     if current > len(MIGRATIONS):
-        raise RuntimeError(
+        raise SchemaTooNew(
             f"review.db has schema version {current}, newer than this livingreview "
             f"({len(MIGRATIONS)}); upgrade livingreview"
         )
