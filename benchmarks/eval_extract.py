@@ -74,7 +74,8 @@ OUTCOME_ROLES = ("primary", "secondary", NEGATIVE)
 DIRECTIONS = ("improved", "worsened", "no difference", "mixed")
 KINDS = ("trial", "observational", "case-report", "review", "animal", "other")
 
-# Counter-ions and esters that do not change which drug was given ("oxybutynin chloride").
+# Counter-ions and esters that do not change which drug was given ("oxybutynin chloride"); "equine"
+# is dropped too, since abstracts write conjugated estrogens with and without it for the same drug.
 _SALT_WORDS = frozenset({"sodium", "potassium", "calcium-salt", "hydrochloride", "hcl", "chloride",
                          "maleate", "tartrate", "l-tartrate", "mesylate", "succinate", "sulfate",
                          "sulphate", "bromide", "acetate", "valerate", "citrate", "fumarate",
@@ -131,16 +132,23 @@ def _parse_gold_line(path: Path, number: int, line: str) -> dict:
     return record
 
 
-def stratum(file: str) -> str:
-    """Split stratum of a fixture file: each screening set alone, other formats by folder."""
+def stratum(record: Mapping[str, object]) -> str:
+    """Split stratum: the targeted supplement; else each screening set alone, other formats by folder."""
+    if record.get("sample") == "targeted":
+        return "targeted"
+    file = str(record["file"])
     return file if file.startswith("screening/") else file.split("/", 1)[0]
 
 
 def split_records(records: Iterable[dict], seed: int = SPLIT_SEED) -> tuple[list[dict], list[dict]]:
-    """Dev and test halves, drawn at random within each stratum (the odd one goes to test)."""
+    """Dev and test halves, drawn at random within each stratum (the odd one goes to test).
+
+    Strata are shuffled in name order with one generator; 'targeted' sorts last, so adding that
+    supplement left the split of the random sample as it was.
+    """
     groups: dict[str, list[dict]] = defaultdict(list)
     for record in records:
-        groups[stratum(record["file"])].append(record)
+        groups[stratum(record)].append(record)
     rng = random.Random(seed)
     dev: list[dict] = []
     test: list[dict] = []
@@ -167,10 +175,9 @@ def norm_drug(value: object) -> str | None:
     text = norm_label(value)
     if text is None:
         return None
-    words = [word for word in re.split(r"[\s]+", text.replace("β", "beta")) if word not in _SALT_WORDS]
-    name = " ".join(words)
-    name = re.sub(r"^17-?beta-?", "", name)  # 17beta-estradiol is estradiol
-    return name or None
+    words = [word for word in text.replace("β", "beta").split() if word not in _SALT_WORDS | {"equine"}]
+    name = re.sub(r"^17-?beta-?", "", " ".join(words))  # 17beta-estradiol is estradiol
+    return re.sub(r"[\s-]+", "", name) or None  # 'ethinyl estradiol' = 'ethinylestradiol'
 
 
 def norm_dose(value: object) -> str | None:

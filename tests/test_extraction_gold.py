@@ -103,8 +103,8 @@ def test_split_files_are_the_seeded_stratified_split_of_the_gold_set():
     dev, test = ev.split_records(ALL, ev.SPLIT_SEED)
     assert {r["key"] for r in dev} == {r["key"] for r in GOLD["dev"]}
     assert {r["key"] for r in test} == {r["key"] for r in GOLD["test"]}
-    for name in {ev.stratum(r["file"]) for r in ALL}:
-        sizes = [sum(1 for r in part if ev.stratum(r["file"]) == name) for part in (dev, test)]
+    for name in {ev.stratum(r) for r in ALL}:
+        sizes = [sum(1 for r in part if ev.stratum(r) == name) for part in (dev, test)]
         assert abs(sizes[0] - sizes[1]) <= 1, name
 
 
