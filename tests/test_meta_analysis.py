@@ -253,3 +253,14 @@ def test_forest_and_funnel_plots_are_written_as_png_and_svg(tmp_path: Path):
         assert image.size[1] > image.size[0] * 0.8  # one row per study: a tall figure
     assert "Trial 19" in forest[1].read_text(encoding="utf-8")
     assert (tmp_path / "funnel.png").stat().st_size > 10_000
+
+
+def test_the_public_surface_is_pinned():
+    import livingreview.synthesis as synthesis
+
+    assert sorted(synthesis.__all__) == [
+        "Coefficient", "ConvergenceError", "EggerTest", "LeaveOneOut", "METHODS", "MetaAnalysis", "MetaResult",
+        "SubgroupAnalysis", "TESTS", "TrimAndFill", "egger_test", "forest_plot", "funnel_plot", "leave_one_out",
+        "meta_analysis", "subgroup_analysis", "trim_and_fill",
+    ]
+    assert all(hasattr(synthesis, name) for name in synthesis.__all__)

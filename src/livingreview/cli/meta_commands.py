@@ -132,7 +132,7 @@ def effect_sizes(path: Path, header: list[str], rows: list[dict[str, str]],
         _check_variances(path, rows, vi)
         notes = [None if v == v and y == y else "yi or vi is empty" for y, v in zip(yi, vi, strict=True)]
         return yi, vi, notes
-    columns = {name: numeric_column(path, rows, name) for name in ESCALC_COLUMNS if name in header}
+    columns: dict[str, Any] = {name: numeric_column(path, rows, name) for name in ESCALC_COLUMNS if name in header}
     if not columns:
         raise TableError(f"{path}: --measure {measure} needs escalc's columns (ai,bi,ci,di or n1i,n2i with "
                          "m1i,sd1i,m2i,sd2i, or ri,ni); the header has none of them")

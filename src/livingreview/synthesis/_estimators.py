@@ -53,7 +53,7 @@ def _hedges_unbounded(y: Vector, v: Vector, x: Matrix) -> float:
     """(RSS_OLS - tr(P0 V)) / (k - p): the starting value of the likelihood estimators too."""
     k, p = x.shape
     ols = weighted_fit(y, np.ones(k), x)
-    return (ols.rss - ols.trace_pv(v)) / (k - p)
+    return float((ols.rss - ols.trace_pv(v)) / (k - p))
 
 
 def hunter_schmidt(y: Vector, v: Vector, x: Matrix) -> Tau2Estimate:
@@ -76,7 +76,7 @@ def paule_mandel(y: Vector, v: Vector, x: Matrix) -> Tau2Estimate:
     target = k - p
 
     def excess(tau2: float) -> float:
-        return generalised_q(tau2, y, v, x) - target
+        return float(generalised_q(tau2, y, v, x) - target)
 
     if excess(0.0) <= 0:
         return Tau2Estimate(0.0)
@@ -97,7 +97,7 @@ Step = Callable[[Vector, Vector, Matrix, float], float]
 def _ml_step(y: Vector, v: Vector, x: Matrix, tau2: float) -> float:
     fit = weighted_fit(y, 1.0 / (v + tau2), x)
     w = fit.weights
-    return (float(np.dot(fit.p_y, fit.p_y)) - w.sum()) / float(np.dot(w, w))
+    return (float(np.dot(fit.p_y, fit.p_y)) - float(w.sum())) / float(np.dot(w, w))
 
 
 def _reml_step(y: Vector, v: Vector, x: Matrix, tau2: float) -> float:
@@ -122,7 +122,7 @@ def _reml_step_intercept_only(y: Vector, v: Vector, tau2: float) -> float:
 def _eb_step(y: Vector, v: Vector, x: Matrix, tau2: float) -> float:
     k, p = x.shape
     fit = weighted_fit(y, 1.0 / (v + tau2), x)
-    return (fit.rss * k / (k - p) - k) / fit.weights.sum()
+    return float((fit.rss * k / (k - p) - k) / fit.weights.sum())
 
 
 def _fisher_scoring(y: Vector, v: Vector, x: Matrix, step: Step, name: str) -> Tau2Estimate:

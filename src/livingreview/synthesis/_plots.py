@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
@@ -11,7 +12,8 @@ from livingreview.synthesis._diagnostics import TrimAndFill
 from livingreview.synthesis.meta_analysis import MetaResult
 
 
-def _pyplot():  # type: ignore[no-untyped-def]
+def _pyplot() -> ModuleType:
+    """pyplot on the Agg backend, imported only when a figure is drawn."""
     import matplotlib
 
     matplotlib.use("Agg")

@@ -70,7 +70,7 @@ def weighted_fit(y: Vector, weights: Vector, design: Matrix) -> WeightedFit:
         mean = float(np.dot(weights, y)) / total
         return WeightedFit(weights, np.array([mean]), np.array([[1.0 / total]]), y - mean, design)
     weighted_design = design * weights[:, None]
-    cov_unscaled = np.linalg.inv(design.T @ weighted_design)
+    cov_unscaled = np.asarray(np.linalg.inv(design.T @ weighted_design), dtype=np.float64)
     beta = cov_unscaled @ (weighted_design.T @ y)
     return WeightedFit(weights, beta, cov_unscaled, y - design @ beta, design)
 
