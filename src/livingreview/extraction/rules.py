@@ -96,7 +96,17 @@ _CROSSOVER = _rx(
 _PARALLEL = _rx(r"\bparallel[- ]?(?:group|arm|design|assignment)s?\b|\bparallel\s+(?:study|trial|design)\b|"
                 r"\b(?:two|three|four|2|3|4)[- ](?:arm|group)\s+(?:parallel|randomi[sz]ed|study|trial|design)\b")
 _SINGLE_GROUP = _rx(r"\bsingle[- ](?:arm|group|cohort)\b|\bone[- ]arm\b|\buncontrolled\b|\bnon-?\s?controlled\b|"
-                    r"\bcase\s+series\b|\bopen[- ]label\s+(?:extension|follow-up)\b|\bno\s+control\s+group\b")
+                    r"\bopen[- ]label\s+(?:extension|follow-up)\b|\bno\s+control\s+group\b|"
+                    r"\ball\s+(?:\w+\s+){0,2}(?:patients|subjects|participants|volunteers|women|men)\s+"
+                    r"(?:received|were\s+(?:treated|given))\b|\bsequential(?:ly)?\b(?=[^.]{0,80}\b(?:alone|"
+                    r"combination|co-?administ|together|followed))|\b(?:drug|pharmacokinetic)[- ]"
+                    r"(?:drug\s+)?interactions?\s+(?:study|trial)\b")
+# Designs that assign nothing at random: a study so described is not randomised.
+_OBSERVATIONAL = _rx(r"\b(?:cohort|cross-?sectional|case[- ]control|surveys?|retrospective(?:ly)?|registry|"
+                     r"databases?|qualitative|semi-?structured\s+interviews?|focus\s+groups?|observational|"
+                     r"case\s+series|case\s+reports?|chart\s+review|prescription-event\s+monitoring|"
+                     r"post-?marketing\s+surveillance|population-based|epidemiolog\w+|questionnaire\s+study|"
+                     r"validation\s+study|co-design|workshops?)\b")
 _BLINDING = (
     ("triple-blind", _rx(r"\btriple[- ]?(?:blind|blinded|masked)\b")),
     ("double-blind", _rx(r"\bdouble[- ]?(?:blind|blinded|masked|dummy)\b|\bdouble[- ]?(?:blind|mask)ing\b")),
@@ -116,13 +126,22 @@ _ACTIVE_CONTROL = _rx(r"\bactive[- ](?:comparator|control(?:led)?|placebo|refere
 
 
 def randomised(passages: list[Passage]) -> Suggestion:
-    negative = find(passages, _NOT_RANDOMISED, negatable=False)
-    if negative:
-        return suggestion("no", negative)
     positive = find(passages, _RANDOMISED)
+    negative = find(passages, _NOT_RANDOMISED, negatable=False)
+    # "120 randomised plus 63 in nonrandomised control groups": the randomised part makes it one.
+    if negative and not [h for h in positive if h.evidence.text.lower() not in ("rct", "rcts")]:
+        return suggestion("no", negative)
     if positive:
         return suggestion("yes", positive)
+    design = find(passages, _OBSERVATIONAL) or find(passages, _SINGLE_GROUP)
+    if design:
+        return suggestion("no", design, ["inferred: the design described assigns nothing at random"])
     return Suggestion(NOT_STATED)
+
+
+# Randomised trials spoken of in general (a review's "RCTs"), not one study's own allocation.
+_RCT_ONLY = _rx(r"\b(?:two|three|four|several|both|these|the)\s+(?:\w+\s+)?(?:randomi[sz]ed\s+)?"
+                r"(?:controlled\s+)?(?:trials|RCTs|studies)\b")
 
 
 def allocation(passages: list[Passage], randomised_value: str, control_value: str) -> Suggestion:
@@ -135,12 +154,12 @@ def allocation(passages: list[Passage], randomised_value: str, control_value: st
     parallel = find(passages, _PARALLEL)
     if parallel:
         return suggestion("parallel", parallel)
-    if randomised_value == "yes" and control_value in ("placebo", "active"):
-        # Randomised to a drug or its comparator without any within-subject statement: abstracts
-        # of parallel trials rarely say "parallel"; the flag says the value was inferred.
+    if randomised_value == "yes" and not find(passages, _RCT_ONLY):
+        # Randomised without any within-subject statement: abstracts of parallel trials rarely
+        # say "parallel"; the flag says the value was inferred.
         hits = find(passages, _RANDOMISED)
         return suggestion("parallel", hits[:1],
-                          ["inferred: randomised comparison with no crossover statement"])
+                          ["inferred: randomised with no crossover statement"])
     if control_value == "none":
         return suggestion("single-group", single)
     return Suggestion(NOT_STATED)
@@ -219,6 +238,18 @@ def _is_comparator(passage: Passage, mention: DrugMention) -> bool:
     return True
 
 
+# A comparison arm that gets something other than placebo: another dose, regimen or
+# formulation, usual care, or a different treatment.
+_OTHER_ACTIVE_ARM = _rx(
+    r"\b(?:usual|standard|routine|conventional)\s+(?:care|treatment|therapy|practice|dissemination)\b|"
+    r"\b(?:two|three|four|different)\s+(?:doses|dosages|dose\s+levels|regimens|formulations|schedules)\b|"
+    r"\b(?:versus|vs\.?|compared\s+(?:with|to))\s+(?:the\s+|a\s+)?(?:\d+(?:\.\d+)?\s*(?:mg|µg|mcg|g)|"
+    r"standard|conventional|usual|monthly|weekly|daily|quarterly|continuous|cyclic|sequential|"
+    r"low|high|lower|higher)\b|\bcontrol\s+group\s+(?:received|was\s+given|got)\b(?![^.]{0,30}placebo)|"
+    r"\b(?:randomi[sz]ed|assigned|allocated)\s+to\s+(?:receive\s+)?(?:either\s+)?[^.]{3,80}?\s+or\s+"
+    r"(?!placebo)\w")
+
+
 def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]) -> tuple[Suggestion, Suggestion]:
     placebo = find(passages, _PLACEBO)
     comparator_names = sorted(drugs.comparator, key=lambda n: drugs.comparator[n][0].start)
@@ -228,6 +259,9 @@ def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]
         return suggestion("placebo", placebo), comparator
     if comparator_names:
         return suggestion("active", drugs.comparator[comparator_names[0]]), comparator
+    other_arm = find(passages, _OTHER_ACTIVE_ARM)
+    if other_arm:
+        return suggestion("active", other_arm), comparator
     if single_group:
         return suggestion("none", single_group), comparator
     return Suggestion(NOT_STATED), comparator
@@ -239,13 +273,18 @@ _PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adoles
            r"individuals|outpatients|inpatients|persons|people|males|females|boys|girls|infants|"
            r"smokers|students|veterans|cases|youths?|teenagers|elderly|healthy\s+volunteers|"
            r"(?:[A-Z][A-Za-z-]*\s+)?sufferers|migraineurs|asthmatics|completers)")
-_BETWEEN = r"(?:[\w'/-]+,?\s+){0,6}?"
+# Words between a count and its noun are adjectives ("24 healthy male volunteers"), never verbs,
+# prepositions, units or other nouns ("2 drugs was similar, although more patients").
+_BETWEEN = (r"(?:(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|"
+            r"which|who|drugs?|times|occasions|groups?|studies|trials|weeks?|days?|months?|years?|hours?|"
+            r"included|received|treated|respectively|although|more|less|each|per|all)\b)"
+            r"[A-Za-z][\w'/-]*,?\s+){0,4}?")
 _PEOPLE_COUNT = re.compile(
     r"(?P<hedge>\b(?:approximately|about|around|almost|nearly|roughly|over|more\s+than|up\s+to)\s+)?"
-    r"\b(?P<count>" + COUNT + r")\s+" + _BETWEEN + _PEOPLE + r"\b", re.IGNORECASE)
+    r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\))?\s+" + _BETWEEN + _PEOPLE + r"\b", re.IGNORECASE)
 _N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)")
-_TOTAL_OF = _rx(r"\b(?:a\s+)?total\s+of\s*$|\boverall,?\s*$|\bin\s+all,?\s*$")
-_ENROLMENT_VERB = _rx(r"^[^.;]{0,80}?\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
+_TOTAL_OF = _rx(r"\b(?:a\s+)?total\s+of\s*$|\(?\btotal:?\s*$|\boverall,?\s*$|\bin\s+all,?\s*$")
+_ENROLMENT_VERB = _rx(r"[^.;]{0,80}?\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
                       r"participated|took\s+part|were\s+studied|were\s+treated|were\s+assigned|were\s+allocated|"
                       r"completed|were\s+evaluated|were\s+analy[sz]ed|received|underwent|were\s+screened|"
                       r"were\s+assessed\s+for\s+eligibility|with|who|aged)")
@@ -265,6 +304,10 @@ def n_total(passages: list[Passage]) -> Suggestion:
         for match in _PEOPLE_COUNT.finditer(passage.text):
             candidates.append(_rank_count(passage, match))
     candidates = [c for c in candidates if c[0] > 0]
+    if not any(c[0] >= 4 for c in candidates):
+        summed = _arm_sizes(passages)
+        if summed is not None:
+            return summed
     if not candidates:
         return Suggestion(None)
     best = max(candidates, key=lambda c: (c[0], -c[1].passage.field.startswith("title"), -c[1].start))
@@ -274,13 +317,30 @@ def n_total(passages: list[Passage]) -> Suggestion:
     return suggestion(value, [hit])
 
 
+_ARMS_SENTENCE = _rx(r"\brandomi|\bassign|\ballocat|\bgroups?\b|\barms?\b|\breceived\b")
+
+
+def _arm_sizes(passages: list[Passage]) -> Suggestion | None:
+    """The sum of every arm's n when a sentence gives each arm's size and no total is stated."""
+    for passage in passages:
+        for sentence in passage.sentences:
+            if not _ARMS_SENTENCE.search(sentence.text):
+                continue
+            sizes = list(_N_EQUALS.finditer(passage.text, sentence.start, sentence.end))
+            if len(sizes) >= 2:
+                total = sum(int(m.group("count").replace(",", "")) for m in sizes)
+                hits = [Hit(passage, m.start(), m.end()) for m in sizes]
+                return suggestion(total, hits, ["summed from the arm sizes"], limit=len(hits))
+    return None
+
+
 def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int | None, str]:
     written = match.group("count")
     hit = Hit(passage, match.start("count") if not match.group("hedge") else match.start(), match.end())
     text = passage.text
     before = text[max(0, match.start() - 30):match.start()]
     # Counts that are not people: "2 of 3 patients", percentages, ages, doses, durations.
-    if re.search(r"(?:\bof|/|%|\bper|\baged?|\band|\bor|\bto|-|\u2013)\s*$", before) and not _TOTAL_OF.search(before):
+    if re.search(r"(?:%\s+of|/|%|\bper|\baged?|\d\s*(?:and|or|to|-|\u2013))\s*$", before) and not _TOTAL_OF.search(before):
         return (0.0, hit, None, written)
     if re.match(r"\s*(?:%|percent|mg|years?|weeks?|days?|months?|hours?|h\b)", text[match.end("count"):]):
         return (0.0, hit, None, written)
@@ -298,7 +358,7 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
         rank = max(rank, 2.5)
     if rank <= 0 and value is not None and not passage.field.startswith("jats"):
         rank = 0.5 if passage.sentences and passage.sentences[0].start <= match.start() else 0.0
-    if value is not None and value < 2:
+    if value is not None and (value < 2 or (1900 <= value <= 2030 and "," not in written)):
         rank = 0.0
     return (rank, hit, value, written)
 
@@ -417,7 +477,7 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
 # --- doses and routes --------------------------------------------------------------------------
 
 _DOSE = _rx(r"(?<![\w.])(?P<dose>\d+(?:\.\d+)?(?:\s*(?:-|\u2013|to|or|and|/|,)\s*\d+(?:\.\d+)?)*\s*"
-            r"(?:mg|g|µg|μg|mcg|ug|ng|ml|mL|IU|units?|mmol|mEq|%)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
+            r"(?:mg|g|µg|μg|mcg|ug|ng|ml|mL|IU|mmol|mEq|micrograms?)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
             r"(?:\s+(?:once|twice|three\s+times|four\s+times)\s+(?:daily|a\s+day|per\s+day|weekly))?"
             r"(?:\s+(?:daily|b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?d\.?|o\.?d\.?|per\s+day|a\s+day|/day))?)(?![\w])")
 _NOT_DOSE_CONTEXT = _rx(r"(?:\bp\s*[<=>]|\bdecrease|\breduc|\bchange|\bmean|\blevels?\s+of|\bconcentrations?)\W*$")

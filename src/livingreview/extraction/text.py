@@ -72,7 +72,7 @@ NUMBER_WORDS = tuple(sorted({*_UNITS, *_TENS, *_SCALES}, key=len, reverse=True))
 # "one hundred and twelve").
 _WORD_ALT = "|".join(NUMBER_WORDS)
 COUNT = (
-    r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:(?:" + _WORD_ALT + r")(?:[\s-]+(?:and[\s-]+)?(?:" + _WORD_ALT
+    r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:\s\d{3})+(?![\d.,])|\d+|(?:(?:" + _WORD_ALT + r")(?:[\s-]+(?:and[\s-]+)?(?:" + _WORD_ALT
     + r"))*))"
 )
 # Hedges that make a count an estimate: reported as unparsed, never as the number.
@@ -84,8 +84,8 @@ HEDGE = re.compile(r"\b(?:approximately|about|around|almost|nearly|roughly|over|
 def parse_count(text: str) -> int | None:
     """The integer a count spells ("1,024", "Twenty-four", "one hundred and six"), or None."""
     cleaned = text.strip().lower()
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", cleaned):
-        return int(cleaned.replace(",", ""))
+    if re.fullmatch(r"\d{1,3}(?:[,\s]\d{3})+|\d+", cleaned):
+        return int(re.sub(r"[,\s]", "", cleaned))
     words = [w for w in re.split(r"[\s-]+", cleaned) if w and w != "and"]
     if not words:
         return None
