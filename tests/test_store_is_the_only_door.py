@@ -42,30 +42,33 @@ def _string_value(node: ast.AST) -> str | None:
     return None
 
 
-def _docstrings(tree: ast.Module) -> set[int]:
+def _not_statements(tree: ast.Module) -> set[int]:
+    """Docstrings, and the literal pieces of f-strings (read whole, through their f-string)."""
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = node.body
             if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
                 found.add(id(body[0].value))
+        if isinstance(node, ast.JoinedStr):
+            found.update(id(part) for part in node.values)
     return found
 
 
 def sql_outside_the_store(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    docstrings = _docstrings(tree)
+    skipped = _not_statements(tree)
     problems = []
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr in EXECUTING):
             problems.append(f"{path.name}:{node.lineno}: calls .{node.func.attr}(...)")
-        if id(node) in docstrings:
+        if id(node) in skipped:
             continue
         text = _string_value(node)
         if text is not None and STATEMENT.search(text):
             problems.append(f"{path.name}:{node.lineno}: holds SQL {text.strip()[:60]!r}")
-    return problems
+    return sorted(problems, key=lambda problem: int(problem.split(":")[1]))
 
 
 def test_no_module_outside_the_store_executes_or_holds_sql() -> None:
