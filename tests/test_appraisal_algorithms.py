@@ -20,6 +20,7 @@ from livingreview.appraisal.algorithms import (
     Override,
     appraise,
     check_answers,
+    group_answers,
     judge_domain,
     normalise_answer,
     overall_judgement,
@@ -458,3 +459,21 @@ def test_robins_i_missing_domain_judgement_is_an_error() -> None:
 
 def test_overall_judgement_orders_robins_levels() -> None:
     assert overall_judgement(ROBINS, ["Moderate", "Low", "Serious"]) == ("Serious", ())
+
+
+def test_flat_answers_from_the_ledger_are_grouped_by_domain_of_the_aim() -> None:
+    flat = {q: a for answers in ALL_LOW.values() for q, a in answers.items()}
+    grouped = group_answers(ROB2, "s1", flat, aim="assignment")
+    assert grouped == ALL_LOW
+    assert appraise(ROB2, Assessment("s1", grouped, aim="assignment")).overall == LOW
+    with pytest.raises(AnswerError, match=r"question 2\.7: not a signalling question of rob2 \(adherence\)"):
+        group_answers(ROB2, "s1", {**flat, "2.7": "N"}, aim="adherence")
+
+
+def test_public_api_is_pinned() -> None:
+    import livingreview.appraisal as appraisal
+
+    assert sorted(appraisal.__all__) == sorted(
+        name for name in vars(appraisal) if not name.startswith("_") and name not in {"algorithms", "forms", "plots", "spreadsheet"}
+    )
+    assert {"appraise", "load_form", "read_rob2_csv", "traffic_light", "summary_plot"} <= set(appraisal.__all__)

@@ -119,6 +119,21 @@ def normalise_answer(raw: str) -> str | None:
     return _ANSWER_SPELLINGS.get(text)
 
 
+def group_answers(form: Form, study: str, answers: Mapping[str, str], aim: str | None = None) -> dict[str, dict[str, str]]:
+    """Answers keyed by question id alone (as the judgement ledger stores them), grouped by domain."""
+    try:
+        domains = form.domains_for(aim)
+    except ValueError as error:
+        raise AnswerError(study, "(all)", None, str(error)) from None
+    owner = {question.id: domain.id for domain in domains for question in domain.questions}
+    grouped: dict[str, dict[str, str]] = {domain.id: {} for domain in domains if not domain.judged_directly}
+    for question_id, answer in answers.items():
+        if question_id not in owner:
+            raise AnswerError(study, "(all)", question_id, f"not a signalling question of {form.tool} ({aim or 'any aim'})")
+        grouped[owner[question_id]][question_id] = answer
+    return grouped
+
+
 def check_answers(study: str, domain: Domain, given: Mapping[str, str]) -> dict[str, str]:
     """The domain's complete answer set (unasked questions as NA), or AnswerError on the first
     unknown question, disallowed answer, missing answer, or answer to a question not asked."""
@@ -168,7 +183,7 @@ def overall_judgement(form: Form, judgements: Sequence[str]) -> tuple[str, tuple
         return high, ()
     if all(judgement == low for judgement in judgements):
         return low, ()
-    flags = ()
+    flags: tuple[str, ...] = ()
     if form.consider_high_at is not None and judgements.count(concerns) >= form.consider_high_at:
         flags = (CONSIDER_HIGH,)
     return concerns, flags
