@@ -301,7 +301,9 @@ def _stated(
     form: Form, columns: _Columns, header: list[str], line: int, cells: list[str], problems: list[tuple[int, str | None, str]]
 ) -> dict[str, str]:
     stated: dict[str, str] = {}
-    targets = {**{i: d for i, d in columns.domains.items()}, **({columns.overall: "overall"} if columns.overall is not None else {})}
+    targets = dict(columns.domains)
+    if columns.overall is not None:
+        targets[columns.overall] = "overall"
     for index, domain_id in targets.items():
         raw = cells[index].strip()
         if not raw:
