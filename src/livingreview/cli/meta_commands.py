@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from livingreview.cli._common import emit, json_option, stderr
+from livingreview.errors import BadInput
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -23,7 +24,7 @@ ESCALC_COLUMNS = ("ai", "bi", "ci", "di", "n1i", "n2i", "m1i", "sd1i", "m2i", "s
 LABEL_COLUMNS = ("study", "slab", "label")
 
 
-class TableError(ValueError):
+class TableError(BadInput):
     """A malformed input table; the message names the file, line and column."""
 
 

@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from livingreview.errors import BadInput
 from livingreview.synthesis._weighted import Vector, weighted_fit
 from livingreview.synthesis.meta_analysis import Coefficient, MetaAnalysis, MetaResult, meta_analysis
 
@@ -98,7 +99,7 @@ def trim_and_fill(yi: ArrayLike, vi: ArrayLike, *, method: str = "REML", test: s
         centre = _pooled(sorted_y[: k - k0], sorted_v[: k - k0], method)
         k0, se_k0 = _l0_estimate(sorted_y - centre)
     else:
-        raise ValueError(f"trim and fill did not settle on a number of missing studies in {max_iterations} rounds")
+        raise BadInput(f"trim and fill did not settle on a number of missing studies in {max_iterations} rounds")
     # Mirror the k0 largest (after flipping) studies about the trimmed estimate, then undo the flip.
     mirrored = 2 * centre - sorted_y[k - k0:]
     filled_yi = -mirrored if side == "right" else mirrored
@@ -143,11 +144,11 @@ def subgroup_analysis(yi: ArrayLike, vi: ArrayLike, groups: Sequence[str], *, me
     y, v = _vectors(yi, vi)
     labels = np.asarray([str(g) for g in groups])
     if labels.shape != y.shape:
-        raise ValueError(f"{labels.size} subgroup labels for {y.size} studies")
+        raise BadInput(f"{labels.size} subgroup labels for {y.size} studies")
     fits = {name: meta_analysis(y[labels == name], v[labels == name], method=method, test=test)
             for name in dict.fromkeys(labels.tolist())}
     if len(fits) < 2:
-        raise ValueError("a subgroup analysis needs at least two subgroups")
+        raise BadInput("a subgroup analysis needs at least two subgroups")
     estimates = np.array([fit.intercept.estimate for fit in fits.values()])
     variances = np.array([fit.intercept.se ** 2 for fit in fits.values()])
     between = weighted_fit(estimates, 1.0 / variances, np.ones((len(fits), 1)))
@@ -159,5 +160,5 @@ def _vectors(yi: ArrayLike, vi: ArrayLike) -> tuple[Vector, Vector]:
     y = np.asarray(yi, dtype=float).ravel()
     v = np.asarray(vi, dtype=float).ravel()
     if y.shape != v.shape:
-        raise ValueError(f"yi has {y.size} values but vi has {v.size}")
+        raise BadInput(f"yi has {y.size} values but vi has {v.size}")
     return y, v

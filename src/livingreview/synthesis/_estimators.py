@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
+from livingreview.errors import BadInput
 from livingreview.synthesis._weighted import Matrix, Vector, generalised_q, weighted_fit
 
 # metafor's control defaults for the iterative estimators.
@@ -25,7 +26,7 @@ SCORING_MAX_ITERATIONS = 100
 LL0_CHECK_TOLERANCE = float(np.finfo(float).eps) ** 0.25
 
 
-class ConvergenceError(ValueError):
+class ConvergenceError(BadInput):
     """An iterative tau^2 estimator did not converge within its iteration limit."""
 
 

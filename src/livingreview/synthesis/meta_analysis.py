@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from livingreview.errors import BadInput
 from livingreview.synthesis._estimators import ESTIMATORS, ConvergenceError, Tau2Estimate
 from livingreview.synthesis._tau2_ci import q_profile_interval
 from livingreview.synthesis._weighted import Matrix, Vector, weighted_fit
@@ -116,12 +117,12 @@ class MetaAnalysis:
                  tau2_interval: bool = True) -> None:
         self.method = METHOD_ALIASES.get(method.upper(), method.upper())
         if self.method not in METHODS:
-            raise ValueError(f"unknown tau^2 method {method!r}; expected one of {', '.join(METHODS)} (or FE)")
+            raise BadInput(f"unknown tau^2 method {method!r}; expected one of {', '.join(METHODS)} (or FE)")
         if test.lower() not in TESTS:
-            raise ValueError(f"unknown test {test!r}; expected one of {', '.join(TESTS)}")
+            raise BadInput(f"unknown test {test!r}; expected one of {', '.join(TESTS)}")
         self.test = TESTS[test.lower()]
         if not 0 < level < 1:
-            raise ValueError(f"confidence level must lie strictly between 0 and 1, got {level}")
+            raise BadInput(f"confidence level must lie strictly between 0 and 1, got {level}")
         self.level = level
         self.tau2_interval = tau2_interval
 
@@ -186,26 +187,26 @@ def _prepare(yi: ArrayLike, vi: ArrayLike, mods: ArrayLike | None,
     y = np.asarray(yi, dtype=float).ravel()
     v = np.asarray(vi, dtype=float).ravel()
     if y.shape != v.shape:
-        raise ValueError(f"yi has {y.size} values but vi has {v.size}")
+        raise BadInput(f"yi has {y.size} values but vi has {v.size}")
     if not (np.all(np.isfinite(y)) and np.all(np.isfinite(v))):
-        raise ValueError("yi and vi must be finite numbers (drop the studies whose effect cannot be computed)")
+        raise BadInput("yi and vi must be finite numbers (drop the studies whose effect cannot be computed)")
     if np.any(v <= 0):
-        raise ValueError(f"sampling variances must be positive; vi[{int(np.argmin(v))}] = {v.min()}")
+        raise BadInput(f"sampling variances must be positive; vi[{int(np.argmin(v))}] = {v.min()}")
     columns = [np.ones_like(y)]
     names = ["intrcpt"]
     if mods is not None:
         moderators = np.asarray(mods, dtype=float)
         moderators = moderators.reshape(len(y), -1) if moderators.ndim == 1 else moderators
         if moderators.shape[0] != len(y) or not np.all(np.isfinite(moderators)):
-            raise ValueError("moderators must be finite numbers, one row per study")
+            raise BadInput("moderators must be finite numbers, one row per study")
         columns.extend(moderators.T)
         names.extend(moderator_names or [f"mod{i + 1}" for i in range(moderators.shape[1])])
     x = np.column_stack(columns)
     k, p = x.shape
     if k < p + 1 and not (k == 1 and p == 1):
-        raise ValueError(f"{k} studies cannot fit a model with {p} coefficients and tau^2")
+        raise BadInput(f"{k} studies cannot fit a model with {p} coefficients and tau^2")
     if p > 1 and np.linalg.matrix_rank(x) < p:
-        raise ValueError("the moderators are collinear with the intercept or each other")
+        raise BadInput("the moderators are collinear with the intercept or each other")
     return y, v, x, tuple(names)
 
 
