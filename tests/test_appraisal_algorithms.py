@@ -476,4 +476,4 @@ def test_public_api_is_pinned() -> None:
     assert sorted(appraisal.__all__) == sorted(
         name for name in vars(appraisal) if not name.startswith("_") and name not in {"algorithms", "forms", "plots", "spreadsheet"}
     )
-    assert {"appraise", "load_form", "read_rob2_csv", "traffic_light", "summary_plot"} <= set(appraisal.__all__)
+    assert {"appraise", "load_form", "read_appraisal_csv", "traffic_light", "summary_plot"} <= set(appraisal.__all__)

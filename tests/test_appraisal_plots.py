@@ -21,13 +21,13 @@ from livingreview.appraisal.plots import (
     summary_plot,
     traffic_light,
 )
-from livingreview.appraisal.spreadsheet import read_rob2_csv
+from livingreview.appraisal.spreadsheet import read_appraisal_csv
 
 ROB2_LEVELS = load_form("rob2").levels
 
 
 def sample() -> tuple[tuple[PlotDomain, ...], tuple[PlotRow, ...]]:
-    imported = read_rob2_csv(DATA / "rob2_sample.csv")
+    imported = read_appraisal_csv(DATA / "rob2_sample.csv")
     return rows_from_results([row.result for row in imported.rows], [row.weight for row in imported.rows])
 
 

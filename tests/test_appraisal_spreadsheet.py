@@ -11,8 +11,8 @@ from livingreview.appraisal.algorithms import CONSIDER_HIGH
 from livingreview.appraisal.spreadsheet import (
     Disagreement,
     SpreadsheetError,
-    parse_rob2_csv,
-    read_rob2_csv,
+    parse_appraisal_csv,
+    read_appraisal_csv,
 )
 
 SAMPLE = DATA / "rob2_sample.csv"
@@ -21,7 +21,7 @@ LOW_ROW = "T1,Y,Y,N,N,N,,,,Y,,Y,,,,N,N,N,,,Y,N,N"
 
 
 def test_sample_file_gives_each_studys_domain_and_overall_judgements() -> None:
-    imported = read_rob2_csv(SAMPLE)
+    imported = read_appraisal_csv(SAMPLE)
     by_study = {row.result.study: row for row in imported.rows}
     assert list(by_study) == ["Trial A", "Trial B", "Trial C", "Trial D"]
     judgements = {s: [d.judgement for d in r.result.domains] + [r.result.overall] for s, r in by_study.items()}
@@ -37,13 +37,13 @@ def test_sample_file_gives_each_studys_domain_and_overall_judgements() -> None:
 
 
 def test_sample_file_reports_where_stated_judgements_disagree_with_the_algorithm() -> None:
-    rows = {row.result.study: row for row in read_rob2_csv(SAMPLE).rows}
+    rows = {row.result.study: row for row in read_appraisal_csv(SAMPLE).rows}
     assert rows["Trial B"].disagreements == (Disagreement("D3", "Some concerns", "High"),)
     assert all(not rows[s].disagreements for s in ("Trial A", "Trial C", "Trial D"))
 
 
 def test_sample_file_keeps_lines_weights_outcomes_and_multiline_support() -> None:
-    rows = {row.result.study: row for row in read_rob2_csv(SAMPLE).rows}
+    rows = {row.result.study: row for row in read_appraisal_csv(SAMPLE).rows}
     assert [rows[s].line for s in ("Trial A", "Trial B", "Trial C", "Trial D")] == [2, 3, 4, 6]
     assert rows["Trial A"].weight == 40.0 and rows["Trial D"].weight is None
     assert rows["Trial A"].result.outcome == "HAM-D week 6" and rows["Trial D"].result.outcome is None
@@ -53,18 +53,18 @@ def test_sample_file_keeps_lines_weights_outcomes_and_multiline_support() -> Non
 @pytest.mark.parametrize("spelling", ["1.1", "D1.1", "Q1.1", "q1_1", "SQ1.1", "Domain 1.1"])
 def test_question_header_spellings_are_tolerated(spelling: str) -> None:
     text = f"{HEADER.replace('1.1', spelling, 1)}\n{LOW_ROW}\n"
-    result = parse_rob2_csv(text, "x.csv").rows[0].result
+    result = parse_appraisal_csv(text, "x.csv").rows[0].result
     assert result.domains[0].answers["1.1"] == "Y" and result.overall == "Low"
 
 
 def test_semicolon_separated_export_is_read() -> None:
     text = f"{HEADER.replace(',', ';')}\n{LOW_ROW.replace(',', ';')}\n"
-    assert parse_rob2_csv(text, "x.csv").rows[0].result.overall == "Low"
+    assert parse_appraisal_csv(text, "x.csv").rows[0].result.overall == "Low"
 
 
 def _problems(text: str) -> list[tuple[int, str | None, str]]:
     with pytest.raises(SpreadsheetError) as caught:
-        parse_rob2_csv(text, "bad.csv")
+        parse_appraisal_csv(text, "bad.csv")
     return caught.value.problems
 
 
@@ -114,11 +114,57 @@ def test_error_message_lists_file_line_and_column(tmp_path: Path) -> None:
     path = tmp_path / "rob.csv"
     path.write_text(f"{HEADER}\n{LOW_ROW.replace('T1,Y', 'T1,X')}\n", encoding="utf-8")
     with pytest.raises(SpreadsheetError, match=rf"{path.name}:2: column '1.1': 'X' is not an answer"):
-        read_rob2_csv(path)
+        read_appraisal_csv(path)
 
 
 def test_crossover_form_reads_domain_s_columns() -> None:
     text = f"{HEADER},S.1,S.2,S.3\n{LOW_ROW},Y,,PN\n"
-    result = parse_rob2_csv(text, "x.csv", form="rob2-crossover").rows[0].result
+    result = parse_appraisal_csv(text, "x.csv", form="rob2-crossover").rows[0].result
     assert [d.domain for d in result.domains][:2] == ["D1", "DS"]
     assert result.domains[1].judgement == "High" and result.overall == "High"
+
+
+ROBINS_HEADER = "Study,D1,D2,D3,D4,D5,D6,D7,Overall,Weight"
+
+
+def test_robins_i_judgements_table_in_robvis_layout() -> None:
+    text = (
+        f"{ROBINS_HEADER}\n"
+        "Cohort A,Moderate,low,Low,Low,Serious,Low,Low,Serious,12\n"
+        "Cohort B,Low (except for concerns about uncontrolled confounding),Low,Low,Low,Low,Low,Low,Moderate,8\n"
+    )
+    rows = parse_appraisal_csv(text, "robins.csv", form="robins-i").rows
+    assert [r.result.overall for r in rows] == ["Serious", "Low (except for concerns about uncontrolled confounding)"]
+    assert rows[0].disagreements == ()
+    assert rows[1].disagreements == (
+        Disagreement("overall", "Moderate", "Low (except for concerns about uncontrolled confounding)"),
+    )
+    assert rows[0].weight == 12.0
+
+
+def test_robins_i_table_needs_every_domain_column_and_judgement() -> None:
+    with pytest.raises(SpreadsheetError) as caught:
+        parse_appraisal_csv("Study,D1,D2,D3,D4,D5,D6,Overall\nx,Low,Low,Low,Low,Low,Low,Low\n", "r.csv", form="robins-i")
+    assert caught.value.problems == [(1, None, "no column for D7, which robins-i judges directly (expected a header 'D7')")]
+    with pytest.raises(SpreadsheetError) as caught:
+        parse_appraisal_csv(f"{ROBINS_HEADER}\nx,Low,Low,,Low,Low,Low,Low,Low,1\n", "r.csv", form="robins-i")
+    ((line, column, message),) = caught.value.problems
+    assert (line, column) == (2, "D3") and message.startswith("study 'x', domain D3: needs a judgement")
+
+
+def test_robins_i_confounding_only_level_in_another_domain_is_reported_at_its_cell() -> None:
+    row = "x,Low,Low (except for concerns about uncontrolled confounding),Low,Low,Low,Low,Low,Low,1"
+    with pytest.raises(SpreadsheetError) as caught:
+        parse_appraisal_csv(f"{ROBINS_HEADER}\n{row}\n", "r.csv", form="robins-i")
+    ((line, column, message),) = caught.value.problems
+    assert (line, column) == (2, "D2") and "is not allowed" in message
+
+
+def test_robins_i_rows_record_no_aim() -> None:
+    text = f"{ROBINS_HEADER}\nx,Low,Low,Low,Low,Low,Low,Low,Low,1\n"
+    assert parse_appraisal_csv(text, "r.csv", form="robins-i").rows[0].result.aim is None
+
+
+def test_unknown_aim_is_reported_at_its_cell() -> None:
+    problems = _problems(f"{HEADER},Aim\n{LOW_ROW},per protocol\n")
+    assert problems == [(2, "Aim", "'per protocol' is not an aim (assignment or adherence)")]

@@ -2,7 +2,7 @@
 
 `load_form("rob2" | "rob2-crossover" | "robins-i")` gives a checked `Form`; `appraise(form,
 Assessment(...))` gives each domain's proposed and final judgement and the overall judgement;
-`read_rob2_csv` imports the official spreadsheet's layout; `traffic_light` and `summary_plot` draw
+`read_appraisal_csv` imports the official spreadsheet's layout; `traffic_light` and `summary_plot` draw
 the robvis-style figures.
 """
 
@@ -34,8 +34,8 @@ from livingreview.appraisal.spreadsheet import (
     ImportedRow,
     SpreadsheetError,
     SpreadsheetImport,
-    parse_rob2_csv,
-    read_rob2_csv,
+    parse_appraisal_csv,
+    read_appraisal_csv,
 )
 
 __all__ = [
@@ -43,6 +43,6 @@ __all__ = [
     "Disagreement", "Domain", "DomainResult", "Form", "FormError", "ImportedRow", "Override",
     "PlotDomain", "PlotRow", "Question", "SpreadsheetError", "SpreadsheetImport", "appraise",
     "check_answers", "group_answers", "judge_domain", "load_form", "normalise_answer",
-    "overall_judgement", "parse_rob2_csv", "read_rob2_csv", "rows_from_results", "save_figure",
+    "overall_judgement", "parse_appraisal_csv", "read_appraisal_csv", "rows_from_results", "save_figure",
     "summary_plot", "traffic_light",
 ]  # fmt: skip

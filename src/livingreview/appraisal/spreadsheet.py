@@ -7,8 +7,11 @@ domain); `1.1 support` (or comment, justification, quote) holds the supporting t
 the stated overall one. `Study` (or Study ID, Trial) is required; `Outcome` (or Result), `Aim`
 (assignment/adherence) and `Weight` are optional; other columns are reported as ignored.
 
-Stated judgements are compared with the algorithm's, and every difference is reported. All
-problems of a file are collected and raised together, each with its line and column.
+Stated judgements are compared with the algorithm's, and every difference is reported. For a
+form whose domains are judged directly (ROBINS-I) the same reader takes a judgements table in
+robvis's layout (`Study, D1, ..., D7, Overall, Weight`): the domain columns are the judgements
+and no question columns are needed. All problems of a file are collected and raised together,
+each with its line and column.
 """
 
 from __future__ import annotations
@@ -111,17 +114,17 @@ class _Columns:
     ignored: list[str] = field(default_factory=list)
 
 
-def read_rob2_csv(path: str | Path, *, form: Form | str = "rob2", aim: str = "assignment") -> SpreadsheetImport:
+def read_appraisal_csv(path: str | Path, *, form: Form | str = "rob2", aim: str = "assignment") -> SpreadsheetImport:
     """Read and appraise every row of a RoB 2 CSV (UTF-8, with or without BOM; `,` `;` or tab)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise SpreadsheetError(str(path), [(1, None, f"not UTF-8 text ({error.reason} at byte {error.start})")]) from None
-    return parse_rob2_csv(text, str(path), form=form, aim=aim)
+    return parse_appraisal_csv(text, str(path), form=form, aim=aim)
 
 
-def parse_rob2_csv(text: str, where: str, *, form: Form | str = "rob2", aim: str = "assignment") -> SpreadsheetImport:
+def parse_appraisal_csv(text: str, where: str, *, form: Form | str = "rob2", aim: str = "assignment") -> SpreadsheetImport:
     form = load_form(form) if isinstance(form, str) else form
     rows = list(_records(text))
     if not rows:
@@ -195,8 +198,11 @@ def _columns(header: list[str], form: Form, line: int, problems: list[tuple[int,
             setattr(columns, meaning[0], index)
     if columns.study is None:
         problems.append((line, None, "no study column (expected a header such as 'Study' or 'Study ID')"))
-    if not columns.questions:
+    if not columns.questions and any(not d.judged_directly for d in form.domains):
         problems.append((line, None, "no signalling-question columns (expected headers such as '1.1' or 'D1.1')"))
+    for domain_id in dict.fromkeys(d.id for d in form.domains if d.judged_directly):
+        if domain_id not in columns.domains.values():
+            problems.append((line, None, f"no column for {domain_id}, which {form.tool} judges directly (expected a header '{domain_id}')"))
     return columns
 
 
@@ -240,10 +246,12 @@ def _row(
             problems.append((line, header[index], f"{cells[index]!r} is not an answer (expected Y, PY, PN, N, NI or NA)"))
             continue
         answers.setdefault(domain_id, {})[question_id] = code
-    aim = _aim(cells[columns.aim], default_aim) if columns.aim is not None else default_aim
-    if aim is None:
-        assert columns.aim is not None
-        problems.append((line, header[columns.aim], f"{cells[columns.aim]!r} is not an aim (assignment or adherence)"))
+    aim: str | None = None  # a tool without variants (ROBINS-I) has no aim to record
+    if form.aims:
+        aim = _aim(cells[columns.aim], default_aim) if columns.aim is not None else default_aim
+        if aim is None:
+            assert columns.aim is not None
+            problems.append((line, header[columns.aim], f"{cells[columns.aim]!r} is not an aim ({' or '.join(form.aims)})"))
     stated = _stated(form, columns, header, line, cells, problems)
     weight = _weight(columns, header, line, cells, problems)
     if len(problems) > before:
@@ -252,7 +260,9 @@ def _row(
     if len(problems) > before:
         return None
     try:
-        result = appraise(form, Assessment(study, answers, aim=aim, outcome=_outcome(columns, cells)))
+        direct = {d.id: stated[d.id] for d in form.domains_for(aim) if d.judged_directly and d.id in stated}
+        assessment = Assessment(study, answers, aim=aim, outcome=_outcome(columns, cells), direct=direct)
+        result = appraise(form, assessment)
     except AnswerError as error:
         problems.append((line, _question_column(header, columns, error), str(error)))
         return None
@@ -308,12 +318,22 @@ def _stated(
         raw = cells[index].strip()
         if not raw:
             continue
-        judgement = _JUDGEMENT_SPELLINGS.get(" ".join(raw.lower().split()))
-        if judgement is None or judgement not in form.levels:
+        judgement = _judgement(form, raw)
+        if judgement is None:
             problems.append((line, header[index], f"{raw!r} is not a judgement ({', '.join(form.levels)})"))
             continue
         stated[domain_id] = judgement
     return stated
+
+
+def _judgement(form: Form, raw: str) -> str | None:
+    """The form's level for a cell: its exact name in any case, or a RoB 2 alias (+, !, -, ...)."""
+    text = " ".join(raw.lower().split())
+    for level in form.levels:
+        if text == level.lower():
+            return level
+    alias = _JUDGEMENT_SPELLINGS.get(text)
+    return alias if alias in form.levels else None
 
 
 def _weight(columns: _Columns, header: list[str], line: int, cells: list[str], problems: list[tuple[int, str | None, str]]) -> float | None:
@@ -350,7 +370,11 @@ def _support(columns: _Columns, cells: list[str]) -> dict[str, dict[str, str]]:
 
 
 def _question_column(header: list[str], columns: _Columns, error: AnswerError) -> str | None:
+    """The header of the cell an AnswerError is about: its question's, else its domain's column."""
     for index, (domain_id, question_id) in columns.questions.items():
         if domain_id == error.domain and question_id == error.question:
+            return header[index]
+    for index, domain_id in columns.domains.items():
+        if domain_id == error.domain and error.question is None:
             return header[index]
     return None
