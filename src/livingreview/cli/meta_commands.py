@@ -45,9 +45,9 @@ def meta_command(table: Path, measure: str, method: str, test: str, moderators: 
                  out_dir: Path | None, as_json: bool) -> None:
     """Meta-analyse TABLE (CSV) as metafor's rma.uni would, with REML and the z test by default.
 
-    Columns use escalc's names: ai,bi,ci,di (or ai,n1i,ci,n2i) for RR, OR and RD; m1i,sd1i,n1i,
-    m2i,sd2i,n2i for SMD and MD; ri,ni for COR and ZCOR; yi,vi for GEN. An optional study (or slab)
-    column labels the forest plot. Rows whose effect cannot be computed are left out, with the reason.
+    Columns use escalc's names: ai,bi,ci,di (or ai,n1i,ci,n2i) for RR, OR and RD;
+    m1i,sd1i,n1i,m2i,sd2i,n2i for SMD and MD; ri,ni for COR and ZCOR; yi,vi for GEN. An optional
+    study (or slab) column labels the forest plot. Rows whose effect cannot be computed are left out, with the reason.
     --json prints estimate, se, zval, pval, ci_lb, ci_ub, pi_lb, pi_ub, tau2, tau2_ci_lb,
     tau2_ci_ub, i2 (percent), h2, q, q_pval and k; with --mods also the moderators and their QM test.
     """
@@ -131,7 +131,7 @@ def effect_sizes(path: Path, header: list[str], rows: list[dict[str, str]],
             raise TableError(f"{path}: --measure GEN needs columns yi and vi; missing {', '.join(missing)}")
         yi, vi = numeric_column(path, rows, "yi"), numeric_column(path, rows, "vi")
         _check_variances(path, rows, vi)
-        notes = [None if v == v and y == y else "yi or vi is empty" for y, v in zip(yi, vi, strict=True)]
+        notes = ["yi or vi is empty" if math.isnan(y) or math.isnan(v) else None for y, v in zip(yi, vi, strict=True)]
         return yi, vi, notes
     columns: dict[str, Any] = {name: numeric_column(path, rows, name) for name in ESCALC_COLUMNS if name in header}
     if not columns:
@@ -151,7 +151,7 @@ def effect_sizes(path: Path, header: list[str], rows: list[dict[str, str]],
 
 def _check_variances(path: Path, rows: list[dict[str, str]], vi: NDArray[Any]) -> None:
     for row, value in zip(rows, vi, strict=True):
-        if value == value and value <= 0:
+        if value <= 0:  # False for an empty (NaN) cell, which is left out later with a note
             raise TableError(f"{path} line {row['__line__']}, column vi: {value:g} is not a positive variance")
 
 

@@ -93,7 +93,7 @@ class MetaResult:
             model = "Mixed-effects model" if self.method != "EE" else "Equal-effects model with moderators"
         lines = [f"{model} (k = {self.k}; tau^2 estimator: {self.method}; test: {self.test})", ""]
         if self.method != "EE":
-            interval = (f" (95% CI {self.tau2_ci[0]:.4f} to {self.tau2_ci[1]:.4f})"
+            interval = (f" ({100 * self.level:g}% CI {self.tau2_ci[0]:.4f} to {self.tau2_ci[1]:.4f})"
                         if self.tau2_ci else "")
             lines.append(f"tau^2 = {self.tau2:.4f}{interval}")
         lines.append(f"I^2 = {self.i2:.2f}%   H^2 = {self.h2:.2f}")
