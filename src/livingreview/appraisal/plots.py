@@ -25,6 +25,7 @@ from livingreview.appraisal.algorithms import AppraisalResult
 
 LABEL_LIMIT = 40
 CELL_GID = "rob-cell"
+CELL_INCHES = 0.45
 # Colours and symbols as robvis draws them (green +, yellow !, red -, dark red x, blue ?).
 LEVEL_STYLE: dict[str, tuple[str, str]] = {
     "Low": ("#02C100", "+"),
@@ -88,14 +89,16 @@ def traffic_light(domains: Sequence[PlotDomain], rows: Sequence[PlotRow], *, tit
     _check(domains, rows)
     columns = [d.id for d in domains] + ["Overall"]
     labels = [safe_label(row.label) for row in rows]
+    # Sizes in inches; one cell is CELL_INCHES square, so the equal-aspect grid fills its box.
     label_width = 0.3 + 0.075 * max(len(label) for label in labels)
-    grid_width = 0.62 * len(columns)
+    grid_width, grid_height = CELL_INCHES * len(columns), CELL_INCHES * len(rows)
+    top = 0.45 + (0.35 if title else 0.0)
+    bottom = 0.8 + 0.2 * len(domains)  # domain captions and the legend
     width = max(label_width + grid_width + 0.3, 6.5)
-    height = 1.9 + 0.42 * len(rows) + 0.2 * len(domains)
+    height = top + grid_height + bottom
     figure = Figure(figsize=(width, height))
     FigureCanvasAgg(figure)
-    bottom = (0.75 + 0.2 * len(domains)) / height
-    axes = figure.add_axes((label_width / width, bottom, grid_width / width, 1 - bottom - 0.55 / height))
+    axes = figure.add_axes((label_width / width, bottom / height, grid_width / width, grid_height / height))
     for y, row in enumerate(rows):
         for x, judgement in enumerate((*row.judgements, row.overall)):
             _cell(axes, x, y, judgement)
@@ -110,7 +113,7 @@ def traffic_light(domains: Sequence[PlotDomain], rows: Sequence[PlotRow], *, tit
     for spine in axes.spines.values():
         spine.set_visible(False)
     if title:
-        figure.suptitle(safe_label(title, 80), fontsize=11)
+        figure.suptitle(safe_label(title, 80), fontsize=11, y=1 - 0.1 / height, va="top")
     _captions_and_legend(figure, domains, rows)
     return figure
 
@@ -190,7 +193,7 @@ def _cell(axes: Axes, x: int, y: int, judgement: str | None) -> None:
 def _captions_and_legend(figure: Figure, domains: Sequence[PlotDomain], rows: Sequence[PlotRow]) -> None:
     width, height = figure.get_size_inches()
     for index, domain in enumerate(domains):
-        y = (0.2 * (len(domains) - index) + 0.35) / height
+        y = (0.2 * (len(domains) - index) + 0.4) / height
         figure.text(0.25 / width, y, safe_label(f"{domain.id}: {domain.name}", 110), fontsize=7.5)
     used = [level for level in LEVEL_STYLE if any(level in (*r.judgements, r.overall) for r in rows)]
     handles: list[Patch | Line2D] = [
