@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import pytest
@@ -12,6 +13,7 @@ from livingreview.synthesis.certainty import (
     GradeThresholds,
     PooledEffect,
     StudyEvidence,
+    optimal_information_size,
     rate_certainty,
     summary_of_findings,
 )
@@ -261,3 +263,28 @@ def test_ratio_study_estimates_are_sided_around_one() -> None:
     sided = tuple(replace(s, estimate=0.8 if i < 3 else 1.6) for i, s in enumerate(studies()))
     rated = domain(clean(effect=effect, studies=sided), "inconsistency")
     assert rated.levels == 1 and "30% of the weight on the other side of no effect" in rated.reason
+
+
+def test_binary_information_size_matches_the_two_proportion_formula() -> None:
+    # control risk 0.2, RRR 25% (treated 0.15): 905.37 per group by the normal approximation
+    # without continuity correction, so 906 per group.
+    assert optimal_information_size(0.2) == 1812
+
+
+def test_binary_information_size_agrees_with_statsmodels() -> None:
+    proportion = pytest.importorskip("statsmodels.stats.proportion")
+    for risk in (0.05, 0.2, 0.5, 0.8):
+        per_group = proportion.samplesize_proportions_2indep_onetail(
+            diff=risk * 0.25, prop2=risk * 0.75, power=0.8, alpha=0.05, alternative="two-sided"
+        )
+        assert optimal_information_size(risk) == 2 * math.ceil(per_group)
+
+
+def test_dichotomous_outcome_with_control_risk_uses_its_information_size() -> None:
+    effect = PooledEffect("RR", 0.6, 0.45, 0.7, i2=0.0, egger_p=0.5)
+    body = clean(effect=effect, studies=studies(estimate=0.6, n=100), control_risk=0.2)
+    rated = domain(body, "imprecision")
+    assert rated.levels == 1
+    assert rated.reason.endswith(
+        "1000 participants, fewer than the optimal information size of 1812 (control risk 0.2, relative risk reduction 0.25)"
+    )

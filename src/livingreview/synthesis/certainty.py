@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Literal
 
 CERTAINTY_LEVELS = ("Very low", "Low", "Moderate", "High")
@@ -63,9 +64,14 @@ class GradeThresholds:
     # Indirectness: share of weight (or of studies) flagged indirect.
     indirect_share: float = 0.5
     # Imprecision (GRADE 6): 400 participants is the rule-of-thumb optimal information size GRADE
-    # gives for continuous outcomes; appreciable benefit and harm as relative effects of 25% (RR 0.75 and
-    # 1.25) for ratio measures, and a small standardised effect (Cohen's 0.2) for SMD.
+    # gives for continuous outcomes; for a dichotomous outcome with a known control-group risk the
+    # OIS is the conventional sample size to detect a 25% relative risk reduction (two-sided 5%,
+    # power 80%). Appreciable benefit and harm: relative effects of 25% (RR 0.75 and 1.25) for ratio
+    # measures, and a small standardised effect (Cohen's 0.2) for SMD.
     optimal_information_size: int = 400
+    relative_risk_reduction: float = 0.25
+    alpha: float = 0.05
+    power: float = 0.80
     decision_thresholds: Mapping[str, tuple[float, float]] = field(
         default_factory=lambda: {
             **{measure: (0.75, 1.25) for measure in RATIO_MEASURES},
@@ -128,6 +134,7 @@ class BodyOfEvidence:
     effect: PooledEffect | None = None  # None when the studies were not pooled
     dose_response: bool = False
     overrides: Mapping[str, DomainOverride] = field(default_factory=dict)
+    control_risk: float | None = None  # dichotomous outcomes: the comparator group's event risk
 
 
 @dataclass(frozen=True)
@@ -287,14 +294,39 @@ def _imprecision(body: BodyOfEvidence, rules: GradeThresholds) -> tuple[int, str
             text = f"{interval} excludes no effect" + ("" if math.isnan(low) else " and the decision thresholds")
         parts.append(text)
     participants = _participants(body.studies)
+    if body.control_risk is None:
+        target, basis = rules.optimal_information_size, ""
+    else:
+        target = optimal_information_size(body.control_risk, rules.relative_risk_reduction, rules.alpha, rules.power)
+        basis = f" (control risk {body.control_risk:g}, relative risk reduction {rules.relative_risk_reduction:g})"
     if participants is None:
         parts.append("participants not known for every study: optimal information size not checked")
-    elif participants < rules.optimal_information_size:
+    elif participants < target:
         levels += 1
-        parts.append(f"{participants} participants, fewer than the optimal information size of {rules.optimal_information_size}")
+        parts.append(f"{participants} participants, fewer than the optimal information size of {target}{basis}")
     else:
         parts.append(f"{participants} participants")
     return min(levels, 2), "; ".join(parts)
+
+
+def optimal_information_size(
+    control_risk: float, relative_risk_reduction: float = 0.25, alpha: float = 0.05, power: float = 0.80
+) -> int:
+    """Participants in two equal groups needed to detect the relative risk reduction (two-sided).
+
+    The normal approximation for two independent proportions without continuity correction (as in
+    statsmodels' samplesize_proportions_2indep_onetail), rounded up per group.
+    """
+    if not 0 < control_risk < 1 or not 0 < relative_risk_reduction < 1:
+        raise ValueError("control risk and relative risk reduction must lie strictly between 0 and 1")
+    treated = control_risk * (1 - relative_risk_reduction)
+    mean = (control_risk + treated) / 2
+    normal = NormalDist()
+    z_alpha, z_power = normal.inv_cdf(1 - alpha / 2), normal.inv_cdf(power)
+    spread = z_alpha * math.sqrt(2 * mean * (1 - mean)) + z_power * math.sqrt(
+        control_risk * (1 - control_risk) + treated * (1 - treated)
+    )
+    return 2 * math.ceil((spread / (control_risk - treated)) ** 2)
 
 
 def _publication_bias(body: BodyOfEvidence, rules: GradeThresholds) -> tuple[int, str]:
@@ -344,6 +376,8 @@ def _validate(body: BodyOfEvidence) -> None:
             raise ValueError(f"{where}, study {study.study!r}: unknown risk-of-bias judgement {study.risk_of_bias!r}")
         if study.weight is not None and not study.weight >= 0:
             raise ValueError(f"{where}, study {study.study!r}: weight must be >= 0")
+    if body.control_risk is not None and not 0 < body.control_risk < 1:
+        raise ValueError(f"{where}: control risk must lie strictly between 0 and 1 (got {body.control_risk})")
     for domain, override in body.overrides.items():
         if domain not in DOMAINS:
             raise ValueError(f"{where}: cannot override {domain!r}; domains are {', '.join(DOMAINS)}")
