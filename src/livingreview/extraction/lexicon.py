@@ -43,8 +43,18 @@ corticosteroids antihistamine antihistamines placebo vehicle control sham nitrog
 hydrogen helium collagen albumin cholesterol fat fats fiber fibre milk honey salt sugar urea
 creatinine bilirubin lipid lipids amino acid acids peptide enzyme enzymes antibody antibodies
 vaccine vaccines cells blood plasma serum urine gold silver light heat cold ice oil soap
-ranitidine-bismuth aspirin-like menthol camphor lidocaine-like sterile
+ranitidine-bismuth aspirin-like menthol camphor lidocaine-like sterile aldrin heme hemin thyroid
+thyroxine triiodothyronine motilin somatostatin prolactin aldosterone renin dinoprostone
+epoprostenol prostaglandin prostacyclin thromboxane leukotriene bradykinin gastrin secretin
+cholecystokinin glucagon insulin
 """.split())
+# Molecules the body makes that abstracts measure far more often than they give (names of
+# several words, compared with the lexicon's generic name).
+_ENDOGENOUS = frozenset({
+    "growth hormone", "follicle stimulating hormone", "luteinizing hormone", "parathyroid hormone",
+    "antithrombin iii human", "blood alcohol content", "angiotensin ii", "calcitonin gene-related peptide",
+    "prostaglandin e2", "thyroid stimulating hormone", "adrenocorticotropic hormone",
+})
 _MIN_LENGTH = 4
 
 
@@ -102,7 +112,8 @@ def _is_drug(canonical: str, data: dict) -> bool:
 
 
 _DOSAGE_FORM = re.compile(r"\s+(?:nasal|oral|injection|injectable|topical|transdermal|inhalation|"
-                          r"ophthalmic|rectal|vaginal|tablets?|capsules?)$")
+                          r"ophthalmic|rectal|vaginal|tablets?|capsules?|patch(?:es)?|gel|spray|cream|"
+                          r"system|solution)$")
 
 
 def _usable(variant: str, canonical: str) -> bool:
@@ -112,6 +123,9 @@ def _usable(variant: str, canonical: str) -> bool:
     # ("SAM-e" written solid is "same").
     solid = re.sub(r"[^a-z0-9]", "", variant)
     if len(solid) <= _MIN_LENGTH and solid != re.sub(r"[^a-z0-9]", "", canonical):
+        return False
+    # Short names with digits ("beta2") are receptor or gene names far more often than drugs.
+    if re.search(r"\d", solid) and len(solid) < 7 and solid != re.sub(r"[^a-z0-9]", "", canonical):
         return False
     if not re.search(r"[a-z]", variant) or not re.match(r"[a-z0-9(]", variant):
         return False
@@ -133,7 +147,7 @@ def general_drug_protocol() -> Protocol | None:
             continue  # a variant naming two drugs cannot be normalised
         canonical = _DOSAGE_FORM.sub("", canonicals[0].lower())
         variant = variant.strip(" ,;.")
-        if canonical in _NOT_STUDY_DRUGS or not _is_drug(canonical, data.get(canonicals[0], {})):
+        if canonical in _NOT_STUDY_DRUGS or canonical in _ENDOGENOUS or not _is_drug(canonical, data.get(canonicals[0], {})):
             continue
         if not _usable(variant.lower(), canonical):
             continue

@@ -207,24 +207,32 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
     # The drug named first (in the title when there is one) is under study, whatever follows.
     first = mentions[0][1].name
     protocol_drugs = {m.name for _, m in mentions if m.in_protocol}
+    first_in_sentence: dict[tuple[str, int], str] = {}
+    for passage, mention in mentions:
+        first_in_sentence.setdefault((passage.field, passage.sentence_of(mention.start).start), mention.name)
     for passage, mention in mentions:
         hit = Hit(passage, mention.start, mention.end, mention.name)
-        if mention.name != first and mention.name not in protocol_drugs and _is_comparator(passage, mention):
+        leader = first_in_sentence[(passage.field, passage.sentence_of(mention.start).start)]
+        if mention.name != first and mention.name not in protocol_drugs and _is_comparator(passage, mention, leader):
             reading.comparator.setdefault(mention.name, []).append(hit)
         else:
             reading.study.setdefault(mention.name, []).append(hit)
-    # A drug also named as the study drug elsewhere is under study, not only the comparator.
-    for name in list(reading.comparator):
-        if len(reading.study.get(name, [])) > len(reading.comparator[name]):
-            reading.study[name].extend(reading.comparator.pop(name))
+    # A drug named with a comparison cue anywhere is the comparator, all its mentions with it.
     for name in list(reading.study):
         if name in reading.comparator:
             reading.comparator[name].extend(reading.study.pop(name))
     return reading
 
 
-def _is_comparator(passage: Passage, mention: DrugMention) -> bool:
+# A sentence that sets drugs against each other: its drugs after the first are comparators.
+_COMPARING_SENTENCE = _rx(r"\bcompar\w*|\bversus\b|\bvs\b|\beither\b|\bhead[- ]to[- ]head\b|"
+                         r"\brandomi[sz]ed\s+to\b|\bassigned\s+to\b|\ballocated\s+to\b")
+
+
+def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
     sentence = passage.sentence_of(mention.start)
+    if leader != mention.name and _COMPARING_SENTENCE.search(sentence.text):
+        return True
     before = passage.text[max(sentence.start, mention.start - 60):mention.start]
     after = passage.text[mention.end:mention.end + 12]
     if _CONTROLLED.match(after):
