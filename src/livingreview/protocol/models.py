@@ -136,6 +136,72 @@ class Source(_Strict):
         return kind
 
 
+_SHARES = ("improved", "worsened", "no_difference")
+
+
+class ConclusionGrade(_Strict):
+    """One grade of the per-drug conclusion rule: every condition set here must hold.
+
+    Counts are over a drug's studies with a known direction of effect (see
+    `livingreview.synthesis.conclusions`); shares are fractions of those studies; the sign test
+    compares studies that improved with studies that worsened. Unset conditions do not apply.
+    """
+
+    name: str = Field(min_length=1)
+    min_studies: int = Field(default=0, ge=0)
+    min_randomised: int = Field(default=0, ge=0)
+    min_participants: int = Field(default=0, ge=0)
+    min_improved: int = Field(default=0, ge=0)
+    min_constructs_improved: int = Field(default=0, ge=0)
+    min_share_improved: float | None = Field(default=None, ge=0, le=1)
+    max_share_improved: float | None = Field(default=None, ge=0, le=1)
+    min_share_worsened: float | None = Field(default=None, ge=0, le=1)
+    max_share_worsened: float | None = Field(default=None, ge=0, le=1)
+    min_share_no_difference: float | None = Field(default=None, ge=0, le=1)
+    max_share_no_difference: float | None = Field(default=None, ge=0, le=1)
+    sign_test_p_below: float | None = Field(default=None, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _ranges_are_not_empty(self) -> ConclusionGrade:
+        for share in _SHARES:
+            low, high = getattr(self, f"min_share_{share}"), getattr(self, f"max_share_{share}")
+            if low is not None and high is not None and low > high:
+                raise ValueError(f"grade '{self.name}': min_share_{share} ({low}) is above "
+                                 f"max_share_{share} ({high}), so no drug could reach it")
+        return self
+
+
+def _default_grades() -> list[ConclusionGrade]:
+    # The rule the flagship writes out and docs/architecture.md justifies; a protocol without a
+    # [synthesis.conclusions] section is graded by it.
+    return [
+        ConclusionGrade(name="supported", min_studies=6, min_randomised=2, min_share_improved=0.7,
+                        sign_test_p_below=0.05, min_constructs_improved=2),
+        ConclusionGrade(name="suggestive", min_studies=2, min_randomised=1, min_improved=2,
+                        min_share_improved=0.5),
+        ConclusionGrade(name="evidence of no effect", min_studies=3, min_randomised=2,
+                        max_share_improved=0.2, min_share_no_difference=0.6),
+    ]
+
+
+class Conclusions(_Strict):
+    """Per-drug conclusions: grades are tried in order, the first whose conditions all hold is
+    given, and a drug meeting none gets `otherwise`."""
+
+    include_maybe: bool = False
+    grades: list[ConclusionGrade] = Field(default_factory=_default_grades)
+    otherwise: str = Field(default="insufficient", min_length=1)
+
+    @model_validator(mode="after")
+    def _names_are_unique(self) -> Conclusions:
+        names = [grade.name for grade in self.grades] + [self.otherwise]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"conclusion grade names must be unique (otherwise included); "
+                             f"repeated: {', '.join(repeated)}")
+        return self
+
+
 class Synthesis(_Strict):
     group_by: list[str] = ["drug_class", "outcome_class"]
     effect_measure: Literal["SMD", "MD", "OR", "RR", "RD", "ZCOR"] = "SMD"
@@ -144,6 +210,7 @@ class Synthesis(_Strict):
     ci_method: Literal["wald", "knapp-hartung"] = "knapp-hartung"
     min_studies_for_meta: int = Field(default=3, ge=2)
     conclusion_thresholds: dict[str, float] = {}
+    conclusions: Conclusions = Conclusions()
 
 
 FieldType = Literal["enum", "list-of-enum", "integer", "text", "list-of-text"]
