@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from itertools import combinations
 
+from livingreview import Review
 from livingreview.dedupe.compare import judge
 from livingreview.dedupe.features import Features, record_features
 from livingreview.dedupe.grouping import PairRow, group_records
 from livingreview.records import Record
+from test_dedupe import insert, studies
 
 SUPPLEMENT = dict(journal="Journal of Clinical Psychopharmacology", year=2018, volume="38", issue="Suppl 1",
                   doi="10.1097/jcp.0000000000000900")
@@ -120,3 +122,20 @@ def test_same_title_editorials_without_pages_go_to_a_human() -> None:
     first, second = (number for number, (label, _) in enumerate(corpus) if label and label.startswith("editorial2021"))
     verdict = judge(_features(first, corpus[first][1]), _features(second, corpus[second][1]))
     assert verdict is not None and verdict.status == "uncertain"
+
+
+def test_the_stored_dedupe_run_merges_no_two_articles_of_the_corpus(review: Review) -> None:
+    # The same corpus through the store: blocking, judging, grouping with identifiers, history.
+    corpus = _corpus()
+    ids = insert(review.store, *(Record(source=str(fields.get("source", "pubmed")), raw=str(number),
+                                        **{k: v for k, v in fields.items() if k != "source"})  # type: ignore[arg-type]
+                                 for number, (_, fields) in enumerate(corpus)))
+    review.dedupe()
+    study = studies(review.store)
+    label = {record: corpus[index][0] for index, record in enumerate(ids)}
+    merged = {tuple(sorted((label[a], label[b]))) for a, b in combinations(ids, 2)
+              if study[a] == study[b] and None not in (label[a], label[b]) and label[a] != label[b]}
+    assert merged == set()
+    sibling = next(r for r in ids if label[r] == "sibling")
+    articles = [r for r in ids if label[r] == "article"]
+    assert all(study[r] != study[sibling] for r in articles)

@@ -71,7 +71,7 @@ def run_dedupe(store: Store, on_progress: Progress | None = None) -> DedupeResul
         new_pairs = pairs_table.insert_pairs(
             store, (pairs_table.NewPair(a, b, v.relation, v.method, v.score, v.status)
                     for a, b, v in verdicts), ACTOR, now())
-        regrouped = regroup(store, newly_matched=[f.id for f in features if f.is_new])
+        regrouped = regroup(store, newly_matched=[f.id for f in features if f.is_new], features=features)
         result = _summary(store, new_records, len(candidates), new_pairs, regrouped)
         event = store.log("dedupe", "dedupe.run", detail=result.as_dict())
         grouping.append_changes(store, regrouped.changes, event)
@@ -136,7 +136,8 @@ class Regrouped:
     changes: grouping.MembershipChanges
 
 
-def regroup(store: Store, newly_matched: Sequence[int] = ()) -> Regrouped:
+def regroup(store: Store, newly_matched: Sequence[int] = (),
+            features: Sequence[Features] | None = None) -> Regrouped:
     """Recompute groups from the pairs for records already in a study and `newly_matched`; any
     other record (stored since the run read its records) stays new for the next run.
 
@@ -145,12 +146,15 @@ def regroup(store: Store, newly_matched: Sequence[int] = ()) -> Regrouped:
     secondary analysis) stays a report of its own. Study and report ids stay with the group
     holding most of their records; a study left without records redirects to the study that
     took most of them. Writes new ids and the cached `records.study_id` (counted as moved);
-    the caller appends `changes` with the event it logs.
+    the caller appends `changes` with the event it logs. `features` (read again when not given)
+    supply the identifiers that keep automatic links from chaining different articles.
     """
     current: dict[int, int | None] = {record: None for record in newly_matched}
     current.update(grouping.cached_studies(store))
     stored = pairs_table.pairs(store)
-    groups = group_records(sorted(current), [_pair_row(p) for p in stored])
+    if features is None:
+        features = load_features_for(store, sorted(current))
+    groups = group_records(sorted(current), [_pair_row(p) for p in stored], _identities(features))
     study_of = _place(store, groups, current, grouping.create_studies)
     moves = [(study, record) for record, study in study_of.items() if current[record] != study]
     grouping.apply_study_cache(store, moves)
@@ -165,7 +169,14 @@ def regroup(store: Store, newly_matched: Sequence[int] = ()) -> Regrouped:
 
 
 def _pair_row(pair: pairs_table.StoredPair) -> PairRow:
-    return PairRow(pair.record_a, pair.record_b, pair.score, pair.status)
+    return PairRow(pair.record_a, pair.record_b, pair.score, pair.status, pair.relation, pair.method)
+
+
+def _identities(features: Sequence[Features]) -> dict[int, tuple[str | None, str | None]]:
+    """(DOI, PMID) of the records that are reports in their own right: a companion (erratum,
+    conference abstract, preprint, registry entry) carries identifiers of its own by nature."""
+    return {f.id: (f.doi, f.pmid) for f in features
+            if not (f.erratum or f.conference or f.preprint or f.registry)}
 
 
 def _place(store: Store, groups: Sequence[list[int]], current: dict[int, int | None],
