@@ -63,7 +63,7 @@ def evidence_map_plot(evidence_map: EvidenceMap, drug_labels: Mapping[str, str] 
         raise ValueError("nothing to map: no study has an outcome")
     columns, rows = len(emap.constructs), len(emap.drugs)
     panel_width = 1.15 * columns + 0.4
-    width = 1.9 + panel_width * len(emap.outcome_classes)
+    width = max(7.5, 1.9 + panel_width * len(emap.outcome_classes))  # room for the captions
     height = 3.2 + 0.8 * rows
     figure = Figure(figsize=(width, height))
     FigureCanvasAgg(figure)
@@ -82,15 +82,16 @@ def evidence_map_plot(evidence_map: EvidenceMap, drug_labels: Mapping[str, str] 
                         rotation=35, ha="right", fontsize=8)
         axes.set_yticks(range(rows), [_label(drug_labels, d) for d in emap.drugs] if index == 0 else [], fontsize=9)
         axes.tick_params(length=0)
-    colour_axes = figure.add_axes((0.3 / width, 0.62 / height, min(3.6, width - 0.6) / width, 0.12 / height))
+    colour_axes = figure.add_axes((0.3 / width, 0.8 / height, min(3.6, width - 0.6) / width, 0.12 / height))
     bar = figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=colour_axes, orientation="horizontal")
-    bar.set_label("net direction: (improved \u2212 worsened) / studies with a direction; grey: none extracted",
-                  fontsize=8)
     bar.set_ticks([-1, -0.5, 0, 0.5, 1])
+    # Left-aligned under the bar rather than a centred colour-bar label, which the figure edge cuts.
+    figure.text(0.3 / width, 0.12 / height, "colour: net direction = (improved \u2212 worsened) / studies with a "
+                "direction; grey: no direction extracted", fontsize=8)
     bar.ax.tick_params(labelsize=7)
     included = "included and 'maybe' studies" if emap.include_maybe else "included studies"
-    figure.text(0.99, 0.02, f"k studies, N participants ({included}; NR: N not reported); \u25b2 improved "
-                "\u25bc worsened \u25c4\u25ba no difference ~ mixed", ha="right", fontsize=7.5)
+    figure.text(0.3 / width, 0.34 / height, f"k studies, N participants ({included}; NR: N not reported); "
+                "\u25b2 improved \u25bc worsened \u25c4\u25ba no difference ~ mixed", fontsize=8)
     figure.suptitle(safe_label(title or "Evidence map: drug \u00d7 construct by outcome class", 90), fontsize=11)
     return figure
 
@@ -153,12 +154,17 @@ def effect_direction_plot(table: EffectDirectionTable, drug_labels: Mapping[str,
                     shown = ("no \u25b2/\u25bc" if test.p_value is None
                              else f"{test.improved}\u25b2 {test.worsened}\u25bc p={test.p_value:.2g}")
                     axes.text(first + 1.3 * x + 0.65, y, shown, fontsize=7, style="italic", ha="center", va="center")
-    figure.text(0.02, 0.35 / height, "\u25b2 improved  \u25bc worsened  \u25c4\u25ba no difference (grey) or mixed "
+    figure.text(0.02, 0.3 / height, _wrapped(width, "\u25b2 improved  \u25bc worsened  \u25c4\u25ba no difference (grey) or mixed "
                 "(purple); ? measured, direction not extracted; arrow size: N < 50 or not reported, 50\u2013300, > 300; "
                 "Rand.: randomised (? not stated); sign test: two-sided binomial, improved vs worsened studies "
-                "(no difference and mixed not counted)", fontsize=7, wrap=True)
+                "(no difference and mixed not counted)"), fontsize=7)
     figure.suptitle(safe_label(title or "Effect direction by study and construct (SWiM)", 90), fontsize=11)
     return figure
+
+
+def _wrapped(width_inches: float, text: str) -> str:
+    """Text broken into lines that fit the figure at 7 pt (about 16 characters per inch)."""
+    return "\n".join(textwrap.wrap(text, int(width_inches * 16)))
 
 
 def _arrow_size(n_total: int | None) -> float:
