@@ -450,6 +450,57 @@ no normal healthy history documented one two three placebo or and pain
 """.split())
 
 
+# Conditions that define a population, by their head word; the modifiers kept are the ones that
+# name a different condition ("cluster headache", "allergic rhinitis"), not a severity or course.
+_KEPT_MODIFIER = (r"(?:(?:allergic|cluster|tension-type|rheumatoid|breast|prostate|lung|colorectal|pancreatic|"
+                  r"ovarian|postoperative|post-operative|dental|urge|stress|atopic|overactive|neuropathic|"
+                  r"low\s+back|inflammatory\s+bowel|chronic\s+idiopathic|irritable\s+bowel|"
+                  r"menstrual|duplication|mediastinal)\s+)?")
+_DISEASE_HEAD = (r"(?:migraine|headaches?|rhinitis|urticaria|eczema|dermatitis|asthma|arthritis|osteoarthritis|"
+                 r"osteoporosis|incontinence|bladder|cancer|carcinoma|pain|insomnia|dysmenorrh(?:o)?ea|"
+                 r"hypertension|diabetes|obesity|epilepsy|dementia|alzheimer'?s\s+disease|parkinson'?s\s+disease|"
+                 r"stroke|sinusitis|conjunctivitis|psoriasis|endometriosis|cysts?|disease|syndrome|"
+                 r"(?!(?:diagn|progn|anal|hypoth|synth|ba|empha|the|metasta)osis)"
+                 r"[a-z]+(?:itis|osis|algia|pathy|orrhea|orrhoea))")
+_CONDITION_PHRASE = _rx(r"\b(?P<phrase>" + _KEPT_MODIFIER + _DISEASE_HEAD + r")\b")
+_MENOPAUSE = _rx(r"\b(?:post-?\s?menopausal|peri-?\s?menopausal|menopaus(?:e|al))\b")
+_DISEASE_WORD = _rx(_DISEASE_HEAD)
+_PEOPLE_SENTENCE = _rx(r"\b(?:patients|subjects|participants|volunteers|women|men|children|adults|adolescents|"
+                       r"individuals|outpatients|sufferers|migraineurs|people|persons|cases)\b|\bin\s+(?:the\s+)?"
+                       r"(?:treatment|management)\s+of\b")
+_VAGUE_CONDITIONS = frozenset({"disease", "syndrome", "pain", "headache", "headaches", "cyst", "cysts", "bladder"})
+
+
+def _conditions(passages: list[Passage]) -> dict[str, list[Hit]]:
+    """other:WORD values for the conditions named in the title or in sentences about participants."""
+    found: dict[str, list[Hit]] = {}
+    for passage in passages:
+        for sentence in passage.sentences:
+            if passage.field != "title" and not _PEOPLE_SENTENCE.search(sentence.text):
+                continue
+            if _background(Hit(passage, sentence.start, sentence.end)):
+                continue
+            for pattern in (_MENOPAUSE, _CONDITION_PHRASE):
+                for match in pattern.finditer(passage.text, sentence.start, sentence.end):
+                    if is_negated(passage.text, match.start(), match.end()):
+                        continue
+                    words = " ".join(match.group().lower().split())
+                    if pattern is _MENOPAUSE:
+                        value = "other:menopause"
+                    elif words in _VAGUE_CONDITIONS:
+                        continue
+                    else:
+                        value = "other:" + words.replace(" ", "-").replace("'s", "").replace("-disease", "-disease")
+                    found.setdefault(value, []).append(Hit(passage, match.start(), match.end()))
+    merged: dict[str, list[Hit]] = {}
+    for value, hits in found.items():
+        value = re.sub(r"(headache|cyst)s$", r"\1", value).replace("other:migraine-headache", "other:migraine")
+        merged.setdefault(value, []).extend(hits)
+    # A general value beside a specific one ("cancer" beside "breast-cancer") adds nothing.
+    return {value: hits for value, hits in merged.items()
+            if not any(other != value and other.endswith("-" + value[6:]) for other in merged)}
+
+
 def population(passages: list[Passage], protocol: Protocol, vocabulary: str | None,
                term_values: dict[str, str]) -> Suggestion:
     found: dict[str, list[Hit]] = {}
@@ -465,12 +516,17 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
                 value = term_values.get(span.term, f"other:{span.term.replace('_', '-')}")
                 if value:
                     found.setdefault(value, []).append(Hit(passage, span.start, span.end))
-    if not any(not v.startswith("other:") for v in found):
+    for value, hits in _conditions(passages).items():
+        if not any(v == value for v in found):
+            found[value] = hits
+    if "healthy" in found:
+        found.pop("other:menopause", None)  # "healthy postmenopausal women" are healthy
+    if not found:
         for hit in find(passages, _CONDITION):
             match = _CONDITION.match(hit.passage.text, hit.start)
             assert match is not None
             words = [w for w in match.group("condition").lower().split() if w not in _NOT_CONDITIONS]
-            if not words or words[0] in _NOT_CONDITIONS:
+            if not words or words[0] in _NOT_CONDITIONS or not _DISEASE_WORD.search(" ".join(words)):
                 continue
             start = match.start("condition")
             value = "other:" + "-".join(words)
