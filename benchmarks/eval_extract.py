@@ -8,7 +8,8 @@ real fixtures in ../shared/fixtures by file and by the import file's own record 
 for files without ids, the record's 1-based position in the file). The default run creates a
 temporary review with the flagship protocol, imports the fixture files the split names, runs
 `livingreview extract DIR --auto --all --json` and matches its records to the gold ones through the
-review's store (record id -> import file and position; `source_id` is checked on the way).
+review's store (each gold record is found there by the source_id and title the importer reads
+at its position in the fixture file; `source_id` is checked against the extractor's output).
 `--review` and `--predictions` score a saved extractor output against the review it came from.
 
 Scoring, per field:
@@ -40,6 +41,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from livingreview.records import Record
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_DIR = ROOT / "tests" / "data" / "extraction_gold"
@@ -80,6 +84,9 @@ _SALT_WORDS = frozenset({"sodium", "potassium", "calcium-salt", "hydrochloride",
                          "maleate", "tartrate", "l-tartrate", "mesylate", "succinate", "sulfate",
                          "sulphate", "bromide", "acetate", "valerate", "citrate", "fumarate",
                          "besylate", "dihydrochloride", "monohydrate"})
+# Drugs with two generic names (INN and US adopted name), compared under one of them.
+_DRUG_SYNONYMS = {"acetaminophen": "paracetamol", "chlorphenamine": "chlorpheniramine", "glibenclamide": "glyburide",
+                  "albuterol": "salbutamol", "norethindrone": "norethisterone"}
 _MICRO = re.compile(r"micrograms?|microg\b|mcg|μg|µg|ug\b")
 _DOSE = re.compile(r"(\d+(?:[.,]\d+)?(?:/\d+(?:[.,]\d+)?)?)\s*-?\s*"
                    r"(mg/kg|µg/kg|ng/ml|mg|µg|ng|g|ml|iu|pnu|%)")
@@ -91,6 +98,7 @@ class GoldFormatError(ValueError):
 
 
 Key = tuple[str, str]  # (fixture file relative to FIXTURES, source_id or "#position")
+Gold = dict[str, Any]  # one parsed line of a gold file, plus its "key"
 
 
 def record_key(file: str, source_id: str | None, position: int | None) -> Key:
@@ -103,12 +111,12 @@ def record_key(file: str, source_id: str | None, position: int | None) -> Key:
 
 # --- gold files ---------------------------------------------------------------------------------
 
-def load_gold(split: str, directory: Path = GOLD_DIR) -> list[dict]:
+def load_gold(split: str, directory: Path = GOLD_DIR) -> list[Gold]:
     """The annotations of one split ('dev', 'test') or of both ('all'), in file order."""
     names = SPLITS if split == "all" else (split,)
     if not set(names) <= set(SPLITS):
         raise ValueError(f"split must be one of dev, test, all (not {split!r})")
-    records: list[dict] = []
+    records: list[Gold] = []
     for name in names:
         path = directory / f"{name}.jsonl"
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -117,9 +125,9 @@ def load_gold(split: str, directory: Path = GOLD_DIR) -> list[dict]:
     return records
 
 
-def _parse_gold_line(path: Path, number: int, line: str) -> dict:
+def _parse_gold_line(path: Path, number: int, line: str) -> Gold:
     try:
-        record = json.loads(line)
+        record: Gold = json.loads(line)
     except json.JSONDecodeError as error:
         raise GoldFormatError(f"{path}:{number}: not JSON ({error.msg})") from None
     for name in ("file", "source_id", "position", "fields"):
@@ -140,18 +148,18 @@ def stratum(record: Mapping[str, object]) -> str:
     return file if file.startswith("screening/") else file.split("/", 1)[0]
 
 
-def split_records(records: Iterable[dict], seed: int = SPLIT_SEED) -> tuple[list[dict], list[dict]]:
+def split_records(records: Iterable[Gold], seed: int = SPLIT_SEED) -> tuple[list[Gold], list[Gold]]:
     """Dev and test halves, drawn at random within each stratum (the odd one goes to test).
 
     Strata are shuffled in name order with one generator; 'targeted' sorts last, so adding that
     supplement left the split of the random sample as it was.
     """
-    groups: dict[str, list[dict]] = defaultdict(list)
+    groups: dict[str, list[Gold]] = defaultdict(list)
     for record in records:
         groups[stratum(record)].append(record)
     rng = random.Random(seed)
-    dev: list[dict] = []
-    test: list[dict] = []
+    dev: list[Gold] = []
+    test: list[Gold] = []
     for name in sorted(groups):
         members = sorted(groups[name], key=lambda r: (r["file"], r["position"]))
         rng.shuffle(members)
@@ -177,7 +185,8 @@ def norm_drug(value: object) -> str | None:
         return None
     words = [word for word in text.replace("β", "beta").split() if word not in _SALT_WORDS | {"equine"}]
     name = re.sub(r"^17-?beta-?", "", " ".join(words))  # 17beta-estradiol is estradiol
-    return re.sub(r"[\s-]+", "", name) or None  # 'ethinyl estradiol' = 'ethinylestradiol'
+    compact = re.sub(r"[\s-]+", "", name)  # 'ethinyl estradiol' = 'ethinylestradiol'
+    return _DRUG_SYNONYMS.get(compact, compact) or None
 
 
 def norm_dose(value: object) -> str | None:
@@ -288,7 +297,7 @@ SCORED_FIELDS = (*SINGLE_FIELDS, "active_comparator", "n_total", "population", "
                  *[name for name in LIST_VOCABULARIES if name != "population"])
 
 
-def score_fields(gold: Sequence[dict], predicted: Mapping[Key, Mapping[str, object]]) -> dict[str, Counts]:
+def score_fields(gold: Sequence[Gold], predicted: Mapping[Key, Mapping[str, object]]) -> dict[str, Counts]:
     """Per-field counts over the gold records; `predicted` maps a record key to its raw values."""
     counts = {name: Counts() for name in SCORED_FIELDS}
     for record in gold:
@@ -329,7 +338,7 @@ class OutcomeScores:
                    for name, c in self.attributes.items()}}
 
 
-def score_outcomes(gold: Sequence[dict], predicted: Mapping[Key, Sequence[Mapping[str, object]]]) -> OutcomeScores:
+def score_outcomes(gold: Sequence[Gold], predicted: Mapping[Key, Sequence[Mapping[str, object]]]) -> OutcomeScores:
     """Outcome pairing and attribute agreement over the records whose outcomes were annotated."""
     scores = OutcomeScores()
     for record in gold:
@@ -364,13 +373,14 @@ def instrument_similarity(a: object, b: object) -> float:
     return len(wa & wb) / len(wa | wb)
 
 
-def pair_outcomes(truth: Sequence[Mapping], guess: Sequence[Mapping], threshold: float = 0.5) -> list[tuple[Mapping, Mapping]]:
+def pair_outcomes(truth: Sequence[Mapping[str, Any]], guess: Sequence[Mapping[str, Any]], threshold: float = 0.5
+                  ) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
     """Greedy one-to-one pairing, most similar instrument names first."""
     candidates = sorted(((instrument_similarity(t.get("instrument"), g.get("instrument")), i, j)
                          for i, t in enumerate(truth) for j, g in enumerate(guess)), reverse=True)
     used_t: set[int] = set()
     used_g: set[int] = set()
-    pairs: list[tuple[Mapping, Mapping]] = []
+    pairs: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
     for similarity, i, j in candidates:
         if similarity < threshold:
             break
@@ -409,12 +419,12 @@ def plain_outcome(outcome: Mapping[str, object]) -> dict[str, object]:
 
 def extractor_records(output: object) -> list[Mapping[str, object]]:
     """The per-record objects of `extract --json`: a list, or the list under 'records'/'studies'."""
-    if isinstance(output, list):
-        return output
+    found = output
     if isinstance(output, Mapping):
-        for name in ("records", "studies", "extractions"):
-            if isinstance(output.get(name), list):
-                return output[name]
+        found = next((output[name] for name in ("records", "studies", "extractions")
+                      if isinstance(output.get(name), list)), None)
+    if isinstance(found, list):
+        return [entry for entry in found if isinstance(entry, Mapping)]
     raise ValueError("extract --json printed neither a list of records nor an object with 'records'")
 
 
@@ -427,16 +437,22 @@ def record_values(entry: Mapping[str, object]) -> tuple[dict[str, object], list[
     return values, [o for o in outcomes if isinstance(o, Mapping)] if isinstance(outcomes, list) else []
 
 
-def match_predictions(entries: Iterable[Mapping[str, object]], keys_by_id: Mapping[int, tuple[Key, str | None]]
-                      ) -> tuple[dict[Key, dict], dict[Key, list], list[str]]:
-    """Extractor records keyed like the gold ones, through the review's record ids."""
-    fields: dict[Key, dict] = {}
-    outcomes: dict[Key, list] = {}
+def match_predictions(entries: Iterable[Mapping[str, object]], keys_by_id: Mapping[int, tuple[Key, str | None]],
+                      review_ids: set[int] | None = None
+                      ) -> tuple[dict[Key, dict[str, object]], dict[Key, list[Mapping[str, object]]], list[str]]:
+    """Extractor records keyed like the gold ones, through the review's record ids.
+
+    Records that are not gold records are skipped; a record id the review does not have (when
+    `review_ids` is given, else any id without a gold record) is reported as a problem.
+    """
+    fields: dict[Key, dict[str, object]] = {}
+    outcomes: dict[Key, list[Mapping[str, object]]] = {}
     problems: list[str] = []
     for entry in entries:
         record_id = norm_n(entry.get("record_id"))
         if record_id is None or record_id not in keys_by_id:
-            problems.append(f"record_id {entry.get('record_id')!r} is not in the review")
+            if record_id is None or review_ids is None or record_id not in review_ids:
+                problems.append(f"record_id {entry.get('record_id')!r} is not in the review")
             continue
         key, source_id = keys_by_id[record_id]
         if entry.get("source_id") != source_id:
@@ -459,20 +475,45 @@ def build_review(directory: Path, files: Iterable[str]) -> None:
     livingreview("import", str(directory), *(str(FIXTURES / f) for f in sorted(set(files))), "--json")
 
 
-def review_keys(directory: Path) -> dict[int, tuple[Key, str | None]]:
-    """Record id -> (gold key, source_id) for every imported record of the review."""
+def fixture_records(file: str) -> list[Record]:
+    """The records of one fixture file as the project's importer reads them, in file order."""
+    from livingreview.importers.base import detect_format, get_importer
+    from livingreview.importers.encoding import detect_encoding
+    from livingreview.importers.service import read_head
+
+    path = FIXTURES / file
+    encoding = detect_encoding(path).name
+    return list(get_importer(detect_format(path, read_head(path, encoding)))().parse(path, encoding))
+
+
+def _identity(source_id: str | None, title: str | None) -> tuple[str, str]:
+    return (source_id or "", " ".join((title or "").lower().split()))
+
+
+def review_keys(directory: Path, gold: Sequence[Gold]) -> tuple[dict[int, tuple[Key, str | None]], set[int]]:
+    """Record id -> (gold key, source_id) for the gold records, and every record id of the review.
+
+    A gold record is found in the store by what the importer reads at its position in the fixture
+    file (source_id and title), so the review may hold other files too, imported in any order.
+    """
     from livingreview import Review
 
     with Review(directory) as review:
-        rows = review.store.query("SELECT r.id, r.source_id, i.path FROM records r JOIN imports i "
-                            "ON r.import_id = i.id ORDER BY i.id, r.id")
+        stored = review.store.records()
+    ids_by_identity: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for stored_record in stored:
+        if stored_record.id is not None:
+            ids_by_identity[_identity(stored_record.source_id, stored_record.title)].append(stored_record.id)
+    parsed = {file: fixture_records(file) for file in {r["file"] for r in gold}}
     keys: dict[int, tuple[Key, str | None]] = {}
-    position: dict[str, int] = defaultdict(int)
-    for row in rows:
-        file = Path(row["path"]).resolve().relative_to(FIXTURES.resolve()).as_posix()
-        position[file] += 1
-        keys[row["id"]] = (record_key(file, row["source_id"], position[file]), row["source_id"])
-    return keys
+    for record in gold:
+        found = parsed[record["file"]][record["position"] - 1]
+        candidates = ids_by_identity.get(_identity(found.source_id, found.title), [])
+        if len(candidates) != 1:
+            raise ValueError(f"{record['file']} #{record['position']}: {len(candidates)} records of the "
+                             "review match it (by source_id and title); expected one")
+        keys[candidates[0]] = (record["key"], found.source_id)
+    return keys, {record_id for ids in ids_by_identity.values() for record_id in ids}
 
 
 @dataclass
@@ -489,9 +530,10 @@ class Evaluation:
                 "outcomes": self.outcomes.as_dict()}
 
 
-def evaluate(gold: Sequence[dict], directory: Path, output: object) -> Evaluation:
+def evaluate(gold: Sequence[Gold], directory: Path, output: object) -> Evaluation:
     """Score the extractor's output (parsed `extract --json`) of the review in `directory`."""
-    fields, outcomes, problems = match_predictions(extractor_records(output), review_keys(directory))
+    keys, review_ids = review_keys(directory, gold)
+    fields, outcomes, problems = match_predictions(extractor_records(output), keys, review_ids)
     missing = [f"{k[0]} {k[1]}" for k in (r["key"] for r in gold) if k not in fields]
     return Evaluation(len(gold), missing, problems, score_fields(gold, fields), score_outcomes(gold, outcomes))
 

@@ -16,9 +16,6 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, fixture_path
-from livingreview.importers.base import detect_format, get_importer
-from livingreview.importers.encoding import detect_encoding
-from livingreview.importers.service import read_head
 
 realdata = pytest.mark.realdata
 
@@ -123,9 +120,8 @@ def test_every_gold_record_is_a_record_with_an_abstract_in_its_fixture_file():
     for record in ALL:
         by_file.setdefault(record["file"], []).append(record)
     for file, records in by_file.items():
-        path = fixture_path(*file.split("/"))
-        encoding = detect_encoding(path).name
-        parsed = list(get_importer(detect_format(path, read_head(path, encoding)))().parse(path, encoding))
+        fixture_path(*file.split("/"))
+        parsed = ev.fixture_records(file)
         for record in records:
             assert 1 <= record["position"] <= len(parsed), _where(record)
             found = parsed[record["position"] - 1]
@@ -160,12 +156,13 @@ def test_single_valued_fields_score_only_positive_values():
 
 def test_list_fields_are_micro_averaged_over_normalised_items():
     gold = [_gold("1", drugs=["oxybutynin", "tolterodine"], doses=["5 mg", "50 micrograms/day"]),
-            _gold("2", drugs=["naproxen"])]
+            _gold("2", drugs=["naproxen", "paracetamol"])]
     predicted = {("f.csv", "1"): {"drugs": ["Oxybutynin chloride", "placebo"], "doses": ["5-mg", "50 µg"]},
-                 ("f.csv", "2"): {"drugs": [{"value": "naproxen", "evidence": [{"start": 0, "end": 8}]}]}}
+                 ("f.csv", "2"): {"drugs": [{"value": "naproxen", "evidence": [{"start": 0, "end": 8}]},
+                                            {"value": "acetaminophen", "evidence": []}]}}
     counts = ev.score_fields(gold, {k: {n: ev.plain_value(v) for n, v in p.items()} for k, p in predicted.items()})
-    assert (counts["drugs"].tp, counts["drugs"].fp, counts["drugs"].fn) == (2, 1, 1)
-    assert counts["drugs"].f1 == pytest.approx(2 / 3)
+    assert (counts["drugs"].tp, counts["drugs"].fp, counts["drugs"].fn) == (3, 1, 1)
+    assert counts["drugs"].f1 == pytest.approx(3 / 4)
     assert counts["drugs"].accuracy == pytest.approx(1 / 2)
     assert (counts["doses"].tp, counts["doses"].fp, counts["doses"].fn) == (2, 0, 0)
 
@@ -215,6 +212,9 @@ def test_extractor_output_shapes_are_read_with_or_without_a_fields_object():
     _, _, problems = ev.match_predictions([{"record_id": 3, "source_id": "8"}, {"record_id": 4}],
                                           {3: (("f.csv", "9"), "9")})
     assert problems == ["record 3: source_id '8', the store has '9'", "record_id 4 is not in the review"]
+    _, _, problems = ev.match_predictions([{"record_id": 3, "source_id": "9"}, {"record_id": 4}, {"record_id": 5}],
+                                          {3: (("f.csv", "9"), "9")}, review_ids={3, 4})
+    assert problems == ["record_id 5 is not in the review"]  # 4 is in the review, just not a gold record
     with pytest.raises(ValueError, match="neither a list of records"):
         ev.extractor_records({"studies": "none"})
 
@@ -226,7 +226,8 @@ def test_review_keys_follow_source_ids_and_file_positions_of_a_real_review(tmp_p
     assert any(r["source_id"] is None for r in gold) and any(r["source_id"] for r in gold)
     directory = tmp_path / "review"
     ev.build_review(directory, (r["file"] for r in gold))
-    keys = ev.review_keys(directory)
+    keys, review_ids = ev.review_keys(directory, gold)
+    assert set(keys) <= review_ids and len(keys) == len(gold)
     ids = {key: record_id for record_id, (key, _) in keys.items()}
     perfect = [{"record_id": ids[r["key"]], "source_id": r["source_id"], "fields": r["fields"],
                 "outcomes": r["outcomes"] or []} for r in gold]
@@ -242,7 +243,7 @@ def test_command_line_scores_saved_predictions_of_a_review(tmp_path: Path, capsy
     fixture_path("ctgov", "NCT02513394.json")
     directory = tmp_path / "review"
     ev.build_review(directory, ["ctgov/NCT02513394.json"])
-    (record_id,) = ev.review_keys(directory)
+    (record_id,) = ev.review_keys(directory, [r for r in ALL if r["file"] == "ctgov/NCT02513394.json"])[1]
     saved = tmp_path / "extract.json"
     saved.write_text(json.dumps({"records": [{"record_id": record_id, "source_id": "NCT02513394",
                                               "fields": {"randomised": "yes", "blinding": "double-blind"}}]}))
