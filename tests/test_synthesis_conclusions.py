@@ -47,7 +47,8 @@ def protocol_with(rule: str = RULE) -> Protocol:
     return parse_protocol(MINIMAL + rule)
 
 
-def studies(*directions: str, randomised: int | None = None, constructs: Sequence[str] = ("empathy",)) -> list[StudyEvidence]:
+def studies(*directions: str, randomised: int | None = None,
+            constructs: Sequence[str] = ("empathy",)) -> list[StudyEvidence]:
     """One ketamine study per direction; the first `randomised` are randomised (all by default);
     study i measures constructs[i % len(constructs)]."""
     made = []
@@ -165,7 +166,8 @@ def test_conclusion_text_gives_the_numbers_reasons_and_citations() -> None:
     assert text.startswith("Ketamine: suggestive \u2014 3 included studies, 3 with a direction of effect "
                            "(1 randomised, N = 33): 2 improved, 1 worsened, 0 no difference, 0 mixed; "
                            "sign test 2 improved vs 1 worsened, p = 1")
-    assert "Not supported: studies 3 < 6; randomised 1 < 2; constructs improved 1 < 2; share improved 0.67 < 0.70" in text
+    assert ("Not supported: studies 3 < 6; randomised 1 < 2; constructs improved 1 < 2; "
+            "share improved 0.67 < 0.70") in text
     assert "Studies: Author0 2020 [s0], Author1 2020 [s1], Author2 2020 [s2]." in text
     assert table.rows()[0]["grade"] == "suggestive"
 
@@ -211,7 +213,8 @@ def test_flagship_conclusions_follow_from_its_evidence() -> None:
     by_drug = {c.evidence.drug: c for c in table.conclusions}
     raw = [tomllib.loads(f.read_text(encoding="utf-8")) for f in sorted((FLAGSHIP / "evidence").glob("*.toml"))]
     for drug, label in (("ketamine", "ketamine"), ("d_cycloserine", "D-cycloserine")):
-        included = {d["key"] for d in raw if d["screening"]["decision"] == "include" and label in d["extraction"]["drugs"]}
+        included = {d["key"] for d in raw
+                    if d["screening"]["decision"] == "include" and label in d["extraction"]["drugs"]}
         assert {s.key for s in by_drug[drug].evidence.studies} == included
     assert by_drug["ketamine"].grade == "suggestive"
     assert by_drug["d_cycloserine"].grade == "insufficient"

@@ -42,8 +42,10 @@ from livingreview.synthesis.plots_map import (
 EVIDENCE = ROOT / "examples" / "glutamate-entactogens" / "evidence"
 
 
-def outcome(construct: str = "empathy", direction: str | None = "improved", outcome_class: str = "self-report") -> OutcomeEvidence:
-    return OutcomeEvidence(construct=construct, outcome_class=outcome_class, direction=direction, primary=None)  # type: ignore[arg-type]
+def outcome(construct: str = "empathy", direction: str | None = "improved",
+            outcome_class: str = "self-report") -> OutcomeEvidence:
+    return OutcomeEvidence(construct=construct, outcome_class=outcome_class,
+                           direction=direction, primary=None)  # type: ignore[arg-type]
 
 
 def study(key: str, *outcomes: OutcomeEvidence, drugs: tuple[str, ...] = ("ketamine",), n: int | None = 20,
@@ -136,7 +138,8 @@ def test_map_cell_counts_each_study_once_with_its_participants_and_direction() -
 
 
 def test_map_counts_included_studies_and_maybe_only_when_asked() -> None:
-    studies = [study("a", outcome()), study("b", outcome(), decision="maybe"), study("c", outcome(), decision="exclude")]
+    studies = [study("a", outcome()), study("b", outcome(), decision="maybe"),
+               study("c", outcome(), decision="exclude")]
     assert build_evidence_map(studies).cell("ketamine", "empathy", "self-report").k == 1  # type: ignore[union-attr]
     with_maybe = build_evidence_map(studies, include_maybe=True)
     assert with_maybe.cell("ketamine", "empathy", "self-report").studies == ("a", "b")  # type: ignore[union-attr]
@@ -332,9 +335,11 @@ def test_synthesize_evidence_writes_figures_and_tables_for_the_flagship(tmp_path
     assert {key for row in rows for key in row["studies"].split("; ")} == {s.key for s in included if s.outcomes}
     payload = json.loads(json.dumps(result.to_dict()))
     assert payload["include_maybe"] is False
-    assert [row["drug"] for row in payload["conclusion_table"]] == [c.evidence.label for c in result.conclusions.conclusions]
+    drugs = [c.evidence.label for c in result.conclusions.conclusions]
+    assert [row["drug"] for row in payload["conclusion_table"]] == drugs
     second = synthesize_evidence(studies, flagship, tmp_path / "again")
-    assert (tmp_path / "out" / "effect_direction.svg").read_bytes() == (tmp_path / "again" / "effect_direction.svg").read_bytes()
+    svg = "effect_direction.svg"
+    assert (tmp_path / "out" / svg).read_bytes() == (tmp_path / "again" / svg).read_bytes()
     assert second.to_dict()["conclusion_table"] == payload["conclusion_table"]
 
 

@@ -117,7 +117,8 @@ class Conclusion:
 def _participants(evidence: DrugEvidence) -> str:
     if evidence.voting and evidence.without_n == len(evidence.voting):
         return "N not reported"
-    more = f" + {evidence.without_n} stud{'y' if evidence.without_n == 1 else 'ies'} without N" if evidence.without_n else ""
+    missing = evidence.without_n
+    more = f" + {missing} stud{'y' if missing == 1 else 'ies'} without N" if missing else ""
     return f"N = {evidence.participants}{more}"
 
 

@@ -154,8 +154,9 @@ def effect_direction_plot(table: EffectDirectionTable, drug_labels: Mapping[str,
                     shown = ("no \u25b2/\u25bc" if test.p_value is None
                              else f"{test.improved}\u25b2 {test.worsened}\u25bc p={test.p_value:.2g}")
                     axes.text(first + 1.3 * x + 0.65, y, shown, fontsize=7, style="italic", ha="center", va="center")
-    figure.text(0.02, 0.3 / height, _wrapped(width, "\u25b2 improved  \u25bc worsened  \u25c4\u25ba no difference (grey) or mixed "
-                "(purple); ? measured, direction not extracted; arrow size: N < 50 or not reported, 50\u2013300, > 300; "
+    figure.text(0.02, 0.3 / height, _wrapped(width, "\u25b2 improved  \u25bc worsened  \u25c4\u25ba no difference "
+                "(grey) or mixed (purple); ? measured, direction not extracted; arrow size: N < 50 or not reported, "
+                "50\u2013300, > 300; "
                 "Rand.: randomised (? not stated); sign test: two-sided binomial, improved vs worsened studies "
                 "(no difference and mixed not counted)"), fontsize=7)
     figure.suptitle(safe_label(title or "Effect direction by study and construct (SWiM)", 90), fontsize=11)
