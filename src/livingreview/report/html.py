@@ -1,0 +1,217 @@
+"""The review as one self-contained HTML file: every figure inlined, styles inline, no script.
+
+`ReportInputs` holds plain typed values (tables as lists of dicts, figures as file paths, text
+fields); the caller reads them from the store. `render_report` writes `index.html` (with the
+PRISMA diagram also as `prisma.svg` and `prisma.png` beside it) and returns its path. A section
+with no inputs yet says "not yet available" instead of failing.
+
+Everything from records is untrusted: Jinja2 autoescapes every value, control characters are
+dropped on the way out, figures go in as `data:` images (an SVG shown through `<img>` runs no
+script), and a Content-Security-Policy forbids scripts and any load that is not inline.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from livingreview.errors import BadInput
+from livingreview.report.checklist import (
+    PRISMA_S_COLUMNS,
+    ChecklistEntry,
+    SearchReport,
+    fill_checklist,
+    prisma_s_rows,
+)
+from livingreview.report.methods import MethodsFacts, MethodsText, methods_text
+from livingreview.report.prisma import PrismaCounts, flow_diagram_svg, write_flow_diagram
+from livingreview.safe_text import plain_for_terminal
+
+NOT_YET_AVAILABLE = "not yet available"
+_IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+Row = Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure file (SVG or PNG) and its caption."""
+
+    path: Path
+    caption: str
+
+
+@dataclass(frozen=True)
+class ChangesSinceLast:
+    """What this version changed relative to the previous one."""
+
+    previous_version: int
+    new_records: int
+    newly_included: Sequence[str] = ()
+    changed_estimates: Sequence[Row] = ()
+    changed_conclusions: Sequence[Row] = ()
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    title: str
+    question: str
+    version: int
+    generated: datetime
+    summary: str = ""
+    methods: MethodsFacts | None = None
+    prisma: PrismaCounts | None = None
+    searches: Sequence[SearchReport] = ()
+    checklist_known: Mapping[str, str] = field(default_factory=dict)
+    characteristics: Sequence[Row] = ()
+    outcomes: Sequence[Row] = ()
+    evidence_map: Sequence[Figure] = ()
+    evidence_map_table: Sequence[Row] = ()
+    effect_direction: Sequence[Figure] = ()
+    forest_plots: Sequence[Figure] = ()
+    risk_of_bias: Sequence[Figure] = ()
+    summary_of_findings: Sequence[Row] = ()
+    conclusions: Sequence[Row] = ()
+    changes: ChangesSinceLast | None = None
+
+
+@dataclass(frozen=True)
+class _Table:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class _InlineFigure:
+    src: str
+    caption: str
+
+
+def render_report(inputs: ReportInputs, out_dir: Path) -> Path:
+    """Write the report into `out_dir` (created if needed) and return the path of index.html."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    prisma_svg = None
+    if inputs.prisma is not None:
+        write_flow_diagram(inputs.prisma, out_dir / "prisma.svg", out_dir / "prisma.png")
+        prisma_svg = Markup(flow_diagram_svg(inputs.prisma))  # built with every label escaped
+    page = _environment().get_template("report.html.j2").render(
+        inputs=inputs,
+        not_yet=NOT_YET_AVAILABLE,
+        methods=_methods(inputs),
+        prisma_svg=prisma_svg,
+        checklist=_checklist(inputs),
+        searches=_table([dict(r) for r in prisma_s_rows(inputs.searches)], PRISMA_S_COLUMNS),
+        characteristics=_table(inputs.characteristics),
+        outcomes=_table(inputs.outcomes),
+        evidence_map=_figures("evidence map", inputs.evidence_map),
+        evidence_map_table=_table(inputs.evidence_map_table),
+        effect_direction=_figures("effect direction", inputs.effect_direction),
+        forest_plots=_figures("forest plots", inputs.forest_plots),
+        risk_of_bias=_figures("risk of bias", inputs.risk_of_bias),
+        summary_of_findings=_table(inputs.summary_of_findings),
+        conclusions=_table(inputs.conclusions),
+        changed_estimates=_table(inputs.changes.changed_estimates if inputs.changes else ()),
+        changed_conclusions=_table(inputs.changes.changed_conclusions if inputs.changes else ()),
+    )
+    path = out_dir / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("livingreview.report", "templates"),
+                       autoescape=select_autoescape(default=True, default_for_string=True),
+                       undefined=StrictUndefined, finalize=_drop_controls,
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def _drop_controls(value: object) -> object:
+    """Control characters and terminal escapes out of every printed string (autoescape follows)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return plain_for_terminal(value)
+    return value
+
+
+def _methods(inputs: ReportInputs) -> MethodsText | None:
+    if inputs.methods is None:
+        return None
+    facts = inputs.methods
+    if inputs.searches and "prisma-s" not in facts.methods:
+        facts = replace(facts, methods=(*facts.methods, "prisma-s"))
+    return methods_text(facts, inputs.version, inputs.prisma, inputs.generated.date())
+
+
+def _checklist(inputs: ReportInputs) -> list[ChecklistEntry]:
+    """The checklist answered by the sections this report has, then by what the caller adds."""
+    known: dict[str, str] = {}
+    if inputs.question:
+        known["4"] = "Title block: review question"
+    if inputs.methods is not None:
+        known["6"] = "Methods"
+    if inputs.searches:
+        known.update({"6": "Methods; PRISMA-S table", "7": "PRISMA-S table (queries as run)"})
+    if inputs.prisma is not None:
+        known["16a"] = "PRISMA 2020 flow diagram"
+    sections = {"17": (inputs.characteristics, "Characteristics of included studies"),
+                "19": (inputs.outcomes or inputs.forest_plots, "Outcomes; forest plots"),
+                "18": (inputs.risk_of_bias, "Risk-of-bias plots"),
+                "20b": (inputs.forest_plots, "Forest plots"),
+                "22": (inputs.summary_of_findings, "Summary of findings")}
+    known.update({item: where for item, (present, where) in sections.items() if present})
+    known.update(inputs.checklist_known)
+    return fill_checklist(known)
+
+
+def _cell(value: object) -> str:
+    """A table cell as text: None empty, numbers as given (floats to 2 decimals), lists joined."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "; ".join(_cell(item) for item in value)
+    return str(value)
+
+
+def _table(rows: Sequence[Row], columns: Sequence[str] | None = None) -> _Table | None:
+    """Rows of dicts as a table; its columns are the keys in the order they first appear."""
+    if not rows:
+        return None
+    if columns is None:
+        seen: dict[str, None] = {}
+        for row in rows:
+            seen.update(dict.fromkeys(str(key) for key in row))
+        columns = tuple(seen)
+    return _Table(tuple(columns),
+                  tuple(tuple(_cell(row.get(column)) for column in columns) for row in rows))
+
+
+def _figures(section: str, figures: Sequence[Figure]) -> list[_InlineFigure]:
+    return [_InlineFigure(_data_uri(section, figure.path), figure.caption) for figure in figures]
+
+
+def _data_uri(section: str, path: Path) -> str:
+    """The figure file as a `data:` URI, after checking it is the image its suffix says."""
+    media_type = _IMAGE_TYPES.get(path.suffix.lower())
+    if media_type is None:
+        raise BadInput(f"report, {section}: {path} is not a figure (expected .svg or .png)")
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise BadInput(f"report, {section}: {path}: cannot read the figure ({error.strerror})"
+                       ) from error
+    looks_right = (content.startswith(_PNG_SIGNATURE) if media_type == "image/png"
+                   else b"<svg" in content[:4096])
+    if not looks_right:
+        raise BadInput(f"report, {section}: {path} is not a valid {path.suffix.lstrip('.').upper()} "
+                       "file")
+    return f"data:{media_type};base64,{base64.b64encode(content).decode('ascii')}"

@@ -1,0 +1,207 @@
+"""The self-contained HTML report: sections, escaping, inlined figures, no external reference."""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import replace
+from datetime import date, datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from _report_inputs import HOSTILE_TITLE_AS_TEXT, consistent_counts, full_report_inputs
+from livingreview.errors import BadInput
+from livingreview.report import (
+    CITATIONS,
+    NOT_YET_AVAILABLE,
+    Figure,
+    MethodsFacts,
+    PrismaCountError,
+    ReportInputs,
+    methods_text,
+    render_report,
+)
+
+SECTIONS = ("summary", "methods", "prisma", "characteristics", "outcomes", "evidence-map",
+            "effect-direction", "forest-plots", "risk-of-bias", "summary-of-findings",
+            "conclusions", "changes", "prisma-s", "checklist", "references")
+# Every attribute or CSS construct through which a page can load something.
+_REFERENCE = re.compile(r"""(?:\b(?:src|href|srcset|action|poster|data)\s*=\s*["']?([^"'\s>]*))"""
+                        r"""|url\(\s*["']?([^"')]*)|@import""", re.IGNORECASE)
+
+
+class _Page(HTMLParser):
+    """Tags, the text of each section, and the `<img>` sources of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.images: list[str] = []
+        self.sections: dict[str, str] = {}
+        self._section: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        attributes = dict(attrs)
+        if tag == "section":
+            self._section = attributes["id"]
+            self.sections[self._section or ""] = ""
+        if tag == "img":
+            self.images.append(attributes["src"] or "")
+
+    def handle_data(self, data: str) -> None:
+        if self._section is not None:
+            self.sections[self._section] += data
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture(scope="module")
+def full_inputs(tmp_path_factory: pytest.TempPathFactory) -> ReportInputs:
+    return full_report_inputs(tmp_path_factory.mktemp("figures"))
+
+
+@pytest.fixture(scope="module")
+def full_report(full_inputs: ReportInputs, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Rendered once for the module: the tests below only read it."""
+    return render_report(full_inputs, tmp_path_factory.mktemp("report"))
+
+
+def test_full_report_has_every_section_filled(full_report: Path):
+    page = _parse(full_report)
+    assert full_report.name == "index.html"
+    assert list(page.sections) == list(SECTIONS)
+    for section, text in page.sections.items():
+        assert NOT_YET_AVAILABLE not in text, section
+    assert "MDMA" in page.sections["conclusions"]
+    assert "pooled g > 0 with CI excluding 0" in page.sections["conclusions"]
+    assert "57 new records" in page.sections["changes"]
+    assert "g 0.31" in page.sections["changes"] and "unclear" in page.sections["changes"]
+    assert "low" in page.sections["summary-of-findings"]
+    assert (full_report.parent / "prisma.svg").exists()
+    assert (full_report.parent / "prisma.png").exists()
+
+
+def test_text_from_records_is_shown_as_text_never_as_markup(full_report: Path):
+    html = full_report.read_text(encoding="utf-8")
+    page = _parse(full_report)
+    assert "script" not in page.tags
+    assert "<script" not in html
+    assert HOSTILE_TITLE_AS_TEXT in page.sections["characteristics"]
+    assert HOSTILE_TITLE_AS_TEXT in page.sections["changes"]
+    assert HOSTILE_TITLE_AS_TEXT in page.sections["summary"]
+    assert "\x1b" not in html and "\x07" not in html
+
+
+def test_report_references_nothing_outside_itself(full_report: Path):
+    html = full_report.read_text(encoding="utf-8")
+    references = [m.group(1) if m.group(1) is not None else (m.group(2) or "@import")
+                  for m in _REFERENCE.finditer(html)]
+    assert references, "the pattern must see the page's own images and anchors"
+    outside = [r for r in references if not r.startswith(("data:image/", "#"))]
+    assert outside == []
+    assert re.search(r"https?://(?!www\.w3\.org/2000/svg)", html.split("<body>")[1]) is None
+    assert "default-src 'none'" in html  # scripts and outside loads refused even if one slipped in
+
+
+def test_figures_are_inlined_byte_for_byte(full_inputs: ReportInputs, full_report: Path):
+    page = _parse(full_report)
+    figures = [*full_inputs.evidence_map, *full_inputs.effect_direction,
+               *full_inputs.forest_plots, *full_inputs.risk_of_bias]
+    assert len(page.images) == len(figures)
+    for source, figure in zip(page.images, figures, strict=True):
+        kind = "svg+xml" if figure.path.suffix == ".svg" else "png"
+        prefix = f"data:image/{kind};base64,"
+        assert source.startswith(prefix)
+        assert base64.b64decode(source[len(prefix):]) == figure.path.read_bytes()
+
+
+def test_sections_without_inputs_say_not_yet_available(tmp_path: Path):
+    bare = ReportInputs(title="A review", question="Does X change Y?", version=3,
+                        generated=datetime(2026, 12, 1, tzinfo=timezone.utc))
+    page = _parse(render_report(bare, tmp_path / "report"))
+    missing = [s for s, text in page.sections.items() if NOT_YET_AVAILABLE in text]
+    assert missing == [s for s in SECTIONS if s != "checklist"]
+    assert "not known to the tool" in page.sections["checklist"]
+    assert not (tmp_path / "report" / "prisma.svg").exists()
+
+
+def test_first_version_says_there_is_nothing_to_compare(tmp_path: Path):
+    first = ReportInputs(title="A review", question="Q?", version=1,
+                         generated=datetime(2026, 12, 1, tzinfo=timezone.utc))
+    page = _parse(render_report(first, tmp_path / "report"))
+    assert "first version" in page.sections["changes"]
+
+
+def test_checklist_in_the_report_points_at_the_sections_that_answer_it(full_report: Path):
+    html = full_report.read_text(encoding="utf-8")
+    row = re.search(r"<td>16a</td>.*?</tr>", html)
+    assert row and "PRISMA 2020 flow diagram" in row.group(0)
+    row = re.search(r"<td>1</td>.*?</tr>", html)
+    assert row and "not known to the tool" in row.group(0)
+
+
+def test_methods_paragraph_is_written_from_the_inputs():
+    facts = MethodsFacts(tool_version="0.1.0", databases=("PubMed", "Europe PMC"),
+                         last_search=date(2026, 11, 30), screeners=2,
+                         models={"ranker": "svm 1"}, methods=("rob2", "reml", "metafor", "grade"))
+    text = methods_text(facts, 2, consistent_counts(), date(2026, 12, 1))
+    assert "version 2" in text.paragraph
+    assert "We searched PubMed and Europe PMC, last searched on 2026-11-30." in text.paragraph
+    assert "identified 1,153 records" in text.paragraph and "21 studies in all" in text.paragraph
+    assert "livingreview 0.1.0" in text.paragraph and "ranker svm 1" in text.paragraph
+    assert "SWiM" not in text.paragraph and "hypergeometric" not in text.paragraph
+    # numbered in the order first cited: PRISMA [1], RoB 2 [2], REML [3], metafor [4], GRADE [5]
+    assert text.references == tuple(CITATIONS[k] for k in ("prisma2020", "rob2", "reml",
+                                                           "metafor", "grade"))
+    assert "restricted maximum likelihood [3], computed to agree with metafor [4]" in text.paragraph
+
+
+def test_unknown_method_is_refused_with_the_known_ones():
+    with pytest.raises(BadInput, match="unknown method cochrane-magic .*known: prisma2020"):
+        MethodsFacts(tool_version="0.1.0", methods=("cochrane-magic",))
+
+
+def test_report_refuses_counts_that_do_not_add_up(tmp_path: Path):
+    inputs = ReportInputs(title="A review", question="Q?", version=2,
+                          generated=datetime(2026, 12, 1, tzinfo=timezone.utc),
+                          prisma=replace(consistent_counts(), records_excluded=700))
+    with pytest.raises(PrismaCountError, match="Reports sought for retrieval"):
+        render_report(inputs, tmp_path / "report")
+    assert not (tmp_path / "report" / "index.html").exists()
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("missing.png", None, "cannot read the figure"),
+    ("plot.pdf", b"%PDF-1.4", "is not a figure"),
+    ("fake.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "is not a valid PNG"),
+    ("fake.svg", b"\x89PNG\r\n\x1a\n", "is not a valid SVG"),
+])
+def test_bad_figure_file_is_named(tmp_path: Path, name: str, content: bytes | None, message: str):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    inputs = ReportInputs(title="A review", question="Q?", version=1,
+                          generated=datetime(2026, 12, 1, tzinfo=timezone.utc),
+                          forest_plots=(Figure(path, "forest"),))
+    with pytest.raises(BadInput) as raised:
+        render_report(inputs, tmp_path / "report")
+    assert str(raised.value).startswith(f"report, forest plots: {path}")
+    assert message in str(raised.value)
+
+
+def test_table_columns_and_cells_are_escaped_and_formatted(tmp_path: Path):
+    inputs = ReportInputs(title="T", question="Q", version=1,
+                          generated=datetime(2026, 12, 1, tzinfo=timezone.utc),
+                          outcomes=[{"<b>study</b>": "A", "g": 0.4567, "primary": True,
+                                     "regions": ["amygdala", "insula"], "n": None}])
+    html = render_report(inputs, tmp_path / "report").read_text(encoding="utf-8")
+    assert "<th scope=\"col\">&lt;b&gt;study&lt;/b&gt;</th>" in html
+    assert re.search(r"<td>A</td><td>0\.46</td><td>yes</td><td>amygdala; insula</td><td></td>",
+                     html)
