@@ -596,19 +596,28 @@ _OUTCOME_CLASS_PATTERNS = (
                         r"\b(?:symptom|pain|headache|itch|nasal)\s+(?:severity\s+)?(?:scores?|ratings?|relief)\b|"
                         r"\bquality\s+of\s+life\b|\b(?:patient|participant)s?'?\s+(?:global\s+)?"
                         r"(?:assessment|evaluation|rating)s?\b|\bpain[- ]free\b|\bsatisfaction\b|"
-                        r"\bvoiding\s+diar|\bmood\s+ratings?\b")),
+                        r"\bvoiding\s+diar|\bmood\s+ratings?\b|\bhot\s+(?:flash|flush)\w*|\brelief\b|"
+                        r"\bpain\s+(?:intensity|severity)\b|\bheadache\s+(?:severity|frequency|response)\b|"
+                        r"\b(?:incontinence|micturition|urge|voiding)\s+episodes\b|\bmicturition\s+(?:charts?|"
+                        r"diar\w+|variables|frequency)\b|\bby\s+the\s+patients?\b|\bmorning\s+stiffness\b|"
+                        r"\bvasomotor\s+symptoms\b|\bseverity\s+of\s+(?:symptoms|pain|headache)\b|"
+                        r"\binterviews?\b|\bsymptoms?\s+(?:were\s+)?(?:recorded|rated|assessed)\b")),
     ("clinician-rated", _rx(r"\bclinician[- ](?:rated|administered|assessed)\b|\b(?:investigator|physician|"
                             r"clinician|observer|rater)s?'?\s*(?:-\s*)?(?:global\s+)?(?:rated|ratings?|assess(?:ed|ments?)|"
                             r"evaluations?)\b|\bHAM-?[DA]\b|\bHamilton\b|\bMADRS\b|\bMontgomery\b|\bCGI\b|"
                             r"\bclinical\s+global\s+impression|\bPANSS\b|\bBPRS\b|\bYMRS\b|\bCAPS\b|\bADOS\b|"
-                            r"\bY-?BOCS\b|\bparent[- ]rated\b|\bteacher[- ]rated\b|\bAberrant\s+Behavio")),
+                            r"\bY-?BOCS\b|\bparent[- ]rated\b|\bteacher[- ]rated\b|\bAberrant\s+Behavio|"
+                            r"\bglobal\s+(?:assessment|evaluation)\s+(?:of\s+\w+\s+)?by\s+(?:the\s+)?"
+                            r"(?:investigator|physician)s?\b|\bRitchie\b|\b(?:swollen|tender|painful)\s+joints?\b|"
+                            r"\bjoint\s+(?:index|counts?)\b|\bACR\s*-?\s*20\b|\bKupperman")),
     ("behavioural", _rx(r"\b(?:behaviou?ral|cognitive|computeri[sz]ed|experimental|laboratory)\s+(?:tasks?|"
                         r"paradigms?|tests?|performance)\b|\btask\s+performance\b|\breaction\s+times?\b|"
-                        r"\baccuracy\b|\btasks?\b|\bgames?\b(?=[^.]{0,40}\b(?:trust|dictator|ultimatum|"
+                        r"\bgames?\b(?=[^.]{0,40}\b(?:trust|dictator|ultimatum|"
                         r"prisoner|cooperat|economic))|\bperformance\s+on\b|\bpsychomotor\b|\bdriving\s+"
                         r"(?:performance|test)|\bmemory\s+(?:tests?|tasks?|performance)\b")),
     ("neuroimaging", _rx(r"\bf?MRI\b|\bfunctional\s+magnetic\b|\bmagnetic\s+resonance\s+(?:imaging|spectroscopy)\b|"
-                         r"\bPET\b|\bpositron\s+emission\b|\bEEG\b|\belectroencephalogra|\bMEG\b|"
+                         r"\bPET\b(?=[^.]{0,80}\b(?:brain|cerebral|cortical|neural|receptor|binding|striat))|"
+                         r"\bEEG\b|\belectroencephalogra|\bMEG\b|"
                          r"\bmagnetoencephalogra|\bBOLD\b|\bneuroimaging\b|\bbrain\s+imaging\b|\bSPECT\b|"
                          r"\bevent-?related\s+potentials?\b|\bERPs?\b|\bMRS\b|\bresting[- ]state\b")),
     ("physiological", _rx(r"\bheart\s+rate\b|\bblood\s+pressure\b|\bcortisol\b|\bskin\s+conductance\b|"
@@ -618,7 +627,12 @@ _OUTCOME_CLASS_PATTERNS = (
                           r"\bpupil|\bbody\s+temperature\b|\bendometri(?:al|um)\b|\bbiomarkers?\b|"
                           r"\burodynamic|\bbladder\s+capacity\b|\bECG\b|\belectrocardiogra|\bQTc?\b|"
                           r"\bhormone\s+levels?\b|\bgastrointestinal\s+(?:blood\s+loss|permeability)\b|"
-                          r"\bendoscop|\bulcers?\b")),
+                          r"\bendoscop|\bbone\s+(?:density|loss|mass|turnover|markers?)\b|\balkaline\s+phosphatase\b|"
+                          r"\btransaminases?\b|\bserum\b|\bplasma\b|\burinary\s+\w+\s+excretion\b|"
+                          r"\bbiochemical\s+markers?\b|\bgrip\s+strength\b|\bla?boratory\s+(?:values|tests|"
+                          r"parameters)\b|\bha?emoglobin\b|\bcreatinine\b|\bmucosal\b|\bprostaglandins?\b|"
+                          r"\bblood\s+(?:levels?|samples?|concentrations?|flow)\b|\bvital\s+signs\b|"
+                          r"\b(?:lung|pulmonary)\s+function\b|\bFEV1\b|\bmotility\b|\bskin\s+(?:test|reaction)")),
 )
 _IMAGING = (
     ("fMRI", _rx(r"\bfMRI\b|\bfunctional\s+(?:magnetic\s+resonance|MRI|MR)\b|\bBOLD\b|\bresting[- ]state\s+"
