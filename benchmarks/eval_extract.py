@@ -86,7 +86,8 @@ _SALT_WORDS = frozenset({"sodium", "potassium", "calcium-salt", "hydrochloride",
                          "besylate", "dihydrochloride", "monohydrate"})
 # Drugs with two generic names (INN and US adopted name), compared under one of them.
 _DRUG_SYNONYMS = {"acetaminophen": "paracetamol", "chlorphenamine": "chlorpheniramine", "glibenclamide": "glyburide",
-                  "albuterol": "salbutamol", "norethindrone": "norethisterone"}
+                  "albuterol": "salbutamol", "norethindrone": "norethisterone",
+                  "pyrilamine": "mepyramine"}
 _MICRO = re.compile(r"micrograms?|microg\b|mcg|μg|µg|ug\b")
 _DOSE = re.compile(r"(\d+(?:[.,]\d+)?(?:/\d+(?:[.,]\d+)?)?)\s*-?\s*"
                    r"(mg/kg|µg/kg|ng/ml|mg|µg|ng|g|ml|iu|pnu|%)")
