@@ -219,3 +219,12 @@ def test_flagship_conclusions_follow_from_its_evidence() -> None:
     assert by_drug["ketamine"].grade == "suggestive"
     assert by_drug["d_cycloserine"].grade == "insufficient"
     assert table.text().splitlines()[0].startswith("Ketamine: suggestive \u2014 11 included studies")
+
+
+def test_flagship_maybe_sensitivity_counts_the_dcs_follow_up_report_with_its_trial() -> None:
+    protocol = load_protocol(FLAGSHIP / "protocol.toml")
+    evidence = load_evidence_dir(FLAGSHIP / "evidence", protocol)
+    by_drug = {c.evidence.drug: c for c in conclude(evidence, protocol, include_maybe=True).conclusions}
+    keys = [s.key for s in by_drug["d_cycloserine"].evidence.studies]
+    assert "minshawi2016+wink2017" in keys  # one trial (NCT01086475), one vote
+    assert "minshawi2016" not in keys and "wink2017" not in keys

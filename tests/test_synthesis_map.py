@@ -25,6 +25,7 @@ from livingreview.synthesis.evidence import (
     OutcomeEvidence,
     StudyEvidence,
     load_evidence_dir,
+    merge_companion_reports,
     select_studies,
 )
 from livingreview.synthesis.evidence_map import build_evidence_map
@@ -49,10 +50,11 @@ def outcome(construct: str = "empathy", direction: str | None = "improved",
 
 
 def study(key: str, *outcomes: OutcomeEvidence, drugs: tuple[str, ...] = ("ketamine",), n: int | None = 20,
-          decision: str = "include", randomised: str = "yes", label: str | None = None) -> StudyEvidence:
+          decision: str = "include", randomised: str = "yes", label: str | None = None,
+          registrations: tuple[str, ...] = ()) -> StudyEvidence:
     return StudyEvidence(key=key, label=label or key.title(), decision=decision, drugs=drugs, population=("healthy",),
                          randomised=randomised, allocation="crossover", blinding="double-blind", control="placebo",
-                         n_total=n, outcomes=outcomes)
+                         n_total=n, outcomes=outcomes, registrations=registrations)
 
 
 @pytest.fixture(scope="module")
@@ -152,6 +154,26 @@ def test_a_study_of_two_drugs_counts_in_each_drug_row() -> None:
     assert all(cell.participants == 25 for cell in emap.cells.values())
 
 
+def test_companion_reports_sharing_a_registration_are_one_study_with_one_vote() -> None:
+    reports = [
+        study("main", outcome("empathy", "no difference"), n=None, registrations=("NCT01086475",)),
+        study("followup", outcome("empathy", "improved"), n=60, randomised="not-stated",
+              registrations=("nct01086475", "NCT09999999")),
+        study("third", outcome("empathy", "improved"), n=40, registrations=("NCT09999999",)),  # linked via followup
+        study("alone", outcome("empathy", "improved"), n=10),
+    ]
+    merged = merge_companion_reports(reports)
+    assert [s.key for s in merged] == ["followup+main+third", "alone"]
+    trial = merged[0]
+    assert trial.reports == ("followup", "main", "third")
+    assert trial.label == "Followup + Main + Third"
+    assert (trial.n_total, trial.randomised, len(trial.outcomes)) == (60, "yes", 3)
+    cell = build_evidence_map(reports).cell("ketamine", "empathy", "self-report")
+    assert cell is not None and cell.k == 2 and cell.participants == 70
+    # The trial's outcomes, 2 of 3 improved, fall below 70%: one mixed vote, not two improved and a null.
+    assert cell.directions == {"mixed": 1, "improved": 1}
+
+
 # --- effect direction table ----------------------------------------------------------------------
 
 def test_effect_direction_rows_are_grouped_by_drug_with_a_sign_test_per_construct() -> None:
@@ -189,6 +211,7 @@ def test_every_flagship_evidence_file_loads_with_protocol_term_ids(flagship: Pro
     assert by_key["wink2016"].drugs == ("n_acetylcysteine",)
     assert by_key["hess2024"].label == "Hess 2024"
     assert by_key["hess2024"].n_total == 68
+    assert by_key["lundin2021"].registrations == ("NCT00088699",)
     # Each file's counts as its TOML states them.
     for file in files:
         data = tomllib.loads(file.read_text(encoding="utf-8"))

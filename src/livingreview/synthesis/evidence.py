@@ -77,6 +77,8 @@ class StudyEvidence:
     outcomes: tuple[OutcomeEvidence, ...]
     pmid: str | None = None
     doi: str | None = None
+    registrations: tuple[str, ...] = ()  # trial registry ids (NCT...), which tie companion reports
+    reports: tuple[str, ...] = ()  # keys of the reports merged into this study; () for a single report
 
     @property
     def is_randomised(self) -> bool:
@@ -93,9 +95,65 @@ class StudyEvidence:
 
 
 def select_studies(studies: Sequence[StudyEvidence], include_maybe: bool = False) -> list[StudyEvidence]:
-    """The studies a synthesis counts: included ones, and 'maybe' ones when asked."""
+    """The studies a synthesis counts: included ones, and 'maybe' ones when asked, with companion
+    reports of one trial merged (`merge_companion_reports`)."""
     wanted = {"include", "maybe"} if include_maybe else {"include"}
-    return [study for study in studies if study.decision in wanted]
+    return merge_companion_reports([study for study in studies if study.decision in wanted])
+
+
+def merge_companion_reports(reports: Sequence[StudyEvidence]) -> list[StudyEvidence]:
+    """Reports that share a trial registration become one study, as the Cochrane Handbook counts
+    studies, not reports: counting a trial's follow-up paper as a second study would give the trial
+    two votes and its participants twice.
+
+    The merged study keeps every outcome (so the 70% rule sees them all), the largest `n_total`
+    (companion reports describe one sample; the largest is the enrolment), randomised "yes" if any
+    report says so, the union of drugs and populations, and the first report's other design
+    fields. Its key and label join the reports' ("minshawi2016+wink2017"). Reports are linked only
+    by a registration they share: reports of one sample without one stay separate.
+    """
+    groups = _registration_groups(reports)
+    merged = []
+    for group in groups:
+        merged.append(group[0] if len(group) == 1 else _merge(group))
+    return merged
+
+
+def _registration_groups(reports: Sequence[StudyEvidence]) -> list[list[StudyEvidence]]:
+    parent = list(range(len(reports)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_with: dict[str, int] = {}
+    for index, report in enumerate(reports):
+        for registration in report.registrations:
+            other = first_with.setdefault(registration.upper(), index)
+            parent[root(index)] = root(other)
+    groups: dict[int, list[StudyEvidence]] = {}
+    for index, report in enumerate(reports):
+        groups.setdefault(root(index), []).append(report)
+    return list(groups.values())
+
+
+def _merge(group: list[StudyEvidence]) -> StudyEvidence:
+    group = sorted(group, key=lambda s: s.key)
+    sizes = [s.n_total for s in group if s.n_total is not None]
+    first = group[0]
+    return replace(
+        first,
+        key="+".join(s.key for s in group), label=" + ".join(s.label for s in group),
+        drugs=tuple(dict.fromkeys(d for s in group for d in s.drugs)),
+        population=tuple(dict.fromkeys(p for s in group for p in s.population)),
+        randomised="yes" if any(s.is_randomised for s in group) else first.randomised,
+        n_total=max(sizes) if sizes else None,
+        outcomes=tuple(o for s in group for o in s.outcomes),
+        registrations=tuple(dict.fromkeys(r for s in group for r in s.registrations)),
+        reports=tuple(s.key for s in group),
+    )
 
 
 def in_order(items: set[str], order: Sequence[str]) -> list[str]:
@@ -203,6 +261,7 @@ class _Reader:
             control=self.choice(extraction, "extraction.control", CONTROLS, "not-stated"),
             n_total=n_total, outcomes=tuple(o for o in outcomes if o is not None),
             pmid=citation.get("pmid"), doi=citation.get("doi"),
+            registrations=tuple(self.strings(citation, "citation.nct_ids")),
         )
 
     def outcome(self, item: Any, where: str, constructs: dict[str, str]) -> OutcomeEvidence | None:
