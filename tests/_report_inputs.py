@@ -106,6 +106,8 @@ def full_report_inputs(folder: Path) -> ReportInputs:
                               "reasons": "risk of bias; imprecision"}],
         conclusions=[{"drug": "MDMA", "conclusion": "may improve empathy",
                       "rule": "pooled g > 0 with CI excluding 0; certainty low"}],
+        conclusions_rule="at least two randomised studies in one direction for a drug to be "
+                         "called promising",
         changes=ChangesSinceLast(previous_version=1, new_records=57,
                                  newly_included=("Trial B 2021", HOSTILE_TITLE),
                                  changed_estimates=[{"outcome": "empathy", "before": "g 0.31",

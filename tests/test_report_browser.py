@@ -38,6 +38,7 @@ def _chromium() -> str:
     return executable
 
 
+@pytest.mark.slow
 def test_report_renders_in_headless_chromium_without_console_errors(tmp_path: Path):
     executable = _chromium()
     from playwright.sync_api import sync_playwright

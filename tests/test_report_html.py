@@ -81,6 +81,7 @@ def test_full_report_has_every_section_filled(full_report: Path):
         assert NOT_YET_AVAILABLE not in text, section
     assert "MDMA" in page.sections["conclusions"]
     assert "pooled g > 0 with CI excluding 0" in page.sections["conclusions"]
+    assert "Rule: at least two randomised studies" in page.sections["conclusions"]
     assert "57 new records" in page.sections["changes"]
     assert "g 0.31" in page.sections["changes"] and "unclear" in page.sections["changes"]
     assert "low" in page.sections["summary-of-findings"]
@@ -199,9 +200,9 @@ def test_bad_figure_file_is_named(tmp_path: Path, name: str, content: bytes | No
 def test_table_columns_and_cells_are_escaped_and_formatted(tmp_path: Path):
     inputs = ReportInputs(title="T", question="Q", version=1,
                           generated=datetime(2026, 12, 1, tzinfo=timezone.utc),
-                          outcomes=[{"<b>study</b>": "A", "g": 0.4567, "primary": True,
-                                     "regions": ["amygdala", "insula"], "n": None}])
+                          outcomes=[{"<b>study</b>": "A", "g": 0.4567, "p": 0.0012, "primary": True,
+                                     "regions": ["amygdala", "insula"], "n": None, "N": 1234.0}])
     html = render_report(inputs, tmp_path / "report").read_text(encoding="utf-8")
     assert "<th scope=\"col\">&lt;b&gt;study&lt;/b&gt;</th>" in html
-    assert re.search(r"<td>A</td><td>0\.46</td><td>yes</td><td>amygdala; insula</td><td></td>",
-                     html)
+    assert ("<td>A</td><td>0.46</td><td>0.0012</td><td>yes</td><td>amygdala; insula</td><td></td>"
+            "<td>1,234.00</td>") in html

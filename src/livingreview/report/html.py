@@ -13,6 +13,7 @@ script), and a Content-Security-Policy forbids scripts and any load that is not 
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -79,6 +80,7 @@ class ReportInputs:
     risk_of_bias: Sequence[Figure] = ()
     summary_of_findings: Sequence[Row] = ()
     conclusions: Sequence[Row] = ()
+    conclusions_rule: str = ""
     changes: ChangesSinceLast | None = None
 
 
@@ -170,16 +172,23 @@ def _checklist(inputs: ReportInputs) -> list[ChecklistEntry]:
 
 
 def _cell(value: object) -> str:
-    """A table cell as text: None empty, numbers as given (floats to 2 decimals), lists joined."""
+    """A table cell as text: None empty, floats rounded for reading, lists joined."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return _float_cell(value)
     if isinstance(value, (list, tuple, set, frozenset)):
         return "; ".join(_cell(item) for item in value)
     return str(value)
+
+
+def _float_cell(value: float) -> str:
+    """Two decimals; below 0.1, two significant digits, so a p value of 0.0012 keeps its size."""
+    if math.isfinite(value) and value != 0 and abs(value) < 0.1:
+        return f"{value:.2g}"
+    return f"{value:,.2f}"
 
 
 def _table(rows: Sequence[Row], columns: Sequence[str] | None = None) -> _Table | None:
