@@ -260,5 +260,10 @@ def test_command_line_scores_saved_predictions_of_a_review(tmp_path: Path, capsy
     assert result["fields"]["randomised"]["f1"] == 1.0
     assert (result["fields"]["blinding"]["fp"], result["fields"]["blinding"]["fn"]) == (1, 1)  # open-label
     assert result["fields"]["n_total"]["fn"] == 1
+    assert ev.main(["--split", "test", "--review", str(directory), "--predictions", str(saved),
+                    "--gold", str(gold)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0] == "extraction accuracy on the test split: 1 gold records, 0 missing from the output"
+    assert table[2].split() == ["randomised", "1", "1", "1.000", "1.000", "1.000", "1.000"]
     with pytest.raises(SystemExit):
         ev.main(["--review", str(directory)])
