@@ -11,7 +11,7 @@ import pytest
 from conftest import DATA, ROOT
 
 from livingreview.protocol import Protocol, ProtocolError, load_protocol, parse_protocol
-from livingreview.synthesis.conclusions import conclude
+from livingreview.synthesis.conclusions import conclude, rule_text
 from livingreview.synthesis.evidence import OutcomeEvidence, StudyEvidence, load_evidence_dir
 
 MINIMAL = (DATA / "minimal_protocol.toml").read_text(encoding="utf-8")
@@ -228,3 +228,13 @@ def test_flagship_maybe_sensitivity_counts_the_dcs_follow_up_report_with_its_tri
     keys = [s.key for s in by_drug["d_cycloserine"].evidence.studies]
     assert "minshawi2016+wink2017" in keys  # one trial (NCT01086475), one vote
     assert "minshawi2016" not in keys and "wink2017" not in keys
+
+
+def test_rule_text_states_every_condition_set_including_a_maximum_of_zero() -> None:
+    rule = protocol_with(RULE + '[[synthesis.conclusions.grades]]\nname = "harmful"\nmax_share_improved = 0.0\n'
+                         'min_share_worsened = 0.8\n').synthesis.conclusions
+    text = conclude(studies("worsened"), protocol_with()).to_dict()["rule_text"]
+    assert "supported: at least 6 studies with a direction of effect; at least 2 of them randomised;" in text
+    assert "two-sided sign test (improved vs worsened) p < 0.05" in text
+    assert text.endswith("otherwise: insufficient")
+    assert "harmful: at most 0% improved; at least 80% worsened" in rule_text(rule)

@@ -163,6 +163,34 @@ def missed_conditions(grade: ConclusionGrade, evidence: DrugEvidence) -> list[st
     return missed
 
 
+_CONDITION_WORDS = {
+    "min_studies": "at least {} studies with a direction of effect",
+    "min_randomised": "at least {} of them randomised",
+    "min_participants": "at least {} participants",
+    "min_improved": "at least {} improved",
+    "min_constructs_improved": "more studies improved than worsened in at least {} constructs",
+    "min_share_improved": "at least {:.0%} improved", "max_share_improved": "at most {:.0%} improved",
+    "min_share_worsened": "at least {:.0%} worsened", "max_share_worsened": "at most {:.0%} worsened",
+    "min_share_no_difference": "at least {:.0%} with no difference",
+    "max_share_no_difference": "at most {:.0%} with no difference",
+    "sign_test_p_below": "two-sided sign test (improved vs worsened) p < {:g}",
+}
+
+
+def rule_text(rule: Conclusions) -> str:
+    """The rule in words, for a report to print beside the conclusions."""
+    lines = []
+    for grade in rule.grades:
+        # A minimum of 0 asks nothing; a maximum of 0 ("no study improved") does.
+        conditions = [words.format(value) for key, words in _CONDITION_WORDS.items()
+                      if (value := getattr(grade, key)) is not None and not (key.startswith("min_") and value == 0)]
+        lines.append(f"{grade.name}: " + ("; ".join(conditions) or "always"))
+    lines.append(f"otherwise: {rule.otherwise}")
+    scope = "included and 'maybe' studies" if rule.include_maybe else "included studies"
+    return (f"Per drug, over its {scope}; the first grade whose conditions all hold is given.\n"
+            + "\n".join(lines))
+
+
 def grade_drug(evidence: DrugEvidence, rule: Conclusions) -> Conclusion:
     missed: dict[str, list[str]] = {}
     for grade in rule.grades:
@@ -196,7 +224,8 @@ class ConclusionTable:
         return rows
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule.model_dump(), "conclusions": [c.to_dict() for c in self.conclusions]}
+        return {"rule": self.rule.model_dump(), "rule_text": rule_text(self.rule),
+                "conclusions": [c.to_dict() for c in self.conclusions]}
 
 
 def conclude(studies: Sequence[StudyEvidence], protocol: Protocol, *, include_maybe: bool | None = None,
