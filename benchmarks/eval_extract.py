@@ -80,7 +80,7 @@ KINDS = ("trial", "observational", "case-report", "review", "animal", "other")
 
 # Counter-ions and esters that do not change which drug was given ("oxybutynin chloride"); "equine"
 # is dropped too, since abstracts write conjugated estrogens with and without it for the same drug.
-_SALT_WORDS = frozenset({"sodium", "potassium", "calcium-salt", "hydrochloride", "hcl", "chloride",
+_SALT_WORDS = frozenset({"sodium", "potassium", "hydrochloride", "hcl", "chloride",
                          "maleate", "tartrate", "l-tartrate", "mesylate", "succinate", "sulfate",
                          "sulphate", "bromide", "acetate", "valerate", "citrate", "fumarate",
                          "besylate", "dihydrochloride", "monohydrate"})
