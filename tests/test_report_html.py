@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from livingreview.errors import BadInput
 from livingreview.report import (
     CITATIONS,
     NOT_YET_AVAILABLE,
+    ChangesSinceLast,
     Figure,
     MethodsFacts,
     PrismaCountError,
@@ -206,3 +207,23 @@ def test_table_columns_and_cells_are_escaped_and_formatted(tmp_path: Path):
     assert "<th scope=\"col\">&lt;b&gt;study&lt;/b&gt;</th>" in html
     assert ("<td>A</td><td>0.46</td><td>0.0012</td><td>yes</td><td>amygdala; insula</td><td></td>"
             "<td>1,234.00</td>") in html
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"version": 0}, "version must be a whole number >= 1, got 0"),
+    ({"generated": datetime(2026, 12, 1, 10, 0)}, "must carry a time zone"),
+    ({"changes": ChangesSinceLast(previous_version=2, new_records=1)},
+     "version 2 cannot be compared with version 2"),
+])
+def test_report_inputs_refuse_an_impossible_version_or_time(change, message):
+    fields = {"title": "T", "question": "Q", "version": 2,
+              "generated": datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc), **change}
+    with pytest.raises(BadInput, match=message):
+        ReportInputs(**fields)
+
+
+def test_generation_time_is_shown_in_utc(tmp_path: Path):
+    local = datetime(2026, 12, 1, 12, 30, tzinfo=timezone(timedelta(hours=2)))
+    inputs = ReportInputs(title="T", question="Q", version=1, generated=local)
+    html = render_report(inputs, tmp_path / "report").read_text(encoding="utf-8")
+    assert "generated 2026-12-01 10:30 UTC" in html

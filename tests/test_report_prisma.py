@@ -208,7 +208,8 @@ def test_prisma_s_rows_list_each_search_as_run():
 
 @pytest.mark.parametrize(("search", "message"), [
     (SearchReport("PubMed", "E-utilities", date(2026, 1, 1), "  ", 1, 1), "search 2: query is empty"),
-    (SearchReport("PubMed", "E-utilities", "2026-01-01", "q", 1, 1), "date_run must be a date"),  # type: ignore[arg-type]
+    (SearchReport("PubMed", "E-utilities", "2026-01-01", "q", 1, 1),  # type: ignore[arg-type]
+     "date_run must be a date"),
     (SearchReport("PubMed", "E-utilities", date(2026, 1, 1), "q", -3, 1), "hits_reported must be"),
 ])
 def test_prisma_s_rejects_a_search_it_cannot_report(search, message):

@@ -16,7 +16,7 @@ import base64
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -83,6 +83,15 @@ class ReportInputs:
     conclusions_rule: str = ""
     changes: ChangesSinceLast | None = None
 
+    def __post_init__(self) -> None:
+        if isinstance(self.version, bool) or not isinstance(self.version, int) or self.version < 1:
+            raise BadInput(f"report: version must be a whole number >= 1, got {self.version!r}")
+        if self.generated.tzinfo is None:
+            raise BadInput("report: the generation time must carry a time zone (it is shown in UTC)")
+        if self.changes is not None and not 1 <= self.changes.previous_version < self.version:
+            raise BadInput(f"report: version {self.version} cannot be compared with version "
+                           f"{self.changes.previous_version}")
+
 
 @dataclass(frozen=True)
 class _Table:
@@ -105,6 +114,7 @@ def render_report(inputs: ReportInputs, out_dir: Path) -> Path:
         prisma_svg = Markup(flow_diagram_svg(inputs.prisma))  # built with every label escaped
     page = _environment().get_template("report.html.j2").render(
         inputs=inputs,
+        generated_utc=inputs.generated.astimezone(timezone.utc),
         not_yet=NOT_YET_AVAILABLE,
         methods=_methods(inputs),
         prisma_svg=prisma_svg,
