@@ -115,11 +115,42 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
                    a.hits[0].end <= match.end() for a in anchors.values()):
                 continue  # a named instrument inside the statement is already an outcome
             anchors.setdefault(key, _Anchor(key, what, [Hit(passage, match.start("what"), match.end("what"), key)]))
+    for anchor in _cue_anchors(passages):
+        words = set(anchor.key.split())
+        if not any(words <= set(a.key.lower().split()) or set(a.key.lower().split()) <= words for a in anchors.values()):
+            anchors[anchor.key] = anchor
     if not anchors and vocabularies.construct in protocol.vocabularies:
         for term_id, spans in vocabulary_hits(protocol, passages, vocabularies.construct).items():
             hits = [Hit(p, s.start, s.end, term_id) for p, s in spans]
             anchors[term_id] = _Anchor(term_id, None, hits, term_id)
     return sorted(anchors.values(), key=lambda a: (a.hits[0].passage.field != "title", a.hits[0].start))
+
+
+_MAX_CUE_OUTCOMES = 3
+_BACKGROUND = re.compile(r"\s*(?:background|introduction|context|rationale|objectives?|aims?|purpose)\s*:",
+                         re.IGNORECASE)
+
+
+def _cue_anchors(passages: list[Passage]) -> list[_Anchor]:
+    """Outcomes named by the words that say how they were measured ("wheal", "pain relief").
+
+    Only sentences of the abstract (or a full text's sections) that report methods or results
+    count, and at most a few outcomes per study, the ones mentioned most often first.
+    """
+    found: dict[str, _Anchor] = {}
+    for passage in passages:
+        if passage.field == "title" or passage.field.startswith("registry:"):
+            continue
+        for cls, pattern in _OUTCOME_CLASS_PATTERNS:
+            for match in pattern.finditer(passage.text):
+                sentence = passage.sentence_of(match.start())
+                if _BACKGROUND.match(sentence.text):
+                    continue
+                key = re.sub(r"(?<=[a-z]{3})(?:es|s)$", "", " ".join(match.group().lower().split()))
+                anchor = found.setdefault(key, _Anchor(key, match.group(), [], None, cls))
+                anchor.hits.append(Hit(passage, match.start(), match.end(), key))
+    ranked = sorted(found.values(), key=lambda a: (-len(a.hits), a.hits[0].start))
+    return ranked[:_MAX_CUE_OUTCOMES]
 
 
 def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
@@ -140,7 +171,7 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
                                                      vocabularies, sentences, network_of)
     outcome["timepoint"] = _first(sentence_hits, _TIMEPOINT)
     outcome["role"] = _rank(anchor, sentence_hits)
-    outcome["direction"] = _direction(sentence_hits)
+    outcome["direction"] = _direction(sentence_hits, _conclusion(passages))
     outcome["numbers"] = _numbers(sentence_hits)
     return outcome
 
@@ -178,6 +209,20 @@ def _regions(protocol: Protocol, anchor: _Anchor, outcome_class: object, regions
             Suggestion(list(networks), [h.evidence for h in networks.values()]))
 
 
+_CONCLUSION = re.compile(r"\s*(?:conclusions?|interpretation|summary)\s*:", re.IGNORECASE)
+
+
+def _conclusion(passages: list[Passage]) -> list[Hit]:
+    """The abstract's conclusion: its labelled section, else its last sentence."""
+    for passage in passages:
+        if passage.field not in ("abstract", "jats:abstract") or not passage.sentences:
+            continue
+        labelled = [s for s in passage.sentences if _CONCLUSION.match(s.text)]
+        chosen = labelled or passage.sentences[-1:]
+        return [Hit(passage, s.start, s.end) for s in chosen]
+    return []
+
+
 def _first(sentence_hits: list[Hit], pattern: re.Pattern[str]) -> Suggestion:
     for hit in sentence_hits:
         match = pattern.search(hit.passage.text, hit.start, hit.end)
@@ -197,39 +242,53 @@ def _rank(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
     return Suggestion(NOT_STATED)
 
 
-def _direction(sentence_hits: list[Hit]) -> Suggestion:
+def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None) -> Suggestion:
+    """The direction most result sentences about the outcome give; else the conclusion's."""
     votes: dict[str, list[Hit]] = {}
     for hit in sentence_hits:
         text = hit.passage.text[hit.start:hit.end]
-        if not _RESULT.search(text) or re.match(r"\s*(?:objectives?|aims?|purpose|background|methods?)\s*:",
-                                                text, re.IGNORECASE):
+        if not _RESULT.search(text) or _BACKGROUND.match(text) or re.match(r"\s*methods?\s*:", text, re.IGNORECASE):
             continue
         value = _sentence_direction(text)
         if value:
             votes.setdefault(value, []).append(hit)
     if not votes:
+        if fallback:
+            found = _direction(fallback)
+            if found.value is not None:
+                found.flags.append("from the study's conclusion, not a sentence naming this outcome")
+            return found
         return Suggestion(None)
-    if len({v for v in votes if v != "mixed"}) > 1 or "mixed" in votes:
-        return suggestion("mixed", [h for hits in votes.values() for h in hits])
-    value = next(iter(votes))
-    return suggestion(value, votes[value])
+    ranked = sorted(votes.items(), key=lambda item: -len(item[1]))
+    if len(ranked) > 1 and len(ranked[0][1]) == len(ranked[1][1]):
+        return suggestion("mixed", [h for _, hits in ranked for h in hits])
+    return suggestion(ranked[0][0], ranked[0][1])
+
+
+# Outcomes where more is better for the participant even when a burden word is near ("pain relief").
+_GAIN = re.compile(r"\b(?:relief|relieved|pain[- ]free|free\s+of|response|responders?|remission|density|"
+                   r"quality\s+of\s+life|satisfaction|efficacy|success|improvement)\b", re.IGNORECASE)
+_FAVOURS = re.compile(r"\b(?:superior\s+to|more\s+effective|significantly\s+(?:better|more|greater)|"
+                      r"better\s+than|effective\s+in|was\s+effective|were\s+effective|efficacious)\b",
+                      re.IGNORECASE)
 
 
 def _sentence_direction(text: str) -> str | None:
     none = bool(_NO_DIFFERENCE.search(text))
     better, worse = bool(_BETTER.search(text)), bool(_WORSE.search(text))
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
-    burden = bool(_BURDEN.search(text))
+    burden = bool(_BURDEN.search(text)) and not _GAIN.search(text)
     if up or down:
         better = better or (down if burden else up)
         worse = worse or (up if burden else down)
+    if _FAVOURS.search(text):
+        better, worse = True, False
     if not (better or worse):
         return "no difference" if none else None
     if none:
         return "mixed" if re.search(r"\bbut\b|\bwhereas\b|\bhowever\b|\balthough\b", text, re.IGNORECASE) else "no difference"
     if better and worse:
-        return "mixed" if re.search(r"\bbut\b|\bwhereas\b|\bwhile\b", text, re.IGNORECASE) else (
-            "improved" if not burden or down else "worsened")
+        return "improved" if not burden or down else "worsened"
     return "improved" if better else "worsened"
 
 
