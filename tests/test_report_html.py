@@ -145,6 +145,8 @@ def test_checklist_in_the_report_points_at_the_sections_that_answer_it(full_repo
     html = full_report.read_text(encoding="utf-8")
     row = re.search(r"<td>16a</td>.*?</tr>", html)
     assert row and "PRISMA 2020 flow diagram" in row.group(0)
+    row = re.search(r"<td>15</td>.*?</tr>", html)
+    assert row and "<td>Methods</td></tr>" in row.group(0)  # GRADE is among the methods used
     row = re.search(r"<td>1</td>.*?</tr>", html)
     assert row and "not known to the tool" in row.group(0)
 

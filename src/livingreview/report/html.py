@@ -166,7 +166,7 @@ def _checklist(inputs: ReportInputs) -> list[ChecklistEntry]:
     if inputs.question:
         known["4"] = "Title block: review question"
     if inputs.methods is not None:
-        known["6"] = "Methods"
+        known.update(dict.fromkeys(_items_in_methods(inputs.methods), "Methods"))
     if inputs.searches:
         known.update({"6": "Methods; PRISMA-S table", "7": "PRISMA-S table (queries as run)"})
     if inputs.prisma is not None:
@@ -179,6 +179,17 @@ def _checklist(inputs: ReportInputs) -> list[ChecklistEntry]:
     known.update({item: where for item, (present, where) in sections.items() if present})
     known.update(inputs.checklist_known)
     return fill_checklist(known)
+
+
+def _items_in_methods(facts: MethodsFacts) -> list[str]:
+    """Checklist items the methods paragraph answers, given what it says was done."""
+    used = set(facts.methods)
+    items = ["6"]
+    items += ["8"] if facts.screeners else []
+    items += ["11"] if used & {"rob2", "robins-i"} else []
+    items += ["13d"] if used & {"reml", "swim"} else []
+    items += ["15"] if "grade" in used else []
+    return items
 
 
 def _cell(value: object) -> str:
