@@ -25,7 +25,10 @@ from livingreview.store import rounds as rounds_table
 from livingreview.store import studies as studies_table
 
 if TYPE_CHECKING:
+    from livingreview.appraisal.service import ImportSummary, StudyAppraisal, StudyIndex
     from livingreview.screening.suggest import Suggestions
+    from livingreview.store.ledger import Judgement
+    from livingreview.synthesis.service import Synthesis
 
 PROTOCOL_FILE = "protocol.toml"
 DATABASE_FILE = "review.db"
@@ -136,6 +139,53 @@ class Review:
     def status(self) -> dict[str, Any]:
         """Counts per stage (`livingreview status`)."""
         return project_status(self.store)
+
+    # --- risk of bias and synthesis -------------------------------------------------------------
+    # Imported when called: appraisal and synthesis pull in matplotlib and scipy.
+
+    def study_index(self) -> StudyIndex:
+        """Studies by record id, DOI, PMID, evidence key or label (for appraisal rows)."""
+        from livingreview.appraisal.service import StudyIndex
+        from livingreview.synthesis.evidence import load_evidence_dir
+
+        folder = self.directory / "evidence"
+        evidence = load_evidence_dir(folder, self.protocol) if folder.is_dir() else []
+        return StudyIndex.build(self.store.records(), evidence)
+
+    def appraise_import(self, path: str | Path, reviewer: str, *, tool: str = "rob2",
+                        aim: str = "assignment") -> ImportSummary:
+        """One appraiser's RoB answers from a CSV, as judgements in the ledger (idempotent).
+
+        `aim` is RoB 2's effect of interest for rows without an Aim column (the protocol has no
+        field for it yet)."""
+        from livingreview.appraisal.service import import_csv
+
+        return import_csv(self.store, path, self.study_index(), reviewer, tool=tool, aim=aim)
+
+    def appraisals(self) -> list[StudyAppraisal]:
+        """Per appraised study: each appraiser's and the final domain and overall judgements."""
+        from livingreview.appraisal.service import appraisals
+
+        return appraisals(self.store, self.study_index())
+
+    def appraise_resolve(self, study: str, domain: str, judgement: str, lead: str, reason: str, *,
+                         tool: str | None = None, outcome: str | None = None) -> Judgement:
+        from livingreview.appraisal.service import resolve
+
+        return resolve(self.store, study, domain, judgement, lead, reason, index=self.study_index(),
+                       tool=tool, outcome=outcome)
+
+    def synthesize(self, *, include_maybe: bool | None = None) -> Synthesis:
+        """Evidence map, effect direction, conclusions, meta-analyses and GRADE (`livingreview synthesize`)."""
+        from livingreview.appraisal.service import final_overall
+        from livingreview.synthesis.service import evidence_source, synthesize
+
+        evidence = evidence_source(self.directory, self.protocol, self.store)
+        index = self.study_index()
+        settled = final_overall(self.appraisals())
+        risk_of_bias = {study.key: settled.get(index.evidence_ref(study)) for study in evidence.studies}
+        return synthesize(self.directory, self.protocol, self.store, evidence, risk_of_bias,
+                          include_maybe=include_maybe)
 
     # --- records, reports and studies over time -------------------------------------------------
 

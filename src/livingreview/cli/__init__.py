@@ -19,6 +19,7 @@ import click
 from livingreview import __version__
 from livingreview.cli._common import Invocation, run_guarded
 from livingreview.cli import (
+    appraise_commands,
     dedupe_commands,
     extract_commands,
     meta_commands,
@@ -26,10 +27,11 @@ from livingreview.cli import (
     screen_commands,
     search_commands,
     simulate_commands,
+    synthesize_commands,
 )
 
 COMMAND_MODULES = (project_commands, dedupe_commands, search_commands, screen_commands, simulate_commands,
-                   meta_commands, extract_commands)
+                   meta_commands, extract_commands, appraise_commands, synthesize_commands)
 
 
 @click.group(help=__doc__)
