@@ -106,7 +106,19 @@ _OBSERVATIONAL = _rx(r"\b(?:cohort|cross-?sectional|case[- ]control|surveys?|ret
                      r"databases?|qualitative|semi-?structured\s+interviews?|focus\s+groups?|observational|"
                      r"case\s+series|case\s+reports?|chart\s+review|prescription-event\s+monitoring|"
                      r"post-?marketing\s+surveillance|population-based|epidemiolog\w+|questionnaire\s+study|"
-                     r"validation\s+study|co-design|workshops?)\b")
+                     r"validation\s+study|co-design|workshops?|we\s+(?:present|report|describe)|"
+                     r"\d+-year-old|prospective\s+investigation)\b")
+# Participants given a drug, with no comparison anywhere: an uncontrolled, single-group study.
+_ADMINISTERED = _rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected)\b|\breceived\b|"
+                    r"\bco-?administ\w+|\bconcomitant\s+administration\b|\bfollowed\s+by\b")
+_ANY_COMPARISON = _rx(r"\bcompar\w*|\bversus\b|\bvs\.?\s|\bcontrols?\b|\bplacebo|\bsham\b|\brandom")
+
+
+def uncontrolled(passages: list[Passage], has_drugs: bool) -> list[Hit]:
+    """Evidence that everyone got the same drug with nothing to compare it with, or []."""
+    if not has_drugs or find(passages, _ANY_COMPARISON, negatable=False):
+        return []
+    return find(passages, _ADMINISTERED, negatable=False)
 _BLINDING = (
     ("triple-blind", _rx(r"\btriple[- ]?(?:blind|blinded|masked)\b")),
     ("double-blind", _rx(r"\bdouble[- ]?(?:blind|blinded|masked|dummy)\b|\bdouble[- ]?(?:blind|mask)ing\b")),

@@ -78,6 +78,13 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
     single = rules.find(passages, rules._SINGLE_GROUP)
     fields["control"], fields["active_comparator"] = rules.control(passages, reading, single)
     fields["allocation"] = rules.allocation(passages, fields["randomised"].value, fields["control"].value)
+    alone = rules.uncontrolled(passages, bool(reading.study))
+    if alone and fields["allocation"].value == NOT_STATED and fields["control"].value == NOT_STATED:
+        flag = ["inferred: a drug given with no comparison described"]
+        fields["allocation"] = rules.suggestion("single-group", alone, flag)
+        fields["control"] = rules.suggestion("none", alone, flag)
+        if fields["randomised"].value == NOT_STATED:
+            fields["randomised"] = rules.suggestion("no", alone, flag)
     fields["blinding"] = rules.blinding(passages)
     population_field = field_or_none(form, "population")
     fields["population"] = rules.population(passages, protocol, vocabulary_for(protocol, form, "population"),
