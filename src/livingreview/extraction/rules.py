@@ -314,7 +314,7 @@ _VERB_RANK = {"randomized": 5, "randomised": 5, "randomly": 5, "were assigned": 
               "with": 2, "who": 2, "aged": 2, "completed": 1, "were evaluated": 1, "were analyzed": 1,
               "were analysed": 1, "were screened": -1, "were assessed for eligibility": -1}
 _BEFORE_RANK = _rx(r"\b(?:randomi[sz]ed|enrolled|recruited|included|studied|treated|involving|involved|"
-                   r"comprising|in|of)\s+$")
+                   r"comprising|in|of|(?:administered|given|offered)\s+to)\s+$")
 
 
 def n_total(passages: list[Passage]) -> Suggestion:
@@ -373,7 +373,7 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
     if _BEFORE_RANK.search(before):
         rank = max(rank, 3.0)
     if _TOTAL_OF.search(before):
-        rank += 1.5
+        rank += 3.0
     if passage.field == "title":
         rank = max(rank, 2.5)
     if rank <= 0 and value is not None and not passage.field.startswith("jats"):
@@ -384,13 +384,12 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
 
 
 _AGE_RANGE = _rx(r"\b(?:aged?|ages?|age\s+range(?:d)?|between\s+the\s+ages\s+of)\s*(?:of\s+|from\s+|between\s+|:\s*)?"
-                 r"(?P<low>\d{1,2})\s*(?:-|\u2013|to|and)\s*(?P<high>\d{1,3})\s*(?:years?|yrs?|y\b)?")
+                 r"(?P<low>\d{1,2})\s*(?:-|\u2013|to|and)\s*(?P<high>\d{1,3})\s*(?P<unit>years?|yrs?|y\b|months?)?")
 _CHILD = _rx(r"\b(?:child(?:ren|hood)?|paediatric|pediatric|adolescen(?:ts?|ce)|teen(?:s|agers?)|youths?|"
              r"juvenile|infants?|toddlers?|boys|girls|school[- ]?(?:age|aged|children)|kids|minors|"
              r"preschool(?:ers)?|neonat(?:es|al))\b")
 _ADULT = _rx(r"\badults?\b|\b(?:men|women)\b|\belderly\b|\bolder\s+(?:adults|people|patients|persons)\b|"
-             r"\bpost-?menopausal\b|\bmenopausal\b|\bgeriatric\b|\bveterans\b|\buniversity\s+students\b|"
-             r"\bmean\s+age\s+(?:of\s+)?(?:[2-9]\d)\b")
+             r"\bpost-?menopausal\b|\bmenopausal\b|\bgeriatric\b|\buniversity\s+students\b")
 
 
 def age_group(passages: list[Passage]) -> Suggestion:
@@ -400,6 +399,8 @@ def age_group(passages: list[Passage]) -> Suggestion:
         low, high = int(match.group("low")), int(match.group("high"))
         if high <= low:
             continue
+        if (match.group("unit") or "").startswith("month"):
+            low, high = low // 12, high // 12
         if high < 18:
             return suggestion("child-adolescent", [hit])
         if low >= 18:
