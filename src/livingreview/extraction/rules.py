@@ -561,7 +561,8 @@ _NOT_DOSE_CONTEXT = _rx(r"(?:\bp\s*[<=>]|\bdecrease|\breduc|\bchange|\bmean|\ble
 
 _ROUTES = (
     ("intravenous", _rx(r"\bintravenous(?:ly)?\b|\bi\.\s?v\.(?=\s|,|;|\))|\bIV\b(?=\s+(?:infusion|bolus|injection|"
-                        r"administration|dose|ketamine|\w+\s+infusion))|\binfusions?\b|\bbolus\b")),
+                        r"administration|dose|ketamine|\w+\s+infusion))|\b\w+(?:ine|ide|ol|am|one|ate|an|in)\s+(?:infusions?|bolus)\b|"
+                        r"\binfusions?\s+of\s+(?!\w*\s*(?:saline|fluid|water))|\bbolus\s+(?:dose|injection)\b")),
     ("intranasal", _rx(r"\bintra-?nasal(?:ly)?\b|\bnasal(?:ly)?\s+(?:spray|administ|delivered|inhal|solution|"
                        r"powder|insufflation|dose)|\bnasal\s+(?:\w+\s+)?sprays?\b")),
     ("oral", _rx(r"\boral(?:ly)?\b(?!\s+(?:contraceptiv|hygiene|health|cavity|mucosa|surgery|glucose\s+tolerance))|"
