@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-review
 
-.PHONY: demo test venv bench clean
+.PHONY: demo test typecheck venv bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,11 @@ venv: $(STAMP)
 demo: $(STAMP)
 	DEMO_DIR=$(DEMO_DIR) bash scripts/demo.sh
 
-test: $(STAMP)
+# mypy first (strict on store/, protocol/ and errors.py; settings in pyproject.toml), then the suite.
+typecheck: $(STAMP)
+	$(BIN)/python -m mypy
+
+test: typecheck
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,12 +11,33 @@ FIXTURES = ROOT.parent / "shared" / "fixtures"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+# CI sets this: there a realdata test that cannot find its data is a failure, not a skip.
+REQUIRE_REALDATA = os.environ.get("LIVINGREVIEW_REQUIRE_REALDATA") == "1"
+
+
 def fixture_path(*parts: str) -> Path:
-    """A file in ../shared/fixtures; skips the test (with the reason) when it is absent."""
+    """A file in ../shared/fixtures; skips the test (with the reason) when it is absent, or
+    fails it when LIVINGREVIEW_REQUIRE_REALDATA=1."""
     path = FIXTURES.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"shared fixture {path} is not present (tests marked realdata need ../shared)")
+        reason = f"shared fixture {path} is not present (tests marked realdata need ../shared)"
+        if REQUIRE_REALDATA:
+            pytest.fail(f"{reason}; LIVINGREVIEW_REQUIRE_REALDATA=1 forbids skipping", pytrace=False)
+        pytest.skip(reason)
     return path
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under LIVINGREVIEW_REQUIRE_REALDATA=1 a realdata test skipped any other way (its own
+    pytest.skip, importorskip, a skip marker) fails too, saying why it would have skipped."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if REQUIRE_REALDATA and report.skipped and item.get_closest_marker("realdata") is not None:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = (f"realdata test skipped ({reason}) but LIVINGREVIEW_REQUIRE_REALDATA=1 "
+                           "forbids skipping")
 
 
 @pytest.fixture(scope="session", autouse=True)

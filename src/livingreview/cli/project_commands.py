@@ -55,7 +55,7 @@ def import_(directory: Path, files: tuple[Path, ...], format_name: str | None,
         for path in files:
             task = bar.add_task(f"import {path.name}", total=None)
             result = review.import_file(path, format=format_name, options=options or None,
-                                        on_record=lambda n, t=task: bar.update(t, completed=n))
+                                        on_record=lambda n: bar.update(task, completed=n))
             bar.update(task, total=result.records, completed=result.records)
             for warning in result.warnings:
                 stderr.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)

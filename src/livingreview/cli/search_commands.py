@@ -52,8 +52,8 @@ def search(directory: Path, offline: bool, since: datetime | None, source_names:
                 if name not in tasks:
                     tasks[name] = bar.add_task(f"{'replay' if offline else 'search'} {name}",
                                                total=None)
-                bar.update(tasks[name], completed=stored,
-                           **({"total": reported} if reported is not None else {}))
+                # A total of None leaves the bar's total as it was.
+                bar.update(tasks[name], completed=stored, total=reported)
 
             def on_retry(message: str) -> None:
                 bar.console.print(f"[yellow]retrying:[/yellow] {escape(message)}", highlight=False)

@@ -121,7 +121,7 @@ def assign_studies(
     """
     claims = []
     for index, group in enumerate(groups):
-        counts = Counter(current[r] for r in group if current.get(r) is not None)
+        counts = Counter(study for r in group if (study := current.get(r)) is not None)
         for study, count in counts.items():
             claims.append((-count, group[0], study, index))
     kept: dict[int, int] = {}

@@ -319,8 +319,8 @@ def _command(match: re.Match[str]) -> str:
 
 
 def _record(kind: str, key: str, fields: dict[str, str], raw: str) -> Record:
-    values = {name: present(latex_to_unicode(value)) for name, value in fields.items()}
-    values = {name: value for name, value in values.items() if value}
+    present_values = {name: present(latex_to_unicode(value)) for name, value in fields.items()}
+    values = {name: value for name, value in present_values.items() if value}
     mapped = {"title", "author", "journal", "booktitle", "year", "volume", "number", "pages", "doi",
               "pmid", "pmcid", "abstract", "keywords", "language"}
     extra: dict[str, object] = {"entry_type": kind}

@@ -152,7 +152,7 @@ def _mesh(result: dict[str, Any]) -> tuple[list[str], dict[str, list[str]]]:
         if not name:
             continue
         descriptors.append(name)
-        names = [q.get("qualifierName") for q in as_dict(heading.get("meshQualifierList")).get("meshQualifier", [])
+        names = [str(q["qualifierName"]) for q in as_dict(heading.get("meshQualifierList")).get("meshQualifier", [])
                  if isinstance(q, dict) and q.get("qualifierName")]
         if names:
             qualifiers[name] = names

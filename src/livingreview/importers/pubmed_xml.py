@@ -284,7 +284,7 @@ def _keywords(citation: etree._Element) -> list[str]:
 
 
 def _nct_ids(article: etree._Element) -> list[str]:
-    found = []
+    found: list[str] = []
     for accession in article.iterfind("DataBankList/DataBank/AccessionNumberList/AccessionNumber"):
         found.extend(match.upper() for match in _NCT.findall(accession.text or ""))
     return sorted(set(found))

@@ -281,7 +281,9 @@ def _terms(text: str) -> list[str]:
     """Split a term list on ';' or, failing that, on commas outside parentheses (Emtree)."""
     if ";" in text:
         return [term for term in (present(t) for t in text.split(";")) if term]
-    terms, depth, current = [], 0, []
+    terms: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         depth += {"(": 1, ")": -1}.get(char, 0)
         if char == "," and depth == 0:

@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from livingreview.errors import BadInput
 from livingreview.protocol.models import Protocol
@@ -55,7 +56,7 @@ def parse_protocol(text: str, path: Path = Path("protocol.toml")) -> Protocol:
         raise ProtocolError(path, problems) from None
 
 
-def _message(item: dict) -> str:
+def _message(item: ErrorDetails) -> str:
     message = str(item["msg"]).removeprefix("Value error, ")
     if item["type"] == "extra_forbidden":
         return "unknown key (check its spelling)"
@@ -64,7 +65,7 @@ def _message(item: dict) -> str:
     return message
 
 
-def _dotted(location: tuple) -> str:
+def _dotted(location: tuple[str | int, ...]) -> str:
     parts: list[str] = []
     for part in location:
         if isinstance(part, int):
@@ -79,10 +80,10 @@ def _line_from_message(message: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _locate(text: str, location: tuple) -> int | None:
+def _locate(text: str, location: tuple[str | int, ...]) -> int | None:
     """Best line for a path such as ('vocabularies', 'drug', 'terms', 3, 'classes', 0)."""
     lines = text.splitlines()
-    table_path: list[str] = []
+    table_path: list[str | int] = []
     array_index: dict[str, int] = {}
     wanted = list(location)
     # Walk the file remembering the current table; score each line by how much of the wanted
@@ -95,7 +96,7 @@ def _locate(text: str, location: tuple) -> int | None:
         if header:
             names = [n.strip().strip('"') for n in header.group(1).split(".")]
             is_array = line.startswith("[[")
-            path: list[object] = []
+            path: list[str | int] = []
             prefix = ""
             for name in names:
                 prefix = f"{prefix}.{name}" if prefix else name
@@ -105,7 +106,7 @@ def _locate(text: str, location: tuple) -> int | None:
                     path.append(array_index[prefix])
                 elif prefix in array_index:
                     path.append(array_index[prefix])
-            table_path = path  # type: ignore[assignment]
+            table_path = path
             depth = _common(table_path, wanted)
             if depth > best_depth:
                 best, best_depth = number, depth
@@ -119,7 +120,7 @@ def _locate(text: str, location: tuple) -> int | None:
     return best
 
 
-def _common(path: list, wanted: list) -> int:
+def _common(path: list[str | int], wanted: list[str | int]) -> int:
     depth = 0
     for have, want in zip(path, wanted):
         if have != want:

@@ -21,13 +21,16 @@ from fractions import Fraction
 
 import numpy as np
 
+# Relevance labels (1 relevant, 0 not) in screening order: a list or an integer array.
+OrderLabels = Sequence[int] | np.ndarray
+
 
 def _fraction(value: float) -> Fraction:
     # Through the decimal string: 0.95 x 20 must be exactly 19, not 19.000000000000004.
     return Fraction(str(value))
 
 
-def _check(order_labels: Sequence[int], n_total: int, n_relevant: int) -> np.ndarray:
+def _check(order_labels: OrderLabels, n_total: int, n_relevant: int) -> np.ndarray:
     labels = np.asarray(order_labels, dtype=np.int64)
     if len(labels) > n_total:
         raise ValueError(f"{len(labels)} records screened but the set has only {n_total}")
@@ -38,7 +41,7 @@ def _check(order_labels: Sequence[int], n_total: int, n_relevant: int) -> np.nda
     return labels
 
 
-def screened_to_reach(order_labels: Sequence[int], n_relevant: int, recall: float) -> int | None:
+def screened_to_reach(order_labels: OrderLabels, n_relevant: int, recall: float) -> int | None:
     """How many records were screened when ceil(recall x relevant) had been found (None: never)."""
     needed = math.ceil(_fraction(recall) * n_relevant)
     if needed == 0:
@@ -48,7 +51,7 @@ def screened_to_reach(order_labels: Sequence[int], n_relevant: int, recall: floa
     return position + 1 if position < len(found) else None
 
 
-def wss(order_labels: Sequence[int], n_total: int, n_relevant: int, recall: float = 0.95) -> float | None:
+def wss(order_labels: OrderLabels, n_total: int, n_relevant: int, recall: float = 0.95) -> float | None:
     """Work saved over sampling at `recall`; None when that recall was never reached."""
     _check(order_labels, n_total, n_relevant)
     screened = screened_to_reach(order_labels, n_relevant, recall)
@@ -57,14 +60,14 @@ def wss(order_labels: Sequence[int], n_total: int, n_relevant: int, recall: floa
     return (n_total - screened) / n_total - (1 - recall)
 
 
-def recall_at(order_labels: Sequence[int], n_total: int, n_relevant: int, fraction: float = 0.10) -> float:
+def recall_at(order_labels: OrderLabels, n_total: int, n_relevant: int, fraction: float = 0.10) -> float:
     """Share of the relevant records found within the first floor(fraction x N) screened."""
     labels = _check(order_labels, n_total, n_relevant)
     n_screened = math.floor(_fraction(fraction) * n_total)
     return float(labels[:n_screened].sum() / n_relevant)
 
 
-def erf(order_labels: Sequence[int], n_total: int, n_relevant: int, fraction: float = 0.10) -> float:
+def erf(order_labels: OrderLabels, n_total: int, n_relevant: int, fraction: float = 0.10) -> float:
     """Extra relevant found over random screening at `fraction`, as a share of all relevant."""
     labels = _check(order_labels, n_total, n_relevant)
     n_screened = math.floor(_fraction(fraction) * n_total)
@@ -72,7 +75,7 @@ def erf(order_labels: Sequence[int], n_total: int, n_relevant: int, fraction: fl
     return float((labels[:n_screened].sum() - expected_by_chance) / n_relevant)
 
 
-def recall_curve(order_labels: Sequence[int], n_total: int, n_relevant: int) -> tuple[np.ndarray, np.ndarray]:
+def recall_curve(order_labels: OrderLabels, n_total: int, n_relevant: int) -> tuple[np.ndarray, np.ndarray]:
     """(records screened 0..len, recall after that many): the step curve to plot."""
     labels = _check(order_labels, n_total, n_relevant)
     screened = np.arange(len(labels) + 1)
@@ -80,7 +83,7 @@ def recall_curve(order_labels: Sequence[int], n_total: int, n_relevant: int) -> 
     return screened, recall
 
 
-def loss(order_labels: Sequence[int]) -> float:
+def loss(order_labels: OrderLabels) -> float:
     """Normalised loss: the area between the best possible recall curve and this one, over the area
     between the best and the worst (0 = every relevant record first, 1 = every one last).
 
@@ -96,7 +99,7 @@ def loss(order_labels: Sequence[int]) -> float:
     return float((best - found) / (best - worst))
 
 
-def ndcg(order_labels: Sequence[int]) -> float:
+def ndcg(order_labels: OrderLabels) -> float:
     """Normalised discounted cumulative gain of the order (1 = every relevant record first)."""
     labels = np.asarray(order_labels, dtype=np.float64)
     n_relevant = int(labels.sum())

@@ -93,7 +93,7 @@ class SimulationResult:
     def order_labels(self) -> np.ndarray:
         return self.labels[self.order]
 
-    def figures(self) -> dict[str, float | int | None]:
+    def figures(self) -> dict[str, float | int | str | None]:
         n_total, n_relevant, screened = len(self.labels), int(self.labels.sum()), self.order_labels
         return {
             "records": n_total,

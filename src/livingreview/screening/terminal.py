@@ -239,7 +239,7 @@ def run(session: Session) -> int:
                                   markup=False, highlight=False)
             forced = undone.record_id
             continue
-        if action == "again":
+        if isinstance(action, str):  # "again": a key that decides nothing
             continue
         label, reason = action
         # A record brought back by undo was drawn by the same queue, so it keeps the queue's kind.
@@ -308,8 +308,8 @@ def _ask_reason(session: Session) -> str | None:
              if session.stage in criterion.stages}
     required = session.stage == "full_text"
     session.console.print("reason:", markup=False)
-    for key, criterion in keyed.items():
-        session.console.print(f"  [{key}] {criterion.id} {criterion.sentence}", markup=False, highlight=False)
+    for shown, criterion in keyed.items():
+        session.console.print(f"  [{shown}] {criterion.id} {criterion.sentence}", markup=False, highlight=False)
     session.console.print(("" if required else "  [0] no reason\n") + "  [c] cancel", markup=False,
                           highlight=False)
     while True:

@@ -159,7 +159,8 @@ class Store:
 
     @staticmethod
     def _insert_batch(
-        connection: sqlite3.Connection, columns: tuple[str, ...], placeholders: str, batch: list
+        connection: sqlite3.Connection, columns: tuple[str, ...], placeholders: str,
+        batch: list[tuple[Any, ...]]
     ) -> int:
         sql = f"INSERT INTO records ({', '.join(columns)}) VALUES " + ", ".join(
             [placeholders] * len(batch)
