@@ -97,3 +97,24 @@ def test_a_finished_round_cannot_be_rewritten(review: Review) -> None:
     with pytest.raises(sqlite3.IntegrityError, match="finished round is history"), \
             review.store.transaction() as connection:
         connection.execute("UPDATE rounds SET ran = '{}' WHERE number = 1")
+
+
+def test_judgements_as_of_a_round_are_those_standing_when_it_ended(
+        review: Review, tmp_path: Path) -> None:
+    from livingreview.store.ledger import SCREENING_UNIT, latest_judgements
+
+    with review.round():
+        review.import_file(ris(tmp_path / "a.ris", TRIAL, OTHER))
+        review.screening.decide("title_abstract", 1, "ana", "include")
+    with review.round():
+        review.screening.decide("title_abstract", 1, "ana", "exclude")
+        review.screening.decide("title_abstract", 2, "ana", "include")
+
+    def standing(cutoff: int | None) -> dict[str, str]:
+        return {j.item_id: j.value for j in latest_judgements(
+            review.store, SCREENING_UNIT, "title_abstract", as_of_event=cutoff)}
+
+    assert standing(review.round_cutoff(1)) == {"record:1": "include"}
+    assert standing(review.round_cutoff(2)) == standing(None) == {"record:1": "exclude",
+                                                                 "record:2": "include"}
+    assert rounds(review.store)[1].ran == {"screen.decide": 2}
