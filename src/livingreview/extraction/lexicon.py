@@ -161,12 +161,26 @@ def general_drug_protocol() -> Protocol | None:
     return Protocol.model_construct(vocabularies={DRUG_VOCABULARY: vocabulary}, criteria=[])
 
 
+# The rules look up the same passage in several vocabularies of one protocol; the matcher scans
+# every vocabulary at once, so the spans of the last few passages are kept.
+_SPAN_CACHE: dict[tuple[int, str], tuple[Protocol, list[Span]]] = {}
+_SPAN_CACHE_SIZE = 64
+
+
 def text_spans(protocol: Protocol, text: str) -> list[Span]:
     """Every vocabulary mention in a piece of text, offsets into that text."""
     if not text:
         return []
+    key = (id(protocol), text)
+    cached = _SPAN_CACHE.get(key)
+    if cached is not None and cached[0] is protocol:
+        return cached[1]
     _, spans = find_spans(protocol, Record(source="extraction", raw="", abstract=text))
-    return [span for span in spans if span.field == "abstract"]
+    found = [span for span in spans if span.field == "abstract"]
+    if len(_SPAN_CACHE) >= _SPAN_CACHE_SIZE:
+        _SPAN_CACHE.pop(next(iter(_SPAN_CACHE)))
+    _SPAN_CACHE[key] = (protocol, found)
+    return found
 
 
 def drug_mentions(protocol: Protocol, text: str, vocabulary: str = "intervention",
