@@ -16,10 +16,12 @@ import pytest
 from conftest import fixture_path
 
 from livingreview.protocol import Protocol, Term, load_protocol
-from livingreview.protocol.models import OutcomeClass
+from livingreview.protocol.models import OutcomeClass, Source
 from livingreview.records import Record
 from livingreview.screening.criteria import evaluate_record, find_spans
-from livingreview.sources.queries import build_query
+from livingreview.sources import SourceSettings
+from livingreview.sources.ctgov import CtgovClient
+from livingreview.sources.queries import build_query, parse_heading
 
 # Classes that group agents but do not say how an agent works; every agent has exactly one
 # class outside this set, its mechanism class (what synthesis groups by as drug_class).
@@ -118,8 +120,10 @@ def test_instrument_outcome_class_and_its_rule_class_agree(protocol: Protocol) -
 
 
 def test_instrument_classes_are_constructs_and_every_construct_has_an_instrument(protocol: Protocol) -> None:
+    # The review's own words for the whole profile (entactogen, empathogen) name no one measure.
     instruments = protocol.vocabularies["instrument"]
-    construct_ids = {t.id for t in protocol.vocabularies["construct"].terms}
+    constructs = protocol.vocabularies["construct"]
+    construct_ids = {t.id for t in constructs.terms} - {t.id for t in constructs.members("review_terms")}
     assert set(instruments.classes) - OUTCOME_CLASSES == construct_ids
     for construct in construct_ids:
         assert instruments.members(construct), f"no instrument measures {construct}"
@@ -309,3 +313,97 @@ def test_off_topic_abstracts_rarely_meet_both_drug_and_construct_criteria(protoc
     assert len(records) > 4000
     # One in a thousand: the rate at which a screener would still not notice the noise.
     assert len(both) <= len(records) / 1000, both
+
+
+# --- The generated queries (issue 9, "query quality"): what each source is sent ---------------
+
+KINDS = ("pubmed", "europepmc", "ctgov")
+DISSOCIATION_WORDS = re.compile(r"depersonali[sz]|dereali[sz]|dissociat", re.IGNORECASE)
+
+
+def block_query(protocol: Protocol, kind: str, concept: str) -> str:
+    """Everything a source of this kind is sent for one concept block alone."""
+    query = build_query(protocol, Source(name=f"{kind}_{concept}", kind=kind, concepts=[concept]))
+    return "\n".join(query.parameters.values())
+
+
+def test_pubmed_searches_the_excitatory_amino_acid_actions_as_pharmacological_actions(protocol: Protocol) -> None:
+    for source in protocol.sources:
+        text = build_query(protocol, source).text
+        if source.kind == "pubmed":
+            assert '"Excitatory Amino Acid Antagonists"[pa]' in text, source.name
+            assert '"Excitatory Amino Acid Agonists"[pa]' in text, source.name
+            assert '"Receptors, N-Methyl-D-Aspartate/antagonists & inhibitors"[MeSH Terms]' in text
+        else:
+            assert "[pa]" not in text and "Excitatory Amino Acid Agonists" not in text, source.name
+
+
+@pytest.mark.parametrize("kind, spelled", [
+    ("pubmed", '"{}"[tiab]'), ("europepmc", 'TITLE_ABS:"{}"'), ("ctgov", '"{}"'),
+])
+@pytest.mark.parametrize("phrase", [
+    "entactogen", "entactogens", "entactogenic", "empathogen", "empathogens", "empathogenic",
+    "emotional processing", "emotional bias", "connectedness", "cooperation",
+])
+def test_the_construct_block_carries_the_reviews_own_words(protocol: Protocol, kind: str, spelled: str, phrase: str) -> None:
+    assert spelled.format(phrase) in block_query(protocol, kind, "construct")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_dissociation_word_reaches_the_construct_block(protocol: Protocol, kind: str) -> None:
+    # Ketamine trials report depersonalization as a side effect: as a construct phrase it
+    # retrieved (and met the construct criterion for) every dissociation report.
+    assert not DISSOCIATION_WORDS.search(block_query(protocol, kind, "construct"))
+    for term in protocol.vocabularies["construct"].terms:
+        assert not DISSOCIATION_WORDS.search(" ".join([*term.phrases(), *term.mesh])), term.id
+
+
+def test_a_dissociation_side_effect_alone_does_not_meet_the_construct_criterion(protocol: Protocol) -> None:
+    text = ("Healthy volunteers received ketamine; depersonalization and derealization were rated "
+            "with the Clinician-Administered Dissociative States Scale.")
+    _, spans = find_spans(protocol, Record(source="test", raw=text, abstract=text))
+    assert not [s for s in spans if s.vocabulary == "construct"]
+
+
+def test_ctgov_gets_the_instruments_through_the_outcome_field(protocol: Protocol) -> None:
+    sources = [s for s in protocol.sources if s.kind == "ctgov" and "instrument" in s.concepts]
+    assert sources
+    for source in sources:
+        query = build_query(protocol, source)
+        assert "query.term" not in query.parameters
+        sent = " ".join(p["query.outc"] for p in CtgovClient(query, SourceSettings()).parts)
+        for term in protocol.vocabularies["instrument"].terms:
+            assert f'"{term.label}"' in sent, term.id
+
+
+@pytest.mark.parametrize("kind, as_words", [
+    ("pubmed", '"{}"[tiab]'), ("europepmc", 'TITLE_ABS:"{}"'), ("ctgov", '"{}"'),
+])
+def test_mesh_headings_are_never_sent_as_words(protocol: Protocol, kind: str, as_words: str) -> None:
+    phrases = {p.casefold() for v in protocol.vocabularies.values() for t in v.terms for p in t.phrases()}
+    headings = {parse_heading(m).descriptor for v in protocol.vocabularies.values()
+                for t in v.terms for m in t.mesh}
+    only_headings = {h for h in headings if h.casefold() not in phrases}
+    assert "Receptors, N-Methyl-D-Aspartate" in only_headings
+    for source in (s for s in protocol.sources if s.kind == kind):
+        text = "\n".join(build_query(protocol, source).parameters.values())
+        for heading in only_headings:
+            assert as_words.format(heading) not in text, (source.name, heading)
+    if kind == "ctgov":
+        for source in (s for s in protocol.sources if s.kind == kind):
+            assert "Receptors, " not in "\n".join(build_query(protocol, source).parameters.values())
+
+
+def test_tom_is_matched_in_its_own_case_and_kept_out_of_searches(protocol: Protocol) -> None:
+    assert "ToM" in protocol.vocabularies["construct"].term("mentalizing").synonyms
+
+    def constructs(text: str) -> set[str]:
+        _, spans = find_spans(protocol, Record(source="test", raw=text, abstract=text))
+        return {s.term for s in spans if s.vocabulary == "construct"}
+
+    assert constructs("After esketamine, ToM scores rose.") == {"mentalizing"}
+    assert constructs("Tom, the study nurse, gave esketamine.") == set()
+    assert constructs("TOM was high after esketamine.") == set()
+    for kind, spelled in (("pubmed", '"ToM"[tiab]'), ("europepmc", 'TITLE_ABS:"ToM"'), ("ctgov", '"ToM"')):
+        sent = block_query(protocol, kind, "construct")
+        assert spelled not in sent and spelled.replace("ToM", "theory of mind") in sent

@@ -12,7 +12,16 @@ from livingreview.protocol import load_protocol
 from livingreview.protocol.models import Source, Term
 from livingreview.sources import SourceSettings, build_query
 from livingreview.sources.ctgov import LONGEST_QUERY_STRING, CtgovClient, split_parameters
-from livingreview.sources.queries import _phrases, parse_date_bound
+from livingreview.sources.pubmed import LONGEST_TERM, PubmedClient
+from livingreview.sources.queries import (
+    Heading,
+    _phrases,
+    ctgov_parameters,
+    europepmc_parameters,
+    parse_date_bound,
+    parse_heading,
+    pubmed_parameters,
+)
 
 
 @pytest.fixture
@@ -54,9 +63,10 @@ def test_ctgov_query_puts_interventions_in_query_intr(protocol):
 
 
 def test_a_class_reference_selects_only_that_class(protocol):
+    # (MDD, a three-letter acronym, is left to the expansion beside it: see the acronym tests.)
     source = Source(name="p", kind="pubmed", concepts=["population.clinical"])
     assert build_query(protocol, source).text == (
-        '("depression"[tiab] OR "major depressive disorder"[tiab] OR "MDD"[tiab])')
+        '("depression"[tiab] OR "major depressive disorder"[tiab])')
 
 
 def test_a_written_query_overrides_and_since_still_applies(protocol):
@@ -85,6 +95,72 @@ def test_unknown_filters_are_named(protocol):
 def test_quotes_inside_phrases_cannot_break_the_query(protocol):
     term = Term(id="odd", label='the "quoted" drug')
     assert _phrases([term]) == (["the quoted drug"], [])
+
+
+NMDA_CLASS = Term(id="nmda", label="NMDA receptor antagonist", synonyms=["NMDA antagonist"],
+                  mesh=["Ketamine", "Receptors, N-Methyl-D-Aspartate/antagonists & inhibitors",
+                        "Excitatory Amino Acid Antagonists[pa]"])
+EMPATHY = Term(id="empathy", label="empathy")
+
+
+@pytest.mark.parametrize("written, heading", [
+    ("Ketamine", Heading("Ketamine")),
+    ("Receptors, AMPA/agonists", Heading("Receptors, AMPA", "agonists")),
+    ("Excitatory Amino Acid Agonists[pa]", Heading("Excitatory Amino Acid Agonists",
+                                                   pharmacological_action=True)),
+    ("Excitatory Amino Acid Agonists [PA]", Heading("Excitatory Amino Acid Agonists",
+                                                    pharmacological_action=True)),
+])
+def test_mesh_entries_are_read_as_descriptor_subheading_or_pharmacological_action(written, heading):
+    assert parse_heading(written) == heading
+
+
+def test_pubmed_searches_pharmacological_actions_as_pa_and_subheadings_as_mesh_terms():
+    term = pubmed_parameters(Source(name="p", kind="pubmed"),
+                             [("intervention", [NMDA_CLASS]), ("construct", [EMPATHY])], None)["term"]
+    assert term == (
+        '("Ketamine"[MeSH Terms] OR '
+        '"Receptors, N-Methyl-D-Aspartate/antagonists & inhibitors"[MeSH Terms] OR '
+        '"Excitatory Amino Acid Antagonists"[pa] OR "NMDA receptor antagonist"[tiab] OR '
+        '"NMDA antagonist"[tiab]) AND "empathy"[tiab]')
+
+
+def test_europepmc_gets_plain_descriptors_only():
+    # Europe PMC has no pharmacological-action field and cannot pair a heading with its
+    # subheading; a bare receptor heading would be broader than the protocol asked for.
+    query = europepmc_parameters(Source(name="e", kind="europepmc"),
+                                 [("intervention", [NMDA_CLASS])], None)["query"]
+    assert query == ('(MESH_HEADING:"Ketamine" OR TITLE_ABS:"NMDA receptor antagonist" OR '
+                     'TITLE_ABS:"NMDA antagonist")')
+
+
+def test_ctgov_never_gets_a_mesh_heading_as_words():
+    parameters = ctgov_parameters(Source(name="c", kind="ctgov"),
+                                  [("intervention", [NMDA_CLASS])], None)
+    assert parameters == {"query.intr": '("NMDA receptor antagonist" OR "NMDA antagonist")'}
+
+
+def test_ctgov_sends_an_instrument_block_to_the_outcome_field():
+    rmet = Term(id="rmet", label="Reading the Mind in the Eyes Test", synonyms=["RMET"])
+    parameters = ctgov_parameters(Source(name="c", kind="ctgov"),
+                                  [("intervention", [NMDA_CLASS]), ("instrument", [rmet])], None)
+    assert parameters["query.outc"] == '("Reading the Mind in the Eyes Test" OR "RMET")'
+    assert "query.term" not in parameters
+
+
+def test_a_given_ctgov_field_and_a_generated_one_both_apply():
+    rmet = Term(id="rmet", label="Reading the Mind in the Eyes Test")
+    source = Source(name="c", kind="ctgov", filters={"query.outc": "empathy"})
+    parameters = ctgov_parameters(source, [("instrument", [rmet])], None)
+    assert parameters["query.outc"] == '(empathy) AND "Reading the Mind in the Eyes Test"'
+
+
+def test_short_acronyms_stay_out_of_searches_unless_they_are_the_only_name():
+    # Every service folds case: "ToM" would find Tom, "DCS" direct current stimulation.
+    mentalizing = Term(id="m", label="theory of mind", synonyms=["ToM", "ToMI", "RMET", "N2O"])
+    only_acronym = Term(id="x", label="DXM")
+    phrases, _ = _phrases([mentalizing, only_acronym])
+    assert phrases == ["theory of mind", "ToMI", "RMET", "N2O", "DXM"]
 
 
 @pytest.mark.parametrize("text, end, expected", [
@@ -126,9 +202,15 @@ def test_flagship_queries_are_sensible_for_all_three_sources(flagship_protocol):
         if source.kind == "pubmed":
             for drug in drugs:
                 assert f'"{drug.label}"[tiab]' in query.text
-                assert all(f'"{m}"[MeSH Terms]' in query.text for m in drug.mesh)
+                for mesh in map(parse_heading, drug.mesh):
+                    if mesh.pharmacological_action:
+                        assert f'"{mesh.descriptor}"[pa]' in query.text
+                    else:
+                        written = "/".join(filter(None, [mesh.descriptor, mesh.qualifier]))
+                        assert f'"{written}"[MeSH Terms]' in query.text
             assert all(f'"{t.label}"[tiab]' in query.text for t in blocks[1].terms)
             assert query.text.count(" AND ") >= len(source.concepts) - 1
+            assert all(len(p) <= LONGEST_TERM for p in PubmedClient(query, SourceSettings()).parts)
         elif source.kind == "europepmc":
             assert all(f'TITLE_ABS:"{d.label}"' in query.text for d in drugs)
             assert all(f'TITLE_ABS:"{t.label}"' in query.text for t in blocks[1].terms)

@@ -36,9 +36,16 @@ VERDICT_SCORES: dict[str, float] = {"met": 1.0, "unclear": 0.5, "not_met": 0.0}
 # apostrophe ("Alzheimer's"), never by sentence punctuation.
 _GAP = re.compile(r"[\s\-\u2010-\u2015'\u2019]*")
 _TOKEN = re.compile(r"\w+")
-# Short all-capital acronyms are matched case-sensitively: "MDD" is a diagnosis, "mdd" in running
-# text is rarely one, and short lowercase collisions ("all", "map") would swamp the evidence.
-_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+# Short acronyms are matched case-sensitively: "MDD" is a diagnosis, "mdd" in running text is
+# rarely one, and short lowercase collisions ("all", "map") would swamp the evidence. Mixed-case
+# acronyms count too when they start and end with a capital: "ToM" (theory of mind) is not the
+# name "Tom" nor "TOM" (a gene).
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z]{0,4}[A-Z]$")
+
+
+def is_acronym(phrase: str) -> bool:
+    """Whether the criteria engine matches this phrase only in exactly this letter case."""
+    return bool(_ACRONYM.match(phrase.strip()))
 
 # Negation cues (NegEx-style, our own list). Pre-cues negate a mention that follows within a few
 # words in the same clause; "non" negates only the word straight after it ("non-randomized").
@@ -185,7 +192,7 @@ def _compile_matcher(protocol: Protocol) -> _Matcher:
         for term in vocabulary.terms:
             owner = (vocabulary_name, term.id)
             for phrase in term.phrases():
-                exact = phrase.strip() if _ACRONYM.match(phrase.strip()) else None
+                exact = phrase.strip() if is_acronym(phrase) else None
                 for variant in phrase_variants(phrase):
                     owners.setdefault((variant, exact), []).append(owner)
             for heading in term.mesh:

@@ -4,28 +4,48 @@ ESearch can reach only the first 10,000 records of a result, so a larger result 
 publication-date slices (`mindate`/`maxdate`, `datetype=pdat`), halved until each slice is
 under the cap. Every request goes by POST: E-utilities accept it, long queries need it, and the
 API key then travels in the body, never in a URL that a log could print.
+
+A term longer than `LONGEST_TERM` is sent in parts, as ClinicalTrials.gov queries are: the
+largest OR-list ANDed into the query is cut in two, each half searched with the rest of the query
+unchanged, again until every part is short enough (so two long blocks give parts for each pair of
+their halves). A AND (x OR y) is (A AND x) OR (A AND y), so the union of the parts' PMIDs is the
+query's result; a record found by two parts is stored once. The query stored and shown is the
+whole term; each part's exact term is kept with its esearch page in the snapshot.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from io import BytesIO
+from itertools import product
 from operator import itemgetter
 from typing import Any, ClassVar
 
 from lxml import etree
 
+from livingreview.errors import BadInput
 from livingreview.importers.pubmed_xml import parse_pubmed_articles
 from livingreview.sources.base import PageFormatError, PageRequest, ParsedPage, SearchSource, SourceClient, State
-from livingreview.sources.queries import pubmed_parameters
+from livingreview.sources.queries import SourceQuery, pubmed_parameters
+from livingreview.sources.settings import SourceSettings
 
 HISTORY_CAP = 10_000
+# NCBI documents no limit on the length of `term`. Long terms are reported to fail: HTTP 414
+# "request too large" for a term of about 3,000 characters (ropensci/rentrez issue 163, 2021),
+# and 4,000 characters is the per-term limit other E-utilities clients work within
+# (NCBI-Hackathons/phenotypeXpression pull request 31). PubMed's own search box has refused
+# queries near that length. A term up to this long is sent whole; a longer one in parts.
+LONGEST_TERM = 4000
 # Slicing needs a finite range; nothing in PubMed is dated before this.
 EARLIEST = date(1700, 1, 1)
 
 
 class PubmedClient(SourceClient):
     default_page_size: ClassVar[int] = 500
+
+    def __init__(self, query: SourceQuery, settings: SourceSettings) -> None:
+        super().__init__(query, settings)
+        self.parts = split_term(query.parameters["term"])
 
     def requests_per_second(self) -> float:
         # NCBI: at most 3 requests per second without an API key, 10 with one.
@@ -41,11 +61,14 @@ class PubmedClient(SourceClient):
         return sent
 
     def initial_state(self) -> State:
-        bounds = None
-        if self.query.date_from or self.query.date_to:
-            bounds = [(self.query.date_from or EARLIEST).isoformat(),
-                      (self.query.date_to or date.today()).isoformat()]
-        return {"ranges": [bounds], "slice": None, "reported": None}
+        return {"part": 0, "counted": False, "ranges": [self._bounds()], "slice": None,
+                "reported": None}
+
+    def _bounds(self) -> list[str] | None:
+        if not (self.query.date_from or self.query.date_to):
+            return None
+        return [(self.query.date_from or EARLIEST).isoformat(),
+                (self.query.date_to or date.today()).isoformat()]
 
     def resume_state(self, state: State) -> State:
         # A WebEnv lives for hours at most: re-run the current slice's esearch, keep retstart.
@@ -55,16 +78,17 @@ class PubmedClient(SourceClient):
 
     def next_request(self, state: State) -> PageRequest | None:
         current = state["slice"]
+        term = self.parts[state.get("part", 0)]
         if current and current["webenv"]:
             return self._efetch(current)
         if current:
-            return self._esearch(current["range"])
+            return self._esearch(term, current["range"])
         if state["ranges"]:
-            return self._esearch(state["ranges"][0])
+            return self._esearch(term, state["ranges"][0])
         return None
 
-    def _esearch(self, bounds: list[str] | None) -> PageRequest:
-        parameters = {"db": "pubmed", "term": self.query.parameters["term"], "usehistory": "y",
+    def _esearch(self, term: str, bounds: list[str] | None) -> PageRequest:
+        parameters = {"db": "pubmed", "term": term, "usehistory": "y",
                       "retmax": "0", "retmode": "xml", "tool": self.settings.ncbi_tool}
         if bounds:
             parameters.update(datetype="pdat", mindate=_entrez_date(bounds[0]),
@@ -93,9 +117,11 @@ class PubmedClient(SourceClient):
         current = state["slice"]
         bounds = current["range"] if current else state["ranges"][0]
         rest = state["ranges"] if current else state["ranges"][1:]
-        first = state["reported"] is None
-        next_state: State = {**state, "reported": count if first else state["reported"]}
-        notes = []
+        # The first esearch of each part counts: later ones re-count date slices of it.
+        first = not state.get("counted", state["reported"] is not None)
+        reported = (state["reported"] or 0) + count if first else state["reported"]
+        next_state: State = {**state, "reported": reported, "counted": True}
+        notes = self._part_notes(state, count) if first else []
         if count > HISTORY_CAP:
             halves = split_range(bounds, where, count)
             next_state.update(ranges=[*halves, *rest], slice=None)
@@ -107,7 +133,27 @@ class PubmedClient(SourceClient):
             retstart = current["retstart"] if current else 0
             next_state.update(ranges=rest, slice={"range": bounds, "count": count, "webenv": webenv,
                                                   "query_key": query_key, "retstart": retstart})
-        return ParsedPage([], next_state, count_reported=count if first else None, notes=notes)
+        return ParsedPage([], self._next_part(next_state),
+                          count_reported=reported if first else None, notes=notes)
+
+    def _part_notes(self, state: State, count: int) -> list[str]:
+        if len(self.parts) == 1:
+            return []
+        part = state.get("part", 0)
+        notes = [f"query part {part + 1} of {len(self.parts)}: {count} records (the whole query "
+                 f"is {len(self.query.parameters['term'])} characters, more than E-utilities "
+                 f"take ({LONGEST_TERM}): it is sent in parts cut from its OR-lists, each "
+                 "part's term kept in the snapshot)"]
+        if part == 0:
+            notes.append("the reported count adds the parts' counts (a record may be in several)")
+        return notes
+
+    def _next_part(self, state: State) -> State:
+        """The state after a page: the next part starts when this one has nothing left."""
+        part = state.get("part", 0)
+        if state["slice"] or state["ranges"] or part + 1 >= len(self.parts):
+            return state
+        return {**state, "part": part + 1, "counted": False, "ranges": [self._bounds()]}
 
     def _after_efetch(self, body: bytes, state: State, where: str) -> ParsedPage:
         current = state["slice"]
@@ -119,7 +165,7 @@ class PubmedClient(SourceClient):
         retstart = current["retstart"] + self.page_size
         finished = retstart >= current["count"]
         next_slice = None if finished else {**current, "retstart": retstart}
-        return ParsedPage(records, {**state, "slice": next_slice})
+        return ParsedPage(records, self._next_part({**state, "slice": next_slice}))
 
 
 SOURCE = SearchSource("pubmed", PubmedClient, pubmed_parameters, itemgetter("term"))
@@ -155,6 +201,145 @@ def split_range(bounds: list[str] | None, where: str, count: int) -> list[list[s
     middle = low + timedelta(days=(high - low).days // 2)
     return [[low.isoformat(), middle.isoformat()],
             [(middle + timedelta(days=1)).isoformat(), high.isoformat()]]
+
+
+def split_term(term: str, longest: int = LONGEST_TERM) -> list[str]:
+    """The term itself, or parts of at most `longest` characters whose union is its result.
+
+    Each OR-list ANDed into the term is cut into contiguous chunks of about equal length, and
+    every combination of chunks (one per list) is a part. The list whose longest chunk is longest
+    gets one more chunk until every part fits; then any list that can do with one chunk fewer
+    gets it. Raises BadInput when no cut is left to make."""
+    if len(term) <= longest:
+        return [term]
+    units = _conjuncts(term) or []
+    lists = {i: items for i, (operator, unit) in enumerate(units)
+             if operator != "NOT" and len(items := _or_items(unit)) >= 2}
+    counts = dict.fromkeys(lists, 1)
+    while not (lists and _fits(parts := _parts(units, lists, counts), longest)):
+        growable = [i for i in lists if counts[i] < len(lists[i])]
+        if not growable:
+            raise BadInput(f"the PubMed query is {len(term)} characters, more than E-utilities "
+                           f"take ({longest}), and cutting the OR-lists ANDed into it cannot "
+                           "make it short enough; shorten it or split it into two sources")
+        longest_chunk = {i: max(len(_or_text(c)) for c in _chunks(lists[i], counts[i]))
+                         for i in growable}
+        counts[max(growable, key=longest_chunk.__getitem__)] += 1
+    for i in lists:
+        while counts[i] > 1 and _fits(fewer := _parts(units, lists, {**counts, i: counts[i] - 1}),
+                                      longest):
+            counts[i] -= 1
+            parts = fewer
+    return parts
+
+
+def _parts(units: list[tuple[str, str]], lists: dict[int, list[str]],
+           counts: dict[int, int]) -> list[str]:
+    """Every combination of one chunk per OR-list, each in the place of its whole list."""
+    chunked = [_chunks(lists[i], counts[i]) for i in lists]
+    parts = []
+    for choice in product(*chunked):
+        chosen = dict(zip(lists, choice, strict=True))
+        parts.append(_join([(operator, _or_text(chosen[i]) if i in chosen else unit)
+                            for i, (operator, unit) in enumerate(units)]))
+    return parts
+
+
+def _fits(parts: list[str], longest: int) -> bool:
+    return all(len(part) <= longest for part in parts)
+
+
+def _chunks(items: list[str], count: int) -> list[list[str]]:
+    """`items` cut into `count` contiguous, non-empty chunks of about equal length."""
+    total = sum(len(item) for item in items)
+    chunks: list[list[str]] = [[]]
+    running = 0
+    for index, item in enumerate(items):
+        left = len(items) - index  # items not yet placed, this one included
+        wanted = count - len(chunks)  # chunks still to open after the current one
+        if chunks[-1] and (running >= total * len(chunks) / count or left == wanted) and wanted:
+            chunks.append([])
+        chunks[-1].append(item)
+        running += len(item)
+    return chunks
+
+
+def _top_level(text: str) -> list[tuple[str, str]] | None:
+    """(operator, operand) pairs at parenthesis depth 0 (the first operator is ""); None when
+    the text mixes OR with AND/NOT at that depth or its parentheses or quotes do not balance."""
+    pieces: list[tuple[str, str]] = []
+    operator, start, depth, quoted, i = "", 0, 0, False, 0
+    while i < len(text):
+        character = text[i]
+        if character == '"':
+            quoted = not quoted
+        elif not quoted and character in "()":
+            depth += 1 if character == "(" else -1
+            if depth < 0:
+                return None
+        elif not quoted and depth == 0 and character == " ":
+            word = next((w for w in ("AND", "OR", "NOT") if text.startswith(f" {w} ", i)), None)
+            if word:
+                pieces.append((operator, text[start:i].strip()))
+                operator, i = word, i + len(word) + 2
+                start = i
+                continue
+        i += 1
+    if depth or quoted:
+        return None
+    pieces.append((operator, text[start:].strip()))
+    operators = {op for op, _ in pieces[1:]}
+    return pieces if not ("OR" in operators and operators - {"OR"}) else None
+
+
+def _conjuncts(text: str) -> list[tuple[str, str]] | None:
+    """The term as operands joined by AND or NOT, nested AND-groups opened up; None if it is
+    an OR at the top (a union cannot be split by cutting one of its operands)."""
+    pieces = _top_level(text)
+    if pieces is None or any(op == "OR" for op, _ in pieces):
+        return None
+    opened: list[tuple[str, str]] = []
+    for operator, operand in pieces:
+        nested = _conjuncts(operand[1:-1]) if operator != "NOT" and _enclosed(operand) else None
+        if nested and len(nested) > 1:  # a lone operand keeps its parentheses: "(x : y)"
+            opened.append((operator, nested[0][1]))
+            opened.extend(nested[1:])
+        else:
+            opened.append((operator, operand))
+    return opened
+
+
+def _or_items(operand: str) -> list[str]:
+    """The operands of an OR-list in parentheses; [] when the operand is not one."""
+    if not _enclosed(operand):
+        return []
+    inner = _top_level(operand[1:-1])
+    if inner is None or any(op not in ("", "OR") for op, _ in inner):
+        return []
+    return [item for _, item in inner]
+
+
+def _enclosed(operand: str) -> bool:
+    """Whether the operand is one parenthesised group: its first "(" closes at its end."""
+    if not operand.startswith("("):
+        return False
+    depth, quoted = 0, False
+    for i, character in enumerate(operand):
+        if character == '"':
+            quoted = not quoted
+        elif not quoted and character in "()":
+            depth += 1 if character == "(" else -1
+            if depth == 0:
+                return i == len(operand) - 1
+    return False
+
+
+def _or_text(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else "(" + " OR ".join(items) + ")"
+
+
+def _join(units: list[tuple[str, str]]) -> str:
+    return " ".join(unit if not operator else f"{operator} {unit}" for operator, unit in units)
 
 
 def _entrez_date(iso: str) -> str:

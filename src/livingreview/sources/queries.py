@@ -5,6 +5,14 @@ the names of its terms (label, synonyms, brand and code names, MeSH) are ORed wi
 field tags; the blocks are ANDed; the source's filters are ANDed last. A `query` the user wrote
 replaces the generated one and is sent as written (date limits still apply).
 
+MeSH entries of a term are written `Descriptor`, `Descriptor/qualifier` (PubMed's heading with
+subheading, e.g. `Receptors, N-Methyl-D-Aspartate/antagonists & inhibitors`) or
+`Descriptor[pa]` (a MeSH pharmacological action: every substance indexed with that action). They
+go only to fields that search MeSH: PubMed `[MeSH Terms]`/`[pa]`, Europe PMC `MESH_HEADING` (plain
+descriptors only: it has no subheading pairing and no pharmacological actions). They are never
+sent as words: a descriptor such as "Receptors, N-Methyl-D-Aspartate" is not how a text or a
+registry entry names a drug.
+
 Filters a `[[sources]]` entry may set:
   humans = true             exclude records indexed as animal-only studies (PubMed, Europe PMC)
   trials = true             restrict to trials: a sensitive trial filter (PubMed, Europe PMC),
@@ -22,14 +30,18 @@ from datetime import date
 
 from livingreview.errors import BadInput
 from livingreview.protocol.models import Protocol, Source, Term
+from livingreview.screening.criteria import is_acronym
 from livingreview.sources.base import Block, SearchSource, load_source
 
 # Vocabulary names whose block goes to ClinicalTrials.gov's dedicated fields; every other block
-# is searched in all fields (query.term), since registries name constructs in free text and
-# instruments, not constructs, in their outcome measure titles.
+# is searched in all fields (query.term), since registries name constructs in free text. Outcome
+# measure titles name instruments ("Reading the Mind in the Eyes Test"), so an instrument block
+# goes to query.outc, where a name found elsewhere in the entry (eligibility, references) does
+# not count.
 _CTGOV_FIELDS = {"intervention": "query.intr", "interventions": "query.intr", "drug": "query.intr",
                  "drugs": "query.intr", "population": "query.cond", "condition": "query.cond",
-                 "conditions": "query.cond"}
+                 "conditions": "query.cond", "instrument": "query.outc",
+                 "instruments": "query.outc", "outcome": "query.outc", "outcomes": "query.outc"}
 CTGOV_PASS_THROUGH = ("filter.", "query.cond", "query.outc", "query.locn", "query.spons",
                        "aggFilters")
 _COMMON_FILTERS = ("humans", "trials", "publication_types", "languages")
@@ -110,15 +122,52 @@ def _check_filters(source: Source, registered: SearchSource) -> None:
                              f"{', '.join(_COMMON_FILTERS)}{extra}")
 
 
-def _phrases(terms: list[Term]) -> tuple[list[str], list[str]]:
-    """Distinct text phrases and MeSH headings of a block (case-insensitively distinct)."""
+# Acronyms of at most this many letters are left out of searches. Every service here matches
+# case-insensitively, so "ToM" finds the name Tom, "DCS" direct current stimulation, "SRS"
+# stereotactic radiosurgery; screening keeps them (matched in their own case, see
+# screening.criteria.is_acronym). A record that uses such an acronym spells it out in its
+# abstract, and that expansion is the term's label, ORed into the same block, so the acronym adds
+# almost no recall. ANDing it with its expansion would add none at all, and ANDing it with a
+# context word of the block would add nothing the context word does not already find. Longer
+# acronyms (RMET, QCAE, MSCEIT) rarely collide and are kept.
+_SHORTEST_SEARCHED_ACRONYM = 4
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A MeSH entry of a term: descriptor, optional subheading, or a pharmacological action."""
+
+    descriptor: str
+    qualifier: str | None = None
+    pharmacological_action: bool = False
+
+
+def parse_heading(text: str) -> Heading:
+    """`Descriptor`, `Descriptor/qualifier` or `Descriptor[pa]` as the protocol writes them."""
+    text = _unquote(text)
+    if text.casefold().endswith("[pa]"):
+        return Heading(text[:-4].strip(), pharmacological_action=True)
+    descriptor, _, qualifier = text.partition("/")
+    return Heading(descriptor.strip(), qualifier.strip() or None)
+
+
+def searched_phrases(term: Term) -> list[str]:
+    """The term's names a search sends: all but short acronyms, unless they are all it has."""
+    phrases = term.phrases()
+    kept = [p for p in phrases
+            if not (is_acronym(p) and len(p.strip()) < _SHORTEST_SEARCHED_ACRONYM)]
+    return kept or phrases
+
+
+def _phrases(terms: list[Term]) -> tuple[list[str], list[Heading]]:
+    """Distinct text phrases and MeSH entries of a block (case-insensitively distinct)."""
     phrases: dict[str, str] = {}
-    headings: dict[str, str] = {}
+    headings: dict[str, Heading] = {}
     for term in terms:
-        for phrase in term.phrases():
+        for phrase in searched_phrases(term):
             phrases.setdefault(phrase.casefold(), _unquote(phrase))
         for heading in term.mesh:
-            headings.setdefault(heading.casefold(), _unquote(heading))
+            headings.setdefault(_unquote(heading).casefold(), parse_heading(heading))
     return list(phrases.values()), list(headings.values())
 
 
@@ -145,11 +194,24 @@ class _FieldSyntax:
     language: str
     humans_only: str
     trials: str
+    # `{}/{}` descriptor and subheading, and a pharmacological action; None: not searchable
+    qualified_heading: str | None = None
+    pharmacological_action: str | None = None
+
+    def heading_text(self, heading: Heading) -> str | None:
+        """How this database searches one MeSH entry; None when it cannot."""
+        if heading.pharmacological_action:
+            return self.pharmacological_action and self.pharmacological_action.format(
+                heading.descriptor)
+        if heading.qualifier:
+            return self.qualified_heading and self.qualified_heading.format(
+                heading.descriptor, heading.qualifier)
+        return self.heading.format(heading.descriptor)
 
 
 _PUBMED_SYNTAX = _FieldSyntax('"{}"[MeSH Terms]', '"{}"[tiab]', '"{}"[pt]', '"{}"[la]',
                               'NOT ("animals"[MeSH Terms] NOT "humans"[MeSH Terms])',
-                              _PUBMED_TRIALS)
+                              _PUBMED_TRIALS, '"{}/{}"[MeSH Terms]', '"{}"[pa]')
 _EUROPEPMC_SYNTAX = _FieldSyntax('MESH_HEADING:"{}"', 'TITLE_ABS:"{}"', 'PUB_TYPE:"{}"',
                                  'LANG:"{}"',
                                  'NOT (MESH_HEADING:"animals" NOT MESH_HEADING:"humans")',
@@ -163,8 +225,8 @@ def _boolean_parts(source: Source, blocks: list[Block], syntax: _FieldSyntax) ->
     parts = []
     for _, terms in blocks:
         phrases, headings = _phrases(terms)
-        parts.append(_or([syntax.heading.format(h) for h in headings]
-                         + [syntax.phrase.format(p) for p in phrases]))
+        searched = [text for h in headings if (text := syntax.heading_text(h))]
+        parts.append(_or(searched + [syntax.phrase.format(p) for p in phrases]))
     filters = source.filters
     if filters.get("humans"):
         parts.append(syntax.humans_only)
@@ -226,17 +288,17 @@ def ctgov_parameters(source: Source, blocks: list[Block], since: date | None) ->
     else:
         grouped: dict[str, list[str]] = {}
         for vocabulary, terms in blocks:
-            phrases, headings = _phrases(terms)
-            distinct: dict[str, str] = {}
-            for phrase in [*phrases, *headings]:
-                distinct.setdefault(phrase.casefold(), phrase)
+            # Words only: the registry has no MeSH field to send headings to.
+            phrases, _ = _phrases(terms)
             grouped.setdefault(_CTGOV_FIELDS.get(vocabulary, "query.term"), []).append(
-                _or([f'"{p}"' for p in distinct.values()]))
+                _or([f'"{p}"' for p in phrases]))
         parameters.update({name: " AND ".join(parts) for name, parts in grouped.items()})
     advanced = []
     for key, value in source.filters.items():
         if key.startswith(CTGOV_PASS_THROUGH):
-            parameters[key] = ",".join(_as_list(value))
+            written = ",".join(_as_list(value))
+            # A field both generated (an instrument block in query.outc) and given: both apply.
+            parameters[key] = f"({written}) AND {parameters[key]}" if key in parameters else written
     if source.filters.get("trials"):
         advanced.append("AREA[StudyType]INTERVENTIONAL")
     if bounds := _date_range(source, open_low="MIN", open_high="MAX"):

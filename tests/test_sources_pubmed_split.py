@@ -1,0 +1,150 @@
+"""A PubMed query too long for E-utilities is sent in parts and their PMIDs united: cut at the
+right places only, every part short enough, each record stored once, a failed part resumed."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from _http_server import Article, EutilsSimulator, Fault, Reply, Seen, SourceServer
+from livingreview.errors import BadInput
+from livingreview.protocol.models import Source
+from livingreview.sources import SourceDown, SourceSettings, run_search
+from livingreview.sources.pubmed import LONGEST_TERM, split_term
+
+COMPOUNDS = 300  # '"compound number N"[tiab]' x 300: about 9,000 characters
+
+
+def compound_list(numbers: range) -> str:
+    return "(" + " OR ".join(f'"compound number {n}"[tiab]' for n in numbers) + ")"
+
+
+LONG_QUERY = (compound_list(range(COMPOUNDS)) + ' AND ("empathy"[tiab] OR "theory of mind"[tiab])'
+              ' NOT ("animals"[MeSH Terms] NOT "humans"[MeSH Terms])')
+
+
+def test_a_term_that_fits_is_sent_whole():
+    assert split_term('"ketamine"[tiab] AND "empathy"[tiab]') == ['"ketamine"[tiab] AND "empathy"[tiab]']
+
+
+def test_a_long_term_is_cut_only_in_its_anded_or_lists_and_every_part_fits():
+    parts = split_term(LONG_QUERY)
+    assert len(parts) == 3 and all(len(p) <= LONGEST_TERM for p in parts)
+    named = [set(map(int, re.findall(r'"compound number (\d+)"', p))) for p in parts]
+    assert sorted(n for chunk in named for n in chunk) == list(range(COMPOUNDS))  # each once
+    for part in parts:  # the rest of the query, the NOT filter included, is unchanged
+        assert part.endswith(' AND ("empathy"[tiab] OR "theory of mind"[tiab]) '
+                             'NOT ("animals"[MeSH Terms] NOT "humans"[MeSH Terms])')
+
+
+def test_two_long_or_lists_give_a_part_for_every_pair_of_their_chunks():
+    constructs = "(" + " OR ".join(f'"construct number {n}"[tiab]' for n in range(150)) + ")"
+    parts = split_term(compound_list(range(COMPOUNDS)) + " AND " + constructs)
+    assert all(len(p) <= LONGEST_TERM for p in parts)
+    pairs = {(c, k) for p in parts
+             for c in re.findall(r'"compound number (\d+)"', p)
+             for k in re.findall(r'"construct number (\d+)"', p)}
+    assert len(pairs) == COMPOUNDS * 150
+
+
+def test_a_written_query_in_parentheses_and_a_date_range_are_kept_intact():
+    written = f"({LONG_QUERY}) AND (\"2024/03/01\"[EDAT] : \"3000\"[EDAT])"
+    parts = split_term(written)
+    assert len(parts) > 1
+    assert all(p.endswith('AND ("2024/03/01"[EDAT] : "3000"[EDAT])') for p in parts)
+
+
+@pytest.mark.parametrize("query", [
+    # A union cannot be split by cutting one of its operands, nor can what NOT removes.
+    compound_list(range(COMPOUNDS)) + ' OR "empathy"[tiab]',
+    '"empathy"[tiab] NOT ' + compound_list(range(COMPOUNDS)),
+    '"' + "x" * 5000 + '"[tiab]',
+])
+def test_a_long_query_that_cannot_be_cut_safely_is_refused_with_its_length(query):
+    with pytest.raises(BadInput, match=rf"the PubMed query is {len(query)} characters"):
+        split_term(query)
+
+
+# --- End to end against the local E-utilities simulator ---------------------------------------
+
+
+def mentions(pmid: int) -> set[int]:
+    """The compounds a simulated article names: two far apart for every fifth, so that some
+    articles are found by two parts."""
+    first = (pmid * 37) % COMPOUNDS
+    return {first, (first + 150) % COMPOUNDS} if pmid % 5 == 0 else {first}
+
+
+class NamedCompounds(EutilsSimulator):
+    """esearch answers with the articles naming a compound the term names."""
+
+    def esearch(self, seen: Seen) -> Reply:
+        named = set(map(int, re.findall(r'"compound number (\d+)"', seen.params["term"])))
+        every = self.articles
+        self.articles = [a for a in every if mentions(int(a.pmid)) & named]
+        try:
+            return super().esearch(seen)
+        finally:
+            self.articles = every
+
+
+ARTICLES = [Article(str(n), date(2021, 1, 1) + timedelta(days=n), f"Simulated record {n}")
+            for n in range(1, 61)]
+
+
+@pytest.fixture
+def server():
+    with SourceServer() as running:
+        NamedCompounds(ARTICLES).install(running)
+        yield running
+
+
+def settings_for(server: SourceServer) -> SourceSettings:
+    return SourceSettings(pubmed_url=server.url + "/eutils", page_size=10, rate=1000.0,
+                          timeout=2.0, retries=2)
+
+
+def stored(review) -> list[str]:
+    return [row[0] for row in review.store.query(
+        "SELECT source_id FROM records WHERE source = 'pubmed' ORDER BY id")]
+
+
+def search(review, server):
+    return run_search(review.store, review.directory, review.protocol,
+                      Source(name="pubmed", kind="pubmed", query=LONG_QUERY),
+                      settings=settings_for(server), sleep=lambda seconds: None)
+
+
+def found_by(part: str) -> set[str]:
+    named = set(map(int, re.findall(r'"compound number (\d+)"', part)))
+    return {a.pmid for a in ARTICLES if mentions(int(a.pmid)) & named}
+
+
+def test_the_parts_are_searched_and_their_pmids_united_with_one_part_failing_once(review, server):
+    parts = split_term(f"({LONG_QUERY})")
+    # The second part's esearch fails through every retry: the first part's records are kept.
+    server.inject("/eutils/esearch.fcgi", Fault("pass"), Fault("status", 503), Fault("status", 503))
+    with pytest.raises(SourceDown):
+        search(review, server)
+    assert set(stored(review)) == found_by(parts[0])
+
+    outcome = search(review, server)  # resumes at the failed part
+    ids = stored(review)
+    assert outcome.resumed and len(ids) == len(set(ids)) == len(ARTICLES)
+    sent = [s.params["term"] for s in server.requests("/eutils/esearch.fcgi")]
+    assert all(len(term) <= LONGEST_TERM for term in sent)
+    assert list(dict.fromkeys(sent)) == parts  # in order; the failed one asked again
+    found_twice = sum(sum(a.pmid in found_by(p) for p in parts) - 1 for a in ARTICLES)
+    assert found_twice > 0 and outcome.repeats_dropped == found_twice
+    # What was sent is honest: the stored query is the whole one, each part's term is in the
+    # snapshot, and the run says it was split and that the reported count adds the parts'.
+    row = review.store.query("SELECT * FROM searches WHERE id = ?", (outcome.search_id,))[0]
+    assert row["query"] == f"({LONG_QUERY})"
+    assert row["count_reported"] == len(ARTICLES) + found_twice
+    manifest = json.loads((review.directory / row["snapshot_path"] / "manifest.json").read_text())
+    esearched = [p["parameters"]["term"] for p in manifest["pages"] if p["kind"] == "esearch"]
+    assert list(dict.fromkeys(esearched)) == parts
+    assert any(f"query part {len(parts)} of {len(parts)}: " in note for note in outcome.notes)
