@@ -55,9 +55,6 @@ class MembershipChanges:
     report_studies: list[tuple[int, int | None, int | None]] = field(default_factory=list)
     redirects: list[tuple[int, int]] = field(default_factory=list)
 
-    def __bool__(self) -> bool:
-        return bool(self.record_reports or self.report_studies or self.redirects)
-
 
 def create_studies(store: Store, count: int) -> list[int]:
     created_at = now()
