@@ -247,7 +247,7 @@ def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
         return True
     before = passage.text[max(sentence.start, mention.start - 60):mention.start]
     after = passage.text[mention.end:mention.end + 12]
-    if _CONTROLLED.match(after):
+    if _CONTROLLED.match(after) or re.match(r"\s+alone\b(?!\s+or\b)", after):
         return True
     if not _COMPARISON_CUE.search(before):
         return False

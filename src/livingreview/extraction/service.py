@@ -85,6 +85,11 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
         fields["control"] = rules.suggestion("none", alone, flag)
         if fields["randomised"].value == NOT_STATED:
             fields["randomised"] = rules.suggestion("no", alone, flag)
+    if fields["randomised"].value != "yes" and rules.find(passages, rules._OBSERVATIONAL):
+        # An observational study compares no arms: what looked like a control is a cohort's drug.
+        for name in ("control", "allocation"):
+            fields[name] = Suggestion(NOT_STATED)
+        fields["active_comparator"] = Suggestion(None)
     fields["blinding"] = rules.blinding(passages)
     population_field = field_or_none(form, "population")
     fields["population"] = rules.population(passages, protocol, vocabulary_for(protocol, form, "population"),
@@ -95,6 +100,10 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
     ordered = sorted(names, key=lambda n: (names[n][0].passage.field != "title", names[n][0].start))
     fields["drugs"] = Suggestion(ordered, [names[n][0].evidence for n in ordered])
     fields["doses"] = rules.doses(passages)
+    if (fields["control"].value == NOT_STATED and fields["randomised"].value == "yes"
+            and len(reading.study) == 1 and len(fields["doses"].value) >= 2):
+        fields["control"] = Suggestion("active", fields["doses"].evidence[:2],
+                                       ["inferred: one drug at several doses, randomised, no placebo"])
     fields["routes"] = rules.routes(passages)
     vocabularies = OutcomeVocabularies(vocabulary_for(protocol, form, "instrument"),
                                        vocabulary_for(protocol, form, "constructs"),
