@@ -247,3 +247,33 @@ def test_the_screening_state_as_of_an_event(screening):
     [as_of] = [j.event_id for j in ledger.judgements(screening.store, "screening_unit") if j.id == first.id]
     assert screening.state("title_abstract", as_of_event=as_of).outcome(unit) == "include"
     assert screening.state("title_abstract").outcome(unit) == "conflict"
+
+
+def test_undo_and_reviewers_commands(review: Review, tmp_path: Path, capsys):
+    from click.testing import CliRunner
+
+    from livingreview.cli import cli
+    from livingreview.cli._common import run_guarded
+
+    (tmp_path / "a.ris").write_text(ris(2), encoding="utf-8")
+    review.import_file(tmp_path / "a.ris")
+    directory = str(review.directory)
+    review.close()
+
+    def run(*args: str):
+        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output) if "--json" in args else result.output
+
+    include = run("decide", directory, "1", "include", "--reviewer", "ann", "--json")
+    exclude = run("decide", directory, "1", "exclude", "--reviewer", "ann", "--reason", "C1", "--json")
+    undone = run("undo", directory, "--reviewer", "ann", "--record", "1", "--json")
+    assert undone["supersedes"] == exclude["id"] and undone["undone"] is True
+    # The undo restored the include, so the next undo withdraws it.
+    assert f"withdrew decision {include['id']} (include on record 1" in run("undo", directory, "--reviewer", "ann")
+    listed = run("reviewers", directory, "--set-role", "ann", "lead", "--json")
+    assert [(r["name"], r["role"]) for r in listed["reviewers"]] == [("ann", "lead")]
+    with pytest.raises(SystemExit) as ended:
+        run_guarded(cli, ["undo", directory, "--reviewer", "ann"])
+    assert ended.value.code == 1
+    assert "ann has no decision at title_abstract to undo" in capsys.readouterr().err

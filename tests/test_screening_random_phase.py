@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -72,18 +73,27 @@ def project(tmp_path: Path, minimal_protocol: Path) -> Path:
 # --- the migration -----------------------------------------------------------------------------
 
 def test_a_project_made_by_the_previous_schema_gains_the_drawn_column(tmp_path, minimal_protocol, monkeypatch):
+    # The old schema is built with its own migrations and plain SQL: today's Store writes columns
+    # (events.round) that the old schema does not have yet.
     previous = [m.name for m in migrations.MIGRATIONS].index(DRAWN_MIGRATION)
-    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:previous])
     directory = tmp_path / "old"
-    with Review.init(directory, minimal_protocol) as review:
-        review.import_file(write_ris(tmp_path / "records.ris", 10))
-        ids = record_ids(review)
-        assert "drawn" not in {row["name"] for row in review.store.query("PRAGMA table_info(decisions)")}
-        # What the previous version's decide wrote.
-        for record_id, label in zip(ids[:3], ("include", "exclude", "exclude")):
-            review.store.query("INSERT INTO decisions (stage, record_id, reviewer, label, decided_at)"
-                               " VALUES (?, ?, 'ann', ?, '2026-01-01T00:00:00Z')", (STAGE, record_id, label))
-    monkeypatch.undo()
+    directory.mkdir()
+    shutil.copyfile(minimal_protocol, directory / "protocol.toml")
+    connection = sqlite3.connect(directory / "review.db", isolation_level=None)
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:previous])
+        migrations.migrate(connection)
+    assert "drawn" not in {row[1] for row in connection.execute("PRAGMA table_info(decisions)")}
+    connection.execute("INSERT INTO imports (id, path, stored_copy, sha256, format, encoding, record_count,"
+                       " imported_at) VALUES (1, 'r.ris', 'imports/r.ris', 'x', 'ris', 'utf-8', 10, 'then')")
+    ids = [connection.execute("INSERT INTO records (import_id, source, raw, title, created_at)"
+                              " VALUES (1, 'ris', 'TY  - JOUR', ?, 'then')", (f"Study {i}",)).lastrowid
+           for i in range(10)]
+    # What the previous version's decide wrote.
+    for record_id, label in zip(ids[:3], ("include", "exclude", "exclude")):
+        connection.execute("INSERT INTO decisions (stage, record_id, reviewer, label, decided_at)"
+                           " VALUES (?, ?, 'ann', ?, '2026-01-01T00:00:00Z')", (STAGE, record_id, label))
+    connection.close()
 
     with Review(directory) as review:
         assert review.store.scalar("PRAGMA user_version") == len(migrations.MIGRATIONS)

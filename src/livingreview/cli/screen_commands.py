@@ -1,4 +1,5 @@
-"""Screening commands: `screen` (interactive), `decide`, `conflicts`, `resolve`, `agreement`, `suggest`."""
+"""Screening commands: `screen` (interactive), `decide`, `undo`, `conflicts`, `resolve`, `agreement`,
+`reviewers`, `suggest`."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from rich.table import Table
 
 from livingreview.cli._common import emit, json_option, progress
 from livingreview.project import Review
+from livingreview.safe_text import for_terminal
 from livingreview.screening.terminal import screen as run_screener
 from livingreview.screening.workflow import DRAWN, LABELS, ORDERS, STAGES
+from livingreview.store.reviewers import ROLES
 
 project_dir = click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 stage_option = click.option("--stage", type=click.Choice(STAGES), default="title_abstract",
@@ -78,6 +81,27 @@ def decide(directory: Path, record_id: int, label: str, reviewer: str, stage: st
 
 @click.command()
 @project_dir
+@reviewer_option
+@stage_option
+@click.option("--record", "record_id", type=int,
+              help="Undo the reviewer's decision on this record's study (default: their latest decision).")
+@json_option
+def undo(directory: Path, reviewer: str, stage: str, record_id: int | None, as_json: bool) -> None:
+    """Withdraw a reviewer's latest decision at a stage; the decision they made before it counts again.
+
+    Undo after include then exclude leaves include; undo of a first decision leaves the record
+    unscreened by that reviewer. Nothing is deleted: the undo is a row of its own that names the
+    decision it withdraws. A lead's resolution is undone the same way, by the lead.
+    """
+    with Review(directory) as review:
+        withdrawn = review.screening.undo(stage, reviewer, record_id)
+    emit(asdict(withdrawn), as_json,
+         lambda d: click.echo(f"undo {d['id']}: withdrew decision {d['supersedes']} ({d['label']} on record"
+                              f" {d['record_id']} at {d['stage']})"))
+
+
+@click.command()
+@project_dir
 @stage_option
 @json_option
 def conflicts(directory: Path, stage: str, as_json: bool) -> None:
@@ -100,9 +124,10 @@ def _render_conflicts(payload: dict[str, Any]) -> None:
     table.add_column("title")
     for conflict in payload["conflicts"]:
         labels = ", ".join(
-            f"{reviewer}: {label}" + (f" ({conflict['reasons'][reviewer]})" if conflict["reasons"][reviewer] else "")
+            f"{for_terminal(reviewer)}: {label}"
+            + (f" ({conflict['reasons'][reviewer]})" if conflict["reasons"][reviewer] else "")
             for reviewer, label in conflict["labels"].items())
-        table.add_row(str(conflict["record_id"]), labels, conflict["title"] or "")
+        table.add_row(str(conflict["record_id"]), labels, for_terminal(conflict["title"] or ""))
     Console().print(table)
 
 
@@ -143,7 +168,7 @@ def _render_agreement(payload: dict[str, Any]) -> None:
     for column in ("stage", "reviewers", "records", "agreement", "kappa", "AC1"):
         table.add_column(column, justify="left" if column in ("stage", "reviewers") else "right")
     for pair in payload["pairs"]:
-        table.add_row(pair["stage"], " / ".join(pair["reviewers"]), str(pair["units"]),
+        table.add_row(pair["stage"], " / ".join(for_terminal(r) for r in pair["reviewers"]), str(pair["units"]),
                       _number(pair["percent_agreement"], percent=True), _number(pair["kappa"]),
                       _number(pair["ac1"]))
     Console().print(table)
@@ -153,6 +178,36 @@ def _number(value: float | None, percent: bool = False) -> str:
     if value is None:
         return "n/a"
     return f"{value:.1%}" if percent else f"{value:.3f}"
+
+
+@click.command("reviewers")
+@project_dir
+@click.option("--set-role", "set_roles", nargs=2, multiple=True, type=(str, click.Choice(ROLES)),
+              metavar="NAME ROLE", help="Give reviewer NAME the role ROLE (lead, reviewer or model); repeatable.")
+@json_option
+def reviewers_command(directory: Path, set_roles: tuple[tuple[str, str], ...], as_json: bool) -> None:
+    """List the reviewers of the review with their roles, after any --set-role changes.
+
+    Reviewers are registered the first time they decide: as a reviewer, a lead when their first
+    act is a resolution, a model when decisions come from a program. A lead settles conflicts.
+    """
+    with Review(directory) as review:
+        for name, role in set_roles:
+            review.screening.set_reviewer_role(name, role)
+        found = review.screening.reviewers()
+    emit({"reviewers": [asdict(r) for r in found]}, as_json, _render_reviewers)
+
+
+def _render_reviewers(payload: dict[str, Any]) -> None:
+    if not payload["reviewers"]:
+        click.echo("no reviewers yet: they are registered by their first decision")
+        return
+    table = Table(title="reviewers")
+    for column in ("name", "role", "since"):
+        table.add_column(column)
+    for reviewer in payload["reviewers"]:
+        table.add_row(for_terminal(reviewer["name"]), reviewer["role"], reviewer["created_at"])
+    Console().print(table)
 
 
 @click.command("suggest")
@@ -191,4 +246,4 @@ def _render_suggestions(payload: dict[str, Any]) -> None:
     console.print(f"all records with their evidence: {payload['csv']}")
 
 
-COMMANDS = (screen, decide, conflicts, resolve, agreement, suggest_command)
+COMMANDS = (screen, decide, undo, conflicts, resolve, agreement, reviewers_command, suggest_command)

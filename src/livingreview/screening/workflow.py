@@ -35,7 +35,7 @@ from livingreview.screening.criteria import evaluate_record, verdict_features
 from livingreview.store import Store, ledger
 from livingreview.store.grouping import grouping_fingerprint, record_studies, records_by_id
 from livingreview.store.ledger import SCREENING_UNIT, Judgement, LogEntry, NewJudgement
-from livingreview.store.reviewers import Role
+from livingreview.store.reviewers import Reviewer, Role, reviewers, set_role
 
 Stage = Literal["title_abstract", "full_text"]
 Label = Literal["include", "exclude", "maybe"]
@@ -152,29 +152,24 @@ class ScreeningState:
 
     def decisions(self, stage: str | None = None) -> list[Decision]:
         """Every decision of `stage` (or of all stages), undo rows included, in the order made."""
-        return [self._decision(j) for j in ledger.judgements(self.store, SCREENING_UNIT, stage)]
+        units = self.unit_map()
+        return [_decision(j, units) for j in ledger.judgements(self.store, SCREENING_UNIT, stage)]
 
     def state(self, stage: str, *, as_of_event: int | None = None) -> StageState:
         """Current labels and resolutions (as they stood just after `as_of_event`, when given)."""
         _check_stage(stage)
         state = StageState()
+        units = self.unit_map()
         # The ledger gives the current judgement per record; records grouped after they were
         # decided fold into one unit, where the latest (highest id, rows come in id order) counts.
         for judgement in ledger.latest_judgements(self.store, SCREENING_UNIT, stage, as_of_event=as_of_event):
-            decision = self._decision(judgement)
-            unit = self.unit_map().get(decision.record_id, (decision.record_id, None))[0]
+            decision = _decision(judgement, units)
+            unit = units.get(decision.record_id, (decision.record_id, None))[0]
             if decision.is_resolution:
                 state.resolutions[unit] = decision
             else:
                 state.labels.setdefault(unit, {})[decision.reviewer] = decision
         return state
-
-    def _decision(self, judgement: Judgement) -> Decision:
-        record_id = _record_of(judgement.item_id)
-        study = self.unit_map().get(record_id, (record_id, None))[1]
-        return Decision(judgement.id, judgement.stage, record_id, study, judgement.reviewer,
-                        judgement.value, judgement.reason, judgement.note, judgement.is_resolution,
-                        judgement.supersedes, judgement.undone, judgement.at, judgement.drawn)
 
     def eligible(self, stage: str, state: dict[str, StageState] | None = None) -> list[int]:
         """Units that enter `stage`: all at title-abstract, those included there at full text."""
@@ -317,17 +312,25 @@ class Screening(ScreeningState):
                 where = f" on record {record_id}" if record_id is not None else ""
                 raise ScreeningError(f"{reviewer} has no decision at {stage}{where} to undo")
             last = max(current, key=lambda j: j.id)
-            withdrawn = self._decision(last)
+            withdrawn = _decision(last, self.unit_map())
             undone = ledger.withdraw(self.store, last, self._log("screen.undo", withdrawn.record_id,
                                                                  withdrawn.label, withdrawn.study_id))
-        return self._decision(undone)
+        return _decision(undone, self.unit_map())
+
+    def reviewers(self) -> list[Reviewer]:
+        """Everyone who has judged in this review, in the order they first did, with their role."""
+        return reviewers(self.store)
+
+    def set_reviewer_role(self, name: str, role: Role) -> Reviewer:
+        """Give a reviewer another role (make them the lead, say); the change is logged."""
+        return set_role(self.store, name, role)
 
     def _record(self, new: NewJudgement, study: int | None, action: str, role: Role) -> Decision:
         unit = _record_of(new.item_id)
         chain = [_item(r) for r in self.group(unit)]
         judgement = ledger.record(self.store, new, self._log(action, unit, new.value, study),
                                   role=role, chain_items=chain)
-        return self._decision(judgement)
+        return _decision(judgement, self.unit_map())
 
     @staticmethod
     def _log(action: str, record_id: int, label: str, study: int | None) -> LogEntry:
@@ -493,6 +496,15 @@ def screening_units(record_studies: Iterable[tuple[int, int | None]]) -> dict[in
     for record_id, study in record_studies:
         units[record_id] = (record_id if study is None else first_of_study.setdefault(study, record_id), study)
     return units
+
+
+def _decision(judgement: Judgement, units: dict[int, tuple[int, int | None]]) -> Decision:
+    """A screening judgement as a decision on its record, with the record's study now."""
+    record_id = _record_of(judgement.item_id)
+    study = units.get(record_id, (record_id, None))[1]
+    return Decision(judgement.id, judgement.stage, record_id, study, judgement.reviewer, judgement.value,
+                    judgement.reason, judgement.note, judgement.is_resolution, judgement.supersedes,
+                    judgement.undone, judgement.at, judgement.drawn)
 
 
 def _item(record_id: int) -> str:

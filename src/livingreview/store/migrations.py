@@ -292,9 +292,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE TRIGGER judgements_no_delete BEFORE DELETE ON judgements
             BEGIN SELECT RAISE(ABORT, 'judgements are append-only: supersede, never delete'); END;
         -- The latest judgement per (item, reviewer) and the head of a chain are read through this
-        -- index; withdrawn judgements through the partial one.
+        -- index (in its order, so grouping needs no sort); withdrawn judgements through the
+        -- partial one.
         CREATE INDEX judgements_chain
-            ON judgements(item_kind, stage, item_id, is_resolution, reviewer_id, id);
+            ON judgements(item_kind, is_resolution, stage, item_id, reviewer_id, id);
         CREATE INDEX judgements_withdrawn ON judgements(supersedes) WHERE undone = 1;
         CREATE INDEX judgements_event ON judgements(event_id);
 
