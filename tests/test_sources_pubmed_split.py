@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from datetime import date, timedelta
 
 import pytest
 
 from _http_server import Article, EutilsSimulator, Fault, Reply, Seen, SourceServer
+from livingreview import Review
 from livingreview.errors import BadInput
 from livingreview.protocol.models import Source
 from livingreview.sources import SourceDown, SourceSettings, run_search
@@ -62,6 +64,8 @@ def test_a_written_query_in_parentheses_and_a_date_range_are_kept_intact():
     compound_list(range(COMPOUNDS)) + ' OR "empathy"[tiab]',
     '"empathy"[tiab] NOT ' + compound_list(range(COMPOUNDS)),
     '"' + "x" * 5000 + '"[tiab]',
+    # Each 3,000-character name needs a part of its own: 150 parts, beyond MOST_PARTS.
+    "(" + " OR ".join(f'"{n:03d}{"x" * 3000}"[tiab]' for n in range(150)) + ")",
 ])
 def test_a_long_query_that_cannot_be_cut_safely_is_refused_with_its_length(query):
     with pytest.raises(BadInput, match=rf"the PubMed query is {len(query)} characters"):
@@ -112,10 +116,10 @@ def stored(review) -> list[str]:
         "SELECT source_id FROM records WHERE source = 'pubmed' ORDER BY id")]
 
 
-def search(review, server):
+def search(review, server, **options):
     return run_search(review.store, review.directory, review.protocol,
                       Source(name="pubmed", kind="pubmed", query=LONG_QUERY),
-                      settings=settings_for(server), sleep=lambda seconds: None)
+                      settings=settings_for(server), sleep=lambda seconds: None, **options)
 
 
 def found_by(part: str) -> set[str]:
@@ -148,3 +152,17 @@ def test_the_parts_are_searched_and_their_pmids_united_with_one_part_failing_onc
     esearched = [p["parameters"]["term"] for p in manifest["pages"] if p["kind"] == "esearch"]
     assert list(dict.fromkeys(esearched)) == parts
     assert any(f"query part {len(parts)} of {len(parts)}: " in note for note in outcome.notes)
+
+
+def test_a_search_sent_in_parts_replays_offline_to_the_same_records(review, server, tmp_path,
+                                                                    minimal_protocol):
+    server.inject("/eutils/efetch.fcgi", Fault("pass"), Fault("status", 503), Fault("status", 503))
+    with pytest.raises(SourceDown):
+        search(review, server)
+    search(review, server)
+    live = [tuple(r) for r in review.store.query("SELECT source_id, raw FROM records ORDER BY id")]
+    with Review.init(tmp_path / "elsewhere", minimal_protocol) as other:
+        shutil.copytree(review.snapshots_dir, other.snapshots_dir, dirs_exist_ok=True)
+        outcome = search(other, server, offline=True)
+        replayed = [tuple(r) for r in other.store.query("SELECT source_id, raw FROM records ORDER BY id")]
+    assert outcome.mode == "offline" and replayed == live and len(live) == len(ARTICLES)

@@ -15,9 +15,11 @@ whole term; each part's exact term is kept with its esearch page in the snapshot
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from io import BytesIO
 from itertools import product
+from math import prod
 from operator import itemgetter
 from typing import Any, ClassVar
 
@@ -36,6 +38,8 @@ HISTORY_CAP = 10_000
 # (NCBI-Hackathons/phenotypeXpression pull request 31). PubMed's own search box has refused
 # queries near that length. A term up to this long is sent whole; a longer one in parts.
 LONGEST_TERM = 4000
+# More parts than this means a query far beyond what one search should hold: refused, not sent.
+MOST_PARTS = 100
 # Slicing needs a finite range; nothing in PubMed is dated before this.
 EARLIEST = date(1700, 1, 1)
 
@@ -207,30 +211,45 @@ def split_term(term: str, longest: int = LONGEST_TERM) -> list[str]:
     """The term itself, or parts of at most `longest` characters whose union is its result.
 
     Each OR-list ANDed into the term is cut into contiguous chunks of about equal length, and
-    every combination of chunks (one per list) is a part. The list whose longest chunk is longest
-    gets one more chunk until every part fits; then any list that can do with one chunk fewer
-    gets it. Raises BadInput when no cut is left to make."""
+    every combination of chunks (one per list) is a part. Of the ways to cut that make every
+    part fit, the one with the fewest parts is taken. Raises BadInput when none does within
+    `MOST_PARTS` parts."""
     if len(term) <= longest:
         return [term]
     units = _conjuncts(term) or []
     lists = {i: items for i, (operator, unit) in enumerate(units)
              if operator != "NOT" and len(items := _or_items(unit)) >= 2}
-    counts = dict.fromkeys(lists, 1)
-    while not (lists and _fits(parts := _parts(units, lists, counts), longest)):
-        growable = [i for i in lists if counts[i] < len(lists[i])]
-        if not growable:
-            raise BadInput(f"the PubMed query is {len(term)} characters, more than E-utilities "
-                           f"take ({longest}), and cutting the OR-lists ANDed into it cannot "
-                           "make it short enough; shorten it or split it into two sources")
-        longest_chunk = {i: max(len(_or_text(c)) for c in _chunks(lists[i], counts[i]))
-                         for i in growable}
-        counts[max(growable, key=longest_chunk.__getitem__)] += 1
-    for i in lists:
-        while counts[i] > 1 and _fits(fewer := _parts(units, lists, {**counts, i: counts[i] - 1}),
-                                      longest):
-            counts[i] -= 1
-            parts = fewer
-    return parts
+    whole = len(_join(units))
+    chunk_lengths: dict[tuple[int, int], int] = {}
+
+    def longest_part(counts: tuple[int, ...]) -> int:
+        # A part is the whole term with each list replaced by one of its chunks.
+        for i, count in zip(lists, counts, strict=True):
+            if (i, count) not in chunk_lengths:
+                chunk_lengths[i, count] = max(len(_or_text(c)) for c in _chunks(lists[i], count))
+        return whole + sum(chunk_lengths[i, count] - len(units[i][1])
+                           for i, count in zip(lists, counts, strict=True))
+
+    fitting = [c for c in _cuts([len(items) for items in lists.values()], MOST_PARTS)
+               if longest_part(c) <= longest] if lists else []
+    if not fitting:
+        # A union (OR at the top) or what NOT removes cannot be searched in parts.
+        raise BadInput(f"the PubMed query is {len(term)} characters, more than E-utilities "
+                       f"take ({longest}), and cutting the OR-lists ANDed into it does not make "
+                       f"it short enough in {MOST_PARTS} parts or fewer; shorten it or split it "
+                       "into two sources")
+    best = min(fitting, key=lambda counts: (prod(counts), longest_part(counts)))
+    return _parts(units, lists, dict(zip(lists, best, strict=True)))
+
+
+def _cuts(sizes: list[int], budget: int) -> Iterator[tuple[int, ...]]:
+    """Every choice of a chunk count per list (1 to its size) whose product is within budget."""
+    if not sizes:
+        yield ()
+        return
+    for count in range(1, min(sizes[0], budget) + 1):
+        for rest in _cuts(sizes[1:], budget // count):
+            yield (count, *rest)
 
 
 def _parts(units: list[tuple[str, str]], lists: dict[int, list[str]],
