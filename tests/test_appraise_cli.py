@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from livingreview.appraisal.forms import BUILTIN_FORMS
 from livingreview.cli import cli
+from livingreview.cli.appraise_commands import TOOLS
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "examples" / "glutamate-entactogens"
@@ -110,3 +112,18 @@ def test_a_bad_resolution_exits_1_with_the_expected_levels(project: Path) -> Non
 def test_import_without_a_reviewer_is_a_usage_error(project: Path) -> None:
     result = CliRunner().invoke(cli, ["appraise", str(project), "--import", str(project.parent / "ana.csv")])
     assert result.exit_code == 2 and "--import needs --reviewer" in result.output
+
+
+def test_the_tool_choices_are_the_built_in_forms() -> None:
+    assert TOOLS == tuple(BUILTIN_FORMS)
+
+
+def test_robins_i_judgements_table_is_stored_per_domain(project: Path) -> None:
+    table = project.parent / "robins.csv"
+    table.write_text("Study,D1,D2,D3,D4,D5,D6,D7,Overall\n"
+                     "murrough2015,Serious,Low,Low,Moderate,Low,Low,Low,Serious\n", encoding="utf-8")
+    invoke("appraise", str(project), "--import", str(table), "--reviewer", "ana", "--tool", "robins-i")
+    (study,) = as_json("appraise", str(project))["studies"]
+    assert (study["tool"], study["aim"], study["overall"]) == ("robins-i", None, "Serious")
+    assert [d["final"] for d in study["domains"]] == ["Serious", "Low", "Low", "Moderate", "Low", "Low", "Low"]
+    assert {d["status"] for d in study["domains"]} == {"single"}

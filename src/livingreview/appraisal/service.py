@@ -216,7 +216,7 @@ def import_csv(store: Store, path: str | Path, index: StudyIndex, reviewer: str,
     ids = _id_cells(path.read_text(encoding="utf-8-sig"))
     units = _units(path, imported.rows, ids, index, tool)
     recorded = unchanged = 0
-    disagreements = []
+    disagreements: list[dict[str, Any]] = []
     with store.transaction():
         for row, unit in zip(imported.rows, units, strict=True):
             done, same = _record_row(store, form, unit, row, reviewer, str(path))
@@ -255,7 +255,9 @@ def _id_cells(text: str) -> dict[int, dict[str, str]]:
 
 def _units(path: Path, rows: Sequence[ImportedRow], ids: Mapping[int, Mapping[str, str]], index: StudyIndex,
            tool: str) -> list[Unit]:
-    units, problems, seen = [], [], {}
+    units: list[Unit] = []
+    problems: list[str] = []
+    seen: dict[Unit, int] = {}
     for row in rows:
         try:
             ref = index.match(row.result.study, ids.get(row.line, {}))
@@ -306,11 +308,10 @@ def resolve(store: Store, study: str, domain: str, judgement: str, lead: str, re
     if not reason.strip():
         raise AppraisalError("a resolution needs a reason (--reason)")
     ref = _study_ref(study, index)
-    candidates = sorted({parse_item(j.item_id)[0] for j in ledger.latest_judgements(store, ROB_DOMAIN, STAGE)
-                         if parse_item(j.item_id)[0].study == ref and parse_item(j.item_id)[2] == domain
-                         and (tool is None or parse_item(j.item_id)[0].tool == tool)
-                         and (outcome is None or parse_item(j.item_id)[0].outcome == outcome)},
-                        key=lambda u: (u.tool, u.outcome or ""))
+    appraised = {parse_item(j.item_id) for j in ledger.latest_judgements(store, ROB_DOMAIN, STAGE)}
+    candidates = sorted({unit for unit, _, item in appraised
+                         if unit.study == ref and item == domain and tool in (None, unit.tool)
+                         and outcome in (None, unit.outcome)}, key=lambda u: (u.tool, u.outcome or ""))
     if not candidates:
         raise AppraisalError(f"study {study!r} has no appraised domain {domain!r}"
                              + (f" with tool {tool}" if tool else "") + (f" for outcome {outcome!r}" if outcome else ""))
@@ -427,7 +428,8 @@ def _study_appraisal(unit: Unit, found: Mapping[str, list[tuple[str, str, str]]]
     statuses = tuple(_domain_status(unit, d.id, d.name, judged, resolutions) for d in form.domains_for(aim)
                      if any(d.id in by for by in judged.values()) or unit.domain_item(d.id) in resolutions)
     finals = [s.final for s in statuses]
-    overall, flags = (None, ())
+    overall: str | None = None
+    flags: tuple[str, ...] = ()
     if statuses and None not in finals and len(statuses) == len(form.domains_for(aim)):
         overall, flags = overall_judgement(form, [f for f in finals if f is not None])
     label = index.label(unit.study) if index is not None else unit.study

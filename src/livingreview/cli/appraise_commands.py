@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from livingreview.appraisal.algorithms import AppraisalResult, Override
-from livingreview.appraisal.forms import BUILTIN_FORMS, load_form
-from livingreview.appraisal.plots import rows_from_results, save_figure, summary_plot, traffic_light
-from livingreview.appraisal.service import StudyAppraisal, agreement, conflicts
 from livingreview.cli._common import emit, json_option
 from livingreview.errors import BadInput
 from livingreview.project import Review
 from livingreview.safe_text import for_terminal
+
+if TYPE_CHECKING:
+    from livingreview.appraisal.algorithms import AppraisalResult, Override
+    from livingreview.appraisal.service import StudyAppraisal
+
+# The tools' names without importing livingreview.appraisal, which loads matplotlib: every
+# command's start-up would pay for it. tests/test_appraise_cli.py checks they match BUILTIN_FORMS.
+TOOLS = ("rob2", "rob2-crossover", "robins-i")
 
 
 @click.command()
@@ -26,7 +30,7 @@ from livingreview.safe_text import for_terminal
               help="A CSV laid out like the RoB 2 spreadsheet (Study, 1.1, 1.2, ...; optional Record ID, "
                    "DOI or PMID columns to find the study): one appraiser's answers.")
 @click.option("--reviewer", help="Who appraised (with --import) or who resolves (the lead, with --resolve).")
-@click.option("--tool", type=click.Choice(list(BUILTIN_FORMS)),
+@click.option("--tool", type=click.Choice(TOOLS),
               help="The risk-of-bias tool of the imported answers (default rob2), or of the appraisal "
                    "to resolve when a study was appraised with several.")
 @click.option("--aim", type=click.Choice(["assignment", "adherence"]), default="assignment", show_default=True,
@@ -71,6 +75,8 @@ def appraise(directory: Path, import_file: Path | None, reviewer: str | None, to
                  lambda d: click.echo(f"resolved {for_terminal(d['item'])}: {for_terminal(d['judgement'])}"
                                       f" by {for_terminal(d['lead'])}"))
             return
+        from livingreview.appraisal.service import agreement, conflicts
+
         index = review.study_index()
         if show_conflicts:
             emit({"conflicts": conflicts(review.store, index)}, as_json, _render_conflicts)
@@ -84,6 +90,9 @@ def appraise(directory: Path, import_file: Path | None, reviewer: str | None, to
 
 def _plots(appraised: list[StudyAppraisal], report_dir: Path) -> list[Path]:
     """Traffic-light and summary plots per tool, of the settled appraisals only."""
+    from livingreview.appraisal.forms import load_form
+    from livingreview.appraisal.plots import rows_from_results, save_figure, summary_plot, traffic_light
+
     written: list[Path] = []
     for tool in sorted({a.unit.tool for a in appraised}):
         results = [_final_result(a) for a in appraised
@@ -112,6 +121,8 @@ def _final_result(appraisal: StudyAppraisal) -> AppraisalResult:
 
 
 def _as_override(final: str | None, proposed: str) -> Override | None:
+    from livingreview.appraisal.algorithms import Override
+
     return None if final is None or final == proposed else Override(final, "agreed or resolved")
 
 

@@ -41,12 +41,16 @@ def _render(payload: dict[str, Any]) -> None:
                + (" (studies screened 'maybe' counted too)" if payload["include_maybe"] else ""))
     table = Table("drug", "conclusion", "studies", "randomised", "N", "improved/worse/none/mixed", "sign p",
                   title="conclusions per drug")
+    without_n = {c["label"]: c["studies_without_n"]
+                 for c in payload["conclusions"]["conclusions"]}
     for row in payload["conclusion_table"]:
         p = "" if row["sign_test_p"] is None else f"{row['sign_test_p']:.3f}"
         votes = "/".join(str(row[d]) for d in ("improved", "worsened", "no difference", "mixed"))
+        missing = without_n.get(row["drug"], 0)
+        participants = str(row["participants"]) + (f" ({missing} without N)" if missing else "")
         table.add_row(for_terminal(row["drug"]), row["grade"],
                       f"{row['studies_with_direction']} of {row['included_studies']}", str(row["randomised"]),
-                      str(row["participants"]), votes, p)
+                      participants, votes, p)
     console.print(table)
     for pooled in payload["meta_analyses"]:
         click.echo(f"meta-analysis {for_terminal(pooled['drug'])} / {for_terminal(pooled['construct'])}: "

@@ -35,6 +35,7 @@ from livingreview.store import Store, ledger
 from livingreview.synthesis._plots import forest_plot
 from livingreview.synthesis.certainty import (
     BodyOfEvidence,
+    Design,
     PooledEffect,
     rate_certainty,
 )
@@ -197,7 +198,7 @@ def _grade(body: tuple[str, str, list[StudyEvidence]], protocol: Protocol, risk_
                    estimate=(o.effect.yi if (o := _effect_outcome(s, construct)) and o.effect else None))
         for s in studies)
     # A body is rated as randomised evidence only when every study in it was randomised.
-    design = "randomised" if all(s.is_randomised for s in studies) else "non-randomised"
+    design: Design = "randomised" if all(s.is_randomised for s in studies) else "non-randomised"
     rating = rate_certainty(BodyOfEvidence(outcome, design, grade_studies, effect))
     row.update(certainty=rating.certainty, start=rating.start, design=design, reasons=list(rating.reasons()),
                downgrades={d.domain: {"levels": d.levels, "reason": d.reason} for d in rating.downgrades})
