@@ -80,6 +80,14 @@ def test_undo_withdraws_the_latest_judgement_and_the_one_before_counts_again(sto
         ledger.withdraw(store, second, log_entry(item, "extract.undo"))
 
 
+def test_a_models_judgement_is_recorded_under_a_model_reviewer_and_can_be_undone(store):
+    new = NewJudgement(FIELD, "study:1/field:n", STAGE, "extractor-rules 0.3", "40")
+    ledger.record(store, new, log_entry("study:1/field:n"), role="model")
+    assert find_reviewer(store, "extractor-rules 0.3").role == "model"
+    ledger.undo(store, FIELD, STAGE, "extractor-rules 0.3", log_entry("study:1/field:n"))
+    assert current_values(store) == {}
+
+
 def test_undo_on_named_items_leaves_the_reviewers_other_judgements_alone(store):
     judge(store, "study:1/field:n", "ann", "40")
     judge(store, "study:2/field:n", "ann", "60")

@@ -16,7 +16,7 @@ from livingreview.project import Review
 from livingreview.safe_text import for_terminal
 from livingreview.screening.terminal import screen as run_screener
 from livingreview.screening.workflow import DRAWN, LABELS, ORDERS, STAGES
-from livingreview.store.reviewers import ROLES
+from livingreview.store.reviewers import ROLES, Role
 
 project_dir = click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 stage_option = click.option("--stage", type=click.Choice(STAGES), default="title_abstract",
@@ -185,7 +185,7 @@ def _number(value: float | None, percent: bool = False) -> str:
 @click.option("--set-role", "set_roles", nargs=2, multiple=True, type=(str, click.Choice(ROLES)),
               metavar="NAME ROLE", help="Give reviewer NAME the role ROLE (lead, reviewer or model); repeatable.")
 @json_option
-def reviewers_command(directory: Path, set_roles: tuple[tuple[str, str], ...], as_json: bool) -> None:
+def reviewers_command(directory: Path, set_roles: tuple[tuple[str, Role], ...], as_json: bool) -> None:
     """List the reviewers of the review with their roles, after any --set-role changes.
 
     Reviewers are registered the first time they decide: as a reviewer, a lead when their first

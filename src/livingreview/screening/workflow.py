@@ -205,7 +205,7 @@ class ScreeningState:
 
     def summary(self) -> dict[str, dict[str, Any]]:
         """Per stage: units, screened, included, excluded, maybe, conflicts, per reviewer."""
-        states = {stage: self.state(stage) for stage in STAGES}
+        states: dict[str, StageState] = {stage: self.state(stage) for stage in STAGES}
         result: dict[str, dict[str, Any]] = {}
         for stage in STAGES:
             state = states[stage]

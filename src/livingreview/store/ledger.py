@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 
 from livingreview.errors import BadInput
 from livingreview.store.db import Store, now
-from livingreview.store.reviewers import Role, ensure_reviewer, reviewer_name
+from livingreview.store.reviewers import Role, ensure_reviewer, find_reviewer, reviewer_name
 
 SCREENING_UNIT = "screening_unit"
 
@@ -125,8 +125,9 @@ def withdraw(store: Store, judgement: Judgement, log: LogEntry) -> Judgement:
             raise LedgerError(f"judgement {judgement.id} is an undo row; only a judgement can be withdrawn")
         if not _stands(store, judgement.id):
             raise LedgerError(f"judgement {judgement.id} was already withdrawn")
-        reviewer = ensure_reviewer(store, judgement.reviewer,
-                                   "lead" if judgement.is_resolution else "reviewer")
+        reviewer = find_reviewer(store, judgement.reviewer)
+        if reviewer is None:
+            raise LedgerError(f"judgement {judgement.id}: no reviewer called {judgement.reviewer!r}")
         undo = NewJudgement(judgement.item_kind, judgement.item_id, judgement.stage, judgement.reviewer,
                             judgement.value, judgement.reason, None, judgement.drawn,
                             judgement.is_resolution)
