@@ -16,10 +16,8 @@ from livingreview.importers.service import ImportResult, import_file
 from livingreview.protocol import Protocol, load_protocol
 from livingreview.screening.agreement import PairAgreement, pairwise_agreement
 from livingreview.screening.workflow import Screening
-from livingreview.sources.fulltext import FulltextReport, attach_fulltext, fetch_fulltexts
 from livingreview.sources.search import PageCallback, SearchReport, search_sources
 from livingreview.sources.settings import SourceSettings
-from livingreview.status import project_status
 from livingreview.store import Store
 from livingreview.store import rounds as rounds_table
 from livingreview.store import studies as studies_table
@@ -27,6 +25,7 @@ from livingreview.store import studies as studies_table
 if TYPE_CHECKING:
     from livingreview.appraisal.service import ImportSummary, StudyAppraisal, StudyIndex
     from livingreview.screening.suggest import Suggestions
+    from livingreview.sources.fulltext import FulltextReport
     from livingreview.store.ledger import Judgement
     from livingreview.synthesis.service import Synthesis
 
@@ -130,14 +129,22 @@ class Review:
     def fetch_fulltexts(self, *, settings: SourceSettings | None = None,
                         on_progress: Callable[[int, int], None] | None = None) -> FulltextReport:
         """Open-access JATS of the units forwarded to full text; the others with the reason."""
+        from livingreview.sources.fulltext import fetch_fulltexts
+
         return fetch_fulltexts(self.store, self.directory, settings=settings,
                                on_progress=on_progress)
 
     def attach_fulltext(self, record_id: int, file: str | Path) -> dict[str, Any]:
+        from livingreview.sources.fulltext import attach_fulltext
+
         return attach_fulltext(self.store, self.directory, record_id, Path(file))
 
     def status(self) -> dict[str, Any]:
         """Counts per stage (`livingreview status`)."""
+        # Imported here, like suggest: the stopping rules load scipy.stats (seconds), which
+        # commands that do not report status need not pay for.
+        from livingreview.status import project_status
+
         return project_status(self.store)
 
     # --- risk of bias and synthesis -------------------------------------------------------------
