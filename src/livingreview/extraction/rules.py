@@ -172,6 +172,9 @@ def allocation(passages: list[Passage], randomised_value: str, control_value: st
         hits = find(passages, _RANDOMISED)
         return suggestion("parallel", hits[:1],
                           ["inferred: randomised with no crossover statement"])
+    arms = _arm_sizes(passages)
+    if arms is not None:
+        return Suggestion("parallel", arms.evidence, ["inferred: each arm has its own participants"])
     if control_value == "none":
         return suggestion("single-group", single)
     return Suggestion(NOT_STATED)
