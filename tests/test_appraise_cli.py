@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from livingreview.appraisal.forms import BUILTIN_FORMS
 from livingreview.cli import cli
 from livingreview.cli.appraise_commands import TOOLS
+from livingreview.project import Review
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "examples" / "glutamate-entactogens"
@@ -127,3 +128,34 @@ def test_robins_i_judgements_table_is_stored_per_domain(project: Path) -> None:
     assert (study["tool"], study["aim"], study["overall"]) == ("robins-i", None, "Serious")
     assert [d["final"] for d in study["domains"]] == ["Serious", "Low", "Low", "Moderate", "Low", "Low", "Low"]
     assert {d["status"] for d in study["domains"]} == {"single"}
+
+
+# Hess 2024's citation as its curated evidence file gives it (examples/.../hess2024.toml).
+HESS_RIS = """TY  - JOUR
+TI  - Entactogen Effects of Ketamine: A Reverse-Translational Study
+AU  - Hess, Emily M
+PY  - 2024
+JO  - Am J Psychiatry
+DO  - 10.1176/appi.ajp.20230980
+ER  - 
+"""
+
+
+def test_a_record_of_the_review_names_its_study_and_links_the_evidence_file(project: Path) -> None:
+    ris = project.parent / "hess.ris"
+    ris.write_text(HESS_RIS, encoding="utf-8")
+    invoke("import", str(project), str(ris), "--source", "pubmed")
+    invoke("dedupe", str(project))
+    with Review(project) as review:
+        (record,) = review.store.records()
+        study = str(review.resolve_study(record.study_id or 0))
+    table = project.parent / "by-record.csv"
+    table.write_text(f"Study,Outcome,Record ID,{HEADER.split(',', 2)[2]}\nanything,SHAPS social items,{record.id},{LOW}\n",
+                     encoding="utf-8")
+    by_record = as_json("appraise", str(project), "--import", str(table), "--reviewer", "ana")
+    # The evidence file hess2024 carries the record's DOI, so its key names the same stored study.
+    by_key = as_json("appraise", str(project), "--import", str(project.parent / "ana.csv"), "--reviewer", "ben")
+    assert by_record["studies"] == [study] and by_key["studies"][0] == study
+    (appraised,) = [s for s in as_json("appraise", str(project))["studies"] if s["study"] == study]
+    assert appraised["label"] == "Hess 2024" and sorted(appraised["by_reviewer"]) == ["ana", "ben"]
+    assert appraised["overall"] == "Low"  # both appraisers' answers give Low throughout

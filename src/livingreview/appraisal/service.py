@@ -43,6 +43,7 @@ from livingreview.appraisal.forms import BUILTIN_FORMS, Form, load_form
 from livingreview.appraisal.spreadsheet import ImportedRow, SpreadsheetError, read_appraisal_csv
 from livingreview.errors import BadInput
 from livingreview.records import Record, normalise_doi, normalise_pmid
+from livingreview.safe_text import plain_for_terminal
 from livingreview.screening.agreement import PairAgreement, pair_agreement
 from livingreview.store import Store, ledger
 from livingreview.synthesis.evidence import StudyEvidence
@@ -88,8 +89,7 @@ class StudyIndex:
             if record.id is None or record.study_id is None:
                 continue
             index.by_record[record.id] = record.study_id
-            ref = StudyRef(str(record.study_id), index.labels.get(str(record.study_id), f"study {record.study_id}"))
-            index.labels.setdefault(ref.ref, ref.label)
+            ref = StudyRef(str(record.study_id), index.labels.setdefault(str(record.study_id), _record_label(record)))
             if record.doi:
                 index.by_doi.setdefault(record.doi, ref)
             if record.pmid:
@@ -139,6 +139,17 @@ class StudyIndex:
             return StudyRef(study.strip(), self.label(study.strip()))
         raise KeyError(f"study {study!r} matches no study of this review (expected an evidence key or "
                        "label, a study id, or a Record ID, DOI or PMID column)")
+
+
+def _record_label(record: Record) -> str:
+    """"Surname year" of a study's first record (cleaned for display), else "study N"."""
+    if not record.authors or not record.year:
+        return f"study {record.study_id}"
+    first = record.authors[0]
+    # "Hess, Emily M" or "Hess EM": the surname is before the comma, else before the initials.
+    words = first.split(",")[0].split() if "," in first else first.split()
+    surname = " ".join(words[:-1]) if "," not in first and len(words) > 1 and words[-1].isupper() else " ".join(words)
+    return plain_for_terminal(f"{surname} {record.year}")
 
 
 # --- item ids and values ---------------------------------------------------------------------------

@@ -84,7 +84,8 @@ def appraise(directory: Path, import_file: Path | None, reviewer: str | None, to
         appraised = review.appraisals()
         figures = _plots(appraised, review.report_dir) if plots else []
         payload = {"studies": [a.to_dict() for a in appraised], "agreement": agreement(review.store),
-                   "conflicts": len(conflicts(review.store)), "figures": [str(f) for f in figures]}
+                   "conflicts": len(conflicts(review.store)), "figures": [str(f) for f in figures],
+                   "unsettled": sum(a.overall is None for a in appraised)}
     emit(payload, as_json, _render_appraisals)
 
 
@@ -171,6 +172,8 @@ def _render_appraisals(payload: dict[str, Any]) -> None:
     click.echo(f"{payload['conflicts']} conflicts" + (" (see --conflicts)" if payload["conflicts"] else ""))
     for figure in payload["figures"]:
         click.echo(f"wrote {for_terminal(figure)}")
+    if payload["figures"] and payload["unsettled"]:
+        click.echo(f"{payload['unsettled']} appraisals not plotted: settle their conflicts first")
 
 
 COMMANDS = [appraise]

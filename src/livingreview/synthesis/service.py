@@ -115,6 +115,7 @@ def synthesize(directory: Path, protocol: Protocol, store: Store, evidence: Evid
         "evidence_source": evidence.source,
         **narrative.to_dict(),
         "meta_analyses": [p.to_dict() for p in pooled],
+        "forest_plots": [p.figure for p in pooled],
         "grade": list(grade),
     }
     payload = _relative_paths(payload, directory)
