@@ -153,8 +153,9 @@ def test_cli_import_prints_one_json_object(project: Path, tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["records"] == 12
-    assert payload["files"] == [{"path": str(path), "format": "ris", "encoding": "utf-8",
-                                 "records": 12, "already_imported": False, "warnings": []}]
+    assert payload["files"] == [{"path": str(path), "format": "ris", "database": None,
+                                 "encoding": "utf-8", "records": 12, "already_imported": False,
+                                 "warnings": []}]
     again = json.loads(CliRunner().invoke(cli, ["import", str(project), str(path), "--json"]).stdout)
     assert again["records"] == 0 and again["files"][0]["already_imported"] is True
 

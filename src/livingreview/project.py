@@ -86,9 +86,11 @@ class Review:
         format: str | None = None,
         options: dict[str, object] | None = None,
         on_record: Callable[[int], None] | None = None,
+        source_name: str | None = None,
     ) -> ImportResult:
+        """`source_name`: the database the file came from (guessed from the file when None)."""
         return import_file(self.store, self.imports_dir, Path(path), format=format,
-                           options=options, on_record=on_record)
+                           options=options, on_record=on_record, source_name=source_name)
 
     def dedupe(self, on_progress: Callable[[str, int, int], None] | None = None) -> dedupe_stage.DedupeResult:
         """Match new records against all, record the pairs, regroup records into studies."""

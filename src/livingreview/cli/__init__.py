@@ -24,6 +24,7 @@ from livingreview.cli import (
     extract_commands,
     meta_commands,
     project_commands,
+    report_commands,
     screen_commands,
     search_commands,
     simulate_commands,
@@ -31,7 +32,8 @@ from livingreview.cli import (
 )
 
 COMMAND_MODULES = (project_commands, dedupe_commands, search_commands, screen_commands, simulate_commands,
-                   meta_commands, extract_commands, appraise_commands, synthesize_commands)
+                   meta_commands, extract_commands, appraise_commands, synthesize_commands,
+                   report_commands)
 
 
 @click.group(help=__doc__)

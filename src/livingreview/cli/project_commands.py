@@ -12,6 +12,7 @@ from rich.table import Table
 from livingreview.cli._common import emit, json_option, progress, stderr
 from livingreview.importers import importer_names
 from livingreview.project import Review
+from livingreview.safe_text import for_terminal, plain_for_terminal
 
 project_dir = click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 
@@ -39,9 +40,12 @@ def init(directory: Path, protocol_file: Path, as_json: bool) -> None:
               help="Skip format detection and read the files as this format.")
 @click.option("--column", "columns", multiple=True, metavar="FIELD=COLUMN",
               help="For CSV/TSV: read FIELD (title, abstract, doi, ...) from COLUMN. Repeatable.")
+@click.option("--source", "source_name", metavar="NAME",
+              help="The database the files came from (Embase, Scopus, ...), as PRISMA counts "
+                   "records per database; guessed from each file when not given.")
 @json_option
 def import_(directory: Path, files: tuple[Path, ...], format_name: str | None,
-            columns: tuple[str, ...], as_json: bool) -> None:
+            columns: tuple[str, ...], source_name: str | None, as_json: bool) -> None:
     """Import exported records (RIS, MEDLINE, PubMed XML, WoS, CSV, BibTeX, Europe PMC, CT.gov).
 
     Each file is imported whole or not at all; a file imported before is recognised by its
@@ -55,13 +59,19 @@ def import_(directory: Path, files: tuple[Path, ...], format_name: str | None,
         for path in files:
             task = bar.add_task(f"import {path.name}", total=None)
             result = review.import_file(path, format=format_name, options=options or None,
+                                        source_name=source_name,
                                         on_record=lambda n: bar.update(task, completed=n))
             bar.update(task, total=result.records, completed=result.records)
             for warning in result.warnings:
                 stderr.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+            if result.database is None and not result.already_imported:
+                stderr.print(f"[yellow]note:[/yellow] cannot tell which database "
+                             f"{for_terminal(path.name)} came from; PRISMA counts its records as "
+                             "'database not named' (give --source NAME)", highlight=False)
             results.append(result)
     payload = {"files": [
-        {"path": str(r.path), "format": r.format, "encoding": r.encoding, "records": r.records,
+        {"path": str(r.path), "format": r.format, "database": r.database,
+         "encoding": r.encoding, "records": r.records,
          "already_imported": r.already_imported, "warnings": list(r.warnings)}
         for r in results
     ], "records": sum(r.records for r in results if not r.already_imported)}
@@ -78,7 +88,8 @@ def _field_column(text: str) -> tuple[str, str]:
 def _render_import(payload: dict[str, Any]) -> None:
     for item in payload["files"]:
         state = "already imported, skipped" if item["already_imported"] else f"{item['records']} records"
-        click.echo(f"{item['path']}: {item['format']} ({item['encoding']}): {state}")
+        database = plain_for_terminal(item["database"] or "database not named")
+        click.echo(f"{item['path']}: {database}, {item['format']} ({item['encoding']}): {state}")
 
 
 @click.command()

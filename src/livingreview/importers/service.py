@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from livingreview.importers.base import detect_format, get_importer
+from livingreview.importers.databases import guess_database
 from livingreview.importers.encoding import detect_encoding
 from livingreview.records import Record
 from livingreview.store import Store
@@ -26,6 +27,8 @@ class ImportResult:
     already_imported: bool
     import_id: int
     warnings: tuple[str, ...] = ()
+    # The database the file came from (PRISMA counts per database), None when not known.
+    database: str | None = None
 
 
 def sha256_of(path: Path) -> str:
@@ -49,7 +52,10 @@ def import_file(
     format: str | None = None,
     options: dict[str, object] | None = None,
     on_record: Callable[[int], None] | None = None,
+    source_name: str | None = None,
 ) -> ImportResult:
+    """Import one file; `source_name` names the database it came from, else it is guessed from
+    the file (`importers.databases`), else left unknown (`ImportResult.database` is None)."""
     path = Path(path)
     digest = sha256_of(path)
     earlier = imports_table.import_by_sha256(store, digest)
@@ -58,10 +64,12 @@ def import_file(
                   detail={"sha256": digest, "same_as_import": earlier.id},
                   why="the same bytes were imported before")
         return ImportResult(path, earlier.format, earlier.encoding, earlier.record_count, True,
-                            earlier.id)
+                            earlier.id, database=earlier.source_name)
 
     encoding = detect_encoding(path)
-    format = format or detect_format(path, read_head(path, encoding.name))
+    head = read_head(path, encoding.name)
+    format = format or detect_format(path, head)
+    database = (source_name or "").strip() or guess_database(format, head)
     importer = get_importer(format)(**(options or {}))
     imports_dir.mkdir(parents=True, exist_ok=True)
     copy = imports_dir / f"{digest[:12]}-{path.name}"
@@ -70,18 +78,19 @@ def import_file(
         with store.transaction():
             import_id = imports_table.add_import(store, path=str(path), stored_copy=str(copy),
                                                  sha256=digest, format=format,
-                                                 encoding=encoding.name)
+                                                 encoding=encoding.name, source_name=database)
             records = _counting(importer.parse(path, encoding.name), on_record)
             count = store.insert_records(records, import_id=import_id)
             imports_table.set_record_count(store, import_id, count)
             store.log("import", "import.file", subject=str(path),
                       detail={"import_id": import_id, "records": count, "format": format,
-                              "encoding": encoding.name, "sha256": digest})
+                              "encoding": encoding.name, "sha256": digest,
+                              "database": database})
     except BaseException:
         copy.unlink(missing_ok=True)
         raise
     warnings = ((encoding.warning,) if encoding.warning else ()) + tuple(importer.warnings)
-    return ImportResult(path, format, encoding.name, count, False, import_id, warnings)
+    return ImportResult(path, format, encoding.name, count, False, import_id, warnings, database)
 
 
 def _counting(records: Iterator[Record], on_record: Callable[[int], None] | None) -> Iterator[Record]:

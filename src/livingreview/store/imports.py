@@ -13,27 +13,28 @@ class ImportRow:
     format: str
     encoding: str
     record_count: int
+    source_name: str | None = None
 
 
 def import_by_sha256(store: Store, sha256: str) -> ImportRow | None:
-    rows = store.query("SELECT id, format, encoding, record_count FROM imports WHERE sha256 = ?",
-                       (sha256,))
+    rows = store.query("SELECT id, format, encoding, record_count, source_name FROM imports"
+                       " WHERE sha256 = ?", (sha256,))
     if not rows:
         return None
     row = rows[0]
     return ImportRow(int(row["id"]), str(row["format"]), str(row["encoding"]),
-                     int(row["record_count"]))
+                     int(row["record_count"]), row["source_name"])
 
 
 def add_import(store: Store, *, path: str, stored_copy: str, sha256: str, format: str,
-               encoding: str) -> int:
+               encoding: str, source_name: str | None = None) -> int:
     """A new import with no records yet; `set_record_count` completes it in the same
-    transaction."""
+    transaction. `source_name` is the database the file came from (None when not known)."""
     with store.transaction() as connection:
         cursor = connection.execute(
             "INSERT INTO imports (path, stored_copy, sha256, format, encoding, record_count,"
-            " imported_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
-            (path, stored_copy, sha256, format, encoding, now()))
+            " imported_at, source_name) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+            (path, stored_copy, sha256, format, encoding, now(), source_name))
         return int(cursor.lastrowid or 0)
 
 

@@ -444,6 +444,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX events_round ON events(round);
         """,
     ),
+    Migration(
+        "0007_imports_name_their_database",
+        """
+        -- PRISMA counts records per database searched, not per file format: an import names the
+        -- database its file came from (given with --source, or guessed from the file). NULL on
+        -- imports from before this column: the database is not known.
+        ALTER TABLE imports ADD COLUMN source_name TEXT;
+        """,
+    ),
 )
 
 

@@ -1,0 +1,248 @@
+"""`livingreview report`: the report's inputs gathered from the store and the stages' outputs.
+
+The version of the report is the review's round: the open round, else the last one, else 1 (a
+review never run in rounds). The PRISMA counts come from `report.counts`; the PRISMA-S table from
+the `searches` table; characteristics of included studies from their records (and the extraction
+stage's current suggestions when it has run); the synthesis sections from the `synthesize`
+command's `report/synthesis/synthesis.json` and figures; risk-of-bias plots from
+`appraise --plots`. A section whose stage has not run is left empty, so the page says "not yet
+available".
+
+What changed since the previous version compares this version with the round before it: records
+stored since it ended, studies included now and not then, and estimates and conclusions against
+the ones the previous version's report logged (`report.render` events carry them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from livingreview import __version__
+from livingreview.project import Review
+from livingreview.records import Record
+from livingreview.report.checklist import SearchReport
+from livingreview.report.counts import SOURCE_KIND_NAMES, FlowCounts, flow_counts, included_units
+from livingreview.report.html import ChangesSinceLast, Figure, ReportInputs, render_report
+from livingreview.report.methods import MethodsFacts
+from livingreview.store import flow as flow_table
+from livingreview.store import rounds as rounds_table
+from livingreview.store.extractions import current_suggestions
+from livingreview.store.records import records_by_id
+
+SYNTHESIS_RESULT = Path("report") / "synthesis" / "synthesis.json"
+INTERFACES = {"pubmed": "NCBI E-utilities API", "europepmc": "Europe PMC REST API",
+              "ctgov": "ClinicalTrials.gov API v2"}
+_ESTIMATE_DIGITS = 6  # estimates equal to this many decimals count as unchanged
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    previous: int | None  # the previous round's number, when it has ended
+    previous_cutoff: int | None  # that round's last event
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    path: Path
+    version: int
+    counts: FlowCounts
+    changes: ChangesSinceLast | None
+
+
+def current_version(review: Review) -> Version:
+    rounds = rounds_table.rounds(review.store)
+    if not rounds:
+        return Version(1, None, None)
+    number = rounds[-1].number
+    earlier = [r for r in rounds if r.number < number and r.last_event_id is not None]
+    if not earlier:
+        return Version(number, None, None)
+    return Version(number, earlier[-1].number, int(earlier[-1].last_event_id or 0))
+
+
+def write_report(review: Review, *, generated: datetime | None = None) -> ReportOutcome:
+    """Gather the inputs, render `DIR/report/index.html`, and log what this version reported."""
+    inputs, counts, synthesis = gather_inputs(review, generated=generated)
+    path = render_report(inputs, review.report_dir)
+    review.store.log("report", "report.render", subject=str(inputs.version), detail={
+        "version": inputs.version, "path": str(path.relative_to(review.directory)),
+        "counts": counts.to_dict(), **_estimates_and_conclusions(synthesis)})
+    return ReportOutcome(path, inputs.version, counts, inputs.changes)
+
+
+def gather_inputs(review: Review, *, generated: datetime | None = None
+                  ) -> tuple[ReportInputs, FlowCounts, dict[str, Any] | None]:
+    version = current_version(review)
+    counts = flow_counts(review.store, review.protocol, since_event=version.previous_cutoff)
+    synthesis = _synthesis(review.directory)
+    searches = search_reports(review)
+    included = included_units(review.store, review.protocol)
+    inputs = ReportInputs(
+        title=review.protocol.review.title, question=review.protocol.review.question,
+        version=version.number, generated=generated or datetime.now(UTC),
+        summary=_summary(counts, len(included)),
+        methods=_methods(review, counts, searches, synthesis), prisma=counts.prisma,
+        searches=searches, characteristics=characteristics(review, included),
+        outcomes=_rows(synthesis, "grade", ("drug", "construct", "studies", "effect")),
+        evidence_map=_figures(review.directory, synthesis, "evidence_map", "Evidence map"),
+        effect_direction=_figures(review.directory, synthesis, "effect_direction",
+                                  "Effect direction per drug and construct"),
+        forest_plots=_forest_plots(review.directory, synthesis),
+        risk_of_bias=[Figure(path, path.stem.replace("_", " "))
+                      for path in sorted(review.report_dir.glob("rob_*.png"))],
+        summary_of_findings=_rows(synthesis, "grade", ("drug", "construct", "certainty", "design",
+                                                       "reasons", "not_rated")),
+        conclusions=list((synthesis or {}).get("conclusion_table", [])),
+        conclusions_rule=str(((synthesis or {}).get("conclusions") or {}).get("rule_text", "")),
+        changes=changes_since_last(review, version, synthesis))
+    return inputs, counts, synthesis
+
+
+def search_reports(review: Review) -> list[SearchReport]:
+    """The PRISMA-S rows: every completed search, in the order run."""
+    kinds = {source.name: source.kind for source in review.protocol.sources}
+    reports = []
+    for row in flow_table.completed_searches(review.store):
+        kind = kinds.get(row.source, row.source)
+        limits = "; ".join(f"{k}={v}" for k, v in sorted(row.filters.items()) if k != "mode")
+        reports.append(SearchReport(
+            database=SOURCE_KIND_NAMES.get(kind, kind),
+            interface=INTERFACES.get(kind, kind) + (" (replayed from snapshot)"
+                                                    if row.mode == "offline" else ""),
+            date_run=date.fromisoformat(row.started_at[:10]), query=row.query,
+            hits_reported=row.count_reported, records_retrieved=row.count_retrieved,
+            limits=limits))
+    return reports
+
+
+def characteristics(review: Review, units: Sequence[int]) -> list[dict[str, object]]:
+    """One row per included study: its first report's citation and, when the extraction stage
+    has run, its current suggested values."""
+    rows: list[dict[str, object]] = []
+    for record in records_by_id(review.store, list(units)):
+        row: dict[str, object] = {"study": study_label(record), "title": record.title or "",
+                                  "journal": record.journal or "", "year": record.year}
+        if record.study_id is not None:
+            for field, payload in current_suggestions(review.store, record.study_id).items():
+                row[field] = _suggested(payload.get("value"))
+        rows.append(row)
+    return rows
+
+
+def study_label(record: Record) -> str:
+    first = (record.authors[0].split(",")[0].strip() if record.authors else "") or "anonymous"
+    more = " et al." if len(record.authors) > 1 else ""
+    return f"{first}{more} {record.year or 'n.d.'} (record {record.id})"
+
+
+def changes_since_last(review: Review, version: Version,
+                       synthesis: Mapping[str, Any] | None) -> ChangesSinceLast | None:
+    if version.previous is None or version.previous_cutoff is None:
+        return None
+    cutoff = version.previous_cutoff
+    store = review.store
+    new_records = len(flow_table.record_origins(store)) - flow_table.last_record_by(store, cutoff)
+    before = set(included_units(store, review.protocol, as_of_event=cutoff))
+    now = included_units(store, review.protocol)
+    newly = [study_label(r) for r in records_by_id(store, [u for u in now if u not in before])]
+    earlier = flow_table.last_event_detail(store, "report", "report.render", cutoff)
+    current = _estimates_and_conclusions(synthesis)
+    return ChangesSinceLast(
+        previous_version=version.previous, new_records=new_records, newly_included=newly,
+        changed_estimates=changed_rows(earlier.get("estimates", []), current["estimates"],
+                                       ("drug", "construct", "measure"), "estimate"),
+        changed_conclusions=changed_rows(earlier.get("conclusions", []), current["conclusions"],
+                                         ("drug",), "conclusion"))
+
+
+def changed_rows(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]],
+                 keys: Sequence[str], value: str) -> list[dict[str, Any]]:
+    """Rows whose `value` differs between versions (new and dropped rows included)."""
+    old = {tuple(row[k] for k in keys): row[value] for row in before}
+    new = {tuple(row[k] for k in keys): row[value] for row in after}
+    changed = []
+    for key in sorted(set(old) | set(new), key=str):
+        if old.get(key) != new.get(key):
+            changed.append({**dict(zip(keys, key, strict=True)), "before": old.get(key, "none"),
+                            "now": new.get(key, "none")})
+    return changed
+
+
+def _estimates_and_conclusions(synthesis: Mapping[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
+    """What the next version compares against: pooled estimates and per-drug conclusions."""
+    synthesis = synthesis or {}
+    estimates = [{"drug": m["drug"], "construct": m["construct"], "measure": m["measure"],
+                  "estimate": round(float(m["estimate"]), _ESTIMATE_DIGITS),
+                  "ci": [round(float(m["ci_lb"]), _ESTIMATE_DIGITS),
+                         round(float(m["ci_ub"]), _ESTIMATE_DIGITS)]}
+                 for m in synthesis.get("meta_analyses", [])]
+    conclusions = [{"drug": row["drug"], "conclusion": row["grade"]}
+                   for row in synthesis.get("conclusion_table", [])]
+    return {"estimates": estimates, "conclusions": conclusions}
+
+
+def _synthesis(directory: Path) -> dict[str, Any] | None:
+    path = directory / SYNTHESIS_RESULT
+    if not path.exists():
+        return None
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _figures(directory: Path, synthesis: Mapping[str, Any] | None, name: str,
+             caption: str) -> list[Figure]:
+    paths = [directory / p for p in ((synthesis or {}).get("figures") or {}).get(name, [])]
+    png = [p for p in paths if p.suffix == ".png" and p.exists()]
+    return [Figure(path, caption) for path in png[:1]]
+
+
+def _forest_plots(directory: Path, synthesis: Mapping[str, Any] | None) -> list[Figure]:
+    figures = []
+    for body in (synthesis or {}).get("meta_analyses", []):
+        path = directory / body["figure"]
+        if path.exists():
+            figures.append(Figure(path, f"{body['drug']}: {body['construct']} "
+                                        f"({body['measure']}, k = {len(body['studies'])})"))
+    return figures
+
+
+def _rows(synthesis: Mapping[str, Any] | None, key: str, columns: Sequence[str]) -> list[dict[str, Any]]:
+    return [{c: row.get(c) for c in columns} for row in (synthesis or {}).get(key, [])]
+
+
+def _suggested(value: object) -> object:
+    return "; ".join(map(str, value)) if isinstance(value, list) else value
+
+
+def _summary(counts: FlowCounts, included_total: int) -> str:
+    if counts.prisma is None:
+        left = ", ".join(f"{n} {what}" for what, n in counts.pending.items())
+        return (f"{included_total} studies are included so far. Screening is not finished "
+                f"({left}), so the PRISMA flow diagram waits until every record is settled.")
+    new = (f"; {counts.included_studies} of them new in this version"
+           if counts.previous is not None else "")
+    return (f"{included_total} studies are included{new}, from "
+            f"{counts.prisma.records_identified:,} records identified in this version.")
+
+
+def _methods(review: Review, counts: FlowCounts, searches: Sequence[SearchReport],
+             synthesis: Mapping[str, Any] | None) -> MethodsFacts:
+    dates = sorted({s.date_run for s in searches} | set(flow_table.import_dates(review.store)))
+    used: list[str] = []
+    if any(review.report_dir.glob("rob_rob2_*.png")):
+        used += ["rob2", "robvis"]
+    if synthesis:
+        used += ["swim", "effect-direction"]
+        used += ["reml", "metafor"] if synthesis.get("meta_analyses") else []
+        used += ["grade"] if any(g.get("certainty") for g in synthesis.get("grade", [])) else []
+    screeners = flow_table.screening_reviewers(review.store)
+    return MethodsFacts(tool_version=__version__,
+                        databases=[*counts.databases, *counts.registers],
+                        first_search=dates[0] if dates else None,
+                        last_search=dates[-1] if dates else None,
+                        screeners=screeners or None, methods=used)

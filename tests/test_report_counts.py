@@ -1,0 +1,272 @@
+"""PRISMA 2020 counts from the store and log, through the real commands, over two rounds.
+
+Round 1 imports two named databases with overlapping records (Embase, guessed from its file, and
+a Scopus export that holds three of the Embase records too), dedupes, screens titles and
+abstracts with two reviewers and a lead (exclusions for three criteria, two conflicts), attaches
+five full texts and fetches the sixth from a local Europe PMC that has no copy, and decides at
+full text. Round 2 imports PsycINFO (guessed from Ovid's links) and one more copy of an old
+record, and screens the new units.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from _http_server import Reply, Seen, SourceServer
+from conftest import fixture_path
+from livingreview import Review
+from livingreview.cli import cli
+from livingreview.importers.databases import guess_database, is_register
+from livingreview.report.counts import flow_counts
+from livingreview.report.service import changed_rows
+
+pytestmark = pytest.mark.realdata
+
+_RIS_BLOCK = re.compile(r"TY  - .*?ER  - *\n", re.DOTALL)
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    result = CliRunner().invoke(cli, [*args, "--json"], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return dict(json.loads(result.stdout))
+
+
+def embase_blocks() -> list[str]:
+    return _RIS_BLOCK.findall(fixture_path("exports", "embase.ris").read_text(encoding="utf-8-sig"))
+
+
+def scopus_with_three_embase_records(tmp_path: Path) -> Path:
+    """Scopus's export plus the first three Embase records (their DB tags removed), as one
+    database's file that overlaps another's."""
+    scopus = fixture_path("exports", "scopus.ris").read_text(encoding="utf-8-sig").rstrip("\n")
+    copies = [re.sub(r"^DB  - .*\n", "", block, flags=re.MULTILINE) for block in embase_blocks()[:3]]
+    path = tmp_path / "scopus_export.ris"
+    path.write_text(scopus + "\n\n" + "".join(copies), encoding="utf-8")
+    return path
+
+
+def decide(project: Path, unit: int, stage: str, labels: dict[str, str]) -> None:
+    """Each reviewer's label, 'exclude:C2' carrying its reason."""
+    for reviewer, label in labels.items():
+        value, _, reason = label.partition(":")
+        invoke("decide", str(project), str(unit), value, "--reviewer", reviewer, "--stage", stage,
+               *(("--reason", reason) if reason else ()))
+
+
+def attach(project: Path, unit: int, tmp_path: Path) -> None:
+    text = tmp_path / f"fulltext-{unit}.txt"
+    text.write_text(f"The full text of record {unit}, obtained from the library.\n", encoding="utf-8")
+    invoke("attach-fulltext", str(project), str(unit), str(text))
+
+
+def europepmc_without_copies(server: SourceServer) -> dict[str, str]:
+    """A local Europe PMC that finds no PMCID for any DOI; the environment pointing at it."""
+    server.route("/europepmc/search", lambda seen: Reply(body=json.dumps(
+        {"hitCount": 0, "resultList": {"result": []}}).encode()))
+    return {"LIVINGREVIEW_EUROPEPMC_URL": server.url + "/europepmc",
+            "LIVINGREVIEW_PUBMED_URL": server.url + "/eutils", "LIVINGREVIEW_RATE": "1000",
+            "LIVINGREVIEW_RETRIES": "1", "LIVINGREVIEW_CONFIG": "/nonexistent"}
+
+
+def units_of(project: Path) -> list[int]:
+    with Review(project) as review:
+        return review.screening.units()
+
+
+def from_the_log(project: Path) -> dict[str, Any]:
+    """What the event log and status say, independently of the PRISMA code."""
+    status = invoke("status", str(project))
+    with Review(project) as review:
+        imported: dict[str, int] = {}
+        for event in review.store.events("import", "import.file"):
+            name = event["detail"]["database"]
+            imported[name] = imported.get(name, 0) + event["detail"]["records"]
+    return {"status": status, "imported": imported}
+
+
+@pytest.fixture
+def round_one(tmp_path: Path, minimal_protocol: Path) -> tuple[Path, list[int]]:
+    project = tmp_path / "review"
+    invoke("init", str(project), "--protocol", str(minimal_protocol))
+    with Review(project) as review:
+        review.begin_round()
+    embase = invoke("import", str(project), str(fixture_path("exports", "embase.ris")))
+    assert embase["files"][0]["database"] == "Embase"  # guessed from the file's DB tags
+    invoke("import", str(project), str(scopus_with_three_embase_records(tmp_path)),
+           "--source", "Scopus")
+    invoke("dedupe", str(project))
+    u = units_of(project)
+    assert len(u) == 12
+    ta = "title_abstract"
+    for unit in u[:4]:
+        decide(project, unit, ta, {"ana": "include", "ben": "include"})
+    decide(project, u[4], ta, {"ana": "include", "ben": "maybe"})
+    for unit in u[5:7]:
+        decide(project, unit, ta, {"ana": "exclude:C1", "ben": "exclude:C1"})
+    decide(project, u[7], ta, {"ana": "exclude:C2", "ben": "exclude:C3"})
+    decide(project, u[8], ta, {"ana": "exclude:C3", "ben": "exclude:C3"})
+    decide(project, u[9], ta, {"ana": "include", "ben": "exclude:C1"})
+    invoke("resolve", str(project), str(u[9]), "exclude", "--reviewer", "lea", "--reason", "C3")
+    decide(project, u[10], ta, {"ana": "exclude:C2", "ben": "exclude:C2"})
+    decide(project, u[11], ta, {"ana": "include", "ben": "exclude:C2"})
+    invoke("resolve", str(project), str(u[11]), "include", "--reviewer", "lea")
+    for unit in (*u[:4], u[11]):
+        attach(project, unit, tmp_path)
+    with SourceServer() as server:
+        fetched = invoke("fetch-fulltext", str(project), env=europepmc_without_copies(server))
+    assert (fetched["sought"], fetched["retrieved"]) == (1, 0)
+    ft = "full_text"
+    decide(project, u[0], ft, {"ana": "include", "ben": "include"})
+    decide(project, u[1], ft, {"ana": "include", "ben": "include"})
+    decide(project, u[2], ft, {"ana": "exclude:C1", "ben": "exclude:C1"})
+    decide(project, u[3], ft, {"ana": "exclude:C3", "ben": "exclude:C2"})
+    decide(project, u[11], ft, {"ana": "exclude:C3", "ben": "exclude:C3"})
+    return project, u
+
+
+def test_every_prisma_box_of_a_first_version_matches_the_log(round_one) -> None:
+    project, _ = round_one
+    report = invoke("report", str(project))
+    prisma = report["prisma"]
+    log = from_the_log(project)
+    status = log["status"]
+    ta, ft = status["screening"]["title_abstract"], status["screening"]["full_text"]
+
+    assert prisma["adds_up"] and prisma["pending"] == {}
+    assert prisma["databases"] == log["imported"] == status["records"]["by_database"] == {
+        "Embase": 6, "Scopus": 9}
+    assert prisma["registers"] == {}
+    assert prisma["duplicates_removed"] == status["records"]["stored"] - status["dedupe"]["reports"] == 3
+    assert prisma["removed_other"] == status["dedupe"]["reports"] - status["dedupe"]["studies"] == 0
+    assert prisma["records_screened"] == ta["screened"] == 12
+    assert prisma["records_excluded"] == ta["excluded"] == 6
+    assert prisma["title_abstract_excluded"] == {"C1: Humans in a clinical trial": 2,
+                                                 "C2: A glutamate modulator is given": 2,
+                                                 "C3: An entactogenic outcome is measured": 2}
+    assert prisma["reports_sought"] == ft["units"] == ta["included"] + ta["maybe"] == 6
+    assert prisma["reports_not_retrieved"] == status["fulltext"]["not_retrieved"] == 1
+    assert prisma["reports_assessed"] == ft["screened"] == 5
+    # u[3]: C3 and C2 given, C2 counts (first in the protocol)
+    assert prisma["reports_excluded"] == {"C1: Humans in a clinical trial": 1,
+                                          "C2: A glutamate modulator is given": 1,
+                                          "C3: An entactogenic outcome is measured": 1}
+    assert sum(prisma["reports_excluded"].values()) == ft["excluded"]
+    assert prisma["studies_included"] == prisma["reports_included"] == ft["included"] == 2
+    assert prisma["previous"] is None and report["version"] == 1
+
+    html = Path(report["path"]).read_text(encoding="utf-8")
+    assert (project / "report" / "prisma.svg").exists() and (project / "report" / "prisma.png").exists()
+    for text in ("Embase", "Scopus", "C1: Humans in a clinical trial"):
+        assert text in html
+
+
+def test_counts_check_their_arithmetic_and_are_withheld_while_screening_is_open(round_one) -> None:
+    project, u = round_one
+    with Review(project) as review:
+        counts = flow_counts(review.store, review.protocol)
+        assert counts.prisma is not None
+        counts.prisma.check()  # raises PrismaCountError on any box that does not follow
+        assert counts.prisma.records_identified - counts.prisma.records_removed == 12
+    # Undoing one full-text decision reopens a unit: the counts no longer add up, and say why.
+    invoke("undo", str(project), "--reviewer", "ana", "--stage", "full_text", "--record", str(u[0]))
+    invoke("undo", str(project), "--reviewer", "ben", "--stage", "full_text", "--record", str(u[0]))
+    prisma = invoke("report", str(project))["prisma"]
+    assert not prisma["adds_up"] and prisma["pending"] == {"full texts awaiting a decision": 1}
+
+
+def test_an_updated_version_counts_its_new_records_and_the_previous_versions_studies(
+        round_one, tmp_path: Path) -> None:
+    project, _ = round_one
+    with Review(project) as review:
+        review.end_round()
+        review.begin_round()
+    psycinfo = invoke("import", str(project), str(fixture_path("exports", "ovid_psycinfo.ris")))
+    assert psycinfo["files"][0]["database"] == "APA PsycInfo"  # Ovid's link says D=psyc
+    again = tmp_path / "cinahl.ris"
+    again.write_text(re.sub(r"^DB  - .*\n", "", embase_blocks()[3], flags=re.MULTILINE),
+                     encoding="utf-8")
+    invoke("import", str(project), str(again), "--source", "CINAHL")
+    invoke("dedupe", str(project))
+    new = [unit for unit in units_of(project) if unit > 15]
+    assert len(new) == 6  # the CINAHL copy joined an old study
+    decide(project, new[0], "title_abstract", {"ana": "include", "ben": "include"})
+    for unit in new[1:]:
+        decide(project, unit, "title_abstract", {"ana": "exclude:C1", "ben": "exclude:C1"})
+    attach(project, new[0], tmp_path)
+    decide(project, new[0], "full_text", {"ana": "include", "ben": "include"})
+    with Review(project) as review:
+        review.end_round()
+
+    report = invoke("report", str(project))
+    prisma = report["prisma"]
+    assert report["version"] == 2 and prisma["adds_up"]
+    assert prisma["databases"] == {"APA PsycInfo": 6, "CINAHL": 1}
+    assert (prisma["duplicates_removed"], prisma["removed_other"]) == (1, 0)
+    assert (prisma["records_screened"], prisma["records_excluded"]) == (6, 5)
+    assert prisma["title_abstract_excluded"] == {"C1: Humans in a clinical trial": 5}
+    assert (prisma["reports_sought"], prisma["reports_not_retrieved"], prisma["reports_assessed"]) == (1, 0, 1)
+    assert prisma["reports_excluded"] == {}
+    assert (prisma["studies_included"], prisma["reports_included"]) == (1, 1)
+    assert prisma["previous"] == {"studies": 2, "reports": 2}
+
+    with Review(project) as review:
+        from livingreview.report.service import current_version, changes_since_last
+
+        version = current_version(review)
+        changes = changes_since_last(review, version, None)
+        first = review.store.records("id = ?", (new[0],))[0]
+    assert changes is not None and changes.previous_version == 1
+    assert changes.new_records == 7
+    assert changes.newly_included == [f"{first.authors[0].split(',')[0]} et al. {first.year} "
+                                      f"(record {new[0]})"]
+    assert list(changes.changed_estimates) == [] and list(changes.changed_conclusions) == []
+    html = Path(report["path"]).read_text(encoding="utf-8")
+    assert "previous version" in html.lower()
+
+
+def test_changed_estimates_and_conclusions_name_what_moved() -> None:
+    before = [{"drug": "ketamine", "construct": "empathy", "measure": "SMD", "estimate": 0.31},
+              {"drug": "memantine", "construct": "empathy", "measure": "SMD", "estimate": 0.1}]
+    after = [{"drug": "ketamine", "construct": "empathy", "measure": "SMD", "estimate": 0.25},
+             {"drug": "memantine", "construct": "empathy", "measure": "SMD", "estimate": 0.1},
+             {"drug": "riluzole", "construct": "empathy", "measure": "SMD", "estimate": -0.2}]
+    changed = changed_rows(before, after, ("drug", "construct", "measure"), "estimate")
+    assert changed == [
+        {"drug": "ketamine", "construct": "empathy", "measure": "SMD", "before": 0.31, "now": 0.25},
+        {"drug": "riluzole", "construct": "empathy", "measure": "SMD", "before": "none", "now": -0.2}]
+
+
+@pytest.mark.parametrize(("parts", "database"), [
+    (("exports", "embase.ris"), "Embase"),
+    (("exports", "scopus.ris"), "Scopus"),
+    (("exports", "ovid_psycinfo.ris"), "APA PsycInfo"),
+    (("exports", "proquest.ris"), "PTSDpubs"),
+    (("exports", "web_of_science.txt"), "Web of Science"),
+    (("exports", "pubmed_endnote.txt"), "PubMed"),
+    (("exports", "embase.csv"), "Embase"),
+    (("exports", "baseline_zotero.ris"), None),  # Lens via Zotero: nothing in the file says
+    (("medline", "pubmed_result1.txt"), "PubMed"),
+])
+def test_the_database_is_guessed_from_what_exporters_write(tmp_path: Path, minimal_protocol: Path,
+                                                          parts: tuple[str, ...],
+                                                          database: str | None) -> None:
+    with Review.init(tmp_path / "r", minimal_protocol) as review:
+        result = review.import_file(fixture_path(*parts))
+        assert result.database == database
+        assert review.status()["records"]["by_database"] == {
+            database or f"database not named ({result.format})": result.records}
+
+
+def test_a_named_source_wins_over_the_guess_and_registers_are_told_apart(
+        tmp_path: Path, minimal_protocol: Path) -> None:
+    with Review.init(tmp_path / "r", minimal_protocol) as review:
+        result = review.import_file(fixture_path("exports", "scopus.ris"), source_name="Scopus (Elsevier)")
+        assert result.database == "Scopus (Elsevier)"
+    assert guess_database("ctgov-json", "") == "ClinicalTrials.gov"
+    assert is_register("ClinicalTrials.gov") and not is_register("Embase")
