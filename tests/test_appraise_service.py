@@ -129,7 +129,8 @@ def test_rows_are_matched_by_doi_pmid_or_key(review: Review, tmp_path: Path) -> 
         review.appraise_import(path, "ana")
     assert ledger.latest_judgements(review.store, "rob_question") == []  # all or nothing
     write(path, f"first,10.1176/APPI.AJP.20230980,,{LOW}", header=header)
-    assert review.appraise_import(path, "ana").studies == ("hess2024",)
+    imported = review.appraise_import(path, "ana")
+    assert imported.studies == ("hess2024",) and imported.ignored_columns == ()
 
 
 def test_an_unknown_doi_is_an_error_naming_the_line(review: Review, tmp_path: Path) -> None:

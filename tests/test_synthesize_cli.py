@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from livingreview.cli import cli
 from livingreview.effect_sizes import escalc
 from livingreview.project import Review
+from livingreview.store import ledger
 from livingreview.synthesis import meta_analysis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,3 +150,12 @@ def test_grade_is_rated_once_every_study_of_a_body_is_appraised(tmp_path: Path) 
     assert "129 participants" in body["downgrades"]["imprecision"]["reason"]
     assert body["downgrades"]["inconsistency"]["levels"] == 1
     assert body["certainty"] == "Very low" and body["effect"]["measure"] == "SMD"
+
+
+def test_extraction_judgements_in_the_ledger_are_not_silently_passed_over(flagship: Path) -> None:
+    with Review(flagship) as review:
+        ledger.record(review.store,
+                      ledger.NewJudgement("extraction_field", "study:1/field:n_total", "extraction", "ana", "68"),
+                      ledger.LogEntry("extraction", "extraction.judge", "study:1/field:n_total", {}))
+    result = CliRunner().invoke(cli, ["synthesize", str(flagship)])
+    assert "holds 1 extraction judgements, but synthesis cannot read ledger extractions yet" in str(result.exception)

@@ -236,9 +236,9 @@ def import_csv(store: Store, path: str | Path, index: StudyIndex, reviewer: str,
                                   "algorithm": d.algorithm} for d in row.disagreements)
         store.log(STAGE, "appraisal.import", subject=str(path), actor=reviewer, detail={
             "tool": tool, "rows": len(imported.rows), "recorded": recorded, "unchanged": unchanged})
+    ignored = tuple(c for c in imported.ignored_columns if not _id_column(c))  # read here, not ignored
     return ImportSummary(str(path), reviewer, tool, len(imported.rows), recorded, unchanged,
-                         tuple(dict.fromkeys(u.study for u in units)), tuple(disagreements),
-                         imported.ignored_columns)
+                         tuple(dict.fromkeys(u.study for u in units)), tuple(disagreements), ignored)
 
 
 def _form(tool: str) -> Form:
@@ -253,15 +253,20 @@ def _id_cells(text: str) -> dict[int, dict[str, str]]:
     first = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [" ".join(cell.strip().lower().split()) for cell in next(reader, [])]
-    columns = {name: header.index(spelling) for name, spellings in _ID_COLUMNS.items()
-               for spelling in spellings if spelling in header}
+    header = [_id_column(cell) for cell in next(reader, [])]
+    columns = {name: header.index(name) for name in _ID_COLUMNS if name in header}
     cells: dict[int, dict[str, str]] = {}
     start = reader.line_num + 1
     for row in reader:
         cells[start] = {name: row[i].strip() for name, i in columns.items() if i < len(row)}
         start = reader.line_num + 1
     return cells
+
+
+def _id_column(header: str) -> str | None:
+    """"record", "doi" or "pmid" for a header naming a study identifier, else None."""
+    normal = " ".join(header.strip().lower().split())
+    return next((name for name, spellings in _ID_COLUMNS.items() if normal in spellings), None)
 
 
 def _units(path: Path, rows: Sequence[ImportedRow], ids: Mapping[int, Mapping[str, str]], index: StudyIndex,

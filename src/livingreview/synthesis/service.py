@@ -57,8 +57,10 @@ class EvidenceSource:
 
 
 def evidence_source(directory: Path, protocol: Protocol, store: Store) -> EvidenceSource:
-    """The studies to synthesise. The seam for the extraction stage: while the project holds no
-    agreed extraction judgements, the curated files of `DIR/evidence/` are read."""
+    """The studies to synthesise. The seam for the extraction stage: while the ledger holds no
+    extraction judgements, the curated files of `DIR/evidence/` are read; once it holds some, this
+    is the one function to teach to read the verified ones (until then it refuses rather than
+    synthesise the curated files beside them)."""
     extracted = [j for j in ledger.latest_judgements(store, "extraction_field") if not j.is_resolution]
     if extracted:
         raise BadInput(f"{directory} holds {len(extracted)} extraction judgements, but synthesis cannot read "
