@@ -294,7 +294,9 @@ def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]
 
 _PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolescents|women|men|"
            r"individuals|outpatients|inpatients|persons|people|males|females|boys|girls|infants|"
-           r"smokers|students|veterans|cases|youths?|teenagers|elderly|healthy\s+volunteers|"
+           r"smokers|students|veterans|cases|youths?|teenagers|elderly|healthy\s+volunteers|drivers|"
+           r"respondents|mothers|parents|couples|nurses|physicians|practitioners|residents|workers|"
+           r"survivors|users|athletes|employees|pregnancies|"
            r"(?:[A-Z][A-Za-z-]*\s+)?sufferers|migraineurs|asthmatics|completers)")
 # Words between a count and its noun are adjectives ("24 healthy male volunteers"), never verbs,
 # prepositions, units or other nouns ("2 drugs was similar, although more patients").
@@ -304,7 +306,10 @@ _BETWEEN = (r"(?:(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by
             r"[A-Za-z][\w'/-]*,?\s+){0,4}?")
 _PEOPLE_COUNT = re.compile(
     r"(?P<hedge>\b(?:approximately|about|around|almost|nearly|roughly|over|more\s+than|up\s+to)\s+)?"
-    r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\))?\s+" + _BETWEEN + _PEOPLE + r"\b", re.IGNORECASE)
+    r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\)|\))?,?\s+" + _BETWEEN + _PEOPLE + r"\b", re.IGNORECASE)
+# "Patients (N = 5435)": the count given in brackets after the people it counts.
+_PEOPLE_N = re.compile(r"\b" + _PEOPLE + r"\b[^.;()]{0,60}?\(\s*[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*\)",
+                       re.IGNORECASE)
 _N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)")
 _TOTAL_OF = _rx(r"\b(?:a\s+)?total\s+of\s*$|\(?\btotal:?\s*$|\boverall,?\s*$|\bin\s+all,?\s*$")
 _ENROLMENT_VERB = _rx(r"[^.;]{0,80}?\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
@@ -326,6 +331,9 @@ def n_total(passages: list[Passage]) -> Suggestion:
     for passage in passages:
         for match in _PEOPLE_COUNT.finditer(passage.text):
             candidates.append(_rank_count(passage, match))
+        for match in _PEOPLE_N.finditer(passage.text):
+            hit = Hit(passage, match.start("count"), match.end("count"))
+            candidates.append((3.5, hit, int(match.group("count").replace(",", "")), match.group("count")))
     candidates = [c for c in candidates if c[0] > 0]
     if not any(c[0] >= 4 for c in candidates):
         summed = _arm_sizes(passages)
