@@ -270,3 +270,33 @@ def test_a_named_source_wins_over_the_guess_and_registers_are_told_apart(
         assert result.database == "Scopus (Elsevier)"
     assert guess_database("ctgov-json", "") == "ClinicalTrials.gov"
     assert is_register("ClinicalTrials.gov") and not is_register("Embase")
+
+
+def test_the_report_shows_the_synthesis_and_which_estimates_changed_since_the_last_version(
+        tmp_path: Path) -> None:
+    from test_synthesize_cli import make_project, write_synthetic_evidence
+
+    project = make_project(tmp_path)
+    write_synthetic_evidence(project)
+    estimates = []
+    for round_number in (1, 2):
+        with Review(project) as review:
+            review.begin_round()
+        if round_number == 2:  # a corrected extraction moves one study's effect
+            study = project / "evidence" / "synthetic-c.toml"
+            study.write_text(study.read_text(encoding="utf-8").replace("m1 = 14.0", "m1 = 10.5"),
+                             encoding="utf-8")
+        (pooled,) = invoke("synthesize", str(project))["meta_analyses"]
+        estimates.append(pooled["estimate"])
+        report = invoke("report", str(project))
+        with Review(project) as review:
+            review.end_round()
+    assert report["version"] == 2 and estimates[0] != estimates[1]
+    (changed,) = report["changes"]["changed_estimates"]
+    assert (changed["drug"], changed["construct"], changed["measure"]) == ("ketamine", "social reward", "SMD")
+    assert changed["before"] == pytest.approx(estimates[0], abs=1e-6)
+    assert changed["now"] == pytest.approx(estimates[1], abs=1e-6)
+    assert report["changes"]["new_records"] == 0
+    html = Path(report["path"]).read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") >= 3  # evidence map, effect direction, forest plot
+    assert "ketamine" in html and "social reward" in html

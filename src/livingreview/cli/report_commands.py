@@ -32,8 +32,15 @@ def report_command(directory: Path, as_json: bool) -> None:
 
     with Review(directory) as review:
         outcome = write_report(review)
+    changes = outcome.changes
     payload: dict[str, Any] = {"path": str(outcome.path), "version": outcome.version,
-                               "prisma": outcome.counts.to_dict()}
+                               "prisma": outcome.counts.to_dict(),
+                               "changes": None if changes is None else {
+                                   "previous_version": changes.previous_version,
+                                   "new_records": changes.new_records,
+                                   "newly_included": list(changes.newly_included),
+                                   "changed_estimates": list(changes.changed_estimates),
+                                   "changed_conclusions": list(changes.changed_conclusions)}}
     emit(payload, as_json, _render_report)
 
 
