@@ -232,6 +232,12 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
             reading.comparator.setdefault(mention.name, []).append(hit)
         else:
             reading.study.setdefault(mention.name, []).append(hit)
+    # A drug named only in the background (a labelled background, or the opening sentence of an
+    # abstract whose title does not name it) is context, not a study drug.
+    for group in (reading.study, reading.comparator):
+        for name in list(group):
+            if all(_context_only(hit) for hit in group[name]):
+                group.pop(name)
     # A drug named with a comparison cue anywhere is the comparator, all its mentions with it.
     for name in list(reading.study):
         if name in reading.comparator:
@@ -242,6 +248,16 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
 # A sentence that sets drugs against each other: its drugs after the first are comparators.
 _COMPARING_SENTENCE = _rx(r"\bcompar\w*|\bversus\b|\bvs\b|\beither\b|\bhead[- ]to[- ]head\b|"
                          r"\brandomi[sz]ed\s+to\b|\bassigned\s+to\b|\ballocated\s+to\b")
+
+
+def _context_only(hit: Hit) -> bool:
+    if hit.passage.field == "title":
+        return False
+    if _background(hit):
+        return True
+    opening = hit.passage.sentences[:1]
+    return (len(hit.passage.sentences) >= 4 and bool(opening) and opening[0].start <= hit.start < opening[0].end
+            and not _ASSIGNMENT.search(opening[0].text))
 
 
 def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
