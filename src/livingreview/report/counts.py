@@ -148,9 +148,12 @@ class _View:
         up_to = None if as_of_event is None else flow_table.last_record_by(store, as_of_event)
         self.origins = flow_table.record_origins(store, up_to)
         placed = studies_table.placements(store, as_of_event)
-        self.report_of = {o.record_id: (placed[o.record_id].report_id if o.record_id in placed
-                                        and placed[o.record_id].report_id is not None
-                                        else -o.record_id) for o in self.origins}
+        # A record in no report yet stands for its own report (a negative key, unlike any id).
+        self.report_of: dict[int, int] = {}
+        for origin in self.origins:
+            placement = placed.get(origin.record_id)
+            report = placement.report_id if placement is not None else None
+            self.report_of[origin.record_id] = -origin.record_id if report is None else report
         study_of = {o.record_id: placed[o.record_id].study_id if o.record_id in placed else None
                     for o in self.origins}
         self.units = screening_units((o.record_id, study_of[o.record_id]) for o in self.origins)

@@ -44,7 +44,8 @@ def last_event_id(store: Store) -> int:
 
 
 def event_time(store: Store, event_id: int) -> str | None:
-    return store.scalar("SELECT at FROM events WHERE id = ?", (event_id,))
+    found = store.scalar("SELECT at FROM events WHERE id = ?", (event_id,))
+    return None if found is None else str(found)
 
 
 def latest_fulltext_status(store: Store, as_of_time: str | None = None) -> dict[int, str]:
