@@ -300,3 +300,8 @@ def test_the_report_shows_the_synthesis_and_which_estimates_changed_since_the_la
     html = Path(report["path"]).read_text(encoding="utf-8")
     assert html.count("data:image/png;base64,") >= 3  # evidence map, effect direction, forest plot
     assert "ketamine" in html and "social reward" in html
+
+
+def test_a_database_name_read_from_a_file_keeps_no_control_characters() -> None:
+    head = "TY  - JOUR\nDB  - Evil\x1b]0;title\x07 Index\nER  - \n"
+    assert guess_database("ris", head) == "Evil ]0;title Index"

@@ -114,7 +114,8 @@ def _render_status(payload: dict[str, Any]) -> None:
         for measure, value in measures.items():
             if isinstance(value, dict):
                 for key, count in value.items():
-                    table.add_row(stage, f"{measure}: {key}", str(count))
+                    # keys can come from files (a database named in an export): escape them
+                    table.add_row(stage, for_terminal(f"{measure}: {key}"), str(count))
             else:
                 table.add_row(stage, measure, str(value))
     console.print(table)

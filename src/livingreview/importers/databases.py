@@ -29,6 +29,8 @@ _SCOPUS_LINK = re.compile(r"^(?:UR|L1|L2)  ?- https?://www\.scopus\.com/", re.MU
 _WOS_ACCESSION = re.compile(r"^AN  ?- WOS:\d", re.MULTILINE)
 # RIS DP (database provider) values that name one database: EndNote writes "NLM" for PubMed.
 _PROVIDERS = {"nlm": "PubMed", **_DB_NAMES}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LONGEST_NAME = 80
 # Formats written by one database only.
 _FORMAT_DATABASES = {"wos": "Web of Science", "pubmed-xml": "PubMed",
                      "europepmc-json": "Europe PMC", "ctgov-json": "ClinicalTrials.gov"}
@@ -58,7 +60,7 @@ def guess_database(format: str, head: str) -> str | None:
 def _from_ris(head: str) -> str | None:
     named = _RIS_DB.search(head)
     if named:
-        return _DB_NAMES.get(named.group(1).lower(), named.group(1))
+        return _DB_NAMES.get(named.group(1).lower(), _plain_name(named.group(1)))
     ovid = _OVID_LINK.search(head)
     if ovid:
         code = ovid.group(1).lower()
@@ -69,6 +71,11 @@ def _from_ris(head: str) -> str | None:
         return "Web of Science"
     provider = _RIS_DP.search(head)
     return _PROVIDERS.get(provider.group(1).lower()) if provider else None
+
+
+def _plain_name(text: str) -> str:
+    """A database name as a file spells it, without control characters, at most 80 characters."""
+    return " ".join(_CONTROL.sub(" ", text).split())[:_LONGEST_NAME]
 
 
 def _from_header(head: str) -> str | None:
