@@ -159,3 +159,29 @@ def test_a_record_of_the_review_names_its_study_and_links_the_evidence_file(proj
     (appraised,) = [s for s in as_json("appraise", str(project))["studies"] if s["study"] == study]
     assert appraised["label"] == "Hess 2024" and sorted(appraised["by_reviewer"]) == ["ana", "ben"]
     assert appraised["overall"] == "Low"  # both appraisers' answers give Low throughout
+
+
+def test_an_appraisal_follows_its_study_when_dedupe_merges_it_into_another(project: Path) -> None:
+    ris = project.parent / "two.ris"
+    # Two reports of the flagship's ketamine studies (citations from their evidence files), kept
+    # apart by dedupe, then declared duplicates by a reviewer: one study absorbs the other.
+    murrough_ris = HESS_RIS.replace("Entactogen Effects of Ketamine: A Reverse-Translational Study",
+                                "Regulation of neural responses to emotion perception by ketamine in individuals "
+                                "with treatment-resistant major depressive disorder").replace(
+        "Hess, Emily M", "Murrough, James W").replace("2024", "2015").replace(
+        "Am J Psychiatry", "Transl Psychiatry").replace("10.1176/appi.ajp.20230980", "10.1038/tp.2015.10")
+    ris.write_text(HESS_RIS + "\n" + murrough_ris, encoding="utf-8")
+    invoke("import", str(project), str(ris), "--source", "pubmed")
+    invoke("dedupe", str(project))
+    with Review(project) as review:
+        hess, murrough = review.store.records()
+        appraised_study = str(murrough.study_id)
+    table = project.parent / "murrough.csv"
+    table.write_text(f"Study,Record ID,{HEADER.split(',', 2)[2]}\nMurrough,{murrough.id},{LOW}\n", encoding="utf-8")
+    invoke("appraise", str(project), "--import", str(table), "--reviewer", "ana")
+    with Review(project) as review:
+        review.dedupe_decide(hess.id or 0, murrough.id or 0, "confirmed", decided_by="lead")
+        now = str(review.study_of_record(murrough.id or 0))
+    assert now != appraised_study  # Murrough's study was merged into Hess's
+    (study,) = as_json("appraise", str(project))["studies"]
+    assert (study["appraised_as"], study["study"], study["overall"]) == (appraised_study, now, "Low")

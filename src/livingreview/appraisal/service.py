@@ -46,12 +46,12 @@ from livingreview.records import Record, normalise_doi, normalise_pmid
 from livingreview.safe_text import plain_for_terminal
 from livingreview.screening.agreement import PairAgreement, pair_agreement
 from livingreview.store import Store, ledger
+from livingreview.store.studies import resolve_study
 from livingreview.synthesis.evidence import StudyEvidence
 
 STAGE = "appraisal"
 ROB_QUESTION = "rob_question"
 ROB_DOMAIN = "rob_domain"
-TOOLS = tuple(BUILTIN_FORMS)
 _ITEM = re.compile(r"^study:(?P<study>[^/]+)/tool:(?P<tool>[^/]+)(?:/outcome:(?P<outcome>[^/]+))?"
                    r"/(?P<kind>question|domain):(?P<id>[^/]+)$")
 _ID_COLUMNS = {"record": {"record", "record id", "record_id", "recordid"}, "doi": {"doi"},
@@ -323,10 +323,10 @@ def resolve(store: Store, study: str, domain: str, judgement: str, lead: str, re
     """A lead's judgement on one domain of one appraised study (a conflict, or any domain)."""
     if not reason.strip():
         raise AppraisalError("a resolution needs a reason (--reason)")
-    ref = _study_ref(study, index)
+    ref = current_study(store, _study_ref(study, index))
     appraised = {parse_item(j.item_id) for j in ledger.latest_judgements(store, ROB_DOMAIN, STAGE)}
     candidates = sorted({unit for unit, _, item in appraised
-                         if unit.study == ref and item == domain and tool in (None, unit.tool)
+                         if current_study(store, unit.study) == ref and item == domain and tool in (None, unit.tool)
                          and outcome in (None, unit.outcome)}, key=lambda u: (u.tool, u.outcome or ""))
     if not candidates:
         raise AppraisalError(f"study {study!r} has no appraised domain {domain!r}"
@@ -347,6 +347,12 @@ def resolve(store: Store, study: str, domain: str, judgement: str, lead: str, re
                                    _value(judgement=judgement, aim=next(iter(sorted(aims, key=str)), None)),
                                    reason=reason, is_resolution=True),
         ledger.LogEntry(STAGE, "appraisal.resolve", unit.domain_item(domain), {}), role="lead")
+
+
+def current_study(store: Store, ref: str) -> str:
+    """The study a ref stands for now: a stored study merged into another follows the redirect,
+    so appraisals stay with their study whatever dedupe does later; an evidence key is itself."""
+    return str(resolve_study(store, int(ref))) if ref.isdigit() else ref
 
 
 def _study_ref(study: str, index: StudyIndex | None) -> str:
@@ -376,7 +382,8 @@ class DomainStatus:
 
 @dataclass(frozen=True)
 class StudyAppraisal:
-    unit: Unit
+    unit: Unit  # as appraised (its study id may since have been merged into another)
+    study: str  # the study it stands for now
     label: str
     aim: str | None
     by_reviewer: dict[str, AppraisalResult]  # the algorithm on each appraiser's answers
@@ -387,7 +394,7 @@ class StudyAppraisal:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "study": self.unit.study, "label": self.label, "tool": self.unit.tool, "outcome": self.unit.outcome,
+            "study": self.study, "appraised_as": self.unit.study, "label": self.label, "tool": self.unit.tool, "outcome": self.unit.outcome,
             "aim": self.aim, "domains": [d.to_dict() for d in self.domains], "overall": self.overall,
             "flags": list(self.flags),
             "by_reviewer": {name: {"domains": {d.domain: d.judgement for d in result.domains},
@@ -408,7 +415,7 @@ def appraisals(store: Store, index: StudyIndex | None = None, *, as_of_event: in
             unit, _, item = parse_item(j.item_id)
             units.setdefault(unit, {}).setdefault(kind, []).append((j.reviewer if not j.is_resolution else "", item, j.value))
     resolutions = {j.item_id: j for j in domains if j.is_resolution}
-    return [_study_appraisal(unit, found, resolutions, index)
+    return [_study_appraisal(unit, current_study(store, unit.study), found, resolutions, index)
             for unit, found in sorted(units.items(), key=lambda pair: _unit_order(pair[0]))]
 
 
@@ -416,7 +423,7 @@ def _unit_order(unit: Unit) -> tuple[int, str, str, str]:
     return (0 if unit.study.isdigit() else 1, unit.study.zfill(12), unit.tool, unit.outcome or "")
 
 
-def _study_appraisal(unit: Unit, found: Mapping[str, list[tuple[str, str, str]]],
+def _study_appraisal(unit: Unit, study: str, found: Mapping[str, list[tuple[str, str, str]]],
                      resolutions: Mapping[str, ledger.Judgement], index: StudyIndex | None) -> StudyAppraisal:
     form = _form(unit.tool)
     answers: dict[str, dict[str, str]] = {}
@@ -448,8 +455,8 @@ def _study_appraisal(unit: Unit, found: Mapping[str, list[tuple[str, str, str]]]
     flags: tuple[str, ...] = ()
     if statuses and None not in finals and len(statuses) == len(form.domains_for(aim)):
         overall, flags = overall_judgement(form, [f for f in finals if f is not None])
-    label = index.label(unit.study) if index is not None else unit.study
-    return StudyAppraisal(unit, label, aim, results, problems, statuses, overall, flags)
+    label = index.label(study) if index is not None else study
+    return StudyAppraisal(unit, study, label, aim, results, problems, statuses, overall, flags)
 
 
 def _domain_status(unit: Unit, domain: str, name: str, judged: Mapping[str, Mapping[str, str]],
@@ -470,7 +477,8 @@ def conflicts(store: Store, index: StudyIndex | None = None) -> list[dict[str, A
     found = []
     for conflict in ledger.conflicts(store, ROB_DOMAIN, STAGE):
         unit, _, domain = parse_item(conflict.item_id)
-        found.append({"study": unit.study, "label": index.label(unit.study) if index else unit.study,
+        study = current_study(store, unit.study)
+        found.append({"study": study, "label": index.label(study) if index else study,
                       "tool": unit.tool, "outcome": unit.outcome, "domain": domain,
                       "judgements": {r: _field(v, "judgement") for r, v in conflict.values.items()}})
     return found
@@ -507,7 +515,7 @@ def final_overall(appraised: Sequence[StudyAppraisal]) -> dict[str, str | None]:
     them is unsettled): what GRADE's risk-of-bias domain counts."""
     worst: dict[str, str | None] = {}
     for item in appraised:
-        study = item.unit.study
+        study = item.study
         if item.overall is None or (study in worst and worst[study] is None):
             worst[study] = None
         elif study not in worst or SEVERITY.index(item.overall) > SEVERITY.index(worst[study] or "Low"):
