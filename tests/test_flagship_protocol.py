@@ -8,7 +8,11 @@ unambiguous phrases; and criteria that behave as their sentences say on short te
 from __future__ import annotations
 
 import csv
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import get_args
 
@@ -407,3 +411,25 @@ def test_tom_is_matched_in_its_own_case_and_kept_out_of_searches(protocol: Proto
     for kind, spelled in (("pubmed", '"ToM"[tiab]'), ("europepmc", 'TITLE_ABS:"ToM"'), ("ctgov", '"ToM"')):
         sent = block_query(protocol, kind, "construct")
         assert spelled not in sent and spelled.replace("ToM", "theory of mind") in sent
+
+
+def test_show_query_prints_the_flagship_queries_as_built(tmp_path: Path, flagship_protocol: Path, protocol: Protocol) -> None:
+    # What a user reads before searching: every source, its query unchanged, parentheses whole.
+    def livingreview(*args: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", "from livingreview.cli import main; main()",
+                               *map(str, args)], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "LIVINGREVIEW_CONFIG": "/nonexistent/config.toml"})
+
+    project = tmp_path / "flagship"
+    assert livingreview("init", project, "--protocol", flagship_protocol).returncode == 0
+    done = livingreview("search", project, "--show-query", "--json")
+    assert done.returncode == 0, done.stderr
+    shown = {q["source"]: q for q in json.loads(done.stdout)["queries"]}
+    assert set(shown) == {s.name for s in protocol.sources}
+    for source in protocol.sources:
+        built = build_query(protocol, source)
+        assert shown[source.name]["query"] == built.text
+        assert shown[source.name]["parameters"] == built.parameters
+        for text in built.parameters.values():
+            unquoted = re.sub(r'"[^"]*"', "", text)
+            assert text.count('"') % 2 == 0 and unquoted.count("(") == unquoted.count(")")

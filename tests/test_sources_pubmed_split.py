@@ -4,6 +4,7 @@ right places only, every part short enough, each record stored once, a failed pa
 from __future__ import annotations
 
 import json
+import random
 import re
 import shutil
 from datetime import date, timedelta
@@ -57,6 +58,52 @@ def test_a_written_query_in_parentheses_and_a_date_range_are_kept_intact():
     parts = split_term(written)
     assert len(parts) > 1
     assert all(p.endswith('AND ("2024/03/01"[EDAT] : "3000"[EDAT])') for p in parts)
+
+
+def evaluate(term: str, document: set[str]) -> bool:
+    """PubMed's reading of a term: operators left to right, no precedence, parentheses first;
+    a quoted phrase is true when the document holds it."""
+    tokens = re.findall(r'\(|\)|AND|OR|NOT|"[^"]*"(?:\[[^\]]*\])?', term)
+
+    def expression(at: int) -> tuple[bool, int]:
+        value, at = operand(at)
+        while at < len(tokens) and tokens[at] != ")":
+            operator = tokens[at]
+            right, at = operand(at + 1)
+            value = {"AND": value and right, "OR": value or right, "NOT": value and not right}[operator]
+        return value, at
+
+    def operand(at: int) -> tuple[bool, int]:
+        if tokens[at] == "(":
+            value, at = expression(at + 1)
+            return value, at + 1
+        return tokens[at].split('"')[1] in document, at + 1
+
+    return expression(0)[0]
+
+
+def random_query(rng: random.Random) -> str:
+    def or_list(prefix: str) -> str:
+        return "(" + " OR ".join(f'"{prefix}{n}"[tiab]' for n in range(rng.randint(4, 12))) + ")"
+
+    blocks = [or_list(p) for p in "abc"[:rng.randint(1, 3)]]
+    if rng.random() < 0.5:  # a written query in parentheses, as the builder wraps one
+        blocks = ["(" + " AND ".join(blocks) + ")"]
+    query = " AND ".join(blocks)
+    if rng.random() < 0.5:
+        query += ' NOT ("a1"[tiab] OR "b0"[tiab])'
+    return query
+
+
+def test_the_parts_find_exactly_what_the_whole_query_finds():
+    rng = random.Random(9)
+    words = [f"{p}{n}" for p in "abc" for n in range(12)]
+    for _ in range(200):
+        query = random_query(rng)
+        parts = split_term(query, longest=len(query) * 2 // 3)
+        for _ in range(30):
+            document = set(rng.sample(words, rng.randint(1, 8)))
+            assert evaluate(query, document) == any(evaluate(p, document) for p in parts), (query, parts)
 
 
 @pytest.mark.parametrize("query", [

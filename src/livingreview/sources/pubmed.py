@@ -264,10 +264,6 @@ def _parts(units: list[tuple[str, str]], lists: dict[int, list[str]],
     return parts
 
 
-def _fits(parts: list[str], longest: int) -> bool:
-    return all(len(part) <= longest for part in parts)
-
-
 def _chunks(items: list[str], count: int) -> list[list[str]]:
     """`items` cut into `count` contiguous, non-empty chunks of about equal length."""
     total = sum(len(item) for item in items)
@@ -320,7 +316,9 @@ def _conjuncts(text: str) -> list[tuple[str, str]] | None:
     opened: list[tuple[str, str]] = []
     for operator, operand in pieces:
         nested = _conjuncts(operand[1:-1]) if operator != "NOT" and _enclosed(operand) else None
-        if nested and len(nested) > 1:  # a lone operand keeps its parentheses: "(x : y)"
+        # Opened: an AND-group, or doubled parentheses ("((x OR y))", a written OR-list the
+        # builder wrapped); a lone operand keeps its own: "(x : y)".
+        if nested and (len(nested) > 1 or _enclosed(nested[0][1])):
             opened.append((operator, nested[0][1]))
             opened.extend(nested[1:])
         else:
