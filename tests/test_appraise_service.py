@@ -90,6 +90,8 @@ def test_a_leads_resolution_settles_the_domain_and_the_overall_follows(review: R
     event = review.store.events("appraisal", "appraisal.resolve")[-1]
     assert event["actor"] == "lead" and event["detail"]["reason"] == "concealment not reported"
     assert final_overall(review.appraisals()) == {"hess2024": "Some concerns", "murrough2015": "Low"}
+    again = review.appraise_resolve("hess2024", "D1", "Some concerns", "lead", "concealment not reported")
+    assert again.id == done.id and len(review.store.events("appraisal", "appraisal.resolve")) == 1
 
 
 def test_a_resolution_must_be_a_level_of_the_domain_and_have_a_reason(review: Review, tmp_path: Path) -> None:

@@ -340,12 +340,15 @@ def resolve(store: Store, study: str, domain: str, judgement: str, lead: str, re
     if judgement not in levels:
         raise AppraisalError(f"{judgement!r} is not a judgement of {unit.tool} domain {domain} "
                              f"(expected one of {', '.join(levels)})")
-    aims = {_field(j.value, "aim") for j in ledger.latest_judgements(store, ROB_DOMAIN, STAGE,
-                                                                     item_ids=[unit.domain_item(domain)])}
+    current = ledger.latest_judgements(store, ROB_DOMAIN, STAGE, item_ids=[unit.domain_item(domain)])
+    aims = sorted({_field(j.value, "aim") for j in current}, key=str)
+    value = _value(judgement=judgement, aim=aims[0] if aims else None)
+    standing = next((j for j in current if j.is_resolution), None)
+    if standing is not None and (standing.value, standing.reason, standing.reviewer) == (value, reason, lead.strip()):
+        return standing  # the same resolution again: nothing new to record
     return ledger.record(
-        store, ledger.NewJudgement(ROB_DOMAIN, unit.domain_item(domain), STAGE, lead,
-                                   _value(judgement=judgement, aim=next(iter(sorted(aims, key=str)), None)),
-                                   reason=reason, is_resolution=True),
+        store, ledger.NewJudgement(ROB_DOMAIN, unit.domain_item(domain), STAGE, lead, value, reason=reason,
+                                   is_resolution=True),
         ledger.LogEntry(STAGE, "appraisal.resolve", unit.domain_item(domain), {}), role="lead")
 
 
