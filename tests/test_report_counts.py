@@ -300,6 +300,7 @@ def test_the_report_shows_the_synthesis_and_which_estimates_changed_since_the_la
     html = Path(report["path"]).read_text(encoding="utf-8")
     assert html.count("data:image/png;base64,") >= 3  # evidence map, effect direction, forest plot
     assert "ketamine" in html and "social reward" in html
+    assert f"SMD {estimates[1]:.2f} [" in html  # the outcomes table shows the pooled estimate
 
 
 def test_a_database_name_read_from_a_file_keeps_no_control_characters() -> None:

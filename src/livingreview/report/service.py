@@ -89,7 +89,7 @@ def gather_inputs(review: Review, *, generated: datetime | None = None
         summary=_summary(counts, len(included)),
         methods=_methods(review, counts, searches, synthesis), prisma=counts.prisma,
         searches=searches, characteristics=characteristics(review, included),
-        outcomes=_rows(synthesis, "grade", ("drug", "construct", "studies", "effect")),
+        outcomes=outcome_rows(synthesis),
         evidence_map=_figures(review.directory, synthesis, "evidence_map", "Evidence map"),
         effect_direction=_figures(review.directory, synthesis, "effect_direction",
                                   "Effect direction per drug and construct"),
@@ -209,6 +209,22 @@ def _forest_plots(directory: Path, synthesis: Mapping[str, Any] | None) -> list[
             figures.append(Figure(path, f"{body['drug']}: {body['construct']} "
                                         f"({body['measure']}, k = {len(body['studies'])})"))
     return figures
+
+
+def outcome_rows(synthesis: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """One row per drug and construct with a direction of effect: its studies and, where they
+    were pooled, the estimate with its confidence interval and heterogeneity."""
+    pooled = {(m["drug"], m["construct"]): m for m in (synthesis or {}).get("meta_analyses", [])}
+    rows = []
+    for body in (synthesis or {}).get("grade", []):
+        meta = pooled.get((body["drug"], body["construct"]))
+        rows.append({"drug": body["drug"], "construct": body["construct"],
+                     "studies": len(body["studies"]),
+                     "pooled estimate": None if meta is None else
+                     f"{meta['measure']} {meta['estimate']:.2f} "
+                     f"[{meta['ci_lb']:.2f}, {meta['ci_ub']:.2f}]",
+                     "I² (%)": None if meta is None else meta["i2"]})
+    return rows
 
 
 def _rows(synthesis: Mapping[str, Any] | None, key: str, columns: Sequence[str]) -> list[dict[str, Any]]:
