@@ -197,9 +197,11 @@ def test_reviewers_are_created_once_with_their_role_and_a_model_never_shares_a_p
     with pytest.raises(ReviewerError, match="a reviewer name is required"):
         ensure_reviewer(store, "  ")
     assert set_role(store, "ann", "lead").role == "lead"
-    assert [e["detail"] for e in store.events("reviewers")] == [{"role": "lead"}]
-    with pytest.raises(ReviewerError, match="no reviewer called 'bob'"):
-        set_role(store, "bob", "lead")
+    # A lead may be named before judging anything.
+    assert set_role(store, "bob", "lead").role == "lead"
+    assert [(e["subject"], e["detail"]) for e in store.events("reviewers")] == [
+        ("reviewer:ann", {"role": "lead"}), ("reviewer:bob", {"role": "lead"})]
+    assert [(r.name, r.role) for r in reviewers(store)] == [("ann", "lead"), ("bob", "lead")]
 
 
 # --- screening on the ledger ---------------------------------------------------------------------

@@ -188,8 +188,9 @@ def _number(value: float | None, percent: bool = False) -> str:
 def reviewers_command(directory: Path, set_roles: tuple[tuple[str, Role], ...], as_json: bool) -> None:
     """List the reviewers of the review with their roles, after any --set-role changes.
 
-    Reviewers are registered the first time they decide: as a reviewer, a lead when their first
-    act is a resolution, a model when decisions come from a program. A lead settles conflicts.
+    Reviewers are registered the first time they decide (as a reviewer, a lead when their first
+    act is a resolution, a model when decisions come from a program) or by --set-role, which can
+    name a lead in advance. A lead settles conflicts.
     """
     with Review(directory) as review:
         for name, role in set_roles:

@@ -1,8 +1,8 @@
 """Reviewers: everyone (and every model) whose judgements the ledger holds, named once with a role.
 
 A lead settles conflicts, a reviewer judges independently, a model is a program whose output is
-recorded as judgements. A name is created with its role the first time it judges; the role of an
-existing name is changed only by `set_role`, so a typo in a later call cannot demote a lead.
+recorded as judgements. A name is created with its role the first time it judges (or by `set_role`); the
+role of an existing name is changed only by `set_role`, so a later call cannot demote a lead.
 """
 
 from __future__ import annotations
@@ -70,13 +70,15 @@ def ensure_reviewer(store: Store, name: str, role: Role = "reviewer") -> Reviewe
 
 
 def set_role(store: Store, name: str, role: Role) -> Reviewer:
-    """Give an existing reviewer another role (e.g. make a reviewer the lead)."""
+    """Give a reviewer a role (make a reviewer the lead, say), registering the name if it is new,
+    so that a lead can be named before their first resolution. The change is logged."""
     _check_role(role)
     name = reviewer_name(name)
     with store.transaction() as connection:
         if find_reviewer(store, name) is None:
-            raise ReviewerError(f"no reviewer called {name!r} in this review")
-        connection.execute("UPDATE reviewers SET role = ? WHERE name = ?", (role, name))
+            ensure_reviewer(store, name, role)
+        else:
+            connection.execute("UPDATE reviewers SET role = ? WHERE name = ?", (role, name))
         store.log("reviewers", "reviewers.role", subject=f"reviewer:{name}", detail={"role": role})
     found = find_reviewer(store, name)
     assert found is not None  # just written in the same transaction
