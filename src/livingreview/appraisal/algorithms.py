@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from livingreview.appraisal.forms import ANSWER_CODES, NOT_ASKED, Domain, Form, first_match
+from livingreview.errors import BadInput
 
 _ANSWER_SPELLINGS: dict[str, str] = {
     "YES": "Y",
@@ -33,7 +34,7 @@ _ANSWER_SPELLINGS: dict[str, str] = {
 CONSIDER_HIGH = "consider_high"
 
 
-class AnswerError(ValueError):
+class AnswerError(BadInput):
     """Answers that break the form's conditional structure; names study, domain and question."""
 
     def __init__(self, study: str, domain: str, question: str | None, message: str) -> None:

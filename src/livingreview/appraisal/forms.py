@@ -18,6 +18,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
+from livingreview.errors import BadInput
+
 ANSWER_CODES: dict[str, str] = {
     "Y": "Yes",
     "PY": "Probably yes",
@@ -44,7 +46,7 @@ _RULE_KEYS = {"when", "judgement"}
 _OVERALL_METHODS = ("rob2", "most_severe")
 
 
-class FormError(ValueError):
+class FormError(BadInput):
     """A form file that is malformed or whose rules are incomplete; names file, line and key."""
 
     def __init__(self, path: str, line: int | None, key: str, message: str) -> None:

@@ -31,6 +31,7 @@ from livingreview.appraisal.algorithms import (
     normalise_answer,
 )
 from livingreview.appraisal.forms import Form, load_form
+from livingreview.errors import BadInput
 
 MAX_PROBLEMS = 50
 _QUESTION = re.compile(r"^(?:d|q|sq|domain)?\s*([1-9]|s)\s*[._]\s*(\d{1,2})$", re.IGNORECASE)
@@ -65,7 +66,7 @@ _JUDGEMENT_SPELLINGS: dict[str, str] = {
 }
 
 
-class SpreadsheetError(ValueError):
+class SpreadsheetError(BadInput):
     """Problems in a RoB 2 CSV, each as (line, column or None, message)."""
 
     def __init__(self, where: str, problems: list[tuple[int, str | None, str]]) -> None:

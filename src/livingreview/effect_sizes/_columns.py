@@ -13,10 +13,12 @@ from collections.abc import Callable, Mapping
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from livingreview.errors import BadInput
+
 Column = NDArray[np.float64]
 
 
-class EffectSizeInputError(ValueError):
+class EffectSizeInputError(BadInput):
     """Input that no effect size can be computed from: the message names the argument and row."""
 
 

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from livingreview.errors import BadInput
 from livingreview.extraction.rules import Passage
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=False, huge_tree=False)
 
 
-class JatsError(ValueError):
+class JatsError(BadInput):
     """The file is not JATS XML that can be read."""
 
 

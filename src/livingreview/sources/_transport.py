@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from livingreview import __version__
+from livingreview.errors import EXIT_UNREACHABLE, LivingReviewError
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]
@@ -25,8 +26,10 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504}) | frozenset(range(505, 600
 USER_AGENT = f"livingreview/{__version__} (systematic review tool)"
 
 
-class SourceError(RuntimeError):
+class SourceError(LivingReviewError, RuntimeError):
     """A request to a source failed for good; names the source and what happened."""
+
+    exit_code = EXIT_UNREACHABLE
 
     def __init__(self, source: str, message: str) -> None:
         self.source = source
