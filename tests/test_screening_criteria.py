@@ -238,3 +238,14 @@ def test_a_phrase_with_its_own_punctuation_matches_as_written(flagship_protocol)
     texts = {(t, term) for t, term, _ in found}
     assert ("R,S)-ketamine", "ketamine") in texts
     assert ("S(+)-ketamine", "esketamine") in texts
+
+
+def test_a_pharmacological_action_entry_matches_the_record_heading(flagship_protocol):
+    # The protocol lists "Excitatory Amino Acid Agonists[pa]" for PubMed; a record indexed with
+    # that heading is evidence for the same term.
+    protocol = load_protocol(flagship_protocol)
+    owners = [(t.id, v) for v, vocabulary in protocol.vocabularies.items() for t in vocabulary.terms
+              if "Excitatory Amino Acid Agonists[pa]" in t.mesh]
+    assert owners
+    _, spans = find_spans(protocol, record(title="x", mesh=["Excitatory Amino Acid Agonists"]))
+    assert {(s.vocabulary, s.term) for s in spans if s.field == "mesh"} >= {(v, t) for t, v in owners}

@@ -210,9 +210,13 @@ def _compile_matcher(protocol: Protocol) -> _Matcher:
                     {k: tuple(dict.fromkeys(v)) for k, v in mesh.items()})
 
 
+_FIELD_TAG = re.compile(r"\s*\[[a-z]{2}\]$", re.IGNORECASE)
+
+
 def _mesh_key(heading: str) -> str:
-    # "*Ketamine/administration & dosage" → "ketamine": major-topic star and qualifiers dropped.
-    return heading.strip().lstrip("*").split("/")[0].strip().casefold()
+    # "*Ketamine/administration & dosage" → "ketamine": major-topic star and qualifiers dropped;
+    # a protocol entry's PubMed tag ("Excitatory Amino Acid Antagonists[pa]") too.
+    return _FIELD_TAG.sub("", heading.strip().lstrip("*").split("/")[0]).strip().casefold()
 
 
 _cache: dict[int, tuple[Protocol, _Compiled]] = {}
