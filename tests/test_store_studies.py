@@ -18,6 +18,7 @@ from livingreview.store.studies import (
     current_reports,
     grouping_counts,
     records_of_study,
+    reports_of_study,
     resolve_study,
     study_of_record,
 )
@@ -174,6 +175,9 @@ def test_a_migrated_project_deduplicates_onto_its_old_study_ids(tmp_path: Path) 
         reports = current_reports(store)
         # The two copies of one DOI now share a report; the grouping as migrated is kept.
         assert reports[1] == reports[2] and reports[3] != reports[1]
+        # The report left without records leaves its study; the study keeps one report.
+        assert reports_of_study(store, 7) == [reports[1]]
+        assert reports_of_study(store, 7, as_of_event=migrated["id"]) == [1, 2]
         assert [study_of_record(store, r) for r in (1, 2, 3)] == [7, 7, 9]
         assert current_reports(store, migrated["id"]) == {1: 1, 2: 2, 3: 3, 4: 4}
         assert grouping_counts(store) == {"records": 4, "reports": 3, "studies": 3}
