@@ -214,6 +214,10 @@ def test_an_updated_version_counts_its_new_records_and_the_previous_versions_stu
     assert prisma["reports_excluded"] == {}
     assert (prisma["studies_included"], prisma["reports_included"]) == (1, 1)
     assert prisma["previous"] == {"studies": 2, "reports": 2}
+    with Review(project) as review:  # the first version's diagram, rebuilt from the log
+        first = review.prisma_counts(as_of_round=1).prisma
+    assert first is not None and dict(first.databases) == {"Embase": 6, "Scopus": 9}
+    assert (first.records_screened, first.reports_not_retrieved, first.studies_included) == (12, 1, 2)
 
     with Review(project) as review:
         from livingreview.report.service import current_version, changes_since_last

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from livingreview.screening.suggest import Suggestions
     from livingreview.sources.fulltext import FulltextReport
     from livingreview.store.ledger import Judgement
+    from livingreview.report.counts import FlowCounts
+    from livingreview.report.service import ReportOutcome
     from livingreview.synthesis.service import Synthesis
 
 PROTOCOL_FILE = "protocol.toml"
@@ -195,6 +197,31 @@ class Review:
         risk_of_bias = {study.key: settled.get(index.evidence_ref(study)) for study in evidence.studies}
         return synthesize(self.directory, self.protocol, self.store, evidence, risk_of_bias,
                           include_maybe=include_maybe)
+
+    # --- report and exports ---------------------------------------------------------------------
+    # Imported when called: the report loads Jinja2 and matplotlib.
+
+    def prisma_counts(self, *, as_of_round: int | None = None,
+                      since_round: int | None = None) -> FlowCounts:
+        """PRISMA 2020 counts from the log: of the records stored after `since_round` ended, as
+        round `as_of_round` left the review (now by default)."""
+        from livingreview.report.counts import flow_counts
+
+        since = None if since_round is None else self.round_cutoff(since_round)
+        return flow_counts(self.store, self.protocol, as_of_event=self._cutoff(as_of_round),
+                           since_event=since)
+
+    def report(self) -> ReportOutcome:
+        """Write `report/index.html` for the current version (`livingreview report`)."""
+        from livingreview.report.service import write_report
+
+        return write_report(self)
+
+    def export(self, format: str, out: str | Path | None = None) -> Path:
+        """Write one export (csv, xlsx, ris, metafor, bundle) and return its path."""
+        from livingreview.report.exports import export
+
+        return export(self, format, None if out is None else Path(out))
 
     # --- records, reports and studies over time -------------------------------------------------
 

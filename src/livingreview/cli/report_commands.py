@@ -28,10 +28,8 @@ def report_command(directory: Path, as_json: bool) -> None:
     The PRISMA 2020 counts are computed from the log; sections whose stage has not run say
     "not yet available".
     """
-    from livingreview.report.service import write_report  # loads matplotlib and Jinja2
-
     with Review(directory) as review:
-        outcome = write_report(review)
+        outcome = review.report()
     changes = outcome.changes
     payload: dict[str, Any] = {"path": str(outcome.path), "version": outcome.version,
                                "prisma": outcome.counts.to_dict(),
@@ -63,10 +61,8 @@ def _render_report(payload: dict[str, Any]) -> None:
 def export_command(directory: Path, format_name: str, out: Path | None, as_json: bool) -> None:
     """Export the review: included studies as CSV or XLSX, included records as RIS, effect
     sizes for metafor, or a JSON bundle that `import-bundle` restores."""
-    from livingreview.report.exports import export
-
     with Review(directory) as review:
-        path = export(review, format_name, out)
+        path = review.export(format_name, out)
     emit({"path": str(path), "format": format_name}, as_json,
          lambda p: click.echo(plain_for_terminal(p["path"])))
 
