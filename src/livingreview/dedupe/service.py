@@ -152,8 +152,9 @@ def regroup(store: Store, newly_matched: Sequence[int] = (),
     current: dict[int, int | None] = {record: None for record in newly_matched}
     current.update(grouping.cached_studies(store))
     stored = pairs_table.pairs(store)
-    if features is None:
-        features = load_features_for(store, sorted(current))
+    if features is None:  # a human's pair decision: only records in accepted pairs can chain
+        linked = {r for p in stored if p.status in ("auto", "confirmed") for r in (p.record_a, p.record_b)}
+        features = load_features_for(store, sorted(linked & current.keys()))
     groups = group_records(sorted(current), [_pair_row(p) for p in stored], _identities(features))
     study_of = _place(store, groups, current, grouping.create_studies)
     moves = [(study, record) for record, study in study_of.items() if current[record] != study]
