@@ -27,13 +27,14 @@ from livingreview.cli import (
     report_commands,
     screen_commands,
     search_commands,
+    serve_commands,
     simulate_commands,
     synthesize_commands,
 )
 
 COMMAND_MODULES = (project_commands, dedupe_commands, search_commands, screen_commands, simulate_commands,
                    meta_commands, extract_commands, appraise_commands, synthesize_commands,
-                   report_commands)
+                   report_commands, serve_commands)
 
 
 @click.group(help=__doc__)

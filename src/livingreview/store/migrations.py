@@ -453,6 +453,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE imports ADD COLUMN source_name TEXT;
         """,
     ),
+    Migration(
+        "0008_credentials",
+        """
+        -- `livingreview serve` logs people in: one Argon2 password hash per reviewer who has an
+        -- account (a model never has one). The hash is the only secret kept; never a password.
+        CREATE TABLE credentials (
+            reviewer_id INTEGER PRIMARY KEY REFERENCES reviewers(id),
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        """,
+    ),
 )
 
 

@@ -1,0 +1,184 @@
+"""What the pages show, built from the stage code: the next record with its evidence, progress,
+the stopping estimate, conflicts, a reviewer's own decisions, the dashboard's counts.
+
+No rule is decided here: the queue, the criteria verdicts, the recall estimate and the outcomes
+all come from `livingreview.screening`. Record text is untrusted; `highlight` escapes every
+piece of it and returns markup only for the <mark> tags it adds itself.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from livingreview.project import Review
+from livingreview.records import Record
+from livingreview.safe_text import for_html
+from livingreview.screening.criteria import RecordVerdict, Span, evaluate_record
+from livingreview.screening.stopping import stopping_status
+from livingreview.screening.terminal import KeyReader, Session, recall_estimate
+from livingreview.screening.workflow import STAGES, StageState
+
+SAMPLES = ("ranked", "random")
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    id: str
+    sentence: str
+    verdict: str
+    evidence: list[tuple[str, bool, int]]  # text, negated, vocabulary colour index
+    missing: tuple[str, ...]
+
+
+@dataclass
+class ScreenView:
+    stage: str
+    sample: str
+    seed: int
+    reviewer: str
+    record: Record | None = None
+    title: Markup = Markup("")
+    abstract: Markup = Markup("")
+    grouped: list[int] = field(default_factory=list)
+    score: float | None = None
+    criteria_score: float | None = None
+    criteria: list[CriterionRow] = field(default_factory=list)
+    reasons: list[tuple[str, str, str]] = field(default_factory=list)  # key, criterion id, sentence
+    screened: int = 0
+    units: int = 0
+    pending: int = 0
+    recall: str | None = None
+    stop: str | None = None
+    random_phase_hint: str | None = None
+    vocabularies: list[str] = field(default_factory=list)
+
+
+def highlight(text: str, field_name: str, spans: tuple[Span, ...], colours: dict[str, int]) -> Markup:
+    """The field's text, escaped, with each term mention in a <mark> coloured by vocabulary.
+
+    Overlapping mentions keep the first (the longest at that start, as the matcher found it).
+    """
+    pieces: list[str] = []
+    position = 0
+    for span in sorted((s for s in spans if s.field == field_name), key=lambda s: (s.start, -s.end)):
+        if span.start < position or span.end > len(text):
+            continue
+        pieces.append(for_html(text[position:span.start]))
+        negated = " negated" if span.negated else ""
+        pieces.append(f'<mark class="v{colours.get(span.vocabulary, 0)}{negated}" '
+                      f'title="{for_html(span.vocabulary)}">{for_html(text[span.start:span.end])}</mark>')
+        position = span.end
+    pieces.append(for_html(text[position:]))
+    return Markup("".join(pieces))
+
+
+def screen_view(review: Review, reviewer: str, stage: str, sample: str, seed: int,
+                first: int | None = None) -> ScreenView:
+    """The next record for `reviewer` (or `first`, a record brought back by undo, when pending)."""
+    screening = review.screening
+    view = ScreenView(stage, sample, seed, reviewer)
+    queue = screening.queue(stage, reviewer, seed=seed, order=sample)
+    view.pending = len(queue)
+    state = screening.state(stage)
+    view.units = len(screening.eligible(stage))
+    view.screened = sum(reviewer in by for by in state.labels.values())
+    _stopping(view, review, state)
+    view.reasons = [(key, c.id, c.sentence) for key, c in zip(_REASON_KEYS, review.protocol.criteria)
+                    if stage in c.stages]
+    if not queue:
+        return view
+    unit, score = next(((u, s) for u, s in queue if u == first), queue[0])
+    record = screening.records([unit])[0]
+    verdict = evaluate_record(review.protocol, record, stage)
+    colours = {name: i % 6 for i, name in enumerate(review.protocol.vocabularies)}
+    view.vocabularies = list(colours)
+    view.record, view.score, view.criteria_score = record, score, verdict.score
+    view.title = highlight(verdict.fields.get("title", record.title or ""), "title", verdict.spans, colours)
+    view.abstract = highlight(verdict.fields.get("abstract", record.abstract or ""), "abstract",
+                              verdict.spans, colours)
+    view.grouped = screening.group(unit)[1:]
+    view.criteria = _criteria_rows(review, verdict, colours)
+    return view
+
+
+# The terminal screener's keys for criteria, so a reviewer's habit carries over.
+_REASON_KEYS = "123456789abdfghjklmnoprstuvwxyz"
+
+
+def _criteria_rows(review: Review, verdict: RecordVerdict, colours: dict[str, int]) -> list[CriterionRow]:
+    rows = []
+    for item in verdict.criteria:
+        shown: dict[tuple[str, bool], int] = {}
+        for span in item.spans:
+            shown.setdefault((span.text.lower(), span.negated), colours.get(span.vocabulary, 0))
+        rows.append(CriterionRow(item.criterion, review.protocol.criterion(item.criterion).sentence,
+                                 item.verdict, [(t, n, c) for (t, n), c in shown.items()], item.missing))
+    return rows
+
+
+def _stopping(view: ScreenView, review: Review, state: StageState) -> None:
+    # The terminal screener's estimate, from this reviewer's own decisions only.
+    session = Session(review.screening, view.reviewer, view.stage, _QUIET_CONSOLE, KeyReader(io.StringIO()),
+                      view.sample, view.seed)
+    estimate = recall_estimate(session)
+    if estimate is not None:
+        recall, stop = estimate
+        level = f" at {recall.confidence:.0%} confidence" if recall.confidence else ""
+        view.recall = f"recall ≥ {recall.estimated_recall:.0%}{level} ({recall.name})"
+        view.stop = stop.explanation if stop is not None else None
+    if view.sample == "ranked":
+        status = stopping_status(review.store, view.stage)
+        if status.get("next_step"):
+            view.random_phase_hint = str(status["explanation"])
+
+
+def _quiet_console() -> Any:
+    from rich.console import Console
+
+    return Console(file=io.StringIO(), quiet=True)
+
+
+_QUIET_CONSOLE = _quiet_console()
+
+
+def dashboard_view(review: Review, is_lead: bool) -> dict[str, Any]:
+    from livingreview.status import project_status
+
+    status = project_status(review.store)
+    report = review.report_dir / "index.html"
+    return {
+        "records": status["records"],
+        "screening": {stage: status["screening"].get(stage, {}) for stage in STAGES},
+        "stopping": status["stopping"],
+        "agreement": review.agreement() if is_lead else [],
+        "report": report.exists(),
+        "prisma": (review.report_dir / "prisma.png").exists(),
+    }
+
+
+def own_decisions(review: Review, reviewer: str, stage: str) -> list[dict[str, Any]]:
+    """The reviewer's current labels; another reviewer's label shows only where they conflict."""
+    screening = review.screening
+    state = screening.state(stage)
+    rows = []
+    for unit, by in sorted(state.labels.items()):
+        if reviewer not in by:
+            continue
+        mine = by[reviewer]
+        outcome = state.outcome(unit)
+        others = {name: d.label for name, d in by.items() if name != reviewer} if outcome == "conflict" else {}
+        rows.append({"record_id": unit, "label": mine.label, "reason": mine.reason, "note": mine.note,
+                     "outcome": outcome if outcome == "conflict" or unit in state.resolutions else None,
+                     "others": others, "title": screening.records([unit])[0].title or ""})
+    return rows
+
+
+def conflict_rows(review: Review, stage: str) -> list[dict[str, Any]]:
+    screening = review.screening
+    return [{"record_id": c.record_id, "labels": c.labels, "reasons": c.reasons,
+             "title": screening.records([c.record_id])[0].title or ""}
+            for c in screening.conflicts(stage)]
