@@ -11,8 +11,8 @@ Steps, each on the studies the protocol's conclusion rule counts (included, and 
 3. a GRADE rating per drug and construct, from the final overall risk-of-bias judgements in the
    ledger; a body with a study not (or not yet conclusively) appraised is listed as not rated.
 
-Evidence comes from `evidence_source`: today the curated files of `DIR/evidence/`. When the
-extraction stage stores verified extractions, that function is the one place to read them instead.
+Evidence comes from `evidence_source`: the verified extractions of the ledger once there are any,
+else the curated files of `DIR/evidence/`.
 
 Files go to `DIR/report/synthesis/` with a `synthesis.json` of the whole result. The run is
 idempotent: the same inputs write the same bytes, and a run whose result equals the last one's
@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from livingreview.errors import BadInput
+from livingreview.extraction.verified import verified_evidence
 from livingreview.protocol.models import Protocol
+from livingreview.screening.workflow import Screening
 from livingreview.store import Store, ledger
 from livingreview.synthesis._plots import forest_plot
 from livingreview.synthesis.certainty import (
@@ -48,6 +50,7 @@ EVIDENCE_DIR = "evidence"
 OUTPUT_DIR = Path("report") / "synthesis"
 RESULT_FILE = "synthesis.json"
 CURATED = "curated files"
+VERIFIED = "verified extractions"
 
 
 @dataclass(frozen=True)
@@ -57,14 +60,14 @@ class EvidenceSource:
 
 
 def evidence_source(directory: Path, protocol: Protocol, store: Store) -> EvidenceSource:
-    """The studies to synthesise. The seam for the extraction stage: while the ledger holds no
-    extraction judgements, the curated files of `DIR/evidence/` are read; once it holds some, this
-    is the one function to teach to read the verified ones (until then it refuses rather than
-    synthesise the curated files beside them)."""
+    """The studies to synthesise: the verified extractions of the ledger when it holds any
+    extraction judgements (`extraction.verified`), else the curated files of `DIR/evidence/`.
+    Never both: a curated folder beside ledger extractions is loaded into the ledger with
+    `extract --curated` instead."""
     extracted = [j for j in ledger.latest_judgements(store, "extraction_field") if not j.is_resolution]
     if extracted:
-        raise BadInput(f"{directory} holds {len(extracted)} extraction judgements, but synthesis cannot read "
-                       "ledger extractions yet; it reads the curated files of evidence/ only")
+        studies = verified_evidence(store, protocol, Screening(store, protocol))
+        return EvidenceSource(tuple(studies), VERIFIED)
     folder = directory / EVIDENCE_DIR
     if not folder.is_dir():
         raise BadInput(f"{directory} has no evidence to synthesise: no verified extractions and no "
