@@ -1,9 +1,9 @@
 """Every table of a review as plain rows, and those rows written back into a new store.
 
-`dump_tables` reads every table (views and SQLite's own tables left out) with its columns in
-schema order; `restore_tables` inserts them, ids included, into a freshly migrated store in one
-transaction, foreign keys checked at commit, so the restored review is the same row for row.
-Rows a migration already wrote (the judgement item kinds) must match the bundle's.
+`dump_tables` reads every table (views, SQLite's own tables and log-in credentials left out)
+with its columns in schema order; `restore_tables` inserts them, ids included, into a freshly
+migrated store in one transaction, foreign keys checked at commit, so the restored review is the
+same row for row. Rows a migration already wrote (the judgement item kinds) are kept, not doubled.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from livingreview.store.db import Store
 from livingreview.store.migrations import MIGRATIONS
 
 Table = dict[str, Any]  # {"columns": [...], "rows": [[...], ...]}
+# Log-in secrets stay with their project: a bundle is shared, a password hash must not travel.
+NOT_BUNDLED = frozenset({"credentials"})
 
 
 class BundleError(BadInput):
@@ -36,7 +38,7 @@ def columns_of(store: Store, table: str) -> list[str]:
 def dump_tables(store: Store) -> dict[str, Table]:
     """Every table's columns and rows (in rowid order); BLOBs as {"$base64": ...}."""
     dumped = {}
-    for table in table_names(store):
+    for table in (name for name in table_names(store) if name not in NOT_BUNDLED):
         columns = columns_of(store, table)
         rows = store.query(f"SELECT {', '.join(map(_quoted, columns))} FROM {_quoted(table)}"
                            " ORDER BY rowid")
