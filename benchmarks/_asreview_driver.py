@@ -2,7 +2,8 @@
 
 Reads one JSON job on stdin, prints one JSON result on stdout. Jobs:
   {"mode": "simulate", "csv": PATH, "priors": [row, ...], "seed": N}
-      -> {"order": [row, ...], "seconds_per_iteration": S}
+      -> {"order": [row, ...], "seconds_per_iteration": S, "cpu_seconds": S, "wall_seconds": S}
+         (the last two: the whole simulation, reading the CSV and the features included)
   {"mode": "timing", "csv": PATH, "labelled": {row: label}, "repeats": K, "seed": N}
       -> {"seconds_per_iteration": S, "feature_seconds": S}
   {"mode": "metrics", "sequences": [[label, ...], ...], "wss": R, "fraction": F}
@@ -42,17 +43,20 @@ def read(path):
 
 
 def simulate(job):
+    tick, started = time.process_time(), time.perf_counter()
     frame = read(job["csv"])
     labels = frame["label_included"].astype(int).to_numpy()
     simulation = Simulate(frame[["title", "abstract"]], labels, default_cycle(job["seed"]), print_progress=False)
     simulation.label(job["priors"])
     simulation.review()
+    cpu_seconds, wall_seconds = time.process_time() - tick, time.perf_counter() - started
     results = simulation._results
     # The label time stamps are taken once per query (n_query=1): their differences after the
     # priors are ASReview's whole iteration (refit, rank, record the label).
     stamps = results["time"].to_numpy(dtype=float)[len(job["priors"]) - 1:]
     per_iteration = float(np.mean(np.diff(stamps))) if len(stamps) > 1 else 0.0
-    return {"order": [int(r) for r in results["record_id"]], "seconds_per_iteration": per_iteration}
+    return {"order": [int(r) for r in results["record_id"]], "seconds_per_iteration": per_iteration,
+            "cpu_seconds": cpu_seconds, "wall_seconds": wall_seconds}
 
 
 def timing(job):

@@ -56,7 +56,11 @@ def load_preset(name: str) -> Preset:
     table = _preset_table()
     if name not in table:
         raise PresetNotFound(name, preset_names())
-    entry = table[name]
+    return preset_from_table(name, table[name])
+
+
+def preset_from_table(name: str, entry: Mapping[str, Any]) -> Preset:
+    """A preset from a table shaped like one of presets.toml's (benchmarks build their grids so)."""
     return Preset(
         name=name,
         feature_extractors=tuple(_component(item) for item in entry["feature_extractors"]),
