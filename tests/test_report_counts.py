@@ -164,6 +164,9 @@ def test_every_prisma_box_of_a_first_version_matches_the_log(round_one) -> None:
     assert (project / "report" / "prisma.svg").exists() and (project / "report" / "prisma.png").exists()
     for text in ("Embase", "Scopus", "C1: Humans in a clinical trial"):
         assert text in html
+    assert report["changed"] and not invoke("report", str(project))["changed"]
+    with Review(project) as review:
+        assert len(review.store.events("report", "report.render")) == 1  # a rerun logs nothing
 
 
 def test_counts_check_their_arithmetic_and_are_withheld_while_screening_is_open(round_one) -> None:

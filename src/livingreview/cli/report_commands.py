@@ -32,6 +32,7 @@ def report_command(directory: Path, as_json: bool) -> None:
         outcome = review.report()
     changes = outcome.changes
     payload: dict[str, Any] = {"path": str(outcome.path), "version": outcome.version,
+                               "changed": outcome.changed,
                                "prisma": outcome.counts.to_dict(),
                                "changes": None if changes is None else {
                                    "previous_version": changes.previous_version,

@@ -53,6 +53,7 @@ class ReportOutcome:
     version: int
     counts: FlowCounts
     changes: ChangesSinceLast | None
+    changed: bool  # False: the same version, counts, estimates and conclusions as the last render
 
 
 def current_version(review: Review) -> Version:
@@ -67,13 +68,18 @@ def current_version(review: Review) -> Version:
 
 
 def write_report(review: Review, *, generated: datetime | None = None) -> ReportOutcome:
-    """Gather the inputs, render `DIR/report/index.html`, and log what this version reported."""
+    """Gather the inputs, render `DIR/report/index.html`, and log what this version reported
+    (once: a render that reports what the last one did logs nothing)."""
     inputs, counts, synthesis = gather_inputs(review, generated=generated)
     path = render_report(inputs, review.report_dir)
-    review.store.log("report", "report.render", subject=str(inputs.version), detail={
-        "version": inputs.version, "path": str(path.relative_to(review.directory)),
-        "counts": counts.to_dict(), **_estimates_and_conclusions(synthesis)})
-    return ReportOutcome(path, inputs.version, counts, inputs.changes)
+    detail = {"version": inputs.version, "path": str(path.relative_to(review.directory)),
+              "counts": counts.to_dict(), **_estimates_and_conclusions(synthesis)}
+    last = flow_table.last_event_detail(review.store, "report", "report.render",
+                                        flow_table.last_event_id(review.store))
+    changed = json.loads(json.dumps(detail)) != last
+    if changed:
+        review.store.log("report", "report.render", subject=str(inputs.version), detail=detail)
+    return ReportOutcome(path, inputs.version, counts, inputs.changes, changed)
 
 
 def gather_inputs(review: Review, *, generated: datetime | None = None
