@@ -15,7 +15,8 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.responses import PlainTextResponse, RedirectResponse
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -72,13 +73,19 @@ class SecurityHeaders:
 
 
 def _is_public(path: str) -> bool:
-    return path == "/login" or path.startswith("/static/")
+    return path in ("/login", "/favicon.ico") or path.startswith("/static/")
+
+
+async def _no_icon(request: Request) -> Response:
+    # Browsers ask for it on pages without a <link rel=icon> (plain-text errors); there is none.
+    return Response(status_code=204)
 
 
 def create_app(directory: str | Path) -> Starlette:
     review = Review(directory)
     routes = [
         Route("/login", pages.login_page, methods=["GET"]),
+        Route("/favicon.ico", _no_icon, methods=["GET"]),
         Route("/login", pages.login, methods=["POST"]),
         Route("/logout", pages.logout, methods=["POST"]),
         Route("/", pages.dashboard, methods=["GET"]),

@@ -44,6 +44,7 @@ class ScreenView:
     title: Markup = Markup("")
     abstract: Markup = Markup("")
     grouped: list[int] = field(default_factory=list)
+    meta: list[str] = field(default_factory=list)  # authors, journal, year: those present
     score: float | None = None
     criteria_score: float | None = None
     criteria: list[CriterionRow] = field(default_factory=list)
@@ -101,6 +102,8 @@ def screen_view(review: Review, reviewer: str, stage: str, sample: str, seed: in
     view.abstract = highlight(verdict.fields.get("abstract", record.abstract or ""), "abstract",
                               verdict.spans, colours)
     view.grouped = screening.group(unit)[1:]
+    authors = "; ".join(record.authors[:3]) + (" et al." if len(record.authors) > 3 else "")
+    view.meta = [str(part) for part in (authors, record.journal, record.year) if part]
     view.criteria = _criteria_rows(review, verdict, colours)
     return view
 

@@ -1,0 +1,117 @@
+"""The screening flow in Debian's chromium driven by Playwright, against a real `serve`: two reviewers
+screen the same record blind to each other with the keyboard, their conflict appears for the lead,
+who resolves it; a title holding script is shown as text and runs nothing.
+
+Skips without chromium or playwright, except under LIVINGREVIEW_REQUIRE_BROWSER=1. Screenshots go
+to LIVINGREVIEW_SCREENSHOT_DIR when it is set, for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from _web_review import PASSWORD, make_review, serving
+from test_report_browser import CHROMIUM_FLAGS, SCREENSHOT_DIR_VARIABLE, _chromium
+
+
+def log_in(browser, url: str, name: str, problems: list[str]):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.on("console", lambda m: problems.append(f"{name} console: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"{name} page error: {e}"))
+    page.on("dialog", lambda d: (problems.append(f"{name} dialog: {d.message}"), d.dismiss()))
+    page.on("request", lambda r: problems.append(f"{name} outside request: {r.url}")
+            if not r.url.startswith(url) else None)
+    page.goto(url + "/")
+    assert page.url.endswith("/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(url + "/")
+    return context, page
+
+
+def keep(screenshots: Path, name: str) -> None:
+    folder = os.environ.get(SCREENSHOT_DIR_VARIABLE)
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        shutil.copy(screenshots / name, Path(folder) / name)
+
+
+@pytest.mark.slow
+def test_two_reviewers_screen_blind_and_the_lead_resolves_their_conflict_in_chromium(tmp_path: Path):
+    executable = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    directory = make_review(tmp_path / "review")
+    problems: list[str] = []
+    with serving(directory) as (app, url), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            ana_context, ana = log_in(browser, url, "ana", problems)
+            ben_context, ben = log_in(browser, url, "ben", problems)
+
+            # the hostile title: shown as text, nothing runs
+            ana.goto(url + "/screen?record=1")
+            hostile_title = ana.locator("#record-title").inner_text()
+            ana.screenshot(path=str(tmp_path / "screen-hostile.png"), full_page=True)
+
+            ana.goto(url + "/screen?record=2")
+            ana.screenshot(path=str(tmp_path / "serve-screening.png"), full_page=True)
+            ana.keyboard.press("i")
+            ana.wait_for_selector(".flash")
+            ana_saved = ana.locator(".flash").inner_text()
+            ana_next = ana.locator("#record").get_attribute("data-record")
+
+            ben.goto(url + "/screen?record=2")
+            ben_before = ben.content()
+            ben.keyboard.press("e")
+            ben.wait_for_selector("#reasons.asking")
+            ben.keyboard.press("1")
+            ben.wait_for_selector(".flash")
+            ben_saved = ben.locator(".flash").inner_text()
+            ben.goto(url + "/decisions")
+            ben_decisions = ben.locator("#decisions").inner_text()
+            ben_conflicts = ben.goto(url + "/conflicts")
+            assert ben_conflicts is not None
+            ben_conflicts_status = (ben_conflicts.status, ben.locator("body").inner_text())
+
+            lee_context, lee = log_in(browser, url, "lee", problems)
+            lee.goto(url + "/conflicts")
+            conflict = lee.locator('article.conflict[data-record="2"]')
+            conflict_text = conflict.inner_text()
+            lee.screenshot(path=str(tmp_path / "conflicts.png"), full_page=True)
+            conflict.locator("button[value=include]").click()
+            lee.wait_for_selector(".flash")
+            lee_saved = lee.locator(".flash").inner_text()
+            remaining = lee.locator("#no-conflicts").count()
+            lee.goto(url + "/")
+            lee.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+            dashboard = lee.locator("#stages").inner_text()
+            for context in (ana_context, ben_context, lee_context):
+                context.close()
+        finally:
+            browser.close()
+        state = app.state.review.screening.state("title_abstract")
+
+    # the one failed load is ben's refused visit to the conflicts page
+    assert problems == ["ben console: Failed to load resource: the server responded with a status of 403 (Forbidden)"]
+    assert hostile_title.startswith("<script>alert('x')</script><img src=x onerror=alert(1)>")
+    assert ana_saved.startswith("saved decision") and "include, record 2" in ana_saved
+    assert ana_next != "2"
+    assert "ana" not in ben_before  # ben's page tells nothing of ana's label
+    assert "exclude (C1), record 2" in ben_saved
+    assert "conflict: ana include" in ben_decisions  # revealed once the conflict is opened
+    assert ben_conflicts_status[0] == 403 and "only a lead" in ben_conflicts_status[1]
+    assert "ana: include" in conflict_text and "ben: exclude (C1)" in conflict_text
+    assert "saved resolution" in lee_saved and remaining == 1
+    assert "title_abstract" in dashboard
+    assert (state.resolutions[2].reviewer, state.resolutions[2].label) == ("lee", "include")
+    assert {name: d.label for name, d in state.labels[2].items()} == {"ana": "include", "ben": "exclude"}
+    for name in ("screen-hostile.png", "serve-screening.png", "conflicts.png", "dashboard.png"):
+        assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
+        keep(tmp_path, name)
