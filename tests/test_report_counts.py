@@ -313,3 +313,17 @@ def test_the_report_shows_the_synthesis_and_which_estimates_changed_since_the_la
 def test_a_database_name_read_from_a_file_keeps_no_control_characters() -> None:
     head = "TY  - JOUR\nDB  - Evil\x1b]0;title\x07 Index\nER  - \n"
     assert guess_database("ris", head) == "Evil ]0;title Index"
+
+
+def test_a_trial_registry_record_counts_in_the_registers_box(tmp_path: Path,
+                                                            minimal_protocol: Path) -> None:
+    project = tmp_path / "review"
+    invoke("init", str(project), "--protocol", str(minimal_protocol))
+    imported = invoke("import", str(project), str(fixture_path("ctgov", "NCT02513394.json")))
+    assert imported["files"][0]["database"] == "ClinicalTrials.gov"
+    invoke("dedupe", str(project))
+    (unit,) = units_of(project)
+    decide(project, unit, "title_abstract", {"ana": "exclude:C2"})
+    prisma = invoke("report", str(project))["prisma"]
+    assert (prisma["databases"], prisma["registers"]) == ({}, {"ClinicalTrials.gov": 1})
+    assert prisma["adds_up"] and prisma["records_excluded"] == 1
