@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from livingreview.cli import cli
 
-ALL_COMMANDS = sorted(cli.commands)
+ALL_COMMANDS = cli.list_commands(click.Context(cli))
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -20,7 +20,8 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("name", ALL_COMMANDS)
 def test_every_command_has_help_and_documented_options(name: str) -> None:
-    command = cli.commands[name]
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None
     assert command.help and len(command.help.strip()) > 20, f"{name} has no help text"
     for parameter in command.params:
         if isinstance(parameter, click.Option) and not parameter.hidden:

@@ -20,6 +20,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from livingreview.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, LivingReviewError
+from livingreview.safe_text import redact
+
+EXIT_INTERRUPTED = 130
 
 # Soft wrap: error lines stay whole for logs and scripts that grep them.
 stderr = Console(stderr=True, soft_wrap=True)
@@ -65,11 +68,16 @@ def run_guarded(command: click.Group, args: Sequence[str] | None = None) -> None
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as aborted:
+        # click turns Ctrl-C into Abort; a closed stdin at a prompt is an Abort too.
+        if isinstance(aborted.__cause__, KeyboardInterrupt):
+            _interrupted()
         stderr.print("aborted")
         sys.exit(EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        _interrupted()
     except LivingReviewError as error:
-        stderr.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
+        stderr.print(f"[red]error:[/red] {escape(redact(str(error)))}", highlight=False)
         if invocation.debug:
             traceback.print_exc()
         sys.exit(error.exit_code)
@@ -78,6 +86,13 @@ def run_guarded(command: click.Group, args: Sequence[str] | None = None) -> None
             traceback.print_exc()
         else:
             stderr.print(f"[red]internal error:[/red] {escape(type(error).__name__)}: "
-                         f"{escape(str(error))}\nThis is a bug in livingreview; rerun with "
+                         f"{escape(redact(str(error)))}\nThis is a bug in livingreview; rerun with "
                          "`livingreview --debug ...` to see where it happened.", highlight=False)
         sys.exit(EXIT_INTERNAL)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: one line and the shell's convention for SIGINT (128 + 2); every write is in a
+    transaction, so nothing is left half-done."""
+    stderr.print("interrupted", highlight=False)
+    sys.exit(EXIT_INTERRUPTED)

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from livingreview.cli._common import emit, json_option, progress
 from livingreview.project import Review
+from livingreview.safe_text import for_terminal
 
 project_dir = click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 
@@ -110,13 +111,14 @@ def _render_uncertain(payload: dict[str, Any]) -> None:
             if left or right:
                 table.add_row(field, left, right)
         console.print(table)
+        console.print(f"why uncertain: {for_terminal(pair['reason'])}", highlight=False)
     click.echo(f"{payload['count']} uncertain pairs; decide with --confirm A,B or --reject A,B")
 
 
 def _cell(value: object) -> str:
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value[:6]) + (" ..." if len(value) > 6 else "")
-    return "" if value is None else str(value)
+        return for_terminal("; ".join(str(v) for v in value[:6]) + (" ..." if len(value) > 6 else ""))
+    return "" if value is None else for_terminal(str(value))
 
 
 def _render_decisions(payload: dict[str, Any]) -> None:

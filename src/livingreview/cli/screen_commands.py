@@ -13,7 +13,7 @@ from rich.table import Table
 
 from livingreview.cli._common import emit, json_option, progress
 from livingreview.project import Review
-from livingreview.safe_text import for_terminal
+from livingreview.safe_text import for_terminal, plain_for_terminal
 from livingreview.screening.terminal import screen as run_screener
 from livingreview.screening.workflow import DRAWN, LABELS, ORDERS, STAGES
 from livingreview.store.reviewers import ROLES, Role
@@ -75,7 +75,7 @@ def decide(directory: Path, record_id: int, label: str, reviewer: str, stage: st
         decision = review.screening.decide(
             stage, record_id, reviewer, label, reason=reason, note=note, drawn=drawn)
     emit(asdict(decision), as_json,
-         lambda d: click.echo(f"decision {d['id']}: {d['reviewer']} {d['label']} record {d['record_id']}"
+         lambda d: click.echo(f"decision {d['id']}: {plain_for_terminal(d['reviewer'])} {d['label']} record {d['record_id']}"
                               f" at {d['stage']}"))
 
 
@@ -125,7 +125,7 @@ def _render_conflicts(payload: dict[str, Any]) -> None:
     for conflict in payload["conflicts"]:
         labels = ", ".join(
             f"{for_terminal(reviewer)}: {label}"
-            + (f" ({conflict['reasons'][reviewer]})" if conflict["reasons"][reviewer] else "")
+            + (f" ({for_terminal(conflict['reasons'][reviewer])})" if conflict["reasons"][reviewer] else "")
             for reviewer, label in conflict["labels"].items())
         table.add_row(str(conflict["record_id"]), labels, for_terminal(conflict["title"] or ""))
     Console().print(table)
@@ -238,9 +238,9 @@ def _render_suggestions(payload: dict[str, Any]) -> None:
     for column in ("rank", "record", "score", "title", "criteria"):
         table.add_column(column, justify="right" if column in ("rank", "record", "score") else "left")
     for item in payload["records"][:50]:
-        verdicts = "  ".join(f"{c['criterion']}:{c['verdict']}" for c in item["criteria"])
+        verdicts = "  ".join(for_terminal(f"{c['criterion']}:{c['verdict']}") for c in item["criteria"])
         table.add_row(str(item["rank"]), str(item["record_id"]), f"{item['score']:.3f}",
-                      item["title"] or "", verdicts)
+                      for_terminal(item["title"] or ""), verdicts)
     console.print(table)
     if len(payload["records"]) > 50:
         console.print(f"... {len(payload['records']) - 50} more")

@@ -6,7 +6,7 @@ with title and abstract only is judged on those, and a full record on everything
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
@@ -64,9 +64,39 @@ class Verdict:
     method: str  # doi | pmid | pmcid | nct | fuzzy
     score: float
     status: str  # auto | uncertain
+    # For an uncertain pair, why a human must decide (shown by `dedupe --uncertain`).
+    reason: str = field(default="", compare=False)
 
 
 def judge(a: Features, b: Features) -> Verdict | None:
+    verdict = _judge(a, b)
+    if verdict is not None and verdict.status == "uncertain":
+        return replace(verdict, reason=uncertain_reason(a, b, verdict))
+    return verdict
+
+
+def uncertain_reason(a: Features, b: Features, verdict: Verdict) -> str:
+    """The caution that left the pair to a human, in a few words; the first that applies, in
+    the order the judge applies them."""
+    if verdict.method in ("doi", "pmid", "pmcid"):
+        if _identifiers_conflict(a, b):
+            return f"shared {verdict.method.upper()} but another identifier differs"
+        return (f"shared {verdict.method.upper()} but the titles differ "
+                f"(title similarity {title_similarity(a, b):.2f})")
+    if a.title_numbers != b.title_numbers and not _one_opens_the_other(a.title, b.title):
+        return "numbers in the titles differ"
+    if a.title in GENERIC_TITLES or b.title in GENERIC_TITLES:
+        return "generic title (editorial, letter, erratum ...)"
+    companion = _companion_kind(a, b)
+    if companion in ("preprint", "conference") and title_similarity(a, b) < OTHER_VENUE_AUTO_TITLE:
+        return f"{companion} version whose title is not near-identical"
+    scored = fuzzy_score(a, b, companion=companion)
+    if scored is not None and scored[0] >= AUTO_THRESHOLD:
+        return "weak support: few fields besides the title to compare"
+    return f"similarity {verdict.score:.2f} between the thresholds ({UNCERTAIN_THRESHOLD}-{AUTO_THRESHOLD})"
+
+
+def _judge(a: Features, b: Features) -> Verdict | None:
     if a.registry or b.registry:
         return _judge_registry(a, b)
     exact = _shared_identifier(a, b)

@@ -69,7 +69,7 @@ def run_dedupe(store: Store, on_progress: Progress | None = None) -> DedupeResul
     verdicts = _judge_all(features, candidates, report)
     with store.transaction():
         new_pairs = pairs_table.insert_pairs(
-            store, (pairs_table.NewPair(a, b, v.relation, v.method, v.score, v.status)
+            store, (pairs_table.NewPair(a, b, v.relation, v.method, v.score, v.status, v.reason)
                     for a, b, v in verdicts), ACTOR, now())
         regrouped = regroup(store, newly_matched=[f.id for f in features if f.is_new], features=features)
         result = _summary(store, new_records, len(candidates), new_pairs, regrouped)
@@ -254,6 +254,7 @@ def uncertain_pairs(store: Store) -> list[dict[str, Any]]:
     ids = sorted({r["record_a"] for r in rows} | {r["record_b"] for r in rows})
     sides = pairs_table.record_sides(store, ids)
     return [{"pair_id": r["id"], "relation": r["relation"], "method": r["method"], "score": r["score"],
+             "reason": r["reason"] or "reason not recorded",
              "a": sides[r["record_a"]], "b": sides[r["record_b"]]} for r in rows]
 
 

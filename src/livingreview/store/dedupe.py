@@ -68,6 +68,7 @@ class NewPair:
     method: str
     score: float
     status: str
+    reason: str | None = None  # why an uncertain pair needs a human
 
 
 def match_fields(store: Store, abstract_chars: int,
@@ -111,9 +112,9 @@ def insert_pairs(store: Store, pairs: Iterable[NewPair], decided_by: str, decide
         before = connection.total_changes
         connection.executemany(
             "INSERT OR IGNORE INTO duplicate_pairs (record_a, record_b, relation, method, score,"
-            " status, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " status, decided_by, decided_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(p.record_a, p.record_b, p.relation, p.method, p.score, p.status, decided_by,
-              decided_at) for p in pairs])
+              decided_at, p.reason or None) for p in pairs])
         return connection.total_changes - before
 
 
@@ -140,7 +141,7 @@ def set_pair_status(store: Store, record_a: int, record_b: int, status: str, dec
 def uncertain_pairs(store: Store) -> list[dict[str, Any]]:
     """Pairs waiting for a human, best score first."""
     return [dict(row) for row in store.query(
-        "SELECT id, record_a, record_b, relation, method, score FROM duplicate_pairs"
+        "SELECT id, record_a, record_b, relation, method, score, reason FROM duplicate_pairs"
         " WHERE status = 'uncertain' ORDER BY score DESC, record_a, record_b")]
 
 

@@ -466,6 +466,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        "0009_duplicate_pair_reasons",
+        """
+        -- Why the judge left a pair to a human ("numbers in the titles differ", "shared DOI but
+        -- the titles differ"), shown by `dedupe --uncertain`. NULL for pairs judged before.
+        ALTER TABLE duplicate_pairs ADD COLUMN reason TEXT;
+        """,
+    ),
 )
 
 
