@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from livingreview.importers.databases import is_register
 from livingreview.protocol import Protocol
@@ -113,8 +113,8 @@ def flow_counts(store: Store, protocol: Protocol, *, as_of_event: int | None = N
         return flow
     before = _View(store, protocol, since_event).flow(0)
     previous = PreviousVersion(studies=before.included_studies, reports=len(before.included_units))
-    prisma = None if flow.prisma is None else _with_previous(flow.prisma, previous)
-    return FlowCounts(**{**flow.__dict__, "prisma": prisma, "previous": previous})
+    prisma = None if flow.prisma is None else replace(flow.prisma, previous=previous)
+    return replace(flow, prisma=prisma, previous=previous)
 
 
 def included_units(store: Store, protocol: Protocol, *, as_of_event: int | None = None) -> list[int]:
@@ -131,11 +131,6 @@ def criterion_label(protocol: Protocol, criterion_id: str | None) -> str:
     if len(first) > _SHORT:
         first = first[:_SHORT].rsplit(" ", 1)[0] + "…"
     return f"{criterion_id}: {first}" if first else criterion_id
-
-
-def _with_previous(counts: PrismaCounts, previous: PreviousVersion) -> PrismaCounts:
-    return PrismaCounts(**{**{name: getattr(counts, name) for name in counts.__dataclass_fields__},
-                           "previous": previous})
 
 
 class _View:
@@ -217,7 +212,7 @@ class _View:
             assessed=len(included) + sum(ft_excluded.values()),
             full_text_excluded=ordered_ft, included_units=tuple(included),
             included_studies=studies, pending=dict(pending))
-        return flow if pending else FlowCounts(**{**flow.__dict__, "prisma": _prisma(flow)})
+        return flow if pending else replace(flow, prisma=_prisma(flow))
 
     def _database(self, origin: flow_table.RecordOrigin) -> str:
         if origin.import_database:
