@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from livingreview.project import Review
 from livingreview.web import pages
 from livingreview.web.auth import LoginLimiter, session_secret
+from livingreview.web.queues import QueueBoard
 
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_COOKIE = "livingreview_session"
@@ -83,6 +84,7 @@ async def _no_icon(request: Request) -> Response:
 
 def create_app(directory: str | Path) -> Starlette:
     review = Review(directory)
+    queues = QueueBoard(review)
     routes = [
         Route("/login", pages.login_page, methods=["GET"]),
         Route("/favicon.ico", _no_icon, methods=["GET"]),
@@ -109,9 +111,11 @@ def create_app(directory: str | Path) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        queues.close()
         review.close()
 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.review = review
     app.state.limiter = LoginLimiter()
+    app.state.queues = queues
     return app

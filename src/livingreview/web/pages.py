@@ -171,7 +171,8 @@ async def screen_page(request: Request) -> Response:
 
     def work() -> tuple[Reviewer, views.ScreenView]:
         user = _user(request)
-        return user, views.screen_view(_review(request), user.name, stage, sample, seed, first_id)
+        return user, views.screen_view(_review(request), request.app.state.queues, user.name, stage, sample,
+                                       seed, first_id)
 
     user, view = await run_in_threadpool(work)
     return _render(request, "screen.html", user, view=view, stages=STAGES)
@@ -190,6 +191,7 @@ async def decide(request: Request) -> Response:
         decision = _review(request).screening.decide(
             stage, record_id, user.name, label, reason=_optional(form.get("reason")),
             note=_optional(form.get("note")), drawn=sample)
+        request.app.state.queues.decided((user.name, stage, sample, seed), decision.record_id)
         reason = f" ({decision.reason})" if decision.reason else ""
         return f"saved decision {decision.id}: {decision.label}{reason}, record {decision.record_id}"
 

@@ -8,7 +8,6 @@ piece of it and returns markup only for the <mark> tags it adds itself.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +17,8 @@ from livingreview.project import Review
 from livingreview.records import Record
 from livingreview.safe_text import for_html
 from livingreview.screening.criteria import RecordVerdict, Span, evaluate_record
-from livingreview.screening.stopping import stopping_status
-from livingreview.screening.terminal import KeyReader, Session, recall_estimate
-from livingreview.screening.workflow import STAGES, StageState
+from livingreview.screening.workflow import STAGES
+from livingreview.web.queues import QueueBoard
 
 SAMPLES = ("ranked", "random")
 
@@ -77,23 +75,24 @@ def highlight(text: str, field_name: str, spans: tuple[Span, ...], colours: dict
     return Markup("".join(pieces))
 
 
-def screen_view(review: Review, reviewer: str, stage: str, sample: str, seed: int,
+def screen_view(review: Review, board: QueueBoard, reviewer: str, stage: str, sample: str, seed: int,
                 first: int | None = None) -> ScreenView:
     """The next record for `reviewer` (or `first`, a record brought back by undo, when pending)."""
-    screening = review.screening
-    view = ScreenView(stage, sample, seed, reviewer)
-    queue = screening.queue(stage, reviewer, seed=seed, order=sample)
-    view.pending = len(queue)
-    state = screening.state(stage)
-    view.units = len(screening.eligible(stage))
-    view.screened = sum(reviewer in by for by in state.labels.values())
-    _stopping(view, review, state)
+    key = (reviewer, stage, sample, seed)
+    ranking = board.ranking(key)
+    queue = ranking.pending()
+    if first is not None and all(unit != first for unit, _ in queue):
+        ranking = board.ranking(key, fresh=True)  # the last ranking predates the undo
+        queue = ranking.pending()
+    view = ScreenView(stage, sample, seed, reviewer, screened=ranking.screened + len(ranking.decided),
+                      units=ranking.units, pending=len(queue), recall=ranking.recall, stop=ranking.stop,
+                      random_phase_hint=ranking.random_phase_hint)
     view.reasons = [(key, c.id, c.sentence) for key, c in zip(_REASON_KEYS, review.protocol.criteria)
                     if stage in c.stages]
     if not queue:
         return view
     unit, score = next(((u, s) for u, s in queue if u == first), queue[0])
-    record = screening.records([unit])[0]
+    record = review.screening.records([unit])[0]
     verdict = evaluate_record(review.protocol, record, stage)
     colours = {name: i % 6 for i, name in enumerate(review.protocol.vocabularies)}
     view.vocabularies = list(colours)
@@ -101,7 +100,7 @@ def screen_view(review: Review, reviewer: str, stage: str, sample: str, seed: in
     view.title = highlight(verdict.fields.get("title", record.title or ""), "title", verdict.spans, colours)
     view.abstract = highlight(verdict.fields.get("abstract", record.abstract or ""), "abstract",
                               verdict.spans, colours)
-    view.grouped = screening.group(unit)[1:]
+    view.grouped = review.screening.group(unit)[1:]
     authors = "; ".join(record.authors[:3]) + (" et al." if len(record.authors) > 3 else "")
     view.meta = [str(part) for part in (authors, record.journal, record.year) if part]
     view.criteria = _criteria_rows(review, verdict, colours)
@@ -121,31 +120,6 @@ def _criteria_rows(review: Review, verdict: RecordVerdict, colours: dict[str, in
         rows.append(CriterionRow(item.criterion, review.protocol.criterion(item.criterion).sentence,
                                  item.verdict, [(t, n, c) for (t, n), c in shown.items()], item.missing))
     return rows
-
-
-def _stopping(view: ScreenView, review: Review, state: StageState) -> None:
-    # The terminal screener's estimate, from this reviewer's own decisions only.
-    session = Session(review.screening, view.reviewer, view.stage, _QUIET_CONSOLE, KeyReader(io.StringIO()),
-                      view.sample, view.seed)
-    estimate = recall_estimate(session)
-    if estimate is not None:
-        recall, stop = estimate
-        level = f" at {recall.confidence:.0%} confidence" if recall.confidence else ""
-        view.recall = f"recall ≥ {recall.estimated_recall:.0%}{level} ({recall.name})"
-        view.stop = stop.explanation if stop is not None else None
-    if view.sample == "ranked":
-        status = stopping_status(review.store, view.stage)
-        if status.get("next_step"):
-            view.random_phase_hint = str(status["explanation"])
-
-
-def _quiet_console() -> Any:
-    from rich.console import Console
-
-    return Console(file=io.StringIO(), quiet=True)
-
-
-_QUIET_CONSOLE = _quiet_console()
 
 
 def dashboard_view(review: Review, is_lead: bool) -> dict[str, Any]:

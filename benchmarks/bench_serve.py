@@ -1,0 +1,175 @@
+"""`livingreview serve` under load: N reviewers deciding at once against a large review.
+
+    .venv/bin/python benchmarks/bench_serve.py            # 20 reviewers, 120 s, 50,000 records
+    .venv/bin/python benchmarks/bench_serve.py --quick    # 4 reviewers, 20 s, 2,000 records
+
+The review is the flagship protocol (examples/glutamate-entactogens) over copies of the real
+PubMed fixture articles (each with its own PMID and a numbered title), imported as a PubMed XML
+file. The server is `livingreview serve` in its own process on 127.0.0.1; each simulated reviewer
+is a thread with its own session that logs in, then loops: read the record on its screen page,
+post a decision (about 1 in 10 include, the rest exclude, seeded per reviewer), follow the
+redirect to its next record. "Keypress to next record" is the time from sending the decision to
+having the next record's page. Afterwards the store is opened and the decisions it holds are
+counted per reviewer: every decision acknowledged (a redirect without an error) must be there.
+
+Prints one JSON object: records, reviewers, seconds, decisions acknowledged and stored, p50/p95/max
+latency in ms, and the time the first screen page took (criteria verdicts of every record).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _generate import fixture_articles, write_pubmed_set  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PROTOCOL = ROOT / "examples" / "glutamate-entactogens" / "protocol.toml"
+PASSWORD = "benchmark password"
+RECORD_ID = re.compile(r'name="record_id" value="(\d+)"')
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def build_review(directory: Path, records: int, reviewers: int) -> list[str]:
+    from livingreview import Review
+    from livingreview.store.users import add_user
+    from livingreview.web.auth import hash_password
+
+    source = write_pubmed_set(directory.parent / "records.xml", records, fixture_articles())
+    names = [f"reviewer{i:02d}" for i in range(reviewers)]
+    with Review.init(directory, PROTOCOL) as review:
+        review.import_file(source)
+        hashed = hash_password(PASSWORD)
+        for name in names:
+            add_user(review.store, name, "reviewer", hashed)
+    return names
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(directory: Path, port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen([sys.executable, "-m", "livingreview", "serve", str(directory),
+                               "--host", "127.0.0.1", "--port", str(port)])
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/login", timeout=5)
+            return server
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("the server did not start within 120 s")
+
+
+def log_in(client: httpx.Client, name: str) -> None:
+    token = CSRF.search(client.get("/login").text)
+    assert token, "no CSRF token on the login page"
+    answer = client.post("/login", data={"csrf": token.group(1), "name": name, "password": PASSWORD})
+    assert answer.status_code in (200, 303) and "/login" not in str(answer.url), f"{name} could not log in"
+
+
+class Reviewer(threading.Thread):
+    def __init__(self, url: str, name: str, seed: int, stop_at: float) -> None:
+        super().__init__(daemon=True)
+        self.url, self.name, self.stop_at = url, name, stop_at
+        self.random = random.Random(seed)
+        self.latencies: list[float] = []
+        self.acknowledged = 0
+        self.refused: list[str] = []
+
+    def run(self) -> None:
+        with httpx.Client(base_url=self.url, timeout=120, follow_redirects=True) as client:
+            log_in(client, self.name)
+            page = client.get("/screen").text
+            while time.monotonic() < self.stop_at:
+                record, token = RECORD_ID.search(page), CSRF.search(page)
+                if record is None or token is None:
+                    return
+                label = "include" if self.random.random() < 0.1 else "exclude"
+                started = time.perf_counter()
+                answer = client.post("/screen/decide", data={
+                    "csrf": token.group(1), "record_id": record.group(1), "label": label,
+                    "stage": "title_abstract", "sample": "ranked", "seed": "0"})
+                self.latencies.append(time.perf_counter() - started)
+                page = answer.text
+                if answer.status_code == 200 and 'class="flash"' in page and "saved decision" in page:
+                    self.acknowledged += 1
+                else:
+                    self.refused.append(f"record {record.group(1)}: {answer.status_code}")
+
+
+def stored_decisions(directory: Path) -> int:
+    from livingreview import Review
+
+    with Review(directory) as review:
+        return len(review.screening.decisions("title_abstract"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="4 reviewers, 20 s, 2,000 records")
+    parser.add_argument("--records", type=int)
+    parser.add_argument("--reviewers", type=int)
+    parser.add_argument("--seconds", type=float)
+    options = parser.parse_args()
+    records = options.records or (2_000 if options.quick else 50_000)
+    reviewers = options.reviewers or (4 if options.quick else 20)
+    seconds = options.seconds or (20.0 if options.quick else 120.0)
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = Path(scratch) / "review"
+        started = time.perf_counter()
+        names = build_review(directory, records, reviewers)
+        built = time.perf_counter() - started
+        port = free_port()
+        server = start_server(directory, port)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            with httpx.Client(base_url=url, timeout=3600, follow_redirects=True) as warm:
+                log_in(warm, names[0])
+                started = time.perf_counter()
+                warm.get("/screen")  # criteria verdicts and ranker inputs of every record, once
+                first_page = time.perf_counter() - started
+            stop_at = time.monotonic() + seconds
+            threads = [Reviewer(url, name, seed, stop_at) for seed, name in enumerate(names)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+        latencies = np.array([t for thread in threads for t in thread.latencies]) * 1000
+        result = {
+            "records": records, "reviewers": reviewers, "seconds": seconds,
+            "review_built_s": round(built, 1), "first_screen_page_s": round(first_page, 2),
+            "decisions_acknowledged": sum(t.acknowledged for t in threads),
+            "decisions_refused": sum(len(t.refused) for t in threads),
+            "decisions_stored": stored_decisions(directory),
+            "latency_ms": {"p50": round(float(np.percentile(latencies, 50)), 1),
+                           "p95": round(float(np.percentile(latencies, 95)), 1),
+                           "max": round(float(latencies.max()), 1)} if latencies.size else None,
+        }
+    print(json.dumps(result, indent=2))
+    if result["decisions_acknowledged"] != result["decisions_stored"]:
+        sys.exit("acknowledged decisions differ from stored decisions")
+
+
+if __name__ == "__main__":
+    main()
