@@ -312,7 +312,8 @@ _PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adoles
            r"individuals|outpatients|inpatients|persons|people|males|females|boys|girls|infants|"
            r"smokers|students|veterans|cases|youths?|teenagers|elderly|healthy\s+volunteers|drivers|"
            r"respondents|mothers|parents|couples|nurses|physicians|practitioners|residents|workers|"
-           r"survivors|users|athletes|employees|pregnancies|"
+           r"survivors|users|athletes|employees|pregnancies|GPs|general\s+practitioners|doctors|clinicians|"
+           r"pharmacists|dentists|caregivers|carers|families|households|"
            r"(?:[A-Z][A-Za-z-]*\s+)?sufferers|migraineurs|asthmatics|completers)")
 # Words between a count and its noun are adjectives ("24 healthy male volunteers"), never verbs,
 # prepositions, units or other nouns ("2 drugs was similar, although more patients").
@@ -324,11 +325,11 @@ _PEOPLE_COUNT = re.compile(
     r"(?P<hedge>\b(?:approximately|about|around|almost|nearly|roughly|over|more\s+than|up\s+to)\s+)?"
     r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\)|\))?,?\s+" + _BETWEEN + _PEOPLE + r"\b", re.IGNORECASE)
 # "Patients (N = 5435)": the count given in brackets after the people it counts.
-_PEOPLE_N = re.compile(r"\b" + _PEOPLE + r"\b[^.;()]{0,60}?\(\s*[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*\)",
+_PEOPLE_N = re.compile(r"\b" + _PEOPLE + r"\b(?:[^.;()]|\([^()]{0,30}\)){0,60}?\(\s*[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*\)",
                        re.IGNORECASE)
 _N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)")
 _TOTAL_OF = _rx(r"\b(?:a\s+)?total\s+of\s*$|\(?\btotal:?\s*$|\boverall,?\s*$|\bin\s+all,?\s*$")
-_ENROLMENT_VERB = _rx(r"[^.;]{0,80}?\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
+_ENROLMENT_VERB = _rx(r"\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
                       r"participated|took\s+part|were\s+studied|were\s+treated|were\s+assigned|were\s+allocated|"
                       r"completed|were\s+evaluated|were\s+analy[sz]ed|received|underwent|were\s+screened|"
                       r"were\s+assessed\s+for\s+eligibility|with|who|aged)")
@@ -351,6 +352,11 @@ def n_total(passages: list[Passage]) -> Suggestion:
             hit = Hit(passage, match.start("count"), match.end("count"))
             candidates.append((3.5, hit, int(match.group("count").replace(",", "")), match.group("count")))
     candidates = [c for c in candidates if c[0] > 0]
+    stated_total = any(c[0] >= 6 for c in candidates)  # "a total of N ... randomised"
+    if not stated_total:
+        summed = _group_sum(passages)
+        if summed is not None:
+            return summed
     if not any(c[0] >= 4 for c in candidates):
         summed = _arm_sizes(passages)
         if summed is not None:
@@ -364,7 +370,8 @@ def n_total(passages: list[Passage]) -> Suggestion:
     return suggestion(value, [hit])
 
 
-_ARMS_SENTENCE = _rx(r"\brandomi|\bassign|\ballocat|\bgroups?\b|\barms?\b|\breceived\b")
+_ARMS_SENTENCE = _rx(r"\brandomi|\bassign|\ballocat|\bgroups?\b|\barms?\b|\breceived\b|\binterview|\benrol|"
+                     r"\brecruit|\bincluded\b|\bstudied\b|\bparticipants\b")
 
 
 def _arm_sizes(passages: list[Passage]) -> Suggestion | None:
@@ -381,6 +388,49 @@ def _arm_sizes(passages: list[Passage]) -> Suggestion | None:
     return None
 
 
+def _verb_rank(text: str, start: int) -> float:
+    """The strongest enrolment verb of the clause after a count: in "8076 patients aged 50 or over
+    were randomly assigned" the count is of the randomised, whatever verb comes first."""
+    clause = _CLAUSE_END.search(text, start, start + 80)
+    end = clause.start() if clause else min(len(text), start + 80)
+    ranks = [_VERB_RANK.get(" ".join(v.group("verb").lower().split()), 0)
+             for v in _ENROLMENT_VERB.finditer(text, start, end)]
+    return float(max(ranks, default=0))
+
+
+# Counts of groups added up: "12 patients and 12 healthy volunteers", "133 patients were
+# randomised to A and 129 to B", "88 patients received placebo and 162 patients received X".
+_PEOPLE_PHRASE = r"(?:\s+" + _BETWEEN + _PEOPLE + r"\b)"
+_COUNT_GROUPS = re.compile(
+    r"(?<![\d.,%/])\b(?P<first>" + COUNT + r")" + _PEOPLE_PHRASE +
+    r"(?P<rest>(?:[^.;%]{0,220}?(?:,\s*|\s+)(?:and|plus|as\s+well\s+as)\s+|,\s+)" +
+    r"(?P<second>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:controls|to|in|into|received|were)\b))",
+    re.IGNORECASE)
+
+
+def _group_sum(passages: list[Passage]) -> Suggestion | None:
+    """Two groups counted in one enrolment sentence and joined by "and": their sum is the total."""
+    for passage in passages:
+        for match in _COUNT_GROUPS.finditer(passage.text):
+            sentence = passage.sentence_of(match.start())
+            if _background(Hit(passage, match.start(), match.end())) or not _GROUP_SENTENCE.search(sentence.text):
+                continue
+            if HEDGE.search(passage.text[:match.start()]) or re.search(r"%|\bof\s*$", passage.text[max(0, match.start() - 8):match.start()]):
+                continue
+            first, second = parse_count(match.group("first")), parse_count(match.group("second"))
+            if first is None or second is None or min(first, second) < 2:
+                continue
+            hits = [Hit(passage, match.start("first"), match.end("first")),
+                    Hit(passage, match.start("second"), match.end("second"))]
+            return suggestion(first + second, hits, ["summed from the group sizes"])
+    return None
+
+
+_CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas)\b")
+_GROUP_SENTENCE = _rx(r"\brandomi|\bassign|\ballocat|\benrol|\brecruit|\binclud|\bstudied\b|\bparticipat|"
+                      r"\breceived\b|\bunderwent\b|\binterview|\bwe\s+(?:studied|examined|investigated)\b")
+
+
 def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int | None, str]:
     written = match.group("count")
     hit = Hit(passage, match.start("count") if not match.group("hedge") else match.start(), match.end())
@@ -395,8 +445,7 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
     if match.group("hedge") or HEDGE.search(text[:match.start("count")]):
         value = None
         written = text[match.start():match.end("count")]
-    verb = _ENROLMENT_VERB.match(text, match.end())
-    rank = float(_VERB_RANK.get(" ".join(verb.group("verb").lower().split()), 0)) if verb else 0.0
+    rank = _verb_rank(text, match.end())
     if _BEFORE_RANK.search(before):
         rank = max(rank, 3.0)
     if _TOTAL_OF.search(before):
@@ -412,6 +461,18 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
 
 _AGE_RANGE = _rx(r"\b(?:aged?|ages?|age\s+range(?:d)?|between\s+the\s+ages\s+of)\s*(?:of\s+|from\s+|between\s+|:\s*)?"
                  r"(?P<low>\d{1,2})\s*(?:-|\u2013|to|and)\s*(?P<high>\d{1,3})\s*(?P<unit>years?|yrs?|y\b|months?)?")
+_YEARS = r"(?:years?|yrs?|y)\b"
+# An age range written without "aged": "25 to 44 years of age", "patients (15-65 years)".
+_AGE_RANGE_AFTER = _rx(r"(?:\b(?P<low>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high>\d{1,3})\s*" + _YEARS +
+                       r"\s*(?:of\s+age|old|of\s+age\s+or\s+older)|\b" + _PEOPLE +
+                       r"\s*\((?:aged?\s*)?(?P<low2>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high2>\d{1,3})\s*" + _YEARS + r")")
+# Only a lower bound: "aged 18 years or older", "aged >or=50 years", "over 65 years of age".
+_AGE_FLOOR = _rx(r"(?:\baged?\s*(?:>\s*or\s*=|>=|\u2265|>|over|above|at\s+least|of\s+at\s+least)?\s*"
+                 r"(?P<low>\d{1,2})\s*(?:" + _YEARS + r")?\s*(?:(?:of\s+age\s+)?(?:or|and)\s+(?:older|over|above)|\+)|"
+                 r"\baged?\s*(?:>\s*or\s*=|>=|\u2265|>|over|above|at\s+least)\s*(?P<low2>\d{1,2})\b|"
+                 r"\b(?P<low3>\d{1,2})\s*" + _YEARS + r"\s*(?:of\s+age\s+)?(?:or|and)\s+(?:older|over|above))")
+# One person's age, as a case report gives it: "a 64-year-old woman".
+_SINGLE_AGE = _rx(r"\b(?P<age>\d{1,3})[- ](?:year|yr)s?[- ]old\b")
 _CHILD = _rx(r"\b(?:child(?:ren|hood)?|paediatric|pediatric|adolescen(?:ts?|ce)|teen(?:s|agers?)|youths?|"
              r"juvenile|infants?|toddlers?|boys|girls|school[- ]?(?:age|aged|children)|kids|minors|"
              r"preschool(?:ers)?|neonat(?:es|al))\b")
@@ -435,6 +496,17 @@ def age_group(passages: list[Passage]) -> Suggestion:
         if low >= 16 and high >= 18:
             return suggestion("adult", [hit], ["age range starts below 18"])
         return suggestion("mixed", [hit])
+    for hit in find(passages, _AGE_RANGE_AFTER, negatable=False):
+        match = _AGE_RANGE_AFTER.match(hit.passage.text, hit.start)
+        assert match is not None
+        low, high = int(match.group("low") or match.group("low2")), int(match.group("high") or match.group("high2"))
+        if high > low:
+            return suggestion("adult" if low >= 18 else "child-adolescent" if high < 18 else "mixed", [hit])
+    for hit in find(passages, _AGE_FLOOR, negatable=False):
+        match = _AGE_FLOOR.match(hit.passage.text, hit.start)
+        assert match is not None
+        low = int(match.group("low") or match.group("low2") or match.group("low3"))
+        return suggestion("adult" if low >= 18 else "mixed", [hit])
     child = [h for h in find(passages, _CHILD) if not _background(h)]
     adult = [h for h in find(passages, _ADULT) if not _background(h)]
     if child and adult:
@@ -443,6 +515,10 @@ def age_group(passages: list[Passage]) -> Suggestion:
         return suggestion("child-adolescent", child)
     if adult:
         return suggestion("adult", adult)
+    single = [h for h in find(passages, _SINGLE_AGE, negatable=False) if not _background(h)]
+    if single:
+        age = int(_SINGLE_AGE.match(single[0].passage.text, single[0].start).group("age"))  # type: ignore[union-attr]
+        return suggestion("adult" if age >= 18 else "child-adolescent", single[:1])
     return Suggestion(NOT_STATED)
 
 

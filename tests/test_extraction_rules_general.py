@@ -1,0 +1,53 @@
+"""General reporting conventions of trial abstracts, each pinned on a sentence written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from livingreview.extraction import rules
+from livingreview.extraction.rules import Passage
+
+
+def _passages(abstract: str, title: str = "") -> list[Passage]:
+    found = [Passage(3, "abstract", abstract)]
+    return ([Passage(3, "title", title)] if title else []) + found
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # The strongest verb of the clause decides, not the first ("aged", "with").
+    ("Nine hundred twelve women aged 40 or more with hot flushes were randomly assigned to a drug.", 912),
+    # Two groups joined by "and" add up.
+    ("We studied skin redness in 15 eczema patients and 11 healthy volunteers.", 26),
+    ("Ninety patients were randomized to the new inhaler and 45 to the old one.", 135),
+    ("Sixty-one patients received placebo and 120 patients received the study drug.", 181),
+    # A stated total wins over its parts.
+    ("A total of 212 adults were randomized; 100 patients completed and 80 patients withdrew.", 212),
+    # Each arm's (n = x) adds up when no total is given.
+    ("Interviews were held with nurses (n = 7) and pharmacists (n = 9).", 16),
+    # A count in brackets after a bracketed age still counts the people.
+    ("We enrolled children (aged 6-12 y) with asthma (n = 75) at two clinics.", 75),
+    ("Thirty-three randomly selected GPs participated.", 33),
+])
+def test_participant_counts_follow_how_abstracts_report_them(abstract: str, expected: int) -> None:
+    assert rules.n_total(_passages(abstract)).value == expected
+
+
+def test_a_count_of_people_only_analysed_is_not_taken_for_the_groups_sum() -> None:
+    got = rules.n_total(_passages("Of the 40 patients, 12 patients and 9 controls were analysed."))
+    assert got.value != 21
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    ("Licensed drivers who were 21 to 50 years of age took part.", "adult"),
+    ("We enrolled 60 patients (12-70 years) with hay fever.", "mixed"),
+    ("Children (8-14 years) with migraine were studied.", "child-adolescent"),
+    ("Patients aged 65 years or older were eligible.", "adult"),
+    ("Outpatients aged >=40 years were randomized.", "adult"),
+    ("Patients 12 years of age or older were included.", "mixed"),
+    ("Case presentation: A 71-year-old man presented with chest pain.", "adult"),
+    ("A 9-year-old boy presented with a rash.", "child-adolescent"),
+    # A range of months after an event is a time, not an age.
+    ("Symptoms were assessed 3-9 months after the flood.", "not-stated"),
+])
+def test_age_group_comes_from_explicit_ages(abstract: str, expected: str) -> None:
+    assert rules.age_group(_passages(abstract)).value == expected
