@@ -327,3 +327,23 @@ def test_a_trial_registry_record_counts_in_the_registers_box(tmp_path: Path,
     prisma = invoke("report", str(project))["prisma"]
     assert (prisma["databases"], prisma["registers"]) == ({}, {"ClinicalTrials.gov": 1})
     assert prisma["adds_up"] and prisma["records_excluded"] == 1
+
+
+def test_a_version_left_unsettled_hands_its_records_to_the_next_diagram(round_one) -> None:
+    project, u = round_one
+    for reviewer in ("ana", "ben"):  # round 1 ends with one full text undecided
+        invoke("undo", str(project), "--reviewer", reviewer, "--stage", "full_text", "--record", str(u[0]))
+    assert not invoke("report", str(project))["prisma"]["adds_up"]
+    with Review(project) as review:
+        review.end_round()
+        review.begin_round()
+    decide(project, u[0], "full_text", {"ana": "include", "ben": "include"})
+    with Review(project) as review:
+        review.end_round()
+    report = invoke("report", str(project))
+    prisma = report["prisma"]
+    assert report["version"] == 2 and prisma["adds_up"]
+    # no earlier diagram was drawn, so this one counts every record, and has no previous boxes
+    assert prisma["databases"] == {"Embase": 6, "Scopus": 9} and prisma["previous"] is None
+    assert (prisma["records_screened"], prisma["studies_included"]) == (12, 2)
+    assert report["changes"]["newly_included"] and report["changes"]["new_records"] == 0

@@ -1,7 +1,9 @@
 """`livingreview report`: the report's inputs gathered from the store and the stages' outputs.
 
 The version of the report is the review's round: the open round, else the last one, else 1 (a
-review never run in rounds). The PRISMA counts come from `report.counts`; the PRISMA-S table from
+review never run in rounds). Its PRISMA diagram counts the records stored since the last earlier
+version whose diagram added up (`diagram_base`), with that version's inclusions in the
+previous-version boxes. The PRISMA counts come from `report.counts`; the PRISMA-S table from
 the `searches` table; characteristics of included studies from their records (and the extraction
 stage's current suggestions when it has run); the synthesis sections from the `synthesize`
 command's `report/synthesis/synthesis.json` and figures; risk-of-bias plots from
@@ -67,6 +69,23 @@ def current_version(review: Review) -> Version:
     return Version(number, earlier[-1].number, int(earlier[-1].last_event_id or 0))
 
 
+def diagram_base(review: Review, version: Version) -> int | None:
+    """The cutoff of the last earlier version whose diagram added up (None: there is none).
+
+    A version's diagram counts the records stored since that base, so a version left with
+    unsettled units (its diagram withheld) hands its records on to the next version that adds
+    up, and every record is counted in exactly one drawn diagram."""
+    base = None
+    for earlier in rounds_table.rounds(review.store):
+        if earlier.number >= version.number or earlier.last_event_id is None:
+            continue
+        flow = flow_counts(review.store, review.protocol, as_of_event=earlier.last_event_id,
+                           since_event=base)
+        if flow.prisma is not None:
+            base = int(earlier.last_event_id)
+    return base
+
+
 def write_report(review: Review, *, generated: datetime | None = None) -> ReportOutcome:
     """Gather the inputs, render `DIR/report/index.html`, and log what this version reported
     (once: a render that reports what the last one did logs nothing)."""
@@ -85,7 +104,7 @@ def write_report(review: Review, *, generated: datetime | None = None) -> Report
 def gather_inputs(review: Review, *, generated: datetime | None = None
                   ) -> tuple[ReportInputs, FlowCounts, dict[str, Any] | None]:
     version = current_version(review)
-    counts = flow_counts(review.store, review.protocol, since_event=version.previous_cutoff)
+    counts = flow_counts(review.store, review.protocol, since_event=diagram_base(review, version))
     synthesis = _synthesis(review.directory)
     searches = search_reports(review)
     included = included_units(review.store, review.protocol)
