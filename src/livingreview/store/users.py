@@ -35,9 +35,10 @@ def add_user(store: Store, name: str, role: Role, password_hash: str) -> Reviewe
 
 def password_hash(store: Store, name: str) -> str | None:
     """The stored hash of `name`'s account, or None when there is no such account."""
-    return store.scalar(
+    found = store.scalar(
         "SELECT c.password_hash FROM credentials c JOIN reviewers r ON r.id = c.reviewer_id"
         " WHERE r.name = ?", (name.strip(),))
+    return None if found is None else str(found)
 
 
 def replace_hash(store: Store, name: str, new_hash: str) -> None:
