@@ -11,10 +11,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from livingreview.cli._common import emit, json_option, progress, stderr
-from livingreview.errors import SourceUnreachable
+from livingreview.errors import BadInput, SourceUnreachable
 from livingreview.project import Review
 from livingreview.sources import SourceDown, build_query
-from livingreview.sources.search import SearchReport, select_sources
+from livingreview.sources.search import NoSnapshot, SearchReport, select_sources
 
 project_dir = click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 
@@ -127,14 +127,21 @@ def _render_search(payload: dict[str, Any]) -> None:
 def _exit_on_failures(report: SearchReport, directory: Path, offline: bool) -> None:
     if not report.failures:
         return
+    never_searched = [name for name, error in report.failures.items() if isinstance(error, NoSnapshot)]
+    if never_searched and len(never_searched) == len(report.failures):
+        # A new project has nothing to replay: say what would give it something.
+        raise BadInput("\n".join(
+            f"{name}: no finished snapshot saved for source {name}, so there is nothing to replay; "
+            f"run a live search once (`livingreview search {directory} --source {name}`), or import "
+            f"exports with `livingreview import {directory} FILE`" for name in never_searched))
     message = "\n".join(str(error) for error in report.failures.values())
     unreachable = [name for name, error in report.failures.items()
                    if isinstance(error, SourceDown) and error.unreachable]
     if unreachable:
         raise SourceUnreachable(
             f"{message}\n{', '.join(unreachable)}: no network? What was retrieved is kept; run "
-            f"`livingreview search {directory} --offline` to replay the newest snapshots, or run "
-            "the search again later to resume.")
+            f"`livingreview search {directory} --offline` to replay the newest saved snapshot, or "
+            "run the search again later to resume.")
     if not offline:
         message += "\nWhat was retrieved is kept; run the search again to resume."
     raise click.ClickException(message)

@@ -7,6 +7,8 @@ server without waiting out real back-off delays.
 from __future__ import annotations
 
 import random
+import re
+import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,10 +20,18 @@ import httpx
 
 from livingreview import __version__
 from livingreview.errors import EXIT_UNREACHABLE, LivingReviewError
+from livingreview.safe_text import redact
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]
 
+# Request parameters whose values are secrets: a server may echo them back in an error body.
+SECRET_PARAMETERS = frozenset({"api_key", "apikey", "key", "token", "access_token"})
+# getaddrinfo's messages, for when the socket.gaierror is not kept as the cause.
+_NAME_NOT_RESOLVED = re.compile(r"name or service not known|nodename nor servname|"
+                                r"temporary failure in name resolution|no address associated|getaddrinfo failed",
+                                re.IGNORECASE)
+_LOCAL_HOSTS = frozenset({"localhost", "::1", "[::1]"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504}) | frozenset(range(505, 600))
 USER_AGENT = f"livingreview/{__version__} (systematic review tool)"
 
@@ -155,6 +165,7 @@ class Transport:
         """Send until a 2xx arrives or retries run out. `shown_url` is what errors may print
         (the caller passes a copy without secrets)."""
         shown = shown_url or url
+        secrets = _secret_values(params, data)
         problem, unreachable, attempt = "", True, 0
         for attempt in range(1, self.retry.attempts + 1):
             self.limiter.wait()
@@ -166,16 +177,19 @@ class Transport:
             except httpx.TimeoutException as error:
                 problem, unreachable = f"timed out: {type(error).__name__}", False
             except httpx.ConnectError as error:
-                problem = f"connection failed: {error}"
+                problem = redact(f"connection failed: {error}", secrets)
+                if _hopeless(error, url):
+                    break  # no network or no such host: retrying for minutes would not help
             except httpx.TransportError as error:
-                problem, unreachable = f"{type(error).__name__}: {error}", False
+                problem, unreachable = redact(f"{type(error).__name__}: {error}", secrets), False
             else:
                 if response.is_success:
                     return response
                 if response.status_code not in RETRY_STATUSES:
+                    # The body may echo the key sent (NCBI's invalid-key reply does).
                     raise SourceRejected(
-                        self.source, f"HTTP {response.status_code} from {shown}: "
-                                     f"{response.text[:300].strip()}")
+                        self.source, redact(f"HTTP {response.status_code} from {shown}: "
+                                            f"{response.text[:300].strip()}", secrets))
                 problem, unreachable = f"HTTP {response.status_code}", False
                 wait_hint = retry_after_seconds(response.headers.get("Retry-After"))
             if attempt == self.retry.attempts:
@@ -191,4 +205,30 @@ class Transport:
                 self._on_retry(f"{self.source}: {problem}; retry {attempt} in {delay:.1f}s")
             self._sleep(delay)
         # The endpoint, not the full query: the message is for telling which service is down.
-        raise SourceDown(self.source, url, attempt, problem, unreachable)
+        raise SourceDown(self.source, redact(url, secrets), attempt, problem, unreachable)
+
+
+def _secret_values(*fields: Mapping[str, Any] | None) -> list[str]:
+    return [str(value) for mapping in fields if mapping
+            for name, value in mapping.items() if name.lower() in SECRET_PARAMETERS and value]
+
+
+def _hopeless(error: httpx.ConnectError, url: str) -> bool:
+    """A name that does not resolve (no network, or a mistyped host) or a remote host refusing
+    the connection: both stay so for the seconds a retry would wait. Timeouts, 5xx and 429 are
+    retried; so is a refused local host (a local server may still be starting)."""
+    causes = _causes(error)
+    if any(isinstance(c, socket.gaierror) for c in causes) or _NAME_NOT_RESOLVED.search(str(error)):
+        return True
+    refused = any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in str(error).lower()
+    host = httpx.URL(url).host or ""
+    return refused and host not in _LOCAL_HOSTS and not host.startswith("127.")
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
