@@ -51,3 +51,25 @@ def test_a_count_of_people_only_analysed_is_not_taken_for_the_groups_sum() -> No
 ])
 def test_age_group_comes_from_explicit_ages(abstract: str, expected: str) -> None:
     assert rules.age_group(_passages(abstract)).value == expected
+
+
+@pytest.mark.parametrize(("title", "abstract"), [
+    ("Zolmitriptan.", "Zolmitriptan is an oral triptan. It is absorbed quickly and reduces headache pain."),
+    ("Hormones and bone: what the trials say",
+     "Recent randomized trials have demonstrated that estradiol reduces fractures in older women."),
+    ("A debate on stomach safety", "Large trials have shown that selective drugs harm the stomach less. "
+     "We argue that the evidence is weaker than it looks."),
+])
+def test_abstracts_about_other_peoples_studies_describe_no_study(title: str, abstract: str) -> None:
+    assert rules.speaks_of_others_only(_passages(abstract, title))
+
+
+@pytest.mark.parametrize(("title", "abstract"), [
+    ("Zolmitriptan.", "Forty adults with migraine were randomized to zolmitriptan or placebo."),
+    ("Hormones and bone", "Previous studies have shown benefits. Methods: We enrolled 120 older women "
+     "and measured bone density."),
+    ("Trust after oxytocin", "Earlier studies have suggested effects on trust. In this study, volunteers "
+     "played a trust game after a nasal spray."),
+])
+def test_a_study_that_cites_others_is_still_a_study(title: str, abstract: str) -> None:
+    assert not rules.speaks_of_others_only(_passages(abstract, title))

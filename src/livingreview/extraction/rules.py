@@ -151,6 +151,35 @@ def randomised(passages: list[Passage]) -> Suggestion:
     return Suggestion(NOT_STATED)
 
 
+# What narrative reviews, drug profiles, essays and debates say: other people's studies, in the
+# present perfect, or the article's own purpose.
+_OTHERS_STUDIES = _rx(
+    r"\b(?:studies|trials|reports|evidence|data|research|investigations)\s+(?:have|has)\s+(?:\w+\s+)?"
+    r"(?:shown|demonstrated|suggested|reported|indicated|found|called|established|linked|confirmed)\b|"
+    r"\b(?:as\s+)?has\s+been\s+(?:shown|demonstrated|reported)\b|\bover\s+the\s+(?:past|last)\s+(?:few\s+|two\s+|"
+    r"several\s+)?(?:years|decades)\b|\brecent\s+(?:advances|advancements|developments)\b|"
+    r"\bthis\s+(?:article|paper|chapter|overview|editorial|commentary|essay)\b|"
+    r"\bwe\s+(?:review|discuss|summari[sz]e|highlight|outline|argue)\b|\b(?:is|are)\s+(?:reviewed|discussed)\b|"
+    r"\barguments?\s+(?:for|against)\b|\bcurrent\s+(?:evidence|literature|knowledge)\b")
+# What an abstract of a study of its own says about its participants or its conduct.
+_OWN_STUDY = _rx(
+    r"\b(?:we|this|the\s+present|our)\s+(?:randomi[sz]ed|enrolled|recruited|studied|examined|investigated|"
+    r"compared|assessed|evaluated|measured|conducted|performed|analy[sz]ed|interviewed|surveyed|"
+    r"study|trial|survey|investigation|experiment)\b|\b(?:was|were)\s+(?:randomi[sz]ed|enrolled|recruited|"
+    r"randomly|allocated|assigned|conducted|performed|carried\s+out)\b|\b(?:methods?|design|setting|"
+    r"participants|subjects|patients)\s*:|\bcase\s+(?:presentation|report)\b|\b(?:n|N)\s*=\s*\d")
+
+
+def speaks_of_others_only(passages: list[Passage]) -> bool:
+    """An abstract about other people's studies (a review, a drug profile, an essay): it cites them
+    or its own purpose, or its title is a bare name, and it never describes a study of its own."""
+    if find(passages, _OWN_STUDY, negatable=False) or n_total(passages).stated:
+        return False
+    title = next((p.text for p in passages if p.field == "title"), "")
+    bare_title = 0 < len(title.split()) <= 2
+    return bare_title or bool(find(passages, _OTHERS_STUDIES, negatable=False))
+
+
 # Randomised trials spoken of in general (a review's "RCTs"), not one study's own allocation.
 _RCT_ONLY = _rx(r"\b(?:two|three|four|several|both|these|the)\s+(?:\w+\s+)?(?:randomi[sz]ed\s+)?"
                 r"(?:controlled\s+)?(?:trials|RCTs|studies)\b")

@@ -60,9 +60,12 @@ def text_passages(record: Record) -> list[Passage]:
 
 
 def is_own_study(passages: list[Passage]) -> bool:
-    """False for reviews, meta-analyses and animal or in vitro work (unless they enrolled people)."""
+    """False for reviews, meta-analyses and animal or in vitro work (unless they enrolled people),
+    and for abstracts that speak of studies in general and describe no participants of their own."""
     text = " ".join(p.text for p in passages)
-    return not _NOT_A_STUDY.search(text) or bool(_OWN_PARTICIPANTS.search(text))
+    if _NOT_A_STUDY.search(text) and not _OWN_PARTICIPANTS.search(text):
+        return False
+    return not rules.speaks_of_others_only(passages)
 
 
 def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) -> StudySuggestions:
