@@ -209,7 +209,8 @@ def _read_cells(store: Store, protocol: Protocol, path: Path,
             problems.append((sheet, number, "study_id", f"expected the id of a study in this review, got "
                                                         f"{row.get('study_id')!r}"))
             continue
-        outcome_text = str(row.get("outcome") or "").strip()
+        raw_outcome = row.get("outcome")
+        outcome_text = "" if raw_outcome is None else str(raw_outcome).strip()
         if outcome_text and not outcome_text.isdigit():
             problems.append((sheet, number, "outcome", f"expected an outcome number (0, 1, ...) or nothing, "
                                                        f"got {outcome_text!r}"))
@@ -222,8 +223,8 @@ def _read_cells(store: Store, protocol: Protocol, path: Path,
             raw = row[declared.name]
             if declared.level != level:
                 if str(raw or "").strip():
-                    problems.append((sheet, number, declared.name, f"a {declared.level} field, filled in on a "
-                                                                   f"{level} row"))
+                    problems.append((sheet, number, declared.name, f"a {declared.level}-level field, filled "
+                                                                   f"in on a {level} row"))
                 continue
             value = _value(protocol, declared, raw, FieldRef(study, declared.name, outcome), problems,
                            (sheet, number))
