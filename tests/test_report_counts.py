@@ -347,3 +347,13 @@ def test_a_version_left_unsettled_hands_its_records_to_the_next_diagram(round_on
     assert prisma["databases"] == {"Embase": 6, "Scopus": 9} and prisma["previous"] is None
     assert (prisma["records_screened"], prisma["studies_included"]) == (12, 2)
     assert report["changes"]["newly_included"] and report["changes"]["new_records"] == 0
+
+
+@pytest.mark.parametrize(("header", "database"), [
+    ("Authors,Author full names,Title,Year,Source title,Link,EID\n", "Scopus"),
+    ("PMID,Title,Authors,Citation,First Author,Journal/Book,Publication Year,Create Date\n", "PubMed"),
+    ("PT\tAU\tTI\tSO\tPY\tUT\n", "Web of Science"),
+    ("title;abstract;doi\n", None),
+])
+def test_csv_exports_are_told_apart_by_their_header(header: str, database: str | None) -> None:
+    assert guess_database("csv", header) == database
