@@ -123,7 +123,8 @@ def _details(review: Review, record_id: int) -> dict[str, Any]:
         "study_records": studies.records_of_study(review.store, study) if study is not None else [],
         "study_history": _study_history(review, record_id),
         "decisions": decisions,
-        "events": [e for e in review.store.events() if _mentions(e, record_id)],
+        # A decision's event names the study's first record: the group's events are the record's.
+        "events": [e for e in review.store.events() if _mentions(e, set(group))],
     }
 
 
@@ -140,15 +141,16 @@ def _study_history(review: Review, record_id: int) -> list[dict[str, Any]]:
     return history
 
 
-def _mentions(event: dict[str, Any], record_id: int) -> bool:
-    """The event's subject names the record (`record:12`, a dedupe pair `12,57`) or its detail
-    has it as record_id."""
+def _mentions(event: dict[str, Any], record_ids: set[int]) -> bool:
+    """The event's subject names one of the records (`record:12`, a dedupe pair `12,57`) or its
+    detail has one as record_id."""
     subject = str(event.get("subject") or "")
-    if subject == f"record:{record_id}" or (
-            _PAIR.fullmatch(subject) and str(record_id) in subject.split(",")):
-        return True
+    if subject.startswith("record:") and subject.removeprefix("record:").isdigit():
+        return int(subject.removeprefix("record:")) in record_ids
+    if _PAIR.fullmatch(subject):
+        return any(int(part) in record_ids for part in subject.split(","))
     detail = event.get("detail")
-    return isinstance(detail, dict) and detail.get("record_id") == record_id
+    return isinstance(detail, dict) and detail.get("record_id") in record_ids
 
 
 def _render_show(payload: dict[str, Any]) -> None:
