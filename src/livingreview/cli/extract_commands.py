@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from livingreview.cli._common import emit, json_option, progress
@@ -22,6 +21,7 @@ from livingreview.extraction.service import (
     unit_json,
 )
 from livingreview.project import Review
+from livingreview.safe_text import for_terminal
 from livingreview.store.extractions import jats_fulltexts
 
 
@@ -68,10 +68,12 @@ def extract(directory: Path, auto: bool, every_record: bool, reviewer: str | Non
         if not reviewer:
             raise click.UsageError("say what to do: --auto, --reviewer NAME, --conflicts, --resolve, "
                                    "--export, --import or --curated")
-        return verify_in_terminal(directory, reviewer)
+        verify_in_terminal(directory, reviewer)
+        return
     if chosen[0] != "--auto":
-        return _verification(directory, reviewer, show_conflicts, resolution, reason, export_path,
-                             import_path, curated, as_json)
+        _verification(directory, reviewer, show_conflicts, resolution, reason, export_path,
+                      import_path, curated, as_json)
+        return
     with Review(directory) as review:
         units = extraction_units(review.screening, every_record=every_record)
         fulltexts = jats_fulltexts(review.store, review.directory)
@@ -114,7 +116,7 @@ def _render(payload: dict[str, Any]) -> None:
             if item["value"] in (None, [], "not-stated"):
                 continue
             evidence = item["evidence"][0]["text"] if item["evidence"] else ""
-            table.add_row(str(study["record_id"]), name, escape(str(item["value"])), escape(evidence[:60]))
+            table.add_row(str(study["record_id"]), name, for_terminal(str(item["value"])), for_terminal(evidence[:60]))
     console.print(table)
     console.print(f"{payload['count']} studies; {payload['stored_rows']} suggestions stored"
                   + (f"; {payload['not_stored_without_study']} records not stored (run dedupe to group "

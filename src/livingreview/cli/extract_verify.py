@@ -43,7 +43,7 @@ def _render_conflicts(payload: dict[str, Any]) -> None:
     console.print(f"{len(payload['conflicts'])} conflicts")
     for row in payload["agreement"]:
         share = "-" if row["percent_agreement"] is None else f"{row['percent_agreement']:.0%}"
-        console.print(f"{escape(row['field'])}: {escape(' and '.join(row['reviewers']))} agree on {share} "
+        console.print(f"{for_terminal(row['field'])}: {for_terminal(' and '.join(row['reviewers']))} agree on {share} "
                       f"of {row['items']}")
 
 
@@ -58,7 +58,7 @@ def run_resolve(directory: Path, study: str, field: str, value: str, lead: str |
     payload = {"study_id": int(study), "field": field, "lead": lead.strip(),
                "judgement": None if judgement is None else judgement.id, "recorded": judgement is not None}
     emit(payload, as_json, lambda p: Console().print(
-        f"resolved study {p['study_id']} {escape(p['field'])}" + ("" if p["recorded"] else " (already so)")))
+        f"resolved study {p['study_id']} {for_terminal(p['field'])}" + ("" if p["recorded"] else " (already so)")))
 
 
 def run_export(directory: Path, path: Path, as_json: bool) -> None:
@@ -75,7 +75,7 @@ def run_import(directory: Path, path: Path, reviewer: str | None, as_json: bool)
     with Review(directory) as review:
         result = import_sheet(review.store, review.protocol, path, reviewer)
     emit({"path": str(path), **result.to_json()}, as_json, lambda p: Console().print(
-        f"{escape(p['reviewer'])}: {p['accepted']} accepted, {p['corrected']} corrected, {p['added']} added, "
+        f"{for_terminal(p['reviewer'])}: {p['accepted']} accepted, {p['corrected']} corrected, {p['added']} added, "
         f"{p['unchanged']} already recorded"))
 
 
@@ -88,9 +88,9 @@ def run_curated(directory: Path, folder: str, reviewer: str | None, as_json: boo
 
 def _render_curated(payload: dict[str, Any]) -> None:
     console = Console()
-    console.print(f"{escape(payload['reviewer'])}: {len(payload['matched'])} files loaded "
+    console.print(f"{for_terminal(payload['reviewer'])}: {len(payload['matched'])} files loaded "
                   f"({payload['recorded']} values recorded, {payload['unchanged']} already so)")
     for key in payload["unmatched"]:
-        console.print(f"[yellow]no record in the review for {escape(key)}[/yellow]")
+        console.print(f"[yellow]no record in the review for {for_terminal(key)}[/yellow]")
     for key, record in payload["ungrouped"].items():
-        console.print(f"[yellow]{escape(key)}: record {record} is in no study yet (run dedupe)[/yellow]")
+        console.print(f"[yellow]{for_terminal(key)}: record {record} is in no study yet (run dedupe)[/yellow]")
