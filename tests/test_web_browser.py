@@ -115,3 +115,37 @@ def test_two_reviewers_screen_blind_and_the_lead_resolves_their_conflict_in_chro
     for name in ("screen-hostile.png", "serve-screening.png", "conflicts.png", "dashboard.png"):
         assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
         keep(tmp_path, name)
+
+
+@pytest.mark.slow
+def test_the_rob2_domain_judgement_follows_the_answers_in_chromium(tmp_path: Path):
+    executable = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    directory = make_review(tmp_path / "review", hostile=False)
+    problems: list[str] = []
+    with serving(directory) as (_app, url), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            context, page = log_in(browser, url, "ana", problems)
+            page.goto(url + "/appraise/rob2")
+            before = page.locator("#domain-D1 legend").inner_text()
+            # RoB 2 domain 1: allocation random and concealed, no baseline imbalance → Low
+            for question, answer in (("1.1", "Y"), ("1.2", "PY"), ("1.3", "N")):
+                with page.expect_navigation():
+                    page.select_option(f'select[name="q:D1:{question}"]', answer)
+            low = page.locator("#domain-D1 legend").inner_text()
+            page.screenshot(path=str(tmp_path / "rob2.png"), full_page=True)
+            # allocation not concealed → High, and so overall High whatever else follows
+            with page.expect_navigation():
+                page.select_option('select[name="q:D1:1.2"]', "N")
+            high = page.locator("#domain-D1 legend").inner_text()
+            overall = page.locator("#overall").inner_text()
+            context.close()
+        finally:
+            browser.close()
+    assert problems == []
+    assert before.endswith("waiting")
+    assert low.endswith("Low") and high.endswith("High")
+    assert overall == "Overall: every domain needs its answers"
+    keep(tmp_path, "rob2.png")

@@ -98,6 +98,7 @@ def create_app(directory: str | Path) -> Starlette:
         Route("/conflicts", pages.conflicts_page, methods=["GET"]),
         Route("/conflicts/resolve", pages.resolve, methods=["POST"]),
         Route("/export", pages.export, methods=["POST"]),
+        Route("/appraise/rob2", pages.rob2_page, methods=["GET"]),
         Route("/report/{path:path}", pages.report_file, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]

@@ -26,6 +26,7 @@ from livingreview.screening.workflow import STAGES
 from livingreview.store import users
 from livingreview.store.reviewers import Reviewer
 from livingreview.web import views
+from livingreview.web.appraisal import Rob2View, rob2_view
 from livingreview.web.auth import CSRF_FIELD, CSRF_HEADER, authenticate, csrf_matches, new_csrf_token
 
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
@@ -266,6 +267,17 @@ async def resolve(request: Request) -> Response:
     except BadInput as error:
         request.session["error"] = str(error)
     return RedirectResponse("/conflicts?" + urlencode({"stage": stage}), status_code=303)
+
+
+async def rob2_page(request: Request) -> Response:
+    """RoB 2 answers (GET, nothing stored) and the algorithm's judgements they give."""
+    given = {k[2:]: v for k, v in request.query_params.items() if k.startswith("q:")}
+
+    def work() -> tuple[Reviewer, Rob2View]:
+        return _user(request), rob2_view(request.query_params.get("aim"), given)
+
+    user, view = await run_in_threadpool(work)
+    return _render(request, "rob2.html", user, view=view)
 
 
 async def export(request: Request) -> Response:

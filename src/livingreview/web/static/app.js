@@ -27,6 +27,12 @@
     submit("exclude");
   }
 
+  // RoB 2: each answer asks the server for the algorithm's judgements (a GET; nothing is stored).
+  document.addEventListener("change", function (event) {
+    const form = event.target instanceof HTMLElement ? event.target.closest("#rob2") : null;
+    if (form) form.requestSubmit();
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     if (!document.getElementById("decide")) {
