@@ -149,3 +149,66 @@ def test_the_rob2_domain_judgement_follows_the_answers_in_chromium(tmp_path: Pat
     assert low.endswith("Low") and high.endswith("High")
     assert overall == "Overall: every domain needs its answers"
     keep(tmp_path, "rob2.png")
+
+
+def included_study_with_suggestions(directory: Path) -> int:
+    """make_review's record 2 grouped, included, with the rules' blinding suggestion and its evidence."""
+    from livingreview import Review
+    from livingreview.store.extractions import SuggestionRow, add_suggestions
+
+    with Review(directory) as review:
+        review.dedupe()
+        record = review.screening.records([2])[0]
+        study = record.study_id
+        assert study is not None
+        review.screening.decide("title_abstract", 2, "lee", "include")
+        start = (record.abstract or "").index("Randomized controlled trial")
+        evidence = {"record_id": 2, "field": "abstract", "start": start, "end": start + 27,
+                    "text": "Randomized controlled trial"}
+        add_suggestions(review.store, [SuggestionRow(study, "blinding", {
+            "value": "double-blind", "evidence": [evidence], "flags": []}, 1, "rules/test")])
+    return study
+
+
+@pytest.mark.slow
+def test_a_suggested_extraction_is_accepted_then_corrected_in_chromium(tmp_path: Path):
+    executable = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    from livingreview import Review
+    from livingreview.extraction import verify
+
+    directory = make_review(tmp_path / "review", hostile=False)
+    study = included_study_with_suggestions(directory)
+    problems: list[str] = []
+    with serving(directory) as (_app, url), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            context, page = log_in(browser, url, "ana", problems)
+            page.goto(url + "/extract")
+            marked = page.locator("#study mark").all_inner_texts()
+            row = page.locator('tr[data-field="blinding"]')
+            with page.expect_navigation():
+                row.locator("button[value=accept]").click()
+            accepted = page.locator('tr[data-field="blinding"] td.mine').inner_text()
+            page.locator('tr[data-field="blinding"] input[name=value]').fill("single-blind")
+            with page.expect_navigation():
+                page.locator('tr[data-field="blinding"] button[value=correct]').click()
+            corrected = page.locator('tr[data-field="blinding"] td.mine').inner_text()
+            page.locator('tr[data-field="blinding"] input[name=value]').fill("blindish")
+            with page.expect_navigation():
+                page.locator('tr[data-field="blinding"] button[value=correct]').click()
+            refused = page.locator(".error").inner_text()
+            page.screenshot(path=str(tmp_path / "extract.png"), full_page=True)
+            context.close()
+        finally:
+            browser.close()
+    assert problems == []
+    assert marked == ["Randomized controlled trial"]
+    assert accepted == "double-blind (accept)" and corrected == "single-blind (correct)"
+    assert "'blindish' is not one of" in refused
+    with Review(directory) as review:
+        [current] = verify.current_extractions(review.store, "ana")
+    assert (current.ref, current.value, current.action) == (verify.FieldRef(study, "blinding"), "single-blind",
+                                                            "correct")
+    keep(tmp_path, "extract.png")

@@ -27,6 +27,8 @@ from livingreview.store import users
 from livingreview.store.reviewers import Reviewer
 from livingreview.web import views
 from livingreview.web.appraisal import Rob2View, rob2_view
+from livingreview.web.extraction import ExtractView, extract_view
+from livingreview.web.extraction import save as save_extraction
 from livingreview.web.auth import CSRF_FIELD, CSRF_HEADER, authenticate, csrf_matches, new_csrf_token
 
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
@@ -267,6 +269,35 @@ async def resolve(request: Request) -> Response:
     except BadInput as error:
         request.session["error"] = str(error)
     return RedirectResponse("/conflicts?" + urlencode({"stage": stage}), status_code=303)
+
+
+async def extract_page(request: Request) -> Response:
+    study = request.query_params.get("study")
+    study_id = _integer(study, "study") if study else None
+
+    def work() -> tuple[Reviewer, ExtractView]:
+        user = _user(request)
+        return user, extract_view(_review(request), user.name, study_id)
+
+    user, view = await run_in_threadpool(work)
+    return _render(request, "extract.html", user, view=view)
+
+
+async def extract_save(request: Request) -> Response:
+    form = await _checked_form(request)
+    study_id = _integer(form.get("study"), "study")
+    action = "accept" if form.get("action") == "accept" else "correct"
+
+    def work() -> str:
+        user = _user(request)
+        return save_extraction(_review(request), user.name, study_id, str(form.get("label", "")), action,
+                               str(form.get("value", "")))
+
+    try:
+        request.session["flash"] = await run_in_threadpool(work)
+    except BadInput as error:
+        request.session["error"] = str(error)
+    return RedirectResponse(f"/extract?study={study_id}", status_code=303)
 
 
 async def rob2_page(request: Request) -> Response:
