@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from livingreview.extraction import rules
@@ -61,7 +63,8 @@ def test_age_group_comes_from_explicit_ages(abstract: str, expected: str) -> Non
      "We argue that the evidence is weaker than it looks."),
 ])
 def test_abstracts_about_other_peoples_studies_describe_no_study(title: str, abstract: str) -> None:
-    assert rules.speaks_of_others_only(_passages(abstract, title))
+    passages = _passages(abstract, title)
+    assert rules.speaks_of_others_only(passages, rules.n_total(passages))
 
 
 @pytest.mark.parametrize(("title", "abstract"), [
@@ -72,4 +75,15 @@ def test_abstracts_about_other_peoples_studies_describe_no_study(title: str, abs
      "played a trust game after a nasal spray."),
 ])
 def test_a_study_that_cites_others_is_still_a_study(title: str, abstract: str) -> None:
-    assert not rules.speaks_of_others_only(_passages(abstract, title))
+    passages = _passages(abstract, title)
+    assert not rules.speaks_of_others_only(passages, rules.n_total(passages))
+
+
+@pytest.mark.parametrize("pattern", [rules._RANDOMISED, rules._PEOPLE_COUNT, rules._AGE_FLOOR, rules._ROUTES[0][1],
+                                     rules._POPULATIONS[1][1], rules._OUTCOME_CLASS_PATTERNS[3][1]])
+def test_the_lowercase_twin_of_a_pattern_matches_the_same_spans(pattern: re.Pattern[str]) -> None:
+    text = ("Ninety-Two Adults Aged 18 Years Or Older With MDD were RANDOMIZED (n = 92); ST depression "
+            "was absent. Ketamine was given as an IV Infusion; BOLD fMRI and Heart Rate were recorded.")
+    expected = [m.span() for m in pattern.finditer(text)]
+    assert expected  # each pattern has something to find here
+    assert [m.span() for m in Passage(1, "abstract", text).finditer(pattern)] == expected

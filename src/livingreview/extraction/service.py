@@ -59,19 +59,21 @@ def text_passages(record: Record) -> list[Passage]:
             if (value := getattr(record, name))]
 
 
-def is_own_study(passages: list[Passage]) -> bool:
+def is_own_study(passages: list[Passage], count: Suggestion) -> bool:
     """False for reviews, meta-analyses and animal or in vitro work (unless they enrolled people),
-    and for abstracts that speak of studies in general and describe no participants of their own."""
+    and for abstracts that speak of studies in general and describe no participants of their own
+    (`count`: the n_total the rules read)."""
     text = " ".join(p.text for p in passages)
     if _NOT_A_STUDY.search(text) and not _OWN_PARTICIPANTS.search(text):
         return False
-    return not rules.speaks_of_others_only(passages)
+    return not rules.speaks_of_others_only(passages, count)
 
 
 def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) -> StudySuggestions:
     """Every field the rules know, read from passages of running text."""
     result = StudySuggestions()
-    if not passages or not is_own_study(passages):
+    count = rules.n_total(passages)
+    if not passages or not is_own_study(passages, count):
         return result
     fields = result.fields
     drug_field = field_or_none(form, "drugs")
@@ -98,7 +100,7 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
     fields["population"] = rules.population(passages, protocol, vocabulary_for(protocol, form, "population"),
                                             population_field.term_values if population_field else {})
     fields["age_group"] = rules.age_group(passages)
-    fields["n_total"] = rules.n_total(passages)
+    fields["n_total"] = count
     names = {**reading.study, **reading.comparator}
     ordered = sorted(names, key=lambda n: (names[n][0].passage.field != "title", names[n][0].start))
     fields["drugs"] = Suggestion(ordered, [names[n][0].evidence for n in ordered])
