@@ -12,15 +12,17 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from livingreview.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, LivingReviewError
 from livingreview.safe_text import redact
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 EXIT_INTERRUPTED = 130
 
@@ -46,6 +48,9 @@ def emit(payload: dict[str, Any], as_json: bool, render: Callable[[dict[str, Any
 
 def progress(enabled: bool = True) -> Progress:
     """A rich progress display on stderr; quiet when stderr is not a terminal-like stream."""
+    # Imported here: `--help` and quick commands do not pay for it.
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     return Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),

@@ -111,9 +111,12 @@ def _sign_test_rows(table: EffectDirectionTable, drugs: dict[str, str],
 
 
 def _write_csv(path: Path, rows: list[dict[str, Any]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    # Written beside, then renamed over: a killed run leaves the previous table whole.
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", newline="", encoding="utf-8") as handle:
         if rows:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows({k: for_csv(v) for k, v in row.items()} for row in rows)
+    partial.replace(path)
     return path
