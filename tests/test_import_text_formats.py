@@ -628,3 +628,12 @@ def test_ris_with_one_space_before_the_dash(tmp_path: Path) -> None:
     assert _detected(path) == "ris"
     [record] = _parse("ris", path)
     assert (record.title, record.authors, record.year) == ("Single spaced tags", ["Doe, J"], 2020)
+
+
+def test_ris_pmcid_from_c2_or_a_pmc_link(tmp_path: Path) -> None:
+    path = tmp_path / "pmc.ris"
+    path.write_text("TY  - JOUR\nTI  - One\nC2  - PMC4354861\nER  - \n\n"
+                    "TY  - JOUR\nTI  - Two\nL2  - https://www.ncbi.nlm.nih.gov/pmc/articles/PMC7999968\nER  - \n\n"
+                    "TY  - JOUR\nTI  - Three\nUR  - http://europepmc.org/articles/PMC3553406\nER  - \n\n"
+                    "TY  - JOUR\nTI  - Four\nC2  - 30412345\nER  - \n", encoding="utf-8")
+    assert [r.pmcid for r in _parse("ris", path)] == ["PMC4354861", "PMC7999968", "PMC3553406", None]

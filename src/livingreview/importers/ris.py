@@ -39,6 +39,11 @@ _MAPPED = frozenset({*_TITLE_TAGS, *_ABSTRACT_TAGS, *_AUTHOR_TAGS, *_JOURNAL_TAG
 _DOI_URL = re.compile(r"doi\.org/(10\.\d{4,9}/\S+)", re.IGNORECASE)
 _PMID_TEXT = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
 _DIGITS = re.compile(r"^\d{1,9}$")
+# A PMCID as PubMed's RIS writes it in C2 ("PMC1234567", "PMCID: PMC1234567"), or in a link to
+# the article in PubMed Central or Europe PMC.
+_PMCID_TEXT = re.compile(r"^(?:PMCID:?\s*)?(PMC\d{1,9})$", re.IGNORECASE)
+_PMCID_LINK = re.compile(r"(?:ncbi\.nlm\.nih\.gov/pmc/articles/|europepmc\.org/articles?/(?:PMC/)?)(PMC\d{1,9})\b",
+                         re.IGNORECASE)
 # Which tag holds the PubMed id depends on the exporting database (its DB / DP tag).
 _PMID_TAG_BY_DATABASE = (("scopus", "C2"), ("embase", "C5"), ("medline", "AN"),
                          ("pubmed", "AN"), ("nlm", "AN"))
@@ -77,6 +82,7 @@ def _record(block: TaggedBlock) -> Record:
         pages=pages_from(first("SP"), first("EP")),
         doi=first("DO") or _doi_from_links(values),
         pmid=_pmid(values),
+        pmcid=_pmcid(values),
         keywords=list(dict.fromkeys(values.get("KW", []))),
         language=first("LA"),
         label=_asreview_label(values.get("N1", [])),
@@ -104,6 +110,20 @@ def _pmid(values: dict[str, list[str]]) -> str | None:
     for tag in ("AN", "N1", "C2"):
         for value in values.get(tag, []):
             match = _PMID_TEXT.search(value)
+            if match:
+                return match.group(1)
+    return None
+
+
+def _pmcid(values: dict[str, list[str]]) -> str | None:
+    for tag in ("C2", "N1", "M2"):
+        for value in values.get(tag, []):
+            match = _PMCID_TEXT.match(value.strip())
+            if match:
+                return match.group(1)
+    for tag in _LINK_TAGS:
+        for link in values.get(tag, []):
+            match = _PMCID_LINK.search(link)
             if match:
                 return match.group(1)
     return None
