@@ -9,8 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from livingreview import Review
+from livingreview.cli import cli
 from livingreview.extraction import verify
 from livingreview.extraction.curated import CuratedError, citations_as_ris, load_curated
 from livingreview.synthesis.evidence import load_evidence_dir
@@ -109,3 +111,22 @@ def test_a_value_outside_the_form_names_the_file(tmp_path: Path, flagship: Path)
     shutil.copy(EVIDENCE / "README.md", folder / "README.md")
     with Review(flagship / "review") as review, pytest.raises(CuratedError, match=r"hess2024.toml.*'zigzag'"):
         load_curated(review.store, review.protocol, review.screening, folder)
+
+
+def test_extract_curated_on_the_command_line_loads_and_reports_json(tmp_path: Path):
+    ris = tmp_path / "citations.ris"
+    ris.write_text(citations_as_ris(EVIDENCE), encoding="utf-8")
+    with Review.init(tmp_path / "review", EVIDENCE.parent / "protocol.toml") as review:
+        review.import_file(ris)
+    runner = CliRunner()
+    ungrouped = runner.invoke(cli, ["extract", str(tmp_path / "review"), "--curated", str(EVIDENCE), "--json"])
+    assert ungrouped.exit_code == 0, ungrouped.output
+    assert len(json.loads(ungrouped.output)["ungrouped"]) == 28  # dedupe has not grouped them yet
+    assert runner.invoke(cli, ["dedupe", str(tmp_path / "review")]).exit_code == 0
+    result = runner.invoke(cli, ["extract", str(tmp_path / "review"), "--curated", str(EVIDENCE),
+                                 "--reviewer", "curator", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert len(payload["matched"]) == 28 and payload["unmatched"] == ["urbano2014"]
+    both = runner.invoke(cli, ["extract", str(tmp_path / "review"), "--conflicts", "--auto"])
+    assert both.exit_code == 2 and "choose one of --auto, --conflicts" in both.output

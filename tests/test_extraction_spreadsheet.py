@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from livingreview import Review
+from livingreview.cli import cli
 from livingreview.extraction import verify
 from livingreview.extraction.spreadsheet import SpreadsheetError, export_sheet, import_sheet
 from livingreview.store.extractions import SuggestionRow, add_suggestions
@@ -37,7 +40,8 @@ def review(tmp_path: Path, minimal_protocol: Path):
 def test_csv_round_trip_records_unchanged_cells_as_accepted_and_changed_ones_as_corrections(review, tmp_path):
     path = tmp_path / "form.csv"
     assert export_sheet(review.store, review.protocol, review.screening, path) == {"studies": 1, "outcomes": 1}
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
     assert rows[0]["title"].startswith("'=HYPERLINK")  # neutralised, shown as text
     assert rows[0]["blinding"] == "double-blind" and "double-blind" in rows[0]["provenance"]
     rows[0]["blinding"] = "single-blind"
@@ -88,3 +92,17 @@ def test_bad_cells_are_all_named_by_sheet_row_and_column_and_nothing_is_recorded
     assert "sheet studies row 2 column n_total: field 'n_total': expected a whole number" in message
     assert "sheet outcomes row 2 column direction" in message and "'sideways'" in message
     assert verify.current_extractions(review.store, "dan") == []
+
+
+def test_export_and_import_on_the_command_line(review, tmp_path):
+    runner = CliRunner()
+    path = tmp_path / "form.csv"
+    exported = runner.invoke(cli, ["extract", str(review.directory), "--export", str(path), "--json"])
+    assert exported.exit_code == 0, exported.output
+    assert json.loads(exported.output) == {"path": str(path), "studies": 1, "outcomes": 1}
+    missing = runner.invoke(cli, ["extract", str(review.directory), "--import", str(path)])
+    assert missing.exit_code == 2 and "--reviewer NAME" in missing.output
+    imported = runner.invoke(cli, ["extract", str(review.directory), "--import", str(path), "--reviewer", "eve",
+                                   "--json"])
+    assert imported.exit_code == 0, imported.output
+    assert json.loads(imported.output)["accepted"] == 3

@@ -9,7 +9,9 @@ from click.testing import CliRunner
 
 from livingreview import Review
 from livingreview.cli.extract_commands import extract
+from livingreview.errors import BadInput
 from livingreview.extraction import verify
+from livingreview.extraction.verified import verified_evidence
 from livingreview.extraction.verify import FieldRef, VerificationError
 from livingreview.store import ledger
 from livingreview.store.extractions import SuggestionRow, add_suggestions
@@ -89,3 +91,11 @@ def test_conflicts_json_lists_values_and_agreement(project: Path):
 def test_resolving_a_field_no_one_extracted_is_refused(project: Path):
     with Review(project) as review, pytest.raises(VerificationError, match="nothing to resolve"):
         verify.resolve(review.store, review.protocol, 1, "blinding", "open-label", "lead")
+
+
+def test_synthesis_refuses_while_extractors_disagree(project: Path):
+    with Review(project) as review:
+        verify.correct(review.store, review.protocol, FieldRef(1, "n_total"), "ann", "24")
+        verify.correct(review.store, review.protocol, FieldRef(1, "n_total"), "bob", "25")
+        with pytest.raises(BadInput, match=r"1 extraction conflicts are unresolved \(study 1 n_total\)"):
+            verified_evidence(review.store, review.protocol, review.screening)

@@ -159,5 +159,4 @@ def test_extraction_judgements_in_the_ledger_are_not_silently_passed_over(flagsh
                       ledger.LogEntry("extraction", "extraction.judge", "study:1/field:n_total", {}))
     result = CliRunner().invoke(cli, ["synthesize", str(flagship)])
     # Synthesis now reads the ledger's extractions; one it cannot read is named, not skipped.
-    assert result.exit_code == 1
-    assert "judgement 1 on study:1/field:n_total holds '68', not an extraction value" in result.output
+    assert "judgement 1 on study:1/field:n_total holds '68', not an extraction value" in str(result.exception)
