@@ -69,3 +69,16 @@ def test_offline_in_a_new_project_says_how_to_get_something_to_replay(project: P
     assert "pubmed: no finished snapshot saved for source pubmed" in done.stderr
     assert "run a live search once" in done.stderr and "livingreview import" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_server_error_body_with_escape_sequences_reaches_stderr_inert(project: Path) -> None:
+    from _http_server import Reply, SourceServer
+
+    hostile = "\x1b]0;owned\x07\x1b[2J bad request [/] [interquartile range]"
+    with SourceServer() as server:
+        server.route("/eutils/esearch.fcgi", lambda seen: Reply(status=400, body=hostile.encode()))
+        done = livingreview("search", project, "--source", "pubmed",
+                            LIVINGREVIEW_PUBMED_URL=server.url + "/eutils", LIVINGREVIEW_RETRIES="1")
+    assert done.returncode in (1, 4), done.stderr
+    assert "HTTP 400" in done.stderr and "bad request [/] [interquartile range]" in done.stderr
+    assert "\x1b" not in done.stderr + done.stdout and "\x07" not in done.stderr + done.stdout

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from livingreview.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, LivingReviewError
-from livingreview.safe_text import redact
+from livingreview.safe_text import for_terminal, redact
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -82,7 +82,7 @@ def run_guarded(command: click.Group, args: Sequence[str] | None = None) -> None
     except KeyboardInterrupt:
         _interrupted()
     except LivingReviewError as error:
-        stderr.print(f"[red]error:[/red] {escape(redact(str(error)))}", highlight=False)
+        stderr.print(f"[red]error:[/red] {for_terminal(redact(str(error)))}", highlight=False)
         if invocation.debug:
             traceback.print_exc()
         sys.exit(error.exit_code)
@@ -91,7 +91,7 @@ def run_guarded(command: click.Group, args: Sequence[str] | None = None) -> None
             traceback.print_exc()
         else:
             stderr.print(f"[red]internal error:[/red] {escape(type(error).__name__)}: "
-                         f"{escape(redact(str(error)))}\nThis is a bug in livingreview; rerun with "
+                         f"{for_terminal(redact(str(error)))}\nThis is a bug in livingreview; rerun with "
                          "`livingreview --debug ...` to see where it happened.", highlight=False)
         sys.exit(EXIT_INTERNAL)
 

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from livingreview.cli._common import emit, json_option, progress, stderr
 from livingreview.errors import BadInput, SourceUnreachable
 from livingreview.project import Review
+from livingreview.safe_text import for_terminal, plain_for_terminal
 from livingreview.sources import SourceDown, build_query
 from livingreview.sources.search import NoSnapshot, SearchReport, select_sources
 
@@ -56,7 +56,7 @@ def search(directory: Path, offline: bool, since: datetime | None, source_names:
                 bar.update(tasks[name], completed=stored, total=reported)
 
             def on_retry(message: str) -> None:
-                bar.console.print(f"[yellow]retrying:[/yellow] {escape(message)}", highlight=False)
+                bar.console.print(f"[yellow]retrying:[/yellow] {for_terminal(message)}", highlight=False)
 
             report = review.search(sources=list(source_names) or None, offline=offline,
                                    since=since_date, on_page=on_page, on_retry=on_retry)
@@ -120,7 +120,7 @@ def _render_search(payload: dict[str, Any]) -> None:
         stderr.print(table)
         for item in payload["sources"]:
             for note in item["notes"]:
-                stderr.print(f"{item['source']}: {escape(note)}", highlight=False)
+                stderr.print(f"{for_terminal(item['source'])}: {for_terminal(note)}", highlight=False)
     click.echo(f"{payload['records']} records stored")
 
 
@@ -144,7 +144,7 @@ def _exit_on_failures(report: SearchReport, directory: Path, offline: bool) -> N
             "run the search again later to resume.")
     if not offline:
         message += "\nWhat was retrieved is kept; run the search again to resume."
-    raise click.ClickException(message)
+    raise click.ClickException(plain_for_terminal(message))  # server replies may hold escapes
 
 
 @click.command("fetch-fulltext")
@@ -174,7 +174,7 @@ def fetch_fulltext(directory: Path, as_json: bool) -> None:
         click.echo(f"{p['retrieved']} of {p['sought']} reports retrieved"
                    f" ({p['already_held']} held already)")
         for reason, count in sorted(p["not_retrieved"].items()):
-            click.echo(f"  not retrieved: {count} x {reason}")
+            click.echo(f"  not retrieved: {count} x {plain_for_terminal(reason)}")
 
     emit(payload, as_json, render)
 
