@@ -8,6 +8,10 @@ import pytest
 
 from livingreview.extraction import rules
 from livingreview.extraction.rules import Passage
+from livingreview.protocol.models import Protocol
+
+# A protocol without vocabularies: only the general rules speak.
+_EMPTY_PROTOCOL = Protocol.model_construct(vocabularies={}, criteria=[])
 
 
 def _passages(abstract: str, title: str = "") -> list[Passage]:
@@ -87,3 +91,15 @@ def test_the_lowercase_twin_of_a_pattern_matches_the_same_spans(pattern: re.Patt
     expected = [m.span() for m in pattern.finditer(text)]
     assert expected  # each pattern has something to find here
     assert [m.span() for m in Passage(1, "abstract", text).finditer(pattern)] == expected
+
+
+@pytest.mark.parametrize(("abstract", "absent"), [
+    ("Patients with asthma were randomized. Women were excluded if they had active cancer.", "other:cancer"),
+    ("Adults with asthma were randomized. The primary outcome was stroke or heart attack.", "other:stroke"),
+    ("Adults with asthma completed the Beck Depression Inventory.", "depression"),
+    ("Adults with asthma rated their depression symptoms weekly.", "depression"),
+])
+def test_conditions_measured_or_ruled_out_are_not_the_population(abstract: str, absent: str) -> None:
+    got = rules.population(_passages(abstract), _EMPTY_PROTOCOL, None, {}).value
+    assert "other:asthma" in got
+    assert absent not in got

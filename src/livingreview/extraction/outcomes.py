@@ -142,12 +142,13 @@ def _cue_anchors(passages: list[Passage]) -> list[_Anchor]:
         if passage.field == "title" or passage.field.startswith("registry:"):
             continue
         for cls, pattern in _OUTCOME_CLASS_PATTERNS:
-            for match in pattern.finditer(passage.text):
+            for match in passage.finditer(pattern):
                 sentence = passage.sentence_of(match.start())
                 if _BACKGROUND.match(sentence.text):
                     continue
-                key = re.sub(r"(?<=[a-z]{3})(?:es|s)$", "", " ".join(match.group().lower().split()))
-                anchor = found.setdefault(key, _Anchor(key, match.group(), [], None, cls))
+                written = passage.text[match.start():match.end()]
+                key = re.sub(r"(?<=[a-z]{3})(?:es|s)$", "", " ".join(written.lower().split()))
+                anchor = found.setdefault(key, _Anchor(key, written, [], None, cls))
                 anchor.hits.append(Hit(passage, match.start(), match.end(), key))
     ranked = sorted(found.values(), key=lambda a: (-len(a.hits), a.hits[0].start))
     return ranked[:_MAX_CUE_OUTCOMES]

@@ -688,6 +688,25 @@ def _conditions(passages: list[Passage]) -> dict[str, list[Hit]]:
             if not any(other != value and other.endswith("-" + value[6:]) for other in merged)}
 
 
+# A condition named as what was measured ("depression symptoms", "the Depression Inventory",
+# "urge incontinence episodes"), not as who took part.
+_MEASURED_AFTER = _rx(r"(?:\s+(?:and\s+)?(?:anxiety\s+)?(?:disorder\s+)?)?[\s'-]*(?:symptoms?|scores?|scales?|subscales?|"
+                      r"inventory|questionnaire|index|checklist|severity|episodes|events?|rates?|risk|trajector\w*|"
+                      r"incidence|outcomes?|screening|awareness|rating|measures?)\b")
+# Sentences that name conditions of other people: exclusions, outcomes and events counted,
+# the state of knowledge.
+_NOT_WHO_TOOK_PART = _rx(r"\bexclu\w+|\b(?:primary|secondary|main)?\s*(?:outcomes?|end-?\s?points?)\b|\bglobal\s+index\b|"
+                         r"\bevidence\b|\bprevious(?:ly)?\b|\b(?:studies|research)\s+(?:have|has)\b|"
+                         r"\bincidence\s+of\b|\brisk\s+of\b|\bstopping\b")
+
+
+def _defines_population(hit: Hit) -> bool:
+    """Whether a condition mention says who was studied (not what was measured or ruled out)."""
+    if _MEASURED_AFTER.match(hit.passage.text, hit.end):
+        return False
+    return hit.passage.field == "title" or not _NOT_WHO_TOOK_PART.search(hit.sentence.text)
+
+
 def population(passages: list[Passage], protocol: Protocol, vocabulary: str | None,
                term_values: dict[str, str]) -> Suggestion:
     found: dict[str, list[Hit]] = {}
@@ -706,6 +725,7 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
     for value, hits in _conditions(passages).items():
         if not any(v == value for v in found):
             found[value] = hits
+    found = {value: kept for value, hits in found.items() if (kept := [h for h in hits if _defines_population(h)])}
     if "healthy" in found:
         found.pop("other:menopause", None)  # "healthy postmenopausal women" are healthy
     if not found:
