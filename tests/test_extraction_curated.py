@@ -46,10 +46,10 @@ def test_citations_as_ris_writes_every_file_and_no_abstract():
 def test_every_file_with_an_identifier_or_title_loads_and_the_rest_is_reported(flagship: Path):
     loaded = json.loads((flagship / "first_load.json").read_text())
     assert loaded["reviewer"] == "curator"
-    # urbano2014 cites only a PMCID, which a citation-only RIS record cannot carry: reported.
-    assert loaded["unmatched"] == ["urbano2014"]
-    assert len(loaded["matched"]) == 28 and loaded["ungrouped"] == {}
-    assert loaded["recorded"] > 28 * 8
+    # urbano2014 cites neither title, DOI nor PMID: it is found by its PMCID.
+    assert loaded["unmatched"] == [] and loaded["ungrouped"] == {}
+    assert len(loaded["matched"]) == 29 and "urbano2014" in loaded["matched"]
+    assert loaded["recorded"] > 29 * 8
 
 
 def test_loading_again_records_nothing(flagship: Path):
@@ -81,7 +81,7 @@ def test_synthesis_reads_the_loaded_extraction_as_it_reads_the_files(flagship: P
         studies = evidence_source(review.directory, review.protocol, review.store).studies
         files = {s.key: s for s in load_evidence_dir(EVIDENCE, review.protocol)}
     assert result.source == "verified extractions"
-    assert len(studies) == 28
+    assert len(studies) == 29
     by_study = {f"study{study_id}": key for key, study_id in loaded["matched"].items()}
     for study in studies:
         twin = files[by_study[study.key]]
@@ -121,12 +121,22 @@ def test_extract_curated_on_the_command_line_loads_and_reports_json(tmp_path: Pa
     runner = CliRunner()
     ungrouped = runner.invoke(cli, ["extract", str(tmp_path / "review"), "--curated", str(EVIDENCE), "--json"])
     assert ungrouped.exit_code == 0, ungrouped.output
-    assert len(json.loads(ungrouped.output)["ungrouped"]) == 28  # dedupe has not grouped them yet
+    assert len(json.loads(ungrouped.output)["ungrouped"]) == 29  # dedupe has not grouped them yet
     assert runner.invoke(cli, ["dedupe", str(tmp_path / "review")]).exit_code == 0
     result = runner.invoke(cli, ["extract", str(tmp_path / "review"), "--curated", str(EVIDENCE),
                                  "--reviewer", "curator", "--json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
-    assert len(payload["matched"]) == 28 and payload["unmatched"] == ["urbano2014"]
+    assert len(payload["matched"]) == 29 and payload["unmatched"] == []
     both = runner.invoke(cli, ["extract", str(tmp_path / "review"), "--conflicts", "--auto"])
     assert both.exit_code == 2 and "choose one of --auto, --conflicts" in both.output
+
+
+def test_a_file_matching_no_record_is_reported_not_dropped(tmp_path: Path, flagship: Path):
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    text = (EVIDENCE / "urbano2014.toml").read_text(encoding="utf-8")
+    (folder / "urbano2014.toml").write_text(re.sub(r'(?m)^pmcid = ".*"\n', "", text), encoding="utf-8")
+    with Review(flagship / "review") as review:
+        result = load_curated(review.store, review.protocol, review.screening, folder)
+    assert result.unmatched == ["urbano2014"] and result.matched == {} and result.recorded == 0

@@ -82,6 +82,8 @@ def citations_as_ris(evidence_dir: Path) -> str:
                 lines.append((tag, str(citation[key])))
         if citation.get("pmid"):
             lines += [("DB", "PubMed"), ("AN", str(citation["pmid"]))]
+        if citation.get("pmcid"):
+            lines.append(("C2", str(citation["pmcid"])))  # where PubMed's RIS puts the PMCID
         blocks.append("".join(f"{tag}  - {_RIS_SAFE.sub(' ', value)}\n" for tag, value in lines) + "ER  - \n")
     return "\n".join(blocks)
 
