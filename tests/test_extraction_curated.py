@@ -140,3 +140,13 @@ def test_a_file_matching_no_record_is_reported_not_dropped(tmp_path: Path, flags
     with Review(flagship / "review") as review:
         result = load_curated(review.store, review.protocol, review.screening, folder)
     assert result.unmatched == ["urbano2014"] and result.matched == {} and result.recorded == 0
+
+
+def test_curated_without_a_folder_reads_the_projects_evidence_folder(flagship: Path):
+    shutil.copytree(EVIDENCE, flagship / "review" / "evidence", dirs_exist_ok=True)
+    result = CliRunner().invoke(cli, ["extract", str(flagship / "review"), "--curated", "--reviewer", "curator",
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["folder"] == str(flagship / "review" / "evidence")
+    assert len(payload["matched"]) == 29 and payload["recorded"] == 0
