@@ -78,12 +78,13 @@ def test_decide_echoes_a_hostile_reviewer_name_inert(hostile_review: Path) -> No
                  "[/]ann[interquartile range] maybe record 2")
 
 
-def test_status_shows_a_hostile_database_name_inert(hostile_review: Path, tmp_path: Path) -> None:
+def test_status_shows_hostile_database_and_reviewer_names_inert(hostile_review: Path, tmp_path: Path) -> None:
     export = tmp_path / "more.ris"
     export.write_text(ris("Another ketamine trial in healthy volunteers"), encoding="utf-8")
     imported = run("import", str(hostile_review), str(export), "--source", "\x1b]0;x\x07[/]Scopus[interquartile range]")
     assert imported.exit_code == 0, imported.output
-    assert_inert(run("status", str(hostile_review)), "[/]Scopus[interquartile range]")
+    assert_inert(run("status", str(hostile_review)), "[/]Scopus[interquartile range]",
+                 "screened by [/]ann[interquartile range]", "screened by bob[/]")
 
 
 def test_uncertain_pairs_show_hostile_fields_inert_with_the_reason(hostile_review: Path) -> None:
