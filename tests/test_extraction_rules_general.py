@@ -103,3 +103,15 @@ def test_conditions_measured_or_ruled_out_are_not_the_population(abstract: str, 
     got = rules.population(_passages(abstract), _EMPTY_PROTOCOL, None, {}).value
     assert "other:asthma" in got
     assert absent not in got
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    ("Patients received placebo or the drug 0.5, 1, 2 or 4 mg twice daily.",
+     ["0.5 mg twice daily", "1 mg twice daily", "2 mg twice daily", "4 mg twice daily"]),
+    ("Single 120-mg doses were given two weeks apart.", ["120-mg"]),
+    ("The daily dose was titrated within 10-20 mg daily.", ["10-20 mg daily"]),
+    # Concentrations measured in blood are not doses given.
+    ("Ketamine 0.5 mg/kg was infused; peak plasma level was 697.0 ng/ml.", ["0.5 mg/kg"]),
+])
+def test_doses_keep_amount_and_unit_and_split_lists_sharing_a_unit(abstract: str, expected: list[str]) -> None:
+    assert rules.doses(_passages(abstract)).value == expected

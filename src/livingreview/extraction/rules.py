@@ -747,10 +747,15 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
 
 # --- doses and routes --------------------------------------------------------------------------
 
-_DOSE = _rx(r"(?<![\w.])(?P<dose>\d+(?:\.\d+)?(?:\s*(?:-|\u2013|to|or|and|/|,)\s*\d+(?:\.\d+)?)*\s*"
-            r"(?:mg|g|µg|μg|mcg|ug|ng|ml|mL|IU|mmol|mEq|micrograms?)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
+_DOSE = _rx(r"(?<![\w.])(?P<dose>(?P<amounts>\d+(?:\.\d+)?(?:\s*(?:-|\u2013|to|or|and|/|,|,\s*or|,\s*and)\s*\d+(?:\.\d+)?)*)"
+            r"\s*-?\s*(?P<unit>mg|g|µg|μg|mcg|ug|ng|ml|mL|IU|mmol|mEq|micrograms?)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
             r"(?:\s+(?:once|twice|three\s+times|four\s+times)\s+(?:daily|a\s+day|per\s+day|weekly))?"
             r"(?:\s+(?:daily|b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?d\.?|o\.?d\.?|per\s+day|a\s+day|/day))?)(?![\w])")
+# A concentration measured in blood or urine ("697 ng/ml"), not an amount given.
+_CONCENTRATION = _rx(r"(?:ng|pg|µg|μg|mcg|ug|mg|g|mmol|nmol|µmol|micrograms?)\s*/\s*(?:ml|l|dl)\b")
+# Amounts listed with one shared unit ("0.5, 1, 2 or 4 mg"): each is a dose of its own; a range
+# ("10-20 mg") or a ratio ("2/3 mg") stays one.
+_LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:or|and)?|\bor\b|\band\b)\s*")
 _NOT_DOSE_CONTEXT = _rx(r"(?:\bp\s*[<=>]|\bdecrease|\breduc|\bchange|\bmean|\blevels?\s+of|\bconcentrations?)\W*$")
 
 _ROUTES = (
@@ -768,16 +773,30 @@ _ROUTES = (
 
 
 def doses(passages: list[Passage]) -> Suggestion:
-    hits = []
+    hits: list[Hit] = []
+    values: list[str] = []
     for hit in find(passages, _DOSE, negatable=False):
         before = hit.passage.text[max(0, hit.start - 25):hit.start]
         if _NOT_DOSE_CONTEXT.search(before):
             continue
         match = _DOSE.match(hit.passage.text, hit.start)
         assert match is not None
-        hits.append(Hit(hit.passage, match.start("dose"), match.end("dose")))
-    values = list(dict.fromkeys(" ".join(h.evidence.text.split()) for h in hits))
-    return suggestion(values, hits, limit=len(hits))
+        if _CONCENTRATION.match(hit.passage.text, match.start("unit")):
+            continue
+        dose = Hit(hit.passage, match.start("dose"), match.end("dose"))
+        hits.append(dose)
+        values.extend(_listed_doses(" ".join(match.group("amounts").split()),
+                                    " ".join(hit.passage.text[match.start("unit"):match.end("dose")].split()),
+                                    " ".join(dose.evidence.text.split())))
+    return suggestion(list(dict.fromkeys(values)), hits, limit=len(hits))
+
+
+def _listed_doses(amounts: str, unit: str, written: str) -> list[str]:
+    """One value per amount of a list sharing a unit; the dose as written otherwise."""
+    parts = _LIST_SEPARATOR.split(amounts)
+    if len(parts) < 2 or not all(re.fullmatch(r"\d+(?:\.\d+)?", part) for part in parts):
+        return [written]
+    return [f"{part} {unit}" for part in parts]
 
 
 def routes(passages: list[Passage]) -> Suggestion:
