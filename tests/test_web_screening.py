@@ -37,11 +37,14 @@ def test_undo_withdraws_the_last_decision_and_shows_its_record_again(server):
     app, browser = server
     page = browser.get("/screen").text
     first = shown_record(page)
+    assert "title_abstract: 0 / 6 screened by ana, 6 to go" in page
     page = post(browser, "/screen/decide", page, record_id=str(first), label="include")
     assert shown_record(page) != first
+    assert "title_abstract: 1 / 6 screened by ana, 5 to go" in page
     page = post(browser, "/screen/undo", page)
     assert "saved undo of decision" in page
     assert shown_record(page) == first
+    assert "title_abstract: 0 / 6 screened by ana, 6 to go" in page
     state = app.state.review.screening.state("title_abstract")
     assert "ana" not in state.labels.get(first, {})
 

@@ -84,7 +84,6 @@ class QueueBoard:
                     # decided after this ranking began: still in its order, still to be hidden
                     units = {unit for unit, _ in ranking.order}
                     ranking.decided = {unit for unit in old.decided if unit in units}
-                    ranking.screened += len(ranking.decided)
                 self._rankings[key] = ranking
                 if key not in self._again:
                     self._running.discard(key)
@@ -94,10 +93,12 @@ class QueueBoard:
     def _compute(self, key: Key) -> Ranking:
         reviewer, stage, sample, seed = key
         screening = self.review.screening
-        order = screening.queue(stage, reviewer, seed=seed, order=sample)
+        # Counted before the queue is drawn: a unit decided in between is counted at the next ranking
+        # rather than twice (once here, once among `decided`).
         state = screening.state(stage)
-        ranking = Ranking(order, sum(reviewer in by for by in state.labels.values()),
-                          len(screening.eligible(stage)))
+        screened = sum(reviewer in by for by in state.labels.values())
+        order = screening.queue(stage, reviewer, seed=seed, order=sample)
+        ranking = Ranking(order, screened, len(screening.eligible(stage)))
         # The terminal screener's estimate, from this reviewer's own decisions only.
         estimate = recall_estimate(Session(screening, reviewer, stage, self._quiet,
                                            KeyReader(io.StringIO()), sample, seed))
