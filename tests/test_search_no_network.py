@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from livingreview.sources._transport import RetryPolicy, SourceDown, Transport
+import httpx
+
+from livingreview.sources._transport import RetryPolicy, SourceDown, Transport, _hopeless
 
 # RFC 2606: `.invalid` never resolves, with or without a network.
 NOWHERE = "http://eutils.ncbi.invalid"
@@ -39,6 +41,20 @@ def test_a_refused_local_port_is_still_retried_as_a_server_may_be_starting() -> 
         with pytest.raises(SourceDown) as failure, counting_transport(slept) as client:
             client.request("GET", f"http://127.0.0.1:{port}/data")
     assert failure.value.attempts == 6 and client.requests_sent == 6
+
+
+def test_a_remote_host_refusing_is_hopeless_but_a_local_one_is_not() -> None:
+    # No remote host can be made to refuse here (no network): the decision is checked on the
+    # error httpx raises, with the OS error it wraps as its cause.
+    def refused() -> httpx.ConnectError:
+        error = httpx.ConnectError("[Errno 111] Connection refused")
+        error.__cause__ = ConnectionRefusedError(111, "Connection refused")
+        return error
+
+    assert _hopeless(refused(), "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esearch.fcgi")
+    assert not _hopeless(refused(), "http://127.0.0.1:8080/eutils")
+    assert not _hopeless(refused(), "http://localhost:8080/eutils")
+    assert not _hopeless(httpx.ConnectError("[Errno 101] Network is unreachable"), "https://www.ebi.ac.uk/")
 
 
 def livingreview(*args: object, **environment: str) -> subprocess.CompletedProcess[str]:
