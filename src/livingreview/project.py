@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from livingreview.sources.settings import SourceSettings
 from livingreview.store import Store
 from livingreview.store import rounds as rounds_table
 from livingreview.store import studies as studies_table
+from livingreview.store.protocol_log import PROTOCOL_CHANGED, last_protocol_seen
 
 if TYPE_CHECKING:
     from livingreview.appraisal.service import ImportSummary, StudyAppraisal, StudyIndex
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from livingreview.store.ledger import Judgement
     from livingreview.report.counts import FlowCounts
     from livingreview.report.service import ReportOutcome
+    from livingreview.run import RunResult
     from livingreview.synthesis.service import Synthesis
 
 PROTOCOL_FILE = "protocol.toml"
@@ -39,10 +42,56 @@ class ProjectError(NotAProject):
     """The folder is not a review project, or cannot become one."""
 
 
+def protocol_summary(protocol: Protocol, text: bytes) -> dict[str, Any]:
+    """What is compared between runs: the file's hash, the review id and each criterion's rule."""
+    return {"sha256": hashlib.sha256(text).hexdigest(), "review": protocol.review.id,
+            "criteria": {criterion.id: criterion.rule for criterion in protocol.criteria}}
+
+
+def protocol_diff(before: dict[str, Any] | None, now: dict[str, Any]) -> dict[str, Any]:
+    """A short account of what changed between two summaries (all of it new when no before)."""
+    if before is None:
+        return {"first_seen": True}
+    old, new = before.get("criteria", {}), now["criteria"]
+    diff: dict[str, Any] = {
+        "criteria_removed": sorted(set(old) - set(new)),
+        "criteria_added": sorted(set(new) - set(old)),
+        "rules_changed": sorted(c for c in set(old) & set(new) if old[c] != new[c]),
+    }
+    if before.get("review") != now["review"]:
+        diff["review_id"] = [before.get("review"), now["review"]]
+    return {key: value for key, value in diff.items() if value} or {"other_text_changed": True}
+
+
+def note_protocol_version(store: Store, protocol: Protocol, text: bytes) -> None:
+    """Log `protocol.changed` (with what changed) when the protocol differs from the version
+    the log saw last: decisions cite its criteria, so its edits belong in the record."""
+    now = protocol_summary(protocol, text)
+    before = last_protocol_seen(store)
+    if before is not None and before.get("sha256") == now["sha256"]:
+        return
+    store.log("protocol", PROTOCOL_CHANGED, subject=protocol.review.id,
+              detail={"now": now, "before_sha256": before and before.get("sha256"),
+                      "changes": protocol_diff(before, now)})
+
+
+def _require_database(database: Path) -> None:
+    """A project's `review.db` must be there and hold something: SQLite would silently start
+    an empty review in its place."""
+    if not database.exists():
+        raise ProjectError(f"{database} is missing: this review's database was deleted or moved "
+                           "(restore it from a backup; `livingreview init` starts a new review)")
+    if database.stat().st_size == 0:
+        raise ProjectError(f"{database} is empty (0 bytes): the review's data is not in it "
+                           "(restore it from a backup)")
+
+
 class Review:
     """The Python API: one object per project folder, one method per stage."""
 
-    def __init__(self, directory: str | Path) -> None:
+    def __init__(self, directory: str | Path, *, create: bool = False) -> None:
+        """Open the project in `directory`; only `Review.init` passes `create` (a missing
+        `review.db` is otherwise a lost review, not a new one)."""
         self.directory = Path(directory)
         protocol_path = self.directory / PROTOCOL_FILE
         if not protocol_path.exists():
@@ -50,24 +99,47 @@ class Review:
                 f"{self.directory} is not a review project (no {PROTOCOL_FILE}); "
                 f"create one with `livingreview init {self.directory} --protocol FILE`"
             )
+        database = self.directory / DATABASE_FILE
+        if not create:
+            _require_database(database)
         self.protocol: Protocol = load_protocol(protocol_path)
-        self.store = Store(self.directory / DATABASE_FILE)
+        self.store = Store(database)
+        try:
+            note_protocol_version(self.store, self.protocol, protocol_path.read_bytes())
+        except BaseException:
+            self.store.close()
+            raise
 
     @classmethod
-    def init(cls, directory: str | Path, protocol_file: str | Path) -> Review:
+    def init(cls, directory: str | Path, protocol_file: str | Path, *,
+             force: bool = False) -> Review:
+        """A new project from `protocol_file`; an existing `protocol.toml` in the folder is
+        replaced only when `force` is given."""
         directory = Path(directory)
         load_protocol(protocol_file)  # validate before touching the folder
         if (directory / DATABASE_FILE).exists():
             raise ProjectError(f"{directory} already holds a review ({DATABASE_FILE} exists)")
+        target = directory / PROTOCOL_FILE
+        replaces = target.exists() and target.read_bytes() != Path(protocol_file).read_bytes()
+        if replaces and not force:
+            raise ProjectError(f"{target} exists already and differs from {protocol_file}; "
+                               "give --force to replace it, or init from it "
+                               f"(--protocol {target})")
         directory.mkdir(parents=True, exist_ok=True)
         for folder in ("snapshots", "imports", "report"):
             (directory / folder).mkdir(exist_ok=True)
-        if Path(protocol_file).resolve() != (directory / PROTOCOL_FILE).resolve():
-            shutil.copyfile(protocol_file, directory / PROTOCOL_FILE)
-        review = cls(directory)
+        if Path(protocol_file).resolve() != target.resolve():
+            shutil.copyfile(protocol_file, target)
+        review = cls(directory, create=True)
         review.store.log("project", "project.init", subject=review.protocol.review.id,
                          detail={"protocol": str(protocol_file)})
         return review
+
+    def protocol_warnings(self) -> list[str]:
+        """What in `protocol.toml` no longer matches the decisions stored under it."""
+        from livingreview.status import protocol_warnings
+
+        return protocol_warnings(self.store, self.protocol)
 
     @property
     def imports_dir(self) -> Path:
@@ -149,7 +221,7 @@ class Review:
         # commands that do not report status need not pay for.
         from livingreview.status import project_status
 
-        return project_status(self.store)
+        return {**project_status(self.store), "warnings": self.protocol_warnings()}
 
     # --- risk of bias and synthesis -------------------------------------------------------------
     # Imported when called: appraisal and synthesis pull in matplotlib and scipy.
@@ -222,6 +294,12 @@ class Review:
         from livingreview.report.exports import export
 
         return export(self, format, None if out is None else Path(out))
+
+    def run(self, *, offline: bool = False, progress: Callable[[str], None] | None = None) -> RunResult:
+        """Every stage in order as one round (`livingreview run`); humans decide."""
+        from livingreview.run import run_review
+
+        return run_review(self, offline=offline, progress=progress)
 
     # --- records, reports and studies over time -------------------------------------------------
 

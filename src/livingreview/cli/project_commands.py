@@ -22,10 +22,12 @@ project_dir = click.argument("directory", type=click.Path(file_okay=False, path_
 @click.option("--protocol", "protocol_file", required=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The protocol.toml to start from; it is validated and copied in.")
+@click.option("--force", is_flag=True,
+              help="Replace a different protocol.toml already in DIRECTORY.")
 @json_option
-def init(directory: Path, protocol_file: Path, as_json: bool) -> None:
+def init(directory: Path, protocol_file: Path, force: bool, as_json: bool) -> None:
     """Create a review project in DIRECTORY from a protocol file."""
-    with Review.init(directory, protocol_file) as review:
+    with Review.init(directory, protocol_file, force=force) as review:
         payload = {"directory": str(directory), "review": review.protocol.review.id,
                    "criteria": len(review.protocol.criteria),
                    "vocabularies": {k: len(v.terms) for k, v in review.protocol.vocabularies.items()}}
@@ -63,7 +65,7 @@ def import_(directory: Path, files: tuple[Path, ...], format_name: str | None,
                                         on_record=lambda n: bar.update(task, completed=n))
             bar.update(task, total=result.records, completed=result.records)
             for warning in result.warnings:
-                stderr.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+                stderr.print(f"[yellow]warning:[/yellow] {for_terminal(warning)}", highlight=False)
             if result.database is None and not result.already_imported:
                 stderr.print(f"[yellow]note:[/yellow] cannot tell which database "
                              f"{for_terminal(path.name)} came from; PRISMA counts its records as "
@@ -99,12 +101,14 @@ def status(directory: Path, as_json: bool) -> None:
     """Counts per stage, derived from the review's event log."""
     with Review(directory) as review:
         payload = {"review": review.protocol.review.id, **review.status()}
+    for warning in payload["warnings"]:
+        stderr.print(f"[yellow]warning:[/yellow] {for_terminal(warning)}", highlight=False)
     emit(payload, as_json, _render_status)
 
 
 def _render_status(payload: dict[str, Any]) -> None:
     console = Console()
-    table = Table(title=f"review {payload['review']}", show_header=True)
+    table = Table(title=f"review {for_terminal(payload['review'])}", show_header=True)
     table.add_column("stage")
     table.add_column("measure")
     table.add_column("count", justify="right")
@@ -115,9 +119,9 @@ def _render_status(payload: dict[str, Any]) -> None:
             if isinstance(value, dict):
                 for key, count in value.items():
                     # keys can come from files (a database named in an export): escape them
-                    table.add_row(stage, for_terminal(f"{measure}: {key}"), str(count))
+                    table.add_row(for_terminal(stage), for_terminal(f"{measure}: {key}"), str(count))
             else:
-                table.add_row(stage, measure, str(value))
+                table.add_row(for_terminal(stage), for_terminal(measure), for_terminal(str(value)))
     console.print(table)
 
 

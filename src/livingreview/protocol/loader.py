@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from livingreview.errors import BadInput
-from livingreview.protocol.models import Protocol
+from livingreview.protocol.models import LocatedError, Protocol
 
 
 class ProtocolError(BadInput):
@@ -50,10 +50,16 @@ def parse_protocol(text: str, path: Path = Path("protocol.toml")) -> Protocol:
     except ValidationError as error:
         problems = []
         for item in error.errors():
-            location = tuple(item["loc"])
+            location = tuple(item["loc"]) or _located(item)
             key = _dotted(location)
             problems.append((key, _locate(text, location), _message(item)))
         raise ProtocolError(path, problems) from None
+
+
+def _located(item: ErrorDetails) -> tuple[str | int, ...]:
+    """Where a protocol-wide check placed its error (`LocatedError`), else the top level."""
+    error = item.get("ctx", {}).get("error")
+    return error.location if isinstance(error, LocatedError) else ()
 
 
 def _message(item: ErrorDetails) -> str:

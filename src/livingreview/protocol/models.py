@@ -19,6 +19,16 @@ OutcomeClass = Literal["self_report", "neuroimaging", "behavioural_task", "clini
 Stage = Literal["title_abstract", "full_text"]
 
 
+class LocatedError(ValueError):
+    """A protocol-wide check that failed at one key: `location` is that key's path (such as
+    ('criteria', 2, 'id')), so the loader can name its line; pydantic reports a model
+    validator's errors at the top level otherwise."""
+
+    def __init__(self, message: str, location: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.location = location
+
+
 class _Strict(BaseModel):
     # Unknown keys are typos far more often than intent: reject them with their location.
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -282,13 +292,15 @@ class Protocol(_Strict):
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Protocol:
-        for criterion in self.criteria:
+        for index, criterion in enumerate(self.criteria):
             for vocabulary, name in rule_references(parse_rule(criterion.rule)):
-                self._check_reference(f"criterion {criterion.id}", vocabulary, name)
-        for source in self.sources:
+                self._check_reference(f"criterion {criterion.id}", vocabulary, name,
+                                      ("criteria", index, "rule"))
+        for index, source in enumerate(self.sources):
             for block in source.concepts:
                 vocabulary, _, name = block.partition(".")
-                self._check_reference(f"source {source.name}", vocabulary, name or None)
+                self._check_reference(f"source {source.name}", vocabulary, name or None,
+                                      ("sources", index, "concepts"))
         for item in self.extraction.fields:
             if item.vocabulary is not None:
                 self._check_reference(f"extraction field {item.name}", item.vocabulary, None)
@@ -300,20 +312,25 @@ class Protocol(_Strict):
         ids = [c.id for c in self.criteria]
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:
-            raise ValueError(f"criterion ids must be unique; repeated: {', '.join(repeated)}")
+            # Placed at the second use of the first repeated id: that is the one to rename.
+            second = [index for index, i in enumerate(ids) if i == repeated[0]][1]
+            raise LocatedError(f"criterion ids must be unique; repeated: {', '.join(repeated)}",
+                               ("criteria", second, "id"))
         return self
 
-    def _check_reference(self, where: str, vocabulary: str, name: str | None) -> None:
+    def _check_reference(self, where: str, vocabulary: str, name: str | None,
+                         location: tuple[str | int, ...] = ()) -> None:
         if vocabulary not in self.vocabularies:
-            raise ValueError(
-                f"{where} names vocabulary '{vocabulary}'; defined: {sorted(self.vocabularies)}"
+            raise LocatedError(
+                f"{where} names vocabulary '{vocabulary}'; defined: {sorted(self.vocabularies)}",
+                location,
             )
         vocab = self.vocabularies[vocabulary]
         known = set(vocab.classes) | {t.id for t in vocab.terms}
         if name is not None and name not in known:
-            raise ValueError(
+            raise LocatedError(
                 f"{where} names '{vocabulary}.{name}', which is neither a term nor a class of "
-                f"vocabulary '{vocabulary}'"
+                f"vocabulary '{vocabulary}'", location
             )
 
     def criterion(self, criterion_id: str) -> Criterion:

@@ -26,6 +26,14 @@ def import_by_sha256(store: Store, sha256: str) -> ImportRow | None:
                      int(row["record_count"]), row["source_name"])
 
 
+def stored_copy_names(store: Store) -> dict[str, str]:
+    """The file name of each import's verbatim copy, by SHA-256 (rows from before copies were
+    stored relative to the project folder hold longer paths: the name is their last part)."""
+    rows = store.query("SELECT sha256, stored_copy FROM imports")
+    return {str(row["sha256"]): str(row["stored_copy"]).replace("\\", "/").rsplit("/", 1)[-1]
+            for row in rows}
+
+
 def add_import(store: Store, *, path: str, stored_copy: str, sha256: str, format: str,
                encoding: str, source_name: str | None = None) -> int:
     """A new import with no records yet; `set_record_count` completes it in the same
