@@ -115,3 +115,21 @@ def test_conditions_measured_or_ruled_out_are_not_the_population(abstract: str, 
 ])
 def test_doses_keep_amount_and_unit_and_split_lists_sharing_a_unit(abstract: str, expected: list[str]) -> None:
     assert rules.doses(_passages(abstract)).value == expected
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    ("Both regimens significantly reduced menopausal symptoms.", "self-report"),
+    ("Efficacy was assessed by patient perception evaluations.", "self-report"),
+    ("Physicians also rated total symptom scores at entry and at day 28.", "clinician-rated"),
+    ("Interviews were scored by a second assessor.", "clinician-rated"),
+    ("Neuropsychological signs of sedation were never observed.", "behavioural"),
+    ("The system changed the test ordering behaviour of doctors.", "behavioural"),
+    ("The diameter of histamine-induced skin weals was reduced.", "physiological"),
+])
+def test_outcome_classes_come_from_how_outcomes_are_measured(abstract: str, expected: str) -> None:
+    assert expected in rules.outcome_classes(_passages(abstract), {}).value
+
+
+def test_a_cancer_of_an_organ_counted_as_an_event_is_not_a_physiological_measure() -> None:
+    got = rules.outcome_classes(_passages("The index included stroke and endometrial cancer."), {}).value
+    assert "physiological" not in got
