@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from scipy.stats import hypergeom
 
 from livingreview.plugins import load_plugin
 
@@ -89,6 +88,14 @@ def stop_verdict(results: Sequence[StoppingResult]) -> StoppingResult | None:
     return stopping[0] if stopping else None
 
 
+def _hypergeom_cdf(hits: Any, urn: Any, relevant: Any, drawn: Any) -> Any:
+    """scipy's hypergeometric cdf, imported on first use: `scipy.stats` takes seconds to load,
+    which every command that reads the review (through `status`) would otherwise pay."""
+    from scipy.stats import hypergeom
+
+    return hypergeom.cdf(hits, urn, relevant, drawn)
+
+
 def _null_p_values(found_total: int, found_before: np.ndarray, urn: np.ndarray, drawn: np.ndarray,
                    hits: np.ndarray, target_recall: float) -> np.ndarray:
     """p-values of "recall < target", for samples of `drawn` records from an `urn`.
@@ -100,7 +107,7 @@ def _null_p_values(found_total: int, found_before: np.ndarray, urn: np.ndarray, 
     needed = np.floor(found_total / target_recall - found_before + 1).astype(np.int64)
     # More relevant than the urn can hold: the null hypothesis is impossible (p = 0).
     possible = needed <= urn
-    return np.where(possible, hypergeom.cdf(hits, urn, np.clip(needed, hits, urn), drawn), 0.0)
+    return np.where(possible, _hypergeom_cdf(hits, urn, np.clip(needed, hits, urn), drawn), 0.0)
 
 
 def _recall_bound(found_total: int, found_before: int, urn: int, drawn: int, hits: int, alpha: float) -> float:
@@ -109,7 +116,7 @@ def _recall_bound(found_total: int, found_before: int, urn: int, drawn: int, hit
     low, high = hits, urn - (drawn - hits)
     while low < high:
         middle = (low + high + 1) // 2
-        if hypergeom.cdf(hits, urn, middle, drawn) >= alpha:
+        if _hypergeom_cdf(hits, urn, middle, drawn) >= alpha:
             low = middle
         else:
             high = middle - 1
@@ -154,7 +161,7 @@ def _sample_size_without_hits(found_total: int, found_before: int, urn: int,
     if needed > urn:
         return 0
     sizes = np.arange(1, urn + 1)
-    rejected = np.flatnonzero(hypergeom.cdf(0, urn, needed, sizes) < alpha)
+    rejected = np.flatnonzero(_hypergeom_cdf(0, urn, needed, sizes) < alpha)
     return int(sizes[rejected[0]]) if len(rejected) else urn
 
 
