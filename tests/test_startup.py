@@ -64,3 +64,13 @@ def test_every_command_of_every_command_module_is_registered() -> None:
         loaded = __import__(f"livingreview.cli.{module}", fromlist=["COMMANDS"])
         assert {c.name for c in loaded.COMMANDS} <= set(COMMANDS), module
     assert cli.list_commands(click.Context(cli)) == sorted(COMMANDS)
+
+
+def test_status_of_a_new_review_loads_neither_scipy_stats_nor_scikit_learn(tmp_path, minimal_protocol) -> None:  # type: ignore[no-untyped-def]
+    directory = tmp_path / "review"
+    done = subprocess.run([sys.executable, "-m", "livingreview", "init", str(directory), "--protocol",
+                           str(minimal_protocol)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    loaded = modules_loaded_by("status", str(directory))
+    assert "livingreview.status" in loaded
+    assert "scipy.stats" not in loaded and "sklearn" not in loaded
