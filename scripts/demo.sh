@@ -1,35 +1,21 @@
 #!/usr/bin/env bash
-# The main job: run every stage that exists on the flagship review, from a fresh project.
+# The main job: the flagship review (glutamate modulators as entactogens), offline, from its
+# curated citations and evidence through every stage to the HTML report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 DIR=${DEMO_DIR:-demo-review}
-FIXTURES=../shared/fixtures
-LR="$BIN/livingreview"
+FLAGSHIP=examples/glutamate-entactogens
 
 rm -rf "$DIR"
-$LR init "$DIR" --protocol examples/glutamate-entactogens/protocol.toml
+mkdir -p "$DIR"
+cp "$FLAGSHIP/protocol.toml" "$DIR/protocol.toml"
+cp -r "$FLAGSHIP/evidence" "$DIR/evidence"
 
-if [ -d "$FIXTURES" ]; then
-  # Real exports and API responses stand in for the flagship's database exports until the
-  # recorded flagship searches exist: every importer runs on real files.
-  files=()
-  for f in "$FIXTURES"/exports/*.ris "$FIXTURES"/exports/web_of_science.txt "$FIXTURES"/exports/embase.csv \
-           "$FIXTURES"/medline/*.txt "$FIXTURES"/pubmed/pubmed*.xml "$FIXTURES"/europepmc/search_cancer_core.json \
-           "$FIXTURES"/ctgov/NCT02513394.json; do
-    [ -f "$f" ] && files+=("$f")
-  done
-  $LR import "$DIR" "${files[@]}"
-else
-  echo "(../shared/fixtures not found: skipping the import of real exports)" >&2
-fi
-
-$LR dedupe "$DIR"
-$LR suggest "$DIR" >/dev/null
-echo "criteria verdicts and ranks of the queue: $DIR/report/suggestions.csv"
-
-# Screening quality on a real labelled set: the ranker replayed against known decisions.
-if [ -f "$FIXTURES/screening/nagtegaal2019.csv" ]; then
-  $LR simulate "$FIXTURES/screening/nagtegaal2019.csv" --seed 1 --out "$DIR/report/simulation"
-fi
-$LR status "$DIR"
+# The first run sets the folder up as a review and runs search (offline: no snapshot is shipped,
+# so the sources are reported and skipped), the curated citations, dedupe, the curator's
+# screening decisions and extractions, suggestions, synthesis and the report.
+"$BIN/livingreview" run "$DIR" --offline
+echo
+# A second run has nothing new: it changes nothing and says so.
+"$BIN/livingreview" run "$DIR" --offline 2>/dev/null | tail -n 2

@@ -45,6 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report_commands", "Write the review's HTML report (DIR/report/index.html, with the PRISMA diagram as SVG and PNG) from the store and the stages' outputs, and print its path."),
     "resolve": ("screen_commands", "Settle RECORD_ID (normally a conflict) for everyone with LABEL."),
     "reviewers": ("screen_commands", "List the reviewers of the review with their roles, after any --set-role changes."),
+    "run": ("run_commands", "Run every stage of the review in DIRECTORY, in order, as one numbered round."),
     "screen": ("screen_commands", "Screen records one at a time in the terminal, one key per decision."),
     "search": ("search_commands", "Search the protocol's sources (PubMed, Europe PMC, ClinicalTrials.gov) and store the records."),
     "serve": ("serve_commands", "Serve the review in DIRECTORY to its team in the browser (accounts: `livingreview users add`)."),

@@ -1,0 +1,102 @@
+"""`livingreview run`: every stage as one round; idempotent; an update sends only new records on.
+
+The flagship is run offline from its curated evidence (citations, decisions, extractions), as
+`make demo` does: a folder with protocol.toml and evidence/ becomes a review on its first run.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from livingreview import Review
+from livingreview.cli import cli
+from livingreview.errors import NotAProject
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGSHIP = ROOT / "examples" / "glutamate-entactogens"
+NEW_TRIAL = ("TY  - JOUR\nTI  - Memantine and emotion recognition in healthy volunteers: a randomized "
+             "placebo-controlled crossover trial\nAU  - Example, Ann\nPY  - 2026\nJO  - Example Journal\n"
+             "AB  - Healthy volunteers received memantine or placebo; facial emotion recognition was measured.\n"
+             "ER  - \n")
+
+
+def invoke(*arguments: str) -> Result:
+    result = CliRunner().invoke(cli, list(arguments), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def run_json(directory: Path) -> dict:
+    return json.loads(invoke("run", str(directory), "--offline", "--json").stdout)
+
+
+@pytest.fixture(scope="module")
+def flagship(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("flagship") / "review"
+    directory.mkdir()
+    shutil.copy(FLAGSHIP / "protocol.toml", directory / "protocol.toml")
+    shutil.copytree(FLAGSHIP / "evidence", directory / "evidence")
+    return directory
+
+
+@pytest.fixture(scope="module")
+def first_run(flagship: Path) -> dict:
+    return run_json(flagship)
+
+
+def stage(result: dict, name: str) -> dict:
+    return next(s for s in result["stages"] if s["stage"] == name)
+
+
+def test_the_first_run_sets_up_the_review_and_answers_from_the_curated_evidence(flagship: Path, first_run: dict) -> None:
+    files = len(list((flagship / "evidence").glob("*.toml")))
+    assert first_run["round"] == 1 and first_run["changed"]
+    assert stage(first_run, "curated citations")["new_records"] == files
+    curated = stage(first_run, "curated evidence")
+    assert curated["reviewer"] == "curator" and curated["judgements"] > 0 and curated["screening_decisions"] > 0
+    # No snapshot exists offline: one note names every source, the run goes on.
+    assert len(stage(first_run, "search")["notes"]) == 1
+    drugs = {row["drug"]: row["grade"] for row in first_run["conclusions"]}
+    assert {"ketamine", "D-cycloserine"} <= set(drugs)
+    report = Path(first_run["report"])
+    assert report == flagship / "report" / "index.html" and "ketamine" in report.read_text(encoding="utf-8")
+
+
+def test_a_second_run_with_nothing_new_changes_nothing_and_says_so(flagship: Path, first_run: dict) -> None:
+    report = flagship / "report" / "index.html"
+    before = report.read_bytes()
+    second = run_json(flagship)
+    assert second["round"] == first_run["round"] + 1
+    assert not second["changed"] and not any(s["changed"] for s in second["stages"])
+    assert report.read_bytes() == before
+    human = invoke("run", str(flagship), "--offline").stdout
+    assert "nothing new since the last run" in human
+
+
+def test_new_records_go_to_screening_and_the_report_says_what_changed(flagship: Path, first_run: dict) -> None:
+    with Review(flagship) as review:
+        screened = set(review.screening.state("title_abstract").labels)
+    (flagship / "inbox").mkdir(exist_ok=True)
+    (flagship / "inbox" / "update.ris").write_text(NEW_TRIAL, encoding="utf-8")
+    update = run_json(flagship)
+    assert stage(update, "import")["new_records"] == 1 and stage(update, "dedupe")["changed"]
+    assert stage(update, "report")["changed"] and update["changes"]["new_records"] == 1
+    with Review(flagship) as review:
+        state = review.screening.state("title_abstract")
+        assert set(state.labels) == screened  # decisions made stay; the new record waits for a human
+        pending = [unit for unit, _ in review.screening.queue("title_abstract", "curator")]
+    assert len(pending) == stage(update, "screening suggestions")["unscreened"] >= 1
+
+
+def test_a_folder_whose_database_is_gone_is_not_set_up_again(tmp_path: Path) -> None:
+    directory = tmp_path / "lost"
+    (directory / "imports").mkdir(parents=True)
+    shutil.copy(FLAGSHIP / "protocol.toml", directory / "protocol.toml")
+    result = CliRunner().invoke(cli, ["run", str(directory), "--offline"])
+    assert isinstance(result.exception, NotAProject) and result.exception.exit_code == 3
+    assert "review.db is missing" in str(result.exception) and not (directory / "review.db").exists()
