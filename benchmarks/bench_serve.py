@@ -41,6 +41,7 @@ PROTOCOL = ROOT / "examples" / "glutamate-entactogens" / "protocol.toml"
 PASSWORD = "benchmark password"
 RECORD_ID = re.compile(r'name="record_id" value="(\d+)"')
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+REQUEST_TIMEOUT = 120.0
 
 
 def build_review(directory: Path, records: int, reviewers: int) -> list[str]:
@@ -93,9 +94,17 @@ class Reviewer(threading.Thread):
         self.latencies: list[float] = []
         self.acknowledged = 0
         self.refused: list[str] = []
+        self.timed_out: list[str] = []
 
     def run(self) -> None:
-        with httpx.Client(base_url=self.url, timeout=120, follow_redirects=True) as client:
+        try:
+            self._screen()
+        except httpx.TimeoutException as error:
+            # A request unanswered within the timeout: counted, and this reviewer stops.
+            self.timed_out.append(f"{type(error).__name__} after {REQUEST_TIMEOUT} s")
+
+    def _screen(self) -> None:
+        with httpx.Client(base_url=self.url, timeout=REQUEST_TIMEOUT, follow_redirects=True) as client:
             log_in(client, self.name)
             page = client.get("/screen").text
             while time.monotonic() < self.stop_at:
@@ -154,13 +163,18 @@ def main() -> None:
                 thread.join()
         finally:
             server.terminate()
-            server.wait(timeout=60)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
         latencies = np.array([t for thread in threads for t in thread.latencies]) * 1000
         result = {
             "records": records, "reviewers": reviewers, "seconds": seconds,
             "review_built_s": round(built, 1), "first_screen_page_s": round(first_page, 2),
             "decisions_acknowledged": sum(t.acknowledged for t in threads),
             "decisions_refused": sum(len(t.refused) for t in threads),
+            "reviewers_timed_out": sum(len(t.timed_out) for t in threads),
             "decisions_stored": stored_decisions(directory),
             "latency_ms": {"p50": round(float(np.percentile(latencies, 50)), 1),
                            "p95": round(float(np.percentile(latencies, 95)), 1),

@@ -29,7 +29,10 @@ def serve(directory: Path, host: str, port: int) -> None:
 
     app = create_app(directory)
     click.echo(f"serving {directory} on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    # A decision in flight is committed or not before shutdown; requests still waiting after
+    # 10 s are dropped rather than holding Ctrl-C.
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False,
+                timeout_graceful_shutdown=10)
 
 
 @click.group()
