@@ -133,3 +133,31 @@ def test_outcome_classes_come_from_how_outcomes_are_measured(abstract: str, expe
 def test_a_cancer_of_an_organ_counted_as_an_event_is_not_a_physiological_measure() -> None:
     got = rules.outcome_classes(_passages("The index included stroke and endometrial cancer."), {}).value
     assert "physiological" not in got
+
+
+@pytest.fixture(scope="module")
+def flagship():
+    from pathlib import Path
+
+    from livingreview.protocol import load_protocol
+    return load_protocol(Path(__file__).resolve().parent.parent / "examples" / "glutamate-entactogens" / "protocol.toml")
+
+
+@pytest.mark.parametrize("abstract", [
+    "Twenty adults received memantine or placebo. Ketamine-induced dissociation was then rated.",
+    "Twenty adults received memantine or placebo before a challenge with ketamine.",
+    "Twenty adults received memantine, a derivative of amantadine, or placebo.",
+])
+def test_a_drug_given_as_a_challenge_or_named_as_a_relative_is_not_a_study_drug(flagship, abstract: str) -> None:
+    reading = rules.read_drugs(flagship, _passages(abstract), "intervention", frozenset())
+    assert list(reading.study) == ["memantine"]
+    assert not reading.comparator
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    ("All had undergone previous treatment with oral or intravenous triptans. Patients were given "
+     "the drug subcutaneously.", ["subcutaneous"]),
+    ("Ibuprofen liquigel is an encapsulated, solubilized salt of ibuprofen.", ["oral"]),
+])
+def test_routes_are_how_the_study_drug_was_given(abstract: str, expected: list[str]) -> None:
+    assert rules.routes(_passages(abstract)).value == expected

@@ -321,7 +321,25 @@ _COMPARING_SENTENCE = _rx(r"\bcompar\w*|\bversus\b|\bvs\b|\beither\b|\bhead[- ]t
                          r"\brandomi[sz]ed\s+to\b|\bassigned\s+to\b|\ballocated\s+to\b")
 
 
+# A drug named as a provocation ("nitroglycerin-induced attacks", "induction of ... by the motilin
+# agonist erythromycin") or as what another drug derives from or turns into ("the R-enantiomer of
+# cetirizine", "its metabolite, fexofenadine") is not given as a study drug.
+_PROVOKED_AFTER = re.compile(r"[-\s]?(?:induced|provoked|evoked|challenge)\b", re.IGNORECASE)
+_NOT_GIVEN_BEFORE = _rx(r"(?:\b(?:induc\w*|provo\w*|challenge\w*)\b[^.;]{0,40}?\bby\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}|"
+                        r"\b(?:challenge|provocation)\s+(?:with|by)\s+(?:[\w-]+\s+){0,2}|"
+                        r"\b(?:enantiomer|isomer|metabolite|derivative|analogue|analog|prodrug)s?\s*(?:of\s+|,\s*)"
+                        r"(?:the\s+)?(?:[\w-]+\s+){0,2})$")
+
+
+def _not_given(hit: Hit) -> bool:
+    text = hit.passage.text
+    return bool(_PROVOKED_AFTER.match(text, hit.end)
+                or _NOT_GIVEN_BEFORE.search(text[max(hit.passage.sentence_of(hit.start).start, hit.start - 80):hit.start]))
+
+
 def _context_only(hit: Hit) -> bool:
+    if _not_given(hit):
+        return True
     if hit.passage.field == "title":
         return False
     if _background(hit):
@@ -765,7 +783,7 @@ _ROUTES = (
     ("intranasal", _rx(r"\bintra-?nasal(?:ly)?\b|\bnasal(?:ly)?\s+(?:spray|administ|delivered|inhal|solution|"
                        r"powder|insufflation|dose)|\bnasal\s+(?:\w+\s+)?sprays?\b")),
     ("oral", _rx(r"\boral(?:ly)?\b(?!\s+(?:contraceptiv|hygiene|health|cavity|mucosa|surgery|glucose\s+tolerance))|"
-                 r"\bby\s+mouth\b|\btablets?\b|\bcapsules?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b|\bsublingual(?:ly)?\b")),
+                 r"\bby\s+mouth\b|\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b|\bsublingual(?:ly)?\b")),
     ("intramuscular", _rx(r"\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
     ("inhaled", _rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bbreathing\s+\d+\s*%")),
     ("subcutaneous", _rx(r"\bsub-?cutaneous(?:ly)?\b|\bs\.\s?c\.(?=\s|,|;|\))|\bsubcutaneous\s+injection\b")),
@@ -802,11 +820,18 @@ def _listed_doses(amounts: str, unit: str, written: str) -> list[str]:
 def routes(passages: list[Passage]) -> Suggestion:
     found: dict[str, list[Hit]] = {}
     for value, pattern in _ROUTES:
-        hits = [h for h in find(passages, pattern) if not _background(h)]
+        hits = [h for h in find(passages, pattern) if not _background(h) and not _EARLIER_TREATMENT.search(h.sentence.text)]
         if hits:
             found[value] = hits
     ordered = sorted(found, key=lambda v: (found[v][0].passage.field != "title", found[v][0].start))
     return Suggestion(ordered, [found[v][0].evidence for v in ordered])
+
+
+# A route named for treatment before the study ("had undergone previous treatment with oral or
+# intravenous sumatriptan") is not how the study drug was given.
+_EARLIER_TREATMENT = _rx(r"\b(?:previous(?:ly)?|prior|earlier|history\s+of|before\s+(?:the\s+)?(?:study|trial|"
+                         r"enrol\w*|entry))\b(?:\s+\w+){0,3}\s+(?:treat\w*|therapy|use|users|exposure|"
+                         r"medication|oral|intravenous)\b|\bhad\s+(?:undergone|received|used|taken)\b")
 
 
 # --- outcomes -----------------------------------------------------------------------------------
