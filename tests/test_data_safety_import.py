@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -198,3 +199,30 @@ def test_utf16_text_is_not_taken_for_binary(review: Review, tmp_path: Path) -> N
     _write_ris(path, 2)
     path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16-le"))
     assert review.import_file(path).records == 2
+
+
+def test_copies_stored_before_as_cwd_relative_or_absolute_paths_become_project_relative(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from livingreview.store import migrations
+    from livingreview.store.db import Store
+
+    database = tmp_path / "review.db"
+    before = next(i for i, m in enumerate(migrations.MIGRATIONS)
+                  if m.name == "0010_stored_copies_relative_to_the_project")
+    with monkeypatch.context() as older:
+        older.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:before])
+        Store(database).close()
+    connection = sqlite3.connect(database)
+    for number, stored in enumerate(["/home/ana/reviews/k/imports/0123456789ab-pubmed.ris",
+                                     "k/imports/abcdef012345-embase export.ris",
+                                     "imports/imports/fedcba987654-a.ris",
+                                     "C:\\Users\\bo\\k\\imports\\00112233aabb-wos.txt"]):
+        connection.execute("INSERT INTO imports (path, stored_copy, sha256, format, encoding,"
+                           " record_count, imported_at) VALUES ('x', ?, ?, 'ris', 'utf-8', 0, 'now')",
+                           (stored, str(number)))
+    connection.commit()
+    connection.close()
+    with Store(database) as store:
+        rows = [row[0] for row in store.query("SELECT stored_copy FROM imports ORDER BY id")]
+    assert rows == ["imports/0123456789ab-pubmed.ris", "imports/abcdef012345-embase export.ris",
+                    "imports/fedcba987654-a.ris", "imports/00112233aabb-wos.txt"]

@@ -474,6 +474,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE duplicate_pairs ADD COLUMN reason TEXT;
         """,
     ),
+    Migration(
+        "0010_stored_copies_relative_to_the_project",
+        """
+        -- stored_copy held the path as the command was given it (relative to the working
+        -- directory of that run, or absolute): keep imports/<file name>, relative to the
+        -- project folder, which stays right wherever the project is moved or run from.
+        UPDATE imports SET stored_copy = 'imports/' || substr(
+            replace(stored_copy, '\\', '/'),
+            length(rtrim(replace(stored_copy, '\\', '/'),
+                         replace(replace(stored_copy, '\\', '/'), '/', ''))) + 1);
+        """,
+    ),
 )
 
 
