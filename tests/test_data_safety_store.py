@@ -3,6 +3,7 @@ clear line and the documented exit code, never a traceback or a silently new rev
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import subprocess
@@ -176,3 +177,26 @@ def test_a_read_only_database_says_so(review: Review, tmp_path: Path) -> None:
         review.import_file(path)
     review.store.query("PRAGMA query_only = OFF")
     assert list(review.imports_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS])
+def test_a_full_disk_or_read_only_folder_outside_the_store_is_one_line_and_exit_1(
+        code: int, capsys: pytest.CaptureFixture[str]) -> None:
+    import click
+
+    from livingreview.cli._common import run_guarded
+
+    @click.group()
+    def tool() -> None:
+        pass
+
+    @tool.command()
+    def write() -> None:
+        raise OSError(code, os.strerror(code), "/review/report/index.html")
+
+    with pytest.raises(SystemExit) as ended:
+        run_guarded(tool, ["write"])
+    assert ended.value.code == EXIT_BAD_INPUT
+    error = capsys.readouterr().err
+    assert f"cannot write /review/report/index.html: {os.strerror(code)}" in error
+    _one_clean_line(error)

@@ -7,6 +7,7 @@ when `livingreview --debug ...` asked for it.
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 import traceback
@@ -15,19 +16,39 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
 from livingreview.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, LivingReviewError
 from livingreview.safe_text import for_terminal, redact
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress
 
 EXIT_INTERRUPTED = 130
 
-# Soft wrap: error lines stay whole for logs and scripts that grep them.
-stderr = Console(stderr=True, soft_wrap=True)
+
+class _StderrConsole:
+    """rich's Console on stderr, built on first use: building it imports most of rich, which
+    `livingreview --help` does not need."""
+
+    def __init__(self) -> None:
+        self._console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            # Soft wrap: error lines stay whole for logs and scripts that grep them.
+            self._console = Console(stderr=True, soft_wrap=True)
+        return self._console
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        self.console.print(*objects, **options)
+
+
+stderr = _StderrConsole()
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 
@@ -57,10 +78,15 @@ def progress(enabled: bool = True) -> Progress:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=stderr,
+        console=stderr.console,
         disable=not enabled,
         transient=False,
     )
+
+
+# A full disk, a read-only file system, no permission: an expected failure, exit 1.
+_DISK_FULL_OR_READ_ONLY = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
+                                     errno.EPERM})
 
 
 def run_guarded(command: click.Group, args: Sequence[str] | None = None) -> None:
@@ -87,6 +113,12 @@ def run_guarded(command: click.Group, args: Sequence[str] | None = None) -> None
             traceback.print_exc()
         sys.exit(error.exit_code)
     except Exception as error:  # anything else is a bug in livingreview, not the user's doing
+        if isinstance(error, OSError) and error.errno in _DISK_FULL_OR_READ_ONLY:
+            # The machine's doing, not a bug: every store write rolled back whole.
+            where = f" {error.filename}" if error.filename else ""
+            stderr.print(f"[red]error:[/red] cannot write{for_terminal(str(where))}: "
+                         f"{for_terminal(error.strerror or str(error))}", highlight=False)
+            sys.exit(EXIT_BAD_INPUT)
         if invocation.debug:
             traceback.print_exc()
         else:
