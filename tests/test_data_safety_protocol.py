@@ -98,3 +98,15 @@ def test_status_warns_when_decisions_cite_a_removed_criterion_or_the_review_id_c
     assert "2 screening decisions cite criterion C2" in warnings[0]
     assert "'renamed'" in warnings[1] and "'minimal'" in warnings[1]
     assert "criterion C2, which protocol.toml no longer defines" in result.stderr
+
+
+def test_screening_commands_warn_before_using_criteria_the_decisions_no_longer_match(
+        tmp_path: Path, minimal_protocol: Path) -> None:
+    directory = tmp_path / "review"
+    _screened_review(directory, minimal_protocol, tmp_path)
+    _remove_c2_and_rename(directory / "protocol.toml")
+    result = CliRunner().invoke(cli, ["decide", str(directory), "1", "include",
+                                      "--reviewer", "bo", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "criterion C2, which protocol.toml no longer defines" in result.stderr
+    assert "'renamed'" in result.stderr

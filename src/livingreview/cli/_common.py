@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
 
+    from livingreview.project import Review
+
 EXIT_INTERRUPTED = 130
 
 
@@ -87,6 +89,13 @@ def progress(enabled: bool = True) -> Progress:
 # A full disk, a read-only file system, no permission: an expected failure, exit 1.
 _DISK_FULL_OR_READ_ONLY = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
                                      errno.EPERM})
+
+
+def warn_about_protocol(review: Review) -> None:
+    """Before criteria are used: say where protocol.toml no longer matches the decisions
+    stored under it (a cited criterion removed, the review id changed)."""
+    for warning in review.protocol_warnings():
+        stderr.print(f"[yellow]warning:[/yellow] {for_terminal(warning)}", highlight=False)
 
 
 def run_guarded(command: click.Group, args: Sequence[str] | None = None) -> None:

@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from livingreview.cli._common import emit, json_option, progress
+from livingreview.cli._common import emit, json_option, progress, warn_about_protocol
 from livingreview.project import Review
 from livingreview.safe_text import for_terminal, plain_for_terminal
 from livingreview.screening.terminal import screen as run_screener
@@ -47,6 +47,7 @@ def screen(directory: Path, reviewer: str, stage: str, sample: str, seed: int) -
     estimate that is statistically valid (`livingreview status` reports it).
     """
     with Review(directory) as review:
+        warn_about_protocol(review)
         run_screener(review.screening, reviewer, stage, sample=sample, seed=seed)
 
 
@@ -72,6 +73,7 @@ def decide(directory: Path, record_id: int, label: str, reviewer: str, stage: st
     count toward the random-sample recall estimate.
     """
     with Review(directory) as review:
+        warn_about_protocol(review)
         decision = review.screening.decide(
             stage, record_id, reviewer, label, reason=reason, note=note, drawn=drawn)
     emit(asdict(decision), as_json,
@@ -144,6 +146,7 @@ def resolve(directory: Path, record_id: int, label: str, reviewer: str, stage: s
             reason: str | None, note: str | None, as_json: bool) -> None:
     """Settle RECORD_ID (normally a conflict) for everyone with LABEL."""
     with Review(directory) as review:
+        warn_about_protocol(review)
         decision = review.screening.resolve(
             stage, record_id, label, reviewer, reason=reason, note=note)
     emit(asdict(decision), as_json,
@@ -221,6 +224,7 @@ def suggest_command(directory: Path, stage: str, seed: int, as_json: bool) -> No
     from livingreview.screening.suggest import write_csv  # loads scikit-learn: only when used
 
     with Review(directory) as review, progress(not as_json) as bar:
+        warn_about_protocol(review)
         task = bar.add_task("criteria verdicts", total=None)
         found = review.suggest(
             stage, seed=seed,
