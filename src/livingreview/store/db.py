@@ -121,10 +121,14 @@ class Store:
                 timeout=min(_BUSY_STEP, self.lock_timeout)
             )
             self._connection.row_factory = sqlite3.Row
-            self._waiting(lambda: self._connection.execute("PRAGMA journal_mode = WAL"))
-            self._connection.execute("PRAGMA synchronous = NORMAL")
-            self._connection.execute("PRAGMA foreign_keys = ON")
-            self._waiting(lambda: migrate(self._connection))
+            try:
+                self._waiting(lambda: self._connection.execute("PRAGMA journal_mode = WAL"))
+                self._connection.execute("PRAGMA synchronous = NORMAL")
+                self._connection.execute("PRAGMA foreign_keys = ON")
+                self._waiting(lambda: migrate(self._connection))
+            except BaseException:
+                self._connection.close()
+                raise
 
     @contextmanager
     def _explained(self) -> Iterator[None]:
