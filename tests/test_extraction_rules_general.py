@@ -7,6 +7,7 @@ import re
 import pytest
 
 from livingreview.extraction import rules
+from livingreview.extraction.lexicon import lexicon_path
 from livingreview.extraction.rules import Passage
 from livingreview.protocol.models import Protocol
 
@@ -161,3 +162,12 @@ def test_a_drug_given_as_a_challenge_or_named_as_a_relative_is_not_a_study_drug(
 ])
 def test_routes_are_how_the_study_drug_was_given(abstract: str, expected: list[str]) -> None:
     assert rules.routes(_passages(abstract)).value == expected
+
+
+@pytest.mark.skipif(lexicon_path() is None, reason="drug-named-entity-recognition is not installed")
+def test_a_drug_combined_with_the_study_drug_is_not_its_comparator() -> None:
+    abstract = ("In a comparison with placebo, adults were randomized to aspirin combined with metoclopramide "
+                "or to placebo.")
+    reading = rules.read_drugs(_EMPTY_PROTOCOL, _passages(abstract), "intervention", frozenset())
+    assert sorted(reading.study) == ["aspirin", "metoclopramide"]
+    assert not reading.comparator

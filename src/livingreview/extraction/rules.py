@@ -349,8 +349,16 @@ def _context_only(hit: Hit) -> bool:
             and not _ASSIGNMENT.search(opening[0].text))
 
 
+# A drug given together with the study drug is part of its arm ("aspirin combined with
+# metoclopramide", "X plus Y"), not what the arm is compared with.
+_CO_INTERVENTION = _rx(r"(?:\b(?:combined|combination|together|co-?administered|coupled)\s+with|\bplus|\+)"
+                       r"\s*(?:\(?\s*)?(?:\w+\s+){0,2}$")
+
+
 def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
     sentence = passage.sentence_of(mention.start)
+    if _CO_INTERVENTION.search(passage.text, max(sentence.start, mention.start - 40), mention.start):
+        return False
     if leader != mention.name and _COMPARING_SENTENCE.search(sentence.text):
         return True
     before = passage.text[max(sentence.start, mention.start - 60):mention.start]
