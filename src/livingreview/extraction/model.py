@@ -7,7 +7,7 @@ from typing import Any
 
 EXTRACTOR = "rules"
 # Bumped whenever a rule changes what it suggests, so a stored suggestion says which rules made it.
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
 
 NOT_STATED = "not-stated"
 
