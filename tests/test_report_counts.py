@@ -357,3 +357,48 @@ def test_a_version_left_unsettled_hands_its_records_to_the_next_diagram(round_on
 ])
 def test_csv_exports_are_told_apart_by_their_header(header: str, database: str | None) -> None:
     assert guess_database("csv", header) == database
+
+
+@pytest.mark.parametrize("labels", [{"ana": "maybe", "ben": "maybe"},
+                                    {"ana": "include", "ben": "exclude:C1"}],
+                         ids=["maybe", "conflict"])
+def test_a_full_text_left_undecided_awaits_classification_and_the_diagram_is_drawn(
+        round_one, labels: dict[str, str]) -> None:
+    project, u = round_one
+    for reviewer in ("ana", "ben"):
+        invoke("undo", str(project), "--reviewer", reviewer, "--stage", "full_text", "--record", str(u[0]))
+    decide(project, u[0], "full_text", labels)
+    report = invoke("report", str(project))
+    prisma = report["prisma"]
+    assert prisma["adds_up"] and prisma["pending"] == {}
+    assert prisma["reports_awaiting_classification"] == 1
+    assert prisma["reports_assessed"] == 5 == (sum(prisma["reports_excluded"].values())
+                                               + prisma["reports_awaiting_classification"]
+                                               + prisma["reports_included"])
+    assert prisma["studies_included"] == prisma["reports_included"] == 1
+    with Review(project) as review:
+        counts = flow_counts(review.store, review.protocol).prisma
+    assert counts is not None and counts.reports_awaiting == 1
+    counts.check()
+    svg = (project / "report" / "prisma.svg").read_text(encoding="utf-8")
+    box = next(g for g in re.findall(r'<g class="prisma-box">.*?</g>', svg) if "awaiting" in g)
+    lines = " ".join(re.findall(r">([^<>]+)</tspan>", box))
+    assert re.sub(" +", " ", lines) == ("Reports awaiting classification (n\u00a0=\u00a01) "
+                                        "eligibility not yet decided")
+    html = Path(report["path"]).read_text(encoding="utf-8")
+    assert "1 report assessed in full awaits classification" in html  # the summary
+    assert "5 reports were assessed in full, 1 await classification" in html  # the methods
+
+
+def test_a_record_not_yet_screened_on_title_and_abstract_withholds_the_diagram(round_one) -> None:
+    project, u = round_one
+    for reviewer in ("ana", "ben"):
+        invoke("undo", str(project), "--reviewer", reviewer, "--stage", "title_abstract",
+               "--record", str(u[5]))
+    report = invoke("report", str(project))
+    prisma = report["prisma"]
+    assert not prisma["adds_up"]
+    assert prisma["pending"] == {"awaiting title-abstract screening": 1}
+    html = Path(report["path"]).read_text(encoding="utf-8")
+    assert "Screening is not finished (1 awaiting title-abstract screening)" in html
+    assert not (project / "report" / "prisma.svg").exists()

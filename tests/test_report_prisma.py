@@ -127,9 +127,10 @@ def test_names_from_sources_are_text_in_the_svg_never_markup():
     assert any('<script>alert("x")</script> & Co' in text for text in _texts(svg))
 
 
-def test_every_line_fits_its_box_and_no_boxes_overlap():
+@pytest.mark.parametrize("awaiting", [0, 3])
+def test_every_line_fits_its_box_and_no_boxes_overlap(awaiting: int):
     long_reason = "C9 " + "a-very-long-unbroken-criterion-label-" * 3
-    counts = replace(consistent_counts(), reports_excluded={long_reason: 60})
+    counts = replace(_awaiting(awaiting), reports_excluded={long_reason: 60})
     layout = flow_layout(counts)
     for box in layout.boxes:
         for line in box.lines:
@@ -142,8 +143,9 @@ def test_every_line_fits_its_box_and_no_boxes_overlap():
             assert not overlap, (a.lines[0], b.lines[0])
 
 
-def test_every_arrow_starts_and_ends_on_a_box_edge():
-    layout = flow_layout(consistent_counts())
+@pytest.mark.parametrize("awaiting", [0, 3])
+def test_every_arrow_starts_and_ends_on_a_box_edge(awaiting: int):
+    layout = flow_layout(_awaiting(awaiting))
 
     def on_edge(x: float, y: float) -> bool:
         return any((b.x <= x <= b.x + b.width and y in (b.y, b.y + b.height))
@@ -151,8 +153,8 @@ def test_every_arrow_starts_and_ends_on_a_box_edge():
                    for b in layout.boxes)
 
     # 5 down the main column, 4 to its exclusion boxes, 1 from the previous version, 5 in and
-    # out of the other-methods column
-    assert len(layout.arrows) == 15
+    # out of the other-methods column, and one to the awaiting-classification box
+    assert len(layout.arrows) == 15 + (awaiting > 0)
     for arrow in layout.arrows:
         assert on_edge(*arrow.points[0]) and on_edge(*arrow.points[-1]), arrow
 
@@ -216,3 +218,37 @@ def test_prisma_s_rejects_a_search_it_cannot_report(search, message):
     good = SearchReport("Embase", "Ovid", date(2026, 1, 1), "q", 1, 1)
     with pytest.raises(BadInput, match=message):
         prisma_s_rows([good, search])
+
+
+def _awaiting(count: int):
+    """consistent_counts with `count` of the 16 included reports left awaiting classification."""
+    counts = consistent_counts()
+    return replace(counts, reports_awaiting=count, reports_included=counts.reports_included - count)
+
+
+def test_reports_awaiting_classification_count_between_excluded_and_included():
+    counts = _awaiting(3)
+    counts.check()  # 76 assessed = 60 excluded + 3 awaiting + 13, plus 2 via other methods
+    with pytest.raises(PrismaCountError) as raised:
+        replace(counts, reports_awaiting=4).check()
+    assert raised.value.box == "Reports of included studies"
+    assert "awaiting classification" in str(raised.value)
+    with pytest.raises(PrismaCountError) as raised:
+        replace(counts, reports_awaiting=17).check()
+    assert raised.value.box == "Reports excluded"
+
+
+def test_the_awaiting_box_sits_under_reports_excluded_with_its_own_arrow():
+    layout = flow_layout(_awaiting(3))
+    assessed = next(b for b in layout.boxes if b.lines[0].text.startswith("Reports assessed"))
+    excluded = next(b for b in layout.boxes if b.lines[0].text.startswith("Reports excluded"))
+    awaiting = next(b for b in layout.boxes if b.lines[0].text.startswith("Reports awaiting"))
+    assert awaiting.x == excluded.x and awaiting.y >= excluded.y + excluded.height
+    assert assessed.y <= excluded.y and awaiting.y + awaiting.height <= assessed.y + assessed.height
+    ends = {arrow.points[-1] for arrow in layout.arrows}
+    assert (awaiting.x, awaiting.y + awaiting.height / 2) in ends
+    assert (excluded.x, excluded.y + excluded.height / 2) in ends
+    assert len(layout.arrows) == 16  # one more than without the box
+    assert "Reports awaiting classification (n = 3) eligibility not yet decided" in _texts(
+        flow_diagram_svg(_awaiting(3)))
+    assert not any("awaiting" in text for text in _texts(flow_diagram_svg(consistent_counts())))

@@ -5,7 +5,9 @@ from databases and registers with their exclusion boxes beside them, and records
 methods with theirs. Rows follow the template: identification, screening, retrieval,
 eligibility, included, and the totals of an updated review. A row is as tall as its fullest box,
 and text is wrapped to the box by its width measured in DejaVu Sans, the widest of the fonts
-either renderer uses, so a line never runs past the border.
+either renderer uses, so a line never runs past the border. Reports awaiting classification, when
+there are any, get a box of their own stacked under "Reports excluded" in the eligibility row,
+each with its own arrow from "Reports assessed".
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ FONT_PX = 12
 LINE_PX = 16
 PAD_PX = 8
 GAP_PX = 34  # room for an arrow between columns and between rows
+STACK_GAP_PX = 14  # between the two boxes stacked beside "Reports assessed"
 MARGIN_PX = 12
 PHASE_WIDTH = 30
 HEADER_HEIGHT = 40
-WIDTHS = {"previous": 215, "main": 250, "excluded": 265, "other": 250, "other_excluded": 245}
+WIDTHS = {"previous": 215, "main": 250, "excluded": 265, "awaiting": 265, "other": 250,
+          "other_excluded": 245}
 # Colours of the PRISMA 2020 template: gold header for databases and registers, grey for other
 # methods and the previous version, pale blue phase bars.
 HEADER_FILL = "#F5C243"
@@ -164,6 +168,10 @@ def _box_contents(counts: PrismaCounts) -> dict[tuple[str, str], list[Line]]:
         ("main", "eligibility"): [
             Line(f"Reports assessed for eligibility {_n(counts.reports_assessed)}")],
         ("excluded", "eligibility"): _reasons(counts.reports_excluded),
+        **({("awaiting", "eligibility"): [
+            Line(f"Reports awaiting classification {_n(counts.reports_awaiting)}", True),
+            Line("eligibility not yet decided")]}
+           if counts.reports_awaiting else {}),
         ("main", "included"): [
             Line(f"{'New studies' if updated else 'Studies'} included in review "
                  f"{_n(counts.studies_included)}", True),
@@ -207,6 +215,7 @@ def flow_layout(counts: PrismaCounts) -> Layout:
     for name in columns:
         x[name] = left
         left += WIDTHS[name] + GAP_PX
+    x["awaiting"] = x["excluded"]  # stacked under "Reports excluded"
     contents = {key: _wrap(lines, WIDTHS[key[0]]) for key, lines in _box_contents(counts).items()}
     rows = ["identification", "screening", "retrieval", "eligibility", "included"]
     rows += ["total"] if counts.previous is not None else []
@@ -214,17 +223,33 @@ def flow_layout(counts: PrismaCounts) -> Layout:
     y: dict[str, float] = {}
     height: dict[str, float] = {}
     for row in rows:
-        tallest = max(len(lines) for (_, r), lines in contents.items() if r == row)
-        y[row], height[row] = top, tallest * LINE_PX + 2 * PAD_PX
+        tallest = max(_natural_height(lines) for (c, r), lines in contents.items()
+                      if r == row and c != "awaiting")
+        stacked = contents.get(("awaiting", row))
+        if stacked is not None:
+            tallest = max(tallest, _natural_height(contents[("excluded", row)]) + STACK_GAP_PX
+                          + _natural_height(stacked))
+        y[row], height[row] = top, tallest
         top += height[row] + GAP_PX
-    boxes = [Box(x[c], y[r], WIDTHS[c], height[r], lines,
+    spans = {key: (y[key[1]], height[key[1]]) for key in contents}
+    if ("awaiting", "eligibility") in contents:
+        row_top, row_height = spans[("excluded", "eligibility")]
+        excluded_height = _natural_height(contents[("excluded", "eligibility")])
+        spans[("excluded", "eligibility")] = (row_top, excluded_height)
+        spans[("awaiting", "eligibility")] = (row_top + excluded_height + STACK_GAP_PX,
+                                              row_height - excluded_height - STACK_GAP_PX)
+    boxes = [Box(x[c], spans[(c, r)][0], WIDTHS[c], spans[(c, r)][1], lines,
                  PREVIOUS_FILL if c == "previous" else BOX_FILL)
              for (c, r), lines in contents.items()]
     boxes += _headers(counts, x)
-    arrows = _arrows(counts, x, y, height)
+    arrows = _arrows(counts, x, y, height, spans)
     phases = _phases(rows, y, height)
     width = max(b.x + b.width for b in boxes) + MARGIN_PX
     return Layout(width, top - GAP_PX + MARGIN_PX, tuple(boxes), tuple(arrows), phases)
+
+
+def _natural_height(lines: Sequence[Line]) -> float:
+    return len(lines) * LINE_PX + 2 * PAD_PX
 
 
 def _headers(counts: PrismaCounts, x: Mapping[str, float]) -> list[Box]:
@@ -245,7 +270,8 @@ def _headers(counts: PrismaCounts, x: Mapping[str, float]) -> list[Box]:
 
 
 def _arrows(counts: PrismaCounts, x: Mapping[str, float], y: Mapping[str, float],
-            height: Mapping[str, float]) -> list[Arrow]:
+            height: Mapping[str, float],
+            spans: Mapping[tuple[str, str], tuple[float, float]]) -> list[Arrow]:
     def bottom(row: str) -> float:
         return y[row] + height[row]
 
@@ -257,8 +283,9 @@ def _arrows(counts: PrismaCounts, x: Mapping[str, float], y: Mapping[str, float]
     sequence += ["total"] if counts.previous is not None else []
     arrows = [Arrow(((main_mid, bottom(a)), (main_mid, y[b]))) for a, b in zip(sequence, sequence[1:])]
     main_right = x["main"] + WIDTHS["main"]
-    arrows += [Arrow(((main_right, middle(r)), (x["excluded"], middle(r))))
-               for r in ("identification", "screening", "retrieval", "eligibility")]
+    beside = [key for key in spans if key[0] in ("excluded", "awaiting") and key[1] != "included"]
+    arrows += [Arrow(((main_right, top + tall / 2), (x["excluded"], top + tall / 2)))
+               for top, tall in (spans[key] for key in beside)]
     if counts.previous is not None:
         prev_mid = x["previous"] + WIDTHS["previous"] / 2
         arrows.append(Arrow(((prev_mid, bottom("identification")), (prev_mid, middle("total")),

@@ -17,6 +17,11 @@ How the boxes follow from the records → reports → studies model:
 - **Reports sought**: units forwarded to full text (included or maybe at title and abstract).
   **Not retrieved**: forwarded units with no full-text decision whose full text was sought and
   never retrieved (the `fulltexts` table). **Assessed**: forwarded units with a full-text outcome.
+- **Reports awaiting classification**: assessed units whose full-text outcome is maybe or an
+  unresolved conflict. A living review always has some reports whose eligibility cannot be
+  decided yet (the data are not reported, the trial is ongoing); Cochrane lists them as "studies
+  awaiting classification", so they are counted in a box beside the excluded ones:
+  assessed = excluded + awaiting classification + included.
 - **Reports excluded, per reason**: full-text exclusions by the protocol criterion given. When the
   reviewers gave different criteria, the one first in the protocol counts (PRISMA counts each
   report once; the criteria are read as a hierarchy).
@@ -24,9 +29,14 @@ How the boxes follow from the records → reports → studies model:
   through one report, so the two are equal unless units were not yet grouped into studies.
 
 An updated review (round N > 1) reports in its own boxes only the records stored since round N-1
-ended, and that round's included studies and reports in the previous-version boxes. Until every
-unit of the version is settled, the counts do not add up and `FlowCounts.prisma` is None;
-`pending` says what is left (units awaiting screening, conflicts, full texts awaiting a decision).
+ended, and that round's included studies and reports in the previous-version boxes. While a unit
+is still being screened (no title-abstract decision, a title-abstract conflict, or a full text
+retrieved but not yet assessed) the counts do not add up and `FlowCounts.prisma` is None;
+`pending` says what is left. Those are withheld rather than drawn with an "awaiting screening"
+note: the template has no box for them (every record screened is either excluded or sought, every
+report sought is either not retrieved or assessed), and a reader takes the diagram as the whole
+flow of the version. A living review hands such records on to the next version whose diagram adds
+up (`report.service.diagram_base`), so each record is counted in exactly one drawn diagram.
 """
 
 from __future__ import annotations
@@ -69,6 +79,7 @@ class FlowCounts:
     included_studies: int
     pending: Mapping[str, int] = field(default_factory=dict)
     previous: PreviousVersion | None = None
+    awaiting_classification: int = 0  # assessed at full text, outcome maybe or in conflict
 
     def to_dict(self) -> dict[str, object]:
         return {"databases": dict(self.databases), "registers": dict(self.registers),
@@ -79,6 +90,7 @@ class FlowCounts:
                 "reports_sought": self.sought, "reports_not_retrieved": self.not_retrieved,
                 "reports_assessed": self.assessed,
                 "reports_excluded": dict(self.full_text_excluded),
+                "reports_awaiting_classification": self.awaiting_classification,
                 "studies_included": self.included_studies,
                 "reports_included": len(self.included_units),
                 "previous": None if self.previous is None else
@@ -188,18 +200,19 @@ class _View:
                 pending["awaiting title-abstract screening" if outcome is None
                         else "title-abstract conflicts to resolve"] += 1
         ft_excluded: Counter[str] = Counter()
-        included, not_retrieved = [], 0
+        included, not_retrieved, awaiting = [], 0, 0
         for unit in forwarded:
             outcome = ft.outcome(unit)
             if outcome == "include":
                 included.append(unit)
             elif outcome == "exclude":
                 ft_excluded[self._reason(ft, unit)] += 1
-            elif outcome is None and self._fulltext(unit) == "not_retrieved":
+            elif outcome in ("maybe", "conflict"):
+                awaiting += 1
+            elif self._fulltext(unit) == "not_retrieved":
                 not_retrieved += 1
             else:
-                pending[{None: "full texts awaiting a decision", "maybe": "full-text maybes to settle",
-                         "conflict": "full-text conflicts to resolve"}[outcome]] += 1
+                pending["full texts awaiting a decision"] += 1
         studies = len({self.units[u][1] if self.units[u][1] is not None else -u for u in included})
         ordered_ta = self._in_protocol_order(ta_excluded)
         ordered_ft = self._in_protocol_order(ft_excluded)
@@ -209,9 +222,9 @@ class _View:
             removed_other=new_reports - len(units),
             screened=sum(ta_excluded.values()) + len(forwarded),
             title_abstract_excluded=ordered_ta, sought=len(forwarded), not_retrieved=not_retrieved,
-            assessed=len(included) + sum(ft_excluded.values()),
+            assessed=len(included) + sum(ft_excluded.values()) + awaiting,
             full_text_excluded=ordered_ft, included_units=tuple(included),
-            included_studies=studies, pending=dict(pending))
+            included_studies=studies, pending=dict(pending), awaiting_classification=awaiting)
         return flow if pending else replace(flow, prisma=_prisma(flow))
 
     def _database(self, origin: flow_table.RecordOrigin) -> str:
@@ -252,6 +265,7 @@ def _prisma(flow: FlowCounts) -> PrismaCounts:
         records_excluded=sum(flow.title_abstract_excluded.values()),
         reports_sought=flow.sought, reports_not_retrieved=flow.not_retrieved,
         reports_assessed=flow.assessed, reports_excluded=flow.full_text_excluded,
+        reports_awaiting=flow.awaiting_classification,
         studies_included=flow.included_studies, reports_included=len(flow.included_units))
     counts.check()
     return counts

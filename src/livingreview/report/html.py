@@ -50,6 +50,26 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class FieldValue:
+    """One value in the characteristics table; `suggested` when no human has verified it (the
+    rule-based suggestion stands in, and the page shows it in italics)."""
+
+    text: str
+    suggested: bool = False
+
+
+@dataclass(frozen=True)
+class StudyCitation:
+    """The study column of the characteristics table: who, when, where, and its identifiers."""
+
+    label: str  # "Abel et al. 2003"
+    title: str = ""
+    journal: str = ""
+    doi: str | None = None
+    pmid: str | None = None
+
+
+@dataclass(frozen=True)
 class ChangesSinceLast:
     """What this version changed relative to the previous one."""
 
@@ -100,6 +120,15 @@ class _Table:
 
 
 @dataclass(frozen=True)
+class _StudyTable:
+    """The characteristics table: each cell a citation or a run of values, some suggested."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[StudyCitation | tuple[FieldValue, ...], ...], ...]
+    any_suggested: bool
+
+
+@dataclass(frozen=True)
 class _InlineFigure:
     src: str
     caption: str
@@ -120,7 +149,7 @@ def render_report(inputs: ReportInputs, out_dir: Path) -> Path:
         prisma_svg=prisma_svg,
         checklist=_checklist(inputs),
         searches=_table([dict(r) for r in prisma_s_rows(inputs.searches)], PRISMA_S_COLUMNS),
-        characteristics=_table(inputs.characteristics),
+        characteristics=_study_table(inputs.characteristics),
         outcomes=_table(inputs.outcomes),
         evidence_map=_figures("evidence map", inputs.evidence_map),
         evidence_map_table=_table(inputs.evidence_map_table),
@@ -223,6 +252,28 @@ def _table(rows: Sequence[Row], columns: Sequence[str] | None = None) -> _Table 
         columns = tuple(seen)
     return _Table(tuple(columns),
                   tuple(tuple(_cell(row.get(column)) for column in columns) for row in rows))
+
+
+def _study_table(rows: Sequence[Row]) -> _StudyTable | None:
+    """The characteristics rows as a table whose cells keep whether a value was suggested."""
+    plain = _table(rows)
+    if plain is None:
+        return None
+    cells = tuple(tuple(_study_cell(row.get(column)) for column in plain.columns) for row in rows)
+    suggested = any(isinstance(cell, tuple) and any(v.suggested for v in cell)
+                    for row in cells for cell in row)
+    return _StudyTable(plain.columns, cells, suggested)
+
+
+def _study_cell(value: object) -> StudyCitation | tuple[FieldValue, ...]:
+    if isinstance(value, StudyCitation):
+        return value
+    if isinstance(value, FieldValue):
+        return (value,)
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, FieldValue) for v in value):
+        return tuple(value)
+    text = _cell(value)
+    return (FieldValue(text),) if text else ()
 
 
 def _figures(section: str, figures: Sequence[Figure]) -> list[_InlineFigure]:

@@ -135,10 +135,13 @@ def _counts_sentence(counts: PrismaCounts) -> str:
                 else f"{counts.studies_included} studies ({counts.reports_included} reports) were "
                      "included")
     other_removed = counts.removed_by_automation + counts.removed_other
+    awaiting = (f", {counts.reports_awaiting:,} await classification (eligibility not yet "
+                "decided)" if counts.reports_awaiting else "")
     return (f"The searches identified {counts.records_identified:,} records; after "
             f"{counts.duplicates_removed:,} duplicates and {other_removed:,} other records were "
             f"removed, {counts.records_screened:,} were screened on title and abstract, "
-            f"{counts.reports_assessed:,} reports were assessed in full, and {included}.")
+            f"{counts.reports_assessed:,} reports were assessed in full{awaiting}, and "
+            f"{included}.")
 
 
 def _screening_sentences(facts: MethodsFacts, used: set[str], cite: _Citer) -> list[str]:

@@ -65,7 +65,9 @@ class PrismaCounts:
     """The numbers of one PRISMA 2020 flow diagram (databases-and-registers column first).
 
     `reports_excluded` maps each exclusion reason, labelled by the protocol's criterion, to its
-    count; `studies_included` and `reports_included` are the new ones of this version (all of them
+    count; `reports_awaiting` counts reports assessed whose eligibility is not decided yet
+    (Cochrane's "studies awaiting classification"), drawn beside the excluded ones when there are
+    any, so that assessed = excluded + awaiting + included; `studies_included` and `reports_included` are the new ones of this version (all of them
     when there is no previous version).
     """
 
@@ -84,6 +86,7 @@ class PrismaCounts:
     reports_included: int
     other_methods: OtherMethods | None = None
     previous: PreviousVersion | None = None
+    reports_awaiting: int = 0
 
     def __post_init__(self) -> None:
         for name in ("databases", "registers", "reports_excluded"):
@@ -122,14 +125,16 @@ class PrismaCounts:
                 self.reports_sought - self.reports_not_retrieved,
                 f"reports sought ({self.reports_sought}) minus reports not retrieved "
                 f"({self.reports_not_retrieved})")
-        kept = self.reports_assessed - sum(self.reports_excluded.values())
+        excluded = sum(self.reports_excluded.values())
+        kept = self.reports_assessed - excluded - self.reports_awaiting
         if kept < 0:
-            raise PrismaCountError("Reports excluded", f"{sum(self.reports_excluded.values())} "
-                                   f"reports excluded but only {self.reports_assessed} assessed")
+            raise PrismaCountError("Reports excluded", f"{excluded} reports excluded and "
+                                   f"{self.reports_awaiting} awaiting classification but only "
+                                   f"{self.reports_assessed} assessed")
         kept_other = self._check_other_methods()
         _expect("Reports of included studies", self.reports_included, kept + kept_other,
-                f"reports assessed minus reports excluded ({kept} via databases and registers"
-                f" + {kept_other} via other methods)")
+                f"reports assessed minus reports excluded and awaiting classification ({kept} via"
+                f" databases and registers + {kept_other} via other methods)")
         if self.studies_included > self.reports_included:
             raise PrismaCountError("Studies included", f"{self.studies_included} studies from only "
                                    f"{self.reports_included} reports (a study has at least one)")
@@ -169,6 +174,7 @@ class PrismaCounts:
             ("Reports not retrieved", self.reports_not_retrieved),
             ("Reports assessed for eligibility", self.reports_assessed),
             *((f"Reports excluded: {k}", v) for k, v in self.reports_excluded.items()),
+            ("Reports awaiting classification", self.reports_awaiting),
             ("Studies included", self.studies_included),
             ("Reports of included studies", self.reports_included),
         ]

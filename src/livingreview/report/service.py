@@ -4,8 +4,9 @@ The version of the report is the review's round: the open round, else the last o
 review never run in rounds). Its PRISMA diagram counts the records stored since the last earlier
 version whose diagram added up (`diagram_base`), with that version's inclusions in the
 previous-version boxes. The PRISMA counts come from `report.counts`; the PRISMA-S table from
-the `searches` table; characteristics of included studies from their records (and the extraction
-stage's current suggestions when it has run); the synthesis sections from the `synthesize`
+the `searches` table; characteristics of included studies from their records and the extraction
+values reviewers verified (a field no reviewer has verified shows the extraction stage's
+suggestion, marked as suggested); the synthesis sections from the `synthesize`
 command's `report/synthesis/synthesis.json` and figures; risk-of-bias plots from
 `appraise --plots`. A section whose stage has not run is left empty, so the page says "not yet
 available".
@@ -25,11 +26,19 @@ from pathlib import Path
 from typing import Any
 
 from livingreview import __version__
+from livingreview.extraction.verify import FieldRef, verified
 from livingreview.project import Review
 from livingreview.records import Record
 from livingreview.report.checklist import SearchReport
 from livingreview.report.counts import SOURCE_KIND_NAMES, FlowCounts, flow_counts, included_units
-from livingreview.report.html import ChangesSinceLast, Figure, ReportInputs, render_report
+from livingreview.report.html import (
+    ChangesSinceLast,
+    FieldValue,
+    Figure,
+    ReportInputs,
+    StudyCitation,
+    render_report,
+)
 from livingreview.report.methods import MethodsFacts
 from livingreview.store import flow as flow_table
 from livingreview.store import rounds as rounds_table
@@ -147,17 +156,93 @@ def search_reports(review: Review) -> list[SearchReport]:
 
 
 def characteristics(review: Review, units: Sequence[int]) -> list[dict[str, object]]:
-    """One row per included study: its first report's citation and, when the extraction stage
-    has run, its current suggested values."""
+    """One row per included study: its first report's citation, then its design, population,
+    size, drugs and what was measured, each field as a reviewer verified it; where no reviewer
+    has, the extraction stage's suggestion stands in, marked as suggested."""
+    checked = verified(review.store)
     rows: list[dict[str, object]] = []
     for record in records_by_id(review.store, list(units)):
-        row: dict[str, object] = {"study": study_label(record), "title": record.title or "",
-                                  "journal": record.journal or "", "year": record.year}
-        if record.study_id is not None:
-            for field, payload in current_suggestions(review.store, record.study_id).items():
-                row[field] = _suggested(payload.get("value"))
-        rows.append(row)
+        study = record.study_id
+        values = _StudyValues(checked.get(study, {}) if study is not None else {},
+                              current_suggestions(review.store, study) if study is not None else {},
+                              study)
+        rows.append({"study": study_citation(record),
+                     "design": values.parts(_DESIGN_FIELDS),
+                     "population": values.parts(("population",)),
+                     "age group": values.parts(("age_group",)),
+                     "N": values.parts(("n_total",)),
+                     "drugs, doses and routes": values.parts(("drugs", "doses", "routes")),
+                     "constructs": values.parts(("constructs",)),
+                     "outcome classes": values.parts(("outcome_classes",))})
     return rows
+
+
+# How a design field's value reads in the table; a value not listed is shown as it is.
+_DESIGN_FIELDS = ("randomised", "allocation", "blinding", "control")
+_WORDING = {
+    "randomised": {"yes": "randomised", "no": "not randomised",
+                   "not-stated": "randomisation not stated"},
+    "allocation": {"single-group": "single group", "not-stated": "allocation not stated"},
+    "blinding": {"not-stated": "blinding not stated"},
+    "control": {"placebo": "placebo-controlled", "active": "active control",
+                "none": "no control group", "not-stated": "control not stated"},
+    "age_group": {"child-adolescent": "children and adolescents", "not-stated": "not stated"},
+}
+_PREFIX = {"doses": "dose ", "routes": "route "}
+
+
+@dataclass(frozen=True)
+class _StudyValues:
+    """One study's verified fields, with its suggestions to fall back on."""
+
+    checked: Mapping[FieldRef, Any]
+    suggestions: Mapping[str, Mapping[str, Any]]
+    study_id: int | None
+
+    def parts(self, fields: Sequence[str]) -> list[FieldValue]:
+        """Each field's value as text: verified when a reviewer gave one (even "none"),
+        otherwise the suggestion, marked; a field with neither is left out."""
+        parts: list[FieldValue] = []
+        for name in fields:
+            ref = None if self.study_id is None else FieldRef(self.study_id, name)
+            if ref is not None and ref in self.checked:
+                value, suggested = self.checked[ref], False
+            else:
+                value, suggested = (self.suggestions.get(name) or {}).get("value"), True
+                if value in (None, [], ""):
+                    continue
+            text = _field_text(name, value)
+            if text:
+                parts.append(FieldValue(text, suggested))
+        return parts
+
+
+def _field_text(name: str, value: object) -> str:
+    words = _WORDING.get(name, {})
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    shown = ", ".join(words.get(str(item), str(item)) for item in items)
+    if not shown:  # a reviewer recorded none; doses and routes say so by their absence
+        return "" if name in _PREFIX else "none recorded"
+    return _PREFIX.get(name, "") + shown
+
+
+def study_citation(record: Record) -> StudyCitation:
+    """The study cell: "Abel et al. 2003" from the first author's surname, with the title,
+    journal and identifiers of the study's first report."""
+    surname = _surname(record.authors[0]) if record.authors else "Anonymous"
+    more = " et al." if len(record.authors) > 1 else ""
+    return StudyCitation(label=f"{surname}{more} {record.year or 'n.d.'}",
+                         title=record.title or "", journal=record.journal or "",
+                         doi=record.doi, pmid=record.pmid)
+
+
+def _surname(author: str) -> str:
+    """"Abel" from "Abel, K M", "Abel KM" or "Abel"; a name without initials is kept whole."""
+    if "," in author:
+        return author.split(",")[0].strip() or author.strip()
+    words = author.split()
+    initials = len(words) > 1 and words[-1].isupper() and len(words[-1]) <= 3
+    return " ".join(words[:-1] if initials else words) or "Anonymous"
 
 
 def study_label(record: Record) -> str:
@@ -256,19 +341,25 @@ def _rows(synthesis: Mapping[str, Any] | None, key: str, columns: Sequence[str])
     return [{c: row.get(c) for c in columns} for row in (synthesis or {}).get(key, [])]
 
 
-def _suggested(value: object) -> object:
-    return "; ".join(map(str, value)) if isinstance(value, list) else value
-
-
 def _summary(counts: FlowCounts, included_total: int) -> str:
+    awaiting = _awaiting_sentence(counts.awaiting_classification)
     if counts.prisma is None:
         left = ", ".join(f"{n} {what}" for what, n in counts.pending.items())
-        return (f"{included_total} studies are included so far. Screening is not finished "
-                f"({left}), so the PRISMA flow diagram waits until every record is settled.")
+        return (f"{included_total} studies are included so far.{awaiting} Screening is not "
+                f"finished ({left}), so the PRISMA flow diagram is drawn once every record of "
+                "this version has been screened.")
     new = (f"; {counts.included_studies} of them new in this version"
            if counts.previous is not None else "")
     return (f"{included_total} studies are included{new}, from "
-            f"{counts.prisma.records_identified:,} records identified in this version.")
+            f"{counts.prisma.records_identified:,} records identified in this version.{awaiting}")
+
+
+def _awaiting_sentence(awaiting: int) -> str:
+    if not awaiting:
+        return ""
+    reports = "report assessed in full awaits" if awaiting == 1 else "reports assessed in full await"
+    return (f" {awaiting} {reports} classification: their eligibility could not be decided "
+            "yet (maybe or in conflict at full text).")
 
 
 def _methods(review: Review, counts: FlowCounts, searches: Sequence[SearchReport],
