@@ -3,9 +3,11 @@
 `Screening.queue` retrains the ranker on the reviewer's labels; on a large review that takes longer
 than a reviewer waits between two records, and twenty reviewers at once would queue behind each
 other. So, as ASReview LAB does, the next record comes from the last ranking computed, minus the
-units decided since, and each decision schedules a new ranking in the background (one at a time
-per reviewer; decisions made meanwhile are folded into the next one). The recall estimate and the
-random-sample hint are computed with it. The order is the stage code's; only its freshness lags.
+units decided since, and every fifth decision schedules a new ranking in the background (one at a
+time per reviewer; decisions made meanwhile are folded into the next one): twenty reviewers
+re-ranking after every decision would keep the processor busy with rankings no one waits for.
+The recall estimate and the random-sample hint are computed with it. The order is the stage
+code's; only its freshness lags.
 An undo, or a page asking for a record the last ranking does not hold, computes it at once.
 """
 
@@ -42,8 +44,9 @@ class Ranking:
 
 
 class QueueBoard:
-    def __init__(self, review: Review, workers: int = 2) -> None:
+    def __init__(self, review: Review, workers: int = 2, rerank_every: int = 5) -> None:
         self.review = review
+        self.rerank_every = rerank_every
         self._rankings: dict[Key, Ranking] = {}
         self._running: set[Key] = set()
         self._again: set[Key] = set()
@@ -61,11 +64,14 @@ class QueueBoard:
         return ranking
 
     def decided(self, key: Key, unit: int) -> None:
-        """`unit` was decided (committed): hide it now, rank again in the background."""
+        """`unit` was decided (committed): hide it now; rank again in the background after every
+        `rerank_every` decisions, or sooner when the last ranking is running out."""
         with self._lock:
             ranking = self._rankings.get(key)
             if ranking is not None:
                 ranking.decided.add(unit)
+                if len(ranking.decided) < self.rerank_every and len(ranking.order) > 2 * len(ranking.decided):
+                    return
             if key in self._running:
                 self._again.add(key)
                 return
