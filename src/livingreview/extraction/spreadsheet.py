@@ -37,8 +37,10 @@ from livingreview.extraction.verify import (
 from livingreview.protocol.models import ExtractionField, Protocol
 from livingreview.safe_text import for_csv, plain_for_terminal
 from livingreview.screening.workflow import Screening
+from livingreview.files import replacing
 from livingreview.store import Store
 from livingreview.store.extractions import current_suggestions
+from livingreview.store import studies as studies_table
 from livingreview.store.studies import resolve_study
 
 STUDIES, OUTCOMES = "studies", "outcomes"
@@ -108,7 +110,7 @@ def export_sheet(store: Store, protocol: Protocol, screening: Screening, path: P
     suffix = path.suffix.lower()
     if suffix == ".csv":
         columns = list(dict.fromkeys([*study_columns[:-1], *outcome_columns[:-1], _PROVENANCE]))
-        with path.open("w", encoding="utf-8", newline="") as handle:
+        with replacing(path) as partial, partial.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, columns)
             writer.writeheader()
             for row in rows[STUDIES] + rows[OUTCOMES]:
@@ -131,7 +133,8 @@ def _write_xlsx(path: Path, sheets: list[tuple[str, list[str], list[dict[str, An
         for row in rows:
             sheet.append([for_csv(row.get(c, "")) for c in columns])
         sheet.column_dimensions[sheet.cell(1, len(columns)).column_letter].hidden = True
-    book.save(path)
+    with replacing(path) as partial:
+        book.save(partial)
 
 
 def _cell(value: Any) -> Any:
@@ -202,7 +205,7 @@ def _conformed(protocol: Protocol, ref: FieldRef, value: Any) -> Any:
 def _read_cells(store: Store, protocol: Protocol, path: Path,
                 problems: list[tuple[str, int, str, str]]) -> Iterator[_Cell]:
     form = form_of(protocol)
-    known = {int(row[0]) for row in store.query("SELECT id FROM studies")}
+    known = studies_table.study_ids(store)
     for sheet, number, row in _rows(path):
         study = _study_id(row.get("study_id"), known, store)
         if study is None:

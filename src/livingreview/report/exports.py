@@ -30,6 +30,7 @@ from typing import Any
 
 from livingreview import __version__
 from livingreview.errors import BadInput
+from livingreview.files import replacing
 from livingreview.project import DATABASE_FILE, PROTOCOL_FILE, Review
 from livingreview.records import Record
 from livingreview.report.counts import included_units
@@ -103,7 +104,7 @@ def _columns(rows: Sequence[dict[str, object]]) -> list[str]:
 def write_csv(review: Review, path: Path) -> int:
     rows = study_rows(review)
     columns = _columns(rows)
-    with _replacing(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as handle:
+    with replacing(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(columns)
         for row in rows:
@@ -122,7 +123,7 @@ def write_xlsx(review: Review, path: Path) -> int:
     sheet.append(columns)
     for row in rows:
         sheet.append([_xlsx_cell(row.get(c)) for c in columns])
-    with _replacing(path) as temporary:
+    with replacing(path) as temporary:
         workbook.save(temporary)
     return len(rows)
 
@@ -169,7 +170,7 @@ def _one_line(text: str) -> str:
 
 def write_ris(review: Review, path: Path) -> int:
     records = report_records(review)
-    with _replacing(path) as temporary:
+    with replacing(path) as temporary:
         temporary.write_text("".join(ris_entry(r) + "\r\n" for r in records), encoding="utf-8")
     return len(records)
 
@@ -206,7 +207,7 @@ def write_metafor(review: Review, path: Path) -> int:
     if not rows:
         raise ExportError(f"{review.directory}: no study in the synthesis evidence has an effect "
                           "size; there is nothing for metafor")
-    with _replacing(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as handle:
+    with replacing(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows({k: for_csv(v) for k, v in row.items()} for row in rows)
@@ -231,7 +232,7 @@ def bundle(review: Review) -> dict[str, Any]:
 
 def write_bundle(review: Review, path: Path) -> int:
     content = bundle(review)
-    with _replacing(path) as temporary, temporary.open("w", encoding="utf-8") as handle:
+    with replacing(path) as temporary, temporary.open("w", encoding="utf-8") as handle:
         json.dump(content, handle, ensure_ascii=False, separators=(",", ":"))
     return sum(len(t["rows"]) for t in content["tables"].values())
 
@@ -279,20 +280,3 @@ def _read_bundle(path: Path) -> dict[str, Any]:
             raise ExportError(f"{path}: the bundle has no {key!r}")
     return content
 
-
-class _replacing:
-    """Write to a temporary file beside `path`, then rename it over `path`: a kill never leaves a
-    cut-short export."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.temporary = path.with_name(f".{path.name}.partial")
-
-    def __enter__(self) -> Path:
-        return self.temporary
-
-    def __exit__(self, kind: object, *exc: object) -> None:
-        if kind is None:
-            self.temporary.replace(self.path)
-        else:
-            self.temporary.unlink(missing_ok=True)

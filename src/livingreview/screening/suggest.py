@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from livingreview.files import replacing
 from livingreview.safe_text import for_csv
 from livingreview.screening.criteria import RecordVerdict, Span, evaluate_record, verdict_features
 from livingreview.screening.ranking import rank_unlabelled
@@ -86,9 +87,7 @@ def write_csv(suggestions: Suggestions, path: Path) -> None:
     """One row per record: rank, score, title, then per criterion its verdict and evidence."""
     criteria = [c.criterion for c in suggestions.items[0].verdict.criteria] if suggestions.items else []
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Written beside, then renamed over: a killed run leaves the previous file whole.
-    partial = path.with_name(path.name + ".partial")
-    with partial.open("w", newline="", encoding="utf-8") as handle:
+    with replacing(path) as partial, partial.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["rank", "record_id", "score", "ranked_by", "title",
                          *[column for c in criteria for column in (c, f"{c}_evidence")]])
@@ -98,7 +97,6 @@ def write_csv(suggestions: Suggestions, path: Path) -> None:
                 cells += [verdict.verdict, "; ".join(describe_span(s) for s in verdict.spans)]
             writer.writerow([item.rank, item.record_id, f"{item.score:.6f}", suggestions.ranked_by,
                              for_csv(item.title or ""), *map(for_csv, cells)])
-    partial.replace(path)
 
 
 def describe_span(span: Span) -> str:

@@ -29,6 +29,7 @@ from livingreview.sources._transport import (
 )
 from livingreview.sources.settings import SourceSettings
 from livingreview.errors import BadInput
+from livingreview.files import replacing
 from livingreview.store import Store
 from livingreview.store import fulltexts as fulltexts_table
 from livingreview.store.records import cached_study_of, records_by_id
@@ -185,9 +186,8 @@ def _keep(project_dir: Path, name: str, body: bytes) -> Path:
     folder = project_dir / FULLTEXT_DIR
     folder.mkdir(exist_ok=True)
     path = folder / name
-    temporary = path.with_name(name + ".partial")
-    temporary.write_bytes(body)
-    temporary.replace(path)
+    with replacing(path) as temporary:
+        temporary.write_bytes(body)
     return path
 
 

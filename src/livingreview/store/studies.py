@@ -63,6 +63,11 @@ def create_studies(store: Store, count: int) -> list[int]:
                                        (created_at,)).lastrowid or 0) for _ in range(count)]
 
 
+def study_ids(store: Store) -> set[int]:
+    """Every study id ever made (merged ones included: they redirect)."""
+    return {int(row[0]) for row in store.query("SELECT id FROM studies")}
+
+
 def create_reports(store: Store, count: int) -> list[int]:
     created_at = now()
     with store.transaction() as connection:

@@ -24,6 +24,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from livingreview.protocol.models import Protocol
+from livingreview.files import replacing
 from livingreview.safe_text import for_csv
 from livingreview.synthesis.conclusions import ConclusionTable, conclude
 from livingreview.synthesis.effect_direction import EffectDirectionTable, effect_direction_table
@@ -111,12 +112,9 @@ def _sign_test_rows(table: EffectDirectionTable, drugs: dict[str, str],
 
 
 def _write_csv(path: Path, rows: list[dict[str, Any]]) -> Path:
-    # Written beside, then renamed over: a killed run leaves the previous table whole.
-    partial = path.with_name(path.name + ".partial")
-    with partial.open("w", newline="", encoding="utf-8") as handle:
+    with replacing(path) as partial, partial.open("w", newline="", encoding="utf-8") as handle:
         if rows:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows({k: for_csv(v) for k, v in row.items()} for row in rows)
-    partial.replace(path)
     return path
