@@ -100,10 +100,10 @@ def test_live_search_then_offline_replay(project, server, tmp_path):
     assert {s["source"]: s["count_retrieved"] for s in payload["sources"]} == EXPECTED
     assert payload["records"] == sum(EXPECTED.values())
     assert SECRET not in done.stdout + done.stderr
-    copy = tmp_path / "copy"
-    copy.mkdir()
-    for name in ("protocol.toml", "snapshots"):
-        (copy / name).symlink_to(project / name)
+    copy = tmp_path / "copy"  # a new review sharing the snapshots: an update made elsewhere
+    assert livingreview("init", copy, "--protocol", project / "protocol.toml").returncode == 0
+    (copy / "snapshots").rmdir()
+    (copy / "snapshots").symlink_to(project / "snapshots")
     replay = livingreview("search", copy, "--offline", "--json")  # no server: no network
     assert replay.returncode == 0, replay.stderr
     assert {s["source"]: s["count_retrieved"] for s in json.loads(replay.stdout)["sources"]} == EXPECTED
