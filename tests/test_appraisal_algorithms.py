@@ -9,6 +9,8 @@ every answer set the conditions allow.
 
 from __future__ import annotations
 
+import types
+
 from collections.abc import Callable, Mapping
 
 import pytest
@@ -473,7 +475,10 @@ def test_flat_answers_from_the_ledger_are_grouped_by_domain_of_the_aim() -> None
 def test_public_api_is_pinned() -> None:
     import livingreview.appraisal as appraisal
 
+    # Submodules become attributes of the package once anything imports them (appraisal.service
+    # is imported by the commands' tests), so they are not public names of their own.
     assert sorted(appraisal.__all__) == sorted(
-        name for name in vars(appraisal) if not name.startswith("_") and name not in {"algorithms", "forms", "plots", "spreadsheet"}
+        name for name, value in vars(appraisal).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
     )
     assert {"appraise", "load_form", "read_appraisal_csv", "traffic_light", "summary_plot"} <= set(appraisal.__all__)
