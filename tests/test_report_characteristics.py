@@ -20,7 +20,7 @@ from livingreview.cli import cli
 from livingreview.extraction.verify import FieldRef, record_value
 from livingreview.report.counts import included_units
 from livingreview.report.html import FieldValue, StudyCitation
-from livingreview.report.service import characteristics
+from livingreview.report.service import characteristics, conclusion_rows
 
 VERIFIED_TITLE = "Ketamine <b>and</b> facial emotion recognition in adults"
 SUGGESTED_TITLE = "D-cycloserine and emotion recognition in healthy volunteers"
@@ -133,3 +133,17 @@ def test_the_page_shows_suggestions_in_italics_under_a_legend_and_escapes_record
     assert "Ketamine &lt;b&gt;and&lt;/b&gt; facial emotion recognition" in section
     assert "<b>and</b>" not in section
     assert "<i>Journal of Tests &amp; Trials</i>" in section
+
+
+def test_the_conclusion_table_leads_with_the_conclusion_and_ends_with_the_studies() -> None:
+    synthesis = {"conclusion_table": [{
+        "constructs_improved": 2, "drug": "ketamine", "grade": "suggestive", "improved": 5,
+        "included_studies": 11, "mixed": 1, "no difference": 0, "participants": 348,
+        "randomised": 3, "sign_test_p": 0.7265625, "studies": "Abel 2003 [study1]",
+        "studies_with_direction": 9, "worsened": 3}]}
+    rows = conclusion_rows(synthesis)
+    assert rows == [{"drug": "ketamine", "conclusion": "suggestive",
+                     "studies with a direction": "9 of 11", "randomised": 3, "participants": 348,
+                     "improved/worsened/no difference/mixed": "5/3/0/1", "constructs improved": 2,
+                     "sign test p": 0.7265625, "studies": "Abel 2003 [study1]"}]
+    assert list(rows[0])[-1] == "studies" and conclusion_rows(None) == []

@@ -130,9 +130,10 @@ def gather_inputs(review: Review, *, generated: datetime | None = None
         forest_plots=_forest_plots(review.directory, synthesis),
         risk_of_bias=[Figure(path, path.stem.replace("_", " "))
                       for path in sorted(review.report_dir.glob("rob_*.png"))],
-        summary_of_findings=_rows(synthesis, "grade", ("drug", "construct", "certainty", "design",
-                                                       "reasons", "not_rated")),
-        conclusions=list((synthesis or {}).get("conclusion_table", [])),
+        summary_of_findings=[{("not rated" if k == "not_rated" else k): v for k, v in row.items()}
+                             for row in _rows(synthesis, "grade", ("drug", "construct", "certainty",
+                                                                   "design", "reasons", "not_rated"))],
+        conclusions=conclusion_rows(synthesis),
         conclusions_rule=str(((synthesis or {}).get("conclusions") or {}).get("rule_text", "")),
         changes=changes_since_last(review, version, synthesis))
     return inputs, counts, synthesis
@@ -334,6 +335,23 @@ def outcome_rows(synthesis: Mapping[str, Any] | None) -> list[dict[str, Any]]:
                      f"{meta['measure']} {meta['estimate']:.2f} "
                      f"[{meta['ci_lb']:.2f}, {meta['ci_ub']:.2f}]",
                      "I² (%)": None if meta is None else meta["i2"]})
+    return rows
+
+
+def conclusion_rows(synthesis: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """One row per drug: the conclusion first, then the numbers its rule reads, and the studies
+    last (the synthesis's table in the order a reader checks it, narrow enough for the page)."""
+    rows = []
+    for row in (synthesis or {}).get("conclusion_table", []):
+        directions = "/".join(str(row.get(k, 0)) for k in ("improved", "worsened", "no difference",
+                                                              "mixed"))
+        rows.append({"drug": row["drug"], "conclusion": row["grade"],
+                     "studies with a direction": f"{row.get('studies_with_direction', 0)} of "
+                                                 f"{row.get('included_studies', 0)}",
+                     "randomised": row.get("randomised"), "participants": row.get("participants"),
+                     "improved/worsened/no difference/mixed": directions,
+                     "constructs improved": row.get("constructs_improved"),
+                     "sign test p": row.get("sign_test_p"), "studies": row.get("studies")})
     return rows
 
 
