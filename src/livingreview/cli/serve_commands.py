@@ -20,7 +20,8 @@ project_dir = click.argument("directory", type=click.Path(file_okay=False, path_
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; the default serves this machine only (put a TLS proxy in "
                    "front to serve a network).")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="TCP port to listen on.")
 def serve(directory: Path, host: str, port: int) -> None:
     """Serve the review in DIRECTORY to its team in the browser (accounts: `livingreview users add`)."""
     import uvicorn

@@ -380,7 +380,7 @@ def _longest_at(
     matcher: _Matcher, text: str, tokens: _Tokens, position: int
 ) -> tuple[int, list[_Entry]] | None:
     """The phrases matching from token `position`: (index of their last token, entries)."""
-    best_last, best = -1, []
+    best_last, best = -1, list[_Entry]()
     for entry in matcher.index[tokens.words[position]]:
         last = _match_rest(entry, text, tokens, position)
         if last is None or last < best_last:
