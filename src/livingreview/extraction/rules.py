@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from livingreview.extraction.lexicon import DrugMention, drug_mentions, text_spans
@@ -42,7 +43,8 @@ class Passage:
     field: str
     text: str
     # Several rules ask for the same pattern (design words, people counts): each is scanned once.
-    _matches: dict[re.Pattern[str], list[tuple[int, int, bool]]] = field(
+    # (`dataclasses.field` in full: the class's own `field` attribute shadows the bare name.)
+    _matches: dict[re.Pattern[str], list[tuple[int, int, bool]]] = dataclasses.field(
         default_factory=dict, repr=False, compare=False)
 
     @cached_property
@@ -266,8 +268,8 @@ def blinding(passages: list[Passage]) -> Suggestion:
 class DrugReading:
     """Drug mentions of the passages, split into study drugs and an active comparator."""
 
-    study: dict[str, list[Hit]] = field(default_factory=dict)
-    comparator: dict[str, list[Hit]] = field(default_factory=dict)
+    study: dict[str, list[Hit]] = dataclasses.field(default_factory=dict)
+    comparator: dict[str, list[Hit]] = dataclasses.field(default_factory=dict)
 
 
 _COMPARISON_CUE = _rx(r"(?:\bversus|\bvs\.?|\bcompar(?:ed|ing|ison)\s+(?:with|to|against)|\brelative\s+to|"
