@@ -206,7 +206,7 @@ def print_table(folds: list[dict], runs: dict, datasets: list[str], seeds: list[
           f"no set below -0.03 {'MET' if min(per_set) >= -0.03 else 'MISSED'}")
     print()
     print("every candidate on every set (WSS@95 gain over ASReview, mean over seeds; CPU s per simulation, mean)")
-    print(f"{'candidate':<22}" + "".join(f"{d[:10]:>11}" for d in datasets) + f"{'mean':>8}{'worst':>8}{'CPU s':>8}")
+    print(f"{'candidate':<22}" + "".join(f"{d.split('_')[-1][:10]:>11}" for d in datasets) + f"{'mean':>8}{'worst':>8}{'CPU s':>8}")
     for name in [ASREVIEW, *names]:
         row = [_gain(runs, d, seeds, name) if name != ASREVIEW else mean(d, name, "wss@95") for d in datasets]
         cpu = np.mean([runs[(d, s, name)]["cpu_seconds"] for d in datasets for s in seeds])

@@ -78,8 +78,8 @@ def test_a_ranking_session_reports_embedding_progress_only_for_texts_not_cached(
 
     texts = [f"progress check {i}: esketamine and social cognition, trial {i}" for i in range(300)]
     calls: list[tuple[str, int, int]] = []
-    RankingSession(texts, preset="default", on_progress=lambda *call: calls.append(call))
+    RankingSession(texts, preset="fusion", on_progress=lambda *call: calls.append(call))
     assert calls == [("sentence embeddings", 256, 300), ("sentence embeddings", 300, 300)]
     calls.clear()
-    RankingSession(texts + ["one new text"], preset="default", on_progress=lambda *call: calls.append(call))
+    RankingSession(texts + ["one new text"], preset="fusion", on_progress=lambda *call: calls.append(call))
     assert calls == [("sentence embeddings", 1, 1)]

