@@ -10,6 +10,7 @@ from sklearn.metrics import cohen_kappa_score
 from livingreview import Review
 from livingreview.screening.agreement import cohen_kappa, gwet_ac1, pairwise_agreement, percent_agreement
 from livingreview.screening.workflow import Screening, ScreeningError
+from livingreview.status import project_status
 from livingreview.store import Store
 
 KETAMINE_RCT = (
@@ -300,3 +301,17 @@ def test_suggest_ranks_every_unscreened_record_with_evidence_in_json_and_csv(rev
     assert rows[0]["C2"] == "met" and 'intervention.ketamine' in rows[0]["C2_evidence"]
     screening.decide("title_abstract", ids[1], "ann", "include")
     assert json.loads(run_cli("suggest", directory, "--json").output)["ranked_by"] == "ranker"
+
+
+def test_status_counts_exclusions_per_reason_and_a_resolution_decides_the_reason(review, screening, five):
+    screening.decide("title_abstract", five[0], "ann", "exclude", reason="C2")
+    screening.decide("title_abstract", five[1], "ann", "exclude", reason="C1")
+    screening.decide("title_abstract", five[1], "bo", "exclude", reason="C3")
+    screening.decide("title_abstract", five[2], "ann", "exclude")
+    screening.decide("title_abstract", five[3], "ann", "exclude", reason="C1")
+    screening.decide("title_abstract", five[3], "bo", "include")
+    screening.resolve("title_abstract", five[3], "exclude", "lead", reason="C3")
+    counts = project_status(review.store)["screening"]["title_abstract"]
+    # five[1]: the reviewers disagree on the reason; the smallest id stands without a protocol order
+    assert counts["excluded"] == 4
+    assert counts["excluded_by_reason"] == {"C1": 1, "C2": 1, "C3": 1, "no reason given": 1}

@@ -115,14 +115,19 @@ def _render_status(payload: dict[str, Any]) -> None:
     for stage, measures in payload.items():
         if not isinstance(measures, dict):
             continue
-        for measure, value in measures.items():
-            if isinstance(value, dict):
-                for key, count in value.items():
-                    # keys can come from files (a database named in an export): escape them
-                    table.add_row(for_terminal(stage), for_terminal(f"{measure}: {key}"), str(count))
-            else:
-                table.add_row(for_terminal(stage), for_terminal(measure), for_terminal(str(value)))
+        for measure, value in _flattened(measures):
+            # keys can come from files (a database named in an export): escape them
+            table.add_row(for_terminal(stage), for_terminal(measure), for_terminal(str(value)))
     console.print(table)
+
+
+def _flattened(measures: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested counts as ("title_abstract: excluded_by_reason: C2", 3) rows."""
+    rows: list[tuple[str, Any]] = []
+    for key, value in measures.items():
+        name = f"{prefix}{key}"
+        rows.extend(_flattened(value, f"{name}: ") if isinstance(value, dict) else [(name, value)])
+    return rows
 
 
 COMMANDS = (init, import_, status)

@@ -49,14 +49,13 @@ from dataclasses import dataclass, field, replace
 from livingreview.importers.databases import is_register
 from livingreview.protocol import Protocol
 from livingreview.report.prisma import PrismaCounts, PreviousVersion
-from livingreview.screening.workflow import FORWARDED, ScreeningState, StageState, screening_units
+from livingreview.screening.workflow import FORWARDED, NO_REASON, ScreeningState, StageState, screening_units
 from livingreview.store import Store
 from livingreview.store import flow as flow_table
 from livingreview.store import studies as studies_table
 
 # Search sources named by their kind, as a reader knows them.
 SOURCE_KIND_NAMES = {"pubmed": "PubMed", "europepmc": "Europe PMC", "ctgov": "ClinicalTrials.gov"}
-NO_REASON = "no reason given"
 _SHORT = 44
 
 
@@ -238,13 +237,7 @@ class _View:
     def _reason(self, state: StageState, unit: int) -> str:
         """The unit's exclusion reason: the resolution's, else the reviewers' first in protocol
         order (a criterion no longer in the protocol after those that are)."""
-        if unit in state.resolutions:
-            return criterion_label(self.protocol, state.resolutions[unit].reason)
-        reasons = [d.reason for d in state.labels.get(unit, {}).values() if d.reason]
-        if not reasons:
-            return NO_REASON
-        first = min(reasons, key=lambda r: (self.order.get(r, len(self.order)), r))
-        return criterion_label(self.protocol, first)
+        return criterion_label(self.protocol, state.exclusion_reason(unit, self.order))
 
     def _fulltext(self, unit: int) -> str | None:
         statuses = {self.fulltext.get(record) for record in self.members[unit]}

@@ -21,7 +21,8 @@ drawn at random may feed the random-sample stopping rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from hashlib import blake2b
 from typing import Any, Literal
@@ -46,6 +47,7 @@ LABELS: tuple[Label, ...] = ("include", "exclude", "maybe")
 DRAWN: tuple[Drawn, ...] = ("ranked", "random", "chosen")
 ORDERS: tuple[Order, ...] = ("ranked", "random")
 RESOLUTION_LABELS = ("include", "exclude")
+NO_REASON = "no reason given"
 # How `decide(reviewer_kind=...)` maps onto the role a new reviewer gets in the ledger.
 REVIEWER_ROLES: dict[str, Role] = {"person": "reviewer", "model": "model"}
 
@@ -99,6 +101,16 @@ class StageState:
             # maybe counts against exclude: someone wants to look further
             return "exclude" if labels == {"exclude"} else "conflict"
         return "include" if labels == {"include"} else "maybe"
+
+
+    def exclusion_reason(self, unit: int, order: Mapping[str, int] | None = None) -> str | None:
+        """The criterion an excluded unit counts under: the resolution's, else the reviewers'
+        first in `order` (criterion id → rank; ids outside it after, by id); None when none given."""
+        if unit in self.resolutions:
+            return self.resolutions[unit].reason
+        reasons = [d.reason for d in self.labels.get(unit, {}).values() if d.reason]
+        ranks = order or {}
+        return min(reasons, key=lambda r: (ranks.get(r, len(ranks)), r)) if reasons else None
 
 
 # At title-abstract a maybe goes on to full text, where the answer can be found.
@@ -217,11 +229,14 @@ class ScreeningState:
                     counts = reviewers.setdefault(reviewer, {"screened": 0, **{l: 0 for l in LABELS}})
                     counts["screened"] += 1
                     counts[decision.label] += 1
+            reasons = Counter(state.exclusion_reason(u) or NO_REASON for u, o in zip(eligible, outcomes)
+                              if o == "exclude")
             result[stage] = {
                 "units": len(eligible),
                 "screened": sum(o is not None for o in outcomes),
                 "included": outcomes.count("include"),
                 "excluded": outcomes.count("exclude"),
+                "excluded_by_reason": dict(sorted(reasons.items())),
                 "maybe": outcomes.count("maybe"),
                 "conflicts": outcomes.count("conflict"),
                 "resolved": sum(u in state.resolutions for u in eligible),
