@@ -67,6 +67,18 @@ def test_the_first_run_sets_up_the_review_and_answers_from_the_curated_evidence(
     assert report == flagship / "report" / "index.html" and "ketamine" in report.read_text(encoding="utf-8")
 
 
+def test_the_first_run_records_the_curated_risk_of_bias_and_the_report_shows_its_plots(
+        flagship: Path, first_run: dict) -> None:
+    appraisal = stage(first_run, "appraisal")
+    curated = sum(len(path.read_text(encoding="utf-8").strip().splitlines()) - 1
+                  for path in (flagship / "evidence").glob("rob2*-curator.csv"))
+    assert curated > 0 and appraisal["appraised_studies"] == curated and appraisal["recorded"] > 0
+    figures = sorted(path.name for path in (flagship / "report").glob("rob_*.png"))
+    assert "rob_rob2_traffic_light.png" in figures and "rob_rob2-crossover_summary.png" in figures
+    page = (flagship / "report" / "index.html").read_text(encoding="utf-8")
+    assert "rob rob2 traffic light" in page
+
+
 def test_a_second_run_with_nothing_new_changes_nothing_and_says_so(flagship: Path, first_run: dict) -> None:
     report = flagship / "report" / "index.html"
     before = report.read_bytes()

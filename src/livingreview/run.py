@@ -212,10 +212,32 @@ def _suggestion_fields(found: Any) -> dict[str, Any]:
 
 
 def _appraisal(review: Review, say: Progress) -> StageOutcome:
-    """Risk-of-bias judgements as they stand (appraisers enter answers with `appraise --import`)."""
+    """Curated risk-of-bias answers, `DIR/evidence/TOOL-REVIEWER.csv` (e.g. `rob2-curator.csv`),
+    recorded as that reviewer's (the import is idempotent); then the traffic-light and summary
+    plots of the settled appraisals, which the report shows. Other appraisers enter answers with
+    `appraise --import`."""
+    from livingreview.cli.appraise_commands import _plots
+
     say("appraisal")
+    recorded = sum(review.appraise_import(path, reviewer, tool=tool).recorded
+                   for path, tool, reviewer in _appraisal_files(review.directory / EVIDENCE))
     appraisals = review.appraisals()
-    return StageOutcome("appraisal", False, {"appraised_studies": len(appraisals)})
+    settled = [a for a in appraisals if a.overall is not None and a.by_reviewer]
+    figures = _plots(settled, review.report_dir) if settled else []
+    return StageOutcome("appraisal", recorded > 0, {"appraised_studies": len(appraisals),
+                                                    "recorded": recorded, "figures": len(figures)})
+
+
+def _appraisal_files(folder: Path) -> list[tuple[Path, str, str]]:
+    """(file, tool, reviewer) for each `TOOL-REVIEWER.csv`; the longest tool name that prefixes
+    the stem wins, so `rob2-crossover-curator.csv` is the crossover form's, not rob2's."""
+    tools = sorted(("rob2", "rob2-crossover"), key=len, reverse=True)
+    found: list[tuple[Path, str, str]] = []
+    for path in sorted(folder.glob("rob2*.csv")) if folder.is_dir() else []:
+        tool = next((t for t in tools if path.stem.startswith(f"{t}-")), None)
+        if tool is not None and path.stem.removeprefix(f"{tool}-"):
+            found.append((path, tool, path.stem.removeprefix(f"{tool}-")))
+    return found
 
 
 def _synthesis(review: Review, say: Progress) -> StageOutcome:
