@@ -216,14 +216,14 @@ def _appraisal(review: Review, say: Progress) -> StageOutcome:
     recorded as that reviewer's (the import is idempotent); then the traffic-light and summary
     plots of the settled appraisals, which the report shows. Other appraisers enter answers with
     `appraise --import`."""
-    from livingreview.cli.appraise_commands import _plots
+    from livingreview.appraisal.service import write_plots
 
     say("appraisal")
     recorded = sum(review.appraise_import(path, reviewer, tool=tool).recorded
                    for path, tool, reviewer in _appraisal_files(review.directory / EVIDENCE))
     appraisals = review.appraisals()
     settled = [a for a in appraisals if a.overall is not None and a.by_reviewer]
-    figures = _plots(settled, review.report_dir) if settled else []
+    figures = write_plots(settled, review.report_dir) if settled else []
     return StageOutcome("appraisal", recorded > 0, {"appraised_studies": len(appraisals),
                                                     "recorded": recorded, "figures": len(figures)})
 

@@ -25,7 +25,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from livingreview.appraisal.algorithms import (
     AnswerError,
     AppraisalResult,
     Assessment,
+    Override,
     appraise,
     group_answers,
     overall_judgement,
@@ -524,3 +525,38 @@ def final_overall(appraised: Sequence[StudyAppraisal]) -> dict[str, str | None]:
         elif study not in worst or SEVERITY.index(item.overall) > SEVERITY.index(worst[study] or "Low"):
             worst[study] = item.overall
     return worst
+
+
+def write_plots(appraised: Sequence[StudyAppraisal], report_dir: Path) -> list[Path]:
+    """Traffic-light and summary plots per tool, of the settled appraisals only."""
+    from livingreview.appraisal.plots import rows_from_results, save_figure, summary_plot, traffic_light
+
+    written: list[Path] = []
+    for tool in sorted({a.unit.tool for a in appraised}):
+        results = [_final_result(a) for a in appraised
+                   if a.unit.tool == tool and a.overall is not None and a.by_reviewer]
+        if not results:
+            continue
+        domains, rows = rows_from_results(results)
+        report_dir.mkdir(parents=True, exist_ok=True)
+        title = f"{load_form(tool).name}: final judgements"
+        written.append(save_figure(traffic_light(domains, rows, title=title), report_dir / f"rob_{tool}_traffic_light.png"))
+        written.append(save_figure(summary_plot(domains, rows, load_form(tool).levels, title=title),
+                                   report_dir / f"rob_{tool}_summary.png"))
+    if not written:
+        raise BadInput("no appraisal is settled yet: resolve the conflicts (appraise --conflicts) before plotting")
+    return written
+
+
+def _final_result(appraisal: StudyAppraisal) -> AppraisalResult:
+    """An appraiser's result with the final judgements put in as overrides where they differ
+    (what the plots draw), labelled with the study's label."""
+    first = next(iter(appraisal.by_reviewer.values()))
+    finals = {d.domain: d.final for d in appraisal.domains}
+    domains = tuple(replace(d, override=_as_override(finals.get(d.domain), d.proposed)) for d in first.domains)
+    overall = _as_override(appraisal.overall, first.overall_proposed)
+    return replace(first, study=appraisal.label, domains=domains, overall_override=overall)
+
+
+def _as_override(final: str | None, proposed: str) -> Override | None:
+    return None if final is None or final == proposed else Override(final, "agreed or resolved")

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from livingreview.cli._common import emit, json_option
-from livingreview.errors import BadInput
 from livingreview.project import Review
 from livingreview.safe_text import for_terminal
-
-if TYPE_CHECKING:
-    from livingreview.appraisal.algorithms import AppraisalResult, Override
-    from livingreview.appraisal.service import StudyAppraisal
 
 # The tools' names without importing livingreview.appraisal, which loads matplotlib: every
 # command's start-up would pay for it. tests/test_appraise_cli.py checks they match BUILTIN_FORMS.
@@ -75,56 +69,18 @@ def appraise(directory: Path, import_file: Path | None, reviewer: str | None, to
                  lambda d: click.echo(f"resolved {for_terminal(d['item'])}: {for_terminal(d['judgement'])}"
                                       f" by {for_terminal(d['lead'])}"))
             return
-        from livingreview.appraisal.service import agreement, conflicts
+        from livingreview.appraisal.service import agreement, conflicts, write_plots
 
         index = review.study_index()
         if show_conflicts:
             emit({"conflicts": conflicts(review.store, index)}, as_json, _render_conflicts)
             return
         appraised = review.appraisals()
-        figures = _plots(appraised, review.report_dir) if plots else []
+        figures = write_plots(appraised, review.report_dir) if plots else []
         payload = {"studies": [a.to_dict() for a in appraised], "agreement": agreement(review.store),
                    "conflicts": len(conflicts(review.store)), "figures": [str(f) for f in figures],
                    "unsettled": sum(a.overall is None for a in appraised)}
     emit(payload, as_json, _render_appraisals)
-
-
-def _plots(appraised: list[StudyAppraisal], report_dir: Path) -> list[Path]:
-    """Traffic-light and summary plots per tool, of the settled appraisals only."""
-    from livingreview.appraisal.forms import load_form
-    from livingreview.appraisal.plots import rows_from_results, save_figure, summary_plot, traffic_light
-
-    written: list[Path] = []
-    for tool in sorted({a.unit.tool for a in appraised}):
-        results = [_final_result(a) for a in appraised
-                   if a.unit.tool == tool and a.overall is not None and a.by_reviewer]
-        if not results:
-            continue
-        domains, rows = rows_from_results(results)
-        report_dir.mkdir(parents=True, exist_ok=True)
-        title = f"{load_form(tool).name}: final judgements"
-        written.append(save_figure(traffic_light(domains, rows, title=title), report_dir / f"rob_{tool}_traffic_light.png"))
-        written.append(save_figure(summary_plot(domains, rows, load_form(tool).levels, title=title),
-                                   report_dir / f"rob_{tool}_summary.png"))
-    if not written:
-        raise BadInput("no appraisal is settled yet: resolve the conflicts (appraise --conflicts) before plotting")
-    return written
-
-
-def _final_result(appraisal: StudyAppraisal) -> AppraisalResult:
-    """An appraiser's result with the final judgements put in as overrides where they differ
-    (what the plots draw), labelled with the study's label."""
-    first = next(iter(appraisal.by_reviewer.values()))
-    finals = {d.domain: d.final for d in appraisal.domains}
-    domains = tuple(replace(d, override=_as_override(finals.get(d.domain), d.proposed)) for d in first.domains)
-    overall = _as_override(appraisal.overall, first.overall_proposed)
-    return replace(first, study=appraisal.label, domains=domains, overall_override=overall)
-
-
-def _as_override(final: str | None, proposed: str) -> Override | None:
-    from livingreview.appraisal.algorithms import Override
-
-    return None if final is None or final == proposed else Override(final, "agreed or resolved")
 
 
 def _render_import(payload: dict[str, Any]) -> None:
