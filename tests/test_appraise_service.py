@@ -15,6 +15,7 @@ from livingreview.appraisal.service import (
     conflicts,
     final_overall,
     parse_item,
+    record_answers,
 )
 from livingreview.project import Review
 from livingreview.store import ledger
@@ -38,6 +39,11 @@ def review(tmp_path: Path) -> Review:
 def write(path: Path, *rows: str, header: str = HEADER) -> Path:
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     return path
+
+
+def answers(row: str) -> dict[str, str]:
+    """A CSV row's answers keyed by question id, the unasked (empty) ones left out."""
+    return {question: answer for question, answer in zip(HEADER.split(",")[1:], row.split(","), strict=True) if answer}
 
 
 def two_appraisers(review: Review, tmp_path: Path) -> None:
@@ -158,3 +164,43 @@ def test_the_aim_is_stored_with_every_item(review: Review, tmp_path: Path) -> No
     assert hess.aim == "adherence" and hess.by_reviewer["ana"].overall == "Low"
     items = ledger.latest_judgements(review.store, "rob_question", "appraisal")
     assert all('"aim": "adherence"' in j.value for j in items)
+
+
+def test_recording_one_studys_answers_stores_them_and_the_algorithms_domain_judgements(review: Review) -> None:
+    saved = record_answers(review.store, review.study_index(), "Hess 2024", "ana", answers(D1_CONCERNS))
+    assert (saved.study, saved.recorded, saved.unchanged) == ("hess2024", 27, 0)  # 22 questions, 5 domains
+    assert saved.result.overall == "Some concerns"
+    hess = review.appraisals()[0]
+    assert hess.by_reviewer["ana"].domains[0].judgement == "Some concerns"
+    assert [d.status for d in hess.domains] == ["single"] * 5
+    judged = review.store.events("appraisal", "appraisal.judge")
+    assert len(judged) == 27 and {event["actor"] for event in judged} == {"ana"}
+
+
+def test_recording_the_same_answers_again_records_nothing(review: Review) -> None:
+    record_answers(review.store, review.study_index(), "hess2024", "ana", answers(LOW))
+    stored = len(ledger.judgements(review.store, "rob_question")) + len(ledger.judgements(review.store, "rob_domain"))
+    again = record_answers(review.store, review.study_index(), "hess2024", "ana", answers(LOW))
+    assert (again.recorded, again.unchanged) == (0, 27)
+    assert len(ledger.judgements(review.store, "rob_question")) + len(ledger.judgements(review.store, "rob_domain")) == stored
+
+
+def test_a_second_appraisers_recorded_answers_open_a_conflict_on_the_domain_they_change(review: Review) -> None:
+    record_answers(review.store, review.study_index(), "hess2024", "ana", answers(LOW))
+    record_answers(review.store, review.study_index(), "hess2024", "ben", answers(D1_CONCERNS))
+    found = conflicts(review.store, review.study_index())
+    assert [(c["study"], c["domain"], c["judgements"]) for c in found] == [
+        ("hess2024", "D1", {"ana": "Low", "ben": "Some concerns"})]
+
+
+def test_a_bad_answer_names_study_and_question_and_nothing_is_stored(review: Review) -> None:
+    bad = {**answers(LOW), "1.1": "maybe"}
+    with pytest.raises(AppraisalError, match=r"study 'hess2024', domain D1, question 1.1: answer 'maybe' is not allowed"):
+        record_answers(review.store, review.study_index(), "hess2024", "ana", bad)
+    incomplete = {q: a for q, a in answers(LOW).items() if q != "5.1"}
+    with pytest.raises(AppraisalError, match=r"study 'hess2024', domain D5, question 5.1: needs an answer"):
+        record_answers(review.store, review.study_index(), "hess2024", "ana", incomplete)
+    with pytest.raises(AppraisalError, match=r"study 'nobody 1999' matches no study"):
+        record_answers(review.store, review.study_index(), "nobody 1999", "ana", answers(LOW))
+    assert ledger.judgements(review.store, "rob_question") == []
+    assert ledger.judgements(review.store, "rob_domain") == []

@@ -43,7 +43,7 @@ from livingreview.appraisal.algorithms import (
 from livingreview.appraisal.forms import BUILTIN_FORMS, Form, load_form
 from livingreview.appraisal.spreadsheet import ImportedRow, SpreadsheetError, read_appraisal_csv
 from livingreview.errors import BadInput
-from livingreview.records import Record, normalise_doi, normalise_pmid
+from livingreview.records import Record, author_year, normalise_doi, normalise_pmid
 from livingreview.safe_text import plain_for_terminal
 from livingreview.screening.agreement import PairAgreement, pair_agreement
 from livingreview.store import Store, ledger
@@ -144,13 +144,8 @@ class StudyIndex:
 
 def _record_label(record: Record) -> str:
     """"Surname year" of a study's first record (cleaned for display), else "study N"."""
-    if not record.authors or not record.year:
-        return f"study {record.study_id}"
-    first = record.authors[0]
-    # "Hess, Emily M" or "Hess EM": the surname is before the comma, else before the initials.
-    words = first.split(",")[0].split() if "," in first else first.split()
-    surname = " ".join(words[:-1]) if "," not in first and len(words) > 1 and words[-1].isupper() else " ".join(words)
-    return plain_for_terminal(f"{surname} {record.year}")
+    label = author_year(record)
+    return f"study {record.study_id}" if label is None else plain_for_terminal(label)
 
 
 # --- item ids and values ---------------------------------------------------------------------------
@@ -231,7 +226,8 @@ def import_csv(store: Store, path: str | Path, index: StudyIndex, reviewer: str,
     disagreements: list[dict[str, Any]] = []
     with store.transaction():
         for row, unit in zip(imported.rows, units, strict=True):
-            done, same = _record_row(store, form, unit, row, reviewer, str(path))
+            done, same = _record_row(store, unit, row.result, row.support, reviewer,
+                                     {"source": str(path), "line": row.line})
             recorded, unchanged = recorded + done, unchanged + same
             disagreements.extend({"line": row.line, "study": unit.study, "domain": d.domain, "stated": d.stated,
                                   "algorithm": d.algorithm} for d in row.disagreements)
@@ -240,6 +236,52 @@ def import_csv(store: Store, path: str | Path, index: StudyIndex, reviewer: str,
     ignored = tuple(c for c in imported.ignored_columns if not _id_column(c))  # read here, not ignored
     return ImportSummary(str(path), reviewer, tool, len(imported.rows), recorded, unchanged,
                          tuple(dict.fromkeys(u.study for u in units)), tuple(disagreements), ignored)
+
+
+@dataclass(frozen=True)
+class AnswersSummary:
+    """What `record_answers` stored for one study."""
+
+    study: str  # ref
+    reviewer: str
+    tool: str
+    outcome: str | None
+    recorded: int  # judgements appended
+    unchanged: int  # judgements equal to the reviewer's current ones, not recorded again
+    result: AppraisalResult  # the algorithm on these answers
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"study": self.study, "reviewer": self.reviewer, "tool": self.tool, "outcome": self.outcome,
+                "recorded": self.recorded, "unchanged": self.unchanged,
+                "domains": {d.domain: d.judgement for d in self.result.domains}, "overall": self.result.overall}
+
+
+def record_answers(store: Store, index: StudyIndex, study_ref: str, reviewer: str, answers: Mapping[str, str],
+                   *, tool: str = "rob2", aim: str = "assignment", outcome: str | None = None,
+                   source: str = "answers") -> AnswersSummary:
+    """One appraiser's complete answers (question id → answer code) for one study, recorded as the
+    CSV import records a row, in one transaction: the answers and, per domain, the judgement the
+    form's algorithm gives from them. Answers equal to the reviewer's current ones are skipped
+    (idempotent); incomplete or disallowed answers raise AppraisalError naming study and question
+    and store nothing."""
+    form = _form(tool)
+    if not reviewer.strip():
+        raise AppraisalError("an appraisal needs the appraiser's name")
+    try:
+        ref = index.match(study_ref, {})
+    except KeyError as error:
+        raise AppraisalError(str(error.args[0])) from None
+    try:
+        grouped = group_answers(form, ref.ref, answers, aim)
+        result = appraise(form, Assessment(ref.ref, grouped, aim=aim, outcome=outcome))
+    except AnswerError as error:
+        raise AppraisalError(str(error)) from None
+    unit = Unit(ref.ref, tool, outcome)
+    with store.transaction():
+        recorded, unchanged = _record_row(store, unit, result, {}, reviewer, {"source": source})
+        store.log(STAGE, "appraisal.answers", subject=unit.prefix, actor=reviewer, detail={
+            "tool": tool, "source": source, "recorded": recorded, "unchanged": unchanged})
+    return AnswersSummary(ref.ref, reviewer, tool, outcome, recorded, unchanged, result)
 
 
 def _form(tool: str) -> Form:
@@ -291,15 +333,15 @@ def _units(path: Path, rows: Sequence[ImportedRow], ids: Mapping[int, Mapping[st
     return units
 
 
-def _record_row(store: Store, form: Form, unit: Unit, row: ImportedRow, reviewer: str,
-                source: str) -> tuple[int, int]:
-    """Record the row's answers and domain judgements; (recorded, unchanged)."""
-    result = row.result
+def _record_row(store: Store, unit: Unit, result: AppraisalResult, support: Mapping[str, Mapping[str, str]],
+                reviewer: str, origin: Mapping[str, Any]) -> tuple[int, int]:
+    """Record one appraisal's answers and domain judgements, each logged with `origin` (where
+    they came from); (recorded, unchanged)."""
     items: dict[tuple[str, str], tuple[str, str | None]] = {}  # (kind, item) → (value, note)
     for domain in result.domains:
         for question, answer in domain.answers.items():
-            support = row.support.get(domain.domain, {}).get(question)
-            items[(ROB_QUESTION, unit.question_item(question))] = (_value(answer=answer, aim=result.aim), support)
+            note = support.get(domain.domain, {}).get(question)
+            items[(ROB_QUESTION, unit.question_item(question))] = (_value(answer=answer, aim=result.aim), note)
         items[(ROB_DOMAIN, unit.domain_item(domain.domain))] = (
             _value(judgement=domain.proposed, aim=result.aim), "; ".join(domain.rules))
     current = {(kind, j.item_id): j.value for kind in (ROB_QUESTION, ROB_DOMAIN)
@@ -311,7 +353,7 @@ def _record_row(store: Store, form: Form, unit: Unit, row: ImportedRow, reviewer
         if current.get((kind, item)) == value:
             continue
         ledger.record(store, ledger.NewJudgement(kind, item, STAGE, reviewer, value, note=note),
-                      ledger.LogEntry(STAGE, "appraisal.judge", item, {"source": source, "line": row.line}))
+                      ledger.LogEntry(STAGE, "appraisal.judge", item, dict(origin)))
         recorded += 1
     return recorded, len(items) - recorded
 
