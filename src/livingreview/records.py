@@ -60,6 +60,17 @@ class Record:
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
+def author_year(record: Record) -> str | None:
+    """"Hess 2024": the first author's surname ("Hess, Emily M" or "Hess EM": before the comma,
+    else before the initials) and the year; None without either."""
+    if not record.authors or not record.year:
+        return None
+    first = record.authors[0]
+    words = first.split(",")[0].split() if "," in first else first.split()
+    initials_last = "," not in first and len(words) > 1 and words[-1].isupper()
+    return f"{' '.join(words[:-1] if initials_last else words)} {record.year}"
+
+
 def is_registry_entry(source: str, source_id: str | None) -> bool:
     """A trial registration rather than a report of the trial."""
     return any(s in source.lower() for s in _REGISTRY_SOURCES) or bool(

@@ -17,7 +17,7 @@ from typing import Any
 from livingreview.errors import BadInput
 from livingreview.extraction.verify import FieldRef, conflicts, verified
 from livingreview.protocol.models import Protocol
-from livingreview.records import Record
+from livingreview.records import Record, author_year
 from livingreview.screening.workflow import Screening
 from livingreview.store import Store
 
@@ -117,10 +117,6 @@ def _number(text: str) -> float | int | str:
 
 
 def _label(record: Record | None, study_id: int) -> str:
-    """"Hess 2024" from the first author's surname ("Hess, E M" or "Hess EM") and the year."""
-    if record is None or not record.authors or record.year is None:
-        return f"study {study_id}"
-    first = record.authors[0]
-    words = first.split(",")[0].split() if "," in first else first.split()
-    surname = " ".join(words[:-1]) if "," not in first and len(words) > 1 and words[-1].isupper() else " ".join(words)
-    return f"{surname} {record.year}"
+    """"Hess 2024", else "study N"."""
+    label = None if record is None else author_year(record)
+    return f"study {study_id}" if label is None else label
