@@ -99,6 +99,7 @@ def create_app(directory: str | Path) -> Starlette:
         Route("/conflicts/resolve", pages.resolve, methods=["POST"]),
         Route("/export", pages.export, methods=["POST"]),
         Route("/appraise/rob2", pages.rob2_page, methods=["GET"]),
+        Route("/appraise/rob2/save", pages.rob2_save, methods=["POST"]),
         Route("/extract", pages.extract_page, methods=["GET"]),
         Route("/extract/save", pages.extract_save, methods=["POST"]),
         Route("/report/{path:path}", pages.report_file, methods=["GET"]),

@@ -1,17 +1,24 @@
 """The RoB 2 page: the signalling questions of each domain and, as they are answered, the
 judgement the tool's algorithm gives (`appraisal.algorithms.judge_domain`), then the overall one.
 
-It computes; it does not store. Appraisals are recorded with `livingreview appraise` (CSV import)
-until the appraisal service offers a call that records one study's answers.
+Answering computes (a GET, nothing stored); saving records one study's complete answers through
+`appraisal.service.record_answers`, the call the CSV import's rows go through, as the logged-in
+reviewer. Reopening a study shows that reviewer's saved answers; another appraiser's only to a lead,
+and only once their judgements conflict on a domain of that study (as screening shows decisions).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import json
 
 from livingreview.appraisal.algorithms import AnswerError, judge_domain, overall_judgement
 from livingreview.appraisal.forms import Domain, Form, load_form
+from livingreview.appraisal.service import ROB_DOMAIN, ROB_QUESTION, STAGE, Unit, record_answers
+from livingreview.project import Review
+from livingreview.store import Store, ledger
 
 ROB2 = "rob2"
 
@@ -73,3 +80,35 @@ def _domain_row(form: Form, domain: Domain, answers: dict[str, str]) -> DomainRo
     except AnswerError as error:
         row.waiting = str(error)
     return row
+
+
+def studies(review: Review) -> list[tuple[str, str]]:
+    """(ref, label) of every study that can be appraised, by label."""
+    return sorted(review.study_index().labels.items(), key=lambda pair: (pair[1].casefold(), pair[0]))
+
+
+def saved_answers(store: Store, study: str, reviewer: str) -> tuple[str | None, dict[str, str]]:
+    """(aim, answers keyed "<domain>:<question>") of `reviewer`'s current RoB 2 answers for `study`."""
+    form = load_form(ROB2)
+    unit = Unit(study, ROB2)
+    owner = {unit.question_item(q.id): f"{d.id}:{q.id}" for d in form.domains for q in d.questions}
+    current = ledger.latest_judgements(store, ROB_QUESTION, STAGE, reviewer=reviewer, item_ids=list(owner))
+    values = [(owner[j.item_id], json.loads(j.value)) for j in current if not j.is_resolution]
+    aim = next((value.get("aim") for _, value in values), None)
+    return aim, {key: value["answer"] for key, value in values}
+
+
+def in_conflict(store: Store, study: str) -> bool:
+    """Whether appraisers' RoB 2 domain judgements of `study` differ, unresolved, on any domain."""
+    prefix = Unit(study, ROB2).prefix + "/"
+    return any(c.item_id.startswith(prefix) for c in ledger.conflicts(store, ROB_DOMAIN, STAGE))
+
+
+def save(review: Review, reviewer: str, study: str, aim: str, given: Mapping[str, str]) -> str:
+    """Record `given` (keyed "<domain>:<question>", empty answers left out) as `reviewer`'s RoB 2
+    appraisal of `study`; the acknowledgement to show once it is committed."""
+    answers = {key.split(":", 1)[-1]: answer for key, answer in given.items() if answer}
+    index = review.study_index()
+    saved = record_answers(review.store, index, study, reviewer, answers, tool=ROB2, aim=aim, source="web")
+    return (f"saved RoB 2 answers for {index.label(saved.study)}: overall {saved.result.overall}; "
+            f"{saved.recorded} judgements recorded, {saved.unchanged} unchanged")

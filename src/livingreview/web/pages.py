@@ -25,7 +25,7 @@ from livingreview.report.exports import FORMATS
 from livingreview.screening.workflow import STAGES
 from livingreview.store import users
 from livingreview.store.reviewers import Reviewer
-from livingreview.web import views
+from livingreview.web import appraisal, views
 from livingreview.web.appraisal import Rob2View, rob2_view
 from livingreview.web.extraction import ExtractView, extract_view
 from livingreview.web.extraction import save as save_extraction
@@ -301,14 +301,52 @@ async def extract_save(request: Request) -> Response:
 
 
 async def rob2_page(request: Request) -> Response:
-    """RoB 2 answers (GET, nothing stored) and the algorithm's judgements they give."""
-    given = {k[2:]: v for k, v in request.query_params.items() if k.startswith("q:")}
+    """RoB 2 answers (GET, nothing stored) and the algorithm's judgements they give; a study opened
+    without answers in the query shows the answers saved for it (the user's own, or, for a lead and
+    once the appraisers conflict on it, those of `reviewer`)."""
+    query = request.query_params
+    given = {k[2:]: v for k, v in query.items() if k.startswith("q:")}
+    study = _optional(query.get("study"))
+    wanted = _optional(query.get("reviewer"))
 
-    def work() -> tuple[Reviewer, Rob2View]:
-        return _user(request), rob2_view(request.query_params.get("aim"), given)
+    def work() -> tuple[Reviewer, str, Rob2View, list[tuple[str, str]], bool]:
+        user = _user(request)
+        whose = wanted or user.name
+        if whose != user.name:
+            _user(request, lead=True)  # only a lead reads another appraiser's answers, and only once they conflict
+            if study is None or not appraisal.in_conflict(_review(request).store, study):
+                raise HTTPException(403, "another appraiser's answers are shown only once they conflict")
+        aim, shown, saved = query.get("aim"), given, False
+        if study is not None and not given:
+            stored_aim, stored = appraisal.saved_answers(_review(request).store, study, whose)
+            if stored:
+                aim, shown, saved = aim or stored_aim, stored, True
+        return user, whose, rob2_view(aim, shown), appraisal.studies(_review(request)), saved
 
-    user, view = await run_in_threadpool(work)
-    return _render(request, "rob2.html", user, view=view)
+    user, whose, view, studies, saved = await run_in_threadpool(work)
+    return _render(request, "rob2.html", user, view=view, study=study, studies=studies, whose=whose,
+                   saved=saved)
+
+
+async def rob2_save(request: Request) -> Response:
+    """Record the page's answers as the user's appraisal of the study; acknowledged once committed."""
+    form = await _checked_form(request)
+    study, aim = str(form.get("study", "")).strip(), str(form.get("aim", ""))
+    given = {k[2:]: str(v) for k, v in form.multi_items() if k.startswith("q:")}
+
+    def work() -> str:
+        user = _user(request)
+        return appraisal.save(_review(request), user.name, study, aim, given)
+
+    try:
+        request.session["flash"] = await run_in_threadpool(work)
+    except BadInput as error:
+        request.session["error"] = str(error)
+        # back to the answers as given, so nothing typed is lost
+        return RedirectResponse("/appraise/rob2?" + urlencode({"study": study, "aim": aim,
+                                                               **{f"q:{k}": v for k, v in given.items()}}),
+                                status_code=303)
+    return RedirectResponse("/appraise/rob2?" + urlencode({"study": study}), status_code=303)
 
 
 async def export(request: Request) -> Response:
