@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -150,11 +151,11 @@ def test_a_full_disk_while_copying_imports_nothing_and_leaves_no_partial_copy(
     path = tmp_path / "export.ris"
     _write_ris(path, 10)
 
-    def fills_the_disk(source: Path, target: Path) -> None:
-        Path(target).write_bytes(Path(source).read_bytes()[:100])  # what fitted
+    def fills_the_disk(reading: BinaryIO, writing: BinaryIO, length: int = 0) -> None:
+        writing.write(reading.read(100))  # what fitted
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(shutil, "copyfile", fills_the_disk)
+    monkeypatch.setattr(shutil, "copyfileobj", fills_the_disk)
     with pytest.raises(StoreUnavailable, match="the disk is full"):
         review.import_file(path)
     assert list(review.imports_dir.iterdir()) == []
@@ -167,10 +168,10 @@ def test_a_full_disk_while_copying_is_one_line_and_exit_1_on_the_command_line(
     path = tmp_path / "export.ris"
     _write_ris(path, 10)
 
-    def no_space(source: Path, target: Path) -> None:
+    def no_space(reading: BinaryIO, writing: BinaryIO, length: int = 0) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(shutil, "copyfile", no_space)
+    monkeypatch.setattr(shutil, "copyfileobj", no_space)
     with pytest.raises(SystemExit) as ended:
         run_guarded(cli, ["import", str(review.directory), str(path)])
     assert ended.value.code == 1
@@ -226,3 +227,39 @@ def test_copies_stored_before_as_cwd_relative_or_absolute_paths_become_project_r
         rows = [row[0] for row in store.query("SELECT stored_copy FROM imports ORDER BY id")]
     assert rows == ["imports/0123456789ab-pubmed.ris", "imports/abcdef012345-embase export.ris",
                     "imports/fedcba987654-a.ris", "imports/00112233aabb-wos.txt"]
+
+
+def _feed_fifo(fifo: Path, data: bytes) -> threading.Thread:
+    def write() -> None:
+        with fifo.open("wb") as writer:
+            writer.write(data)
+    feeder = threading.Thread(target=write, daemon=True)
+    feeder.start()
+    return feeder
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_a_pipe_is_read_once_and_imported_under_its_own_name(review: Review, tmp_path: Path) -> None:
+    whole = tmp_path / "whole.ris"
+    _write_ris(whole, 600)  # larger than a pipe's buffer: a second open would lose it
+    fifo = tmp_path / "export.ris"
+    os.mkfifo(fifo)
+    feeder = _feed_fifo(fifo, whole.read_bytes())
+    result = review.import_file(fifo)
+    feeder.join(timeout=10)
+    assert result.records == 600 and result.path == fifo
+    assert review.store.scalar("SELECT path FROM imports") == str(fifo)
+    stored = review.directory / review.store.scalar("SELECT stored_copy FROM imports")
+    assert stored.read_bytes() == whole.read_bytes() and stored.name.endswith("-export.ris")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_a_malformed_pipe_is_reported_by_its_own_name_and_line(review: Review, tmp_path: Path) -> None:
+    fifo = tmp_path / "export.ris"
+    os.mkfifo(fifo)
+    feeder = _feed_fifo(fifo, b"TY  - JOUR\nTI  - A title\nER  - \n\nTI  - no start\nER  - \n")
+    with pytest.raises(BadInput) as refused:
+        review.import_file(fifo, format="ris")
+    feeder.join(timeout=10)
+    assert str(refused.value).startswith(f"{fifo}:6 (record 2)")
+    assert review.store.scalar("SELECT COUNT(*) FROM imports") == 0

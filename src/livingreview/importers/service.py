@@ -8,20 +8,24 @@ Copies left by an import that was killed or ran out of disk are cleaned up by th
 
 from __future__ import annotations
 
+import dataclasses
 import errno
+import functools
 import hashlib
 import os
 import re
 import secrets
 import shutil
 import socket
+import stat
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from livingreview.errors import BadInput
-from livingreview.importers.base import detect_format, get_importer
+from livingreview.importers.base import ImportFormatError, detect_format, get_importer
 from livingreview.importers.databases import guess_database
 from livingreview.importers.encoding import detect_encoding
 from livingreview.records import Record
@@ -86,16 +90,43 @@ def import_file(
     the file (`importers.databases`), else left unknown (`ImportResult.database` is None).
 
     `imports_dir` is the project's `imports/` folder; the copy is stored relative to the
-    project folder (its parent)."""
+    project folder (its parent). A pipe or device (`/dev/stdin`, a FIFO, `<(zcat x.ris.gz)`)
+    can be read only once, so it is first spooled to a temporary file; messages still name it."""
     path = Path(path)
+    import_as = functools.partial(_import, store, imports_dir, shown=path, format=format,
+                                  options=options, on_record=on_record, source_name=source_name)
+    if not _is_pipe_or_device(path):
+        return import_as(path)
+    with tempfile.TemporaryDirectory(prefix="livingreview-spool-") as folder:
+        spool = Path(folder) / (path.name or "input")
+        _copy_in(path, spool)
+        try:
+            result = import_as(spool)
+        except ImportFormatError as error:
+            raise ImportFormatError(path, error.expected, line=error.line, record=error.record) from None
+    return dataclasses.replace(result, warnings=tuple(
+        warning.replace(str(spool), str(path)) for warning in result.warnings))
+
+
+def _is_pipe_or_device(path: Path) -> bool:
+    try:
+        return not stat.S_ISREG(path.stat().st_mode) and not path.is_dir()
+    except OSError:
+        return False  # a missing or unreadable file is reported where it is opened
+
+
+def _import(store: Store, imports_dir: Path, path: Path, *, shown: Path, format: str | None,
+            options: dict[str, object] | None, on_record: Callable[[int], None] | None,
+            source_name: str | None) -> ImportResult:
+    """Import `path`, recorded and reported as `shown` (they differ for a spooled pipe)."""
     started = time.time()
-    refuse_binary(path)
+    refuse_binary(path, shown)
     digest = sha256_of(path)
     if imports_dir.is_dir():
         sweep_orphan_copies(store, imports_dir, started)
     earlier = imports_table.import_by_sha256(store, digest)
     if earlier:
-        return _skipped(store, path, digest, earlier, "the same bytes were imported before")
+        return _skipped(store, shown, digest, earlier, "the same bytes were imported before")
 
     encoding = detect_encoding(path)
     head = read_head(path, encoding.name)
@@ -103,7 +134,7 @@ def import_file(
     database = (source_name or "").strip() or guess_database(format, head)
     importer = get_importer(format)(**(options or {}))
     _make_folder(imports_dir)
-    copy = imports_dir / f"{digest[:12]}-{path.name}"
+    copy = imports_dir / f"{digest[:12]}-{shown.name}"
     owner = f"{os.getpid()}-{secrets.token_hex(4)}@{socket.gethostname()}"
     partial = imports_dir / f".{digest}.{owner}{_PARTIAL}"
     try:
@@ -114,12 +145,12 @@ def import_file(
             earlier = imports_table.import_by_sha256(store, digest)
             if earlier is None:
                 import_id = imports_table.add_import(
-                    store, path=str(path), stored_copy=copy.relative_to(imports_dir.parent).as_posix(),
+                    store, path=str(shown), stored_copy=copy.relative_to(imports_dir.parent).as_posix(),
                     sha256=digest, format=format, encoding=encoding.name, source_name=database)
                 records = _counting(importer.parse(path, encoding.name), on_record)
                 count = store.insert_records(records, import_id=import_id)
                 imports_table.set_record_count(store, import_id, count)
-                store.log("import", "import.file", subject=str(path),
+                store.log("import", "import.file", subject=str(shown),
                           detail={"import_id": import_id, "records": count, "format": format,
                                   "encoding": encoding.name, "sha256": digest,
                                   "database": database})
@@ -128,11 +159,11 @@ def import_file(
         raise
     if earlier is not None:
         partial.unlink(missing_ok=True)
-        return _skipped(store, path, digest, earlier,
+        return _skipped(store, shown, digest, earlier,
                         "another livingreview process imported the same bytes at the same time")
     os.replace(partial, copy)
     warnings = ((encoding.warning,) if encoding.warning else ()) + tuple(importer.warnings)
-    return ImportResult(path, format, encoding.name, count, False, import_id, warnings, database)
+    return ImportResult(shown, format, encoding.name, count, False, import_id, warnings, database)
 
 
 def _skipped(store: Store, path: Path, digest: str, earlier: imports_table.ImportRow,
@@ -143,15 +174,16 @@ def _skipped(store: Store, path: Path, digest: str, earlier: imports_table.Impor
                         earlier.id, database=earlier.source_name)
 
 
-def refuse_binary(path: Path) -> None:
+def refuse_binary(path: Path, shown: Path | None = None) -> None:
     """A packed (gzip, zip, ...) or binary file is refused by name before anything is stored."""
+    name = shown or path
     with path.open("rb") as handle:
         head = handle.read(_HEAD_BYTES)
     for magic, what in _PACKED:
         if head.startswith(magic):
-            raise BadInput(f"{path} {what}")
+            raise BadInput(f"{name} {what}")
     if b"\x00" in head and not _looks_like_utf16(head):
-        raise BadInput(f"{path} is a binary file, not a text export of records (it holds NUL "
+        raise BadInput(f"{name} is a binary file, not a text export of records (it holds NUL "
                        "bytes); export the records as RIS, MEDLINE, XML, CSV or BibTeX")
 
 
@@ -223,7 +255,9 @@ def _make_folder(folder: Path) -> None:
 
 def _copy_in(source: Path, target: Path) -> None:
     try:
-        shutil.copyfile(source, target)
+        # copyfileobj, not copyfile: copyfile refuses pipes, which are spooled through here.
+        with source.open("rb") as reading, target.open("wb") as writing:
+            shutil.copyfileobj(reading, writing, 1 << 20)
     except OSError as error:
         target.unlink(missing_ok=True)
         expected = _unwritable(target.parent, error)
