@@ -385,6 +385,6 @@ def test_bad_input_is_refused_naming_the_argument_and_row(call, message: str):
 def test_public_api_is_pinned():
     assert sorted(effect_sizes.__all__) == sorted([
         "MEASURES", "EffectSizeInputError", "EffectSizes", "Measure", "escalc", "hedges_correction",
-        "smd_from_2x2", "smd_from_ci", "smd_from_f", "smd_from_log_or", "smd_from_p", "smd_from_t"])
+        "smcc_from_t", "smd_from_2x2", "smd_from_ci", "smd_from_f", "smd_from_log_or", "smd_from_p", "smd_from_t"])
     assert list(MEASURES) == ["SMD", "MD", "ROM", "OR", "RR", "RD", "COR", "ZCOR", "MN", "MC", "SMCC", "SMCR"]
     assert MEASURES["OR"].argument_sets == (("ai", "bi", "ci", "di"), ("ai", "n1i", "ci", "n2i"))

@@ -23,6 +23,7 @@ import pytest
 from conftest import ROOT
 
 from livingreview.protocol import Protocol, load_protocol
+from livingreview.synthesis.evidence import NUMBER_KEYS
 
 EXAMPLE = ROOT / "examples" / "glutamate-entactogens"
 EVIDENCE = EXAMPLE / "evidence"
@@ -73,7 +74,6 @@ OUTCOME_KEYS = {
     "instrument", "construct", "class", "brain_regions", "network", "timepoint", "primary",
     "direction", "summary", "numbers", "uncertain", "note",
 }
-NUMBER_KEYS = {"n1", "m1", "sd1", "n2", "m2", "sd2", "t", "f", "p", "r", "design"}
 # Fields that record the curator's own bookkeeping rather than a fact read somewhere.
 NOT_FACTS = {"verification", "uncertain", "note"}
 MAX_SUMMARY_CHARS = 300

@@ -57,7 +57,7 @@ def test_flagship_conclusions_come_from_the_curated_evidence(flagship: Path) -> 
     assert payload["evidence_source"] == "curated files"
     grades = {row["drug"]: row["grade"] for row in payload["conclusion_table"]}
     assert grades["ketamine"] == "suggestive" and grades["D-cycloserine"] == "insufficient"
-    assert payload["meta_analyses"] == []  # no curated outcome gives an effect size
+    assert payload["meta_analyses"] == []  # no drug and construct has enough included effect sizes to pool
     assert payload["grade"] and all(g["certainty"] is None for g in payload["grade"])  # nothing appraised
     for name in ("evidence_map", "effect_direction", "harvest_plot"):
         assert [Path(p).name for p in payload["figures"][name]] == [f"{name}.png", f"{name}.svg"]

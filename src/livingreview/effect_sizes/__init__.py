@@ -5,12 +5,14 @@
 
 `MEASURES` lists the measures escalc computes (SMD, MD, ROM, OR, RR, RD, COR, ZCOR, MN, MC, SMCC,
 SMCR) with the arguments each takes. The `smd_from_*` functions give Hedges' g where a study
-reports a t, F or p value, a confidence interval, or a 2x2 table instead of means and SDs.
+reports a t, F or p value, a confidence interval, or a 2x2 table instead of means and SDs;
+`smcc_from_t` gives the standardized mean change from a paired (crossover) t statistic.
 tests/test_effect_sizes_metafor.py checks escalc against metafor 4.6.0's own output.
 """
 
 from livingreview.effect_sizes._columns import EffectSizeInputError
 from livingreview.effect_sizes._conversions import (
+    smcc_from_t,
     smd_from_2x2,
     smd_from_ci,
     smd_from_f,
@@ -29,6 +31,7 @@ __all__ = [
     "Measure",
     "escalc",
     "hedges_correction",
+    "smcc_from_t",
     "smd_from_2x2",
     "smd_from_ci",
     "smd_from_f",

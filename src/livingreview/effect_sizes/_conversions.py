@@ -17,6 +17,10 @@ SDs; so a t statistic computed from means and SDs gives back the same g and vari
   applied, as in metafor.
 
 `direction` is +1 where group 1 scored higher and -1 where group 2 did.
+
+A within-subject (paired or crossover) t statistic gives metafor's SMCC instead: the mean change
+over the SD of the changes is t / sqrt(n), so g = c(n - 1) t / sqrt(n) with the variance
+1/n + g^2 / (2n), exactly what `escalc(measure="SMCC")` gives from the paired means and SDs.
 """
 
 from __future__ import annotations
@@ -48,6 +52,24 @@ def smd_from_t(ti: ArrayLike, n1i: ArrayLike, n2i: ArrayLike) -> EffectSizes:
     """Hedges' g from a signed two-sample (pooled-variance) t statistic and the group sizes."""
     columns, notes = _columns(dict(ti=ti, n1i=n1i, n2i=n2i))
     return _from_t(columns["ti"], columns, notes, "t statistic")
+
+
+def smcc_from_t(ti: ArrayLike, ni: ArrayLike) -> EffectSizes:
+    """Standardized mean change (metafor's SMCC) from a signed paired-samples t statistic and the
+    number of participants measured under both conditions."""
+    rows = row_count(dict(ti=ti, ni=ni))
+    columns = {"ti": as_column("ti", ti, rows), "ni": as_column("ni", ni, rows)}
+    check_group_size("ni", columns["ni"])
+    notes = RowNotes(rows)
+    for name, column in columns.items():
+        notes.add(np.isnan(column), f"{name} is missing")
+
+    def formula(c: dict[str, Column], notes: RowNotes) -> formulas.Estimates:
+        yi = formulas.hedges_correction(c["ni"] - 1) * c["ti"] / np.sqrt(c["ni"])
+        notes.add(c["ni"] - 1 <= 1, "the small-sample correction c(ni - 1) is undefined for ni <= 2")
+        return yi, 1 / c["ni"] + yi**2 / (2 * c["ni"])
+
+    return finish("SMCC", formula, columns, notes, "paired t statistic")
 
 
 def smd_from_f(fi: ArrayLike, n1i: ArrayLike, n2i: ArrayLike, direction: ArrayLike) -> EffectSizes:

@@ -97,6 +97,8 @@ class ReportInputs:
     evidence_map_table: Sequence[Row] = ()
     effect_direction: Sequence[Figure] = ()
     forest_plots: Sequence[Figure] = ()
+    effect_sizes: Sequence[Row] = ()  # per drug and construct: studies with and without an effect size
+    effect_estimates: Sequence[Row] = ()  # per study estimate drawn: how it was computed
     risk_of_bias: Sequence[Figure] = ()
     summary_of_findings: Sequence[Row] = ()
     conclusions: Sequence[Row] = ()
@@ -155,6 +157,8 @@ def render_report(inputs: ReportInputs, out_dir: Path) -> Path:
         evidence_map_table=_table(inputs.evidence_map_table),
         effect_direction=_figures("effect direction", inputs.effect_direction),
         forest_plots=_figures("forest plots", inputs.forest_plots),
+        effect_sizes=_table(inputs.effect_sizes),
+        effect_estimates=_table(inputs.effect_estimates),
         risk_of_bias=_figures("risk of bias", inputs.risk_of_bias),
         summary_of_findings=_table(inputs.summary_of_findings),
         conclusions=_table(inputs.conclusions),

@@ -128,6 +128,8 @@ def gather_inputs(review: Review, *, generated: datetime | None = None
         effect_direction=_figures(review.directory, synthesis, "effect_direction",
                                   "Effect direction per drug and construct"),
         forest_plots=_forest_plots(review.directory, synthesis),
+        effect_sizes=effect_size_rows(synthesis),
+        effect_estimates=effect_estimate_rows(synthesis),
         risk_of_bias=[Figure(path, path.stem.replace("_", " "))
                       for path in sorted(review.report_dir.glob("rob_*.png"))],
         summary_of_findings=[{("not rated" if k == "not_rated" else k): v for k, v in row.items()}
@@ -318,8 +320,33 @@ def _forest_plots(directory: Path, synthesis: Mapping[str, Any] | None) -> list[
         path = directory / body["figure"]
         if path.exists():
             figures.append(Figure(path, f"{body['drug']}: {body['construct']} "
-                                        f"({body['measure']}, k = {len(body['studies'])})"))
+                                        f"({body['measure']}, k = {len(body['studies'])}, pooled)"))
+    for plot in (synthesis or {}).get("effect_plots", []):
+        path = directory / plot["figure"]
+        if path.exists():
+            figures.append(Figure(path, plot["caption"]))
     return figures
+
+
+def effect_size_rows(synthesis: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """Per drug and construct: the studies with an effect size and, for those without, what is
+    missing (the synthesis's `effect_sizes` table)."""
+    return list((synthesis or {}).get("effect_sizes", []))
+
+
+def effect_estimate_rows(synthesis: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """One row per study estimate drawn in a forest plot: how it was computed and any caveat."""
+    rows = []
+    for plot in (synthesis or {}).get("effect_plots", []):
+        for study in plot["studies"]:
+            rows.append({"drug": plot["drug"], "construct": plot["construct"], "study": study["label"],
+                         "estimate [95% CI]": f"{study['measure']} {study['yi']:.2f} "
+                                              f"[{study['ci_lb']:.2f}, {study['ci_ub']:.2f}]",
+                         "computed from": study["computed_from"],
+                         "sign": "positive favours the drug" if study["favours_drug"]
+                         else "positive: higher score with the drug",
+                         "caveat": study["caveat"] or None})
+    return rows
 
 
 def outcome_rows(synthesis: Mapping[str, Any] | None) -> list[dict[str, Any]]:

@@ -67,6 +67,39 @@ def forest_plot(result: MetaResult, paths: Sequence[Path], *, labels: Sequence[s
     plt.close(figure)
 
 
+def study_effects_plot(labels: Sequence[str], yi: Sequence[float], vi: Sequence[float], paths: Sequence[Path],
+                       *, axis: str, title: str) -> None:
+    """Each study's own estimate with its normal 95% interval, without a pooled diamond: the forest
+    plot of a body too small to pool (a single study shows just its estimate)."""
+    plt = _pyplot()
+    estimates, se = np.asarray(yi, dtype=float), np.sqrt(np.asarray(vi, dtype=float))
+    z = 1.959963984540054
+    lower, upper = estimates - z * se, estimates + z * se
+    k = len(estimates)
+    rows = np.arange(k, 0, -1, dtype=float)
+    figure, axes = plt.subplots(figsize=(10, 1.3 + 0.36 * (k + 1)))
+    axes.hlines(rows, lower, upper, color="black", linewidth=1)
+    reach = max(abs(float(lower.min())), abs(float(upper.max())), 0.5) * 1.15
+    axes.set_xlim(-reach, reach)  # symmetric about no effect, so the side an interval leans to shows
+    axes.scatter(estimates, rows, s=60, marker="s", color="#1f4e79", zorder=3)
+    axes.axvline(0, color="grey", linewidth=0.8, linestyle=":")
+    axes.set_yticks(rows, list(labels))
+    for row, estimate, lo, hi in zip(rows, estimates, lower, upper, strict=True):
+        axes.annotate(f"{estimate: .2f} [{lo: .2f}, {hi: .2f}]", (1.01, row), xycoords=("axes fraction", "data"),
+                      va="center", fontsize=8, family="monospace")
+    axes.set_ylim(0.4, k + 0.6)
+    axes.set_xlabel(axis)
+    axes.set_title(title, fontsize=9)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.tick_params(axis="y", length=0)
+    figure.tight_layout()
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, dpi=150, bbox_inches="tight")
+    plt.close(figure)
+
+
 def funnel_plot(result: MetaResult, paths: Sequence[Path], *, filled: TrimAndFill | None = None,
                 measure: str = "effect size") -> None:
     """Effect against standard error (inverted axis) with the pseudo 95% region about the estimate;

@@ -13,13 +13,23 @@ here; the figure and report code escapes them for where they are shown.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from livingreview.effect_sizes import EffectSizeInputError, escalc, smd_from_t
+from livingreview.effect_sizes import (
+    EffectSizeInputError,
+    EffectSizes,
+    escalc,
+    smcc_from_t,
+    smd_from_ci,
+    smd_from_f,
+    smd_from_p,
+    smd_from_t,
+)
 from livingreview.errors import BadInput
 from livingreview.protocol.models import Protocol, Vocabulary
 from livingreview.safe_text import plain_for_terminal
@@ -32,6 +42,31 @@ RANDOMISED = ("yes", "no", "not-stated")
 ALLOCATIONS = ("parallel", "crossover", "single-group", "not-stated")
 CONTROLS = ("placebo", "active", "none", "not-stated")
 
+# An outcome's [outcomes.numbers]: group 1 is the drug (arm or session), group 2 the control.
+NUMERIC_KEYS = {
+    "m1": "mean, drug", "sd1": "SD, drug", "n1": "participants, drug", "m2": "mean, control",
+    "sd2": "SD, control", "n2": "participants, control", "t": "two-sample t (drug minus control)",
+    "t_paired": "paired t of a within-subject comparison (drug minus control)",
+    "n": "participants measured under drug and control", "f": "F with one numerator df",
+    "p": "exact two-sided p", "ci_lb": "lower 95% limit of the mean difference",
+    "ci_ub": "upper 95% limit of the mean difference", "md": "mean difference (drug minus control)",
+    "r": "correlation", "direction": "+1 where the drug scored higher, -1 where the control did",
+}
+TEXT_KEYS = {"design": "the design or analysis behind the numbers",
+             "better": "which scores are better on the instrument: higher or lower",
+             "caveat": "why the effect size is approximate"}
+NUMBER_KEYS = frozenset(NUMERIC_KEYS) | frozenset(TEXT_KEYS)
+_COUNT_KEYS = ("n1", "n2", "n")
+# The routes from reported statistics to an effect size, in the order they are tried.
+EFFECT_ROUTES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("means and SDs", ("m1", "sd1", "n1", "m2", "sd2", "n2")),
+    ("two-sample t", ("t", "n1", "n2")),
+    ("paired t", ("t_paired", "n")),
+    ("95% CI of the mean difference", ("ci_lb", "ci_ub", "n1", "n2")),
+    ("F", ("f", "n1", "n2", "direction")),
+    ("exact p", ("p", "n1", "n2", "direction")),
+)
+
 
 class EvidenceError(BadInput):
     """Evidence files that do not fit the format or the protocol; `problems` lists (file, key, message)."""
@@ -43,12 +78,18 @@ class EvidenceError(BadInput):
 
 @dataclass(frozen=True)
 class Effect:
-    """An effect size computed from an outcome's numbers (escalc's yi and vi)."""
+    """An effect size computed from an outcome's numbers (escalc's yi and vi).
+
+    `favours_drug` is True when the sign was set from the instrument's `better` direction, so
+    that a positive yi favours the drug; False when yi is drug minus control on the instrument's
+    own scale, whose better end the extraction does not say."""
 
     measure: str
     yi: float
     vi: float
     computed_from: str
+    favours_drug: bool = False
+    caveat: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,6 +101,7 @@ class OutcomeEvidence:
     instrument: str = ""
     networks: tuple[str, ...] = ()
     effect: Effect | None = None
+    effect_missing: str = ""  # what the numbers lack for an effect size, when `effect` is None
 
 
 @dataclass(frozen=True)
@@ -283,13 +325,45 @@ class _Reader:
         if not isinstance(networks, list) or not all(isinstance(n, str) for n in networks):
             self.problem(f"{where}.network", f"expected a network name or a list of them, got {network!r}")
             return None
-        if not construct or not outcome_class:
+        numbers = self.numbers(item.get("numbers", {}), f"{where}.numbers")
+        if not construct or not outcome_class or numbers is None:
+            return None
+        try:
+            effect = _effect(numbers)
+        except EffectSizeInputError as error:
+            self.problem(f"{where}.numbers", str(error))
             return None
         return OutcomeEvidence(
             construct=construct, outcome_class=outcome_class, direction=direction, primary=primary,
             instrument=plain_for_terminal(str(item.get("instrument", ""))), networks=tuple(networks),
-            effect=_effect(item.get("numbers", {})),
+            effect=effect, effect_missing="" if effect is not None else missing_statistics(numbers),
         )
+
+    def numbers(self, value: Any, where: str) -> dict[str, Any] | None:
+        """The outcome's statistics, each checked for its kind and range; None after a problem."""
+        if not isinstance(value, dict):
+            self.problem(where, f"expected a table of statistics, got {value!r}")
+            return None
+        before = len(self.problems)
+        for key, number in value.items():
+            if key in TEXT_KEYS:
+                if not isinstance(number, str) or (key == "better" and number not in ("higher", "lower")):
+                    wanted = "higher or lower" if key == "better" else "a text"
+                    self.problem(f"{where}.{key}", f"expected {wanted}, got {number!r}")
+            elif key not in NUMERIC_KEYS:
+                self.problem(f"{where}.{key}", f"unknown statistic; known: {', '.join(sorted(NUMBER_KEYS))}")
+            elif isinstance(number, bool) or not isinstance(number, int | float) or not math.isfinite(number):
+                self.problem(f"{where}.{key}", f"expected a number, got {number!r}")
+            elif key in _COUNT_KEYS and (not isinstance(number, int) or number < 2):
+                self.problem(f"{where}.{key}", f"expected a whole number of participants >= 2, got {number!r}")
+            elif key == "p" and not 0 < number <= 1:
+                self.problem(f"{where}.p", f"an exact p value lies in (0, 1], got {number!r}")
+            elif key == "direction" and number not in (1, -1):
+                self.problem(f"{where}.direction", f"expected +1 (drug higher) or -1 (control higher), got {number!r}")
+        if "ci_lb" in value and "ci_ub" in value and len(self.problems) == before \
+                and not value["ci_lb"] < value["ci_ub"]:
+            self.problem(f"{where}.ci_lb", "the lower limit must be below the upper one")
+        return dict(value) if len(self.problems) == before else None
 
     def table(self, data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
         value = data.get(name)
@@ -338,22 +412,48 @@ class _Reader:
         return plain_for_terminal(f"{surname} {year}")
 
 
-def _effect(numbers: Any) -> Effect | None:
-    """Hedges' g from means, SDs and group sizes (escalc SMD), or from a t statistic and group
-    sizes; None when the outcome's numbers do not give one (a lone F or p has no sign or sizes)."""
-    if not isinstance(numbers, dict):
+def missing_statistics(numbers: Mapping[str, Any]) -> str:
+    """What an outcome's numbers lack for an effect size: the route they come closest to and its
+    missing statistics ("exact p: needs n1, n2, direction"), or that there are none."""
+    given = {k for k in numbers if k in NUMERIC_KEYS}
+    if not given:
+        return "no statistics in the sources read"
+    name, keys = max(EFFECT_ROUTES, key=lambda route: len(given & set(route[1])))
+    return f"{name}: needs {', '.join(k for k in keys if k not in given)}"
+
+
+def _effect(numbers: Mapping[str, Any]) -> Effect | None:
+    """The effect size of the first route in EFFECT_ROUTES the numbers complete: Hedges' g (escalc
+    SMD) from means and SDs, a two-sample t, a mean difference's CI, an F or an exact p with its
+    direction; metafor's SMCC from a paired t. None when no route is complete (a lone F or p has no
+    sign or group sizes). With `better = "lower"` the sign is turned so that positive favours the
+    drug. Raises EffectSizeInputError for impossible numbers."""
+    route = next((name for name, keys in EFFECT_ROUTES if all(k in numbers for k in keys)), None)
+    if route is None:
         return None
-    try:
-        if all(k in numbers for k in ("m1", "sd1", "n1", "m2", "sd2", "n2")):
-            sizes = escalc("SMD", m1i=[numbers["m1"]], sd1i=[numbers["sd1"]], n1i=[numbers["n1"]],
-                           m2i=[numbers["m2"]], sd2i=[numbers["sd2"]], n2i=[numbers["n2"]])
-        elif all(k in numbers for k in ("t", "n1", "n2")):
-            sizes = smd_from_t([numbers["t"]], [numbers["n1"]], [numbers["n2"]])
-        else:
-            return None
-    except EffectSizeInputError:
-        return None
+    sizes = _sizes(route, numbers)
     yi, vi = float(sizes.yi[0]), float(sizes.vi[0])
-    if yi != yi or vi != vi:  # NaN: escalc could not compute the row
-        return None
-    return Effect(sizes.measure, yi, vi, sizes.computed_from[0])
+    if not (math.isfinite(yi) and math.isfinite(vi)):
+        raise EffectSizeInputError(f"{route}: {sizes.notes[0] or 'no finite effect size'}")
+    better = numbers.get("better")
+    computed_from = sizes.computed_from[0]
+    if better == "lower":
+        yi, computed_from = -yi, f"{computed_from}; sign turned, lower scores are better"
+    return Effect(sizes.measure, yi, vi, computed_from, favours_drug=better is not None,
+                  caveat=str(numbers.get("caveat", "")))
+
+
+def _sizes(route: str, n: Mapping[str, Any]) -> EffectSizes:
+    if route == "means and SDs":
+        return escalc("SMD", m1i=[n["m1"]], sd1i=[n["sd1"]], n1i=[n["n1"]],
+                      m2i=[n["m2"]], sd2i=[n["sd2"]], n2i=[n["n2"]])
+    if route == "two-sample t":
+        return smd_from_t([n["t"]], [n["n1"]], [n["n2"]])
+    if route == "paired t":
+        return smcc_from_t([n["t_paired"]], [n["n"]])
+    if route == "95% CI of the mean difference":
+        return smd_from_ci([n["ci_lb"]], [n["ci_ub"]], [n["n1"]], [n["n2"]],
+                           mdi=[n["md"]] if "md" in n else None)
+    if route == "F":
+        return smd_from_f([n["f"]], [n["n1"]], [n["n2"]], [n["direction"]])
+    return smd_from_p([n["p"]], [n["n1"]], [n["n2"]], [n["direction"]])

@@ -7,7 +7,10 @@ Steps, each on the studies the protocol's conclusion rule counts (included, and 
 2. a meta-analysis per drug and construct where at least `[synthesis] min_studies_for_meta`
    studies give an effect size of the same measure (one per study: its primary outcome on the
    construct, else its first), with the protocol's model, tau^2 estimator and test, and a forest plot;
-   a study of several drugs is left out of pooling, since its effect is not one drug's;
+   a study of several drugs is left out of pooling, since its effect is not one drug's; every other
+   drug and construct with an effect size gets a forest plot of its study estimates, not pooled,
+   with the studies awaiting classification marked (`effect_plots`), and a table says for each
+   drug and construct which studies give no effect size and what their numbers lack;
 3. a GRADE rating per drug and construct, from the final overall risk-of-bias judgements in the
    ledger; a body with a study not (or not yet conclusively) appraised is listed as not rated.
 
@@ -42,6 +45,7 @@ from livingreview.synthesis.certainty import (
     rate_certainty,
 )
 from livingreview.synthesis.certainty import StudyEvidence as GradeStudy
+from livingreview.synthesis.effect_plots import EffectPlot, draw_effect_plots, effect_size_table
 from livingreview.synthesis.evidence import OutcomeEvidence, StudyEvidence, load_evidence_dir, select_studies
 from livingreview.synthesis.meta_analysis import MetaResult, meta_analysis
 from livingreview.synthesis.narrative import SynthesisResult, synthesize_evidence
@@ -96,6 +100,7 @@ class Synthesis:
     source: str
     narrative: SynthesisResult
     meta_analyses: tuple[PooledBody, ...]
+    effect_plots: tuple[EffectPlot, ...]
     grade: tuple[dict[str, Any], ...]
     payload: dict[str, Any]
     digest: str
@@ -114,6 +119,10 @@ def synthesize(directory: Path, protocol: Protocol, store: Store, evidence: Evid
     drugs = {t.id: t.label for t in protocol.vocabularies["intervention"].terms}
     constructs = {t.id: t.label for t in protocol.vocabularies["construct"].terms}
     pooled = _meta_analyses(chosen, protocol, out, drugs, constructs)
+    with_maybe = select_studies(evidence.studies, include_maybe=True)
+    drug_ids, construct_ids = ({label: term for term, label in m.items()} for m in (drugs, constructs))
+    pooled_terms = {(drug_ids.get(p.drug, p.drug), construct_ids.get(p.construct, p.construct)) for p in pooled}
+    effect_plots = draw_effect_plots(with_maybe, out, drugs, constructs, pooled_terms)
     grade = tuple(_grade(body, protocol, risk_of_bias, pooled, drugs, constructs)
                   for body in _bodies(chosen, narrative))
     payload = {
@@ -121,6 +130,8 @@ def synthesize(directory: Path, protocol: Protocol, store: Store, evidence: Evid
         **narrative.to_dict(),
         "meta_analyses": [p.to_dict() for p in pooled],
         "forest_plots": [p.figure for p in pooled],
+        "effect_plots": [p.to_dict() for p in effect_plots],
+        "effect_sizes": effect_size_table(with_maybe, drugs, constructs),
         "grade": list(grade),
     }
     payload = _relative_paths(payload, directory)
@@ -133,7 +144,7 @@ def synthesize(directory: Path, protocol: Protocol, store: Store, evidence: Evid
         store.log("synthesis", "synthesis.run", subject=str(OUTPUT_DIR), detail={
             "digest": digest, "evidence_source": evidence.source, "studies": len(chosen),
             "meta_analyses": len(pooled), "grade_rated": sum(g["certainty"] is not None for g in grade)})
-    return Synthesis(evidence.source, narrative, pooled, grade, payload, digest, changed)
+    return Synthesis(evidence.source, narrative, pooled, effect_plots, grade, payload, digest, changed)
 
 
 def _bodies(chosen: Sequence[StudyEvidence], narrative: SynthesisResult) -> list[tuple[str, str, list[StudyEvidence]]]:
