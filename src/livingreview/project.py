@@ -221,7 +221,9 @@ class Review:
         # commands that do not report status need not pay for.
         from livingreview.status import project_status
 
-        return {**project_status(self.store), "warnings": self.protocol_warnings()}
+        settings = self.protocol.screening
+        return {**project_status(self.store, target_recall=settings.target_recall, confidence=settings.confidence),
+                "warnings": self.protocol_warnings()}
 
     # --- risk of bias and synthesis -------------------------------------------------------------
     # Imported when called: appraisal and synthesis pull in matplotlib and scipy.

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from livingreview.protocol import Protocol
 
 
-def project_status(store: Store) -> dict[str, Any]:
+def project_status(store: Store, *, target_recall: float = 0.95, confidence: float = 0.95) -> dict[str, Any]:
+    """Counts per stage; the stopping estimate tests `target_recall` at `confidence` (the protocol's
+    `[screening]` settings when called for a review)."""
     return {
         "records": {
             "imported": store.event_total("import", "import.file", "records"),
@@ -33,7 +35,7 @@ def project_status(store: Store) -> dict[str, Any]:
         "search": search_status(store),
         "fulltext": fulltext_status(store),
         "screening": screening_status(store),
-        "stopping": stopping_status(store),
+        "stopping": stopping_status(store, target_recall=target_recall, confidence=confidence),
     }
 
 

@@ -257,13 +257,14 @@ class AnswersSummary:
 
 
 def record_answers(store: Store, index: StudyIndex, study_ref: str, reviewer: str, answers: Mapping[str, str],
-                   *, tool: str = "rob2", aim: str = "assignment", outcome: str | None = None,
-                   source: str = "answers") -> AnswersSummary:
+                   *, tool: str = "rob2", aim: str | None = "assignment", outcome: str | None = None,
+                   source: str = "answers", direct: Mapping[str, str] | None = None) -> AnswersSummary:
     """One appraiser's complete answers (question id → answer code) for one study, recorded as the
     CSV import records a row, in one transaction: the answers and, per domain, the judgement the
-    form's algorithm gives from them. Answers equal to the reviewer's current ones are skipped
-    (idempotent); incomplete or disallowed answers raise AppraisalError naming study and question
-    and store nothing."""
+    form's algorithm gives from them. `direct` holds the judgements of the domains the form judges
+    directly (domain id → level; every ROBINS-I domain). Answers equal to the reviewer's current
+    ones are skipped (idempotent); incomplete or disallowed answers raise AppraisalError naming
+    study and question and store nothing."""
     form = _form(tool)
     if not reviewer.strip():
         raise AppraisalError("an appraisal needs the appraiser's name")
@@ -273,7 +274,7 @@ def record_answers(store: Store, index: StudyIndex, study_ref: str, reviewer: st
         raise AppraisalError(str(error.args[0])) from None
     try:
         grouped = group_answers(form, ref.ref, answers, aim)
-        result = appraise(form, Assessment(ref.ref, grouped, aim=aim, outcome=outcome))
+        result = appraise(form, Assessment(ref.ref, grouped, aim=aim, outcome=outcome, direct=dict(direct or {})))
     except AnswerError as error:
         raise AppraisalError(str(error)) from None
     unit = Unit(ref.ref, tool, outcome)

@@ -7,6 +7,7 @@ screening, synthesis settings drive the meta-analysis.
 
 from __future__ import annotations
 
+import tomllib
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -223,6 +224,33 @@ class Synthesis(_Strict):
     conclusions: Conclusions = Conclusions()
 
 
+class ScreeningSettings(_Strict):
+    """How screening orders the records and when it may stop (`[screening]`, all optional):
+    the ranking preset of the queue (a table of `screening/ranking/presets.toml`), and the
+    recall target and confidence the stopping rules test."""
+
+    preset: str = "default"
+    target_recall: float = Field(default=0.95, gt=0, le=1)
+    confidence: float = Field(default=0.95, gt=0, lt=1)
+
+    @field_validator("preset")
+    @classmethod
+    def _known_preset(cls, value: str) -> str:
+        names = ranking_preset_names()
+        if value not in names:
+            raise ValueError(f"no ranking preset named {value!r}; valid names: {', '.join(names)}")
+        return value
+
+
+def ranking_preset_names() -> list[str]:
+    """The tables of presets.toml, read as text: importing the ranking package to ask it would
+    load scikit-learn every time a protocol is read."""
+    from importlib.resources import files
+
+    text = files("livingreview.screening").joinpath("ranking", "presets.toml").read_text(encoding="utf-8")
+    return sorted(tomllib.loads(text))
+
+
 FieldType = Literal["enum", "list-of-enum", "integer", "text", "list-of-text"]
 
 
@@ -289,6 +317,7 @@ class Protocol(_Strict):
     sources: list[Source] = []
     synthesis: Synthesis = Synthesis()
     extraction: Extraction = Extraction()
+    screening: ScreeningSettings = ScreeningSettings()
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Protocol:

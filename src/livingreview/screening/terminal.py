@@ -188,7 +188,9 @@ def recall_estimate(session: Session) -> tuple[StoppingResult, StoppingResult | 
     if len(history) < _MIN_HISTORY_FOR_RECALL or not any(observation.label for observation in history):
         return None
     try:
-        results = evaluate_stopping(history, len(session.screening.eligible(session.stage)))
+        settings = session.screening.protocol.screening
+        results = evaluate_stopping(history, len(session.screening.eligible(session.stage)),
+                                    target_recall=settings.target_recall, confidence=settings.confidence)
     except PluginNotFound:
         return None  # stopping rules not installed as plug-ins in this environment
     estimates = [r for r in results if r.estimated_recall is not None]

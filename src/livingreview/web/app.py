@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from livingreview.project import Review
-from livingreview.web import pages
+from livingreview.web import lead_pages, pages
 from livingreview.web.auth import LoginLimiter, session_secret
 from livingreview.web.queues import QueueBoard
 
@@ -102,6 +102,14 @@ def create_app(directory: str | Path) -> Starlette:
         Route("/appraise/rob2/save", pages.rob2_save, methods=["POST"]),
         Route("/extract", pages.extract_page, methods=["GET"]),
         Route("/extract/save", pages.extract_save, methods=["POST"]),
+        Route("/extract/conflicts", lead_pages.extraction_conflicts_page, methods=["GET"]),
+        Route("/extract/resolve", lead_pages.extraction_resolve, methods=["POST"]),
+        Route("/appraise/conflicts", lead_pages.appraisal_conflicts_page, methods=["GET"]),
+        Route("/appraise/resolve", lead_pages.appraisal_resolve, methods=["POST"]),
+        Route("/appraise/robins-i", lead_pages.robins_page, methods=["GET"]),
+        Route("/appraise/robins-i/save", lead_pages.robins_save, methods=["POST"]),
+        Route("/settings/screening", lead_pages.settings_page, methods=["GET"]),
+        Route("/settings/screening", lead_pages.settings_save, methods=["POST"]),
         Route("/report/{path:path}", pages.report_file, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]

@@ -1,5 +1,8 @@
-"""The RoB 2 page: the signalling questions of each domain and, as they are answered, the
-judgement the tool's algorithm gives (`appraisal.algorithms.judge_domain`), then the overall one.
+"""The RoB 2 and ROBINS-I pages: the signalling questions of each RoB 2 domain and, as they are
+answered, the judgement the tool's algorithm gives (`appraisal.algorithms.judge_domain`), then the
+overall one. The ROBINS-I form judges its domains directly (its data file says why: V2's
+algorithms are not modelled), so its page takes a judgement per domain and shows the overall one
+the form's rule gives (`appraisal.algorithms.appraise`, most severe) as they are chosen.
 
 Answering computes (a GET, nothing stored); saving records one study's complete answers through
 `appraisal.service.record_answers`, the call the CSV import's rows go through, as the logged-in
@@ -14,13 +17,14 @@ from dataclasses import dataclass, field
 
 import json
 
-from livingreview.appraisal.algorithms import AnswerError, judge_domain, overall_judgement
+from livingreview.appraisal.algorithms import AnswerError, Assessment, appraise, judge_domain, overall_judgement
 from livingreview.appraisal.forms import Domain, Form, load_form
 from livingreview.appraisal.service import ROB_DOMAIN, ROB_QUESTION, STAGE, Unit, record_answers
 from livingreview.project import Review
 from livingreview.store import Store, ledger
 
 ROB2 = "rob2"
+ROBINS_I = "robins-i"
 
 
 @dataclass
@@ -98,9 +102,9 @@ def saved_answers(store: Store, study: str, reviewer: str) -> tuple[str | None, 
     return aim, {key: value["answer"] for key, value in values}
 
 
-def in_conflict(store: Store, study: str) -> bool:
-    """Whether appraisers' RoB 2 domain judgements of `study` differ, unresolved, on any domain."""
-    prefix = Unit(study, ROB2).prefix + "/"
+def in_conflict(store: Store, study: str, tool: str = ROB2) -> bool:
+    """Whether appraisers' domain judgements of `study` with `tool` differ, unresolved, on any domain."""
+    prefix = Unit(study, tool).prefix + "/"
     return any(c.item_id.startswith(prefix) for c in ledger.conflicts(store, ROB_DOMAIN, STAGE))
 
 
@@ -111,4 +115,51 @@ def save(review: Review, reviewer: str, study: str, aim: str, given: Mapping[str
     index = review.study_index()
     saved = record_answers(review.store, index, study, reviewer, answers, tool=ROB2, aim=aim, source="web")
     return (f"saved RoB 2 answers for {index.label(saved.study)}: overall {saved.result.overall}; "
+            f"{saved.recorded} judgements recorded, {saved.unchanged} unchanged")
+
+
+# --- ROBINS-I: domains judged directly -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class DirectDomainRow:
+    id: str
+    name: str
+    levels: tuple[str, ...]
+    given: str
+
+
+@dataclass
+class RobinsView:
+    domains: list[DirectDomainRow]
+    overall: str | None = None
+    waiting: str | None = None  # what the form still needs before it gives the overall judgement
+
+
+def robins_view(given: Mapping[str, str]) -> RobinsView:
+    """Each ROBINS-I domain with the judgement `given` (domain id → level) and, once every domain
+    has one, the overall judgement of the form's rule."""
+    form = load_form(ROBINS_I)
+    view = RobinsView([DirectDomainRow(d.id, d.name, d.levels, given.get(d.id, "")) for d in form.domains_for(None)])
+    try:
+        view.overall = appraise(form, Assessment("this study", {}, aim=None, direct=dict(given))).overall
+    except AnswerError as error:
+        view.waiting = str(error)
+    return view
+
+
+def saved_judgements(store: Store, study: str, reviewer: str, tool: str = ROBINS_I) -> dict[str, str]:
+    """Domain id → `reviewer`'s current judgement of each domain of `study` with `tool`."""
+    unit = Unit(study, tool)
+    owner = {unit.domain_item(d.id): d.id for d in load_form(tool).domains}
+    current = ledger.latest_judgements(store, ROB_DOMAIN, STAGE, reviewer=reviewer, item_ids=list(owner))
+    return {owner[j.item_id]: json.loads(j.value)["judgement"] for j in current if not j.is_resolution}
+
+
+def save_robins(review: Review, reviewer: str, study: str, given: Mapping[str, str]) -> str:
+    """Record `given` (domain id → judgement) as `reviewer`'s ROBINS-I appraisal of `study`; the
+    acknowledgement to show once it is committed."""
+    index = review.study_index()
+    saved = record_answers(review.store, index, study, reviewer, {}, tool=ROBINS_I, aim=None,
+                           direct={d: j for d, j in given.items() if j}, source="web")
+    return (f"saved ROBINS-I judgements for {index.label(saved.study)}: overall {saved.result.overall}; "
             f"{saved.recorded} judgements recorded, {saved.unchanged} unchanged")

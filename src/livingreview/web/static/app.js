@@ -27,9 +27,9 @@
     submit("exclude");
   }
 
-  // RoB 2: each answer asks the server for the algorithm's judgements (a GET; nothing is stored).
+  // RoB 2 and ROBINS-I: each answer asks the server for the algorithm's judgements (a GET; nothing is stored).
   document.addEventListener("change", function (event) {
-    const form = event.target instanceof HTMLElement ? event.target.closest("#rob2") : null;
+    const form = event.target instanceof HTMLElement ? event.target.closest("#rob2, #robins") : null;
     if (form) form.requestSubmit();
   });
 
