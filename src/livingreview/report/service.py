@@ -331,7 +331,9 @@ def _forest_plots(directory: Path, synthesis: Mapping[str, Any] | None) -> list[
 def effect_size_rows(synthesis: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """Per drug and construct: the studies with an effect size and, for those without, what is
     missing (the synthesis's `effect_sizes` table)."""
-    return list((synthesis or {}).get("effect_sizes", []))
+    columns = ("drug", "construct", "with an effect size", "without one (what is missing)")
+    # synthesis.json is written with sorted keys: the columns are put back in reading order here.
+    return [{column: row.get(column) for column in columns} for row in (synthesis or {}).get("effect_sizes", [])]
 
 
 def effect_estimate_rows(synthesis: Mapping[str, Any] | None) -> list[dict[str, Any]]:
