@@ -10,7 +10,7 @@ import pytest
 from livingreview import Review
 from livingreview.store import Store
 from livingreview.store.records import count_records_as_of
-from livingreview.store.rounds import RoundError, events_of_round, rounds
+from livingreview.store.rounds import RoundError, events_of_round, review_versions, rounds, version_round
 
 TRIAL = ("Ketamine for treatment-resistant depression: a randomized controlled trial",
          "Smith J", "10.1016/j.jad.2019.01.001")
@@ -118,3 +118,27 @@ def test_judgements_as_of_a_round_are_those_standing_when_it_ended(
     assert standing(review.round_cutoff(2)) == standing(None) == {"record:1": "exclude",
                                                                  "record:2": "include"}
     assert rounds(review.store)[1].ran == {"screen.decide": 2}
+
+
+def test_only_rounds_that_changed_the_review_are_its_versions(review: Review, tmp_path: Path) -> None:
+    with review.round():  # version 1: records, a decision
+        review.import_file(ris(tmp_path / "a.ris", TRIAL, OTHER))
+        review.dedupe()
+        review.screening.decide("title_abstract", 1, "ana", "include")
+    with review.round():  # the dated check of the sources: nothing new
+        review.dedupe()
+        review.import_file(tmp_path / "a.ris")
+    review.screening.decide("title_abstract", 2, "ana", "exclude")  # between rounds
+    with review.round():  # version 2: the decision made since version 1 ended
+        review.dedupe()
+    with review.round():  # version 3: a record that joins an old study
+        review.import_file(ris(tmp_path / "b.ris", COPY))
+        review.dedupe()
+    review.begin_round()  # an open round that has changed nothing yet is no version
+    assert [r.number for r in review_versions(review.store)] == [1, 3, 4]
+    assert [r.number for r in rounds(review.store)] == [1, 2, 3, 4, 5]
+    assert version_round(review.store, 2).number == 3
+    with pytest.raises(RoundError, match="version 4 does not exist; versions so far: 1, 2, 3"):
+        version_round(review.store, 4)
+    review.import_file(ris(tmp_path / "c.ris", ("A third trial of memantine", "Lee K", "10.1/x")))
+    assert [r.number for r in review_versions(review.store)] == [1, 3, 4, 5]

@@ -7,6 +7,7 @@ The flagship is run offline from its curated evidence (citations, decisions, ext
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from click.testing import CliRunner, Result
 from livingreview import Review
 from livingreview.cli import cli
 from livingreview.errors import NotAProject
+from livingreview.store.rounds import version_round
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "examples" / "glutamate-entactogens"
@@ -90,6 +92,20 @@ def test_a_second_run_with_nothing_new_changes_nothing_and_says_so(flagship: Pat
     assert "nothing new since the last run" in human
 
 
+def test_a_run_that_changed_nothing_is_a_dated_check_not_a_new_version(flagship: Path, first_run: dict) -> None:
+    report = flagship / "report" / "index.html"
+    before = report.read_bytes()
+    checked = run_json(flagship)
+    assert not checked["changed"] and checked["round"] > first_run["round"]
+    alone = json.loads(invoke("report", str(flagship), "--json").stdout)
+    assert alone["version"] == first_run["version"] == 1 and alone["changes"] is None
+    assert not alone["changed"]
+    generated = re.compile(rb"generated \d{4}-\d\d-\d\d \d\d:\d\d UTC")
+    assert generated.sub(b"", report.read_bytes()) == generated.sub(b"", before)  # only its date moved
+    with Review(flagship) as review:  # the check stays in the log as a round of its own
+        assert review.store.events("round", "round.end")[-1]["subject"] == str(checked["round"])
+
+
 def test_new_records_go_to_screening_and_the_report_says_what_changed(flagship: Path, first_run: dict) -> None:
     with Review(flagship) as review:
         screened = set(review.screening.state("title_abstract").labels)
@@ -98,6 +114,10 @@ def test_new_records_go_to_screening_and_the_report_says_what_changed(flagship: 
     update = run_json(flagship)
     assert stage(update, "import")["new_records"] == 1 and stage(update, "dedupe")["changed"]
     assert stage(update, "report")["changed"] and update["changes"]["new_records"] == 1
+    assert update["version"] == 2 and update["changes"]["previous_version"] == 1
+    with Review(flagship) as review:  # version 1 is rebuilt from the log as its round left it
+        first = review.prisma_counts(as_of_round=version_round(review.store, 1).number).prisma
+    assert first is not None and first.records_identified == stage(first_run, "curated citations")["new_records"]
     with Review(flagship) as review:
         state = review.screening.state("title_abstract")
         assert set(state.labels) == screened  # decisions made stay; the new record waits for a human

@@ -1,9 +1,11 @@
 """`livingreview report`: the report's inputs gathered from the store and the stages' outputs.
 
-The version of the report is the review's round: the open round, else the last one, else 1 (a
-review never run in rounds). Its PRISMA diagram counts the records stored since the last earlier
-version whose diagram added up (`diagram_base`), with that version's inclusions in the
-previous-version boxes. The PRISMA counts come from `report.counts`; the PRISMA-S table from
+The version of the report counts the rounds that changed the review (`rounds.review_versions`:
+new records, decisions, extractions, appraisals, a changed synthesis); a round that only checked
+the sources stays in the log, where the PRISMA-S table and the methods' search dates read it, but
+is no new version. A review never run in rounds is version 1. Its PRISMA diagram counts the
+records stored since the last earlier version whose diagram added up (`diagram_base`), with that
+version's inclusions in the previous-version boxes. The PRISMA counts come from `report.counts`; the PRISMA-S table from
 the `searches` table; characteristics of included studies from their records and the extraction
 values reviewers verified (a field no reviewer has verified shows the extraction stage's
 suggestion, marked as suggested); the synthesis sections from the `synthesize`
@@ -11,7 +13,7 @@ command's `report/synthesis/synthesis.json` and figures; risk-of-bias plots from
 `appraise --plots`. A section whose stage has not run is left empty, so the page says "not yet
 available".
 
-What changed since the previous version compares this version with the round before it: records
+What changed since the previous version compares this version with the one before it: records
 stored since it ended, studies included now and not then, and estimates and conclusions against
 the ones the previous version's report logged (`report.render` events carry them).
 """
@@ -54,8 +56,8 @@ _ESTIMATE_DIGITS = 6  # estimates equal to this many decimals count as unchanged
 @dataclass(frozen=True)
 class Version:
     number: int
-    previous: int | None  # the previous round's number, when it has ended
-    previous_cutoff: int | None  # that round's last event
+    previous: int | None  # the previous version's number
+    previous_cutoff: int | None  # the last event of the round that made it
 
 
 @dataclass(frozen=True)
@@ -68,14 +70,12 @@ class ReportOutcome:
 
 
 def current_version(review: Review) -> Version:
-    rounds = rounds_table.rounds(review.store)
-    if not rounds:
+    """The version the report shows: the last round that changed the review
+    (`rounds.review_versions`); a round that only checked the sources is no new version."""
+    versions = rounds_table.review_versions(review.store)
+    if len(versions) < 2:
         return Version(1, None, None)
-    number = rounds[-1].number
-    earlier = [r for r in rounds if r.number < number and r.last_event_id is not None]
-    if not earlier:
-        return Version(number, None, None)
-    return Version(number, earlier[-1].number, int(earlier[-1].last_event_id or 0))
+    return Version(len(versions), len(versions) - 1, versions[-2].last_event_id)
 
 
 def diagram_base(review: Review, version: Version) -> int | None:
@@ -85,8 +85,8 @@ def diagram_base(review: Review, version: Version) -> int | None:
     unsettled units (its diagram withheld) hands its records on to the next version that adds
     up, and every record is counted in exactly one drawn diagram."""
     base = None
-    for earlier in rounds_table.rounds(review.store):
-        if earlier.number >= version.number or earlier.last_event_id is None:
+    for earlier in rounds_table.review_versions(review.store)[:version.number - 1]:
+        if earlier.last_event_id is None:
             continue
         flow = flow_counts(review.store, review.protocol, as_of_event=earlier.last_event_id,
                            since_event=base)

@@ -3,6 +3,10 @@
 While a round is open every event carries its number (`Store.log` reads the open round in the
 same statement, whichever process opened it). A finished round keeps the id of its last event:
 the cutoff that answers "as of round N" for records, studies and judgements.
+
+Not every round is a version of the review: a run that finds nothing new still opens a round,
+the dated check of the sources, but only a round that changed the review (`changed_between`)
+makes a new version (`review_versions`).
 """
 
 from __future__ import annotations
@@ -104,3 +108,55 @@ def events_of_round(store: Store, number: int) -> list[int]:
     """Ids of the events written while round `number` was open, in order."""
     return [int(row[0]) for row in
             store.query("SELECT id FROM events WHERE round = ? ORDER BY id", (number,))]
+
+
+# Events that change what the review reports without a record, judgement, grouping or full-text
+# row of their own: new extraction suggestions, a synthesis whose results changed, a new protocol.
+_CHANGING_ACTIONS = ("extract.auto", "synthesis.run", "protocol.changed")
+
+
+def changed_between(store: Store, after_event: int, up_to_event: int) -> bool:
+    """Whether the review changed after one event and up to another: a record stored, a judgement
+    recorded (screening, extraction, appraisal), records regrouped into reports or studies, a full
+    text sought, or one of `_CHANGING_ACTIONS`. Searches, dedupe runs that found nothing,
+    re-imports, renders and exports only look at the review."""
+    since_at = "" if after_event == 0 else str(store.scalar(
+        "SELECT at FROM events WHERE id = ?", (after_event,)) or "")
+    until_at = str(store.scalar("SELECT at FROM events WHERE id = ?", (up_to_event,)) or "")
+    between_times = (since_at, until_at)
+    between_events = (after_event, up_to_event)
+    placeholders = ", ".join("?" for _ in _CHANGING_ACTIONS)
+    return bool(store.scalar(
+        "SELECT EXISTS (SELECT 1 FROM records WHERE created_at > ? AND created_at <= ?)"
+        " OR EXISTS (SELECT 1 FROM fulltexts WHERE retrieved_at > ? AND retrieved_at <= ?)"
+        " OR EXISTS (SELECT 1 FROM judgements WHERE event_id > ? AND event_id <= ?)"
+        " OR EXISTS (SELECT 1 FROM report_members WHERE event_id > ? AND event_id <= ?)"
+        " OR EXISTS (SELECT 1 FROM study_members WHERE event_id > ? AND event_id <= ?)"
+        " OR EXISTS (SELECT 1 FROM events WHERE id > ? AND id <= ?"
+        f" AND action IN ({placeholders}))",
+        (*between_times, *between_times, *between_events, *between_events, *between_events,
+         *between_events, *_CHANGING_ACTIONS)))
+
+
+def review_versions(store: Store) -> list[Round]:
+    """The rounds that are versions of the review, oldest first: each changed it since the version
+    before ended (changes made between rounds count for the next round). A round that changed
+    nothing is the dated check of the sources only: it stays in the log, and the version readers
+    have stays the last one. An open round counts once it has changed something."""
+    found: list[Round] = []
+    after = 0
+    for candidate in rounds(store):
+        end = candidate.last_event_id or int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM events"))
+        if changed_between(store, after, end):
+            found.append(candidate)
+            after = end
+    return found
+
+
+def version_round(store: Store, version: int) -> Round:
+    """The round that made version `version` of the review (numbered from 1)."""
+    found = review_versions(store)
+    if not 1 <= version <= len(found):
+        raise RoundError(f"version {version} does not exist; versions so far: "
+                         f"{', '.join(str(n) for n in range(1, len(found) + 1)) or 'none'}")
+    return found[version - 1]
