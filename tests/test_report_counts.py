@@ -183,9 +183,9 @@ def test_counts_check_their_arithmetic_and_are_withheld_while_screening_is_open(
     assert not prisma["adds_up"] and prisma["pending"] == {"full texts awaiting a decision": 1}
 
 
-def test_an_updated_version_counts_its_new_records_and_the_previous_versions_studies(
-        round_one, tmp_path: Path) -> None:
-    project, _ = round_one
+def round_two(project: Path, tmp_path: Path) -> list[int]:
+    """Round 1 ends; round 2 imports PsycINFO and a CINAHL copy of an old Embase record, and
+    screens the six new units: one included at full text, five excluded on title and abstract."""
     with Review(project) as review:
         review.end_round()
         review.begin_round()
@@ -203,6 +203,13 @@ def test_an_updated_version_counts_its_new_records_and_the_previous_versions_stu
         decide(project, unit, "title_abstract", {"ana": "exclude:C1", "ben": "exclude:C1"})
     attach(project, new[0], tmp_path)
     decide(project, new[0], "full_text", {"ana": "include", "ben": "include"})
+    return new
+
+
+def test_an_updated_version_counts_its_new_records_and_the_previous_versions_studies(
+        round_one, tmp_path: Path) -> None:
+    project, _ = round_one
+    new = round_two(project, tmp_path)
     with Review(project) as review:
         review.end_round()
 
@@ -216,7 +223,7 @@ def test_an_updated_version_counts_its_new_records_and_the_previous_versions_stu
     assert (prisma["reports_sought"], prisma["reports_not_retrieved"], prisma["reports_assessed"]) == (1, 0, 1)
     assert prisma["reports_excluded"] == {}
     assert (prisma["studies_included"], prisma["reports_included"]) == (1, 1)
-    assert prisma["previous"] == {"studies": 2, "reports": 2}
+    assert prisma["previous"] == {"studies": 2, "reports": 2, "awaiting": 0}
     with Review(project) as review:  # the first version's diagram, rebuilt from the log
         first = review.prisma_counts(as_of_round=1).prisma
     assert first is not None and dict(first.databases) == {"Embase": 6, "Scopus": 9}
@@ -402,3 +409,49 @@ def test_a_record_not_yet_screened_on_title_and_abstract_withholds_the_diagram(r
     html = Path(report["path"]).read_text(encoding="utf-8")
     assert "Screening is not finished (1 awaiting title-abstract screening)" in html
     assert not (project / "report" / "prisma.svg").exists()
+
+
+def test_a_report_awaiting_classification_is_carried_into_the_next_version_that_includes_it(
+        round_one, tmp_path: Path) -> None:
+    project, u = round_one
+    for reviewer in ("ana", "ben"):  # version 1: u[0] assessed in full, eligibility undecided
+        invoke("undo", str(project), "--reviewer", reviewer, "--stage", "full_text", "--record", str(u[0]))
+    decide(project, u[0], "full_text", {"ana": "maybe", "ben": "maybe"})
+    first = invoke("report", str(project))["prisma"]
+    assert (first["reports_awaiting_classification"], first["studies_included"]) == (1, 1)
+    new = round_two(project, tmp_path)
+    decide(project, u[0], "full_text", {"ana": "include", "ben": "include"})  # the data came in
+    with Review(project) as review:
+        review.end_round()
+
+    report = invoke("report", str(project))
+    prisma = report["prisma"]
+    status = from_the_log(project)["status"]
+    ft = status["screening"]["full_text"]
+    assert report["version"] == 2 and prisma["adds_up"] and prisma["pending"] == {}
+    assert prisma["previous"] == {"studies": 1, "reports": 1, "awaiting": 1}
+    assert prisma["databases"] == {"APA PsycInfo": 6, "CINAHL": 1}
+    assert (prisma["duplicates_removed"], prisma["removed_other"]) == (1, 0)
+    assert (prisma["records_screened"], prisma["records_excluded"]) == (6, 5)
+    assert (prisma["reports_sought"], prisma["reports_not_retrieved"]) == (1, 0)
+    # the new report and the carried one are assessed in this version; both are included
+    assert prisma["reports_assessed"] == 1 - 0 + 1 == 2
+    assert prisma["reports_excluded"] == {} and prisma["reports_awaiting_classification"] == 0
+    assert (prisma["studies_included"], prisma["reports_included"]) == (2, 2)
+    # previous version + new = every study included, as the log has it
+    assert prisma["previous"]["studies"] + prisma["studies_included"] == ft["included"] == 3
+    assert ft["maybe"] == 0
+    with Review(project) as review:
+        counts = flow_counts(review.store, review.protocol,
+                             since_event=review.round_cutoff(1)).prisma
+    assert counts is not None and counts.total_studies == 3 and counts.total_reports == 3
+    newly = {int(label.rsplit("(record ", 1)[1].rstrip(")"))
+             for label in report["changes"]["newly_included"]}
+    assert newly == {u[0], new[0]}
+    svg = (project / "report" / "prisma.svg").read_text(encoding="utf-8")
+    boxes = [" ".join(re.findall(r">([^<>]+)</tspan>", g))
+             for g in re.findall(r'<g class="prisma-box">.*?</g>', svg)]
+    assert any("awaiting classification in previous version" in re.sub(" +", " ", box)
+               and "(n\u00a0=\u00a01)" in box for box in boxes)
+    assert any("Total studies included in review (n\u00a0=\u00a03)" in re.sub(" +", " ", box)
+               for box in boxes)

@@ -7,7 +7,9 @@ eligibility, included, and the totals of an updated review. A row is as tall as 
 and text is wrapped to the box by its width measured in DejaVu Sans, the widest of the fonts
 either renderer uses, so a line never runs past the border. Reports awaiting classification, when
 there are any, get a box of their own stacked under "Reports excluded" in the eligibility row,
-each with its own arrow from "Reports assessed".
+each with its own arrow from "Reports assessed". In an updated review, the previous version's
+reports awaiting classification, when there are any, get a box in the previous column with an
+arrow into "Reports assessed", where they are assessed again.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ PHASE_WIDTH = 30
 HEADER_HEIGHT = 40
 WIDTHS = {"previous": 215, "main": 250, "excluded": 265, "awaiting": 265, "other": 250,
           "other_excluded": 245}
+# The previous version's reports awaiting classification sit in the previous column's eligibility
+# row, indented so the arrow from the previous version's studies to the totals passes beside them.
+PREVIOUS_ARROW_INSET = 12
+CARRIED_INSET = 2 * PREVIOUS_ARROW_INSET
+WIDTHS["carried"] = WIDTHS["previous"] - CARRIED_INSET
 # Colours of the PRISMA 2020 template: gold header for databases and registers, grey for other
 # methods and the previous version, pale blue phase bars.
 HEADER_FILL = "#F5C243"
@@ -182,6 +189,10 @@ def _box_contents(counts: PrismaCounts) -> dict[tuple[str, str], list[Line]]:
             Line(f"Studies included in previous version of review {_n(counts.previous.studies)}"),
             Line("Reports of studies included in previous version of review "
                  f"{_n(counts.previous.reports)}")]
+        if counts.previous.awaiting:
+            contents[("carried", "eligibility")] = [Line(
+                "Reports awaiting classification in previous version "
+                f"{_n(counts.previous.awaiting)}")]
         contents[("main", "total")] = [
             Line(f"Total studies included in review {_n(counts.total_studies)}", True),
             Line(f"Reports of total included studies {_n(counts.total_reports)}", True)]
@@ -216,6 +227,8 @@ def flow_layout(counts: PrismaCounts) -> Layout:
         x[name] = left
         left += WIDTHS[name] + GAP_PX
     x["awaiting"] = x["excluded"]  # stacked under "Reports excluded"
+    if "previous" in x:
+        x["carried"] = x["previous"] + CARRIED_INSET
     contents = {key: _wrap(lines, WIDTHS[key[0]]) for key, lines in _box_contents(counts).items()}
     rows = ["identification", "screening", "retrieval", "eligibility", "included"]
     rows += ["total"] if counts.previous is not None else []
@@ -239,7 +252,7 @@ def flow_layout(counts: PrismaCounts) -> Layout:
         spans[("awaiting", "eligibility")] = (row_top + excluded_height + STACK_GAP_PX,
                                               row_height - excluded_height - STACK_GAP_PX)
     boxes = [Box(x[c], spans[(c, r)][0], WIDTHS[c], spans[(c, r)][1], lines,
-                 PREVIOUS_FILL if c == "previous" else BOX_FILL)
+                 PREVIOUS_FILL if c in ("previous", "carried") else BOX_FILL)
              for (c, r), lines in contents.items()]
     boxes += _headers(counts, x)
     arrows = _arrows(counts, x, y, height, spans)
@@ -287,9 +300,14 @@ def _arrows(counts: PrismaCounts, x: Mapping[str, float], y: Mapping[str, float]
     arrows += [Arrow(((main_right, top + tall / 2), (x["excluded"], top + tall / 2)))
                for top, tall in (spans[key] for key in beside)]
     if counts.previous is not None:
-        prev_mid = x["previous"] + WIDTHS["previous"] / 2
-        arrows.append(Arrow(((prev_mid, bottom("identification")), (prev_mid, middle("total")),
+        carried = spans.get(("carried", "eligibility"))
+        prev_x = x["previous"] + (PREVIOUS_ARROW_INSET if carried else WIDTHS["previous"] / 2)
+        arrows.append(Arrow(((prev_x, bottom("identification")), (prev_x, middle("total")),
                              (x["main"], middle("total")))))
+        if carried is not None:
+            top, tall = carried
+            arrows.append(Arrow(((x["carried"] + WIDTHS["carried"], top + tall / 2),
+                                 (x["main"], top + tall / 2))))
     if counts.other_methods is not None:
         other_mid = x["other"] + WIDTHS["other"] / 2
         other_right = x["other"] + WIDTHS["other"]

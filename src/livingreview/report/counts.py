@@ -28,8 +28,13 @@ How the boxes follow from the records → reports → studies model:
 - **Studies and reports included**: units included at full text; a unit is one study seen
   through one report, so the two are equal unless units were not yet grouped into studies.
 
-An updated review (round N > 1) reports in its own boxes only the records stored since round N-1
-ended, and that round's included studies and reports in the previous-version boxes. While a unit
+An updated review (version N > 1) reports in its own boxes only the records stored since version
+N-1 ended, and that version's included studies and reports in the previous-version boxes. Reports
+that were awaiting classification in version N-1 are carried into version N: drawn in a
+previous-version box of their own, they are assessed again in this version, so "Reports assessed"
+= sought - not retrieved + carried, and whatever this version decides for them (included,
+excluded, still awaiting) is counted in its boxes. Studies included in the previous version plus
+the new ones are then every study included. While a unit
 is still being screened (no title-abstract decision, a title-abstract conflict, or a full text
 retrieved but not yet assessed) the counts do not add up and `FlowCounts.prisma` is None;
 `pending` says what is left. Those are withheld rather than drawn with an "awaiting screening"
@@ -79,6 +84,7 @@ class FlowCounts:
     pending: Mapping[str, int] = field(default_factory=dict)
     previous: PreviousVersion | None = None
     awaiting_classification: int = 0  # assessed at full text, outcome maybe or in conflict
+    awaiting_units: tuple[int, ...] = ()  # those units' representative record ids
 
     def to_dict(self) -> dict[str, object]:
         return {"databases": dict(self.databases), "registers": dict(self.registers),
@@ -93,7 +99,8 @@ class FlowCounts:
                 "studies_included": self.included_studies,
                 "reports_included": len(self.included_units),
                 "previous": None if self.previous is None else
-                {"studies": self.previous.studies, "reports": self.previous.reports},
+                {"studies": self.previous.studies, "reports": self.previous.reports,
+                 "awaiting": self.previous.awaiting},
                 "pending": dict(self.pending), "adds_up": self.prisma is not None}
 
 
@@ -116,16 +123,18 @@ def flow_counts(store: Store, protocol: Protocol, *, as_of_event: int | None = N
                 since_event: int | None = None) -> FlowCounts:
     """The flow of the records stored after `since_event` (all when None) as the review stood at
     `as_of_event` (now when None); with `since_event`, the previous-version boxes are filled with
-    what was included as of `since_event`."""
+    what was included as of `since_event`, and the reports then awaiting classification are
+    assessed again in this flow."""
     view = _View(store, protocol, as_of_event)
-    since_record = 0 if since_event is None else flow_table.last_record_by(store, since_event)
-    flow = view.flow(since_record)
     if since_event is None:
-        return flow
+        return _with_diagram(view.flow(0))
+    since_record = flow_table.last_record_by(store, since_event)
     before = _View(store, protocol, since_event).flow(0)
-    previous = PreviousVersion(studies=before.included_studies, reports=len(before.included_units))
-    prisma = None if flow.prisma is None else replace(flow.prisma, previous=previous)
-    return replace(flow, prisma=prisma, previous=previous)
+    carried = tuple(unit for unit in before.awaiting_units if unit in view.members)
+    flow = view.flow(since_record, carried)
+    previous = PreviousVersion(studies=before.included_studies, reports=len(before.included_units),
+                               awaiting=len(carried))
+    return _with_diagram(replace(flow, previous=previous))
 
 
 def included_units(store: Store, protocol: Protocol, *, as_of_event: int | None = None) -> list[int]:
@@ -172,7 +181,9 @@ class _View:
         self.kinds = {source.name: source.kind for source in protocol.sources}
         self.order = {c.id: index for index, c in enumerate(protocol.criteria)}
 
-    def flow(self, since_record: int) -> FlowCounts:
+    def flow(self, since_record: int, carried: tuple[int, ...] = ()) -> FlowCounts:
+        """The flow of the records stored after `since_record`, with the `carried` units (older,
+        awaiting classification in the previous version) assessed again at full text."""
         new = [o for o in self.origins if o.record_id > since_record]
         databases: Counter[str] = Counter()
         registers: Counter[str] = Counter()
@@ -199,15 +210,15 @@ class _View:
                 pending["awaiting title-abstract screening" if outcome is None
                         else "title-abstract conflicts to resolve"] += 1
         ft_excluded: Counter[str] = Counter()
-        included, not_retrieved, awaiting = [], 0, 0
-        for unit in forwarded:
+        included, not_retrieved, awaiting = [], 0, []
+        for unit in [*forwarded, *carried]:
             outcome = ft.outcome(unit)
             if outcome == "include":
                 included.append(unit)
             elif outcome == "exclude":
                 ft_excluded[self._reason(ft, unit)] += 1
             elif outcome in ("maybe", "conflict"):
-                awaiting += 1
+                awaiting.append(unit)
             elif self._fulltext(unit) == "not_retrieved":
                 not_retrieved += 1
             else:
@@ -221,10 +232,11 @@ class _View:
             removed_other=new_reports - len(units),
             screened=sum(ta_excluded.values()) + len(forwarded),
             title_abstract_excluded=ordered_ta, sought=len(forwarded), not_retrieved=not_retrieved,
-            assessed=len(included) + sum(ft_excluded.values()) + awaiting,
+            assessed=len(included) + sum(ft_excluded.values()) + len(awaiting),
             full_text_excluded=ordered_ft, included_units=tuple(included),
-            included_studies=studies, pending=dict(pending), awaiting_classification=awaiting)
-        return flow if pending else replace(flow, prisma=_prisma(flow))
+            included_studies=studies, pending=dict(pending), awaiting_classification=len(awaiting),
+            awaiting_units=tuple(awaiting))
+        return flow
 
     def _database(self, origin: flow_table.RecordOrigin) -> str:
         if origin.import_database:
@@ -250,6 +262,11 @@ class _View:
         return {label: reasons[label] for label in sorted(reasons, key=lambda r: (rank.get(r, len(rank)), r))}
 
 
+def _with_diagram(flow: FlowCounts) -> FlowCounts:
+    """The flow with its PRISMA counts once nothing is pending (they are checked as they are made)."""
+    return flow if flow.pending else replace(flow, prisma=_prisma(flow))
+
+
 def _prisma(flow: FlowCounts) -> PrismaCounts:
     counts = PrismaCounts(
         databases=flow.databases, registers=flow.registers,
@@ -259,6 +276,7 @@ def _prisma(flow: FlowCounts) -> PrismaCounts:
         reports_sought=flow.sought, reports_not_retrieved=flow.not_retrieved,
         reports_assessed=flow.assessed, reports_excluded=flow.full_text_excluded,
         reports_awaiting=flow.awaiting_classification,
-        studies_included=flow.included_studies, reports_included=len(flow.included_units))
+        studies_included=flow.included_studies, reports_included=len(flow.included_units),
+        previous=flow.previous)
     counts.check()
     return counts

@@ -54,10 +54,12 @@ class OtherMethods:
 
 @dataclass(frozen=True)
 class PreviousVersion:
-    """What the previous version of a living review included."""
+    """What the previous version of a living review included, and how many of its reports were
+    awaiting classification (assessed again in this version)."""
 
     studies: int
     reports: int
+    awaiting: int = 0
 
 
 @dataclass(frozen=True)
@@ -121,10 +123,12 @@ class PrismaCounts:
                 self.records_screened - self.records_excluded,
                 f"records screened ({self.records_screened}) minus records excluded "
                 f"({self.records_excluded})")
+        carried = self.previous.awaiting if self.previous else 0
         _expect("Reports assessed for eligibility", self.reports_assessed,
-                self.reports_sought - self.reports_not_retrieved,
+                self.reports_sought - self.reports_not_retrieved + carried,
                 f"reports sought ({self.reports_sought}) minus reports not retrieved "
-                f"({self.reports_not_retrieved})")
+                f"({self.reports_not_retrieved}) plus reports awaiting classification in the "
+                f"previous version ({carried})")
         excluded = sum(self.reports_excluded.values())
         kept = self.reports_assessed - excluded - self.reports_awaiting
         if kept < 0:
@@ -188,7 +192,9 @@ class PrismaCounts:
                         for k, v in other.reports_excluded.items())]
         if self.previous is not None:
             named += [("Studies included in previous version", self.previous.studies),
-                      ("Reports included in previous version", self.previous.reports)]
+                      ("Reports included in previous version", self.previous.reports),
+                      ("Reports awaiting classification in previous version",
+                       self.previous.awaiting)]
         for label in (*self.databases, *self.registers, *self.reports_excluded):
             if not label.strip():
                 raise PrismaCountError("labels", "a database, register or reason has an empty name")
