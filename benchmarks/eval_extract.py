@@ -562,6 +562,39 @@ def text_report(split: str, result: Evaluation) -> str:
     return "\n".join(lines)
 
 
+def in_process_predictions(gold: Sequence[Gold]) -> dict[Key, dict[str, object]]:
+    """Study-level values from the suggesters called directly on the fixture records, with no
+    review built: the same rules as `extract --auto --all`, in seconds, for tuning."""
+    from livingreview.extraction.service import suggest_study
+    from livingreview.protocol.loader import load_protocol
+
+    protocol = load_protocol(FLAGSHIP_PROTOCOL)
+    parsed = {file: fixture_records(file) for file in {r["file"] for r in gold}}
+    predicted: dict[Key, dict[str, object]] = {}
+    for record in gold:
+        suggestions = suggest_study(protocol, [parsed[record["file"]][record["position"] - 1]])
+        predicted[record["key"]] = {name: s.value for name, s in suggestions.fields.items()}
+    return predicted
+
+
+def error_report(gold: Sequence[Gold], predicted: Mapping[Key, Mapping[str, object]], name: str) -> str:
+    """Every record whose `name` value differs from the gold one: both values, the note, the text."""
+    parsed = {file: fixture_records(file) for file in {r["file"] for r in gold}}
+    lines = []
+    for record in gold:
+        truth = normalised_fields(record["fields"])[name]
+        guess = normalised_fields(predicted.get(record["key"], {}))[name]
+        if truth == guess:
+            continue
+        found = parsed[record["file"]][record["position"] - 1]
+        show = (lambda v: sorted(v) if isinstance(v, frozenset) else v)
+        lines += [f"=== {record['file']} {record['key'][1]} ({record.get('kind')}): gold {show(truth)!r}, "
+                  f"predicted {show(guess)!r}",
+                  *([f"    note: {record['notes']}"] if record.get("notes") else []),
+                  f"    TITLE: {found.title}", f"    ABSTRACT: {found.abstract}"]
+    return "\n".join(lines) or f"no {name} errors"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=("dev", "test", "all"), default="dev")
@@ -569,13 +602,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--review", type=Path, help="an existing review holding the imported fixtures")
     parser.add_argument("--predictions", type=Path, help="saved `extract --auto --all --json` output of --review")
     parser.add_argument("--gold", type=Path, default=GOLD_DIR, help="folder holding dev.jsonl and test.jsonl")
+    parser.add_argument("--errors", metavar="FIELD", choices=SCORED_FIELDS,
+                        help="list the records whose FIELD differs from the gold value, with their text "
+                             "(study-level fields only, read in process; use on dev only)")
+    parser.add_argument("--in-process", action="store_true",
+                        help="score the suggesters called directly on the fixture records (no review, "
+                             "no CLI; study-level fields only)")
     args = parser.parse_args(argv)
     if bool(args.review) != bool(args.predictions):
         parser.error("--review and --predictions go together")
+    if args.errors and args.split != "dev":
+        parser.error("--errors lists record texts: tune on the dev split only")
     if not FIXTURES.exists():
         print(f"the fixtures are not at {FIXTURES}", file=sys.stderr)
         return 1
     gold = load_gold(args.split, args.gold)
+    if args.errors or args.in_process:
+        predicted = in_process_predictions(gold)
+        if args.errors:
+            print(error_report(gold, predicted, args.errors))
+            return 0
+        result = Evaluation(len(gold), [], [], score_fields(gold, predicted), OutcomeScores())
+        print(json.dumps({"split": args.split, **result.as_dict()}, indent=1) if args.json
+              else text_report(args.split, result))
+        return 0
     try:
         if args.review:
             result = evaluate(gold, args.review, json.loads(args.predictions.read_text(encoding="utf-8")))

@@ -137,6 +137,7 @@ _CROSSOVER = _rx(
     r"\beach\s+(?:subject|participant|patient|volunteer)\s+(?:received|was\s+given|underwent|took)\s+"
     r"(?:both|all|each|two|three|four)\b")
 _PARALLEL = _rx(r"\bparallel[- ]?(?:group|arm|design|assignment)s?\b|\bparallel\s+(?:study|trial|design)\b|"
+                r"\b(?:received|receive|given|assigned\s+to|allocated\s+to|randomi[sz]ed\s+to)\s+(?:receive\s+)?either\b|"
                 r"\b(?:two|three|four|2|3|4)[- ](?:arm|group)\s+(?:parallel|randomi[sz]ed|study|trial|design)\b")
 _SINGLE_GROUP = _rx(r"\bsingle[- ](?:arm|group|cohort)\b|\bone[- ]arm\b|\buncontrolled\b|\bnon-?\s?controlled\b|"
                     r"\bopen[- ]label\s+(?:extension|follow-up)\b|\bno\s+control\s+group\b|"
@@ -173,11 +174,12 @@ _BLINDING = (
                        r"\bopen\s+(?:study|trial|design|fashion|manner|randomi[sz]ed|comparative|"
                        r"multicent(?:er|re)|crossover|cross-over|pilot|prospective|label)\b|\bopen,\s")),
 )
-_PLACEBO = _rx(r"\bplacebos?\b|\bplacebo-controlled\b|\bsham\b|\bdummy\s+(?:tablets?|capsules?|drug)\b|"
+# Saline given as an arm ("ketamine or saline", "a saline infusion") is a placebo; an "active
+# placebo" (a drug that mimics side effects) is an active comparator.
+_PLACEBO = _rx(r"(?<!active\s)(?<!active-)\bplacebos?\b|\bplacebo-controlled\b|\bsham\b|"
+               r"\bdummy\s+(?:tablets?|capsules?|drug)\b|\b(?:or|and|versus|vs\.?|with)\s+(?:normal\s+)?saline\b|"
+               r"\bsaline[- ](?:placebo|control|infusions?|injections?|sessions?)\b|"
                r"\bvehicle(?:-controlled)?\b(?=[^.]{0,60}\b(?:spray|cream|gel|solution|drops?|control)\b)")
-_ACTIVE_CONTROL = _rx(r"\bactive[- ](?:comparator|control(?:led)?|placebo|reference)\b|\bhead[- ]to[- ]head\b|"
-                      r"\bcompar(?:ed|ing|ison)\s+(?:with|to|against|of)\b|\bversus\b|\bvs\.?(?=\s)|"
-                      r"\brelative\s+to\b|\bor\s+(?:with\s+)?(?=\w)|\bthan\b|\b(?:against)\b")
 
 
 def randomised(passages: list[Passage]) -> Suggestion:
@@ -275,7 +277,7 @@ class DrugReading:
 _COMPARISON_CUE = _rx(r"(?:\bversus|\bvs\.?|\bcompar(?:ed|ing|ison)\s+(?:with|to|against)|\brelative\s+to|"
                       r"\bthan|\bagainst|\bactive[- ](?:comparator|control|placebo|reference)(?:\s*\(|,|:)?"
                       r"|\bcontrol\s+(?:group\s+)?(?:received|receiving|given)|\bor)"
-                      r"(?:\s+(?:with|the|a|an|oral|intravenous|intranasal|nasal|standard|usual|"
+                      r"(?:\s+(?:with|the|a|an|that\s+of|those\s+of|oral|intravenous|intranasal|nasal|standard|usual|"
                       r"conventional|active|low-dose|high-dose|\d+(?:\.\d+)?\s*(?:mg|µg|mcg|g|ml|mg/kg)"
                       r"(?:/(?:kg|day|d))?)){0,3}\s*$")
 _ASSIGNMENT = _rx(r"\brandom|\bassign|\ballocat|\breceiv|\bgiven\b|\btreated\s+with\b|\bversus\b|\bvs\b|"
@@ -385,7 +387,13 @@ _OTHER_ACTIVE_ARM = _rx(
     r"standard|conventional|usual|monthly|weekly|daily|quarterly|continuous|cyclic|sequential|"
     r"low|high|lower|higher)\b|\bcontrol\s+group\s+(?:received|was\s+given|got)\b(?![^.]{0,30}placebo)|"
     r"\b(?:randomi[sz]ed|assigned|allocated)\s+to\s+(?:receive\s+)?(?:either\s+)?[^.]{3,80}?\s+or\s+"
-    r"(?!placebo)\w")
+    r"(?!placebo|no\b|a\s+wait|wait)\w")
+# A comparison arm that gets nothing: no treatment, a waiting list, observation only.
+_NO_TREATMENT_ARM = _rx(
+    r"\b(?:or|versus|vs\.?|to|with|and)\s+(?:a\s+|an\s+)?(?:no[- ](?:treatment|intervention|therapy|medication)|"
+    r"(?:an\s+)?untreated|observation\s+only)\b(?![- ](?:related|emergent|effects?|differences?))|"
+    r"\bno[- ](?:treatment|intervention)\s+(?:control|group|arm|condition)s?\b|\buntreated\s+control\w*|"
+    r"\bwait(?:ing)?[- ]?list(?:ed)?\b")
 
 
 def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]) -> tuple[Suggestion, Suggestion]:
@@ -397,6 +405,9 @@ def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]
         return suggestion("placebo", placebo), comparator
     if comparator_names:
         return suggestion("active", drugs.comparator[comparator_names[0]]), comparator
+    nothing = find(passages, _NO_TREATMENT_ARM)
+    if nothing:
+        return suggestion("none", nothing), comparator
     other_arm = find(passages, _OTHER_ACTIVE_ARM)
     if other_arm:
         return suggestion("active", other_arm), comparator
@@ -413,7 +424,7 @@ _PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adoles
            r"respondents|mothers|parents|couples|nurses|physicians|practitioners|residents|workers|"
            r"survivors|users|athletes|employees|pregnancies|GPs|general\s+practitioners|doctors|clinicians|"
            r"pharmacists|dentists|caregivers|carers|families|households|"
-           r"(?:[A-Z][A-Za-z-]*\s+)?sufferers|migraineurs|asthmatics|completers)")
+           r"(?:[A-Z][A-Za-z-]*\s+)?sufferers|migraineurs|asthmatics|completers|controls|control\s+subjects)")
 # Words between a count and its noun are adjectives ("24 healthy male volunteers"), never verbs,
 # prepositions, units or other nouns ("2 drugs was similar, although more patients").
 _BETWEEN = (r"(?:(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|"
@@ -426,17 +437,28 @@ _PEOPLE_COUNT = re.compile(
 # "Patients (N = 5435)": the count given in brackets after the people it counts.
 _PEOPLE_N = re.compile(r"\b" + _PEOPLE + r"\b(?:[^.;()]|\([^()]{0,30}\)){0,60}?\(\s*[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*\)",
                        re.IGNORECASE)
+# A count with no noun, before the verb that enrols it: "98 were enrolled", "212 (91%) were randomized".
+_BARE_COUNT = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?"
+                         r"(?:were|was|had\s+been)\s+(?P<verb>randomi[sz]ed|randomly|enrolled|included|recruited)\b",
+                         re.IGNORECASE)
+# A case report is of one person: "a 34-year-old woman", "we report the case of a man".
+_CASE_REPORT = _rx(r"\bcase\s+(?:presentation|report|description)\b|\bwe\s+(?:report|present|describe)\s+(?:the\s+|a\s+)?"
+                   r"(?:first\s+|rare\s+|unusual\s+)?case\b")
+_ONE_PERSON = _rx(r"\b(?:a|an)\s+\d{1,3}[- ](?:year|yr|month)s?[- ]old\b")
 _N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)")
 _TOTAL_OF = _rx(r"\b(?:a\s+)?total\s+of\s*$|\(?\btotal:?\s*$|\boverall,?\s*$|\bin\s+all,?\s*$")
 _ENROLMENT_VERB = _rx(r"\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
                       r"participated|took\s+part|were\s+studied|were\s+treated|were\s+assigned|were\s+allocated|"
-                      r"completed|were\s+evaluated|were\s+analy[sz]ed|received|underwent|were\s+screened|"
-                      r"were\s+assessed\s+for\s+eligibility|with|who|aged)")
+                      r"completed|were\s+evaluated|were\s+analy[sz]ed|received|underwent|(?:were\s+)?screened|"
+                      r"(?:were\s+)?assessed\s+for\s+eligibility|(?:were\s+)?approached|(?:were\s+)?invited|"
+                      r"(?:were\s+)?contacted|(?:were\s+)?eligible|responded|with|who|aged)")
 _VERB_RANK = {"randomized": 5, "randomised": 5, "randomly": 5, "were assigned": 5, "were allocated": 5,
               "enrolled": 4, "recruited": 4, "included": 4, "entered": 4, "participated": 4,
               "took part": 4, "were studied": 4, "were treated": 3, "received": 3, "underwent": 3,
-              "with": 2, "who": 2, "aged": 2, "completed": 1, "were evaluated": 1, "were analyzed": 1,
-              "were analysed": 1, "were screened": -1, "were assessed for eligibility": -1}
+              "responded": 4, "with": 2, "who": 2, "aged": 2, "were evaluated": 1,
+              # Counted after entry (completers, the analysed) or before it (the screened): not who entered.
+              "completed": -1, "were analyzed": -1, "were analysed": -1}
+_BEFORE_ENTRY = ("screened", "assessed for eligibility", "approached", "invited", "contacted", "eligible")
 _BEFORE_RANK = _rx(r"\b(?:randomi[sz]ed|enrolled|recruited|included|studied|treated|involving|involved|"
                    r"comprising|in|of|(?:administered|given|offered)\s+to)\s+$")
 
@@ -450,6 +472,8 @@ def n_total(passages: list[Passage]) -> Suggestion:
         for match in passage.finditer(_PEOPLE_N):
             hit = Hit(passage, match.start("count"), match.end("count"))
             candidates.append((3.5, hit, int(match.group("count").replace(",", "")), match.group("count")))
+        for match in passage.finditer(_BARE_COUNT):
+            candidates.append(_rank_bare_count(passage, match))
     candidates = [c for c in candidates if c[0] > 0]
     stated_total = any(c[0] >= 6 for c in candidates)  # "a total of N ... randomised"
     if not stated_total:
@@ -461,6 +485,8 @@ def n_total(passages: list[Passage]) -> Suggestion:
         if summed is not None:
             return summed
     if not candidates:
+        if find(passages, _CASE_REPORT, negatable=False):
+            return suggestion(1, find(passages, _ONE_PERSON, negatable=False)[:1], ["a case report: one person"])
         return Suggestion(None)
     best = max(candidates, key=lambda c: (c[0], -c[1].passage.field.startswith("title"), -c[1].start))
     rank, hit, value, written = best
@@ -492,8 +518,13 @@ def _verb_rank(text: str, start: int) -> float:
     were randomly assigned" the count is of the randomised, whatever verb comes first."""
     clause = _CLAUSE_END.search(text, start, start + 80)
     end = clause.start() if clause else min(len(text), start + 80)
-    ranks = [_VERB_RANK.get(" ".join(v.group("verb").lower().split()), 0)
-             for v in _ENROLMENT_VERB.finditer(text, start, end)]
+    verbs = [" ".join(v.group("verb").lower().split()) for v in _ENROLMENT_VERB.finditer(text, start, end)]
+    # "150 patients screened, 98 enrolled": the first verb says what the count is.
+    if verbs and verbs[0].removeprefix("were ") in _BEFORE_ENTRY:
+        return -1.0
+    ranks = [_VERB_RANK.get(verb, 0) for verb in verbs if verb.removeprefix("were ") not in _BEFORE_ENTRY]
+    if ranks and min(ranks) < 0 and max(ranks) < 3:
+        return -1.0
     return float(max(ranks, default=0))
 
 
@@ -525,9 +556,19 @@ def _group_sum(passages: list[Passage]) -> Suggestion | None:
     return None
 
 
-_CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas)\b")
+_CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas|of\s+whom|of\s+which)\b|,\s+\d")
 _GROUP_SENTENCE = _rx(r"\brandomi|\bassign|\ballocat|\benrol|\brecruit|\binclud|\bstudied\b|\bparticipat|"
                       r"\breceived\b|\bunderwent\b|\binterview|\bwe\s+(?:studied|examined|investigated)\b")
+
+
+def _rank_bare_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int | None, str]:
+    written = match.group("count")
+    hit = Hit(passage, match.start("count"), match.end("count"))
+    value = parse_count(written)
+    if value is None or value < 2 or (1900 <= value <= 2030 and "," not in written) or \
+            HEDGE.search(passage.text[:match.start()]):
+        return (0.0, hit, None, written)
+    return (5.0 if match.group("verb").lower().startswith("random") else 4.0, hit, value, written)
 
 
 def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int | None, str]:
@@ -545,13 +586,15 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
         value = None
         written = text[match.start():match.end("count")]
     rank = _verb_rank(text, match.end())
+    if match.group().lower().endswith("completers"):
+        rank = -1.0
     if _BEFORE_RANK.search(before):
         rank = max(rank, 3.0)
     if _TOTAL_OF.search(before):
         rank += 3.0
     if passage.field == "title":
         rank = max(rank, 2.5)
-    if rank <= 0 and value is not None and not passage.field.startswith("jats"):
+    if rank == 0 and value is not None and not passage.field.startswith("jats"):
         rank = 0.5 if passage.sentences and passage.sentences[0].start <= match.start() else 0.0
     if value is not None and (value < 2 or (1900 <= value <= 2030 and "," not in written)):
         rank = 0.0
@@ -607,7 +650,7 @@ def age_group(passages: list[Passage]) -> Suggestion:
         low = int(match.group("low") or match.group("low2") or match.group("low3"))
         return suggestion("adult" if low >= 18 else "mixed", [hit])
     child = [h for h in find(passages, _CHILD) if not _background(h)]
-    adult = [h for h in find(passages, _ADULT) if not _background(h)]
+    adult = [h for h in find(passages, _ADULT) if not _background(h) and not _share(h)]
     if child and adult:
         return suggestion("mixed", child[:1] + adult[:1])
     if child:
@@ -619,6 +662,12 @@ def age_group(passages: list[Passage]) -> Suggestion:
         age = int(_SINGLE_AGE.match(single[0].passage.text, single[0].start).group("age"))  # type: ignore[union-attr]
         return suggestion("adult" if age >= 18 else "child-adolescent", single[:1])
     return Suggestion(NOT_STATED)
+
+
+def _share(hit: Hit) -> bool:
+    """"64% women", "40 per cent men": the make-up of a sample, not who could take part."""
+    before = hit.passage.text[max(0, hit.start - 16):hit.start]
+    return bool(re.search(r"\d\s*(?:%|per\s?cent|percent)\s*(?:were\s+|of\s+(?:them\s+|whom\s+)?(?:were\s+)?)?$", before))
 
 
 def _background(hit: Hit) -> bool:

@@ -1,0 +1,242 @@
+"""Study-design fields read from the ways trial abstracts state a design.
+
+Every snippet is written for this test, in the phrasing abstracts typically use, and is read by
+the whole text pipeline (`suggest_study` with the flagship protocol), so the fields interact as they
+do on real records. Only the fields a case names are checked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from livingreview.extraction.lexicon import lexicon_path
+from livingreview.extraction.service import suggest_study
+from livingreview.protocol import load_protocol
+from livingreview.protocol.models import Protocol
+from livingreview.records import Record
+
+pytestmark = pytest.mark.skipif(lexicon_path() is None, reason="drug-named-entity-recognition is not installed")
+
+Case = tuple[str, str, dict[str, object]]
+
+
+@pytest.fixture(scope="module")
+def flagship() -> Protocol:
+    return load_protocol(Path(__file__).resolve().parent.parent / "examples" / "glutamate-entactogens" / "protocol.toml")
+
+
+def _values(protocol: Protocol, title: str, abstract: str) -> dict[str, object]:
+    record = Record(source="test", raw="", title=title, abstract=abstract, id=11, source_id="t11")
+    return {name: s.value for name, s in suggest_study(protocol, [record]).fields.items()}
+
+
+def _check(protocol: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    got = _values(protocol, title, abstract)
+    wrong = {name: (got[name], value) for name, value in expected.items() if got[name] != value}
+    assert not wrong, f"(got, expected) by field: {wrong}"
+
+
+# --- randomisation, allocation, blinding ------------------------------------------------------------
+
+DESIGN_CASES: list[Case] = [
+    ("Sertraline in panic disorder",
+     "Sixty-four patients were randomly assigned to sertraline or placebo for 12 weeks.",
+     {"randomised": "yes", "allocation": "parallel", "control": "placebo", "n_total": 64}),
+    ("Ketamine and emotion in healthy men",
+     "In this double-blind, placebo-controlled crossover study, 24 healthy men received ketamine and "
+     "saline on separate days.",
+     {"randomised": "not-stated", "allocation": "crossover", "blinding": "double-blind", "control": "placebo",
+      "n_total": 24, "population": ["healthy"], "age_group": "adult"}),
+    ("Memantine for irritability",
+     "Participants (n = 120) aged 12-17 years with autism spectrum disorder were randomized 1:1 to "
+     "memantine or matching placebo.",
+     {"randomised": "yes", "allocation": "parallel", "n_total": 120, "age_group": "child-adolescent",
+      "population": ["autism"]}),
+    ("An open-label pilot of oral ketamine",
+     "We enrolled 45 adults with treatment-resistant depression in a single-arm, open-label trial; "
+     "40 completed all visits.",
+     {"allocation": "single-group", "blinding": "open-label", "control": "none", "n_total": 45,
+      "age_group": "adult", "population": ["depression"]}),
+    ("Esketamine nasal spray",
+     "This was a randomised, double-masked, multicentre study. Adults with major depressive disorder were "
+     "allocated to esketamine or placebo nasal spray.",
+     {"randomised": "yes", "blinding": "double-blind", "control": "placebo", "population": ["depression"]}),
+    ("D-cycloserine augmentation",
+     "A randomised controlled trial in which 80 outpatients with social anxiety disorder received "
+     "D-cycloserine or placebo one hour before each exposure session.",
+     {"randomised": "yes", "allocation": "parallel", "control": "placebo", "n_total": 80,
+      "population": ["social-anxiety"]}),
+    ("Oxytocin and trust",
+     "Using a within-subject design, each participant received oxytocin and placebo in counterbalanced "
+     "order on two test days one week apart. Thirty-two male students took part.",
+     {"allocation": "crossover", "control": "placebo", "n_total": 32}),
+    ("A latin-square study",
+     "Eighteen volunteers completed four sessions in a Latin square design (placebo, 25 mg, 50 mg, 100 mg).",
+     {"allocation": "crossover", "control": "placebo"}),
+    ("A triple-blind trial",
+     "In a triple-blind randomized trial, 150 participants were assigned to receive the drug or placebo.",
+     {"blinding": "triple-blind", "randomised": "yes", "n_total": 150}),
+    ("Assessor-blinded study",
+     "Patients were randomised to exercise or usual care; outcomes were measured by a blinded assessor.",
+     {"randomised": "yes", "blinding": "single-blind", "control": "active"}),
+    ("Single-blind study",
+     "This single-blind study randomized 30 inpatients with schizophrenia to memantine or placebo.",
+     {"blinding": "single-blind", "randomised": "yes", "n_total": 30, "population": ["schizophrenia"]}),
+    ("A non-randomised comparison",
+     "In this non-randomized controlled study, 52 patients chose ketamine and 48 chose electroconvulsive "
+     "therapy.",
+     {"randomised": "no"}),
+    ("A retrospective chart review",
+     "We retrospectively reviewed the charts of 212 veterans with PTSD treated with ketamine infusions.",
+     {"randomised": "no", "population": ["ptsd"], "n_total": 212}),
+    ("A cross-sectional survey",
+     "A cross-sectional survey of 1,204 university students asked about recreational drug use.",
+     {"randomised": "no", "n_total": 1204}),
+    ("A cluster randomised trial",
+     "Twelve practices were cluster randomised to the reminder system or to usual care.",
+     {"randomised": "yes", "allocation": "parallel", "control": "active"}),
+    ("Placebo-controlled only",
+     "A placebo-controlled study of memantine in 40 adults with obsessive-compulsive disorder.",
+     {"blinding": "not-stated", "control": "placebo", "population": ["ocd"], "n_total": 40}),
+    ("Randomised order of sessions",
+     "Healthy volunteers (n = 16) received intravenous ketamine or saline in randomized order on two "
+     "occasions at least a week apart.",
+     {"randomised": "yes", "allocation": "crossover", "control": "placebo", "n_total": 16}),
+    ("Two-period crossover",
+     "A randomized, two-period, crossover bioequivalence study in 36 healthy subjects compared two "
+     "tablet formulations of memantine.",
+     {"randomised": "yes", "allocation": "crossover", "n_total": 36, "population": ["healthy"]}),
+    ("Parallel groups stated",
+     "This was a 12-week, randomized, double-blind, parallel-group trial in 300 women aged 40-65 years.",
+     {"allocation": "parallel", "blinding": "double-blind", "n_total": 300, "age_group": "adult"}),
+    ("Open trial",
+     "In an open trial, 22 children with fragile X syndrome took acamprosate for ten weeks.",
+     {"blinding": "open-label", "population": ["fragile-x"], "age_group": "child-adolescent", "n_total": 22}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), DESIGN_CASES, ids=[c[0] for c in DESIGN_CASES])
+def test_design_fields_follow_how_abstracts_state_a_design(flagship: Protocol, title: str, abstract: str,
+                                                           expected: dict[str, object]) -> None:
+    _check(flagship, title, abstract, expected)
+
+
+# --- control and active comparator ---------------------------------------------------------------
+
+CONTROL_CASES: list[Case] = [
+    ("Ketamine versus midazolam",
+     "Adults with depression were randomized to a single infusion of ketamine or midazolam, an active "
+     "placebo.",
+     {"control": "active", "active_comparator": "midazolam"}),
+    ("Memantine compared with sertraline",
+     "Eighty adults with OCD were randomised to memantine or sertraline for twelve weeks.",
+     {"control": "active", "active_comparator": "sertraline", "n_total": 80}),
+    ("Esketamine and an oral antidepressant",
+     "Patients were randomised to esketamine plus a new oral antidepressant or placebo plus a new oral "
+     "antidepressant.",
+     {"control": "placebo", "active_comparator": None}),
+    ("Celecoxib, naproxen and placebo",
+     "A total of 600 patients with osteoarthritis were randomized to celecoxib, naproxen 500 mg twice "
+     "daily, or placebo.",
+     {"control": "placebo", "active_comparator": "naproxen", "n_total": 600}),
+    ("Low versus high dose",
+     "Ninety patients were randomly assigned to 10 mg or 20 mg of memantine daily.",
+     {"control": "active", "active_comparator": None, "n_total": 90}),
+    ("Versus usual care",
+     "Participants were randomized to ketamine-assisted therapy or treatment as usual.",
+     {"control": "active", "active_comparator": None}),
+    ("Escitalopram versus paroxetine in depression",
+     "In this head-to-head trial, 240 patients received either escitalopram or paroxetine.",
+     {"control": "active", "active_comparator": "paroxetine", "n_total": 240}),
+    ("Sham stimulation",
+     "Forty patients were randomized to active or sham transcranial magnetic stimulation.",
+     {"control": "placebo", "n_total": 40}),
+    ("Waitlist control",
+     "Fifty-six adolescents were randomly allocated to the intervention or a waiting-list control group.",
+     {"control": "none", "randomised": "yes", "n_total": 56, "age_group": "child-adolescent"}),
+    ("No treatment control",
+     "Women were randomly assigned to estradiol or no treatment.",
+     {"control": "none", "randomised": "yes"}),
+    ("Lamotrigine compared with lithium in bipolar disorder",
+     "The efficacy of lamotrigine was compared with that of lithium in 120 patients with bipolar "
+     "disorder in a randomized trial.",
+     {"control": "active", "active_comparator": "lithium", "population": ["bipolar"], "n_total": 120}),
+    ("Uncontrolled",
+     "Twenty adults with alcohol dependence received ketamine 0.5 mg/kg; craving was rated before and "
+     "after.",
+     {"control": "none", "allocation": "single-group", "population": ["substance-use"], "n_total": 20}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), CONTROL_CASES, ids=[c[0] for c in CONTROL_CASES])
+def test_control_and_comparator_follow_what_the_other_arm_received(flagship: Protocol, title: str, abstract: str,
+                                                                  expected: dict[str, object]) -> None:
+    _check(flagship, title, abstract, expected)
+
+
+# --- counts ------------------------------------------------------------------------------------------
+
+COUNT_CASES: list[Case] = [
+    ("Enrolled and completed", "Of 150 patients screened, 98 were enrolled and 85 completed the study.",
+     {"n_total": 98}),
+    ("Randomised, analysed", "Two hundred and twelve participants were randomized; 190 were included in the "
+     "analysis.", {"n_total": 212}),
+    ("Of the randomised", "Of the 84 randomised patients, 76 completed treatment.", {"n_total": 84}),
+    ("Arm sizes", "Patients were randomized to ketamine (n = 25) or midazolam (n = 24).", {"n_total": 49}),
+    ("Arm sizes in words", "Thirty patients received memantine and thirty received placebo.", {"n_total": 60}),
+    ("Sample of", "The sample consisted of 73 adults with bipolar disorder.", {"n_total": 73}),
+    ("N in brackets after the verb", "We recruited healthy volunteers (N = 48) from the community.",
+     {"n_total": 48}),
+    ("Total of, spread", "A total of 1,023 women from 40 centres were randomised.", {"n_total": 1023}),
+    ("A review has no n", "We systematically reviewed 27 randomized trials of ketamine including 1,500 patients.",
+     {"n_total": None}),
+    ("Meta-analysis", "This meta-analysis pooled 14 placebo-controlled trials (n = 2,310).", {"n_total": None}),
+    ("Patients entered", "Forty-two patients entered the study and were followed for one year.",
+     {"n_total": 42}),
+    ("Completers only", "Data from 40 completers were analysed.", {"n_total": None}),
+    ("Studied", "We studied 19 patients with fragile X syndrome and 21 matched controls.",
+     {"n_total": 40}),
+    ("A case report", "Case presentation: a 34-year-old woman with bipolar disorder received ketamine.",
+     {"n_total": 1, "age_group": "adult"}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), COUNT_CASES, ids=[c[0] for c in COUNT_CASES])
+def test_the_count_is_who_entered_the_whole_study(flagship: Protocol, title: str, abstract: str,
+                                                  expected: dict[str, object]) -> None:
+    _check(flagship, title, abstract, expected)
+
+
+# --- who took part -------------------------------------------------------------------------------------
+
+PEOPLE_CASES: list[Case] = [
+    ("Aged 18 to 65", "Adults aged 18 to 65 years with PTSD were randomized.", {"age_group": "adult"}),
+    ("Children 6 to 12", "Children aged 6-12 years with autism were enrolled.",
+     {"age_group": "child-adolescent", "population": ["autism"]}),
+    ("Adolescents", "We enrolled 60 adolescents with major depressive disorder.",
+     {"age_group": "child-adolescent", "population": ["depression"], "n_total": 60}),
+    ("Mixed ages", "Patients aged 12 to 75 years with seasonal allergic rhinitis were randomized.",
+     {"age_group": "mixed"}),
+    ("Older adults", "Older adults (65 years and over) with insomnia were randomized to the drug or placebo.",
+     {"age_group": "adult"}),
+    ("Migraine trial sample", "Of the 200 patients randomized (64% women), most had migraine.",
+     {"age_group": "not-stated", "n_total": 200}),
+    ("Mean age only", "Forty patients (mean age 44 years) with schizophrenia were enrolled.",
+     {"age_group": "not-stated", "population": ["schizophrenia"], "n_total": 40}),
+    ("Healthy volunteers, young", "Twelve healthy young male volunteers aged 20-30 took part.",
+     {"population": ["healthy"], "age_group": "adult", "n_total": 12}),
+    ("Alcohol use disorder", "Veterans with alcohol use disorder (n = 40) were randomized to ketamine or "
+     "midazolam.", {"population": ["substance-use"], "n_total": 40}),
+    ("Borderline", "Women with borderline personality disorder (n = 26) received oxytocin and placebo in "
+     "a crossover design.", {"population": ["borderline-pd"], "allocation": "crossover", "n_total": 26}),
+    ("Patients and controls", "Fifteen patients with schizophrenia and 15 healthy controls underwent fMRI "
+     "after ketamine.", {"n_total": 30}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), PEOPLE_CASES, ids=[c[0] for c in PEOPLE_CASES])
+def test_who_took_part_is_read_from_the_participants_described(flagship: Protocol, title: str, abstract: str,
+                                                                expected: dict[str, object]) -> None:
+    _check(flagship, title, abstract, expected)
