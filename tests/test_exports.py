@@ -152,12 +152,60 @@ def test_csv_and_xlsx_list_the_included_studies_with_formulas_neutralised(screen
         rows = list(csv.DictReader(handle))
     assert [int(r["record_id"]) for r in rows] == [units[0], units[1], units[-1]]
     assert rows[2]["title"] == "'" + FORMULA_TITLE
-    assert rows[0]["extraction:n_total"] == "40"
+    assert rows[0]["extraction:n_total"] == "40" and rows[0]["extraction:n_total:source"] == "suggested"
     sheet = load_workbook(invoke("export", str(project), "--format", "xlsx")["path"]).active
     header = [cell.value for cell in sheet[1]]
     title = sheet.cell(row=4, column=header.index("title") + 1)
     assert title.value == "'" + FORMULA_TITLE and title.data_type == "s"
     assert sheet.max_row == 4
+
+
+@pytest.mark.realdata
+def test_csv_and_xlsx_write_the_verified_extraction_and_say_where_each_value_came_from(screened) -> None:
+    from openpyxl import load_workbook
+
+    from livingreview.extraction.verify import FieldRef, correct
+
+    project, units = screened
+    with Review(project) as review:
+        study = review.store.records("id = ?", (units[0],))[0].study_id
+        assert study is not None
+        add_suggestions(review.store, [SuggestionRow(study, "active_comparator", {
+            "value": "placebo", "evidence": [], "flags": []}, units[0], "rules/test"),
+            SuggestionRow(study, "doses", {"value": ["0.5 mg/kg"], "evidence": [], "flags": []},
+                          units[0], "rules/test")])
+        # n_total: the rules read 40, both reviewers corrected it to 42 (verified, agreed)
+        for reviewer in ("ana", "ben"):
+            correct(review.store, review.protocol, FieldRef(study, "n_total"), reviewer, "42")
+        # active_comparator: one reviewer alone gave a value, which starts like a formula
+        correct(review.store, review.protocol, FieldRef(study, "active_comparator"), "ana",
+                "=HYPERLINK(\"http://x\") adults")
+        # doses: the reviewers disagree and no lead has resolved it
+        correct(review.store, review.protocol, FieldRef(study, "doses"), "ana", "0.5 mg/kg")
+        correct(review.store, review.protocol, FieldRef(study, "doses"), "ben", "1 mg/kg")
+    with Path(invoke("export", str(project), "--format", "csv")["path"]).open(
+            encoding="utf-8", newline="") as handle:
+        row = next(csv.DictReader(handle))
+    assert (row["extraction:n_total"], row["extraction:n_total:source"]) == ("42", "verified")
+    assert row["extraction:active_comparator"] == "'=HYPERLINK(\"http://x\") adults"
+    assert row["extraction:active_comparator:source"] == "verified"
+    assert (row["extraction:doses"], row["extraction:doses:source"]) == ("", "in conflict")
+    sheet = load_workbook(invoke("export", str(project), "--format", "xlsx")["path"]).active
+    header = [cell.value for cell in sheet[1]]
+    cells = {name: sheet.cell(row=2, column=header.index(name) + 1).value for name in header}
+    assert (cells["extraction:n_total"], cells["extraction:n_total:source"]) == (42, "verified")
+    assert cells["extraction:active_comparator"] == "'=HYPERLINK(\"http://x\") adults"
+    assert cells["extraction:doses:source"] == "in conflict" and cells["extraction:doses"] is None
+    # a study no reviewer has extracted keeps the rules' suggestion, marked as such
+    with Review(project) as review:
+        other = review.store.records("id = ?", (units[1],))[0].study_id
+        assert other is not None
+        add_suggestions(review.store, [SuggestionRow(other, "n_total", {
+            "value": 18, "evidence": [], "flags": []}, units[1], "rules/test")])
+    with Path(invoke("export", str(project), "--format", "csv")["path"]).open(
+            encoding="utf-8", newline="") as handle:
+        second = list(csv.DictReader(handle))[1]
+    assert (second["extraction:n_total"], second["extraction:n_total:source"]) == ("18", "suggested")
 
 
 def test_the_metafor_csv_reads_back_through_meta_to_the_pooled_estimate(tmp_path: Path) -> None:

@@ -1,10 +1,13 @@
 """Exports of a review: included studies (CSV, XLSX), included records (RIS), effect sizes for
 metafor (CSV), and the whole review as one JSON bundle that `import_bundle` restores.
 
-- **CSV / XLSX**: one row per included study with its first report's citation and, when the
-  extraction stage has run, the current suggested value of every field. Every text cell goes
-  through `safe_text.for_csv`, so a title beginning with `=`, `+`, `-` or `@` is shown as text,
-  never run as a formula.
+- **CSV / XLSX**: one row per included study with its first report's citation and its extraction,
+  field by field: the verified value (a standing resolution, or the value every reviewer who
+  extracted the field gave, as synthesis reads it) where there is one; the extraction stage's
+  suggestion only where no reviewer has given a value; nothing where reviewers disagree and no
+  resolution stands. Beside each field, `extraction:FIELD:source` says which: verified,
+  suggested or in conflict. Every text cell goes through `safe_text.for_csv`, so a title or value
+  beginning with `=`, `+`, `-` or `@` is shown as text, never run as a formula.
 - **RIS**: one entry per report of each included study (its first record), with the tags Zotero
   and EndNote read: TY AU TI T2 PY VL IS SP EP DO AN AB ER. A PMID is written as `AN  - PMID:n`.
 - **metafor CSV**: one row per outcome with an effect size in the synthesis evidence, in escalc's
@@ -24,12 +27,14 @@ import csv
 import json
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from livingreview import __version__
 from livingreview.errors import BadInput
+from livingreview.extraction.verify import FieldRef, current_extractions, verified
 from livingreview.files import replacing
 from livingreview.project import DATABASE_FILE, PROTOCOL_FILE, Review
 from livingreview.records import Record
@@ -76,7 +81,9 @@ def export(review: Review, format: str, out: Path | None = None) -> Path:
 # --- included studies ------------------------------------------------------------------------------
 
 def study_rows(review: Review) -> list[dict[str, object]]:
-    """One row per included study: citation of its first record and its extraction suggestions."""
+    """One row per included study: citation of its first record and its extraction, verified
+    values first, suggestions where no reviewer has given a value."""
+    extraction = _Extraction.read(review.store)
     rows: list[dict[str, object]] = []
     for record in records_by_id(review.store, included_units(review.store, review.protocol)):
         row: dict[str, object] = {
@@ -86,12 +93,49 @@ def study_rows(review: Review) -> list[dict[str, object]]:
             "pages": record.pages, "doi": record.doi, "pmid": record.pmid,
             "nct_ids": "; ".join(record.nct_ids)}
         if record.study_id is not None:
-            for field, payload in current_suggestions(review.store, record.study_id).items():
-                value = payload.get("value")
-                row[f"extraction:{field}"] = ("; ".join(map(str, value)) if isinstance(value, list)
-                                              else value)
+            row.update(extraction.cells(review.store, record.study_id))
         rows.append(row)
     return rows
+
+
+@dataclass(frozen=True)
+class _Extraction:
+    """The reviewers' extraction of every study: verified values, and every field a reviewer has
+    given a value for (a given field that is not verified is one they disagree on)."""
+
+    checked: Mapping[int, Mapping[FieldRef, Any]]
+    given: frozenset[FieldRef]
+
+    @classmethod
+    def read(cls, store: Store) -> _Extraction:
+        return cls(verified(store), frozenset(e.ref for e in current_extractions(store)))
+
+    def cells(self, store: Store, study_id: int) -> dict[str, object]:
+        """`extraction:FIELD` and `extraction:FIELD:source` for every field of one study."""
+        suggested = current_suggestions(store, study_id)
+        checked = self.checked.get(study_id, {})
+        labels = {ref.label: ref for ref in checked}
+        labels.update({ref.label: ref for ref in self.given if ref.study_id == study_id})
+        cells: dict[str, object] = {}
+        for label in sorted(set(labels) | set(suggested)):
+            ref = labels.get(label)
+            if ref is not None and ref in checked:
+                value, source = checked[ref], "verified"
+            elif ref is not None:  # reviewers gave values that disagree, and none is resolved
+                value, source = None, "in conflict"
+            else:
+                value, source = suggested[label].get("value"), "suggested"
+            cells[f"extraction:{label}"] = _cell(value)
+            cells[f"extraction:{label}:source"] = source
+        return cells
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
 
 
 def _columns(rows: Sequence[dict[str, object]]) -> list[str]:
