@@ -142,7 +142,8 @@ def test_a_small_project_shows_its_forest_plot_and_what_the_other_studies_lack(t
     project = tmp_path / "review"
     project.mkdir()
     shutil.copy(FLAGSHIP / "protocol.toml", project / "protocol.toml")
-    write_study(project / "evidence", "alpha", "t = 2.1\nn1 = 20\nn2 = 20", author="Alpha A")
+    write_study(project / "evidence", "alpha", 't = 2.1\nn1 = 20\nn2 = 20\nbetter = "higher"\ncaveat = "made up, = sign kept"',
+                author="Alpha A")
     write_study(project / "evidence", "beta", 'p = 0.04\ndesign = "parallel"', author="Beta B")
     result = CliRunner().invoke(cli, ["run", str(project), "--offline", "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -152,6 +153,9 @@ def test_a_small_project_shows_its_forest_plot_and_what_the_other_studies_lack(t
     g = hedges_c(38) * 2.1 * math.sqrt(1 / 20 + 1 / 20)
     assert (plot["drug"], plot["construct"], row["label"]) == ("ketamine", "emotion recognition", "Alpha 2021")
     assert row["yi"] == pytest.approx(g, abs=1e-12)
+    # The statistics went through the ledger as the curator's verified extraction and came back whole.
+    assert synthesis["evidence_source"] == "verified extractions"
+    assert row["favours_drug"] and row["caveat"] == "made up, = sign kept"
     assert (project / plot["figure"]).read_bytes().startswith(b"\x89PNG")
     page = (project / "report" / "index.html").read_text(encoding="utf-8")
     forest = page[page.index('<section id="forest-plots">'):page.index('<section id="risk-of-bias">')]
