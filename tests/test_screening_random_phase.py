@@ -371,3 +371,17 @@ def test_the_terminal_screener_draws_the_random_sample_in_its_order(project: Pat
     assert [first, second] == expected[:2]
     with Store(project / "review.db") as store:
         assert drawn_column(store) == [(first, "random"), (second, "random")]
+
+
+def test_status_offers_no_random_sample_once_every_unit_is_screened(tmp_path, minimal_protocol):
+    # The flagship after `run`: the curator screened every record, so no record is left to draw.
+    labels = [1] * 5 + [0] * 35
+    with Review.init(tmp_path / "review", minimal_protocol) as review:
+        review.import_file(write_ris(tmp_path / "records.ris", 40))
+        screening = Screening(review.store, review.protocol)
+        for record_id, label in zip(record_ids(review), labels):
+            screening.decide(STAGE, record_id, "ann", label_word(label), drawn="ranked")
+        status = stopping_status(review.store)
+    assert RankedHypergeometric().evaluate([StoppingObservation(x) for x in labels], 40, 0.95, 0.95).should_stop
+    assert status["screened"] == status["units"] == 40
+    assert "next_step" not in status

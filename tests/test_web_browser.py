@@ -212,3 +212,99 @@ def test_a_suggested_extraction_is_accepted_then_corrected_in_chromium(tmp_path:
     assert (current.ref, current.value, current.action) == (verify.FieldRef(study, "blinding"), "single-blind",
                                                             "correct")
     keep(tmp_path, "extract.png")
+
+
+@pytest.mark.slow
+def test_the_lead_resolves_extraction_and_appraisal_disagreements_in_chromium(tmp_path: Path):
+    """Two extractors and two appraisers disagree; the lead sees both values (a hostile one as
+    text) and resolves one of each in the browser. Screenshots of the lead's pages, the ROBINS-I
+    page and the screening page after a save are kept for a person to look at."""
+    executable = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    from livingreview import Review
+    from livingreview.appraisal.service import appraisals, record_answers
+    from livingreview.extraction import verify
+
+    directory = make_review(tmp_path / "review")
+    study = included_study_with_suggestions(directory)
+    hostile = "<img src=x onerror=alert(1)> placebo pill"
+    low = {"1.1": "Y", "1.2": "Y", "1.3": "N", "2.1": "N", "2.2": "N", "2.6": "Y", "3.1": "Y",
+           "4.1": "N", "4.2": "N", "4.3": "N", "5.1": "Y", "5.2": "N", "5.3": "N"}
+    with Review(directory) as review:
+        for reviewer, blinding, comparator in (("ana", "double-blind", hostile), ("ben", "single-blind", "placebo")):
+            verify.correct(review.store, review.protocol, verify.FieldRef(study, "blinding"), reviewer, blinding)
+            verify.correct(review.store, review.protocol, verify.FieldRef(study, "active_comparator"), reviewer,
+                           comparator)
+        index = review.study_index()
+        record_answers(review.store, index, str(study), "ana", low, source="test")
+        record_answers(review.store, index, str(study), "ben", {**low, "1.2": "NI"}, source="test")
+    problems: list[str] = []
+    with serving(directory) as (app, url), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            lee_context, lee = log_in(browser, url, "lee", problems)
+            lee.goto(url + "/extract/conflicts")
+            comparator = lee.locator('tr[data-field="active_comparator"]').inner_text()
+            lee.screenshot(path=str(tmp_path / "extract-conflicts.png"), full_page=True)
+            row = lee.locator('tr[data-field="blinding"]')
+            row.locator("form.resolve").first.locator("input[name=reason]").fill("methods: double-blind")
+            with lee.expect_navigation():
+                row.locator('button[value="double-blind"]').click()
+            extraction_saved = lee.locator(".flash").inner_text()
+            still_open = lee.locator("tr[data-field]").evaluate_all("rows => rows.map(r => r.dataset.field)")
+
+            lee.goto(url + "/appraise/conflicts")
+            domain = lee.locator('article.conflict[data-domain="D1"]')
+            differing = domain.locator("tr.differs").inner_text()
+            lee.screenshot(path=str(tmp_path / "appraise-conflicts.png"), full_page=True)
+            domain.locator("input[name=reason]").fill("concealment not reported")
+            with lee.expect_navigation():
+                domain.locator('button[value="Some concerns"]').click()
+            appraisal_saved = lee.locator(".flash").inner_text()
+            appraisal_left = lee.locator("#no-conflicts").count()
+
+            lee.goto(url + "/settings/screening")
+            lee.screenshot(path=str(tmp_path / "settings.png"), full_page=True)
+
+            ana_context, ana = log_in(browser, url, "ana", problems)
+            ana.goto(url + f"/appraise/robins-i?study={study}")
+            for domain_id, judgement in (("D1", "Moderate"), ("D2", "Low"), ("D3", "Low"), ("D4", "Low"),
+                                         ("D5", "Serious"), ("D6", "Low"), ("D7", "Low")):
+                with ana.expect_navigation():
+                    ana.select_option(f'select[name="d:{domain_id}"]', judgement)
+            robins_overall = ana.locator("#overall").inner_text()
+            with ana.expect_navigation():
+                ana.locator("#robins-save button").click()
+            robins_saved = ana.locator(".flash").inner_text()
+            ana.screenshot(path=str(tmp_path / "robins-i.png"), full_page=True)
+
+            ana.goto(url + "/screen?record=3")
+            ana.keyboard.press("i")
+            ana.wait_for_selector(".flash")
+            ana.screenshot(path=str(tmp_path / "screening-after-save.png"), full_page=True)
+            screening_saved = ana.locator(".flash").inner_text()
+            for context in (lee_context, ana_context):
+                context.close()
+        finally:
+            browser.close()
+        store = app.state.review.store
+        verified = verify.verified(store)[study]
+        [appraisal] = [a for a in appraisals(store) if a.unit.tool == "rob2"]
+
+    assert problems == []
+    assert hostile in comparator and "ben: placebo" in comparator  # shown as text, nothing ran
+    assert extraction_saved.startswith("saved resolution") and "blinding = double-blind" in extraction_saved
+    assert still_open == ["active_comparator"]
+    assert verified[verify.FieldRef(study, "blinding")] == "double-blind"
+    assert differing.split("\t")[1:] == ["Y", "NI"]
+    assert appraisal_saved.startswith("saved resolution") and appraisal_left == 1
+    d1 = next(d for d in appraisal.domains if d.domain == "D1")
+    assert (d1.final, d1.status) == ("Some concerns", "resolved")
+    assert robins_overall == "Overall: Serious"
+    assert "saved ROBINS-I judgements" in robins_saved and "overall Serious" in robins_saved
+    assert screening_saved.startswith("saved decision") and "include, record 3" in screening_saved
+    for name in ("extract-conflicts.png", "appraise-conflicts.png", "settings.png", "robins-i.png",
+                 "screening-after-save.png"):
+        assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
+        keep(tmp_path, name)

@@ -261,7 +261,7 @@ def stopping_status(store: Any, stage: str = "title_abstract", *, target_recall:
     verdict = stop_verdict(list(results.values()))
     summary.update(estimated_recall=ranked.estimated_recall, rule=ranked.name,
                    stop=verdict.name if verdict else None, explanation=(verdict or ranked).explanation)
-    if ranked.should_stop:
+    if ranked.should_stop and len(history) < n_units:  # with every unit screened there is nothing to sample
         summary["next_step"] = _random_sample_hint(store, stage, history, n_units, target_recall, confidence)
     return summary
 
