@@ -240,3 +240,37 @@ PEOPLE_CASES: list[Case] = [
 def test_who_took_part_is_read_from_the_participants_described(flagship: Protocol, title: str, abstract: str,
                                                                 expected: dict[str, object]) -> None:
     _check(flagship, title, abstract, expected)
+
+
+POPULATION_CASES: list[Case] = [
+    ("Gastric safety study", "Twelve healthy, right-handed, non-smoking male volunteers took part.",
+     {"population": ["healthy"]}),
+    ("Airway trial", "Patients with chronic obstructive pulmonary disease (COPD) were randomized to the inhaler "
+     "or placebo.", {"population": ["other:copd"]}),
+    ("Triptan trial", "We randomized 60 migraineurs to the new triptan or placebo.",
+     {"population": ["other:migraine"], "n_total": 60}),
+    ("Stimulant trial", "Children with attention-deficit/hyperactivity disorder (n = 40) were randomized.",
+     {"population": ["other:adhd"], "age_group": "child-adolescent"}),
+    ("A motor symptom study", "Patients with Parkinson's disease received the drug for four weeks.",
+     {"population": ["other:parkinson"]}),
+    ("Bladder trial", "Women with overactive bladder and urge incontinence were randomized to the drug or "
+     "placebo.", {"population": ["other:overactive-bladder"]}),
+    ("Arthritis cohort", "The development of depression was followed in 200 patients with rheumatoid "
+     "arthritis.", {"population": ["other:rheumatoid-arthritis"]}),
+    ("An asthma prevention trial", "Children with eczema were treated for 18 months to prevent the onset of asthma.",
+     {"population": ["other:eczema"]}),
+    ("A repeated infusion study", "Adults with treatment-resistant depression received ketamine infusions.",
+     {"population": ["depression"]}),
+    ("A nightly prophylaxis trial", "Girls with recurrent urinary tract infections received prophylaxis.",
+     {"population": ["other:urinary-tract-infection"]}),
+    ("Hormone trial", "We randomized 4000 healthy postmenopausal women. The hazard ratio for stroke was 1.41 "
+     "(95% CI 1.07-1.85).", {"population": ["healthy"], "n_total": 4000}),
+    ("Antipsychotic add-on", "Outpatients with schizophrenia or schizoaffective disorder were randomized.",
+     {"population": ["schizophrenia"]}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), POPULATION_CASES, ids=[c[0] for c in POPULATION_CASES])
+def test_population_is_the_condition_of_who_took_part(flagship: Protocol, title: str, abstract: str,
+                                                      expected: dict[str, object]) -> None:
+    _check(flagship, title, abstract, expected)

@@ -63,6 +63,12 @@ class Passage:
             return lowercase_twin(pattern).finditer(self.lowered)
         return pattern.finditer(self.text)
 
+    def finditer_in(self, pattern: re.Pattern[str], start: int, end: int) -> Iterator[re.Match[str]]:
+        """`finditer` over text[start:end], at the text's offsets."""
+        if self.lowered is not None and pattern.flags & re.IGNORECASE:
+            return lowercase_twin(pattern).finditer(self.lowered, start, end)
+        return pattern.finditer(self.text, start, end)
+
     def matches(self, pattern: re.Pattern[str]) -> list[tuple[int, int, bool]]:
         """(start, end, negated) of every match of `pattern` in the text, computed once."""
         found = self._matches.get(pattern)
@@ -678,7 +684,7 @@ def _background(hit: Hit) -> bool:
 
 # Population: the issue's fixed values; protocol population terms add their own phrases.
 _POPULATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("healthy", _rx(r"\bhealthy\s+(?:\w+\s+){0,2}?(?:volunteers|subjects|participants|adults|individuals|men|"
+    ("healthy", _rx(r"\bhealthy,?\s+(?:[\w-]+,?\s+){0,4}?(?:volunteers|subjects|participants|adults|individuals|men|"
                     r"women|males|females|controls|people|persons|students|elderly|smokers|children|"
                     r"adolescents)\b|\bnormal\s+(?:volunteers|subjects)\b|\bnon-?clinical\b")),
     ("depression", _rx(r"\b(?<!respiratory )(?<!CNS )(?<!ST )(?<!ST-segment )(?<!spreading )(?<!cardiac )"
@@ -690,7 +696,7 @@ _POPULATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fragile-x", _rx(r"\bfragile\s*-?\s*X\b|\bFXS\b")),
     ("social-anxiety", _rx(r"\bsocial\s+anxiety(?:\s+disorder)?\b|\bsocial\s+phobia\b|\bSAD\b(?=[^.]*\bsocial)")),
     ("ptsd", _rx(r"\bPTSD\b|\bpost-?\s?traumatic\s+stress\b")),
-    ("schizophrenia", _rx(r"\bschizophreni[ac]\b|\bschizoaffective\b|\bfirst[- ]episode\s+psychosis\b")),
+    ("schizophrenia", _rx(r"\bschizophreni(?:a|c|cs)\b|\bschizoaffective\b|\bfirst[- ]episode\s+psychosis\b")),
     ("borderline-pd", _rx(r"\bborderline\s+personality\b|\bBPD\b")),
     ("ocd", _rx(r"\bobsessive[- ]compulsive\s+disorder\b|\bOCD\b")),
     ("substance-use", _rx(r"\b(?:substance|alcohol|cocaine|opioid|opiate|cannabis|methamphetamine|"
@@ -716,22 +722,30 @@ no normal healthy history documented one two three placebo or and pain
 
 # Conditions that define a population, by their head word; the modifiers kept are the ones that
 # name a different condition ("cluster headache", "allergic rhinitis"), not a severity or course.
-_KEPT_MODIFIER = (r"(?:(?:allergic|cluster|tension-type|rheumatoid|breast|prostate|lung|colorectal|pancreatic|"
+_KEPT_MODIFIER = (r"(?:(?:allergic|cluster|tension-type|rheumatoid|breast|prostate|lung|colorectal|pancreatic|urinary|"
                   r"ovarian|postoperative|post-operative|dental|urge|stress|atopic|overactive|neuropathic|"
                   r"low\s+back|inflammatory\s+bowel|chronic\s+idiopathic|irritable\s+bowel|"
-                  r"menstrual|duplication|mediastinal)\s+)?")
+                  r"menstrual|duplication|mediastinal|urinary\s+tract|respiratory\s+tract|upper\s+respiratory|"
+                  r"spinal\s+cord|traumatic\s+brain|brain|HIV)\s+)?")
 _DISEASE_HEAD = (r"(?:migraine|headaches?|rhinitis|urticaria|eczema|dermatitis|asthma|arthritis|osteoarthritis|"
                  r"osteoporosis|incontinence|bladder|cancer|carcinoma|pain|insomnia|dysmenorrh(?:o)?ea|"
                  r"hypertension|diabetes|obesity|epilepsy|dementia|alzheimer'?s\s+disease|parkinson'?s\s+disease|"
-                 r"stroke|sinusitis|conjunctivitis|psoriasis|endometriosis|cysts?|disease|syndrome|"
+                 r"stroke|sinusitis|conjunctivitis|psoriasis|endometriosis|cysts?|disease|syndrome|infections?|injury|"
                  r"(?!(?:diagn|progn|anal|hypoth|synth|ba|empha|the|metasta)osis)"
-                 r"[a-z]+(?:itis|osis|algia|pathy|orrhea|orrhoea))")
+                 r"(?!academia)[a-z]+(?:itis|osis|algia|pathy|orrhea|orrhoea|a?emia))")
 _CONDITION_PHRASE = _rx(r"\b(?P<phrase>" + _KEPT_MODIFIER + _DISEASE_HEAD + r")\b")
 _MENOPAUSE = _rx(r"\b(?:post-?\s?menopausal|peri-?\s?menopausal|menopaus(?:e|al))\b")
 _DISEASE_WORD = _rx(_DISEASE_HEAD)
-_PEOPLE_SENTENCE = _rx(r"\b(?:patients|subjects|participants|volunteers|women|men|children|adults|adolescents|"
+_PEOPLE_SENTENCE = _rx(r"\b" + _PEOPLE + r"\b|\b(?:patients|subjects|participants|volunteers|women|men|children|adults|adolescents|"
                        r"individuals|outpatients|sufferers|migraineurs|people|persons|cases)\b|\bin\s+(?:the\s+)?"
                        r"(?:treatment|management)\s+of\b")
+# Conditions written as a person ("migraineurs"), an abbreviation or a lay name, by their value.
+_NAMED_CONDITIONS = _rx(r"\b(?:(?P<migraine>migraineurs?)|(?P<asthma>asthmatics?)|(?P<diabetes>diabetics?)|"
+                        r"(?P<epilepsy>epileptics?)|(?P<copd>COPD|chronic\s+obstructive\s+(?:pulmonary|lung|airways?)\s+"
+                        r"disease)|(?P<adhd>ADHD|attention[- ]deficit(?:/|\s+|-)?hyperactivity\s+disorder)|"
+                        r"(?P<allergic_rhinitis>hay\s*fever)|(?P<irritable_bowel_syndrome>IBS))\b")
+# "Parkinson's disease" is read as other:parkinson, the way the eponym is usually shortened.
+_EPONYM_DISEASE = re.compile(r"^other:(parkinson|alzheimer|crohn|huntington|graves|hodgkin|cushing|addison)-disease$")
 _VAGUE_CONDITIONS = frozenset({"disease", "syndrome", "pain", "headache", "headaches", "cyst", "cysts", "bladder"})
 
 
@@ -744,13 +758,15 @@ def _conditions(passages: list[Passage]) -> dict[str, list[Hit]]:
                 continue
             if _background(Hit(passage, sentence.start, sentence.end)):
                 continue
-            for pattern in (_MENOPAUSE, _CONDITION_PHRASE):
-                for match in pattern.finditer(passage.text, sentence.start, sentence.end):
+            for pattern in (_MENOPAUSE, _NAMED_CONDITIONS, _CONDITION_PHRASE):
+                for match in passage.finditer_in(pattern, sentence.start, sentence.end):
                     if is_negated(passage.text, match.start(), match.end()):
                         continue
                     words = " ".join(match.group().lower().split())
                     if pattern is _MENOPAUSE:
                         value = "other:menopause"
+                    elif pattern is _NAMED_CONDITIONS:
+                        value = "other:" + next(name for name, v in match.groupdict().items() if v).replace("_", "-")
                     elif words in _VAGUE_CONDITIONS:
                         continue
                     else:
@@ -758,28 +774,49 @@ def _conditions(passages: list[Passage]) -> dict[str, list[Hit]]:
                     found.setdefault(value, []).append(Hit(passage, match.start(), match.end()))
     merged: dict[str, list[Hit]] = {}
     for value, hits in found.items():
-        value = re.sub(r"(headache|cyst)s$", r"\1", value).replace("other:migraine-headache", "other:migraine")
+        value = re.sub(r"(headache|cyst|infection)s$", r"\1", value).replace("other:migraine-headache", "other:migraine")
+        value = _EPONYM_DISEASE.sub(r"other:\1", value)
         merged.setdefault(value, []).extend(hits)
-    # A general value beside a specific one ("cancer" beside "breast-cancer") adds nothing.
+    # A general value beside a specific one ("cancer" beside "breast-cancer"), a phrase inside a
+    # longer one ("lung disease" in "chronic obstructive lung disease") or a symptom of a syndrome
+    # named too (urge incontinence in overactive bladder) adds nothing.
+    spans = [(h.passage.field, h.start, h.end) for hits in merged.values() for h in hits]
     return {value: hits for value, hits in merged.items()
-            if not any(other != value and other.endswith("-" + value[6:]) for other in merged)}
+            if not any(other != value and other.endswith("-" + value[6:]) for other in merged)
+            and not all(any(f == h.passage.field and s <= h.start and h.end <= e and e - s > h.end - h.start
+                            for f, s, e in spans) for h in hits)
+            and not _SUBSUMED.get(value, frozenset()) & merged.keys()}
+
+
+_SUBSUMED = {"other:urge-incontinence": frozenset({"other:overactive-bladder"}),
+             "other:urinary-incontinence": frozenset({"other:overactive-bladder", "other:urge-incontinence",
+                                                      "other:stress-incontinence"})}
 
 
 # A condition named as what was measured ("depression symptoms", "the Depression Inventory",
 # "urge incontinence episodes"), not as who took part.
 _MEASURED_AFTER = _rx(r"(?:\s+(?:and\s+)?(?:anxiety\s+)?(?:disorder\s+)?)?[\s'-]*(?:symptoms?|scores?|scales?|subscales?|"
                       r"inventory|questionnaire|index|checklist|severity|episodes|events?|rates?|risk|trajector\w*|"
-                      r"incidence|outcomes?|screening|awareness|rating|measures?)\b")
+                      r"incidence|outcomes?|screening|awareness|rating|measures?|prevention)\b")
 # Sentences that name conditions of other people: exclusions, outcomes and events counted,
 # the state of knowledge.
 _NOT_WHO_TOOK_PART = _rx(r"\bexclu\w+|\b(?:primary|secondary|main)?\s*(?:outcomes?|end-?\s?points?)\b|\bglobal\s+index\b|"
                          r"\bevidence\b|\bprevious(?:ly)?\b|\b(?:studies|research)\s+(?:have|has)\b|"
-                         r"\bincidence\s+of\b|\brisk\s+of\b|\bstopping\b")
+                         r"\bincidence\s+of\b|\brisk\s+of\b|\bstopping\b|"
+                         # results: a condition counted with its statistics is an outcome
+                         r"\bhazard\s+ratios?\b|\bHRs?\b|\bodds\s+ratios?\b|\bORs?\s*=|\b95\s*%|\bCIs?\b|\bp\s*[<=]")
+# A condition named as what changes, is measured or is prevented: "the development
+# of depression", "improvement in migraine", "to prevent asthma".
+_MEASURED_BEFORE = _rx(r"(?:\b(?:from|against)\s+develop\w*|\bprevent\w*(?:\s+of)?|\b(?:development|maintenance|symptoms?|severity|levels?|prevalence|incidence|"
+                       r"risk|trajector\w+|predictors?|onset|associations?|relationships?|scores?|rates?|"
+                       r"measures?|reduction|improvement|change|worsening)\s+"
+                       r"(?:of|in|with))\s+(?:[\w-]+\s+){0,1}$")
 
 
 def _defines_population(hit: Hit) -> bool:
     """Whether a condition mention says who was studied (not what was measured or ruled out)."""
-    if _MEASURED_AFTER.match(hit.passage.text, hit.end):
+    if _MEASURED_AFTER.match(hit.passage.text, hit.end) or _MEASURED_BEFORE.search(
+            hit.passage.text, max(hit.sentence.start, hit.start - 60), hit.start):
         return False
     return hit.passage.field == "title" or not _NOT_WHO_TOOK_PART.search(hit.sentence.text)
 
