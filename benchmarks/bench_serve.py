@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_serve.py            # 20 reviewers, 120 s, 50,000 records
     .venv/bin/python benchmarks/bench_serve.py --quick    # 4 reviewers, 20 s, 2,000 records
+    .venv/bin/python benchmarks/bench_serve.py --records 10000 --seconds 60 --keep-reviews /tmp/reviews
 
 The review is the flagship protocol (examples/glutamate-entactogens) over copies of the real
 PubMed fixture articles (each with its own PMID and a numbered title), imported as a PubMed XML
@@ -10,18 +11,27 @@ is a thread with its own session that logs in, then loops: read the record on it
 post a decision (about 1 in 10 include, the rest exclude, seeded per reviewer), follow the
 redirect to its next record. "Keypress to next record" is the time from sending the decision to
 having the next record's page. Afterwards the store is opened and the decisions it holds are
-counted per reviewer: every decision acknowledged (a redirect without an error) must be there.
+counted per reviewer: every decision acknowledged (a redirect without an error) must be there,
+and no reviewer may be shown a record again after deciding it.
 
-Prints one JSON object: records, reviewers, seconds, decisions acknowledged and stored, p50/p95/max
-latency in ms, and the time the first screen page took (criteria verdicts of every record).
+Before the clock starts, one reviewer's first screen page is fetched: the ranking worker computes
+the criteria verdicts of every record then (minutes for 50,000), once. Each reviewer's own first
+page (their first ranking, waited for) is timed apart from the keypress latency.
+
+The machine's load average is sampled every 5 s during the run, since the figures mean little
+without it. Prints a summary, then one JSON object with everything measured; exits non-zero when
+decisions acknowledged and stored differ or a record was shown again after its decision.
+With --keep-reviews DIR the review built for a size is kept in DIR and copied for each run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -92,6 +102,9 @@ class Reviewer(threading.Thread):
         self.url, self.name, self.stop_at = url, name, stop_at
         self.random = random.Random(seed)
         self.latencies: list[float] = []
+        self.first_page: float | None = None
+        self.decided: set[str] = set()
+        self.shown_again = 0
         self.acknowledged = 0
         self.refused: list[str] = []
         self.timed_out: list[str] = []
@@ -106,11 +119,15 @@ class Reviewer(threading.Thread):
     def _screen(self) -> None:
         with httpx.Client(base_url=self.url, timeout=REQUEST_TIMEOUT, follow_redirects=True) as client:
             log_in(client, self.name)
+            started = time.perf_counter()
             page = client.get("/screen").text
+            self.first_page = time.perf_counter() - started
             while time.monotonic() < self.stop_at:
                 record, token = RECORD_ID.search(page), CSRF.search(page)
                 if record is None or token is None:
                     return
+                if record.group(1) in self.decided:
+                    self.shown_again += 1
                 label = "include" if self.random.random() < 0.1 else "exclude"
                 started = time.perf_counter()
                 answer = client.post("/screen/decide", data={
@@ -120,6 +137,7 @@ class Reviewer(threading.Thread):
                 page = answer.text
                 if answer.status_code == 200 and 'class="flash"' in page and "saved decision" in page:
                     self.acknowledged += 1
+                    self.decided.add(record.group(1))
                 else:
                     self.refused.append(f"record {record.group(1)}: {answer.status_code}")
 
@@ -131,30 +149,68 @@ def stored_decisions(directory: Path) -> int:
         return len(review.screening.decisions("title_abstract"))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="4 reviewers, 20 s, 2,000 records")
-    parser.add_argument("--records", type=int)
-    parser.add_argument("--reviewers", type=int)
-    parser.add_argument("--seconds", type=float)
-    options = parser.parse_args()
-    records = options.records or (2_000 if options.quick else 50_000)
-    reviewers = options.reviewers or (4 if options.quick else 20)
-    seconds = options.seconds or (20.0 if options.quick else 120.0)
+class LoadSampler(threading.Thread):
+    """The 1-minute load average every `every` seconds until stopped: the machine is shared."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        super().__init__(daemon=True)
+        self.every, self.samples = every, [os.getloadavg()[0]]
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.every):
+            self.samples.append(os.getloadavg()[0])
+
+
+def prepared_review(scratch: Path, records: int, reviewers: int, keep: Path | None) -> tuple[Path, float]:
+    """A fresh review with `records` records and `reviewers` accounts in `scratch`; built once per
+    size and copied when `keep` is given. Returns it and the seconds spent building it."""
+    directory = scratch / "review"
+    started = time.perf_counter()
+    if keep is None:
+        build_review(directory, records, reviewers)
+        return directory, time.perf_counter() - started
+    kept = keep / f"{records}-records-{reviewers}-reviewers"
+    if not (kept / "review.db").exists():
+        shutil.rmtree(kept, ignore_errors=True)
+        build_review(kept, records, reviewers)
+        (kept.parent / "records.xml").unlink(missing_ok=True)
+    shutil.copytree(kept, directory)
+    return directory, time.perf_counter() - started
+
+
+def percentiles(values: list[float]) -> dict[str, float] | None:
+    if not values:
+        return None
+    array = np.array(values) * 1000
+    return {"p50": round(float(np.percentile(array, 50)), 1), "p95": round(float(np.percentile(array, 95)), 1),
+            "max": round(float(array.max()), 1)}
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def run(records: int, reviewers: int, seconds: float, keep: Path | None) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as scratch:
-        directory = Path(scratch) / "review"
-        started = time.perf_counter()
-        names = build_review(directory, records, reviewers)
-        built = time.perf_counter() - started
+        directory, built = prepared_review(Path(scratch), records, reviewers, keep)
+        names = [f"reviewer{i:02d}" for i in range(reviewers)]
         port = free_port()
         server = start_server(directory, port)
         url = f"http://127.0.0.1:{port}"
+        sampler = LoadSampler()
         try:
             with httpx.Client(base_url=url, timeout=3600, follow_redirects=True) as warm:
                 log_in(warm, names[0])
                 started = time.perf_counter()
-                warm.get("/screen")  # criteria verdicts and ranker inputs of every record, once
+                warm.get("/screen")  # the worker's criteria verdicts of every record, once
                 first_page = time.perf_counter() - started
+            sampler.start()
             stop_at = time.monotonic() + seconds
             threads = [Reviewer(url, name, seed, stop_at) for seed, name in enumerate(names)]
             for thread in threads:
@@ -162,27 +218,61 @@ def main() -> None:
             for thread in threads:
                 thread.join()
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        latencies = np.array([t for thread in threads for t in thread.latencies]) * 1000
-        result = {
+            sampler.stopped.set()
+            stop(server)
+        firsts = [t.first_page for t in threads if t.first_page is not None]
+        return {
             "records": records, "reviewers": reviewers, "seconds": seconds,
             "review_built_s": round(built, 1), "first_screen_page_s": round(first_page, 2),
+            "each_reviewers_first_page_ms": percentiles(firsts),
             "decisions_acknowledged": sum(t.acknowledged for t in threads),
-            "decisions_refused": sum(len(t.refused) for t in threads),
-            "reviewers_timed_out": sum(len(t.timed_out) for t in threads),
             "decisions_stored": stored_decisions(directory),
-            "latency_ms": {"p50": round(float(np.percentile(latencies, 50)), 1),
-                           "p95": round(float(np.percentile(latencies, 95)), 1),
-                           "max": round(float(latencies.max()), 1)} if latencies.size else None,
+            "decisions_refused": sum(len(t.refused) for t in threads),
+            "records_shown_again_after_their_decision": sum(t.shown_again for t in threads),
+            "reviewers_timed_out": sum(len(t.timed_out) for t in threads),
+            "keypress_to_next_record_ms": percentiles([x for t in threads for x in t.latencies]),
+            "load_average_1min": {"min": min(sampler.samples), "mean": round(float(np.mean(sampler.samples)), 2),
+                                  "max": max(sampler.samples)},
+            "cpus": os.cpu_count(),
         }
+
+
+def summary(result: dict[str, object]) -> str:
+    latency = result["keypress_to_next_record_ms"] or {}
+    load = result["load_average_1min"]
+    assert isinstance(latency, dict) and isinstance(load, dict)
+    return "\n".join([
+        f"{result['reviewers']} reviewers x {result['records']:,} records for {result['seconds']:.0f} s "
+        f"({result['cpus']} CPUs, 1-min load average {load['min']:.1f}-{load['max']:.1f}, mean {load['mean']:.1f})",
+        f"  keypress to next record: p50 {latency.get('p50')} ms, p95 {latency.get('p95')} ms, "
+        f"max {latency.get('max')} ms (target p95 < 300 ms)",
+        f"  decisions acknowledged {result['decisions_acknowledged']}, stored {result['decisions_stored']}, "
+        f"refused {result['decisions_refused']}; records shown again after their decision: "
+        f"{result['records_shown_again_after_their_decision']}",
+        f"  first screen page (criteria verdicts of every record): {result['first_screen_page_s']} s; "
+        f"each reviewer's first page: {result['each_reviewers_first_page_ms']} ms",
+    ])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="4 reviewers, 20 s, 2,000 records")
+    parser.add_argument("--records", type=int, help="records in the review (default 50,000)")
+    parser.add_argument("--reviewers", type=int, help="simulated reviewers deciding at once (default 20)")
+    parser.add_argument("--seconds", type=float, help="how long they decide (default 120)")
+    parser.add_argument("--keep-reviews", type=Path, metavar="DIR",
+                        help="keep the review built for each size in DIR and copy it for each run")
+    options = parser.parse_args()
+    records = options.records or (2_000 if options.quick else 50_000)
+    reviewers = options.reviewers or (4 if options.quick else 20)
+    seconds = options.seconds or (20.0 if options.quick else 120.0)
+    result = run(records, reviewers, seconds, options.keep_reviews)
+    print(summary(result))
     print(json.dumps(result, indent=2))
     if result["decisions_acknowledged"] != result["decisions_stored"]:
         sys.exit("acknowledged decisions differ from stored decisions")
+    if result["records_shown_again_after_their_decision"]:
+        sys.exit("a reviewer was shown a record again after deciding it")
 
 
 if __name__ == "__main__":

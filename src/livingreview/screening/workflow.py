@@ -83,12 +83,34 @@ class Conflict:
     reasons: dict[str, str | None]
 
 
+@dataclass(frozen=True)
+class _Units:
+    """The screening units as of one grouping fingerprint, with each unit's records at hand:
+    `group` is asked on every decision, and scanning 50k records for it made deciding lag."""
+
+    fingerprint: int
+    unit_of: dict[int, tuple[int, int | None]]  # record id → (representative record id, study id)
+    units: list[int]  # representative record ids, in record order
+    members: dict[int, list[int]]  # representative record id → its records, in record order
+
+    @classmethod
+    def of(cls, fingerprint: int, unit_of: dict[int, tuple[int, int | None]]) -> _Units:
+        members: dict[int, list[int]] = {}
+        for record_id, (unit, _) in unit_of.items():
+            members.setdefault(unit, []).append(record_id)
+        return cls(fingerprint, unit_of, sorted(members), members)
+
+
 @dataclass
 class StageState:
     """Current labels of one stage, by unit (representative record id)."""
 
     labels: dict[int, dict[str, Decision]] = field(default_factory=dict)
     resolutions: dict[int, Decision] = field(default_factory=dict)
+
+    def pending_for(self, unit: int, reviewer: str) -> bool:
+        """Still to screen by `reviewer`: they have no current label on it and it is not resolved."""
+        return reviewer not in self.labels.get(unit, {}) and unit not in self.resolutions
 
     def outcome(self, unit: int) -> str | None:
         """include / exclude / maybe / conflict, or None when no one has screened the unit."""
@@ -125,25 +147,24 @@ class ScreeningState:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._units: tuple[tuple, dict[int, tuple[int, int | None]], list[int]] | None = None
+        self._units: _Units | None = None
 
     # --- units ----------------------------------------------------------------------------------
 
     def unit_map(self) -> dict[int, tuple[int, int | None]]:
         """record id → (representative record id, study id)."""
-        return self._unit_cache()[1]
+        return self._unit_cache().unit_of
 
     def units(self) -> list[int]:
         """Representative record ids of every unit, in record order."""
-        return list(self._unit_cache()[2])
+        return list(self._unit_cache().units)
 
-    def _unit_cache(self) -> tuple[tuple, dict[int, tuple[int, int | None]], list[int]]:
+    def _unit_cache(self) -> _Units:
         # Rebuilt only when records were added or regrouped: reading 50k rows on every decision
-        # would make the screener lag. The fingerprint is one aggregate query.
+        # would make the screener lag. The fingerprint is one row the store keeps up to date.
         fingerprint = grouping_fingerprint(self.store)
-        if self._units is None or self._units[0] != fingerprint:
-            units = screening_units(record_studies(self.store))
-            self._units = (fingerprint, units, sorted({u for u, _ in units.values()}))
+        if self._units is None or self._units.fingerprint != fingerprint:
+            self._units = _Units.of(fingerprint, screening_units(record_studies(self.store)))
         return self._units
 
     def record(self, record_id: int) -> Record:
@@ -154,11 +175,10 @@ class ScreeningState:
 
     def group(self, record_id: int) -> list[int]:
         """Every record id screened together with `record_id` (its dedup group)."""
-        units = self.unit_map()
-        if record_id not in units:
+        units = self._unit_cache()
+        if record_id not in units.unit_of:
             raise ScreeningError(f"record {record_id} is not in this review")
-        representative = units[record_id][0]
-        return [r for r, (u, _) in units.items() if u == representative]
+        return list(units.members[units.unit_of[record_id][0]])
 
     # --- reading decisions ---------------------------------------------------------------------
 
@@ -170,11 +190,14 @@ class ScreeningState:
     def state(self, stage: str, *, as_of_event: int | None = None) -> StageState:
         """Current labels and resolutions (as they stood just after `as_of_event`, when given)."""
         _check_stage(stage)
+        return self._state_of(ledger.latest_judgements(self.store, SCREENING_UNIT, stage, as_of_event=as_of_event))
+
+    def _state_of(self, current: Iterable[Judgement]) -> StageState:
         state = StageState()
         units = self.unit_map()
         # The ledger gives the current judgement per record; records grouped after they were
         # decided fold into one unit, where the latest (highest id, rows come in id order) counts.
-        for judgement in ledger.latest_judgements(self.store, SCREENING_UNIT, stage, as_of_event=as_of_event):
+        for judgement in current:
             decision = _decision(judgement, units)
             unit = units.get(decision.record_id, (decision.record_id, None))[0]
             if decision.is_resolution:
@@ -207,8 +230,16 @@ class ScreeningState:
     def pending(self, stage: str, reviewer: str) -> list[int]:
         """Units `reviewer` has still to screen at `stage`, in record order (see `queue`)."""
         state = self.state(stage)
-        return [u for u in self.eligible(stage)
-                if reviewer not in state.labels.get(u, {}) and u not in state.resolutions]
+        return [u for u in self.eligible(stage) if state.pending_for(u, reviewer)]
+
+    def still_pending(self, stage: str, reviewer: str, record_id: int) -> bool:
+        """Whether the unit of `record_id` is still to be screened by `reviewer` at `stage`, read
+        from the judgements on that unit alone: a server showing a queue computed a while ago
+        asks this of the one record it is about to show, not of the whole stage."""
+        _check_stage(stage)
+        items = [_item(r) for r in self.group(record_id)]
+        state = self._state_of(ledger.latest_judgements(self.store, SCREENING_UNIT, stage, item_ids=items))
+        return state.pending_for(self.unit_map()[record_id][0], reviewer)
 
     def own_labels(self, stage: str, reviewer: str) -> dict[int, str]:
         """unit → label, of this reviewer only: a queue never reveals anyone else's labels."""
@@ -452,7 +483,8 @@ class Screening(ScreeningState):
 
         ordered = self.records(self.eligible(stage))
         texts, extra = self._ranker_inputs_for(ordered, self.features(ordered, stage))
-        rank_unlabelled(texts, {}, seed=seed, extra_features=extra, on_progress=on_progress)
+        rank_unlabelled(texts, {}, preset=self.protocol.screening.preset, seed=seed, extra_features=extra,
+                        on_progress=on_progress)
 
     def _ranked(self, ordered: list[Record], labels: dict[int, int], features: list[list[float]],
                 pending: set[int], seed: int) -> list[tuple[int, float]]:
@@ -460,7 +492,8 @@ class Screening(ScreeningState):
         from livingreview.screening.ranking import rank_unlabelled
 
         texts, extra = self._ranker_inputs_for(ordered, features)
-        ranked = rank_unlabelled(texts, labels, seed=seed, extra_features=extra)
+        ranked = rank_unlabelled(texts, labels, preset=self.protocol.screening.preset, seed=seed,
+                                 extra_features=extra)
         return [(int(ordered[i].id or 0), score) for i, score in ranked if ordered[i].id in pending]
 
     def _ranker_inputs_for(self, ordered: list[Record],

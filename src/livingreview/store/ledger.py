@@ -179,30 +179,45 @@ def _append(store: Store, new: NewJudgement, reviewer_id: int, supersedes: int |
 
 # The newest standing row (not an undo row, not withdrawn by one) of every chain: per item and
 # reviewer for judgements, per item for resolutions, each grouped in the order of the
-# judgements_chain index so no sort is needed. ?3 (an event id) hides later rows; ?4 (a JSON list)
-# keeps only those items. Numbered parameters, as each is used in both halves.
+# judgements_chain index so no sort is needed. ?2 (a stage) keeps that stage; ?3 (an event id)
+# hides later rows; ?4 (a JSON list) keeps only those items. Numbered parameters, as each is used
+# in both halves.
 _STANDING = """
     FROM judgements j
-    WHERE j.item_kind = ?1 AND j.is_resolution = {resolution} AND (?2 IS NULL OR j.stage = ?2)
+    WHERE j.item_kind = ?1 AND j.is_resolution = {resolution} AND {stage}
       AND j.undone = 0 AND (?3 IS NULL OR j.event_id IS NULL OR j.event_id <= ?3)
-      AND (?4 IS NULL OR j.item_id IN (SELECT value FROM json_each(?4)))
+      AND {items}
       AND NOT EXISTS (SELECT 1 FROM judgements u
                       WHERE u.supersedes = j.id AND u.undone = 1
                         AND (?3 IS NULL OR u.event_id IS NULL OR u.event_id <= ?3))
 """
 _COLUMNS = ("j.id, j.item_kind, j.item_id, j.stage, r.name, j.value, j.reason, j.note, j.drawn,"
             " j.supersedes, j.undone, j.is_resolution, j.at, j.event_id")
-_LATEST_SQL = f"""
+_LATEST = """
 WITH latest AS (
-    SELECT MAX(j.id) AS id {_STANDING.format(resolution=0)} GROUP BY j.stage, j.item_id, j.reviewer_id
+    SELECT MAX(j.id) AS id {judgements} GROUP BY j.stage, j.item_id, j.reviewer_id
     UNION ALL
-    SELECT MAX(j.id) AS id {_STANDING.format(resolution=1)} GROUP BY j.stage, j.item_id
+    SELECT MAX(j.id) AS id {resolutions} GROUP BY j.stage, j.item_id
 )
-SELECT {_COLUMNS}
+SELECT {columns}
 FROM latest JOIN judgements j ON j.id = latest.id JOIN reviewers r ON r.id = j.reviewer_id
 WHERE (?5 IS NULL OR r.name = ?5)
 ORDER BY j.id
 """
+
+
+def _latest_sql(stage: str, items: str) -> str:
+    return _LATEST.format(judgements=_STANDING.format(resolution=0, stage=stage, items=items),
+                          resolutions=_STANDING.format(resolution=1, stage=stage, items=items),
+                          columns=_COLUMNS)
+
+
+_LATEST_SQL = _latest_sql("(?2 IS NULL OR j.stage = ?2)",
+                          "(?4 IS NULL OR j.item_id IN (SELECT value FROM json_each(?4)))")
+# The same query for a few items of one stage, written so SQLite searches the judgements_chain
+# index for them: the optional filters above make it scan every judgement of the kind, which a
+# web server asking about one record per page cannot afford on a large review.
+_LATEST_ON_ITEMS_SQL = _latest_sql("j.stage = ?2", "j.item_id IN (SELECT value FROM json_each(?4))")
 
 
 def latest_judgements(
@@ -220,7 +235,8 @@ def latest_judgements(
     `reviewer` keeps that reviewer's own judgements and the resolutions they made; `as_of_event`
     gives the state just after that event (a past round of the review).
     """
-    rows = store.query(_LATEST_SQL, (
+    sql = _LATEST_SQL if stage is None or item_ids is None else _LATEST_ON_ITEMS_SQL
+    rows = store.query(sql, (
         item_kind, stage, as_of_event, None if item_ids is None else json.dumps(sorted(item_ids)),
         None if reviewer is None else reviewer_name(reviewer),
     ))

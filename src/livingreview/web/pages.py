@@ -194,7 +194,7 @@ async def decide(request: Request) -> Response:
         decision = _review(request).screening.decide(
             stage, record_id, user.name, label, reason=_optional(form.get("reason")),
             note=_optional(form.get("note")), drawn=sample)
-        request.app.state.queues.decided((user.name, stage, sample, seed), decision.record_id)
+        request.app.state.queues.decided(user.name, stage, decision.record_id)  # after the commit
         reason = f" ({decision.reason})" if decision.reason else ""
         return f"saved decision {decision.id}: {decision.label}{reason}, record {decision.record_id}"
 
@@ -214,6 +214,7 @@ async def undo(request: Request) -> Response:
     def work() -> tuple[str, int]:
         user = _user(request)
         undone = _review(request).screening.undo(stage, user.name)
+        request.app.state.queues.undone(user.name, stage, undone.record_id)
         return f"saved undo of decision {undone.supersedes} (record {undone.record_id})", undone.record_id
 
     try:

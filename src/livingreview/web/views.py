@@ -79,19 +79,20 @@ def screen_view(review: Review, board: QueueBoard, reviewer: str, stage: str, sa
                 first: int | None = None) -> ScreenView:
     """The next record for `reviewer` (or `first`, a record brought back by undo, when pending)."""
     key = (reviewer, stage, sample, seed)
-    ranking = board.ranking(key)
-    queue = ranking.pending()
-    if first is not None and all(unit != first for unit, _ in queue):
-        ranking = board.ranking(key, fresh=True)  # the last ranking predates the undo
-        queue = ranking.pending()
-    view = ScreenView(stage, sample, seed, reviewer, screened=ranking.screened + len(ranking.decided),
-                      units=ranking.units, pending=len(queue), recall=ranking.recall, stop=ranking.stop,
-                      random_phase_hint=ranking.random_phase_hint)
+    shown = board.next_record(key, first)
+    # The ranking was computed a while ago: a unit someone settled since (a lead's resolution,
+    # this reviewer in the CLI) is hidden now rather than shown again.
+    while shown.unit is not None and not review.screening.still_pending(stage, reviewer, shown.unit):
+        board.decided(reviewer, stage, shown.unit)
+        shown = board.next_record(key, first)
+    view = ScreenView(stage, sample, seed, reviewer, screened=shown.screened, units=shown.units,
+                      pending=shown.pending, recall=shown.recall, stop=shown.stop,
+                      random_phase_hint=shown.random_phase_hint)
     view.reasons = [(key, c.id, c.sentence) for key, c in zip(_REASON_KEYS, review.protocol.criteria)
                     if stage in c.stages]
-    if not queue:
+    if shown.unit is None:
         return view
-    unit, score = next(((u, s) for u, s in queue if u == first), queue[0])
+    unit, score = shown.unit, shown.score
     record = review.screening.records([unit])[0]
     verdict = evaluate_record(review.protocol, record, stage)
     colours = {name: i % 6 for i, name in enumerate(review.protocol.vocabularies)}
@@ -125,7 +126,8 @@ def _criteria_rows(review: Review, verdict: RecordVerdict, colours: dict[str, in
 def dashboard_view(review: Review, is_lead: bool) -> dict[str, Any]:
     from livingreview.status import project_status
 
-    status = project_status(review.store)
+    settings = review.protocol.screening
+    status = project_status(review.store, target_recall=settings.target_recall, confidence=settings.confidence)
     report = review.report_dir / "index.html"
     return {
         "records": status["records"],
