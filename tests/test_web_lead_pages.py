@@ -178,6 +178,23 @@ def test_a_reviewer_cannot_read_or_resolve_appraisal_disagreements(app):
     assert ledger.conflicts(app.state.review.store, "rob_domain", "appraisal")
 
 
+def test_a_robins_i_domain_judged_differently_is_shown_and_resolved_like_a_rob2_one(app):
+    review = app.state.review
+    study = str(first_study(app))
+    for reviewer, missing in (("ana", "Low"), ("ben", "Serious")):
+        record_answers(review.store, review.study_index(), study, reviewer, {}, tool="robins-i", aim=None,
+                       direct={**ROBINS_LOW, "D5": missing}, source="test")
+    lee, token = logged_in(app, "lee")
+    page = lee.get("/appraise/conflicts").text
+    assert page.count('<article class="conflict"') == 1 and 'data-domain="D5"' in page
+    assert '<th class="judgement">Low</th><th class="judgement">Serious</th>' in page
+    answer = lee.post("/appraise/resolve", data={"csrf": token, "study": study, "tool": "robins-i", "domain": "D5",
+                                                "judgement": "Moderate", "reason": "attrition 12%, balanced"})
+    assert "saved resolution" in answer.text
+    [appraisal] = appraisals(review.store)
+    assert appraisal.overall == "Moderate"
+
+
 # --- ROBINS-I ----------------------------------------------------------------------------------
 
 def test_the_robins_i_overall_judgement_follows_the_domain_judgements_as_they_are_given(app):
@@ -277,3 +294,4 @@ def test_settings_replace_their_keys_in_an_existing_screening_table_and_keep_its
     edited = with_screening(text, {"preset": "tfidf", "target_recall": 0.9})
     assert edited == ('[review]\nid = "x"\n\n[screening]\n# chosen at the protocol meeting\npreset = "tfidf"\n'
                       'target_recall = 0.9\n\n[[criteria]]\nid = "C1"\n')
+
