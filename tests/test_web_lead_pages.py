@@ -295,3 +295,16 @@ def test_settings_replace_their_keys_in_an_existing_screening_table_and_keep_its
     assert edited == ('[review]\nid = "x"\n\n[screening]\n# chosen at the protocol meeting\npreset = "tfidf"\n'
                       'target_recall = 0.9\n\n[[criteria]]\nid = "C1"\n')
 
+def test_the_saved_preset_is_the_one_the_queue_ranks_with(review_dir: Path):
+    from livingreview.web.settings import save_settings
+
+    with Review(review_dir) as review:
+        screening = review.screening
+        units = screening.pending("title_abstract", "ana")
+        screening.decide("title_abstract", units[0], "ana", "include")
+        screening.decide("title_abstract", units[1], "ana", "exclude")
+        by_default = screening.queue("title_abstract", "ana")
+        save_settings(review, "lee", {"preset": "tfidf", "target_recall": "0.95", "confidence": "0.95"})
+        by_tfidf = screening.queue("title_abstract", "ana")
+    assert {u for u, _ in by_default} == {u for u, _ in by_tfidf} == set(units[2:])
+    assert [score for _, score in by_default] != [score for _, score in by_tfidf]
