@@ -56,6 +56,19 @@ _ENDOGENOUS = frozenset({
     "prostaglandin e2", "thyroid stimulating hormone", "adrenocorticotropic hormone",
 })
 _MIN_LENGTH = 4
+# Drugs the dictionary lacks, splits or files under another name, with the name abstracts use for
+# them: abbreviations that are the usual name (MDMA, LSD), a spelled-out name the dictionary only
+# has inside a longer one ("3,4-methylenedioxy-methamphetamine" would read as methamphetamine), and
+# a mixture it files under a class (conjugated estrogens under "estrogen").
+_ADDED_DRUGS: dict[str, tuple[str, ...]] = {
+    "mdma": ("MDMA", "midomafetamine", "3,4-methylenedioxymethamphetamine", "3,4-methylenedioxy-methamphetamine",
+             "3, 4-methylenedioxymethamphetamine", "3, 4-methylenedioxy-methamphetamine",
+             "methylenedioxymethamphetamine", "methylenedioxy-methamphetamine", "ecstasy"),
+    "lsd": ("LSD", "lysergic acid diethylamide", "d-lysergic acid diethylamide", "lysergide", "LSD-25"),
+    "conjugated estrogens": ("conjugated estrogens", "conjugated equine estrogens", "equine conjugated estrogens",
+                             "conjugated oestrogens", "conjugated equine oestrogens", "Premarin"),
+    "vasopressin": ("vasopressin", "arginine vasopressin", "AVP"),
+}
 
 
 @dataclass(frozen=True)
@@ -149,9 +162,16 @@ def general_drug_protocol() -> Protocol | None:
         variant = variant.strip(" ,;.")
         if canonical in _NOT_STUDY_DRUGS or canonical in _ENDOGENOUS or not _is_drug(canonical, data.get(canonicals[0], {})):
             continue
-        if not _usable(variant.lower(), canonical):
+        if not _usable(variant.lower(), canonical) or canonical.split()[-1] in _NOT_STUDY_DRUGS:
             continue
         by_canonical.setdefault(canonical, []).append(variant)
+    added = {variant.lower() for names in _ADDED_DRUGS.values() for variant in names}
+    for canonical in list(by_canonical):
+        by_canonical[canonical] = [v for v in by_canonical[canonical] if v.lower() not in added]
+        if canonical in added:
+            by_canonical.pop(canonical)
+    for canonical, names in _ADDED_DRUGS.items():
+        by_canonical[canonical] = list(names)
     terms = [
         Term.model_construct(id=f"d{index}", label=canonical, synonyms=sorted(set(names) - {canonical}),
                              brand_names=[], code_names=[], classes=[], mesh=[])

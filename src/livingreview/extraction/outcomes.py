@@ -17,10 +17,14 @@ from livingreview.extraction.rules import (
     Hit,
     Passage,
     _OUTCOME_CLASS_PATTERNS,
+    _PLACEBO,
+    find,
+    study_start,
     suggestion,
     vocabulary_hits,
 )
 from livingreview.protocol.models import Protocol
+from livingreview.screening.criteria import is_negated
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ _TIMEPOINT = re.compile(
     r"(?:\s+(?:post|after)[- ]?(?:infusion|dose|dosing|administration|treatment|injection|drug|randomi[sz]ation))?"
     r"|(?:week|day|month|visit)\s+\d+)\b", re.IGNORECASE)
 _NO_DIFFERENCE = re.compile(
+    r"\bequally\b|\bequivalent\b|\bas\s+effective\s+as\b|\bnon-?inferior\b|\bdid\s+not\s+differ\b|"
     r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|effects?|changes?|improvement|benefit)\b|"
     r"\bnot\s+(?:statistically\s+)?significant(?:ly)?\b|\bdid\s+not\s+(?:significantly\s+)?(?:differ|change|"
     r"affect|alter|improve|reduce|increase|decrease|influence|modulate)\b|\bcomparable\b|\bsimilar\b|"
@@ -63,12 +68,15 @@ _WORSE = re.compile(r"\bimpair(?:ed|ment|s)\b|\bworse(?:ned|ning)?\b|\bdeteriora
                     r"\binferior\b|\bblunted\b", re.IGNORECASE)
 _UP = re.compile(r"\b(?:increas(?:ed|es|e)|greater|higher|elevated|more)\b", re.IGNORECASE)
 _DOWN = re.compile(r"\b(?:reduc(?:ed|es|tion|tions)|decreas(?:ed|es|e)|lower|attenuat(?:ed|es)|less|fewer|"
-                   r"diminished)\b", re.IGNORECASE)
+                   r"diminished|suppress(?:ed|es|ion)|inhibit(?:ed|s|ion)|prevent(?:ed|s)|fell|declined?)\b", re.IGNORECASE)
 # An outcome where less is better (symptoms, pain, adverse effects): "reduced" is an improvement.
 _BURDEN = re.compile(r"\b(?:symptoms?|severity|pain|depressi\w*|anxiety|episodes?|frequency|incontinence|"
                      r"urgency|itch\w*|congestion|sneez\w*|headache|nausea|distress|loneliness|"
-                     r"anhedonia|impairment|withdrawal|craving|scores?\s+on\s+the\s+HAM)\b", re.IGNORECASE)
-_RESULT = re.compile(r"\b(?:significant\w*|p\s*[<=>]|differ\w*|effect\w*|result\w*|showed|found|increas\w*|"
+                     r"anhedonia|impairment|withdrawal|craving|scores?\s+on\s+the\s+HAM|w(?:h)?eals?|flares?|"
+                     r"cough\w*|bleeding|adverse|side[- ]effects?|dissociat\w*|psychotomimetic|hot\s+(?:flush|flash)\w*|"
+                     r"bone\s+loss|stiffness|MADRS|HAM-?[DA]|HDRS|PANSS|BPRS|CADSS|BDI)\b", re.IGNORECASE)
+_RESULT = re.compile(r"\b(?:significant\w*|p\s*[<=>]|differ\w*|effect\w*|result\w*|showed|found|increas\w*|chang\w*|"
+                     r"suppress\w*|inhibit\w*|worsen\w*|lower|higher|"
                      r"decreas\w*|improv\w*|reduc\w*|enhanc\w*|impair\w*|compared|relative)\b", re.IGNORECASE)
 _NUMBERS = (
     ("mean_sd", re.compile(r"-?\d+(?:\.\d+)?\s*(?:±|\+/-|\+-)\s*\d+(?:\.\d+)?")),
@@ -80,6 +88,89 @@ _NUMBERS = (
     ("n", re.compile(r"\b[Nn]\s*=\s*\d+")),
     ("effect_size", re.compile(r"\b(?:Cohen'?s\s+)?(?:d|g|r|η2|eta2|SMD|OR|RR|HR)\s*=\s*-?\d*\.\d+")),
 )
+
+
+# Standard instruments of psychiatry, psychopharmacology and pain research that any review may meet,
+# with the outcome class of what they record (the protocol's own instrument vocabulary comes
+# first). Full names ignore case; acronyms are matched as written, so that words are not taken
+# for them.
+def _instrument(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])")
+
+
+_GENERAL_INSTRUMENTS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+    (key, cls, _instrument(pattern)) for key, cls, pattern in (
+        ("hamd", "clinician-rated", r"(?i:hamilton\s+(?:rating\s+scale\s+for\s+depression|depression\s+(?:rating\s+)?scale|"
+                                    r"(?:rating\s+)?scale\s+for\s+depression))|HAM-?D(?:-?\d+)?|HDRS(?:-?\d+)?|HRSD(?:-?\d+)?"),
+        ("hama", "clinician-rated", r"(?i:hamilton\s+anxiety\s+(?:rating\s+)?scale)|HAM-?A|HARS"),
+        ("madrs", "clinician-rated", r"(?i:montgomery[-\s\u2013]+(?:\u00c5|\u00e5|a)sberg\s+depression\s+rating\s+scale)|MADRS"),
+        ("panss", "clinician-rated", r"(?i:positive\s+and\s+negative\s+syndrome\s+scale)|PANSS"),
+        ("bprs", "clinician-rated", r"(?i:brief\s+psychiatric\s+rating\s+scale)|BPRS"),
+        ("ymrs", "clinician-rated", r"(?i:young\s+mania\s+rating\s+scale)|YMRS"),
+        ("cgi", "clinician-rated", r"(?i:clinical\s+global\s+impressions?(?:[-\s]+(?:severity|improvement|scale)s?)*)|CGI(?:-[SI])?"),
+        ("caps", "clinician-rated", r"(?i:clinician[-\s]administered\s+PTSD\s+scale)|CAPS(?:-\d)?"),
+        ("ybocs", "clinician-rated", r"(?i:yale[-\s]brown\s+obsessive[-\s]compulsive\s+scale)|Y-?BOCS"),
+        ("sans", "clinician-rated", r"(?i:scale\s+for\s+the\s+assessment\s+of\s+negative\s+symptoms)|SANS"),
+        ("ados", "clinician-rated", r"(?i:autism\s+diagnostic\s+observation\s+schedule)|ADOS(?:-2)?"),
+        ("cssrs", "clinician-rated", r"(?i:columbia[-\s]suicide\s+severity\s+rating\s+scale)|C-SSRS"),
+        ("ritchie", "clinician-rated", r"(?i:ritchie(?:\s+(?:articular|joint))?\s+index)"),
+        ("kupperman", "clinician-rated", r"(?i:kupperman(?:n)?(?:\s+(?:menopausal\s+)?index)?)"),
+        ("bdi", "self-report", r"(?i:beck\s+depression\s+inventory(?:[-\s]?II)?)|BDI(?:-?II)?"),
+        ("bai", "self-report", r"(?i:beck\s+anxiety\s+inventory)|BAI"),
+        ("stai", "self-report", r"(?i:state[-\s]trait\s+anxiety\s+inventory)|STAI(?:-[ST])?"),
+        ("phq", "self-report", r"(?i:patient\s+health\s+questionnaire)(?:-?9)?|PHQ-?9"),
+        ("gad7", "self-report", r"GAD-?7"),
+        ("qids", "self-report", r"(?i:quick\s+inventory\s+of\s+depressive\s+symptomatology)|QIDS(?:-SR(?:16)?)?"),
+        ("panas", "self-report", r"(?i:positive\s+and\s+negative\s+affect\s+schedule)|PANAS"),
+        ("poms", "self-report", r"(?i:profile\s+of\s+mood\s+states?)|POMS"),
+        ("pcl", "self-report", r"(?i:PTSD\s+checklist)|PCL-5"),
+        ("meq", "self-report", r"(?i:mystical\s+experience\s+questionnaire)|MEQ(?:-?30)?"),
+        ("deq", "self-report", r"(?i:drug\s+effects?\s+questionnaire)|DEQ"),
+        ("arci", "self-report", r"(?i:addiction\s+research\s+cent(?:er|re)\s+inventory)|ARCI"),
+        ("sf36", "self-report", r"SF-?36|(?i:short[-\s]form\s+(?:health\s+survey\s+)?36)"),
+        ("womac", "self-report", r"WOMAC(?:\s+(?:total|pain|stiffness|function))?|(?i:western\s+ontario\s+and\s+mcmaster)"),
+        ("psqi", "self-report", r"(?i:pittsburgh\s+sleep\s+quality\s+index)|PSQI"),
+        ("pss", "self-report", r"(?i:perceived\s+stress\s+scale)"),
+        ("vas", "self-report", r"(?i:visual\s+analog(?:ue)?\s+scales?)|VAS"),
+        ("stroop", "behavioural", r"(?i:(?:emotional\s+)?stroop(?:\s+(?:colou?r[-\s]word\s+)?(?:task|test))?)"),
+        ("nback", "behavioural", r"(?i:(?:n|\d)-back(?:\s+(?:task|test))?)"),
+        ("gonogo", "behavioural", r"(?i:go/no-?go(?:\s+task)?)"),
+        ("tmt", "behavioural", r"(?i:trail[-\s]making\s+test)(?:\s+(?:part\s+)?[AB])?|TMT(?:-[AB])?"),
+        ("dsst", "behavioural", r"(?i:digit[-\s]symbol\s+(?:substitution\s+|coding\s+)?(?:test|task))|DSST"),
+        ("wcst", "behavioural", r"(?i:wisconsin\s+card\s+sorting\s+(?:test|task))|WCST"),
+        ("cpt", "behavioural", r"(?i:continuous\s+performance\s+(?:test|task))"),
+        ("verbal_learning", "behavioural", r"(?i:(?:rey\s+auditory|hopkins|california)\s+verbal\s+learning\s+test)(?:-R)?|RAVLT|HVLT(?:-R)?|CVLT"),
+        ("mccb", "behavioural", r"(?i:MATRICS\s+consensus\s+cognitive\s+battery)|MCCB"),
+        ("cantab", "behavioural", r"CANTAB"),
+        ("verbal_fluency", "behavioural", r"(?i:verbal\s+fluency(?:\s+(?:task|test))?)"),
+        ("working_memory", "behavioural", r"(?i:(?:spatial\s+|verbal\s+)?working\s+memory\s+(?:task|test)s?)"),
+    ))
+
+
+def _general_instrument_anchors(passages: list[Passage]) -> list[_Anchor]:
+    """Anchors on the standard instruments named in the passages, each named as first written."""
+    found: dict[str, _Anchor] = {}
+    for passage in passages:
+        for key, cls, pattern in _GENERAL_INSTRUMENTS:
+            for match in pattern.finditer(passage.text):
+                if is_negated(passage.text, match.start(), match.end()):
+                    continue
+                anchor = found.setdefault(key, _Anchor(key, match.group(), [], None, cls))
+                anchor.hits.append(Hit(passage, match.start(), match.end(), key))
+    for anchor in found.values():
+        anchor.instrument = _name(anchor.hits[0].evidence.text, [h.evidence.text for h in anchor.hits])
+    return list(found.values())
+
+
+def _name(label: str, written: list[str]) -> str:
+    """An instrument's name with the abbreviation or other form the text also uses:
+    "Montgomery-Asberg Depression Rating Scale (MADRS)"."""
+    label = " ".join(label.split())
+    other = next((w for w in (" ".join(x.split()) for x in written) if w.lower() != label.lower()), None)
+    if other is None:
+        return label
+    short, full = sorted((label, other), key=len)
+    return f"{full} ({short})"
 
 
 def _value_of(text: str) -> list[float]:
@@ -105,8 +196,13 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
         term = protocol.vocabularies[vocabularies.instrument or ""].term(term_id)
         construct = next((c for c in term.classes if c in construct_ids), None)
         hits = [Hit(p, s.start, s.end, term_id) for p, s in spans]
-        anchors[term_id] = _Anchor(term_id, term.label, hits,
+        anchors[term_id] = _Anchor(term_id, _name(term.label, [h.evidence.text for h in hits]), hits,
                                    construct, PROTOCOL_OUTCOME_CLASS.get(term.outcome_class or ""))
+    taken = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
+    for anchor in _general_instrument_anchors(passages):
+        hits = [h for h in anchor.hits if not _overlaps((h.passage.field, h.start, h.end), taken)]
+        if hits:
+            anchors.setdefault(anchor.key, _Anchor(anchor.key, anchor.instrument, hits, None, anchor.outcome_class))
     for passage in passages:
         for match in _NAMED_OUTCOME.finditer(passage.text):
             what = " ".join(match.group("what").split())
@@ -115,7 +211,8 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
                    a.hits[0].end <= match.end() for a in anchors.values()):
                 continue  # a named instrument inside the statement is already an outcome
             anchors.setdefault(key, _Anchor(key, what, [Hit(passage, match.start("what"), match.end("what"), key)]))
-    for anchor in _cue_anchors(passages):
+    named = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
+    for anchor in _cue_anchors(passages, named):
         words = set(anchor.key.split())
         if not any(words <= set(a.key.lower().split()) or set(a.key.lower().split()) <= words for a in anchors.values()):
             anchors[anchor.key] = anchor
@@ -131,27 +228,75 @@ _BACKGROUND = re.compile(r"\s*(?:background|introduction|context|rationale|objec
                          re.IGNORECASE)
 
 
-def _cue_anchors(passages: list[Passage]) -> list[_Anchor]:
-    """Outcomes named by the words that say how they were measured ("wheal", "pain relief").
+# Cue words that say how something was measured or by whom, but name no measure.
+_NOT_A_MEASURE = re.compile(
+    r"(?:by\b.*|assess\w*\s+by.*|scored\s+by.*|subjective\w*|self-?\s?\w+|patient[- ]\w+|serum|plasma|blood\s+samples?|"
+    r"interviews?|syndromal|inter-?rater|(?:clinician|investigator|physician|observer|rater|parent|teacher)s?'?\W.*|"
+    r"symptoms?\s+(?:were\s+)?(?:recorded|rated|assessed)|(?:physicians?|investigators?|clinicians?|assessors?|"
+    r"raters?)\s+.*|biomarkers?|neuroimaging|brain\s+imaging|cognition|"
+    r"(?:behaviou?ral|cognitive|computeri[sz]ed|experimental|laboratory)\s+\w+|games?|motility|mucosal|"
+    r"endoscop\w*|pharmacokinetic\w*|transaminases?|alkaline\s+phosphatase|creatinine|la?boratory\s+\w+)",
+    re.IGNORECASE)
 
-    Only sentences of the abstract (or a full text's sections) that report methods or results
-    count, and at most a few outcomes per study, the ones mentioned most often first.
+
+def _overlaps(span: tuple[str, int, int], spans: list[tuple[str, int, int]]) -> bool:
+    return any(span[0] == f and span[1] < end and start < span[2] for f, start, end in spans)
+
+
+def _cue_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> list[_Anchor]:
+    """Outcomes named by the words that say what was measured ("wheal", "pain relief").
+
+    Only sentences of the abstract (or a full text's sections) about the study's own methods or
+    results count, not words inside or beside a named instrument (`named`: its spans), and at most
+    a few outcomes per study: those a result sentence speaks of first, then the most mentioned.
     """
     found: dict[str, _Anchor] = {}
     for passage in passages:
         if passage.field == "title" or passage.field.startswith("registry:"):
             continue
+        with_instrument = {passage.sentence_of(start).start for f, start, _ in named if f == passage.field}
         for cls, pattern in _OUTCOME_CLASS_PATTERNS:
             for match in passage.finditer(pattern):
                 sentence = passage.sentence_of(match.start())
-                if _BACKGROUND.match(sentence.text):
-                    continue
                 written = passage.text[match.start():match.end()]
+                if (_BACKGROUND.match(sentence.text) or sentence.start in with_instrument
+                        or _NOT_A_MEASURE.fullmatch(written.strip()) or match.start() < study_start(passage)):
+                    continue
+                start = match.start()
+                if _GENERIC_NAME.fullmatch(written):
+                    start = _name_start(passage.text, start)
+                    if start == match.start():
+                        continue  # "a questionnaire" names no measure
+                    written = passage.text[start:match.end()]
                 key = re.sub(r"(?<=[a-z]{3})(?:es|s)$", "", " ".join(written.lower().split()))
                 anchor = found.setdefault(key, _Anchor(key, written, [], None, cls))
-                anchor.hits.append(Hit(passage, match.start(), match.end(), key))
-    ranked = sorted(found.values(), key=lambda a: (-len(a.hits), a.hits[0].start))
+                anchor.hits.append(Hit(passage, start, match.end(), key))
+    ranked = sorted(found.values(), key=lambda a: (not any(_reports_result(h) for h in a.hits), -len(a.hits),
+                                                   a.hits[0].start))
     return ranked[:_MAX_CUE_OUTCOMES]
+
+
+# A generic word that ends a measure's proper name ("Menstrual Distress Questionnaire").
+_GENERIC_NAME = re.compile(r"(?i:questionnaires?|inventory)")
+_NAME_WORD = re.compile(r"(?:[A-Z0-9][\w'-]*|of|the|for|and)\s+$")
+
+
+def _name_start(text: str, start: int) -> int:
+    """Where the capitalised words before `start` begin (at most six), `start` when there are none."""
+    begin = start
+    for _ in range(6):
+        match = _NAME_WORD.search(text, max(0, begin - 40), begin)
+        if not match or match.start() == begin:
+            break
+        begin = match.start()
+    while begin < start and re.match(r"(?:of|the|for|and)\s", text[begin:start]):
+        begin = text.index(" ", begin) + 1  # a name starts with its own word, not "of the"
+    return begin
+
+
+def _reports_result(hit: Hit) -> bool:
+    text = hit.sentence.text
+    return bool(_RESULT.search(text)) and _sentence_direction(text) is not None
 
 
 def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
@@ -172,7 +317,8 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
                                                      vocabularies, sentences, network_of)
     outcome["timepoint"] = _first(sentence_hits, _TIMEPOINT)
     outcome["role"] = _rank(anchor, sentence_hits)
-    outcome["direction"] = _direction(sentence_hits, _conclusion(passages))
+    placebo_arm = bool(find(passages, _PLACEBO))
+    outcome["direction"] = _direction(sentence_hits, _conclusion(passages), placebo_arm)
     outcome["numbers"] = _numbers(sentence_hits)
     return outcome
 
@@ -243,19 +389,19 @@ def _rank(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
     return Suggestion(NOT_STATED)
 
 
-def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None) -> Suggestion:
+def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, placebo_arm: bool = False) -> Suggestion:
     """The direction most result sentences about the outcome give; else the conclusion's."""
     votes: dict[str, list[Hit]] = {}
     for hit in sentence_hits:
         text = hit.passage.text[hit.start:hit.end]
         if not _RESULT.search(text) or _BACKGROUND.match(text) or re.match(r"\s*methods?\s*:", text, re.IGNORECASE):
             continue
-        value = _sentence_direction(text)
+        value = _sentence_direction(text, placebo_arm)
         if value:
             votes.setdefault(value, []).append(hit)
     if not votes:
         if fallback:
-            found = _direction(fallback)
+            found = _direction(fallback, None, placebo_arm)
             if found.value is not None:
                 found.flags.append("from the study's conclusion, not a sentence naming this outcome")
             return found
@@ -274,7 +420,18 @@ _FAVOURS = re.compile(r"\b(?:superior\s+to|more\s+effective|significantly\s+(?:b
                       re.IGNORECASE)
 
 
-def _sentence_direction(text: str) -> str | None:
+_CONTRAST = re.compile(r"\bbut\b|\bwhereas\b|\bhowever\b|\balthough\b|\bwhile\b", re.IGNORECASE)
+_BUT_NOT = re.compile(r"\bbut\s+not\b|\bwhereas\s+(?:\w+\s+){0,4}(?:did|was|were)\s+not\b", re.IGNORECASE)
+# A change in every arm ("both regimens reduced symptoms") says nothing of one arm against the other.
+_BOTH_ARMS = re.compile(r"\b(?:both|all|either|each\s+of\s+the)\s+(?:\w+\s+){0,2}(?:groups?|treatments?|regimens?|"
+                        r"formulations?|doses|drugs|arms|patches|preparations|products)\b|\bin\s+both\b", re.IGNORECASE)
+_BETWEEN_ARMS = re.compile(r"\b(?:than|versus|vs\.?|compared\s+(?:with|to)|relative\s+to|over)\s+(?:the\s+)?placebo\b",
+                           re.IGNORECASE)
+
+
+def _sentence_direction(text: str, placebo_arm: bool = False) -> str | None:
+    """The direction one sentence gives; `placebo_arm`: the study has one, so a change in
+    "both" active arms is read against it."""
     none = bool(_NO_DIFFERENCE.search(text))
     better, worse = bool(_BETTER.search(text)), bool(_WORSE.search(text))
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
@@ -286,8 +443,10 @@ def _sentence_direction(text: str) -> str | None:
         better, worse = True, False
     if not (better or worse):
         return "no difference" if none else None
-    if none:
-        return "mixed" if re.search(r"\bbut\b|\bwhereas\b|\bhowever\b|\balthough\b", text, re.IGNORECASE) else "no difference"
+    if none or _BUT_NOT.search(text):
+        return "mixed" if _CONTRAST.search(text) else "no difference"
+    if not placebo_arm and _BOTH_ARMS.search(text) and not _FAVOURS.search(text) and not _BETWEEN_ARMS.search(text):
+        return "no difference"  # each arm changed alike: nothing sets the study drug apart
     if better and worse:
         return "improved" if not burden or down else "worsened"
     return "improved" if better else "worsened"

@@ -315,9 +315,10 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
             reading.study.setdefault(mention.name, []).append(hit)
     # A drug named only in the background (a labelled background, or the opening sentence of an
     # abstract whose title does not name it) is context, not a study drug.
+    # A drug named once as what another drug turns into or derives from is measured, not given.
     for group in (reading.study, reading.comparator):
         for name in list(group):
-            if all(_context_only(hit) for hit in group[name]):
+            if all(_context_only(hit) for hit in group[name]) or any(_derived(hit) for hit in group[name]):
                 group.pop(name)
     # A drug named with a comparison cue anywhere is the comparator, all its mentions with it.
     for name in list(reading.study):
@@ -337,14 +338,22 @@ _COMPARING_SENTENCE = _rx(r"\bcompar\w*|\bversus\b|\bvs\b|\beither\b|\bhead[- ]t
 _PROVOKED_AFTER = re.compile(r"[-\s]?(?:induced|provoked|evoked|challenge)\b", re.IGNORECASE)
 _NOT_GIVEN_BEFORE = _rx(r"(?:\b(?:induc\w*|provo\w*|challenge\w*)\b[^.;]{0,40}?\bby\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}|"
                         r"\b(?:challenge|provocation)\s+(?:with|by)\s+(?:[\w-]+\s+){0,2}|"
-                        r"\b(?:enantiomer|isomer|metabolite|derivative|analogue|analog|prodrug)s?\s*(?:of\s+|,\s*)"
-                        r"(?:the\s+)?(?:[\w-]+\s+){0,2})$")
+                        r"\b(?:properties|potency|potent|affinity|selectivity|selective|half-life|penetration|"
+                        r"lipophilic\w*)\b[^.;]{0,40}\bthan\s+(?:the\s+|that\s+of\s+)?)$")
+_DERIVED_BEFORE = _rx(r"\b(?:enantiomer|isomer|metabolite|derivative|analogue|analog|prodrug)s?\s*(?:of\s+|,\s*)"
+                      r"(?:the\s+)?(?:[\w-]+\s+){0,2}$")
+
+
+def _before(hit: Hit, width: int = 80) -> str:
+    return hit.passage.text[max(hit.passage.sentence_of(hit.start).start, hit.start - width):hit.start]
 
 
 def _not_given(hit: Hit) -> bool:
-    text = hit.passage.text
-    return bool(_PROVOKED_AFTER.match(text, hit.end)
-                or _NOT_GIVEN_BEFORE.search(text[max(hit.passage.sentence_of(hit.start).start, hit.start - 80):hit.start]))
+    return bool(_PROVOKED_AFTER.match(hit.passage.text, hit.end) or _NOT_GIVEN_BEFORE.search(_before(hit)))
+
+
+def _derived(hit: Hit) -> bool:
+    return bool(_DERIVED_BEFORE.search(_before(hit)))
 
 
 def _context_only(hit: Hit) -> bool:
@@ -354,9 +363,32 @@ def _context_only(hit: Hit) -> bool:
         return False
     if _background(hit):
         return True
-    opening = hit.passage.sentences[:1]
-    return (len(hit.passage.sentences) >= 4 and bool(opening) and opening[0].start <= hit.start < opening[0].end
-            and not _ASSIGNMENT.search(opening[0].text))
+    return hit.start < study_start(hit.passage)
+
+
+# Where an unstructured abstract turns from what was known to its own study: its aim, its
+# participants, or a drug given or compared.
+_OWN_STUDY_TURN = _rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:\w+\s+)?(?:study|trial|investigation|"
+                      r"experiment|work|paper|report)\b|\bwe\s+(?:\w+\s+)?(?:performed|conducted|investigated|examined|"
+                      r"tested|assessed|evaluated|compared|studied|randomi[sz]ed|enrolled|recruited|aimed|sought|"
+                      r"hypothesi[sz]ed|measured|report|describe|present|used)\b|\b(?:aims?|objectives?|purpose|"
+                      r"goals?)\b|\b(?:was|were)\s+(?:randomi[sz]ed|enrolled|recruited|studied|included)\b|"
+                      r"\b(?:methods?|design|participants|patients|subjects|setting)\s*:|\b[Nn]\s*=\s*\d|"
+                      r"^\s*to\s+(?:\w+\s+)?(?:evaluate|assess|investigate|compare|determine|examine|study|test|"
+                      r"explore|establish|characteri[sz]e|measure|describe)\b")
+
+
+def study_start(passage: Passage) -> int:
+    """The offset of the first sentence about the abstract's own study (0 when the first is)."""
+    return _study_turn(passage.text)
+
+
+@lru_cache(maxsize=256)
+def _study_turn(text: str) -> int:
+    for sentence in sentences(text):
+        if _ASSIGNMENT.search(sentence.text) or _OWN_STUDY_TURN.search(sentence.text):
+            return sentence.start
+    return 0
 
 
 # A drug given together with the study drug is part of its arm ("aspirin combined with
@@ -870,12 +902,14 @@ _CONCENTRATION = _rx(r"(?:ng|pg|µg|μg|mcg|ug|mg|g|mmol|nmol|µmol|micrograms?)
 # Amounts listed with one shared unit ("0.5, 1, 2 or 4 mg"): each is a dose of its own; a range
 # ("10-20 mg") or a ratio ("2/3 mg") stays one.
 _LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:or|and)?|\bor\b|\band\b)\s*")
-_NOT_DOSE_CONTEXT = _rx(r"(?:\bp\s*[<=>]|\bdecrease|\breduc|\bchange|\bmean|\blevels?\s+of|\bconcentrations?)\W*$")
+_NOT_DOSE_CONTEXT = _rx(r"(?:\bp\s*[<=>]|\bdecrease|\breduc|\bchange|\bmean|\blevels?\s+of|\bconcentrations?|"
+                        r"\bby|\bvolumes?|\bcapacity|\boutput|\bloss)\W*$")
 
 _ROUTES = (
     ("intravenous", _rx(r"\bintravenous(?:ly)?\b|\bi\.\s?v\.(?=\s|,|;|\))|\bIV\b(?=\s+(?:infusion|bolus|injection|"
                         r"administration|dose|ketamine|\w+\s+infusion))|\b\w+(?:ine|ide|ol|am|one|ate|an|in)\s+(?:infusions?|bolus)\b|"
-                        r"\binfusions?\s+of\s+(?!\w*\s*(?:saline|fluid|water))|\bbolus\s+(?:dose|injection)\b")),
+                        r"\binfusions?\s+of\s+(?!\w*\s*(?:saline|fluid|water))|\bbolus\s+(?:dose|injection)\b|"
+                        r"\b(?:single|continuous|constant|slow|\d+[- ]min(?:ute)?s?)\s+infusions?\b(?![^.]{0,30}\b(?:saline|fluids?)\b)")),
     ("intranasal", _rx(r"\bintra-?nasal(?:ly)?\b|\bnasal(?:ly)?\s+(?:spray|administ|delivered|inhal|solution|"
                        r"powder|insufflation|dose)|\bnasal\s+(?:\w+\s+)?sprays?\b")),
     ("oral", _rx(r"\boral(?:ly)?\b(?!\s+(?:contraceptiv|hygiene|health|cavity|mucosa|surgery|glucose\s+tolerance))|"
@@ -891,8 +925,8 @@ def doses(passages: list[Passage]) -> Suggestion:
     values: list[str] = []
     for hit in find(passages, _DOSE, negatable=False):
         before = hit.passage.text[max(0, hit.start - 25):hit.start]
-        if _NOT_DOSE_CONTEXT.search(before):
-            continue
+        if _NOT_DOSE_CONTEXT.search(before) or hit.start < study_start(hit.passage):
+            continue  # a change measured, or a dose the background speaks of
         match = _DOSE.match(hit.passage.text, hit.start)
         assert match is not None
         if _CONCENTRATION.match(hit.passage.text, match.start("unit")):
@@ -1001,7 +1035,7 @@ _IMAGING = (
     ("MEG", _rx(r"\bMEG\b|\bmagnetoencephalogra\w*")),
     ("PET", _rx(r"\bPET\b|\bpositron\s+emission\s+tomography\b")),
     ("MRS", _rx(r"\b(?:1H-?)?MRS\b|\bmagnetic\s+resonance\s+spectroscopy\b|\bspectroscopy\b")),
-    ("other", _rx(r"\bSPECT\b|\bsingle[- ]photon\b|\bdiffusion\s+tensor\b|\bDTI\b|\barterial\s+spin\s+label|"
+    ("other", _rx(r"\b(?:MR|magnetic\s+resonance)\s+angiogra\w*(?=[^.]{0,60}\b(?:intracranial|cerebral|brain))|\bSPECT\b|\bsingle[- ]photon\b|\bdiffusion\s+tensor\b|\bDTI\b|\barterial\s+spin\s+label|"
                   r"\bnear-?infrared\s+spectroscopy\b|\bfNIRS\b|\bNIRS\b|\bstructural\s+MRI\b|\bvoxel-?based\s+morphometry\b")),
 )
 
@@ -1016,8 +1050,27 @@ def pattern_list(passages: list[Passage], patterns: tuple[tuple[str, re.Pattern[
     return found
 
 
+# Imaging of another organ than the brain ("myocardial perfusion measured with PET") is not
+# neuroimaging; a sentence naming the brain too is.
+_OTHER_ORGAN = _rx(r"\b(?:myocard\w*|cardiac|coronary|heart|lungs?|pulmonary|liver|hepatic|renal|kidneys?|bone|breast|"
+                   r"prostate|knee|spine|abdom\w*|muscles?|tumou?rs?|whole[- ]body|skeletal|thyroid)\b")
+_BRAIN = _rx(r"\b(?:brain|cerebr\w*|cortex|cortical|amygdala|striat\w*|hippocamp\w*|neural|neuronal|intracranial|"
+             r"thalam\w*|insula|cingulate|prefrontal|grey\s+matter|gray\s+matter|white\s+matter|receptor)\b")
+
+
+def _measured(hit: Hit) -> bool:
+    """Not in a labelled background, nor in the sentences before an unstructured abstract turns
+    to its own study (what earlier studies measured)."""
+    return not _background(hit) and hit.start >= study_start(hit.passage)
+
+
+def _brain_imaging(hit: Hit) -> bool:
+    sentence = hit.sentence.text
+    return _measured(hit) and (not _OTHER_ORGAN.search(sentence) or bool(_BRAIN.search(sentence)))
+
+
 def imaging_modalities(passages: list[Passage]) -> Suggestion:
-    found = pattern_list(passages, _IMAGING, lambda h: not _background(h))
+    found = pattern_list(passages, _IMAGING, _brain_imaging)
     return Suggestion(list(found), [hits[0].evidence for hits in found.values()])
 
 
@@ -1033,10 +1086,27 @@ def vocabulary_hits(protocol: Protocol, passages: list[Passage], vocabulary: str
     return found
 
 
+_EXPLICIT_SELF_REPORT = _rx(r"self|questionnaire|diar|\bVAS\b|visual|patient|subjective|inventory|quality\s+of\s+life")
+
+
 def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[Hit]]) -> Suggestion:
-    found = pattern_list(passages, _OUTCOME_CLASS_PATTERNS, lambda h: not _background(h))
+    found = pattern_list(passages, _OUTCOME_CLASS_PATTERNS, _measured)
+    imaging = found.pop("neuroimaging", [])
+    if brain := [h for h in imaging if _brain_imaging(h)]:
+        found["neuroimaging"] = brain
+    elif imaging:  # the heart's perfusion, the lungs' structure: a body measure
+        found.setdefault("physiological", []).extend(imaging)
     for value, hits in instrument_classes.items():
         found.setdefault(value, []).extend(hits)
+    # "Symptoms were rated with the MADRS": a symptom word in a sentence naming a clinician's
+    # rating is what the clinician rated, not a participant's report.
+    rated = {(h.passage.field, h.sentence.start) for h in found.get("clinician-rated", [])}
+    if "self-report" in found:
+        own = [h for h in found["self-report"] if (h.passage.field, h.sentence.start) not in rated
+               or _EXPLICIT_SELF_REPORT.search(h.evidence.text)]
+        found["self-report"] = own
+        if not own:
+            found.pop("self-report")
     ordered = [v for v in OUTCOME_CLASSES if v in found]
     return Suggestion(ordered, [found[v][0].evidence for v in ordered])
 

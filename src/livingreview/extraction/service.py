@@ -22,6 +22,7 @@ from livingreview.extraction.model import (
     EXTRACTOR,
     EXTRACTOR_VERSION,
     NOT_STATED,
+    Evidence,
     StudySuggestions,
     Suggestion,
 )
@@ -123,7 +124,7 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
             classes.setdefault(str(cls.value), []).append(rules.Hit(passage, evidence.start or 0, evidence.end or 0))
     fields["outcome_classes"] = rules.outcome_classes(passages, classes)
     fields["imaging_modalities"] = rules.imaging_modalities(passages)
-    fields["constructs"] = _constructs(protocol, passages, vocabularies.construct)
+    fields["constructs"] = _constructs(protocol, passages, vocabularies.construct, result.outcomes)
     return result
 
 
@@ -136,14 +137,23 @@ def _networks(protocol: Protocol, form: Extraction, vocabularies: OutcomeVocabul
     return {cls: value for cls in classes for value in network.values if cls.split("_")[0] == value}
 
 
-def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | None) -> Suggestion:
+def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | None,
+                outcomes: list[dict[str, Suggestion]]) -> Suggestion:
+    """Constructs named in the text, and those the named instruments measure (a trust game: trust)."""
     found = rules.vocabulary_hits(protocol, passages, vocabulary)
-    if not found:
-        return Suggestion([])
-    vocab = protocol.vocabularies[vocabulary or ""]
-    ordered = sorted(found, key=lambda t: (found[t][0][0].field != "title", found[t][0][1].start))
-    return Suggestion([vocab.term(t).label for t in ordered],
-                      [found[t][0][0].evidence(found[t][0][1].start, found[t][0][1].end) for t in ordered])
+    labels: list[str] = []
+    evidence: list[Evidence] = []
+    if found:
+        vocab = protocol.vocabularies[vocabulary or ""]
+        ordered = sorted(found, key=lambda t: (found[t][0][0].field != "title", found[t][0][1].start))
+        labels = [vocab.term(t).label for t in ordered]
+        evidence = [found[t][0][0].evidence(found[t][0][1].start, found[t][0][1].end) for t in ordered]
+    for outcome in outcomes:
+        construct = outcome.get("construct")
+        if construct is not None and construct.value and construct.value not in labels:
+            labels.append(str(construct.value))
+            evidence.extend(construct.evidence[:1])
+    return Suggestion(labels, evidence)
 
 
 def suggest_registry(protocol: Protocol, form: Extraction, record: Record, study: dict) -> StudySuggestions:
