@@ -22,6 +22,7 @@ from livingreview.report import (
     PrismaCounts,
     ReportInputs,
     SearchReport,
+    SourceUse,
 )
 
 HOSTILE_TITLE = "<script>alert(1)</script> Ketamine & empathy \x1b[31m\"trial\"\x07"
@@ -75,9 +76,12 @@ def full_report_inputs(folder: Path) -> ReportInputs:
         version=2,
         generated=datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc),
         summary="Twelve new studies were included in this version; " + HOSTILE_TITLE,
-        methods=MethodsFacts(tool_version="0.1.0", databases=("PubMed", "Europe PMC",
-                                                               "ClinicalTrials.gov"),
-                             first_search=date(2026, 11, 2), last_search=date(2026, 11, 30),
+        methods=MethodsFacts(tool_version="0.1.0",
+                             sources=(SourceUse("PubMed", "searched", (date(2026, 11, 2),
+                                                                       date(2026, 11, 30))),
+                                      SourceUse("Europe PMC", "searched", (date(2026, 11, 30),)),
+                                      SourceUse("ClinicalTrials.gov", "searched",
+                                                (date(2026, 11, 30),))),
                              screeners=2, models={"ranker": "tfidf+svm 1", "extraction rules": "3"},
                              methods=("stopping", "rob2", "robvis", "reml", "metafor", "swim",
                                       "effect-direction", "grade")),

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ from click.testing import CliRunner
 
 from _http_server import Reply, Seen, SourceServer
 from conftest import fixture_path
-from livingreview import Review
+from livingreview import Review, __version__
 from livingreview.cli import cli
 from livingreview.importers.databases import guess_database, is_register
 from livingreview.report.counts import flow_counts
@@ -167,6 +169,29 @@ def test_every_prisma_box_of_a_first_version_matches_the_log(round_one) -> None:
     assert report["changed"] and not invoke("report", str(project))["changed"]
     with Review(project) as review:
         assert len(review.store.events("report", "report.render")) == 1  # a rerun logs nothing
+
+
+def methods_paragraph(html: str) -> str:
+    found = re.search(r'<section id="methods">.*?<p>(.*?)</p>', html, re.DOTALL)
+    assert found is not None
+    return unescape(re.sub(r"<[^>]+>", "", found.group(1)))
+
+
+def test_the_methods_paragraph_of_an_import_only_review_says_the_records_were_imported(round_one) -> None:
+    project, _ = round_one
+    html = Path(invoke("report", str(project))["path"]).read_text(encoding="utf-8")
+    today = datetime.now(UTC).date().isoformat()
+    assert methods_paragraph(html) == (
+        "This is version 1 of a living systematic review, reported following PRISMA 2020 [1]. "
+        f"Records exported from Embase and Scopus were imported on {today}; those databases were "
+        "searched outside livingreview. "
+        "In all, 15 records were identified; after 3 duplicates were removed, 12 were screened on "
+        "title and abstract, of which 6 were excluded. "
+        "Of 6 reports sought, 1 could not be retrieved, and 5 were assessed in full: 3 were "
+        "excluded and 2 studies (2 reports) were included. "
+        "Records were screened by two reviewers working independently; the tool's criteria "
+        "verdicts and active-learning ranking were offered as suggestions only. "
+        f"The report was generated on {today} by livingreview {__version__}.")
 
 
 def test_counts_check_their_arithmetic_and_are_withheld_while_screening_is_open(round_one) -> None:
@@ -394,7 +419,9 @@ def test_a_full_text_left_undecided_awaits_classification_and_the_diagram_is_dra
                                         "eligibility not yet decided")
     html = Path(report["path"]).read_text(encoding="utf-8")
     assert "1 report assessed in full awaits classification" in html  # the summary
-    assert "5 reports were assessed in full, 1 await classification" in html  # the methods
+    assert ("Of 6 reports sought, 1 could not be retrieved, and 5 were assessed in full: 3 were "
+            "excluded, 1 awaits classification (eligibility not yet decided) and 1 study (1 report) "
+            "was included.") in methods_paragraph(html)
 
 
 def test_a_record_not_yet_screened_on_title_and_abstract_withholds_the_diagram(round_one) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from _report_inputs import HOSTILE_TITLE_AS_TEXT, consistent_counts, full_report_inputs
+from livingreview import Review
 from livingreview.errors import BadInput
 from livingreview.report import (
     CITATIONS,
@@ -19,11 +20,16 @@ from livingreview.report import (
     ChangesSinceLast,
     Figure,
     MethodsFacts,
+    PreviousVersion,
     PrismaCountError,
+    PrismaCounts,
     ReportInputs,
+    SearchReport,
+    SourceUse,
     methods_text,
     render_report,
 )
+from livingreview.report.service import INTERFACES, source_uses
 
 SECTIONS = ("summary", "methods", "prisma", "characteristics", "outcomes", "evidence-map",
             "effect-direction", "forest-plots", "risk-of-bias", "summary-of-findings",
@@ -152,19 +158,67 @@ def test_checklist_in_the_report_points_at_the_sections_that_answer_it(full_repo
 
 
 def test_methods_paragraph_is_written_from_the_inputs():
-    facts = MethodsFacts(tool_version="0.1.0", databases=("PubMed", "Europe PMC"),
-                         last_search=date(2026, 11, 30), screeners=2,
-                         models={"ranker": "svm 1"}, methods=("rob2", "reml", "metafor", "grade"))
-    text = methods_text(facts, 2, consistent_counts(), date(2026, 12, 1))
+    facts = MethodsFacts(tool_version="0.1.0",
+                         sources=(SourceUse("PubMed", "searched", (date(2026, 11, 30),)),
+                                  SourceUse("Europe PMC", "searched", (date(2026, 11, 30),))),
+                         screeners=2, models={"ranker": "svm 1"},
+                         methods=("rob2", "reml", "metafor", "grade"))
+    text = methods_text(facts, 2, consistent_counts(other=False), date(2026, 12, 1))
     assert "version 2" in text.paragraph
-    assert "We searched PubMed and Europe PMC, last searched on 2026-11-30." in text.paragraph
-    assert "identified 1,153 records" in text.paragraph and "21 studies in all" in text.paragraph
+    assert "We searched PubMed and Europe PMC on 2026-11-30." in text.paragraph
+    assert "1,153 new records were identified" in text.paragraph and "21 studies in all" in text.paragraph
     assert "livingreview 0.1.0" in text.paragraph and "ranker svm 1" in text.paragraph
     assert "SWiM" not in text.paragraph and "hypergeometric" not in text.paragraph
     # numbered in the order first cited: PRISMA [1], RoB 2 [2], REML [3], metafor [4], GRADE [5]
     assert text.references == tuple(CITATIONS[k] for k in ("prisma2020", "rob2", "reml",
                                                            "metafor", "grade"))
     assert "restricted maximum likelihood [3], computed to agree with metafor [4]" in text.paragraph
+
+
+def test_methods_paragraph_of_a_live_searched_review_names_each_database_with_its_interface_and_dates(
+        review: Review):
+    searched = [SearchReport("PubMed", INTERFACES["pubmed"], day, "ketamine[tiab]", 812, 812)
+                for day in (date(2026, 11, 2), date(2026, 11, 30))]
+    last = date(2026, 11, 30)
+    searched += [SearchReport("Europe PMC", INTERFACES["europepmc"], last, "ketamine", 300, 300),
+                 SearchReport("ClinicalTrials.gov", INTERFACES["ctgov"], last, "ketamine", None, 41)]
+    facts = MethodsFacts(tool_version="0.1.0", sources=source_uses(review, searched), screeners=2,
+                         methods=("prisma-s", "swim", "effect-direction"))
+    counts = PrismaCounts(
+        databases={"PubMed": 812, "Europe PMC": 300}, registers={"ClinicalTrials.gov": 41},
+        duplicates_removed=320, removed_by_automation=0, removed_other=0, records_screened=833,
+        records_excluded=753, reports_sought=80, reports_not_retrieved=4, reports_assessed=76,
+        reports_excluded={"C1": 20, "C2": 30}, reports_awaiting=1, studies_included=22,
+        reports_included=25)
+    assert methods_text(facts, 1, counts, date(2026, 12, 1)).paragraph == (
+        "This is version 1 of a living systematic review, reported following PRISMA 2020 [1]. "
+        "We searched PubMed (NCBI E-utilities API), Europe PMC (Europe PMC REST API) and "
+        "ClinicalTrials.gov (ClinicalTrials.gov API v2), first on 2026-11-02 and most recently on "
+        "2026-11-30; each search is listed as it was run in the PRISMA-S table [2]. "
+        "In all, 1,153 records were identified; after 320 duplicates were removed, 833 were "
+        "screened on title and abstract, of which 753 were excluded. "
+        "Of 80 reports sought, 4 could not be retrieved, and 76 were assessed in full: 50 were "
+        "excluded, 1 awaits classification (eligibility not yet decided) and 22 studies (25 "
+        "reports) were included. "
+        "Records were screened by two reviewers working independently; the tool's criteria "
+        "verdicts and active-learning ranking were offered as suggestions only. "
+        "Results were synthesised without meta-analysis following SWiM [3], with effect-direction "
+        "plots [4]. "
+        "The report was generated on 2026-12-01 by livingreview 0.1.0.")
+
+
+def test_methods_paragraph_says_when_reports_awaiting_classification_were_assessed_again():
+    counts = PrismaCounts(
+        databases={"Embase": 7}, registers={}, duplicates_removed=1, removed_by_automation=0,
+        removed_other=0, records_screened=6, records_excluded=5, reports_sought=1,
+        reports_not_retrieved=0, reports_assessed=2, reports_excluded={}, studies_included=2,
+        reports_included=2, previous=PreviousVersion(studies=1, reports=1, awaiting=1))
+    text = methods_text(MethodsFacts(tool_version="0.1.0"), 2, counts, date(2026, 12, 1)).paragraph
+    assert ("In this version, 7 new records were identified; after 1 duplicate was removed, 6 were "
+            "screened on title and abstract, of which 5 were excluded. The report sought was "
+            "retrieved; with 1 report that awaited classification in the previous version, 2 were "
+            "assessed in full: none was excluded and 2 new studies (2 reports) were included, "
+            "3 studies in all.") in text
 
 
 def test_unknown_method_is_refused_with_the_known_ones():

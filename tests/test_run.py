@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from livingreview import Review
+from livingreview import Review, __version__
 from livingreview.cli import cli
 from livingreview.errors import NotAProject
 from livingreview.store.rounds import version_round
@@ -67,6 +69,28 @@ def test_the_first_run_sets_up_the_review_and_answers_from_the_curated_evidence(
     assert {"ketamine", "D-cycloserine"} <= set(drugs)
     report = Path(first_run["report"])
     assert report == flagship / "report" / "index.html" and "ketamine" in report.read_text(encoding="utf-8")
+
+
+def test_the_flagships_methods_paragraph_says_its_records_came_from_the_curated_citation_list(
+        flagship: Path, first_run: dict) -> None:
+    page = (flagship / "report" / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'<section id="methods">.*?<p>(.*?)</p>', page, re.DOTALL)
+    assert found is not None
+    today = datetime.now(UTC).date().isoformat()
+    assert unescape(found.group(1)) == (
+        "This is version 1 of a living systematic review, reported following PRISMA 2020 [1]. "
+        "The records came from a curated list of 29 citations supplied with the review protocol, "
+        f"imported on {today}; no bibliographic database was searched by livingreview. "
+        "In all, 29 records were identified; none was a duplicate, and all 29 were screened on "
+        "title and abstract, of which 5 were excluded. "
+        "All 24 reports sought were retrieved and assessed in full: none was excluded, 9 await "
+        "classification (eligibility not yet decided) and 15 studies (15 reports) were included. "
+        "Records were screened by one reviewer; the tool's criteria verdicts and active-learning "
+        "ranking were offered as suggestions only. "
+        "Risk of bias was judged with RoB 2 [2], with plots drawn in the style of robvis [3]. "
+        "Results were synthesised without meta-analysis following SWiM [4], with effect-direction "
+        "plots [5]. Certainty of evidence was rated with GRADE [6]. "
+        f"The report was generated on {today} by livingreview {__version__}.")
 
 
 def test_the_first_run_records_the_curated_risk_of_bias_and_the_report_shows_its_plots(

@@ -22,7 +22,7 @@ from livingreview.report.html import (
     ReportInputs,
     render_report,
 )
-from livingreview.report.methods import CITATIONS, MethodsFacts, MethodsText, methods_text
+from livingreview.report.methods import CITATIONS, MethodsFacts, MethodsText, SourceUse, methods_text
 from livingreview.report.prisma import (
     OtherMethods,
     PreviousVersion,
@@ -48,6 +48,7 @@ __all__ = [
     "PrismaCounts",
     "ReportInputs",
     "SearchReport",
+    "SourceUse",
     "checklist_items",
     "fill_checklist",
     "flow_diagram_svg",

@@ -3,6 +3,11 @@
 Every sentence is generated from inputs (dates, sources, counts, versions, which methods ran),
 so the paragraph never claims a method the run did not use. Citations are numbered in the order
 they are first cited and listed with the paragraph.
+
+Where the records came from is said the way each came: a database livingreview searched is named
+with its interface and the dates it was searched; records exported from a database searched
+elsewhere are "imported" with the day they were imported (the export does not say when its search
+ran); a curated list of citations supplied with the protocol is called that, never "searched".
 """
 
 from __future__ import annotations
@@ -49,18 +54,44 @@ CITATIONS: Mapping[str, str] = {
 }
 
 
+SOURCE_HOW = ("searched", "imported", "curated")
+_NUMBER_WORDS = dict(enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven",
+                                "eight", "nine", "ten")))
+
+
+@dataclass(frozen=True)
+class SourceUse:
+    """One source of the review's records: a database or register livingreview `searched` (with
+    its interface), one whose export was `imported`, or a `curated` list of citations supplied
+    with the protocol; `dates` are the days it was searched or imported, `records` how many
+    records it gave."""
+
+    name: str
+    how: str
+    dates: tuple[date, ...]
+    interface: str | None = None
+    records: int = 0
+
+    def __post_init__(self) -> None:
+        if self.how not in SOURCE_HOW:
+            raise BadInput(f"methods paragraph: source {self.name!r} came by {self.how!r}; "
+                           f"expected one of {', '.join(SOURCE_HOW)}")
+        if not self.dates:
+            raise BadInput(f"methods paragraph: source {self.name!r} has no date")
+        object.__setattr__(self, "dates", tuple(sorted(set(self.dates))))
+
+
 @dataclass(frozen=True)
 class MethodsFacts:
     """What the run did, as the methods paragraph reports it.
 
-    `methods` names the methods used, from `CITATIONS` ("rob2", "reml", "stopping", ...);
-    `models` maps each model or rule set to its version (for example the screening ranker).
+    `sources` are where the records came from, in the order to name them; `methods` names the
+    methods used, from `CITATIONS` ("rob2", "reml", "stopping", ...); `models` maps each model or
+    rule set to its version (for example the screening ranker).
     """
 
     tool_version: str
-    databases: Sequence[str] = ()
-    first_search: date | None = None
-    last_search: date | None = None
+    sources: Sequence[SourceUse] = ()
     screeners: int | None = None
     models: Mapping[str, str] = field(default_factory=dict)
     methods: Sequence[str] = ()
@@ -116,40 +147,129 @@ def methods_text(facts: MethodsFacts, version: int, counts: PrismaCounts | None,
 
 
 def _search_sentences(facts: MethodsFacts, used: set[str], cite: _Citer) -> list[str]:
-    if not facts.databases:
-        return []
-    when = ""
-    if facts.first_search and facts.last_search and facts.first_search != facts.last_search:
-        when = (f", with searches run from {facts.first_search.isoformat()} to "
-                f"{facts.last_search.isoformat()}")
-    elif facts.last_search:
-        when = f", last searched on {facts.last_search.isoformat()}"
-    table = (f"; every search is listed as run in the PRISMA-S table {cite('prisma-s')}"
-             if "prisma-s" in used else "")
-    return [f"We searched {_and_list(list(facts.databases))}{when}{table}."]
+    searched = [u for u in facts.sources if u.how == "searched"]
+    imported = [u for u in facts.sources if u.how == "imported"]
+    sentences = []
+    if searched:
+        table = (f"; each search is listed as it was run in the PRISMA-S table {cite('prisma-s')}"
+                 if "prisma-s" in used else "")
+        sentences.append(f"We searched {_searched(searched)}{table}.")
+    if imported:
+        names = _and_list([_database_name(u.name) for u in imported])
+        elsewhere = "that database was" if len(imported) == 1 else "those databases were"
+        sentences.append(f"Records exported from {names} were imported "
+                         f"{_days([d for u in imported for d in u.dates])}; {elsewhere} searched "
+                         "outside livingreview.")
+    for use in (u for u in facts.sources if u.how == "curated"):
+        alone = ("; no bibliographic database was searched by livingreview"
+                 if not searched and not imported else "")
+        sentences.append(f"The records came from a curated list of "
+                         f"{_number(use.records, 'citation', 'citations')} supplied with the "
+                         f"review protocol, imported {_days(use.dates)}{alone}.")
+    return sentences
+
+
+def _searched(uses: Sequence[SourceUse]) -> str:
+    """"PubMed (NCBI E-utilities API) and ... on 2026-11-30", or each source with its own last
+    date when they were last searched on different days."""
+    if len({u.dates[-1] for u in uses}) == 1:
+        named = _and_list([f"{u.name} ({u.interface})" if u.interface else u.name for u in uses])
+        days = sorted({d for u in uses for d in u.dates})
+        return f"{named}{',' if len(days) > 1 else ''} {_days(days)}"
+    first = min(d for u in uses for d in u.dates)
+    each = _and_list([f"{u.name} ({u.interface + ', ' if u.interface else ''}last searched "
+                      f"{u.dates[-1].isoformat()})" for u in uses])
+    return f"{each}, first on {first.isoformat()}"
+
+
+def _days(days: Sequence[date]) -> str:
+    ordered = sorted(set(days))
+    if len(ordered) == 1:
+        return f"on {ordered[0].isoformat()}"
+    return f"first on {ordered[0].isoformat()} and most recently on {ordered[-1].isoformat()}"
+
+
+def _database_name(name: str) -> str:
+    """A database as the sentence names it; an import whose database nobody named says so."""
+    if name.startswith("database not named (") and name.endswith(")"):
+        return f"an unnamed database ({name.removeprefix('database not named (')[:-1]} export)"
+    return name
+
+
+def _number(count: int, singular: str, plural: str) -> str:
+    return f"{count:,} {singular if count == 1 else plural}"
+
+
+def _were(count: int) -> str:
+    return "was" if count == 1 else "were"
 
 
 def _counts_sentence(counts: PrismaCounts) -> str:
-    included = (f"{counts.studies_included} new studies ({counts.reports_included} reports) were "
-                f"included, {counts.total_studies} studies in all" if counts.previous is not None
-                else f"{counts.studies_included} studies ({counts.reports_included} reports) were "
-                     "included")
-    other_removed = counts.removed_by_automation + counts.removed_other
-    awaiting = (f", {counts.reports_awaiting:,} await classification (eligibility not yet "
-                "decided)" if counts.reports_awaiting else "")
-    return (f"The searches identified {counts.records_identified:,} records; after "
-            f"{counts.duplicates_removed:,} duplicates and {other_removed:,} other records were "
-            f"removed, {counts.records_screened:,} were screened on title and abstract, "
-            f"{counts.reports_assessed:,} reports were assessed in full{awaiting}, and "
-            f"{included}.")
+    """How many records were identified, removed, screened and excluded; then the full texts."""
+    if counts.previous is not None:
+        identified = f"In this version, {_number(counts.records_identified, 'new record', 'new records')}"
+    else:
+        identified = f"In all, {_number(counts.records_identified, 'record', 'records')}"
+    removed = [_number(n, what, what + "s") for n, what in (
+        (counts.duplicates_removed, "duplicate"),
+        (counts.removed_by_automation, "record marked ineligible by automation"),
+        (counts.removed_other, "other record")) if n]
+    screened = counts.records_screened
+    if removed:
+        before = f"after {_and_list(removed)} {_were(counts.records_removed)} removed, {screened:,}"
+    else:
+        before = f"none was a duplicate, and {'the' if screened == 1 else 'all'} {screened:,}"
+    excluded = (f", of which {counts.records_excluded:,} {_were(counts.records_excluded)} excluded"
+                if counts.records_excluded else ", and none was excluded")
+    sentence = (f"{identified} {_were(counts.records_identified)} identified; {before} "
+                f"{_were(screened)} screened on title and abstract{excluded}.")
+    if counts.reports_sought or counts.reports_assessed:
+        sentence += " " + _full_text_sentence(counts)
+    return sentence
+
+
+def _full_text_sentence(counts: PrismaCounts) -> str:
+    sought, missing = counts.reports_sought, counts.reports_not_retrieved
+    carried = counts.previous.awaiting if counts.previous else 0
+    if not sought:
+        retrieved = "No new report was sought in full"
+    elif missing:
+        retrieved = f"Of {_number(sought, 'report', 'reports')} sought, {missing:,} could not be retrieved"
+    else:
+        retrieved = ("The report sought was retrieved" if sought == 1
+                     else f"All {sought:,} reports sought were retrieved")
+    assessed = f"{counts.reports_assessed:,} {_were(counts.reports_assessed)} assessed in full"
+    if carried:
+        assessed = (f"{retrieved}; with {_number(carried, 'report', 'reports')} that awaited "
+                    f"classification in the previous version, {assessed}")
+    elif missing:
+        assessed = f"{retrieved}, and {assessed}"
+    else:
+        assessed = f"{retrieved} and assessed in full"
+    excluded = sum(counts.reports_excluded.values())
+    parts = [f"{excluded:,} {_were(excluded)} excluded" if excluded else "none was excluded"]
+    if counts.reports_awaiting:
+        parts.append(f"{counts.reports_awaiting:,} "
+                     f"{'awaits' if counts.reports_awaiting == 1 else 'await'} classification "
+                     "(eligibility not yet decided)")
+    new = "new " if counts.previous is not None else ""
+    included = (f"{_number(counts.studies_included, new + 'study', new + 'studies')} "
+                f"({_number(counts.reports_included, 'report', 'reports')}) "
+                f"{_were(counts.studies_included)} included" if counts.studies_included
+                else f"no {new}study was included")
+    if counts.previous is not None:
+        included += f", {_number(counts.total_studies, 'study', 'studies')} in all"
+    return f"{assessed}: {_and_list([*parts, included])}."
 
 
 def _screening_sentences(facts: MethodsFacts, used: set[str], cite: _Citer) -> list[str]:
     sentences = []
     if facts.screeners:
-        who = "one reviewer" if facts.screeners == 1 else f"{facts.screeners} reviewers working independently"
-        sentences.append(f"Records were screened by {who}, with criteria verdicts and an "
-                         "active-learning ranking as suggestions only.")
+        who = ("one reviewer" if facts.screeners == 1
+               else f"{_NUMBER_WORDS.get(facts.screeners, str(facts.screeners))} reviewers working "
+                    "independently")
+        sentences.append(f"Records were screened by {who}; the tool's criteria verdicts and "
+                         "active-learning ranking were offered as suggestions only.")
     if "stopping" in used:
         sentences.append("Screening stopped when the hypergeometric test of Callaghan and "
                          f"Müller-Hansen {cite('stopping')} rejected having missed the recall "
@@ -162,7 +282,8 @@ def _appraisal_and_synthesis_sentences(used: set[str], cite: _Citer) -> list[str
     tools = [(key, name) for key, name in (("rob2", "RoB 2"), ("robins-i", "ROBINS-I")) if key in used]
     if tools:
         named = _and_list([f"{name} {cite(key)}" for key, name in tools])
-        drawn = f", drawn in the style of robvis {cite('robvis')}" if "robvis" in used else ""
+        drawn = (f", with plots drawn in the style of robvis {cite('robvis')}" if "robvis" in used
+                 else "")
         sentences.append(f"Risk of bias was judged with {named}{drawn}.")
     # Each citation is numbered when cite() runs, so cite in reading order.
     if "reml" in used:
@@ -175,8 +296,8 @@ def _appraisal_and_synthesis_sentences(used: set[str], cite: _Citer) -> list[str
         swim = cite("swim")
         plot = (f", with effect-direction plots {cite('effect-direction')}"
                 if "effect-direction" in used else "")
-        sentences.append(f"Other results were synthesised without meta-analysis following SWiM "
-                         f"{swim}{plot}.")
+        which = "Other results were" if "reml" in used else "Results were"
+        sentences.append(f"{which} synthesised without meta-analysis following SWiM {swim}{plot}.")
     if "grade" in used:
         sentences.append(f"Certainty of evidence was rated with GRADE {cite('grade')}.")
     return sentences

@@ -5,12 +5,13 @@ new records, decisions, extractions, appraisals, a changed synthesis); a round t
 the sources stays in the log, where the PRISMA-S table and the methods' search dates read it, but
 is no new version. A review never run in rounds is version 1. Its PRISMA diagram counts the
 records stored since the last earlier version whose diagram added up (`diagram_base`), with that
-version's inclusions in the previous-version boxes. The PRISMA counts come from `report.counts`; the PRISMA-S table from
-the `searches` table; characteristics of included studies from their records and the extraction
-values reviewers verified (a field no reviewer has verified shows the extraction stage's
-suggestion, marked as suggested); the synthesis sections from the `synthesize`
-command's `report/synthesis/synthesis.json` and figures; risk-of-bias plots from
-`appraise --plots`. A section whose stage has not run is left empty, so the page says "not yet
+version's inclusions in the previous-version boxes. The PRISMA counts come from
+`report.counts`; the PRISMA-S table from the `searches` table; the methods paragraph's sources
+from the searches and the imports logged (`source_uses`); characteristics of included studies
+from their records and the extraction values reviewers verified (a field no reviewer has
+verified shows the extraction stage's suggestion, marked as suggested); the synthesis sections
+from the `synthesize` command's `report/synthesis/synthesis.json` and figures; risk-of-bias
+plots from `appraise --plots`. A section whose stage has not run is left empty, so the page says "not yet
 available".
 
 What changed since the previous version compares this version with the one before it: records
@@ -31,6 +32,7 @@ from livingreview import __version__
 from livingreview.extraction.verify import FieldRef, verified
 from livingreview.project import Review
 from livingreview.records import Record
+from livingreview.run import CURATED_SOURCE
 from livingreview.report.checklist import SearchReport
 from livingreview.report.counts import SOURCE_KIND_NAMES, FlowCounts, flow_counts, included_units
 from livingreview.report.html import (
@@ -41,7 +43,7 @@ from livingreview.report.html import (
     StudyCitation,
     render_report,
 )
-from livingreview.report.methods import MethodsFacts
+from livingreview.report.methods import MethodsFacts, SourceUse
 from livingreview.store import flow as flow_table
 from livingreview.store import rounds as rounds_table
 from livingreview.store.extractions import current_suggestions
@@ -50,6 +52,7 @@ from livingreview.store.records import records_by_id
 SYNTHESIS_RESULT = Path("report") / "synthesis" / "synthesis.json"
 INTERFACES = {"pubmed": "NCBI E-utilities API", "europepmc": "Europe PMC REST API",
               "ctgov": "ClinicalTrials.gov API v2"}
+REPLAYED = " (replayed from snapshot)"  # an offline search, as the PRISMA-S table says
 _ESTIMATE_DIGITS = 6  # estimates equal to this many decimals count as unchanged
 
 
@@ -121,7 +124,7 @@ def gather_inputs(review: Review, *, generated: datetime | None = None
         title=review.protocol.review.title, question=review.protocol.review.question,
         version=version.number, generated=generated or datetime.now(UTC),
         summary=_summary(counts, len(included)),
-        methods=_methods(review, counts, searches, synthesis), prisma=counts.prisma,
+        methods=_methods(review, searches, synthesis), prisma=counts.prisma,
         searches=searches, characteristics=characteristics(review, included),
         outcomes=outcome_rows(synthesis),
         evidence_map=_figures(review.directory, synthesis, "evidence_map", "Evidence map"),
@@ -150,8 +153,7 @@ def search_reports(review: Review) -> list[SearchReport]:
         limits = "; ".join(f"{k}={v}" for k, v in sorted(row.filters.items()) if k != "mode")
         reports.append(SearchReport(
             database=SOURCE_KIND_NAMES.get(kind, kind),
-            interface=INTERFACES.get(kind, kind) + (" (replayed from snapshot)"
-                                                    if row.mode == "offline" else ""),
+            interface=INTERFACES.get(kind, kind) + (REPLAYED if row.mode == "offline" else ""),
             date_run=date.fromisoformat(row.started_at[:10]), query=row.query,
             hits_reported=row.count_reported, records_retrieved=row.count_retrieved,
             limits=limits))
@@ -409,9 +411,8 @@ def _awaiting_sentence(awaiting: int) -> str:
             "yet (maybe or in conflict at full text).")
 
 
-def _methods(review: Review, counts: FlowCounts, searches: Sequence[SearchReport],
+def _methods(review: Review, searches: Sequence[SearchReport],
              synthesis: Mapping[str, Any] | None) -> MethodsFacts:
-    dates = sorted({s.date_run for s in searches} | set(flow_table.import_dates(review.store)))
     used: list[str] = []
     if any(review.report_dir.glob("rob_rob2_*.png")):
         used += ["rob2", "robvis"]
@@ -420,8 +421,30 @@ def _methods(review: Review, counts: FlowCounts, searches: Sequence[SearchReport
         used += ["reml", "metafor"] if synthesis.get("meta_analyses") else []
         used += ["grade"] if any(g.get("certainty") for g in synthesis.get("grade", [])) else []
     screeners = flow_table.screening_reviewers(review.store)
-    return MethodsFacts(tool_version=__version__,
-                        databases=[*counts.databases, *counts.registers],
-                        first_search=dates[0] if dates else None,
-                        last_search=dates[-1] if dates else None,
+    return MethodsFacts(tool_version=__version__, sources=source_uses(review, searches),
                         screeners=screeners or None, methods=used)
+
+
+def source_uses(review: Review, searches: Sequence[SearchReport]) -> list[SourceUse]:
+    """Where the records came from, for the methods paragraph: each database searched (with its
+    interface and the days of its searches), then each database whose export was imported and
+    the curated citation list, with the days their files were imported."""
+    searched: dict[str, SourceUse] = {}
+    for search in searches:
+        found = searched.get(search.database)
+        interface = search.interface.replace(REPLAYED, "; replayed from a saved snapshot")
+        searched[search.database] = SourceUse(
+            search.database, "searched", (*(found.dates if found else ()), search.date_run),
+            interface, (found.records if found else 0) + (search.records_retrieved or 0))
+    imported: dict[str, SourceUse] = {}
+    for event in review.store.events("import", "import.file"):
+        name, records = str(event["detail"].get("database") or ""), int(event["detail"]["records"])
+        if not records:
+            continue
+        name = name or f"database not named ({event['detail'].get('format', 'file')})"
+        found = imported.get(name)
+        imported[name] = SourceUse(
+            name, "curated" if name == CURATED_SOURCE else "imported",
+            (*(found.dates if found else ()), date.fromisoformat(str(event["at"])[:10])),
+            records=(found.records if found else 0) + records)
+    return [*searched.values(), *imported.values()]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from livingreview.store.db import Store
@@ -72,12 +71,6 @@ def completed_searches(store: Store) -> list[SearchRow]:
                       json.loads(row["filters"]), str(row["started_at"]), str(row["status"]),
                       row["count_reported"], int(row["count_retrieved"]), row["snapshot_path"])
             for row in store.query("SELECT * FROM searches WHERE status = 'complete' ORDER BY id")]
-
-
-def import_dates(store: Store) -> list[date]:
-    """The days files were imported (an export's search date is not in the file)."""
-    return [date.fromisoformat(str(day)) for (day,) in
-            store.query("SELECT DISTINCT substr(imported_at, 1, 10) FROM imports ORDER BY 1")]
 
 
 def screening_reviewers(store: Store) -> int:
