@@ -56,6 +56,7 @@ _TIMEPOINT = re.compile(
     r"|(?:week|day|month|visit)\s+\d+)\b", re.IGNORECASE)
 _NO_DIFFERENCE = re.compile(
     r"\bequally\b|\bequivalent\b|\bas\s+effective\s+as\b|\bnon-?inferior\b|\bdid\s+not\s+differ\b|"
+    r"\bno\s+(?:[\w-]+\s+){1,2}differences?\b|\bnone\s+of\s+the\b[^.;]{0,60}\b(?:significant|differ)\w*|"
     r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|effects?|changes?|improvement|benefit)\b|"
     r"\bnot\s+(?:statistically\s+)?significant(?:ly)?\b|\bdid\s+not\s+(?:significantly\s+)?(?:differ|change|"
     r"affect|alter|improve|reduce|increase|decrease|influence|modulate)\b|\bcomparable\b|\bsimilar\b|"
@@ -318,7 +319,7 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
     outcome["timepoint"] = _first(sentence_hits, _TIMEPOINT)
     outcome["role"] = _rank(anchor, sentence_hits)
     placebo_arm = bool(find(passages, _PLACEBO))
-    outcome["direction"] = _direction(sentence_hits, _conclusion(passages), placebo_arm)
+    outcome["direction"] = _direction(sentence_hits, _conclusion(passages), placebo_arm, anchor.hits)
     outcome["numbers"] = _numbers(sentence_hits)
     return outcome
 
@@ -389,14 +390,19 @@ def _rank(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
     return Suggestion(NOT_STATED)
 
 
-def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, placebo_arm: bool = False) -> Suggestion:
-    """The direction most result sentences about the outcome give; else the conclusion's."""
+def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, placebo_arm: bool = False,
+               anchor_hits: list[Hit] | None = None) -> Suggestion:
+    """The direction most result sentences about the outcome give, each read in the clause that
+    names the outcome when that clause gives one; else the conclusion's."""
     votes: dict[str, list[Hit]] = {}
     for hit in sentence_hits:
         text = hit.passage.text[hit.start:hit.end]
         if not _RESULT.search(text) or _BACKGROUND.match(text) or re.match(r"\s*methods?\s*:", text, re.IGNORECASE):
             continue
-        value = _sentence_direction(text, placebo_arm)
+        value = None
+        for clause in _clauses_naming(hit, anchor_hits or []):
+            value = value or _sentence_direction(clause, placebo_arm)
+        value = value or _sentence_direction(text, placebo_arm)
         if value:
             votes.setdefault(value, []).append(hit)
     if not votes:
@@ -427,6 +433,26 @@ _BOTH_ARMS = re.compile(r"\b(?:both|all|either|each\s+of\s+the)\s+(?:\w+\s+){0,2
                         r"formulations?|doses|drugs|arms|patches|preparations|products)\b|\bin\s+both\b", re.IGNORECASE)
 _BETWEEN_ARMS = re.compile(r"\b(?:than|versus|vs\.?|compared\s+(?:with|to)|relative\s+to|over)\s+(?:the\s+)?placebo\b",
                            re.IGNORECASE)
+
+
+# Where one sentence reports two results: "X did not change, while Y fell"; but
+# "... at 24 hours but not at day 7" is one outcome's mixed result, not a second clause.
+_CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|whereas|but(?!\s+not\b)|although|though)\s+|,\s+and\s+(?=\w+\s+(?:was|were|did|had)\b)",
+                           re.IGNORECASE)
+
+
+def _clauses_naming(sentence: Hit, anchor_hits: list[Hit]) -> list[str]:
+    """The clauses of a sentence (when it has several) that hold a mention of the outcome."""
+    text = sentence.passage.text[sentence.start:sentence.end]
+    breaks = [0, *(m.start() for m in _CLAUSE_BREAK.finditer(text)), len(text)]
+    if len(breaks) == 2:
+        return []
+    found = []
+    for start, end in zip(breaks, breaks[1:]):
+        if any(h.passage is sentence.passage and sentence.start + start <= h.start < sentence.start + end
+               for h in anchor_hits):
+            found.append(text[start:end])
+    return found
 
 
 def _sentence_direction(text: str, placebo_arm: bool = False) -> str | None:
