@@ -17,6 +17,7 @@ from livingreview.appraisal.forms import load_form
 from livingreview.extraction import verify
 from livingreview.extraction.form import form_of
 from livingreview.project import Review
+from livingreview.protocol.models import Extraction
 from livingreview.store.records import records_by_id
 from livingreview.store.studies import records_of_study
 from livingreview.web.extraction import shown
@@ -47,10 +48,16 @@ def extraction_disagreements(review: Review) -> list[StudyFields]:
             study = studies[conflict.ref.study_id] = StudyFields(conflict.ref.study_id,
                                                                  _study_title(review, conflict.ref.study_id))
         values = {reviewer: shown(value) for reviewer, value in conflict.values.items()}
-        declared = verify.form_field(form, conflict.ref)
         study.fields.append(FieldDisagreement(conflict.ref.label, values, tuple(dict.fromkeys(values.values())),
-                                              tuple(declared.values)))
+                                              _allowed(form, conflict.ref)))
     return list(studies.values())
+
+
+def _allowed(form: Extraction, ref: verify.FieldRef) -> tuple[str, ...]:
+    try:
+        return tuple(verify.form_field(form, ref).values)
+    except verify.VerificationError:
+        return ()  # a field the form no longer has: still shown, so the lead can settle it or see why not
 
 
 def _study_title(review: Review, study_id: int) -> str:
