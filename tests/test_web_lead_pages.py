@@ -308,3 +308,38 @@ def test_the_saved_preset_is_the_one_the_queue_ranks_with(review_dir: Path):
         by_tfidf = screening.queue("title_abstract", "ana")
     assert {u for u, _ in by_default} == {u for u, _ in by_tfidf} == set(units[2:])
     assert [score for _, score in by_default] != [score for _, score in by_tfidf]
+
+
+def test_with_one_reviewer_per_record_a_screened_record_leaves_the_other_reviewers_queue(review_dir: Path):
+    from livingreview.web.settings import save_settings
+
+    with Review(review_dir) as review:
+        screening = review.screening
+        first, second = screening.pending("title_abstract", "ana")[:2]
+        screening.decide("title_abstract", first, "ana", "include")
+        assert first in screening.pending("title_abstract", "ben")  # by default every reviewer screens it
+        save_settings(review, "lee", {"preset": "default", "target_recall": "0.95", "confidence": "0.95",
+                                      "reviewers_per_record": "1"})
+        assert first not in screening.pending("title_abstract", "ben")
+        assert not screening.still_pending("title_abstract", "ben", first)
+        assert [u for u, _ in screening.queue("title_abstract", "ben")].count(first) == 0
+        screening.undo("title_abstract", "ana")
+        assert first in screening.pending("title_abstract", "ben")  # nobody's label on it any more
+        assert second in screening.pending("title_abstract", "ben")
+    assert "reviewers_per_record = 1\n" in (review_dir / "protocol.toml").read_text(encoding="utf-8")
+
+
+def test_reviewers_per_record_left_empty_removes_its_key_from_the_screening_table():
+    text = '[screening]\npreset = "default"\nreviewers_per_record = 2\n\n[[criteria]]\nid = "C1"\n'
+    assert with_screening(text, {"preset": "tfidf", "reviewers_per_record": None}) == (
+        '[screening]\npreset = "tfidf"\n\n[[criteria]]\nid = "C1"\n')
+
+
+def test_a_reviewers_per_record_that_is_not_a_whole_number_is_refused(app, review_dir: Path):
+    before = (review_dir / "protocol.toml").read_bytes()
+    lee, token = logged_in(app, "lee")
+    answer = lee.post("/settings/screening", data={"csrf": token, **SETTINGS, "reviewers_per_record": "two"})
+    assert "expected a whole number of reviewers, or nothing for every reviewer, got &#39;two&#39;" in answer.text
+    zero = lee.post("/settings/screening", data={"csrf": token, **SETTINGS, "reviewers_per_record": "0"})
+    assert "screening.reviewers_per_record: Input should be greater than or equal to 1" in zero.text
+    assert (review_dir / "protocol.toml").read_bytes() == before

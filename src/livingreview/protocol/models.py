@@ -226,12 +226,14 @@ class Synthesis(_Strict):
 
 class ScreeningSettings(_Strict):
     """How screening orders the records and when it may stop (`[screening]`, all optional):
-    the ranking preset of the queue (a table of `screening/ranking/presets.toml`), and the
-    recall target and confidence the stopping rules test."""
+    the ranking preset of the queue (a table of `screening/ranking/presets.toml`), the recall
+    target and confidence the stopping rules test, and how many reviewers screen each record
+    (left out: every reviewer screens every record)."""
 
     preset: str = "default"
     target_recall: float = Field(default=0.95, gt=0, le=1)
     confidence: float = Field(default=0.95, gt=0, lt=1)
+    reviewers_per_record: int | None = Field(default=None, ge=1)
 
     @field_validator("preset")
     @classmethod

@@ -108,9 +108,12 @@ class StageState:
     labels: dict[int, dict[str, Decision]] = field(default_factory=dict)
     resolutions: dict[int, Decision] = field(default_factory=dict)
 
-    def pending_for(self, unit: int, reviewer: str) -> bool:
-        """Still to screen by `reviewer`: they have no current label on it and it is not resolved."""
-        return reviewer not in self.labels.get(unit, {}) and unit not in self.resolutions
+    def pending_for(self, unit: int, reviewer: str, reviewers_per_unit: int | None = None) -> bool:
+        """Still to screen by `reviewer`: they have no current label on it, it is not resolved, and
+        fewer than `reviewers_per_unit` reviewers (when set) have labelled it."""
+        labels = self.labels.get(unit, {})
+        return (reviewer not in labels and unit not in self.resolutions
+                and (reviewers_per_unit is None or len(labels) < reviewers_per_unit))
 
     def outcome(self, unit: int) -> str | None:
         """include / exclude / maybe / conflict, or None when no one has screened the unit."""
@@ -229,8 +232,8 @@ class ScreeningState:
 
     def pending(self, stage: str, reviewer: str) -> list[int]:
         """Units `reviewer` has still to screen at `stage`, in record order (see `queue`)."""
-        state = self.state(stage)
-        return [u for u in self.eligible(stage) if state.pending_for(u, reviewer)]
+        state, enough = self.state(stage), self.reviewers_per_unit()
+        return [u for u in self.eligible(stage) if state.pending_for(u, reviewer, enough)]
 
     def still_pending(self, stage: str, reviewer: str, record_id: int) -> bool:
         """Whether the unit of `record_id` is still to be screened by `reviewer` at `stage`, read
@@ -239,7 +242,11 @@ class ScreeningState:
         _check_stage(stage)
         items = [_item(r) for r in self.group(record_id)]
         state = self._state_of(ledger.latest_judgements(self.store, SCREENING_UNIT, stage, item_ids=items))
-        return state.pending_for(self.unit_map()[record_id][0], reviewer)
+        return state.pending_for(self.unit_map()[record_id][0], reviewer, self.reviewers_per_unit())
+
+    def reviewers_per_unit(self) -> int | None:
+        """How many reviewers screen each unit; None: every reviewer screens every unit."""
+        return None
 
     def own_labels(self, stage: str, reviewer: str) -> dict[int, str]:
         """unit → label, of this reviewer only: a queue never reveals anyone else's labels."""
@@ -362,6 +369,9 @@ class Screening(ScreeningState):
             undone = ledger.withdraw(self.store, last, self._log("screen.undo", withdrawn.record_id,
                                                                  withdrawn.label, withdrawn.study_id))
         return _decision(undone, self.unit_map())
+
+    def reviewers_per_unit(self) -> int | None:
+        return self.protocol.screening.reviewers_per_record
 
     def reviewers(self) -> list[Reviewer]:
         """Everyone who has judged in this review, in the order they first did, with their role."""

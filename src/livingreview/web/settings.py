@@ -23,6 +23,7 @@ from livingreview.protocol.models import ScreeningSettings, ranking_preset_names
 from livingreview.store.protocol_log import PROTOCOL_CHANGED, last_protocol_seen
 
 SETTINGS = tuple(ScreeningSettings.model_fields)
+Setting = str | float | int | None
 _TABLE = re.compile(r"^\s*\[\s*screening\s*\]\s*(#.*)?$")
 _ANY_TABLE = re.compile(r"^\s*\[")
 
@@ -37,10 +38,10 @@ def settings_view(review: Review) -> SettingsView:
     return SettingsView(review.protocol.screening, ranking_preset_names())
 
 
-def with_screening(text: str, values: Mapping[str, str | float]) -> str:
+def with_screening(text: str, values: Mapping[str, Setting]) -> str:
     """`text` (a protocol) with each key of `values` set in its `[screening]` table: a key line
-    already there gets the new value, a missing one is added after the table's last key, and a
-    missing table is added at the end."""
+    already there gets the new value, a missing one is added after the table's last key, a key
+    set to None is removed (the default applies), and a missing table is added at the end."""
     lines = text.splitlines()
     start = next((i for i, line in enumerate(lines) if _TABLE.match(line)), None)
     if start is None:
@@ -51,6 +52,13 @@ def with_screening(text: str, values: Mapping[str, str | float]) -> str:
     for key, value in values.items():
         line = f"{key} = {_toml(value)}"
         found = next((i for i in range(start + 1, end) if re.match(rf"^\s*{key}\s*=", lines[i])), None)
+        if value is None:
+            if found is not None:
+                del lines[found]
+                end -= 1
+                if found <= last_key:
+                    last_key -= 1
+            continue
         if found is None:
             lines.insert(last_key + 1, line)
             end += 1
@@ -61,7 +69,7 @@ def with_screening(text: str, values: Mapping[str, str | float]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _toml(value: str | float) -> str:
+def _toml(value: Setting) -> str:
     # A JSON string of plain text is a TOML basic string; numbers are written as typed.
     return json.dumps(value)
 
@@ -95,10 +103,17 @@ def save_settings(review: Review, lead: str, form: Mapping[str, str]) -> tuple[P
     return protocol, changed
 
 
-def _typed(key: str, raw: str) -> str | float:
+def _typed(key: str, raw: str) -> Setting:
     text = raw.strip()
     if key == "preset":
         return text
+    if key == "reviewers_per_record":
+        if not text:
+            return None  # every reviewer screens every record
+        if not text.isdigit():
+            raise BadInput(f"screening setting {key}: expected a whole number of reviewers, or nothing "
+                           f"for every reviewer, got {raw!r}")
+        return int(text)
     try:
         return float(text)
     except ValueError:
