@@ -120,3 +120,11 @@ def test_one_reviewers_decisions_leave_anothers_queue_as_it_was(server):
         wait_for_rankings(app, computed + 1)
         assert shown_record(ben.get("/screen").text) == ben_first
         assert stored_labels(app, "ben") == set()
+
+
+def test_a_record_settled_since_the_ranking_is_not_shown(server):
+    app, url = server
+    with logged_in(url, "ana") as ana:
+        first = shown_record(ana.get("/screen").text)
+        app.state.review.screening.resolve("title_abstract", first, "exclude", "lee")  # as the CLI would
+        assert shown_record(ana.get("/screen").text) != first

@@ -295,6 +295,8 @@ class Screening(ScreeningState):
         self._features: dict[tuple[int, str], list[float]] = {}
         self._records: dict[int, Record] = {}
         self._ranker_inputs: tuple[tuple[int, ...], list[str], np.ndarray | None] | None = None
+        # stage → (the units it was sorted for, their criteria order)
+        self._criteria_orders: dict[str, tuple[tuple[int, ...], list[tuple[int, float]]]] = {}
 
     # --- writing decisions ---------------------------------------------------------------------
 
@@ -478,9 +480,18 @@ class Screening(ScreeningState):
         labels = {i: int(own[r.id] != "exclude") for i, r in enumerate(ordered) if r.id in own}
         if set(labels.values()) == {0, 1}:
             return self._ranked(ordered, labels, features, pending, seed)
-        scored = [(int(r.id or 0), sum(f) / len(f) if f else 0.5) for r, f in zip(ordered, features)
-                  if r.id in pending]
-        return sorted(scored, key=lambda item: (-item[1], item[0]))
+        return [item for item in self._criteria_order(stage, ordered, features) if item[0] in pending]
+
+    def _criteria_order(self, stage: str, ordered: list[Record],
+                        features: list[list[float]]) -> list[tuple[int, float]]:
+        """Every eligible unit, best first by its criteria verdicts: the order before a reviewer has
+        labels of both kinds. It is everyone's, so it is sorted once per stage and set of units (a
+        server starting twenty reviewers at once would sort 50,000 units twenty times)."""
+        units = tuple(int(r.id or 0) for r in ordered)
+        if stage not in self._criteria_orders or self._criteria_orders[stage][0] != units:
+            scored = [(int(r.id or 0), sum(f) / len(f) if f else 0.5) for r, f in zip(ordered, features)]
+            self._criteria_orders[stage] = (units, sorted(scored, key=lambda item: (-item[1], item[0])))
+        return self._criteria_orders[stage][1]
 
     def prepare_ranker(self, stage: str, *, seed: int = 0,
                        on_progress: Callable[[str, int, int], None] | None = None) -> None:

@@ -38,6 +38,7 @@ from multiprocessing import get_context
 from rich.console import Console
 
 from livingreview.project import Review
+from livingreview.protocol import Protocol
 from livingreview.screening.stopping import stopping_status
 from livingreview.screening.terminal import KeyReader, Session, recall_estimate
 
@@ -202,7 +203,8 @@ class QueueBoard:
                 if waited:
                     self._wanted.remove(key)
             try:
-                served = _Served(self._ranker().submit(rank_in_worker, key).result(), generation)
+                ranking = self._ranker().submit(rank_in_worker, key, self.review.protocol).result()
+                served = _Served(ranking, generation)
             except Exception as error:  # given to the request waiting for it, if any
                 self._failed_ranking(key, error, waited)
                 continue
@@ -275,9 +277,14 @@ def _open_review(directory: str) -> None:
     _REVIEW = Review(directory)
 
 
-def rank_in_worker(key: Key) -> Ranking:
+def rank_in_worker(key: Key, protocol: Protocol) -> Ranking:
+    """`key`'s ranking under the server's protocol as it is now: a lead's settings page changes
+    `[screening]` (the preset, the target recall) in the server's review while it runs."""
     if _REVIEW is None:
         raise RuntimeError("the ranking worker was started without its review")
+    if protocol != _REVIEW.protocol:
+        _REVIEW.protocol = protocol
+        _REVIEW.screening.protocol = protocol
     return compute_ranking(_REVIEW, key)
 
 
@@ -301,9 +308,24 @@ def compute_ranking(review: Review, key: Key) -> Ranking:
         ranking.recall = f"recall ≥ {recall.estimated_recall:.0%}{level} ({recall.name})"
         ranking.stop = stop.explanation if stop is not None else None
     if sample == "ranked":
-        settings = review.protocol.screening
+        ranking.random_phase_hint = random_phase_hint(review, stage)
+    return ranking
+
+
+# (stage, target recall, confidence) → (when computed, the hint)
+_HINTS: dict[tuple[str, float, float], tuple[float, str | None]] = {}
+HINT_SECONDS = 15.0
+
+
+def random_phase_hint(review: Review, stage: str) -> str | None:
+    """`status`'s word that the random-sample phase is due at `stage`, or None. It is the stage's,
+    the same for every reviewer, and its hypergeometric tails over every unit take about a second
+    on a large review: computed again for a ranking only once it is HINT_SECONDS old."""
+    settings = review.protocol.screening
+    key = (stage, settings.target_recall, settings.confidence)
+    now = time.monotonic()
+    if key not in _HINTS or now - _HINTS[key][0] > HINT_SECONDS:
         status = stopping_status(review.store, stage, target_recall=settings.target_recall,
                                  confidence=settings.confidence)
-        if status.get("next_step"):
-            ranking.random_phase_hint = str(status["explanation"])
-    return ranking
+        _HINTS[key] = (now, str(status["explanation"]) if status.get("next_step") else None)
+    return _HINTS[key][1]
