@@ -221,6 +221,18 @@ def test_methods_paragraph_says_when_reports_awaiting_classification_were_assess
             "3 studies in all.") in text
 
 
+def test_a_review_whose_records_were_not_searched_says_so_in_the_prisma_s_section(
+        full_inputs: ReportInputs, tmp_path: Path):
+    curated = MethodsFacts(tool_version="0.1.0", sources=(
+        SourceUse("Curated citation list", "curated", (date(2026, 12, 1),), records=29),))
+    page = _parse(render_report(replace(full_inputs, searches=(), methods=curated), tmp_path))
+    assert NOT_YET_AVAILABLE not in page.sections["prisma-s"]
+    assert "searched no database or register for this version" in page.sections["prisma-s"]
+    searched = replace(curated, sources=(SourceUse("PubMed", "searched", (date(2026, 12, 1),)),))
+    page = _parse(render_report(replace(full_inputs, searches=(), methods=searched), tmp_path))
+    assert NOT_YET_AVAILABLE in page.sections["prisma-s"]  # searched, but no search row: not yet
+
+
 def test_unknown_method_is_refused_with_the_known_ones():
     with pytest.raises(BadInput, match="unknown method cochrane-magic .*known: prisma2020"):
         MethodsFacts(tool_version="0.1.0", methods=("cochrane-magic",))

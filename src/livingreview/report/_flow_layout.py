@@ -160,7 +160,9 @@ def _box_contents(counts: PrismaCounts) -> dict[tuple[str, str], list[Line]]:
     contents: dict[tuple[str, str], list[Line]] = {
         ("main", "identification"): [Line("Records identified from:", True),
                                      *_listing("Databases", counts.databases),
-                                     *_listing("Registers", counts.registers)],
+                                     *_listing("Registers", counts.registers),
+                                     *(_listing("Citation lists", counts.citation_lists)
+                                       if counts.citation_lists else [])],
         ("excluded", "identification"): [
             Line("Records removed before screening:", True),
             Line(f"Duplicate records removed {_n(counts.duplicates_removed)}"),
@@ -268,8 +270,10 @@ def _natural_height(lines: Sequence[Line]) -> float:
 def _headers(counts: PrismaCounts, x: Mapping[str, float]) -> list[Box]:
     span = WIDTHS["main"] + GAP_PX + WIDTHS["excluded"]
     which = "new studies" if counts.previous is not None else "studies"
+    where = ("databases, registers and citation lists" if counts.citation_lists
+             else "databases and registers")
     headers = [Box(x["main"], MARGIN_PX, span, HEADER_HEIGHT,
-                   _wrap([Line(f"Identification of {which} via databases and registers", True)],
+                   _wrap([Line(f"Identification of {which} via {where}", True)],
                          span), HEADER_FILL, centred=True)]
     if counts.previous is not None:
         headers.append(Box(x["previous"], MARGIN_PX, WIDTHS["previous"], HEADER_HEIGHT,

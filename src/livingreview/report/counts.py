@@ -6,6 +6,8 @@ How the boxes follow from the records → reports → studies model:
   by its database with `import --source` or the guess from the file, or by a search, named by the
   protocol source's kind). Registers are the trial registers of `importers.databases.REGISTERS`.
   A record from an import whose database is not known counts under "database not named (FORMAT)".
+  The curated list of citations `run` imports from a protocol's evidence files is no database:
+  its records count under "Citation lists" in the same box, and are screened like the others.
 - **Duplicates removed**: records minus reports. A report is one publication or registry entry;
   its other records are the same report from other databases.
 - **Removed for other reasons**: reports minus screening units. Screening is done once per study
@@ -54,6 +56,7 @@ from dataclasses import dataclass, field, replace
 from livingreview.importers.databases import is_register
 from livingreview.protocol import Protocol
 from livingreview.report.prisma import PrismaCounts, PreviousVersion
+from livingreview.run import CURATED_SOURCE
 from livingreview.screening.workflow import FORWARDED, NO_REASON, ScreeningState, StageState, screening_units
 from livingreview.store import Store
 from livingreview.store import flow as flow_table
@@ -71,6 +74,7 @@ class FlowCounts:
     prisma: PrismaCounts | None
     databases: Mapping[str, int]
     registers: Mapping[str, int]
+    citation_lists: Mapping[str, int]
     duplicates_removed: int
     removed_other: int
     screened: int
@@ -88,6 +92,7 @@ class FlowCounts:
 
     def to_dict(self) -> dict[str, object]:
         return {"databases": dict(self.databases), "registers": dict(self.registers),
+                "citation_lists": dict(self.citation_lists),
                 "duplicates_removed": self.duplicates_removed,
                 "removed_other": self.removed_other, "records_screened": self.screened,
                 "title_abstract_excluded": dict(self.title_abstract_excluded),
@@ -187,9 +192,11 @@ class _View:
         new = [o for o in self.origins if o.record_id > since_record]
         databases: Counter[str] = Counter()
         registers: Counter[str] = Counter()
+        lists: Counter[str] = Counter()
         for origin in new:
             name = self._database(origin)
-            (registers if is_register(name) else databases)[name] += 1
+            box = lists if name == CURATED_SOURCE else registers if is_register(name) else databases
+            box[name] += 1
         first_of_report: dict[int, int] = {}
         for origin in self.origins:
             first_of_report.setdefault(self.report_of[origin.record_id], origin.record_id)
@@ -228,7 +235,8 @@ class _View:
         ordered_ft = self._in_protocol_order(ft_excluded)
         flow = FlowCounts(
             prisma=None, databases=dict(sorted(databases.items())),
-            registers=dict(sorted(registers.items())), duplicates_removed=len(new) - new_reports,
+            registers=dict(sorted(registers.items())), citation_lists=dict(sorted(lists.items())),
+            duplicates_removed=len(new) - new_reports,
             removed_other=new_reports - len(units),
             screened=sum(ta_excluded.values()) + len(forwarded),
             title_abstract_excluded=ordered_ta, sought=len(forwarded), not_retrieved=not_retrieved,
@@ -269,7 +277,7 @@ def _with_diagram(flow: FlowCounts) -> FlowCounts:
 
 def _prisma(flow: FlowCounts) -> PrismaCounts:
     counts = PrismaCounts(
-        databases=flow.databases, registers=flow.registers,
+        databases=flow.databases, registers=flow.registers, citation_lists=flow.citation_lists,
         duplicates_removed=flow.duplicates_removed, removed_by_automation=0,
         removed_other=flow.removed_other, records_screened=flow.screened,
         records_excluded=sum(flow.title_abstract_excluded.values()),

@@ -151,6 +151,7 @@ def render_report(inputs: ReportInputs, out_dir: Path) -> Path:
         prisma_svg=prisma_svg,
         checklist=_checklist(inputs),
         searches=_table([dict(r) for r in prisma_s_rows(inputs.searches)], PRISMA_S_COLUMNS),
+        no_search=_no_search(inputs),
         characteristics=_study_table(inputs.characteristics),
         outcomes=_table(inputs.outcomes),
         evidence_map=_figures("evidence map", inputs.evidence_map),
@@ -182,6 +183,13 @@ def _drop_controls(value: object) -> object:
     if isinstance(value, str) and not isinstance(value, Markup):
         return plain_for_terminal(value)
     return value
+
+
+def _no_search(inputs: ReportInputs) -> bool:
+    """True when the records are known to have come only from imports or a curated list: the
+    PRISMA-S section then says no search was run, rather than "not yet available"."""
+    sources = inputs.methods.sources if inputs.methods is not None else ()
+    return not inputs.searches and bool(sources) and all(s.how != "searched" for s in sources)
 
 
 def _methods(inputs: ReportInputs) -> MethodsText | None:

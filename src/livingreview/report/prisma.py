@@ -89,14 +89,17 @@ class PrismaCounts:
     other_methods: OtherMethods | None = None
     previous: PreviousVersion | None = None
     reports_awaiting: int = 0
+    # Curated lists of citations (supplied with the protocol), screened like database records.
+    citation_lists: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("databases", "registers", "reports_excluded"):
+        for name in ("databases", "registers", "reports_excluded", "citation_lists"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
 
     @property
     def records_identified(self) -> int:
-        return sum(self.databases.values()) + sum(self.registers.values())
+        return (sum(self.databases.values()) + sum(self.registers.values())
+                + sum(self.citation_lists.values()))
 
     @property
     def records_removed(self) -> int:
@@ -169,6 +172,7 @@ class PrismaCounts:
         named: list[tuple[str, object]] = [
             *((f"Databases: {k}", v) for k, v in self.databases.items()),
             *((f"Registers: {k}", v) for k, v in self.registers.items()),
+            *((f"Citation lists: {k}", v) for k, v in self.citation_lists.items()),
             ("Duplicate records removed", self.duplicates_removed),
             ("Records marked as ineligible by automation tools", self.removed_by_automation),
             ("Records removed for other reasons", self.removed_other),
@@ -195,7 +199,7 @@ class PrismaCounts:
                       ("Reports included in previous version", self.previous.reports),
                       ("Reports awaiting classification in previous version",
                        self.previous.awaiting)]
-        for label in (*self.databases, *self.registers, *self.reports_excluded):
+        for label in (*self.databases, *self.registers, *self.citation_lists, *self.reports_excluded):
             if not label.strip():
                 raise PrismaCountError("labels", "a database, register or reason has an empty name")
         return named

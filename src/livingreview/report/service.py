@@ -133,8 +133,7 @@ def gather_inputs(review: Review, *, generated: datetime | None = None
         forest_plots=_forest_plots(review.directory, synthesis),
         effect_sizes=effect_size_rows(synthesis),
         effect_estimates=effect_estimate_rows(synthesis),
-        risk_of_bias=[Figure(path, path.stem.replace("_", " "))
-                      for path in sorted(review.report_dir.glob("rob_*.png"))],
+        risk_of_bias=risk_of_bias_figures(review.report_dir),
         summary_of_findings=[{("not rated" if k == "not_rated" else k): v for k, v in row.items()}
                              for row in _rows(synthesis, "grade", ("drug", "construct", "certainty",
                                                                    "design", "reasons", "not_rated"))],
@@ -142,6 +141,30 @@ def gather_inputs(review: Review, *, generated: datetime | None = None
         conclusions_rule=str(((synthesis or {}).get("conclusions") or {}).get("rule_text", "")),
         changes=changes_since_last(review, version, synthesis))
     return inputs, counts, synthesis
+
+
+# The appraisal stage's plots, `rob_TOOL_KIND.png`: what each kind shows, in the order shown.
+_ROB_PLOTS = {"traffic_light": "traffic-light plot: each study's judgement in each domain",
+              "summary": "summary plot: the share of studies at each judgement, domain by domain"}
+
+
+def risk_of_bias_figures(report_dir: Path) -> list[Figure]:
+    """The risk-of-bias plots, each tool's traffic light before its summary, captioned with the
+    tool's name ("RoB 2 (crossover trials), summary plot: ...")."""
+    from livingreview.appraisal.forms import FormError, load_form
+
+    figures = []
+    for tool in sorted({path.stem.removeprefix("rob_").rsplit("_", 2)[0]
+                        for path in report_dir.glob("rob_*.png")}):
+        try:
+            name = load_form(tool).name
+        except FormError:  # a plot of a form this version does not ship: its file name says
+            name = tool
+        for kind, shows in _ROB_PLOTS.items():
+            path = report_dir / f"rob_{tool}_{kind}.png"
+            if path.exists():
+                figures.append(Figure(path, f"{name}, {shows}"))
+    return figures
 
 
 def search_reports(review: Review) -> list[SearchReport]:
