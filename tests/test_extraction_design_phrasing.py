@@ -200,6 +200,17 @@ COUNT_CASES: list[Case] = [
      {"n_total": 40}),
     ("A case report", "Case presentation: a 34-year-old woman with bipolar disorder received ketamine.",
      {"n_total": 1, "age_group": "adult"}),
+    ("Stages do not add up", "Ninety patients were screened and 72 were randomized to the two arms.",
+     {"n_total": 72}),
+    ("Completers out of the entrants", "Thirty-one of 44 women completed the twelve-week course.",
+     {"n_total": 44}),
+    ("A total made of groups", "A total of 10 healthy male and 14 healthy female volunteers were included.",
+     {"n_total": 24}),
+    ("A total with its parts", "The trial was conducted on 96 adults (41 men and 55 women) with insomnia.",
+     {"n_total": 96}),
+    ("A total then its arms", "The study enrolled 120 participants, 61 and 59 in the drug and placebo groups.",
+     {"n_total": 120}),
+    ("Only the evaluable", "Nine of 30 evaluable patients responded to the combination.", {"n_total": None}),
 ]
 
 
@@ -273,4 +284,37 @@ POPULATION_CASES: list[Case] = [
 @pytest.mark.parametrize(("title", "abstract", "expected"), POPULATION_CASES, ids=[c[0] for c in POPULATION_CASES])
 def test_population_is_the_condition_of_who_took_part(flagship: Protocol, title: str, abstract: str,
                                                       expected: dict[str, object]) -> None:
+    _check(flagship, title, abstract, expected)
+
+
+MORE_CASES: list[Case] = [
+    ("A pain trial population", "The study population comprised 85 women with primary dysmenorrhoea.",
+     {"n_total": 85}),
+    ("Volunteers in a labelled section", "Participants: 48 healthy volunteers. Intervention: a single dose of "
+     "memantine or placebo.", {"n_total": 48, "population": ["healthy"]}),
+    ("A trial with its n", "We report a randomized controlled trial (N = 132) of a nurse-led clinic.",
+     {"n_total": 132, "randomised": "yes"}),
+    ("Ages between", "Men between 40 and 70 years of age were enrolled.", {"age_group": "adult"}),
+    ("Ages from a bound", "Patients >= 18 years with migraine were randomised.", {"age_group": "adult"}),
+    ("Ages of teenagers", "Adolescents between 13 and 17 years old with depression were enrolled.",
+     {"age_group": "child-adolescent"}),
+    ("A double-dummy comparison",
+     "In a double-blind, double-dummy trial, 300 patients with osteoarthritis were randomized to naproxen "
+     "500 mg twice daily or celecoxib 200 mg once daily.",
+     {"control": "active", "active_comparator": "celecoxib", "blinding": "double-blind", "n_total": 300}),
+    ("An active comparator arm",
+     "Adults with major depression were randomized to vortioxetine, placebo or the active reference duloxetine.",
+     {"control": "placebo", "active_comparator": "duloxetine"}),
+    ("Change from baseline only",
+     "Twenty adults with autism received memantine for 12 weeks; irritability fell compared with baseline.",
+     {"control": "none", "allocation": "single-group", "n_total": 20}),
+    ("A standard treatment arm",
+     "Patients were randomly allocated to intranasal esketamine or standard antidepressant treatment.",
+     {"control": "active", "randomised": "yes", "allocation": "parallel"}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), MORE_CASES, ids=[c[0] for c in MORE_CASES])
+def test_more_ways_of_stating_counts_ages_and_comparators(flagship: Protocol, title: str, abstract: str,
+                                                         expected: dict[str, object]) -> None:
     _check(flagship, title, abstract, expected)

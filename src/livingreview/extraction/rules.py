@@ -161,7 +161,9 @@ _OBSERVATIONAL = _rx(r"\b(?:cohort|cross-?sectional|case[- ]control|surveys?|ret
 # Participants given a drug, with no comparison anywhere: an uncontrolled, single-group study.
 _ADMINISTERED = _rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected)\b|\breceived\b|"
                     r"\bco-?administ\w+|\bconcomitant\s+administration\b|\bfollowed\s+by\b")
-_ANY_COMPARISON = _rx(r"\bcompar\w*|\bversus\b|\bvs\.?\s|\bcontrols?\b|\bplacebo|\bsham\b|\brandom")
+# ("compared with baseline" sets a group against itself, not against another arm)
+_ANY_COMPARISON = _rx(r"\bcompar\w*\b(?!\s+(?:with|to)\s+(?:the\s+|their\s+)?(?:baseline|pre-?treatment|pre-?dose|"
+                      r"pre-?infusion|before|prior|screening|entry))|\bversus\b|\bvs\.?\s|\bcontrols?\b|\bplacebo|\bsham\b|\brandom")
 
 
 def uncontrolled(passages: list[Passage], has_drugs: bool) -> list[Hit]:
@@ -483,6 +485,8 @@ _BARE_COUNT = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:\(\s*\d
 _CASE_REPORT = _rx(r"\bcase\s+(?:presentation|report|description)\b|\bwe\s+(?:report|present|describe)\s+(?:the\s+|a\s+)?"
                    r"(?:first\s+|rare\s+|unusual\s+)?case\b")
 _ONE_PERSON = _rx(r"\b(?:a|an)\s+\d{1,3}[- ](?:year|yr|month)s?[- ]old\b")
+# A study's own size in brackets: "a randomized controlled trial (N = 132)".
+_DESIGN_N = _rx(r"\b(?:a|an|this|our|the\s+present|the\s+current)\s+(?:[\w-]+,?\s+){0,5}?(?:trial|study|sample|cohort|survey|experiment)\s*\(\s*n\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*\)")
 _N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)")
 _TOTAL_OF = _rx(r"\b(?:a\s+)?total\s+of\s*$|\(?\btotal:?\s*$|\boverall,?\s*$|\bin\s+all,?\s*$")
 _ENROLMENT_VERB = _rx(r"\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
@@ -497,8 +501,9 @@ _VERB_RANK = {"randomized": 5, "randomised": 5, "randomly": 5, "were assigned": 
               # Counted after entry (completers, the analysed) or before it (the screened): not who entered.
               "completed": -1, "were analyzed": -1, "were analysed": -1}
 _BEFORE_ENTRY = ("screened", "assessed for eligibility", "approached", "invited", "contacted", "eligible")
-_BEFORE_RANK = _rx(r"\b(?:randomi[sz]ed|enrolled|recruited|included|studied|treated|involving|involved|"
-                   r"comprising|in|of|(?:administered|given|offered)\s+to)\s+$")
+_BEFORE_RANK = _rx(r"(?:\b(?:randomi[sz]ed|enrolled|recruited|included|studied|treated|involving|involved|"
+                   r"comprising|comprised|consisted\s+of|in|of|from|(?:conducted|performed|carried\s+out)\s+on|"
+                   r"(?:administered|given|offered)\s+to)|\b(?:participants|subjects|patients|sample|population)\s*:)\s+$")
 
 
 def n_total(passages: list[Passage]) -> Suggestion:
@@ -512,12 +517,18 @@ def n_total(passages: list[Passage]) -> Suggestion:
             candidates.append((3.5, hit, int(match.group("count").replace(",", "")), match.group("count")))
         for match in passage.finditer(_BARE_COUNT):
             candidates.append(_rank_bare_count(passage, match))
+        for match in passage.finditer(_DESIGN_N):
+            hit = Hit(passage, match.start("count"), match.end("count"))
+            candidates.append((4.0, hit, int(match.group("count").replace(",", "")), match.group("count")))
     candidates = [c for c in candidates if c[0] > 0]
-    stated_total = any(c[0] >= 6 for c in candidates)  # "a total of N ... randomised"
-    if not stated_total:
-        summed = _group_sum(passages)
-        if summed is not None:
-            return summed
+    totals = [c for c in candidates if c[0] >= 6]  # "a total of N ... randomised"
+    summed = _group_sum(passages)
+    # A stated total wins over groups counted elsewhere, not over the groups it introduces
+    # ("a total of 12 healthy male and 12 healthy female volunteers").
+    if summed is not None and (not totals or any(
+            e.start == c[1].start or e.start == c[1].passage.text.find(c[3], c[1].start)
+            for c in totals for e in summed.evidence[:1])):
+        return summed
     if not any(c[0] >= 4 for c in candidates):
         summed = _arm_sizes(passages)
         if summed is not None:
@@ -570,7 +581,7 @@ def _verb_rank(text: str, start: int) -> float:
 # randomised to A and 129 to B", "88 patients received placebo and 162 patients received X".
 _PEOPLE_PHRASE = r"(?:\s+" + _BETWEEN + _PEOPLE + r"\b)"
 _COUNT_GROUPS = re.compile(
-    r"(?<![\d.,%/])\b(?P<first>" + COUNT + r")" + _PEOPLE_PHRASE +
+    r"(?<![\d.,%/])\b(?P<first>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:healthy\s+)?(?:male|female)(?=\s+and\b))" +
     r"(?P<rest>(?:[^.;%]{0,220}?(?:,\s*|\s+)(?:and|plus|as\s+well\s+as)\s+|,\s+)" +
     r"(?P<second>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:controls|to|in|into|received|were)\b))",
     re.IGNORECASE)
@@ -583,10 +594,18 @@ def _group_sum(passages: list[Passage]) -> Suggestion | None:
             sentence = passage.sentence_of(match.start())
             if _background(Hit(passage, match.start(), match.end())) or not _GROUP_SENTENCE.search(sentence.text):
                 continue
-            if HEDGE.search(passage.text[:match.start()]) or re.search(r"%|\bof\s*$", passage.text[max(0, match.start() - 8):match.start()]):
+            before = passage.text[max(0, match.start() - 30):match.start()]
+            if HEDGE.search(passage.text[:match.start()]) or (
+                    re.search(r"%|\bof\s*$", before[-8:]) and not _TOTAL_OF.search(before)):
                 continue
             first, second = parse_count(match.group("first")), parse_count(match.group("second"))
             if first is None or second is None or min(first, second) < 2:
+                continue
+            # "110 were evaluated and 105 enrolled": counts at different stages do not add up.
+            if _OTHER_STAGE.search(passage.text, match.start(), match.start("second")):
+                continue
+            # "119 participants, 59 and 60 in the two groups": the first count is the total of the rest.
+            if _splits_into_parts(passage.text, first, match.end("first"), sentence.end):
                 continue
             hits = [Hit(passage, match.start("first"), match.end("first")),
                     Hit(passage, match.start("second"), match.end("second"))]
@@ -594,7 +613,18 @@ def _group_sum(passages: list[Passage]) -> Suggestion | None:
     return None
 
 
-_CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas|of\s+whom|of\s+which)\b|,\s+\d")
+_OTHER_STAGE = _rx(r"\b(?:screened|evaluated|assessed|approached|invited|eligible|completed|analy[sz]ed|withdr[ae]w\w*|"
+                   r"discontinued|excluded|dropped)\b")
+_ANY_COUNT = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\b(?![.,]\d|\s*%)", re.IGNORECASE)
+
+
+def _splits_into_parts(text: str, total: int, start: int, end: int) -> bool:
+    """Whether two successive counts after `start` (up to `end`) add up to `total`."""
+    counts = [c for m in _ANY_COUNT.finditer(text, start, end) if (c := parse_count(m.group("count"))) is not None]
+    return any(a + b == total for a, b in zip(counts, counts[1:]))
+
+
+_CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas|of\s+whom|of\s+which)\b|,\s+\d|\s+and\s+\d")
 _GROUP_SENTENCE = _rx(r"\brandomi|\bassign|\ballocat|\benrol|\brecruit|\binclud|\bstudied\b|\bparticipat|"
                       r"\breceived\b|\bunderwent\b|\binterview|\bwe\s+(?:studied|examined|investigated)\b")
 
@@ -607,6 +637,15 @@ def _rank_bare_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit
             HEDGE.search(passage.text[:match.start()]):
         return (0.0, hit, None, written)
     return (5.0 if match.group("verb").lower().startswith("random") else 4.0, hit, value, written)
+
+
+_DENOMINATOR = re.compile(r"\b(?:" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:out\s+)?of\s+(?:the\s+)?$",
+                          re.IGNORECASE)
+_COMPLETION = _rx(r"[^.;]{0,40}?\b(?:completed|finished|withdr[ae]w|dropped\s+out|discontinued|were\s+(?:analy[sz]ed|"
+                  r"evaluable|lost))\b")
+
+
+_ONLY_ANALYSED = _rx(r"\b(?:evaluable|assessable|analy[sz]able|analy[sz]ed|completing)\b")
 
 
 def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int | None, str]:
@@ -624,18 +663,25 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
         value = None
         written = text[match.start():match.end("count")]
     rank = _verb_rank(text, match.end())
-    if match.group().lower().endswith("completers"):
-        rank = -1.0
+    if value is not None and re.match(r"\s*\(", text[match.end():]) and _splits_into_parts(
+            text, value, match.end(), text.find(")", match.end()) + 1):
+        # "150 children (30 boys and 120 girls)": a total with its parts.
+        rank = max(rank, 3.0)
     if _BEFORE_RANK.search(before):
         rank = max(rank, 3.0)
     if _TOTAL_OF.search(before):
         rank += 3.0
+    elif _DENOMINATOR.search(before) and _COMPLETION.match(text, match.end()):
+        # "46 of 70 patients completed": the 70 entered the study.
+        rank = max(rank, 4.0)
     if passage.field == "title":
         rank = max(rank, 2.5)
     if rank == 0 and value is not None and not passage.field.startswith("jats"):
         rank = 0.5 if passage.sentences and passage.sentences[0].start <= match.start() else 0.0
     if value is not None and (value < 2 or (1900 <= value <= 2030 and "," not in written)):
         rank = 0.0
+    if match.group().lower().endswith("completers") or _ONLY_ANALYSED.search(match.group()):
+        rank = -1.0
     return (rank, hit, value, written)
 
 
@@ -650,7 +696,8 @@ _AGE_RANGE_AFTER = _rx(r"(?:\b(?P<low>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high>\d{1
 _AGE_FLOOR = _rx(r"(?:\baged?\s*(?:>\s*or\s*=|>=|\u2265|>|over|above|at\s+least|of\s+at\s+least)?\s*"
                  r"(?P<low>\d{1,2})\s*(?:" + _YEARS + r")?\s*(?:(?:of\s+age\s+)?(?:or|and)\s+(?:older|over|above)|\+)|"
                  r"\baged?\s*(?:>\s*or\s*=|>=|\u2265|>|over|above|at\s+least)\s*(?P<low2>\d{1,2})\b|"
-                 r"\b(?P<low3>\d{1,2})\s*" + _YEARS + r"\s*(?:of\s+age\s+)?(?:or|and)\s+(?:older|over|above))")
+                 r"\b(?P<low3>\d{1,2})\s*" + _YEARS + r"\s*(?:of\s+age\s+)?(?:or|and)\s+(?:older|over|above)|"
+                 r"(?:>\s*or\s*=|>=|\u2265)\s*(?P<low4>\d{1,2})\s*" + _YEARS + r")")
 # One person's age, as a case report gives it: "a 64-year-old woman".
 _SINGLE_AGE = _rx(r"\b(?P<age>\d{1,3})[- ](?:year|yr)s?[- ]old\b")
 _CHILD = _rx(r"\b(?:child(?:ren|hood)?|paediatric|pediatric|adolescen(?:ts?|ce)|teen(?:s|agers?)|youths?|"
@@ -685,7 +732,7 @@ def age_group(passages: list[Passage]) -> Suggestion:
     for hit in find(passages, _AGE_FLOOR, negatable=False):
         match = _AGE_FLOOR.match(hit.passage.text, hit.start)
         assert match is not None
-        low = int(match.group("low") or match.group("low2") or match.group("low3"))
+        low = int(match.group("low") or match.group("low2") or match.group("low3") or match.group("low4"))
         return suggestion("adult" if low >= 18 else "mixed", [hit])
     child = [h for h in find(passages, _CHILD) if not _background(h)]
     adult = [h for h in find(passages, _ADULT) if not _background(h) and not _share(h)]

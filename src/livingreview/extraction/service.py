@@ -48,6 +48,7 @@ _NOT_A_STUDY = re.compile(
     r"\b(?:meta-?analy[sz](?:is|es)|systematic(?:ally)?\s+review(?:ed)?|(?:this|we|the\s+present)\s+review|"
     r"review\s+of\s+(?:the\s+)?(?:literature|evidence|studies|trials|data)|literature\s+review|"
     r"narrative\s+review|we\s+(?:reviewed|summari[sz]e|discuss)|pooled\s+analysis\s+of\s+published|"
+    r"(?:a\s+)?review\s+of\s+its\s+(?:use|pharmacolog|therapeutic|efficacy|role)|"
     r"this\s+article\s+(?:reviews|discusses|summari[sz]es)|in\s+(?:rats|mice|dogs|rabbits|pigs|guinea\s+pigs|"
     r"monkeys|animals|vitro)\b|(?:rats|mice)\s+were\b)", re.IGNORECASE)
 _OWN_PARTICIPANTS = re.compile(r"\b(?:patients|subjects|participants|volunteers|women|men|children|adults)\s+"
