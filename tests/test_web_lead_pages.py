@@ -343,3 +343,8 @@ def test_a_reviewers_per_record_that_is_not_a_whole_number_is_refused(app, revie
     zero = lee.post("/settings/screening", data={"csrf": token, **SETTINGS, "reviewers_per_record": "0"})
     assert "screening.reviewers_per_record: Input should be greater than or equal to 1" in zero.text
     assert (review_dir / "protocol.toml").read_bytes() == before
+
+
+def test_a_protocol_with_windows_line_ends_keeps_them():
+    text = '[review]\r\nid = "x"\r\n'
+    assert with_screening(text, {"preset": "tfidf"}) == '[review]\r\nid = "x"\r\n\r\n[screening]\r\npreset = "tfidf"\r\n'

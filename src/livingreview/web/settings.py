@@ -42,6 +42,7 @@ def with_screening(text: str, values: Mapping[str, Setting]) -> str:
     """`text` (a protocol) with each key of `values` set in its `[screening]` table: a key line
     already there gets the new value, a missing one is added after the table's last key, a key
     set to None is removed (the default applies), and a missing table is added at the end."""
+    newline = "\r\n" if "\r\n" in text else "\n"  # a file written on Windows keeps its line ends
     lines = text.splitlines()
     start = next((i for i, line in enumerate(lines) if _TABLE.match(line)), None)
     if start is None:
@@ -66,7 +67,7 @@ def with_screening(text: str, values: Mapping[str, Setting]) -> str:
         else:
             lines[found] = line
         last_key = max(last_key, found)
-    return "\n".join(lines) + "\n"
+    return newline.join(lines) + newline
 
 
 def _toml(value: Setting) -> str:
@@ -84,7 +85,7 @@ def save_settings(review: Review, lead: str, form: Mapping[str, str]) -> tuple[P
     if not changed:
         return review.protocol, {}
     path = review.directory / PROTOCOL_FILE
-    text = with_screening(path.read_text(encoding="utf-8-sig"), values)
+    text = with_screening(path.read_bytes().decode("utf-8-sig"), values)  # bytes: line ends as written
     protocol = parse_protocol(text, path)  # the loader of every command; ProtocolError names the line
     data = text.encode("utf-8")
     store = review.store
