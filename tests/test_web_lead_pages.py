@@ -147,6 +147,11 @@ def test_the_lead_sees_each_appraisers_answers_and_judgement_of_the_domain_in_co
     assert row and row.groups() == ("Y", "NI")  # ana's, then ben's answer
     assert page.count('<tr class="differs">') == 1
     assert '<th class="judgement">Low</th><th class="judgement">Some concerns</th>' in page
+    link = re.search(r'<a href="(/appraise/rob2\?study=\d+&amp;reviewer=ben)">ben</a>', page)
+    assert link, "the lead cannot open ben's answers from the page"
+    bens = lee.get(link.group(1).replace("&amp;", "&")).text
+    assert 'id="whose">ben\'s saved answers' in bens
+    assert re.search(r'name="q:D1:1\.2"[^>]*>.*?<option selected>NI</option>', bens, re.S)
 
 
 def test_the_leads_judgement_needs_a_reason_and_is_recorded_as_appraise_resolve_records_it(app):
@@ -188,6 +193,8 @@ def test_a_robins_i_domain_judged_differently_is_shown_and_resolved_like_a_rob2_
     page = lee.get("/appraise/conflicts").text
     assert page.count('<article class="conflict"') == 1 and 'data-domain="D5"' in page
     assert '<th class="judgement">Low</th><th class="judgement">Serious</th>' in page
+    bens = lee.get(f"/appraise/robins-i?study={study}&reviewer=ben").text
+    assert f'href="/appraise/robins-i?study={study}&amp;reviewer=ben"' in page and "ben's saved judgements" in bens
     answer = lee.post("/appraise/resolve", data={"csrf": token, "study": study, "tool": "robins-i", "domain": "D5",
                                                 "judgement": "Moderate", "reason": "attrition 12%, balanced"})
     assert "saved resolution" in answer.text

@@ -81,9 +81,14 @@ class AnswerRow:
     differs: bool
 
 
+# The pages that show one appraiser's form for a study (a lead may open them once appraisers conflict).
+FORM_PAGES = {"rob2": "/appraise/rob2", "robins-i": "/appraise/robins-i"}
+
+
 @dataclass(frozen=True)
 class DomainDisagreement:
     study: str  # the study it stands for now
+    appraised_as: str  # the study ref its judgements are stored under (before any merge)
     label: str
     tool: str
     outcome: str | None
@@ -110,8 +115,8 @@ def appraisal_disagreements(review: Review) -> list[DomainDisagreement]:
                            for reviewer, result in appraisal.by_reviewer.items()
                            for result_domain in result.domains if result_domain.domain == domain.id}
                 rows.append(AnswerRow(question.id, question.text, answers, len(set(answers.values())) > 1))
-            found.append(DomainDisagreement(appraisal.study, appraisal.label, appraisal.unit.tool,
-                                            appraisal.unit.outcome, domain.id, domain.name,
+            found.append(DomainDisagreement(appraisal.study, appraisal.unit.study, appraisal.label,
+                                            appraisal.unit.tool, appraisal.unit.outcome, domain.id, domain.name,
                                             dict(status.by_reviewer), domain.levels, tuple(rows)))
     return found
 

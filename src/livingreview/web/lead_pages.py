@@ -57,7 +57,7 @@ async def appraisal_conflicts_page(request: Request) -> Response:
         return user, disagreements.appraisal_disagreements(_review(request))
 
     user, domains = await run_in_threadpool(work)
-    return _render(request, "appraise_conflicts.html", user, domains=domains)
+    return _render(request, "appraise_conflicts.html", user, domains=domains, form_pages=disagreements.FORM_PAGES)
 
 
 async def appraisal_resolve(request: Request) -> Response:
