@@ -91,6 +91,8 @@ def test_study_drugs_doses_and_routes_as_abstracts_state_them(flagship: Protocol
      "therapy plus placebo in 90 adults with PTSD.", ["mdma"]),
     ("Postmenopausal women were randomized to conjugated estrogens 0.625 mg/day or placebo.",
      ["conjugated estrogens"]),
+    # A hormone measured in a survey was not given to anyone.
+    ("We surveyed 400 older men and measured salivary testosterone levels and cortisol.", []),
 ])
 def test_only_drugs_given_in_the_study_are_study_drugs(flagship: Protocol, abstract: str, drugs: list[str]) -> None:
     assert sorted(str(d).lower() for d in _fields(flagship, abstract)["drugs"]) == sorted(drugs)
@@ -201,6 +203,26 @@ def test_each_outcome_gets_its_instrument_class_and_direction(flagship: Protocol
     assert found, f"no outcome named like {instrument!r} in {[o['instrument'] for o in outcomes]}"
     assert found[0]["class"] == outcome_class
     assert found[0]["direction"] == direction
+
+
+def test_two_results_in_one_sentence_are_read_clause_by_clause(flagship: Protocol) -> None:
+    outcomes = _outcomes(flagship, _DESIGN + "MADRS scores did not change, while CGI scores improved significantly "
+                         "compared with placebo.")
+    directions = {str(o["instrument"]): o["direction"] for o in outcomes}
+    assert directions == {"MADRS": "no difference", "CGI": "improved"}
+
+
+def test_two_active_arms_alike_without_placebo_show_no_difference(flagship: Protocol) -> None:
+    outcomes = _outcomes(flagship, "Eighty women were randomized to 1 mg or 2 mg of the drug daily for 12 weeks. "
+                         "Both doses were equally effective in reducing the Kupperman index.")
+    assert [o["direction"] for o in outcomes if _same_instrument(o["instrument"], "Kupperman index")] == ["no difference"]
+
+
+def test_a_result_stated_for_the_placebo_arm_alone_favours_the_drug(flagship: Protocol) -> None:
+    outcomes = _outcomes(flagship, _DESIGN + "In the placebo group, bone mineral density decreased significantly "
+                         "after 6 months.")
+    found = [o for o in outcomes if _same_instrument(o["instrument"], "bone mineral density")]
+    assert found and found[0]["direction"] == "improved"
 
 
 def test_a_statement_of_the_primary_outcome_names_it_and_its_rank(flagship: Protocol) -> None:

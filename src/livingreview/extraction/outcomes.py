@@ -213,10 +213,13 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
                 continue  # a named instrument inside the statement is already an outcome
             anchors.setdefault(key, _Anchor(key, what, [Hit(passage, match.start("what"), match.end("what"), key)]))
     named = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
+    room = _MAX_CUE_OUTCOMES
     for anchor in _cue_anchors(passages, named):
         words = set(anchor.key.split())
-        if not any(words <= set(a.key.lower().split()) or set(a.key.lower().split()) <= words for a in anchors.values()):
+        if room and not any(words <= set(a.key.lower().split()) or set(a.key.lower().split()) <= words
+                            for a in anchors.values()):
             anchors[anchor.key] = anchor
+            room -= 1
     if not anchors and vocabularies.construct in protocol.vocabularies:
         for term_id, spans in vocabulary_hits(protocol, passages, vocabularies.construct).items():
             hits = [Hit(p, s.start, s.end, term_id) for p, s in spans]
@@ -224,7 +227,8 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
     return sorted(anchors.values(), key=lambda a: (a.hits[0].passage.field != "title", a.hits[0].start))
 
 
-_MAX_CUE_OUTCOMES = 3
+# Abstracts report one or two main outcomes in words; more cue words are mostly safety measures.
+_MAX_CUE_OUTCOMES = 2
 _BACKGROUND = re.compile(r"\s*(?:background|introduction|context|rationale|objectives?|aims?|purpose)\s*:",
                          re.IGNORECASE)
 
@@ -249,17 +253,23 @@ def _cue_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> 
 
     Only sentences of the abstract (or a full text's sections) about the study's own methods or
     results count, not words inside or beside a named instrument (`named`: its spans), and at most
-    a few outcomes per study: those a result sentence speaks of first, then the most mentioned.
+    the outcomes a result sentence speaks of first, then the most mentioned.
     """
     found: dict[str, _Anchor] = {}
     for passage in passages:
         if passage.field == "title" or passage.field.startswith("registry:"):
             continue
         with_instrument = {passage.sentence_of(start).start for f, start, _ in named if f == passage.field}
+        # "event-related potentials (ERPs)": the bracketed abbreviation is the same outcome.
+        abbreviated: dict[int, str] = {}
         for cls, pattern in _OUTCOME_CLASS_PATTERNS:
             for match in passage.finditer(pattern):
                 sentence = passage.sentence_of(match.start())
-                written = passage.text[match.start():match.end()]
+                end = _word_end(passage.text, match.end())  # "electrocardiogra" -> "...gram"
+                written = passage.text[match.start():end]
+                if match.start() in abbreviated:
+                    found[abbreviated[match.start()]].hits.append(Hit(passage, match.start(), end))
+                    continue
                 if (_BACKGROUND.match(sentence.text) or sentence.start in with_instrument
                         or _NOT_A_MEASURE.fullmatch(written.strip()) or match.start() < study_start(passage)):
                     continue
@@ -271,12 +281,22 @@ def _cue_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> 
                     written = passage.text[start:match.end()]
                 key = re.sub(r"(?<=[a-z]{3})(?:es|s)$", "", " ".join(written.lower().split()))
                 anchor = found.setdefault(key, _Anchor(key, written, [], None, cls))
-                anchor.hits.append(Hit(passage, start, match.end(), key))
+                anchor.hits.append(Hit(passage, start, end, key))
+                bracket = _BRACKETED.match(passage.text, end)
+                if bracket:
+                    abbreviated[bracket.start(1)] = key
     ranked = sorted(found.values(), key=lambda a: (not any(_reports_result(h) for h in a.hits), -len(a.hits),
                                                    a.hits[0].start))
-    return ranked[:_MAX_CUE_OUTCOMES]
+    return ranked
 
 
+def _word_end(text: str, offset: int) -> int:
+    while offset < len(text) and (text[offset].isalnum() or text[offset] == "_"):
+        offset += 1
+    return offset
+
+
+_BRACKETED = re.compile(r"\s*\((\w[\w-]{0,11})\)")
 # A generic word that ends a measure's proper name ("Menstrual Distress Questionnaire").
 _GENERIC_NAME = re.compile(r"(?i:questionnaires?|inventory)")
 _NAME_WORD = re.compile(r"(?:[A-Z0-9][\w'-]*|of|the|for|and)\s+$")
@@ -397,8 +417,9 @@ def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, plac
     votes: dict[str, list[Hit]] = {}
     for hit in sentence_hits:
         text = hit.passage.text[hit.start:hit.end]
-        if not _RESULT.search(text) or _BACKGROUND.match(text) or re.match(r"\s*methods?\s*:", text, re.IGNORECASE):
-            continue
+        if (not _RESULT.search(text) or _BACKGROUND.match(text) or re.match(r"\s*methods?\s*:", text, re.IGNORECASE)
+                or (_MEASURES_LISTED.search(text) and not _SIGNIFICANCE.search(text))):
+            continue  # what was measured, not what it showed
         value = None
         for clause in _clauses_naming(hit, anchor_hits or []):
             value = value or _sentence_direction(clause, placebo_arm)
@@ -406,6 +427,7 @@ def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, plac
         if value:
             votes.setdefault(value, []).append(hit)
     if not votes:
+        fallback = [h for h in fallback or [] if not _SAFETY.search(h.passage.text, h.start, h.end)]
         if fallback:
             found = _direction(fallback, None, placebo_arm)
             if found.value is not None:
@@ -435,9 +457,29 @@ _BETWEEN_ARMS = re.compile(r"\b(?:than|versus|vs\.?|compared\s+(?:with|to)|relat
                            re.IGNORECASE)
 
 
+# A sentence listing what was measured ("other efficacy variables included reduction in hot flushes").
+_MEASURES_LISTED = re.compile(r"\b(?:variables?|outcomes?|end-?\s?points?|measures?|parameters?)\s+(?:\w+\s+)?"
+                              r"(?:included|were|was|comprised)\b|\b(?:were|was)\s+(?:assessed|measured|recorded|"
+                              r"evaluated|rated|monitored)\s+(?:at|by|with|using|before|after|on|every|daily|weekly)\b",
+                              re.IGNORECASE)
+_SIGNIFICANCE = re.compile(r"\bsignifican\w*|\bp\s*[<=>≤]|\bdiffer\w*|\bcompared\b|\bversus\b|\bthan\b",
+                           re.IGNORECASE)
+# A conclusion about tolerability says nothing about an efficacy outcome.
+_SAFETY = re.compile(r"\btolera\w+|\bsafety\b|\bsafe\b|\badverse\b|\bside[- ]effects?\b", re.IGNORECASE)
+# A result stated for the control arm alone ("in the placebo group, bone density fell"): the
+# study drug fared the other way.
+_CONTROL_ARM_ALONE = re.compile(r"\b(?:in|of|for)\s+the\s+(?:control|placebo|untreated)\s+(?:group|arm)s?\b|"
+                                r"\b(?:control|placebo)\s+(?:group|arm|patients|subjects|participants)\s+"
+                                r"(?:showed|had|experienced|presented)\b", re.IGNORECASE)
+_OPPOSITE = {"improved": "worsened", "worsened": "improved"}
+# Active arms alike ("equally effective") with a placebo arm beside them: no word against placebo.
+_ALIKE = re.compile(r"\bequally\b|\bequivalent\b|\bsimilar(?:ly)?\b|\bcomparable\b|\bas\s+effective\s+as\b",
+                    re.IGNORECASE)
+
 # Where one sentence reports two results: "X did not change, while Y fell"; but
 # "... at 24 hours but not at day 7" is one outcome's mixed result, not a second clause.
-_CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|whereas|but(?!\s+not\b)|although|though)\s+|,\s+and\s+(?=\w+\s+(?:was|were|did|had)\b)",
+_CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|whereas|but(?!\s+not\b)|although|though)\s+|"
+                           r",\s+and\s+(?=\w+\s+(?:was|were|did|had)\b|\w+ed\b)",
                            re.IGNORECASE)
 
 
@@ -457,8 +499,19 @@ def _clauses_naming(sentence: Hit, anchor_hits: list[Hit]) -> list[str]:
 
 def _sentence_direction(text: str, placebo_arm: bool = False) -> str | None:
     """The direction one sentence gives; `placebo_arm`: the study has one, so a change in
-    "both" active arms is read against it."""
+    "both" active arms, or active arms alike, is read against it."""
+    value = _stated_direction(text, placebo_arm)
+    if value in _OPPOSITE and _CONTROL_ARM_ALONE.search(text) and not _SIGNIFICANCE_BETWEEN.search(text):
+        return _OPPOSITE[value]
+    return value
+
+
+_SIGNIFICANCE_BETWEEN = re.compile(r"\bcompared\b|\bversus\b|\bvs\b|\bthan\b|\brelative\s+to\b", re.IGNORECASE)
+
+
+def _stated_direction(text: str, placebo_arm: bool) -> str | None:
     none = bool(_NO_DIFFERENCE.search(text))
+    alike_only = none and not _NO_DIFFERENCE.search(_ALIKE.sub(" ", text))
     better, worse = bool(_BETTER.search(text)), bool(_WORSE.search(text))
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
     burden = bool(_BURDEN.search(text)) and not _GAIN.search(text)
@@ -467,6 +520,8 @@ def _sentence_direction(text: str, placebo_arm: bool = False) -> str | None:
         worse = worse or (up if burden else down)
     if _FAVOURS.search(text):
         better, worse = True, False
+    if alike_only and placebo_arm and (better or worse) and not re.search(r"\bplacebo\b", text, re.IGNORECASE):
+        none = False  # the active arms alike, both against placebo
     if not (better or worse):
         return "no difference" if none else None
     if none or _BUT_NOT.search(text):

@@ -336,8 +336,11 @@ _COMPARING_SENTENCE = _rx(r"\bcompar\w*|\bversus\b|\bvs\b|\beither\b|\bhead[- ]t
 
 # A drug named as a provocation ("nitroglycerin-induced attacks", "induction of ... by the motilin
 # agonist erythromycin") or as what another drug derives from or turns into ("the R-enantiomer of
-# cetirizine", "its metabolite, fexofenadine") is not given as a study drug.
-_PROVOKED_AFTER = re.compile(r"[-\s]?(?:induced|provoked|evoked|challenge)\b", re.IGNORECASE)
+# cetirizine", "its metabolite, fexofenadine"), or only as what the body holds ("salivary
+# testosterone levels"), is not given as a study drug.
+_PROVOKED_AFTER = re.compile(r"[-\s]?(?:induced|provoked|evoked|challenge)\b|"
+                             r"\s+(?:levels?|concentrations?|receptors?|secretion|synthesis|production|status)\b",
+                             re.IGNORECASE)
 _NOT_GIVEN_BEFORE = _rx(r"(?:\b(?:induc\w*|provo\w*|challenge\w*)\b[^.;]{0,40}?\bby\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}|"
                         r"\b(?:challenge|provocation)\s+(?:with|by)\s+(?:[\w-]+\s+){0,2}|"
                         r"\b(?:properties|potency|potent|affinity|selectivity|selective|half-life|penetration|"
