@@ -265,6 +265,10 @@ def test_the_lead_resolves_extraction_and_appraisal_disagreements_in_chromium(tm
             appraisal_left = lee.locator("#no-conflicts").count()
 
             lee.goto(url + "/settings/screening")
+            lee.fill("input[name=target_recall]", "0.9")
+            with lee.expect_navigation():
+                lee.locator("#settings button").click()
+            settings_saved = lee.locator(".flash").inner_text()
             lee.screenshot(path=str(tmp_path / "settings.png"), full_page=True)
 
             ana_context, ana = log_in(browser, url, "ana", problems)
@@ -301,6 +305,8 @@ def test_the_lead_resolves_extraction_and_appraisal_disagreements_in_chromium(tm
     assert appraisal_saved.startswith("saved resolution") and appraisal_left == 1
     d1 = next(d for d in appraisal.domains if d.domain == "D1")
     assert (d1.final, d1.status) == ("Some concerns", "resolved")
+    assert settings_saved == "saved protocol.toml [screening]: target_recall 0.95 → 0.9"
+    assert "target_recall = 0.9" in (directory / "protocol.toml").read_text(encoding="utf-8")
     assert robins_overall == "Overall: Serious"
     assert "saved ROBINS-I judgements" in robins_saved and "overall Serious" in robins_saved
     assert screening_saved.startswith("saved decision") and "include, record 3" in screening_saved
