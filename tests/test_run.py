@@ -67,6 +67,13 @@ def test_the_first_run_sets_up_the_review_and_answers_from_the_curated_evidence(
     assert len(stage(first_run, "search")["notes"]) == 1
     drugs = {row["drug"]: row["grade"] for row in first_run["conclusions"]}
     assert {"ketamine", "D-cycloserine"} <= set(drugs)
+    # esketamine's one study does not report its N: the table says so rather than "0"
+    (esketamine,) = [row for row in first_run["conclusions"] if row["drug"] == "esketamine"]
+    assert esketamine["studies_without_n"] == esketamine["studies_with_direction"] == 1
+    conclusions = re.search(r'<section id="conclusions">.*?</section>',
+                            Path(first_run["report"]).read_text(encoding="utf-8"), re.DOTALL)
+    assert conclusions is not None
+    assert re.search(r"<td>esketamine</td>(<td>[^<]*</td>){3}<td>not reported</td>", conclusions.group(0))
     report = Path(first_run["report"])
     assert report == flagship / "report" / "index.html" and "ketamine" in report.read_text(encoding="utf-8")
     # the curated list is drawn as what it is, not as a database

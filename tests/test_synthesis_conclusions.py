@@ -238,3 +238,13 @@ def test_rule_text_states_every_condition_set_including_a_maximum_of_zero() -> N
     assert "two-sided sign test (improved vs worsened) p < 0.05" in text
     assert text.endswith("otherwise: insufficient")
     assert "harmful: at most 0% improved; at least 80% worsened" in rule_text(rule)
+
+
+def test_participants_of_studies_whose_n_is_not_reported_are_not_summed_as_zero() -> None:
+    from livingreview.synthesis.conclusions import participants_text
+
+    row = {"participants": 0, "studies_without_n": 1, "studies_with_direction": 1}
+    assert participants_text(row) == "not reported"
+    assert participants_text({**row, "participants": 348, "studies_with_direction": 9}) == \
+        "348 (1 with N not reported)"
+    assert participants_text({**row, "participants": 1286, "studies_without_n": 0}) == "1,286"

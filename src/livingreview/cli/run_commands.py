@@ -73,13 +73,15 @@ def _render(payload: dict[str, Any]) -> None:
 
 
 def _conclusions(rows: list[dict[str, Any]]) -> Table:
+    from livingreview.synthesis.conclusions import participants_text  # loaded only after a run
+
     table = Table("drug", "conclusion", "studies", "randomised", "N", "improved/worse/none/mixed", "sign p",
                   title="conclusions per drug")
     for row in rows:
         p = "" if row["sign_test_p"] is None else f"{row['sign_test_p']:.3f}"
         table.add_row(for_terminal(row["drug"]), row["grade"],
                       f"{row['studies_with_direction']} of {row['included_studies']}", str(row["randomised"]),
-                      str(row["participants"]), "/".join(str(row[d]) for d in DIRECTIONS), p)
+                      participants_text(row), "/".join(str(row[d]) for d in DIRECTIONS), p)
     return table
 
 

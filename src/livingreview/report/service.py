@@ -48,6 +48,7 @@ from livingreview.store import flow as flow_table
 from livingreview.store import rounds as rounds_table
 from livingreview.store.extractions import current_suggestions
 from livingreview.store.records import records_by_id
+from livingreview.synthesis.conclusions import participants_text
 
 SYNTHESIS_RESULT = Path("report") / "synthesis" / "synthesis.json"
 INTERFACES = {"pubmed": "NCBI E-utilities API", "europepmc": "Europe PMC REST API",
@@ -402,7 +403,7 @@ def conclusion_rows(synthesis: Mapping[str, Any] | None) -> list[dict[str, Any]]
         rows.append({"drug": row["drug"], "conclusion": row["grade"],
                      "studies with a direction": f"{row.get('studies_with_direction', 0)} of "
                                                  f"{row.get('included_studies', 0)}",
-                     "randomised": row.get("randomised"), "participants": row.get("participants"),
+                     "randomised": row.get("randomised"), "participants": participants_text(row),
                      "improved/worsened/no difference/mixed": directions,
                      "constructs improved": row.get("constructs_improved"),
                      "sign test p": row.get("sign_test_p"), "studies": row.get("studies")})

@@ -201,6 +201,16 @@ def grade_drug(evidence: DrugEvidence, rule: Conclusions) -> Conclusion:
     return Conclusion(evidence, rule.otherwise, missed)
 
 
+def participants_text(row: Mapping[str, Any]) -> str:
+    """A `ConclusionTable.rows()` row's participants as a reader takes them: a sum over studies
+    whose N is unknown is no count ("not reported"), and a partial sum says what it leaves out."""
+    missing = int(row.get("studies_without_n", 0))
+    if missing and missing >= int(row.get("studies_with_direction", 0)):
+        return "not reported"
+    shown = f"{int(row['participants']):,}"
+    return f"{shown} ({missing} with N not reported)" if missing else shown
+
+
 @dataclass(frozen=True)
 class ConclusionTable:
     conclusions: tuple[Conclusion, ...]
@@ -218,7 +228,8 @@ class ConclusionTable:
             test = e.sign_test
             rows.append({"drug": e.label, "grade": c.grade, "included_studies": len(e.studies),
                          "studies_with_direction": len(e.voting), "randomised": e.randomised,
-                         "participants": e.participants, **{d: e.counts[d] for d in DIRECTIONS},
+                         "participants": e.participants, "studies_without_n": e.without_n,
+                         **{d: e.counts[d] for d in DIRECTIONS},
                          "sign_test_p": test.p_value, "constructs_improved": e.constructs_improved,
                          "studies": "; ".join(f"{s.label} [{s.key}]" for s in e.studies)})
         return rows
