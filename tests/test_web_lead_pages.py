@@ -87,6 +87,9 @@ def test_the_lead_sees_both_extractors_values_escaped_and_only_the_fields_in_con
     assert "ana: <strong>&lt;img src=x onerror=alert(1)&gt; sertraline</strong>" in page
     assert "ben: <strong>single-blind</strong>" in page
     assert "one of: open-label, single-blind, double-blind, triple-blind" in page
+    agreement = page[page.index('<table id="agreement">'):]
+    assert "<tr><td>n_total</td><td>ana and ben</td><td>1</td><td>100%</td>" in agreement
+    assert "<tr><td>blinding</td><td>ana and ben</td><td>1</td><td>0%</td>" in agreement
 
 
 def test_the_leads_choice_is_recorded_as_extract_resolve_records_it_and_settles_the_field(app):
@@ -147,6 +150,9 @@ def test_the_lead_sees_each_appraisers_answers_and_judgement_of_the_domain_in_co
     assert row and row.groups() == ("Y", "NI")  # ana's, then ben's answer
     assert page.count('<tr class="differs">') == 1
     assert '<th class="judgement">Low</th><th class="judgement">Some concerns</th>' in page
+    agreement = page[page.index('<table id="agreement">'):]
+    assert "<tr><td>rob2</td><td>D1</td><td>ana and ben</td><td>1</td><td>0%</td>" in agreement
+    assert "<tr><td>rob2</td><td>D2</td><td>ana and ben</td><td>1</td><td>100%</td>" in agreement
     link = re.search(r'<a href="(/appraise/rob2\?study=\d+&amp;reviewer=ben)">ben</a>', page)
     assert link, "the lead cannot open ben's answers from the page"
     bens = lee.get(link.group(1).replace("&amp;", "&")).text

@@ -8,6 +8,7 @@ lead's: a reviewer gets 403 for the pages and their POSTs alike.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -15,7 +16,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from livingreview.appraisal.service import agreement as appraisal_agreement
 from livingreview.errors import BadInput
+from livingreview.extraction import verify
+from livingreview.extraction.verify import FieldAgreement
 from livingreview.store.reviewers import Reviewer
 from livingreview.web import appraisal, disagreements, settings
 from livingreview.web.pages import _checked_form, _integer, _optional, _render, _review, _user
@@ -24,12 +28,14 @@ from livingreview.web.pages import _checked_form, _integer, _optional, _render, 
 # --- disagreements between extractors ---------------------------------------------------------
 
 async def extraction_conflicts_page(request: Request) -> Response:
-    def work() -> tuple[Reviewer, list[disagreements.StudyFields]]:
+    """The fields in conflict, and the extractors' agreement per field (as `extract --conflicts`)."""
+    def work() -> tuple[Reviewer, list[disagreements.StudyFields], list[FieldAgreement]]:
         user = _user(request, lead=True)
-        return user, disagreements.extraction_disagreements(_review(request))
+        review = _review(request)
+        return user, disagreements.extraction_disagreements(review), verify.agreement(review.store, review.protocol)
 
-    user, studies = await run_in_threadpool(work)
-    return _render(request, "extract_conflicts.html", user, studies=studies)
+    user, studies, agreement = await run_in_threadpool(work)
+    return _render(request, "extract_conflicts.html", user, studies=studies, agreement=agreement)
 
 
 async def extraction_resolve(request: Request) -> Response:
@@ -52,12 +58,15 @@ async def extraction_resolve(request: Request) -> Response:
 # --- disagreements between appraisers ----------------------------------------------------------
 
 async def appraisal_conflicts_page(request: Request) -> Response:
-    def work() -> tuple[Reviewer, list[disagreements.DomainDisagreement]]:
+    """The domains in conflict, and the appraisers' agreement per domain (as `appraise` reports it)."""
+    def work() -> tuple[Reviewer, list[disagreements.DomainDisagreement], list[dict[str, Any]]]:
         user = _user(request, lead=True)
-        return user, disagreements.appraisal_disagreements(_review(request))
+        review = _review(request)
+        return user, disagreements.appraisal_disagreements(review), appraisal_agreement(review.store)
 
-    user, domains = await run_in_threadpool(work)
-    return _render(request, "appraise_conflicts.html", user, domains=domains, form_pages=disagreements.FORM_PAGES)
+    user, domains, agreement = await run_in_threadpool(work)
+    return _render(request, "appraise_conflicts.html", user, domains=domains, agreement=agreement,
+                   form_pages=disagreements.FORM_PAGES)
 
 
 async def appraisal_resolve(request: Request) -> Response:
