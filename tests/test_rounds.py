@@ -10,7 +10,7 @@ import pytest
 from livingreview import Review
 from livingreview.store import Store
 from livingreview.store.records import count_records_as_of
-from livingreview.store.rounds import RoundError, events_of_round, review_versions, rounds, version_round
+from livingreview.store.rounds import RoundError, events_of_round, get_version, review_versions, rounds
 
 TRIAL = ("Ketamine for treatment-resistant depression: a randomized controlled trial",
          "Smith J", "10.1016/j.jad.2019.01.001")
@@ -131,14 +131,35 @@ def test_only_rounds_that_changed_the_review_are_its_versions(review: Review, tm
     review.screening.decide("title_abstract", 2, "ana", "exclude")  # between rounds
     with review.round():  # version 2: the decision made since version 1 ended
         review.dedupe()
-    with review.round():  # version 3: a record that joins an old study
+    with review.round():  # a check whose source gave a copy of a record held: dedupe joins it
         review.import_file(ris(tmp_path / "b.ris", COPY))
         review.dedupe()
     review.begin_round()  # an open round that has changed nothing yet is no version
-    assert [r.number for r in review_versions(review.store)] == [1, 3, 4]
+    versions = review_versions(review.store)
+    assert [(v.number, v.round.number) for v in versions] == [(1, 1), (2, 3)]
     assert [r.number for r in rounds(review.store)] == [1, 2, 3, 4, 5]
-    assert version_round(review.store, 2).number == 3
-    with pytest.raises(RoundError, match="version 4 does not exist; versions so far: 1, 2, 3"):
-        version_round(review.store, 4)
+    # a check belongs to the version before it: version 1 ends where round 2 ended
+    assert versions[0].cutoff == review.round_cutoff(2) and versions[1].cutoff == review.round_cutoff(4)
+    assert get_version(review.store, 2).round.number == 3
+    with pytest.raises(RoundError, match="version 3 does not exist; versions so far: 1, 2"):
+        get_version(review.store, 3)
     review.import_file(ris(tmp_path / "c.ris", ("A third trial of memantine", "Lee K", "10.1/x")))
-    assert [r.number for r in review_versions(review.store)] == [1, 3, 4, 5]
+    assert [v.round.number for v in review_versions(review.store)] == [1, 3, 5]  # ungrouped: new
+    assert review_versions(review.store)[-1].cutoff is None  # its round is still open
+
+
+def test_a_live_search_that_finds_only_what_the_review_holds_is_a_check_not_a_version(
+        review: Review) -> None:
+    from _http_server import EutilsSimulator, SourceServer
+    from test_sources_search import articles, search, settings_for
+
+    with SourceServer() as server:
+        EutilsSimulator(articles(12)).install(server)
+        for _ in range(2):
+            with review.round():
+                search(review, "pubmed", settings_for(server))
+                review.dedupe()
+    assert review.store.scalar("SELECT COUNT(*) FROM records") == 24  # the check's records are kept
+    assert review.store.scalar("SELECT COUNT(*) FROM searches WHERE status = 'complete'") == 2
+    (only,) = review_versions(review.store)
+    assert only.round.number == 1 and only.cutoff == review.round_cutoff(2)

@@ -19,7 +19,8 @@ from click.testing import CliRunner, Result
 from livingreview import Review, __version__
 from livingreview.cli import cli
 from livingreview.errors import NotAProject
-from livingreview.store.rounds import version_round
+from livingreview.report.counts import flow_counts
+from livingreview.store.rounds import get_version
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "examples" / "glutamate-entactogens"
@@ -151,7 +152,8 @@ def test_new_records_go_to_screening_and_the_report_says_what_changed(flagship: 
     assert stage(update, "report")["changed"] and update["changes"]["new_records"] == 1
     assert update["version"] == 2 and update["changes"]["previous_version"] == 1
     with Review(flagship) as review:  # version 1 is rebuilt from the log as its round left it
-        first = review.prisma_counts(as_of_round=version_round(review.store, 1).number).prisma
+        first = flow_counts(review.store, review.protocol,
+                            as_of_event=get_version(review.store, 1).cutoff).prisma
     assert first is not None and first.records_identified == stage(first_run, "curated citations")["new_records"]
     with Review(flagship) as review:
         state = review.screening.state("title_abstract")

@@ -61,7 +61,7 @@ _ESTIMATE_DIGITS = 6  # estimates equal to this many decimals count as unchanged
 class Version:
     number: int
     previous: int | None  # the previous version's number
-    previous_cutoff: int | None  # the last event of the round that made it
+    previous_cutoff: int | None  # its last event (of its own round, or of the checks after it)
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def current_version(review: Review) -> Version:
     versions = rounds_table.review_versions(review.store)
     if len(versions) < 2:
         return Version(1, None, None)
-    return Version(len(versions), len(versions) - 1, versions[-2].last_event_id)
+    return Version(len(versions), len(versions) - 1, versions[-2].cutoff)
 
 
 def diagram_base(review: Review, version: Version) -> int | None:
@@ -90,12 +90,12 @@ def diagram_base(review: Review, version: Version) -> int | None:
     up, and every record is counted in exactly one drawn diagram."""
     base = None
     for earlier in rounds_table.review_versions(review.store)[:version.number - 1]:
-        if earlier.last_event_id is None:
+        if earlier.cutoff is None:
             continue
-        flow = flow_counts(review.store, review.protocol, as_of_event=earlier.last_event_id,
+        flow = flow_counts(review.store, review.protocol, as_of_event=earlier.cutoff,
                            since_event=base)
         if flow.prisma is not None:
-            base = int(earlier.last_event_id)
+            base = earlier.cutoff
     return base
 
 

@@ -6,7 +6,7 @@ the cutoff that answers "as of round N" for records, studies and judgements.
 
 Not every round is a version of the review: a run that finds nothing new still opens a round,
 the dated check of the sources, but only a round that changed the review (`changed_between`)
-makes a new version (`review_versions`).
+makes a new version (`review_versions`); a check belongs to the version before it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from livingreview.errors import BadInput
+from livingreview.store import studies as studies_table
 from livingreview.store.db import Store, now
 
 
@@ -110,53 +111,83 @@ def events_of_round(store: Store, number: int) -> list[int]:
             store.query("SELECT id FROM events WHERE round = ? ORDER BY id", (number,))]
 
 
-# Events that change what the review reports without a record, judgement, grouping or full-text
-# row of their own: new extraction suggestions, a synthesis whose results changed, a new protocol.
+# Events that change what the review reports without a judgement or full-text row of their own:
+# new extraction suggestions, a synthesis whose results changed, a new protocol.
 _CHANGING_ACTIONS = ("extract.auto", "synthesis.run", "protocol.changed")
 
 
+@dataclass(frozen=True)
+class ReviewVersion:
+    """A version of the review: the round that made it, and its cutoff, the last event of the
+    last round before the next version (the checks that followed it belong to it); None while
+    the round that made it is still open."""
+
+    number: int
+    round: Round
+    cutoff: int | None
+
+
 def changed_between(store: Store, after_event: int, up_to_event: int) -> bool:
-    """Whether the review changed after one event and up to another: a record stored, a judgement
-    recorded (screening, extraction, appraisal), records regrouped into reports or studies, a full
-    text sought, or one of `_CHANGING_ACTIONS`. Searches, dedupe runs that found nothing,
-    re-imports, renders and exports only look at the review."""
-    since_at = "" if after_event == 0 else str(store.scalar(
-        "SELECT at FROM events WHERE id = ?", (after_event,)) or "")
-    until_at = str(store.scalar("SELECT at FROM events WHERE id = ?", (up_to_event,)) or "")
-    between_times = (since_at, until_at)
-    between_events = (after_event, up_to_event)
+    """Whether the review changed after one event and up to another: a judgement recorded
+    (screening, extraction, appraisal), a full text sought, one of `_CHANGING_ACTIONS`, or records
+    that are more than copies of reports the review held (a record in a new report or study, a
+    record not yet grouped, or an older record regrouped). A search that finds only what the
+    review holds, whose records dedupe joins to their reports, changes nothing: it is a check."""
+    if _changes_logged(store, after_event, up_to_event):
+        return True
+    before = studies_table.placements(store, after_event) if after_event else {}
+    now = studies_table.placements(store, up_to_event)
+    study_of_report = {p.report_id: p.study_id for p in before.values()}
+    for record in _records_stored(store, after_event, up_to_event):
+        placed = now.get(record)
+        if placed is None or study_of_report.get(placed.report_id, -1) != placed.study_id:
+            return True
+    return any(now.get(record) != placed for record, placed in before.items())
+
+
+def _changes_logged(store: Store, after_event: int, up_to_event: int) -> bool:
+    since_at, until_at = _event_time(store, after_event), _event_time(store, up_to_event)
+    events = (after_event, up_to_event)
     placeholders = ", ".join("?" for _ in _CHANGING_ACTIONS)
     return bool(store.scalar(
-        "SELECT EXISTS (SELECT 1 FROM records WHERE created_at > ? AND created_at <= ?)"
+        "SELECT EXISTS (SELECT 1 FROM judgements WHERE event_id > ? AND event_id <= ?)"
         " OR EXISTS (SELECT 1 FROM fulltexts WHERE retrieved_at > ? AND retrieved_at <= ?)"
-        " OR EXISTS (SELECT 1 FROM judgements WHERE event_id > ? AND event_id <= ?)"
-        " OR EXISTS (SELECT 1 FROM report_members WHERE event_id > ? AND event_id <= ?)"
-        " OR EXISTS (SELECT 1 FROM study_members WHERE event_id > ? AND event_id <= ?)"
-        " OR EXISTS (SELECT 1 FROM events WHERE id > ? AND id <= ?"
-        f" AND action IN ({placeholders}))",
-        (*between_times, *between_times, *between_events, *between_events, *between_events,
-         *between_events, *_CHANGING_ACTIONS)))
+        f" OR EXISTS (SELECT 1 FROM events WHERE id > ? AND id <= ? AND action IN ({placeholders}))",
+        (*events, since_at, until_at, *events, *_CHANGING_ACTIONS)))
 
 
-def review_versions(store: Store) -> list[Round]:
-    """The rounds that are versions of the review, oldest first: each changed it since the version
-    before ended (changes made between rounds count for the next round). A round that changed
-    nothing is the dated check of the sources only: it stays in the log, and the version readers
-    have stays the last one. An open round counts once it has changed something."""
-    found: list[Round] = []
+def _records_stored(store: Store, after_event: int, up_to_event: int) -> list[int]:
+    return [int(row[0]) for row in store.query(
+        "SELECT id FROM records WHERE created_at > ? AND created_at <= ? ORDER BY id",
+        (_event_time(store, after_event), _event_time(store, up_to_event)))]
+
+
+def _event_time(store: Store, event_id: int) -> str:
+    return "" if event_id == 0 else str(store.scalar(
+        "SELECT at FROM events WHERE id = ?", (event_id,)) or "")
+
+
+def review_versions(store: Store) -> list[ReviewVersion]:
+    """The versions of the review, oldest first: a round makes one when the review changed since
+    the round before ended (changes made between rounds count for the next round). A round that
+    changed nothing is the dated check of the sources: it stays in the log, and belongs to the
+    version before it. An open round makes a version once it has changed something."""
+    found: list[ReviewVersion] = []
     after = 0
     for candidate in rounds(store):
         end = candidate.last_event_id or int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM events"))
         if changed_between(store, after, end):
-            found.append(candidate)
-            after = end
+            found.append(ReviewVersion(len(found) + 1, candidate, candidate.last_event_id))
+        elif found and candidate.last_event_id is not None:
+            found[-1] = ReviewVersion(found[-1].number, found[-1].round, candidate.last_event_id)
+        after = end
     return found
 
 
-def version_round(store: Store, version: int) -> Round:
-    """The round that made version `version` of the review (numbered from 1)."""
+def get_version(store: Store, number: int) -> ReviewVersion:
+    """Version `number` of the review (numbered from 1)."""
     found = review_versions(store)
-    if not 1 <= version <= len(found):
-        raise RoundError(f"version {version} does not exist; versions so far: "
+    if not 1 <= number <= len(found):
+        raise RoundError(f"version {number} does not exist; versions so far: "
                          f"{', '.join(str(n) for n in range(1, len(found) + 1)) or 'none'}")
-    return found[version - 1]
+    return found[number - 1]
