@@ -163,6 +163,18 @@ CONTROL_CASES: list[Case] = [
      "The efficacy of lamotrigine was compared with that of lithium in 120 patients with bipolar "
      "disorder in a randomized trial.",
      {"control": "active", "active_comparator": "lithium", "population": ["bipolar"], "n_total": 120}),
+    ("Sertraline and vortioxetine in older adults",
+     "We compared the tolerability of vortioxetine with sertraline in 150 older adults with depression.",
+     {"active_comparator": "sertraline"}),
+    ("Ketamine and esketamine: a head-to-head trial",
+     "Patients received intravenous ketamine versus intranasal esketamine in a randomized trial.",
+     {"active_comparator": "esketamine"}),
+    ("Memantine added to donepezil in dementia",
+     "Outpatients on stable donepezil were randomized to memantine or placebo added to donepezil.",
+     {"control": "placebo", "active_comparator": None}),
+    ("Three antimuscarinics in healthy men",
+     "In a randomized study, tolterodine, oxybutynin and trospium were each compared with placebo in 64 men.",
+     {"control": "placebo", "active_comparator": None, "n_total": 64}),
     ("Uncontrolled",
      "Twenty adults with alcohol dependence received ketamine 0.5 mg/kg; craving was rated before and "
      "after.",

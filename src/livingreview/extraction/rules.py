@@ -402,13 +402,21 @@ _CO_INTERVENTION = _rx(r"(?:\b(?:combined|combination|together|co-?administered|
                        r"\s*(?:\(?\s*)?(?:\w+\s+){0,2}$")
 
 
+_LISTED_AGAINST_PLACEBO = re.compile(r"[\w)]\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$")
+_PLACEBO_AFTER = _rx(r"(?:(?!\bor\b)[^.;])*?(?:compar\w*\s+(?:with|to)|versus|vs\.?|against)\s+(?:a\s+|the\s+)?"
+                     r"(?:matching\s+|identical\s+)?placebo")
+
+
 def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
     sentence = passage.sentence_of(mention.start)
     if _CO_INTERVENTION.search(passage.text, max(sentence.start, mention.start - 40), mention.start):
         return False
+    before = passage.text[max(sentence.start, mention.start - 60):mention.start]
+    if _LISTED_AGAINST_PLACEBO.search(before) and _PLACEBO_AFTER.match(passage.text, mention.end, sentence.end):
+        # "tolterodine, oxybutynin and trospium in comparison to placebo": each is a study drug.
+        return False
     if leader != mention.name and _COMPARING_SENTENCE.search(sentence.text):
         return True
-    before = passage.text[max(sentence.start, mention.start - 60):mention.start]
     after = passage.text[mention.end:mention.end + 12]
     if _CONTROLLED.match(after) or re.match(r"\s+alone\b(?!\s+or\b)", after):
         return True
@@ -439,15 +447,42 @@ _NO_TREATMENT_ARM = _rx(
     r"\bwait(?:ing)?[- ]?list(?:ed)?\b")
 
 
+# "to compare the profile of epinastine with cetirizine", "epinastine versus cetirizine": the drug
+# after the cue is the reference, whichever the title names first.
+_COMPARED_WITH = _rx(r"(?:\bcompar\w*\b|\bversus\b|\bvs\b\.?)[^.;]*?$")
+_WITH_CUE = _rx(r"(?:\b(?:with|to|versus|vs\.?|than)\s+(?:that\s+of\s+|those\s+of\s+)?(?:the\s+|a\s+)?|\bversus\s+|\bvs\.?\s+)"
+                r"(?:[\w-]+\s+){0,2}$")
+
+
+def _compared_with(drugs: DrugReading) -> Hit | None:
+    """The drug an abstract sentence sets another drug against ("compare A with B": B), or None."""
+    hits = sorted((h for group in (drugs.study, drugs.comparator) for hs in group.values() for h in hs
+                   if h.passage.field == "abstract"), key=lambda h: h.start)
+    for first, second in zip(hits, hits[1:]):
+        if first.label == second.label or first.sentence.start != second.sentence.start:
+            continue
+        text = first.passage.text
+        if _CO_INTERVENTION.search(text, max(first.end, second.start - 40), second.start):
+            continue
+        if (_WITH_CUE.search(text, first.end, second.start)
+                and (_COMPARED_WITH.search(text, first.sentence.start, first.start)
+                     or re.match(r"\s*(?:\([^()]*\)\s*)?(?:versus|vs\.?)\s", text[first.end:second.start]))):
+            return second
+    return None
+
+
 def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]) -> tuple[Suggestion, Suggestion]:
     placebo = find(passages, _PLACEBO)
     comparator_names = sorted(drugs.comparator, key=lambda n: drugs.comparator[n][0].start)
     comparator = (suggestion(comparator_names[0], drugs.comparator[comparator_names[0]])
                   if comparator_names else Suggestion(None))
+    explicit = _compared_with(drugs)
+    if explicit is not None:
+        comparator = suggestion(explicit.label, [explicit])
     if placebo:
         return suggestion("placebo", placebo), comparator
-    if comparator_names:
-        return suggestion("active", drugs.comparator[comparator_names[0]]), comparator
+    if comparator.stated:
+        return Suggestion("active", comparator.evidence), comparator
     nothing = find(passages, _NO_TREATMENT_ARM)
     if nothing:
         return suggestion("none", nothing), comparator
@@ -723,8 +758,6 @@ def age_group(passages: list[Passage]) -> Suggestion:
             return suggestion("child-adolescent", [hit])
         if low >= 18:
             return suggestion("adult", [hit])
-        if low >= 16 and high >= 18:
-            return suggestion("adult", [hit], ["age range starts below 18"])
         return suggestion("mixed", [hit])
     for hit in find(passages, _AGE_RANGE_AFTER, negatable=False):
         match = _AGE_RANGE_AFTER.match(hit.passage.text, hit.start)
@@ -770,7 +803,7 @@ _POPULATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
                     r"women|males|females|controls|people|persons|students|elderly|smokers|children|"
                     r"adolescents)\b|\bnormal\s+(?:volunteers|subjects)\b|\bnon-?clinical\b")),
     ("depression", _rx(r"\b(?<!respiratory )(?<!CNS )(?<!ST )(?<!ST-segment )(?<!spreading )(?<!cardiac )"
-                       r"(?<!marrow )depression\b|\bdepressive\s+(?:disorder|episode|symptoms)\b|\bMDD\b|"
+                       r"(?<!marrow )(?<!segment )(?<!ST-)(?<!mm )(?<!myocardial )depression\b|\bdepressive\s+(?:disorder|episode|symptoms)\b|\bMDD\b|"
                        r"\bdepressed\s+(?:patients|adults|adolescents|outpatients|individuals|subjects)\b|"
                        r"\bTRD\b")),
     ("bipolar", _rx(r"\bbipolar\b|\bmania\b|\bmanic\b")),
@@ -895,10 +928,19 @@ _MEASURED_BEFORE = _rx(r"(?:\b(?:from|against)\s+develop\w*|\bprevent\w*(?:\s+of
                        r"(?:of|in|with))\s+(?:[\w-]+\s+){0,1}$")
 
 
+# What a drug is for in general ("tolterodine, used for the treatment of overactive bladder"),
+# said in an abstract about other participants.
+_INDICATION_BEFORE = _rx(r"\b(?:indicated|approved|used|licensed|prescribed|marketed|developed|effective|agents?|drugs?|"
+                         r"medications?)\s+(?:\w+\s+){0,2}?(?:for|in)\s+(?:the\s+)?(?:(?:treatment|management|therapy|"
+                         r"relief)\s+of\s+)?(?:[\w-]+\s+){0,1}$")
+
+
 def _defines_population(hit: Hit) -> bool:
     """Whether a condition mention says who was studied (not what was measured or ruled out)."""
-    if _MEASURED_AFTER.match(hit.passage.text, hit.end) or _MEASURED_BEFORE.search(
-            hit.passage.text, max(hit.sentence.start, hit.start - 60), hit.start):
+    window = max(hit.sentence.start, hit.start - 60)
+    if _MEASURED_AFTER.match(hit.passage.text, hit.end) or _MEASURED_BEFORE.search(hit.passage.text, window, hit.start):
+        return False
+    if hit.passage.field != "title" and _INDICATION_BEFORE.search(hit.passage.text, window, hit.start):
         return False
     return hit.passage.field == "title" or not _NOT_WHO_TOOK_PART.search(hit.sentence.text)
 
