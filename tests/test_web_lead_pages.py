@@ -88,8 +88,8 @@ def test_the_lead_sees_both_extractors_values_escaped_and_only_the_fields_in_con
     assert "ben: <strong>single-blind</strong>" in page
     assert "one of: open-label, single-blind, double-blind, triple-blind" in page
     agreement = page[page.index('<table id="agreement">'):]
-    assert "<tr><td>n_total</td><td>ana and ben</td><td>1</td><td>100%</td>" in agreement
-    assert "<tr><td>blinding</td><td>ana and ben</td><td>1</td><td>0%</td>" in agreement
+    assert "<tr><td>n_total</td><td>ana and ben</td><td>1</td><td>100.0 %</td>" in agreement
+    assert "<tr><td>blinding</td><td>ana and ben</td><td>1</td><td>0.0 %</td>" in agreement
 
 
 def test_the_leads_choice_is_recorded_as_extract_resolve_records_it_and_settles_the_field(app):
@@ -113,6 +113,16 @@ def test_a_typed_resolution_is_checked_as_the_cli_checks_it(app):
                                                "value": "blindish"})
     assert "&#39;blindish&#39; is not one of" in answer.text
     assert not [e for e in verify.current_extractions(app.state.review.store) if e.is_resolution]
+
+
+def test_the_leads_dashboard_counts_the_disagreements_awaiting_resolution(app):
+    two_extractors_disagree(app)
+    two_appraisers_disagree(app)
+    lee, _ = logged_in(app, "lee")
+    assert ('<a href="/extract/conflicts">extraction: 2 fields</a> ·\n<a href="/appraise/conflicts">risk of bias: '
+            '1 domains</a>') in lee.get("/").text
+    ana, _ = logged_in(app, "ana")
+    assert 'id="disagreements"' not in ana.get("/").text
 
 
 def test_a_reviewer_cannot_read_or_resolve_extraction_disagreements(app):
@@ -151,8 +161,8 @@ def test_the_lead_sees_each_appraisers_answers_and_judgement_of_the_domain_in_co
     assert page.count('<tr class="differs">') == 1
     assert '<th class="judgement">Low</th><th class="judgement">Some concerns</th>' in page
     agreement = page[page.index('<table id="agreement">'):]
-    assert "<tr><td>rob2</td><td>D1</td><td>ana and ben</td><td>1</td><td>0%</td>" in agreement
-    assert "<tr><td>rob2</td><td>D2</td><td>ana and ben</td><td>1</td><td>100%</td>" in agreement
+    assert "<tr><td>rob2</td><td>D1</td><td>ana and ben</td><td>1</td><td>0.0 %</td>" in agreement
+    assert "<tr><td>rob2</td><td>D2</td><td>ana and ben</td><td>1</td><td>100.0 %</td>" in agreement
     link = re.search(r'<a href="(/appraise/rob2\?study=\d+&amp;reviewer=ben)">ben</a>', page)
     assert link, "the lead cannot open ben's answers from the page"
     bens = lee.get(link.group(1).replace("&amp;", "&")).text

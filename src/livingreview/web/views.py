@@ -123,20 +123,29 @@ def _criteria_rows(review: Review, verdict: RecordVerdict, colours: dict[str, in
     return rows
 
 
-def dashboard_view(review: Review, is_lead: bool) -> dict[str, Any]:
-    from livingreview.status import project_status
-
-    settings = review.protocol.screening
-    status = project_status(review.store, target_recall=settings.target_recall, confidence=settings.confidence)
+def dashboard_view(review: Review, board: QueueBoard, is_lead: bool) -> dict[str, Any]:
+    status = board.project_status()  # computed apart from the server, at most seconds old
     report = review.report_dir / "index.html"
     return {
         "records": status["records"],
         "screening": {stage: status["screening"].get(stage, {}) for stage in STAGES},
         "stopping": status["stopping"],
         "agreement": review.agreement() if is_lead else [],
+        "disagreements": _open_disagreements(review) if is_lead else {},
         "report": report.exists(),
         "prisma": (review.report_dir / "prisma.png").exists(),
     }
+
+
+def _open_disagreements(review: Review) -> dict[str, int]:
+    """How many extraction fields and risk-of-bias domains await a lead's resolution."""
+    # Imported here, as Review does: the appraisal stage pulls in scipy, which screening pages need not load.
+    from livingreview.appraisal.service import ROB_DOMAIN, STAGE
+    from livingreview.extraction import verify
+    from livingreview.store import ledger
+
+    return {"extraction": len(verify.conflicts(review.store)),
+            "risk of bias": len(ledger.conflicts(review.store, ROB_DOMAIN, STAGE))}
 
 
 def own_decisions(review: Review, reviewer: str, stage: str) -> list[dict[str, Any]]:
