@@ -103,6 +103,9 @@ def test_only_drugs_given_in_the_study_are_study_drugs(flagship: Protocol, abstr
     ("Patients who had not responded to oral antidepressants received intravenous ketamine.", ["intravenous"]),
     ("Healthy volunteers received capsules of the drug or identical placebo capsules.", ["oral"]),
     ("The drug was given as a continuous infusion over 40 minutes.", ["intravenous"]),
+    # A route of background treatment every arm gets, named by its class.
+    ("Adults were randomized to esketamine nasal spray or placebo spray, each with a newly started oral "
+     "antidepressant.", ["intranasal"]),
 ])
 def test_routes_come_from_how_the_study_drug_was_given(flagship: Protocol, abstract: str, routes: list[str]) -> None:
     assert _fields(flagship, abstract)["routes"] == routes
@@ -131,6 +134,7 @@ def test_a_concentration_measured_in_blood_is_not_a_dose(flagship: Protocol) -> 
     ("Parents completed the Social Responsiveness Scale at baseline and week 12.", ["clinician-rated"]),
     ("Anxiety was rated with the Hamilton Anxiety Rating Scale.", ["clinician-rated"]),
     ("Mood was rated with the Profile of Mood States questionnaire.", ["self-report"]),
+    ("Tolerability was evaluated by the volunteer and the investigator.", ["self-report", "clinician-rated"]),
 ])
 def test_outcome_classes_follow_the_instrument(flagship: Protocol, abstract: str, classes: list[str]) -> None:
     got = _fields(flagship, "Thirty adults were randomized to ketamine or placebo. " + abstract)
@@ -230,6 +234,20 @@ def test_a_statement_of_the_primary_outcome_names_it_and_its_rank(flagship: Prot
                          "Esketamine reduced MADRS scores more than placebo did.")
     madrs = [o for o in outcomes if _same_instrument(o["instrument"], "MADRS")]
     assert madrs and madrs[0]["role"] == "primary" and madrs[0]["direction"] == "improved"
+
+
+def test_each_outcome_takes_the_rank_word_nearest_before_it(flagship: Protocol) -> None:
+    outcomes = _outcomes(flagship, _DESIGN + "The primary outcome was the Social Responsiveness Scale; secondary "
+                         "outcomes included the Reading the Mind in the Eyes Test.")
+    roles = {str(o["instrument"]): o["role"] for o in outcomes}
+    assert roles == {"Social Responsiveness Scale": "primary", "Reading the Mind in the Eyes Test": "secondary"}
+
+
+def test_a_result_told_in_the_words_of_the_construct_gives_the_instruments_direction(flagship: Protocol) -> None:
+    outcomes = _outcomes(flagship, "Thirty adults received MDMA and placebo in random order and completed the Social "
+                         "Connectedness Scale. MDMA increased feelings of closeness to others relative to placebo.")
+    found = [o for o in outcomes if _same_instrument(o["instrument"], "Social Connectedness Scale")]
+    assert found and found[0]["direction"] == "improved"
 
 
 def test_words_that_are_not_measures_do_not_become_outcomes(flagship: Protocol) -> None:

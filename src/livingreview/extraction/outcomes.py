@@ -18,13 +18,14 @@ from livingreview.extraction.rules import (
     Passage,
     _OUTCOME_CLASS_PATTERNS,
     _PLACEBO,
+    brain_imaging,
     find,
     study_start,
     suggestion,
     vocabulary_hits,
 )
 from livingreview.protocol.models import Protocol
-from livingreview.screening.criteria import is_negated
+from livingreview.screening.criteria import Span, is_negated
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ _BURDEN = re.compile(r"\b(?:symptoms?|severity|pain|depressi\w*|anxiety|episodes
                      r"urgency|itch\w*|congestion|sneez\w*|headache|nausea|distress|loneliness|"
                      r"anhedonia|impairment|withdrawal|craving|scores?\s+on\s+the\s+HAM|w(?:h)?eals?|flares?|"
                      r"cough\w*|bleeding|adverse|side[- ]effects?|dissociat\w*|psychotomimetic|hot\s+(?:flush|flash)\w*|"
-                     r"bone\s+loss|stiffness|MADRS|HAM-?[DA]|HDRS|PANSS|BPRS|CADSS|BDI)\b", re.IGNORECASE)
+                     r"bone\s+loss|stiffness|MADRS|HAM-?[DA]|HDRS|PANSS|BPRS|CADSS|BDI|heart\s+rate|blood\s+pressure|"
+                     r"QTc|body\s+temperature)\b", re.IGNORECASE)
 _RESULT = re.compile(r"\b(?:significant\w*|p\s*[<=>]|differ\w*|effect\w*|result\w*|showed|found|increas\w*|chang\w*|"
                      r"suppress\w*|inhibit\w*|worsen\w*|lower|higher|"
                      r"decreas\w*|improv\w*|reduc\w*|enhanc\w*|impair\w*|compared|relative)\b", re.IGNORECASE)
@@ -182,9 +184,10 @@ def suggest_outcomes(protocol: Protocol, passages: list[Passage], vocabularies: 
                      network_of: dict[str, str]) -> list[dict[str, Suggestion]]:
     anchors = _anchors(protocol, passages, vocabularies)
     regions = vocabulary_hits(protocol, passages, vocabularies.region)
+    constructs = vocabulary_hits(protocol, passages, vocabularies.construct)
     outcomes = []
     for anchor in anchors:
-        outcomes.append(_describe(protocol, anchor, passages, regions, vocabularies, network_of))
+        outcomes.append(_describe(protocol, anchor, passages, regions, vocabularies, network_of, constructs))
     return outcomes
 
 
@@ -235,7 +238,7 @@ _BACKGROUND = re.compile(r"\s*(?:background|introduction|context|rationale|objec
 
 # Cue words that say how something was measured or by whom, but name no measure.
 _NOT_A_MEASURE = re.compile(
-    r"(?:by\b.*|assess\w*\s+by.*|scored\s+by.*|subjective\w*|self-?\s?\w+|patient[- ]\w+|serum|plasma|blood\s+samples?|"
+    r"(?:by\b.*|(?:assess|evaluat|rat|judg)\w*\s+by.*|scored\s+by.*|subjective\w*|self-?\s?\w+|patient[- ]\w+|serum|plasma|blood\s+samples?|"
     r"interviews?|syndromal|inter-?rater|(?:clinician|investigator|physician|observer|rater|parent|teacher)s?'?\W.*|"
     r"symptoms?\s+(?:were\s+)?(?:recorded|rated|assessed)|(?:physicians?|investigators?|clinicians?|assessors?|"
     r"raters?)\s+.*|biomarkers?|neuroimaging|brain\s+imaging|cognition|"
@@ -280,7 +283,10 @@ def _cue_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> 
                         continue  # "a questionnaire" names no measure
                     written = passage.text[start:match.end()]
                 key = re.sub(r"(?<=[a-z]{3})(?:es|s)$", "", " ".join(written.lower().split()))
-                anchor = found.setdefault(key, _Anchor(key, written, [], None, cls))
+                measured = cls
+                if cls == "neuroimaging" and not brain_imaging(Hit(passage, start, end)):
+                    measured = "physiological"  # imaging of the heart or lungs
+                anchor = found.setdefault(key, _Anchor(key, written, [], None, measured))
                 anchor.hits.append(Hit(passage, start, end, key))
                 bracket = _BRACKETED.match(passage.text, end)
                 if bracket:
@@ -322,7 +328,7 @@ def _reports_result(hit: Hit) -> bool:
 
 def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
               regions: dict, vocabularies: OutcomeVocabularies,
-              network_of: dict[str, str]) -> dict[str, Suggestion]:
+              network_of: dict[str, str], constructs: dict[str, list[tuple[Passage, Span]]]) -> dict[str, Suggestion]:
     sentences = list(dict.fromkeys((h.passage.field, h.sentence.start) for h in anchor.hits))
     sentence_hits = [Hit(p, s.start, s.end) for p in passages for s in p.sentences
                      if (p.field, s.start) in sentences]
@@ -339,7 +345,17 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
     outcome["timepoint"] = _first(sentence_hits, _TIMEPOINT)
     outcome["role"] = _rank(anchor, sentence_hits)
     placebo_arm = bool(find(passages, _PLACEBO))
+    # Results often speak of what an instrument measures ("felt closer to others") rather than
+    # name it: those sentences answer when the instrument's own say nothing.
+    construct_hits = [Hit(p, span.start, span.end) for p, span in constructs.get(anchor.construct or "", [])]
+    construct_sentences = [Hit(h.passage, h.sentence.start, h.sentence.end) for h in construct_hits
+                           if (h.passage.field, h.sentence.start) not in sentences]
     outcome["direction"] = _direction(sentence_hits, _conclusion(passages), placebo_arm, anchor.hits)
+    if outcome["direction"].value is None or outcome["direction"].flags:
+        by_construct = _direction(construct_sentences, None, placebo_arm, construct_hits)
+        if by_construct.value is not None:
+            by_construct.flags.append("from sentences on the construct the instrument measures")
+            outcome["direction"] = by_construct
     outcome["numbers"] = _numbers(sentence_hits)
     return outcome
 
@@ -399,14 +415,21 @@ def _first(sentence_hits: list[Hit], pattern: re.Pattern[str]) -> Suggestion:
     return Suggestion(None)
 
 
+_RANK_WORD = re.compile(r"\b(?:(?P<secondary>secondary)|primary|main|principal)\b", re.IGNORECASE)
+
+
 def _rank(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
+    """The rank word nearest before a mention of the outcome in its sentence ("the primary outcome
+    was X; secondary outcomes included Y"), else the first in the sentence."""
     for hit in sentence_hits:
-        text = hit.passage.text[hit.start:hit.end]
-        for value, pattern in (("secondary", r"\bsecondary\b"), ("primary", r"\b(?:primary|main|principal)\b")):
-            match = re.search(pattern, text, re.IGNORECASE)
-            if match:
-                start = hit.start + match.start()
-                return suggestion(value, [Hit(hit.passage, start, start + len(match.group()))])
+        mentions = [a.start for a in anchor.hits if a.passage is hit.passage and hit.start <= a.start < hit.end]
+        words = list(_RANK_WORD.finditer(hit.passage.text, hit.start, hit.end))
+        if not words:
+            continue
+        before = [w for w in words if mentions and w.start() < mentions[0]]
+        word = before[-1] if before else words[0]
+        return suggestion("secondary" if word.group("secondary") else "primary",
+                          [Hit(hit.passage, word.start(), word.end())])
     return Suggestion(NOT_STATED)
 
 

@@ -1042,11 +1042,18 @@ def _listed_doses(amounts: str, unit: str, written: str) -> list[str]:
 def routes(passages: list[Passage]) -> Suggestion:
     found: dict[str, list[Hit]] = {}
     for value, pattern in _ROUTES:
-        hits = [h for h in find(passages, pattern) if not _background(h) and not _EARLIER_TREATMENT.search(h.sentence.text)]
+        hits = [h for h in find(passages, pattern) if not _background(h) and not _EARLIER_TREATMENT.search(h.sentence.text)
+                and not _FOR_OTHER_PRODUCT.match(h.passage.text, h.end)]
         if hits:
             found[value] = hits
     ordered = sorted(found, key=lambda v: (found[v][0].passage.field != "title", found[v][0].start))
     return Suggestion(ordered, [found[v][0].evidence for v in ordered])
+
+
+# A route named for a background treatment of every arm ("each with a newly started oral
+# antidepressant"), named by its class rather than as a study drug.
+_FOR_OTHER_PRODUCT = _rx(r"\s+(?:\w+\s+)?(?:antidepressants?|antibiotics?|antipsychotics?|anticoagulants?|"
+                         r"corticosteroids?|steroids?|analgesics?|medications?|standard\s+of\s+care)\b")
 
 
 # A route named for treatment before the study ("had undergone previous treatment with oral or
@@ -1079,7 +1086,9 @@ _OUTCOME_CLASS_PATTERNS = (
                         r"\b(?:menopausal|climacteric|urgency|bladder|urinary|nasal|ocular|allergic|depressive|"
                         r"depression|anxiety|vasomotor|menstrual|gastrointestinal)\s+symptoms?\b|"
                         r"\bsymptoms\s+of\s+(?:depression|anxiety)\b|\bpatients?'?\s+perceptions?\b|"
-                        r"\banalgesic\s+(?:and\s+\w+\s+)?efficacy\b|\bassess(?:ed|ment)\s+by\s+(?:the\s+)?patients?\b")),
+                        r"\banalgesic\s+(?:and\s+\w+\s+)?efficacy\b|\bassess(?:ed|ment)\s+by\s+(?:the\s+)?patients?\b|"
+                        r"\b(?:evaluated|rated|assessed|scored|judged)\s+by\s+(?:the\s+)?(?:volunteers?|participants?|"
+                        r"subjects?)\b")),
     ("clinician-rated", _rx(r"\bclinician[- ](?:rated|administered|assessed)\b|\b(?:investigator|physician|"
                             r"clinician|observer|rater)s?'?\s*(?:-\s*)?(?:global\s+)?(?:rated|ratings?|assess(?:ed|ments?)|"
                             r"evaluations?)\b|\bHAM-?[DA]\b|\bHamilton\b|\bMADRS\b|\bMontgomery\b|\bCGI\b|"
@@ -1091,7 +1100,9 @@ _OUTCOME_CLASS_PATTERNS = (
                             r"\b(?:physicians?|investigators?|clinicians?|assessors?|raters?)\s+(?:also\s+)?(?:rated|"
                             r"assessed|scored|evaluated|judged)\b|\bscored\s+by\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:assessor|"
                             r"rater|clinician|investigator|psychiatrist)s?\b|\binter-?rater\b|\bsyndromal\b|"
-                            r"\bby\s+(?:the\s+)?(?:patient\s+and\s+)?(?:investigators?|physicians?)\b")),
+                            r"\bby\s+(?:the\s+)?(?:(?:patients?|volunteers?|participants?|subjects?)\s+and\s+(?:the\s+)?)?"
+                            r"(?:investigators?|physicians?|clinicians?)\b|"
+                            r"\b(?:physicians?|investigators?|clinicians?)\s+(?:found|considered|judged)\b")),
     ("behavioural", _rx(r"\b(?:behaviou?ral|cognitive|computeri[sz]ed|experimental|laboratory)\s+(?:tasks?|"
                         r"paradigms?|tests?|performance)\b|\btask\s+performance\b|\breaction\s+times?\b|"
                         r"\bgames?\b(?=[^.]{0,40}\b(?:trust|dictator|ultimatum|"
@@ -1103,7 +1114,8 @@ _OUTCOME_CLASS_PATTERNS = (
                          r"\bPET\b(?=[^.]{0,80}\b(?:brain|cerebral|cortical|neural|receptor|binding|striat))|"
                          r"\bEEG\b|\belectroencephalogra|\bMEG\b|"
                          r"\bmagnetoencephalogra|\bBOLD\b|\bneuroimaging\b|\bbrain\s+imaging\b|\bSPECT\b|"
-                         r"\bevent-?related\s+potentials?\b|\bERPs?\b|\bMRS\b|\bresting[- ]state\b")),
+                         r"\bevent-?related\s+potentials?\b|\bERPs?\b|\bMRS\b|\bresting[- ]state\b|"
+                         r"\bpositron\s+emission\s+tomography\b")),
     ("physiological", _rx(r"\bheart\s+rate\b|\bblood\s+pressure\b|\bcortisol\b|\bskin\s+conductance\b|"
                           r"\bplasma\s+(?:levels?|concentrations?)\b|\bpharmacokinetic|\bw(?:h)?eals?\b|\bhormonal\s+(?:evaluations?|levels?|"
                           r"measurements?|profiles?)\b|\bflares?\b|"
@@ -1117,7 +1129,9 @@ _OUTCOME_CLASS_PATTERNS = (
                           r"\bbiochemical\s+markers?\b|\bgrip\s+strength\b|\bla?boratory\s+(?:values|tests|"
                           r"parameters)\b|\bha?emoglobin\b|\bcreatinine\b|\bmucosal\b|\bprostaglandins?\b|"
                           r"\bblood\s+(?:levels?|samples?|concentrations?|flow)\b|\bvital\s+signs\b|"
-                          r"\b(?:lung|pulmonary)\s+function\b|\bFEV1\b|\bmotility\b|\bskin\s+(?:test|reaction)")),
+                          r"\b(?:lung|pulmonary)\s+function\b|\bFEV1\b|\bmotility\b|\bskin\s+(?:test|reaction)|"
+                          r"\bbody\s+(?:weight|mass\s+index)\b|\bBMI\b|\bweight\s+(?:gain|loss|status)\b|"
+                          r"\bwaist\s+circumference\b")),
 )
 _IMAGING = (
     ("fMRI", _rx(r"\bfMRI\b|\bfunctional\s+(?:magnetic\s+resonance|MRI|MR)\b|\bBOLD\b|\bresting[- ]state\s+"
@@ -1156,13 +1170,13 @@ def _measured(hit: Hit) -> bool:
     return not _background(hit) and hit.start >= study_start(hit.passage)
 
 
-def _brain_imaging(hit: Hit) -> bool:
+def brain_imaging(hit: Hit) -> bool:
     sentence = hit.sentence.text
     return _measured(hit) and (not _OTHER_ORGAN.search(sentence) or bool(_BRAIN.search(sentence)))
 
 
 def imaging_modalities(passages: list[Passage]) -> Suggestion:
-    found = pattern_list(passages, _IMAGING, _brain_imaging)
+    found = pattern_list(passages, _IMAGING, brain_imaging)
     return Suggestion(list(found), [hits[0].evidence for hits in found.values()])
 
 
@@ -1178,13 +1192,14 @@ def vocabulary_hits(protocol: Protocol, passages: list[Passage], vocabulary: str
     return found
 
 
-_EXPLICIT_SELF_REPORT = _rx(r"self|questionnaire|diar|\bVAS\b|visual|patient|subjective|inventory|quality\s+of\s+life")
+_EXPLICIT_SELF_REPORT = _rx(r"self|questionnaire|diar|\bVAS\b|visual|patient|volunteer|participant|subject|inventory|"
+                            r"quality\s+of\s+life")
 
 
 def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[Hit]]) -> Suggestion:
     found = pattern_list(passages, _OUTCOME_CLASS_PATTERNS, _measured)
     imaging = found.pop("neuroimaging", [])
-    if brain := [h for h in imaging if _brain_imaging(h)]:
+    if brain := [h for h in imaging if brain_imaging(h)]:
         found["neuroimaging"] = brain
     elif imaging:  # the heart's perfusion, the lungs' structure: a body measure
         found.setdefault("physiological", []).extend(imaging)
