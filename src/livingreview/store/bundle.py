@@ -18,7 +18,9 @@ from livingreview.store.migrations import MIGRATIONS
 
 Table = dict[str, Any]  # {"columns": [...], "rows": [[...], ...]}
 # Log-in secrets stay with their project: a bundle is shared, a password hash must not travel.
-NOT_BUNDLED = frozenset({"credentials"})
+# grouping_version (migration 0011) is a counter its triggers keep, not review data: a fresh
+# store has its row, and restoring the records moves it on.
+NOT_BUNDLED = frozenset({"credentials", "grouping_version"})
 
 
 class BundleError(BadInput):
