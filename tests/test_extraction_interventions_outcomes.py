@@ -199,6 +199,12 @@ _DESIGN = "Forty adults were randomized to receive the study drug or placebo. "
      "Hamilton Depression Rating Scale", "clinician-rated", "mixed"),
     ("Bone mineral density increased by 3% with the drug and fell by 1% with placebo (p < 0.01).",
      "bone mineral density", "physiological", "improved"),
+    # Result words without a 'significant' or 'effect' in sight still state a result.
+    ("Patients on the drug reported earlier onset of headache relief than those on placebo.", "headache relief",
+     "self-report", "improved"),
+    ("Analgesic efficacy of the two treatments was similar.", "analgesic efficacy", "self-report", "no difference"),
+    ("There were no significant variations in headache frequency between the groups.", "headache frequency",
+     "self-report", "no difference"),
 ])
 def test_each_outcome_gets_its_instrument_class_and_direction(flagship: Protocol, results: str, instrument: str,
                                                              outcome_class: str, direction: str) -> None:

@@ -58,13 +58,15 @@ _TIMEPOINT = re.compile(
 _NO_DIFFERENCE = re.compile(
     r"\bequally\b|\bequivalent\b|\bas\s+effective\s+as\b|\bnon-?inferior\b|\bdid\s+not\s+differ\b|"
     r"\bno\s+(?:[\w-]+\s+){1,2}differences?\b|\bnone\s+of\s+the\b[^.;]{0,60}\b(?:significant|differ)\w*|"
-    r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|effects?|changes?|improvement|benefit)\b|"
+    r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|effects?|changes?|improvement|benefit|"
+    r"variations?|alterations?)\b|"
     r"\bnot\s+(?:statistically\s+)?significant(?:ly)?\b|\bdid\s+not\s+(?:significantly\s+)?(?:differ|change|"
     r"affect|alter|improve|reduce|increase|decrease|influence|modulate)\b|\bcomparable\b|\bsimilar\b|"
     r"\bno\s+(?:significant\s+)?(?:between-group|group)\s+differences?\b|\bnon-?significant\b|"
     r"\bfailed\s+to\b|\bunchanged\b|\bwas\s+not\s+superior\b", re.IGNORECASE)
 _BETTER = re.compile(r"\bimprov(?:ed|ement|ements|es)\b|\benhanc(?:ed|ement|es)\b|\bbetter\b|\bsuperior\b|"
-                     r"\brelie(?:f|ved)\b|\bbenefi(?:t|cial)\b|\beffective\b|\bfacilitat(?:ed|es)\b",
+                     r"\brelie(?:f|ved)\b|\bbenefi(?:t|cial)\b|\beffective\b|\bfacilitat(?:ed|es)\b|"
+                     r"\b(?:faster|earlier|quicker|more\s+rapid)\b",
                      re.IGNORECASE)
 _WORSE = re.compile(r"\bimpair(?:ed|ment|s)\b|\bworse(?:ned|ning)?\b|\bdeteriorat(?:ed|ion)\b|\bdisrupt(?:ed|s)\b|"
                     r"\binferior\b|\bblunted\b", re.IGNORECASE)
@@ -79,7 +81,8 @@ _BURDEN = re.compile(r"\b(?:symptoms?|severity|pain|depressi\w*|anxiety|episodes
                      r"bone\s+loss|stiffness|MADRS|HAM-?[DA]|HDRS|PANSS|BPRS|CADSS|BDI|heart\s+rate|blood\s+pressure|"
                      r"QTc|body\s+temperature)\b", re.IGNORECASE)
 _RESULT = re.compile(r"\b(?:significant\w*|p\s*[<=>]|differ\w*|effect\w*|result\w*|showed|found|increas\w*|chang\w*|"
-                     r"suppress\w*|inhibit\w*|worsen\w*|lower|higher|"
+                     r"suppress\w*|inhibit\w*|worsen\w*|lower|higher|similar\w*|comparable|equally|equivalent|better|"
+                     r"worse|greater|faster|earlier|superior|inferior|unchanged|no\s+significant|"
                      r"decreas\w*|improv\w*|reduc\w*|enhanc\w*|impair\w*|compared|relative)\b", re.IGNORECASE)
 _NUMBERS = (
     ("mean_sd", re.compile(r"-?\d+(?:\.\d+)?\s*(?:±|\+/-|\+-)\s*\d+(?:\.\d+)?")),
@@ -446,11 +449,14 @@ def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, plac
         value = None
         for clause in _clauses_naming(hit, anchor_hits or []):
             value = value or _sentence_direction(clause, placebo_arm)
+            if value in _OPPOSITE and _CONTROL_ARM_ALONE.search(text) and not _CONTROL_ARM_ALONE.search(clause):
+                value = _OPPOSITE[value]  # "In the placebo group, X rose, while Y fell"
         value = value or _sentence_direction(text, placebo_arm)
         if value:
             votes.setdefault(value, []).append(hit)
     if not votes:
-        fallback = [h for h in fallback or [] if not _SAFETY.search(h.passage.text, h.start, h.end)]
+        fallback = [h for h in fallback or [] if not _SAFETY.search(h.passage.text, h.start, h.end)
+                    and _VERDICT.search(h.passage.text, h.start, h.end)]
         if fallback:
             found = _direction(fallback, None, placebo_arm)
             if found.value is not None:
@@ -487,6 +493,10 @@ _MEASURES_LISTED = re.compile(r"\b(?:variables?|outcomes?|end-?\s?points?|measur
                               re.IGNORECASE)
 _SIGNIFICANCE = re.compile(r"\bsignifican\w*|\bp\s*[<=>≤]|\bdiffer\w*|\bcompared\b|\bversus\b|\bthan\b",
                            re.IGNORECASE)
+# A conclusion speaks for an outcome it does not name only with a verdict on efficacy.
+_VERDICT = re.compile(r"\b(?:improv\w*|effective|efficacious|superior|inferior|better|worse\w*|benefi(?:t|cial)|"
+                      r"no\s+(?:significant\s+)?(?:effect|difference|benefit)\w*|did\s+not\s+(?:improve|differ|affect)|"
+                      r"comparable|similar)\b(?<!risk-benefit)", re.IGNORECASE)
 # A conclusion about tolerability says nothing about an efficacy outcome.
 _SAFETY = re.compile(r"\btolera\w+|\bsafety\b|\bsafe\b|\badverse\b|\bside[- ]effects?\b", re.IGNORECASE)
 # A result stated for the control arm alone ("in the placebo group, bone density fell"): the
