@@ -149,7 +149,7 @@ async def logout(request: Request) -> Response:
 async def dashboard(request: Request) -> Response:
     def work() -> tuple[Reviewer, dict[str, Any]]:
         user = _user(request)
-        return user, views.dashboard_view(_review(request), user.role == "lead")
+        return user, views.dashboard_view(_review(request), request.app.state.queues, user.role == "lead")
 
     user, context = await run_in_threadpool(work)
     return _render(request, "dashboard.html", user, stages=STAGES, formats=FORMATS, **context)

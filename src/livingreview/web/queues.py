@@ -18,9 +18,16 @@ does, the next record and the ranking are apart:
   while it was computed still hidden.
 - A reviewer's first ranking is waited for, as is a new one after an undo of a decision the
   latest ranking already left out (its unit is not in that ranking): both go first in line.
+  Before the first ranking the worker computes the features every title-abstract ranking refits
+  on (`Screening.prepare_ranker`): minutes on a large review, paid once before anyone screens
+  instead of in the middle, where it stalled every ranking queued behind it.
 
 Only freshness lags: the order is the stage code's, computed from the reviewer's own decisions
 only, so it reveals nothing of anyone else's.
+
+The dashboard's `project_status` is computed by the same worker for the same reason (seconds of
+CPU on a large review; twenty reviewers logging in at once each landed on it) and shared by
+everyone who asks within STATUS_SECONDS.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
+from typing import Any
 
 from rich.console import Console
 
@@ -41,9 +49,11 @@ from livingreview.project import Review
 from livingreview.protocol import Protocol
 from livingreview.screening.stopping import stopping_status
 from livingreview.screening.terminal import KeyReader, Session, recall_estimate
+from livingreview.status import project_status
 
 Key = tuple[str, str, str, int]  # reviewer, stage, sample, seed
 RANKER_NICENESS = 10
+STATUS_SECONDS = 10.0
 _log = logging.getLogger(__name__)
 
 
@@ -122,6 +132,10 @@ class QueueBoard:
         self._closing = False
         self._changed = threading.Condition()
         self._pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+        self._status: tuple[float, dict[str, Any]] | None = None  # (when computed, the status)
+        self._status_lock = threading.Lock()
+        self._prepared = False
         self.ranker_pid: int | None = None  # the worker process computing rankings, once started
         self.rankings_computed = 0
         self._scheduler = threading.Thread(target=self._schedule, name="ranking-scheduler", daemon=True)
@@ -153,13 +167,24 @@ class QueueBoard:
         """`reviewer`'s decision on `unit` was withdrawn (committed): pending again. A ranking that
         still holds the unit shows it again at once; the others are computed again before use."""
         with self._changed:
-            self._undos[(reviewer, stage)] = self._undos.get((reviewer, stage), 0) + 1
+            before = self._undos.get((reviewer, stage), 0)
+            self._undos[(reviewer, stage)] = before + 1
             for key, served in self._served.items():
                 if key[:2] == (reviewer, stage) and unit in served.position:
                     served.decided.discard(unit)
                     served.cursor = min(served.cursor, served.position[unit])
-                    served.undo_generation = self._undo_count(key)
+                    if served.undo_generation == before:  # not out of date for an earlier undo
+                        served.undo_generation = before + 1
             self._changed.notify_all()
+
+    def project_status(self) -> dict[str, Any]:
+        """`project_status` under the protocol's stopping settings, at most STATUS_SECONDS old: one
+        computation in the worker serves everyone asking meanwhile (the others wait for it)."""
+        with self._status_lock:
+            if self._status is None or time.monotonic() - self._status[0] > STATUS_SECONDS:
+                status = self._ranker().submit(status_in_worker, self.review.protocol).result()
+                self._status = (time.monotonic(), status)
+            return self._status[1]
 
     def close(self) -> None:
         with self._changed:
@@ -203,6 +228,9 @@ class QueueBoard:
                 if waited:
                     self._wanted.remove(key)
             try:
+                if not self._prepared:
+                    self._ranker().submit(prepare_in_worker, self.review.protocol).result()
+                    self._prepared = True
                 ranking = self._ranker().submit(rank_in_worker, key, self.review.protocol).result()
                 served = _Served(ranking, generation)
             except Exception as error:  # given to the request waiting for it, if any
@@ -256,13 +284,15 @@ class QueueBoard:
             self._changed.notify_all()
 
     def _ranker(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            # spawn: the server has threads, which a forked child would inherit half-locked.
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"),
-                                             initializer=_open_review, initargs=(str(self.review.directory),))
-            self.ranker_pid = self._pool.submit(os.getpid).result()
-            _log.info("ranking worker started (process %d)", self.ranker_pid)
-        return self._pool
+        with self._pool_lock:
+            if self._pool is None:
+                # spawn: the server has threads, which a forked child would inherit half-locked.
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"),
+                                                 initializer=_open_review,
+                                                 initargs=(str(self.review.directory),))
+                self.ranker_pid = self._pool.submit(os.getpid).result()
+                _log.info("ranking worker started (process %d)", self.ranker_pid)
+            return self._pool
 
 
 # --- the worker process ---------------------------------------------------------------------------
@@ -278,14 +308,28 @@ def _open_review(directory: str) -> None:
 
 
 def rank_in_worker(key: Key, protocol: Protocol) -> Ranking:
-    """`key`'s ranking under the server's protocol as it is now: a lead's settings page changes
-    `[screening]` (the preset, the target recall) in the server's review while it runs."""
+    return compute_ranking(_review_under(protocol), key)
+
+
+def prepare_in_worker(protocol: Protocol) -> None:
+    _review_under(protocol).screening.prepare_ranker("title_abstract")
+
+
+def status_in_worker(protocol: Protocol) -> dict[str, Any]:
+    settings = protocol.screening
+    return project_status(_review_under(protocol).store, target_recall=settings.target_recall,
+                          confidence=settings.confidence)
+
+
+def _review_under(protocol: Protocol) -> Review:
+    """The worker's review under the server's protocol as it is now: a lead's settings page
+    changes `[screening]` (the preset, the target recall) in the server's review while it runs."""
     if _REVIEW is None:
         raise RuntimeError("the ranking worker was started without its review")
     if protocol != _REVIEW.protocol:
         _REVIEW.protocol = protocol
         _REVIEW.screening.protocol = protocol
-    return compute_ranking(_REVIEW, key)
+    return _REVIEW
 
 
 def compute_ranking(review: Review, key: Key) -> Ranking:
