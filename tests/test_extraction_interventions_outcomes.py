@@ -256,6 +256,17 @@ def test_a_result_told_in_the_words_of_the_construct_gives_the_instruments_direc
     assert found and found[0]["direction"] == "improved"
 
 
+def test_an_instrument_with_a_proper_name_is_an_outcome_even_when_no_list_knows_it(flagship: Protocol) -> None:
+    outcomes = _outcomes(flagship, _DESIGN + "Cognition was tested with the McCarthy Scales of Children's Abilities "
+                         "and mood with the Menstrual Distress Questionnaire; groups were compared with Fisher's Exact "
+                         "Test. Scores on the Menstrual Distress Questionnaire did not differ between groups.")
+    names = {str(o["instrument"]): o for o in outcomes}
+    assert {"McCarthy Scales of Children's Abilities", "Menstrual Distress Questionnaire"} <= set(names)
+    assert not any("Exact" in name for name in names)
+    assert names["Menstrual Distress Questionnaire"]["class"] == "self-report"
+    assert names["Menstrual Distress Questionnaire"]["direction"] == "no difference"
+
+
 def test_words_that_are_not_measures_do_not_become_outcomes(flagship: Protocol) -> None:
     outcomes = _outcomes(flagship, _DESIGN + "Blood samples were taken by patients at home. Serum was stored. "
                          "Subjective effects were rated on the Drug Effects Questionnaire.")

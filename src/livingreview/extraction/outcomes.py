@@ -179,6 +179,44 @@ def _name(label: str, written: list[str]) -> str:
     return f"{full} ({short})"
 
 
+# Any other instrument with a proper name: capitalised words ending in what instruments are called
+# ("McCarthy Scales of Children's Abilities", "Menstrual Distress Questionnaire").
+_PROPER_INSTRUMENT = re.compile(
+    r"(?<![\w-])(?:(?:The|A|An)\s+)?(?P<name>(?:[A-Z][\w'\u2019-]*\s+(?:(?:of|for|the|and|in|on|to)\s+){0,2}){1,7}"
+    r"(?P<head>Scales?|Index|Questionnaire|Inventory|Test|Task|Checklist|Battery|Interview|Schedule|Survey|Game)"
+    r"(?:\s+(?:of|for)\s+(?:[A-Z][\w'\u2019-]*(?:\s+|(?=[\s,.;:)]|$))){1,4})?)(?<!\s)\b")
+_STATISTICAL_TEST = re.compile(r"\b(?:Fisher|Student|Wilcoxon|Mann|Whitney|Kruskal|Chi|Exact|Rank|Tukey|Bonferroni|"
+                               r"Kolmogorov|Shapiro|Log|Cochran|McNemar|Wald|Hosmer|Durbin)\b")
+_HEAD_CLASS = {"questionnaire": "self-report", "inventory": "self-report", "checklist": "self-report",
+               "survey": "self-report", "test": "behavioural", "task": "behavioural", "battery": "behavioural",
+               "game": "behavioural"}
+
+
+def _proper_instrument_anchors(passages: list[Passage], taken: list[tuple[str, int, int]]) -> list[_Anchor]:
+    found: dict[str, _Anchor] = {}
+    for passage in passages:
+        for match in _PROPER_INSTRUMENT.finditer(passage.text):
+            name = match.group("name")
+            start, end = match.start("name"), match.end("name")
+            if (_STATISTICAL_TEST.search(name) or _overlaps((passage.field, start, end), taken)
+                    or is_negated(passage.text, start, end)):
+                continue
+            key = " ".join(name.lower().split())
+            anchor = found.setdefault(key, _Anchor(key, name, [], None, _proper_class(name, match.group("head"))))
+            anchor.hits.append(Hit(passage, start, end, key))
+    return list(found.values())
+
+
+def _proper_class(name: str, head: str) -> str | None:
+    if re.search(r"\b(?:Parent|Teacher|Clinician|Observer|Investigator)", name):
+        return "clinician-rated"
+    if re.search(r"\bSelf\b", name):
+        return "self-report"
+    if re.search(r"\bRating\s+Scale", name):
+        return "clinician-rated"
+    return _HEAD_CLASS.get(head.lower().rstrip("s") if head.lower() != "scales" else "scale")
+
+
 def _value_of(text: str) -> list[float]:
     return [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", text)]
 
@@ -210,6 +248,9 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
         hits = [h for h in anchor.hits if not _overlaps((h.passage.field, h.start, h.end), taken)]
         if hits:
             anchors.setdefault(anchor.key, _Anchor(anchor.key, anchor.instrument, hits, None, anchor.outcome_class))
+    taken = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
+    for anchor in _proper_instrument_anchors(passages, taken):
+        anchors.setdefault(anchor.key, anchor)
     for passage in passages:
         for match in _NAMED_OUTCOME.finditer(passage.text):
             what = " ".join(match.group("what").split())
@@ -222,8 +263,10 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
     room = _MAX_CUE_OUTCOMES
     for anchor in _cue_anchors(passages, named):
         words = set(anchor.key.split())
-        if room and not any(words <= set(a.key.lower().split()) or set(a.key.lower().split()) <= words
-                            for a in anchors.values()):
+        # The first cue outcome may be one only measured; a further one must have a result.
+        wanted = room == _MAX_CUE_OUTCOMES or any(_reports_result(h) for h in anchor.hits)
+        if room and wanted and not any(words <= set(a.key.lower().split()) or set(a.key.lower().split()) <= words
+                                       for a in anchors.values()):
             anchors[anchor.key] = anchor
             room -= 1
     if not anchors and vocabularies.construct in protocol.vocabularies:
