@@ -14,6 +14,7 @@ from livingreview.screening.stopping import (
     RandomSampleHypergeometric,
     RankedHypergeometric,
     StoppingObservation,
+    _sample_size_without_hits,
     evaluate_stopping,
     stop_verdict,
 )
@@ -166,3 +167,17 @@ def test_status_reports_the_estimated_recall_and_the_rule_that_says_stop(review,
     assert stopping["estimated_recall"] == pytest.approx(expected.estimated_recall)
     assert stopping["stop"] == "consecutive-irrelevant"  # 60 irrelevant in a row; the statistics disagree
     assert not expected.should_stop
+
+
+@pytest.mark.parametrize("found_total, found_before, urn, target_recall, alpha", [
+    (0, 0, 100, 0.95, 0.05), (1, 0, 1, 0.95, 0.05), (5, 5, 10, 0.95, 0.05), (3, 3, 5, 0.99, 0.01),
+    (100, 100, 150, 0.95, 0.05), (10, 3, 2000, 0.9, 0.2), (37, 30, 2999, 0.8, 0.1), (50, 50, 50_000, 0.95, 0.05),
+])
+def test_the_random_sample_size_is_the_first_size_scipy_rejects_at(found_total, found_before, urn,
+                                                                   target_recall, alpha):
+    """The bisection gives the size a scan of scipy's cdf over every size from 1 to the urn gives."""
+    needed = max(math.floor(max(found_total, 1) / target_recall - found_before + 1), 1)
+    sizes = np.arange(1, urn + 1)
+    rejected = np.flatnonzero(hypergeom.cdf(0, urn, needed, sizes) < alpha) if needed <= urn else None
+    expected = 0 if rejected is None else int(sizes[rejected[0]]) if len(rejected) else urn
+    assert _sample_size_without_hits(found_total, found_before, urn, target_recall, alpha) == expected
