@@ -22,6 +22,8 @@ from livingreview.protocol.models import Protocol
 from livingreview.screening.criteria import Span, is_negated
 
 
+# As a plain int: testing an int against the RegexFlag enum goes through the slow enum operators.
+_IGNORECASE = int(re.IGNORECASE)
 # Escapes and group names keep their case; everything else of a pattern is lowercased.
 _ESCAPED = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)|[^\\(]+|\(", re.DOTALL)
 
@@ -59,13 +61,13 @@ class Passage:
 
     def finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
         """Matches of `pattern` at the text's offsets (their groups lowercased when it ignores case)."""
-        if self.lowered is not None and pattern.flags & re.IGNORECASE:
+        if self.lowered is not None and pattern.flags & _IGNORECASE:
             return lowercase_twin(pattern).finditer(self.lowered)
         return pattern.finditer(self.text)
 
     def finditer_in(self, pattern: re.Pattern[str], start: int, end: int) -> Iterator[re.Match[str]]:
         """`finditer` over text[start:end], at the text's offsets."""
-        if self.lowered is not None and pattern.flags & re.IGNORECASE:
+        if self.lowered is not None and pattern.flags & _IGNORECASE:
             return lowercase_twin(pattern).finditer(self.lowered, start, end)
         return pattern.finditer(self.text, start, end)
 
@@ -184,9 +186,14 @@ _BLINDING = (
 )
 # Saline given as an arm ("ketamine or saline", "a saline infusion") is a placebo; an "active
 # placebo" (a drug that mimics side effects) is an active comparator.
-_PLACEBO = _rx(r"(?<!active\s)(?<!active-)\bplacebos?\b|\bplacebo-controlled\b|\bsham\b|"
-               r"\bdummy\s+(?:tablets?|capsules?|drug)\b|\b(?:or|and|versus|vs\.?|with)\s+(?:normal\s+)?saline\b|"
-               r"\bsaline[- ](?:placebo|control|infusions?|injections?|sessions?)\b|"
+# (Each alternative starts with its literal word and looks back from there: lookbehinds tried at
+# every position made this scan several times slower.)
+_PLACEBO = _rx(r"\bplacebos?\b(?<!\bactive\splacebo)(?<!\bactive-placebo)(?<!\bactive\splacebos)(?<!\bactive-placebos)|"
+               r"\bsham\b|\bdummy\s+(?:tablets?|capsules?|drug)\b|"
+               r"\bsaline\b(?:(?<=\bor\ssaline)|(?<=\band\ssaline)|(?<=\bwith\ssaline)|(?<=\bversus\ssaline)|"
+               r"(?<=\bvs\ssaline)|(?<=\bvs\.\ssaline)|(?<=\bor\snormal\ssaline)|(?<=\band\snormal\ssaline)|"
+               r"(?<=\bwith\snormal\ssaline)|(?<=\bversus\snormal\ssaline)|[- ](?:placebo|control|infusions?|"
+               r"injections?|sessions?)\b)|"
                r"\bvehicle(?:-controlled)?\b(?=[^.]{0,60}\b(?:spray|cream|gel|solution|drops?|control)\b)")
 
 
@@ -516,15 +523,19 @@ _PEOPLE_COUNT = re.compile(
 _PEOPLE_N = re.compile(r"\b" + _PEOPLE + r"\b(?:[^.;()]|\([^()]{0,30}\)){0,60}?\(\s*[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*\)",
                        re.IGNORECASE)
 # A count with no noun, before the verb that enrols it: "98 were enrolled", "212 (91%) were randomized".
-_BARE_COUNT = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?"
-                         r"(?:were|was|had\s+been)\s+(?P<verb>randomi[sz]ed|randomly|enrolled|included|recruited)\b",
-                         re.IGNORECASE)
+# The verb is found first and the count read back from it (scanning for counts everywhere is slow).
+_BARE_VERB = _rx(r"\b(?:were|was|had\s+been)\s+(?P<verb>randomi[sz]ed|randomly|enrolled|included|recruited)\b")
+_COUNT_BEFORE = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?$",
+                           re.IGNORECASE)
 # A case report is of one person: "a 34-year-old woman", "we report the case of a man".
 _CASE_REPORT = _rx(r"\bcase\s+(?:presentation|report|description)\b|\bwe\s+(?:report|present|describe)\s+(?:the\s+|a\s+)?"
                    r"(?:first\s+|rare\s+|unusual\s+)?case\b")
 _ONE_PERSON = _rx(r"\b(?:a|an)\s+\d{1,3}[- ](?:year|yr|month)s?[- ]old\b")
-# A study's own size in brackets: "a randomized controlled trial (N = 132)".
-_DESIGN_N = _rx(r"\b(?:a|an|this|our|the\s+present|the\s+current)\s+(?:[\w-]+,?\s+){0,5}?(?:trial|study|sample|cohort|survey|experiment)\s*\(\s*n\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*\)")
+# A study's own size in brackets: "a randomized controlled trial (N = 132)"; the bracket is found
+# first, the design noun read back from it.
+_BRACKET_N = _rx(r"\(\s*n\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*\)")
+_DESIGN_BEFORE = _rx(r"\b(?:a|an|this|our|the\s+present|the\s+current)\s+(?:[\w-]+,?\s+){0,5}?"
+                     r"(?:trial|study|sample|cohort|survey|experiment)\s*$")
 _N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)")
 _TOTAL_OF = _rx(r"\b(?:a\s+)?total\s+of\s*$|\(?\btotal:?\s*$|\boverall,?\s*$|\bin\s+all,?\s*$")
 _ENROLMENT_VERB = _rx(r"\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
@@ -553,11 +564,14 @@ def n_total(passages: list[Passage]) -> Suggestion:
         for match in passage.finditer(_PEOPLE_N):
             hit = Hit(passage, match.start("count"), match.end("count"))
             candidates.append((3.5, hit, int(match.group("count").replace(",", "")), match.group("count")))
-        for match in passage.finditer(_BARE_COUNT):
-            candidates.append(_rank_bare_count(passage, match))
-        for match in passage.finditer(_DESIGN_N):
-            hit = Hit(passage, match.start("count"), match.end("count"))
-            candidates.append((4.0, hit, int(match.group("count").replace(",", "")), match.group("count")))
+        for verb in passage.finditer(_BARE_VERB):
+            count = _COUNT_BEFORE.search(passage.text, max(0, verb.start() - 40), verb.start())
+            if count is not None:
+                candidates.append(_rank_bare_count(passage, count, verb.group("verb")))
+        for match in passage.finditer(_BRACKET_N):
+            if _DESIGN_BEFORE.search(passage.text, max(0, match.start() - 80), match.start()):
+                hit = Hit(passage, match.start("count"), match.end("count"))
+                candidates.append((4.0, hit, int(match.group("count").replace(",", "")), match.group("count")))
     candidates = [c for c in candidates if c[0] > 0]
     totals = [c for c in candidates if c[0] >= 6]  # "a total of N ... randomised"
     summed = _group_sum(passages)
@@ -667,14 +681,14 @@ _GROUP_SENTENCE = _rx(r"\brandomi|\bassign|\ballocat|\benrol|\brecruit|\binclud|
                       r"\breceived\b|\bunderwent\b|\binterview|\bwe\s+(?:studied|examined|investigated)\b")
 
 
-def _rank_bare_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int | None, str]:
+def _rank_bare_count(passage: Passage, match: re.Match[str], verb: str) -> tuple[float, Hit, int | None, str]:
     written = match.group("count")
     hit = Hit(passage, match.start("count"), match.end("count"))
     value = parse_count(written)
     if value is None or value < 2 or (1900 <= value <= 2030 and "," not in written) or \
             HEDGE.search(passage.text[:match.start()]):
         return (0.0, hit, None, written)
-    return (5.0 if match.group("verb").lower().startswith("random") else 4.0, hit, value, written)
+    return (5.0 if verb.startswith("random") else 4.0, hit, value, written)
 
 
 _DENOMINATOR = re.compile(r"\b(?:" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:out\s+)?of\s+(?:the\s+)?$",
@@ -868,8 +882,9 @@ def _conditions(passages: list[Passage]) -> dict[str, list[Hit]]:
     """other:WORD values for the conditions named in the title or in sentences about participants."""
     found: dict[str, list[Hit]] = {}
     for passage in passages:
+        about_people = {passage.sentence_of(m.start()).start for m in passage.finditer(_PEOPLE_SENTENCE)}
         for sentence in passage.sentences:
-            if passage.field != "title" and not _PEOPLE_SENTENCE.search(sentence.text):
+            if passage.field != "title" and sentence.start not in about_people:
                 continue
             if _background(Hit(passage, sentence.start, sentence.end)):
                 continue
