@@ -143,7 +143,7 @@ def test_the_conclusion_table_leads_with_the_conclusion_and_ends_with_the_studie
         "studies_with_direction": 9, "worsened": 3}]}
     rows = conclusion_rows(synthesis)
     assert rows == [{"drug": "ketamine", "conclusion": "suggestive",
-                     "studies with a direction": "9 of 11", "randomised": 3, "participants": 348,
+                     "studies with a direction": "9 of 11", "randomised": 3, "participants": "348",
                      "improved/worsened/no difference/mixed": "5/3/0/1", "constructs improved": 2,
                      "sign test p": 0.7265625, "studies": "Abel 2003 [study1]"}]
     assert list(rows[0])[-1] == "studies" and conclusion_rows(None) == []

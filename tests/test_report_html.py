@@ -221,6 +221,20 @@ def test_methods_paragraph_says_when_reports_awaiting_classification_were_assess
             "3 studies in all.") in text
 
 
+def test_methods_paragraph_claims_full_texts_only_as_far_as_the_review_holds_them():
+    counts = PrismaCounts(
+        databases={"Embase": 6}, registers={}, duplicates_removed=0, removed_by_automation=0,
+        removed_other=0, records_screened=6, records_excluded=1, reports_sought=5,
+        reports_not_retrieved=0, reports_assessed=5, reports_excluded={"C1": 1}, studies_included=4,
+        reports_included=4, reports_full_text_held=2)
+    text = methods_text(MethodsFacts(tool_version="0.1.0"), 1, counts, date(2026, 12, 1)).paragraph
+    assert ("Of the 5 reports sought, none was recorded as not retrieved, and 5 were assessed for "
+            "eligibility (the review holds the full texts of 2): 1 was excluded") in text
+    every = methods_text(MethodsFacts(tool_version="0.1.0"), 1,
+                         replace(counts, reports_full_text_held=5), date(2026, 12, 1)).paragraph
+    assert "All 5 reports sought were retrieved and assessed in full: 1 was excluded" in every
+
+
 def test_a_review_whose_records_were_not_searched_says_so_in_the_prisma_s_section(
         full_inputs: ReportInputs, tmp_path: Path):
     curated = MethodsFacts(tool_version="0.1.0", sources=(

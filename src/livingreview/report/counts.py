@@ -89,6 +89,7 @@ class FlowCounts:
     previous: PreviousVersion | None = None
     awaiting_classification: int = 0  # assessed at full text, outcome maybe or in conflict
     awaiting_units: tuple[int, ...] = ()  # those units' representative record ids
+    full_texts_held: int = 0  # assessed units with a retrieved or attached full text
 
     def to_dict(self) -> dict[str, object]:
         return {"databases": dict(self.databases), "registers": dict(self.registers),
@@ -101,6 +102,7 @@ class FlowCounts:
                 "reports_assessed": self.assessed,
                 "reports_excluded": dict(self.full_text_excluded),
                 "reports_awaiting_classification": self.awaiting_classification,
+                "reports_full_text_held": self.full_texts_held,
                 "studies_included": self.included_studies,
                 "reports_included": len(self.included_units),
                 "previous": None if self.previous is None else
@@ -217,12 +219,13 @@ class _View:
                 pending["awaiting title-abstract screening" if outcome is None
                         else "title-abstract conflicts to resolve"] += 1
         ft_excluded: Counter[str] = Counter()
-        included, not_retrieved, awaiting = [], 0, []
+        included, not_retrieved, awaiting, excluded = [], 0, [], []
         for unit in [*forwarded, *carried]:
             outcome = ft.outcome(unit)
             if outcome == "include":
                 included.append(unit)
             elif outcome == "exclude":
+                excluded.append(unit)
                 ft_excluded[self._reason(ft, unit)] += 1
             elif outcome in ("maybe", "conflict"):
                 awaiting.append(unit)
@@ -243,7 +246,9 @@ class _View:
             assessed=len(included) + sum(ft_excluded.values()) + len(awaiting),
             full_text_excluded=ordered_ft, included_units=tuple(included),
             included_studies=studies, pending=dict(pending), awaiting_classification=len(awaiting),
-            awaiting_units=tuple(awaiting))
+            awaiting_units=tuple(awaiting),
+            full_texts_held=sum(self._fulltext(unit) == "retrieved"
+                                for unit in [*included, *awaiting, *excluded]))
         return flow
 
     def _database(self, origin: flow_table.RecordOrigin) -> str:
@@ -285,6 +290,6 @@ def _prisma(flow: FlowCounts) -> PrismaCounts:
         reports_assessed=flow.assessed, reports_excluded=flow.full_text_excluded,
         reports_awaiting=flow.awaiting_classification,
         studies_included=flow.included_studies, reports_included=len(flow.included_units),
-        previous=flow.previous)
+        previous=flow.previous, reports_full_text_held=flow.full_texts_held)
     counts.check()
     return counts

@@ -204,6 +204,15 @@ def _were(count: int) -> str:
     return "was" if count == 1 else "were"
 
 
+def _held_in_full(assessed: int, held: int | None) -> str:
+    """How the reports were assessed, as far as the review's own files show it."""
+    if held is None or held >= assessed:
+        return " in full"
+    if held == 0:
+        return " for eligibility (the review holds none of their full texts)"
+    return f" for eligibility (the review holds the full texts of {held:,})"
+
+
 def _counts_sentence(counts: PrismaCounts) -> str:
     """How many records were identified, removed, screened and excluded; then the full texts."""
     if counts.previous is not None:
@@ -231,18 +240,24 @@ def _counts_sentence(counts: PrismaCounts) -> str:
 def _full_text_sentence(counts: PrismaCounts) -> str:
     sought, missing = counts.reports_sought, counts.reports_not_retrieved
     carried = counts.previous.awaiting if counts.previous else 0
+    held = counts.reports_full_text_held
     if not sought:
         retrieved = "No new report was sought in full"
     elif missing:
         retrieved = f"Of {_number(sought, 'report', 'reports')} sought, {missing:,} could not be retrieved"
+    elif held is not None and held < counts.reports_assessed:
+        # Nothing was logged as not retrieved, but the review does not hold every full text
+        # either (a curated review judged from its records): say what is known, no more.
+        retrieved = f"Of the {_number(sought, 'report', 'reports')} sought, none was recorded as not retrieved"
     else:
         retrieved = ("The report sought was retrieved" if sought == 1
                      else f"All {sought:,} reports sought were retrieved")
-    assessed = f"{counts.reports_assessed:,} {_were(counts.reports_assessed)} assessed in full"
+    in_full = _held_in_full(counts.reports_assessed, held)
+    assessed = f"{counts.reports_assessed:,} {_were(counts.reports_assessed)} assessed{in_full}"
     if carried:
         assessed = (f"{retrieved}; with {_number(carried, 'report', 'reports')} that awaited "
                     f"classification in the previous version, {assessed}")
-    elif missing:
+    elif missing or in_full != " in full":
         assessed = f"{retrieved}, and {assessed}"
     else:
         assessed = f"{retrieved} and assessed in full"

@@ -91,6 +91,10 @@ class PrismaCounts:
     reports_awaiting: int = 0
     # Curated lists of citations (supplied with the protocol), screened like database records.
     citation_lists: Mapping[str, int] = field(default_factory=dict)
+    # Reports assessed whose full text the review holds (retrieved or attached); None when not
+    # counted. PRISMA's boxes take a report not marked "not retrieved" as retrieved; the methods
+    # text must not claim more than the review holds.
+    reports_full_text_held: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("databases", "registers", "reports_excluded", "citation_lists"):

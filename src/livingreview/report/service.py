@@ -341,6 +341,7 @@ def _figures(directory: Path, synthesis: Mapping[str, Any] | None, name: str,
 
 
 def _forest_plots(directory: Path, synthesis: Mapping[str, Any] | None) -> list[Figure]:
+    """The pooled forest plots, then the plots of study estimates that were not pooled."""
     figures = []
     for body in (synthesis or {}).get("meta_analyses", []):
         path = directory / body["figure"]
