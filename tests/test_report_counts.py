@@ -418,7 +418,7 @@ def test_a_full_text_left_undecided_awaits_classification_and_the_diagram_is_dra
     assert re.sub(" +", " ", lines) == ("Reports awaiting classification (n\u00a0=\u00a01) "
                                         "eligibility not yet decided")
     html = Path(report["path"]).read_text(encoding="utf-8")
-    assert "1 report assessed in full awaits classification" in html  # the summary
+    assert "1 report assessed for eligibility awaits classification" in html  # the summary
     assert ("Of 6 reports sought, 1 could not be retrieved, and 5 were assessed in full: 3 were "
             "excluded, 1 awaits classification (eligibility not yet decided) and 1 study (1 report) "
             "was included.") in methods_paragraph(html)

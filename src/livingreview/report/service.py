@@ -431,9 +431,9 @@ def _summary(counts: FlowCounts, included_total: int) -> str:
 def _awaiting_sentence(awaiting: int) -> str:
     if not awaiting:
         return ""
-    reports = "report assessed in full awaits" if awaiting == 1 else "reports assessed in full await"
+    reports = "report assessed for eligibility awaits" if awaiting == 1 else "reports assessed for eligibility await"
     return (f" {awaiting} {reports} classification: their eligibility could not be decided "
-            "yet (maybe or in conflict at full text).")
+            "yet (maybe or in conflict at the full-text stage).")
 
 
 def _methods(review: Review, searches: Sequence[SearchReport],
