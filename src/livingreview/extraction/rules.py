@@ -133,13 +133,16 @@ def suggestion(value: object, hits: list[Hit], flags: list[str] | None = None,
 
 _RANDOMISED = _rx(
     r"\brandomi[sz](?:ed|ation|ing)\b|\brandomly\s+(?:re-?)?(?:assigned|allocated|divided|distributed|"
-    r"chosen\s+to\s+receive)|\brandom(?:ised|ized)?\s+(?:allocation|assignment|order|sequence)\b|"
+    r"chosen\s+to\s+receive|received|given|administered|treated)|"
+    r"\b(?:assigned|allocated|distributed|divided)\s+(?:\w+\s+)?randomly\b|\brandom(?:ised|ized)?\s+(?:allocation|assignment|order|sequence)\b|"
     r"\bat\s+random\b|\bRCTs?\b")
 _NOT_RANDOMISED = _rx(r"\bnon-?\s?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bwithout\s+randomi[sz]ation\b|"
                       r"\bnonrandomi[sz]ed\b")
 _CROSSOVER = _rx(
     r"\bcross-?\s?over\b|\bwithin-?\s?subjects?\b|\bcounter-?\s?balanced\b|\blatin[- ]square\b|"
-    r"\b(?:two|three|four|2|3|4)-(?:period|way|treatment|sequence)\b|"
+    r"\b(?:two|three|four|2|3|4)-(?:period|way|treatment|sequence)\b(?!\s+(?:anova|analys[ie]s|analysis|interactions?|"
+    r"repeated|tables?|mixed))|\bcrossed\s+over\b|\bin\s+(?:a\s+)?(?:random(?:i[sz]ed)?|counter-?balanced|balanced)\s+order\b|"
+    r"\bon\s+separate\s+(?:occasions|days|visits|sessions|study\s+days|test\s+days)\b|"
     r"\b(?:on|in|during|across)\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|"
     r"consecutive\s+|test\s+|experimental\s+|study\s+)?(?:occasions|sessions|days|visits|periods|test\s+days)\b|"
     r"\beach\s+(?:subject|participant|patient|volunteer)\s+(?:received|was\s+given|underwent|took)\s+"
@@ -509,7 +512,8 @@ _PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adoles
            r"respondents|mothers|parents|couples|nurses|physicians|practitioners|residents|workers|"
            r"survivors|users|athletes|employees|pregnancies|GPs|general\s+practitioners|doctors|clinicians|"
            r"pharmacists|dentists|caregivers|carers|families|households|"
-           r"(?:[A-Z][A-Za-z-]*\s+)?sufferers|migraineurs|asthmatics|completers|controls|control\s+subjects)")
+           r"(?:[A-Z][A-Za-z-]*\s+)?sufferers|migraineurs|asthmatics|completers|controls|control\s+subjects|staff|"
+           r"professionals|midwives|managers|teachers|pupils|prescribers)")
 # Words between a count and its noun are adjectives ("24 healthy male volunteers"), never verbs,
 # prepositions, units or other nouns ("2 drugs was similar, although more patients").
 _BETWEEN = (r"(?:(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|"
@@ -647,7 +651,8 @@ def _group_sum(passages: list[Passage]) -> Suggestion | None:
             if _background(Hit(passage, match.start(), match.end())) or not _GROUP_SENTENCE.search(sentence.text):
                 continue
             before = passage.text[max(0, match.start() - 30):match.start()]
-            if HEDGE.search(passage.text[:match.start()]) or (
+            # Groups inside brackets are the make-up of a sample counted before them.
+            if HEDGE.search(passage.text[:match.start()]) or re.search(r"\([^()]*$", before) or (
                     re.search(r"%|\bof\s*$", before[-8:]) and not _TOTAL_OF.search(before)):
                 continue
             first, second = parse_count(match.group("first")), parse_count(match.group("second"))
@@ -671,9 +676,17 @@ _ANY_COUNT = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\b(?![.,]\d|\s
 
 
 def _splits_into_parts(text: str, total: int, start: int, end: int) -> bool:
-    """Whether two successive counts after `start` (up to `end`) add up to `total`."""
+    """Whether two or more successive counts after `start` (up to `end`) add up to `total`."""
     counts = [c for m in _ANY_COUNT.finditer(text, start, end) if (c := parse_count(m.group("count"))) is not None]
-    return any(a + b == total for a, b in zip(counts, counts[1:]))
+    for first in range(len(counts)):
+        running = counts[first]
+        for count in counts[first + 1:]:
+            running += count
+            if running == total:
+                return True
+            if running > total:
+                break
+    return False
 
 
 _CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas|of\s+whom|of\s+which)\b|,\s+\d|\s+and\s+\d")
