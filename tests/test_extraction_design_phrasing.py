@@ -233,6 +233,8 @@ COUNT_CASES: list[Case] = [
      {"n_total": 120}),
     ("A total with three parts", "A total of 42 staff (9 managers, 20 doctors and 13 nurses) were interviewed.",
      {"n_total": 42}),
+    ("A sample in two groups", "A sample of patients with epilepsy (48 men and 72 women) filled in the survey.",
+     {"n_total": 120}),
     ("Only the evaluable", "Nine of 30 evaluable patients responded to the combination.", {"n_total": None}),
 ]
 
@@ -299,6 +301,8 @@ POPULATION_CASES: list[Case] = [
      {"population": ["other:urinary-tract-infection"]}),
     ("Hormone trial", "We randomized 4000 healthy postmenopausal women. The hazard ratio for stroke was 1.41 "
      "(95% CI 1.07-1.85).", {"population": ["healthy"], "n_total": 4000}),
+    ("Adjustment in epilepsy", "People with epilepsy (N = 74) rated their quality of life, anxiety, and depression.",
+     {"population": ["other:epilepsy"], "n_total": 74}),
     ("Antipsychotic add-on", "Outpatients with schizophrenia or schizoaffective disorder were randomized.",
      {"population": ["schizophrenia"]}),
 ]

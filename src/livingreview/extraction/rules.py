@@ -643,6 +643,14 @@ _COUNT_GROUPS = re.compile(
     re.IGNORECASE)
 
 
+def _counted_before_bracket(text: str, start: int) -> bool:
+    """Groups inside brackets that follow a count ("42 staff (9 managers and 13 nurses)") are the
+    make-up of a sample counted already."""
+    window = text[max(0, start - 80):start]
+    bracket = re.search(r"\([^()]*$", window)
+    return bool(bracket and _ANY_COUNT.search(window, max(0, bracket.start() - 40), bracket.start()))
+
+
 def _group_sum(passages: list[Passage]) -> Suggestion | None:
     """Two groups counted in one enrolment sentence and joined by "and": their sum is the total."""
     for passage in passages:
@@ -651,8 +659,7 @@ def _group_sum(passages: list[Passage]) -> Suggestion | None:
             if _background(Hit(passage, match.start(), match.end())) or not _GROUP_SENTENCE.search(sentence.text):
                 continue
             before = passage.text[max(0, match.start() - 30):match.start()]
-            # Groups inside brackets are the make-up of a sample counted before them.
-            if HEDGE.search(passage.text[:match.start()]) or re.search(r"\([^()]*$", before) or (
+            if HEDGE.search(passage.text[:match.start()]) or _counted_before_bracket(passage.text, match.start()) or (
                     re.search(r"%|\bof\s*$", before[-8:]) and not _TOTAL_OF.search(before)):
                 continue
             first, second = parse_count(match.group("first")), parse_count(match.group("second"))
@@ -691,7 +698,8 @@ def _splits_into_parts(text: str, total: int, start: int, end: int) -> bool:
 
 _CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas|of\s+whom|of\s+which)\b|,\s+\d|\s+and\s+\d")
 _GROUP_SENTENCE = _rx(r"\brandomi|\bassign|\ballocat|\benrol|\brecruit|\binclud|\bstudied\b|\bparticipat|"
-                      r"\breceived\b|\bunderwent\b|\binterview|\bwe\s+(?:studied|examined|investigated)\b")
+                      r"\breceived\b|\bunderwent\b|\binterview|\bwe\s+(?:studied|examined|investigated)\b|"
+                      r"\bsample\s+of\b|\bsurvey|\bquestionnaires?\b|\bconsisted\b|\bcomprised\b")
 
 
 def _rank_bare_count(passage: Passage, match: re.Match[str], verb: str) -> tuple[float, Hit, int | None, str]:
@@ -963,12 +971,22 @@ _INDICATION_BEFORE = _rx(r"\b(?:indicated|approved|used|licensed|prescribed|mark
                          r"relief)\s+of\s+)?(?:[\w-]+\s+){0,1}$")
 
 
+# A condition listed among what was measured ("quality of life, anxiety, and depression").
+_MEASURE_LIST_BEFORE = _rx(r"\b(?:anxiety|stress|qol|quality\s+of\s+life|well-?being|self-?esteem|mood|fatigue|sleep|"
+                           r"distress|burnout|coping)\s*(?:\([^()]*\))?\s*,?\s*(?:and|or)?\s*$")
+_MEASURE_LIST_AFTER = _rx(r"\s*(?:\([^()]*\))?\s*(?:,|and|or)\s+(?:and\s+)?(?:anxiety|stress|qol|quality\s+of\s+life|"
+                          r"well-?being|self-?esteem|mood|fatigue|sleep|distress|burnout|coping)\b")
+
+
 def _defines_population(hit: Hit) -> bool:
     """Whether a condition mention says who was studied (not what was measured or ruled out)."""
     window = max(hit.sentence.start, hit.start - 60)
     if _MEASURED_AFTER.match(hit.passage.text, hit.end) or _MEASURED_BEFORE.search(hit.passage.text, window, hit.start):
         return False
     if hit.passage.field != "title" and _INDICATION_BEFORE.search(hit.passage.text, window, hit.start):
+        return False
+    if _MEASURE_LIST_BEFORE.search(hit.passage.text, window, hit.start) or _MEASURE_LIST_AFTER.match(
+            hit.passage.text, hit.end):
         return False
     return hit.passage.field == "title" or not _NOT_WHO_TOOK_PART.search(hit.sentence.text)
 
