@@ -9,7 +9,9 @@ PubMed fixture articles (each with its own PMID and a numbered title), imported 
 file. The server is `livingreview serve` in its own process on 127.0.0.1; each simulated reviewer
 is a thread with its own session that logs in, then loops: read the record on its screen page,
 post a decision (about 1 in 10 include, the rest exclude, seeded per reviewer), follow the
-redirect to its next record. "Keypress to next record" is the time from sending the decision to
+redirect to its next record. By default a reviewer decides the moment a record is shown (a stress
+test: the latency is then set by how many decisions a second the server can take); --think S
+makes each one read for S seconds on average first (uniform from S/2 to 3S/2; people take 5 to 30). "Keypress to next record" is the time from sending the decision to
 having the next record's page. Afterwards the store is opened and the decisions it holds are
 counted per reviewer: every decision acknowledged (a redirect without an error) must be there,
 and no reviewer may be shown a record again after deciding it.
@@ -97,9 +99,9 @@ def log_in(client: httpx.Client, name: str) -> None:
 
 
 class Reviewer(threading.Thread):
-    def __init__(self, url: str, name: str, seed: int, stop_at: float) -> None:
+    def __init__(self, url: str, name: str, seed: int, stop_at: float, think: float = 0.0) -> None:
         super().__init__(daemon=True)
-        self.url, self.name, self.stop_at = url, name, stop_at
+        self.url, self.name, self.stop_at, self.think = url, name, stop_at, think
         self.random = random.Random(seed)
         self.latencies: list[float] = []
         self.first_page: float | None = None
@@ -129,6 +131,8 @@ class Reviewer(threading.Thread):
                 if record.group(1) in self.decided:
                     self.shown_again += 1
                 label = "include" if self.random.random() < 0.1 else "exclude"
+                if self.think:
+                    time.sleep(self.random.uniform(0.5, 1.5) * self.think)
                 started = time.perf_counter()
                 answer = client.post("/screen/decide", data={
                     "csrf": token.group(1), "record_id": record.group(1), "label": label,
@@ -196,7 +200,7 @@ def stop(server: subprocess.Popen[bytes]) -> None:
         server.wait()
 
 
-def run(records: int, reviewers: int, seconds: float, keep: Path | None) -> dict[str, object]:
+def run(records: int, reviewers: int, seconds: float, keep: Path | None, think: float = 0.0) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as scratch:
         directory, built = prepared_review(Path(scratch), records, reviewers, keep)
         names = [f"reviewer{i:02d}" for i in range(reviewers)]
@@ -212,7 +216,7 @@ def run(records: int, reviewers: int, seconds: float, keep: Path | None) -> dict
                 first_page = time.perf_counter() - started
             sampler.start()
             stop_at = time.monotonic() + seconds
-            threads = [Reviewer(url, name, seed, stop_at) for seed, name in enumerate(names)]
+            threads = [Reviewer(url, name, seed, stop_at, think) for seed, name in enumerate(names)]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -222,7 +226,7 @@ def run(records: int, reviewers: int, seconds: float, keep: Path | None) -> dict
             stop(server)
         firsts = [t.first_page for t in threads if t.first_page is not None]
         return {
-            "records": records, "reviewers": reviewers, "seconds": seconds,
+            "records": records, "reviewers": reviewers, "seconds": seconds, "think_s": think,
             "review_built_s": round(built, 1), "first_screen_page_s": round(first_page, 2),
             "each_reviewers_first_page_ms": percentiles(firsts),
             "decisions_acknowledged": sum(t.acknowledged for t in threads),
@@ -242,7 +246,8 @@ def summary(result: dict[str, object]) -> str:
     load = result["load_average_1min"]
     assert isinstance(latency, dict) and isinstance(load, dict)
     return "\n".join([
-        f"{result['reviewers']} reviewers x {result['records']:,} records for {result['seconds']:.0f} s "
+        f"{result['reviewers']} reviewers x {result['records']:,} records for {result['seconds']:.0f} s, "
+        f"reading {result['think_s']} s a record on average "
         f"({result['cpus']} CPUs, 1-min load average {load['min']:.1f}-{load['max']:.1f}, mean {load['mean']:.1f})",
         f"  keypress to next record: p50 {latency.get('p50')} ms, p95 {latency.get('p95')} ms, "
         f"max {latency.get('max')} ms (target p95 < 300 ms)",
@@ -260,13 +265,15 @@ def main() -> None:
     parser.add_argument("--records", type=int, help="records in the review (default 50,000)")
     parser.add_argument("--reviewers", type=int, help="simulated reviewers deciding at once (default 20)")
     parser.add_argument("--seconds", type=float, help="how long they decide (default 120)")
+    parser.add_argument("--think", type=float, default=0.0, metavar="S",
+                        help="seconds a reviewer reads each record on average before deciding (default 0)")
     parser.add_argument("--keep-reviews", type=Path, metavar="DIR",
                         help="keep the review built for each size in DIR and copy it for each run")
     options = parser.parse_args()
     records = options.records or (2_000 if options.quick else 50_000)
     reviewers = options.reviewers or (4 if options.quick else 20)
     seconds = options.seconds or (20.0 if options.quick else 120.0)
-    result = run(records, reviewers, seconds, options.keep_reviews)
+    result = run(records, reviewers, seconds, options.keep_reviews, options.think)
     print(summary(result))
     print(json.dumps(result, indent=2))
     if result["decisions_acknowledged"] != result["decisions_stored"]:
