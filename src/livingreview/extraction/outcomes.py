@@ -100,69 +100,70 @@ _NUMBERS = (
 # with the outcome class of what they record (the protocol's own instrument vocabulary comes
 # first). Full names ignore case; acronyms are matched as written, so that words are not taken
 # for them.
-def _instrument(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])")
+_GENERAL_INSTRUMENTS: tuple[tuple[str, str, str], ...] = (
+    ("hamd", "clinician-rated", r"(?i:hamilton\s+(?:rating\s+scale\s+for\s+depression|depression\s+(?:rating\s+)?scale|"
+                                r"(?:rating\s+)?scale\s+for\s+depression))|HAM-?D(?:-?\d+)?|HDRS(?:-?\d+)?|HRSD(?:-?\d+)?"),
+    ("hama", "clinician-rated", r"(?i:hamilton\s+anxiety\s+(?:rating\s+)?scale)|HAM-?A|HARS"),
+    ("madrs", "clinician-rated", r"(?i:montgomery[-\s\u2013]+(?:\u00c5|\u00e5|a)sberg\s+depression\s+rating\s+scale)|MADRS"),
+    ("panss", "clinician-rated", r"(?i:positive\s+and\s+negative\s+syndrome\s+scale)|PANSS"),
+    ("bprs", "clinician-rated", r"(?i:brief\s+psychiatric\s+rating\s+scale)|BPRS"),
+    ("ymrs", "clinician-rated", r"(?i:young\s+mania\s+rating\s+scale)|YMRS"),
+    ("cgi", "clinician-rated", r"(?i:clinical\s+global\s+impressions?(?:[-\s]+(?:severity|improvement|scale)s?)*)|CGI(?:-[SI])?"),
+    ("caps", "clinician-rated", r"(?i:clinician[-\s]administered\s+PTSD\s+scale)|CAPS(?:-\d)?"),
+    ("ybocs", "clinician-rated", r"(?i:yale[-\s]brown\s+obsessive[-\s]compulsive\s+scale)|Y-?BOCS"),
+    ("sans", "clinician-rated", r"(?i:scale\s+for\s+the\s+assessment\s+of\s+negative\s+symptoms)|SANS"),
+    ("ados", "clinician-rated", r"(?i:autism\s+diagnostic\s+observation\s+schedule)|ADOS(?:-2)?"),
+    ("cssrs", "clinician-rated", r"(?i:columbia[-\s]suicide\s+severity\s+rating\s+scale)|C-SSRS"),
+    ("ritchie", "clinician-rated", r"(?i:ritchie(?:\s+(?:articular|joint))?\s+index)"),
+    ("kupperman", "clinician-rated", r"(?i:kupperman(?:n)?(?:\s+(?:menopausal\s+)?index)?)"),
+    ("bdi", "self-report", r"(?i:beck\s+depression\s+inventory(?:[-\s]?II)?)|BDI(?:-?II)?"),
+    ("bai", "self-report", r"(?i:beck\s+anxiety\s+inventory)|BAI"),
+    ("stai", "self-report", r"(?i:state[-\s]trait\s+anxiety\s+inventory)|STAI(?:-[ST])?"),
+    ("phq", "self-report", r"(?i:patient\s+health\s+questionnaire)(?:-?9)?|PHQ-?9"),
+    ("gad7", "self-report", r"GAD-?7"),
+    ("qids", "self-report", r"(?i:quick\s+inventory\s+of\s+depressive\s+symptomatology)|QIDS(?:-SR(?:16)?)?"),
+    ("panas", "self-report", r"(?i:positive\s+and\s+negative\s+affect\s+schedule)|PANAS"),
+    ("poms", "self-report", r"(?i:profile\s+of\s+mood\s+states?)|POMS"),
+    ("pcl", "self-report", r"(?i:PTSD\s+checklist)|PCL-5"),
+    ("meq", "self-report", r"(?i:mystical\s+experience\s+questionnaire)|MEQ(?:-?30)?"),
+    ("deq", "self-report", r"(?i:drug\s+effects?\s+questionnaire)|DEQ"),
+    ("arci", "self-report", r"(?i:addiction\s+research\s+cent(?:er|re)\s+inventory)|ARCI"),
+    ("sf36", "self-report", r"SF-?36|(?i:short[-\s]form\s+(?:health\s+survey\s+)?36)"),
+    ("womac", "self-report", r"WOMAC(?:\s+(?:total|pain|stiffness|function))?|(?i:western\s+ontario\s+and\s+mcmaster)"),
+    ("psqi", "self-report", r"(?i:pittsburgh\s+sleep\s+quality\s+index)|PSQI"),
+    ("pss", "self-report", r"(?i:perceived\s+stress\s+scale)"),
+    ("vas", "self-report", r"(?i:visual\s+analog(?:ue)?\s+scales?)|VAS"),
+    ("stroop", "behavioural", r"(?i:(?:emotional\s+)?stroop(?:\s+(?:colou?r[-\s]word\s+)?(?:task|test))?)"),
+    ("nback", "behavioural", r"(?i:(?:n|\d)-back(?:\s+(?:task|test))?)"),
+    ("gonogo", "behavioural", r"(?i:go/no-?go(?:\s+task)?)"),
+    ("tmt", "behavioural", r"(?i:trail[-\s]making\s+test)(?:\s+(?:part\s+)?[AB])?|TMT(?:-[AB])?"),
+    ("dsst", "behavioural", r"(?i:digit[-\s]symbol\s+(?:substitution\s+|coding\s+)?(?:test|task))|DSST"),
+    ("wcst", "behavioural", r"(?i:wisconsin\s+card\s+sorting\s+(?:test|task))|WCST"),
+    ("cpt", "behavioural", r"(?i:continuous\s+performance\s+(?:test|task))"),
+    ("verbal_learning", "behavioural", r"(?i:(?:rey\s+auditory|hopkins|california)\s+verbal\s+learning\s+test)(?:-R)?|RAVLT|HVLT(?:-R)?|CVLT"),
+    ("mccb", "behavioural", r"(?i:MATRICS\s+consensus\s+cognitive\s+battery)|MCCB"),
+    ("cantab", "behavioural", r"CANTAB"),
+    ("verbal_fluency", "behavioural", r"(?i:verbal\s+fluency(?:\s+(?:task|test))?)"),
+    ("working_memory", "behavioural", r"(?i:(?:spatial\s+|verbal\s+)?working\s+memory\s+(?:task|test)s?)"),
+)
 
 
-_GENERAL_INSTRUMENTS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
-    (key, cls, _instrument(pattern)) for key, cls, pattern in (
-        ("hamd", "clinician-rated", r"(?i:hamilton\s+(?:rating\s+scale\s+for\s+depression|depression\s+(?:rating\s+)?scale|"
-                                    r"(?:rating\s+)?scale\s+for\s+depression))|HAM-?D(?:-?\d+)?|HDRS(?:-?\d+)?|HRSD(?:-?\d+)?"),
-        ("hama", "clinician-rated", r"(?i:hamilton\s+anxiety\s+(?:rating\s+)?scale)|HAM-?A|HARS"),
-        ("madrs", "clinician-rated", r"(?i:montgomery[-\s\u2013]+(?:\u00c5|\u00e5|a)sberg\s+depression\s+rating\s+scale)|MADRS"),
-        ("panss", "clinician-rated", r"(?i:positive\s+and\s+negative\s+syndrome\s+scale)|PANSS"),
-        ("bprs", "clinician-rated", r"(?i:brief\s+psychiatric\s+rating\s+scale)|BPRS"),
-        ("ymrs", "clinician-rated", r"(?i:young\s+mania\s+rating\s+scale)|YMRS"),
-        ("cgi", "clinician-rated", r"(?i:clinical\s+global\s+impressions?(?:[-\s]+(?:severity|improvement|scale)s?)*)|CGI(?:-[SI])?"),
-        ("caps", "clinician-rated", r"(?i:clinician[-\s]administered\s+PTSD\s+scale)|CAPS(?:-\d)?"),
-        ("ybocs", "clinician-rated", r"(?i:yale[-\s]brown\s+obsessive[-\s]compulsive\s+scale)|Y-?BOCS"),
-        ("sans", "clinician-rated", r"(?i:scale\s+for\s+the\s+assessment\s+of\s+negative\s+symptoms)|SANS"),
-        ("ados", "clinician-rated", r"(?i:autism\s+diagnostic\s+observation\s+schedule)|ADOS(?:-2)?"),
-        ("cssrs", "clinician-rated", r"(?i:columbia[-\s]suicide\s+severity\s+rating\s+scale)|C-SSRS"),
-        ("ritchie", "clinician-rated", r"(?i:ritchie(?:\s+(?:articular|joint))?\s+index)"),
-        ("kupperman", "clinician-rated", r"(?i:kupperman(?:n)?(?:\s+(?:menopausal\s+)?index)?)"),
-        ("bdi", "self-report", r"(?i:beck\s+depression\s+inventory(?:[-\s]?II)?)|BDI(?:-?II)?"),
-        ("bai", "self-report", r"(?i:beck\s+anxiety\s+inventory)|BAI"),
-        ("stai", "self-report", r"(?i:state[-\s]trait\s+anxiety\s+inventory)|STAI(?:-[ST])?"),
-        ("phq", "self-report", r"(?i:patient\s+health\s+questionnaire)(?:-?9)?|PHQ-?9"),
-        ("gad7", "self-report", r"GAD-?7"),
-        ("qids", "self-report", r"(?i:quick\s+inventory\s+of\s+depressive\s+symptomatology)|QIDS(?:-SR(?:16)?)?"),
-        ("panas", "self-report", r"(?i:positive\s+and\s+negative\s+affect\s+schedule)|PANAS"),
-        ("poms", "self-report", r"(?i:profile\s+of\s+mood\s+states?)|POMS"),
-        ("pcl", "self-report", r"(?i:PTSD\s+checklist)|PCL-5"),
-        ("meq", "self-report", r"(?i:mystical\s+experience\s+questionnaire)|MEQ(?:-?30)?"),
-        ("deq", "self-report", r"(?i:drug\s+effects?\s+questionnaire)|DEQ"),
-        ("arci", "self-report", r"(?i:addiction\s+research\s+cent(?:er|re)\s+inventory)|ARCI"),
-        ("sf36", "self-report", r"SF-?36|(?i:short[-\s]form\s+(?:health\s+survey\s+)?36)"),
-        ("womac", "self-report", r"WOMAC(?:\s+(?:total|pain|stiffness|function))?|(?i:western\s+ontario\s+and\s+mcmaster)"),
-        ("psqi", "self-report", r"(?i:pittsburgh\s+sleep\s+quality\s+index)|PSQI"),
-        ("pss", "self-report", r"(?i:perceived\s+stress\s+scale)"),
-        ("vas", "self-report", r"(?i:visual\s+analog(?:ue)?\s+scales?)|VAS"),
-        ("stroop", "behavioural", r"(?i:(?:emotional\s+)?stroop(?:\s+(?:colou?r[-\s]word\s+)?(?:task|test))?)"),
-        ("nback", "behavioural", r"(?i:(?:n|\d)-back(?:\s+(?:task|test))?)"),
-        ("gonogo", "behavioural", r"(?i:go/no-?go(?:\s+task)?)"),
-        ("tmt", "behavioural", r"(?i:trail[-\s]making\s+test)(?:\s+(?:part\s+)?[AB])?|TMT(?:-[AB])?"),
-        ("dsst", "behavioural", r"(?i:digit[-\s]symbol\s+(?:substitution\s+|coding\s+)?(?:test|task))|DSST"),
-        ("wcst", "behavioural", r"(?i:wisconsin\s+card\s+sorting\s+(?:test|task))|WCST"),
-        ("cpt", "behavioural", r"(?i:continuous\s+performance\s+(?:test|task))"),
-        ("verbal_learning", "behavioural", r"(?i:(?:rey\s+auditory|hopkins|california)\s+verbal\s+learning\s+test)(?:-R)?|RAVLT|HVLT(?:-R)?|CVLT"),
-        ("mccb", "behavioural", r"(?i:MATRICS\s+consensus\s+cognitive\s+battery)|MCCB"),
-        ("cantab", "behavioural", r"CANTAB"),
-        ("verbal_fluency", "behavioural", r"(?i:verbal\s+fluency(?:\s+(?:task|test))?)"),
-        ("working_memory", "behavioural", r"(?i:(?:spatial\s+|verbal\s+)?working\s+memory\s+(?:task|test)s?)"),
-    ))
+_CLASS_OF_INSTRUMENT = {key: cls for key, cls, _ in _GENERAL_INSTRUMENTS}
+# One pass over the text for all of them (a scan per instrument cost more than the rest of the rules).
+_ANY_INSTRUMENT = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<{key}>{pattern})" for key, _, pattern in _GENERAL_INSTRUMENTS)
+                             + r")(?![\w-])")
 
 
 def _general_instrument_anchors(passages: list[Passage]) -> list[_Anchor]:
     """Anchors on the standard instruments named in the passages, each named as first written."""
     found: dict[str, _Anchor] = {}
     for passage in passages:
-        for key, cls, pattern in _GENERAL_INSTRUMENTS:
-            for match in pattern.finditer(passage.text):
-                if is_negated(passage.text, match.start(), match.end()):
-                    continue
-                anchor = found.setdefault(key, _Anchor(key, match.group(), [], None, cls))
-                anchor.hits.append(Hit(passage, match.start(), match.end(), key))
+        for match in _ANY_INSTRUMENT.finditer(passage.text):
+            key = match.lastgroup or ""
+            if is_negated(passage.text, match.start(), match.end()):
+                continue
+            anchor = found.setdefault(key, _Anchor(key, match.group(), [], None, _CLASS_OF_INSTRUMENT[key]))
+            anchor.hits.append(Hit(passage, match.start(), match.end(), key))
     for anchor in found.values():
         anchor.instrument = _name(anchor.hits[0].evidence.text, [h.evidence.text for h in anchor.hits])
     return list(found.values())
@@ -312,22 +313,22 @@ def _cue_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> 
         # "event-related potentials (ERPs)": the bracketed abbreviation is the same outcome.
         abbreviated: dict[int, str] = {}
         for cls, pattern in _OUTCOME_CLASS_PATTERNS:
-            for match in passage.finditer(pattern):
-                sentence = passage.sentence_of(match.start())
-                end = _word_end(passage.text, match.end())  # "electrocardiogra" -> "...gram"
-                written = passage.text[match.start():end]
-                if match.start() in abbreviated:
-                    found[abbreviated[match.start()]].hits.append(Hit(passage, match.start(), end))
+            for cue_start, cue_end, _ in passage.matches(pattern):  # scanned once, shared with the rules
+                sentence = passage.sentence_of(cue_start)
+                end = _word_end(passage.text, cue_end)  # "electrocardiogra" -> "...gram"
+                written = passage.text[cue_start:end]
+                if cue_start in abbreviated:
+                    found[abbreviated[cue_start]].hits.append(Hit(passage, cue_start, end))
                     continue
                 if (_BACKGROUND.match(sentence.text) or sentence.start in with_instrument
-                        or _NOT_A_MEASURE.fullmatch(written.strip()) or match.start() < study_start(passage)):
+                        or _NOT_A_MEASURE.fullmatch(written.strip()) or cue_start < study_start(passage)):
                     continue
-                start = match.start()
+                start = cue_start
                 if _GENERIC_NAME.fullmatch(written):
                     start = _name_start(passage.text, start)
-                    if start == match.start():
+                    if start == cue_start:
                         continue  # "a questionnaire" names no measure
-                    written = passage.text[start:match.end()]
+                    written = passage.text[start:end]
                 key = re.sub(r"(?<=[a-z]{3})(?:es|s)$", "", " ".join(written.lower().split()))
                 measured = cls
                 if cls == "neuroimaging" and not brain_imaging(Hit(passage, start, end)):

@@ -393,17 +393,21 @@ _OWN_STUDY_TURN = _rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:\w+\s+)?
                       r"explore|establish|characteri[sz]e|measure|describe)\b")
 
 
+# Offsets found, by passage text (several rules ask about each passage); bounded like a cache.
+_STUDY_TURNS: dict[str, int] = {}
+
+
 def study_start(passage: Passage) -> int:
     """The offset of the first sentence about the abstract's own study (0 when the first is)."""
-    return _study_turn(passage.text)
-
-
-@lru_cache(maxsize=256)
-def _study_turn(text: str) -> int:
-    for sentence in sentences(text):
-        if _ASSIGNMENT.search(sentence.text) or _OWN_STUDY_TURN.search(sentence.text):
-            return sentence.start
-    return 0
+    found = _STUDY_TURNS.get(passage.text)
+    if found is None:
+        turn = (lowercase_twin(_ASSIGNMENT), lowercase_twin(_OWN_STUDY_TURN))
+        found = next((s.start for s in passage.sentences
+                      if any(p.search(s.text.lower()) for p in turn)), 0)
+        if len(_STUDY_TURNS) >= 256:
+            _STUDY_TURNS.pop(next(iter(_STUDY_TURNS)))
+        _STUDY_TURNS[passage.text] = found
+    return found
 
 
 # A drug given together with the study drug is part of its arm ("aspirin combined with
