@@ -91,6 +91,9 @@ def test_study_drugs_doses_and_routes_as_abstracts_state_them(flagship: Protocol
      "therapy plus placebo in 90 adults with PTSD.", ["mdma"]),
     ("Postmenopausal women were randomized to conjugated estrogens 0.625 mg/day or placebo.",
      ["conjugated estrogens"]),
+    # Drugs people could not take, or took only for rescue.
+    ("Patients taking lithium were excluded. Forty patients were randomized to ketamine or placebo. Paracetamol "
+     "500 mg was allowed as rescue medication.", ["ketamine"]),
     # A hormone measured in a survey was not given to anyone.
     ("We surveyed 400 older men and measured salivary testosterone levels and cortisol.", []),
 ])

@@ -376,9 +376,14 @@ def _context_only(hit: Hit) -> bool:
         return True
     if hit.passage.field == "title":
         return False
-    if _background(hit):
+    if _background(hit) or _NOT_THE_STUDYS_USE.search(hit.sentence.text):
         return True
     return hit.start < study_start(hit.passage)
+
+
+# A sentence about drugs people may not take, took before, or take only for rescue.
+_NOT_THE_STUDYS_USE = _rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allowed|permitted)\b|\bprohibited\b|"
+                          r"\bwash-?out\b|\bhistory\s+of\b|\brescue\b|\bwithdrawn\s+from\b")
 
 
 # Where an unstructured abstract turns from what was known to its own study: its aim, its
@@ -1067,8 +1072,9 @@ def doses(passages: list[Passage]) -> Suggestion:
     values: list[str] = []
     for hit in find(passages, _DOSE, negatable=False):
         before = hit.passage.text[max(0, hit.start - 25):hit.start]
-        if _NOT_DOSE_CONTEXT.search(before) or hit.start < study_start(hit.passage):
-            continue  # a change measured, or a dose the background speaks of
+        if (_NOT_DOSE_CONTEXT.search(before) or hit.start < study_start(hit.passage)
+                or _NOT_THE_STUDYS_USE.search(hit.sentence.text)):
+            continue  # a change measured, a dose the background speaks of, or a rescue drug's
         match = _DOSE.match(hit.passage.text, hit.start)
         assert match is not None
         if _CONCENTRATION.match(hit.passage.text, match.start("unit")):
@@ -1092,7 +1098,8 @@ def _listed_doses(amounts: str, unit: str, written: str) -> list[str]:
 def routes(passages: list[Passage]) -> Suggestion:
     found: dict[str, list[Hit]] = {}
     for value, pattern in _ROUTES:
-        hits = [h for h in find(passages, pattern) if not _background(h) and not _EARLIER_TREATMENT.search(h.sentence.text)
+        hits = [h for h in find(passages, pattern) if not _background(h)
+                and not _EARLIER_TREATMENT.search(h.sentence.text) and not _NOT_THE_STUDYS_USE.search(h.sentence.text)
                 and not _FOR_OTHER_PRODUCT.match(h.passage.text, h.end)]
         if hits:
             found[value] = hits
