@@ -154,6 +154,10 @@ def test_outcome_classes_follow_the_instrument(flagship: Protocol, abstract: str
     ("The BOLD response of the amygdala to fearful faces decreased compared with placebo.", ["fMRI"]),
     # Imaging of the heart is not neuroimaging.
     ("Myocardial perfusion was measured with positron emission tomography.", []),
+    ("Myocardial perfusion was the outcome. Each volunteer underwent a baseline PET scan and a second scan after "
+     "the injection.", []),
+    # A heart rate measured beside brain imaging does not make it cardiac.
+    ("Heart rate was recorded. Dopamine release was measured with PET scans before and after the dose.", ["PET"]),
 ])
 def test_imaging_modalities_are_brain_imaging_only(flagship: Protocol, abstract: str, modalities: list[str]) -> None:
     got = _fields(flagship, "Thirty adults were randomized to ketamine or placebo. " + abstract)

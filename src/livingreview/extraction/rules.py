@@ -1215,10 +1215,11 @@ def pattern_list(passages: list[Passage], patterns: tuple[tuple[str, re.Pattern[
 
 # Imaging of another organ than the brain ("myocardial perfusion measured with PET") is not
 # neuroimaging; a sentence naming the brain too is.
-_OTHER_ORGAN = _rx(r"\b(?:myocard\w*|cardiac|coronary|heart|lungs?|pulmonary|liver|hepatic|renal|kidneys?|bone|breast|"
+_OTHER_ORGAN = _rx(r"\b(?:myocard\w*|cardiac|coronary|heart(?!\s+rate)|lungs?|pulmonary|liver|hepatic|renal|kidneys?|bone|breast|"
                    r"prostate|knee|spine|abdom\w*|muscles?|tumou?rs?|whole[- ]body|skeletal|thyroid)\b")
 _BRAIN = _rx(r"\b(?:brain|cerebr\w*|cortex|cortical|amygdala|striat\w*|hippocamp\w*|neural|neuronal|intracranial|"
-             r"thalam\w*|insula|cingulate|prefrontal|grey\s+matter|gray\s+matter|white\s+matter|receptor)\b")
+             r"thalam\w*|insula|cingulate|prefrontal|grey\s+matter|gray\s+matter|white\s+matter|"
+             r"receptor\s+(?:binding|occupancy|availability))\b")
 
 
 def _measured(hit: Hit) -> bool:
@@ -1228,8 +1229,14 @@ def _measured(hit: Hit) -> bool:
 
 
 def brain_imaging(hit: Hit) -> bool:
-    sentence = hit.sentence.text
-    return _measured(hit) and (not _OTHER_ORGAN.search(sentence) or bool(_BRAIN.search(sentence)))
+    """A brain imaging mention: its sentence names the brain, or names no other organ in a text
+    that is not about another organ only (a cardiac PET study's "baseline PET scan")."""
+    if not _measured(hit):
+        return False
+    sentence, text = hit.sentence.text, hit.passage.text
+    if _BRAIN.search(sentence):
+        return True
+    return not _OTHER_ORGAN.search(sentence) and not (_OTHER_ORGAN.search(text) and not _BRAIN.search(text))
 
 
 def imaging_modalities(passages: list[Passage]) -> Suggestion:
