@@ -184,6 +184,14 @@ CONTROL_CASES: list[Case] = [
     ("Three antimuscarinics in healthy men",
      "In a randomized study, tolterodine, oxybutynin and trospium were each compared with placebo in 64 men.",
      {"control": "placebo", "active_comparator": None, "n_total": 64}),
+    ("Two progestogen schedules in menopause",
+     "Women took estradiol gel with a progestogen either monthly or quarterly; group A took it monthly and "
+     "group B every three months.",
+     {"control": "active", "allocation": "parallel"}),
+    ("Add-on to an alpha-blocker",
+     "We tested tolterodine added to tamsulosin. After a run-in, men were randomly allocated to tolterodine "
+     "with tamsulosin, or to tamsulosin only.",
+     {"control": "active", "active_comparator": "tamsulosin"}),
     ("Uncontrolled",
      "Twenty adults with alcohol dependence received ketamine 0.5 mg/kg; craving was rated before and "
      "after.",
@@ -248,6 +256,9 @@ def test_the_count_is_who_entered_the_whole_study(flagship: Protocol, title: str
 # --- who took part -------------------------------------------------------------------------------------
 
 PEOPLE_CASES: list[Case] = [
+    ("Obesity counselling by parents",
+     "Obesity in children is rising. We recruited 300 parents and asked about their family's meals.",
+     {"age_group": "not-stated", "n_total": 300}),
     ("Aged 18 to 65", "Adults aged 18 to 65 years with PTSD were randomized.", {"age_group": "adult"}),
     ("Children 6 to 12", "Children aged 6-12 years with autism were enrolled.",
      {"age_group": "child-adolescent", "population": ["autism"]}),

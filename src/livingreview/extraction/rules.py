@@ -270,7 +270,15 @@ def allocation(passages: list[Passage], randomised_value: str, control_value: st
         return Suggestion("parallel", arms.evidence, ["inferred: each arm has its own participants"])
     if control_value == "none":
         return suggestion("single-group", single)
+    groups = find(passages, _GROUPS_COMPARED)
+    if control_value in ("placebo", "active") and groups:
+        return suggestion("parallel", groups, ["inferred: groups compared, no crossover statement"])
     return Suggestion(NOT_STATED)
+
+
+# Groups set side by side: "in groups I and III", "one group received", "the two groups".
+_GROUPS_COMPARED = _rx(r"\b(?:groups?\s+(?:I{1,3}|IV|[1-4]|A|B)\b|(?:one|each|the\s+other|other)\s+group\b|"
+                       r"\b(?:two|three|four|both)\s+(?:treatment\s+)?groups\b|\bbetween\s+(?:the\s+)?groups\b)")
 
 
 def blinding(passages: list[Passage]) -> Suggestion:
@@ -437,7 +445,7 @@ def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
     if leader != mention.name and _COMPARING_SENTENCE.search(sentence.text):
         return True
     after = passage.text[mention.end:mention.end + 12]
-    if _CONTROLLED.match(after) or re.match(r"\s+alone\b(?!\s+or\b)", after):
+    if _CONTROLLED.match(after) or re.match(r"\s+(?:alone|only)\b(?!\s+or\b)", after):
         return True
     if not _COMPARISON_CUE.search(before):
         return False
@@ -453,6 +461,10 @@ def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
 _OTHER_ACTIVE_ARM = _rx(
     r"\b(?:usual|standard|routine|conventional)\s+(?:care|treatment|therapy|practice|dissemination)\b|"
     r"\b(?:two|three|four|different)\s+(?:doses|dosages|dose\s+levels|regimens|formulations|schedules)\b|"
+    r"\b(?:daily|weekly|monthly|quarterly|cyclic(?:al)?|continuous|sequential|intermittent)\s+(?:or|versus|vs\.?)\s+"
+    r"(?:daily|weekly|monthly|quarterly|cyclic(?:al)?|continuous|sequential|intermittent)\b|"
+    r"\b(?:low|high|lower|higher|standard|single|double)[- ]dose\s+(?:or|versus|vs\.?)\s+(?:a\s+)?"
+    r"(?:low|high|lower|higher|standard|single|double)[- ]dose\b|"
     r"\b(?:versus|vs\.?|compared\s+(?:with|to))\s+(?:the\s+|a\s+)?(?:\d+(?:\.\d+)?\s*(?:mg|µg|mcg|g)|"
     r"standard|conventional|usual|monthly|weekly|daily|quarterly|continuous|cyclic|sequential|"
     r"low|high|lower|higher)\b|\bcontrol\s+group\s+(?:received|was\s+given|got)\b(?![^.]{0,30}placebo)|"
@@ -491,7 +503,8 @@ def _compared_with(drugs: DrugReading) -> Hit | None:
 
 
 def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]) -> tuple[Suggestion, Suggestion]:
-    placebo = find(passages, _PLACEBO)
+    # "placebo-controlled trials have shown ..." before the abstract turns to its own study is not an arm.
+    placebo = [h for h in find(passages, _PLACEBO) if not _before_own_study(h)]
     comparator_names = sorted(drugs.comparator, key=lambda n: drugs.comparator[n][0].start)
     comparator = (suggestion(comparator_names[0], drugs.comparator[comparator_names[0]])
                   if comparator_names else Suggestion(None))
@@ -814,8 +827,8 @@ def age_group(passages: list[Passage]) -> Suggestion:
         assert match is not None
         low = int(match.group("low") or match.group("low2") or match.group("low3") or match.group("low4"))
         return suggestion("adult" if low >= 18 else "mixed", [hit])
-    child = [h for h in find(passages, _CHILD) if not _background(h)]
-    adult = [h for h in find(passages, _ADULT) if not _background(h) and not _share(h)]
+    child = [h for h in find(passages, _CHILD) if not _before_own_study(h)]
+    adult = [h for h in find(passages, _ADULT) if not _before_own_study(h) and not _share(h)]
     if child and adult:
         return suggestion("mixed", child[:1] + adult[:1])
     if child:
@@ -827,6 +840,12 @@ def age_group(passages: list[Passage]) -> Suggestion:
         age = int(_SINGLE_AGE.match(single[0].passage.text, single[0].start).group("age"))  # type: ignore[union-attr]
         return suggestion("adult" if age >= 18 else "child-adolescent", single[:1])
     return Suggestion(NOT_STATED)
+
+
+def _before_own_study(hit: Hit) -> bool:
+    """A mention in a labelled background, or before an unlabelled abstract turns to its own study,
+    says who is affected in general ("common in children"), not who took part."""
+    return _background(hit) or (hit.passage.field != "title" and hit.start < study_start(hit.passage))
 
 
 def _share(hit: Hit) -> bool:
