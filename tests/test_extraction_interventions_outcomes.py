@@ -263,6 +263,13 @@ def test_a_result_told_in_the_words_of_the_construct_gives_the_instruments_direc
     assert found and found[0]["direction"] == "improved"
 
 
+def test_a_result_stated_for_all_measures_at_once_gives_each_its_direction(flagship: Protocol) -> None:
+    outcomes = _outcomes(flagship, _DESIGN + "Behaviour was rated with the Child Behavior Checklist and memory with "
+                         "the Rey Auditory Verbal Learning Test. There were no significant differences between the "
+                         "groups on either of the behaviour and memory measures.")
+    assert [o["direction"] for o in outcomes] == ["no difference", "no difference"]
+
+
 def test_an_instrument_with_a_proper_name_is_an_outcome_even_when_no_list_knows_it(flagship: Protocol) -> None:
     outcomes = _outcomes(flagship, _DESIGN + "Cognition was tested with the McCarthy Scales of Children's Abilities "
                          "and mood with the Menstrual Distress Questionnaire; groups were compared with Fisher's Exact "

@@ -397,7 +397,8 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
     construct_hits = [Hit(p, span.start, span.end) for p, span in constructs.get(anchor.construct or "", [])]
     construct_sentences = [Hit(h.passage, h.sentence.start, h.sentence.end) for h in construct_hits
                            if (h.passage.field, h.sentence.start) not in sentences]
-    outcome["direction"] = _direction(sentence_hits, _conclusion(passages), placebo_arm, anchor.hits)
+    outcome["direction"] = _direction(sentence_hits, _overall_results(passages) + _conclusion(passages),
+                                      placebo_arm, anchor.hits)
     if outcome["direction"].value is None or outcome["direction"].flags:
         by_construct = _direction(construct_sentences, None, placebo_arm, construct_hits)
         if by_construct.value is not None:
@@ -443,6 +444,18 @@ def _regions(protocol: Protocol, anchor: _Anchor, outcome_class: object, regions
 _CONCLUSION = re.compile(r"\s*(?:conclusions?|interpretation|summary)\s*:", re.IGNORECASE)
 
 
+# A result stated for all the measures at once ("no differences on either of the behaviour and
+# cognition measures").
+_ALL_MEASURES = re.compile(r"\b(?:any|all|either|each|both|the)\s+(?:\w+\s+){0,5}(?:measures|outcomes|variables|"
+                           r"end-?points|parameters|assessments|scales|tests)\b", re.IGNORECASE)
+
+
+def _overall_results(passages: list[Passage]) -> list[Hit]:
+    return [Hit(p, s.start, s.end) for p in passages if p.field != "title" for s in p.sentences
+            if s.start >= study_start(p) and _ALL_MEASURES.search(s.text) and not _MEASURES_LISTED.search(s.text)
+            and _RESULT.search(s.text)]
+
+
 def _conclusion(passages: list[Passage]) -> list[Hit]:
     """The abstract's conclusion: its labelled section, else its last sentence."""
     for passage in passages:
@@ -483,7 +496,8 @@ def _rank(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
 def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, placebo_arm: bool = False,
                anchor_hits: list[Hit] | None = None) -> Suggestion:
     """The direction most result sentences about the outcome give, each read in the clause that
-    names the outcome when that clause gives one; else the conclusion's."""
+    names the outcome when that clause gives one; else what `fallback` (results stated for all
+    measures, the conclusion) says."""
     votes: dict[str, list[Hit]] = {}
     for hit in sentence_hits:
         text = hit.passage.text[hit.start:hit.end]
@@ -504,7 +518,8 @@ def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, plac
         if fallback:
             found = _direction(fallback, None, placebo_arm)
             if found.value is not None:
-                found.flags.append("from the study's conclusion, not a sentence naming this outcome")
+                found.flags.append("from the study's results as a whole or its conclusion, "
+                                   "not a sentence naming this outcome")
             return found
         return Suggestion(None)
     ranked = sorted(votes.items(), key=lambda item: -len(item[1]))
