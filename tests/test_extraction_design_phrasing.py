@@ -243,6 +243,11 @@ COUNT_CASES: list[Case] = [
      {"n_total": 42}),
     ("A sample in two groups", "A sample of patients with epilepsy (48 men and 72 women) filled in the survey.",
      {"n_total": 120}),
+    ("A panel surveyed twice", "Residents answered a survey after the flood (wave 1; N = 800) and again a year "
+     "later (wave 2; N = 530).", {"n_total": 800}),
+    ("Survey respondents", "Of the 5,200 eligible adults, 3,150 responded to the mailed questionnaire.",
+     {"n_total": 3150}),
+    ("Two sites", "We recruited 40 healthy men in Oslo and 35 from a clinic in Bergen.", {"n_total": 75}),
     ("Only the evaluable", "Nine of 30 evaluable patients responded to the combination.", {"n_total": None}),
 ]
 

@@ -550,7 +550,8 @@ _PEOPLE_N = re.compile(r"\b" + _PEOPLE + r"\b(?:[^.;()]|\([^()]{0,30}\)){0,60}?\
                        re.IGNORECASE)
 # A count with no noun, before the verb that enrols it: "98 were enrolled", "212 (91%) were randomized".
 # The verb is found first and the count read back from it (scanning for counts everywhere is slow).
-_BARE_VERB = _rx(r"\b(?:were|was|had\s+been)\s+(?P<verb>randomi[sz]ed|randomly|enrolled|included|recruited)\b")
+_BARE_VERB = _rx(r"\b(?:(?:were|was|had\s+been)\s+(?P<verb>randomi[sz]ed|randomly|enrolled|included|recruited)|"
+                 r"(?P<verb2>responded|participated|took\s+part))\b")
 _COUNT_BEFORE = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?$",
                            re.IGNORECASE)
 # A case report is of one person: "a 34-year-old woman", "we report the case of a man".
@@ -593,7 +594,7 @@ def n_total(passages: list[Passage]) -> Suggestion:
         for verb in passage.finditer(_BARE_VERB):
             count = _COUNT_BEFORE.search(passage.text, max(0, verb.start() - 40), verb.start())
             if count is not None:
-                candidates.append(_rank_bare_count(passage, count, verb.group("verb")))
+                candidates.append(_rank_bare_count(passage, count, verb.group("verb") or verb.group("verb2")))
         for match in passage.finditer(_BRACKET_N):
             if _DESIGN_BEFORE.search(passage.text, max(0, match.start() - 80), match.start()):
                 hit = Hit(passage, match.start("count"), match.end("count"))
@@ -623,7 +624,10 @@ def n_total(passages: list[Passage]) -> Suggestion:
 
 
 _ARMS_SENTENCE = _rx(r"\brandomi|\bassign|\ballocat|\bgroups?\b|\barms?\b|\breceived\b|\binterview|\benrol|"
-                     r"\brecruit|\bincluded\b|\bstudied\b|\bparticipants\b")
+                     r"\brecruit|\bincluded\b|\bstudied\b|\bparticipants\b|\bsurvey|\bquestionnaire")
+
+
+_WAVES = _rx(r"\b(?:again|time\s*[12]|waves?|follow-?up|re-?assessed|re-?surveyed)\b")
 
 
 def _arm_sizes(passages: list[Passage]) -> Suggestion | None:
@@ -633,6 +637,11 @@ def _arm_sizes(passages: list[Passage]) -> Suggestion | None:
             if not _ARMS_SENTENCE.search(sentence.text):
                 continue
             sizes = list(_N_EQUALS.finditer(passage.text, sentence.start, sentence.end))
+            if len(sizes) >= 2 and _WAVES.search(sentence.text):
+                # The same people measured again ("Time 1; N = 600 ... Time 2; N = 412"): the first entered.
+                first = sizes[0]
+                return suggestion(int(first.group("count").replace(",", "")), [Hit(passage, first.start(), first.end())],
+                                  ["the first of repeated measurements"])
             if len(sizes) >= 2:
                 total = sum(int(m.group("count").replace(",", "")) for m in sizes)
                 hits = [Hit(passage, m.start(), m.end()) for m in sizes]
@@ -661,7 +670,7 @@ _PEOPLE_PHRASE = r"(?:\s+" + _BETWEEN + _PEOPLE + r"\b)"
 _COUNT_GROUPS = re.compile(
     r"(?<![\d.,%/])\b(?P<first>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:healthy\s+)?(?:male|female)(?=\s+and\b))" +
     r"(?P<rest>(?:[^.;%]{0,220}?(?:,\s*|\s+)(?:and|plus|as\s+well\s+as)\s+|,\s+)" +
-    r"(?P<second>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:controls|to|in|into|received|were)\b))",
+    r"(?P<second>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:controls|to|in|into|received|were|from)\b))",
     re.IGNORECASE)
 
 
