@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/eval_extract.py --split dev|test|all [--json]
     .venv/bin/python benchmarks/eval_extract.py --split all --review DIR --predictions FILE
+    .venv/bin/python benchmarks/eval_extract.py --split dev --in-process | --errors FIELD
 
 The gold set (tests/data/extraction_gold/, guidelines in its README.md) points at records of the
 real fixtures in ../shared/fixtures by file and by the import file's own record id (`source_id`;
@@ -11,6 +12,10 @@ temporary review with the flagship protocol, imports the fixture files the split
 review's store (each gold record is found there by the source_id and title the importer reads
 at its position in the fixture file; `source_id` is checked against the extractor's output).
 `--review` and `--predictions` score a saved extractor output against the review it came from.
+For tuning, `--in-process` scores the study-level fields with the suggesters called directly on the
+fixture records (seconds instead of minutes; the same values, since `extract` runs the same
+suggesters on the same text), and `--errors FIELD` lists each dev record whose FIELD differs from
+the gold value with its title and abstract (refused on the test split, which is for reporting).
 
 Scoring, per field:
 - single-valued fields (randomised, allocation, blinding, control, age_group, active_comparator,
