@@ -281,6 +281,14 @@ def test_an_instrument_with_a_proper_name_is_an_outcome_even_when_no_list_knows_
     assert names["Menstrual Distress Questionnaire"]["direction"] == "no difference"
 
 
+def test_instruments_that_describe_participants_at_entry_are_not_outcomes(flagship: Protocol) -> None:
+    outcomes = _outcomes(flagship, "Twenty patients diagnosed with the Structured Clinical Interview for DSM-IV were "
+                         "randomized to ketamine or placebo. The Edinburgh Handedness Inventory was given at entry. "
+                         "The Snaith-Hamilton Pleasure Scale improved with ketamine compared with placebo.")
+    assert [(o["instrument"], o["class"], o["direction"]) for o in outcomes] == [
+        ("Snaith-Hamilton Pleasure Scale", "self-report", "improved")]
+
+
 def test_words_that_are_not_measures_do_not_become_outcomes(flagship: Protocol) -> None:
     outcomes = _outcomes(flagship, _DESIGN + "Blood samples were taken by patients at home. Serum was stored. "
                          "Subjective effects were rated on the Drug Effects Questionnaire.")

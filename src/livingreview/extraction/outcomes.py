@@ -186,8 +186,15 @@ _PROPER_INSTRUMENT = re.compile(
     r"(?<![\w-])(?:(?:The|A|An)\s+)?(?P<name>(?:[A-Z][\w'\u2019-]*\s+(?:(?:of|for|the|and|in|on|to)\s+){0,2}){1,7}"
     r"(?P<head>Scales?|Index|Questionnaire|Inventory|Test|Task|Checklist|Battery|Interview|Schedule|Survey|Game)"
     r"(?:\s+(?:of|for)\s+(?:[A-Z][\w'\u2019-]*(?:\s+|(?=[\s,.;:)]|$))){1,4})?)(?<!\s)\b")
+# Names that are not outcomes: statistical tests, and the interviews and scales that diagnose or
+# describe participants at entry (the SCID, handedness, intelligence).
 _STATISTICAL_TEST = re.compile(r"\b(?:Fisher|Student|Wilcoxon|Mann|Whitney|Kruskal|Chi|Exact|Rank|Tukey|Bonferroni|"
-                               r"Kolmogorov|Shapiro|Log|Cochran|McNemar|Wald|Hosmer|Durbin)\b")
+                               r"Kolmogorov|Shapiro|Log|Cochran|McNemar|Wald|Hosmer|Durbin|Structured|Diagnostic|"
+                               r"Neuropsychiatric|Handedness|Intelligence|DSM|ICD|Adult\s+Reading)\b")
+# Capitalised words that open a sentence, not a name.
+_NOT_A_NAME_WORD = re.compile(r"(?:(?:The|A|An|In|On|At|After|Before|During|With|Using|Our|This|These|We|Both|All|"
+                              r"Mean|Total|Change|Changes|Scores?|Ratings?|Results?|Performance|Participants|"
+                              r"Patients|Subjects)\s+(?:(?:of|for|the|and|in|on|to|with)\s+)*)+")
 _HEAD_CLASS = {"questionnaire": "self-report", "inventory": "self-report", "checklist": "self-report",
                "survey": "self-report", "test": "behavioural", "task": "behavioural", "battery": "behavioural",
                "game": "behavioural"}
@@ -197,8 +204,12 @@ def _proper_instrument_anchors(passages: list[Passage], taken: list[tuple[str, i
     found: dict[str, _Anchor] = {}
     for passage in passages:
         for match in _PROPER_INSTRUMENT.finditer(passage.text):
-            name = match.group("name")
             start, end = match.start("name"), match.end("name")
+            lead = _NOT_A_NAME_WORD.match(passage.text, start, end)
+            start = lead.end() if lead else start  # "Scores on the Menstrual Distress Questionnaire"
+            name = passage.text[start:end]
+            if not name[:1].isupper():
+                continue
             if (_STATISTICAL_TEST.search(name) or _overlaps((passage.field, start, end), taken)
                     or is_negated(passage.text, start, end)):
                 continue
@@ -229,7 +240,8 @@ def suggest_outcomes(protocol: Protocol, passages: list[Passage], vocabularies: 
     constructs = vocabulary_hits(protocol, passages, vocabularies.construct)
     outcomes = []
     for anchor in anchors:
-        outcomes.append(_describe(protocol, anchor, passages, regions, vocabularies, network_of, constructs))
+        others = [h for a in anchors if a is not anchor for h in a.hits]
+        outcomes.append(_describe(protocol, anchor, passages, regions, vocabularies, network_of, constructs, others))
     return outcomes
 
 
@@ -326,8 +338,8 @@ def _cue_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> 
                 start = cue_start
                 if _GENERIC_NAME.fullmatch(written):
                     start = _name_start(passage.text, start)
-                    if start == cue_start:
-                        continue  # "a questionnaire" names no measure
+                    if start == cue_start or _STATISTICAL_TEST.search(passage.text, start, end):
+                        continue  # "a questionnaire" names no measure; a handedness inventory no outcome
                     written = passage.text[start:end]
                 key = re.sub(r"(?<=[a-z]{3})(?:es|s)$", "", " ".join(written.lower().split()))
                 measured = cls
@@ -365,7 +377,8 @@ def _name_start(text: str, start: int) -> int:
         begin = match.start()
     while begin < start and re.match(r"(?:of|the|for|and)\s", text[begin:start]):
         begin = text.index(" ", begin) + 1  # a name starts with its own word, not "of the"
-    return begin
+    lead = _NOT_A_NAME_WORD.match(text, begin, start)
+    return lead.end() if lead else begin
 
 
 def _reports_result(hit: Hit) -> bool:
@@ -375,7 +388,10 @@ def _reports_result(hit: Hit) -> bool:
 
 def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
               regions: dict, vocabularies: OutcomeVocabularies,
-              network_of: dict[str, str], constructs: dict[str, list[tuple[Passage, Span]]]) -> dict[str, Suggestion]:
+              network_of: dict[str, str], constructs: dict[str, list[tuple[Passage, Span]]],
+              others: list[Hit]) -> dict[str, Suggestion]:
+    """Everything about one outcome; `others`: the mentions of the other outcomes, whose result
+    sentences do not speak for this one."""
     sentences = list(dict.fromkeys((h.passage.field, h.sentence.start) for h in anchor.hits))
     sentence_hits = [Hit(p, s.start, s.end) for p in passages for s in p.sentences
                      if (p.field, s.start) in sentences]
@@ -397,8 +413,9 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
     construct_hits = [Hit(p, span.start, span.end) for p, span in constructs.get(anchor.construct or "", [])]
     construct_sentences = [Hit(h.passage, h.sentence.start, h.sentence.end) for h in construct_hits
                            if (h.passage.field, h.sentence.start) not in sentences]
-    outcome["direction"] = _direction(sentence_hits, _overall_results(passages) + _conclusion(passages),
-                                      placebo_arm, anchor.hits)
+    fallback = _overall_results(passages) + [h for h in _conclusion(passages) if not any(
+        o.passage is h.passage and h.start <= o.start < h.end for o in others)]
+    outcome["direction"] = _direction(sentence_hits, fallback, placebo_arm, anchor.hits)
     if outcome["direction"].value is None or outcome["direction"].flags:
         by_construct = _direction(construct_sentences, None, placebo_arm, construct_hits)
         if by_construct.value is not None:

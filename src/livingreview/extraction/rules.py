@@ -1176,7 +1176,7 @@ _OUTCOME_CLASS_PATTERNS = (
                         r"subjects?)\b")),
     ("clinician-rated", _rx(r"\bclinician[- ](?:rated|administered|assessed)\b|\b(?:investigator|physician|"
                             r"clinician|observer|rater)s?'?\s*(?:-\s*)?(?:global\s+)?(?:rated|ratings?|assess(?:ed|ments?)|"
-                            r"evaluations?)\b|\bHAM-?[DA]\b|\bHamilton\b|\bMADRS\b|\bMontgomery\b|\bCGI\b|"
+                            r"evaluations?)\b|\bHAM-?[DA]\b|(?<!-)\bHamilton\b(?!-)|\bMADRS\b|\bMontgomery\b|\bCGI\b|"
                             r"\bclinical\s+global\s+impression|\bPANSS\b|\bBPRS\b|\bYMRS\b|\bCAPS\b|\bADOS\b|"
                             r"\bY-?BOCS\b|\bparent[- ]rated\b|\bteacher[- ]rated\b|\bAberrant\s+Behavio|"
                             r"\bglobal\s+(?:assessment|evaluation)\s+(?:of\s+\w+\s+)?by\s+(?:the\s+)?"
