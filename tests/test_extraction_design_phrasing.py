@@ -315,6 +315,10 @@ POPULATION_CASES: list[Case] = [
      {"population": ["depression"]}),
     ("A nightly prophylaxis trial", "Girls with recurrent urinary tract infections received prophylaxis.",
      {"population": ["other:urinary-tract-infection"]}),
+    ("A urodynamic dose-finding trial", "Patients with detrusor instability and urge incontinence were "
+     "randomized to one of four doses.", {"population": ["other:detrusor-instability"]}),
+    ("Prophylaxis in infancy", "Infants with recurrent UTI were given a nightly antibiotic.",
+     {"population": ["other:urinary-tract-infection"]}),
     ("Hormone trial", "We randomized 4000 healthy postmenopausal women. The hazard ratio for stroke was 1.41 "
      "(95% CI 1.07-1.85).", {"population": ["healthy"], "n_total": 4000}),
     ("Adjustment in epilepsy", "People with epilepsy (N = 74) rated their quality of life, anxiety, and depression.",

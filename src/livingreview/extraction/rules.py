@@ -913,11 +913,12 @@ _KEPT_MODIFIER = (r"(?:(?:allergic|cluster|tension-type|rheumatoid|breast|prosta
                   r"ovarian|postoperative|post-operative|dental|urge|stress|atopic|overactive|neuropathic|"
                   r"low\s+back|inflammatory\s+bowel|chronic\s+idiopathic|irritable\s+bowel|"
                   r"menstrual|duplication|mediastinal|urinary\s+tract|respiratory\s+tract|upper\s+respiratory|"
-                  r"spinal\s+cord|traumatic\s+brain|brain|HIV)\s+)?")
+                  r"spinal\s+cord|traumatic\s+brain|brain|HIV|detrusor)\s+)?")
 _DISEASE_HEAD = (r"(?:migraine|headaches?|rhinitis|urticaria|eczema|dermatitis|asthma|arthritis|osteoarthritis|"
                  r"osteoporosis|incontinence|bladder|cancer|carcinoma|pain|insomnia|dysmenorrh(?:o)?ea|"
                  r"hypertension|diabetes|obesity|epilepsy|dementia|alzheimer'?s\s+disease|parkinson'?s\s+disease|"
                  r"stroke|sinusitis|conjunctivitis|psoriasis|endometriosis|cysts?|disease|syndrome|infections?|injury|"
+                 r"instability|overactivity|hyperreflexia|"
                  r"(?!(?:diagn|progn|anal|hypoth|synth|ba|empha|the|metasta)osis)"
                  r"(?!academia)[a-z]+(?:itis|osis|algia|pathy|orrhea|orrhoea|a?emia))")
 _CONDITION_PHRASE = _rx(r"\b(?P<phrase>" + _KEPT_MODIFIER + _DISEASE_HEAD + r")\b")
@@ -930,10 +931,12 @@ _PEOPLE_SENTENCE = _rx(r"\b" + _PEOPLE + r"\b|\b(?:patients|subjects|participant
 _NAMED_CONDITIONS = _rx(r"\b(?:(?P<migraine>migraineurs?)|(?P<asthma>asthmatics?)|(?P<diabetes>diabetics?)|"
                         r"(?P<epilepsy>epileptics?)|(?P<copd>COPD|chronic\s+obstructive\s+(?:pulmonary|lung|airways?)\s+"
                         r"disease)|(?P<adhd>ADHD|attention[- ]deficit(?:/|\s+|-)?hyperactivity\s+disorder)|"
-                        r"(?P<allergic_rhinitis>hay\s*fever)|(?P<irritable_bowel_syndrome>IBS))\b")
+                        r"(?P<allergic_rhinitis>hay\s*fever)|(?P<irritable_bowel_syndrome>IBS)|"
+                        r"(?P<urinary_tract_infection>UTIs?|urinary\s+infections?))\b")
 # "Parkinson's disease" is read as other:parkinson, the way the eponym is usually shortened.
 _EPONYM_DISEASE = re.compile(r"^other:(parkinson|alzheimer|crohn|huntington|graves|hodgkin|cushing|addison)-disease$")
-_VAGUE_CONDITIONS = frozenset({"disease", "syndrome", "pain", "headache", "headaches", "cyst", "cysts", "bladder"})
+_VAGUE_CONDITIONS = frozenset({"disease", "syndrome", "pain", "headache", "headaches", "cyst", "cysts", "bladder",
+                               "infection", "infections", "injury", "instability", "overactivity", "hyperreflexia"})
 
 
 def _conditions(passages: list[Passage]) -> dict[str, list[Hit]]:
@@ -976,7 +979,8 @@ def _conditions(passages: list[Passage]) -> dict[str, list[Hit]]:
             and not _SUBSUMED.get(value, frozenset()) & merged.keys()}
 
 
-_SUBSUMED = {"other:urge-incontinence": frozenset({"other:overactive-bladder"}),
+_SUBSUMED = {"other:urge-incontinence": frozenset({"other:overactive-bladder", "other:detrusor-instability",
+                                                   "other:detrusor-overactivity"}),
              "other:urinary-incontinence": frozenset({"other:overactive-bladder", "other:urge-incontinence",
                                                       "other:stress-incontinence"})}
 
