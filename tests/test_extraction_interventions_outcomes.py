@@ -152,6 +152,8 @@ def test_outcome_classes_follow_the_instrument(flagship: Protocol, abstract: str
     ("Dopamine release in the striatum was measured with [11C]raclopride PET.", ["PET"]),
     ("Evoked fields were recorded with magnetoencephalography.", ["MEG"]),
     ("The BOLD response of the amygdala to fearful faces decreased compared with placebo.", ["fMRI"]),
+    ("Functional MRI was acquired during the task, and the MRI session lasted one hour.", ["fMRI"]),
+    ("Hippocampal volume was measured with MRI before and after treatment.", ["other"]),
     # Imaging of the heart is not neuroimaging.
     ("Myocardial perfusion was measured with positron emission tomography.", []),
     ("Myocardial perfusion was the outcome. Each volunteer underwent a baseline PET scan and a second scan after "

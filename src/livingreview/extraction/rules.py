@@ -1231,8 +1231,11 @@ _IMAGING = (
     ("PET", _rx(r"\bPET\b|\bpositron\s+emission\s+tomography\b")),
     ("MRS", _rx(r"\b(?:1H-?)?MRS\b|\bmagnetic\s+resonance\s+spectroscopy\b|\bspectroscopy\b")),
     ("other", _rx(r"\b(?:MR|magnetic\s+resonance)\s+angiogra\w*(?=[^.]{0,60}\b(?:intracranial|cerebral|brain))|\bSPECT\b|\bsingle[- ]photon\b|\bdiffusion\s+tensor\b|\bDTI\b|\barterial\s+spin\s+label|"
-                  r"\bnear-?infrared\s+spectroscopy\b|\bfNIRS\b|\bNIRS\b|\bstructural\s+MRI\b|\bvoxel-?based\s+morphometry\b")),
+                  r"\bnear-?infrared\s+spectroscopy\b|\bfNIRS\b|\bNIRS\b|\bstructural\s+MRI\b|\bvoxel-?based\s+morphometry\b|"
+                  r"(?<!functional\s)(?:\bMRI\b|\bmagnetic\s+resonance\s+imaging\b)")),
 )
+# Plain "MRI" is structural imaging ('other') only in a study that names no functional MRI.
+_PLAIN_MRI = re.compile(r"(?:MRI|magnetic\s+resonance\s+imaging)$", re.IGNORECASE)
 
 
 def pattern_list(passages: list[Passage], patterns: tuple[tuple[str, re.Pattern[str]], ...],
@@ -1273,6 +1276,10 @@ def brain_imaging(hit: Hit) -> bool:
 
 def imaging_modalities(passages: list[Passage]) -> Suggestion:
     found = pattern_list(passages, _IMAGING, brain_imaging)
+    if "other" in found and ("fMRI" in found or "MRS" in found):
+        found["other"] = [h for h in found["other"] if not _PLAIN_MRI.fullmatch(h.evidence.text)]
+        if not found["other"]:
+            found.pop("other")
     return Suggestion(list(found), [hits[0].evidence for hits in found.values()])
 
 
