@@ -162,7 +162,8 @@ _OBSERVATIONAL = _rx(r"\b(?:cohort|cross-?sectional|case[- ]control|surveys?|ret
                      r"case\s+series|case\s+reports?|chart\s+review|prescription-event\s+monitoring|"
                      r"post-?marketing\s+surveillance|population-based|epidemiolog\w+|questionnaire\s+study|"
                      r"validation\s+study|co-design|workshops?|we\s+(?:present|report|describe)|"
-                     r"\d+-year-old|prospective\s+investigation)\b")
+                     r"\d+-year-old|prospective\s+investigation|longitudinal\s+(?:study|cohort|survey|design|data)|"
+                     r"(?:diagnostic|prevalence)\s+study)\b")
 # Participants given a drug, with no comparison anywhere: an uncontrolled, single-group study.
 _ADMINISTERED = _rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected)\b|\breceived\b|"
                     r"\bco-?administ\w+|\bconcomitant\s+administration\b|\bfollowed\s+by\b")
