@@ -110,7 +110,7 @@ DESIGN_CASES: list[Case] = [
     ("Two-period crossover",
      "A randomized, two-period, crossover bioequivalence study in 36 healthy subjects compared two "
      "tablet formulations of memantine.",
-     {"randomised": "yes", "allocation": "crossover", "n_total": 36, "population": ["healthy"]}),
+     {"randomised": "yes", "allocation": "crossover", "n_total": 36, "population": ["healthy"], "control": "active"}),
     ("Parallel groups stated",
      "This was a 12-week, randomized, double-blind, parallel-group trial in 300 women aged 40-65 years.",
      {"allocation": "parallel", "blinding": "double-blind", "n_total": 300, "age_group": "adult"}),
@@ -195,6 +195,10 @@ CONTROL_CASES: list[Case] = [
      "We tested tolterodine added to tamsulosin. After a run-in, men were randomly allocated to tolterodine "
      "with tamsulosin, or to tamsulosin only.",
      {"control": "active", "active_comparator": "tamsulosin"}),
+    ("Dual antiplatelet therapy after stenting",
+     "Patients were randomized to clopidogrel plus aspirin or to aspirin alone. Compared with the "
+     "aspirin-alone group, fewer events occurred.",
+     {"control": "active", "active_comparator": "aspirin"}),
     ("Uncontrolled",
      "Twenty adults with alcohol dependence received ketamine 0.5 mg/kg; craving was rated before and "
      "after.",

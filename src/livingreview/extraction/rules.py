@@ -446,7 +446,7 @@ def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
     if leader != mention.name and _COMPARING_SENTENCE.search(sentence.text):
         return True
     after = passage.text[mention.end:mention.end + 12]
-    if _CONTROLLED.match(after) or re.match(r"\s+(?:alone|only)\b(?!\s+or\b)", after):
+    if _CONTROLLED.match(after) or re.match(r"(?:\s+|-)(?:alone|only)\b(?!\s+or\b)", after):
         return True
     if not _COMPARISON_CUE.search(before):
         return False
@@ -462,6 +462,8 @@ def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
 _OTHER_ACTIVE_ARM = _rx(
     r"\b(?:usual|standard|routine|conventional)\s+(?:care|treatment|therapy|practice|dissemination)\b|"
     r"\b(?:two|three|four|different)\s+(?:doses|dosages|dose\s+levels|regimens|formulations|schedules)\b|"
+    r"\bbioequivalen\w*|\b(?:two|three|different)\s+(?:[\w-]+\s+){0,2}(?:formulations|preparations|delivery\s+systems|"
+    r"products|patches)\b|\b(?:test|reference)\s+(?:formulation|product|preparation)s?\b|"
     r"\b(?:daily|weekly|monthly|quarterly|cyclic(?:al)?|continuous|sequential|intermittent)\s+(?:or|versus|vs\.?)\s+"
     r"(?:daily|weekly|monthly|quarterly|cyclic(?:al)?|continuous|sequential|intermittent)\b|"
     r"\b(?:low|high|lower|higher|standard|single|double)[- ]dose\s+(?:or|versus|vs\.?)\s+(?:a\s+)?"
