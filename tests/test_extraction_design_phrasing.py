@@ -255,6 +255,9 @@ COUNT_CASES: list[Case] = [
     ("Survey respondents", "Of the 5,200 eligible adults, 3,150 responded to the mailed questionnaire.",
      {"n_total": 3150}),
     ("Two sites", "We recruited 40 healthy men in Oslo and 35 from a clinic in Bergen.", {"n_total": 75}),
+    ("Screened in the emergency room", "Of the 9,800 patients who were screened, 310 had a migraine and "
+     "120 were enrolled.", {"n_total": 120}),
+    ("Arms named by their drug", "In all, 150 memantine and 148 placebo patients took part.", {"n_total": 298}),
     ("Only the evaluable", "Nine of 30 evaluable patients responded to the combination.", {"n_total": None}),
 ]
 

@@ -658,8 +658,10 @@ def _verb_rank(text: str, start: int) -> float:
     clause = _CLAUSE_END.search(text, start, start + 80)
     end = clause.start() if clause else min(len(text), start + 80)
     verbs = [" ".join(v.group("verb").lower().split()) for v in _ENROLMENT_VERB.finditer(text, start, end)]
-    # "150 patients screened, 98 enrolled": the first verb says what the count is.
-    if verbs and verbs[0].removeprefix("were ") in _BEFORE_ENTRY:
+    # "150 patients screened, 98 enrolled": the first verb says what the count is ("who", "with" and
+    # "aged" only lead to it).
+    leading = [verb for verb in verbs if verb not in ("who", "with", "aged")]
+    if leading and leading[0].removeprefix("were ") in _BEFORE_ENTRY:
         return -1.0
     ranks = [_VERB_RANK.get(verb, 0) for verb in verbs if verb.removeprefix("were ") not in _BEFORE_ENTRY]
     if ranks and min(ranks) < 0 and max(ranks) < 3:
@@ -671,7 +673,9 @@ def _verb_rank(text: str, start: int) -> float:
 # randomised to A and 129 to B", "88 patients received placebo and 162 patients received X".
 _PEOPLE_PHRASE = r"(?:\s+" + _BETWEEN + _PEOPLE + r"\b)"
 _COUNT_GROUPS = re.compile(
-    r"(?<![\d.,%/])\b(?P<first>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:healthy\s+)?(?:male|female)(?=\s+and\b))" +
+    r"(?<![\d.,%/])\b(?P<first>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:healthy\s+)?(?:male|female)(?=\s+and\b)|"
+    # "296 Estrostep and 295 placebo patients": the noun after the second count is the first's too
+    r"\s+[\w-]+(?=\s+and\s+\d[\d,]*\s+(?:[\w-]+\s+)?" + _PEOPLE + r"\b))" +
     r"(?P<rest>(?:[^.;%]{0,220}?(?:,\s*|\s+)(?:and|plus|as\s+well\s+as)\s+|,\s+)" +
     r"(?P<second>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:controls|to|in|into|received|were|from)\b))",
     re.IGNORECASE)
@@ -733,7 +737,8 @@ def _splits_into_parts(text: str, total: int, start: int, end: int) -> bool:
 _CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas|of\s+whom|of\s+which)\b|,\s+\d|\s+and\s+\d")
 _GROUP_SENTENCE = _rx(r"\brandomi|\bassign|\ballocat|\benrol|\brecruit|\binclud|\bstudied\b|\bparticipat|"
                       r"\breceived\b|\bunderwent\b|\binterview|\bwe\s+(?:studied|examined|investigated)\b|"
-                      r"\bsample\s+of\b|\bsurvey|\bquestionnaires?\b|\bconsisted\b|\bcomprised\b")
+                      r"\bsample\s+of\b|\bsurvey|\bquestionnaires?\b|\bconsisted\b|\bcomprised\b|\btook\s+part\b|"
+                      r"\bwere\s+(?:studied|treated|evaluated)\b")
 
 
 def _rank_bare_count(passage: Passage, match: re.Match[str], verb: str) -> tuple[float, Hit, int | None, str]:
