@@ -3,17 +3,20 @@
     .venv/bin/python benchmarks/bench_serve.py            # 20 reviewers, 120 s, 50,000 records
     .venv/bin/python benchmarks/bench_serve.py --quick    # 4 reviewers, 20 s, 2,000 records
     .venv/bin/python benchmarks/bench_serve.py --records 10000 --seconds 60 --keep-reviews /tmp/reviews
+    .venv/bin/python benchmarks/bench_serve.py --quick --plain-forms   # as a browser without script
 
 The review is the flagship protocol (examples/glutamate-entactogens) over copies of the real
 PubMed fixture articles (each with its own PMID and a numbered title), imported as a PubMed XML
 file. The server is `livingreview serve` in its own process on 127.0.0.1; each simulated reviewer
 is a thread with its own session that logs in, then loops: read the record on its screen page,
-post a decision (about 1 in 10 include, the rest exclude, seeded per reviewer), follow the
-redirect to its next record. By default a reviewer decides the moment a record is shown (a stress
+post a decision (about 1 in 10 include, the rest exclude, seeded per reviewer) as the page's
+script does, marked with its header, and take the next record's page from the answer: one request
+a keypress. With --plain-forms it posts as a browser without script does instead and follows the
+redirect to the screen page (a 303 then a GET). By default a reviewer decides the moment a record is shown (a stress
 test: the latency is then set by how many decisions a second the server can take); --think S
 makes each one read for S seconds on average first (uniform from S/2 to 3S/2; people take 5 to 30). "Keypress to next record" is the time from sending the decision to
 having the next record's page. Afterwards the store is opened and the decisions it holds are
-counted per reviewer: every decision acknowledged (a redirect without an error) must be there,
+counted per reviewer: every decision acknowledged (a next page with its "saved decision") must be there,
 and no reviewer may be shown a record again after deciding it.
 
 Before the clock starts, one reviewer's first screen page is fetched: the ranking worker computes
@@ -54,6 +57,7 @@ PASSWORD = "benchmark password"
 RECORD_ID = re.compile(r'name="record_id" value="(\d+)"')
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 REQUEST_TIMEOUT = 120.0
+SENT_BY_THE_PAGE = {"X-Requested-With": "livingreview"}  # as src/livingreview/web/static/app.js sends
 
 
 def build_review(directory: Path, records: int, reviewers: int) -> list[str]:
@@ -99,9 +103,11 @@ def log_in(client: httpx.Client, name: str) -> None:
 
 
 class Reviewer(threading.Thread):
-    def __init__(self, url: str, name: str, seed: int, stop_at: float, think: float = 0.0) -> None:
+    def __init__(self, url: str, name: str, seed: int, stop_at: float, think: float = 0.0,
+                 plain_forms: bool = False) -> None:
         super().__init__(daemon=True)
         self.url, self.name, self.stop_at, self.think = url, name, stop_at, think
+        self.headers = {} if plain_forms else SENT_BY_THE_PAGE
         self.random = random.Random(seed)
         self.latencies: list[float] = []
         self.first_page: float | None = None
@@ -136,7 +142,7 @@ class Reviewer(threading.Thread):
                 started = time.perf_counter()
                 answer = client.post("/screen/decide", data={
                     "csrf": token.group(1), "record_id": record.group(1), "label": label,
-                    "stage": "title_abstract", "sample": "ranked", "seed": "0"})
+                    "stage": "title_abstract", "sample": "ranked", "seed": "0"}, headers=self.headers)
                 self.latencies.append(time.perf_counter() - started)
                 page = answer.text
                 if answer.status_code == 200 and 'class="flash"' in page and "saved decision" in page:
@@ -200,7 +206,8 @@ def stop(server: subprocess.Popen[bytes]) -> None:
         server.wait()
 
 
-def run(records: int, reviewers: int, seconds: float, keep: Path | None, think: float = 0.0) -> dict[str, object]:
+def run(records: int, reviewers: int, seconds: float, keep: Path | None, think: float = 0.0,
+        plain_forms: bool = False) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as scratch:
         directory, built = prepared_review(Path(scratch), records, reviewers, keep)
         names = [f"reviewer{i:02d}" for i in range(reviewers)]
@@ -216,7 +223,7 @@ def run(records: int, reviewers: int, seconds: float, keep: Path | None, think: 
                 first_page = time.perf_counter() - started
             sampler.start()
             stop_at = time.monotonic() + seconds
-            threads = [Reviewer(url, name, seed, stop_at, think) for seed, name in enumerate(names)]
+            threads = [Reviewer(url, name, seed, stop_at, think, plain_forms) for seed, name in enumerate(names)]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -227,6 +234,7 @@ def run(records: int, reviewers: int, seconds: float, keep: Path | None, think: 
         firsts = [t.first_page for t in threads if t.first_page is not None]
         return {
             "records": records, "reviewers": reviewers, "seconds": seconds, "think_s": think,
+            "requests_a_keypress": 2 if plain_forms else 1,
             "review_built_s": round(built, 1), "first_screen_page_s": round(first_page, 2),
             "each_reviewers_first_page_ms": percentiles(firsts),
             "decisions_acknowledged": sum(t.acknowledged for t in threads),
@@ -247,7 +255,7 @@ def summary(result: dict[str, object]) -> str:
     assert isinstance(latency, dict) and isinstance(load, dict)
     return "\n".join([
         f"{result['reviewers']} reviewers x {result['records']:,} records for {result['seconds']:.0f} s, "
-        f"reading {result['think_s']} s a record on average "
+        f"reading {result['think_s']} s a record on average, {result['requests_a_keypress']} request(s) a keypress "
         f"({result['cpus']} CPUs, 1-min load average {load['min']:.1f}-{load['max']:.1f}, mean {load['mean']:.1f})",
         f"  keypress to next record: p50 {latency.get('p50')} ms, p95 {latency.get('p95')} ms, "
         f"max {latency.get('max')} ms (target p95 < 300 ms)",
@@ -267,13 +275,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, help="how long they decide (default 120)")
     parser.add_argument("--think", type=float, default=0.0, metavar="S",
                         help="seconds a reviewer reads each record on average before deciding (default 0)")
+    parser.add_argument("--plain-forms", action="store_true",
+                        help="decide as a browser without script: a plain form POST, its 303, then the GET")
     parser.add_argument("--keep-reviews", type=Path, metavar="DIR",
                         help="keep the review built for each size in DIR and copy it for each run")
     options = parser.parse_args()
     records = options.records or (2_000 if options.quick else 50_000)
     reviewers = options.reviewers or (4 if options.quick else 20)
     seconds = options.seconds or (20.0 if options.quick else 120.0)
-    result = run(records, reviewers, seconds, options.keep_reviews, options.think)
+    result = run(records, reviewers, seconds, options.keep_reviews, options.think, options.plain_forms)
     print(summary(result))
     print(json.dumps(result, indent=2))
     if result["decisions_acknowledged"] != result["decisions_stored"]:

@@ -62,10 +62,19 @@ def test_two_reviewers_screen_blind_and_the_lead_resolves_their_conflict_in_chro
 
             ana.goto(url + "/screen?record=2")
             ana.screenshot(path=str(tmp_path / "serve-screening.png"), full_page=True)
+            ana_navigations: list[str] = []
+            ana.on("request", lambda r: ana_navigations.append(f"{r.method} {r.url[len(url):]}")
+                   if r.is_navigation_request() else None)
             ana.keyboard.press("i")
             ana.wait_for_selector(".flash")
             ana_saved = ana.locator(".flash").inner_text()
             ana_next = ana.locator("#record").get_attribute("data-record")
+            ana_url_after_decision = ana.url[len(url):]
+            ana.screenshot(path=str(tmp_path / "screen-after-keypress.png"), full_page=True)
+            ana.reload()  # a GET of the screen: the decision is not posted again
+            ana_reloaded = (ana.locator(".flash").count(), ana.locator("#record").get_attribute("data-record"))
+            ana_decisions = [d.record_id for d in app.state.review.screening.decisions("title_abstract")
+                             if d.reviewer == "ana"]
 
             ben.goto(url + "/screen?record=2")
             ben_before = ben.content()
@@ -103,6 +112,11 @@ def test_two_reviewers_screen_blind_and_the_lead_resolves_their_conflict_in_chro
     assert hostile_title.startswith("<script>alert('x')</script><img src=x onerror=alert(1)>")
     assert ana_saved.startswith("saved decision") and "include, record 2" in ana_saved
     assert ana_next != "2"
+    # the keypress was one fetch, not a navigation; the page's address became the screen's GET address
+    assert ana_url_after_decision == "/screen?stage=title_abstract&sample=ranked&seed=0"
+    assert ana_navigations == ["GET /screen?stage=title_abstract&sample=ranked&seed=0"]  # the reload only
+    assert ana_reloaded[0] == 0 and ana_reloaded[1] != "2"  # no second "saved decision", record 2 is done
+    assert ana_decisions == [2]
     assert "ana" not in ben_before  # ben's page tells nothing of ana's label
     assert "exclude (C1), record 2" in ben_saved
     assert "conflict: ana include" in ben_decisions  # revealed once the conflict is opened
@@ -112,7 +126,8 @@ def test_two_reviewers_screen_blind_and_the_lead_resolves_their_conflict_in_chro
     assert "title_abstract" in dashboard
     assert (state.resolutions[2].reviewer, state.resolutions[2].label) == ("lee", "include")
     assert {name: d.label for name, d in state.labels[2].items()} == {"ana": "include", "ben": "exclude"}
-    for name in ("screen-hostile.png", "serve-screening.png", "conflicts.png", "dashboard.png"):
+    for name in ("screen-hostile.png", "serve-screening.png", "screen-after-keypress.png", "conflicts.png",
+                 "dashboard.png"):
         assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
         keep(tmp_path, name)
 
@@ -288,6 +303,9 @@ def test_the_lead_resolves_extraction_and_appraisal_disagreements_in_chromium(tm
             ana.wait_for_selector(".flash")
             ana.screenshot(path=str(tmp_path / "screening-after-save.png"), full_page=True)
             screening_saved = ana.locator(".flash").inner_text()
+            ana.keyboard.press("m")  # the keys still work on the page the decision brought back
+            ana.locator(".flash", has_text="maybe").wait_for()
+            second_saved = ana.locator(".flash").inner_text()
             for context in (lee_context, ana_context):
                 context.close()
         finally:
@@ -310,6 +328,7 @@ def test_the_lead_resolves_extraction_and_appraisal_disagreements_in_chromium(tm
     assert robins_overall == "Overall: Serious"
     assert "saved ROBINS-I judgements" in robins_saved and "overall Serious" in robins_saved
     assert screening_saved.startswith("saved decision") and "include, record 3" in screening_saved
+    assert second_saved.startswith("saved decision") and "maybe, record" in second_saved
     for name in ("extract-conflicts.png", "appraise-conflicts.png", "settings.png", "robins-i.png",
                  "screening-after-save.png"):
         assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")

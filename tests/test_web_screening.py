@@ -81,3 +81,59 @@ def test_the_report_is_linked_and_served_from_its_folder_only(server):
     assert "script-src" not in answer.headers["content-security-policy"]
     assert browser.get("/report/%2E%2E/review.db").status_code == 404
     assert browser.get("/report/..%2Fprotocol.toml").status_code == 404
+
+
+SENT_BY_THE_PAGE = {"X-Requested-With": "livingreview"}  # as static/app.js marks its requests
+
+
+def test_a_decision_sent_by_the_page_answers_with_the_next_record_in_one_request(server):
+    app, browser = server
+    page = browser.get("/screen").text
+    first = shown_record(page)
+    answer = browser.post("/screen/decide", headers=SENT_BY_THE_PAGE, follow_redirects=False, data={
+        "csrf": csrf_of(page), "stage": "title_abstract", "sample": "ranked", "seed": "0",
+        "record_id": str(first), "label": "include"})
+    assert answer.status_code == 200
+    assert answer.headers["x-page-url"] == "/screen?stage=title_abstract&sample=ranked&seed=0"
+    assert "script-src 'self'" in answer.headers["content-security-policy"]
+    [decision] = app.state.review.screening.decisions("title_abstract")
+    assert (decision.record_id, decision.label, decision.reviewer) == (first, "include", "ana")
+    assert f"saved decision {decision.id}: include, record {first}" in answer.text
+    assert shown_record(answer.text) != first
+    assert "title_abstract: 1 / 6 screened by ana, 5 to go" in answer.text
+
+
+def test_a_plain_form_decision_still_redirects_to_the_screen(server):
+    app, browser = server
+    page = browser.get("/screen").text
+    answer = browser.post("/screen/decide", follow_redirects=False, data={
+        "csrf": csrf_of(page), "stage": "title_abstract", "sample": "ranked", "seed": "0",
+        "record_id": str(shown_record(page)), "label": "exclude"})
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/screen?stage=title_abstract&sample=ranked&seed=0"
+    assert "saved decision" not in answer.text
+    assert len(app.state.review.screening.decisions("title_abstract")) == 1
+
+
+def test_a_refusal_sent_by_the_page_shows_the_same_record_with_the_error(server):
+    app, browser = server
+    page = browser.get("/screen").text
+    record = shown_record(page)
+    answer = browser.post("/screen/decide", headers=SENT_BY_THE_PAGE, follow_redirects=False, data={
+        "csrf": csrf_of(page), "stage": "title_abstract", "sample": "ranked", "seed": "0",
+        "record_id": str(record), "label": "exclude", "reason": "C9"})
+    assert answer.status_code == 422
+    assert answer.headers["x-page-url"] == f"/screen?stage=title_abstract&sample=ranked&seed=0&record={record}"
+    assert "exclusion reason &#39;C9&#39; is not a criterion of the protocol" in answer.text
+    assert shown_record(answer.text) == record
+    assert app.state.review.screening.decisions("title_abstract") == []
+
+
+def test_an_undo_sent_by_the_page_shows_the_undone_record(server):
+    app, browser = server
+    page = post(browser, "/screen/decide", browser.get("/screen").text, record_id="1", label="include")
+    answer = browser.post("/screen/undo", headers=SENT_BY_THE_PAGE, follow_redirects=False, data={
+        "csrf": csrf_of(page), "stage": "title_abstract", "sample": "ranked", "seed": "0"})
+    assert answer.status_code == 200
+    assert answer.headers["x-page-url"] == "/screen?stage=title_abstract&sample=ranked&seed=0&record=1"
+    assert "saved undo of decision" in answer.text and shown_record(answer.text) == 1

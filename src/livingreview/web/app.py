@@ -29,8 +29,9 @@ from livingreview.web.queues import QueueBoard
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_COOKIE = "livingreview_session"
 SESSION_HOURS = 12
-APP_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-           "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+# connect-src: the screening page's script sends its decisions to this server, and nowhere else.
+APP_CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+           "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 # The report is a static page with inline styles and no script.
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'"
 

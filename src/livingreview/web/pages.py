@@ -4,6 +4,10 @@ Each POST first checks the session's CSRF token (`_checked_form`), then does its
 worker thread through the same stage code as the CLI, with the logged-in user as the reviewer,
 and answers only after that work has committed: a redirect that acknowledges a decision is sent
 after `decide` returned, and `decide` commits before it returns.
+
+A screening decision or undo sent by the page's own script (marked with `FETCH_HEADER`) is
+answered with the next screen page itself, in the same request, and the screen's GET address in
+`PAGE_URL_HEADER` for the script to put in the history; a plain form POST gets the redirect.
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ from livingreview.web.extraction import ExtractView, extract_view
 from livingreview.web.extraction import save as save_extraction
 from livingreview.web.auth import CSRF_FIELD, CSRF_HEADER, authenticate, csrf_matches, new_csrf_token
 
+FETCH_HEADER = "x-requested-with"
+FETCH_MARK = "livingreview"
+PAGE_URL_HEADER = "x-page-url"
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
                          trim_blocks=True, lstrip_blocks=True)
 
@@ -104,6 +111,11 @@ def _optional(value: object) -> str | None:
     return text or None
 
 
+def _fetched(request: Request) -> bool:
+    """Whether the page's own script sent this request and will show the page it gets back."""
+    return request.headers.get(FETCH_HEADER) == FETCH_MARK
+
+
 def _screen_url(stage: str, sample: str, seed: int, record: int | None = None) -> str:
     query: dict[str, object] = {"stage": stage, "sample": sample, "seed": seed}
     if record is not None:
@@ -170,15 +182,31 @@ async def screen_page(request: Request) -> Response:
     stage, sample = _stage(request.query_params.get("stage")), _sample(request.query_params.get("sample"))
     seed = _integer(request.query_params.get("seed"), "seed", 0)
     first = request.query_params.get("record")
-    first_id = _integer(first, "record") if first else None
+    return await _screen(request, stage, sample, seed, _integer(first, "record") if first else None)
 
+
+async def _screen(request: Request, stage: str, sample: str, seed: int, first_id: int | None,
+                  status: int = 200) -> HTMLResponse:
+    """The screen page: the next record of the queue, or `first_id` when it is still pending."""
     def work() -> tuple[Reviewer, views.ScreenView]:
         user = _user(request)
         return user, views.screen_view(_review(request), request.app.state.queues, user.name, stage, sample,
                                        seed, first_id)
 
     user, view = await run_in_threadpool(work)
-    return _render(request, "screen.html", user, view=view, stages=STAGES)
+    return _render(request, "screen.html", user, status=status, view=view, stages=STAGES)
+
+
+async def _after_screening(request: Request, stage: str, sample: str, seed: int, record: int | None,
+                           status: int = 200) -> Response:
+    """The answer to a decision or undo: the screen it leads to, shown at once to the page's script
+    (with its GET address, so a reload never posts again), a redirect to it for a plain form."""
+    url = _screen_url(stage, sample, seed, record)
+    if not _fetched(request):
+        return RedirectResponse(url, status_code=303)
+    page = await _screen(request, stage, sample, seed, record, status)
+    page.headers[PAGE_URL_HEADER] = url
+    return page
 
 
 async def decide(request: Request) -> Response:
@@ -202,8 +230,9 @@ async def decide(request: Request) -> Response:
         request.session["flash"] = await run_in_threadpool(work)
     except BadInput as error:
         request.session["error"] = str(error)
-        return RedirectResponse(_screen_url(stage, sample, seed, record_id), status_code=303)
-    return RedirectResponse(_screen_url(stage, sample, seed), status_code=303)
+        # the same record again, with the refusal; 422 tells the script nothing was stored
+        return await _after_screening(request, stage, sample, seed, record_id, status=422)
+    return await _after_screening(request, stage, sample, seed, None)
 
 
 async def undo(request: Request) -> Response:
@@ -221,8 +250,8 @@ async def undo(request: Request) -> Response:
         request.session["flash"], record = await run_in_threadpool(work)
     except BadInput as error:
         request.session["error"] = str(error)
-        return RedirectResponse(_screen_url(stage, sample, seed), status_code=303)
-    return RedirectResponse(_screen_url(stage, sample, seed, record), status_code=303)
+        return await _after_screening(request, stage, sample, seed, None, status=422)
+    return await _after_screening(request, stage, sample, seed, record)
 
 
 async def decisions_page(request: Request) -> Response:
