@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.rules import (
@@ -382,8 +383,12 @@ def _name_start(text: str, start: int) -> int:
 
 
 def _reports_result(hit: Hit) -> bool:
-    text = hit.sentence.text
-    return bool(_RESULT.search(text)) and _sentence_direction(text) is not None
+    return _states_result(hit.sentence.text)
+
+
+@lru_cache(maxsize=512)
+def _states_result(sentence: str) -> bool:
+    return bool(_RESULT.search(sentence)) and _sentence_direction(sentence) is not None
 
 
 def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],

@@ -1276,10 +1276,15 @@ def brain_imaging(hit: Hit) -> bool:
     that is not about another organ only (a cardiac PET study's "baseline PET scan")."""
     if not _measured(hit):
         return False
-    sentence, text = hit.sentence.text, hit.passage.text
+    sentence = hit.sentence.text
     if _BRAIN.search(sentence):
         return True
-    return not _OTHER_ORGAN.search(sentence) and not (_OTHER_ORGAN.search(text) and not _BRAIN.search(text))
+    return not _OTHER_ORGAN.search(sentence) and not _other_organ_only(hit.passage.text)
+
+
+@lru_cache(maxsize=256)
+def _other_organ_only(text: str) -> bool:
+    return bool(_OTHER_ORGAN.search(text)) and not _BRAIN.search(text)
 
 
 def imaging_modalities(passages: list[Passage]) -> Suggestion:
