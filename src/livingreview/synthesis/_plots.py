@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -57,14 +58,7 @@ def forest_plot(result: MetaResult, paths: Sequence[Path], *, labels: Sequence[s
     axes.set_xlabel(measure)
     axes.set_title(f"k = {k}, tau\u00b2 = {result.tau2:.3g}, I\u00b2 = {result.i2:.1f}%, "
                    f"Q p = {result.q_pval:.3g}", fontsize=9)
-    for side in ("top", "right", "left"):
-        axes.spines[side].set_visible(False)
-    axes.tick_params(axis="y", length=0)
-    figure.tight_layout()
-    for path in paths:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(path, dpi=150, bbox_inches="tight")
-    plt.close(figure)
+    _save_forest(plt, figure, axes, paths)
 
 
 def study_effects_plot(labels: Sequence[str], yi: Sequence[float], vi: Sequence[float], paths: Sequence[Path],
@@ -90,6 +84,11 @@ def study_effects_plot(labels: Sequence[str], yi: Sequence[float], vi: Sequence[
     axes.set_ylim(0.4, k + 0.6)
     axes.set_xlabel(axis)
     axes.set_title(title, fontsize=9)
+    _save_forest(plt, figure, axes, paths)
+
+
+def _save_forest(plt: ModuleType, figure: Any, axes: Any, paths: Sequence[Path]) -> None:
+    """A forest plot's frame (no box, no y ticks) and its files, then the figure is closed."""
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
     axes.tick_params(axis="y", length=0)
