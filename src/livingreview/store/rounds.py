@@ -11,13 +11,17 @@ makes a new version (`review_versions`); a check belongs to the version before i
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from livingreview.errors import BadInput
 from livingreview.store import studies as studies_table
 from livingreview.store.db import Store, now
+
+Placements = dict[int, studies_table.Placement]  # record id -> its report and study
 
 
 class RoundError(BadInput):
@@ -127,22 +131,29 @@ class ReviewVersion:
     cutoff: int | None
 
 
-def changed_between(store: Store, after_event: int, up_to_event: int) -> bool:
+def changed_between(store: Store, after_event: int, up_to_event: int,
+                    placements_at: Callable[[int], Placements] | None = None) -> bool:
     """Whether the review changed after one event and up to another: a judgement recorded
     (screening, extraction, appraisal), a full text sought, one of `_CHANGING_ACTIONS`, or records
     that are more than copies of reports the review held (a record in a new report or study, a
     record not yet grouped, or an older record regrouped). A search that finds only what the
-    review holds, whose records dedupe joins to their reports, changes nothing: it is a check."""
+    review holds, whose records dedupe joins to their reports, changes nothing: it is a check.
+    `placements_at(event)` gives the grouping as of an event (a caller asking about consecutive
+    spans shares one memo, so the end of one span is not rebuilt as the start of the next)."""
     if _changes_logged(store, after_event, up_to_event):
         return True
-    before = studies_table.placements(store, after_event) if after_event else {}
-    now = studies_table.placements(store, up_to_event)
+    at = placements_at or functools.partial(_placements_as_of, store)
+    before, now = at(after_event), at(up_to_event)
     study_of_report = {p.report_id: p.study_id for p in before.values()}
     for record in _records_stored(store, after_event, up_to_event):
         placed = now.get(record)
         if placed is None or study_of_report.get(placed.report_id, -1) != placed.study_id:
             return True
     return any(now.get(record) != placed for record, placed in before.items())
+
+
+def _placements_as_of(store: Store, event: int) -> Placements:
+    return studies_table.placements(store, event) if event else {}
 
 
 def _changes_logged(store: Store, after_event: int, up_to_event: int) -> bool:
@@ -174,9 +185,10 @@ def review_versions(store: Store) -> list[ReviewVersion]:
     version before it. An open round makes a version once it has changed something."""
     found: list[ReviewVersion] = []
     after = 0
+    placements_at = functools.cache(functools.partial(_placements_as_of, store))
     for candidate in rounds(store):
         end = candidate.last_event_id or int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM events"))
-        if changed_between(store, after, end):
+        if changed_between(store, after, end, placements_at):
             found.append(ReviewVersion(len(found) + 1, candidate, candidate.last_event_id))
         elif found and candidate.last_event_id is not None:
             found[-1] = ReviewVersion(found[-1].number, found[-1].round, candidate.last_event_id)
