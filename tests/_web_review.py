@@ -22,6 +22,10 @@ DATA = Path(__file__).resolve().parent / "data"
 PASSWORD = "correct horse battery"
 HOSTILE_TITLE = "<script>alert('x')</script><img src=x onerror=alert(1)> ketamine trial"
 TEAM = {"ana": "reviewer", "ben": "reviewer", "lee": "lead"}
+# Every RoB 2 domain Low (assignment aim); with 1.2 = NI, D1 (and overall) is Some concerns.
+LOW = {"1.1": "Y", "1.2": "Y", "1.3": "N", "2.1": "N", "2.2": "N", "2.6": "Y", "3.1": "Y",
+       "4.1": "N", "4.2": "N", "4.3": "N", "5.1": "Y", "5.2": "N", "5.3": "N"}
+D1_CONCERNS = {**LOW, "1.2": "NI"}
 
 
 def ris(records: list[tuple[str, str]]) -> str:
@@ -43,6 +47,15 @@ def make_review(directory: Path, records: int = 6, *, hostile: bool = True) -> P
     for name, role in TEAM.items():
         add_user(review.store, name, role, hashed)  # type: ignore[arg-type]
     review.close()
+    return directory
+
+
+def make_grouped_review(directory: Path) -> Path:
+    """`make_review` without the hostile title, its records grouped into studies (the units
+    extracted and appraised)."""
+    make_review(directory, hostile=False)
+    with Review(directory) as review:
+        review.dedupe()
     return directory
 
 

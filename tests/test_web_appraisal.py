@@ -10,23 +10,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from _web_review import PASSWORD, csrf_of, make_review, serving
-from livingreview import Review
+from _web_review import D1_CONCERNS, LOW, PASSWORD, csrf_of, make_grouped_review, serving
 from livingreview.appraisal.forms import load_form
 from livingreview.store import ledger
 
-# Every RoB 2 domain Low (assignment aim); with 1.2 = NI, D1 (and overall) is Some concerns.
-LOW = {"1.1": "Y", "1.2": "Y", "1.3": "N", "2.1": "N", "2.2": "N", "2.6": "Y", "3.1": "Y",
-       "4.1": "N", "4.2": "N", "4.3": "N", "5.1": "Y", "5.2": "N", "5.3": "N"}
-D1_CONCERNS = {**LOW, "1.2": "NI"}
-
-
 @pytest.fixture
 def app(tmp_path: Path):
-    directory = make_review(tmp_path / "review", hostile=False)
-    with Review(directory) as review:
-        review.dedupe()  # groups the records into studies, the units appraised
-    with serving(directory) as (application, url):
+    with serving(make_grouped_review(tmp_path / "review")) as (application, url):
         application.state.url = url
         application.state.clients = []
         yield application

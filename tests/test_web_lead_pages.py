@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from _web_review import PASSWORD, csrf_of, make_review, serving
+from _web_review import D1_CONCERNS, LOW, PASSWORD, csrf_of, make_grouped_review, serving
 from livingreview import Review
 from livingreview.appraisal.service import appraisals, record_answers
 from livingreview.extraction import verify
@@ -23,19 +23,12 @@ from livingreview.store import ledger
 from livingreview.web.settings import with_screening
 
 HOSTILE_VALUE = "<img src=x onerror=alert(1)> sertraline"
-# Every RoB 2 domain Low (assignment aim); with 1.2 = NI, D1 is Some concerns.
-LOW = {"1.1": "Y", "1.2": "Y", "1.3": "N", "2.1": "N", "2.2": "N", "2.6": "Y", "3.1": "Y",
-       "4.1": "N", "4.2": "N", "4.3": "N", "5.1": "Y", "5.2": "N", "5.3": "N"}
-D1_CONCERNS = {**LOW, "1.2": "NI"}
 ROBINS_LOW = {f"D{n}": "Low" for n in range(1, 8)}
 
 
 @pytest.fixture
 def review_dir(tmp_path: Path) -> Path:
-    directory = make_review(tmp_path / "review", hostile=False)
-    with Review(directory) as review:
-        review.dedupe()  # groups the records into studies, the units extracted and appraised
-    return directory
+    return make_grouped_review(tmp_path / "review")
 
 
 @pytest.fixture
