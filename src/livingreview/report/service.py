@@ -76,20 +76,23 @@ class ReportOutcome:
 def current_version(review: Review) -> Version:
     """The version the report shows: the last round that changed the review
     (`rounds.review_versions`); a round that only checked the sources is no new version."""
-    versions = rounds_table.review_versions(review.store)
+    return _latest(rounds_table.review_versions(review.store))
+
+
+def _latest(versions: Sequence[rounds_table.ReviewVersion]) -> Version:
     if len(versions) < 2:
         return Version(1, None, None)
     return Version(len(versions), len(versions) - 1, versions[-2].cutoff)
 
 
-def diagram_base(review: Review, version: Version) -> int | None:
-    """The cutoff of the last earlier version whose diagram added up (None: there is none).
+def diagram_base(review: Review, earlier_versions: Sequence[rounds_table.ReviewVersion]) -> int | None:
+    """The cutoff of the last of `earlier_versions` whose diagram added up (None: there is none).
 
     A version's diagram counts the records stored since that base, so a version left with
     unsettled units (its diagram withheld) hands its records on to the next version that adds
     up, and every record is counted in exactly one drawn diagram."""
     base = None
-    for earlier in rounds_table.review_versions(review.store)[:version.number - 1]:
+    for earlier in earlier_versions:
         if earlier.cutoff is None:
             continue
         flow = flow_counts(review.store, review.protocol, as_of_event=earlier.cutoff,
@@ -116,8 +119,10 @@ def write_report(review: Review, *, generated: datetime | None = None) -> Report
 
 def gather_inputs(review: Review, *, generated: datetime | None = None
                   ) -> tuple[ReportInputs, FlowCounts, dict[str, Any] | None]:
-    version = current_version(review)
-    counts = flow_counts(review.store, review.protocol, since_event=diagram_base(review, version))
+    versions = rounds_table.review_versions(review.store)  # read once: it rebuilds past groupings
+    version = _latest(versions)
+    counts = flow_counts(review.store, review.protocol,
+                         since_event=diagram_base(review, versions[:version.number - 1]))
     synthesis = _synthesis(review.directory)
     searches = search_reports(review)
     included = included_units(review.store, review.protocol)
