@@ -57,6 +57,8 @@ FLAGSHIP_PROTOCOL = ROOT / "examples" / "glutamate-entactogens" / "protocol.toml
 SPLITS = ("dev", "test")
 # The seed that drew the dev/test split (see split_records); a test checks the files match it.
 SPLIT_SEED = 20261201
+# Records drawn after the split to enlarge dev (benchmarks/draw_gold_extension.py); never in test.
+DEV_ONLY_SAMPLE = "extension"
 
 NEGATIVE = "not-stated"
 SINGLE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -155,17 +157,21 @@ def stratum(record: Mapping[str, object]) -> str:
 
 
 def split_records(records: Iterable[Gold], seed: int = SPLIT_SEED) -> tuple[list[Gold], list[Gold]]:
-    """Dev and test halves, drawn at random within each stratum (the odd one goes to test).
+    """Dev and test halves, drawn at random within each stratum (the odd one goes to test); the
+    dev extension (sample 'extension', drawn later by draw_gold_extension.py) is dev only.
 
     Strata are shuffled in name order with one generator; 'targeted' sorts last, so adding that
     supplement left the split of the random sample as it was.
     """
     groups: dict[str, list[Gold]] = defaultdict(list)
-    for record in records:
-        groups[stratum(record)].append(record)
-    rng = random.Random(seed)
     dev: list[Gold] = []
     test: list[Gold] = []
+    for record in records:
+        if record.get("sample") == DEV_ONLY_SAMPLE:
+            dev.append(record)
+        else:
+            groups[stratum(record)].append(record)
+    rng = random.Random(seed)
     for name in sorted(groups):
         members = sorted(groups[name], key=lambda r: (r["file"], r["position"]))
         rng.shuffle(members)

@@ -100,9 +100,18 @@ def test_split_files_are_the_seeded_stratified_split_of_the_gold_set():
     dev, test = ev.split_records(ALL, ev.SPLIT_SEED)
     assert {r["key"] for r in dev} == {r["key"] for r in GOLD["dev"]}
     assert {r["key"] for r in test} == {r["key"] for r in GOLD["test"]}
-    for name in {ev.stratum(r) for r in ALL}:
-        sizes = [sum(1 for r in part if ev.stratum(r) == name) for part in (dev, test)]
+    halved = [r for r in ALL if r.get("sample") != ev.DEV_ONLY_SAMPLE]
+    for name in {ev.stratum(r) for r in halved}:
+        sizes = [sum(1 for r in part if ev.stratum(r) == name and r in halved) for part in (dev, test)]
         assert abs(sizes[0] - sizes[1]) <= 1, name
+
+
+def test_the_dev_extension_goes_to_dev_whole_and_leaves_the_halves_as_they_were():
+    extension = [_gold(str(n)) | {"file": "f.csv", "position": n, "sample": ev.DEV_ONLY_SAMPLE} for n in range(5)]
+    halved = [r for r in ALL if r.get("sample") != ev.DEV_ONLY_SAMPLE]
+    dev, test = ev.split_records(halved + extension, ev.SPLIT_SEED)
+    assert [r["key"] for r in test] == [r["key"] for r in ev.split_records(halved, ev.SPLIT_SEED)[1]]
+    assert {r["key"] for r in extension} <= {r["key"] for r in dev}
 
 
 def test_a_malformed_gold_line_names_its_file_and_line(tmp_path: Path):
