@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from livingreview.extraction import rules
+from livingreview.extraction import design, drugs, measures, participants
 from livingreview.extraction.lexicon import lexicon_path
-from livingreview.extraction.rules import Passage
+from livingreview.extraction.passages import Passage
 from livingreview.protocol.models import Protocol
 
 # A protocol without vocabularies: only the general rules speak.
@@ -36,11 +36,11 @@ def _passages(abstract: str, title: str = "") -> list[Passage]:
     ("Thirty-three randomly selected GPs participated.", 33),
 ])
 def test_participant_counts_follow_how_abstracts_report_them(abstract: str, expected: int) -> None:
-    assert rules.n_total(_passages(abstract)).value == expected
+    assert participants.n_total(_passages(abstract)).value == expected
 
 
 def test_a_count_of_people_only_analysed_is_not_taken_for_the_groups_sum() -> None:
-    got = rules.n_total(_passages("Of the 40 patients, 12 patients and 9 controls were analysed."))
+    got = participants.n_total(_passages("Of the 40 patients, 12 patients and 9 controls were analysed."))
     assert got.value != 21
 
 
@@ -57,7 +57,7 @@ def test_a_count_of_people_only_analysed_is_not_taken_for_the_groups_sum() -> No
     ("Symptoms were assessed 3-9 months after the flood.", "not-stated"),
 ])
 def test_age_group_comes_from_explicit_ages(abstract: str, expected: str) -> None:
-    assert rules.age_group(_passages(abstract)).value == expected
+    assert participants.age_group(_passages(abstract)).value == expected
 
 
 @pytest.mark.parametrize(("title", "abstract"), [
@@ -69,7 +69,7 @@ def test_age_group_comes_from_explicit_ages(abstract: str, expected: str) -> Non
 ])
 def test_abstracts_about_other_peoples_studies_describe_no_study(title: str, abstract: str) -> None:
     passages = _passages(abstract, title)
-    assert rules.speaks_of_others_only(passages, rules.n_total(passages))
+    assert design.speaks_of_others_only(passages, participants.n_total(passages))
 
 
 @pytest.mark.parametrize(("title", "abstract"), [
@@ -81,11 +81,11 @@ def test_abstracts_about_other_peoples_studies_describe_no_study(title: str, abs
 ])
 def test_a_study_that_cites_others_is_still_a_study(title: str, abstract: str) -> None:
     passages = _passages(abstract, title)
-    assert not rules.speaks_of_others_only(passages, rules.n_total(passages))
+    assert not design.speaks_of_others_only(passages, participants.n_total(passages))
 
 
-@pytest.mark.parametrize("pattern", [rules._RANDOMISED, rules._PEOPLE_COUNT, rules._AGE_FLOOR, rules._ROUTES[0][1],
-                                     rules._POPULATIONS[1][1], rules._OUTCOME_CLASS_PATTERNS[3][1]])
+@pytest.mark.parametrize("pattern", [design._RANDOMISED, participants._PEOPLE_COUNT, participants._AGE_FLOOR, drugs._ROUTES[0][1],
+                                     participants._POPULATIONS[1][1], measures.OUTCOME_CLASS_PATTERNS[3][1]])
 def test_the_lowercase_twin_of_a_pattern_matches_the_same_spans(pattern: re.Pattern[str]) -> None:
     text = ("Ninety-Two Adults Aged 18 Years Or Older With MDD were RANDOMIZED (n = 92); ST depression "
             "was absent. Ketamine was given as an IV Infusion; BOLD fMRI and Heart Rate were recorded.")
@@ -101,7 +101,7 @@ def test_the_lowercase_twin_of_a_pattern_matches_the_same_spans(pattern: re.Patt
     ("Adults with asthma rated their depression symptoms weekly.", "depression"),
 ])
 def test_conditions_measured_or_ruled_out_are_not_the_population(abstract: str, absent: str) -> None:
-    got = rules.population(_passages(abstract), _EMPTY_PROTOCOL, None, {}).value
+    got = participants.population(_passages(abstract), _EMPTY_PROTOCOL, None, {}).value
     assert "other:asthma" in got
     assert absent not in got
 
@@ -115,7 +115,7 @@ def test_conditions_measured_or_ruled_out_are_not_the_population(abstract: str, 
     ("Ketamine 0.5 mg/kg was infused; peak plasma level was 697.0 ng/ml.", ["0.5 mg/kg"]),
 ])
 def test_doses_keep_amount_and_unit_and_split_lists_sharing_a_unit(abstract: str, expected: list[str]) -> None:
-    assert rules.doses(_passages(abstract)).value == expected
+    assert drugs.doses(_passages(abstract)).value == expected
 
 
 @pytest.mark.parametrize(("abstract", "expected"), [
@@ -128,11 +128,11 @@ def test_doses_keep_amount_and_unit_and_split_lists_sharing_a_unit(abstract: str
     ("The diameter of histamine-induced skin weals was reduced.", "physiological"),
 ])
 def test_outcome_classes_come_from_how_outcomes_are_measured(abstract: str, expected: str) -> None:
-    assert expected in rules.outcome_classes(_passages(abstract), {}).value
+    assert expected in measures.outcome_classes(_passages(abstract), {}).value
 
 
 def test_a_cancer_of_an_organ_counted_as_an_event_is_not_a_physiological_measure() -> None:
-    got = rules.outcome_classes(_passages("The index included stroke and endometrial cancer."), {}).value
+    got = measures.outcome_classes(_passages("The index included stroke and endometrial cancer."), {}).value
     assert "physiological" not in got
 
 
@@ -150,7 +150,7 @@ def flagship():
     "Twenty adults received memantine, a derivative of amantadine, or placebo.",
 ])
 def test_a_drug_given_as_a_challenge_or_named_as_a_relative_is_not_a_study_drug(flagship, abstract: str) -> None:
-    reading = rules.read_drugs(flagship, _passages(abstract), "intervention", frozenset())
+    reading = drugs.read_drugs(flagship, _passages(abstract), "intervention", frozenset())
     assert list(reading.study) == ["memantine"]
     assert not reading.comparator
 
@@ -161,13 +161,13 @@ def test_a_drug_given_as_a_challenge_or_named_as_a_relative_is_not_a_study_drug(
     ("Ibuprofen liquigel is an encapsulated, solubilized salt of ibuprofen.", ["oral"]),
 ])
 def test_routes_are_how_the_study_drug_was_given(abstract: str, expected: list[str]) -> None:
-    assert rules.routes(_passages(abstract)).value == expected
+    assert drugs.routes(_passages(abstract)).value == expected
 
 
 @pytest.mark.skipif(lexicon_path() is None, reason="drug-named-entity-recognition is not installed")
 def test_a_drug_combined_with_the_study_drug_is_not_its_comparator() -> None:
     abstract = ("In a comparison with placebo, adults were randomized to aspirin combined with metoclopramide "
                 "or to placebo.")
-    reading = rules.read_drugs(_EMPTY_PROTOCOL, _passages(abstract), "intervention", frozenset())
+    reading = drugs.read_drugs(_EMPTY_PROTOCOL, _passages(abstract), "intervention", frozenset())
     assert sorted(reading.study) == ["aspirin", "metoclopramide"]
     assert not reading.comparator

@@ -13,7 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from livingreview.errors import BadInput
-from livingreview.extraction.rules import Passage
+from livingreview.extraction.passages import Passage
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=False, huge_tree=False)
 

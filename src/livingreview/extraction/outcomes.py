@@ -13,18 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from livingreview.extraction.model import NOT_STATED, Suggestion
-from livingreview.extraction.rules import (
-    PROTOCOL_OUTCOME_CLASS,
-    Hit,
-    Passage,
-    _OUTCOME_CLASS_PATTERNS,
-    _PLACEBO,
-    brain_imaging,
-    find,
-    study_start,
-    suggestion,
-    vocabulary_hits,
-)
+from livingreview.extraction.design import PLACEBO
+from livingreview.extraction.measures import brain_imaging, OUTCOME_CLASS_PATTERNS, PROTOCOL_OUTCOME_CLASS
+from livingreview.extraction.passages import find, Hit, Passage, study_start, suggestion, vocabulary_hits
 from livingreview.protocol.models import Protocol
 from livingreview.screening.criteria import Span, is_negated
 
@@ -325,7 +316,7 @@ def _cue_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> 
         with_instrument = {passage.sentence_of(start).start for f, start, _ in named if f == passage.field}
         # "event-related potentials (ERPs)": the bracketed abbreviation is the same outcome.
         abbreviated: dict[int, str] = {}
-        for cls, pattern in _OUTCOME_CLASS_PATTERNS:
+        for cls, pattern in OUTCOME_CLASS_PATTERNS:
             for cue_start, cue_end, _ in passage.matches(pattern):  # scanned once, shared with the rules
                 sentence = passage.sentence_of(cue_start)
                 end = _word_end(passage.text, cue_end)  # "electrocardiogra" -> "...gram"
@@ -412,7 +403,7 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
                                                      vocabularies, sentences, network_of)
     outcome["timepoint"] = _first(sentence_hits, _TIMEPOINT)
     outcome["role"] = _rank(anchor, sentence_hits)
-    placebo_arm = bool(find(passages, _PLACEBO))
+    placebo_arm = bool(find(passages, PLACEBO))
     # Results often speak of what an instrument measures ("felt closer to others") rather than
     # name it: those sentences answer when the instrument's own say nothing.
     construct_hits = [Hit(p, span.start, span.end) for p, span in constructs.get(anchor.construct or "", [])]
@@ -433,7 +424,7 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
 def _outcome_class(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
     if anchor.outcome_class:
         return suggestion(anchor.outcome_class, anchor.hits[:1])
-    for value, pattern in _OUTCOME_CLASS_PATTERNS:
+    for value, pattern in OUTCOME_CLASS_PATTERNS:
         for hit in sentence_hits:
             match = pattern.search(hit.passage.text, hit.start, hit.end)
             if match:

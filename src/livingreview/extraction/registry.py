@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from livingreview.extraction.model import NOT_STATED, Evidence, Suggestion
-from livingreview.extraction.rules import Passage
+from livingreview.extraction.passages import Passage
 from livingreview.records import Record
 
 _ALLOCATION = {"RANDOMIZED": "yes", "NON_RANDOMIZED": "no", "NA": "no"}

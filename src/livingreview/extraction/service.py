@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from livingreview.extraction import rules
+from livingreview.extraction import design, drugs, measures, participants
 from livingreview.extraction.form import field_or_none, form_of, vocabulary_for
 from livingreview.extraction.jats import jats_passages
 from livingreview.extraction.model import (
@@ -33,7 +33,7 @@ from livingreview.extraction.registry import (
     registry_study,
     structured_fields,
 )
-from livingreview.extraction.rules import Passage
+from livingreview.extraction.passages import Hit, Passage, find, suggestion, vocabulary_hits
 from livingreview.protocol.models import Extraction, Protocol
 from livingreview.records import Record
 from livingreview.screening.workflow import Screening
@@ -68,63 +68,63 @@ def is_own_study(passages: list[Passage], count: Suggestion) -> bool:
     text = " ".join(p.text for p in passages)
     if _NOT_A_STUDY.search(text) and not _OWN_PARTICIPANTS.search(text):
         return False
-    return not rules.speaks_of_others_only(passages, count)
+    return not design.speaks_of_others_only(passages, count)
 
 
 def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) -> StudySuggestions:
     """Every field the rules know, read from passages of running text."""
     result = StudySuggestions()
-    count = rules.n_total(passages)
+    count = participants.n_total(passages)
     if not passages or not is_own_study(passages, count):
         return result
     fields = result.fields
     drug_field = field_or_none(form, "drugs")
     dropped = frozenset(k for k, v in (drug_field.term_values if drug_field else {}).items() if not v)
-    reading = rules.read_drugs(protocol, passages, vocabulary_for(protocol, form, "drugs") or "", dropped)
-    fields["randomised"] = rules.randomised(passages)
-    single = rules.find(passages, rules._SINGLE_GROUP)
-    fields["control"], fields["active_comparator"] = rules.control(passages, reading, single)
-    fields["allocation"] = rules.allocation(passages, fields["randomised"].value, fields["control"].value)
-    alone = rules.uncontrolled(passages, bool(reading.study))
+    reading = drugs.read_drugs(protocol, passages, vocabulary_for(protocol, form, "drugs") or "", dropped)
+    fields["randomised"] = design.randomised(passages)
+    single = find(passages, design.SINGLE_GROUP)
+    fields["control"], fields["active_comparator"] = drugs.control(passages, reading, single)
+    fields["allocation"] = design.allocation(passages, fields["randomised"].value, fields["control"].value)
+    alone = design.uncontrolled(passages, bool(reading.study))
     if alone and fields["allocation"].value == NOT_STATED and fields["control"].value == NOT_STATED:
         flag = ["inferred: a drug given with no comparison described"]
-        fields["allocation"] = rules.suggestion("single-group", alone, flag)
-        fields["control"] = rules.suggestion("none", alone, flag)
+        fields["allocation"] = suggestion("single-group", alone, flag)
+        fields["control"] = suggestion("none", alone, flag)
         if fields["randomised"].value == NOT_STATED:
-            fields["randomised"] = rules.suggestion("no", alone, flag)
-    if fields["randomised"].value != "yes" and rules.find(passages, rules._OBSERVATIONAL):
+            fields["randomised"] = suggestion("no", alone, flag)
+    if fields["randomised"].value != "yes" and find(passages, design.OBSERVATIONAL):
         # An observational study compares no arms: what looked like a control is a cohort's drug.
         for name in ("control", "allocation"):
             fields[name] = Suggestion(NOT_STATED)
         fields["active_comparator"] = Suggestion(None)
-    fields["blinding"] = rules.blinding(passages)
+    fields["blinding"] = design.blinding(passages)
     population_field = field_or_none(form, "population")
-    fields["population"] = rules.population(passages, protocol, vocabulary_for(protocol, form, "population"),
-                                            population_field.term_values if population_field else {})
-    fields["age_group"] = rules.age_group(passages)
+    fields["population"] = participants.population(passages, protocol, vocabulary_for(protocol, form, "population"),
+                                                   population_field.term_values if population_field else {})
+    fields["age_group"] = participants.age_group(passages)
     fields["n_total"] = count
     names = {**reading.study, **reading.comparator}
     ordered = sorted(names, key=lambda n: (names[n][0].passage.field != "title", names[n][0].start))
     fields["drugs"] = Suggestion(ordered, [names[n][0].evidence for n in ordered])
-    fields["doses"] = rules.doses(passages)
+    fields["doses"] = drugs.doses(passages)
     if (fields["control"].value == NOT_STATED and fields["randomised"].value == "yes"
             and len(reading.study) == 1 and len(fields["doses"].value) >= 2):
         fields["control"] = Suggestion("active", fields["doses"].evidence[:2],
                                        ["inferred: one drug at several doses, randomised, no placebo"])
-    fields["routes"] = rules.routes(passages)
+    fields["routes"] = drugs.routes(passages)
     vocabularies = OutcomeVocabularies(vocabulary_for(protocol, form, "instrument"),
                                        vocabulary_for(protocol, form, "constructs"),
                                        vocabulary_for(protocol, form, "regions"))
     result.outcomes = suggest_outcomes(protocol, passages, vocabularies, _networks(protocol, form, vocabularies))
-    classes: dict[str, list[rules.Hit]] = {}
+    classes: dict[str, list[Hit]] = {}
     for outcome in result.outcomes:
         cls = outcome.get("class")
         if cls is not None and cls.value and cls.evidence:
             evidence = cls.evidence[0]
             passage = next(p for p in passages if p.field == evidence.field and p.record_id == evidence.record_id)
-            classes.setdefault(str(cls.value), []).append(rules.Hit(passage, evidence.start or 0, evidence.end or 0))
-    fields["outcome_classes"] = rules.outcome_classes(passages, classes)
-    fields["imaging_modalities"] = rules.imaging_modalities(passages)
+            classes.setdefault(str(cls.value), []).append(Hit(passage, evidence.start or 0, evidence.end or 0))
+    fields["outcome_classes"] = measures.outcome_classes(passages, classes)
+    fields["imaging_modalities"] = measures.imaging_modalities(passages)
     fields["constructs"] = _constructs(protocol, passages, vocabularies.construct, result.outcomes)
     return result
 
@@ -141,7 +141,7 @@ def _networks(protocol: Protocol, form: Extraction, vocabularies: OutcomeVocabul
 def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | None,
                 outcomes: list[dict[str, Suggestion]]) -> Suggestion:
     """Constructs named in the text, and those the named instruments measure (a trust game: trust)."""
-    found = rules.vocabulary_hits(protocol, passages, vocabulary)
+    found = vocabulary_hits(protocol, passages, vocabulary)
     labels: list[str] = []
     evidence: list[Evidence] = []
     if found:

@@ -1,0 +1,169 @@
+"""Design rules: randomised, allocation, blinding, and the cues of an uncontrolled or observational study.
+"""
+
+from __future__ import annotations
+
+
+
+from livingreview.extraction.model import NOT_STATED, Suggestion
+from livingreview.extraction.participants import arm_sizes
+from livingreview.extraction.passages import find, Hit, Passage, rx, suggestion
+
+
+_RANDOMISED = rx(
+    r"\brandomi[sz](?:ed|ation|ing)\b|\brandomly\s+(?:re-?)?(?:assigned|allocated|divided|distributed|"
+    r"chosen\s+to\s+receive|received|given|administered|treated)|"
+    r"\b(?:assigned|allocated|distributed|divided)\s+(?:\w+\s+)?randomly\b|\brandom(?:ised|ized)?\s+(?:allocation|assignment|order|sequence)\b|"
+    r"\bat\s+random\b|\bRCTs?\b")
+_NOT_RANDOMISED = rx(r"\bnon-?\s?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bwithout\s+randomi[sz]ation\b|"
+                      r"\bnonrandomi[sz]ed\b")
+_CROSSOVER = rx(
+    r"\bcross-?\s?over\b|\bwithin-?\s?subjects?\b|\bcounter-?\s?balanced\b|\blatin[- ]square\b|"
+    r"\b(?:two|three|four|2|3|4)-(?:period|way|treatment|sequence)\b(?!\s+(?:anova|analys[ie]s|analysis|interactions?|"
+    r"repeated|tables?|mixed))|\bcrossed\s+over\b|\bin\s+(?:a\s+)?(?:random(?:i[sz]ed)?|counter-?balanced|balanced)\s+order\b|"
+    r"\bon\s+separate\s+(?:occasions|days|visits|sessions|study\s+days|test\s+days)\b|"
+    r"\b(?:on|in|during|across)\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|"
+    r"consecutive\s+|test\s+|experimental\s+|study\s+)?(?:occasions|sessions|days|visits|periods|test\s+days)\b|"
+    r"\beach\s+(?:subject|participant|patient|volunteer)\s+(?:received|was\s+given|underwent|took)\s+"
+    r"(?:both|all|each|two|three|four)\b")
+_PARALLEL = rx(r"\bparallel[- ]?(?:group|arm|design|assignment)s?\b|\bparallel\s+(?:study|trial|design)\b|"
+                r"\b(?:received|receive|given|assigned\s+to|allocated\s+to|randomi[sz]ed\s+to)\s+(?:receive\s+)?either\b|"
+                r"\b(?:two|three|four|2|3|4)[- ](?:arm|group)\s+(?:parallel|randomi[sz]ed|study|trial|design)\b")
+SINGLE_GROUP = rx(r"\bsingle[- ](?:arm|group|cohort)\b|\bone[- ]arm\b|\buncontrolled\b|\bnon-?\s?controlled\b|"
+                    r"\bopen[- ]label\s+(?:extension|follow-up)\b|\bno\s+control\s+group\b|"
+                    r"\ball\s+(?:\w+\s+){0,2}(?:patients|subjects|participants|volunteers|women|men)\s+"
+                    r"(?:received|were\s+(?:treated|given))\b|\bsequential(?:ly)?\b(?=[^.]{0,80}\b(?:alone|"
+                    r"combination|co-?administ|together|followed))|\b(?:drug|pharmacokinetic)[- ]"
+                    r"(?:drug\s+)?interactions?\s+(?:study|trial)\b")
+# Designs that assign nothing at random: a study so described is not randomised.
+OBSERVATIONAL = rx(r"\b(?:cohort|cross-?sectional|case[- ]control|surveys?|retrospective(?:ly)?|registry|"
+                     r"databases?|qualitative|semi-?structured\s+interviews?|focus\s+groups?|observational|"
+                     r"case\s+series|case\s+reports?|chart\s+review|prescription-event\s+monitoring|"
+                     r"post-?marketing\s+surveillance|population-based|epidemiolog\w+|questionnaire\s+study|"
+                     r"validation\s+study|co-design|workshops?|we\s+(?:present|report|describe)|"
+                     r"\d+-year-old|prospective\s+investigation|longitudinal\s+(?:study|cohort|survey|design|data)|"
+                     r"(?:diagnostic|prevalence)\s+study)\b")
+# Participants given a drug, with no comparison anywhere: an uncontrolled, single-group study.
+_ADMINISTERED = rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected)\b|\breceived\b|"
+                    r"\bco-?administ\w+|\bconcomitant\s+administration\b|\bfollowed\s+by\b")
+# ("compared with baseline" sets a group against itself, not against another arm)
+_ANY_COMPARISON = rx(r"\bcompar\w*\b(?!\s+(?:with|to)\s+(?:the\s+|their\s+)?(?:baseline|pre-?treatment|pre-?dose|"
+                      r"pre-?infusion|before|prior|screening|entry))|\bversus\b|\bvs\.?\s|\bcontrols?\b|\bplacebo|\bsham\b|\brandom")
+
+
+def uncontrolled(passages: list[Passage], has_drugs: bool) -> list[Hit]:
+    """Evidence that everyone got the same drug with nothing to compare it with, or []."""
+    if not has_drugs or find(passages, _ANY_COMPARISON, negatable=False):
+        return []
+    return find(passages, _ADMINISTERED, negatable=False)
+_BLINDING = (
+    ("triple-blind", rx(r"\btriple[- ]?(?:blind|blinded|masked)\b")),
+    ("double-blind", rx(r"\bdouble[- ]?(?:blind|blinded|masked|dummy)\b|\bdouble[- ]?(?:blind|mask)ing\b")),
+    ("single-blind", rx(r"\bsingle[- ]?(?:blind|blinded|masked)\b|\b(?:rater|assessor|evaluator|observer|"
+                         r"investigator|examiner|outcome[- ]assessor)s?[- ](?:blind|blinded|masked)\b|"
+                         r"\bblinded\s+(?:raters?|assessors?|evaluators?|observers?|investigators?)\b|"
+                         r"\bpatient[- ]blinded\b")),
+    ("open-label", rx(r"\bopen[- ]label(?:led)?\b|\bunblinded\b|\bnon-?\s?blinded\b|\bnot\s+blinded\b|"
+                       r"\bopen\s+(?:study|trial|design|fashion|manner|randomi[sz]ed|comparative|"
+                       r"multicent(?:er|re)|crossover|cross-over|pilot|prospective|label)\b|\bopen,\s")),
+)
+# Saline given as an arm ("ketamine or saline", "a saline infusion") is a placebo; an "active
+# placebo" (a drug that mimics side effects) is an active comparator.
+# (Each alternative starts with its literal word and looks back from there: lookbehinds tried at
+# every position made this scan several times slower.)
+PLACEBO = rx(r"\bplacebos?\b(?<!\bactive\splacebo)(?<!\bactive-placebo)(?<!\bactive\splacebos)(?<!\bactive-placebos)|"
+               r"\bsham\b|\bdummy\s+(?:tablets?|capsules?|drug)\b|"
+               r"\bsaline\b(?:(?<=\bor\ssaline)|(?<=\band\ssaline)|(?<=\bwith\ssaline)|(?<=\bversus\ssaline)|"
+               r"(?<=\bvs\ssaline)|(?<=\bvs\.\ssaline)|(?<=\bor\snormal\ssaline)|(?<=\band\snormal\ssaline)|"
+               r"(?<=\bwith\snormal\ssaline)|(?<=\bversus\snormal\ssaline)|[- ](?:placebo|control|infusions?|"
+               r"injections?|sessions?)\b)|"
+               r"\bvehicle(?:-controlled)?\b(?=[^.]{0,60}\b(?:spray|cream|gel|solution|drops?|control)\b)")
+
+
+def randomised(passages: list[Passage]) -> Suggestion:
+    positive = find(passages, _RANDOMISED)
+    negative = find(passages, _NOT_RANDOMISED, negatable=False)
+    # "120 randomised plus 63 in nonrandomised control groups": the randomised part makes it one.
+    if negative and not [h for h in positive if h.evidence.text.lower() not in ("rct", "rcts")]:
+        return suggestion("no", negative)
+    if positive:
+        return suggestion("yes", positive)
+    design = find(passages, OBSERVATIONAL) or find(passages, SINGLE_GROUP)
+    if design:
+        return suggestion("no", design, ["inferred: the design described assigns nothing at random"])
+    return Suggestion(NOT_STATED)
+
+
+# What narrative reviews, drug profiles, essays and debates say: other people's studies, in the
+# present perfect, or the article's own purpose.
+_OTHERS_STUDIES = rx(
+    r"\b(?:studies|trials|reports|evidence|data|research|investigations)\s+(?:have|has)\s+(?:\w+\s+)?"
+    r"(?:shown|demonstrated|suggested|reported|indicated|found|called|established|linked|confirmed)\b|"
+    r"\b(?:as\s+)?has\s+been\s+(?:shown|demonstrated|reported)\b|\bover\s+the\s+(?:past|last)\s+(?:few\s+|two\s+|"
+    r"several\s+)?(?:years|decades)\b|\brecent\s+(?:advances|advancements|developments)\b|"
+    r"\bthis\s+(?:article|paper|chapter|overview|editorial|commentary|essay)\b|"
+    r"\bwe\s+(?:review|discuss|summari[sz]e|highlight|outline|argue)\b|\b(?:is|are)\s+(?:reviewed|discussed)\b|"
+    r"\barguments?\s+(?:for|against)\b|\bcurrent\s+(?:evidence|literature|knowledge)\b")
+# What an abstract of a study of its own says about its participants or its conduct.
+_OWN_STUDY = rx(
+    r"\b(?:we|this|the\s+present|our)\s+(?:randomi[sz]ed|enrolled|recruited|studied|examined|investigated|"
+    r"compared|assessed|evaluated|measured|conducted|performed|analy[sz]ed|interviewed|surveyed|"
+    r"study|trial|survey|investigation|experiment)\b|\b(?:was|were)\s+(?:randomi[sz]ed|enrolled|recruited|"
+    r"randomly|allocated|assigned|conducted|performed|carried\s+out)\b|\b(?:methods?|design|setting|"
+    r"participants|subjects|patients)\s*:|\bcase\s+(?:presentation|report)\b|\b(?:n|N)\s*=\s*\d")
+
+
+def speaks_of_others_only(passages: list[Passage], count: Suggestion) -> bool:
+    """An abstract about other people's studies (a review, a drug profile, an essay): it cites them
+    or its own purpose, or its title is a bare name, and it never describes a study of its own
+    (`count` is the n_total read from the passages)."""
+    if find(passages, _OWN_STUDY, negatable=False) or count.stated or count.flags:
+        return False
+    title = next((p.text for p in passages if p.field == "title"), "")
+    bare_title = 0 < len(title.split()) <= 2
+    return bare_title or bool(find(passages, _OTHERS_STUDIES, negatable=False))
+
+
+# Randomised trials spoken of in general (a review's "RCTs"), not one study's own allocation.
+_RCT_ONLY = rx(r"\b(?:two|three|four|several|both|these|the)\s+(?:\w+\s+)?(?:randomi[sz]ed\s+)?"
+                r"(?:controlled\s+)?(?:trials|RCTs|studies)\b")
+
+
+def allocation(passages: list[Passage], randomised_value: str, control_value: str) -> Suggestion:
+    crossover = find(passages, _CROSSOVER)
+    if crossover:
+        return suggestion("crossover", crossover)
+    single = find(passages, SINGLE_GROUP)
+    if single and control_value in ("none", NOT_STATED):
+        return suggestion("single-group", single)
+    parallel = find(passages, _PARALLEL)
+    if parallel:
+        return suggestion("parallel", parallel)
+    if randomised_value == "yes" and not find(passages, _RCT_ONLY):
+        # Randomised without any within-subject statement: abstracts of parallel trials rarely
+        # say "parallel"; the flag says the value was inferred.
+        hits = find(passages, _RANDOMISED)
+        return suggestion("parallel", hits[:1],
+                          ["inferred: randomised with no crossover statement"])
+    arms = arm_sizes(passages)
+    if arms is not None:
+        return Suggestion("parallel", arms.evidence, ["inferred: each arm has its own participants"])
+    if control_value == "none":
+        return suggestion("single-group", single)
+    groups = find(passages, _GROUPS_COMPARED)
+    if control_value in ("placebo", "active") and groups:
+        return suggestion("parallel", groups, ["inferred: groups compared, no crossover statement"])
+    return Suggestion(NOT_STATED)
+
+
+# Groups set side by side: "in groups I and III", "one group received", "the two groups".
+_GROUPS_COMPARED = rx(r"\b(?:groups?\s+(?:I{1,3}|IV|[1-4]|A|B)\b|(?:one|each|the\s+other|other)\s+group\b|"
+                       r"\b(?:two|three|four|both)\s+(?:treatment\s+)?groups\b|\bbetween\s+(?:the\s+)?groups\b)")
+
+
+def blinding(passages: list[Passage]) -> Suggestion:
+    for value, pattern in _BLINDING:
+        hits = find(passages, pattern)
+        if hits:
+            return suggestion(value, hits)
+    return Suggestion(NOT_STATED)

@@ -1,0 +1,303 @@
+"""Drug rules: which named drugs are the study's own and which a comparator, the control arm, doses and routes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+from livingreview.extraction.design import PLACEBO
+from livingreview.extraction.lexicon import DrugMention, drug_mentions
+from livingreview.extraction.model import NOT_STATED, Suggestion
+from livingreview.extraction.passages import ASSIGNMENT, before_own_study, find, Hit, in_background, Passage, rx, study_start, suggestion
+from livingreview.protocol.models import Protocol
+
+
+@dataclass
+class DrugReading:
+    """Drug mentions of the passages, split into study drugs and an active comparator."""
+
+    study: dict[str, list[Hit]] = dataclasses.field(default_factory=dict)
+    comparator: dict[str, list[Hit]] = dataclasses.field(default_factory=dict)
+
+
+_COMPARISON_CUE = rx(r"(?:\bversus|\bvs\.?|\bcompar(?:ed|ing|ison)\s+(?:with|to|against)|\brelative\s+to|"
+                      r"\bthan|\bagainst|\bactive[- ](?:comparator|control|placebo|reference)(?:\s*\(|,|:)?"
+                      r"|\bcontrol\s+(?:group\s+)?(?:received|receiving|given)|\bor)"
+                      r"(?:\s+(?:with|the|a|an|that\s+of|those\s+of|oral|intravenous|intranasal|nasal|standard|usual|"
+                      r"conventional|active|low-dose|high-dose|\d+(?:\.\d+)?\s*(?:mg|µg|mcg|g|ml|mg/kg)"
+                      r"(?:/(?:kg|day|d))?)){0,3}\s*$")
+_CONTROLLED = rx(r"-controlled\b")
+
+
+def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
+               dropped: frozenset[str]) -> DrugReading:
+    reading = DrugReading()
+    mentions: list[tuple[Passage, DrugMention]] = []
+    for passage in passages:
+        mentions.extend((passage, m) for m in drug_mentions(protocol, passage.text, vocabulary, dropped))
+    mentions = [(p, m) for p, m in mentions if not m.negated]
+    if not mentions:
+        return reading
+    # The drug named first (in the title when there is one) is under study, whatever follows.
+    first = mentions[0][1].name
+    protocol_drugs = {m.name for _, m in mentions if m.in_protocol}
+    first_in_sentence: dict[tuple[str, int], str] = {}
+    for passage, mention in mentions:
+        first_in_sentence.setdefault((passage.field, passage.sentence_of(mention.start).start), mention.name)
+    for passage, mention in mentions:
+        hit = Hit(passage, mention.start, mention.end, mention.name)
+        leader = first_in_sentence[(passage.field, passage.sentence_of(mention.start).start)]
+        if mention.name != first and mention.name not in protocol_drugs and _is_comparator(passage, mention, leader):
+            reading.comparator.setdefault(mention.name, []).append(hit)
+        else:
+            reading.study.setdefault(mention.name, []).append(hit)
+    # A drug named only in the background (a labelled background, or the opening sentence of an
+    # abstract whose title does not name it) is context, not a study drug.
+    # A drug named once as what another drug turns into or derives from is measured, not given.
+    for group in (reading.study, reading.comparator):
+        for name in list(group):
+            if all(_context_only(hit) for hit in group[name]) or any(_derived(hit) for hit in group[name]):
+                group.pop(name)
+    # A drug named with a comparison cue anywhere is the comparator, all its mentions with it.
+    for name in list(reading.study):
+        if name in reading.comparator:
+            reading.comparator[name].extend(reading.study.pop(name))
+    return reading
+
+
+# A sentence that sets drugs against each other: its drugs after the first are comparators.
+_COMPARING_SENTENCE = rx(r"\bcompar\w*|\bversus\b|\bvs\b|\beither\b|\bhead[- ]to[- ]head\b|"
+                         r"\brandomi[sz]ed\s+to\b|\bassigned\s+to\b|\ballocated\s+to\b")
+
+
+# A drug named as a provocation ("nitroglycerin-induced attacks", "induction of ... by the motilin
+# agonist erythromycin") or as what another drug derives from or turns into ("the R-enantiomer of
+# cetirizine", "its metabolite, fexofenadine"), or only as what the body holds ("salivary
+# testosterone levels"), is not given as a study drug.
+_PROVOKED_AFTER = re.compile(r"[-\s]?(?:induced|provoked|evoked|challenge)\b|"
+                             r"\s+(?:levels?|concentrations?|receptors?|secretion|synthesis|production|status)\b",
+                             re.IGNORECASE)
+_NOT_GIVEN_BEFORE = rx(r"(?:\b(?:induc\w*|provo\w*|challenge\w*)\b[^.;]{0,40}?\bby\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}|"
+                        r"\b(?:challenge|provocation)\s+(?:with|by)\s+(?:[\w-]+\s+){0,2}|"
+                        r"\b(?:properties|potency|potent|affinity|selectivity|selective|half-life|penetration|"
+                        r"lipophilic\w*)\b[^.;]{0,40}\bthan\s+(?:the\s+|that\s+of\s+)?)$")
+_DERIVED_BEFORE = rx(r"\b(?:enantiomer|isomer|metabolite|derivative|analogue|analog|prodrug)s?\s*(?:of\s+|,\s*)"
+                      r"(?:the\s+)?(?:[\w-]+\s+){0,2}$")
+
+
+def _before(hit: Hit, width: int = 80) -> str:
+    return hit.passage.text[max(hit.passage.sentence_of(hit.start).start, hit.start - width):hit.start]
+
+
+def _not_given(hit: Hit) -> bool:
+    return bool(_PROVOKED_AFTER.match(hit.passage.text, hit.end) or _NOT_GIVEN_BEFORE.search(_before(hit)))
+
+
+def _derived(hit: Hit) -> bool:
+    return bool(_DERIVED_BEFORE.search(_before(hit)))
+
+
+def _context_only(hit: Hit) -> bool:
+    if _not_given(hit):
+        return True
+    if hit.passage.field == "title":
+        return False
+    if in_background(hit) or _NOT_THE_STUDYS_USE.search(hit.sentence.text):
+        return True
+    return hit.start < study_start(hit.passage)
+
+
+# A sentence about drugs people may not take, took before, or take only for rescue.
+_NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allowed|permitted)\b|\bprohibited\b|"
+                          r"\bwash-?out\b|\bhistory\s+of\b|\brescue\b|\bwithdrawn\s+from\b")
+
+
+# A drug given together with the study drug is part of its arm ("aspirin combined with
+# metoclopramide", "X plus Y"), not what the arm is compared with.
+_CO_INTERVENTION = rx(r"(?:\b(?:combined|combination|together|co-?administered|coupled)\s+with|\bplus|\+)"
+                       r"\s*(?:\(?\s*)?(?:\w+\s+){0,2}$")
+
+
+_LISTED_AGAINST_PLACEBO = re.compile(r"[\w)]\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$")
+_PLACEBO_AFTER = rx(r"(?:(?!\bor\b)[^.;])*?(?:compar\w*\s+(?:with|to)|versus|vs\.?|against)\s+(?:a\s+|the\s+)?"
+                     r"(?:matching\s+|identical\s+)?placebo")
+
+
+def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
+    sentence = passage.sentence_of(mention.start)
+    if _CO_INTERVENTION.search(passage.text, max(sentence.start, mention.start - 40), mention.start):
+        return False
+    before = passage.text[max(sentence.start, mention.start - 60):mention.start]
+    if _LISTED_AGAINST_PLACEBO.search(before) and _PLACEBO_AFTER.match(passage.text, mention.end, sentence.end):
+        # "tolterodine, oxybutynin and trospium in comparison to placebo": each is a study drug.
+        return False
+    if leader != mention.name and _COMPARING_SENTENCE.search(sentence.text):
+        return True
+    after = passage.text[mention.end:mention.end + 12]
+    if _CONTROLLED.match(after) or re.match(r"(?:\s+|-)(?:alone|only)\b(?!\s+or\b)", after):
+        return True
+    if not _COMPARISON_CUE.search(before):
+        return False
+    # "or" separates alternatives in any list; only in an assignment sentence does it name an arm.
+    if re.search(r"\bor(?:\s+\S+){0,3}\s*$", before, re.IGNORECASE) and not re.search(
+            r"versus|vs|compar|than|against", before, re.IGNORECASE):
+        return bool(ASSIGNMENT.search(passage.text, sentence.start, mention.start))
+    return True
+
+
+# A comparison arm that gets something other than placebo: another dose, regimen or
+# formulation, usual care, or a different treatment.
+_OTHER_ACTIVE_ARM = rx(
+    r"\b(?:usual|standard|routine|conventional)\s+(?:care|treatment|therapy|practice|dissemination)\b|"
+    r"\b(?:two|three|four|different)\s+(?:doses|dosages|dose\s+levels|regimens|formulations|schedules)\b|"
+    r"\bbioequivalen\w*|\b(?:two|three|different)\s+(?:[\w-]+\s+){0,2}(?:formulations|preparations|delivery\s+systems|"
+    r"products|patches)\b|\b(?:test|reference)\s+(?:formulation|product|preparation)s?\b|"
+    r"\b(?:daily|weekly|monthly|quarterly|cyclic(?:al)?|continuous|sequential|intermittent)\s+(?:or|versus|vs\.?)\s+"
+    r"(?:daily|weekly|monthly|quarterly|cyclic(?:al)?|continuous|sequential|intermittent)\b|"
+    r"\b(?:low|high|lower|higher|standard|single|double)[- ]dose\s+(?:or|versus|vs\.?)\s+(?:a\s+)?"
+    r"(?:low|high|lower|higher|standard|single|double)[- ]dose\b|"
+    r"\b(?:versus|vs\.?|compared\s+(?:with|to))\s+(?:the\s+|a\s+)?(?:\d+(?:\.\d+)?\s*(?:mg|µg|mcg|g)|"
+    r"standard|conventional|usual|monthly|weekly|daily|quarterly|continuous|cyclic|sequential|"
+    r"low|high|lower|higher)\b|\bcontrol\s+group\s+(?:received|was\s+given|got)\b(?![^.]{0,30}placebo)|"
+    r"\b(?:randomi[sz]ed|assigned|allocated)\s+to\s+(?:receive\s+)?(?:either\s+)?[^.]{3,80}?\s+or\s+"
+    r"(?!placebo|no\b|a\s+wait|wait)\w")
+# A comparison arm that gets nothing: no treatment, a waiting list, observation only.
+_NO_TREATMENT_ARM = rx(
+    r"\b(?:or|versus|vs\.?|to|with|and)\s+(?:a\s+|an\s+)?(?:no[- ](?:treatment|intervention|therapy|medication)|"
+    r"(?:an\s+)?untreated|observation\s+only)\b(?![- ](?:related|emergent|effects?|differences?))|"
+    r"\bno[- ](?:treatment|intervention)\s+(?:control|group|arm|condition)s?\b|\buntreated\s+control\w*|"
+    r"\bwait(?:ing)?[- ]?list(?:ed)?\b")
+
+
+# "to compare the profile of epinastine with cetirizine", "epinastine versus cetirizine": the drug
+# after the cue is the reference, whichever the title names first.
+_COMPARED_WITH = rx(r"(?:\bcompar\w*\b|\bversus\b|\bvs\b\.?)[^.;]*?$")
+_WITH_CUE = rx(r"(?:\b(?:with|to|versus|vs\.?|than)\s+(?:that\s+of\s+|those\s+of\s+)?(?:the\s+|a\s+)?|\bversus\s+|\bvs\.?\s+)"
+                r"(?:[\w-]+\s+){0,2}$")
+
+
+def _compared_with(drugs: DrugReading) -> Hit | None:
+    """The drug an abstract sentence sets another drug against ("compare A with B": B), or None."""
+    hits = sorted((h for group in (drugs.study, drugs.comparator) for hs in group.values() for h in hs
+                   if h.passage.field == "abstract"), key=lambda h: h.start)
+    for first, second in zip(hits, hits[1:]):
+        if first.label == second.label or first.sentence.start != second.sentence.start:
+            continue
+        text = first.passage.text
+        if _CO_INTERVENTION.search(text, max(first.end, second.start - 40), second.start):
+            continue
+        if (_WITH_CUE.search(text, first.end, second.start)
+                and (_COMPARED_WITH.search(text, first.sentence.start, first.start)
+                     or re.match(r"\s*(?:\([^()]*\)\s*)?(?:versus|vs\.?)\s", text[first.end:second.start]))):
+            return second
+    return None
+
+
+def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]) -> tuple[Suggestion, Suggestion]:
+    # "placebo-controlled trials have shown ..." before the abstract turns to its own study is not an arm.
+    placebo = [h for h in find(passages, PLACEBO) if not before_own_study(h)]
+    comparator_names = sorted(drugs.comparator, key=lambda n: drugs.comparator[n][0].start)
+    comparator = (suggestion(comparator_names[0], drugs.comparator[comparator_names[0]])
+                  if comparator_names else Suggestion(None))
+    explicit = _compared_with(drugs)
+    if explicit is not None:
+        comparator = suggestion(explicit.label, [explicit])
+    if placebo:
+        return suggestion("placebo", placebo), comparator
+    if comparator.stated:
+        return Suggestion("active", comparator.evidence), comparator
+    nothing = find(passages, _NO_TREATMENT_ARM)
+    if nothing:
+        return suggestion("none", nothing), comparator
+    other_arm = find(passages, _OTHER_ACTIVE_ARM)
+    if other_arm:
+        return suggestion("active", other_arm), comparator
+    if single_group:
+        return suggestion("none", single_group), comparator
+    return Suggestion(NOT_STATED), comparator
+
+
+
+
+# --- doses and routes --------------------------------------------------------------------------
+
+_DOSE = rx(r"(?<![\w.])(?P<dose>(?P<amounts>\d+(?:\.\d+)?(?:\s*(?:-|\u2013|to|or|and|/|,|,\s*or|,\s*and)\s*\d+(?:\.\d+)?)*)"
+            r"\s*-?\s*(?P<unit>mg|g|µg|μg|mcg|ug|ng|ml|mL|IU|mmol|mEq|micrograms?)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
+            r"(?:\s+(?:once|twice|three\s+times|four\s+times)\s+(?:daily|a\s+day|per\s+day|weekly))?"
+            r"(?:\s+(?:daily|b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?d\.?|o\.?d\.?|per\s+day|a\s+day|/day))?)(?![\w])")
+# A concentration measured in blood or urine ("697 ng/ml"), not an amount given.
+_CONCENTRATION = rx(r"(?:ng|pg|µg|μg|mcg|ug|mg|g|mmol|nmol|µmol|micrograms?)\s*/\s*(?:ml|l|dl)\b")
+# Amounts listed with one shared unit ("0.5, 1, 2 or 4 mg"): each is a dose of its own; a range
+# ("10-20 mg") or a ratio ("2/3 mg") stays one.
+_LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:or|and)?|\bor\b|\band\b)\s*")
+_NOT_DOSE_CONTEXT = rx(r"(?:\bp\s*[<=>]|\bdecrease|\breduc|\bchange|\bmean|\blevels?\s+of|\bconcentrations?|"
+                        r"\bby|\bvolumes?|\bcapacity|\boutput|\bloss)\W*$")
+
+_ROUTES = (
+    ("intravenous", rx(r"\bintravenous(?:ly)?\b|\bi\.\s?v\.(?=\s|,|;|\))|\bIV\b(?=\s+(?:infusion|bolus|injection|"
+                        r"administration|dose|ketamine|\w+\s+infusion))|\b\w+(?:ine|ide|ol|am|one|ate|an|in)\s+(?:infusions?|bolus)\b|"
+                        r"\binfusions?\s+of\s+(?!\w*\s*(?:saline|fluid|water))|\bbolus\s+(?:dose|injection)\b|"
+                        r"\b(?:single|continuous|constant|slow|\d+[- ]min(?:ute)?s?)\s+infusions?\b(?![^.]{0,30}\b(?:saline|fluids?)\b)")),
+    ("intranasal", rx(r"\bintra-?nasal(?:ly)?\b|\bnasal(?:ly)?\s+(?:spray|administ|delivered|inhal|solution|"
+                       r"powder|insufflation|dose)|\bnasal\s+(?:\w+\s+)?sprays?\b")),
+    ("oral", rx(r"\boral(?:ly)?\b(?!\s+(?:contraceptiv|hygiene|health|cavity|mucosa|surgery|glucose\s+tolerance))|"
+                 r"\bby\s+mouth\b|\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b|\bsublingual(?:ly)?\b")),
+    ("intramuscular", rx(r"\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
+    ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bbreathing\s+\d+\s*%")),
+    ("subcutaneous", rx(r"\bsub-?cutaneous(?:ly)?\b|\bs\.\s?c\.(?=\s|,|;|\))|\bsubcutaneous\s+injection\b")),
+)
+
+
+def doses(passages: list[Passage]) -> Suggestion:
+    hits: list[Hit] = []
+    values: list[str] = []
+    for hit in find(passages, _DOSE, negatable=False):
+        before = hit.passage.text[max(0, hit.start - 25):hit.start]
+        if (_NOT_DOSE_CONTEXT.search(before) or hit.start < study_start(hit.passage)
+                or _NOT_THE_STUDYS_USE.search(hit.sentence.text)):
+            continue  # a change measured, a dose the background speaks of, or a rescue drug's
+        match = _DOSE.match(hit.passage.text, hit.start)
+        assert match is not None
+        if _CONCENTRATION.match(hit.passage.text, match.start("unit")):
+            continue
+        dose = Hit(hit.passage, match.start("dose"), match.end("dose"))
+        hits.append(dose)
+        values.extend(_listed_doses(" ".join(match.group("amounts").split()),
+                                    " ".join(hit.passage.text[match.start("unit"):match.end("dose")].split()),
+                                    " ".join(dose.evidence.text.split())))
+    return suggestion(list(dict.fromkeys(values)), hits, limit=len(hits))
+
+
+def _listed_doses(amounts: str, unit: str, written: str) -> list[str]:
+    """One value per amount of a list sharing a unit; the dose as written otherwise."""
+    parts = _LIST_SEPARATOR.split(amounts)
+    if len(parts) < 2 or not all(re.fullmatch(r"\d+(?:\.\d+)?", part) for part in parts):
+        return [written]
+    return [f"{part} {unit}" for part in parts]
+
+
+def routes(passages: list[Passage]) -> Suggestion:
+    found: dict[str, list[Hit]] = {}
+    for value, pattern in _ROUTES:
+        hits = [h for h in find(passages, pattern) if not in_background(h)
+                and not _EARLIER_TREATMENT.search(h.sentence.text) and not _NOT_THE_STUDYS_USE.search(h.sentence.text)
+                and not _FOR_OTHER_PRODUCT.match(h.passage.text, h.end)]
+        if hits:
+            found[value] = hits
+    ordered = sorted(found, key=lambda v: (found[v][0].passage.field != "title", found[v][0].start))
+    return Suggestion(ordered, [found[v][0].evidence for v in ordered])
+
+
+# A route named for a background treatment of every arm ("each with a newly started oral
+# antidepressant"), named by its class rather than as a study drug.
+_FOR_OTHER_PRODUCT = rx(r"\s+(?:\w+\s+)?(?:antidepressants?|antibiotics?|antipsychotics?|anticoagulants?|"
+                         r"corticosteroids?|steroids?|analgesics?|medications?|standard\s+of\s+care)\b")
+
+
+# A route named for treatment before the study ("had undergone previous treatment with oral or
+# intravenous sumatriptan") is not how the study drug was given.
+_EARLIER_TREATMENT = rx(r"\b(?:previous(?:ly)?|prior|earlier|history\s+of|before\s+(?:the\s+)?(?:study|trial|"
+                         r"enrol\w*|entry))\b(?:\s+\w+){0,3}\s+(?:treat\w*|therapy|use|users|exposure|"
+                         r"medication|oral|intravenous)\b|\bhad\s+(?:undergone|received|used|taken)\b")

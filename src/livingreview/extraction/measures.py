@@ -1,0 +1,164 @@
+"""Measure rules: the classes of the outcomes measured and the brain-imaging modalities.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from livingreview.extraction.model import Suggestion
+from livingreview.extraction.passages import Hit, in_background, Passage, pattern_list, rx, study_start
+
+
+OUTCOME_CLASSES = ("self-report", "clinician-rated", "behavioural", "neuroimaging", "physiological")
+# The protocol's instrument classes, in the issue's spelling.
+PROTOCOL_OUTCOME_CLASS = {"self_report": "self-report", "clinician_rated": "clinician-rated",
+                          "behavioural_task": "behavioural", "neuroimaging": "neuroimaging",
+                          "physiological": "physiological"}
+OUTCOME_CLASS_PATTERNS = (
+    ("self-report", rx(r"\bself-?\s?(?:report(?:ed)?|rat(?:ed|ings?)|assess(?:ed|ment)|administered)\b|"
+                        r"\bquestionnaires?\b|\bdiar(?:y|ies)\b|\bvisual\s+analog(?:ue)?\s+scales?\b|\bVAS\b|"
+                        r"\bpatient[- ](?:reported|rated|assessed)\b|\bsubjective(?:ly)?\b|\binventory\b|"
+                        r"\b(?:symptom|pain|headache|itch|nasal)\s+(?:severity\s+)?(?:scores?|ratings?|relief)\b|"
+                        r"\bquality\s+of\s+life\b|\b(?:patient|participant)s?'?\s+(?:global\s+)?"
+                        r"(?:assessment|evaluation|rating)s?\b|\bpain[- ]free\b|\bsatisfaction\b|"
+                        r"\bvoiding\s+diar|\bmood\s+ratings?\b|\bhot\s+(?:flash|flush)\w*|\brelief\b|"
+                        r"\bpain\s+(?:intensity|severity)\b|\bheadache\s+(?:severity|frequency|response)\b|"
+                        r"\b(?:incontinence|micturition|urge|voiding)\s+episodes\b|\bmicturition\s+(?:charts?|"
+                        r"diar\w+|variables|frequency)\b|\bby\s+(?:the\s+)?patients\b|\bmorning\s+stiffness\b|"
+                        r"\bvasomotor\s+symptoms\b|\bseverity\s+of\s+(?:symptoms|pain|headache)\b|"
+                        r"\binterviews?\b|\bsymptoms?\s+(?:were\s+)?(?:recorded|rated|assessed)\b|"
+                        r"\b(?:menopausal|climacteric|urgency|bladder|urinary|nasal|ocular|allergic|depressive|"
+                        r"depression|anxiety|vasomotor|menstrual|gastrointestinal)\s+symptoms?\b|"
+                        r"\bsymptoms\s+of\s+(?:depression|anxiety)\b|\bpatients?'?\s+perceptions?\b|"
+                        r"\banalgesic\s+(?:and\s+\w+\s+)?efficacy\b|\bassess(?:ed|ment)\s+by\s+(?:the\s+)?patients?\b|"
+                        r"\b(?:evaluated|rated|assessed|scored|judged)\s+by\s+(?:the\s+)?(?:volunteers?|participants?|"
+                        r"subjects?)\b")),
+    ("clinician-rated", rx(r"\bclinician[- ](?:rated|administered|assessed)\b|\b(?:investigator|physician|"
+                            r"clinician|observer|rater)s?'?\s*(?:-\s*)?(?:global\s+)?(?:rated|ratings?|assess(?:ed|ments?)|"
+                            r"evaluations?)\b|\bHAM-?[DA]\b|(?<!-)\bHamilton\b(?!-)|\bMADRS\b|\bMontgomery\b|\bCGI\b|"
+                            r"\bclinical\s+global\s+impression|\bPANSS\b|\bBPRS\b|\bYMRS\b|\bCAPS\b|\bADOS\b|"
+                            r"\bY-?BOCS\b|\bparent[- ]rated\b|\bteacher[- ]rated\b|\bAberrant\s+Behavio|"
+                            r"\bglobal\s+(?:assessment|evaluation)\s+(?:of\s+\w+\s+)?by\s+(?:the\s+)?"
+                            r"(?:investigator|physician)s?\b|\bRitchie\b|\b(?:swollen|tender|painful)\s+joints?\b|"
+                            r"\bjoint\s+(?:index|counts?)\b|\bACR\s*-?\s*20\b|\bKupperman|"
+                            r"\b(?:physicians?|investigators?|clinicians?|assessors?|raters?)\s+(?:also\s+)?(?:rated|"
+                            r"assessed|scored|evaluated|judged)\b|\bscored\s+by\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:assessor|"
+                            r"rater|clinician|investigator|psychiatrist)s?\b|\binter-?rater\b|\bsyndromal\b|"
+                            r"\bby\s+(?:the\s+)?(?:(?:patients?|volunteers?|participants?|subjects?)\s+and\s+(?:the\s+)?)?"
+                            r"(?:investigators?|physicians?|clinicians?)\b|"
+                            r"\b(?:physicians?|investigators?|clinicians?)\s+(?:found|considered|judged)\b")),
+    ("behavioural", rx(r"\b(?:behaviou?ral|cognitive|computeri[sz]ed|experimental|laboratory)\s+(?:tasks?|"
+                        r"paradigms?|tests?|performance)\b|\btask\s+performance\b|\breaction\s+times?\b|"
+                        r"\bgames?\b(?=[^.]{0,40}\b(?:trust|dictator|ultimatum|"
+                        r"prisoner|cooperat|economic))|\bperformance\s+on\b|\bpsychomotor\b|\bdriving\s+"
+                        r"(?:performance|test)|\bmemory\s+(?:tests?|tasks?|performance)\b|\bneuropsychologic\w*|"
+                        r"\bcognitive\s+(?:abilit\w+|functions?|functioning|tests?)\b|\bcognition\b|"
+                        r"\b(?:test[- ]ordering|ordering|prescribing)\s+behaviou?r\b")),
+    ("neuroimaging", rx(r"\bf?MRI\b|\bfunctional\s+magnetic\b|\bmagnetic\s+resonance\s+(?:imaging|spectroscopy)\b|"
+                         r"\bPET\b(?=[^.]{0,80}\b(?:brain|cerebral|cortical|neural|receptor|binding|striat))|"
+                         r"\bEEG\b|\belectroencephalogra|\bMEG\b|"
+                         r"\bmagnetoencephalogra|\bBOLD\b|\bneuroimaging\b|\bbrain\s+imaging\b|\bSPECT\b|"
+                         r"\bevent-?related\s+potentials?\b|\bERPs?\b|\bMRS\b|\bresting[- ]state\b|"
+                         r"\bpositron\s+emission\s+tomography\b")),
+    ("physiological", rx(r"\bheart\s+rate\b|\bblood\s+pressure\b|\bcortisol\b|\bskin\s+conductance\b|"
+                          r"\bplasma\s+(?:levels?|concentrations?)\b|\bpharmacokinetic|\bw(?:h)?eals?\b|\bhormonal\s+(?:evaluations?|levels?|"
+                          r"measurements?|profiles?)\b|\bflares?\b|"
+                          r"\bbone\s+mineral\s+density\b|\bBMD\b|\bserum\s+(?:levels?|concentrations?)\b|"
+                          r"\blipid\s+profiles?\b|\bcholesterol\b|\bnasal\s+(?:airflow|patency|resistance)\b|"
+                          r"\bpupil|\bbody\s+temperature\b|\bendometri(?:al|um)\b(?!\s+(?:cancer|carcinoma|hyperplasia))|\bbiomarkers?\b|"
+                          r"\burodynamic|\bbladder\s+capacity\b|\bECG\b|\belectrocardiogra|\bQTc?\b|"
+                          r"\bhormone\s+levels?\b|\bgastrointestinal\s+(?:blood\s+loss|permeability)\b|"
+                          r"\bendoscop|\bbone\s+(?:density|loss|mass|turnover|markers?)\b|\balkaline\s+phosphatase\b|"
+                          r"\btransaminases?\b|\bserum\b|\bplasma\b|\burinary\s+\w+\s+excretion\b|"
+                          r"\bbiochemical\s+markers?\b|\bgrip\s+strength\b|\bla?boratory\s+(?:values|tests|"
+                          r"parameters)\b|\bha?emoglobin\b|\bcreatinine\b|\bmucosal\b|\bprostaglandins?\b|"
+                          r"\bblood\s+(?:levels?|samples?|concentrations?|flow)\b|\bvital\s+signs\b|"
+                          r"\b(?:lung|pulmonary)\s+function\b|\bFEV1\b|\bmotility\b|\bskin\s+(?:test|reaction)|"
+                          r"\bbody\s+(?:weight|mass\s+index)\b|\bBMI\b|\bweight\s+(?:gain|loss|status)\b|"
+                          r"\bwaist\s+circumference\b")),
+)
+_IMAGING = (
+    ("fMRI", rx(r"\bfMRI\b|\bfunctional\s+(?:magnetic\s+resonance|MRI|MR)\b|\bBOLD\b|\bresting[- ]state\s+"
+                 r"(?:functional\s+)?connectivity\b|\bpharmacological\s+MRI\b|\bphMRI\b")),
+    ("EEG", rx(r"\bEEG\b|\belectroencephalogra\w*|\bevent-?related\s+potentials?\b|\bERPs?\b|\bmismatch\s+negativity\b|"
+                r"\bMMN\b|\bP300\b|\bquantitative\s+EEG\b")),
+    ("MEG", rx(r"\bMEG\b|\bmagnetoencephalogra\w*")),
+    ("PET", rx(r"\bPET\b|\bpositron\s+emission\s+tomography\b")),
+    ("MRS", rx(r"\b(?:1H-?)?MRS\b|\bmagnetic\s+resonance\s+spectroscopy\b|\bspectroscopy\b")),
+    ("other", rx(r"\b(?:MR|magnetic\s+resonance)\s+angiogra\w*(?=[^.]{0,60}\b(?:intracranial|cerebral|brain))|\bSPECT\b|\bsingle[- ]photon\b|\bdiffusion\s+tensor\b|\bDTI\b|\barterial\s+spin\s+label|"
+                  r"\bnear-?infrared\s+spectroscopy\b|\bfNIRS\b|\bNIRS\b|\bstructural\s+MRI\b|\bvoxel-?based\s+morphometry\b|"
+                  r"(?<!functional\s)(?:\bMRI\b|\bmagnetic\s+resonance\s+imaging\b)")),
+)
+# Plain "MRI" is structural imaging ('other') only in a study that names no functional MRI.
+_PLAIN_MRI = re.compile(r"(?:MRI|magnetic\s+resonance\s+imaging)$", re.IGNORECASE)
+
+
+
+
+# Imaging of another organ than the brain ("myocardial perfusion measured with PET") is not
+# neuroimaging; a sentence naming the brain too is.
+_OTHER_ORGAN = rx(r"\b(?:myocard\w*|cardiac|coronary|heart(?!\s+rate)|lungs?|pulmonary|liver|hepatic|renal|kidneys?|bone|breast|"
+                   r"prostate|knee|spine|abdom\w*|muscles?|tumou?rs?|whole[- ]body|skeletal|thyroid)\b")
+_BRAIN = rx(r"\b(?:brain|cerebr\w*|cortex|cortical|amygdala|striat\w*|hippocamp\w*|neural|neuronal|intracranial|"
+             r"thalam\w*|insula|cingulate|prefrontal|grey\s+matter|gray\s+matter|white\s+matter|"
+             r"receptor\s+(?:binding|occupancy|availability))\b")
+
+
+def _measured(hit: Hit) -> bool:
+    """Not in a labelled background, nor in the sentences before an unstructured abstract turns
+    to its own study (what earlier studies measured)."""
+    return not in_background(hit) and hit.start >= study_start(hit.passage)
+
+
+def brain_imaging(hit: Hit) -> bool:
+    """A brain imaging mention: its sentence names the brain, or names no other organ in a text
+    that is not about another organ only (a cardiac PET study's "baseline PET scan")."""
+    if not _measured(hit):
+        return False
+    sentence = hit.sentence.text
+    if _BRAIN.search(sentence):
+        return True
+    return not _OTHER_ORGAN.search(sentence) and not _other_organ_only(hit.passage.text)
+
+
+@lru_cache(maxsize=256)
+def _other_organ_only(text: str) -> bool:
+    return bool(_OTHER_ORGAN.search(text)) and not _BRAIN.search(text)
+
+
+def imaging_modalities(passages: list[Passage]) -> Suggestion:
+    found = pattern_list(passages, _IMAGING, brain_imaging)
+    if "other" in found and ("fMRI" in found or "MRS" in found):
+        found["other"] = [h for h in found["other"] if not _PLAIN_MRI.fullmatch(h.evidence.text)]
+        if not found["other"]:
+            found.pop("other")
+    return Suggestion(list(found), [hits[0].evidence for hits in found.values()])
+
+
+
+
+_EXPLICIT_SELF_REPORT = rx(r"self|questionnaire|diar|\bVAS\b|visual|patient|volunteer|participant|subject|inventory|"
+                            r"quality\s+of\s+life")
+
+
+def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[Hit]]) -> Suggestion:
+    found = pattern_list(passages, OUTCOME_CLASS_PATTERNS, _measured)
+    imaging = found.pop("neuroimaging", [])
+    if brain := [h for h in imaging if brain_imaging(h)]:
+        found["neuroimaging"] = brain
+    elif imaging:  # the heart's perfusion, the lungs' structure: a body measure
+        found.setdefault("physiological", []).extend(imaging)
+    for value, hits in instrument_classes.items():
+        found.setdefault(value, []).extend(hits)
+    # "Symptoms were rated with the MADRS": a symptom word in a sentence naming a clinician's
+    # rating is what the clinician rated, not a participant's report.
+    rated = {(h.passage.field, h.sentence.start) for h in found.get("clinician-rated", [])}
+    if "self-report" in found:
+        own = [h for h in found["self-report"] if (h.passage.field, h.sentence.start) not in rated
+               or _EXPLICIT_SELF_REPORT.search(h.evidence.text)]
+        found["self-report"] = own
+        if not own:
+            found.pop("self-report")
+    ordered = [v for v in OUTCOME_CLASSES if v in found]
+    return Suggestion(ordered, [found[v][0].evidence for v in ordered])

@@ -1,0 +1,208 @@
+"""The text the extraction rules read (a title, an abstract, a full-text section) and what the
+rules share: matches outside negation, hits with their evidence, where an abstract turns to its
+own study.
+
+Each rule (design.py, drugs.py, participants.py, measures.py, outcomes.py) reads the passages with
+regular expressions over the words abstracts use for its field and the criteria engine's negation
+test, and answers with a value and the spans that support it. Rules only report what the text
+states: a design not described stays "not-stated", a count written as an estimate is flagged, not
+guessed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from livingreview.extraction.lexicon import text_spans
+from livingreview.extraction.model import Evidence, Suggestion
+from livingreview.extraction.text import Sentence, sentences
+from livingreview.protocol.models import Protocol
+from livingreview.screening.criteria import Span, is_negated
+
+
+# As a plain int: testing an int against the RegexFlag enum goes through the slow enum operators.
+_IGNORECASE = int(re.IGNORECASE)
+# Escapes and group names keep their case; everything else of a pattern is lowercased.
+_ESCAPED = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)|[^\\(]+|\(", re.DOTALL)
+
+
+@lru_cache(maxsize=512)
+def lowercase_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The case-insensitive `pattern` as a case-sensitive one over lowercased text: the same
+    matches at the same offsets, three to four times faster (re's case folding is slow)."""
+    source = "".join(part if part.startswith(("\\", "(?P")) else part.lower()
+                     for part in _ESCAPED.findall(pattern.pattern))
+    return re.compile(source, pattern.flags & ~re.IGNORECASE)
+
+
+@dataclass
+class Passage:
+    """One field of text from one record: "title", "abstract" or "jats:<section>"."""
+
+    record_id: int | None
+    field: str
+    text: str
+    # Several rules ask for the same pattern (design words, people counts): each is scanned once.
+    # (`dataclasses.field` in full: the class's own `field` attribute shadows the bare name.)
+    _matches: dict[re.Pattern[str], list[tuple[int, int, bool]]] = dataclasses.field(
+        default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        return sentences(self.text)
+
+    @cached_property
+    def lowered(self) -> str | None:
+        """The text in lowercase when that keeps every offset (it nearly always does), else None."""
+        lowered = self.text.lower()
+        return lowered if len(lowered) == len(self.text) else None
+
+    def finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """Matches of `pattern` at the text's offsets (their groups lowercased when it ignores case)."""
+        if self.lowered is not None and pattern.flags & _IGNORECASE:
+            return lowercase_twin(pattern).finditer(self.lowered)
+        return pattern.finditer(self.text)
+
+    def finditer_in(self, pattern: re.Pattern[str], start: int, end: int) -> Iterator[re.Match[str]]:
+        """`finditer` over text[start:end], at the text's offsets."""
+        if self.lowered is not None and pattern.flags & _IGNORECASE:
+            return lowercase_twin(pattern).finditer(self.lowered, start, end)
+        return pattern.finditer(self.text, start, end)
+
+    def matches(self, pattern: re.Pattern[str]) -> list[tuple[int, int, bool]]:
+        """(start, end, negated) of every match of `pattern` in the text, computed once."""
+        found = self._matches.get(pattern)
+        if found is None:
+            found = [(m.start(), m.end(), is_negated(self.text, m.start(), m.end()))
+                     for m in self.finditer(pattern)]
+            self._matches[pattern] = found
+        return found
+
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        return Evidence(self.record_id, self.field, start, end, self.text[start:end])
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [sentence.start for sentence in self.sentences]
+
+    def sentence_of(self, offset: int) -> Sentence:
+        index = bisect_right(self._sentence_starts, offset) - 1
+        if index >= 0 and offset < self.sentences[index].end:
+            return self.sentences[index]
+        return Sentence(0, len(self.text), self.text)
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    start: int
+    end: int
+    label: str = ""
+
+    @property
+    def evidence(self) -> Evidence:
+        return self.passage.evidence(self.start, self.end)
+
+    @property
+    def sentence(self) -> Sentence:
+        return self.passage.sentence_of(self.start)
+
+
+def rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def find(passages: list[Passage], pattern: re.Pattern[str], *, negatable: bool = True,
+         label: str = "") -> list[Hit]:
+    """Matches of `pattern` in every passage that no negation cue governs."""
+    return [Hit(passage, start, end, label) for passage in passages
+            for start, end, negated in passage.matches(pattern) if not (negatable and negated)]
+
+
+def suggestion(value: object, hits: list[Hit], flags: list[str] | None = None,
+               limit: int = 3) -> Suggestion:
+    unique = list(dict.fromkeys((h.passage.record_id, h.passage.field, h.start, h.end) for h in hits))
+    by_key = {(h.passage.record_id, h.passage.field, h.start, h.end): h for h in hits}
+    return Suggestion(value, [by_key[k].evidence for k in unique[:limit]], flags or [])
+
+
+def pattern_list(passages: list[Passage], patterns: tuple[tuple[str, re.Pattern[str]], ...],
+                 keep: Callable[[Hit], bool] = lambda hit: True) -> dict[str, list[Hit]]:
+    found: dict[str, list[Hit]] = {}
+    for value, pattern in patterns:
+        hits = [h for h in find(passages, pattern) if keep(h)]
+        if hits:
+            found[value] = hits
+    return found
+
+
+def vocabulary_hits(protocol: Protocol, passages: list[Passage], vocabulary: str | None) -> dict[str, list[tuple[Passage, Span]]]:
+    """Non-negated mentions of a protocol vocabulary's terms, by term id."""
+    found: dict[str, list[tuple[Passage, Span]]] = {}
+    if vocabulary is None or vocabulary not in protocol.vocabularies:
+        return found
+    for passage in passages:
+        for span in text_spans(protocol, passage.text):
+            if span.vocabulary == vocabulary and not span.negated:
+                found.setdefault(span.term, []).append((passage, span))
+    return found
+
+
+def iter_hits(found: dict[str, list[tuple[Passage, Span]]]) -> Iterator[tuple[str, Hit]]:
+    for term, spans in found.items():
+        for passage, span in spans:
+            yield term, Hit(passage, span.start, span.end, term)
+
+
+# --- where the study's own part starts ----------------------------------------------------------
+
+# Sentences that assign or give treatments: the study has begun.
+ASSIGNMENT = rx(r"\brandom|\bassign|\ballocat|\breceiv|\bgiven\b|\btreated\s+with\b|\bversus\b|\bvs\b|"
+                  r"\bcompar")
+
+
+# Where an unstructured abstract turns from what was known to its own study: its aim, its
+# participants, or a drug given or compared.
+_OWN_STUDY_TURN = rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:\w+\s+)?(?:study|trial|investigation|"
+                      r"experiment|work|paper|report)\b|\bwe\s+(?:\w+\s+)?(?:performed|conducted|investigated|examined|"
+                      r"tested|assessed|evaluated|compared|studied|randomi[sz]ed|enrolled|recruited|aimed|sought|"
+                      r"hypothesi[sz]ed|measured|report|describe|present|used)\b|\b(?:aims?|objectives?|purpose|"
+                      r"goals?)\b|\b(?:was|were)\s+(?:randomi[sz]ed|enrolled|recruited|studied|included)\b|"
+                      r"\b(?:methods?|design|participants|patients|subjects|setting)\s*:|\b[Nn]\s*=\s*\d|"
+                      r"^\s*to\s+(?:\w+\s+)?(?:evaluate|assess|investigate|compare|determine|examine|study|test|"
+                      r"explore|establish|characteri[sz]e|measure|describe)\b")
+
+
+# Offsets found, by passage text (several rules ask about each passage); bounded like a cache.
+_STUDY_TURNS: dict[str, int] = {}
+
+
+def study_start(passage: Passage) -> int:
+    """The offset of the first sentence about the abstract's own study (0 when the first is)."""
+    found = _STUDY_TURNS.get(passage.text)
+    if found is None:
+        turn = (lowercase_twin(ASSIGNMENT), lowercase_twin(_OWN_STUDY_TURN))
+        found = next((s.start for s in passage.sentences
+                      if any(p.search(s.text.lower()) for p in turn)), 0)
+        if len(_STUDY_TURNS) >= 256:
+            _STUDY_TURNS.pop(next(iter(_STUDY_TURNS)))
+        _STUDY_TURNS[passage.text] = found
+    return found
+
+
+def in_background(hit: Hit) -> bool:
+    """A mention in a labelled background or objective section says who is affected, not who took part."""
+    sentence = hit.sentence.text.lower()
+    return bool(re.match(r"(?:background|introduction|context|rationale|objectives?|aims?|purpose)\s*:", sentence))
+
+
+def before_own_study(hit: Hit) -> bool:
+    """A mention in a labelled background, or before an unlabelled abstract turns to its own study,
+    says who is affected in general ("common in children"), not who took part."""
+    return in_background(hit) or (hit.passage.field != "title" and hit.start < study_start(hit.passage))
