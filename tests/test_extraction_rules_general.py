@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from livingreview.extraction import design, drugs, measures, participants
+from livingreview.extraction import counts, design, drugs, measures, participants
 from livingreview.extraction.lexicon import lexicon_path
 from livingreview.extraction.passages import Passage
 from livingreview.protocol.models import Protocol
@@ -36,11 +36,11 @@ def _passages(abstract: str, title: str = "") -> list[Passage]:
     ("Thirty-three randomly selected GPs participated.", 33),
 ])
 def test_participant_counts_follow_how_abstracts_report_them(abstract: str, expected: int) -> None:
-    assert participants.n_total(_passages(abstract)).value == expected
+    assert counts.n_total(_passages(abstract)).value == expected
 
 
 def test_a_count_of_people_only_analysed_is_not_taken_for_the_groups_sum() -> None:
-    got = participants.n_total(_passages("Of the 40 patients, 12 patients and 9 controls were analysed."))
+    got = counts.n_total(_passages("Of the 40 patients, 12 patients and 9 controls were analysed."))
     assert got.value != 21
 
 
@@ -69,7 +69,7 @@ def test_age_group_comes_from_explicit_ages(abstract: str, expected: str) -> Non
 ])
 def test_abstracts_about_other_peoples_studies_describe_no_study(title: str, abstract: str) -> None:
     passages = _passages(abstract, title)
-    assert design.speaks_of_others_only(passages, participants.n_total(passages))
+    assert design.speaks_of_others_only(passages, counts.n_total(passages))
 
 
 @pytest.mark.parametrize(("title", "abstract"), [
@@ -81,10 +81,10 @@ def test_abstracts_about_other_peoples_studies_describe_no_study(title: str, abs
 ])
 def test_a_study_that_cites_others_is_still_a_study(title: str, abstract: str) -> None:
     passages = _passages(abstract, title)
-    assert not design.speaks_of_others_only(passages, participants.n_total(passages))
+    assert not design.speaks_of_others_only(passages, counts.n_total(passages))
 
 
-@pytest.mark.parametrize("pattern", [design._RANDOMISED, participants._PEOPLE_COUNT, participants._AGE_FLOOR, drugs._ROUTES[0][1],
+@pytest.mark.parametrize("pattern", [design._RANDOMISED, counts._PEOPLE_COUNT, participants._AGE_FLOOR, drugs._ROUTES[0][1],
                                      participants._POPULATIONS[1][1], measures.OUTCOME_CLASS_PATTERNS[3][1]])
 def test_the_lowercase_twin_of_a_pattern_matches_the_same_spans(pattern: re.Pattern[str]) -> None:
     text = ("Ninety-Two Adults Aged 18 Years Or Older With MDD were RANDOMIZED (n = 92); ST depression "

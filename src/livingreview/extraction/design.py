@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 from livingreview.extraction.model import NOT_STATED, Suggestion
-from livingreview.extraction.participants import arm_sizes
+from livingreview.extraction.counts import arm_sizes
 from livingreview.extraction.passages import find, Hit, Passage, rx, suggestion
 
 

@@ -1,282 +1,16 @@
-"""Participant rules: how many took part (n_total), their age group and the condition that defines them.
+"""Participant rules: their age group and the condition that defines who took part.
 """
 
 from __future__ import annotations
 
 import re
 
+from livingreview.extraction.counts import PEOPLE
 from livingreview.extraction.lexicon import text_spans
 from livingreview.extraction.model import NOT_STATED, Suggestion
-from livingreview.extraction.passages import before_own_study, find, Hit, in_background, Passage, rx, suggestion
-from livingreview.extraction.text import COUNT, HEDGE, parse_count
+from livingreview.extraction.passages import Hit, Passage, before_own_study, find, in_background, rx, suggestion
 from livingreview.protocol.models import Protocol
 from livingreview.screening.criteria import is_negated
-
-
-_PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolescents|women|men|"
-           r"individuals|outpatients|inpatients|persons|people|males|females|boys|girls|infants|"
-           r"smokers|students|veterans|cases|youths?|teenagers|elderly|healthy\s+volunteers|drivers|"
-           r"respondents|mothers|parents|couples|nurses|physicians|practitioners|residents|workers|"
-           r"survivors|users|athletes|employees|pregnancies|GPs|general\s+practitioners|doctors|clinicians|"
-           r"pharmacists|dentists|caregivers|carers|families|households|"
-           r"(?:[A-Z][A-Za-z-]*\s+)?sufferers|migraineurs|asthmatics|completers|controls|control\s+subjects|staff|"
-           r"professionals|midwives|managers|teachers|pupils|prescribers)")
-# Words between a count and its noun are adjectives ("24 healthy male volunteers"), never verbs,
-# prepositions, units or other nouns ("2 drugs was similar, although more patients").
-_BETWEEN = (r"(?:(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|"
-            r"which|who|drugs?|times|occasions|groups?|studies|trials|weeks?|days?|months?|years?|hours?|"
-            r"included|received|treated|respectively|although|more|less|each|per|all)\b)"
-            r"[A-Za-z][\w'/-]*,?\s+){0,4}?")
-_PEOPLE_COUNT = re.compile(
-    r"(?P<hedge>\b(?:approximately|about|around|almost|nearly|roughly|over|more\s+than|up\s+to)\s+)?"
-    r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\)|\))?,?\s+" + _BETWEEN + _PEOPLE + r"\b", re.IGNORECASE)
-# "Patients (N = 5435)": the count given in brackets after the people it counts.
-_PEOPLE_N = re.compile(r"\b" + _PEOPLE + r"\b(?:[^.;()]|\([^()]{0,30}\)){0,60}?\(\s*[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*\)",
-                       re.IGNORECASE)
-# A count with no noun, before the verb that enrols it: "98 were enrolled", "212 (91%) were randomized".
-# The verb is found first and the count read back from it (scanning for counts everywhere is slow).
-_BARE_VERB = rx(r"\b(?:(?:were|was|had\s+been)\s+(?P<verb>randomi[sz]ed|randomly|enrolled|included|recruited)|"
-                 r"(?P<verb2>responded|participated|took\s+part))\b")
-_COUNT_BEFORE = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?$",
-                           re.IGNORECASE)
-# A case report is of one person: "a 34-year-old woman", "we report the case of a man".
-_CASE_REPORT = rx(r"\bcase\s+(?:presentation|report|description)\b|\bwe\s+(?:report|present|describe)\s+(?:the\s+|a\s+)?"
-                   r"(?:first\s+|rare\s+|unusual\s+)?case\b")
-_ONE_PERSON = rx(r"\b(?:a|an)\s+\d{1,3}[- ](?:year|yr|month)s?[- ]old\b")
-# A study's own size in brackets: "a randomized controlled trial (N = 132)"; the bracket is found
-# first, the design noun read back from it.
-_BRACKET_N = rx(r"\(\s*n\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*\)")
-_DESIGN_BEFORE = rx(r"\b(?:a|an|this|our|the\s+present|the\s+current)\s+(?:[\w-]+,?\s+){0,5}?"
-                     r"(?:trial|study|sample|cohort|survey|experiment)\s*$")
-_N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)")
-_TOTAL_OF = rx(r"\b(?:a\s+)?total\s+of\s*$|\(?\btotal:?\s*$|\boverall,?\s*$|\bin\s+all,?\s*$")
-_ENROLMENT_VERB = rx(r"\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
-                      r"participated|took\s+part|were\s+studied|were\s+treated|were\s+assigned|were\s+allocated|"
-                      r"completed|were\s+evaluated|were\s+analy[sz]ed|received|underwent|(?:were\s+)?screened|"
-                      r"(?:were\s+)?assessed\s+for\s+eligibility|(?:were\s+)?approached|(?:were\s+)?invited|"
-                      r"(?:were\s+)?contacted|(?:were\s+)?eligible|responded|with|who|aged)")
-_VERB_RANK = {"randomized": 5, "randomised": 5, "randomly": 5, "were assigned": 5, "were allocated": 5,
-              "enrolled": 4, "recruited": 4, "included": 4, "entered": 4, "participated": 4,
-              "took part": 4, "were studied": 4, "were treated": 3, "received": 3, "underwent": 3,
-              "responded": 4, "with": 2, "who": 2, "aged": 2, "were evaluated": 1,
-              # Counted after entry (completers, the analysed) or before it (the screened): not who entered.
-              "completed": -1, "were analyzed": -1, "were analysed": -1}
-_BEFORE_ENTRY = ("screened", "assessed for eligibility", "approached", "invited", "contacted", "eligible")
-_BEFORE_RANK = rx(r"(?:\b(?:randomi[sz]ed|enrolled|recruited|included|studied|treated|involving|involved|"
-                   r"comprising|comprised|consisted\s+of|in|of|from|(?:conducted|performed|carried\s+out)\s+on|"
-                   r"(?:administered|given|offered)\s+to)|\b(?:participants|subjects|patients|sample|population)\s*:)\s+$")
-
-
-def n_total(passages: list[Passage]) -> Suggestion:
-    """Participants randomised or enrolled in the whole study, or a flag when only estimated."""
-    candidates: list[tuple[float, Hit, int | None, str]] = []
-    for passage in passages:
-        for match in passage.finditer(_PEOPLE_COUNT):
-            candidates.append(_rank_count(passage, match))
-        for match in passage.finditer(_PEOPLE_N):
-            hit = Hit(passage, match.start("count"), match.end("count"))
-            candidates.append((3.5, hit, int(match.group("count").replace(",", "")), match.group("count")))
-        for verb in passage.finditer(_BARE_VERB):
-            count = _COUNT_BEFORE.search(passage.text, max(0, verb.start() - 40), verb.start())
-            if count is not None:
-                candidates.append(_rank_bare_count(passage, count, verb.group("verb") or verb.group("verb2")))
-        for match in passage.finditer(_BRACKET_N):
-            if _DESIGN_BEFORE.search(passage.text, max(0, match.start() - 80), match.start()):
-                hit = Hit(passage, match.start("count"), match.end("count"))
-                candidates.append((4.0, hit, int(match.group("count").replace(",", "")), match.group("count")))
-    candidates = [c for c in candidates if c[0] > 0]
-    totals = [c for c in candidates if c[0] >= 6]  # "a total of N ... randomised"
-    summed = _group_sum(passages)
-    # A stated total wins over groups counted elsewhere, not over the groups it introduces
-    # ("a total of 12 healthy male and 12 healthy female volunteers").
-    if summed is not None and (not totals or any(
-            e.start == c[1].start or e.start == c[1].passage.text.find(c[3], c[1].start)
-            for c in totals for e in summed.evidence[:1])):
-        return summed
-    if not any(c[0] >= 4 for c in candidates):
-        summed = arm_sizes(passages)
-        if summed is not None:
-            return summed
-    if not candidates:
-        if find(passages, _CASE_REPORT, negatable=False):
-            return suggestion(1, find(passages, _ONE_PERSON, negatable=False)[:1], ["a case report: one person"])
-        return Suggestion(None)
-    best = max(candidates, key=lambda c: (c[0], -c[1].passage.field.startswith("title"), -c[1].start))
-    rank, hit, value, written = best
-    if value is None:
-        return suggestion(None, [hit], [f"unparsed: {written!r}"])
-    return suggestion(value, [hit])
-
-
-_ARMS_SENTENCE = rx(r"\brandomi|\bassign|\ballocat|\bgroups?\b|\barms?\b|\breceived\b|\binterview|\benrol|"
-                     r"\brecruit|\bincluded\b|\bstudied\b|\bparticipants\b|\bsurvey|\bquestionnaire")
-
-
-_WAVES = rx(r"\b(?:again|time\s*[12]|waves?|follow-?up|re-?assessed|re-?surveyed)\b")
-
-
-def arm_sizes(passages: list[Passage]) -> Suggestion | None:
-    """The sum of every arm's n when a sentence gives each arm's size and no total is stated."""
-    for passage in passages:
-        for sentence in passage.sentences:
-            if not _ARMS_SENTENCE.search(sentence.text):
-                continue
-            sizes = list(_N_EQUALS.finditer(passage.text, sentence.start, sentence.end))
-            if len(sizes) >= 2 and _WAVES.search(sentence.text):
-                # The same people measured again ("Time 1; N = 600 ... Time 2; N = 412"): the first entered.
-                first = sizes[0]
-                return suggestion(int(first.group("count").replace(",", "")), [Hit(passage, first.start(), first.end())],
-                                  ["the first of repeated measurements"])
-            if len(sizes) >= 2:
-                total = sum(int(m.group("count").replace(",", "")) for m in sizes)
-                hits = [Hit(passage, m.start(), m.end()) for m in sizes]
-                return suggestion(total, hits, ["summed from the arm sizes"], limit=len(hits))
-    return None
-
-
-def _verb_rank(text: str, start: int) -> float:
-    """The strongest enrolment verb of the clause after a count: in "8076 patients aged 50 or over
-    were randomly assigned" the count is of the randomised, whatever verb comes first."""
-    clause = _CLAUSE_END.search(text, start, start + 80)
-    end = clause.start() if clause else min(len(text), start + 80)
-    verbs = [" ".join(v.group("verb").lower().split()) for v in _ENROLMENT_VERB.finditer(text, start, end)]
-    # "150 patients screened, 98 enrolled": the first verb says what the count is ("who", "with" and
-    # "aged" only lead to it).
-    leading = [verb for verb in verbs if verb not in ("who", "with", "aged")]
-    if leading and leading[0].removeprefix("were ") in _BEFORE_ENTRY:
-        return -1.0
-    ranks = [_VERB_RANK.get(verb, 0) for verb in verbs if verb.removeprefix("were ") not in _BEFORE_ENTRY]
-    if ranks and min(ranks) < 0 and max(ranks) < 3:
-        return -1.0
-    return float(max(ranks, default=0))
-
-
-# Counts of groups added up: "12 patients and 12 healthy volunteers", "133 patients were
-# randomised to A and 129 to B", "88 patients received placebo and 162 patients received X".
-_PEOPLE_PHRASE = r"(?:\s+" + _BETWEEN + _PEOPLE + r"\b)"
-_COUNT_GROUPS = re.compile(
-    r"(?<![\d.,%/])\b(?P<first>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:healthy\s+)?(?:male|female)(?=\s+and\b)|"
-    # "296 Estrostep and 295 placebo patients": the noun after the second count is the first's too
-    r"\s+[\w-]+(?=\s+and\s+\d[\d,]*\s+(?:[\w-]+\s+)?" + _PEOPLE + r"\b))" +
-    r"(?P<rest>(?:[^.;%]{0,220}?(?:,\s*|\s+)(?:and|plus|as\s+well\s+as)\s+|,\s+)" +
-    r"(?P<second>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:controls|to|in|into|received|were|from)\b))",
-    re.IGNORECASE)
-
-
-def _counted_before_bracket(text: str, start: int) -> bool:
-    """Groups inside brackets that follow a count ("42 staff (9 managers and 13 nurses)") are the
-    make-up of a sample counted already."""
-    window = text[max(0, start - 80):start]
-    bracket = re.search(r"\([^()]*$", window)
-    return bool(bracket and _ANY_COUNT.search(window, max(0, bracket.start() - 40), bracket.start()))
-
-
-def _group_sum(passages: list[Passage]) -> Suggestion | None:
-    """Two groups counted in one enrolment sentence and joined by "and": their sum is the total."""
-    for passage in passages:
-        for match in passage.finditer(_COUNT_GROUPS):
-            sentence = passage.sentence_of(match.start())
-            if in_background(Hit(passage, match.start(), match.end())) or not _GROUP_SENTENCE.search(sentence.text):
-                continue
-            before = passage.text[max(0, match.start() - 30):match.start()]
-            if HEDGE.search(passage.text[:match.start()]) or _counted_before_bracket(passage.text, match.start()) or (
-                    re.search(r"%|\bof\s*$", before[-8:]) and not _TOTAL_OF.search(before)):
-                continue
-            first, second = parse_count(match.group("first")), parse_count(match.group("second"))
-            if first is None or second is None or min(first, second) < 2:
-                continue
-            # "110 were evaluated and 105 enrolled": counts at different stages do not add up.
-            if _OTHER_STAGE.search(passage.text, match.start(), match.start("second")):
-                continue
-            # "119 participants, 59 and 60 in the two groups": the first count is the total of the rest.
-            if _splits_into_parts(passage.text, first, match.end("first"), sentence.end):
-                continue
-            hits = [Hit(passage, match.start("first"), match.end("first")),
-                    Hit(passage, match.start("second"), match.end("second"))]
-            return suggestion(first + second, hits, ["summed from the group sizes"])
-    return None
-
-
-_OTHER_STAGE = rx(r"\b(?:screened|evaluated|assessed|approached|invited|eligible|completed|analy[sz]ed|withdr[ae]w\w*|"
-                   r"discontinued|excluded|dropped)\b")
-_ANY_COUNT = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\b(?![.,]\d|\s*%)", re.IGNORECASE)
-
-
-def _splits_into_parts(text: str, total: int, start: int, end: int) -> bool:
-    """Whether two or more successive counts after `start` (up to `end`) add up to `total`."""
-    counts = [c for m in _ANY_COUNT.finditer(text, start, end) if (c := parse_count(m.group("count"))) is not None]
-    for first in range(len(counts)):
-        running = counts[first]
-        for count in counts[first + 1:]:
-            running += count
-            if running == total:
-                return True
-            if running > total:
-                break
-    return False
-
-
-_CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas|of\s+whom|of\s+which)\b|,\s+\d|\s+and\s+\d")
-_GROUP_SENTENCE = rx(r"\brandomi|\bassign|\ballocat|\benrol|\brecruit|\binclud|\bstudied\b|\bparticipat|"
-                      r"\breceived\b|\bunderwent\b|\binterview|\bwe\s+(?:studied|examined|investigated)\b|"
-                      r"\bsample\s+of\b|\bsurvey|\bquestionnaires?\b|\bconsisted\b|\bcomprised\b|\btook\s+part\b|"
-                      r"\bwere\s+(?:studied|treated|evaluated)\b")
-
-
-def _rank_bare_count(passage: Passage, match: re.Match[str], verb: str) -> tuple[float, Hit, int | None, str]:
-    written = match.group("count")
-    hit = Hit(passage, match.start("count"), match.end("count"))
-    value = parse_count(written)
-    if value is None or value < 2 or (1900 <= value <= 2030 and "," not in written) or \
-            HEDGE.search(passage.text[:match.start()]):
-        return (0.0, hit, None, written)
-    return (5.0 if verb.startswith("random") else 4.0, hit, value, written)
-
-
-_DENOMINATOR = re.compile(r"\b(?:" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:out\s+)?of\s+(?:the\s+)?$",
-                          re.IGNORECASE)
-_COMPLETION = rx(r"[^.;]{0,40}?\b(?:completed|finished|withdr[ae]w|dropped\s+out|discontinued|were\s+(?:analy[sz]ed|"
-                  r"evaluable|lost))\b")
-
-
-_ONLY_ANALYSED = rx(r"\b(?:evaluable|assessable|analy[sz]able|analy[sz]ed|completing)\b")
-
-
-def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int | None, str]:
-    written = passage.text[match.start("count"):match.end("count")]
-    hit = Hit(passage, match.start("count") if not match.group("hedge") else match.start(), match.end())
-    text = passage.text
-    before = text[max(0, match.start() - 30):match.start()]
-    # Counts that are not people: "2 of 3 patients", percentages, ages, doses, durations.
-    if re.search(r"(?:%\s+of|/|%|\bper|\baged?|\d\s*(?:and|or|to|-|\u2013))\s*$", before) and not _TOTAL_OF.search(before):
-        return (0.0, hit, None, written)
-    if re.match(r"\s*(?:%|percent|mg|years?|weeks?|days?|months?|hours?|h\b)", text[match.end("count"):]):
-        return (0.0, hit, None, written)
-    value = parse_count(written)
-    if match.group("hedge") or HEDGE.search(text[:match.start("count")]):
-        value = None
-        written = text[match.start():match.end("count")]
-    rank = _verb_rank(text, match.end())
-    if value is not None and re.match(r"\s*\(", text[match.end():]) and _splits_into_parts(
-            text, value, match.end(), text.find(")", match.end()) + 1):
-        # "150 children (30 boys and 120 girls)": a total with its parts.
-        rank = max(rank, 3.0)
-    if _BEFORE_RANK.search(before):
-        rank = max(rank, 3.0)
-    if _TOTAL_OF.search(before):
-        rank += 3.0
-    elif _DENOMINATOR.search(before) and _COMPLETION.match(text, match.end()):
-        # "46 of 70 patients completed": the 70 entered the study.
-        rank = max(rank, 4.0)
-    if passage.field == "title":
-        rank = max(rank, 2.5)
-    if rank == 0 and value is not None and not passage.field.startswith("jats"):
-        rank = 0.5 if passage.sentences and passage.sentences[0].start <= match.start() else 0.0
-    if value is not None and (value < 2 or (1900 <= value <= 2030 and "," not in written)):
-        rank = 0.0
-    if match.group().lower().endswith("completers") or _ONLY_ANALYSED.search(match.group()):
-        rank = -1.0
-    return (rank, hit, value, written)
 
 
 _AGE_RANGE = rx(r"\b(?:aged?|ages?|age\s+range(?:d)?|between\s+the\s+ages\s+of)\s*(?:of\s+|from\s+|between\s+|:\s*)?"
@@ -284,7 +18,7 @@ _AGE_RANGE = rx(r"\b(?:aged?|ages?|age\s+range(?:d)?|between\s+the\s+ages\s+of)\
 _YEARS = r"(?:years?|yrs?|y)\b"
 # An age range written without "aged": "25 to 44 years of age", "patients (15-65 years)".
 _AGE_RANGE_AFTER = rx(r"(?:\b(?P<low>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high>\d{1,3})\s*" + _YEARS +
-                       r"\s*(?:of\s+age|old|of\s+age\s+or\s+older)|\b" + _PEOPLE +
+                       r"\s*(?:of\s+age|old|of\s+age\s+or\s+older)|\b" + PEOPLE +
                        r"\s*\((?:aged?\s*)?(?P<low2>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high2>\d{1,3})\s*" + _YEARS + r")")
 # Only a lower bound: "aged 18 years or older", "aged >or=50 years", "over 65 years of age".
 _AGE_FLOOR = rx(r"(?:\baged?\s*(?:>\s*or\s*=|>=|\u2265|>|over|above|at\s+least|of\s+at\s+least)?\s*"
@@ -402,7 +136,7 @@ _DISEASE_HEAD = (r"(?:migraine|headaches?|rhinitis|urticaria|eczema|dermatitis|a
 _CONDITION_PHRASE = rx(r"\b(?P<phrase>" + _KEPT_MODIFIER + _DISEASE_HEAD + r")\b")
 _MENOPAUSE = rx(r"\b(?:post-?\s?menopausal|peri-?\s?menopausal|menopaus(?:e|al))\b")
 _DISEASE_WORD = rx(_DISEASE_HEAD)
-_PEOPLE_SENTENCE = rx(r"\b" + _PEOPLE + r"\b|\b(?:patients|subjects|participants|volunteers|women|men|children|adults|adolescents|"
+_PEOPLE_SENTENCE = rx(r"\b" + PEOPLE + r"\b|\b(?:patients|subjects|participants|volunteers|women|men|children|adults|adolescents|"
                        r"individuals|outpatients|sufferers|migraineurs|people|persons|cases)\b|\bin\s+(?:the\s+)?"
                        r"(?:treatment|management)\s+of\b")
 # Conditions written as a person ("migraineurs"), an abbreviation or a lay name, by their value.

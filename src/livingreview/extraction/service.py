@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from livingreview.extraction import design, drugs, measures, participants
+from livingreview.extraction import counts, design, drugs, measures, participants
 from livingreview.extraction.form import field_or_none, form_of, vocabulary_for
 from livingreview.extraction.jats import jats_passages
 from livingreview.extraction.model import (
@@ -74,7 +74,7 @@ def is_own_study(passages: list[Passage], count: Suggestion) -> bool:
 def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) -> StudySuggestions:
     """Every field the rules know, read from passages of running text."""
     result = StudySuggestions()
-    count = participants.n_total(passages)
+    count = counts.n_total(passages)
     if not passages or not is_own_study(passages, count):
         return result
     fields = result.fields
