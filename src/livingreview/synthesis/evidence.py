@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -57,14 +57,26 @@ TEXT_KEYS = {"design": "the design or analysis behind the numbers",
              "caveat": "why the effect size is approximate"}
 NUMBER_KEYS = frozenset(NUMERIC_KEYS) | frozenset(TEXT_KEYS)
 _COUNT_KEYS = ("n1", "n2", "n")
-# The routes from reported statistics to an effect size, in the order they are tried.
-EFFECT_ROUTES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("means and SDs", ("m1", "sd1", "n1", "m2", "sd2", "n2")),
-    ("two-sample t", ("t", "n1", "n2")),
-    ("paired t", ("t_paired", "n")),
-    ("95% CI of the mean difference", ("ci_lb", "ci_ub", "n1", "n2")),
-    ("F", ("f", "n1", "n2", "direction")),
-    ("exact p", ("p", "n1", "n2", "direction")),
+
+
+def _from_means(n: Mapping[str, Any]) -> EffectSizes:
+    return escalc("SMD", m1i=[n["m1"]], sd1i=[n["sd1"]], n1i=[n["n1"]], m2i=[n["m2"]], sd2i=[n["sd2"]], n2i=[n["n2"]])
+
+
+def _from_ci(n: Mapping[str, Any]) -> EffectSizes:
+    return smd_from_ci([n["ci_lb"]], [n["ci_ub"]], [n["n1"]], [n["n2"]], mdi=[n["md"]] if "md" in n else None)
+
+
+# The routes from reported statistics to an effect size, in the order they are tried: a name,
+# the keys the route needs, and the computation.
+EffectRoute = tuple[str, tuple[str, ...], Callable[[Mapping[str, Any]], EffectSizes]]
+EFFECT_ROUTES: tuple[EffectRoute, ...] = (
+    ("means and SDs", ("m1", "sd1", "n1", "m2", "sd2", "n2"), _from_means),
+    ("two-sample t", ("t", "n1", "n2"), lambda n: smd_from_t([n["t"]], [n["n1"]], [n["n2"]])),
+    ("paired t", ("t_paired", "n"), lambda n: smcc_from_t([n["t_paired"]], [n["n"]])),
+    ("95% CI of the mean difference", ("ci_lb", "ci_ub", "n1", "n2"), _from_ci),
+    ("F", ("f", "n1", "n2", "direction"), lambda n: smd_from_f([n["f"]], [n["n1"]], [n["n2"]], [n["direction"]])),
+    ("exact p", ("p", "n1", "n2", "direction"), lambda n: smd_from_p([n["p"]], [n["n1"]], [n["n2"]], [n["direction"]])),
 )
 
 
@@ -418,7 +430,7 @@ def missing_statistics(numbers: Mapping[str, Any]) -> str:
     given = {k for k in numbers if k in NUMERIC_KEYS}
     if not given:
         return "no statistics in the sources read"
-    name, keys = max(EFFECT_ROUTES, key=lambda route: len(given & set(route[1])))
+    name, keys, _ = max(EFFECT_ROUTES, key=lambda route: len(given & set(route[1])))
     return f"{name}: needs {', '.join(k for k in keys if k not in given)}"
 
 
@@ -428,10 +440,11 @@ def _effect(numbers: Mapping[str, Any]) -> Effect | None:
     direction; metafor's SMCC from a paired t. None when no route is complete (a lone F or p has no
     sign or group sizes). With `better = "lower"` the sign is turned so that positive favours the
     drug. Raises EffectSizeInputError for impossible numbers."""
-    route = next((name for name, keys in EFFECT_ROUTES if all(k in numbers for k in keys)), None)
-    if route is None:
+    found = next((r for r in EFFECT_ROUTES if all(k in numbers for k in r[1])), None)
+    if found is None:
         return None
-    sizes = _sizes(route, numbers)
+    route, _, compute = found
+    sizes = compute(numbers)
     yi, vi = float(sizes.yi[0]), float(sizes.vi[0])
     if not (math.isfinite(yi) and math.isfinite(vi)):
         raise EffectSizeInputError(f"{route}: {sizes.notes[0] or 'no finite effect size'}")
@@ -441,19 +454,3 @@ def _effect(numbers: Mapping[str, Any]) -> Effect | None:
         yi, computed_from = -yi, f"{computed_from}; sign turned, lower scores are better"
     return Effect(sizes.measure, yi, vi, computed_from, favours_drug=better is not None,
                   caveat=str(numbers.get("caveat", "")))
-
-
-def _sizes(route: str, n: Mapping[str, Any]) -> EffectSizes:
-    if route == "means and SDs":
-        return escalc("SMD", m1i=[n["m1"]], sd1i=[n["sd1"]], n1i=[n["n1"]],
-                      m2i=[n["m2"]], sd2i=[n["sd2"]], n2i=[n["n2"]])
-    if route == "two-sample t":
-        return smd_from_t([n["t"]], [n["n1"]], [n["n2"]])
-    if route == "paired t":
-        return smcc_from_t([n["t_paired"]], [n["n"]])
-    if route == "95% CI of the mean difference":
-        return smd_from_ci([n["ci_lb"]], [n["ci_ub"]], [n["n1"]], [n["n2"]],
-                           mdi=[n["md"]] if "md" in n else None)
-    if route == "F":
-        return smd_from_f([n["f"]], [n["n1"]], [n["n2"]], [n["direction"]])
-    return smd_from_p([n["p"]], [n["n1"]], [n["n2"]], [n["direction"]])
