@@ -210,7 +210,10 @@ def norm_dose(value: object) -> str | None:
     match = _DOSE.search(text)
     if not match:
         return text.replace(" ", "")
-    return f"{match.group(1).replace(',', '.')} {match.group(2)}"
+    amount = match.group(1)
+    # '1,200 mg' groups thousands; '2,5 mg' is a decimal comma.
+    amount = amount.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+", amount) else amount.replace(",", ".")
+    return f"{amount} {match.group(2)}"
 
 
 def norm_population(value: object) -> str | None:

@@ -176,6 +176,11 @@ def test_list_fields_are_micro_averaged_over_normalised_items():
     assert (counts["doses"].tp, counts["doses"].fp, counts["doses"].fn) == (2, 0, 0)
 
 
+def test_a_dose_comma_groups_thousands_or_marks_decimals():
+    assert ev.norm_dose("1,200 mg") == ev.norm_dose("1200 mg") == "1200 mg"
+    assert ev.norm_dose("2,5 mg") == "2.5 mg"
+
+
 def test_population_other_words_score_apart_and_together_as_population_class():
     gold = [_gold("1", population=["other:osteoarthritis", "healthy"])]
     predicted = {("f.csv", "1"): {"population": ["other:knee-osteoarthritis", "healthy"]}}
