@@ -20,36 +20,41 @@ OUTCOME_CLASS_PATTERNS = (
                         r"\bquestionnaires?\b|\bdiar(?:y|ies)\b|\bvisual\s+analog(?:ue)?\s+scales?\b|\bVAS\b|"
                         r"\bpatient[- ](?:reported|rated|assessed)\b|\bsubjective(?:ly)?\b|\binventory\b|"
                         r"\b(?:symptom|pain|headache|itch|nasal)\s+(?:severity\s+)?(?:scores?|ratings?|relief)\b|"
-                        r"\bquality\s+of\s+life\b|\b(?:patient|participant)s?'?\s+(?:global\s+)?"
+                        r"\bquality\s+of\s+life\b|\b(?:patient|participant)(?:'s|s'|s)?\s+(?:global\s+)?"
                         r"(?:assessment|evaluation|rating)s?\b|\bpain[- ]free\b|\bsatisfaction\b|"
                         r"\bvoiding\s+diar|\bmood\s+ratings?\b|\bhot\s+(?:flash|flush)\w*|\brelief\b|"
-                        r"\bpain\s+(?:intensity|severity)\b|\bheadache\s+(?:severity|frequency|response)\b|"
+                        r"\bpain\s+(?:intensity|severity)\b|\bheadache\s+(?:severity|frequency|response)\b|\bpain-free\s+response\b|"
+                        r"\b(?:investigators?|physicians?|clinicians?)\s+and\s+(?:the\s+)?patients\b|"
                         r"\b(?:incontinence|micturition|urge|voiding)\s+episodes\b|\bmicturition\s+(?:charts?|"
                         r"diar\w+|variables|frequency)\b|\bby\s+(?:the\s+)?patients\b|\bmorning\s+stiffness\b|"
                         r"\bvasomotor\s+symptoms\b|\bseverity\s+of\s+(?:symptoms|pain|headache)\b|"
                         r"\binterviews?\b|\bsymptoms?\s+(?:were\s+)?(?:recorded|rated|assessed)\b|"
                         r"\b(?:menopausal|climacteric|urgency|bladder|urinary|nasal|ocular|allergic|depressive|"
-                        r"depression|anxiety|vasomotor|menstrual|gastrointestinal)\s+symptoms?\b|"
-                        r"\bsymptoms\s+of\s+(?:depression|anxiety)\b|\bpatients?'?\s+perceptions?\b|"
+                        r"depression|anxiety|vasomotor|menstrual|gastrointestinal)\s+(?:clinical\s+)?symptoms?\b|"
+                        r"\bsymptoms\s+of\s+(?:allergic\s+)?(?:depression|anxiety|rhinitis|conjunctivitis|menopause)\b|\bpatients?'?\s+perceptions?\b|"
                         r"\banalgesic\s+(?:and\s+\w+\s+)?efficacy\b|\bassess(?:ed|ment)\s+by\s+(?:the\s+)?patients?\b|"
                         r"\b(?:evaluated|rated|assessed|scored|judged)\s+by\s+(?:the\s+)?(?:volunteers?|participants?|"
                         r"subjects?)\b")),
     ("clinician-rated", rx(r"\bclinician[- ](?:rated|administered|assessed)\b|\b(?:investigator|physician|"
-                            r"clinician|observer|rater)s?'?\s*(?:-\s*)?(?:global\s+)?(?:rated|ratings?|assess(?:ed|ments?)|"
+                            r"clinician|observer|rater|researcher)(?:'s|s'|s)?\s*(?:-\s*)?(?:global\s+)?(?:rated|ratings?|assess(?:ed|ments?)|"
                             r"evaluations?)\b|\bHAM-?[DA]\b|(?<!-)\bHamilton\b(?!-)|\bMADRS\b|\bMontgomery\b|\bCGI\b|"
                             r"\bclinical\s+global\s+impression|\bPANSS\b|\bBPRS\b|\bYMRS\b|\bCAPS\b|\bADOS\b|"
                             r"\bY-?BOCS\b|\bparent[- ]rated\b|\bteacher[- ]rated\b|\bAberrant\s+Behavio|"
-                            r"\bglobal\s+(?:assessment|evaluation)\s+(?:of\s+\w+\s+)?by\s+(?:the\s+)?"
-                            r"(?:investigator|physician)s?\b|\bRitchie\b|\b(?:swollen|tender|painful)\s+joints?\b|"
+                            r"\bglobal\s+(?:assessment|evaluation)\s+(?:(?:of\s+\w+\s+)?by|of)\s+(?:the\s+)?"
+                            r"(?:investigator|physician|researcher|clinician)s?\b|\bRitchie\b|\b(?:swollen|tender|painful)\s+joints?\b|"
                             r"\bjoint\s+(?:index|counts?)\b|\bACR\s*-?\s*20\b|\bKupperman|"
-                            r"\b(?:physicians?|investigators?|clinicians?|assessors?|raters?)\s+(?:also\s+)?(?:rated|"
-                            r"assessed|scored|evaluated|judged)\b|\bscored\s+by\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:assessor|"
+                            r"\b(?:physicians?|investigators?|clinicians?|assessors?|raters?|observers?)\s+(?:also\s+)?(?:rated|"
+                            r"assessed|scored|evaluated|judged|recorded)\b|"
+                            r"\bparent(?:s|al)?'?\s*(?:-\s*)?(?:completed|reported|rated|ratings?|questionnaires?)\b|"
+                            r"\b(?:completed|filled\s+(?:in|out))\s+by\s+(?:the\s+)?(?:parents?|teachers?|caregivers?)\b|\bscored\s+by\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:assessor|"
                             r"rater|clinician|investigator|psychiatrist)s?\b|\binter-?rater\b|\bsyndromal\b|"
                             r"\bby\s+(?:the\s+)?(?:(?:patients?|volunteers?|participants?|subjects?)\s+and\s+(?:the\s+)?)?"
-                            r"(?:investigators?|physicians?|clinicians?)\b|"
+                            r"(?:investigators?|physicians?|clinicians?)\b|\b(?:reported|rated|assessed|recorded|judged)\s+by\s+"
+                            r"(?:the\s+|their\s+)?(?:GPs|general\s+practitioners)\b|"
                             r"\b(?:physicians?|investigators?|clinicians?)\s+(?:found|considered|judged)\b")),
-    ("behavioural", rx(r"\b(?:behaviou?ral|cognitive|computeri[sz]ed|experimental|laboratory)\s+(?:tasks?|"
-                        r"paradigms?|tests?|performance)\b|\btask\s+performance\b|\breaction\s+times?\b|"
+    ("behavioural", rx(r"\b(?:behaviou?ral|cognitive|computeri[sz]ed|experimental)\s+(?:tasks?|"
+                        r"paradigms?|tests?|performance)\b|\blaboratory\s+(?:tasks?|paradigms?|performance)\b|"
+                        r"\bcomplex\s+tasks\b|\b(?:flying|motor)\s+performance\b|\btask\s+performance\b|\breaction\s+times?\b|"
                         r"\bgames?\b(?=[^.]{0,40}\b(?:trust|dictator|ultimatum|"
                         r"prisoner|cooperat|economic))|\bperformance\s+on\b|\bpsychomotor\b|\bdriving\s+"
                         r"(?:performance|test)|\bmemory\s+(?:tests?|tasks?|performance)\b|\bneuropsychologic\w*|"
@@ -60,7 +65,7 @@ OUTCOME_CLASS_PATTERNS = (
                          r"\bEEG\b|\belectroencephalogra|\bMEG\b|"
                          r"\bmagnetoencephalogra|\bBOLD\b|\bneuroimaging\b|\bbrain\s+imaging\b|\bSPECT\b|"
                          r"\bevent-?related\s+potentials?\b|\bERPs?\b|\bMRS\b|\bresting[- ]state\b|"
-                         r"\bpositron\s+emission\s+tomography\b")),
+                         r"\bpositron\s+emission\s+tomography\b|\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)")),
     ("physiological", rx(r"\bheart\s+rate\b|\bblood\s+pressure\b|\bcortisol\b|\bskin\s+conductance\b|"
                           r"\bplasma\s+(?:levels?|concentrations?)\b|\bpharmacokinetic|\bw(?:h)?eals?\b|\bhormonal\s+(?:evaluations?|levels?|"
                           r"measurements?|profiles?)\b|\bflares?\b|"
@@ -76,7 +81,20 @@ OUTCOME_CLASS_PATTERNS = (
                           r"\bblood\s+(?:levels?|samples?|concentrations?|flow)\b|\bvital\s+signs\b|"
                           r"\b(?:lung|pulmonary)\s+function\b|\bFEV1\b|\bmotility\b|\bskin\s+(?:test|reaction)|"
                           r"\bbody\s+(?:weight|mass\s+index)\b|\bBMI\b|\bweight\s+(?:gain|loss|status)\b|"
-                          r"\bwaist\s+circumference\b")),
+                          r"\bwaist\s+circumference\b|"
+                          # "three concentrations of the spray" are doses, not a measure
+                          r"\b(?!(?:two|three|four|five|several|different|various|increasing|all|these|the)\s)"
+                          r"[\w-]+\s+concentrations\b|\b(?:enzyme\s+|radio)?immuno-?assays?\b|\bELISA\b|"
+                          r"\bclearance\b|\bglomerular\s+filtration\b|\b(?:renal|liver|hepatic)\s+function\b|"
+                          r"\bC-reactive\s+protein\b|\bCRP\b|\b(?:erythrocyte\s+)?sedimentation\s+rate\b|"
+                          r"\b(?:nasal\s+)?airway\s+resistance\b|\brhinomanometr\w*|\bspirometr\w*|\bPC20|"
+                          r"\bbronchial\s+(?:response|responsiveness|hyper-?responsiveness|hyper-?reactivity|"
+                          r"provocation)\b|\bhistamine\s+release\b|\bpeak\s+(?:expiratory\s+)?flow\b|"
+                          r"\bbone\s+age\b|\badult\s+height\b|\b(?:height|growth)\s+velocity\b|"
+                          r"\b(?:cytolog|histomorphometr|immunohistochemi)\w*|\bbiops(?:y|ies)\b|"
+                          r"\b(?:ha?ematologic\w*|coagulation)\s+(?:parameters|values|tests|indices)\b|"
+                          r"\brange\s+of\s+motion\b|\b(?:artery|arterial)\s+diameters?\b|\bDoppler\b|"
+                          r"\bblood\s+(?:flow\s+)?velocity\b|\bsaliva(?:ry)?\s+(?:output|flow)\b")),
 )
 _IMAGING = (
     ("fMRI", rx(r"\bfMRI\b|\bfunctional\s+(?:magnetic\s+resonance|MRI|MR)\b|\bBOLD\b|\bresting[- ]state\s+"
@@ -86,7 +104,8 @@ _IMAGING = (
     ("MEG", rx(r"\bMEG\b|\bmagnetoencephalogra\w*")),
     ("PET", rx(r"\bPET\b|\bpositron\s+emission\s+tomography\b")),
     ("MRS", rx(r"\b(?:1H-?)?MRS\b|\bmagnetic\s+resonance\s+spectroscopy\b|\bspectroscopy\b")),
-    ("other", rx(r"\b(?:MR|magnetic\s+resonance)\s+angiogra\w*(?=[^.]{0,60}\b(?:intracranial|cerebral|brain))|\bSPECT\b|\bsingle[- ]photon\b|\bdiffusion\s+tensor\b|\bDTI\b|\barterial\s+spin\s+label|"
+    ("other", rx(r"\b(?:MR|magnetic\s+resonance)\s+angiogra\w*(?=[^.]{0,80}\b(?:intracranial|cerebral|brain|"
+                  r"carotid|basilar|vertebral))|\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)|\bSPECT\b|\bsingle[- ]photon\b|\bdiffusion\s+tensor\b|\bDTI\b|\barterial\s+spin\s+label|"
                   r"\bnear-?infrared\s+spectroscopy\b|\bfNIRS\b|\bNIRS\b|\bstructural\s+MRI\b|\bvoxel-?based\s+morphometry\b|"
                   r"(?<!functional\s)(?:\bMRI\b|\bmagnetic\s+resonance\s+imaging\b)")),
 )
@@ -100,7 +119,7 @@ _PLAIN_MRI = re.compile(r"(?:MRI|magnetic\s+resonance\s+imaging)$", re.IGNORECAS
 # neuroimaging; a sentence naming the brain too is.
 _OTHER_ORGAN = rx(r"\b(?:myocard\w*|cardiac|coronary|heart(?!\s+rate)|lungs?|pulmonary|liver|hepatic|renal|kidneys?|bone|breast|"
                    r"prostate|knee|spine|abdom\w*|muscles?|tumou?rs?|whole[- ]body|skeletal|thyroid)\b")
-_BRAIN = rx(r"\b(?:brain|cerebr\w*|cortex|cortical|amygdala|striat\w*|hippocamp\w*|neural|neuronal|intracranial|"
+_BRAIN = rx(r"\b(?:brain|cerebr\w*|cortex|cortical|amygdala|(?:peri|intra)ventricular|striat\w*|hippocamp\w*|neural|neuronal|intracranial|"
              r"thalam\w*|insula|cingulate|prefrontal|grey\s+matter|gray\s+matter|white\s+matter|"
              r"receptor\s+(?:binding|occupancy|availability))\b")
 
