@@ -18,13 +18,14 @@ PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolesc
            r"survivors|users|athletes|employees|pregnancies|GPs|general\s+practitioners|doctors|clinicians|"
            r"pharmacists|dentists|caregivers|carers|families|households|"
            r"(?:[A-Z][A-Za-z-]*\s+)?sufferers|migraineurs|asthmatics|completers|controls|control\s+subjects|staff|"
-           r"professionals|midwives|managers|teachers|pupils|prescribers)")
+           r"professionals|midwives|managers|teachers|pupils|prescribers|attenders|attendees)")
 # Words between a count and its noun are adjectives ("24 healthy male volunteers"), never verbs,
 # prepositions, units or other nouns ("2 drugs was similar, although more patients").
 _BETWEEN = (r"(?:(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|"
             r"which|who|drugs?|times|occasions|groups?|studies|trials|weeks?|days?|months?|years?|hours?|"
             r"included|received|treated|respectively|although|more|less|each|per|all)\b)"
-            r"[A-Za-z][\w'/-]*,?\s+){0,4}?")
+            r"(?:[A-Za-z][\w'/-]*|\d{1,2}-?\s*(?:to|-|\u2013)\s*\d{1,2}[- ](?:yr|year)s?[- ]old|"
+            r"(?:male|female|men|women|\w+ly)\s+(?:and|or)\s+[A-Za-z][\w-]*),?\s+){0,5}?")
 _PEOPLE_COUNT = re.compile(
     r"(?P<hedge>\b(?:approximately|about|around|almost|nearly|roughly|over|more\s+than|up\s+to)\s+)?"
     r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\)|\))?,?\s+" + _BETWEEN + PEOPLE + r"\b", re.IGNORECASE)
@@ -62,7 +63,8 @@ _VERB_RANK = {"randomized": 5, "randomised": 5, "randomly": 5, "were assigned": 
 _BEFORE_ENTRY = ("screened", "assessed for eligibility", "approached", "invited", "contacted", "eligible")
 _BEFORE_RANK = rx(r"(?:\b(?:randomi[sz]ed|enrolled|recruited|included|studied|treated|involving|involved|"
                    r"comprising|comprised|consisted\s+of|in|of|from|(?:conducted|performed|carried\s+out)\s+on|"
-                   r"(?:administered|given|offered)\s+to)|\b(?:participants|subjects|patients|sample|population)\s*:)\s+$")
+                   r"(?:administered|given|offered)\s+to|(?:data|experience|observations|findings)\s+(?:on|from|with|in))|"
+                   r"\b(?:participants|subjects|patients|sample|population)\s*:)\s+$")
 
 
 def n_total(passages: list[Passage]) -> Suggestion:
@@ -78,6 +80,8 @@ def n_total(passages: list[Passage]) -> Suggestion:
             count = _COUNT_BEFORE.search(passage.text, max(0, verb.start() - 40), verb.start())
             if count is not None:
                 candidates.append(_rank_bare_count(passage, count, verb.group("verb") or verb.group("verb2")))
+        for match in passage.finditer(_TOTAL_BARE):
+            candidates.append(_rank_bare_total(passage, match))
         for match in passage.finditer(_BRACKET_N):
             if _DESIGN_BEFORE.search(passage.text, max(0, match.start() - 80), match.start()):
                 hit = Hit(passage, match.start("count"), match.end("count"))
@@ -156,8 +160,8 @@ _COUNT_GROUPS = re.compile(
     r"(?<![\d.,%/])\b(?P<first>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:healthy\s+)?(?:male|female)(?=\s+and\b)|"
     # "296 Estrostep and 295 placebo patients": the noun after the second count is the first's too
     r"\s+[\w-]+(?=\s+and\s+\d[\d,]*\s+(?:[\w-]+\s+)?" + PEOPLE + r"\b))" +
-    r"(?P<rest>(?:[^.;%]{0,220}?(?:,\s*|\s+)(?:and|plus|as\s+well\s+as)\s+|,\s+)" +
-    r"(?P<second>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:controls|to|in|into|received|were|from)\b))",
+    r"(?P<rest>(?:[^.;%]{0,220}?(?:,\s*|\s+)(?:and|plus|as\s+well\s+as)\s+|,\s*)" +
+    r"(?P<second>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:controls|to|in|into|received|were|from|with)\b))",
     re.IGNORECASE)
 
 
@@ -178,13 +182,14 @@ def _group_sum(passages: list[Passage]) -> Suggestion | None:
                 continue
             before = passage.text[max(0, match.start() - 30):match.start()]
             if HEDGE.search(passage.text[:match.start()]) or _counted_before_bracket(passage.text, match.start()) or (
-                    re.search(r"%|\bof\s*$", before[-8:]) and not _TOTAL_OF.search(before)):
+                    re.search(r"%|\bof\s*$", before[-8:]) and not _TOTAL_OF.search(before) and not _SAMPLE_OF.search(before)):
                 continue
             first, second = parse_count(match.group("first")), parse_count(match.group("second"))
             if first is None or second is None or min(first, second) < 2:
                 continue
             # "110 were evaluated and 105 enrolled": counts at different stages do not add up.
-            if _OTHER_STAGE.search(passage.text, match.start(), match.start("second")):
+            if _OTHER_STAGE.search(passage.text, match.start(), match.start("second")) or \
+                    _LATER_STAGE_AFTER.match(passage.text, match.end("second")):
                 continue
             # "119 participants, 59 and 60 in the two groups": the first count is the total of the rest.
             if _splits_into_parts(passage.text, first, match.end("first"), sentence.end):
@@ -195,8 +200,14 @@ def _group_sum(passages: list[Passage]) -> Suggestion | None:
     return None
 
 
+# "a group of 18 patients ... and 22": "of" after a word for a sample is no share of it.
+_SAMPLE_OF = rx(r"\b(?:group|sample|cohort|series|population|consist\w*|compris\w*)\s+of\s*$")
 _OTHER_STAGE = rx(r"\b(?:screened|evaluated|assessed|approached|invited|eligible|completed|analy[sz]ed|withdr[ae]w\w*|"
                    r"discontinued|excluded|dropped)\b")
+# "8059 were enrolled, and 7968 received at least one dose": the second count is a later stage.
+_LATER_STAGE_AFTER = rx(r"\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?:\w+\s+)?(?:(?:received|took|had)\s+(?:at\s+least|one\s+or\s+more)|"
+                         r"completed|were\s+(?:analy[sz]ed|evaluable|assessable|followed|lost)|finished|withdr[ae]w|"
+                         r"dropped\s+out|discontinued)\b")
 _ANY_COUNT = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\b(?![.,]\d|\s*%)", re.IGNORECASE)
 
 
@@ -218,7 +229,23 @@ _CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas|of\s+whom|of\s+whic
 _GROUP_SENTENCE = rx(r"\brandomi|\bassign|\ballocat|\benrol|\brecruit|\binclud|\bstudied\b|\bparticipat|"
                       r"\breceived\b|\bunderwent\b|\binterview|\bwe\s+(?:studied|examined|investigated)\b|"
                       r"\bsample\s+of\b|\bsurvey|\bquestionnaires?\b|\bconsisted\b|\bcomprised\b|\btook\s+part\b|"
-                      r"\bwere\s+(?:studied|treated|evaluated)\b")
+                      r"\bwere\s+(?:studied|treated|evaluated|administered)\b|\b(?:performed|conducted|carried\s+out|"
+                      r"undertaken)\s+(?:in|on|with)\b|\bgroups?\s+of\b")
+
+
+# "a total of 1077 (78%) chose to continue": a total with no noun, before what the people did.
+_TOTAL_BARE = rx(r"\btotal\s+of\s+(?P<count>" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?"
+                  r"(?P<verb>were|was|had|chose|agreed|entered|consented|participated|took|completed|received|"
+                  r"underwent|met|responded|returned)\b")
+
+
+def _rank_bare_total(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int | None, str]:
+    written = match.group("count")
+    hit = Hit(passage, match.start("count"), match.end("count"))
+    value = parse_count(written)
+    if value is None or value < 2 or match.group("verb").lower() == "completed":
+        return (0.0, hit, None, written)
+    return (3.0 + max(0.0, _verb_rank(passage.text, match.start("verb"))), hit, value, written)
 
 
 def _rank_bare_count(passage: Passage, match: re.Match[str], verb: str) -> tuple[float, Hit, int | None, str]:
@@ -237,7 +264,24 @@ _COMPLETION = rx(r"[^.;]{0,40}?\b(?:completed|finished|withdr[ae]w|dropped\s+out
                   r"evaluable|lost))\b")
 
 
+# "109 consecutive patients": a series is named by the people who entered it.
+_CONSECUTIVE = rx(r"\s+(?:[\w-]+\s+)?consecutive\b")
+# "the 1377 patients completing the 12-week study": those who finished an earlier stage.
+_COMPLETING_AFTER = rx(r"\s+(?:who\s+(?:had\s+)?)?(?:completing|completed|finishing|finished)\s+(?:the\s+|a\s+|their\s+|all\s+)?"
+                       r"(?:[\w-]+\s+){0,2}?(?:study|trial|treatment|phase|period|course|protocol|follow-?up|therapy|"
+                       r"weeks?|months?)\b")
 _ONLY_ANALYSED = rx(r"\b(?:evaluable|assessable|analy[sz]able|analy[sz]ed|completing)\b")
+
+
+# A structured abstract's participants section, its label gone, is a sentence with no verb that
+# opens with the count: "Sixty women aged 45 to 60 years; mean age 52."
+_FINITE_VERB = rx(r"\b(?:were|was|is|are|had|has|have|did|will|would|can|may|underwent|showed|took|gave|"
+                   r"(?!aged\b)\w+ed)\b")
+
+
+def _participants_fragment(passage: Passage, match: re.Match[str]) -> bool:
+    sentence = passage.sentence_of(match.start())
+    return sentence.start == match.start() and not _FINITE_VERB.search(passage.text, match.end(), sentence.end)
 
 
 def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int | None, str]:
@@ -259,11 +303,20 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
             text, value, match.end(), text.find(")", match.end()) + 1):
         # "150 children (30 boys and 120 girls)": a total with its parts.
         rank = max(rank, 3.0)
-    if _BEFORE_RANK.search(before):
+    denominator = _DENOMINATOR.search(before)
+    # "one of 7 patients" is a subgroup's denominator, whatever preposition leads to it.
+    if _BEFORE_RANK.search(before) and not denominator:
         rank = max(rank, 3.0)
+    if rank >= 3 and value is not None and _splits_into_parts(text, value, match.end(), passage.sentence_of(match.start()).end):
+        # "70 patients entered, 37 were allocated to A and 33 to B": the total of the arms after it.
+        rank = max(rank, 5.5)
+    if _CONSECUTIVE.match(match.group(), match.end("count") - match.start()):
+        rank = max(rank, 4.0)
+    if _participants_fragment(passage, match):
+        rank = max(rank, 3.5)
     if _TOTAL_OF.search(before):
         rank += 3.0
-    elif _DENOMINATOR.search(before) and _COMPLETION.match(text, match.end()):
+    elif denominator and _COMPLETION.match(text, match.end()):
         # "46 of 70 patients completed": the 70 entered the study.
         rank = max(rank, 4.0)
     if passage.field == "title":
@@ -272,6 +325,7 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
         rank = 0.5 if passage.sentences and passage.sentences[0].start <= match.start() else 0.0
     if value is not None and (value < 2 or (1900 <= value <= 2030 and "," not in written)):
         rank = 0.0
-    if match.group().lower().endswith("completers") or _ONLY_ANALYSED.search(match.group()):
+    if match.group().lower().endswith("completers") or _ONLY_ANALYSED.search(match.group()) or \
+            (_COMPLETING_AFTER.match(text, match.end()) and not denominator):
         rank = -1.0
     return (rank, hit, value, written)

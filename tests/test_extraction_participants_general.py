@@ -1,0 +1,76 @@
+"""How many took part, who they were and how old: phrasings written for these tests, in the
+ways trial abstracts commonly word them (not copied from any abstract)."""
+
+from __future__ import annotations
+
+import pytest
+
+from livingreview.extraction.counts import n_total
+from livingreview.extraction.passages import Passage
+
+
+def _count(abstract: str, title: str = "A study") -> object:
+    passages = [Passage(1, "title", title), Passage(1, "abstract", abstract)]
+    return n_total(passages).value
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # five adjectives between the count and its noun
+    ("We interviewed 64 randomly chosen, healthy, married, nonsmoking men aged 40-70 years.", 64),
+    # an age written as an adjective
+    ("Eighteen healthy 19- to 35-yr-old subjects were studied on two occasions.", 18),
+    # both sexes, or two ways of becoming postmenopausal, before the noun
+    ("In a double-blind trial 212 male and female patients with gout received the drug or placebo.", 212),
+    ("Overall, 140 surgically or naturally postmenopausal women were randomized to gel or placebo.", 140),
+])
+def test_count_reaches_its_noun_across_the_adjectives_abstracts_use(abstract: str, expected: int) -> None:
+    assert _count(abstract) == expected
+
+
+def test_a_consecutive_series_outranks_a_subgroup_examined_further() -> None:
+    abstract = ("Fourteen consecutive patients were evaluated with ultrasound. In three patients, "
+                "a biopsy was taken. Cyst size did not change.")
+    assert _count(abstract) == 14
+
+
+def test_data_reported_on_a_number_of_patients_count_them() -> None:
+    abstract = ("We report clinical and laboratory findings in a rare rash. We present data on five patients "
+                "with the eruption. Skin cells from two patients were cultured.")
+    assert _count(abstract) == 5
+
+
+def test_a_participants_sentence_without_a_verb_beats_a_denominator_of_a_subgroup() -> None:
+    abstract = ("Randomized, placebo-controlled trial. Outpatient clinic. Eighty-two community-dwelling women; "
+                "mean age 70 (range 60-88). Drug or placebo for 8 weeks. Symptoms resolved in two of nine "
+                "patients who had nocturia at baseline.")
+    assert _count(abstract) == 82
+
+
+def test_a_count_whose_arms_follow_it_is_the_total() -> None:
+    abstract = ("Ninety patients entered the trial, 50 were allocated to the drug and 40 patients were "
+                "allocated to placebo. Symptom scores fell in both groups.")
+    assert _count(abstract) == 90
+
+
+def test_two_groups_of_a_sample_are_added_up() -> None:
+    abstract = ("Bronchial responses were measured in a group of 15 patients with hay fever and 21 with "
+                "allergic asthma, after each drug and after placebo.")
+    assert _count(abstract) == 36
+
+
+def test_those_dosed_after_enrolment_are_not_added_to_the_enrolled() -> None:
+    abstract = ("A total of 600 patients with arthritis were enrolled, and 588 received at least one dose "
+                "of study medication. Ulcer rates were lower with the new drug.")
+    assert _count(abstract) == 600
+
+
+def test_an_extension_counts_those_who_entered_it_not_the_completers_of_the_parent_trial() -> None:
+    abstract = ("Of the 420 patients completing the 12-week trial, a total of 310 (74%) chose to continue "
+                "open-label treatment for one year. Adverse events were mild.")
+    assert _count(abstract) == 310
+
+
+def test_completing_a_questionnaire_is_taking_part_not_a_later_stage() -> None:
+    abstract = ("Responses were obtained from 812 adults who completed the sleep questionnaire at baseline "
+                "and at six months.")
+    assert _count(abstract) == 812
