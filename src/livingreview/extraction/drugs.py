@@ -12,6 +12,7 @@ from livingreview.extraction.lexicon import DrugMention, drug_mentions
 from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.passages import ASSIGNMENT, before_own_study, find, Hit, in_background, Passage, rx, study_start, suggestion
 from livingreview.protocol.models import Protocol
+from livingreview.screening.criteria import is_negated
 
 
 @dataclass
@@ -37,7 +38,9 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
     mentions: list[tuple[Passage, DrugMention]] = []
     for passage in passages:
         mentions.extend((passage, m) for m in drug_mentions(protocol, passage.text, vocabulary, dropped))
-    mentions = [(p, m) for p, m in mentions if not m.negated]
+    # "with and without X" negates X only for one of the arms.
+    mentions = [(p, m) for p, m in _with_abbreviations(passages, mentions)
+                if not m.negated or _WITH_AND_WITHOUT.search(p.text, max(0, m.start - 60), m.start)]
     if not mentions:
         return reading
     # The drug named first (in the title when there is one) is under study, whatever follows.
@@ -46,10 +49,14 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
     first_in_sentence: dict[tuple[str, int], str] = {}
     for passage, mention in mentions:
         first_in_sentence.setdefault((passage.field, passage.sentence_of(mention.start).start), mention.name)
+    # The drugs of one fixed-dose combination ("Climodien": estradiol and dienogest) share one arm.
+    combined = {(passage.field, mention.start) for (passage, mention), (other, after) in zip(mentions, mentions[1:])
+                if passage is other and mention.start == after.start}
     for passage, mention in mentions:
         hit = Hit(passage, mention.start, mention.end, mention.name)
         leader = first_in_sentence[(passage.field, passage.sentence_of(mention.start).start)]
-        if mention.name != first and mention.name not in protocol_drugs and _is_comparator(passage, mention, leader):
+        if (mention.name != first and mention.name not in protocol_drugs and (passage.field, mention.start) not in combined
+                and _is_comparator(passage, mention, leader)):
             reading.comparator.setdefault(mention.name, []).append(hit)
         else:
             reading.study.setdefault(mention.name, []).append(hit)
@@ -67,6 +74,39 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
     return reading
 
 
+_WITH_AND_WITHOUT = rx(r"\bwith\s+(?:and|or)\s+without\s+(?:[\w-]+\s+){0,2}$")
+
+
+# "medroxyprogesterone acetate (MPA)": an abbreviation defined after a drug's name, which later
+# sentences (the arms, the results) often use alone.
+_ABBREVIATION_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9-]{1,7})\s*[);,]")
+
+
+def _with_abbreviations(passages: list[Passage], mentions: list[tuple[Passage, DrugMention]]
+                        ) -> list[tuple[Passage, DrugMention]]:
+    """The mentions, with those of each drug abbreviation the passages define."""
+    defined: dict[str, DrugMention] = {}
+    for passage, mention in mentions:
+        match = _ABBREVIATION_AFTER.match(passage.text, mention.end)
+        if match and sum(c.isupper() for c in match.group(1)) >= 2 and match.group(1).lower() != mention.text.lower():
+            defined.setdefault(match.group(1), mention)
+    if not defined:
+        return mentions
+    found = list(mentions)
+    for abbreviation, named in defined.items():
+        pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(abbreviation)}(?![A-Za-z0-9])")
+        for passage in passages:
+            taken = [(m.start, m.end) for p, m in mentions if p is passage]
+            for match in pattern.finditer(passage.text):
+                if any(start <= match.start() < end for start, end in taken) or passage.text[match.start() - 1:match.start()] == "(":
+                    continue
+                found.append((passage, dataclasses.replace(
+                    named, start=match.start(), end=match.end(), text=match.group(),
+                    negated=is_negated(passage.text, match.start(), match.end()))))
+    order = {id(p): i for i, p in enumerate(passages)}
+    return sorted(found, key=lambda pm: (order[id(pm[0])], pm[1].start, -pm[1].end))
+
+
 # A sentence that sets drugs against each other: its drugs after the first are comparators.
 _COMPARING_SENTENCE = rx(r"\bcompar\w*|\bversus\b|\bvs\b|\beither\b|\bhead[- ]to[- ]head\b|"
                          r"\brandomi[sz]ed\s+to\b|\bassigned\s+to\b|\ballocated\s+to\b")
@@ -76,10 +116,21 @@ _COMPARING_SENTENCE = rx(r"\bcompar\w*|\bversus\b|\bvs\b|\beither\b|\bhead[- ]to
 # agonist erythromycin") or as what another drug derives from or turns into ("the R-enantiomer of
 # cetirizine", "its metabolite, fexofenadine"), or only as what the body holds ("salivary
 # testosterone levels"), is not given as a study drug.
-_PROVOKED_AFTER = re.compile(r"[-\s]?(?:induced|provoked|evoked|challenge)\b|"
-                             r"\s+(?:levels?|concentrations?|receptors?|secretion|synthesis|production|status)\b",
+_PROVOKED_AFTER = re.compile(r"[-\s]?(?:\([^()]{1,12}\)[-\s]?)?(?:induced|provoked|evoked|challenge|"
+                             r"(?:skin\s+|prick\s+|patch\s+)?tests?)\b|"
+                             r"-?(?:sensitive|intolerant|intolerance|allergic|allergy|hypersensitive|exacerbated)\b|"
+                             r"(?:\s*(?:,|and)\s*[\w-]+){0,4}\s+(?:levels?|concentrations?|receptors?|secretion|"
+                             r"synthesis|production|status)\b",
                              re.IGNORECASE)
-_NOT_GIVEN_BEFORE = rx(r"(?:\b(?:induc\w*|provo\w*|challenge\w*)\b[^.;]{0,40}?\bby\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}|"
+_NOT_GIVEN_BEFORE = rx(r"(?:\b(?:induc\w*|provo\w*|challenge\w*)\b[^.;]{0,40}?\bby\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}\(?|"
+                        # what people cannot take, how they metabolise, what is measured in them,
+                        # what the study drug is added to, and other members of its class
+                        r"\b(?:intoleran\w*|allerg\w*|hypersensitiv\w*|sensitivity)\s+(?:to|of)\s+|"
+                        r"\bmetaboli[sz]ers?\s+of\s+|\badd-?on\s+(?:to|with)\s+(?:[\w-]+\s+){0,2}|"
+                        r"\b(?:concentrations?|levels?)\s+of\s+(?:(?:serum|plasma|total|free)\s+)?(?:[\w-]+\s*(?:\([^()]{1,12}\))?\s*(?:,|and)\s*){0,4}|"
+                        r"(?:\b(?:other|older)\s+(?:[\w-]+\s+){0,3}(?:such\s+as|including|like|e\.g\.,?)|"
+                        r"\b[\w-]+s\)?,?\s+(?:such\s+as|e\.g\.,?))\s+"
+                        r"(?:[\w-]+\s*(?:\([^()]{1,30}\))?\s*(?:,\s*|\s+and\s+|\s+or\s+)){0,3}|"
                         r"\b(?:challenge|provocation)\s+(?:with|by)\s+(?:[\w-]+\s+){0,2}|"
                         r"\b(?:properties|potency|potent|affinity|selectivity|selective|half-life|penetration|"
                         r"lipophilic\w*)\b[^.;]{0,40}\bthan\s+(?:the\s+|that\s+of\s+)?)$")
@@ -111,7 +162,12 @@ def _context_only(hit: Hit) -> bool:
 
 # A sentence about drugs people may not take, took before, or take only for rescue.
 _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allowed|permitted)\b|\bprohibited\b|"
-                          r"\bwash-?out\b|\bhistory\s+of\b|\brescue\b|\bwithdrawn\s+from\b")
+                          r"\bwash-?out\b|\bhistory\s+of\b|\brescue\b|\bwithdrawn\s+from\b|"
+                          # medication allowed alongside, given to every arm, or another trial's arms
+                          r"\b(?:was|were)\s+(?:allowed|permitted)\b|\bin\s+addition\s+to\s+(?:receiving\s+)?(?:the|their)\s+"
+                          r"(?:assigned|allocated|randomi[sz]ed|study)\b|\b(?:consistent|in\s+(?:line|agreement|keeping))\s+"
+                          r"with\s+(?:that\s+of\s+|those\s+of\s+)?(?:an?\s+|the\s+)?(?:\w+\s+){0,3}"
+                          r"(?:trials?|stud(?:y|ies)|meta-analys[ie]s)\b|\bprevious\s+(?:\w+\s+){0,2}(?:trials?|stud(?:y|ies))\b")
 
 
 # A drug given together with the study drug is part of its arm ("aspirin combined with
@@ -195,14 +251,23 @@ def _compared_with(drugs: DrugReading) -> Hit | None:
     return None
 
 
+_ADDED_TO = rx(r"(?:\bwith\s+(?:and|or)\s+without|\bplus|\bcombined\s+with|\badded\s+to|\+)\s+(?:[\w-]+\s+){0,2}$")
+
+
+def _added_in_title(hits: list[Hit]) -> bool:
+    return any(h.passage.field == "title" and _ADDED_TO.search(h.passage.text, 0, h.start) for h in hits)
+
+
 def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]) -> tuple[Suggestion, Suggestion]:
     # "placebo-controlled trials have shown ..." before the abstract turns to its own study is not an arm.
     placebo = [h for h in find(passages, PLACEBO) if not before_own_study(h)]
     comparator_names = sorted(drugs.comparator, key=lambda n: drugs.comparator[n][0].start)
+    # "estrogens with and without medroxyprogesterone": the title adds the drug to the study arm.
+    comparator_names = [n for n in comparator_names if not _added_in_title(drugs.comparator[n])]
     comparator = (suggestion(comparator_names[0], drugs.comparator[comparator_names[0]])
                   if comparator_names else Suggestion(None))
     explicit = _compared_with(drugs)
-    if explicit is not None:
+    if explicit is not None and not _added_in_title(drugs.comparator.get(explicit.label, [])):
         comparator = suggestion(explicit.label, [explicit])
     if placebo:
         return suggestion("placebo", placebo), comparator

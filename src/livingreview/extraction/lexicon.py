@@ -54,6 +54,9 @@ _ENDOGENOUS = frozenset({
     "growth hormone", "follicle stimulating hormone", "luteinizing hormone", "parathyroid hormone",
     "antithrombin iii human", "blood alcohol content", "angiotensin ii", "calcitonin gene-related peptide",
     "prostaglandin e2", "thyroid stimulating hormone", "adrenocorticotropic hormone",
+    # bacteria the dictionary lists as products, which abstracts name as what infects people
+    "escherichia coli", "helicobacter pylori", "staphylococcus aureus", "streptococcus pneumoniae",
+    "pseudomonas aeruginosa", "candida albicans",
 })
 _MIN_LENGTH = 4
 # Drugs the dictionary lacks, splits or files under another name, with the name abstracts use for
@@ -68,6 +71,8 @@ _ADDED_DRUGS: dict[str, tuple[str, ...]] = {
     "conjugated estrogens": ("conjugated estrogens", "conjugated equine estrogens", "equine conjugated estrogens",
                              "conjugated oestrogens", "conjugated equine oestrogens", "Premarin"),
     "vasopressin": ("vasopressin", "arginine vasopressin", "AVP"),
+    # the INN, which the dictionary files only under a three-drug combination
+    "norethindrone": ("norethisterone",),
 }
 
 
@@ -145,40 +150,84 @@ def _usable(variant: str, canonical: str) -> bool:
     return not any(word in _NOT_STUDY_DRUGS for word in variant.split()[-1:])
 
 
+# British spellings the dictionary lacks: "oestradiol", "ethinyloestradiol".
+_ESTR = re.compile(r"(?<![a-z])estr|(?<=ethinyl)estr")
+
+
+def _spellings(variant: str) -> list[str]:
+    british = _ESTR.sub("oestr", variant)
+    return [variant, british] if british != variant else [variant]
+
+
+def _components(canonical: str, variants: dict[str, list[str]], data: dict[str, dict]) -> tuple[str, ...] | None:
+    """The drugs of a fixed-dose combination the dictionary names "a/b" (brands map to it), or None."""
+    parts = [part.strip() for part in canonical.split("/")]
+    if len(parts) < 2:
+        return None
+    added = {variant.lower(): name for name, names in _ADDED_DRUGS.items() for variant in names}
+    found = []
+    for part in parts:
+        if part in added:
+            found.append(added[part])
+            continue
+        named = variants.get(part) or ([part] if part in data else None)
+        if not named or len(named) != 1:
+            return None
+        found.append(_DOSAGE_FORM.sub("", named[0].lower()))
+    return tuple(found)
+
+
 @lru_cache(maxsize=1)
 def general_drug_protocol() -> Protocol | None:
     """The general lexicon as a one-vocabulary protocol the phrase matcher compiles (cached)."""
+    lexicon = _general_lexicon()
+    return lexicon[0] if lexicon else None
+
+
+def combination_parts(label: str) -> tuple[str, ...]:
+    """The drugs a general-lexicon label stands for: its components for a fixed-dose combination."""
+    lexicon = _general_lexicon()
+    return lexicon[1].get(label, (label,)) if lexicon else (label,)
+
+
+@lru_cache(maxsize=1)
+def _general_lexicon() -> tuple[Protocol, dict[str, tuple[str, ...]]] | None:
     path = lexicon_path()
     if path is None:
         return None
     loaded = _safe_load(path)
     variants: dict[str, list[str]] = loaded["drug_variant_to_canonical"]
     data: dict[str, dict] = loaded["drug_canonical_to_data"]
+    lowered = {name.lower(): value for name, value in data.items()}
     by_canonical: dict[str, list[str]] = {}
+    combinations: dict[str, tuple[str, ...]] = {}
     for variant, canonicals in variants.items():
         if len(canonicals) != 1:
             continue  # a variant naming two drugs cannot be normalised
         canonical = _DOSAGE_FORM.sub("", canonicals[0].lower())
         variant = variant.strip(" ,;.")
-        if canonical in _NOT_STUDY_DRUGS or canonical in _ENDOGENOUS or not _is_drug(canonical, data.get(canonicals[0], {})):
+        parts = _components(canonical, variants, lowered) if "/" in canonical else None
+        if parts is not None:
+            combinations[canonical] = parts
+        elif canonical in _NOT_STUDY_DRUGS or canonical in _ENDOGENOUS or not _is_drug(canonical, data.get(canonicals[0], {})):
             continue
         if not _usable(variant.lower(), canonical) or canonical.split()[-1] in _NOT_STUDY_DRUGS:
             continue
-        by_canonical.setdefault(canonical, []).append(variant)
+        by_canonical.setdefault(canonical, []).extend(_spellings(variant))
     added = {variant.lower() for names in _ADDED_DRUGS.values() for variant in names}
     for canonical in list(by_canonical):
         by_canonical[canonical] = [v for v in by_canonical[canonical] if v.lower() not in added]
         if canonical in added:
             by_canonical.pop(canonical)
     for canonical, names in _ADDED_DRUGS.items():
-        by_canonical[canonical] = list(names)
+        by_canonical[canonical] = [*by_canonical.get(canonical, []), *names]
     terms = [
-        Term.model_construct(id=f"d{index}", label=canonical, synonyms=sorted(set(names) - {canonical}),
+        Term.model_construct(id=f"d{index}", label=canonical, synonyms=sorted({*names, *_spellings(canonical)} - {canonical}),
                              brand_names=[], code_names=[], classes=[], mesh=[])
         for index, (canonical, names) in enumerate(sorted(by_canonical.items()))
     ]
     vocabulary = Vocabulary.model_construct(description="", classes={}, terms=terms)
-    return Protocol.model_construct(vocabularies={DRUG_VOCABULARY: vocabulary}, criteria=[])
+    return Protocol.model_construct(vocabularies={DRUG_VOCABULARY: vocabulary}, criteria=[]), combinations
 
 
 # The rules look up the same passage in several vocabularies of one protocol; the matcher scans
@@ -223,7 +272,9 @@ def drug_mentions(protocol: Protocol, text: str, vocabulary: str = "intervention
             if any(start <= span.start and span.end <= end for start, end in taken):
                 continue
             term = labels.terms[int(span.term[1:])]
-            found.append(DrugMention(term.label, span.start, span.end, span.text, span.negated,
-                                     False, None))
+            found.extend(DrugMention(name, span.start, span.end, span.text, span.negated, False, None)
+                         for name in combination_parts(term.label))
     found.sort(key=lambda m: (m.start, -m.end))
-    return found
+    # The dictionary files some drugs twice ("ethinyl estradiol", "ethinylestradiol"): one mention each.
+    unique = {(m.start, m.end, re.sub(r"[\s-]+", "", m.name)): m for m in reversed(found)}
+    return [m for m in found if unique[(m.start, m.end, re.sub(r"[\s-]+", "", m.name))] is m]

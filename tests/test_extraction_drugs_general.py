@@ -1,0 +1,111 @@
+"""Which drugs an abstract gives as study drugs, which it only mentions, and what the control arm
+gets: each convention pinned on sentences written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from livingreview.extraction import drugs
+from livingreview.extraction.lexicon import lexicon_path
+from livingreview.extraction.passages import Passage
+from livingreview.protocol.models import Protocol
+
+pytestmark = pytest.mark.skipif(lexicon_path() is None, reason="drug-named-entity-recognition is not installed")
+
+# A protocol without vocabularies: the general drug lexicon alone names the drugs.
+_EMPTY_PROTOCOL = Protocol.model_construct(vocabularies={}, criteria=[])
+
+
+def _passages(abstract: str, title: str = "") -> list[Passage]:
+    found = [Passage(5, "abstract", abstract)]
+    return ([Passage(5, "title", title)] if title else []) + found
+
+
+def _read(abstract: str, title: str = "") -> drugs.DrugReading:
+    return drugs.read_drugs(_EMPTY_PROTOCOL, _passages(abstract, title), "intervention", frozenset())
+
+
+def _names(abstract: str, title: str = "") -> list[str]:
+    reading = _read(abstract, title)
+    return sorted({*reading.study, *reading.comparator})
+
+
+@pytest.mark.parametrize(("abstract", "absent"), [
+    # Medication the protocol allows alongside the study drugs is not one of them.
+    ("Adults with arthritis were randomized to celecoxib or diclofenac for 6 months. Low-dose aspirin "
+     "for heart protection was allowed.", "aspirin"),
+    ("Patients were randomly assigned to ibuprofen or placebo. Concomitant use of paracetamol was "
+     "permitted.", "acetaminophen"),
+    # Drugs named as examples of other members of a class.
+    ("Sixty adults received loratadine or placebo. Sedation with older antihistamines, such as "
+     "promethazine, may be larger.", "promethazine"),
+    # Skin tests with a drug are a challenge, not a treatment.
+    ("Patients took ebastine for two weeks; morphine skin tests were read before and after.", "morphine"),
+    # A drug that types how people metabolise is a phenotype, not a treatment.
+    ("Twelve volunteers who were poor metabolizers of sparteine received a single dose of "
+     "metoprolol.", "sparteine"),
+    # Substances measured in blood are not given.
+    ("Women were randomized to estradiol or placebo. Serum concentrations of estradiol, estrone and "
+     "androstenedione were measured.", "estrone"),
+    # Treatment the study drug is added on to is background.
+    ("We report lamotrigine given as add-on to carbamazepine in twelve adults with epilepsy.", "carbamazepine"),
+    # A previous trial's arms are not this study's.
+    ("Patients were randomized to meloxicam or piroxicam. The result is consistent with an earlier "
+     "trial which compared meloxicam with diclofenac.", "diclofenac"),
+    # What the participants cannot take describes them, even in the title.
+    ("Twenty asthmatic patients took nimesulide and placebo in a crossover study.", "aspirin"),
+])
+def test_drugs_only_mentioned_are_not_study_drugs(abstract: str, absent: str) -> None:
+    title = "Nimesulide in asthmatic patients intolerant to aspirin" if absent == "aspirin" else ""
+    assert absent not in _names(abstract, title)
+
+
+def test_a_drug_named_as_what_provokes_the_symptom_in_brackets_is_not_given() -> None:
+    abstract = ("Headache induced by a nitric oxide donor (nitroglycerin) was treated with sumatriptan "
+                "or placebo; nitroglycerin-(NTG)-induced pain was rated.")
+    assert _names(abstract) == ["sumatriptan"]
+
+
+def test_treatment_every_arm_gets_besides_the_assigned_one_is_background() -> None:
+    abstract = ("Women were randomized to estradiol patches or placebo patches. In addition to the "
+                "assigned treatment, women with a uterus received dydrogesterone daily.")
+    assert _names(abstract) == ["estradiol"]
+
+
+def test_a_drug_abbreviation_defined_in_the_background_counts_where_the_arms_use_it() -> None:
+    abstract = ("Tamoxifen citrate (TMX) lowers breast cancer risk. Women were randomly assigned to "
+                "anastrozole, TMX 20 mg/d or placebo.")
+    assert _names(abstract) == ["anastrozole", "tamoxifen"]
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("norethisterone", "norethindrone"),
+    ("oestradiol", "estradiol"),
+    ("oestriol", "estriol"),
+])
+def test_inn_and_british_spellings_are_read_as_the_drug(written: str, expected: str) -> None:
+    abstract = f"Forty women were randomized to {written} 1 mg daily or placebo."
+    assert _names(abstract) == [expected]
+
+
+def test_a_bacterium_is_not_a_drug() -> None:
+    abstract = "Men given ciprofloxacin were cultured for Escherichia coli after four weeks."
+    assert _names(abstract) == ["ciprofloxacin"]
+
+
+def test_a_combination_brand_is_its_generic_components_in_one_arm() -> None:
+    abstract = "Women were randomized to Activella or to raloxifene for one year."
+    reading = _read(abstract)
+    assert sorted(reading.study) == ["estradiol", "norethindrone"]
+    assert list(reading.comparator) == ["raloxifene"]
+
+
+def test_a_drug_the_title_adds_to_the_study_drug_is_not_the_comparator() -> None:
+    title = "Low doses of raloxifene with and without cholecalciferol in older women"
+    abstract = ("Women were randomly assigned to raloxifene 30 mg, raloxifene 30 mg and cholecalciferol "
+                "800 IU, or placebo.")
+    passages = _passages(abstract, title)
+    reading = drugs.read_drugs(_EMPTY_PROTOCOL, passages, "intervention", frozenset())
+    control, comparator = drugs.control(passages, reading, [])
+    assert control.value == "placebo"
+    assert comparator.value is None
