@@ -109,3 +109,40 @@ def test_a_drug_the_title_adds_to_the_study_drug_is_not_the_comparator() -> None
     control, comparator = drugs.control(passages, reading, [])
     assert control.value == "placebo"
     assert comparator.value is None
+
+
+def _control(abstract: str, title: str = "") -> tuple[object, object]:
+    passages = _passages(abstract, title)
+    found, comparator = drugs.control(passages, _read(abstract, title), [])
+    return found.value, comparator.value
+
+
+@pytest.mark.parametrize("abstract", [
+    "After a one-week single-blind placebo run-in, adults were randomized to ebastine 10 mg or loratadine 10 mg.",
+    "Following a placebo lead-in period of two weeks, patients were randomized to ebastine or loratadine.",
+    "Placebo was given to all patients for three days; they were then randomly allocated to ebastine or loratadine.",
+])
+def test_a_placebo_run_in_given_to_everyone_is_not_a_control_arm(abstract: str) -> None:
+    assert _control(abstract) == ("active", "loratadine")
+
+
+def test_placebo_taken_only_to_keep_a_dosing_schedule_blind_is_not_a_control_arm() -> None:
+    abstract = ("Volunteers received extended-release darifenacin 15 mg in the morning and placebo 12 h later, "
+                "or immediate-release darifenacin 7.5 mg twice daily, in random order.")
+    assert _control(abstract)[0] != "placebo"
+
+
+def test_the_placebo_arm_of_the_parent_trial_is_not_the_extension_study_s_control() -> None:
+    abstract = ("Patients who had completed a 12-week double-blind trial of darifenacin versus placebo entered "
+                "a 2-year open-label extension in which all received darifenacin 15 mg.")
+    assert _control(abstract)[0] != "placebo"
+
+
+def test_placebo_controlled_trials_of_others_before_the_aim_are_not_an_arm() -> None:
+    abstract = ("Comparative trials have found lower efficacy than placebo-controlled trials did. This crossover "
+                "study compared two tablets of darifenacin in 20 volunteers.")
+    assert _control(abstract)[0] != "placebo"
+
+
+def test_placebo_at_bedtime_as_its_own_arm_is_still_the_control() -> None:
+    assert _control("Adults were randomized to melatonin or placebo at bedtime for four weeks.")[0] == "placebo"

@@ -251,6 +251,33 @@ def _compared_with(drugs: DrugReading) -> Hit | None:
     return None
 
 
+# Placebo that is no arm: a run-in everyone takes, a dummy dose that keeps a dosing schedule
+# blind, a parent trial's arm, or other trials ("placebo-controlled trials have shown").
+_PLACEBO_PHASE_AFTER = rx(r"[- ](?:run-?in|lead-?in|wash-?out)\b|\s+(?:\w+\s+){0,6}?to\s+all\s+(?:the\s+)?"
+                          r"(?:patients|subjects|participants|volunteers|women|men|children)\b")
+# "the drug in the morning and placebo 8 h later": a dummy second dose within the arm.
+_DUMMY_DOSE = (rx(r"\band\s+(?:a\s+|matching\s+)?$"),
+               rx(r"\s+(?:\d+(?:\.\d+)?\s*(?:h|hours?)\s+later|in\s+the\s+evening|at\s+(?:night|bedtime))\b"))
+_PLACEBO_PHASE_BEFORE = rx(r"\ball\s+(?:the\s+)?(?:patients|subjects|participants|volunteers|women|men|children)\s+"
+                           r"(?:\w+\s+){0,2}(?:received|took|were\s+given)\s+(?:a\s+|an?\s+)?(?:[\w-]+\s+){0,3}$")
+_PARENT_STUDY = rx(r"\bhad\s+(?:completed|participated|taken\s+part|been\s+(?:enrolled|randomi[sz]ed))\b|"
+                   r"\b(?:parent|preceding|previous|original|core|feeder)\s+(?:[\w-]+\s+){0,3}(?:study|trial)\b")
+_OTHERS_TRIALS = rx(r"[- ]controlled\s+(?:clinical\s+|randomi[sz]ed\s+)?(?:trials|studies)\b")
+_OWN_TRIALS_BEFORE = rx(r"\b(?:two|three|four|both|these|our|\d+)\s+(?:[\w,-]+\s+){0,4}$")
+
+
+def _not_an_arm(hit: Hit) -> bool:
+    text, sentence = hit.passage.text, hit.sentence
+    before = text[max(sentence.start, hit.start - 60):hit.start]
+    if _PLACEBO_PHASE_AFTER.match(text, hit.end) or _PLACEBO_PHASE_BEFORE.search(before):
+        return True
+    if _DUMMY_DOSE[0].search(before) and _DUMMY_DOSE[1].match(text, hit.end):
+        return True
+    if _OTHERS_TRIALS.match(text, hit.end) and not _OWN_TRIALS_BEFORE.search(before):
+        return True
+    return bool(_PARENT_STUDY.search(sentence.text))
+
+
 _ADDED_TO = rx(r"(?:\bwith\s+(?:and|or)\s+without|\bplus|\bcombined\s+with|\badded\s+to|\+)\s+(?:[\w-]+\s+){0,2}$")
 
 
@@ -260,7 +287,7 @@ def _added_in_title(hits: list[Hit]) -> bool:
 
 def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]) -> tuple[Suggestion, Suggestion]:
     # "placebo-controlled trials have shown ..." before the abstract turns to its own study is not an arm.
-    placebo = [h for h in find(passages, PLACEBO) if not before_own_study(h)]
+    placebo = [h for h in find(passages, PLACEBO) if not before_own_study(h) and not _not_an_arm(h)]
     comparator_names = sorted(drugs.comparator, key=lambda n: drugs.comparator[n][0].start)
     # "estrogens with and without medroxyprogesterone": the title adds the drug to the study arm.
     comparator_names = [n for n in comparator_names if not _added_in_title(drugs.comparator[n])]
