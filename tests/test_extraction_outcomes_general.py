@@ -3,10 +3,16 @@ outcome is read: each convention pinned on sentences written for the test."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from livingreview.extraction import measures
 from livingreview.extraction.passages import Passage
+from livingreview.extraction.service import suggest_study
+from livingreview.protocol import load_protocol
+from livingreview.protocol.models import Protocol
+from livingreview.records import Record
 
 
 def _passages(abstract: str, title: str = "") -> list[Passage]:
@@ -79,3 +85,62 @@ def test_words_that_do_not_measure_an_outcome_give_no_class(abstract: str, absen
 ])
 def test_brain_vessel_and_head_imaging_is_other(abstract: str, expected: str) -> None:
     assert expected in _modalities(abstract)
+
+
+# --- per-outcome anchors ------------------------------------------------------------------------
+
+_FLAGSHIP = Path(__file__).resolve().parent.parent / "examples" / "glutamate-entactogens" / "protocol.toml"
+
+
+@pytest.fixture(scope="module")
+def flagship() -> Protocol:
+    return load_protocol(_FLAGSHIP)
+
+
+def _outcomes(protocol: Protocol, abstract: str) -> dict[str, dict[str, object]]:
+    """Each suggested outcome's values, by its instrument name in lower case."""
+    record = Record(source="test", raw="", title="A controlled trial", abstract=abstract, id=5, source_id="t5")
+    found = [{name: s.value for name, s in o.items()} for o in suggest_study(protocol, [record]).outcomes]
+    return {str(o["instrument"]).lower(): o for o in found}
+
+
+@pytest.mark.parametrize(("abstract", "instrument", "outcome_class"), [
+    # Adverse events with a result are an outcome of their own, with no class.
+    ("Adults were randomized to drug A or placebo for 12 weeks. Pain fell more with drug A. "
+     "Gastrointestinal adverse events were less frequent with drug A than with placebo.",
+     "gastrointestinal adverse events", None),
+    # Global assessments are named with who made them and of what.
+    ("Patients with arthritis were randomized to drug A or placebo. The patient global assessment of pain "
+     "and the investigator global assessment of disease activity improved more with drug A.",
+     "patient global assessment of pain", "self-report"),
+    ("Patients with arthritis were randomized to drug A or placebo. The patient global assessment of pain "
+     "and the investigator global assessment of disease activity improved more with drug A.",
+     "investigator global assessment of disease activity", "clinician-rated"),
+    # Each measure of a list of what was measured is an outcome.
+    ("Sixty women were randomized to drug A or placebo. Bone age, serum osteocalcin and predicted adult "
+     "height were measured every six months.", "serum osteocalcin", "physiological"),
+    ("Sixty women were randomized to drug A or placebo. Bone age, serum osteocalcin and predicted adult "
+     "height were measured every six months.", "predicted adult height", "physiological"),
+    ("Migraine patients were randomized to drug A or placebo. Headache response, nausea and functional "
+     "disability were assessed at 2 hours.", "functional disability", None),
+])
+def test_outcomes_are_anchored_on_what_the_abstract_says_was_measured(
+        flagship: Protocol, abstract: str, instrument: str, outcome_class: str | None) -> None:
+    found = _outcomes(flagship, abstract)
+    assert instrument in found, sorted(found)
+    if outcome_class is not None:
+        assert found[instrument]["class"] == outcome_class
+
+
+@pytest.mark.parametrize(("abstract", "absent"), [
+    # Adverse events only said to be monitored report no result: no outcome.
+    ("Adults were randomized to drug A or placebo. Adverse events were monitored throughout. Pain relief "
+     "was greater with drug A than with placebo.", "adverse events"),
+    # A list of who received what is not a list of measures.
+    ("Patients received drug A, drug B, or placebo, and symptom scores were recorded daily.", "drug b"),
+    # A list needs more than one measure, and its items are short noun phrases, not clauses.
+    ("Efficacy was assessed by visual analogue scales, which consistently favoured drug A.",
+     "which consistently favoured drug a"),
+])
+def test_words_that_name_no_measure_are_no_outcome(flagship: Protocol, abstract: str, absent: str) -> None:
+    assert absent not in _outcomes(flagship, abstract)

@@ -75,7 +75,7 @@ _BURDEN = re.compile(r"\b(?:symptoms?|severity|pain|depressi\w*|anxiety|episodes
 _RESULT = re.compile(r"\b(?:significant\w*|p\s*[<=>]|differ\w*|effect\w*|result\w*|showed|found|increas\w*|chang\w*|"
                      r"suppress\w*|inhibit\w*|worsen\w*|lower|higher|similar\w*|comparable|equally|equivalent|better|"
                      r"worse|greater|faster|earlier|superior|inferior|unchanged|no\s+significant|"
-                     r"decreas\w*|improv\w*|reduc\w*|enhanc\w*|impair\w*|compared|relative)\b", re.IGNORECASE)
+                     r"decreas\w*|improv\w*|reduc\w*|enhanc\w*|impair\w*|compared|relative|less|fewer)\b", re.IGNORECASE)
 _NUMBERS = (
     ("mean_sd", re.compile(r"-?\d+(?:\.\d+)?\s*(?:±|\+/-|\+-)\s*\d+(?:\.\d+)?")),
     ("t", re.compile(r"\bt\s*\(\s*\d+(?:\.\d+)?\s*\)\s*=\s*-?\d+(?:\.\d+)?")),
@@ -92,6 +92,8 @@ _NUMBERS = (
 # with the outcome class of what they record (the protocol's own instrument vocabulary comes
 # first). Full names ignore case; acronyms are matched as written, so that words are not taken
 # for them.
+_GLOBAL_OF = (r"(?:\s+of\s+(?:the\s+)?(?:disease\s+(?:activity|status)|arthritis|pain|efficacy|"
+              r"response\s+to\s+(?:therapy|treatment)))?")
 _GENERAL_INSTRUMENTS: tuple[tuple[str, str, str], ...] = (
     ("hamd", "clinician-rated", r"(?i:hamilton\s+(?:rating\s+scale\s+for\s+depression|depression\s+(?:rating\s+)?scale|"
                                 r"(?:rating\s+)?scale\s+for\s+depression))|HAM-?D(?:-?\d+)?|HDRS(?:-?\d+)?|HRSD(?:-?\d+)?"),
@@ -108,6 +110,12 @@ _GENERAL_INSTRUMENTS: tuple[tuple[str, str, str], ...] = (
     ("cssrs", "clinician-rated", r"(?i:columbia[-\s]suicide\s+severity\s+rating\s+scale)|C-SSRS"),
     ("ritchie", "clinician-rated", r"(?i:ritchie(?:\s+(?:articular|joint))?\s+index)"),
     ("kupperman", "clinician-rated", r"(?i:kupperman(?:n)?(?:\s+(?:menopausal\s+)?index)?)"),
+    # Global assessments, named by who made them ("Physician's Global Assessment of Arthritis").
+    ("patient_global", "self-report", r"(?i:(?:patient|subject|participant)(?:'s|s'|s)?(?:[-\s](?:reported|rated))?\s+"
+                                      r"global\s+(?:assessment|evaluation|rating)" + _GLOBAL_OF + ")"),
+    ("rater_global", "clinician-rated", r"(?i:(?:physician|investigator|clinician)(?:'s|s'|s)?\s+global\s+"
+                                        r"(?:assessment|evaluation|rating)" + _GLOBAL_OF + r"|global\s+(?:assessment|evaluation)"
+                                        r"\s+(?:of|by)\s+the\s+(?:investigator|physician|researcher|clinician)s?)"),
     ("bdi", "self-report", r"(?i:beck\s+depression\s+inventory(?:[-\s]?II)?)|BDI(?:-?II)?"),
     ("bai", "self-report", r"(?i:beck\s+anxiety\s+inventory)|BAI"),
     ("stai", "self-report", r"(?i:state[-\s]trait\s+anxiety\s+inventory)|STAI(?:-[ST])?"),
@@ -146,6 +154,11 @@ _ANY_INSTRUMENT = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<{key}>{pattern})"
                              + r")(?![\w-])")
 
 
+# Instruments that are one outcome per subject assessed ("patient global assessment of pain" and
+# "... of disease activity" are two).
+_NAMED_BY_SUBJECT = frozenset({"patient_global", "rater_global"})
+
+
 def _general_instrument_anchors(passages: list[Passage]) -> list[_Anchor]:
     """Anchors on the standard instruments named in the passages, each named as first written."""
     found: dict[str, _Anchor] = {}
@@ -154,7 +167,10 @@ def _general_instrument_anchors(passages: list[Passage]) -> list[_Anchor]:
             key = match.lastgroup or ""
             if is_negated(passage.text, match.start(), match.end()):
                 continue
-            anchor = found.setdefault(key, _Anchor(key, match.group(), [], None, _CLASS_OF_INSTRUMENT[key]))
+            cls = _CLASS_OF_INSTRUMENT[key]
+            if key in _NAMED_BY_SUBJECT:
+                key = f"{key}:{' '.join(match.group().lower().split())}"
+            anchor = found.setdefault(key, _Anchor(key, match.group(), [], None, cls))
             anchor.hits.append(Hit(passage, match.start(), match.end(), key))
     for anchor in found.values():
         anchor.instrument = _name(anchor.hits[0].evidence.text, [h.evidence.text for h in anchor.hits])
@@ -265,6 +281,9 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
                 continue  # a named instrument inside the statement is already an outcome
             anchors.setdefault(key, _Anchor(key, what, [Hit(passage, match.start("what"), match.end("what"), key)]))
     named = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
+    for anchor in _listed_anchors(passages, named):
+        anchors.setdefault(anchor.key, anchor)
+    named = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
     room = _MAX_CUE_OUTCOMES
     for anchor in _cue_anchors(passages, named):
         words = set(anchor.key.split())
@@ -274,6 +293,8 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
                                        for a in anchors.values()):
             anchors[anchor.key] = anchor
             room -= 1
+    for anchor in _event_anchors(passages, [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]):
+        anchors.setdefault(anchor.key, anchor)
     if not anchors and vocabularies.construct in protocol.vocabularies:
         for term_id, spans in vocabulary_hits(protocol, passages, vocabularies.construct).items():
             hits = [Hit(p, s.start, s.end, term_id) for p, s in spans]
@@ -281,8 +302,8 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
     return sorted(anchors.values(), key=lambda a: (a.hits[0].passage.field != "title", a.hits[0].start))
 
 
-# Abstracts report one or two main outcomes in words; more cue words are mostly safety measures.
-_MAX_CUE_OUTCOMES = 2
+# Abstracts report a few main outcomes in words; more cue words are mostly safety measures.
+_MAX_CUE_OUTCOMES = 3
 _BACKGROUND = re.compile(r"\s*(?:background|introduction|context|rationale|objectives?|aims?|purpose)\s*:",
                          re.IGNORECASE)
 
@@ -296,6 +317,129 @@ _NOT_A_MEASURE = re.compile(
     r"(?:behaviou?ral|cognitive|computeri[sz]ed|experimental|laboratory)\s+\w+|games?|motility|mucosal|"
     r"endoscop\w*|pharmacokinetic\w*|transaminases?|alkaline\s+phosphatase|creatinine|la?boratory\s+\w+)",
     re.IGNORECASE)
+
+
+# Harms counted rather than measured on a scale: an outcome with no class, reported when the
+# abstract gives a result for them ("adverse events were similar", "fewer withdrawals for side effects").
+_EVENT = re.compile(
+    r"\b(?:(?:serious|severe|drug-related|treatment-related|treatment-emergent|gastrointestinal|GI|upper\s+GI|"
+    r"anticholinergic|cardiovascular|cardiac|systemic|local)\s+)?(?:adverse\s+(?:drug\s+)?(?:events?|effects?|"
+    r"experiences?|reactions?)|side[- ]effects?)", re.IGNORECASE)
+_MAX_EVENT_OUTCOMES = 1
+
+
+def _event_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> list[_Anchor]:
+    """Adverse events or side effects, named as the abstract first writes them, when a sentence
+    of the study's own reports a result for them."""
+    found: dict[str, _Anchor] = {}
+    for passage in passages:
+        if passage.field == "title" or passage.field.startswith("registry:"):
+            continue
+        for match in _EVENT.finditer(passage.text):
+            hit = Hit(passage, match.start(), match.end())
+            if match.start() < study_start(passage) or _overlaps((passage.field, match.start(), match.end()), named):
+                continue
+            key = "event:" + " ".join(match.group().lower().split())
+            found.setdefault(key, _Anchor(key, match.group(), [], None, None)).hits.append(hit)
+    reported = [a for a in found.values() if any(_reports_result(h) for h in a.hits)]
+    return reported[:_MAX_EVENT_OUTCOMES]
+
+
+# A sentence that lists what was measured: "A, B and C were measured", "efficacy was assessed by
+# A and B", "outcome measures included A, B and C".
+_LIST_VERB = r"(?:measured|assessed|recorded|evaluated|determined|monitored)"
+_MEASURED_LIST = (
+    re.compile(r"^\s*(?P<what>[^.;:]{3,200}?)\s+(?:were|was)\s+(?:also\s+)?" + _LIST_VERB + r"\b", re.IGNORECASE),
+    re.compile(r"\b" + _LIST_VERB + r"\s+(?:by|with|using|through)\s+(?:the\s+)?(?P<what>[^.;:]{3,200})", re.IGNORECASE),
+    re.compile(r"\b(?:outcomes?|measures?|variables?|end-?\s?points?|parameters?|assessments?)\s+(?:included|comprised|"
+               r"were)\s*:?\s+(?P<what>[^.;:]{3,200})", re.IGNORECASE),
+)
+# Where an item's own words stop: a time, a place or the way it was measured.
+_ITEM_TAIL = re.compile(r"\s+(?:at|before|after|during|every|throughout|over|on|in|from|by|with|using|for|"
+                        r"as|were|was|of\s+(?:the\s+)?(?:patients|participants|subjects|women|men|children))\b.*$",
+                        re.IGNORECASE)
+_ITEM_LEAD = re.compile(r"^\s*(?:(?:and|or|the|a|an|both|also|then|on|including|changes?\s+in|"
+                        r"change\s+from\s+baseline\s+in|(?:reduction|improvement|increase|decrease)s?\s+in|"
+                        r"(?:\w+\s+)?(?:levels?|values?)\s+of)\s+)+", re.IGNORECASE)
+_NOT_AN_ITEM = re.compile(r"^(?:efficacy|safety|tolerability|outcomes?|results?|data|patients?|subjects?|"
+                          r"participants?|baseline|treatment|this|these|it|they|all|each|both|study|trial|"
+                          r"groups?|doses?|drugs?|placebo)$|\d|\b(?:respectively|addition|well)\b", re.IGNORECASE)
+# A part that is a clause, not a noun phrase: the "list" is a sentence's arms or its findings.
+_CLAUSE = re.compile(r"\b(?:we|our|randomi[sz]\w*|treated|received|given|administered|assigned|included|enrolled|"
+                     r"patients|women|men|was|were|is|are|had|has|not|significantly|compared|comparison|which|"
+                     r"suggest\w*|favou?r\w*)\b", re.IGNORECASE)
+
+
+def _listed_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> list[_Anchor]:
+    """Each measure of a list of what was measured, when the list has more than one."""
+    found: dict[str, _Anchor] = {}
+    for passage in passages:
+        if passage.field == "title" or passage.field.startswith("registry:"):
+            continue
+        for sentence in passage.sentences:
+            if sentence.start < study_start(passage) or _BACKGROUND.match(sentence.text):
+                continue
+            for pattern in _MEASURED_LIST:
+                match = pattern.search(sentence.text)
+                if match:
+                    items = _list_items(passage, sentence.start + match.start("what"), sentence.start + match.end("what"))
+                    if len(items) >= 2 and any(_is_measure(passage.text[a:b]) for a, b in items):
+                        for start, end in items:
+                            if not _overlaps((passage.field, start, end), named):
+                                _add_item(found, passage, start, end)
+                    break
+    return list(found.values())
+
+
+def _list_items(passage: Passage, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of a comma-separated list's items ("A, B, and C"; not split at a bare "and",
+    which joins the parts of one measure: "urinary and serum sodium")."""
+    text = passage.text
+    spans = []
+    offset = start
+    parts = re.split(r"(,\s*(?:and\s+|or\s+)?|\s+and\s+(?=[^,]*$))", text[start:end]) if "," in text[start:end] else [text[start:end]]
+    for index, part in enumerate(parts):
+        if index % 2:
+            offset += len(part)
+            continue
+        lead_match = _ITEM_LEAD.match(part)
+        skip = lead_match.end() if lead_match else 0
+        item = _unbracketed(_ITEM_TAIL.sub("", part[skip:]))
+        if _CLAUSE.search(item):
+            return []
+        words = item.split()
+        if 1 <= len(words) <= 6 and not _NOT_AN_ITEM.search(item):
+            item_start = text.index(item, offset + skip)
+            spans.append((item_start, item_start + len(item)))
+        offset += len(part)
+    return spans
+
+
+def _unbracketed(item: str) -> str:
+    """An item without the brackets the list's commas cut in half ("(measured by DXA" -> "measured by DXA")."""
+    item = item.strip()
+    if item.count("(") > item.count(")"):
+        item = item.replace("(", "", 1) if item.startswith("(") else item[:item.rfind("(")].strip()
+    if item.count(")") > item.count("("):
+        item = item[:item.rfind(")")].strip() if item.endswith(")") else item
+    return item
+
+
+def _is_measure(text: str) -> bool:
+    return bool(_EVENT.search(text)) or any(pattern.search(text) for _, pattern in OUTCOME_CLASS_PATTERNS)
+
+
+def _add_item(found: dict[str, _Anchor], passage: Passage, start: int, end: int) -> None:
+    written = passage.text[start:end]
+    key = "list:" + " ".join(written.lower().split())
+    cue = next((cls for cls, pattern in OUTCOME_CLASS_PATTERNS if pattern.search(written)), None)
+    anchor = found.setdefault(key, _Anchor(key, written, [], None, cue))
+    # Its other mentions give its result.
+    lowered, needle = passage.text.lower(), written.lower()
+    at = lowered.find(needle)
+    while at >= 0:
+        anchor.hits.append(Hit(passage, at, at + len(needle), key))
+        at = lowered.find(needle, at + 1)
 
 
 def _overlaps(span: tuple[str, int, int], spans: list[tuple[str, int, int]]) -> bool:
