@@ -74,3 +74,54 @@ def test_completing_a_questionnaire_is_taking_part_not_a_later_stage() -> None:
     abstract = ("Responses were obtained from 812 adults who completed the sleep questionnaire at baseline "
                 "and at six months.")
     assert _count(abstract) == 812
+
+
+def test_a_second_arm_named_by_its_drug_alone_is_added() -> None:
+    abstract = ("Patients with arthritis took the study drug for four weeks; 1210 patients were administered "
+                "drug A and 1198 drug B. Ulcers were rarer with drug A.")
+    assert _count(abstract) == 2408
+
+
+def test_a_cluster_trial_counts_the_patients_not_the_clinicians_randomised() -> None:
+    abstract = ("Forty general practitioners will be randomly assigned to the intervention or to usual care. "
+                "Each will recruit patients with diabetes; 400 patients will need to be included.")
+    assert _count(abstract) == 400
+
+
+def test_clinicians_and_their_patients_are_not_added_up() -> None:
+    abstract = ("A total of 52 physicians from 12 practices and 9,400 patients were included in the trial. "
+                "Screening rates rose in the intervention practices.")
+    assert _count(abstract) == 9400
+
+
+def test_the_sample_a_sentence_goes_on_to_split_is_the_count() -> None:
+    abstract = ("We examined the skin of people attending screening clinics. Of the 2350 attenders, 1400 (60%) "
+                "had a suspicious lesion. A full examination was offered to 900 people.")
+    assert _count(abstract) == 2350
+
+
+def test_an_additional_group_randomised_is_added_to_the_main_one() -> None:
+    abstract = ("We studied the effect of two doses of the drug or placebo in 820 women under 60 years of age. "
+                "An additional 210 women were randomly assigned to one of these treatments or to hormone therapy.")
+    assert _count(abstract) == 1030
+
+
+@pytest.mark.parametrize("abstract", [
+    "Two randomized, open-label crossover trials were conducted. Trial 1 included 24 healthy subjects and "
+    "trial 2 included 36 patients with migraine (mean age, 41 years).",
+    "Two randomized, double-blind studies were carried out. A 12-week trial in 24 patients compared the drug "
+    "with placebo, and a one-year study compared it with an older drug in 36 patients.",
+])
+def test_several_studies_of_the_abstract_add_up(abstract: str) -> None:
+    assert _count(abstract) == 60
+
+
+def test_several_studies_of_a_stated_size_each_are_multiplied() -> None:
+    abstract = "The drug was assessed in 3 double-blind trials that each recruited 40 patients with gout."
+    assert _count(abstract) == 120
+
+
+def test_earlier_studies_named_in_the_background_are_not_added() -> None:
+    abstract = ("Two previous trials in 300 and 400 patients showed benefit. We randomised 50 patients with "
+                "asthma to the drug or placebo.")
+    assert _count(abstract) == 50

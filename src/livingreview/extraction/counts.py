@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from livingreview.extraction.model import Suggestion
 from livingreview.extraction.passages import Hit, Passage, find, in_background, rx, suggestion
@@ -51,12 +52,14 @@ _N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)")
 _TOTAL_OF = rx(r"\b(?:a\s+)?total\s+of\s*$|\(?\btotal:?\s*$|\boverall,?\s*$|\bin\s+all,?\s*$")
 _ENROLMENT_VERB = rx(r"\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
                       r"participated|took\s+part|were\s+studied|were\s+treated|were\s+assigned|were\s+allocated|"
+                      r"were\s+(?:administered|given)|met\s+(?:the\s+)?(?:\w+\s+)?criteria|"
                       r"completed|were\s+evaluated|were\s+analy[sz]ed|received|underwent|(?:were\s+)?screened|"
                       r"(?:were\s+)?assessed\s+for\s+eligibility|(?:were\s+)?approached|(?:were\s+)?invited|"
                       r"(?:were\s+)?contacted|(?:were\s+)?eligible|responded|with|who|aged)")
 _VERB_RANK = {"randomized": 5, "randomised": 5, "randomly": 5, "were assigned": 5, "were allocated": 5,
               "enrolled": 4, "recruited": 4, "included": 4, "entered": 4, "participated": 4,
               "took part": 4, "were studied": 4, "were treated": 3, "received": 3, "underwent": 3,
+              "were administered": 3, "were given": 3,
               "responded": 4, "with": 2, "who": 2, "aged": 2, "were evaluated": 1,
               # Counted after entry (completers, the analysed) or before it (the screened): not who entered.
               "completed": -1, "were analyzed": -1, "were analysed": -1}
@@ -67,26 +70,15 @@ _BEFORE_RANK = rx(r"(?:\b(?:randomi[sz]ed|enrolled|recruited|included|studied|tr
                    r"\b(?:participants|subjects|patients|sample|population)\s*:)\s+$")
 
 
+Candidate = tuple[float, Hit, int | None, str]  # rank, where, value (None if unparsed), as written
+
+
 def n_total(passages: list[Passage]) -> Suggestion:
     """Participants randomised or enrolled in the whole study, or a flag when only estimated."""
-    candidates: list[tuple[float, Hit, int | None, str]] = []
-    for passage in passages:
-        for match in passage.finditer(_PEOPLE_COUNT):
-            candidates.append(_rank_count(passage, match))
-        for match in passage.finditer(_PEOPLE_N):
-            hit = Hit(passage, match.start("count"), match.end("count"))
-            candidates.append((3.5, hit, int(match.group("count").replace(",", "")), match.group("count")))
-        for verb in passage.finditer(_BARE_VERB):
-            count = _COUNT_BEFORE.search(passage.text, max(0, verb.start() - 40), verb.start())
-            if count is not None:
-                candidates.append(_rank_bare_count(passage, count, verb.group("verb") or verb.group("verb2")))
-        for match in passage.finditer(_TOTAL_BARE):
-            candidates.append(_rank_bare_total(passage, match))
-        for match in passage.finditer(_BRACKET_N):
-            if _DESIGN_BEFORE.search(passage.text, max(0, match.start() - 80), match.start()):
-                hit = Hit(passage, match.start("count"), match.end("count"))
-                candidates.append((4.0, hit, int(match.group("count").replace(",", "")), match.group("count")))
-    candidates = [c for c in candidates if c[0] > 0]
+    candidates = _candidates(passages)
+    several = _several_studies(passages, candidates)
+    if several is not None:
+        return several
     totals = [c for c in candidates if c[0] >= 6]  # "a total of N ... randomised"
     summed = _group_sum(passages)
     # A stated total wins over groups counted elsewhere, not over the groups it introduces
@@ -103,11 +95,120 @@ def n_total(passages: list[Passage]) -> Suggestion:
         if find(passages, _CASE_REPORT, negatable=False):
             return suggestion(1, find(passages, _ONE_PERSON, negatable=False)[:1], ["a case report: one person"])
         return Suggestion(None)
+    return _best_count(passages, candidates)
+
+
+def _candidates(passages: list[Passage]) -> list[Candidate]:
+    """Every count of people with its rank: how surely it is the number who entered the study."""
+    candidates: list[Candidate] = []
+    for passage in passages:
+        for match in passage.finditer(_PEOPLE_COUNT):
+            candidates.append(_rank_count(passage, match))
+        for match in passage.finditer(_PEOPLE_N):
+            hit = Hit(passage, match.start("count"), match.end("count"))
+            candidates.append((3.5, hit, int(match.group("count").replace(",", "")), match.group("count")))
+        for verb in passage.finditer(_BARE_VERB):
+            count = _COUNT_BEFORE.search(passage.text, max(0, verb.start() - 40), verb.start())
+            if count is not None:
+                candidates.append(_rank_bare_count(passage, count, verb.group("verb") or verb.group("verb2")))
+        for match in passage.finditer(_TOTAL_BARE):
+            candidates.append(_rank_bare_total(passage, match))
+        for match in passage.finditer(_BRACKET_N):
+            if _DESIGN_BEFORE.search(passage.text, max(0, match.start() - 80), match.start()):
+                hit = Hit(passage, match.start("count"), match.end("count"))
+                candidates.append((4.0, hit, int(match.group("count").replace(",", "")), match.group("count")))
+    return [c for c in candidates if c[0] > 0]
+
+
+# An abstract reporting several studies of its own ("Two randomized trials were conducted", "in 3
+# comparative trials that each recruited 60 patients"): the whole is the sum of theirs.
+_SEVERAL_STUDIES = rx(r"\b(?P<n>two|three|four|2|3|4)\s+(?:(?!(?:of|in|with|and|from|to|hundred|thousand|"
+                       r"previous|earlier|published|other)\b)[\w-]+,?\s+){0,6}?(?:studies|trials)\b"
+                       r"(?:\s+(?:that|which)\s+each\s+(?:recruited|enrolled|included|randomi[sz]ed|involved|studied)\s+"
+                       r"(?P<each>" + COUNT + r")(?:\s+" + _BETWEEN + PEOPLE + r")?)?")
+_STUDIES_RUN = rx(r"[^.]{0,160}?\b(?:were|are)\s+(?:performed|conducted|carried\s+out|undertaken|done|reported)\b")
+_STUDIES_OF_OTHERS = rx(r"\b(?:previous|earlier|prior|published|other|these|the)\s+$")
+
+
+def _declared_studies(passages: list[Passage]) -> tuple[int, tuple[int, Hit] | None] | None:
+    """How many studies the abstract reports as its own, and the size of each when it says so."""
+    for passage in passages:
+        for match in passage.finditer(_SEVERAL_STUDIES):
+            hit = Hit(passage, match.start(), match.end())
+            if in_background(hit) or _STUDIES_OF_OTHERS.search(passage.text, max(0, match.start() - 12), match.start()):
+                continue
+            own = (passage.field == "title" or match.group("each") or _STUDIES_RUN.match(passage.text, match.end())
+                   or re.search(r"\b(?:in|from)\s+$", passage.text[max(0, match.start() - 6):match.start()]))
+            if own:
+                n = parse_count(match.group("n"))
+                each = parse_count(match.group("each")) if match.group("each") else None
+                if not n:
+                    return None
+                return n, ((each, Hit(passage, match.start("each"), match.end())) if each else None)
+    return None
+
+
+def _several_studies(passages: list[Passage], candidates: list[Candidate]) -> Suggestion | None:
+    """The sum of the studies' own counts, when each of the studies the abstract declares has one."""
+    declared = _declared_studies(passages)
+    if declared is None:
+        return None
+    n, each = declared
+    if each is not None:
+        return suggestion(n * each[0], [each[1]], [f"{n} studies of {each[0]} each"])
+    sums = list(_group_sums(passages))
+    entries = [(total, hits) for total, hits in sums]
+    in_sums = {(h.passage.field, h.start) for _, hits in sums for h in hits}
+    in_abstract = {c[2] for c in candidates if c[1].passage.field != "title"}
+    for rank, hit, value, _ in candidates:
+        if rank < 3 or value is None or (hit.passage.field, hit.start) in in_sums or (
+                hit.passage.field == "title" and value in in_abstract):
+            continue
+        entries.append((value, [hit]))
+    values = [value for value, _ in entries]
+    if len(entries) == n:
+        return suggestion(sum(values), [h for _, hits in entries for h in hits], ["summed over the studies"],
+                          limit=2 * n)
+    for value, hits in entries:
+        # "75 patients ... 15 in the first study ... 60 in the second": the total of the studies is given.
+        if len(entries) == n + 1 and 2 * value == sum(values):
+            return suggestion(value, hits)
+    return None
+
+
+def _best_count(passages: list[Passage], candidates: list[Candidate]) -> Suggestion:
+    """The count ranked highest (the earliest of equals), with any additional group added."""
     best = max(candidates, key=lambda c: (c[0], -c[1].passage.field.startswith("title"), -c[1].start))
+    if _counts_professionals(best[1]):
+        # A cluster trial randomises practices or clinicians; its participants are their patients.
+        patients = [c for c in candidates if c[0] >= 3 and not _counts_professionals(c[1])]
+        if patients:
+            best = max(patients, key=lambda c: (c[0], -c[1].start))
     rank, hit, value, written = best
     if value is None:
         return suggestion(None, [hit], [f"unparsed: {written!r}"])
+    added = _additional_group(passages, hit)
+    if added is not None:
+        return suggestion(value + added[0], [hit, added[1]], ["an additional group added"])
     return suggestion(value, [hit])
+
+
+# "An additional 435 women ... were randomly assigned": a further group entered beside the main one.
+_ADDITIONAL = rx(r"\b(?:additional|further|another)\s+(?P<count>" + COUNT + r")\s+" + _BETWEEN + PEOPLE + r"\b")
+_ENTERED = rx(r"\b(?:randomi[sz]ed|randomly|assigned|allocated|enrolled|recruited|included|entered)\b")
+
+
+def _additional_group(passages: list[Passage], main: Hit) -> tuple[int, Hit] | None:
+    for passage in passages:
+        for match in passage.finditer(_ADDITIONAL):
+            sentence = passage.sentence_of(match.start())
+            if (passage is main.passage and sentence.start == main.sentence.start) or \
+                    not _ENTERED.search(sentence.text) or _OTHER_STAGE.search(sentence.text):
+                continue
+            count = parse_count(match.group("count"))
+            if count is not None:
+                return count, Hit(passage, match.start("count"), match.end("count"))
+    return None
 
 
 _ARMS_SENTENCE = rx(r"\brandomi|\bassign|\ballocat|\bgroups?\b|\barms?\b|\breceived\b|\binterview|\benrol|"
@@ -115,6 +216,14 @@ _ARMS_SENTENCE = rx(r"\brandomi|\bassign|\ballocat|\bgroups?\b|\barms?\b|\brecei
 
 
 _WAVES = rx(r"\b(?:again|time\s*[12]|waves?|follow-?up|re-?assessed|re-?surveyed)\b")
+
+
+_PROFESSIONALS = rx(r"\b(?:physicians|GPs|general\s+practitioners|practitioners|doctors|clinicians|nurses|"
+                    r"pharmacists|dentists|midwives|prescribers|staff|professionals|practices|offices)\b")
+
+
+def _counts_professionals(hit: Hit) -> bool:
+    return bool(_PROFESSIONALS.search(hit.passage.text, hit.start, hit.end))
 
 
 def arm_sizes(passages: list[Passage]) -> Suggestion | None:
@@ -156,12 +265,16 @@ def _verb_rank(text: str, start: int) -> float:
 # Counts of groups added up: "12 patients and 12 healthy volunteers", "133 patients were
 # randomised to A and 129 to B", "88 patients received placebo and 162 patients received X".
 _PEOPLE_PHRASE = r"(?:\s+" + _BETWEEN + PEOPLE + r"\b)"
+_UNIT = (r"(?:mg|mcg|µg|g|kg|ml|l|mmol|iu|units?|years?|months?|weeks?|days?|hours?|h|min|times|doses?|"
+         r"percent|cycles|sessions|visits|sites|centres|centers|studies|trials)")
 _COUNT_GROUPS = re.compile(
     r"(?<![\d.,%/])\b(?P<first>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:healthy\s+)?(?:male|female)(?=\s+and\b)|"
     # "296 Estrostep and 295 placebo patients": the noun after the second count is the first's too
     r"\s+[\w-]+(?=\s+and\s+\d[\d,]*\s+(?:[\w-]+\s+)?" + PEOPLE + r"\b))" +
     r"(?P<rest>(?:[^.;%]{0,220}?(?:,\s*|\s+)(?:and|plus|as\s+well\s+as)\s+|,\s*)" +
-    r"(?P<second>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:controls|to|in|into|received|were|from|with)\b))",
+    r"(?P<second>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:controls|to|in|into|received|were|from|with)\b|"
+    # "4320 patients were given A and 4336 B.": the second arm named by its drug alone
+    r"\s+(?!" + _UNIT + r"\b)[a-z][\w-]*(?:\s+[\w-]+)?(?=\s*[.;](?:\s|$))))",
     re.IGNORECASE)
 
 
@@ -175,6 +288,13 @@ def _counted_before_bracket(text: str, start: int) -> bool:
 
 def _group_sum(passages: list[Passage]) -> Suggestion | None:
     """Two groups counted in one enrolment sentence and joined by "and": their sum is the total."""
+    for total, hits in _group_sums(passages):
+        return suggestion(total, hits, ["summed from the group sizes"])
+    return None
+
+
+def _group_sums(passages: list[Passage]) -> Iterator[tuple[int, list[Hit]]]:
+    """Every sum of two groups counted together ("12 patients and 12 healthy volunteers")."""
     for passage in passages:
         for match in passage.finditer(_COUNT_GROUPS):
             sentence = passage.sentence_of(match.start())
@@ -194,10 +314,12 @@ def _group_sum(passages: list[Passage]) -> Suggestion | None:
             # "119 participants, 59 and 60 in the two groups": the first count is the total of the rest.
             if _splits_into_parts(passage.text, first, match.end("first"), sentence.end):
                 continue
+            if _PROFESSIONALS.search(passage.text, match.start(), match.start("rest")) and \
+                    not _PROFESSIONALS.search(passage.text, match.start("second"), match.end()):
+                continue  # "105 physicians and 64,150 patients": the clinicians are a cluster trial's units
             hits = [Hit(passage, match.start("first"), match.end("first")),
                     Hit(passage, match.start("second"), match.end("second"))]
-            return suggestion(first + second, hits, ["summed from the group sizes"])
-    return None
+            yield first + second, hits
 
 
 # "a group of 18 patients ... and 22": "of" after a word for a sample is no share of it.
@@ -279,6 +401,9 @@ _FINITE_VERB = rx(r"\b(?:were|was|is|are|had|has|have|did|will|would|can|may|und
                    r"(?!aged\b)\w+ed)\b")
 
 
+_OF_THE_SAMPLE = rx(r"(?:^|[.;:]\s+)(?:of|among)\s+(?:the|these|all)\s+$")
+
+
 def _participants_fragment(passage: Passage, match: re.Match[str]) -> bool:
     sentence = passage.sentence_of(match.start())
     return sentence.start == match.start() and not _FINITE_VERB.search(passage.text, match.end(), sentence.end)
@@ -312,8 +437,13 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
         rank = max(rank, 5.5)
     if _CONSECUTIVE.match(match.group(), match.end("count") - match.start()):
         rank = max(rank, 4.0)
+    if re.search(r"\b(?:additional|further|another)\s+$", before):
+        return (0.0, hit, None, written)  # an additional group: added to the main count, never the count
     if _participants_fragment(passage, match):
         rank = max(rank, 3.5)
+    if _OF_THE_SAMPLE.search(before) and re.match(r"\s*,", text[match.end():]):
+        # "Of the 4146 attenders, 2910 showed...": the sample whose parts the sentence goes on to count.
+        rank = max(rank, 3.0)
     if _TOTAL_OF.search(before):
         rank += 3.0
     elif denominator and _COMPLETION.match(text, match.end()):
