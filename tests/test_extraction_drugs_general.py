@@ -113,7 +113,8 @@ def test_a_drug_the_title_adds_to_the_study_drug_is_not_the_comparator() -> None
 
 def _control(abstract: str, title: str = "") -> tuple[object, object]:
     passages = _passages(abstract, title)
-    found, comparator = drugs.control(passages, _read(abstract, title), [])
+    reading = drugs.read_drugs(_EMPTY_PROTOCOL, passages, "intervention", frozenset())
+    found, comparator = drugs.control(passages, reading, [])
     return found.value, comparator.value
 
 
@@ -146,3 +147,47 @@ def test_placebo_controlled_trials_of_others_before_the_aim_are_not_an_arm() -> 
 
 def test_placebo_at_bedtime_as_its_own_arm_is_still_the_control() -> None:
     assert _control("Adults were randomized to melatonin or placebo at bedtime for four weeks.")[0] == "placebo"
+
+
+@pytest.mark.parametrize("abstract", [
+    "Women were randomly assigned to 0.625 mg/d of raloxifene plus 2.5 mg of medroxyprogesterone acetate or placebo.",
+    "Women were randomly assigned to 1 mg raloxifene/0.5 mg medroxyprogesterone acetate or placebo.",
+])
+def test_a_drug_joined_to_the_study_drug_in_one_arm_is_not_the_comparator(abstract: str) -> None:
+    assert _control(abstract) == ("placebo", None)
+
+
+def test_a_drug_used_as_a_positive_control_is_the_comparator() -> None:
+    abstract = ("In a randomized crossover design, 16 pilots took ebastine 10 mg, promethazine 25 mg and placebo. "
+                "Promethazine, used as a positive control, impaired tracking.")
+    assert _control(abstract, "Ebastine and flying performance") == ("placebo", "promethazine")
+
+
+def test_a_second_drug_given_beside_placebo_is_the_comparator_of_the_drug_the_title_names() -> None:
+    abstract = ("Sixteen volunteers received etoricoxib 120 mg and placebo in a crossover; eight others "
+                "similarly received diclofenac, 50 mg three times daily, and placebo.")
+    assert _control(abstract, "Etoricoxib spares gastric prostaglandins") == ("placebo", "diclofenac")
+
+
+def test_drugs_the_title_lists_as_equals_beside_placebo_have_no_comparator() -> None:
+    title = "Effects of darifenacin, solifenacin and oxybutynin on sleep"
+    abstract = ("Healthy men were randomly given either placebo or one of the drugs (darifenacin 15 mg; "
+                "solifenacin 10 mg; oxybutynin 5 mg tid). Oxybutynin, unlike darifenacin, shortened REM sleep "
+                "versus placebo.")
+    assert _control(abstract, title) == ("placebo", None)
+
+
+def test_a_drug_said_to_act_longer_than_another_is_set_against_it() -> None:
+    title = "Effect of ebastine and loratadine on nasal histamine challenge"
+    abstract = ("Twelve patients took ebastine 10 mg, loratadine 10 mg or placebo in random order. The action "
+                "of ebastine lasts longer than that of loratadine.")
+    assert _control(abstract, title) == ("placebo", "loratadine")
+
+
+@pytest.mark.parametrize("abstract", [
+    "The effect of food on the pharmacokinetics of a single 10 mg dose of darifenacin was studied in a randomized crossover.",
+    "Darifenacin 10 mg was given under fed and fasting conditions in a randomized crossover.",
+    "Migraine attacks were treated with customary treatment and then with subcutaneous sumatriptan.",
+])
+def test_a_food_effect_or_customary_treatment_comparison_is_an_active_control(abstract: str) -> None:
+    assert _control(abstract)[0] == "active"

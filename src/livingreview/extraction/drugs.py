@@ -24,7 +24,7 @@ class DrugReading:
 
 
 _COMPARISON_CUE = rx(r"(?:\bversus|\bvs\.?|\bcompar(?:ed|ing|ison)\s+(?:with|to|against)|\brelative\s+to|"
-                      r"\bthan|\bagainst|\bactive[- ](?:comparator|control|placebo|reference)(?:\s*\(|,|:)?"
+                      r"\bthan|\bagainst|\b(?:active|positive)[- ](?:comparator|control|placebo|reference)(?:\s*\(|,|:)?"
                       r"|\bcontrol\s+(?:group\s+)?(?:received|receiving|given)|\bor)"
                       r"(?:\s+(?:with|the|a|an|that\s+of|those\s+of|oral|intravenous|intranasal|nasal|standard|usual|"
                       r"conventional|active|low-dose|high-dose|\d+(?:\.\d+)?\s*(?:mg|µg|mcg|g|ml|mg/kg)"
@@ -172,13 +172,19 @@ _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allow
 
 # A drug given together with the study drug is part of its arm ("aspirin combined with
 # metoclopramide", "X plus Y"), not what the arm is compared with.
-_CO_INTERVENTION = rx(r"(?:\b(?:combined|combination|together|co-?administered|coupled)\s+with|\bplus|\+)"
-                       r"\s*(?:\(?\s*)?(?:\w+\s+){0,2}$")
+_CO_INTERVENTION = rx(r"(?:\b(?:combined|combination|together|co-?administered|coupled)\s+with|\bplus|\+|"
+                       r"[\w)]/(?=[\d.]+\s*(?:mg|µg|mcg|g)\b))"
+                       r"\s*(?:\(?\s*)?(?:[\w.]+\s+(?:of\s+)?){0,3}$")
 
 
 _LISTED_AGAINST_PLACEBO = re.compile(r"[\w)]\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$")
 _PLACEBO_AFTER = rx(r"(?:(?!\bor\b)[^.;])*?(?:compar\w*\s+(?:with|to)|versus|vs\.?|against)\s+(?:a\s+|the\s+)?"
                      r"(?:matching\s+|identical\s+)?placebo")
+
+
+# "Triprolidine, used as a positive control, ...": a comparator arm by name.
+_AS_CONTROL_AFTER = rx(r"[\s,]*(?:\([^()]{0,30}\)\s*,?\s*)?(?:(?:was|were|is)\s+)?(?:used|included|given|served|chosen)\s+as\s+"
+                       r"(?:an?\s+|the\s+)?(?:positive|active)\s+(?:control|comparator|reference)")
 
 
 def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
@@ -192,7 +198,8 @@ def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
     if leader != mention.name and _COMPARING_SENTENCE.search(sentence.text):
         return True
     after = passage.text[mention.end:mention.end + 12]
-    if _CONTROLLED.match(after) or re.match(r"(?:\s+|-)(?:alone|only)\b(?!\s+or\b)", after):
+    if (_CONTROLLED.match(after) or re.match(r"(?:\s+|-)(?:alone|only)\b(?!\s+or\b)", after)
+            or _AS_CONTROL_AFTER.match(passage.text, mention.end)):
         return True
     if not _COMPARISON_CUE.search(before):
         return False
@@ -206,7 +213,9 @@ def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
 # A comparison arm that gets something other than placebo: another dose, regimen or
 # formulation, usual care, or a different treatment.
 _OTHER_ACTIVE_ARM = rx(
-    r"\b(?:usual|standard|routine|conventional)\s+(?:care|treatment|therapy|practice|dissemination)\b|"
+    r"\b(?:usual|standard|routine|conventional|customary)\s+(?:care|treatment|therapy|practice|dissemination)\b|"
+    r"\beffects?\s+of\s+food\b|\bfood[- ]effect\b|\bfed\s+(?:and|or|versus|vs\.?)\s+fast(?:ed|ing)\b|"
+    r"\bfast(?:ed|ing)\s+(?:and|or|versus|vs\.?)\s+fed\b|\b(?:with|alone)\s+(?:and|or)\s+with(?:out)?\s+food\b|"
     r"\b(?:two|three|four|different)\s+(?:doses|dosages|dose\s+levels|regimens|formulations|schedules)\b|"
     r"\bbioequivalen\w*|\b(?:two|three|different)\s+(?:[\w-]+\s+){0,2}(?:formulations|preparations|delivery\s+systems|"
     r"products|patches)\b|\b(?:test|reference)\s+(?:formulation|product|preparation)s?\b|"
@@ -234,6 +243,11 @@ _WITH_CUE = rx(r"(?:\b(?:with|to|versus|vs\.?|than)\s+(?:that\s+of\s+|those\s+of
                 r"(?:[\w-]+\s+){0,2}$")
 
 
+# "the action of A lasts longer than that of B": B is what A is measured against.
+_BETTER_THAN = rx(r"[^.;]{0,40}\b(?:more|less|longer|shorter|greater|better|worse|faster|slower|stronger|weaker|"
+                  r"superior|inferior)\b\s*(?:[\w-]+\s+){0,2}(?:than|to)\s+(?:that\s+of\s+|those\s+of\s+)?(?:the\s+)?$")
+
+
 def _compared_with(drugs: DrugReading) -> Hit | None:
     """The drug an abstract sentence sets another drug against ("compare A with B": B), or None."""
     hits = sorted((h for group in (drugs.study, drugs.comparator) for hs in group.values() for h in hs
@@ -247,6 +261,8 @@ def _compared_with(drugs: DrugReading) -> Hit | None:
         if (_WITH_CUE.search(text, first.end, second.start)
                 and (_COMPARED_WITH.search(text, first.sentence.start, first.start)
                      or re.match(r"\s*(?:\([^()]*\)\s*)?(?:versus|vs\.?)\s", text[first.end:second.start]))):
+            return second
+        if _BETTER_THAN.match(text, first.end, second.start):
             return second
     return None
 
@@ -285,14 +301,39 @@ def _added_in_title(hits: list[Hit]) -> bool:
     return any(h.passage.field == "title" and _ADDED_TO.search(h.passage.text, 0, h.start) for h in hits)
 
 
+_TITLE_COMPARES = rx(r"\bcompar\w*|\bversus\b|\bvs\b|\bthan\b|\bagainst\b")
+_DOSE_AFTER = rx(r"\s*,?\s*\(?\s*\d+(?:\.\d+)?\s*-?\s*(?:mg|µg|mcg|g|micrograms?)\b")
+
+
+def _beside_placebo(passages: list[Passage], drugs: DrugReading, comparator_names: list[str]) -> list[str]:
+    """The comparators of a placebo-controlled study, read against the drugs its title names: drugs
+    the title lists as equals are each tested against placebo; when it names one, another drug
+    given at its own dose is the active comparator arm beside placebo."""
+    title = next((p for p in passages if p.field == "title"), None)
+    if title is None or _TITLE_COMPARES.search(title.text):
+        return comparator_names
+    named = {hit.label for group in (drugs.study, drugs.comparator) for hits in group.values() for hit in hits
+             if hit.passage.field == "title"}
+    if len(named) >= 2:
+        return [n for n in comparator_names if n not in named]
+    if len(named) == 1 and not comparator_names:
+        return [n for n, hits in drugs.study.items() if n not in named
+                and any(h.passage.field != "title" and _DOSE_AFTER.match(h.passage.text, h.end)
+                        and not _CO_INTERVENTION.search(h.passage.text, max(h.sentence.start, h.start - 40), h.start)
+                        for h in hits)][:1]
+    return comparator_names
+
+
 def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]) -> tuple[Suggestion, Suggestion]:
     # "placebo-controlled trials have shown ..." before the abstract turns to its own study is not an arm.
     placebo = [h for h in find(passages, PLACEBO) if not before_own_study(h) and not _not_an_arm(h)]
     comparator_names = sorted(drugs.comparator, key=lambda n: drugs.comparator[n][0].start)
     # "estrogens with and without medroxyprogesterone": the title adds the drug to the study arm.
     comparator_names = [n for n in comparator_names if not _added_in_title(drugs.comparator[n])]
-    comparator = (suggestion(comparator_names[0], drugs.comparator[comparator_names[0]])
-                  if comparator_names else Suggestion(None))
+    if placebo:
+        comparator_names = _beside_placebo(passages, drugs, comparator_names)
+    comparator = (suggestion(comparator_names[0], drugs.comparator.get(comparator_names[0])
+                             or drugs.study[comparator_names[0]]) if comparator_names else Suggestion(None))
     explicit = _compared_with(drugs)
     if explicit is not None and not _added_in_title(drugs.comparator.get(explicit.label, [])):
         comparator = suggestion(explicit.label, [explicit])
