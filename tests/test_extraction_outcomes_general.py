@@ -123,6 +123,14 @@ def _outcomes(protocol: Protocol, abstract: str) -> dict[str, dict[str, object]]
      "height were measured every six months.", "predicted adult height", "physiological"),
     ("Migraine patients were randomized to drug A or placebo. Headache response, nausea and functional "
      "disability were assessed at 2 hours.", "functional disability", None),
+    # Bone density is one outcome per site, named in the text's spelled-out form.
+    ("Postmenopausal women were randomized to drug A or placebo. Bone mineral density (BMD) of the lumbar "
+     "spine and femoral neck rose with drug A.", "lumbar spine bone mineral density", "physiological"),
+    ("Postmenopausal women were randomized to drug A or placebo. Bone mineral density (BMD) of the lumbar "
+     "spine and femoral neck rose with drug A.", "femoral neck bone mineral density", "physiological"),
+    # A visual analogue scale is named by its short form when the text gives one.
+    ("Adults with knee pain were randomized to drug A or placebo. Pain was rated on a visual analogue "
+     "scale (VAS); the VAS fell more with drug A.", "vas", "self-report"),
 ])
 def test_outcomes_are_anchored_on_what_the_abstract_says_was_measured(
         flagship: Protocol, abstract: str, instrument: str, outcome_class: str | None) -> None:

@@ -154,6 +154,7 @@ _ANY_INSTRUMENT = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<{key}>{pattern})"
                              + r")(?![\w-])")
 
 
+_GENERIC_SCALES = frozenset({"vas"})
 # Instruments that are one outcome per subject assessed ("patient global assessment of pain" and
 # "... of disease activity" are two).
 _NAMED_BY_SUBJECT = frozenset({"patient_global", "rater_global"})
@@ -173,7 +174,12 @@ def _general_instrument_anchors(passages: list[Passage]) -> list[_Anchor]:
             anchor = found.setdefault(key, _Anchor(key, match.group(), [], None, cls))
             anchor.hits.append(Hit(passage, match.start(), match.end(), key))
     for anchor in found.values():
-        anchor.instrument = _name(anchor.hits[0].evidence.text, [h.evidence.text for h in anchor.hits])
+        written = [h.evidence.text for h in anchor.hits]
+        anchor.instrument = _name(written[0], written)
+        if anchor.key in _GENERIC_SCALES:
+            # A scale any symptom is rated on is named by its short form, not joined to its long one:
+            # "the pain VAS" and "the itch VAS" are different outcomes on the same kind of scale.
+            anchor.instrument = min(written, key=len)
     return list(found.values())
 
 
@@ -281,7 +287,7 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
                 continue  # a named instrument inside the statement is already an outcome
             anchors.setdefault(key, _Anchor(key, what, [Hit(passage, match.start("what"), match.end("what"), key)]))
     named = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
-    for anchor in _listed_anchors(passages, named):
+    for anchor in _listed_anchors(passages, named) + _site_anchors(passages):
         anchors.setdefault(anchor.key, anchor)
     named = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
     room = _MAX_CUE_OUTCOMES
@@ -413,6 +419,44 @@ def _list_items(passage: Passage, start: int, end: int) -> list[tuple[int, int]]
             spans.append((item_start, item_start + len(item)))
         offset += len(part)
     return spans
+
+
+# Bone density is one outcome per skeletal site measured ("BMD of the lumbar spine and total hip").
+_BONE_DENSITY = re.compile(r"\bbone\s+mineral\s+(?:density|content)\b|\bBMD\b|\bBMC\b|\bbone\s+density\b",
+                           re.IGNORECASE)
+_SKELETAL_SITE = re.compile(r"\b(?:lumbar\s+spine|(?:total\s+)?hip|femoral\s+neck|(?:proximal\s+)?femur|trochanter|"
+                            r"(?:distal\s+)?forearm|(?:distal\s+)?radius|total\s+body|whole\s+body|vertebrae|"
+                            r"vertebral|spine|wrist|calcaneus|heel|tibia)\b", re.IGNORECASE)
+_SITE_WINDOW = 70
+
+
+def _site_anchors(passages: list[Passage]) -> list[_Anchor]:
+    """Bone density at each site named beside a bone density mention, named in the text's own
+    spelled-out form when it has one ("lumbar spine bone mineral density")."""
+    found: dict[str, _Anchor] = {}
+    for passage in passages:
+        if passage.field == "title" or passage.field.startswith("registry:"):
+            continue
+        spelled = re.search(r"\bbone\s+mineral\s+(?:density|content)\b", passage.text, re.IGNORECASE)
+        for measure in _BONE_DENSITY.finditer(passage.text):
+            if measure.start() < study_start(passage):
+                continue
+            sentence = passage.sentence_of(measure.start())
+            start = max(sentence.start, measure.start() - _SITE_WINDOW)
+            end = min(sentence.end, measure.end() + _SITE_WINDOW)
+            name = _site_measure_name(measure.group(), spelled.group() if spelled else None)
+            for site in _SKELETAL_SITE.finditer(passage.text, start, end):
+                written = " ".join(site.group().lower().split())
+                key = f"site:{written}"  # one outcome per site, whether as density or content
+                found.setdefault(key, _Anchor(key, f"{written} {name}", [], None, "physiological")).hits.append(
+                    Hit(passage, site.start(), site.end(), key))
+    return list(found.values()) if len(found) >= 2 else []
+
+
+def _site_measure_name(written: str, spelled: str | None) -> str:
+    if spelled and written.upper() in ("BMD", "BMC") and written.upper()[-1] == spelled.split()[-1][0].upper():
+        return " ".join(spelled.lower().split())
+    return " ".join(written.split()) if written.isupper() else " ".join(written.lower().split())
 
 
 def _unbracketed(item: str) -> str:
