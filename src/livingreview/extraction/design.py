@@ -14,7 +14,7 @@ _RANDOMISED = rx(
     r"\brandomi[sz](?:ed|ation|ing)\b|\brandomly\s+(?:re-?)?(?:assigned|allocated|divided|distributed|"
     r"chosen\s+to\s+receive|received|given|administered|treated)|"
     r"\b(?:assigned|allocated|distributed|divided)\s+(?:\w+\s+)?randomly\b|\brandom(?:ised|ized)?\s+(?:allocation|assignment|order|sequence)\b|"
-    r"\bat\s+random\b|\bRCTs?\b")
+    r"\bat\s+random\b|\bRCT\b")
 _NOT_RANDOMISED = rx(r"\bnon-?\s?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bwithout\s+randomi[sz]ation\b|"
                       r"\bnonrandomi[sz]ed\b")
 _CROSSOVER = rx(
@@ -24,25 +24,37 @@ _CROSSOVER = rx(
     r"\bon\s+separate\s+(?:occasions|days|visits|sessions|study\s+days|test\s+days)\b|"
     r"\b(?:on|in|during|across)\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|"
     r"consecutive\s+|test\s+|experimental\s+|study\s+)?(?:occasions|sessions|days|visits|periods|test\s+days)\b|"
+    r"\bwash-?\s?out\b[^.]{0,40}\bbetween\s+(?:the\s+)?(?:two\s+|three\s+)?(?:treatments|periods|phases|sessions|"
+    r"study\s+days|regimens|doses)\b|"
     r"\beach\s+(?:subject|participant|patient|volunteer)\s+(?:received|was\s+given|underwent|took)\s+"
     r"(?:both|all|each|two|three|four)\b")
 _PARALLEL = rx(r"\bparallel[- ]?(?:group|arm|design|assignment)s?\b|\bparallel\s+(?:study|trial|design)\b|"
                 r"\b(?:received|receive|given|assigned\s+to|allocated\s+to|randomi[sz]ed\s+to)\s+(?:receive\s+)?either\b|"
-                r"\b(?:two|three|four|2|3|4)[- ](?:arm|group)\s+(?:parallel|randomi[sz]ed|study|trial|design)\b")
-SINGLE_GROUP = rx(r"\bsingle[- ](?:arm|group|cohort)\b|\bone[- ]arm\b|\buncontrolled\b|\bnon-?\s?controlled\b|"
-                    r"\bopen[- ]label\s+(?:extension|follow-up)\b|\bno\s+control\s+group\b|"
-                    r"\ball\s+(?:\w+\s+){0,2}(?:patients|subjects|participants|volunteers|women|men)\s+"
-                    r"(?:received|were\s+(?:treated|given))\b|\bsequential(?:ly)?\b(?=[^.]{0,80}\b(?:alone|"
-                    r"combination|co-?administ|together|followed))|\b(?:drug|pharmacokinetic)[- ]"
-                    r"(?:drug\s+)?interactions?\s+(?:study|trial)\b")
+                r"\b(?:two|three|four|2|3|4)[- ](?:arm|group)\s+(?:parallel|randomi[sz]ed|study|trial|design)\b|"
+                r"\b(?:divided|allocated|assigned|randomi[sz]ed|distributed|split)\s+(?:\w+\s+)?(?:in)?to\s+"
+                r"(?:one\s+of\s+)?(?:two|three|four|five|six|[2-6])\s+(?:\w+\s+)?(?:groups|arms|regimens|cohorts)\b")
+# ("analysed as a single group" pools arms, it does not describe the design.)
+_SINGLE_DESIGN = (r"\bsingle[- ](?:arm|group|cohort)\b(?<!\bas\ssingle\sgroup)(?<!\bas\sa\ssingle\sgroup)|"
+                  r"\bone[- ]arm\b|\buncontrolled\b|\bnon-?\s?controlled\b|"
+                  r"\bopen[- ]label\s+(?:extension|follow-up)\b|\bno\s+control\s+group\b|"
+                  r"\bsequential(?:ly)?\b(?=[^.]{0,80}\b(?:alone|combination|co-?administ|together|followed))|"
+                  r"\b(?:drug|pharmacokinetic)[- ](?:drug\s+)?interactions?\s+(?:study|trial)\b")
+# Everyone given the same drug: a single group unless the abstract also assigns arms (then it is
+# background therapy given to every arm, "all patients received calcium").
+_EVERYONE_GIVEN = (r"\ball\s+(?:\w+\s+){0,2}(?:patients|subjects|participants|volunteers|women|men)\s+"
+                   r"(?:received|were\s+(?:treated|given))\b")
+SINGLE_GROUP = rx(_SINGLE_DESIGN + "|" + _EVERYONE_GIVEN)
+_SINGLE_STATED = rx(_SINGLE_DESIGN)
 # Designs that assign nothing at random: a study so described is not randomised.
 OBSERVATIONAL = rx(r"\b(?:cohort|cross-?sectional|case[- ]control|surveys?|retrospective(?:ly)?|registry|"
-                     r"databases?|qualitative|semi-?structured\s+interviews?|focus\s+groups?|observational|"
+                     r"databases?|qualitative|semi-?structured\s+interviews?|focus\s+groups?|"
+                     r"observational(?!\s+(?:period|phase))|"
                      r"case\s+series|case\s+reports?|chart\s+review|prescription-event\s+monitoring|"
                      r"post-?marketing\s+surveillance|population-based|epidemiolog\w+|questionnaire\s+study|"
                      r"validation\s+study|co-design|workshops?|we\s+(?:present|report|describe)|"
                      r"\d+-year-old|prospective\s+investigation|longitudinal\s+(?:study|cohort|survey|design|data)|"
-                     r"(?:diagnostic|prevalence)\s+study)\b")
+                     r"(?:diagnostic|prevalence)\s+study|"
+                     r"reviewed\s+the\s+(?:\w+\s+)?(?:records|charts|case\s+notes))\b")
 # Participants given a drug, with no comparison anywhere: an uncontrolled, single-group study.
 _ADMINISTERED = rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected)\b|\breceived\b|"
                     r"\bco-?administ\w+|\bconcomitant\s+administration\b|\bfollowed\s+by\b")
@@ -134,28 +146,31 @@ def allocation(passages: list[Passage], randomised_value: str, control_value: st
     if crossover:
         return suggestion("crossover", crossover)
     single = find(passages, SINGLE_GROUP)
-    if single and control_value in ("none", NOT_STATED):
-        return suggestion("single-group", single)
     parallel = find(passages, _PARALLEL)
+    if single and control_value in ("none", NOT_STATED) and (not parallel or find(passages, _SINGLE_STATED)):
+        return suggestion("single-group", single)
     if parallel:
         return suggestion("parallel", parallel)
-    if randomised_value == "yes" and not find(passages, _RCT_ONLY):
-        # Randomised without any within-subject statement: abstracts of parallel trials rarely
-        # say "parallel"; the flag says the value was inferred.
-        hits = find(passages, _RANDOMISED)
-        return suggestion("parallel", hits[:1],
-                          ["inferred: randomised with no crossover statement"])
     arms = arm_sizes(passages)
     if arms is not None:
         return Suggestion("parallel", arms.evidence, ["inferred: each arm has its own participants"])
     if control_value == "none":
         return suggestion("single-group", single)
-    groups = find(passages, _GROUPS_COMPARED)
-    if control_value in ("placebo", "active") and groups:
-        return suggestion("parallel", groups, ["inferred: groups compared, no crossover statement"])
+    if find(passages, _RCT_ONLY):
+        # Several trials in one abstract (or trials spoken of in general): nothing says how each allocated.
+        return Suggestion(NOT_STATED)
+    # Arms compared with no within-subject statement: abstracts of parallel trials rarely say
+    # "parallel", while a crossover says so ("crossover", "sessions", "each subject received both").
+    if randomised_value == "yes":
+        return suggestion("parallel", find(passages, _RANDOMISED)[:1],
+                          ["inferred: randomised with no crossover statement"])
+    if control_value in ("placebo", "active"):
+        return suggestion("parallel", find(passages, _GROUPS_COMPARED) or find(passages, _CONTROL_WORDS),
+                          ["inferred: arms compared, no crossover statement"])
     return Suggestion(NOT_STATED)
 
 
+_CONTROL_WORDS = rx(r"\bplacebo|\bcompar\w*|\bversus\b|\bvs\b|\bcontrol")
 # Groups set side by side: "in groups I and III", "one group received", "the two groups".
 _GROUPS_COMPARED = rx(r"\b(?:groups?\s+(?:I{1,3}|IV|[1-4]|A|B)\b|(?:one|each|the\s+other|other)\s+group\b|"
                        r"\b(?:two|three|four|both)\s+(?:treatment\s+)?groups\b|\bbetween\s+(?:the\s+)?groups\b)")

@@ -45,15 +45,24 @@ _SINGLE_FIELDS = ("randomised", "allocation", "blinding", "control", "active_com
                   "age_group", "n_total")
 # A record that reports no study of its own participants gets no values (reviews, animal work).
 _NOT_A_STUDY = re.compile(
-    r"\b(?:meta-?analy[sz](?:is|es)|systematic(?:ally)?\s+review(?:ed)?|(?:this|we|the\s+present)\s+review|"
+    r"\b(?:meta-?analy[sz](?:is|es)|systematic(?:ally)?\s+review(?:ed)?|(?:this|we|the\s+present)\s+review\b|"
     r"review\s+of\s+(?:the\s+)?(?:literature|evidence|studies|trials|data)|literature\s+review|"
-    r"narrative\s+review|we\s+(?:reviewed|summari[sz]e|discuss)|pooled\s+analysis\s+of\s+published|"
+    r"narrative\s+review|pooled\s+analysis\s+of\s+published|"
+    # ("we reviewed the records" is a chart review: a study of its own patients)
+    r"we\s+(?:reviewed(?!\s+(?:the\s+)?(?:\w+\s+)?(?:records|charts|case\s+notes))|summari[sz]e|discuss)|"
     r"(?:a\s+)?review\s+of\s+its\s+(?:use|pharmacolog|therapeutic|efficacy|role)|"
     r"this\s+article\s+(?:reviews|discusses|summari[sz]es)|in\s+(?:rats|mice|dogs|rabbits|pigs|guinea\s+pigs|"
     r"monkeys|animals|vitro)\b|(?:rats|mice)\s+were\b)", re.IGNORECASE)
+# (Also the abstract's own trial described in the singular, and a drug given to a counted group:
+# background sentences about meta-analyses or mice do not make such an abstract a review.)
 _OWN_PARTICIPANTS = re.compile(r"\b(?:patients|subjects|participants|volunteers|women|men|children|adults)\s+"
                                r"(?:were|was)\s+(?:randomi[sz]ed|enrolled|recruited|included|assigned|treated|"
-                               r"studied)\b|\bwe\s+(?:randomi[sz]ed|enrolled|recruited)\b", re.IGNORECASE)
+                               r"studied)\b|\bwe\s+(?:randomi[sz]ed|enrolled|recruited)\b|"
+                               r"\b(?:a|this|the\s+present)\s+(?:[\w-]+,?\s+){0,6}(?:study|trial)\s+(?:was|is)\s+"
+                               r"(?:carried\s+out|conducted|performed|undertaken|presented)\b|"
+                               r"\bthis\s+was\s+an?\s+(?:[\w-]+,?\s+){0,6}(?:study|trial)\b|"
+                               r"\b(?:administered|given)\s+to\s+\d+\s+(?:\w+\s+)?(?:patients|subjects|participants|"
+                               r"volunteers|women|men|children|adults)\b", re.IGNORECASE)
 
 
 def text_passages(record: Record) -> list[Passage]:

@@ -1,0 +1,143 @@
+"""Randomisation, allocation and blinding read from phrasings that trial abstracts use in general.
+
+Each snippet is written for this test (not taken from any record) and goes through the whole text
+pipeline (`suggest_study` with the flagship protocol), so the design fields see the control and
+the drugs that the other rules read, as on real records. Only the fields a case names are checked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from livingreview.extraction.lexicon import lexicon_path
+from livingreview.extraction.service import suggest_study
+from livingreview.protocol import load_protocol
+from livingreview.protocol.models import Protocol
+from livingreview.records import Record
+
+pytestmark = pytest.mark.skipif(lexicon_path() is None, reason="drug-named-entity-recognition is not installed")
+
+Case = tuple[str, str, dict[str, object]]
+
+
+@pytest.fixture(scope="module")
+def flagship() -> Protocol:
+    return load_protocol(Path(__file__).resolve().parent.parent / "examples" / "glutamate-entactogens" / "protocol.toml")
+
+
+def _values(protocol: Protocol, title: str, abstract: str) -> dict[str, object]:
+    record = Record(source="test", raw="", title=title, abstract=abstract, id=23, source_id="t23")
+    return {name: s.value for name, s in suggest_study(protocol, [record]).fields.items()}
+
+
+def _check(protocol: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    got = _values(protocol, title, abstract)
+    wrong = {name: (got.get(name), value) for name, value in expected.items() if got.get(name) != value}
+    assert not wrong, f"(got, expected) by field: {wrong}"
+
+
+# Arms compared without the words "randomised" or "parallel": each arm has its own participants.
+ALLOCATION_CASES: list[Case] = [
+    ("Naproxen against placebo after dental surgery",
+     "Forty adults with pain after third molar extraction took naproxen 500 mg or placebo, and pain "
+     "relief was rated hourly for six hours.",
+     {"allocation": "parallel", "control": "placebo"}),
+    ("Two anticholinergics in children with daytime wetting",
+     "Children with daytime wetting were divided into three groups: group I took oxybutynin, group II "
+     "took tolterodine and group III took both drugs for eight weeks.",
+     {"allocation": "parallel"}),
+    ("Hormone regimens and headache after menopause",
+     "After a run-in month, the women were assigned to one of three regimens of estradiol with "
+     "different progestins and kept a headache diary for six months.",
+     {"allocation": "parallel"}),
+    # Calcium for everyone is background therapy: it does not make the assigned groups one group.
+    ("Etidronate and bone density",
+     "Sixty women were randomly allocated into three treatment groups. All women received calcium "
+     "500 mg daily; in addition, one group took etidronate and one group took raloxifene.",
+     {"allocation": "parallel", "randomised": "yes"}),
+    # Arms pooled for an analysis are not a single-group design (which would also deny randomisation).
+    ("Low-dose estradiol with progestins",
+     "Women took estradiol 1 mg with medroxyprogesterone (n = 20) or with dydrogesterone (n = 22), "
+     "analysed as a single group, and were compared with women who took calcium alone (n = 15).",
+     {"allocation": "parallel", "randomised": "not-stated"}),
+    # A washout between the treatments means each participant had both.
+    ("Two antimuscarinics for overactive bladder",
+     "Thirty women took oxybutynin 5 mg and tolterodine 2 mg for two weeks each, with a washout of "
+     "one week between treatments.",
+     {"allocation": "crossover"}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), ALLOCATION_CASES,
+                         ids=[case[0] for case in ALLOCATION_CASES])
+def test_allocation_follows_how_abstracts_describe_their_arms(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    _check(flagship, title, abstract, expected)
+
+
+def test_several_trials_in_one_abstract_leave_allocation_unstated(flagship: Protocol) -> None:
+    # Each trial may have allocated differently, and none says how.
+    _check(flagship, "Sumatriptan in two trials",
+           "In two double-blind trials, sumatriptan 100 mg was compared with placebo for the first "
+           "migraine attack.",
+           {"allocation": "not-stated", "control": "placebo"})
+
+
+RANDOMISED_CASES: list[Case] = [
+    # Trials spoken of in general (an essay's "RCTs") are not the abstract's own randomisation.
+    ("What trials cannot tell us",
+     "The cost and length of RCTs mean that many clinical questions will never be tested, and "
+     "guidelines must often be written without them.",
+     {"randomised": "not-stated", "allocation": "not-stated"}),
+    # A chart review assigns nothing.
+    ("Outcomes of very preterm infants",
+     "We reviewed the records of 48 consecutive infants born before 25 weeks' gestation and "
+     "compared survivors with nonsurvivors.",
+     {"randomised": "no"}),
+    # The observation period of a trial is not an observational design.
+    ("Two hormone regimens and migraine",
+     "Forty women with migraine were enrolled; the observational period lasted six months. Women "
+     "were assigned to estradiol or conjugated estrogens.",
+     {"randomised": "not-stated", "allocation": "parallel"}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), RANDOMISED_CASES,
+                         ids=[case[0] for case in RANDOMISED_CASES])
+def test_randomisation_is_read_from_the_abstracts_own_design(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    _check(flagship, title, abstract, expected)
+
+
+# A background sentence about meta-analyses, mice or in vitro work does not make a trial's abstract
+# a review: the trial's own design statement keeps its values.
+OWN_TRIAL_CASES: list[Case] = [
+    ("Rizatriptan against zolmitriptan",
+     "This was a randomized, double-blind study of rizatriptan 10 mg and zolmitriptan 2.5 mg in "
+     "adults with migraine. The results agree with earlier meta-analyses.",
+     {"randomised": "yes", "blinding": "double-blind", "allocation": "parallel"}),
+    ("Cetirizine and nasal adhesion molecules",
+     "Cetirizine lowered adhesion molecules in vitro. A double-blind, parallel-group study was carried "
+     "out in patients with hay fever to compare cetirizine 10 mg with loratadine 10 mg.",
+     {"blinding": "double-blind", "allocation": "parallel"}),
+    ("Celecoxib and renal function",
+     "Deleting the enzyme's gene in mice harmed the kidney. Single doses of celecoxib 400 mg or "
+     "placebo were administered to 20 elderly patients in a randomized, double-blind order.",
+     {"randomised": "yes", "blinding": "double-blind"}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), OWN_TRIAL_CASES,
+                         ids=[case[0] for case in OWN_TRIAL_CASES])
+def test_background_about_other_evidence_does_not_hide_the_trial(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    _check(flagship, title, abstract, expected)
+
+
+def test_a_meta_analysis_still_gets_no_design_values(flagship: Protocol) -> None:
+    _check(flagship, "Triptans for migraine: a meta-analysis",
+           "We pooled 40 randomized, double-blind trials in which patients were given a triptan or "
+           "placebo. This meta-analysis found triptans superior to placebo.",
+           {"randomised": "not-stated", "blinding": "not-stated", "allocation": "not-stated"})
