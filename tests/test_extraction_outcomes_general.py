@@ -131,6 +131,16 @@ def _outcomes(protocol: Protocol, abstract: str) -> dict[str, dict[str, object]]
     # A visual analogue scale is named by its short form when the text gives one.
     ("Adults with knee pain were randomized to drug A or placebo. Pain was rated on a visual analogue "
      "scale (VAS); the VAS fell more with drug A.", "vas", "self-report"),
+    # Withdrawals for lack of efficacy and clinical events are outcomes with no class.
+    ("Adults with arthritis were randomized to drug A or placebo. Withdrawals for lack of efficacy were "
+     "fewer with drug A than with placebo.", "withdrawals for lack of efficacy", None),
+    ("Postmenopausal women were randomized to drug A or placebo. Venous thromboembolism was increased "
+     "with drug A.", "venous thromboembolism", None),
+    # The measure a result clause speaks of is an outcome, whatever it is called.
+    ("Women with urge incontinence were randomized to drug A or placebo. Functional capacity had increased "
+     "and the number of voids daily had decreased significantly with drug A.", "functional capacity", None),
+    ("Boys were randomized to drug A or placebo. Predicted adult height did not change significantly "
+     "with placebo.", "predicted adult height", None),
 ])
 def test_outcomes_are_anchored_on_what_the_abstract_says_was_measured(
         flagship: Protocol, abstract: str, instrument: str, outcome_class: str | None) -> None:
@@ -149,6 +159,11 @@ def test_outcomes_are_anchored_on_what_the_abstract_says_was_measured(
     # A list needs more than one measure, and its items are short noun phrases, not clauses.
     ("Efficacy was assessed by visual analogue scales, which consistently favoured drug A.",
      "which consistently favoured drug a"),
+    # The drug that changed a measure is not the measure.
+    ("Adults were randomized to drug A or placebo. Naproxen decreased gastric prostaglandin synthesis by "
+     "half.", "naproxen"),
+    ("Clinics were randomized to two strategies. Diabetes management could be generally improved by "
+     "audits.", "diabetes management could be generally"),
 ])
 def test_words_that_name_no_measure_are_no_outcome(flagship: Protocol, abstract: str, absent: str) -> None:
     assert absent not in _outcomes(flagship, abstract)

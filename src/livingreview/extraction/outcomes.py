@@ -289,6 +289,12 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
     named = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
     for anchor in _listed_anchors(passages, named) + _site_anchors(passages):
         anchors.setdefault(anchor.key, anchor)
+    taken = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
+    for anchor in _subject_anchors(passages, taken):
+        words = set(anchor.key.split(":", 1)[1].split())
+        if not any(words <= set(a.key.lower().split(":", 1)[-1].split()) or
+                   set(a.key.lower().split(":", 1)[-1].split()) <= words for a in anchors.values()):
+            anchors.setdefault(anchor.key, anchor)
     named = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
     room = _MAX_CUE_OUTCOMES
     for anchor in _cue_anchors(passages, named):
@@ -330,8 +336,13 @@ _NOT_A_MEASURE = re.compile(
 _EVENT = re.compile(
     r"\b(?:(?:serious|severe|drug-related|treatment-related|treatment-emergent|gastrointestinal|GI|upper\s+GI|"
     r"anticholinergic|cardiovascular|cardiac|systemic|local)\s+)?(?:adverse\s+(?:drug\s+)?(?:events?|effects?|"
-    r"experiences?|reactions?)|side[- ]effects?)", re.IGNORECASE)
-_MAX_EVENT_OUTCOMES = 1
+    r"experiences?|reactions?)|side[- ]effects?)|\b(?:discontinuation|withdrawal)s?\s+(?:due\s+to|for|because\s+of)\s+"
+    r"(?:lack\s+of\s+efficacy|(?:GI\s+|gastrointestinal\s+)?(?:adverse\s+(?:events?|effects?)|side[- ]effects?))|"
+    r"\b(?:(?:total|all-cause|cancer|cardiovascular)\s+)?mortality\b|\b(?:(?:invasive\s+)?breast|endometrial|colorectal|"
+    r"colon)\s+cancer\b|\b(?:hip\s+|vertebral\s+)?fractures?\b|\bvenous\s+thromboembolism\b|"
+    r"\b(?:(?:major|serious|secondary)\s+)?cardiovascular\s+events\b|\b(?:upper\s+GI\s+)?ulcer\s+complications\b",
+    re.IGNORECASE)
+_MAX_EVENT_OUTCOMES = 2
 
 
 def _event_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> list[_Anchor]:
@@ -373,7 +384,7 @@ _NOT_AN_ITEM = re.compile(r"^(?:efficacy|safety|tolerability|outcomes?|results?|
 # A part that is a clause, not a noun phrase: the "list" is a sentence's arms or its findings.
 _CLAUSE = re.compile(r"\b(?:we|our|randomi[sz]\w*|treated|received|given|administered|assigned|included|enrolled|"
                      r"patients|women|men|was|were|is|are|had|has|not|significantly|compared|comparison|which|"
-                     r"suggest\w*|favou?r\w*)\b", re.IGNORECASE)
+                     r"suggest\w*|favou?r\w*|could|would|may|might|be)\b", re.IGNORECASE)
 
 
 def _listed_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> list[_Anchor]:
@@ -457,6 +468,54 @@ def _site_measure_name(written: str, spelled: str | None) -> str:
     if spelled and written.upper() in ("BMD", "BMC") and written.upper()[-1] == spelled.split()[-1][0].upper():
         return " ".join(spelled.lower().split())
     return " ".join(written.split()) if written.isupper() else " ".join(written.lower().split())
+
+
+# The subject of a result clause: "voiding frequency was significantly reduced", "bladder capacity
+# increased by 69 mL", "predicted adult height did not change".
+# Without "was"/"were" the verb must not take an object: "naproxen decreased PGE2" names a drug.
+_CHANGED = (r"(?:(?:was|were|had|has|have)\s+(?:(?:not\s+)?(?:significantly|markedly|slightly|also)\s+)?"
+            r"(?:increased|decreased|reduced|improved|lowered|unchanged|unaffected)|"
+            r"(?:(?:significantly|markedly|slightly|also)\s+)?(?:increased|decreased|improved|fell|rose|declined)"
+            r"(?=\s*(?:[,.;(]|by\b|in\b|from\b|to\b|with\b|after\b|during\b|at\b|over\b|significantly\b|"
+            r"and\b|compared\b|relative\b|versus\b|vs\b|[Pp]\b))|"
+            r"(?:was|were)\s+(?:(?:significantly|slightly)\s+)?(?:higher|lower|greater|smaller)\s+(?:in|with|after|than|on)|"
+            r"did\s+not\s+(?:change|differ|improve))\b")
+_RESULT_SUBJECT = re.compile(r"(?:^|[;:]\s*|,\s+(?:and|while|whereas|but)\s+|\b(?:and|while|whereas)\s+)"
+                             r"(?P<np>(?:[A-Za-z][\w/-]*\s+){0,5}?[A-Za-z][\w/-]*)\s+" + _CHANGED, re.IGNORECASE)
+_NOT_A_SUBJECT = re.compile(r"\b(?:patients?|subjects?|participants?|volunteers?|women|men|children|groups?|arms?|"
+                            r"placebo|treatments?|drugs?|doses?|dose|it|this|these|there|they|we|all|both|each|"
+                            r"which|who|mg|results?|values?|levels?|scores?|effects?|differences?|changes?|"
+                            r"those|one|others?|none|most|study|trial|therapy|regimens?|improvements?|no|and|also|"
+                            r"further|overall|studies)$|^(?:the|a|an|in|at|after|with|for|on|during|by|from|than|"
+                            r"that|of|while|no)$", re.IGNORECASE)
+_SUBJECT_LEAD = re.compile(r"^(?:(?:the|a|an|mean|median|overall|in|at|after|during|with)\s+)+", re.IGNORECASE)
+_MAX_SUBJECT_OUTCOMES = 3
+
+
+def _subject_anchors(passages: list[Passage], taken: list[tuple[str, int, int]]) -> list[_Anchor]:
+    """Measures that result clauses speak of by name, when no other rule named them."""
+    found: dict[str, _Anchor] = {}
+    for passage in passages:
+        if passage.field == "title" or passage.field.startswith("registry:"):
+            continue
+        for sentence in passage.sentences:
+            if sentence.start < study_start(passage) or _BACKGROUND.match(sentence.text):
+                continue
+            for match in _RESULT_SUBJECT.finditer(sentence.text):
+                np_start = sentence.start + match.start("np")
+                np = match.group("np")
+                lead = _SUBJECT_LEAD.match(np)
+                if lead:
+                    np, np_start = np[lead.end():], np_start + lead.end()
+                words = np.split()
+                if (not words or _NOT_A_SUBJECT.search(words[-1]) or _NOT_A_SUBJECT.search(words[0])
+                        or _CLAUSE.search(np) or re.search(r"\d", np)
+                        or _overlaps((passage.field, np_start, np_start + len(np)), taken)):
+                    continue
+                key = "subject:" + " ".join(np.lower().split())
+                found.setdefault(key, _Anchor(key, np, [], None, None)).hits.append(
+                    Hit(passage, np_start, np_start + len(np), key))
+    return list(found.values())[:_MAX_SUBJECT_OUTCOMES]
 
 
 def _unbracketed(item: str) -> str:
