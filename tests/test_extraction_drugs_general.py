@@ -191,3 +191,23 @@ def test_a_drug_said_to_act_longer_than_another_is_set_against_it() -> None:
 ])
 def test_a_food_effect_or_customary_treatment_comparison_is_an_active_control(abstract: str) -> None:
     assert _control(abstract)[0] == "active"
+
+
+def test_a_calcium_alone_arm_is_an_active_control_with_calcium_as_comparator() -> None:
+    abstract = ("Women took raloxifene 60 mg with calcium and were compared with women treated with 1 g of "
+                "calcium per day alone (control group, n = 20).")
+    assert _control(abstract) == ("active", "calcium")
+
+
+def test_a_supplement_every_participant_also_received_is_background() -> None:
+    abstract = ("Women were randomly assigned to raloxifene or placebo. All participants also received "
+                "elemental calcium at 500 mg/d.")
+    assert _names(abstract) == ["raloxifene"]
+    assert drugs.doses(_passages(abstract)).value == []
+
+
+def test_drugs_joined_by_and_in_an_assignment_share_an_arm() -> None:
+    abstract = ("Women were randomly assigned to receive 0.625 mg/d of raloxifene and 2.5 mg of "
+                "medroxyprogesterone acetate (n = 100) or placebo (n = 100).")
+    assert _control(abstract) == ("placebo", None)
+    assert _names(abstract) == ["medroxyprogesterone acetate", "raloxifene"]

@@ -164,7 +164,9 @@ def _context_only(hit: Hit) -> bool:
 _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allowed|permitted)\b|\bprohibited\b|"
                           r"\bwash-?out\b|\bhistory\s+of\b|\brescue\b|\bwithdrawn\s+from\b|"
                           # medication allowed alongside, given to every arm, or another trial's arms
-                          r"\b(?:was|were)\s+(?:allowed|permitted)\b|\bin\s+addition\s+to\s+(?:receiving\s+)?(?:the|their)\s+"
+                          r"\b(?:was|were)\s+(?:allowed|permitted)\b|\ball\s+(?:the\s+)?(?:patients|participants|subjects|"
+                          r"women|men|volunteers|children|groups|arms)\s+(?:also\s+|additionally\s+)?(?:received|took|"
+                          r"were\s+(?:given|supplemented))\b|\bin\s+addition\s+to\s+(?:receiving\s+)?(?:the|their)\s+"
                           r"(?:assigned|allocated|randomi[sz]ed|study)\b|\b(?:consistent|in\s+(?:line|agreement|keeping))\s+"
                           r"with\s+(?:that\s+of\s+|those\s+of\s+)?(?:an?\s+|the\s+)?(?:\w+\s+){0,3}"
                           r"(?:trials?|stud(?:y|ies)|meta-analys[ie]s)\b|\bprevious\s+(?:\w+\s+){0,2}(?:trials?|stud(?:y|ies))\b")
@@ -187,6 +189,14 @@ _AS_CONTROL_AFTER = rx(r"[\s,]*(?:\([^()]{0,30}\)\s*,?\s*)?(?:(?:was|were|is)\s+
                        r"(?:an?\s+|the\s+)?(?:positive|active)\s+(?:control|comparator|reference)")
 
 
+_ALONE_AFTER = rx(r"(?:\s*,?\s*\(?[\d.]+\s*(?:mg|g|µg|mcg|iu)(?:/d(?:ay)?)?\)?|\s+(?:per|a)\s+day|\s+daily)*"
+                  r"(?:(?:\s+|-)(?:alone|only)\b(?!\s+or\b)|\s*\((?:the\s+)?controls?\b)")
+
+
+_JOINED_BY_AND = rx(r"[\w)\]]\s+and\s+(?:[\w.()/\[\]-]+\s+){0,4}$")
+_COMPARING_WORD = rx(r"\bcompar\w*|\bversus\b|\bvs\b|\bhead[- ]to[- ]head\b")
+
+
 def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
     sentence = passage.sentence_of(mention.start)
     if _CO_INTERVENTION.search(passage.text, max(sentence.start, mention.start - 40), mention.start):
@@ -196,10 +206,13 @@ def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
         # "tolterodine, oxybutynin and trospium in comparison to placebo": each is a study drug.
         return False
     if leader != mention.name and _COMPARING_SENTENCE.search(sentence.text):
-        return True
+        # "assigned to A and 2.5 mg of B, or placebo": joined by "and" in an assignment, one arm.
+        return not (_JOINED_BY_AND.search(before) and not _COMPARING_WORD.search(sentence.text))
     after = passage.text[mention.end:mention.end + 12]
-    if (_CONTROLLED.match(after) or re.match(r"(?:\s+|-)(?:alone|only)\b(?!\s+or\b)", after)
-            or _AS_CONTROL_AFTER.match(passage.text, mention.end)):
+    if _CONTROLLED.match(after) or _AS_CONTROL_AFTER.match(passage.text, mention.end):
+        return True
+    # "calcium 1 g per day alone (control group)": the control arm's drug; "A and B alone" is one arm.
+    if _ALONE_AFTER.match(passage.text, mention.end) and not re.search(r"\w\s+and\s+$", before):
         return True
     if not _COMPARISON_CUE.search(before):
         return False

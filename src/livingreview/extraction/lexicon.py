@@ -34,7 +34,7 @@ DRUG_VOCABULARY = "drug"
 # given in every trial arm or as a challenge (histamine in skin tests), nutrients, gases,
 # endogenous molecules, and words that are also plain English.
 _NOT_STUDY_DRUGS = frozenset("""
-water oxygen air glucose dextrose sucrose lactose sodium potassium calcium magnesium iron zinc
+water oxygen air glucose dextrose sucrose lactose sodium potassium magnesium iron zinc
 chloride saline histamine cortisol insulin-like serotonin dopamine noradrenaline norepinephrine
 adrenaline epinephrine acetylcholine glutamate gaba glycine ethanol alcohol caffeine nicotine
 tobacco protein proteins vitamin vitamins hormone hormones estrogen estrogens oestrogen
@@ -71,6 +71,10 @@ _ADDED_DRUGS: dict[str, tuple[str, ...]] = {
     "conjugated estrogens": ("conjugated estrogens", "conjugated equine estrogens", "equine conjugated estrogens",
                              "conjugated oestrogens", "conjugated equine oestrogens", "Premarin"),
     "vasopressin": ("vasopressin", "arginine vasopressin", "AVP"),
+    # a supplement trials give (often as the control arm: "calcium alone"), and vitamin D unspecified
+    "calcium": ("calcium", "calcium carbonate", "calcium citrate", "elemental calcium", "calcium supplement",
+                "calcium supplementation", "calcium supplements"),
+    "vitamin d": ("vitamin D", "vitamin D supplement", "vitamin D supplementation"),
     # the INN, which the dictionary files only under a three-drug combination
     "norethindrone": ("norethisterone",),
 }
