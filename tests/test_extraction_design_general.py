@@ -62,6 +62,27 @@ ALLOCATION_CASES: list[Case] = [
      "Women took estradiol 1 mg with medroxyprogesterone (n = 20) or with dydrogesterone (n = 22), "
      "analysed as a single group, and were compared with women who took calcium alone (n = 15).",
      {"allocation": "parallel", "randomised": "not-stated"}),
+    # Measurements repeated on several occasions in a trial of separate groups.
+    ("Cetirizine and development in infants",
+     "Infants were randomly assigned to cetirizine or placebo for 18 months; about 150 infants in each "
+     "group completed a behaviour questionnaire on four occasions.",
+     {"allocation": "parallel"}),
+    # "During three days" is how long a run-in lasted, not three sessions.
+    ("Fexofenadine against cetirizine",
+     "All patients first took placebo during three days; then they were randomly allocated to "
+     "fexofenadine 120 mg or cetirizine 10 mg daily for two weeks.",
+     {"allocation": "parallel"}),
+    # A drug-interaction design: everyone takes one drug, then both together.
+    ("Fluconazole and tolterodine",
+     "Twelve patients took tolterodine 2 mg twice daily for three days, then fluconazole 200 mg daily, "
+     "and the exposure to tolterodine during coadministration was compared between fast and slow "
+     "metabolisers.",
+     {"allocation": "single-group", "randomised": "no"}),
+    # "Control of" a body function is no control arm.
+    ("Sumatriptan and gut motility",
+     "In ten healthy subjects, sumatriptan 6 mg was administered subcutaneously and the neural control "
+     "of gastric emptying was recorded for four hours.",
+     {"allocation": "single-group", "control": "none"}),
     # A washout between the treatments means each participant had both.
     ("Two antimuscarinics for overactive bladder",
      "Thirty women took oxybutynin 5 mg and tolterodine 2 mg for two weeks each, with a washout of "
@@ -141,3 +162,22 @@ def test_a_meta_analysis_still_gets_no_design_values(flagship: Protocol) -> None
            "We pooled 40 randomized, double-blind trials in which patients were given a triptan or "
            "placebo. This meta-analysis found triptans superior to placebo.",
            {"randomised": "not-stated", "blinding": "not-stated", "allocation": "not-stated"})
+
+
+NOT_A_STUDY_CASES: list[Case] = [
+    ("Antihistamines and the heart",
+     "Arrhythmias have been reported rarely in patients receiving terfenadine. Ketoconazole raises its "
+     "plasma levels, and loratadine or placebo have been compared in many trials.",
+     {"randomised": "not-stated", "allocation": "not-stated", "control": "not-stated"}),
+    ("Naratriptan in primary care: a cost-effectiveness analysis",
+     "A decision-analytic model compared naratriptan with usual care for migraine over one year, from "
+     "the payer's perspective.",
+     {"allocation": "not-stated", "control": "not-stated"}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), NOT_A_STUDY_CASES,
+                         ids=[case[0] for case in NOT_A_STUDY_CASES])
+def test_abstracts_about_other_evidence_or_models_get_no_design(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    _check(flagship, title, abstract, expected)

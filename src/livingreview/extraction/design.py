@@ -21,24 +21,33 @@ _CROSSOVER = rx(
     r"\bcross-?\s?over\b|\bwithin-?\s?subjects?\b|\bcounter-?\s?balanced\b|\blatin[- ]square\b|"
     r"\b(?:two|three|four|2|3|4)-(?:period|way|treatment|sequence)\b(?!\s+(?:anova|analys[ie]s|analysis|interactions?|"
     r"repeated|tables?|mixed))|\bcrossed\s+over\b|\bin\s+(?:a\s+)?(?:random(?:i[sz]ed)?|counter-?balanced|balanced)\s+order\b|"
-    r"\bon\s+separate\s+(?:occasions|days|visits|sessions|study\s+days|test\s+days)\b|"
-    r"\b(?:on|in|during|across)\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|"
-    r"consecutive\s+|test\s+|experimental\s+|study\s+)?(?:occasions|sessions|days|visits|periods|test\s+days)\b|"
     r"\bwash-?\s?out\b[^.]{0,40}\bbetween\s+(?:the\s+)?(?:two\s+|three\s+)?(?:treatments|periods|phases|sessions|"
     r"study\s+days|regimens|doses)\b|"
     r"\beach\s+(?:subject|participant|patient|volunteer)\s+(?:received|was\s+given|underwent|took)\s+"
     r"(?:both|all|each|two|three|four)\b")
+# Repeated occasions suggest one group given each condition in turn, but measurements repeat in
+# parallel trials too ("assessed on five occasions"): these yield to a statement of separate groups.
+# ("during three days" is a duration, not three sessions.)
+_OCCASIONS = rx(
+    r"\bon\s+separate\s+(?:occasions|days|visits|sessions|study\s+days|test\s+days)\b|"
+    r"\b(?:on|in|across)\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|"
+    r"consecutive\s+|test\s+|experimental\s+|study\s+)?(?:occasions|sessions|days|visits|periods|test\s+days)\b|"
+    r"\bduring\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|test\s+|experimental\s+|study\s+)?"
+    r"(?:occasions|sessions|visits|periods|test\s+days)\b")
 _PARALLEL = rx(r"\bparallel[- ]?(?:group|arm|design|assignment)s?\b|\bparallel\s+(?:study|trial|design)\b|"
                 r"\b(?:received|receive|given|assigned\s+to|allocated\s+to|randomi[sz]ed\s+to)\s+(?:receive\s+)?either\b|"
                 r"\b(?:two|three|four|2|3|4)[- ](?:arm|group)\s+(?:parallel|randomi[sz]ed|study|trial|design)\b|"
                 r"\b(?:divided|allocated|assigned|randomi[sz]ed|distributed|split)\s+(?:\w+\s+)?(?:in)?to\s+"
-                r"(?:one\s+of\s+)?(?:two|three|four|five|six|[2-6])\s+(?:\w+\s+)?(?:groups|arms|regimens|cohorts)\b")
+                r"(?:one\s+of\s+)?(?:two|three|four|five|six|[2-6])\s+(?:\w+\s+)?(?:groups|arms|regimens|cohorts)\b|"
+                r"\b(?:in|of)\s+each\s+(?:treatment\s+|study\s+)?(?:group|arm)\b")
 # ("analysed as a single group" pools arms, it does not describe the design.)
 _SINGLE_DESIGN = (r"\bsingle[- ](?:arm|group|cohort)\b(?<!\bas\ssingle\sgroup)(?<!\bas\sa\ssingle\sgroup)|"
                   r"\bone[- ]arm\b|\buncontrolled\b|\bnon-?\s?controlled\b|"
                   r"\bopen[- ]label\s+(?:extension|follow-up)\b|\bno\s+control\s+group\b|"
                   r"\bsequential(?:ly)?\b(?=[^.]{0,80}\b(?:alone|combination|co-?administ|together|followed))|"
-                  r"\b(?:drug|pharmacokinetic)[- ](?:drug\s+)?interactions?\s+(?:study|trial)\b")
+                  r"\b(?:drug|pharmacokinetic)[- ](?:drug\s+)?interactions?\s+(?:study|trial)\b|"
+                  # a drug-interaction design: everyone takes one drug, then both together
+                  r"\b(?:during|after|with|on)\s+(?:the\s+)?(?:co-?administration|concomitant\s+administration)\b")
 # Everyone given the same drug: a single group unless the abstract also assigns arms (then it is
 # background therapy given to every arm, "all patients received calcium").
 _EVERYONE_GIVEN = (r"\ball\s+(?:\w+\s+){0,2}(?:patients|subjects|participants|volunteers|women|men)\s+"
@@ -60,7 +69,8 @@ _ADMINISTERED = rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|inje
                     r"\bco-?administ\w+|\bconcomitant\s+administration\b|\bfollowed\s+by\b")
 # ("compared with baseline" sets a group against itself, not against another arm)
 _ANY_COMPARISON = rx(r"\bcompar\w*\b(?!\s+(?:with|to)\s+(?:the\s+|their\s+)?(?:baseline|pre-?treatment|pre-?dose|"
-                      r"pre-?infusion|before|prior|screening|entry))|\bversus\b|\bvs\.?\s|\bcontrols?\b|\bplacebo|\bsham\b|\brandom")
+                      r"pre-?infusion|before|prior|screening|entry))|\bversus\b|\bvs\.?\s|\bcontrols?\b(?!\s+of\b)|"
+                      r"\bplacebo|\bsham\b|\brandom")
 
 
 def uncontrolled(passages: list[Passage], has_drugs: bool) -> list[Hit]:
@@ -111,11 +121,15 @@ def randomised(passages: list[Passage]) -> Suggestion:
 _OTHERS_STUDIES = rx(
     r"\b(?:studies|trials|reports|evidence|data|research|investigations)\s+(?:have|has)\s+(?:\w+\s+)?"
     r"(?:shown|demonstrated|suggested|reported|indicated|found|called|established|linked|confirmed)\b|"
-    r"\b(?:as\s+)?has\s+been\s+(?:shown|demonstrated|reported)\b|\bover\s+the\s+(?:past|last)\s+(?:few\s+|two\s+|"
+    r"\b(?:as\s+)?ha(?:s|ve)\s+been\s+(?:\w+\s+)?(?:shown|demonstrated|reported|studied|described|established)\b|"
+    r"\bover\s+the\s+(?:past|last)\s+(?:few\s+|two\s+|"
     r"several\s+)?(?:years|decades)\b|\brecent\s+(?:advances|advancements|developments)\b|"
     r"\bthis\s+(?:article|paper|chapter|overview|editorial|commentary|essay)\b|"
     r"\bwe\s+(?:review|discuss|summari[sz]e|highlight|outline|argue)\b|\b(?:is|are)\s+(?:reviewed|discussed)\b|"
-    r"\barguments?\s+(?:for|against)\b|\bcurrent\s+(?:evidence|literature|knowledge)\b")
+    r"\barguments?\s+(?:for|against)\b|\bcurrent\s+(?:evidence|literature|knowledge)\b|"
+    # models and updates, not people studied
+    r"\bcost-?\s?(?:effectiveness|utility|benefit)\s+(?:analysis|model)\b|\bdecision[- ]analytic\b|\bmarkov\s+model\b|"
+    r"\ban\s+update\b|\bupdate\s+on\b")
 # What an abstract of a study of its own says about its participants or its conduct.
 _OWN_STUDY = rx(
     r"\b(?:we|this|the\s+present|our)\s+(?:randomi[sz]ed|enrolled|recruited|studied|examined|investigated|"
@@ -145,8 +159,11 @@ def allocation(passages: list[Passage], randomised_value: str, control_value: st
     crossover = find(passages, _CROSSOVER)
     if crossover:
         return suggestion("crossover", crossover)
-    single = find(passages, SINGLE_GROUP)
     parallel = find(passages, _PARALLEL)
+    occasions = find(passages, _OCCASIONS)
+    if occasions and not parallel:
+        return suggestion("crossover", occasions)
+    single = find(passages, SINGLE_GROUP)
     if single and control_value in ("none", NOT_STATED) and (not parallel or find(passages, _SINGLE_STATED)):
         return suggestion("single-group", single)
     if parallel:
