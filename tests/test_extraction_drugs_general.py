@@ -211,3 +211,12 @@ def test_drugs_joined_by_and_in_an_assignment_share_an_arm() -> None:
                 "medroxyprogesterone acetate (n = 100) or placebo (n = 100).")
     assert _control(abstract) == ("placebo", None)
     assert _names(abstract) == ["medroxyprogesterone acetate", "raloxifene"]
+
+
+@pytest.mark.parametrize("abstract", [
+    "Women were given alendronate 70 mg weekly; serum calcium and urinary calcium excretion were measured.",
+    "Patients taking calcium channel blockers were randomized to alendronate or placebo.",
+    "Dietary calcium intake was recorded in women given alendronate.",
+])
+def test_calcium_measured_or_named_in_a_drug_class_is_not_given(abstract: str) -> None:
+    assert _names(abstract) == ["alendronate"]

@@ -120,9 +120,11 @@ _PROVOKED_AFTER = re.compile(r"[-\s]?(?:\([^()]{1,12}\)[-\s]?)?(?:induced|provok
                              r"(?:skin\s+|prick\s+|patch\s+)?tests?)\b|"
                              r"-?(?:sensitive|intolerant|intolerance|allergic|allergy|hypersensitive|exacerbated)\b|"
                              r"(?:\s*(?:,|and)\s*[\w-]+){0,4}\s+(?:levels?|concentrations?|receptors?|secretion|"
-                             r"synthesis|production|status)\b",
+                             r"synthesis|production|status|intake|excretion|absorption|metabolism|homeostasis|balance|"
+                             r"channels?|(?:channel\s+)?(?:blockers?|antagonists?))\b|[-/](?:creatinine|channel)\b",
                              re.IGNORECASE)
-_NOT_GIVEN_BEFORE = rx(r"(?:\b(?:induc\w*|provo\w*|challenge\w*)\b[^.;]{0,40}?\bby\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}\(?|"
+_NOT_GIVEN_BEFORE = rx(r"(?:\b(?:serum|plasma|urinary|urine|salivary|dietary|ionized|ionised|intracellular|"
+                        r"circulating|endogenous)\s+|\b(?:induc\w*|provo\w*|challenge\w*)\b[^.;]{0,40}?\bby\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}\(?|"
                         # what people cannot take, how they metabolise, what is measured in them,
                         # what the study drug is added to, and other members of its class
                         r"\b(?:intoleran\w*|allerg\w*|hypersensitiv\w*|sensitivity)\s+(?:to|of)\s+|"
