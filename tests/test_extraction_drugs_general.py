@@ -220,3 +220,30 @@ def test_drugs_joined_by_and_in_an_assignment_share_an_arm() -> None:
 ])
 def test_calcium_measured_or_named_in_a_drug_class_is_not_given(abstract: str) -> None:
     assert _names(abstract) == ["alendronate"]
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # "microg" is micrograms.
+    ("Women applied patches delivering 50 microg/day of estradiol.", ["50 microg/day"]),
+    # A comma between thousands is one amount.
+    ("Patients received gabapentin 1,200 mg daily or placebo.", ["1200 mg daily"]),
+    # The same amount written twice ("25 mg", "25.0 mg") is one dose.
+    ("Patients took rofecoxib 12.5 or 25.0 mg daily; rofecoxib 25 mg was well tolerated.",
+     ["12.5 mg daily", "25.0 mg daily"]),
+    # Volumes and flows measured are not doses.
+    ("Patients took oxybutynin 5 mg. Peak flow was 0.18 mL/s after treatment, against 340 ml at entry.", ["5 mg"]),
+    # A histamine challenge's amounts are not study doses.
+    ("Patients took cetirizine 10 mg before nebulized histamine (0.04-1.28 mg/nostril).", ["10 mg"]),
+    # The dose of the parent trial is not the extension's.
+    ("Patients had completed a 12-week trial of tolterodine 2 mg twice daily or placebo. They then took "
+     "tolterodine 4 mg once daily for a year.", ["4 mg once daily"]),
+    # A washout period between doses does not make a dose someone else's.
+    ("After a washout period of 3 months, subjects took tolterodine 1 mg twice daily.", ["1 mg twice daily"]),
+])
+def test_doses_are_the_amounts_of_the_study_drugs(abstract: str, expected: list[str]) -> None:
+    assert drugs.doses(_passages(abstract)).value == expected
+
+
+def test_an_amount_per_kilogram_is_not_the_same_dose_as_the_plain_amount() -> None:
+    abstract = "Children received ketamine 0.5 mg/kg; adults received ketamine 0.5 mg."
+    assert drugs.doses(_passages(abstract)).value == ["0.5 mg/kg", "0.5 mg"]

@@ -164,7 +164,7 @@ def _context_only(hit: Hit) -> bool:
 
 # A sentence about drugs people may not take, took before, or take only for rescue.
 _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allowed|permitted)\b|\bprohibited\b|"
-                          r"\bwash-?out\b|\bhistory\s+of\b|\brescue\b|\bwithdrawn\s+from\b|"
+                          r"\bwash-?out\b(?!\s+(?:period|phase|interval)\s+(?:of|between|lasting))|\bhistory\s+of\b|\brescue\b|\bwithdrawn\s+from\b|"
                           # medication allowed alongside, given to every arm, or another trial's arms
                           r"\b(?:was|were)\s+(?:allowed|permitted)\b|\ball\s+(?:the\s+)?(?:patients|participants|subjects|"
                           r"women|men|volunteers|children|groups|arms)\s+(?:also\s+|additionally\s+)?(?:received|took|"
@@ -371,12 +371,17 @@ def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]
 
 # --- doses and routes --------------------------------------------------------------------------
 
-_DOSE = rx(r"(?<![\w.])(?P<dose>(?P<amounts>\d+(?:\.\d+)?(?:\s*(?:-|\u2013|to|or|and|/|,|,\s*or|,\s*and)\s*\d+(?:\.\d+)?)*)"
-            r"\s*-?\s*(?P<unit>mg|g|µg|μg|mcg|ug|ng|ml|mL|IU|mmol|mEq|micrograms?)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
+_DOSE = rx(r"(?<![\w.])(?P<dose>(?P<amounts>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)"
+            r"(?:\s*(?:-|\u2013|to|or|and|/|,|,\s*or|,\s*and)\s*\d+(?:\.\d+)?)*)"
+            r"\s*-?\s*(?P<unit>mg|g|µg|μg|mcg|ug|ng|ml|mL|IU|mmol|mEq|micrograms?|microg)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
             r"(?:\s+(?:once|twice|three\s+times|four\s+times)\s+(?:daily|a\s+day|per\s+day|weekly))?"
             r"(?:\s+(?:daily|b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?d\.?|o\.?d\.?|per\s+day|a\s+day|/day))?)(?![\w])")
 # A concentration measured in blood or urine ("697 ng/ml"), not an amount given.
-_CONCENTRATION = rx(r"(?:ng|pg|µg|μg|mcg|ug|mg|g|mmol|nmol|µmol|micrograms?)\s*/\s*(?:ml|l|dl)\b")
+_CONCENTRATION = rx(r"(?:ng|pg|µg|μg|mcg|ug|mg|g|mmol|nmol|µmol|micrograms?|microg)\s*/\s*(?:ml|l|dl)\b|"
+                    # a volume or flow measured; millilitres given come with what was given
+                    r"ml\b(?!\s+(?:of|doses?|syrup|solution|suspension|injections?|infusions?|bolus|spray))")
+# Amounts of a challenge agent ("histamine (0.04-1.28 mg/nostril)") are not study doses.
+_CHALLENGE_BEFORE = rx(r"\b(?:histamine|methacholine|allergens?|challenge|provocation)\s*[(,]?\s*$")
 # Amounts listed with one shared unit ("0.5, 1, 2 or 4 mg"): each is a dose of its own; a range
 # ("10-20 mg") or a ratio ("2/3 mg") stays one.
 _LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:or|and)?|\bor\b|\band\b)\s*")
@@ -403,19 +408,33 @@ def doses(passages: list[Passage]) -> Suggestion:
     values: list[str] = []
     for hit in find(passages, _DOSE, negatable=False):
         before = hit.passage.text[max(0, hit.start - 25):hit.start]
-        if (_NOT_DOSE_CONTEXT.search(before) or hit.start < study_start(hit.passage)
-                or _NOT_THE_STUDYS_USE.search(hit.sentence.text)):
-            continue  # a change measured, a dose the background speaks of, or a rescue drug's
+        if (_NOT_DOSE_CONTEXT.search(before) or hit.start < study_start(hit.passage) or _CHALLENGE_BEFORE.search(before)
+                or _NOT_THE_STUDYS_USE.search(hit.sentence.text) or _PARENT_STUDY.search(hit.sentence.text)):
+            continue  # a change measured, a dose the background speaks of, a challenge's, or a rescue drug's
         match = _DOSE.match(hit.passage.text, hit.start)
         assert match is not None
         if _CONCENTRATION.match(hit.passage.text, match.start("unit")):
             continue
         dose = Hit(hit.passage, match.start("dose"), match.end("dose"))
         hits.append(dose)
-        values.extend(_listed_doses(" ".join(match.group("amounts").split()),
+        values.extend(_listed_doses(re.sub(r"(?<=\d),(?=\d{3})", "", " ".join(match.group("amounts").split())),
                                     " ".join(hit.passage.text[match.start("unit"):match.end("dose")].split()),
-                                    " ".join(dose.evidence.text.split())))
-    return suggestion(list(dict.fromkeys(values)), hits, limit=len(hits))
+                                    re.sub(r"(?<=\d),(?=\d{3})", "", " ".join(dose.evidence.text.split()))))
+    return suggestion(_distinct_amounts(values), hits, limit=len(hits))
+
+
+def _distinct_amounts(values: list[str]) -> list[str]:
+    """Each amount and unit once, as first written ("25.0 mg" and later "25 mg" are one dose)."""
+    seen: set[tuple[float, str]] = set()
+    kept: list[str] = []
+    for value in values:
+        match = re.match(r"(\d+(?:\.\d+)?)\s*-?\s*([^\d\s]+)", value)
+        key = ((float(match.group(1)), re.sub(r"/(?:day|d|dose)$", "", match.group(2).lower())) if match
+               else (float("nan"), value))
+        if key not in seen or not match:
+            seen.add(key)
+            kept.append(value)
+    return list(dict.fromkeys(kept))
 
 
 def _listed_doses(amounts: str, unit: str, written: str) -> list[str]:
