@@ -9,13 +9,15 @@ the effect and the numbers an effect size needs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.design import PLACEBO
 from livingreview.extraction.measures import brain_imaging, OUTCOME_CLASS_PATTERNS, PROTOCOL_OUTCOME_CLASS
-from livingreview.extraction.passages import find, Hit, Passage, study_start, suggestion, vocabulary_hits
+from livingreview.extraction.passages import (find, Hit, lowercase_twin, Passage, study_start, suggestion,
+                                               vocabulary_hits)
 from livingreview.protocol.models import Protocol
 from livingreview.screening.criteria import Span, is_negated
 
@@ -252,11 +254,23 @@ def suggest_outcomes(protocol: Protocol, passages: list[Passage], vocabularies: 
     anchors = _anchors(protocol, passages, vocabularies)
     regions = vocabulary_hits(protocol, passages, vocabularies.region)
     constructs = vocabulary_hits(protocol, passages, vocabularies.construct)
+    study = _StudyResults(bool(find(passages, PLACEBO)), _overall_results(passages), _conclusion(passages))
     outcomes = []
     for anchor in anchors:
         others = [h for a in anchors if a is not anchor for h in a.hits]
-        outcomes.append(_describe(protocol, anchor, passages, regions, vocabularies, network_of, constructs, others))
+        outcomes.append(_describe(protocol, anchor, passages, regions, vocabularies, network_of, constructs, others,
+                                  study))
     return outcomes
+
+
+@dataclass(frozen=True)
+class _StudyResults:
+    """What every outcome of a study reads alike, found once: whether it has a placebo arm, the
+    results stated for all measures at once, and its conclusion."""
+
+    placebo_arm: bool
+    overall: list[Hit]
+    conclusion: list[Hit]
 
 
 def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeVocabularies) -> list[_Anchor]:
@@ -352,12 +366,13 @@ def _event_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -
     for passage in passages:
         if passage.field == "title" or passage.field.startswith("registry:"):
             continue
-        for match in _EVENT.finditer(passage.text):
+        for match in passage.finditer(_EVENT):
             hit = Hit(passage, match.start(), match.end())
             if match.start() < study_start(passage) or _overlaps((passage.field, match.start(), match.end()), named):
                 continue
-            key = "event:" + " ".join(match.group().lower().split())
-            found.setdefault(key, _Anchor(key, match.group(), [], None, None)).hits.append(hit)
+            written = passage.text[match.start():match.end()]
+            key = "event:" + " ".join(written.lower().split())
+            found.setdefault(key, _Anchor(key, written, [], None, None)).hits.append(hit)
     reported = [a for a in found.values() if any(_reports_result(h) for h in a.hits)]
     return reported[:_MAX_EVENT_OUTCOMES]
 
@@ -397,7 +412,7 @@ def _listed_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) 
             if sentence.start < study_start(passage) or _BACKGROUND.match(sentence.text):
                 continue
             for pattern in _MEASURED_LIST:
-                match = pattern.search(sentence.text)
+                match = _search_lowered(pattern, sentence.text)
                 if match:
                     items = _list_items(passage, sentence.start + match.start("what"), sentence.start + match.end("what"))
                     if len(items) >= 2 and any(_is_measure(passage.text[a:b]) for a, b in items):
@@ -449,14 +464,14 @@ def _site_anchors(passages: list[Passage]) -> list[_Anchor]:
         if passage.field == "title" or passage.field.startswith("registry:"):
             continue
         spelled = re.search(r"\bbone\s+mineral\s+(?:density|content)\b", passage.text, re.IGNORECASE)
-        for measure in _BONE_DENSITY.finditer(passage.text):
+        for measure in passage.finditer(_BONE_DENSITY):
             if measure.start() < study_start(passage):
                 continue
             sentence = passage.sentence_of(measure.start())
             start = max(sentence.start, measure.start() - _SITE_WINDOW)
             end = min(sentence.end, measure.end() + _SITE_WINDOW)
-            name = _site_measure_name(measure.group(), spelled.group() if spelled else None)
-            for site in _SKELETAL_SITE.finditer(passage.text, start, end):
+            name = _site_measure_name(passage.text[measure.start():measure.end()], spelled.group() if spelled else None)
+            for site in passage.finditer_in(_SKELETAL_SITE, start, end):
                 written = " ".join(site.group().lower().split())
                 key = f"site:{written}"  # one outcome per site, whether as density or content
                 found.setdefault(key, _Anchor(key, f"{written} {name}", [], None, "physiological")).hits.append(
@@ -501,9 +516,9 @@ def _subject_anchors(passages: list[Passage], taken: list[tuple[str, int, int]])
         for sentence in passage.sentences:
             if sentence.start < study_start(passage) or _BACKGROUND.match(sentence.text):
                 continue
-            for match in _RESULT_SUBJECT.finditer(sentence.text):
+            for match in _finditer_lowered(_RESULT_SUBJECT, sentence.text):
                 np_start = sentence.start + match.start("np")
-                np = match.group("np")
+                np = sentence.text[match.start("np"):match.end("np")]
                 lead = _SUBJECT_LEAD.match(np)
                 if lead:
                     np, np_start = np[lead.end():], np_start + lead.end()
@@ -516,6 +531,22 @@ def _subject_anchors(passages: list[Passage], taken: list[tuple[str, int, int]])
                 found.setdefault(key, _Anchor(key, np, [], None, None)).hits.append(
                     Hit(passage, np_start, np_start + len(np), key))
     return list(found.values())[:_MAX_SUBJECT_OUTCOMES]
+
+
+def _search_lowered(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """`pattern.search(text)` at the same offsets, over lowercased text (re's case folding is slow);
+    the match's groups are lowercased."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return pattern.search(text)
+    return lowercase_twin(pattern).search(lowered)
+
+
+def _finditer_lowered(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return pattern.finditer(text)
+    return lowercase_twin(pattern).finditer(lowered)
 
 
 def _unbracketed(item: str) -> str:
@@ -632,7 +663,7 @@ def _states_result(sentence: str) -> bool:
 def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
               regions: dict, vocabularies: OutcomeVocabularies,
               network_of: dict[str, str], constructs: dict[str, list[tuple[Passage, Span]]],
-              others: list[Hit]) -> dict[str, Suggestion]:
+              others: list[Hit], study: _StudyResults) -> dict[str, Suggestion]:
     """Everything about one outcome; `others`: the mentions of the other outcomes, whose result
     sentences do not speak for this one."""
     sentences = list(dict.fromkeys((h.passage.field, h.sentence.start) for h in anchor.hits))
@@ -650,13 +681,13 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
                                                      vocabularies, sentences, network_of)
     outcome["timepoint"] = _first(sentence_hits, _TIMEPOINT)
     outcome["role"] = _rank(anchor, sentence_hits)
-    placebo_arm = bool(find(passages, PLACEBO))
+    placebo_arm = study.placebo_arm
     # Results often speak of what an instrument measures ("felt closer to others") rather than
     # name it: those sentences answer when the instrument's own say nothing.
     construct_hits = [Hit(p, span.start, span.end) for p, span in constructs.get(anchor.construct or "", [])]
     construct_sentences = [Hit(h.passage, h.sentence.start, h.sentence.end) for h in construct_hits
                            if (h.passage.field, h.sentence.start) not in sentences]
-    fallback = _overall_results(passages) + [h for h in _conclusion(passages) if not any(
+    fallback = study.overall + [h for h in study.conclusion if not any(
         o.passage is h.passage and h.start <= o.start < h.end for o in others)]
     outcome["direction"] = _direction(sentence_hits, fallback, placebo_arm, anchor.hits)
     if outcome["direction"].value is None or outcome["direction"].flags:
@@ -673,7 +704,7 @@ def _outcome_class(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
         return suggestion(anchor.outcome_class, anchor.hits[:1])
     for value, pattern in OUTCOME_CLASS_PATTERNS:
         for hit in sentence_hits:
-            match = pattern.search(hit.passage.text, hit.start, hit.end)
+            match = next(hit.passage.finditer_in(pattern, hit.start, hit.end), None)
             if match:
                 return suggestion(value, [Hit(hit.passage, match.start(), match.end())])
     return Suggestion(None)
