@@ -325,7 +325,8 @@ def _beside_placebo(passages: list[Passage], drugs: DrugReading, comparator_name
     the title lists as equals are each tested against placebo; when it names one, another drug
     given at its own dose is the active comparator arm beside placebo."""
     title = next((p for p in passages if p.field == "title"), None)
-    if title is None or _TITLE_COMPARES.search(title.text):
+    # A title that sets drugs against each other or lists placebo among the arms says nothing here.
+    if title is None or _TITLE_COMPARES.search(title.text) or PLACEBO.search(title.text):
         return comparator_names
     named = {hit.label for group in (drugs.study, drugs.comparator) for hits in group.values() for hit in hits
              if hit.passage.field == "title"}
