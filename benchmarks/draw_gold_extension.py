@@ -1,14 +1,17 @@
-"""Draw the records of the gold set's dev extension (tests/data/extraction_gold/README.md).
+"""Draw further records for the extraction gold set (tests/data/extraction_gold/README.md).
 
-    .venv/bin/python benchmarks/draw_gold_extension.py [--per-set-included 16] [--per-set-other 6] [--out DIR]
+    .venv/bin/python benchmarks/draw_gold_extension.py extension [--out DIR]
+    .venv/bin/python benchmarks/draw_gold_extension.py holdout [--out DIR]
 
 The first gold set was halved into dev and test; its dev half (114 records) proved too small to
-fit rules that hold on the test half. This draws further records for dev only, so the test half
-stays unseen: from each Cohen 2006 set, records included at abstract screening (mostly trials,
-which are what extraction is for) and records that were not, all with a title and an abstract and
-none already in the gold set. The draw is seeded; rerunning it gives the same records. With
---out it writes one batch file per annotator holding each record's text, for annotating only
-(the text stays out of the repository).
+fit rules that hold on the test half. `extension` draws further records for dev only: from each
+Cohen 2006 set, 16 records included at abstract screening (mostly trials, which are what
+extraction is for) and 6 that were not. `holdout` draws a fresh set for one final measurement,
+annotated while the rules were being fitted and scored once when they were done: 10 included
+and 4 other records per Cohen set, and 10 Nagtegaal 2019 records. Every drawn record has a
+title and an abstract and is in no earlier sample. Draws are seeded; rerunning one gives the
+same records. With --out it writes one batch file per annotator holding each record's text, for
+annotating only (the text stays out of the repository).
 """
 
 from __future__ import annotations
@@ -18,14 +21,29 @@ import csv
 import json
 import random
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval_extract import FIXTURES, fixture_records, load_gold  # noqa: E402
 
-EXTENSION_SEED = 20261202
 COHEN_SETS = ("Antihistamines", "Estrogens", "NSAIDS", "Triptans", "UrinaryIncontinence")
+NAGTEGAAL = "screening/nagtegaal2019.csv"
+
+
+@dataclass(frozen=True)
+class Sample:
+    """How many records a sample takes: per Cohen set, included at abstract screening and not;
+    from Nagtegaal 2019 (not drug trials: it shows the rules on other kinds of study)."""
+
+    seed: int
+    per_set_included: int
+    per_set_other: int
+    nagtegaal: int = 0
+
+
+SAMPLES = {"extension": Sample(20261202, 16, 6), "holdout": Sample(20261203, 10, 4, nagtegaal=10)}
 
 
 def _abstract_labels(file: str) -> dict[str, str]:
@@ -33,35 +51,46 @@ def _abstract_labels(file: str) -> dict[str, str]:
         return {row["record_id"]: row["label_abstract_screening"] for row in csv.DictReader(handle)}
 
 
-def draw(per_set_included: int, per_set_other: int, seed: int = EXTENSION_SEED) -> list[dict[str, object]]:
-    """The extension's records (file, source_id, position, title, abstract), in draw order."""
-    taken = {record["key"] for record in load_gold("all")}
-    rng = random.Random(seed)
+def draw(name: str) -> list[dict[str, object]]:
+    """A sample's records (file, source_id, position, title, abstract), in draw order. Records of
+    the gold files and of the samples drawn before this one are left out."""
+    sample = SAMPLES[name]
+    taken = {record["key"] for record in load_gold("all") if record.get("sample") not in SAMPLES}
+    for earlier in list(SAMPLES)[:list(SAMPLES).index(name)]:
+        taken |= {(str(r["file"]), str(r["source_id"])) for r in draw(earlier)}
+    rng = random.Random(sample.seed)
     drawn: list[dict[str, object]] = []
-    for name in COHEN_SETS:
-        file = f"screening/cohen2006_{name}.csv"
-        labels = _abstract_labels(file)
-        pools: dict[str, list[dict[str, object]]] = {"1": [], "0": []}
-        for position, record in enumerate(fixture_records(file), start=1):
-            if (file, record.source_id) in taken or not (record.title and record.abstract):
-                continue
-            pools[labels[str(record.source_id)]].append(
-                {"file": file, "source_id": record.source_id, "position": position,
-                 "title": record.title, "abstract": record.abstract})
-        for label, size in (("1", per_set_included), ("0", per_set_other)):
+    for set_name in COHEN_SETS:
+        pools = _pools(f"screening/cohen2006_{set_name}.csv", taken)
+        for label, size in (("1", sample.per_set_included), ("0", sample.per_set_other)):
             drawn += rng.sample(pools[label], min(size, len(pools[label])))
+    if sample.nagtegaal:
+        pool = [r for records in _pools(NAGTEGAAL, taken).values() for r in records]
+        drawn += rng.sample(sorted(pool, key=lambda r: int(str(r["position"]))), sample.nagtegaal)
     return drawn
+
+
+def _pools(file: str, taken: set[tuple[str, str]]) -> dict[str, list[dict[str, object]]]:
+    """The file's records with a title and an abstract and not taken, by abstract-screening label."""
+    labels = _abstract_labels(file)
+    pools: dict[str, list[dict[str, object]]] = {"1": [], "0": []}
+    for position, record in enumerate(fixture_records(file), start=1):
+        if (file, str(record.source_id)) in taken or not (record.title and record.abstract):
+            continue
+        pools[labels[str(record.source_id)]].append(
+            {"file": file, "source_id": record.source_id, "position": position,
+             "title": record.title, "abstract": record.abstract})
+    return pools
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--per-set-included", type=int, default=16)
-    parser.add_argument("--per-set-other", type=int, default=6)
+    parser.add_argument("sample", choices=sorted(SAMPLES))
     parser.add_argument("--batches", type=int, default=4)
     parser.add_argument("--out", type=Path, help="write batchN.jsonl files (with the texts) here")
     args = parser.parse_args()
-    drawn = draw(args.per_set_included, args.per_set_other)
-    rng = random.Random(EXTENSION_SEED)
+    drawn = draw(args.sample)
+    rng = random.Random(SAMPLES[args.sample].seed)
     rng.shuffle(drawn)
     for record in drawn:
         print(record["file"], record["source_id"], record["position"], sep="\t")

@@ -20,17 +20,19 @@ from conftest import ROOT, fixture_path
 realdata = pytest.mark.realdata
 
 
-def _load_harness():
-    spec = importlib.util.spec_from_file_location("eval_extract", ROOT / "benchmarks" / "eval_extract.py")
+def _load_benchmark(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules["eval_extract"] = module  # dataclasses look their module up while the class is made
+    sys.modules[name] = module  # dataclasses look their module up while the class is made
     spec.loader.exec_module(module)
     return module
 
 
-ev = _load_harness()
+ev = _load_benchmark("eval_extract")
 GOLD = {split: ev.load_gold(split) for split in ev.SPLITS}
-ALL = GOLD["dev"] + GOLD["test"]
+HOLDOUT = ev.load_gold(ev.HOLDOUT) if (ev.GOLD_DIR / f"{ev.HOLDOUT}.jsonl").exists() else []
+HALVES = GOLD["dev"] + GOLD["test"]
+ALL = HALVES + HOLDOUT
 NON_STUDY_KINDS = {"review", "animal", "other"}
 
 
@@ -97,10 +99,10 @@ def test_gold_follows_its_own_guidelines():
 
 
 def test_split_files_are_the_seeded_stratified_split_of_the_gold_set():
-    dev, test = ev.split_records(ALL, ev.SPLIT_SEED)
+    dev, test = ev.split_records(HALVES, ev.SPLIT_SEED)
     assert {r["key"] for r in dev} == {r["key"] for r in GOLD["dev"]}
     assert {r["key"] for r in test} == {r["key"] for r in GOLD["test"]}
-    halved = [r for r in ALL if r.get("sample") != ev.DEV_ONLY_SAMPLE]
+    halved = [r for r in HALVES if r.get("sample") != ev.DEV_ONLY_SAMPLE]
     for name in {ev.stratum(r) for r in halved}:
         sizes = [sum(1 for r in part if ev.stratum(r) == name and r in halved) for part in (dev, test)]
         assert abs(sizes[0] - sizes[1]) <= 1, name
@@ -108,7 +110,7 @@ def test_split_files_are_the_seeded_stratified_split_of_the_gold_set():
 
 def test_the_dev_extension_goes_to_dev_whole_and_leaves_the_halves_as_they_were():
     extension = [_gold(str(n)) | {"file": "f.csv", "position": n, "sample": ev.DEV_ONLY_SAMPLE} for n in range(5)]
-    halved = [r for r in ALL if r.get("sample") != ev.DEV_ONLY_SAMPLE]
+    halved = [r for r in HALVES if r.get("sample") != ev.DEV_ONLY_SAMPLE]
     dev, test = ev.split_records(halved + extension, ev.SPLIT_SEED)
     assert [r["key"] for r in test] == [r["key"] for r in ev.split_records(halved, ev.SPLIT_SEED)[1]]
     assert {r["key"] for r in extension} <= {r["key"] for r in dev}
@@ -121,6 +123,16 @@ def test_a_malformed_gold_line_names_its_file_and_line(tmp_path: Path):
     (tmp_path / "dev.jsonl").write_text("\n{not json\n")
     with pytest.raises(ev.GoldFormatError, match=r"dev\.jsonl:2: not JSON"):
         ev.load_gold("dev", tmp_path)
+
+
+@realdata
+def test_the_later_samples_are_the_seeded_draws_of_records_no_earlier_sample_holds():
+    fixture_path("screening", "nagtegaal2019.csv")
+    draws = _load_benchmark("draw_gold_extension")
+    for name in ("extension", ev.HOLDOUT):
+        annotated = {r["key"] for r in ALL if r.get("sample") == name}
+        if annotated or name == "extension":
+            assert {(str(r["file"]), str(r["source_id"])) for r in draws.draw(name)} == annotated, name
 
 
 @realdata
