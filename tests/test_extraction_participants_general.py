@@ -125,3 +125,40 @@ def test_earlier_studies_named_in_the_background_are_not_added() -> None:
     abstract = ("Two previous trials in 300 and 400 patients showed benefit. We randomised 50 patients with "
                 "asthma to the drug or placebo.")
     assert _count(abstract) == 50
+
+
+def test_a_bracket_does_not_cut_the_count_off_from_its_verb() -> None:
+    abstract = ("We performed a multicentre trial in 310 menopausal women (mean age, 52 yr), who were randomized "
+                "to hormone therapy or calcium. Women receiving hormones (n = 150) gained bone.")
+    assert _count(abstract) == 310
+
+
+def test_a_count_the_study_randomly_assigned_outranks_an_arm() -> None:
+    abstract = ("The trial randomly assigned 12,400 women aged 50 to 79 years to the hormone (in 6,300 women) or "
+                "placebo (in 6,100 women). Quality of life was measured yearly.")
+    assert _count(abstract) == 12400
+
+
+def test_people_excluded_or_only_evaluable_are_not_the_count() -> None:
+    assert _count("A randomization error led to the exclusion of nine subjects. Women were randomly assigned "
+                  "to the gel or the patch.") is None
+    assert _count("Healthy volunteers received the drug with and without food. Plasma data were evaluable "
+                  "for 21 subjects.") is None
+
+
+def test_arms_listed_before_one_noun_are_added() -> None:
+    abstract = ("In this placebo-controlled study 110, 115 and 58 patients 18 years or older with an overactive "
+                "bladder were randomized to receive 1 mg, 2 mg or placebo.")
+    assert _count(abstract) == 283
+
+
+def test_two_adjectives_joined_by_and_still_reach_the_noun() -> None:
+    abstract = ("Twenty-nine of 47 healthy and hysterectomized postmenopausal women completed the treatment "
+                "and one year of follow-up.")
+    assert _count(abstract) == 47
+
+
+def test_arms_of_a_sample_counted_before_them_are_not_summed_as_the_total() -> None:
+    abstract = ("We screened 120 students with hay fever, including only 32 patients for this study; ten patients "
+                "took drug A 10 mg, ten took drug A 20 mg, and 12 with drug B 60 mg daily for 3 weeks.")
+    assert _count(abstract) == 32

@@ -22,11 +22,13 @@ PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolesc
            r"professionals|midwives|managers|teachers|pupils|prescribers|attenders|attendees)")
 # Words between a count and its noun are adjectives ("24 healthy male volunteers"), never verbs,
 # prepositions, units or other nouns ("2 drugs was similar, although more patients").
-_BETWEEN = (r"(?:(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|"
-            r"which|who|drugs?|times|occasions|groups?|studies|trials|weeks?|days?|months?|years?|hours?|"
-            r"included|received|treated|respectively|although|more|less|each|per|all)\b)"
-            r"(?:[A-Za-z][\w'/-]*|\d{1,2}-?\s*(?:to|-|\u2013)\s*\d{1,2}[- ](?:yr|year)s?[- ]old|"
-            r"(?:male|female|men|women|\w+ly)\s+(?:and|or)\s+[A-Za-z][\w-]*),?\s+){0,5}?")
+_NOT_ADJECTIVE = (r"(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|"
+                  r"which|who|drugs?|times|occasions|groups?|studies|trials|weeks?|days?|months?|years?|hours?|"
+                  r"included|received|treated|respectively|although|more|less|each|per|all)\b)")
+# ... also two joined by "and"/"or" ("healthy and hysterectomized", "male and female") and an age
+# written as an adjective ("21- to 37-yr-old").
+_BETWEEN = (r"(?:" + _NOT_ADJECTIVE + r"(?:[A-Za-z][\w'/-]*(?:\s+(?:and|or)\s+" + _NOT_ADJECTIVE + r"[A-Za-z][\w-]*)?|"
+            r"\d{1,2}-?\s*(?:to|-|\u2013)\s*\d{1,2}[- ](?:yr|year)s?[- ]old),?\s+){0,5}?")
 _PEOPLE_COUNT = re.compile(
     r"(?P<hedge>\b(?:approximately|about|around|almost|nearly|roughly|over|more\s+than|up\s+to)\s+)?"
     r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\)|\))?,?\s+" + _BETWEEN + PEOPLE + r"\b", re.IGNORECASE)
@@ -64,10 +66,17 @@ _VERB_RANK = {"randomized": 5, "randomised": 5, "randomly": 5, "were assigned": 
               # Counted after entry (completers, the analysed) or before it (the screened): not who entered.
               "completed": -1, "were analyzed": -1, "were analysed": -1}
 _BEFORE_ENTRY = ("screened", "assessed for eligibility", "approached", "invited", "contacted", "eligible")
-_BEFORE_RANK = rx(r"(?:\b(?:randomi[sz]ed|enrolled|recruited|included|studied|treated|involving|involved|"
+_LEFT_BEFORE = rx(r"\b(?:exclu(?:sion|ded|ding)|withdrawal|withdr[ae]w|loss|lost|deaths?|discontinuation)\s+"
+                  r"(?:of\s+)?(?:the\s+|a\s+further\s+)?$")
+_ANALYSED_BEFORE = rx(r"\b(?:evaluable|assessable|analy[sz]able|available|analy[sz]ed)\s+(?:for|in|on|from)\s+(?:the\s+)?$")
+_RANDOMISED_BEFORE = rx(r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated)|randomi[sz]ation\s+of)\s+"
+                        r"(?:a\s+total\s+of\s+)?$")
+_WE_ENROLLED_BEFORE = rx(r"\b(?:we|study|trial)\s+(?:\w+\s+)?(?:enrolled|recruited|included|studied|treated)\s+"
+                         r"(?:a\s+total\s+of\s+)?$")
+_BEFORE_RANK = rx(r"(?:\b(?:randomi[sz]ed|enrolled|recruited|included|including|studied|treated|involving|involved|"
                    r"comprising|comprised|consisted\s+of|in|of|from|(?:conducted|performed|carried\s+out)\s+on|"
                    r"(?:administered|given|offered)\s+to|(?:data|experience|observations|findings)\s+(?:on|from|with|in))|"
-                   r"\b(?:participants|subjects|patients|sample|population)\s*:)\s+$")
+                   r"\b(?:participants|subjects|patients|sample|population)\s*:)\s+(?:only\s+|just\s+)?$")
 
 
 Candidate = tuple[float, Hit, int | None, str]  # rank, where, value (None if unparsed), as written
@@ -80,7 +89,7 @@ def n_total(passages: list[Passage]) -> Suggestion:
     if several is not None:
         return several
     totals = [c for c in candidates if c[0] >= 6]  # "a total of N ... randomised"
-    summed = _group_sum(passages)
+    summed = _group_sum(passages, _parts_of(candidates))
     # A stated total wins over groups counted elsewhere, not over the groups it introduces
     # ("a total of 12 healthy male and 12 healthy female volunteers").
     if summed is not None and (not totals or any(
@@ -117,7 +126,36 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
             if _DESIGN_BEFORE.search(passage.text, max(0, match.start() - 80), match.start()):
                 hit = Hit(passage, match.start("count"), match.end("count"))
                 candidates.append((4.0, hit, int(match.group("count").replace(",", "")), match.group("count")))
-    return [c for c in candidates if c[0] > 0]
+    return _below_their_total([c for c in candidates if c[0] > 0])
+
+
+def _below_their_total(candidates: list[Candidate]) -> list[Candidate]:
+    """Counts that are the parts of a total given before them ("70 patients entered, 37 were
+    allocated to A and 33 patients to B") rank below that total, whatever their verbs."""
+    ranked = list(candidates)
+    for rank, parts in _ranked_parts(candidates):
+        ranked = [(min(r, rank - 0.5), h, v, w) if _inside(h, parts) else (r, h, v, w) for r, h, v, w in ranked]
+    return ranked
+
+
+def _parts_of(candidates: list[Candidate]) -> list[Hit]:
+    """The spans after entry counts that hold the parts adding up to them."""
+    return [parts for _, parts in _ranked_parts(candidates)]
+
+
+def _ranked_parts(candidates: list[Candidate]) -> list[tuple[float, Hit]]:
+    spans = []
+    for rank, total_hit, value, _ in candidates:
+        if rank < 3 or value is None:
+            continue
+        end = _parts_end(total_hit.passage.text, value, total_hit.end, total_hit.sentence.end)
+        if end is not None:
+            spans.append((rank, Hit(total_hit.passage, total_hit.end, end)))
+    return spans
+
+
+def _inside(hit: Hit, span: Hit) -> bool:
+    return hit.passage is span.passage and span.start <= hit.start < span.end
 
 
 # An abstract reporting several studies of its own ("Two randomized trials were conducted", "in 3
@@ -133,6 +171,9 @@ _STUDIES_OF_OTHERS = rx(r"\b(?:previous|earlier|prior|published|other|these|the)
 def _declared_studies(passages: list[Passage]) -> tuple[int, tuple[int, Hit] | None] | None:
     """How many studies the abstract reports as its own, and the size of each when it says so."""
     for passage in passages:
+        lowered = passage.text.lower()
+        if "studies" not in lowered and "trials" not in lowered:
+            continue
         for match in passage.finditer(_SEVERAL_STUDIES):
             hit = Hit(passage, match.start(), match.end())
             if in_background(hit) or _STUDIES_OF_OTHERS.search(passage.text, max(0, match.start() - 12), match.start()):
@@ -200,6 +241,9 @@ _ENTERED = rx(r"\b(?:randomi[sz]ed|randomly|assigned|allocated|enrolled|recruite
 
 def _additional_group(passages: list[Passage], main: Hit) -> tuple[int, Hit] | None:
     for passage in passages:
+        lowered = passage.text.lower()
+        if "additional" not in lowered and "further" not in lowered and "another" not in lowered:
+            continue
         for match in passage.finditer(_ADDITIONAL):
             sentence = passage.sentence_of(match.start())
             if (passage is main.passage and sentence.start == main.sentence.start) or \
@@ -245,12 +289,23 @@ def arm_sizes(passages: list[Passage]) -> Suggestion | None:
     return None
 
 
+def _hedged(text: str, start: int) -> bool:
+    """Whether a hedge ("about", "over") comes right before `start` (only its last words are read:
+    the hedge pattern is anchored at the end, and scanning the whole text before is slow)."""
+    return bool(HEDGE.search(text, max(0, start - 40), start))
+
+
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
 def _verb_rank(text: str, start: int) -> float:
     """The strongest enrolment verb of the clause after a count: in "8076 patients aged 50 or over
     were randomly assigned" the count is of the randomised, whatever verb comes first."""
-    clause = _CLAUSE_END.search(text, start, start + 80)
-    end = clause.start() if clause else min(len(text), start + 80)
-    verbs = [" ".join(v.group("verb").lower().split()) for v in _ENROLMENT_VERB.finditer(text, start, end)]
+    # What brackets hold ("(mean age, 51 yr)") neither ends the clause nor gives its verb.
+    window = _BRACKETED.sub(lambda m: " " * len(m.group()), text[start:start + 120])
+    clause = _CLAUSE_END.search(window)
+    end = clause.start() if clause else len(window)
+    verbs = [" ".join(v.group("verb").lower().split()) for v in _ENROLMENT_VERB.finditer(window, 0, end)]
     # "150 patients screened, 98 enrolled": the first verb says what the count is ("who", "with" and
     # "aged" only lead to it).
     leading = [verb for verb in verbs if verb not in ("who", "with", "aged")]
@@ -286,22 +341,37 @@ def _counted_before_bracket(text: str, start: int) -> bool:
     return bool(bracket and _ANY_COUNT.search(window, max(0, bracket.start() - 40), bracket.start()))
 
 
-def _group_sum(passages: list[Passage]) -> Suggestion | None:
-    """Two groups counted in one enrolment sentence and joined by "and": their sum is the total."""
+def _group_sum(passages: list[Passage], parts: list[Hit]) -> Suggestion | None:
+    """Two groups counted in one enrolment sentence and joined by "and": their sum is the total
+    (unless they are `parts` of a total counted before them)."""
     for total, hits in _group_sums(passages):
-        return suggestion(total, hits, ["summed from the group sizes"])
+        if not any(_inside(hits[0], span) for span in parts):
+            return suggestion(total, hits, ["summed from the group sizes"])
     return None
 
 
+# "123, 129 and 64 patients were randomized": the arms listed before their one noun.
+_LIST_HINT = re.compile(r"\d,\s+\d")
+_COUNT_LIST = rx(r"(?<![\d.,%/])\b(?P<counts>\d[\d,]*(?:,\s+\d[\d,]*)+,?\s+and\s+\d[\d,]*)\s+" + _BETWEEN + PEOPLE +
+                 r"\b(?=[^.;]{0,200}?\b(?:randomi[sz]ed|assigned|allocated|enrolled|recruited|included)\b)")
+
+
 def _group_sums(passages: list[Passage]) -> Iterator[tuple[int, list[Hit]]]:
-    """Every sum of two groups counted together ("12 patients and 12 healthy volunteers")."""
+    """Every sum of groups counted together ("12 patients and 12 healthy volunteers")."""
+    # (Cheap tests first: most abstracts hold no list of counts, no "studies", no "additional".)
+    for passage in passages:
+        if not _LIST_HINT.search(passage.text):
+            continue
+        for match in passage.finditer(_COUNT_LIST):
+            listed = [int(c.replace(",", "")) for c in re.findall(r"\d+(?:,\d{3})*", match.group("counts"))]
+            yield sum(listed), [Hit(passage, match.start("counts"), match.end("counts"))]
     for passage in passages:
         for match in passage.finditer(_COUNT_GROUPS):
             sentence = passage.sentence_of(match.start())
             if in_background(Hit(passage, match.start(), match.end())) or not _GROUP_SENTENCE.search(sentence.text):
                 continue
             before = passage.text[max(0, match.start() - 30):match.start()]
-            if HEDGE.search(passage.text[:match.start()]) or _counted_before_bracket(passage.text, match.start()) or (
+            if _hedged(passage.text, match.start()) or _counted_before_bracket(passage.text, match.start()) or (
                     re.search(r"%|\bof\s*$", before[-8:]) and not _TOTAL_OF.search(before) and not _SAMPLE_OF.search(before)):
                 continue
             first, second = parse_count(match.group("first")), parse_count(match.group("second"))
@@ -330,21 +400,28 @@ _OTHER_STAGE = rx(r"\b(?:screened|evaluated|assessed|approached|invited|eligible
 _LATER_STAGE_AFTER = rx(r"\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?:\w+\s+)?(?:(?:received|took|had)\s+(?:at\s+least|one\s+or\s+more)|"
                          r"completed|were\s+(?:analy[sz]ed|evaluable|assessable|followed|lost)|finished|withdr[ae]w|"
                          r"dropped\s+out|discontinued)\b")
-_ANY_COUNT = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\b(?![.,]\d|\s*%)", re.IGNORECASE)
+# (A count followed by a unit is a dose or a duration, never a group.)
+_ANY_COUNT = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\b(?![.,]\d|\s*%|[\s-]*" + _UNIT + r"\b)", re.IGNORECASE)
 
 
 def _splits_into_parts(text: str, total: int, start: int, end: int) -> bool:
     """Whether two or more successive counts after `start` (up to `end`) add up to `total`."""
-    counts = [c for m in _ANY_COUNT.finditer(text, start, end) if (c := parse_count(m.group("count"))) is not None]
+    return _parts_end(text, total, start, end) is not None
+
+
+def _parts_end(text: str, total: int, start: int, end: int) -> int | None:
+    """Where the successive counts after `start` that add up to `total` end, if there are such."""
+    counts = [(c, m.end()) for m in _ANY_COUNT.finditer(text, start, end)
+              if (c := parse_count(m.group("count"))) is not None]
     for first in range(len(counts)):
-        running = counts[first]
-        for count in counts[first + 1:]:
+        running = counts[first][0]
+        for count, count_end in counts[first + 1:]:
             running += count
             if running == total:
-                return True
+                return count_end
             if running > total:
                 break
-    return False
+    return None
 
 
 _CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas|of\s+whom|of\s+which)\b|,\s+\d|\s+and\s+\d")
@@ -375,7 +452,7 @@ def _rank_bare_count(passage: Passage, match: re.Match[str], verb: str) -> tuple
     hit = Hit(passage, match.start("count"), match.end("count"))
     value = parse_count(written)
     if value is None or value < 2 or (1900 <= value <= 2030 and "," not in written) or \
-            HEDGE.search(passage.text[:match.start()]):
+            _hedged(passage.text, match.start()):
         return (0.0, hit, None, written)
     return (5.0 if verb.startswith("random") else 4.0, hit, value, written)
 
@@ -420,7 +497,7 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
     if re.match(r"\s*(?:%|percent|mg|years?|weeks?|days?|months?|hours?|h\b)", text[match.end("count"):]):
         return (0.0, hit, None, written)
     value = parse_count(written)
-    if match.group("hedge") or HEDGE.search(text[:match.start("count")]):
+    if match.group("hedge") or _hedged(text, match.start("count")):
         value = None
         written = text[match.start():match.end("count")]
     rank = _verb_rank(text, match.end())
@@ -432,11 +509,16 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
     # "one of 7 patients" is a subgroup's denominator, whatever preposition leads to it.
     if _BEFORE_RANK.search(before) and not denominator:
         rank = max(rank, 3.0)
-    if rank >= 3 and value is not None and _splits_into_parts(text, value, match.end(), passage.sentence_of(match.start()).end):
-        # "70 patients entered, 37 were allocated to A and 33 to B": the total of the arms after it.
-        rank = max(rank, 5.5)
+    if _RANDOMISED_BEFORE.search(before):
+        rank = max(rank, 5.0)  # "The trial randomly assigned 16,608 women to ..."
+    elif _WE_ENROLLED_BEFORE.search(before):
+        rank = max(rank, 4.0)
     if _CONSECUTIVE.match(match.group(), match.end("count") - match.start()):
         rank = max(rank, 4.0)
+    if _ANALYSED_BEFORE.search(before):
+        return (-1.0, hit, None, written)  # "data were evaluable for 22 subjects": only the analysed
+    if _LEFT_BEFORE.search(before):
+        return (0.0, hit, None, written)  # "the exclusion of six subjects": people who left, not who entered
     if re.search(r"\b(?:additional|further|another)\s+$", before):
         return (0.0, hit, None, written)  # an additional group: added to the main count, never the count
     if _participants_fragment(passage, match):
