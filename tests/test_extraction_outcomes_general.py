@@ -167,3 +167,21 @@ def test_outcomes_are_anchored_on_what_the_abstract_says_was_measured(
 ])
 def test_words_that_name_no_measure_are_no_outcome(flagship: Protocol, abstract: str, absent: str) -> None:
     assert absent not in _outcomes(flagship, abstract)
+
+
+def test_an_event_outcome_already_named_is_not_added_again(flagship: Protocol) -> None:
+    # "Serious adverse events" and "the incidence of adverse events" are the same outcome as
+    # "adverse events" for a reader of the results.
+    found = _outcomes(flagship, "Adults were randomized to drug A or placebo. Tolerability assessments included "
+                                "the incidence of adverse events and vital signs. Adverse events were fewer with "
+                                "drug A, and serious adverse events were rare in both groups.")
+    named = [name for name in found if "adverse" in name]
+    assert len(named) == 1, named
+
+
+def test_bone_density_measured_at_sites_is_not_also_one_outcome_for_all_sites(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "Women were randomized to drug A or placebo. The primary outcome was the change in "
+                                "bone mineral density of the lumbar spine and total hip. Bone mineral density rose "
+                                "at the lumbar spine and total hip with drug A.")
+    assert sorted(n for n in found if "bone" in n) == ["lumbar spine bone mineral density",
+                                                        "total hip bone mineral density"]

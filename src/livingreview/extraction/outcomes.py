@@ -301,13 +301,12 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
                 continue  # a named instrument inside the statement is already an outcome
             anchors.setdefault(key, _Anchor(key, what, [Hit(passage, match.start("what"), match.end("what"), key)]))
     named = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
-    for anchor in _listed_anchors(passages, named) + _site_anchors(passages):
+    sites = _site_anchors(passages)
+    for anchor in _listed_anchors(passages, named) + sites:
         anchors.setdefault(anchor.key, anchor)
     taken = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
     for anchor in _subject_anchors(passages, taken):
-        words = set(anchor.key.split(":", 1)[1].split())
-        if not any(words <= set(a.key.lower().split(":", 1)[-1].split()) or
-                   set(a.key.lower().split(":", 1)[-1].split()) <= words for a in anchors.values()):
+        if not any(_same_words(anchor, a) for a in anchors.values()):
             anchors.setdefault(anchor.key, anchor)
     named = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
     room = _MAX_CUE_OUTCOMES
@@ -320,7 +319,10 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
             anchors[anchor.key] = anchor
             room -= 1
     for anchor in _event_anchors(passages, [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]):
-        anchors.setdefault(anchor.key, anchor)
+        if not any(_same_words(anchor, a) for a in anchors.values()):
+            anchors.setdefault(anchor.key, anchor)
+    if sites:  # bone density is an outcome per site: not once more for all sites together
+        anchors = {k: a for k, a in anchors.items() if k.startswith("site:") or not _BONE_DENSITY.search(a.instrument or "")}
     if not anchors and vocabularies.construct in protocol.vocabularies:
         for term_id, spans in vocabulary_hits(protocol, passages, vocabularies.construct).items():
             hits = [Hit(p, s.start, s.end, term_id) for p, s in spans]
@@ -576,6 +578,16 @@ def _add_item(found: dict[str, _Anchor], passage: Passage, start: int, end: int)
         at = lowered.find(needle, at + 1)
 
 
+def _same_words(one: _Anchor, other: _Anchor) -> bool:
+    """One outcome's name holds every word of the other's ("adverse events", "serious adverse events")."""
+    words_one = set(_NAME_WORD_RX.findall((one.instrument or one.key).lower()))
+    words_other = set(_NAME_WORD_RX.findall((other.instrument or other.key).lower()))
+    return bool(words_one and words_other) and (words_one <= words_other or words_other <= words_one)
+
+
+_NAME_WORD_RX = re.compile(r"[a-z0-9]+")
+
+
 def _overlaps(span: tuple[str, int, int], spans: list[tuple[str, int, int]]) -> bool:
     return any(span[0] == f and span[1] < end and start < span[2] for f, start, end in spans)
 
@@ -655,9 +667,15 @@ def _reports_result(hit: Hit) -> bool:
     return _states_result(hit.sentence.text)
 
 
+# "Further studies are needed to determine whether ... reduces fractures" states no result.
+_FUTURE_WORK = re.compile(r"\b(?:further|future|more|larger)\s+(?:\w+\s+)?(?:studies|research|trials)\b|"
+                          r"\b(?:are|is)\s+(?:needed|required|warranted)\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=512)
 def _states_result(sentence: str) -> bool:
-    return bool(_RESULT.search(sentence)) and _sentence_direction(sentence) is not None
+    return (bool(_RESULT.search(sentence)) and not _FUTURE_WORK.search(sentence)
+            and _sentence_direction(sentence) is not None)
 
 
 def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
