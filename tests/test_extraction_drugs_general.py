@@ -247,3 +247,33 @@ def test_doses_are_the_amounts_of_the_study_drugs(abstract: str, expected: list[
 def test_an_amount_per_kilogram_is_not_the_same_dose_as_the_plain_amount() -> None:
     abstract = "Children received ketamine 0.5 mg/kg; adults received ketamine 0.5 mg."
     assert drugs.doses(_passages(abstract)).value == ["0.5 mg/kg", "0.5 mg"]
+
+
+@pytest.mark.parametrize(("abstract", "absent"), [
+    # A subgroup defined by what patients took alongside is not an arm.
+    ("Patients were randomized to rofecoxib or naproxen. Use of routine medication, including aspirin, was "
+     "permitted. In patients who used low-dose aspirin the risk was similar, irrespective of aspirin use.",
+     "aspirin"),
+    # A hormone reported with its measured values is measured, not given.
+    ("Women applied an estradiol patch or placebo. Mean estrone rose from 18.8 pg/ml to 41.6 pg/ml.", "estrone"),
+    # A recommendation is not a treatment given.
+    ("Women were randomized to tibolone or placebo. Addition of 10 mg of dydrogesterone every 6 months "
+     "is recommended.", "dydrogesterone"),
+    # A marker that measures something is a test agent.
+    ("Volunteers took naproxen for two days; colonic permeability, as measured by sucralose, was unchanged.",
+     "sucralose"),
+    # A previous trial's comparator, named after a hyphenated description of the trial.
+    ("Patients were randomized to meloxicam or piroxicam. This agrees with that of the large-scale clinical "
+     "trial which compared meloxicam with diclofenac.", "diclofenac"),
+])
+def test_more_drugs_only_mentioned_are_not_study_drugs(abstract: str, absent: str) -> None:
+    assert absent not in _names(abstract)
+
+
+def test_a_therapy_named_for_a_hormone_is_not_that_hormone() -> None:
+    abstract = "Nylestriol can be used as an effective estrogen replacement therapy in 200 women."
+    assert _names(abstract) == []
+
+
+def test_participants_who_took_the_drug_took_the_study_drug() -> None:
+    assert _names("Participants took memantine (10 mg, p.o.) or placebo before each session.") == ["memantine"]

@@ -86,10 +86,12 @@ def _with_abbreviations(passages: list[Passage], mentions: list[tuple[Passage, D
                         ) -> list[tuple[Passage, DrugMention]]:
     """The mentions, with those of each drug abbreviation the passages define."""
     defined: dict[str, DrugMention] = {}
+    definitions: set[tuple[int, int]] = set()
     for passage, mention in mentions:
         match = _ABBREVIATION_AFTER.match(passage.text, mention.end)
         if match and sum(c.isupper() for c in match.group(1)) >= 2 and match.group(1).lower() != mention.text.lower():
             defined.setdefault(match.group(1), mention)
+            definitions.add((id(passage), match.start(1)))
     if not defined:
         return mentions
     found = list(mentions)
@@ -98,7 +100,7 @@ def _with_abbreviations(passages: list[Passage], mentions: list[tuple[Passage, D
         for passage in passages:
             taken = [(m.start, m.end) for p, m in mentions if p is passage]
             for match in pattern.finditer(passage.text):
-                if any(start <= match.start() < end for start, end in taken) or passage.text[match.start() - 1:match.start()] == "(":
+                if any(start <= match.start() < end for start, end in taken) or (id(passage), match.start()) in definitions:
                     continue
                 found.append((passage, dataclasses.replace(
                     named, start=match.start(), end=match.end(), text=match.group(),
@@ -121,14 +123,21 @@ _PROVOKED_AFTER = re.compile(r"[-\s]?(?:\([^()]{1,12}\)[-\s]?)?(?:induced|provok
                              r"-?(?:sensitive|intolerant|intolerance|allergic|allergy|hypersensitive|exacerbated)\b|"
                              r"(?:\s*(?:,|and)\s*[\w-]+){0,4}\s+(?:levels?|concentrations?|receptors?|secretion|"
                              r"synthesis|production|status|intake|excretion|absorption|metabolism|homeostasis|balance|"
-                             r"channels?|(?:channel\s+)?(?:blockers?|antagonists?))\b|[-/](?:creatinine|channel)\b",
+                             r"channels?|(?:channel\s+)?(?:blockers?|antagonists?))\b|[-/](?:creatinine|channel)\b|"
+                             r"(?:\s*(?:,|and)\s*[\w-]+){0,4}\s+(?:serum|plasma|blood|urinary)\s+(?:levels?|concentrations?)\b|"
+                             # reported with measured values ("E1: baseline 18.8 pg/ml")
+                             r"[^.;]{0,30}?\d+(?:\.\d+)?\s*(?:pg|ng|nmol|pmol|µmol|µg|mg)\s*/\s*(?:ml|l|dl)\b|"
+                             r"\s+use\b(?=[^.;]{0,40}\b(?:allowed|permitted)\b)",
                              re.IGNORECASE)
 _NOT_GIVEN_BEFORE = rx(r"(?:\b(?:serum|plasma|urinary|urine|salivary|dietary|ionized|ionised|intracellular|"
                         r"circulating|endogenous)\s+|\b(?:induc\w*|provo\w*|challenge\w*)\b[^.;]{0,40}?\bby\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}\(?|"
                         # what people cannot take, how they metabolise, what is measured in them,
                         # what the study drug is added to, and other members of its class
                         r"\b(?:intoleran\w*|allerg\w*|hypersensitiv\w*|sensitivity)\s+(?:to|of)\s+|"
-                        r"\bmetaboli[sz]ers?\s+of\s+|\badd-?on\s+(?:to|with)\s+(?:[\w-]+\s+){0,2}|"
+                        r"\bmetaboli[sz]ers?\s+of\s+|\b(?:irrespective|regardless|independent(?:ly)?)\s+of\s+|"
+                        # a subgroup by what people took alongside, a marker that measures
+                        r"\b(?:patients|participants|subjects|those|women|men)\s+(?:who\s+(?:were\s+)?(?:taking|using|used)|"
+                        r"(?:not\s+)?(?:taking|using))\s+(?:[\w-]+\s+){0,2}|\b(?:measured|assessed|determined|estimated)\s+(?:by|with|using)\s+(?:the\s+)?|\badd-?on\s+(?:to|with)\s+(?:[\w-]+\s+){0,2}|"
                         r"\b(?:concentrations?|levels?)\s+of\s+(?:(?:serum|plasma|total|free)\s+)?(?:[\w-]+\s*(?:\([^()]{1,12}\))?\s*(?:,|and)\s*){0,4}|"
                         r"(?:\b(?:other|older)\s+(?:[\w-]+\s+){0,3}(?:such\s+as|including|like|e\.g\.,?)|"
                         r"\b[\w-]+s\)?,?\s+(?:such\s+as|e\.g\.,?))\s+"
@@ -170,8 +179,9 @@ _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allow
                           r"women|men|volunteers|children|groups|arms)\s+(?:also\s+|additionally\s+)?(?:received|took|"
                           r"were\s+(?:given|supplemented))\b|\bin\s+addition\s+to\s+(?:receiving\s+)?(?:the|their)\s+"
                           r"(?:assigned|allocated|randomi[sz]ed|study)\b|\b(?:consistent|in\s+(?:line|agreement|keeping))\s+"
-                          r"with\s+(?:that\s+of\s+|those\s+of\s+)?(?:an?\s+|the\s+)?(?:\w+\s+){0,3}"
-                          r"(?:trials?|stud(?:y|ies)|meta-analys[ie]s)\b|\bprevious\s+(?:\w+\s+){0,2}(?:trials?|stud(?:y|ies))\b")
+                          r"with\s+(?:that\s+of\s+|those\s+of\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}"
+                          r"(?:trials?|stud(?:y|ies)|meta-analys[ie]s)\b|\bagrees?\s+with\b|"
+                          r"\b(?:is|are)\s+recommended\b|\bshould\s+be\s+(?:given|used|prescribed|considered|added)\b|\bprevious\s+(?:\w+\s+){0,2}(?:trials?|stud(?:y|ies))\b")
 
 
 # A drug given together with the study drug is part of its arm ("aspirin combined with

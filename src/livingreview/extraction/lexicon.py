@@ -151,6 +151,9 @@ def _usable(variant: str, canonical: str) -> bool:
         return False
     if not re.search(r"[a-z]", variant) or not re.match(r"[a-z0-9(]", variant):
         return False
+    # "estrogen replacement therapy" is filed under estradiol: a treatment named, not a drug
+    if re.search(r"\b(?:therapy|treatment|replacement)\b", variant):
+        return False
     return not any(word in _NOT_STUDY_DRUGS for word in variant.split()[-1:])
 
 
