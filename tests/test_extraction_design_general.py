@@ -181,3 +181,33 @@ NOT_A_STUDY_CASES: list[Case] = [
 def test_abstracts_about_other_evidence_or_models_get_no_design(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     _check(flagship, title, abstract, expected)
+
+
+# An extension study's own design is open and single-group; the randomised, double-blind trial its
+# participants completed first is the parent's design.
+EXTENSION_CASES: list[Case] = [
+    ("Long-term solifenacin for overactive bladder",
+     "Patients who had completed a 12-week randomised, double-blind study of solifenacin against "
+     "placebo were invited to continue; 800 chose to continue with 40 weeks of open-label solifenacin "
+     "5 mg daily.",
+     {"randomised": "no", "blinding": "open-label", "allocation": "single-group"}),
+    # One arm given openly beside a blinded comparison says nothing of the trial's own blinding.
+    ("Alendronate or estrogen for bone loss",
+     "Women were randomly assigned to alendronate 5 mg, placebo, or open-label estradiol, and bone "
+     "density was measured yearly.",
+     {"randomised": "yes", "blinding": "not-stated"}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), EXTENSION_CASES,
+                         ids=[case[0] for case in EXTENSION_CASES])
+def test_a_parent_trials_design_or_one_open_arm_is_not_the_studys_own(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    _check(flagship, title, abstract, expected)
+
+
+def test_prior_therapy_does_not_hide_the_trials_own_randomisation(flagship: Protocol) -> None:
+    _check(flagship, "Rofecoxib in rheumatoid arthritis",
+           "After a washout of prior NSAID therapy, 400 patients were randomly allocated to rofecoxib "
+           "or placebo in a double-blind design.",
+           {"randomised": "yes", "blinding": "double-blind"})

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-
+import re
 
 from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.counts import arm_sizes
@@ -44,6 +44,7 @@ _PARALLEL = rx(r"\bparallel[- ]?(?:group|arm|design|assignment)s?\b|\bparallel\s
 _SINGLE_DESIGN = (r"\bsingle[- ](?:arm|group|cohort)\b(?<!\bas\ssingle\sgroup)(?<!\bas\sa\ssingle\sgroup)|"
                   r"\bone[- ]arm\b|\buncontrolled\b|\bnon-?\s?controlled\b|"
                   r"\bopen[- ]label\s+(?:extension|follow-up)\b|\bno\s+control\s+group\b|"
+                  r"\b(?:chose|elected|opted|agreed)\s+to\s+continue\b|\bextension\s+(?:study|phase|trial)\b|"
                   r"\bsequential(?:ly)?\b(?=[^.]{0,80}\b(?:alone|combination|co-?administ|together|followed))|"
                   r"\b(?:drug|pharmacokinetic)[- ](?:drug\s+)?interactions?\s+(?:study|trial)\b|"
                   # a drug-interaction design: everyone takes one drug, then both together
@@ -102,8 +103,21 @@ PLACEBO = rx(r"\bplacebos?\b(?<!\bactive\splacebo)(?<!\bactive-placebo)(?<!\bact
                r"\bvehicle(?:-controlled)?\b(?=[^.]{0,60}\b(?:spray|cream|gel|solution|drops?|control)\b)")
 
 
+# An extension study names the trial its participants completed first ("patients who had completed
+# 12 weeks in a randomised, double-blind study"): that design is the parent trial's, not its own.
+_PARENT_STUDY_BEFORE = rx(r"\b(?:completed|completing|finished)\s+(?:[\w'-]+,?\s+){0,6}$|"
+                          r"\b(?:previous|preceding|prior|earlier|parent|original|core|feeder)\s+(?:[\w-]+,?\s+){0,2}$")
+
+
+def _own_design(hits: list[Hit]) -> list[Hit]:
+    """`hits` less those that describe a parent trial an extension study's participants completed."""
+    return [h for h in hits
+            if not _PARENT_STUDY_BEFORE.search(h.passage.lowered or h.passage.text.lower(),
+                                              max(h.sentence.start, h.start - 80), h.start)]
+
+
 def randomised(passages: list[Passage]) -> Suggestion:
-    positive = find(passages, _RANDOMISED)
+    positive = _own_design(find(passages, _RANDOMISED))
     negative = find(passages, _NOT_RANDOMISED, negatable=False)
     # "120 randomised plus 63 in nonrandomised control groups": the randomised part makes it one.
     if negative and not [h for h in positive if h.evidence.text.lower() not in ("rct", "rcts")]:
@@ -155,6 +169,9 @@ _RCT_ONLY = rx(r"\b(?:two|three|four|several|both|these|the)\s+(?:\w+\s+)?(?:ran
                 r"(?:controlled\s+)?(?:trials|RCTs|studies)\b")
 
 
+_ARM_BEFORE = re.compile(r"\b(?:or|versus|vs\.?|and)\s+$", re.IGNORECASE)
+
+
 def allocation(passages: list[Passage], randomised_value: str, control_value: str) -> Suggestion:
     crossover = find(passages, _CROSSOVER)
     if crossover:
@@ -195,7 +212,10 @@ _GROUPS_COMPARED = rx(r"\b(?:groups?\s+(?:I{1,3}|IV|[1-4]|A|B)\b|(?:one|each|the
 
 def blinding(passages: list[Passage]) -> Suggestion:
     for value, pattern in _BLINDING:
-        hits = find(passages, pattern)
+        hits = _own_design(find(passages, pattern))
+        if value == "open-label":
+            # "...placebo, or open-label estrogen": one arm given openly, not how the trial was run.
+            hits = [h for h in hits if not _ARM_BEFORE.search(h.passage.text, max(0, h.start - 12), h.start)]
         if hits:
             return suggestion(value, hits)
     return Suggestion(NOT_STATED)
