@@ -185,3 +185,9 @@ def test_bone_density_measured_at_sites_is_not_also_one_outcome_for_all_sites(fl
                                 "at the lumbar spine and total hip with drug A.")
     assert sorted(n for n in found if "bone" in n) == ["lumbar spine bone mineral density",
                                                         "total hip bone mineral density"]
+
+
+def test_an_event_outcome_takes_no_class_from_the_words_around_it(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "Adults were randomized to drug A or placebo. Serum cholesterol fell with drug A. "
+                                "Adverse events were fewer with drug A than with placebo in serum-tested patients.")
+    assert found["adverse events"]["class"] is None

@@ -36,6 +36,9 @@ class _Anchor:
     hits: list[Hit]
     construct: str | None = None
     outcome_class: str | None = None
+    # False for outcomes that have no class (clinical events): their sentences' cue words
+    # ("serum", "questionnaire") say how something else was measured.
+    class_from_sentences: bool = True
 
 
 _NAMED_OUTCOME = re.compile(
@@ -374,7 +377,7 @@ def _event_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -
                 continue
             written = passage.text[match.start():match.end()]
             key = "event:" + " ".join(written.lower().split())
-            found.setdefault(key, _Anchor(key, written, [], None, None)).hits.append(hit)
+            found.setdefault(key, _Anchor(key, written, [], None, None, False)).hits.append(hit)
     reported = [a for a in found.values() if any(_reports_result(h) for h in a.hits)]
     return reported[:_MAX_EVENT_OUTCOMES]
 
@@ -530,7 +533,8 @@ def _subject_anchors(passages: list[Passage], taken: list[tuple[str, int, int]])
                         or _overlaps((passage.field, np_start, np_start + len(np)), taken)):
                     continue
                 key = "subject:" + " ".join(np.lower().split())
-                found.setdefault(key, _Anchor(key, np, [], None, None)).hits.append(
+                cue = next((cls for cls, pattern in OUTCOME_CLASS_PATTERNS if pattern.search(np)), None)
+                found.setdefault(key, _Anchor(key, np, [], None, cue)).hits.append(
                     Hit(passage, np_start, np_start + len(np), key))
     return list(found.values())[:_MAX_SUBJECT_OUTCOMES]
 
@@ -720,6 +724,8 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
 def _outcome_class(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
     if anchor.outcome_class:
         return suggestion(anchor.outcome_class, anchor.hits[:1])
+    if not anchor.class_from_sentences:
+        return Suggestion(None)
     for value, pattern in OUTCOME_CLASS_PATTERNS:
         for hit in sentence_hits:
             match = next(hit.passage.finditer_in(pattern, hit.start, hit.end), None)
