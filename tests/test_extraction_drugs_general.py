@@ -277,3 +277,18 @@ def test_a_therapy_named_for_a_hormone_is_not_that_hormone() -> None:
 
 def test_participants_who_took_the_drug_took_the_study_drug() -> None:
     assert _names("Participants took memantine (10 mg, p.o.) or placebo before each session.") == ["memantine"]
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # A route named for rescue or background classes is not the study drug's.
+    ("Patients took nimesulide 100 mg; a mild reaction was easily controlled with inhaled bronchodilators.",
+     []),
+    ("Women used an estradiol gel with sequential oral progestogen.", []),
+    # The study drug may itself be an oral contraceptive.
+    ("Women with dysmenorrhea were randomized to a low-dose oral contraceptive or placebo.", ["oral"]),
+    ("Women taking oral contraceptives were excluded; participants applied a testosterone gel.", []),
+    # Swallowing the study drug is the oral route.
+    ("Alertness was tested 1 to 6 hours after drug ingestion.", ["oral"]),
+])
+def test_routes_follow_the_study_drug(abstract: str, expected: list[str]) -> None:
+    assert drugs.routes(_passages(abstract)).value == expected

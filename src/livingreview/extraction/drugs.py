@@ -407,6 +407,9 @@ _ROUTES = (
     ("intranasal", rx(r"\bintra-?nasal(?:ly)?\b|\bnasal(?:ly)?\s+(?:spray|administ|delivered|inhal|solution|"
                        r"powder|insufflation|dose)|\bnasal\s+(?:\w+\s+)?sprays?\b")),
     ("oral", rx(r"\boral(?:ly)?\b(?!\s+(?:contraceptiv|hygiene|health|cavity|mucosa|surgery|glucose\s+tolerance))|"
+                 # an oral contraceptive the study gives, not one people were taking
+                 r"(?<!\btaking\s)(?<!\busing\s)(?<!\busers\sof\s)(?<!\buse\sof\s)\boral\s+contraceptives?\b"
+                 r"(?!\s+(?:use|users|pills?\s+use))|\b(?:drug|tablet|capsule|dose)\s+ingestion\b|"
                  r"\bby\s+mouth\b|\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b|\bsublingual(?:ly)?\b")),
     ("intramuscular", rx(r"\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
     ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bbreathing\s+\d+\s*%")),
@@ -471,7 +474,8 @@ def routes(passages: list[Passage]) -> Suggestion:
 # A route named for a background treatment of every arm ("each with a newly started oral
 # antidepressant"), named by its class rather than as a study drug.
 _FOR_OTHER_PRODUCT = rx(r"\s+(?:\w+\s+)?(?:antidepressants?|antibiotics?|antipsychotics?|anticoagulants?|"
-                         r"corticosteroids?|steroids?|analgesics?|medications?|standard\s+of\s+care)\b")
+                         r"corticosteroids?|steroids?|analgesics?|medications?|standard\s+of\s+care|bronchodilators?|"
+                         r"beta-?agonists?|β2?-agonists?|progestogens?|progestins?|gestagens?)\b")
 
 
 # A route named for treatment before the study ("had undergone previous treatment with oral or
