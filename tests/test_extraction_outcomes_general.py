@@ -41,6 +41,8 @@ def _modalities(abstract: str) -> list[str]:
     ("Tolerability was judged by investigators and patients at the end of treatment.", "self-report"),
     # Migraine response measures are what the patient reports.
     ("Pain-free response at 2 h was 30% with drug A and 10% with placebo.", "self-report"),
+    # A symptom rated by nobody named is rated by the participant.
+    ("Headache was rated on a 10-point scale every 10 minutes.", "self-report"),
     ("Drug A reduced symptoms of allergic rhinitis more than placebo.", "self-report"),
     # Blood, urine, airways, growth and tissue: body measures.
     ("Testosterone concentrations were threefold higher in the treated boys.", "physiological"),
@@ -70,6 +72,8 @@ def test_outcome_class_is_read_from_how_the_outcome_was_measured(abstract: str, 
      "physiological"),
     # A diagnosis confirmed by histology measures no outcome.
     ("No malignant melanomas were confirmed by histology among the screened attenders.", "physiological"),
+    # A questionnaire that parents fill in is not the child's own report.
+    ("Children whose parents completed a survey questionnaire served as controls.", "self-report"),
     # Questionnaires that general practitioners return are the source of event reports, not a rating.
     ("Outcome data were derived from questionnaires returned by general practitioners.", "clinician-rated"),
 ])

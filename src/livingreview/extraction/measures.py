@@ -28,7 +28,8 @@ OUTCOME_CLASS_PATTERNS = (
                         r"\b(?:incontinence|micturition|urge|voiding)\s+episodes\b|\bmicturition\s+(?:charts?|"
                         r"diar\w+|variables|frequency)\b|\bby\s+(?:the\s+)?patients\b|\bmorning\s+stiffness\b|"
                         r"\bvasomotor\s+symptoms\b|\bseverity\s+of\s+(?:symptoms|pain|headache)\b|"
-                        r"\binterviews?\b|\bsymptoms?\s+(?:were\s+)?(?:recorded|rated|assessed)\b|"
+                        r"\binterviews?\b|\b(?:symptoms?|headache|pain|itch\w*|nausea)\s+(?:(?:was|were)\s+)?(?:recorded|rated|"
+                        r"assessed|scored|graded)\b|"
                         r"\b(?:menopausal|climacteric|urgency|bladder|urinary|nasal|ocular|allergic|depressive|"
                         r"depression|anxiety|vasomotor|menstrual|gastrointestinal)\s+(?:clinical\s+)?symptoms?\b|"
                         r"\bsymptoms\s+of\s+(?:allergic\s+)?(?:depression|anxiety|rhinitis|conjunctivitis|menopause)\b|\bpatients?'?\s+perceptions?\b|"
@@ -161,6 +162,15 @@ _EXPLICIT_SELF_REPORT = rx(r"self|questionnaire|diar|\bVAS\b|visual|patient|volu
                             r"quality\s+of\s+life")
 
 
+# "Parents completed a questionnaire": a questionnaire a proxy fills in is an observer's rating.
+_PROXY = rx(r"\b(?:parent|teacher|caregiver|mother|father)s?\b")
+_OWN_REPORT = rx(r"self|patient|participant|subject")
+
+
+def _by_proxy(hit: Hit) -> bool:
+    return bool(_PROXY.search(hit.sentence.text)) and not _OWN_REPORT.search(hit.evidence.text)
+
+
 def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[Hit]]) -> Suggestion:
     found = pattern_list(passages, OUTCOME_CLASS_PATTERNS, _measured)
     imaging = found.pop("neuroimaging", [])
@@ -175,7 +185,7 @@ def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[
     rated = {(h.passage.field, h.sentence.start) for h in found.get("clinician-rated", [])}
     if "self-report" in found:
         own = [h for h in found["self-report"] if (h.passage.field, h.sentence.start) not in rated
-               or _EXPLICIT_SELF_REPORT.search(h.evidence.text)]
+               or (_EXPLICIT_SELF_REPORT.search(h.evidence.text) and not _by_proxy(h))]
         found["self-report"] = own
         if not own:
             found.pop("self-report")
