@@ -3,10 +3,27 @@ ways trial abstracts commonly word them (not copied from any abstract)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from livingreview.extraction.counts import n_total
 from livingreview.extraction.passages import Passage
+from livingreview.extraction.service import suggest_study
+from livingreview.protocol import load_protocol
+from livingreview.records import Record
+
+FLAGSHIP = Path(__file__).resolve().parent.parent / "examples" / "glutamate-entactogens" / "protocol.toml"
+
+
+@pytest.fixture(scope="module")
+def flagship():
+    return load_protocol(FLAGSHIP)
+
+
+def _field(protocol, name: str, title: str, abstract: str) -> object:
+    record = Record(source="test", raw="", title=title, abstract=abstract, id=3, source_id="t3")
+    return suggest_study(protocol, [record]).fields[name].value
 
 
 def _count(abstract: str, title: str = "A study") -> object:
@@ -139,26 +156,80 @@ def test_a_count_the_study_randomly_assigned_outranks_an_arm() -> None:
     assert _count(abstract) == 12400
 
 
-def test_people_excluded_or_only_evaluable_are_not_the_count() -> None:
-    assert _count("A randomization error led to the exclusion of nine subjects. Women were randomly assigned "
-                  "to the gel or the patch.") is None
-    assert _count("Healthy volunteers received the drug with and without food. Plasma data were evaluable "
-                  "for 21 subjects.") is None
-
-
-def test_arms_listed_before_one_noun_are_added() -> None:
-    abstract = ("In this placebo-controlled study 110, 115 and 58 patients 18 years or older with an overactive "
-                "bladder were randomized to receive 1 mg, 2 mg or placebo.")
-    assert _count(abstract) == 283
-
-
-def test_two_adjectives_joined_by_and_still_reach_the_noun() -> None:
-    abstract = ("Twenty-nine of 47 healthy and hysterectomized postmenopausal women completed the treatment "
-                "and one year of follow-up.")
-    assert _count(abstract) == 47
-
-
 def test_arms_of_a_sample_counted_before_them_are_not_summed_as_the_total() -> None:
     abstract = ("We screened 120 students with hay fever, including only 32 patients for this study; ten patients "
                 "took drug A 10 mg, ten took drug A 20 mg, and 12 with drug B 60 mg daily for 3 weeks.")
     assert _count(abstract) == 32
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), [
+    # healthy people beside a word ("previous") that elsewhere marks other people's conditions
+    ("Bone density after hormone therapy and exercise",
+     "Sixty healthy women, aged 50-58 years, within 4 years of menopause and with no previous use of hormones, "
+     "were randomly assigned to hormone therapy, exercise, both or neither.", ["healthy"]),
+    # "normal" people are healthy, and healthy postmenopausal women are not a menopause population
+    ("Low-dose hormone therapy and quality of life in early postmenopausal women",
+     "Forty-four normal postmenopausal women were recruited and randomly given the hormone or calcium.",
+     ["healthy"]),
+])
+def test_healthy_participants_are_read_as_healthy(flagship, title: str, abstract: str, expected: list[str]) -> None:
+    assert _field(flagship, "population", title, abstract) == expected
+
+
+def test_a_condition_inside_a_trial_or_society_name_is_no_population(flagship) -> None:
+    abstract = ("A substudy of the Heart, Osteoporosis, Estrogen and Lipid trial. Four hundred healthy "
+                "postmenopausal women were randomly assigned to the hormone or placebo. (c) 2003 American "
+                "Cancer Society.")
+    assert _field(flagship, "population", "Hormone doses and bone", abstract) == ["healthy"]
+
+
+def test_a_condition_named_for_the_drugs_a_model_tests_is_no_population(flagship) -> None:
+    abstract = ("Twelve healthy volunteers received the drug or placebo before an infusion that provokes headache. "
+                "The model may prove valuable for screening migraine drugs in healthy subjects.")
+    assert _field(flagship, "population", "A headache model", abstract) == ["healthy"]
+
+
+def test_people_a_conclusion_warns_about_were_not_studied(flagship) -> None:
+    abstract = ("Twelve healthy volunteers received the drug or placebo. The findings should not be extrapolated "
+                "to patients with epilepsy, in whom the drug is contraindicated.")
+    assert _field(flagship, "population", "A pharmacology study", abstract) == ["healthy"]
+
+
+def test_heart_disease_of_the_participants_is_named_with_its_organ(flagship) -> None:
+    abstract = ("We randomly assigned 1800 postmenopausal women with coronary heart disease (CHD) to hormones or "
+                "placebo. Women with CHD were followed for four years.")
+    assert _field(flagship, "population", "Hormones after heart disease", abstract) == [
+        "other:menopause", "other:coronary-heart-disease"]
+
+
+def test_a_concomitant_condition_does_not_define_the_population(flagship) -> None:
+    abstract = ("Forty men with benign prostatic hyperplasia and concomitant detrusor instability were randomly "
+                "allocated to an alpha-blocker alone or with an anticholinergic.")
+    assert _field(flagship, "population", "Combination therapy for voiding symptoms", abstract) == [
+        "other:benign-prostatic-hyperplasia"]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), [
+    # the wider term of one condition covers its narrower name
+    ("Two antihistamines in hay fever",
+     "Sixty patients with seasonal allergic rhinoconjunctivitis were randomized to either antihistamine.",
+     ["other:allergic-rhinoconjunctivitis"]),
+    ("An antihistamine added to antibiotics for acute sinusitis",
+     "Ninety allergic patients with an acute exacerbation of rhinosinusitis were randomized to the "
+     "antihistamine or placebo.", ["other:sinusitis"]),
+    # amenorrhea is how menopause is defined; "atopic" names a kind of eczema, not of asthma
+    ("Hormone therapy for hot flushes",
+     "A total of 90 menopausal women with hot flushes and with amenorrhea for at least 6 months were randomly "
+     "assigned to the hormone or placebo.", ["other:menopause"]),
+    ("Antihistamines and bronchial responses",
+     "Bronchial responses were measured in 20 patients with atopic asthma after each drug.", ["other:asthma"]),
+])
+def test_one_condition_is_named_once(flagship, title: str, abstract: str, expected: list[str]) -> None:
+    assert _field(flagship, "population", title, abstract) == expected
+
+
+def test_symptoms_of_a_syndrome_do_not_hide_the_condition_that_defines_the_population(flagship) -> None:
+    title = "Two anticholinergics in children with urinary incontinence"
+    abstract = ("Children with a history of daytime urinary incontinence and symptoms of overactive bladder were "
+                "assigned to either drug.")
+    assert _field(flagship, "population", title, abstract) == ["other:urinary-incontinence"]

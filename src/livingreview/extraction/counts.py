@@ -25,10 +25,10 @@ PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolesc
 _NOT_ADJECTIVE = (r"(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|"
                   r"which|who|drugs?|times|occasions|groups?|studies|trials|weeks?|days?|months?|years?|hours?|"
                   r"included|received|treated|respectively|although|more|less|each|per|all)\b)")
-# ... also two joined by "and"/"or" ("healthy and hysterectomized", "male and female") and an age
-# written as an adjective ("21- to 37-yr-old").
-_BETWEEN = (r"(?:" + _NOT_ADJECTIVE + r"(?:[A-Za-z][\w'/-]*(?:\s+(?:and|or)\s+" + _NOT_ADJECTIVE + r"[A-Za-z][\w-]*)?|"
-            r"\d{1,2}-?\s*(?:to|-|\u2013)\s*\d{1,2}[- ](?:yr|year)s?[- ]old),?\s+){0,5}?")
+# ... also both sexes or two adverbs joined by "and"/"or" ("male and female", "surgically or
+# naturally postmenopausal") and an age written as an adjective ("21- to 37-yr-old").
+_BETWEEN = (r"(?:" + _NOT_ADJECTIVE + r"(?:[A-Za-z][\w'/-]*|\d{1,2}-?\s*(?:to|-|\u2013)\s*\d{1,2}[- ](?:yr|year)s?[- ]old|"
+            r"(?:male|female|men|women|\w+ly)\s+(?:and|or)\s+[A-Za-z][\w-]*),?\s+){0,5}?")
 _PEOPLE_COUNT = re.compile(
     r"(?P<hedge>\b(?:approximately|about|around|almost|nearly|roughly|over|more\s+than|up\s+to)\s+)?"
     r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\)|\))?,?\s+" + _BETWEEN + PEOPLE + r"\b", re.IGNORECASE)
@@ -66,9 +66,6 @@ _VERB_RANK = {"randomized": 5, "randomised": 5, "randomly": 5, "were assigned": 
               # Counted after entry (completers, the analysed) or before it (the screened): not who entered.
               "completed": -1, "were analyzed": -1, "were analysed": -1}
 _BEFORE_ENTRY = ("screened", "assessed for eligibility", "approached", "invited", "contacted", "eligible")
-_LEFT_BEFORE = rx(r"\b(?:exclu(?:sion|ded|ding)|withdrawal|withdr[ae]w|loss|lost|deaths?|discontinuation)\s+"
-                  r"(?:of\s+)?(?:the\s+|a\s+further\s+)?$")
-_ANALYSED_BEFORE = rx(r"\b(?:evaluable|assessable|analy[sz]able|available|analy[sz]ed)\s+(?:for|in|on|from)\s+(?:the\s+)?$")
 _RANDOMISED_BEFORE = rx(r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated)|randomi[sz]ation\s+of)\s+"
                         r"(?:a\s+total\s+of\s+)?$")
 _WE_ENROLLED_BEFORE = rx(r"\b(?:we|study|trial)\s+(?:\w+\s+)?(?:enrolled|recruited|included|studied|treated)\s+"
@@ -170,6 +167,7 @@ _STUDIES_OF_OTHERS = rx(r"\b(?:previous|earlier|prior|published|other|these|the)
 
 def _declared_studies(passages: list[Passage]) -> tuple[int, tuple[int, Hit] | None] | None:
     """How many studies the abstract reports as its own, and the size of each when it says so."""
+    # (A cheap test first: most abstracts do not speak of "studies" or "trials".)
     for passage in passages:
         lowered = passage.text.lower()
         if "studies" not in lowered and "trials" not in lowered:
@@ -350,21 +348,10 @@ def _group_sum(passages: list[Passage], parts: list[Hit]) -> Suggestion | None:
     return None
 
 
-# "123, 129 and 64 patients were randomized": the arms listed before their one noun.
-_LIST_HINT = re.compile(r"\d,\s+\d")
-_COUNT_LIST = rx(r"(?<![\d.,%/])\b(?P<counts>\d[\d,]*(?:,\s+\d[\d,]*)+,?\s+and\s+\d[\d,]*)\s+" + _BETWEEN + PEOPLE +
-                 r"\b(?=[^.;]{0,200}?\b(?:randomi[sz]ed|assigned|allocated|enrolled|recruited|included)\b)")
 
 
 def _group_sums(passages: list[Passage]) -> Iterator[tuple[int, list[Hit]]]:
-    """Every sum of groups counted together ("12 patients and 12 healthy volunteers")."""
-    # (Cheap tests first: most abstracts hold no list of counts, no "studies", no "additional".)
-    for passage in passages:
-        if not _LIST_HINT.search(passage.text):
-            continue
-        for match in passage.finditer(_COUNT_LIST):
-            listed = [int(c.replace(",", "")) for c in re.findall(r"\d+(?:,\d{3})*", match.group("counts"))]
-            yield sum(listed), [Hit(passage, match.start("counts"), match.end("counts"))]
+    """Every sum of two groups counted together ("12 patients and 12 healthy volunteers")."""
     for passage in passages:
         for match in passage.finditer(_COUNT_GROUPS):
             sentence = passage.sentence_of(match.start())
@@ -515,10 +502,6 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
         rank = max(rank, 4.0)
     if _CONSECUTIVE.match(match.group(), match.end("count") - match.start()):
         rank = max(rank, 4.0)
-    if _ANALYSED_BEFORE.search(before):
-        return (-1.0, hit, None, written)  # "data were evaluable for 22 subjects": only the analysed
-    if _LEFT_BEFORE.search(before):
-        return (0.0, hit, None, written)  # "the exclusion of six subjects": people who left, not who entered
     if re.search(r"\b(?:additional|further|another)\s+$", before):
         return (0.0, hit, None, written)  # an additional group: added to the main count, never the count
     if _participants_fragment(passage, match):

@@ -85,7 +85,8 @@ def _share(hit: Hit) -> bool:
 _POPULATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("healthy", rx(r"\bhealthy,?\s+(?:[\w-]+,?\s+){0,4}?(?:volunteers|subjects|participants|adults|individuals|men|"
                     r"women|males|females|controls|people|persons|students|elderly|smokers|children|"
-                    r"adolescents)\b|\bnormal\s+(?:volunteers|subjects)\b|\bnon-?clinical\b")),
+                    r"adolescents)\b|\bnormal,?\s+(?:[\w-]+\s+){0,2}?(?:volunteers|subjects|women|men|adults|individuals|"
+                    r"participants|controls)\b|\bnon-?clinical\b")),
     ("depression", rx(r"\b(?<!respiratory )(?<!CNS )(?<!ST )(?<!ST-segment )(?<!spreading )(?<!cardiac )"
                        r"(?<!marrow )(?<!segment )(?<!ST-)(?<!mm )(?<!myocardial )depression\b|\bdepressive\s+(?:disorder|episode|symptoms)\b|\bMDD\b|"
                        r"\bdepressed\s+(?:patients|adults|adolescents|outpatients|individuals|subjects)\b|"
@@ -122,15 +123,17 @@ no normal healthy history documented one two three placebo or and pain
 # Conditions that define a population, by their head word; the modifiers kept are the ones that
 # name a different condition ("cluster headache", "allergic rhinitis"), not a severity or course.
 _KEPT_MODIFIER = (r"(?:(?:allergic|cluster|tension-type|rheumatoid|breast|prostate|lung|colorectal|pancreatic|urinary|"
-                  r"ovarian|postoperative|post-operative|dental|urge|stress|atopic|overactive|neuropathic|"
+                  r"ovarian|postoperative|post-operative|dental|urge|stress|atopic(?=\s+(?:dermatitis|eczema))|overactive|neuropathic|"
+                  r"benign\s+prostatic|"
                   r"low\s+back|inflammatory\s+bowel|chronic\s+idiopathic|irritable\s+bowel|"
                   r"menstrual|duplication|mediastinal|urinary\s+tract|respiratory\s+tract|upper\s+respiratory|"
-                  r"spinal\s+cord|traumatic\s+brain|brain|HIV|detrusor)\s+)?")
+                  r"spinal\s+cord|traumatic\s+brain|brain|HIV|detrusor|coronary(?:\s+(?:heart|artery))?|bladder\s+outlet|"
+                  r"cholinergic|cold|contact)\s+)?")
 _DISEASE_HEAD = (r"(?:migraine|headaches?|rhinitis|urticaria|eczema|dermatitis|asthma|arthritis|osteoarthritis|"
                  r"osteoporosis|incontinence|bladder|cancer|carcinoma|pain|insomnia|dysmenorrh(?:o)?ea|"
                  r"hypertension|diabetes|obesity|epilepsy|dementia|alzheimer'?s\s+disease|parkinson'?s\s+disease|"
                  r"stroke|sinusitis|conjunctivitis|psoriasis|endometriosis|cysts?|disease|syndrome|infections?|injury|"
-                 r"instability|overactivity|hyperreflexia|"
+                 r"instability|overactivity|hyperreflexia|obstruction|hypertrophy|hyperplasia|"
                  r"(?!(?:diagn|progn|anal|hypoth|synth|ba|empha|the|metasta)osis)"
                  r"(?!academia)[a-z]+(?:itis|osis|algia|pathy|orrhea|orrhoea|a?emia))")
 _CONDITION_PHRASE = rx(r"\b(?P<phrase>" + _KEPT_MODIFIER + _DISEASE_HEAD + r")\b")
@@ -144,10 +147,10 @@ _NAMED_CONDITIONS = rx(r"\b(?:(?P<migraine>migraineurs?)|(?P<asthma>asthmatics?)
                         r"(?P<epilepsy>epileptics?)|(?P<copd>COPD|chronic\s+obstructive\s+(?:pulmonary|lung|airways?)\s+"
                         r"disease)|(?P<adhd>ADHD|attention[- ]deficit(?:/|\s+|-)?hyperactivity\s+disorder)|"
                         r"(?P<allergic_rhinitis>hay\s*fever)|(?P<irritable_bowel_syndrome>IBS)|"
-                        r"(?P<urinary_tract_infection>UTIs?|urinary\s+infections?))\b")
+                        r"(?P<urinary_tract_infection>UTIs?|urinary\s+infections?)|(?P<coronary_heart_disease>CHD))\b")
 # "Parkinson's disease" is read as other:parkinson, the way the eponym is usually shortened.
 _EPONYM_DISEASE = re.compile(r"^other:(parkinson|alzheimer|crohn|huntington|graves|hodgkin|cushing|addison)-disease$")
-_VAGUE_CONDITIONS = frozenset({"disease", "syndrome", "pain", "headache", "headaches", "cyst", "cysts", "bladder",
+_VAGUE_CONDITIONS = frozenset({"obstruction", "hypertrophy", "hyperplasia", "disease", "syndrome", "pain", "headache", "headaches", "cyst", "cysts", "bladder",
                                "infection", "infections", "injury", "instability", "overactivity", "hyperreflexia"})
 
 
@@ -179,19 +182,31 @@ def _conditions(passages: list[Passage]) -> dict[str, list[Hit]]:
     for value, hits in found.items():
         value = re.sub(r"(headache|cyst|infection)s$", r"\1", value).replace("other:migraine-headache", "other:migraine")
         value = _EPONYM_DISEASE.sub(r"other:\1", value)
+        value = _SAME_CONDITION.get(value, value)
         merged.setdefault(value, []).extend(hits)
-    # A general value beside a specific one ("cancer" beside "breast-cancer"), a phrase inside a
-    # longer one ("lung disease" in "chronic obstructive lung disease") or a symptom of a syndrome
-    # named too (urge incontinence in overactive bladder) adds nothing.
-    spans = [(h.passage.field, h.start, h.end) for hits in merged.values() for h in hits]
-    return {value: hits for value, hits in merged.items()
-            if not any(other != value and other.endswith("-" + value[6:]) for other in merged)
-            and not all(any(f == h.passage.field and s <= h.start and h.end <= e and e - s > h.end - h.start
-                            for f, s, e in spans) for h in hits)
-            and not _SUBSUMED.get(value, frozenset()) & merged.keys()}
+    return merged
 
 
-_SUBSUMED = {"other:urge-incontinence": frozenset({"other:overactive-bladder", "other:detrusor-instability",
+def _most_specific(found: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
+    """A general value beside a specific one ("cancer" beside "breast-cancer"), a phrase inside a
+    longer one ("lung disease" in "chronic obstructive lung disease") or a symptom of a syndrome
+    named too (urge incontinence in overactive bladder) adds nothing. (Read after the mentions that
+    do not define the population are gone: "symptoms of overactive bladder" subsumes nothing.)"""
+    spans = [(h.passage.field, h.start, h.end) for hits in found.values() for h in hits]
+    return {value: hits for value, hits in found.items()
+            if not value.startswith("other:") or (
+                not any(other != value and other.endswith("-" + value[6:]) for other in found)
+                and not all(any(f == h.passage.field and s <= h.start and h.end <= e and e - s > h.end - h.start
+                                for f, s, e in spans) for h in hits)
+                and not _SUBSUMED.get(value, frozenset()) & found.keys())}
+
+
+# One condition written two ways: the usual name.
+_SAME_CONDITION = {"other:urinary-infection": "other:urinary-tract-infection"}
+_SUBSUMED = {"other:allergic-rhinitis": frozenset({"other:allergic-rhinoconjunctivitis"}),
+             "other:amenorrhea": frozenset({"other:menopause"}),  # menopause is defined by it
+             "other:rhinosinusitis": frozenset({"other:sinusitis"}),
+             "other:urge-incontinence": frozenset({"other:overactive-bladder", "other:detrusor-instability",
                                                    "other:detrusor-overactivity"}),
              "other:urinary-incontinence": frozenset({"other:overactive-bladder", "other:urge-incontinence",
                                                       "other:stress-incontinence"})}
@@ -200,6 +215,7 @@ _SUBSUMED = {"other:urge-incontinence": frozenset({"other:overactive-bladder", "
 # A condition named as what was measured ("depression symptoms", "the Depression Inventory",
 # "urge incontinence episodes"), not as who took part.
 _MEASURED_AFTER = rx(r"(?:\s+(?:and\s+)?(?:anxiety\s+)?(?:disorder\s+)?)?[\s'-]*(?:symptoms?|scores?|scales?|subscales?|"
+                      r"drugs?|medications?|agents?|models?|"
                       r"inventory|questionnaire|index|checklist|severity|episodes|events?|rates?|risk|trajector\w*|"
                       r"incidence|outcomes?|screening|awareness|rating|measures?|prevention)\b")
 # Sentences that name conditions of other people: exclusions, outcomes and events counted,
@@ -207,11 +223,13 @@ _MEASURED_AFTER = rx(r"(?:\s+(?:and\s+)?(?:anxiety\s+)?(?:disorder\s+)?)?[\s'-]*
 _NOT_WHO_TOOK_PART = rx(r"\bexclu\w+|\b(?:primary|secondary|main)?\s*(?:outcomes?|end-?\s?points?)\b|\bglobal\s+index\b|"
                          r"\bevidence\b|\bprevious(?:ly)?\b|\b(?:studies|research)\s+(?:have|has)\b|"
                          r"\bincidence\s+of\b|\brisk\s+of\b|\bstopping\b|"
+                         # a conclusion about people who were not studied
+                         r"\bextrapolat\w+|\bgenerali[sz]\w*\s+to\b|\bcontraindicated\b|"
                          # results: a condition counted with its statistics is an outcome
                          r"\bhazard\s+ratios?\b|\bHRs?\b|\bodds\s+ratios?\b|\bORs?\s*=|\b95\s*%|\bCIs?\b|\bp\s*[<=]")
 # A condition named as what changes, is measured or is prevented: "the development
 # of depression", "improvement in migraine", "to prevent asthma".
-_MEASURED_BEFORE = rx(r"(?:\b(?:from|against)\s+develop\w*|\bprevent\w*(?:\s+of)?|\b(?:development|maintenance|symptoms?|severity|levels?|prevalence|incidence|"
+_MEASURED_BEFORE = rx(r"(?:\b(?:from|against)\s+develop\w*|\bdeveloped|\bprevent\w*(?:\s+of)?|\b(?:development|maintenance|symptoms?|severity|levels?|prevalence|incidence|"
                        r"risk|trajector\w+|predictors?|onset|associations?|relationships?|scores?|rates?|"
                        r"measures?|reduction|improvement|change|worsening)\s+"
                        r"(?:of|in|with))\s+(?:[\w-]+\s+){0,1}$")
@@ -231,24 +249,46 @@ _MEASURE_LIST_AFTER = rx(r"\s*(?:\([^()]*\))?\s*(?:,|and|or)\s+(?:and\s+)?(?:anx
                           r"well-?being|self-?esteem|mood|fatigue|sleep|distress|burnout|coping)\b")
 
 
+# "bladder outlet obstruction and concomitant detrusor instability": the second condition comes
+# with the one that defines who was studied.
+_COEXISTING_BEFORE = rx(r"\b(?:concomitant|coexisting|co-existing|accompanying|comorbid|associated)\s+$")
+
+
+def _in_a_name(hit: Hit) -> bool:
+    """A capitalised condition among capitalised words mid-sentence is part of a name ("the
+    Women's Health, Osteoporosis, Progestin, Estrogen trial", "American Cancer Society")."""
+    text = hit.passage.text
+    if not text[hit.start].isupper() or hit.start == hit.sentence.start:
+        return False
+    before = re.search(r"([A-Z][\w'-]*),?\s+$", text[max(0, hit.start - 30):hit.start])
+    after = re.match(r",?\s+([A-Z][\w'-]*)", text[hit.end:hit.end + 30])
+    return bool(before or after) and not _ABBREVIATION.fullmatch(hit.passage.text[hit.start:hit.end])
+
+
+_ABBREVIATION = re.compile(r"[A-Z0-9-]{2,8}")
+
+
 def _defines_population(hit: Hit) -> bool:
     """Whether a condition mention says who was studied (not what was measured or ruled out)."""
+    if hit.passage.field != "title" and _in_a_name(hit):
+        return False
     window = max(hit.sentence.start, hit.start - 60)
     if _MEASURED_AFTER.match(hit.passage.text, hit.end) or _MEASURED_BEFORE.search(hit.passage.text, window, hit.start):
         return False
     if hit.passage.field != "title" and _INDICATION_BEFORE.search(hit.passage.text, window, hit.start):
         return False
     if _MEASURE_LIST_BEFORE.search(hit.passage.text, window, hit.start) or _MEASURE_LIST_AFTER.match(
-            hit.passage.text, hit.end):
+            hit.passage.text, hit.end) or _COEXISTING_BEFORE.search(hit.passage.text, window, hit.start):
         return False
-    return hit.passage.field == "title" or not _NOT_WHO_TOOK_PART.search(hit.sentence.text)
+    # Healthy people named in a sentence are its participants even beside "no previous use of HRT".
+    return hit.passage.field == "title" or hit.label == "healthy" or not _NOT_WHO_TOOK_PART.search(hit.sentence.text)
 
 
 def population(passages: list[Passage], protocol: Protocol, vocabulary: str | None,
                term_values: dict[str, str]) -> Suggestion:
     found: dict[str, list[Hit]] = {}
     for value, pattern in _POPULATIONS:
-        hits = find(passages, pattern)
+        hits = find(passages, pattern, label=value)
         if hits:
             found[value] = hits
     if vocabulary in protocol.vocabularies:
@@ -262,7 +302,8 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
     for value, hits in _conditions(passages).items():
         if not any(v == value for v in found):
             found[value] = hits
-    found = {value: kept for value, hits in found.items() if (kept := [h for h in hits if _defines_population(h)])}
+    found = _most_specific({value: kept for value, hits in found.items()
+                            if (kept := [h for h in hits if _defines_population(h)])})
     if "healthy" in found:
         found.pop("other:menopause", None)  # "healthy postmenopausal women" are healthy
     if not found:
