@@ -211,3 +211,24 @@ def test_prior_therapy_does_not_hide_the_trials_own_randomisation(flagship: Prot
            "After a washout of prior NSAID therapy, 400 patients were randomly allocated to rofecoxib "
            "or placebo in a double-blind design.",
            {"randomised": "yes", "blinding": "double-blind"})
+
+
+def test_sequence_groups_of_a_crossover_are_not_parallel_arms(flagship: Protocol) -> None:
+    _check(flagship, "Intranasal oxytocin and trust",
+           "Forty healthy men were randomized to one of two sequence groups and received oxytocin 24 IU "
+           "and placebo intranasally on two occasions one week apart.",
+           {"allocation": "crossover", "randomised": "yes"})
+
+
+def test_groups_formed_by_a_characteristic_are_not_assigned_arms(flagship: Protocol) -> None:
+    _check(flagship, "Inflammation and function in arthritis",
+           "One hundred patients with arthritis were followed for two years and divided into three groups "
+           "according to the change in their C-reactive protein at six months.",
+           {"allocation": "not-stated"})
+
+
+def test_an_unblinded_study_joined_by_and_is_still_open_label(flagship: Protocol) -> None:
+    _check(flagship, "Ketamine for suicidal ideation",
+           "Thirty inpatients received ketamine 0.5 mg/kg intravenously. The nonrandomized and unblinded "
+           "nature of this study limits its conclusions.",
+           {"blinding": "open-label"})

@@ -38,7 +38,10 @@ _PARALLEL = rx(r"\bparallel[- ]?(?:group|arm|design|assignment)s?\b|\bparallel\s
                 r"\b(?:received|receive|given|assigned\s+to|allocated\s+to|randomi[sz]ed\s+to)\s+(?:receive\s+)?either\b|"
                 r"\b(?:two|three|four|2|3|4)[- ](?:arm|group)\s+(?:parallel|randomi[sz]ed|study|trial|design)\b|"
                 r"\b(?:divided|allocated|assigned|randomi[sz]ed|distributed|split)\s+(?:\w+\s+)?(?:in)?to\s+"
-                r"(?:one\s+of\s+)?(?:two|three|four|five|six|[2-6])\s+(?:\w+\s+)?(?:groups|arms|regimens|cohorts)\b|"
+                r"(?:one\s+of\s+)?(?:two|three|four|five|six|[2-6])\s+(?!sequence)(?:\w+\s+)?"
+                r"(?:groups|arms|regimens|cohorts)\b"
+                # (groups formed by a characteristic are no assigned arms)
+                r"(?!\s*(?:according|on\s+the\s+basis|based|depending))|"
                 r"\b(?:in|of)\s+each\s+(?:treatment\s+|study\s+)?(?:group|arm)\b")
 # ("analysed as a single group" pools arms, it does not describe the design.)
 _SINGLE_DESIGN = (r"\bsingle[- ](?:arm|group|cohort)\b(?<!\bas\ssingle\sgroup)(?<!\bas\sa\ssingle\sgroup)|"
@@ -169,7 +172,8 @@ _RCT_ONLY = rx(r"\b(?:two|three|four|several|both|these|the)\s+(?:\w+\s+)?(?:ran
                 r"(?:controlled\s+)?(?:trials|RCTs|studies)\b")
 
 
-_ARM_BEFORE = re.compile(r"\b(?:or|versus|vs\.?|and)\s+$", re.IGNORECASE)
+# ("and" is left out: "the nonrandomized and unblinded nature of this study" is the trial's own.)
+_ARM_BEFORE = re.compile(r"\b(?:or|versus|vs\.?)\s+$", re.IGNORECASE)
 
 
 def allocation(passages: list[Passage], randomised_value: str, control_value: str) -> Suggestion:
