@@ -292,3 +292,18 @@ def test_participants_who_took_the_drug_took_the_study_drug() -> None:
 ])
 def test_routes_follow_the_study_drug(abstract: str, expected: list[str]) -> None:
     assert drugs.routes(_passages(abstract)).value == expected
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("oxybutinin", "oxybutynin"),       # a changed letter
+    ("sumatritpan", "sumatriptan"),     # two letters swapped
+    ("noretisterone", "norethindrone"),  # a letter left out of the INN
+    ("clarythromycin", "clarithromycin"),
+])
+def test_a_misspelt_drug_name_is_read_as_the_drug(written: str, expected: str) -> None:
+    assert _names(f"Children were given {written} 5 mg nightly for six months.") == [expected]
+
+
+@pytest.mark.parametrize("word", ["chloride", "pipeline", "reaction", "estrogens"])
+def test_words_one_letter_from_a_drug_name_at_its_ends_are_not_misspellings(word: str) -> None:
+    assert _names(f"The {word} was studied in forty adults.") == []

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from livingreview.protocol.models import Protocol, Term, Vocabulary
 from livingreview.records import Record
-from livingreview.screening.criteria import Span, find_spans
+from livingreview.screening.criteria import Span, find_spans, is_negated
 
 LEXICON_PACKAGE = "drug-named-entity-recognition"
 _LEXICON_FILE = "drug_named_entity_recognition/drug_ner_dictionary.pkl.bz2"
@@ -198,7 +198,7 @@ def combination_parts(label: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _general_lexicon() -> tuple[Protocol, dict[str, tuple[str, ...]]] | None:
+def _general_lexicon() -> tuple[Protocol, dict[str, tuple[str, ...]], frozenset[str]] | None:
     path = lexicon_path()
     if path is None:
         return None
@@ -234,7 +234,63 @@ def _general_lexicon() -> tuple[Protocol, dict[str, tuple[str, ...]]] | None:
         for index, (canonical, names) in enumerate(sorted(by_canonical.items()))
     ]
     vocabulary = Vocabulary.model_construct(description="", classes={}, terms=terms)
-    return Protocol.model_construct(vocabularies={DRUG_VOCABULARY: vocabulary}, criteria=[]), combinations
+    known = frozenset(word for variant in variants if (word := variant.lower()).isalpha())
+    return Protocol.model_construct(vocabularies={DRUG_VOCABULARY: vocabulary}, criteria=[]), combinations, known
+
+
+# --- misspelt drug names ---------------------------------------------------------------------------
+
+# Abstracts misspell long drug names ("oxybutinin", "sumatritpan", "noretisterone"). A word of at
+# least eight letters that the dictionary does not know, one edit (or one swap of neighbours) from
+# exactly one drug's generic name, with the same first two and last two letters (edits at the ends
+# turn drug names into English words: "chloride", "chlorine"), is read as that drug.
+_MISSPELT_MIN = 8
+_WORD = re.compile(r"(?<![\w-])[a-z]{8,}(?![\w-])")
+_ENGLISH_NEAR_DRUGS = frozenset({"pipeline"})
+
+
+@lru_cache(maxsize=1)
+def _spelling_index() -> dict[str, tuple[str, ...]]:
+    """Each generic name of eight letters or more, and the name with one letter deleted, to the names."""
+    lexicon = _general_lexicon()
+    if lexicon is None:
+        return {}
+    names = {term.label for term in lexicon[0].vocabularies[DRUG_VOCABULARY].terms}
+    names |= {variant.lower() for variant in _ADDED_DRUGS["norethindrone"]}
+    index: dict[str, set[str]] = {}
+    for name in names:
+        if len(name) >= _MISSPELT_MIN and name.isalpha():
+            for key in {name} | {name[:i] + name[i + 1:] for i in range(len(name))}:
+                index.setdefault(key, set()).add(name)
+    return {key: tuple(found) for key, found in index.items()}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether b is a with one letter changed, added, removed, or two neighbours swapped."""
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+    return a[i + 1:] == b[i:] if len(a) == len(b) + 1 else len(b) == len(a) + 1 and a[i:] == b[i + 1:]
+
+
+@lru_cache(maxsize=65536)  # the same words recur from abstract to abstract
+def misspelt_drug(word: str) -> str | None:
+    """The generic name a misspelt word stands for, or None."""
+    lexicon = _general_lexicon()
+    if lexicon is None or word in lexicon[2] or word in _NOT_STUDY_DRUGS or word in _ENGLISH_NEAR_DRUGS:
+        return None
+    index = _spelling_index()
+    found: set[str] = set(index.get(word, ()))
+    for i in range(len(word)):
+        found.update(index.get(word[:i] + word[i + 1:], ()))
+    found = {name for name in found if _one_edit(word, name) and name[:2] == word[:2] and name[-2:] == word[-2:]
+             and name.rstrip("s") != word.rstrip("s")}
+    if len(found) != 1:
+        return None
+    name = found.pop()
+    return "norethindrone" if name == "norethisterone" else name
 
 
 # The rules look up the same passage in several vocabularies of one protocol; the matcher scans
@@ -256,6 +312,19 @@ def text_spans(protocol: Protocol, text: str) -> list[Span]:
     if len(_SPAN_CACHE) >= _SPAN_CACHE_SIZE:
         _SPAN_CACHE.pop(next(iter(_SPAN_CACHE)))
     _SPAN_CACHE[key] = (protocol, found)
+    return found
+
+
+def _misspelt_mentions(text: str, taken: list[tuple[int, int]]) -> list[DrugMention]:
+    found: list[DrugMention] = []
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return found  # offsets would not match the text
+    for match in _WORD.finditer(lowered):
+        name = misspelt_drug(match.group())
+        if name is not None and not any(start <= match.start() < end for start, end in taken):
+            found.append(DrugMention(name, match.start(), match.end(), text[match.start():match.end()],
+                                     is_negated(text, match.start(), match.end()), False, None))
     return found
 
 
@@ -281,6 +350,7 @@ def drug_mentions(protocol: Protocol, text: str, vocabulary: str = "intervention
             term = labels.terms[int(span.term[1:])]
             found.extend(DrugMention(name, span.start, span.end, span.text, span.negated, False, None)
                          for name in combination_parts(term.label))
+        found.extend(_misspelt_mentions(text, [(m.start, m.end) for m in found]))
     found.sort(key=lambda m: (m.start, -m.end))
     # The dictionary files some drugs twice ("ethinyl estradiol", "ethinylestradiol"): one mention each.
     unique = {(m.start, m.end, re.sub(r"[\s-]+", "", m.name)): m for m in reversed(found)}
