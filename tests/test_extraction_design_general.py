@@ -232,3 +232,25 @@ def test_an_unblinded_study_joined_by_and_is_still_open_label(flagship: Protocol
            "Thirty inpatients received ketamine 0.5 mg/kg intravenously. The nonrandomized and unblinded "
            "nature of this study limits its conclusions.",
            {"blinding": "open-label"})
+
+
+def test_an_open_study_of_patients_from_earlier_placebo_controlled_trials_is_single_group(flagship: Protocol) -> None:
+    # The placebo belongs to the trials the patients came from.
+    _check(flagship, "Long-term rizatriptan",
+           "Patients who had previously participated in placebo-controlled rizatriptan trials were "
+           "recruited to this open-label study and treated their attacks with rizatriptan 10 mg for one year.",
+           {"allocation": "single-group", "blinding": "open-label"})
+
+
+def test_a_two_way_sensitivity_analysis_is_no_crossover(flagship: Protocol) -> None:
+    _check(flagship, "Celecoxib against naproxen in osteoarthritis",
+           "Patients were randomized to celecoxib or naproxen; a two-way sensitivity analysis of the "
+           "costs was added.",
+           {"allocation": "parallel"})
+
+
+def test_trials_most_of_which_were_randomised_are_not_the_abstracts_own_allocation(flagship: Protocol) -> None:
+    _check(flagship, "Acute treatment of migraine",
+           "Most current randomised controlled trials concern sumatriptan, which was superior to placebo "
+           "in each of them.",
+           {"allocation": "not-stated"})

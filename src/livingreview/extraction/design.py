@@ -20,6 +20,7 @@ _NOT_RANDOMISED = rx(r"\bnon-?\s?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bwitho
 _CROSSOVER = rx(
     r"\bcross-?\s?over\b|\bwithin-?\s?subjects?\b|\bcounter-?\s?balanced\b|\blatin[- ]square\b|"
     r"\b(?:two|three|four|2|3|4)-(?:period|way|treatment|sequence)\b(?!\s+(?:anova|analys[ie]s|analysis|interactions?|"
+    r"sensitivity|"
     r"repeated|tables?|mixed))|\bcrossed\s+over\b|\bin\s+(?:a\s+)?(?:random(?:i[sz]ed)?|counter-?balanced|balanced)\s+order\b|"
     r"\bwash-?\s?out\b[^.]{0,40}\bbetween\s+(?:the\s+)?(?:two\s+|three\s+)?(?:treatments|periods|phases|sessions|"
     r"study\s+days|regimens|doses)\b|"
@@ -43,11 +44,15 @@ _PARALLEL = rx(r"\bparallel[- ]?(?:group|arm|design|assignment)s?\b|\bparallel\s
                 # (groups formed by a characteristic are no assigned arms)
                 r"(?!\s*(?:according|on\s+the\s+basis|based|depending))|"
                 r"\b(?:in|of)\s+each\s+(?:treatment\s+|study\s+)?(?:group|arm)\b")
+# An extension study: its participants come from an earlier trial and all continue on the drug.
+_EXTENSION = (r"\bopen[- ]label\s+(?:extension|follow-up)\b|\b(?:chose|elected|opted|agreed)\s+to\s+continue\b|"
+              r"\bextension\s+(?:study|phase|trial)\b|"
+              r"\b(?:previously|had)\s+(?:participated|taken\s+part|been\s+enrolled)\s+in\b")
 # ("analysed as a single group" pools arms, it does not describe the design.)
-_SINGLE_DESIGN = (r"\bsingle[- ](?:arm|group|cohort)\b(?<!\bas\ssingle\sgroup)(?<!\bas\sa\ssingle\sgroup)|"
+_SINGLE_DESIGN = _EXTENSION + "|" + (
+                  r"\bsingle[- ](?:arm|group|cohort)\b(?<!\bas\ssingle\sgroup)(?<!\bas\sa\ssingle\sgroup)|"
                   r"\bone[- ]arm\b|\buncontrolled\b|\bnon-?\s?controlled\b|"
-                  r"\bopen[- ]label\s+(?:extension|follow-up)\b|\bno\s+control\s+group\b|"
-                  r"\b(?:chose|elected|opted|agreed)\s+to\s+continue\b|\bextension\s+(?:study|phase|trial)\b|"
+                  r"\bno\s+control\s+group\b|"
                   r"\bsequential(?:ly)?\b(?=[^.]{0,80}\b(?:alone|combination|co-?administ|together|followed))|"
                   r"\b(?:drug|pharmacokinetic)[- ](?:drug\s+)?interactions?\s+(?:study|trial)\b|"
                   # a drug-interaction design: everyone takes one drug, then both together
@@ -58,6 +63,7 @@ _EVERYONE_GIVEN = (r"\ball\s+(?:\w+\s+){0,2}(?:patients|subjects|participants|vo
                    r"(?:received|were\s+(?:treated|given))\b")
 SINGLE_GROUP = rx(_SINGLE_DESIGN + "|" + _EVERYONE_GIVEN)
 _SINGLE_STATED = rx(_SINGLE_DESIGN)
+_EXTENSION_STUDY = rx(_EXTENSION)
 # Designs that assign nothing at random: a study so described is not randomised.
 OBSERVATIONAL = rx(r"\b(?:cohort|cross-?sectional|case[- ]control|surveys?|retrospective(?:ly)?|registry|"
                      r"databases?|qualitative|semi-?structured\s+interviews?|focus\s+groups?|"
@@ -168,7 +174,7 @@ def speaks_of_others_only(passages: list[Passage], count: Suggestion) -> bool:
 
 
 # Randomised trials spoken of in general (a review's "RCTs"), not one study's own allocation.
-_RCT_ONLY = rx(r"\b(?:two|three|four|several|both|these|the)\s+(?:\w+\s+)?(?:randomi[sz]ed\s+)?"
+_RCT_ONLY = rx(r"\b(?:two|three|four|several|both|these|the|most|many)\s+(?:\w+\s+)?(?:randomi[sz]ed\s+)?"
                 r"(?:controlled\s+)?(?:trials|RCTs|studies)\b")
 
 
@@ -187,6 +193,10 @@ def allocation(passages: list[Passage], randomised_value: str, control_value: st
     single = find(passages, SINGLE_GROUP)
     if single and control_value in ("none", NOT_STATED) and (not parallel or find(passages, _SINGLE_STATED)):
         return suggestion("single-group", single)
+    extension = find(passages, _EXTENSION_STUDY)
+    if extension and randomised_value != "yes" and not parallel:
+        # The placebo or comparator it names belongs to the parent trial.
+        return suggestion("single-group", extension)
     if parallel:
         return suggestion("parallel", parallel)
     arms = arm_sizes(passages)
