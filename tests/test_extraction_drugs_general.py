@@ -307,3 +307,31 @@ def test_a_misspelt_drug_name_is_read_as_the_drug(written: str, expected: str) -
 @pytest.mark.parametrize("word", ["chloride", "pipeline", "reaction", "estrogens"])
 def test_words_one_letter_from_a_drug_name_at_its_ends_are_not_misspellings(word: str) -> None:
     assert _names(f"The {word} was studied in forty adults.") == []
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # A new compound the dictionary does not know, named with its dose by a drug stem.
+    ("Patients took zelotriptan 2.5 mg or sumatriptan 100 mg; zelotriptan was better tolerated.",
+     ["sumatriptan", "zelotriptan"]),
+    # A code name with its dose stays as written.
+    ("Volunteers received 40 mg of XR-2291 or placebo. XR-2291 lowered blood pressure.", ["xr-2291"]),
+])
+def test_drugs_missing_from_the_dictionary_are_read_from_their_doses(abstract: str, expected: list[str]) -> None:
+    assert _names(abstract) == expected
+
+
+def test_a_word_with_a_drug_stem_but_no_dose_is_not_a_drug() -> None:
+    assert _names("The zelotriptan programme was discussed with 40 clinicians.") == []
+
+
+def test_a_new_drug_misspelt_once_is_still_one_drug() -> None:
+    abstract = ("Patients took zelotriptan 2.5 mg, zelotriptan 5 mg or placebo; the zelotrptan 5 mg arm "
+                "was stopped early.")
+    assert _names(abstract) == ["zelotriptan"]
+
+
+def test_a_title_that_sets_a_drug_against_another_names_the_comparator() -> None:
+    title = "Subcutaneous zelotriptan vs. subcutaneous sumatriptan in migraine"
+    abstract = ("Patients were randomized to zelotriptan 1.4 mg, sumatriptan 6 mg or placebo. Sumatriptan was "
+                "better than zelotriptan 1.4 mg for pain relief.")
+    assert _control(abstract, title) == ("placebo", "sumatriptan")

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from livingreview.extraction.design import PLACEBO
-from livingreview.extraction.lexicon import DrugMention, drug_mentions
+from livingreview.extraction.lexicon import DrugMention, drug_mentions, is_known_word, one_edit
 from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.passages import ASSIGNMENT, before_own_study, find, Hit, in_background, Passage, rx, study_start, suggestion
 from livingreview.protocol.models import Protocol
@@ -38,6 +38,7 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
     mentions: list[tuple[Passage, DrugMention]] = []
     for passage in passages:
         mentions.extend((passage, m) for m in drug_mentions(protocol, passage.text, vocabulary, dropped))
+    mentions = _with_unlisted(passages, mentions)
     # "with and without X" negates X only for one of the arms.
     mentions = [(p, m) for p, m in _with_abbreviations(passages, mentions)
                 if not m.negated or _WITH_AND_WITHOUT.search(p.text, max(0, m.start - 60), m.start)]
@@ -72,6 +73,40 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
         if name in reading.comparator:
             reading.comparator[name].extend(reading.study.pop(name))
     return reading
+
+
+# Drugs the dictionary does not list yet (new compounds, code names) are named with their dose:
+# "alniditan 1.4 mg", "40 mg of XR-2291". A word counts only with a drug-name stem or the shape of
+# a code name.
+_DRUG_STEM = (r"(?i:[a-z]+(?:triptan|ditan|gepant|setron|oxacin|cillin|mycin|azole|tidine|prazole|olol|pril|sartan|statin|"
+              r"dipine|afil|coxib|profen|fenac|lukast|tadine|izine|astine|azepam|azolam|caine|dronate|gliptin|"
+              r"glitazone|mab|tinib|ciclovir|navir|terol|gestrel|oxetine|pramine|triptyline|peridol|apine|idone))"
+              r"|[A-Z]{1,4}-?\d{2,6}[A-Z]?|\d{3}C\d{2}")
+_UNLISTED = re.compile(rf"(?<![\w-])(?P<before>{_DRUG_STEM})(?=\s*,?\s*\(?\s*\d+(?:\.\d+)?\s*-?\s*(?i:mg|µg|mcg|micrograms?)\b)|"
+                       rf"\d+(?:\.\d+)?\s*-?\s*(?i:mg|µg|mcg|micrograms?)\s+(?:of\s+)?(?P<after>{_DRUG_STEM})(?![\w-])")
+
+
+def _with_unlisted(passages: list[Passage], mentions: list[tuple[Passage, DrugMention]]
+                   ) -> list[tuple[Passage, DrugMention]]:
+    """The mentions, with every use of a drug name the dictionary lacks but a dose reveals."""
+    taken = {(id(p), m.start) for p, m in mentions}
+    names = {word.lower() for passage in passages for match in _UNLISTED.finditer(passage.text)
+             if not is_known_word(word := match.group("before") or match.group("after"))}
+    if not names:
+        return mentions
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(names)) + r")(?![\w-])", re.IGNORECASE)
+    uses = [(passage, match) for passage in passages for match in pattern.finditer(passage.text)]
+    # One name misspelt once ("alnditan" beside "alniditan") is the name written more often.
+    counts = {name: sum(m.group().lower() == name for _, m in uses) for name in names}
+    spelled = {name: max((n for n in names if n == name or one_edit(name, n)), key=lambda n: (counts[n], n))
+               for name in names}
+    found = list(mentions)
+    for passage, match in uses:
+        if (id(passage), match.start()) not in taken:
+            found.append((passage, DrugMention(spelled[match.group().lower()], match.start(), match.end(), match.group(),
+                                               is_negated(passage.text, match.start(), match.end()), False, None)))
+    order = {id(p): i for i, p in enumerate(passages)}
+    return sorted(found, key=lambda pm: (order[id(pm[0])], pm[1].start, -pm[1].end))
 
 
 _WITH_AND_WITHOUT = rx(r"\bwith\s+(?:and|or)\s+without\s+(?:[\w-]+\s+){0,2}$")
@@ -274,9 +309,18 @@ _BETTER_THAN = rx(r"[^.;]{0,40}\b(?:more|less|longer|shorter|greater|better|wors
 
 
 def _compared_with(drugs: DrugReading) -> Hit | None:
-    """The drug an abstract sentence sets another drug against ("compare A with B": B), or None."""
-    hits = sorted((h for group in (drugs.study, drugs.comparator) for hs in group.values() for h in hs
-                   if h.passage.field == "abstract"), key=lambda h: h.start)
+    """The drug the title, else an abstract sentence, sets another drug against ("A versus B",
+    "compare A with B": B), or None."""
+    for field in ("title", "abstract"):
+        hits = sorted((h for group in (drugs.study, drugs.comparator) for hs in group.values() for h in hs
+                       if h.passage.field == field), key=lambda h: h.start)
+        found = _second_of_a_pair(hits)
+        if found is not None:
+            return found
+    return None
+
+
+def _second_of_a_pair(hits: list[Hit]) -> Hit | None:
     for first, second in zip(hits, hits[1:]):
         if first.label == second.label or first.sentence.start != second.sentence.start:
             continue

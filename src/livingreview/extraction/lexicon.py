@@ -265,7 +265,7 @@ def _spelling_index() -> dict[str, tuple[str, ...]]:
     return {key: tuple(found) for key, found in index.items()}
 
 
-def _one_edit(a: str, b: str) -> bool:
+def one_edit(a: str, b: str) -> bool:
     """Whether b is a with one letter changed, added, removed, or two neighbours swapped."""
     i = 0
     while i < min(len(a), len(b)) and a[i] == b[i]:
@@ -273,6 +273,12 @@ def _one_edit(a: str, b: str) -> bool:
     if len(a) == len(b):
         return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
     return a[i + 1:] == b[i:] if len(a) == len(b) + 1 else len(b) == len(a) + 1 and a[i:] == b[i + 1:]
+
+
+def is_known_word(word: str) -> bool:
+    """Whether the dictionary lists the word (as any drug's name, used or not) or it names no study drug."""
+    lexicon = _general_lexicon()
+    return word.lower() in _NOT_STUDY_DRUGS or (lexicon is not None and word.lower() in lexicon[2])
 
 
 @lru_cache(maxsize=65536)  # the same words recur from abstract to abstract
@@ -285,7 +291,7 @@ def misspelt_drug(word: str) -> str | None:
     found: set[str] = set(index.get(word, ()))
     for i in range(len(word)):
         found.update(index.get(word[:i] + word[i + 1:], ()))
-    found = {name for name in found if _one_edit(word, name) and name[:2] == word[:2] and name[-2:] == word[-2:]
+    found = {name for name in found if one_edit(word, name) and name[:2] == word[:2] and name[-2:] == word[-2:]
              and name.rstrip("s") != word.rstrip("s")}
     if len(found) != 1:
         return None
