@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from livingreview.extraction import counts, design, drugs, measures, participants
+from livingreview.extraction import counts, design, drugs, measures, participants, single_group
 from livingreview.extraction.form import field_or_none, form_of, vocabulary_for
 from livingreview.extraction.jats import jats_passages
 from livingreview.extraction.model import (
@@ -94,7 +94,7 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
     single = find(passages, design.SINGLE_GROUP)
     fields["control"], fields["active_comparator"] = drugs.control(passages, reading, single)
     fields["allocation"] = design.allocation(passages, fields["randomised"].value, fields["control"].value)
-    alone = design.uncontrolled(passages, bool(reading.study))
+    alone = single_group.uncontrolled(passages, reading.study)
     if alone and fields["allocation"].value == NOT_STATED and fields["control"].value == NOT_STATED:
         flag = ["inferred: a drug given with no comparison described"]
         fields["allocation"] = suggestion("single-group", alone, flag)

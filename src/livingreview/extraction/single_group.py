@@ -1,0 +1,57 @@
+"""Studies with no comparison arm: everyone given the same drug, read as single-group, uncontrolled
+and not randomised (the guidelines' `single-group`, `none` and `no`).
+
+An abstract rarely says "single-group": it says who was given what ("twelve healthy volunteers
+took a single oral dose of X", "patients were treated with X for 4 weeks") and compares nothing
+but times or kinds of participants ("after treatment", "women with that genotype against those
+without"). What rules such a study out is a second treatment: a placebo, a control or untreated
+group, random allocation, or a comparison whose other side is a treatment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from livingreview.extraction.passages import Hit, Passage, find, rx
+
+# A comparison arm stated outright, whatever it is compared on.
+_ARM_STATED = rx(r"\bplacebo|\bsham\b|\brandom|\bcontrols?\b(?!\s+of\b)|\bcomparative\b|\buntreated\b|"
+                 r"\bnon-?treated\b")
+_COMPARISON = rx(r"\bcompar\w*\b|\bversus\b|\bvs\b\.?")
+# What the other side of a comparison names when it is a treatment, not a time or a kind of
+# participant ("compared with baseline", "compared with that in men"); another route or
+# formulation of the drug is a second treatment too.
+_TREATMENT_SIDE = (r"placebo|control|untreated|no\s+treatment|usual\s+care|standard|conventional|alone|"
+                   r"combination|doses?|formulations?|regimens?|other\s+(?:drugs?|treatments?|agents?)|another|"
+                   r"tablets?|capsules?|injections?|infusions?|oral|intravenous|subcutaneous|intranasal|nasal\s+spray")
+# Several study drugs given to one group: an interaction study says how they were combined.
+_COMBINED = rx(r"\bco-?administ\w*|\bconcomitant(?:ly)?\b|\bcombination\b|\binteractions?\b|"
+               r"\btogether\s+with\b|\bin\s+addition\s+to\b|\badded\s+to\b|\bplus\b")
+# Participants given the drug: the design's own statement of what everyone got.
+_GIVEN = rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected|started|dosed)\b|\breceived\b|"
+            r"\b(?:after|following)\s+(?:(?:a|the)\s+)?(?:single\s+|oral\s+|intravenous\s+|repeated\s+)*"
+            r"(?:ingestion|intake|administration|dosing|injection|infusion)\s+of\b|"
+            r"\bsingle\s+(?:oral\s+|intravenous\s+)?doses?\s+of\b|\bco-?administ\w+|\bconcomitant\s+administration\b|"
+            r"\bfollowed\s+by\b")
+
+
+def _treatment_compared(passages: list[Passage], names: Iterable[str]) -> list[Hit]:
+    """Comparisons whose far side (the rest of the sentence) names a treatment or a study drug."""
+    side = re.compile(r"\b(?:" + "|".join([_TREATMENT_SIDE, *(re.escape(n.lower()) for n in names)]) + r")\b")
+    found = []
+    for hit in find(passages, _COMPARISON, negatable=False):
+        text = hit.passage.lowered or hit.passage.text.lower()
+        if side.search(text, hit.end, min(hit.sentence.end, hit.end + 120)):
+            found.append(hit)
+    return found
+
+
+def uncontrolled(passages: list[Passage], drug_names: Iterable[str]) -> list[Hit]:
+    """Evidence that everyone got the study drugs with no other treatment to compare them with, or []."""
+    names = list(drug_names)
+    if not names or find(passages, _ARM_STATED, negatable=False) or _treatment_compared(passages, names):
+        return []
+    if len(names) > 1 and not find(passages, _COMBINED, negatable=False):
+        return []  # two drugs and no word of giving them together: most likely compared
+    return find(passages, _GIVEN, negatable=False)

@@ -1,0 +1,91 @@
+"""Studies with no comparison arm (everyone given the same drug) and studies that assign nothing at
+random, read from phrasings such abstracts use in general.
+
+Each snippet is written for this test (not taken from any record) and goes through the whole text
+pipeline (`suggest_study` with the flagship protocol), so the design fields see the drugs that the
+other rules read, as on real records. Only the fields a case names are checked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from livingreview.extraction.lexicon import lexicon_path
+from livingreview.extraction.service import suggest_study
+from livingreview.protocol import load_protocol
+from livingreview.protocol.models import Protocol
+from livingreview.records import Record
+
+pytestmark = pytest.mark.skipif(lexicon_path() is None, reason="drug-named-entity-recognition is not installed")
+
+Case = tuple[str, str, dict[str, object]]
+
+SINGLE = {"randomised": "no", "allocation": "single-group", "control": "none"}
+
+
+@pytest.fixture(scope="module")
+def flagship() -> Protocol:
+    return load_protocol(Path(__file__).resolve().parent.parent / "examples" / "glutamate-entactogens" / "protocol.toml")
+
+
+def _values(protocol: Protocol, title: str, abstract: str) -> dict[str, object]:
+    record = Record(source="test", raw="", title=title, abstract=abstract, id=31, source_id="t31")
+    return {name: s.value for name, s in suggest_study(protocol, [record]).fields.items()}
+
+
+def _check(protocol: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    got = _values(protocol, title, abstract)
+    wrong = {name: (got.get(name), value) for name, value in expected.items() if got.get(name) != value}
+    assert not wrong, f"(got, expected) by field: {wrong}"
+
+
+SINGLE_GROUP_CASES: list[Case] = [
+    # kinds of participants compared, all given the same drug
+    ("Naproxen in knee and hip pain.",
+     "Forty patients with knee pain and 30 patients with hip pain were treated with naproxen 500 mg twice "
+     "daily for six weeks. Pain relief in the knee group was compared with that in the hip group and did "
+     "not differ.", SINGLE),
+    # a pharmacokinetic study in one group: the dose is taken, not "given"
+    ("Ibuprofen kinetics in older men.",
+     "Plasma ibuprofen was measured for 24 hours after ingestion of a single 400 mg dose in 16 healthy "
+     "men aged 65 to 80 years. Peak levels in the oldest men were higher compared to those in the "
+     "youngest.", SINGLE),
+    # a state of the same people compared, not a second treatment
+    ("Brain responses to sumatriptan.",
+     "Nine volunteers were given sumatriptan 6 mg subcutaneously during an attack. Blood flow in the "
+     "headache state was compared with the headache-free state.", SINGLE),
+    # two drugs taken together by everyone: an interaction study
+    ("Does ketoconazole raise tolterodine exposure?",
+     "Eight healthy volunteers were given tolterodine 2 mg together with ketoconazole 200 mg daily for "
+     "four days. Plasma tolterodine rose threefold over the first day.", SINGLE),
+]
+
+NOT_SINGLE_GROUP_CASES: list[tuple[str, str]] = [
+    # a second route or formulation of the drug is a second treatment
+    ("Sumatriptan by two routes.",
+     "Twelve volunteers were given sumatriptan. Its bioavailability after the injection was 96% compared "
+     "to 14% for the oral tablet."),
+    # two drugs and no word of giving them together: compared, not combined
+    ("Ibuprofen, naproxen and the stomach.",
+     "Ten healthy volunteers were given ibuprofen and naproxen. Gastric injury was seen after naproxen "
+     "but not after ibuprofen."),
+    # a comparison whose far side names a drug
+    ("Naproxen for knee pain.",
+     "Thirty patients were treated with naproxen for four weeks; pain relief was compared with that "
+     "reported earlier with ibuprofen."),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), SINGLE_GROUP_CASES,
+                         ids=[c[0] for c in SINGLE_GROUP_CASES])
+def test_everyone_given_the_drug_is_a_single_uncontrolled_group(flagship: Protocol, title: str, abstract: str,
+                                                                 expected: dict[str, object]) -> None:
+    _check(flagship, title, abstract, expected)
+
+
+@pytest.mark.parametrize(("title", "abstract"), NOT_SINGLE_GROUP_CASES, ids=[c[0] for c in NOT_SINGLE_GROUP_CASES])
+def test_a_second_treatment_compared_is_no_single_group(flagship: Protocol, title: str, abstract: str) -> None:
+    got = _values(flagship, title, abstract)
+    assert (got["allocation"], got["control"]) != ("single-group", "none")
