@@ -335,3 +335,11 @@ def test_a_title_that_sets_a_drug_against_another_names_the_comparator() -> None
     abstract = ("Patients were randomized to zelotriptan 1.4 mg, sumatriptan 6 mg or placebo. Sumatriptan was "
                 "better than zelotriptan 1.4 mg for pain relief.")
     assert _control(abstract, title) == ("placebo", "sumatriptan")
+
+
+@pytest.mark.parametrize("abstract", [
+    "Mice with oxazolone (OXA) dermatitis were treated with tacrolimus; OXA colitis worsened.",
+    "Adults admitted after paracetamol overdose received acetylcysteine.",
+])
+def test_a_drug_named_for_the_harm_it_caused_is_not_given(abstract: str) -> None:
+    assert "oxazolone" not in _names(abstract) and "acetaminophen" not in _names(abstract)
