@@ -233,3 +233,34 @@ def test_symptoms_of_a_syndrome_do_not_hide_the_condition_that_defines_the_popul
     abstract = ("Children with a history of daytime urinary incontinence and symptoms of overactive bladder were "
                 "assigned to either drug.")
     assert _field(flagship, "population", title, abstract) == ["other:urinary-incontinence"]
+
+
+def test_healthy_people_after_the_symptoms_studied_in_them_are_healthy(flagship) -> None:
+    abstract = ("To compare a vaginal ring with oral estradiol for relief of vasomotor symptoms in healthy postmenopausal "
+                "women. Women (n = 120) were randomly assigned to either treatment.")
+    assert _field(flagship, "population", "A ring for hot flushes", abstract) == ["healthy"]
+
+
+def test_injuries_and_hyphenated_reflexia_are_read_as_conditions(flagship) -> None:
+    abstract = ("In a randomized, double-blind trial, 80 patients with spinal cord injuries and detrusor "
+                "hyper-reflexia were treated with either drug for two weeks.")
+    assert sorted(_field(flagship, "population", "Two anticholinergics compared", abstract)) == [
+        "other:detrusor-hyperreflexia", "other:spinal-cord-injury"]
+
+
+def test_a_condition_reported_during_the_study_is_an_event_not_the_population(flagship) -> None:
+    abstract = ("One hundred healthy postmenopausal volunteers were randomized to the patch or placebo. "
+                "Breast pain was reported by 5% of women on placebo and 12% on the patch.")
+    assert _field(flagship, "population", "A patch and bone density", abstract) == ["healthy"]
+
+
+def test_people_named_with_their_condition_took_part_whatever_else_the_sentence_counts(flagship) -> None:
+    abstract = ("A randomized crossover study of the drug's effect on the incidence of hot flushes was conducted "
+                "in 60 women who had experienced a surgical menopause.")
+    assert _field(flagship, "population", "Hormones after surgery", abstract) == ["other:menopause"]
+
+
+def test_a_general_condition_beside_its_specific_form_adds_nothing(flagship) -> None:
+    abstract = ("Many patients with arthritis take blood pressure drugs. We randomized 300 patients with "
+                "osteoarthritis to either drug.")
+    assert _field(flagship, "population", "Two drugs compared", abstract) == ["other:osteoarthritis"]

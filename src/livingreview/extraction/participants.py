@@ -132,8 +132,8 @@ _KEPT_MODIFIER = (r"(?:(?:allergic|cluster|tension-type|rheumatoid|breast|prosta
 _DISEASE_HEAD = (r"(?:migraine|headaches?|rhinitis|urticaria|eczema|dermatitis|asthma|arthritis|osteoarthritis|"
                  r"osteoporosis|incontinence|bladder|cancer|carcinoma|pain|insomnia|dysmenorrh(?:o)?ea|"
                  r"hypertension|diabetes|obesity|epilepsy|dementia|alzheimer'?s\s+disease|parkinson'?s\s+disease|"
-                 r"stroke|sinusitis|conjunctivitis|psoriasis|endometriosis|cysts?|disease|syndrome|infections?|injury|"
-                 r"instability|overactivity|hyperreflexia|obstruction|hypertrophy|hyperplasia|"
+                 r"stroke|sinusitis|conjunctivitis|psoriasis|endometriosis|cysts?|disease|syndrome|infections?|injury|injuries|"
+                 r"instability|overactivity|hyper-?reflexia|obstruction|hypertrophy|hyperplasia|"
                  r"(?!(?:diagn|progn|anal|hypoth|synth|ba|empha|the|metasta)osis)"
                  r"(?!academia)[a-z]+(?:itis|osis|algia|pathy|orrhea|orrhoea|a?emia))")
 _CONDITION_PHRASE = rx(r"\b(?P<phrase>" + _KEPT_MODIFIER + _DISEASE_HEAD + r")\b")
@@ -150,8 +150,9 @@ _NAMED_CONDITIONS = rx(r"\b(?:(?P<migraine>migraineurs?)|(?P<asthma>asthmatics?)
                         r"(?P<urinary_tract_infection>UTIs?|urinary\s+infections?)|(?P<coronary_heart_disease>CHD))\b")
 # "Parkinson's disease" is read as other:parkinson, the way the eponym is usually shortened.
 _EPONYM_DISEASE = re.compile(r"^other:(parkinson|alzheimer|crohn|huntington|graves|hodgkin|cushing|addison)-disease$")
-_VAGUE_CONDITIONS = frozenset({"obstruction", "hypertrophy", "hyperplasia", "disease", "syndrome", "pain", "headache", "headaches", "cyst", "cysts", "bladder",
-                               "infection", "infections", "injury", "instability", "overactivity", "hyperreflexia"})
+_VAGUE_CONDITIONS = frozenset({"disease", "syndrome", "pain", "headache", "headaches", "cyst", "cysts", "bladder",
+                               "infection", "infections", "injury", "injuries", "instability", "overactivity",
+                               "hyperreflexia", "hyper-reflexia", "obstruction", "hypertrophy", "hyperplasia"})
 
 
 def _conditions(passages: list[Passage]) -> dict[str, list[Hit]]:
@@ -180,7 +181,7 @@ def _conditions(passages: list[Passage]) -> dict[str, list[Hit]]:
                     found.setdefault(value, []).append(Hit(passage, match.start(), match.end()))
     merged: dict[str, list[Hit]] = {}
     for value, hits in found.items():
-        value = re.sub(r"(headache|cyst|infection)s$", r"\1", value).replace("other:migraine-headache", "other:migraine")
+        value = re.sub(r"(headache|cyst|infection)s$", r"\1", value).replace("injuries", "injury").replace("hyper-reflexia", "hyperreflexia").replace("other:migraine-headache", "other:migraine")
         value = _EPONYM_DISEASE.sub(r"other:\1", value)
         value = _SAME_CONDITION.get(value, value)
         merged.setdefault(value, []).extend(hits)
@@ -205,6 +206,7 @@ def _most_specific(found: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
 _SAME_CONDITION = {"other:urinary-infection": "other:urinary-tract-infection"}
 _SUBSUMED = {"other:allergic-rhinitis": frozenset({"other:allergic-rhinoconjunctivitis"}),
              "other:amenorrhea": frozenset({"other:menopause"}),  # menopause is defined by it
+             "other:arthritis": frozenset({"other:osteoarthritis"}),
              "other:rhinosinusitis": frozenset({"other:sinusitis"}),
              "other:urge-incontinence": frozenset({"other:overactive-bladder", "other:detrusor-instability",
                                                    "other:detrusor-overactivity"}),
@@ -218,13 +220,23 @@ _MEASURED_AFTER = rx(r"(?:\s+(?:and\s+)?(?:anxiety\s+)?(?:disorder\s+)?)?[\s'-]*
                       r"drugs?|medications?|agents?|models?|"
                       r"inventory|questionnaire|index|checklist|severity|episodes|events?|rates?|risk|trajector\w*|"
                       r"incidence|outcomes?|screening|awareness|rating|measures?|prevention)\b")
+_PEOPLE_WITH_BEFORE = rx(r"\b(?:patients|subjects|participants|volunteers|women|men|children|adults|adolescents|"
+                         r"individuals|outpatients|people|persons|girls|boys)\s+(?:\([^()]*\)\s+)?(?:who\s+(?:had|have|were|"
+                         r"are|suffered|experienced)\s+|with\s+|suffering\s+from\s+)(?:a\s+|an\s+)?(?:[\w-]+,?\s+){0,3}$")
+# People excluded, or a conclusion about people who were not studied ("should not be extrapolated
+# to patients with coronary artery disease").
+_EXCLUDED = rx(r"\bexclu\w+|\bineligible\b|\bnot\s+eligible\b|\bextrapolat\w+|\bgenerali[sz]\w*\s+to\b|"
+               r"\bcontraindicated\b")
+# A condition that happened during the study: "Breast pain was reported by 8% of women".
+_EVENT_AFTER = rx(r"\s+(?:(?:was|were)\s+(?:reported|observed|noted|seen|recorded|experienced|more\s+(?:common|frequent)|"
+                  r"less\s+(?:common|frequent)|the\s+most)|occurred|developed|resolved)\b")
 # Sentences that name conditions of other people: exclusions, outcomes and events counted,
 # the state of knowledge.
 _NOT_WHO_TOOK_PART = rx(r"\bexclu\w+|\b(?:primary|secondary|main)?\s*(?:outcomes?|end-?\s?points?)\b|\bglobal\s+index\b|"
                          r"\bevidence\b|\bprevious(?:ly)?\b|\b(?:studies|research)\s+(?:have|has)\b|"
                          r"\bincidence\s+of\b|\brisk\s+of\b|\bstopping\b|"
-                         # a conclusion about people who were not studied
-                         r"\bextrapolat\w+|\bgenerali[sz]\w*\s+to\b|\bcontraindicated\b|"
+                         # harms counted
+                         r"\badverse\s+(?:events?|effects?|reactions?|experiences?)\b|\bside[- ]effects?\b|"
                          # results: a condition counted with its statistics is an outcome
                          r"\bhazard\s+ratios?\b|\bHRs?\b|\bodds\s+ratios?\b|\bORs?\s*=|\b95\s*%|\bCIs?\b|\bp\s*[<=]")
 # A condition named as what changes, is measured or is prevented: "the development
@@ -272,16 +284,27 @@ def _defines_population(hit: Hit) -> bool:
     """Whether a condition mention says who was studied (not what was measured or ruled out)."""
     if hit.passage.field != "title" and _in_a_name(hit):
         return False
+    if hit.label == "healthy":
+        # Healthy people are a study's participants wherever they are named ("symptoms in healthy
+        # women", beside "no previous use of HRT"); only what follows can make them a measure.
+        return not _MEASURED_AFTER.match(hit.passage.text, hit.end)
     window = max(hit.sentence.start, hit.start - 60)
-    if _MEASURED_AFTER.match(hit.passage.text, hit.end) or _MEASURED_BEFORE.search(hit.passage.text, window, hit.start):
+    if _MEASURED_AFTER.match(hit.passage.text, hit.end) or _MEASURED_BEFORE.search(hit.passage.text, window, hit.start) \
+            or _EVENT_AFTER.match(hit.passage.text, hit.end):
         return False
     if hit.passage.field != "title" and _INDICATION_BEFORE.search(hit.passage.text, window, hit.start):
         return False
     if _MEASURE_LIST_BEFORE.search(hit.passage.text, window, hit.start) or _MEASURE_LIST_AFTER.match(
             hit.passage.text, hit.end) or _COEXISTING_BEFORE.search(hit.passage.text, window, hit.start):
         return False
-    # Healthy people named in a sentence are its participants even beside "no previous use of HRT".
-    return hit.passage.field == "title" or hit.label == "healthy" or not _NOT_WHO_TOOK_PART.search(hit.sentence.text)
+    if hit.passage.field == "title":
+        return True
+    # "... was conducted in 83 women who had experienced a surgical menopause": people named with
+    # their condition are who took part, whatever else the sentence counts (unless it excludes them).
+    if _EXCLUDED.search(hit.sentence.text):
+        return False
+    return bool(_PEOPLE_WITH_BEFORE.search(hit.passage.text, window, hit.start)) or \
+        not _NOT_WHO_TOOK_PART.search(hit.sentence.text)
 
 
 def population(passages: list[Passage], protocol: Protocol, vocabulary: str | None,
