@@ -195,3 +195,39 @@ def test_an_event_outcome_takes_no_class_from_the_words_around_it(flagship: Prot
     found = _outcomes(flagship, "Adults were randomized to drug A or placebo. Serum cholesterol fell with drug A. "
                                 "Adverse events were fewer with drug A than with placebo in serum-tested patients.")
     assert found["adverse events"]["class"] is None
+
+
+@pytest.mark.parametrize(("abstract", "instrument", "direction"), [
+    # A loss the drug prevented is a gain.
+    ("Women were randomized to drug A or placebo for two years. Drug A prevented the decrease of bone "
+     "mineral density seen with placebo.", "bone mineral density", "improved"),
+    # Less of a symptom index is better.
+    ("Women were randomized to drug A or placebo. Kupperman Index scores decreased with drug A compared "
+     "with placebo.", "kupperman index", "improved"),
+    # Better than placebo comes first, even when the active arms were alike.
+    ("Adults were randomized to drug A, drug B or placebo. The WOMAC index showed significant improvement "
+     "versus placebo for both drugs and no significant differences between drug A and drug B.",
+     "womac", "improved"),
+    # A result for the effectiveness parameters as a whole speaks for each of them.
+    ("Patients were randomized to drug A or drug B. Efficacy was estimated with a global evaluation of the "
+     "researcher. There was not a significant difference in parameters of effectiveness.",
+     "global evaluation of the researcher", "no difference"),
+])
+def test_the_direction_of_an_outcome_is_read_against_the_control(
+        flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:
+    found = _outcomes(flagship, abstract)
+    assert instrument in found, sorted(found)
+    assert found[instrument]["direction"] == direction
+
+
+@pytest.mark.parametrize("abstract", [
+    # An unlabelled aim says what was asked, not what was found.
+    "To determine whether drug A reduced bone mineral density, women were randomized to drug A or placebo. "
+    "Bone mineral density was measured by absorptiometry.",
+    # Groups alike at baseline say nothing of the treatment.
+    "Women were randomized to drug A or placebo. There were no significant differences in bone mineral density "
+    "between the groups at baseline. Bone mineral density was measured by absorptiometry.",
+])
+def test_aims_and_baseline_comparisons_give_no_direction(flagship: Protocol, abstract: str) -> None:
+    found = _outcomes(flagship, abstract)
+    assert found["bone mineral density"]["direction"] is None

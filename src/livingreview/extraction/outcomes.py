@@ -57,7 +57,7 @@ _NO_DIFFERENCE = re.compile(
     r"\bno\s+(?:[\w-]+\s+){1,2}differences?\b|\bnone\s+of\s+the\b[^.;]{0,60}\b(?:significant|differ)\w*|"
     r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|effects?|changes?|improvement|benefit|"
     r"variations?|alterations?)\b|"
-    r"\bnot\s+(?:statistically\s+)?significant(?:ly)?\b|\bdid\s+not\s+(?:significantly\s+)?(?:differ|change|"
+    r"\bnot\s+(?:a\s+)?(?:statistically\s+)?significant(?:ly)?\b|\bdid\s+not\s+(?:significantly\s+)?(?:differ|change|"
     r"affect|alter|improve|reduce|increase|decrease|influence|modulate)\b|\bcomparable\b|\bsimilar\b|"
     r"\bno\s+(?:significant\s+)?(?:between-group|group)\s+differences?\b|\bnon-?significant\b|"
     r"\bfailed\s+to\b|\bunchanged\b|\bwas\s+not\s+superior\b", re.IGNORECASE)
@@ -76,7 +76,8 @@ _BURDEN = re.compile(r"\b(?:symptoms?|severity|pain|depressi\w*|anxiety|episodes
                      r"anhedonia|impairment|withdrawal|craving|scores?\s+on\s+the\s+HAM|w(?:h)?eals?|flares?|"
                      r"cough\w*|bleeding|adverse|side[- ]effects?|dissociat\w*|psychotomimetic|hot\s+(?:flush|flash)\w*|"
                      r"bone\s+loss|stiffness|MADRS|HAM-?[DA]|HDRS|PANSS|BPRS|CADSS|BDI|heart\s+rate|blood\s+pressure|"
-                     r"QTc|body\s+temperature)\b", re.IGNORECASE)
+                     r"QTc|body\s+temperature|Kupperman|cancers?|risk|incidence|fluctuation|histamine\s+release|"
+                     r"bronchial\s+response)\b", re.IGNORECASE)
 _RESULT = re.compile(r"\b(?:significant\w*|p\s*[<=>]|differ\w*|effect\w*|result\w*|showed|found|increas\w*|chang\w*|"
                      r"suppress\w*|inhibit\w*|worsen\w*|lower|higher|similar\w*|comparable|equally|equivalent|better|"
                      r"worse|greater|faster|earlier|superior|inferior|unchanged|no\s+significant|"
@@ -761,7 +762,7 @@ _CONCLUSION = re.compile(r"\s*(?:conclusions?|interpretation|summary)\s*:", re.I
 
 # A result stated for all the measures at once ("no differences on either of the behaviour and
 # cognition measures").
-_ALL_MEASURES = re.compile(r"\b(?:any|all|either|each|both|the)\s+(?:\w+\s+){0,5}(?:measures|outcomes|variables|"
+_ALL_MEASURES = re.compile(r"\b(?:any|all|either|each|both|the|in|on)\s+(?:\w+\s+){0,5}(?:measures|outcomes|variables|"
                            r"end-?points|parameters|assessments|scales|tests)\b", re.IGNORECASE)
 
 
@@ -817,6 +818,7 @@ def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, plac
     for hit in sentence_hits:
         text = hit.passage.text[hit.start:hit.end]
         if (not _RESULT.search(text) or _BACKGROUND.match(text) or re.match(r"\s*methods?\s*:", text, re.IGNORECASE)
+                or _AIM.match(text) or (_AT_BASELINE.search(text) and _NO_DIFFERENCE.search(text))
                 or (_MEASURES_LISTED.search(text) and not _SIGNIFICANCE.search(text))):
             continue  # what was measured, not what it showed
         value = None
@@ -870,6 +872,7 @@ _SIGNIFICANCE = re.compile(r"\bsignifican\w*|\bp\s*[<=>≤]|\bdiffer\w*|\bcompar
 # A conclusion speaks for an outcome it does not name only with a verdict on efficacy.
 _VERDICT = re.compile(r"\b(?:improv\w*|effective|efficacious|superior|inferior|better|worse\w*|benefi(?:t|cial)|"
                       r"no\s+(?:significant\s+)?(?:effect|difference|benefit)\w*|did\s+not\s+(?:improve|differ|affect)|"
+                      r"not\s+(?:a\s+)?(?:statistically\s+)?significant\s+(?:effect|difference)\w*|"
                       r"comparable|similar)\b(?<!risk-benefit)", re.IGNORECASE)
 # A conclusion about tolerability says nothing about an efficacy outcome.
 _SAFETY = re.compile(r"\btolera\w+|\bsafety\b|\bsafe\b|\badverse\b|\bside[- ]effects?\b", re.IGNORECASE)
@@ -913,6 +916,18 @@ def _sentence_direction(text: str, placebo_arm: bool = False) -> str | None:
     return value
 
 
+# "No significant differences between celecoxib and diclofenac" beside a result against placebo.
+_ALIKE_ACTIVE = re.compile(r"\b(?:no\s+(?:statistically\s+)?(?:significant\s+)?differences?\s+between|comparable|"
+                           r"similar)\b(?![^.;]{0,40}\bplacebo\b)", re.IGNORECASE)
+# Groups alike at baseline is no result of the treatment.
+_AT_BASELINE = re.compile(r"\b(?:at\s+baseline|before\s+(?:the\s+)?(?:study|treatment|randomi[sz]ation)|baseline\s+"
+                          r"(?:characteristics|demographic\w*|values))\b", re.IGNORECASE)
+# "Prevented the decrease of bone density": a loss averted is a gain.
+_PREVENTED_LOSS = re.compile(r"\bprevent\w*\s+(?:\w+\s+){0,3}(?:decrease|loss|decline|reduction|fall)\b", re.IGNORECASE)
+# An unlabelled aim ("To determine the effects of lower doses on BMD") states no result.
+_AIM = re.compile(r"\s*(?:to\s+(?:determine|evaluate|assess|investigate|compare|examine|test|study|establish|"
+                  r"describe|explore)|the\s+(?:aim|objective|purpose)\s+of|we\s+(?:aimed|sought|hypothesi[sz]ed))\b",
+                  re.IGNORECASE)
 _SIGNIFICANCE_BETWEEN = re.compile(r"\bcompared\b|\bversus\b|\bvs\b|\bthan\b|\brelative\s+to\b", re.IGNORECASE)
 
 
@@ -925,12 +940,14 @@ def _stated_direction(text: str, placebo_arm: bool) -> str | None:
     if up or down:
         better = better or (down if burden else up)
         worse = worse or (up if burden else down)
-    if _FAVOURS.search(text):
+    if _FAVOURS.search(text) or _PREVENTED_LOSS.search(text):
         better, worse = True, False
     if alike_only and placebo_arm and (better or worse) and not re.search(r"\bplacebo\b", text, re.IGNORECASE):
         none = False  # the active arms alike, both against placebo
     if not (better or worse):
         return "no difference" if none else None
+    if none and _BETWEEN_ARMS.search(text) and _ALIKE_ACTIVE.search(text):
+        none = False  # better than placebo, the active arms alike: the placebo comparison comes first
     if none or _BUT_NOT.search(text):
         return "mixed" if _CONTRAST.search(text) else "no difference"
     if not placebo_arm and _BOTH_ARMS.search(text) and not _FAVOURS.search(text) and not _BETWEEN_ARMS.search(text):
