@@ -264,3 +264,20 @@ def test_a_general_condition_beside_its_specific_form_adds_nothing(flagship) -> 
     abstract = ("Many patients with arthritis take blood pressure drugs. We randomized 300 patients with "
                 "osteoarthritis to either drug.")
     assert _field(flagship, "population", "Two drugs compared", abstract) == ["other:osteoarthritis"]
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # a mean and its SD is no lower bound
+    ("Histamine challenge was performed in 14 patients (eight males, six females, aged 29 +/- 6 years) after "
+     "each drug.", "not-stated"),
+    # an upper bound alone is no one person's age
+    ("The cohort included persons aged less than 75 years old who received a first prescription.", "not-stated"),
+    # "adult height" says what the boys will reach, not that adults took part
+    ("We randomized boys with delayed puberty to testosterone plus placebo or plus the inhibitor, to see "
+     "whether they would reach a greater adult height.", "child-adolescent"),
+    # a hospital's name holds "Women's"
+    ("We reviewed the records of infants born at 24 weeks at the Women's Hospital between 1995 and 1999.",
+     "child-adolescent"),
+])
+def test_age_words_that_describe_no_participant_give_no_age_group(flagship, abstract: str, expected: str) -> None:
+    assert _field(flagship, "age_group", "An age study", abstract) == expected

@@ -22,16 +22,17 @@ _AGE_RANGE_AFTER = rx(r"(?:\b(?P<low>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high>\d{1,
                        r"\s*\((?:aged?\s*)?(?P<low2>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high2>\d{1,3})\s*" + _YEARS + r")")
 # Only a lower bound: "aged 18 years or older", "aged >or=50 years", "over 65 years of age".
 _AGE_FLOOR = rx(r"(?:\baged?\s*(?:>\s*or\s*=|>=|\u2265|>|over|above|at\s+least|of\s+at\s+least)?\s*"
-                 r"(?P<low>\d{1,2})\s*(?:" + _YEARS + r")?\s*(?:(?:of\s+age\s+)?(?:or|and)\s+(?:older|over|above)|\+)|"
+                 r"(?P<low>\d{1,2})\s*(?:" + _YEARS + r")?\s*(?:(?:of\s+age\s+)?(?:or|and)\s+(?:older|over|above)|\+(?!\s*/?\s*-))|"
                  r"\baged?\s*(?:>\s*or\s*=|>=|\u2265|>|over|above|at\s+least)\s*(?P<low2>\d{1,2})\b|"
                  r"\b(?P<low3>\d{1,2})\s*" + _YEARS + r"\s*(?:of\s+age\s+)?(?:or|and)\s+(?:older|over|above)|"
                  r"(?:>\s*or\s*=|>=|\u2265)\s*(?P<low4>\d{1,2})\s*" + _YEARS + r")")
 # One person's age, as a case report gives it: "a 64-year-old woman".
-_SINGLE_AGE = rx(r"\b(?P<age>\d{1,3})[- ](?:year|yr)s?[- ]old\b")
+_SINGLE_AGE = rx(r"(?<!than )(?<!under )(?<!below )(?<!over )(?<!above )\b(?P<age>\d{1,3})[- ](?:year|yr)s?[- ]old\b")
 _CHILD = rx(r"\b(?:child(?:ren|hood)?|paediatric|pediatric|adolescen(?:ts?|ce)|teen(?:s|agers?)|youths?|"
              r"juvenile|infants?|toddlers?|boys|girls|school[- ]?(?:age|aged|children)|kids|minors|"
              r"preschool(?:ers)?|neonat(?:es|al))\b")
-_ADULT = rx(r"\badults?\b|\b(?:men|women)\b|\belderly\b|\bolder\s+(?:adults|people|patients|persons)\b|"
+_ADULT = rx(r"\badult(?![\s-]+(?:height|onset|stature|size|doses?|life|levels?|values?|range|form|type|"
+             r"respiratory|teeth|dentition|formulation))\b|\badults\b|\b(?:men|women)\b(?!'s)|\belderly\b|\bolder\s+(?:adults|people|patients|persons)\b|"
              r"\bpost-?menopausal\b|\bmenopausal\b|\bgeriatric\b|\buniversity\s+students\b")
 
 
