@@ -254,3 +254,25 @@ def test_trials_most_of_which_were_randomised_are_not_the_abstracts_own_allocati
            "Most current randomised controlled trials concern sumatriptan, which was superior to placebo "
            "in each of them.",
            {"allocation": "not-stated"})
+
+
+def test_a_drug_profile_citing_what_has_been_investigated_gets_no_design(flagship: Protocol) -> None:
+    _check(flagship, "The clinical profile of zolmitriptan",
+           "Zolmitriptan has been investigated in two randomized, double-blind, placebo-controlled, crossover "
+           "trials; about 60% of attacks responded within two hours.",
+           {"randomised": "not-stated", "allocation": "not-stated", "blinding": "not-stated"})
+
+
+def test_a_trial_after_background_on_what_has_been_shown_keeps_its_design(flagship: Protocol) -> None:
+    _check(flagship, "Montelukast with cetirizine in asthma",
+           "Leukotriene antagonists added to antihistamines have been shown to help in challenge models. "
+           "Montelukast with cetirizine against montelukast alone was studied in a 12-week, randomized, "
+           "double-blind, crossover study.",
+           {"randomised": "yes", "allocation": "crossover", "blinding": "double-blind"})
+
+
+def test_a_case_the_authors_report_is_a_study_of_its_own(flagship: Protocol) -> None:
+    _check(flagship, "Loratadine overdose in a child",
+           "Few overdoses have been reported in children. We would like to report a three-year-old girl who "
+           "swallowed 100 mg of loratadine and recovered without treatment.",
+           {"randomised": "no"})

@@ -70,24 +70,13 @@ OBSERVATIONAL = rx(r"\b(?:cohort|cross-?sectional|case[- ]control|surveys?|retro
                      r"observational(?!\s+(?:period|phase))|"
                      r"case\s+series|case\s+reports?|chart\s+review|prescription-event\s+monitoring|"
                      r"post-?marketing\s+surveillance|population-based|epidemiolog\w+|questionnaire\s+study|"
-                     r"validation\s+study|co-design|workshops?|we\s+(?:present|report|describe)|"
+                     r"validation\s+study|co-design|workshops?|"
+                     r"we\s+(?:would\s+like\s+to\s+)?(?:present|report|describe)|"
                      r"\d+-year-old|prospective\s+investigation|longitudinal\s+(?:study|cohort|survey|design|data)|"
                      r"(?:diagnostic|prevalence)\s+study|"
                      r"reviewed\s+the\s+(?:\w+\s+)?(?:records|charts|case\s+notes))\b")
-# Participants given a drug, with no comparison anywhere: an uncontrolled, single-group study.
-_ADMINISTERED = rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected)\b|\breceived\b|"
-                    r"\bco-?administ\w+|\bconcomitant\s+administration\b|\bfollowed\s+by\b")
-# ("compared with baseline" sets a group against itself, not against another arm)
-_ANY_COMPARISON = rx(r"\bcompar\w*\b(?!\s+(?:with|to)\s+(?:the\s+|their\s+)?(?:baseline|pre-?treatment|pre-?dose|"
-                      r"pre-?infusion|before|prior|screening|entry))|\bversus\b|\bvs\.?\s|\bcontrols?\b(?!\s+of\b)|"
-                      r"\bplacebo|\bsham\b|\brandom")
 
 
-def uncontrolled(passages: list[Passage], has_drugs: bool) -> list[Hit]:
-    """Evidence that everyone got the same drug with nothing to compare it with, or []."""
-    if not has_drugs or find(passages, _ANY_COMPARISON, negatable=False):
-        return []
-    return find(passages, _ADMINISTERED, negatable=False)
 _BLINDING = (
     ("triple-blind", rx(r"\btriple[- ]?(?:blind|blinded|masked)\b")),
     ("double-blind", rx(r"\bdouble[- ]?(?:blind|blinded|masked|dummy)\b|\bdouble[- ]?(?:blind|mask)ing\b")),
@@ -144,7 +133,8 @@ def randomised(passages: list[Passage]) -> Suggestion:
 _OTHERS_STUDIES = rx(
     r"\b(?:studies|trials|reports|evidence|data|research|investigations)\s+(?:have|has)\s+(?:\w+\s+)?"
     r"(?:shown|demonstrated|suggested|reported|indicated|found|called|established|linked|confirmed)\b|"
-    r"\b(?:as\s+)?ha(?:s|ve)\s+been\s+(?:\w+\s+)?(?:shown|demonstrated|reported|studied|described|established)\b|"
+    r"\b(?:as\s+)?ha(?:s|ve)\s+been\s+(?:\w+\s+)?(?:shown|demonstrated|reported|studied|described|established|"
+    r"investigated|evaluated)\b|"
     r"\bover\s+the\s+(?:past|last)\s+(?:few\s+|two\s+|"
     r"several\s+)?(?:years|decades)\b|\brecent\s+(?:advances|advancements|developments)\b|"
     r"\bthis\s+(?:article|paper|chapter|overview|editorial|commentary|essay)\b|"
@@ -159,7 +149,12 @@ _OWN_STUDY = rx(
     r"compared|assessed|evaluated|measured|conducted|performed|analy[sz]ed|interviewed|surveyed|"
     r"study|trial|survey|investigation|experiment)\b|\b(?:was|were)\s+(?:randomi[sz]ed|enrolled|recruited|"
     r"randomly|allocated|assigned|conducted|performed|carried\s+out)\b|\b(?:methods?|design|setting|"
-    r"participants|subjects|patients)\s*:|\bcase\s+(?:presentation|report)\b|\b(?:n|N)\s*=\s*\d")
+    r"participants|subjects|patients)\s*:|\bcase\s+(?:presentation|report)\b|\b(?:n|N)\s*=\s*\d|"
+    # one study of its own, however its background cites others ("was studied in a randomised
+    # crossover study"), and a case the authors report
+    r"\b(?:was|were)\s+(?:studied|evaluated|examined|investigated|assessed|compared|tested)\s+in\s+an?\s|"
+    # ("we present" and "we describe" open reviews as often as cases)
+    r"\bwe\s+(?:would\s+like\s+to\s+)?report\b")
 
 
 def speaks_of_others_only(passages: list[Passage], count: Suggestion) -> bool:
