@@ -56,6 +56,10 @@ SINGLE_GROUP_CASES: list[Case] = [
     ("Brain responses to sumatriptan.",
      "Nine volunteers were given sumatriptan 6 mg subcutaneously during an attack. Blood flow in the "
      "headache state was compared with the headache-free state.", SINGLE),
+    # a training measured before and after in the same people, no drug at all
+    ("Teaching nurses to recognise delirium.",
+     "Fifty-two ward nurses were assessed with written case vignettes before and after the training "
+     "course. Correct recognition rose from 41% to 78%.", SINGLE),
     # two drugs taken together by everyone: an interaction study
     ("Does ketoconazole raise tolterodine exposure?",
      "Eight healthy volunteers were given tolterodine 2 mg together with ketoconazole 200 mg daily for "
@@ -63,6 +67,10 @@ SINGLE_GROUP_CASES: list[Case] = [
 ]
 
 NOT_SINGLE_GROUP_CASES: list[tuple[str, str]] = [
+    # a training with a control group
+    ("Teaching nurses to recognise delirium.",
+     "Nurses of four wards were assessed before and after the training course; nurses of four other "
+     "wards served as controls."),
     # a second route or formulation of the drug is a second treatment
     ("Sumatriptan by two routes.",
      "Twelve volunteers were given sumatriptan. Its bioavailability after the injection was 96% compared "
@@ -89,3 +97,32 @@ def test_everyone_given_the_drug_is_a_single_uncontrolled_group(flagship: Protoc
 def test_a_second_treatment_compared_is_no_single_group(flagship: Protocol, title: str, abstract: str) -> None:
     got = _values(flagship, title, abstract)
     assert (got["allocation"], got["control"]) != ("single-group", "none")
+
+
+# Designs that assign nothing: the people a study has are followed, audited or interviewed.
+NOT_RANDOMISED_CASES: list[tuple[str, str]] = [
+    ("Hip fractures in the very old.",
+     "Our surgical experience with 64 patients over 90 years of age operated on for a hip fracture "
+     "between 2001 and 2010 is summed up. Mortality at one year was 31%."),
+    ("Outcome of chronic cough.",
+     "A prospective study of 85 consecutive patients referred with chronic cough. Cough resolved in 60% "
+     "within a year."),
+    ("How general practitioners manage back pain.",
+     "Individual interviews were held with 18 general practitioners chosen by purposive sampling. A "
+     "thematic analysis identified three barriers to following the guideline."),
+    ("Asthma reviews in primary care.",
+     "Forty practices audited their asthma reviews over two six-month periods. The share of patients "
+     "with a written action plan rose from 22% to 47%."),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract"), NOT_RANDOMISED_CASES, ids=[c[0] for c in NOT_RANDOMISED_CASES])
+def test_a_design_that_assigns_nothing_is_not_randomised(flagship: Protocol, title: str, abstract: str) -> None:
+    _check(flagship, title, abstract, {"randomised": "no"})
+
+
+def test_consecutive_patients_given_placebo_or_a_drug_are_not_called_unrandomised(flagship: Protocol) -> None:
+    # how the arms were formed is not said: the guidelines' not-stated, not "no"
+    _check(flagship, "Naproxen for acute gout.",
+           "Sixty consecutive patients with acute gout were given naproxen or placebo for five days. Pain "
+           "fell faster with naproxen.", {"randomised": "not-stated", "control": "placebo"})

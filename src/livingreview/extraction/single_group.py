@@ -34,6 +34,18 @@ _GIVEN = rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected|st
             r"(?:ingestion|intake|administration|dosing|injection|infusion)\s+of\b|"
             r"\bsingle\s+(?:oral\s+|intravenous\s+)?doses?\s+of\b|\bco-?administ\w+|\bconcomitant\s+administration\b|"
             r"\bfollowed\s+by\b")
+# A non-drug intervention measured in the same people before and after it (training, a programme).
+_BEFORE_AND_AFTER = rx(r"\bbefore\s+and\s+after\s+(?:the\s+|this\s+|a\s+)?(?:\w+\s+)?(?:training|intervention|"
+                       r"programme|program|course|workshops?|education|sessions)\b")
+# Studies that follow, audit or interview the people they have rather than assign anything to them.
+_ASSIGNS_NOTHING = rx(
+    r"\bour\s+(?:\w+\s+)?experience\b|\bconsecutive(?:ly)?\s+(?:\w+\s+)?(?:patients|cases|subjects|admissions|"
+    r"referrals|women|men|children)\b|\bprospective\s+study\s+of\b|"
+    r"\b(?:evaluated|studied|followed|examined|assessed|enrolled|recruited)\s+prospectively\b|"
+    r"\baudited\b|\b(?:clinical|retrospective|prospective|first|second)\s+audits?\b|\ban\s+audit\s+of\b|"
+    r"\b(?:individual|in-depth|qualitative|face-to-face)\s+(?:telephone\s+)?interviews\b|"
+    r"\binterviews\s+(?:were\s+)?(?:conducted|carried\s+out|held)\s+with\b|"
+    r"\bthematic(?:al)?\s+(?:content\s+)?analys[ie]s\b|\bpurposive(?:ly)?\s+(?:sampl\w+|selected)\b")
 
 
 def _treatment_compared(passages: list[Passage], names: Iterable[str]) -> list[Hit]:
@@ -48,10 +60,19 @@ def _treatment_compared(passages: list[Passage], names: Iterable[str]) -> list[H
 
 
 def uncontrolled(passages: list[Passage], drug_names: Iterable[str]) -> list[Hit]:
-    """Evidence that everyone got the study drugs with no other treatment to compare them with, or []."""
+    """Evidence that everyone got the study drugs (or, with none, one training or programme) with no
+    other treatment to compare them with, or []."""
     names = list(drug_names)
-    if not names or find(passages, _ARM_STATED, negatable=False) or _treatment_compared(passages, names):
+    if find(passages, _ARM_STATED, negatable=False) or _treatment_compared(passages, names):
         return []
+    if not names:
+        return find(passages, _BEFORE_AND_AFTER, negatable=False)
     if len(names) > 1 and not find(passages, _COMBINED, negatable=False):
         return []  # two drugs and no word of giving them together: most likely compared
     return find(passages, _GIVEN, negatable=False)
+
+
+def assigns_nothing(passages: list[Passage]) -> list[Hit]:
+    """Evidence of a design that follows, audits or interviews people without assigning them anything
+    (to be read only where no comparison arm was found: a controlled trial may recruit consecutive patients)."""
+    return find(passages, _ASSIGNS_NOTHING, negatable=False)
