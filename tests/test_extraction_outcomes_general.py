@@ -231,3 +231,10 @@ def test_the_direction_of_an_outcome_is_read_against_the_control(
 def test_aims_and_baseline_comparisons_give_no_direction(flagship: Protocol, abstract: str) -> None:
     found = _outcomes(flagship, abstract)
     assert found["bone mineral density"]["direction"] is None
+
+
+def test_a_comparison_between_groups_outweighs_a_change_within_one(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "Adults with arthritis were randomized to drug A or drug B for 6 weeks. Pain scores "
+                                "decreased by half with drug A (from 6 to 3). There was no significant difference between "
+                                "drug A and drug B in pain scores.")
+    assert found["pain scores"]["direction"] == "no difference"

@@ -839,6 +839,11 @@ def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, plac
                                    "not a sentence naming this outcome")
             return found
         return Suggestion(None)
+    # Sentences that compare (a test, "than", "versus") outvote those that only describe a change.
+    compared = {value: [h for h in hits if _SIGNIFICANCE.search(h.passage.text, h.start, h.end)]
+                for value, hits in votes.items()}
+    if any(compared.values()):
+        votes = {value: hits for value, hits in compared.items() if hits}
     ranked = sorted(votes.items(), key=lambda item: -len(item[1]))
     if len(ranked) > 1 and len(ranked[0][1]) == len(ranked[1][1]):
         return suggestion("mixed", [h for _, hits in ranked for h in hits])
