@@ -276,3 +276,16 @@ def test_a_case_the_authors_report_is_a_study_of_its_own(flagship: Protocol) -> 
            "Few overdoses have been reported in children. We would like to report a three-year-old girl who "
            "swallowed 100 mg of loratadine and recovered without treatment.",
            {"randomised": "no"})
+
+
+def test_a_quasi_experimental_design_is_not_randomised(flagship: Protocol) -> None:
+    _check(flagship, "Decision support and antibiotic prescribing",
+           "Quasi-experimental study with eight intervention practices and 40 control practices; "
+           "prescribing was compared before and after the support went live.",
+           {"randomised": "no"})
+
+
+def test_a_quasi_randomised_allocation_is_not_randomised(flagship: Protocol) -> None:
+    _check(flagship, "Reminders for screening",
+           "Practices were quasi-randomised by their registration number to reminders or usual care.",
+           {"randomised": "no"})

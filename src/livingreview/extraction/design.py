@@ -15,8 +15,9 @@ _RANDOMISED = rx(
     r"chosen\s+to\s+receive|received|given|administered|treated)|"
     r"\b(?:assigned|allocated|distributed|divided)\s+(?:\w+\s+)?randomly\b|\brandom(?:ised|ized)?\s+(?:allocation|assignment|order|sequence)\b|"
     r"\bat\s+random\b|\bRCT\b")
+# (a quasi-experimental or quasi-randomised design is by definition not randomly allocated)
 _NOT_RANDOMISED = rx(r"\bnon-?\s?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bwithout\s+randomi[sz]ation\b|"
-                      r"\bnonrandomi[sz]ed\b")
+                      r"\bnonrandomi[sz]ed\b|\bquasi-?\s?(?:experimental|randomi[sz]ed)\b")
 _CROSSOVER = rx(
     r"\bcross-?\s?over\b|\bwithin-?\s?subjects?\b|\bcounter-?\s?balanced\b|\blatin[- ]square\b|"
     r"\b(?:two|three|four|2|3|4)-(?:period|way|treatment|sequence)\b(?!\s+(?:anova|analys[ie]s|analysis|interactions?|"
@@ -65,7 +66,9 @@ SINGLE_GROUP = rx(_SINGLE_DESIGN + "|" + _EVERYONE_GIVEN)
 _SINGLE_STATED = rx(_SINGLE_DESIGN)
 _EXTENSION_STUDY = rx(_EXTENSION)
 # Designs that assign nothing at random: a study so described is not randomised.
-OBSERVATIONAL = rx(r"\b(?:cohort|cross-?sectional|case[- ]control|surveys?|retrospective(?:ly)?|registry|"
+# (a "Health Survey" is a questionnaire's name, the SF-36's, that trials use: no survey design)
+OBSERVATIONAL = rx(r"\b(?:cohort|cross-?sectional|case[- ]control|surveys?(?<!health\ssurvey)(?<!health\ssurveys)|"
+                     r"retrospective(?:ly)?|registry|"
                      r"databases?|qualitative|semi-?structured\s+interviews?|focus\s+groups?|"
                      r"observational(?!\s+(?:period|phase))|"
                      r"case\s+series|case\s+reports?|chart\s+review|prescription-event\s+monitoring|"
@@ -114,8 +117,12 @@ def _own_design(hits: list[Hit]) -> list[Hit]:
                                               max(h.sentence.start, h.start - 80), h.start)]
 
 
+_QUASI_BEFORE = re.compile(r"quasi-?\s?$", re.IGNORECASE)
+
+
 def randomised(passages: list[Passage]) -> Suggestion:
-    positive = _own_design(find(passages, _RANDOMISED))
+    positive = [h for h in _own_design(find(passages, _RANDOMISED))
+                if not _QUASI_BEFORE.search(h.passage.text, max(0, h.start - 6), h.start)]
     negative = find(passages, _NOT_RANDOMISED, negatable=False)
     # "120 randomised plus 63 in nonrandomised control groups": the randomised part makes it one.
     if negative and not [h for h in positive if h.evidence.text.lower() not in ("rct", "rcts")]:
