@@ -343,3 +343,15 @@ def test_a_title_that_sets_a_drug_against_another_names_the_comparator() -> None
 ])
 def test_a_drug_named_for_the_harm_it_caused_is_not_given(abstract: str) -> None:
     assert "oxazolone" not in _names(abstract) and "acetaminophen" not in _names(abstract)
+
+
+def test_a_background_drug_with_its_dose_is_not_the_comparator_beside_placebo() -> None:
+    abstract = ("Patients on methotrexate 15 mg weekly were randomized to etoricoxib or placebo for 12 weeks. "
+                "Pain improved more with etoricoxib.")
+    assert _control(abstract, "Etoricoxib in rheumatoid arthritis") == ("placebo", None)
+
+
+def test_a_supplement_both_groups_received_is_background() -> None:
+    abstract = ("Women were randomly assigned to raloxifene or placebo. Both groups received calcium 1 g/d "
+                "and vitamin D 400 IU/d.")
+    assert _names(abstract) == ["raloxifene"]

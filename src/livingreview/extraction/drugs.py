@@ -215,7 +215,8 @@ _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allow
                           # medication allowed alongside, given to every arm, or another trial's arms
                           r"\b(?:was|were)\s+(?:allowed|permitted)\b|\ball\s+(?:the\s+)?(?:patients|participants|subjects|"
                           r"women|men|volunteers|children|groups|arms)\s+(?:also\s+|additionally\s+)?(?:received|took|"
-                          r"were\s+(?:given|supplemented))\b|\bin\s+addition\s+to\s+(?:receiving\s+)?(?:the|their)\s+"
+                          r"were\s+(?:given|supplemented))\b|\b(?:both|each)\s+(?:\w+\s+)?(?:groups?|arms?)\s+"
+                          r"(?:also\s+|additionally\s+)?(?:received|took|were\s+(?:given|supplemented))\b|\bin\s+addition\s+to\s+(?:receiving\s+)?(?:the|their)\s+"
                           r"(?:assigned|allocated|randomi[sz]ed|study)\b|\b(?:consistent|in\s+(?:line|agreement|keeping))\s+"
                           r"with\s+(?:that\s+of\s+|those\s+of\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}"
                           r"(?:trials?|stud(?:y|ies)|meta-analys[ie]s)\b|\bagrees?\s+with\b|"
@@ -377,6 +378,19 @@ _TITLE_COMPARES = rx(r"\bcompar\w*|\bversus\b|\bvs\b|\bthan\b|\bagainst\b")
 _DOSE_AFTER = rx(r"\s*,?\s*\(?\s*\d+(?:\.\d+)?\s*-?\s*(?:mg|µg|mcg|g|micrograms?)\b")
 
 
+# A drug people were already on ("patients on methotrexate 15 mg weekly") is background, not an arm.
+_ALREADY_ON = rx(r"\b(?:on|stable|background|concomitant|maintenance|continued|taking)\s+(?:[\w-]+\s+){0,2}$")
+
+
+def _own_arm(hit: Hit) -> bool:
+    """Whether an abstract mention gives the drug at its own dose in a sentence about the arms."""
+    text, sentence = hit.passage.text, hit.sentence
+    before = text[max(sentence.start, hit.start - 40):hit.start]
+    return (hit.passage.field != "title" and bool(_DOSE_AFTER.match(text, hit.end))
+            and not _CO_INTERVENTION.search(before) and not _ALREADY_ON.search(before)
+            and bool(PLACEBO.search(sentence.text) or ASSIGNMENT.search(sentence.text)))
+
+
 def _beside_placebo(passages: list[Passage], drugs: DrugReading, comparator_names: list[str]) -> list[str]:
     """The comparators of a placebo-controlled study, read against the drugs its title names: drugs
     the title lists as equals are each tested against placebo; when it names one, another drug
@@ -390,10 +404,7 @@ def _beside_placebo(passages: list[Passage], drugs: DrugReading, comparator_name
     if len(named) >= 2:
         return [n for n in comparator_names if n not in named]
     if len(named) == 1 and not comparator_names:
-        return [n for n, hits in drugs.study.items() if n not in named
-                and any(h.passage.field != "title" and _DOSE_AFTER.match(h.passage.text, h.end)
-                        and not _CO_INTERVENTION.search(h.passage.text, max(h.sentence.start, h.start - 40), h.start)
-                        for h in hits)][:1]
+        return [n for n, hits in drugs.study.items() if n not in named and any(_own_arm(h) for h in hits)][:1]
     return comparator_names
 
 
