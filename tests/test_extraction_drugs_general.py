@@ -355,3 +355,11 @@ def test_a_supplement_both_groups_received_is_background() -> None:
     abstract = ("Women were randomly assigned to raloxifene or placebo. Both groups received calcium 1 g/d "
                 "and vitamin D 400 IU/d.")
     assert _names(abstract) == ["raloxifene"]
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    ("Adults took ebastine 10 mg daily. A group of untreated patients was used as a control group.", "none"),
+    ("Untreated patients with hypertension were enrolled and given ebastine 10 mg daily.", "not-stated"),
+])
+def test_an_untreated_control_group_is_no_treatment(abstract: str, expected: str) -> None:
+    assert _control(abstract)[0] == expected

@@ -297,6 +297,7 @@ _NO_TREATMENT_ARM = rx(
     r"\b(?:or|versus|vs\.?|to|with|and)\s+(?:a\s+|an\s+)?(?:no[- ](?:treatment|intervention|therapy|medication)|"
     r"(?:an\s+)?untreated|observation\s+only)\b(?![- ](?:related|emergent|effects?|differences?))|"
     r"\bno[- ](?:treatment|intervention)\s+(?:control|group|arm|condition)s?\b|\buntreated\s+control\w*|"
+    r"\buntreated\s+(?:\w+\s+){1,3}(?:was|were|served)\s+(?:used\s+)?as\s+(?:an?\s+|the\s+)?control|"
     r"\bwait(?:ing)?[- ]?list(?:ed)?\b")
 
 
