@@ -56,6 +56,10 @@ SINGLE_GROUP_CASES: list[Case] = [
     ("Brain responses to sumatriptan.",
      "Nine volunteers were given sumatriptan 6 mg subcutaneously during an attack. Blood flow in the "
      "headache state was compared with the headache-free state.", SINGLE),
+    # an open study read against the group's own start, with no verb of giving
+    ("Long-term zolmitriptan for migraine.",
+     "In this open-label study 210 patients with migraine could treat every attack with zolmitriptan "
+     "2.5 mg for one year. Disability scores fell significantly from baseline.", SINGLE),
     # a training measured before and after in the same people, no drug at all
     ("Teaching nurses to recognise delirium.",
      "Fifty-two ward nurses were assessed with written case vignettes before and after the training "
@@ -110,6 +114,10 @@ NOT_RANDOMISED_CASES: list[tuple[str, str]] = [
     ("How general practitioners manage back pain.",
      "Individual interviews were held with 18 general practitioners chosen by purposive sampling. A "
      "thematic analysis identified three barriers to following the guideline."),
+    # people counted and measured, no drug and no arm
+    ("Sleep in night-shift nurses.",
+     "Sleep diaries and wrist actigraphy were obtained from 143 nurses working rotating night shifts. "
+     "Total sleep time was shortest after the second night shift."),
     ("Asthma reviews in primary care.",
      "Forty practices audited their asthma reviews over two six-month periods. The share of patients "
      "with a written action plan rose from 22% to 47%."),
@@ -119,6 +127,12 @@ NOT_RANDOMISED_CASES: list[tuple[str, str]] = [
 @pytest.mark.parametrize(("title", "abstract"), NOT_RANDOMISED_CASES, ids=[c[0] for c in NOT_RANDOMISED_CASES])
 def test_a_design_that_assigns_nothing_is_not_randomised(flagship: Protocol, title: str, abstract: str) -> None:
     _check(flagship, title, abstract, {"randomised": "no"})
+
+
+def test_people_counted_beside_a_wait_list_arm_are_not_called_unrandomised(flagship: Protocol) -> None:
+    _check(flagship, "Group therapy for insomnia.",
+           "Eighty-four adults with insomnia joined group therapy or a wait-list. Sleep efficiency improved "
+           "with therapy.", {"randomised": "not-stated"})
 
 
 def test_consecutive_patients_given_placebo_or_a_drug_are_not_called_unrandomised(flagship: Protocol) -> None:

@@ -66,9 +66,7 @@ SINGLE_GROUP = rx(_SINGLE_DESIGN + "|" + _EVERYONE_GIVEN)
 _SINGLE_STATED = rx(_SINGLE_DESIGN)
 _EXTENSION_STUDY = rx(_EXTENSION)
 # Designs that assign nothing at random: a study so described is not randomised.
-# (a "Health Survey" is a questionnaire's name, the SF-36's, that trials use: no survey design)
-OBSERVATIONAL = rx(r"\b(?:cohort|cross-?sectional|case[- ]control|surveys?(?<!health\ssurvey)(?<!health\ssurveys)|"
-                     r"retrospective(?:ly)?|registry|"
+OBSERVATIONAL = rx(r"\b(?:cohort|cross-?sectional|case[- ]control|surveys?|retrospective(?:ly)?|registry|"
                      r"databases?|qualitative|semi-?structured\s+interviews?|focus\s+groups?|"
                      r"observational(?!\s+(?:period|phase))|"
                      r"case\s+series|case\s+reports?|chart\s+review|prescription-event\s+monitoring|"

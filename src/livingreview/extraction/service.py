@@ -101,9 +101,8 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
         fields["control"] = suggestion("none", alone, flag)
         if fields["randomised"].value == NOT_STATED:
             fields["randomised"] = suggestion("no", alone, flag)
-    unassigned = single_group.assigns_nothing(passages)
-    if unassigned and fields["randomised"].value == NOT_STATED and fields["control"].value in ("none", NOT_STATED):
-        fields["randomised"] = suggestion("no", unassigned, ["inferred: the design described assigns nothing"])
+    if fields["randomised"].value == NOT_STATED and fields["control"].value in ("none", NOT_STATED):
+        fields["randomised"] = single_group.unassigned(passages, reading.study, count)
     if fields["randomised"].value != "yes" and find(passages, design.OBSERVATIONAL):
         # An observational study compares no arms: what looked like a control is a cohort's drug.
         for name in ("control", "allocation"):

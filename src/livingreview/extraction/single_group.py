@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from livingreview.extraction.passages import Hit, Passage, find, rx
+from livingreview.extraction.model import NOT_STATED, Suggestion
+from livingreview.extraction.passages import Hit, Passage, find, rx, suggestion
 
 # A comparison arm stated outright, whatever it is compared on.
 _ARM_STATED = rx(r"\bplacebo|\bsham\b|\brandom|\bcontrols?\b(?!\s+of\b)|\bcomparative\b|\buntreated\b|"
-                 r"\bnon-?treated\b")
+                 r"\bnon-?treated\b|\bwait(?:ing)?[- ]?list\b|\busual\s+care\b")
 _COMPARISON = rx(r"\bcompar\w*\b|\bversus\b|\bvs\b\.?")
 # What the other side of a comparison names when it is a treatment, not a time or a kind of
 # participant ("compared with baseline", "compared with that in men"); another route or
@@ -33,7 +34,9 @@ _GIVEN = rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected|st
             r"\b(?:after|following)\s+(?:(?:a|the)\s+)?(?:single\s+|oral\s+|intravenous\s+|repeated\s+)*"
             r"(?:ingestion|intake|administration|dosing|injection|infusion)\s+of\b|"
             r"\bsingle\s+(?:oral\s+|intravenous\s+)?doses?\s+of\b|\bco-?administ\w+|\bconcomitant\s+administration\b|"
-            r"\bfollowed\s+by\b")
+            r"\bfollowed\s+by\b|"
+            # an open study, or change read against the group's own start
+            r"\bopen[- ]label\b|\bopen\s+(?:study|trial)\b|\b(?:relative\s+to|from)\s+(?:their\s+)?baseline\b")
 # A non-drug intervention measured in the same people before and after it (training, a programme).
 _BEFORE_AND_AFTER = rx(r"\bbefore\s+and\s+after\s+(?:the\s+|this\s+|a\s+)?(?:\w+\s+)?(?:training|intervention|"
                        r"programme|program|course|workshops?|education|sessions)\b")
@@ -59,11 +62,15 @@ def _treatment_compared(passages: list[Passage], names: Iterable[str]) -> list[H
     return found
 
 
+def _arms_compared(passages: list[Passage], names: list[str]) -> bool:
+    return bool(find(passages, _ARM_STATED, negatable=False) or _treatment_compared(passages, names))
+
+
 def uncontrolled(passages: list[Passage], drug_names: Iterable[str]) -> list[Hit]:
     """Evidence that everyone got the study drugs (or, with none, one training or programme) with no
     other treatment to compare them with, or []."""
     names = list(drug_names)
-    if find(passages, _ARM_STATED, negatable=False) or _treatment_compared(passages, names):
+    if _arms_compared(passages, names):
         return []
     if not names:
         return find(passages, _BEFORE_AND_AFTER, negatable=False)
@@ -72,7 +79,14 @@ def uncontrolled(passages: list[Passage], drug_names: Iterable[str]) -> list[Hit
     return find(passages, _GIVEN, negatable=False)
 
 
-def assigns_nothing(passages: list[Passage]) -> list[Hit]:
-    """Evidence of a design that follows, audits or interviews people without assigning them anything
-    (to be read only where no comparison arm was found: a controlled trial may recruit consecutive patients)."""
-    return find(passages, _ASSIGNS_NOTHING, negatable=False)
+def unassigned(passages: list[Passage], drug_names: Iterable[str], count: Suggestion) -> Suggestion:
+    """"no" for a study where no comparison arm was found (a controlled trial may recruit consecutive
+    patients, so its caller asks only then) that follows, audits or interviews people, or that counts
+    its participants (`count`, the n_total read) and gives them no drug and no arm; else not-stated."""
+    design = find(passages, _ASSIGNS_NOTHING, negatable=False)
+    if design:
+        return suggestion("no", design, ["inferred: the design described assigns nothing"])
+    names = list(drug_names)
+    if not names and count.stated and not _arms_compared(passages, names):
+        return Suggestion("no", count.evidence, ["inferred: people counted, no drug or arm assigned"])
+    return Suggestion(NOT_STATED)
