@@ -363,6 +363,8 @@ _EVENT = re.compile(
     r"\b(?:(?:major|serious|secondary)\s+)?cardiovascular\s+events\b|\b(?:upper\s+GI\s+)?ulcer\s+complications\b",
     re.IGNORECASE)
 _MAX_EVENT_OUTCOMES = 2
+# A word every match of _EVENT holds.
+_EVENT_WORDS = ("advers", "side", "lack of", "mortal", "cancer", "fractur", "thrombo", "cardiovascular", "ulcer")
 
 
 def _event_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> list[_Anchor]:
@@ -372,6 +374,9 @@ def _event_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -
     for passage in passages:
         if passage.field == "title" or passage.field.startswith("registry:"):
             continue
+        lowered = passage.lowered or passage.text.lower()
+        if not any(word in lowered for word in _EVENT_WORDS):
+            continue  # most texts name no event: skip the scan
         for match in passage.finditer(_EVENT):
             hit = Hit(passage, match.start(), match.end())
             if match.start() < study_start(passage) or _overlaps((passage.field, match.start(), match.end()), named):
