@@ -225,6 +225,10 @@ def test_groups_formed_by_a_characteristic_are_not_assigned_arms(flagship: Proto
            "One hundred patients with arthritis were followed for two years and divided into three groups "
            "according to the change in their C-reactive protein at six months.",
            {"allocation": "not-stated"})
+    _check(flagship, "Inflammation and function in arthritis",
+           "One hundred patients with arthritis were followed for two years. On the basis of the change in "
+           "their C-reactive protein at six months, they were divided into three groups.",
+           {"allocation": "not-stated"})
 
 
 def test_an_unblinded_study_joined_by_and_is_still_open_label(flagship: Protocol) -> None:

@@ -179,6 +179,9 @@ _RCT_ONLY = rx(r"\b(?:two|three|four|several|both|these|the|most|many)\s+(?:\w+\
 
 
 # ("and" is left out: "the nonrandomized and unblinded nature of this study" is the trial's own.)
+# "On the basis of their CRP change, patients were divided into three groups": groups by a
+# characteristic, not assigned arms.
+_GROUPED_BY_BEFORE = rx(r"\b(?:on\s+the\s+basis\s+of|according\s+to|based\s+on|depending\s+on)\b")
 _ARM_BEFORE = re.compile(r"\b(?:or|versus|vs\.?)\s+$", re.IGNORECASE)
 
 
@@ -186,7 +189,8 @@ def allocation(passages: list[Passage], randomised_value: str, control_value: st
     crossover = find(passages, _CROSSOVER)
     if crossover:
         return suggestion("crossover", crossover)
-    parallel = find(passages, _PARALLEL)
+    parallel = [h for h in find(passages, _PARALLEL) if not _GROUPED_BY_BEFORE.search(
+        h.passage.lowered or h.passage.text.lower(), h.sentence.start, h.start)]
     occasions = find(passages, _OCCASIONS)
     if occasions and not parallel:
         return suggestion("crossover", occasions)
