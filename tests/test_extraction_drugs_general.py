@@ -363,3 +363,10 @@ def test_a_supplement_both_groups_received_is_background() -> None:
 ])
 def test_an_untreated_control_group_is_no_treatment(abstract: str, expected: str) -> None:
     assert _control(abstract)[0] == expected
+
+
+def test_a_control_arm_drug_named_in_a_sentence_about_everyone_is_still_the_comparator() -> None:
+    abstract = ("Women took tibolone 2.5 mg. All women were supplemented with 1 g of calcium per day, and compared "
+                "with women treated with 1 g of calcium per day alone (control group, n = 15). Bone loss was "
+                "larger in calcium-treated women.")
+    assert _control(abstract) == ("active", "calcium")

@@ -64,10 +64,13 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
     # A drug named only in the background (a labelled background, or the opening sentence of an
     # abstract whose title does not name it) is context, not a study drug.
     # A drug named once as what another drug turns into or derives from is measured, not given.
-    for group in (reading.study, reading.comparator):
-        for name in list(group):
-            if all(_context_only(hit) for hit in group[name]) or any(_derived(hit) for hit in group[name]):
-                group.pop(name)
+    # (Judged on all of a drug's mentions: a comparator named once in a background sentence is
+    # still the comparator when its other mentions give it.)
+    for name in {*reading.study, *reading.comparator}:
+        hits = reading.study.get(name, []) + reading.comparator.get(name, [])
+        if all(_context_only(hit) for hit in hits) or any(_derived(hit) for hit in hits):
+            reading.study.pop(name, None)
+            reading.comparator.pop(name, None)
     # A drug named with a comparison cue anywhere is the comparator, all its mentions with it.
     for name in list(reading.study):
         if name in reading.comparator:
