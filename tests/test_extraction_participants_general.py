@@ -281,3 +281,16 @@ def test_a_general_condition_beside_its_specific_form_adds_nothing(flagship) -> 
 ])
 def test_age_words_that_describe_no_participant_give_no_age_group(flagship, abstract: str, expected: str) -> None:
     assert _field(flagship, "age_group", "An age study", abstract) == expected
+
+
+def test_a_verbless_participants_sentence_may_hold_a_relative_clause() -> None:
+    abstract = ("Randomized crossover trial. Sixty-five nursing home residents with urge incontinence, whose "
+                "incontinence did not respond to prompted voiding. A fall in wetting occurred in 21 subjects "
+                "(32%) on the drug and in 12 subjects (18%) on placebo.")
+    assert _count(abstract) == 65
+
+
+def test_those_who_responded_to_the_drug_are_a_result_not_the_sample() -> None:
+    abstract = ("Twelve children aged between 6 and 12 years received either 5 mg (n = 3) or 20 mg (n = 9) of the "
+                "nasal spray. A total of 60 headaches were treated; 50 (83%) responded to the drug.")
+    assert _count(abstract) == 12

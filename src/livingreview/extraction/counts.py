@@ -38,7 +38,9 @@ _PEOPLE_N = re.compile(r"\b" + PEOPLE + r"\b(?:[^.;()]|\([^()]{0,30}\)){0,60}?\(
 # A count with no noun, before the verb that enrols it: "98 were enrolled", "212 (91%) were randomized".
 # The verb is found first and the count read back from it (scanning for counts everywhere is slow).
 _BARE_VERB = rx(r"\b(?:(?:were|was|had\s+been)\s+(?P<verb>randomi[sz]ed|randomly|enrolled|included|recruited)|"
-                 r"(?P<verb2>responded|participated|took\s+part))\b")
+                 # (those who "responded to" a drug are a result, not the sample)
+                 r"(?P<verb2>responded(?!\s+to\s+(?!(?:the\s+|a\s+|our\s+)?(?:survey|questionnaire|invitation|mail)))|"
+                 r"participated|took\s+part))\b")
 _COUNT_BEFORE = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?$",
                            re.IGNORECASE)
 # A case report is of one person: "a 34-year-old woman", "we report the case of a man".
@@ -112,7 +114,9 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
             candidates.append(_rank_count(passage, match))
         for match in passage.finditer(_PEOPLE_N):
             hit = Hit(passage, match.start("count"), match.end("count"))
-            candidates.append((3.5, hit, int(match.group("count").replace(",", "")), match.group("count")))
+            # "patients ... received either 5 mg (n = 2) or 20 mg (n = 8)": the n of an arm
+            rank = 2.0 if _ARM_WORDS.search(passage.text, match.start(), match.start("count")) else 3.5
+            candidates.append((rank, hit, int(match.group("count").replace(",", "")), match.group("count")))
         for verb in passage.finditer(_BARE_VERB):
             count = _COUNT_BEFORE.search(passage.text, max(0, verb.start() - 40), verb.start())
             if count is not None:
@@ -293,14 +297,15 @@ def _hedged(text: str, start: int) -> bool:
     return bool(HEDGE.search(text, max(0, start - 40), start))
 
 
-_BRACKETED = re.compile(r"\([^()]*\)")
+# Brackets and age ranges ("between 5 and 12 years") neither end a clause nor give its verb.
+_MASKED = re.compile(r"\([^()]*\)|\bbetween\s+\d+\s+and\s+\d+")
 
 
 def _verb_rank(text: str, start: int) -> float:
     """The strongest enrolment verb of the clause after a count: in "8076 patients aged 50 or over
     were randomly assigned" the count is of the randomised, whatever verb comes first."""
     # What brackets hold ("(mean age, 51 yr)") neither ends the clause nor gives its verb.
-    window = _BRACKETED.sub(lambda m: " " * len(m.group()), text[start:start + 120])
+    window = _MASKED.sub(lambda m: " " * len(m.group()), text[start:start + 120])
     clause = _CLAUSE_END.search(window)
     end = clause.start() if clause else len(window)
     verbs = [" ".join(v.group("verb").lower().split()) for v in _ENROLMENT_VERB.finditer(window, 0, end)]
@@ -450,7 +455,9 @@ _COMPLETION = rx(r"[^.;]{0,40}?\b(?:completed|finished|withdr[ae]w|dropped\s+out
                   r"evaluable|lost))\b")
 
 
+_SHARE_AFTER = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
 # "109 consecutive patients": a series is named by the people who entered it.
+_ARM_WORDS = rx(r"\b(?:either|received|receiving|given|treated\s+with|groups?|arms?|doses?|\d+\s*-?\s*mg)\b")
 _CONSECUTIVE = rx(r"\s+(?:[\w-]+\s+)?consecutive\b")
 # "the 1377 patients completing the 12-week study": those who finished an earlier stage.
 _COMPLETING_AFTER = rx(r"\s+(?:who\s+(?:had\s+)?)?(?:completing|completed|finishing|finished)\s+(?:the\s+|a\s+|their\s+|all\s+)?"
@@ -470,7 +477,15 @@ _OF_THE_SAMPLE = rx(r"(?:^|[.;:]\s+)(?:of|among)\s+(?:the|these|all)\s+$")
 
 def _participants_fragment(passage: Passage, match: re.Match[str]) -> bool:
     sentence = passage.sentence_of(match.start())
-    return sentence.start == match.start() and not _FINITE_VERB.search(passage.text, match.end(), sentence.end)
+    if sentence.start != match.start():
+        return False
+    # A relative clause's verb is not the sentence's ("Sixty residents with urge incontinence, whose
+    # incontinence did not respond to ...").
+    relative = _RELATIVE_CLAUSE.search(passage.text, match.end(), sentence.end)
+    return not _FINITE_VERB.search(passage.text, match.end(), relative.start() if relative else sentence.end)
+
+
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whose|which|whom)\b")
 
 
 def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int | None, str]:
@@ -514,6 +529,8 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
     elif denominator and _COMPLETION.match(text, match.end()):
         # "46 of 70 patients completed": the 70 entered the study.
         rank = max(rank, 4.0)
+    if rank < 4 and _SHARE_AFTER.match(text, match.end()):
+        rank = min(rank, 1.0)  # "occurred in 20 subjects (32%)": a share of the sample, not the sample
     if passage.field == "title":
         rank = max(rank, 2.5)
     if rank == 0 and value is not None and not passage.field.startswith("jats"):
