@@ -34,16 +34,43 @@ _CONTROLLED = rx(r"-controlled\b")
 
 def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
                dropped: frozenset[str]) -> DrugReading:
-    reading = DrugReading()
+    mentions = _mentions(protocol, passages, vocabulary, dropped)
+    if not mentions:
+        return DrugReading()
+    reading = _sorted_by_arm(mentions)
+    # A drug named only in the background (a labelled background, or the opening sentence of an
+    # abstract whose title does not name it) is context, not a study drug.
+    # A drug named once as what another drug turns into or derives from is measured, not given.
+    # (Judged on all of a drug's mentions: a comparator named once in a background sentence is
+    # still the comparator when its other mentions give it.)
+    for name in {*reading.study, *reading.comparator}:
+        hits = reading.study.get(name, []) + reading.comparator.get(name, [])
+        if all(_context_only(hit) for hit in hits) or any(_derived(hit) for hit in hits):
+            reading.study.pop(name, None)
+            reading.comparator.pop(name, None)
+    # A drug named with a comparison cue anywhere is the comparator, all its mentions with it.
+    for name in list(reading.study):
+        if name in reading.comparator:
+            reading.comparator[name].extend(reading.study.pop(name))
+    return reading
+
+
+def _mentions(protocol: Protocol, passages: list[Passage], vocabulary: str,
+              dropped: frozenset[str]) -> list[tuple[Passage, DrugMention]]:
+    """Every drug mention of the passages in reading order, with drugs the dictionary lacks and
+    abbreviations; negated ones left out."""
     mentions: list[tuple[Passage, DrugMention]] = []
     for passage in passages:
         mentions.extend((passage, m) for m in drug_mentions(protocol, passage.text, vocabulary, dropped))
-    mentions = _with_unlisted(passages, mentions)
+    mentions = _with_abbreviations(passages, _with_unlisted(passages, mentions))
     # "with and without X" negates X only for one of the arms.
-    mentions = [(p, m) for p, m in _with_abbreviations(passages, mentions)
-                if not m.negated or _WITH_AND_WITHOUT.search(p.text, max(0, m.start - 60), m.start)]
-    if not mentions:
-        return reading
+    return [(p, m) for p, m in mentions
+            if not m.negated or _WITH_AND_WITHOUT.search(p.text, max(0, m.start - 60), m.start)]
+
+
+def _sorted_by_arm(mentions: list[tuple[Passage, DrugMention]]) -> DrugReading:
+    """Each mention as the study's own drug or a comparator, by the words around it."""
+    reading = DrugReading()
     # The drug named first (in the title when there is one) is under study, whatever follows.
     first = mentions[0][1].name
     protocol_drugs = {m.name for _, m in mentions if m.in_protocol}
@@ -61,20 +88,6 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
             reading.comparator.setdefault(mention.name, []).append(hit)
         else:
             reading.study.setdefault(mention.name, []).append(hit)
-    # A drug named only in the background (a labelled background, or the opening sentence of an
-    # abstract whose title does not name it) is context, not a study drug.
-    # A drug named once as what another drug turns into or derives from is measured, not given.
-    # (Judged on all of a drug's mentions: a comparator named once in a background sentence is
-    # still the comparator when its other mentions give it.)
-    for name in {*reading.study, *reading.comparator}:
-        hits = reading.study.get(name, []) + reading.comparator.get(name, [])
-        if all(_context_only(hit) for hit in hits) or any(_derived(hit) for hit in hits):
-            reading.study.pop(name, None)
-            reading.comparator.pop(name, None)
-    # A drug named with a comparison cue anywhere is the comparator, all its mentions with it.
-    for name in list(reading.study):
-        if name in reading.comparator:
-            reading.comparator[name].extend(reading.study.pop(name))
     return reading
 
 
@@ -412,19 +425,26 @@ def _beside_placebo(passages: list[Passage], drugs: DrugReading, comparator_name
     return comparator_names
 
 
+def _comparator(passages: list[Passage], drugs: DrugReading, placebo: bool) -> Suggestion:
+    """The active comparator: a drug set against the study drug in so many words, else the first
+    drug read as a comparison arm's."""
+    explicit = _compared_with(drugs)
+    if explicit is not None and not _added_in_title(drugs.comparator.get(explicit.label, [])):
+        return suggestion(explicit.label, [explicit])
+    names = sorted(drugs.comparator, key=lambda n: drugs.comparator[n][0].start)
+    # "estrogens with and without medroxyprogesterone": the title adds the drug to the study arm.
+    names = [n for n in names if not _added_in_title(drugs.comparator[n])]
+    if placebo:
+        names = _beside_placebo(passages, drugs, names)
+    if not names:
+        return Suggestion(None)
+    return suggestion(names[0], drugs.comparator.get(names[0]) or drugs.study[names[0]])
+
+
 def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]) -> tuple[Suggestion, Suggestion]:
     # "placebo-controlled trials have shown ..." before the abstract turns to its own study is not an arm.
     placebo = [h for h in find(passages, PLACEBO) if not before_own_study(h) and not _not_an_arm(h)]
-    comparator_names = sorted(drugs.comparator, key=lambda n: drugs.comparator[n][0].start)
-    # "estrogens with and without medroxyprogesterone": the title adds the drug to the study arm.
-    comparator_names = [n for n in comparator_names if not _added_in_title(drugs.comparator[n])]
-    if placebo:
-        comparator_names = _beside_placebo(passages, drugs, comparator_names)
-    comparator = (suggestion(comparator_names[0], drugs.comparator.get(comparator_names[0])
-                             or drugs.study[comparator_names[0]]) if comparator_names else Suggestion(None))
-    explicit = _compared_with(drugs)
-    if explicit is not None and not _added_in_title(drugs.comparator.get(explicit.label, [])):
-        comparator = suggestion(explicit.label, [explicit])
+    comparator = _comparator(passages, drugs, bool(placebo))
     if placebo:
         return suggestion("placebo", placebo), comparator
     if comparator.stated:
@@ -438,8 +458,6 @@ def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]
     if single_group:
         return suggestion("none", single_group), comparator
     return Suggestion(NOT_STATED), comparator
-
-
 
 
 # --- doses and routes --------------------------------------------------------------------------
