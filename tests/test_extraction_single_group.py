@@ -60,6 +60,11 @@ SINGLE_GROUP_CASES: list[Case] = [
     ("Long-term zolmitriptan for migraine.",
      "In this open-label study 210 patients with migraine could treat every attack with zolmitriptan "
      "2.5 mg for one year. Disability scores fell significantly from baseline.", SINGLE),
+    # groups by earlier treatment, all given the same drug: results "in each group" are no arms
+    ("Darifenacin in new and switched patients.",
+     "This open-label study enrolled 420 patients with overactive bladder, 250 new to treatment and 170 "
+     "switched from another drug, who all took darifenacin 7.5 mg daily for 12 weeks. Urgency episodes "
+     "fell by half in each group.", SINGLE),
     # a training measured before and after in the same people, no drug at all
     ("Teaching nurses to recognise delirium.",
      "Fifty-two ward nurses were assessed with written case vignettes before and after the training "

@@ -95,7 +95,7 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
     fields["control"], fields["active_comparator"] = drugs.control(passages, reading, single)
     fields["allocation"] = design.allocation(passages, fields["randomised"].value, fields["control"].value)
     alone = single_group.uncontrolled(passages, reading.study)
-    if alone and fields["allocation"].value == NOT_STATED and fields["control"].value == NOT_STATED:
+    if alone and single_group.open_allocation(fields["allocation"]) and fields["control"].value == NOT_STATED:
         flag = ["inferred: a drug given with no comparison described"]
         fields["allocation"] = suggestion("single-group", alone, flag)
         fields["control"] = suggestion("none", alone, flag)

@@ -79,6 +79,20 @@ def uncontrolled(passages: list[Passage], drug_names: Iterable[str]) -> list[Hit
     return find(passages, _GIVEN, negatable=False)
 
 
+# "(in|of) each group" alone is how allocation reads arms it was not told of; with one drug and
+# nothing compared, the groups are kinds of participants ("drug-naive and previously treated").
+_EACH_GROUP = rx(r"^(?:in|of)\s+each\b")
+
+
+def open_allocation(allocation: Suggestion) -> bool:
+    """Whether `allocation` leaves a single group possible: not stated, or parallel only because
+    results were given "in each group"."""
+    if allocation.value == NOT_STATED:
+        return True
+    return allocation.value == "parallel" and bool(allocation.evidence) and all(
+        _EACH_GROUP.match(e.text) for e in allocation.evidence)
+
+
 def unassigned(passages: list[Passage], drug_names: Iterable[str], count: Suggestion) -> Suggestion:
     """"no" for a study where no comparison arm was found (a controlled trial may recruit consecutive
     patients, so its caller asks only then) that follows, audits or interviews people, or that counts
