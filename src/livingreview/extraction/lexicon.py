@@ -10,6 +10,8 @@ without tree numbers, so chemicals cannot be told from diseases or procedures in
 
 The lexicon is read lazily, once per process, from the installed package's data file (the
 package itself is never imported: its import reaches for the network and the home folder).
+Brands of fixed-dose combinations read as their components, British "oestr-" spellings as the
+drug, and a long unknown word one edit from exactly one generic name as that (misspelt) drug.
 """
 
 from __future__ import annotations
@@ -204,7 +206,20 @@ def _general_lexicon() -> tuple[Protocol, dict[str, tuple[str, ...]], frozenset[
         return None
     loaded = _safe_load(path)
     variants: dict[str, list[str]] = loaded["drug_variant_to_canonical"]
-    data: dict[str, dict] = loaded["drug_canonical_to_data"]
+    by_canonical, combinations = _names_by_drug(variants, loaded["drug_canonical_to_data"])
+    terms = [
+        Term.model_construct(id=f"d{index}", label=canonical, synonyms=sorted({*names, *_spellings(canonical)} - {canonical}),
+                             brand_names=[], code_names=[], classes=[], mesh=[])
+        for index, (canonical, names) in enumerate(sorted(by_canonical.items()))
+    ]
+    vocabulary = Vocabulary.model_construct(description="", classes={}, terms=terms)
+    known = frozenset(word for variant in variants if (word := variant.lower()).isalpha())
+    return Protocol.model_construct(vocabularies={DRUG_VOCABULARY: vocabulary}, criteria=[]), combinations, known
+
+
+def _names_by_drug(variants: dict[str, list[str]], data: dict[str, dict]
+                   ) -> tuple[dict[str, list[str]], dict[str, tuple[str, ...]]]:
+    """The usable names of each drug (with the added ones), and the components of combinations."""
     lowered = {name.lower(): value for name, value in data.items()}
     by_canonical: dict[str, list[str]] = {}
     combinations: dict[str, tuple[str, ...]] = {}
@@ -228,14 +243,7 @@ def _general_lexicon() -> tuple[Protocol, dict[str, tuple[str, ...]], frozenset[
             by_canonical.pop(canonical)
     for canonical, names in _ADDED_DRUGS.items():
         by_canonical[canonical] = [*by_canonical.get(canonical, []), *names]
-    terms = [
-        Term.model_construct(id=f"d{index}", label=canonical, synonyms=sorted({*names, *_spellings(canonical)} - {canonical}),
-                             brand_names=[], code_names=[], classes=[], mesh=[])
-        for index, (canonical, names) in enumerate(sorted(by_canonical.items()))
-    ]
-    vocabulary = Vocabulary.model_construct(description="", classes={}, terms=terms)
-    known = frozenset(word for variant in variants if (word := variant.lower()).isalpha())
-    return Protocol.model_construct(vocabularies={DRUG_VOCABULARY: vocabulary}, criteria=[]), combinations, known
+    return by_canonical, combinations
 
 
 # --- misspelt drug names ---------------------------------------------------------------------------
