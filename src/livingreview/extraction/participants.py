@@ -32,7 +32,8 @@ _CHILD = rx(r"\b(?:child(?:ren|hood)?|paediatric|pediatric|adolescen(?:ts?|ce)|t
              r"juvenile|infants?|toddlers?|boys|girls|school[- ]?(?:age|aged|children)|kids|minors|"
              r"preschool(?:ers)?|neonat(?:es|al))\b")
 _ADULT = rx(r"\badult(?![\s-]+(?:height|onset|stature|size|doses?|life|levels?|values?|range|form|type|"
-             r"respiratory|teeth|dentition|formulation))\b|\badults\b|\b(?:men|women)\b(?!'s)|\belderly\b|\bolder\s+(?:adults|people|patients|persons)\b|"
+             r"respiratory|teeth|dentition|formulation))\b|\badults\b|\b(?:men|women)\b(?!'s)|\belderly\b|"
+             r"\bolder\s+(?:adults|people|patients|persons)\b|"
              r"\bpost-?menopausal\b|\bmenopausal\b|\bgeriatric\b|\buniversity\s+students\b")
 
 
@@ -182,7 +183,8 @@ def _conditions(passages: list[Passage]) -> dict[str, list[Hit]]:
                     found.setdefault(value, []).append(Hit(passage, match.start(), match.end()))
     merged: dict[str, list[Hit]] = {}
     for value, hits in found.items():
-        value = re.sub(r"(headache|cyst|infection)s$", r"\1", value).replace("injuries", "injury").replace("hyper-reflexia", "hyperreflexia").replace("other:migraine-headache", "other:migraine")
+        value = re.sub(r"(headache|cyst|infection)s$", r"\1", value).replace("injuries", "injury")
+        value = value.replace("hyper-reflexia", "hyperreflexia").replace("other:migraine-headache", "other:migraine")
         value = _EPONYM_DISEASE.sub(r"other:\1", value)
         value = _SAME_CONDITION.get(value, value)
         merged.setdefault(value, []).extend(hits)
@@ -242,7 +244,8 @@ _NOT_WHO_TOOK_PART = rx(r"\bexclu\w+|\b(?:primary|secondary|main)?\s*(?:outcomes
                          r"\bhazard\s+ratios?\b|\bHRs?\b|\bodds\s+ratios?\b|\bORs?\s*=|\b95\s*%|\bCIs?\b|\bp\s*[<=]")
 # A condition named as what changes, is measured or is prevented: "the development
 # of depression", "improvement in migraine", "to prevent asthma".
-_MEASURED_BEFORE = rx(r"(?:\b(?:from|against)\s+develop\w*|\bdeveloped|\bprevent\w*(?:\s+of)?|\b(?:development|maintenance|symptoms?|severity|levels?|prevalence|incidence|"
+_MEASURED_BEFORE = rx(r"(?:\b(?:from|against)\s+develop\w*|\bdeveloped|\bprevent\w*(?:\s+of)?|"
+                       r"\b(?:development|maintenance|symptoms?|severity|levels?|prevalence|incidence|"
                        r"risk|trajector\w+|predictors?|onset|associations?|relationships?|scores?|rates?|"
                        r"measures?|reduction|improvement|change|worsening)\s+"
                        r"(?:of|in|with))\s+(?:[\w-]+\s+){0,1}$")
