@@ -294,3 +294,8 @@ def test_those_who_responded_to_the_drug_are_a_result_not_the_sample() -> None:
     abstract = ("Twelve children aged between 6 and 12 years received either 5 mg (n = 3) or 20 mg (n = 9) of the "
                 "nasal spray. A total of 60 headaches were treated; 50 (83%) responded to the drug.")
     assert _count(abstract) == 12
+
+
+def test_a_capitalised_condition_outside_a_name_still_defines_the_population(flagship) -> None:
+    abstract = "In this trial, 90 adults with Type 2 Diabetes Mellitus were randomized to the drug or placebo."
+    assert _field(flagship, "population", "A glucose-lowering drug", abstract) == ["other:diabetes"]

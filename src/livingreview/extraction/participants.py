@@ -271,14 +271,20 @@ _COEXISTING_BEFORE = rx(r"\b(?:concomitant|coexisting|co-existing|accompanying|c
 
 
 def _in_a_name(hit: Hit) -> bool:
-    """A capitalised condition among capitalised words mid-sentence is part of a name ("the
-    Women's Health, Osteoporosis, Progestin, Estrogen trial", "American Cancer Society")."""
+    """A capitalised condition mid-sentence whose run of capitalised words ends in a word for a
+    trial, body or instrument is part of a name ("the Women's Health, Osteoporosis, Progestin,
+    Estrogen trial", "American Cancer Society"); "Type 2 Diabetes Mellitus" stays a condition."""
     text = hit.passage.text
-    if not text[hit.start].isupper() or hit.start == hit.sentence.start:
+    if not text[hit.start].isupper() or hit.start == hit.sentence.start or _ABBREVIATION.fullmatch(
+            text[hit.start:hit.end]):
         return False
-    before = re.search(r"([A-Z][\w'-]*),?\s+$", text[max(0, hit.start - 30):hit.start])
-    after = re.match(r",?\s+([A-Z][\w'-]*)", text[hit.end:hit.end + 30])
-    return bool(before or after) and not _ABBREVIATION.fullmatch(hit.passage.text[hit.start:hit.end])
+    return bool(_NAME_RUN_AFTER.match(text, hit.end, min(len(text), hit.end + 80)))
+
+
+_NAME_RUN_AFTER = re.compile(r"(?:,?\s+(?:and\s+|&\s+|of\s+)?[A-Z][\w'-]*)*,?\s+(?:[Tt]rials?|[Ss]tudy|Society|Group|"
+                             r"Initiative|Foundation|Association|Institute|Hospital|Questionnaire|Scale|Index|"
+                             r"Inventory|Assessment|Program(?:me)?|Project|Survey|Network|Council|Cent(?:er|re)|Unit|"
+                             r"Clinic|Research)\b")
 
 
 _ABBREVIATION = re.compile(r"[A-Z0-9-]{2,8}")
