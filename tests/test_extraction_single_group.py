@@ -69,6 +69,10 @@ SINGLE_GROUP_CASES: list[Case] = [
     ("Teaching nurses to recognise delirium.",
      "Fifty-two ward nurses were assessed with written case vignettes before and after the training "
      "course. Correct recognition rose from 41% to 78%.", SINGLE),
+    # a second drug given first to the same people: a sequential design, still one group
+    ("Ondansetron and the growth hormone response to sumatriptan.",
+     "Sumatriptan 6 mg was given to ten healthy men, and again after pre-treatment with ondansetron "
+     "8 mg. Growth hormone rose threefold after sumatriptan; the rise was halved after pre-treatment.", SINGLE),
     # two drugs taken together by everyone: an interaction study
     ("Does ketoconazole raise tolterodine exposure?",
      "Eight healthy volunteers were given tolterodine 2 mg together with ketoconazole 200 mg daily for "

@@ -28,7 +28,7 @@ _TREATMENT_SIDE = (r"placebo|control|untreated|no\s+treatment|usual\s+care|stand
                    r"tablets?|capsules?|injections?|infusions?|oral|intravenous|subcutaneous|intranasal|nasal\s+spray")
 # Several study drugs given to one group: an interaction study says how they were combined.
 _COMBINED = rx(r"\bco-?administ\w*|\bconcomitant(?:ly)?\b|\bcombination\b|\binteractions?\b|"
-               r"\btogether\s+with\b|\bin\s+addition\s+to\b|\badded\s+to\b|\bplus\b")
+               r"\btogether\s+with\b|\bin\s+addition\s+to\b|\badded\s+to\b|\bplus\b|\bpre-?treat(?:ment|ed)\s+with\b")
 # Participants given the drug: the design's own statement of what everyone got.
 _GIVEN = rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected|started|dosed)\b|\breceived\b|"
             r"\b(?:after|following)\s+(?:(?:a|the)\s+)?(?:single\s+|oral\s+|intravenous\s+|repeated\s+)*"
