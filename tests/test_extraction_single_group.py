@@ -149,3 +149,24 @@ def test_consecutive_patients_given_placebo_or_a_drug_are_not_called_unrandomise
     _check(flagship, "Naproxen for acute gout.",
            "Sixty consecutive patients with acute gout were given naproxen or placebo for five days. Pain "
            "fell faster with naproxen.", {"randomised": "not-stated", "control": "placebo"})
+
+
+# Drug profiles that recount other people's trials and describe no study of their own.
+DRUG_PROFILES: list[tuple[str, str]] = [
+    ("Naproxen for tension headache: an appraisal.",
+     "Naproxen has been compared with paracetamol in a placebo-controlled trial, with similar relief at two "
+     "hours. Its tolerability resembles that of other anti-inflammatory drugs."),
+    ("Clinical profile of sertraline in panic disorder.",
+     "Randomised, double-blind studies show that sertraline 50 mg daily is as effective as imipramine 150 mg "
+     "daily in reducing panic attacks, with fewer side effects. Sertraline is therefore a reasonable first "
+     "choice."),
+    ("Efficacy of rizatriptan for migraine.",
+     "In comparative trials, rizatriptan 5 mg, rizatriptan 10 mg and placebo were compared for pain relief. "
+     "In another large trial it relieved pain faster than sumatriptan 100 mg."),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract"), DRUG_PROFILES)
+def test_a_drug_profile_recounting_others_trials_gets_no_design(flagship: Protocol, title: str,
+                                                                 abstract: str) -> None:
+    _check(flagship, title, abstract, {"allocation": "not-stated", "control": "not-stated"})
