@@ -370,3 +370,36 @@ def test_a_control_arm_drug_named_in_a_sentence_about_everyone_is_still_the_comp
                 "with women treated with 1 g of calcium per day alone (control group, n = 15). Bone loss was "
                 "larger in calcium-treated women.")
     assert _control(abstract) == ("active", "calcium")
+
+
+@pytest.mark.parametrize(("abstract", "absent"), [
+    # Mediators and hormones the body makes, named as what is measured or blocked.
+    ("Forty adults took montelukast or placebo for two weeks; urinary leukotriene E4 and plasma "
+     "leptin were measured.", "leptin"),
+    ("Thirty volunteers received zileuton 600 mg or placebo before the prostaglandin D2 release "
+     "was assayed.", "prostaglandin d2"),
+    # An allergen extract used to provoke the skin response.
+    ("Twenty atopic adults took 10 mg desloratadine or placebo before skin prick testing with "
+     "cat dander allergen.", "felis catus dander"),
+    # An outcome named after a rescue drug, and an enzyme named after a nutrient.
+    ("Patients were randomized to parecoxib or placebo before surgery; cumulative morphine "
+     "consumption over 24 hours was the primary outcome.", "morphine"),
+    ("Eighteen men received 100 mg sildenafil or placebo and creatine kinase activity was followed.",
+     "creatine"),
+    # A radiolabelled tracer for imaging, and hormones listed as what was sampled.
+    ("Ten volunteers took 10 mg cetirizine or placebo and brain receptor occupancy was imaged "
+     "by PET with [11C]doxepin.", "doxepin"),
+    ("Twelve women were given tibolone 2.5 mg daily; night-time hormone secretion (cortisol, "
+     "growth hormone, estradiol and prolactin) was sampled.", "estradiol"),
+    # The class a study drug belongs to.
+    ("Older women took the isoflavone derivative ipriflavone 600 mg per day for a year.", "isoflavones"),
+])
+def test_a_substance_measured_blocked_or_used_as_a_probe_is_not_a_study_drug(abstract: str, absent: str) -> None:
+    names = _names(abstract)
+    assert absent not in names
+    assert names  # the study drug itself is still read
+
+
+def test_esterified_estrogens_are_one_study_drug() -> None:
+    assert _names("Sixty women were randomized to esterified estrogens 0.625 mg or placebo for a year.") == [
+        "esterified estrogens"]

@@ -176,12 +176,14 @@ _PROVOKED_AFTER = re.compile(r"[-\s]?(?:\([^()]{1,12}\)[-\s]?)?(?:induced|provok
                              r"(?:\s*\([^()]{1,12}\))?[-\s](?:toxicity|poisoning|overdoses?|intoxication|abuse|misuse|dependence|dermatitis|"
                              r"colitis|hepatitis|nephropathy)\b|"
                              r"(?:\s*(?:,|and)\s*[\w-]+){0,4}\s+(?:levels?|concentrations?|receptors?|secretion|"
-                             r"synthesis|production|status|intake|excretion|absorption|metabolism|homeostasis|balance|"
+                             r"synthesis|production|status|intake|consumption|requirements?|excretion|absorption|metabolism|homeostasis|balance|"
                              r"channels?|(?:channel\s+)?(?:blockers?|antagonists?))\b|[-/](?:creatinine|channel)\b|"
                              r"(?:\s*(?:,|and)\s*[\w-]+){0,4}\s+(?:serum|plasma|blood|urinary)\s+(?:levels?|concentrations?)\b|"
                              # reported with measured values ("E1: baseline 18.8 pg/ml")
                              r"[^.;]{0,30}?\d+(?:\.\d+)?\s*(?:pg|ng|nmol|pmol|µmol|µg|mg)\s*/\s*(?:ml|l|dl)\b|"
-                             r"\s+use\b(?=[^.;]{0,40}\b(?:allowed|permitted)\b)",
+                             r"\s+use\b(?=[^.;]{0,40}\b(?:allowed|permitted)\b)|"
+                             # an enzyme named for it ("creatine kinase"), or its class ("a sulfonamide derivative, X")
+                             r"\s+(?:kinase|synthase|derivatives?)\b",
                              re.IGNORECASE)
 _NOT_GIVEN_BEFORE = rx(r"(?:\b(?:serum|plasma|urinary|urine|salivary|dietary|ionized|ionised|intracellular|"
                         r"circulating|endogenous)\s+|\b(?:induc\w*|provo\w*|challenge\w*)\b[^.;]{0,40}?\bby\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}\(?|"
@@ -207,8 +209,16 @@ def _before(hit: Hit, width: int = 80) -> str:
     return hit.passage.text[max(hit.passage.sentence_of(hit.start).start, hit.start - width):hit.start]
 
 
+# A radiolabelled tracer ("PET with [11C]raclopride", "18F-fluorodeoxyglucose") or a substance listed
+# as what is measured ("hormone secretion (cortisol, estradiol and leptin)") is not a study drug.
+_MEASURED_BEFORE = rx(r"(?:\[\s*)?\b\d{1,3}\s*(?:C|F|I|O|N|Tc|Ga)\s*\]?\s*-?\s*$|"
+                      r"\b(?:secretion|levels|concentrations|hormones|markers)\s*\([^()]{0,80}$")
+
+
 def _not_given(hit: Hit) -> bool:
-    return bool(_PROVOKED_AFTER.match(hit.passage.text, hit.end) or _NOT_GIVEN_BEFORE.search(_before(hit)))
+    before = _before(hit)
+    return bool(_PROVOKED_AFTER.match(hit.passage.text, hit.end) or _NOT_GIVEN_BEFORE.search(before)
+                or _MEASURED_BEFORE.search(before))
 
 
 def _derived(hit: Hit) -> bool:

@@ -60,6 +60,10 @@ _ENDOGENOUS = frozenset({
     "escherichia coli", "helicobacter pylori", "staphylococcus aureus", "streptococcus pneumoniae",
     "pseudomonas aeruginosa", "candida albicans",
 })
+# Allergen extracts (challenge agents in skin and nasal tests) and lipid mediators and peptides
+# the body makes, which abstracts measure or block ("leukotriene C4 antagonist"), not give.
+_CHALLENGE_OR_MEDIATOR = re.compile(r"\b(?:pollen|dander|mites?|allergenic)\b|^(?:leukotriene|prostaglandin|thromboxane)\b|"
+                                    r"endorphin$|^(?:leptin|ghrelin|adiponectin|orexin)$")
 _MIN_LENGTH = 4
 # Drugs the dictionary lacks, splits or files under another name, with the name abstracts use for
 # them: abbreviations that are the usual name (MDMA, LSD), a spelled-out name the dictionary only
@@ -73,6 +77,8 @@ _ADDED_DRUGS: dict[str, tuple[str, ...]] = {
     "conjugated estrogens": ("conjugated estrogens", "conjugated equine estrogens", "equine conjugated estrogens",
                              "conjugated oestrogens", "conjugated equine oestrogens", "Premarin"),
     "vasopressin": ("vasopressin", "arginine vasopressin", "AVP"),
+    # a mixture like conjugated estrogens, which the dictionary also files under "estrogen"
+    "esterified estrogens": ("esterified estrogens", "esterified oestrogens"),
     # a supplement trials give (often as the control arm: "calcium alone"), and vitamin D unspecified
     "calcium": ("calcium", "calcium carbonate", "calcium citrate", "elemental calcium", "calcium supplement",
                 "calcium supplementation", "calcium supplements"),
@@ -153,8 +159,9 @@ def _usable(variant: str, canonical: str) -> bool:
         return False
     if not re.search(r"[a-z]", variant) or not re.match(r"[a-z0-9(]", variant):
         return False
-    # "estrogen replacement therapy" is filed under estradiol: a treatment named, not a drug
-    if re.search(r"\b(?:therapy|treatment|replacement)\b", variant):
+    # "estrogen replacement therapy" is filed under estradiol: a treatment named, not a drug;
+    # "isoflavone derivative" under isoflavones: a class
+    if re.search(r"\b(?:therapy|treatment|replacement|derivatives?)\b", variant) or _CHALLENGE_OR_MEDIATOR.search(variant):
         return False
     return not any(word in _NOT_STUDY_DRUGS for word in variant.split()[-1:])
 
@@ -231,7 +238,8 @@ def _names_by_drug(variants: dict[str, list[str]], data: dict[str, dict]
         parts = _components(canonical, variants, lowered) if "/" in canonical else None
         if parts is not None:
             combinations[canonical] = parts
-        elif canonical in _NOT_STUDY_DRUGS or canonical in _ENDOGENOUS or not _is_drug(canonical, data.get(canonicals[0], {})):
+        elif (canonical in _NOT_STUDY_DRUGS or canonical in _ENDOGENOUS or _CHALLENGE_OR_MEDIATOR.search(canonical)
+              or not _is_drug(canonical, data.get(canonicals[0], {}))):
             continue
         if not _usable(variant.lower(), canonical) or canonical.split()[-1] in _NOT_STUDY_DRUGS:
             continue
