@@ -299,3 +299,32 @@ def test_those_who_responded_to_the_drug_are_a_result_not_the_sample() -> None:
 def test_a_capitalised_condition_outside_a_name_still_defines_the_population(flagship) -> None:
     abstract = "In this trial, 90 adults with Type 2 Diabetes Mellitus were randomized to the drug or placebo."
     assert _field(flagship, "population", "A glucose-lowering drug", abstract) == ["other:diabetes"]
+
+
+@pytest.mark.parametrize("abstract", [
+    # completers of a study described with several adjectives
+    "Twenty healthy men completed a randomised, placebo-controlled, crossover trial and received the drug "
+    "on three occasions.",
+    # an analysis population is counted after entry, and nothing else is the number who entered
+    "The intention-to-treat population comprised 412 patients (200 men, 212 women). Drug A was better.",
+    "The per-protocol population included 300 patients. Drug A was better.",
+    "In all, 240 patients were included in the analysis of efficacy. Rash was reported by 14 patients.",
+])
+def test_only_completers_or_an_analysis_population_give_no_total(abstract: str) -> None:
+    assert _count(abstract) is None
+
+
+def test_a_cohort_included_in_the_analyses_is_its_sample() -> None:
+    assert _count("Records of 5 clinics were searched. A total of 1830 women were included in the analyses.") == 1830
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # a count bracketed after a later stage breaks that stage down: no second group
+    ("Overall, 1200 patients underwent randomization, and 1190 (400 in group A, 395 in group B and 395 in "
+     "group C) were included in the efficacy analysis.", 1200),
+    # cases and their controls add up, whatever verb measured them
+    ("We measured serum markers in 210 breast cancer cases and 420 matched controls from two cohorts.", 630),
+    ("Sleep was recorded in 14 depressed patients and 15 healthy controls.", 29),
+])
+def test_randomisation_stated_as_a_noun_and_cases_with_controls(abstract: str, expected: int) -> None:
+    assert _count(abstract) == expected

@@ -40,7 +40,7 @@ _PEOPLE_N = re.compile(r"\b" + PEOPLE + r"\b(?:[^.;()]|\([^()]{0,30}\)){0,60}?\(
 _BARE_VERB = rx(r"\b(?:(?:were|was|had\s+been)\s+(?P<verb>randomi[sz]ed|randomly|enrolled|included|recruited)|"
                  # (those who "responded to" a drug are a result, not the sample)
                  r"(?P<verb2>responded(?!\s+to\s+(?!(?:the\s+|a\s+|our\s+)?(?:survey|questionnaire|invitation|mail)))|"
-                 r"participated|took\s+part))\b")
+                 r"participated|took\s+part|underwent\s+randomi[sz]ation))\b")
 _COUNT_BEFORE = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?$",
                            re.IGNORECASE)
 # A case report is of one person: "a 34-year-old woman", "we report the case of a man".
@@ -57,12 +57,12 @@ _TOTAL_OF = rx(r"\b(?:a\s+)?total\s+of\s*$|\(?\btotal:?\s*$|\boverall,?\s*$|\bin
 _ENROLMENT_VERB = rx(r"\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
                       r"participated|took\s+part|were\s+studied|were\s+treated|were\s+assigned|were\s+allocated|"
                       r"were\s+(?:administered|given)|met\s+(?:the\s+)?(?:\w+\s+)?criteria|"
-                      r"completed|were\s+evaluated|were\s+analy[sz]ed|received|underwent|(?:were\s+)?screened|"
+                      r"completed|were\s+evaluated|were\s+analy[sz]ed|received|underwent\s+randomi[sz]ation|underwent|(?:were\s+)?screened|"
                       r"(?:were\s+)?assessed\s+for\s+eligibility|(?:were\s+)?approached|(?:were\s+)?invited|"
                       r"(?:were\s+)?contacted|(?:were\s+)?eligible|responded|with|who|aged)")
 _VERB_RANK = {"randomized": 5, "randomised": 5, "randomly": 5, "were assigned": 5, "were allocated": 5,
               "enrolled": 4, "recruited": 4, "included": 4, "entered": 4, "participated": 4,
-              "took part": 4, "were studied": 4, "were treated": 3, "received": 3, "underwent": 3,
+              "took part": 4, "were studied": 4, "underwent randomization": 5, "underwent randomisation": 5, "were treated": 3, "received": 3, "underwent": 3,
               "were administered": 3, "were given": 3,
               "responded": 4, "with": 2, "who": 2, "aged": 2, "were evaluated": 1,
               # Counted after entry (completers, the analysed) or before it (the screened): not who entered.
@@ -99,6 +99,8 @@ def n_total(passages: list[Passage]) -> Suggestion:
         summed = arm_sizes(passages)
         if summed is not None:
             return summed
+    if max((c[0] for c in candidates), default=0.0) < 4 and find(passages, _ANALYSIS_ONLY, negatable=False):
+        return Suggestion(None)
     if not candidates:
         if find(passages, _CASE_REPORT, negatable=False):
             return suggestion(1, find(passages, _ONE_PERSON, negatable=False)[:1], ["a case report: one person"])
@@ -119,7 +121,7 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
             candidates.append((rank, hit, int(match.group("count").replace(",", "")), match.group("count")))
         for verb in passage.finditer(_BARE_VERB):
             count = _COUNT_BEFORE.search(passage.text, max(0, verb.start() - 40), verb.start())
-            if count is not None:
+            if count is not None and not _IN_ANALYSIS.match(passage.text, verb.end()):
                 candidates.append(_rank_bare_count(passage, count, verb.group("verb") or verb.group("verb2")))
         for match in passage.finditer(_TOTAL_BARE):
             candidates.append(_rank_bare_total(passage, match))
@@ -360,11 +362,17 @@ def _group_sums(passages: list[Passage]) -> Iterator[tuple[int, list[Hit]]]:
     for passage in passages:
         for match in passage.finditer(_COUNT_GROUPS):
             sentence = passage.sentence_of(match.start())
-            if in_background(Hit(passage, match.start(), match.end())) or not _GROUP_SENTENCE.search(sentence.text):
+            if in_background(Hit(passage, match.start(), match.end())) or not (
+                    _GROUP_SENTENCE.search(sentence.text) or _CASES_AND_CONTROLS.match(passage.text, match.start())):
                 continue
             before = passage.text[max(0, match.start() - 30):match.start()]
             if _hedged(passage.text, match.start()) or _counted_before_bracket(passage.text, match.start()) or (
                     re.search(r"%|\bof\s*$", before[-8:]) and not _TOTAL_OF.search(before) and not _SAMPLE_OF.search(before)):
+                continue
+            # "1200 underwent randomization, and 1190 (400 in A, 395 in B)": a count inside the bracket
+            # that breaks down another count is no second group.
+            between = passage.text[match.end("first"):match.start("second")]
+            if between.count("(") > between.count(")"):
                 continue
             first, second = parse_count(match.group("first")), parse_count(match.group("second"))
             if first is None or second is None or min(first, second) < 2:
@@ -385,6 +393,10 @@ def _group_sums(passages: list[Passage]) -> Iterator[tuple[int, list[Hit]]]:
 
 
 # "a group of 18 patients ... and 22": "of" after a word for a sample is no share of it.
+# "telomeres measured in 386 cases and 896 matched controls": patients and their controls, whatever
+# the verb that measured them.
+_CASES_AND_CONTROLS = rx(r"(?:" + COUNT + r")\s+[^.;]{0,160}?\band\s+(?:" + COUNT + r")\s+(?:[\w-]+\s+){0,2}?"
+                         r"(?:controls|control\s+subjects)\b")
 _SAMPLE_OF = rx(r"\b(?:group|sample|cohort|series|population|consist\w*|compris\w*)\s+of\s*$")
 _OTHER_STAGE = rx(r"\b(?:screened|evaluated|assessed|approached|invited|eligible|completed|analy[sz]ed|withdr[ae]w\w*|"
                    r"discontinued|excluded|dropped)\b")
@@ -446,7 +458,7 @@ def _rank_bare_count(passage: Passage, match: re.Match[str], verb: str) -> tuple
     if value is None or value < 2 or (1900 <= value <= 2030 and "," not in written) or \
             _hedged(passage.text, match.start()):
         return (0.0, hit, None, written)
-    return (5.0 if verb.startswith("random") else 4.0, hit, value, written)
+    return (5.0 if "random" in verb else 4.0, hit, value, written)
 
 
 _DENOMINATOR = re.compile(r"\b(?:" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:out\s+)?of\s+(?:the\s+)?$",
@@ -461,8 +473,19 @@ _ARM_WORDS = rx(r"\b(?:either|received|receiving|given|treated\s+with|groups?|ar
 _CONSECUTIVE = rx(r"\s+(?:[\w-]+\s+)?consecutive\b")
 # "the 1377 patients completing the 12-week study": those who finished an earlier stage.
 _COMPLETING_AFTER = rx(r"\s+(?:who\s+(?:had\s+)?)?(?:completing|completed|finishing|finished)\s+(?:the\s+|a\s+|their\s+|all\s+)?"
-                       r"(?:[\w-]+\s+){0,2}?(?:study|trial|treatment|phase|period|course|protocol|follow-?up|therapy|"
+                       r"(?:[\w-]+,?\s+){0,4}?(?:study|trial|treatment|phase|period|course|protocol|follow-?up|therapy|"
                        r"weeks?|months?)\b")
+# An analysis population is counted after entry: "the intention-to-treat population comprised 412
+# patients", "129 patients were included in the analysis of efficacy". (A cohort's "included in the
+# analyses", with no such qualifier, is the sample itself.)
+_ANALYSIS_KIND = r"(?:intent(?:ion)?-to-treat|ITT|per-protocol|full\s+analysis|efficacy|safety|evaluable)"
+_ANALYSIS_SET_BEFORE = rx(r"\b" + _ANALYSIS_KIND + r"\s+(?:population|set|sample)\s+(?:\w+\s+){0,2}?$")
+_IN_ANALYSIS = rx(r"\s+in\s+(?:the\s+)?(?:" + _ANALYSIS_KIND + r"\s+analys[ie]s\b|analys[ie]s\s+of\s+(?:[\w-]+\s+)?"
+                  r"(?:efficacy|safety)\b)")
+# An abstract that counts only such a population states no number who entered.
+_ANALYSIS_ONLY = rx(r"\b" + _ANALYSIS_KIND + r"\s+(?:population|set|sample)\s+(?:\w+\s+){0,2}?\d|"
+                    r"\b(?:were|was)\s+included" + _IN_ANALYSIS.pattern)
+_INCLUDED_IN_ANALYSIS = rx(r"\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:were|was)\s+included" + _IN_ANALYSIS.pattern)
 _ONLY_ANALYSED = rx(r"\b(?:evaluable|assessable|analy[sz]able|analy[sz]ed|completing)\b")
 
 
@@ -538,6 +561,7 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
     if value is not None and (value < 2 or (1900 <= value <= 2030 and "," not in written)):
         rank = 0.0
     if match.group().lower().endswith("completers") or _ONLY_ANALYSED.search(match.group()) or \
-            (_COMPLETING_AFTER.match(text, match.end()) and not denominator):
+            (_COMPLETING_AFTER.match(text, match.end()) and not denominator) or \
+            _ANALYSIS_SET_BEFORE.search(text, max(0, match.start() - 70), match.start()) or _INCLUDED_IN_ANALYSIS.match(text, match.end()):
         rank = -1.0
     return (rank, hit, value, written)
