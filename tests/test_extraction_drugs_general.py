@@ -403,3 +403,28 @@ def test_a_substance_measured_blocked_or_used_as_a_probe_is_not_a_study_drug(abs
 def test_esterified_estrogens_are_one_study_drug() -> None:
     assert _names("Sixty women were randomized to esterified estrogens 0.625 mg or placebo for a year.") == [
         "esterified estrogens"]
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # The number of an arm before its dose is not a dose.
+    ("Adults were randomized to darifenacin (arm 1, 7.5 mg once daily), solifenacin (arm 2, 5 mg once "
+     "daily) or placebo.", ["7.5 mg once daily", "5 mg once daily"]),
+    # Exposure and bone density figures carry units of amount but measure something.
+    ("Eighteen men took a 20 mg tablet of almotriptan; the AUC was 410 ng.h mL-1 and the peak "
+     "concentration 64 ng mL-1.", ["20 mg"]),
+    ("Women were randomized to raloxifene 60 mg or placebo; hip density averaged 0.812 g/cm2 at baseline.",
+     ["60 mg"]),
+    # A crossover with a washout between periods still gives its arms' doses.
+    ("Twenty adults were randomised to ibuprofen 400 mg or ketoprofen 50 mg in a crossover study with a "
+     "washout between treatments.", ["400 mg", "50 mg"]),
+    # A drug participants were allowed to take is the study's own when it is what they treated with.
+    ("In this open extension, patients were allowed to treat every attack with zolmitriptan 5 mg.", ["5 mg"]),
+])
+def test_only_amounts_given_as_study_doses_are_doses(abstract: str, expected: list[str]) -> None:
+    assert drugs.doses(_passages(abstract)).value == expected
+
+
+def test_a_route_named_for_other_studies_drugs_is_not_the_studys_route() -> None:
+    abstract = ("Fifty women applied an estradiol gel daily for 12 weeks. Hot flushes fell by 70%, similar to "
+                "that reported for oral estrogens.")
+    assert drugs.routes(_passages(abstract)).value == []

@@ -237,16 +237,16 @@ def _context_only(hit: Hit) -> bool:
 
 # A sentence about drugs people may not take, took before, or take only for rescue.
 _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allowed|permitted)\b|\bprohibited\b|"
-                          r"\bwash-?out\b(?!\s+(?:period|phase|interval)\s+(?:of|between|lasting))|\bhistory\s+of\b|\brescue\b|\bwithdrawn\s+from\b|"
+                          r"\bwash-?out\b(?!\s+(?:(?:period|phase|interval)\s+)?(?:of|between|lasting))|\bhistory\s+of\b|\brescue\b|\bwithdrawn\s+from\b|"
                           # medication allowed alongside, given to every arm, or another trial's arms
-                          r"\b(?:was|were)\s+(?:allowed|permitted)\b|\ball\s+(?:the\s+)?(?:patients|participants|subjects|"
+                          r"\b(?:was|were)\s+(?:allowed|permitted)\b(?!\s+to\s+(?:treat|take|use)\b)|\ball\s+(?:the\s+)?(?:patients|participants|subjects|"
                           r"women|men|volunteers|children|groups|arms)\s+(?:also\s+|additionally\s+)?(?:received|took|"
                           r"were\s+(?:given|supplemented))\b|\b(?:both|each)\s+(?:\w+\s+)?(?:groups?|arms?)\s+"
                           r"(?:also\s+|additionally\s+)?(?:received|took|were\s+(?:given|supplemented))\b|\bin\s+addition\s+to\s+(?:receiving\s+)?(?:the|their)\s+"
                           r"(?:assigned|allocated|randomi[sz]ed|study)\b|\b(?:consistent|in\s+(?:line|agreement|keeping))\s+"
                           r"with\s+(?:that\s+of\s+|those\s+of\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}"
                           r"(?:trials?|stud(?:y|ies)|meta-analys[ie]s)\b|\bagrees?\s+with\b|"
-                          r"\b(?:is|are)\s+recommended\b|\bshould\s+be\s+(?:given|used|prescribed|considered|added)\b|\bprevious\s+(?:\w+\s+){0,2}(?:trials?|stud(?:y|ies))\b")
+                          r"\b(?:is|are)\s+recommended\b|\b(?:similar|comparable)\s+to\s+(?:that|those)\s+(?:reported|observed|seen|found)\b|\bshould\s+be\s+(?:given|used|prescribed|considered|added)\b|\bprevious\s+(?:\w+\s+){0,2}(?:trials?|stud(?:y|ies))\b")
 
 
 # A drug given together with the study drug is part of its arm ("aspirin combined with
@@ -472,13 +472,15 @@ def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]
 
 # --- doses and routes --------------------------------------------------------------------------
 
-_DOSE = rx(r"(?<![\w.])(?P<dose>(?P<amounts>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)"
+# "(group 1, 15 mg three times daily)": the number of an arm or visit does not start a list of doses.
+_DOSE = rx(r"(?<![\w.])(?<!group\s)(?<!arm\s)(?<!visit\s)(?<!phase\s)(?<!period\s)(?P<dose>(?P<amounts>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)"
             r"(?:\s*(?:-|\u2013|to|or|and|/|,|,\s*or|,\s*and)\s*\d+(?:\.\d+)?)*)"
             r"\s*-?\s*(?P<unit>mg|g|µg|μg|mcg|ug|ng|ml|mL|IU|mmol|mEq|micrograms?|microg)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
             r"(?:\s+(?:once|twice|three\s+times|four\s+times)\s+(?:daily|a\s+day|per\s+day|weekly))?"
             r"(?:\s+(?:daily|b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?d\.?|o\.?d\.?|per\s+day|a\s+day|/day))?)(?![\w])")
 # A concentration measured in blood or urine ("697 ng/ml"), not an amount given.
-_CONCENTRATION = rx(r"(?:ng|pg|µg|μg|mcg|ug|mg|g|mmol|nmol|µmol|micrograms?|microg)\s*/\s*(?:ml|l|dl)\b|"
+_CONCENTRATION = rx(r"(?:ng|pg|µg|μg|mcg|ug|mg|g|mmol|nmol|µmol|micrograms?|microg)\s*(?:\.\s*h\s*)?"
+                    r"(?:/\s*(?:ml|l|dl)\b|\s+(?:ml|l|dl)\s*-1\b)|g\s*/\s*cm2?\b|"
                     # a volume or flow measured; millilitres given come with what was given
                     r"ml\b(?!\s+(?:of|doses?|syrup|solution|suspension|injections?|infusions?|bolus|spray))")
 # Amounts of a challenge agent ("histamine (0.04-1.28 mg/nostril)") are not study doses.
