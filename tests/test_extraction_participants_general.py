@@ -328,3 +328,13 @@ def test_a_cohort_included_in_the_analyses_is_its_sample() -> None:
 ])
 def test_randomisation_stated_as_a_noun_and_cases_with_controls(abstract: str, expected: int) -> None:
     assert _count(abstract) == expected
+
+
+@pytest.mark.parametrize("abstract", [
+    "Drug A is a histamine antagonist for the treatment of allergic diseases, such as allergic rhinitis and "
+    "chronic idiopathic urticaria in adults. We studied its effect on the wheal response in 20 healthy volunteers.",
+    "Drug A and drug B are antimuscarinic agents used in the treatment of an unstable bladder, urge "
+    "incontinence and detrusor hyperreflexia. Their effects on the EEG were examined in 14 healthy volunteers.",
+])
+def test_every_condition_in_a_drugs_list_of_indications_is_no_population(flagship, abstract: str) -> None:
+    assert _field(flagship, "population", "Drug effects in healthy volunteers", abstract) == ["healthy"]

@@ -251,11 +251,13 @@ _MEASURED_BEFORE = rx(r"(?:\b(?:from|against)\s+develop\w*|\bdeveloped|\bprevent
                        r"(?:of|in|with))\s+(?:[\w-]+\s+){0,1}$")
 
 
-# What a drug is for in general ("tolterodine, used for the treatment of overactive bladder"),
-# said in an abstract about other participants.
+# What a drug is for in general ("tolterodine, used for the treatment of overactive bladder"; "an
+# antagonist for allergic diseases, such as rhinitis and urticaria"), said in an abstract about other
+# participants; every condition of the list it opens is an indication.
 _INDICATION_BEFORE = rx(r"\b(?:indicated|approved|used|licensed|prescribed|marketed|developed|effective|agents?|drugs?|"
-                         r"medications?)\s+(?:\w+\s+){0,2}?(?:for|in)\s+(?:the\s+)?(?:(?:treatment|management|therapy|"
-                         r"relief)\s+of\s+)?(?:[\w-]+\s+){0,1}$")
+                         r"medications?|antagonists?|agonists?|inhibitors?|blockers?)\s+(?:\w+\s+){0,2}?(?:for|in)\s+"
+                         r"(?:the\s+)?(?:(?:treatment|management|therapy|relief)\s+of\s+)?(?:[\w-]+\s+){0,1}"
+                         r"(?:[\w\s-]{0,40}(?:,|\band|\bor|\bsuch\s+as|\bincluding)\s+(?:[\w-]+\s+){0,2}?){0,3}$")
 
 
 # A condition listed among what was measured ("quality of life, anxiety, and depression").
@@ -302,7 +304,8 @@ def _defines_population(hit: Hit) -> bool:
     if _MEASURED_AFTER.match(hit.passage.text, hit.end) or _MEASURED_BEFORE.search(hit.passage.text, window, hit.start) \
             or _EVENT_AFTER.match(hit.passage.text, hit.end):
         return False
-    if hit.passage.field != "title" and _INDICATION_BEFORE.search(hit.passage.text, window, hit.start):
+    if hit.passage.field != "title" and _INDICATION_BEFORE.search(
+            hit.passage.text, max(hit.sentence.start, hit.start - 160), hit.start):
         return False
     if _MEASURE_LIST_BEFORE.search(hit.passage.text, window, hit.start) or _MEASURE_LIST_AFTER.match(
             hit.passage.text, hit.end) or _COEXISTING_BEFORE.search(hit.passage.text, window, hit.start):
