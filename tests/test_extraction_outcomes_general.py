@@ -238,3 +238,23 @@ def test_a_comparison_between_groups_outweighs_a_change_within_one(flagship: Pro
                                 "decreased by half with drug A (from 6 to 3). There was no significant difference between "
                                 "drug A and drug B in pain scores.")
     assert found["pain scores"]["direction"] == "no difference"
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # The patient's half of a paired global assessment is the patient's report.
+    ("Efficacy was judged with the Patient's and Physician's Global Assessments of Disease Activity.",
+     "self-report"),
+    # Participants who rate or record something themselves report it.
+    ("Each evening, participants rated the severity of their itching and sleep loss.", "self-report"),
+    ("Patients and physicians jointly evaluated the response at the final visit.", "self-report"),
+    ("Patients and physicians jointly evaluated the response at the final visit.", "clinician-rated"),
+    # A combined symptom-and-rescue-medication score is kept by the patient.
+    ("The main outcome was the weekly symptom-medication score during the pollen season.", "self-report"),
+    # Preferences and surveys are what respondents say.
+    ("After trying both inhalers, patients stated their device preference at the last visit.", "self-report"),
+    ("Over one year, 410 outpatients completed a clinic-based survey about their headache treatment.",
+     "self-report"),
+    ("Psychological distress and coping style were compared between the two clinics.", "self-report"),
+])
+def test_what_participants_say_themselves_is_self_report(abstract: str, expected: str) -> None:
+    assert expected in _classes(abstract)
