@@ -258,3 +258,14 @@ def test_a_comparison_between_groups_outweighs_a_change_within_one(flagship: Pro
 ])
 def test_what_participants_say_themselves_is_self_report(abstract: str, expected: str) -> None:
     assert expected in _classes(abstract)
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # Cystometry measures the bladder: a body measure, like urodynamics.
+    ("Maximum cystometric capacity rose after eight weeks of treatment.", "physiological"),
+    ("Each child had a cystometrogram before and after the drug.", "physiological"),
+    # Relief of a symptom is what the patient reports, whatever the verb form.
+    ("Drug A was better than placebo at relieving headache two hours after the dose.", "self-report"),
+])
+def test_bladder_measures_and_symptom_relief_take_their_class(abstract: str, expected: str) -> None:
+    assert expected in _classes(abstract)
