@@ -428,3 +428,20 @@ def test_a_route_named_for_other_studies_drugs_is_not_the_studys_route() -> None
     abstract = ("Fifty women applied an estradiol gel daily for 12 weeks. Hot flushes fell by 70%, similar to "
                 "that reported for oral estrogens.")
     assert drugs.routes(_passages(abstract)).value == []
+
+
+@pytest.mark.parametrize(("abstract", "title", "expected"), [
+    # The abstract names the active comparator outright, whichever drug other sentences set against which.
+    ("This study examines the central effects of naratriptan and almotriptan, with lorazepam as an active "
+     "comparator, in healthy women. Fourteen women received 2.5 mg naratriptan, 12.5 mg almotriptan or 1 mg "
+     "lorazepam on separate days in random order. Almotriptan and naratriptan slowed saccades by about half "
+     "the slowing induced by lorazepam.", "Central effects of naratriptan and almotriptan in healthy women",
+     "lorazepam"),
+    # A shortened name for the drug named in full earlier is that drug.
+    ("Volunteers received modafinil (200 mg) or dextroamphetamine (10 mg) in random order. Amphetamine "
+     "was included as a positive control.", "", "dextroamphetamine"),
+])
+def test_a_drug_named_as_the_active_comparator_is_the_comparator(abstract: str, title: str, expected: str) -> None:
+    passages = _passages(abstract, title)
+    reading = drugs.read_drugs(_EMPTY_PROTOCOL, passages, "intervention", frozenset())
+    assert drugs.control(passages, reading, [])[1].value == expected

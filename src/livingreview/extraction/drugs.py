@@ -261,8 +261,8 @@ _PLACEBO_AFTER = rx(r"(?:(?!\bor\b)[^.;])*?(?:compar\w*\s+(?:with|to)|versus|vs\
                      r"(?:matching\s+|identical\s+)?placebo")
 
 
-# "Triprolidine, used as a positive control, ...": a comparator arm by name.
-_AS_CONTROL_AFTER = rx(r"[\s,]*(?:\([^()]{0,30}\)\s*,?\s*)?(?:(?:was|were|is)\s+)?(?:used|included|given|served|chosen)\s+as\s+"
+# "Triprolidine, used as a positive control, ...", "with X as an active comparator": a comparator arm by name.
+_AS_CONTROL_AFTER = rx(r"[\s,]*(?:\([^()]{0,30}\)\s*,?\s*)?(?:(?:was|were|is)\s+)?(?:(?:used|included|given|served|chosen)\s+)?as\s+"
                        r"(?:an?\s+|the\s+)?(?:positive|active)\s+(?:control|comparator|reference)")
 
 
@@ -438,6 +438,12 @@ def _beside_placebo(passages: list[Passage], drugs: DrugReading, comparator_name
 def _comparator(passages: list[Passage], drugs: DrugReading, placebo: bool) -> Suggestion:
     """The active comparator: a drug set against the study drug in so many words, else the first
     drug read as a comparison arm's."""
+    named = sorted((h for group in (drugs.study, drugs.comparator) for hits in group.values() for h in hits
+                    if _AS_CONTROL_AFTER.match(h.passage.text, h.end)), key=lambda h: (h.passage.field != "title", h.start))
+    if named:  # the abstract says which drug is the active comparator
+        # ("D-amphetamine ... Amphetamine was included as a positive control": the drug named in full)
+        full = [n for n in (*drugs.study, *drugs.comparator) if n != named[0].label and n.endswith(named[0].label)]
+        return suggestion(full[0] if full else named[0].label, [named[0]])
     explicit = _compared_with(drugs)
     if explicit is not None and not _added_in_title(drugs.comparator.get(explicit.label, [])):
         return suggestion(explicit.label, [explicit])
