@@ -169,7 +169,7 @@ class StaticEmbeddings:
     model2vec's idea, built from the model the embeddings extra ships: every vocabulary token is
     run through the model once, alone, and its output kept in a table (cached on disk; 40-60 CPU
     s here, once per installed model). A record then costs a tokenisation and a sparse product:
-    about 1,000 records per CPU second, where the full model embeds 7-8. The whole text is read
+    700-1,000 records per CPU second, where the full model embeds 7-8. The whole text is read
     (no 256-token cut); weights are the tokens' sublinear TF-IDF over the session's records, and
     the vectors are centred on the records' mean (the direction every averaged text shares) and
     scaled to unit length.
