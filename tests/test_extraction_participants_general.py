@@ -338,3 +338,20 @@ def test_randomisation_stated_as_a_noun_and_cases_with_controls(abstract: str, e
 ])
 def test_every_condition_in_a_drugs_list_of_indications_is_no_population(flagship, abstract: str) -> None:
     assert _field(flagship, "population", "Drug effects in healthy volunteers", abstract) == ["healthy"]
+
+
+@pytest.mark.parametrize("abstract", [
+    "One hundred and four general practitioners audited their management of women with breast lumps before and "
+    "after a seminar.",
+    "An online survey was sent to dementia experts (neurologists, geriatricians). Most agreed.",
+    "Telephone interviews were conducted with a sample of 15 physiotherapists about managing low back pain.",
+])
+def test_a_study_of_health_professionals_is_of_clinicians_of_no_stated_age(flagship, abstract: str) -> None:
+    assert _field(flagship, "population", "Views of clinicians: a survey", abstract) == ["other:clinicians"]
+    assert _field(flagship, "age_group", "Views of clinicians: a survey", abstract) == "not-stated"
+
+
+def test_a_cluster_trial_that_counts_patients_keeps_their_condition(flagship) -> None:
+    abstract = ("Forty general practitioners were randomised to feedback or none; their 1200 patients with "
+                "asthma were followed for a year.")
+    assert _field(flagship, "population", "Feedback to prescribers", abstract) == ["other:asthma"]

@@ -10,6 +10,7 @@ from livingreview.extraction.lexicon import text_spans
 from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.passages import Hit, Passage, before_own_study, find, in_background, rx, suggestion
 from livingreview.protocol.models import Protocol
+from livingreview.extraction.text import COUNT
 from livingreview.screening.criteria import is_negated
 
 
@@ -62,6 +63,8 @@ def age_group(passages: list[Passage]) -> Suggestion:
         assert match is not None
         low = int(match.group("low") or match.group("low2") or match.group("low3") or match.group("low4"))
         return suggestion("adult" if low >= 18 else "mixed", [hit])
+    if _clinicians_studied(passages):
+        return Suggestion(NOT_STATED)  # "women" and "children" are then the clinicians' patients
     child = [h for h in find(passages, _CHILD) if not before_own_study(h)]
     adult = [h for h in find(passages, _ADULT) if not before_own_study(h) and not _share(h)]
     if child and adult:
@@ -320,8 +323,31 @@ def _defines_population(hit: Hit) -> bool:
         not _NOT_WHO_TOOK_PART.search(hit.sentence.text)
 
 
+# A study of health professionals ("a survey of 300 pharmacists", "24 randomly selected GPs took
+# part"): its participants are the clinicians, not the patients whose conditions they manage
+# (unless patients are counted too, as in a cluster trial).
+_PROFESSION = (r"(?:physicians|GPs|general\s+practitioners|practitioners|doctors|clinicians|nurses|pharmacists|dentists|"
+               r"midwives|prescribers|chiropractors|physiotherapists|psychiatrists|psychologists|neurologists|surgeons|"
+               r"geriatricians|paediatricians|pediatricians|oncologists|(?:health(?:\s*care)?|medical)\s+professionals|"
+               r"experts)")
+_PROFESSIONALS_STUDIED = rx(r"\b(?:surveys?|questionnaires?|interviews?|focus\s+groups?|sample|audit)\s+(?:\w+\s+){0,2}?"
+                            r"(?:of|with|among|to)\s+(?:(?:all|the)\s+)?(?:" + COUNT + r"\s+)?(?:[\w-]+\s+){0,3}?" +
+                            _PROFESSION + r"\b|(?<![\d.,%])\b" + COUNT + r"\s+(?:[\w-]+\s+){0,3}?" + _PROFESSION +
+                            r"\b(?!\s+(?:and|or)\b)")
+_PATIENTS_COUNTED = rx(r"(?<![\d.,%])\b" + COUNT + r"\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:[\w-]+\s+){0,3}?"
+                       r"(?:patients|participants|subjects|women|men|children|adults|adolescents|people|persons)\b")
+
+
+def _clinicians_studied(passages: list[Passage]) -> list[Hit]:
+    studied = [h for h in find(passages, _PROFESSIONALS_STUDIED) if not in_background(h)]
+    return studied if studied and not find(passages, _PATIENTS_COUNTED) else []
+
+
 def population(passages: list[Passage], protocol: Protocol, vocabulary: str | None,
                term_values: dict[str, str]) -> Suggestion:
+    clinicians = _clinicians_studied(passages)
+    if clinicians:
+        return suggestion(["other:clinicians"], clinicians[:1])
     found: dict[str, list[Hit]] = {}
     for value, pattern in _POPULATIONS:
         hits = find(passages, pattern, label=value)
