@@ -445,3 +445,15 @@ def test_a_drug_named_as_the_active_comparator_is_the_comparator(abstract: str, 
     passages = _passages(abstract, title)
     reading = drugs.read_drugs(_EMPTY_PROTOCOL, passages, "intervention", frozenset())
     assert drugs.control(passages, reading, [])[1].value == expected
+
+
+@pytest.mark.parametrize("abstract", [
+    ("Forty adults had skin prick tests after intradermal ketotifen, cromolyn and the loratadine control "
+     "(5 mg) were injected. Ketotifen reduced the wheal more than cromolyn."),
+    ("Patients with chronic urticaria were treated with sole loratadine (10 mg/day), or with either "
+     "ketotifen (1 mg/day) plus loratadine or cromolyn plus loratadine for eight weeks."),
+])
+def test_a_drug_named_as_the_control_arm_is_the_comparator(abstract: str) -> None:
+    passages = _passages(abstract)
+    reading = drugs.read_drugs(_EMPTY_PROTOCOL, passages, "intervention", frozenset())
+    assert drugs.control(passages, reading, [])[1].value == "loratadine"

@@ -266,6 +266,18 @@ _AS_CONTROL_AFTER = rx(r"[\s,]*(?:\([^()]{0,30}\)\s*,?\s*)?(?:(?:was|were|is)\s+
                        r"(?:an?\s+|the\s+)?(?:positive|active)\s+(?:control|comparator|reference)")
 
 
+# "the mepyramine control (10 µg)", "sole calcium supplementation": the control arm by name.
+_THE_DRUG_CONTROL = (rx(r"\b(?:the|a)\s+$"), rx(r"\s+control\b(?!\s+(?:of|over|for|in)\b)"))
+_SOLE_BEFORE = rx(r"\bsole\s+$")
+
+
+def _named_as_control(hit: Hit) -> bool:
+    text = hit.passage.text
+    before = text[max(0, hit.start - 12):hit.start]
+    return bool(_AS_CONTROL_AFTER.match(text, hit.end) or _SOLE_BEFORE.search(before)
+                or (_THE_DRUG_CONTROL[0].search(before) and _THE_DRUG_CONTROL[1].match(text, hit.end)))
+
+
 _ALONE_AFTER = rx(r"(?:\s*,?\s*\(?[\d.]+\s*(?:mg|g|µg|mcg|iu)(?:/d(?:ay)?)?\)?|\s+(?:per|a)\s+day|\s+daily)*"
                   r"(?:(?:\s+|-)(?:alone|only)\b(?!\s+or\b)|\s*\((?:the\s+)?controls?\b)")
 
@@ -439,7 +451,7 @@ def _comparator(passages: list[Passage], drugs: DrugReading, placebo: bool) -> S
     """The active comparator: a drug set against the study drug in so many words, else the first
     drug read as a comparison arm's."""
     named = sorted((h for group in (drugs.study, drugs.comparator) for hits in group.values() for h in hits
-                    if _AS_CONTROL_AFTER.match(h.passage.text, h.end)), key=lambda h: (h.passage.field != "title", h.start))
+                    if _named_as_control(h)), key=lambda h: (h.passage.field != "title", h.start))
     if named:  # the abstract says which drug is the active comparator
         # ("D-amphetamine ... Amphetamine was included as a positive control": the drug named in full)
         full = [n for n in (*drugs.study, *drugs.comparator) if n != named[0].label and n.endswith(named[0].label)]
