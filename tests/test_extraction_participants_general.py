@@ -355,3 +355,7 @@ def test_a_cluster_trial_that_counts_patients_keeps_their_condition(flagship) ->
     abstract = ("Forty general practitioners were randomised to feedback or none; their 1200 patients with "
                 "asthma were followed for a year.")
     assert _field(flagship, "population", "Feedback to prescribers", abstract) == ["other:asthma"]
+
+
+def test_an_n_in_a_list_after_a_colon_counts_its_items_not_the_people() -> None:
+    assert _count("Ninety migraineurs treated 540 attacks: mild (n = 300) and severe (n = 240).") == 90

@@ -32,8 +32,9 @@ _BETWEEN = (r"(?:" + _NOT_ADJECTIVE + r"(?:[A-Za-z][\w'/-]*|\d{1,2}-?\s*(?:to|-|
 _PEOPLE_COUNT = re.compile(
     r"(?P<hedge>\b(?:approximately|about|around|almost|nearly|roughly|over|more\s+than|up\s+to)\s+)?"
     r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\)|\))?,?\s+" + _BETWEEN + PEOPLE + r"\b", re.IGNORECASE)
-# "Patients (N = 5435)": the count given in brackets after the people it counts.
-_PEOPLE_N = re.compile(r"\b" + PEOPLE + r"\b(?:[^.;()]|\([^()]{0,30}\)){0,60}?\(\s*[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*\)",
+# "Patients (N = 5435)": the count given in brackets after the people it counts (not across a colon:
+# "patients treated 900 attacks: mild (n = 600)" counts the items of a list).
+_PEOPLE_N = re.compile(r"\b" + PEOPLE + r"\b(?:[^.;:()]|\([^()]{0,30}\)){0,60}?\(\s*[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*\)",
                        re.IGNORECASE)
 # A count with no noun, before the verb that enrols it: "98 were enrolled", "212 (91%) were randomized".
 # The verb is found first and the count read back from it (scanning for counts everywhere is slow).
