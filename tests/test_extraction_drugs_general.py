@@ -457,3 +457,11 @@ def test_a_drug_named_as_the_control_arm_is_the_comparator(abstract: str) -> Non
     passages = _passages(abstract)
     reading = drugs.read_drugs(_EMPTY_PROTOCOL, passages, "intervention", frozenset())
     assert drugs.control(passages, reading, [])[1].value == "loratadine"
+
+
+@pytest.mark.parametrize("abstract", [
+    "Ten healthy men took a 25 mg tablet of XR-4410 with and without breakfast.",
+    "Single intravenous doses of 2-20 micrograms/kg of XR-4410 were well tolerated in ten healthy men.",
+])
+def test_a_code_name_is_read_when_a_dosage_form_or_a_dose_per_kilogram_comes_between(abstract: str) -> None:
+    assert _names(abstract) == ["xr-4410"]

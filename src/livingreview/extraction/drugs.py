@@ -99,7 +99,8 @@ _DRUG_STEM = (r"(?i:[a-z]+(?:triptan|ditan|gepant|setron|oxacin|cillin|mycin|azo
               r"glitazone|mab|tinib|ciclovir|navir|terol|gestrel|oxetine|pramine|triptyline|peridol|apine|idone))"
               r"|[A-Z]{1,4}-?\d{2,6}[A-Z]?|\d{3}C\d{2}")
 _UNLISTED = re.compile(rf"(?<![\w-])(?P<before>{_DRUG_STEM})(?=\s*,?\s*\(?\s*\d+(?:\.\d+)?\s*-?\s*(?i:mg|µg|mcg|micrograms?)\b)|"
-                       rf"\d+(?:\.\d+)?\s*-?\s*(?i:mg|µg|mcg|micrograms?)\s+(?:of\s+)?(?P<after>{_DRUG_STEM})(?![\w-])")
+                       rf"\d+(?:\.\d+)?\s*-?\s*(?i:mg|µg|mcg|micrograms?)(?:\s*/\s*kg|\s+kg-1)?"
+                       rf"\s+(?:(?i:tablets?|capsules?|doses?)\s+)?(?:of\s+)?(?P<after>{_DRUG_STEM})(?![\w-])")
 
 
 def _with_unlisted(passages: list[Passage], mentions: list[tuple[Passage, DrugMention]]
