@@ -269,3 +269,8 @@ def test_what_participants_say_themselves_is_self_report(abstract: str, expected
 ])
 def test_bladder_measures_and_symptom_relief_take_their_class(abstract: str, expected: str) -> None:
     assert expected in _classes(abstract)
+
+
+def test_cerebral_blood_flow_is_not_a_body_measure() -> None:
+    classes = _classes("During the attack, PET showed increased regional cerebral blood flow in the insula.")
+    assert "neuroimaging" in classes and "physiological" not in classes

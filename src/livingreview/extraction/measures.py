@@ -89,7 +89,8 @@ OUTCOME_CLASS_PATTERNS = (
                           r"\btransaminases?\b|\bserum\b|\bplasma\b|\burinary\s+\w+\s+excretion\b|"
                           r"\bbiochemical\s+markers?\b|\bgrip\s+strength\b|\bla?boratory\s+(?:values|tests|"
                           r"parameters)\b|\bha?emoglobin\b|\bcreatinine\b|\bmucosal\b|\bprostaglandins?\b|"
-                          r"\bblood\s+(?:levels?|samples?|concentrations?|flow)\b|\bvital\s+signs\b|"
+                          # (cerebral blood flow is what brain imaging measures, not a body measure)
+                          r"(?<!cerebral\s)\bblood\s+(?:levels?|samples?|concentrations?|flow)\b|\bvital\s+signs\b|"
                           r"\b(?:lung|pulmonary)\s+function\b|\bFEV1\b|\bmotility\b|\bskin\s+(?:test|reaction)|"
                           r"\bbody\s+(?:weight|mass\s+index)\b|\bBMI\b|\bweight\s+(?:gain|loss|status)\b|"
                           r"\bwaist\s+circumference\b|"
