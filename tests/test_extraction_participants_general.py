@@ -359,3 +359,12 @@ def test_a_cluster_trial_that_counts_patients_keeps_their_condition(flagship) ->
 
 def test_an_n_in_a_list_after_a_colon_counts_its_items_not_the_people() -> None:
     assert _count("Ninety migraineurs treated 540 attacks: mild (n = 300) and severe (n = 240).") == 90
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    ("Reaction times were measured in healthy volunteers (12 males, 19-30 years) after each dose.", "adult"),
+    ("Sleep was recorded in volunteers (20 females; 8-14 yrs) before and after the drug.", "child-adolescent"),
+])
+def test_an_age_range_after_the_sex_count_in_brackets_gives_the_age_group(flagship, abstract: str,
+                                                                           expected: str) -> None:
+    assert _field(flagship, "age_group", "A crossover study of drug A", abstract) == expected

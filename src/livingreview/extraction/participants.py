@@ -17,10 +17,11 @@ from livingreview.screening.criteria import is_negated
 _AGE_RANGE = rx(r"\b(?:aged?|ages?|age\s+range(?:d)?|between\s+the\s+ages\s+of)\s*(?:of\s+|from\s+|between\s+|:\s*)?"
                  r"(?P<low>\d{1,2})\s*(?:-|\u2013|to|and)\s*(?P<high>\d{1,3})\s*(?P<unit>years?|yrs?|y\b|months?)?")
 _YEARS = r"(?:years?|yrs?|y)\b"
-# An age range written without "aged": "25 to 44 years of age", "patients (15-65 years)".
+# An age range written without "aged": "25 to 44 years of age", "patients (15-65 years)",
+# "volunteers (12 women, 19-30 years)".
 _AGE_RANGE_AFTER = rx(r"(?:\b(?P<low>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high>\d{1,3})\s*" + _YEARS +
                        r"\s*(?:of\s+age|old|of\s+age\s+or\s+older)|\b" + PEOPLE +
-                       r"\s*\((?:aged?\s*)?(?P<low2>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high2>\d{1,3})\s*" + _YEARS + r")")
+                       r"\s*\((?:\d{1,4}\s+[a-z]+\s*[,;]\s*)?(?:aged?\s*)?(?P<low2>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high2>\d{1,3})\s*" + _YEARS + r")")
 # Only a lower bound: "aged 18 years or older", "aged >or=50 years", "over 65 years of age".
 _AGE_FLOOR = rx(r"(?:\baged?\s*(?:>\s*or\s*=|>=|\u2265|>|over|above|at\s+least|of\s+at\s+least)?\s*"
                  r"(?P<low>\d{1,2})\s*(?:" + _YEARS + r")?\s*(?:(?:of\s+age\s+)?(?:or|and)\s+(?:older|over|above)|\+(?!\s*/?\s*-))|"
