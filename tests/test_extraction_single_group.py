@@ -170,3 +170,12 @@ DRUG_PROFILES: list[tuple[str, str]] = [
 def test_a_drug_profile_recounting_others_trials_gets_no_design(flagship: Protocol, title: str,
                                                                  abstract: str) -> None:
     _check(flagship, title, abstract, {"allocation": "not-stated", "control": "not-stated"})
+
+
+def test_a_health_survey_questionnaire_and_repeated_assessments_leave_a_single_group(flagship: Protocol) -> None:
+    # The SF-36 "Health Survey" is a questionnaire, not a survey design; assessments "on three
+    # occasions during the treatment period" are not crossover periods.
+    _check(flagship, "Quality of life during long-term naratriptan use.",
+           "A total of 210 adults with migraine treated their attacks with oral naratriptan 2.5 mg for one year. "
+           "On three occasions during the treatment period they completed the SF-36 Health Survey. Scores "
+           "improved relative to baseline.", SINGLE)

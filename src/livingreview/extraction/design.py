@@ -33,7 +33,9 @@ _CROSSOVER = rx(
 _OCCASIONS = rx(
     r"\bon\s+separate\s+(?:occasions|days|visits|sessions|study\s+days|test\s+days)\b|"
     r"\b(?:on|in|across)\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|"
-    r"consecutive\s+|test\s+|experimental\s+|study\s+)?(?:occasions|sessions|days|visits|periods|test\s+days)\b|"
+    r"consecutive\s+|test\s+|experimental\s+|study\s+)?(?:occasions|sessions|days|visits|periods|test\s+days)\b"
+    # (occasions within one treatment period are assessments, not periods of a crossover)
+    r"(?!\s+during\s+(?:the\s+)?(?:treatment|study|follow-up)\b)|"
     r"\bduring\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|test\s+|experimental\s+|study\s+)?"
     r"(?:occasions|sessions|visits|periods|test\s+days)\b")
 _PARALLEL = rx(r"\bparallel[- ]?(?:group|arm|design|assignment)s?\b|\bparallel\s+(?:study|trial|design)\b|"
@@ -66,7 +68,8 @@ SINGLE_GROUP = rx(_SINGLE_DESIGN + "|" + _EVERYONE_GIVEN)
 _SINGLE_STATED = rx(_SINGLE_DESIGN)
 _EXTENSION_STUDY = rx(_EXTENSION)
 # Designs that assign nothing at random: a study so described is not randomised.
-OBSERVATIONAL = rx(r"\b(?:cohort|cross-?sectional|case[- ]control|surveys?|retrospective(?:ly)?|registry|"
+# (A "Health Survey" is a questionnaire's name, such as the SF-36's, not a survey design.)
+OBSERVATIONAL = rx(r"\b(?:cohort|cross-?sectional|case[- ]control|(?<!health\s)surveys?|retrospective(?:ly)?|registry|"
                      r"databases?|qualitative|semi-?structured\s+interviews?|focus\s+groups?|"
                      r"observational(?!\s+(?:period|phase))|"
                      r"case\s+series|case\s+reports?|chart\s+review|prescription-event\s+monitoring|"
