@@ -7,35 +7,13 @@ the drugs that the other rules read, as on real records. Only the fields a case 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from livingreview.extraction.lexicon import lexicon_path
-from livingreview.extraction.service import suggest_study
-from livingreview.protocol import load_protocol
+from _extraction_cases import Case, check_case, flagship, needs_lexicon
+
 from livingreview.protocol.models import Protocol
-from livingreview.records import Record
 
-pytestmark = pytest.mark.skipif(lexicon_path() is None, reason="drug-named-entity-recognition is not installed")
-
-Case = tuple[str, str, dict[str, object]]
-
-
-@pytest.fixture(scope="module")
-def flagship() -> Protocol:
-    return load_protocol(Path(__file__).resolve().parent.parent / "examples" / "glutamate-entactogens" / "protocol.toml")
-
-
-def _values(protocol: Protocol, title: str, abstract: str) -> dict[str, object]:
-    record = Record(source="test", raw="", title=title, abstract=abstract, id=23, source_id="t23")
-    return {name: s.value for name, s in suggest_study(protocol, [record]).fields.items()}
-
-
-def _check(protocol: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
-    got = _values(protocol, title, abstract)
-    wrong = {name: (got.get(name), value) for name, value in expected.items() if got.get(name) != value}
-    assert not wrong, f"(got, expected) by field: {wrong}"
+pytestmark = needs_lexicon
 
 
 # Arms compared without the words "randomised" or "parallel": each arm has its own participants.
@@ -95,12 +73,12 @@ ALLOCATION_CASES: list[Case] = [
                          ids=[case[0] for case in ALLOCATION_CASES])
 def test_allocation_follows_how_abstracts_describe_their_arms(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
-    _check(flagship, title, abstract, expected)
+    check_case(flagship, title, abstract, expected)
 
 
 def test_several_trials_in_one_abstract_leave_allocation_unstated(flagship: Protocol) -> None:
     # Each trial may have allocated differently, and none says how.
-    _check(flagship, "Sumatriptan in two trials",
+    check_case(flagship, "Sumatriptan in two trials",
            "In two double-blind trials, sumatriptan 100 mg was compared with placebo for the first "
            "migraine attack.",
            {"allocation": "not-stated", "control": "placebo"})
@@ -129,7 +107,7 @@ RANDOMISED_CASES: list[Case] = [
                          ids=[case[0] for case in RANDOMISED_CASES])
 def test_randomisation_is_read_from_the_abstracts_own_design(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
-    _check(flagship, title, abstract, expected)
+    check_case(flagship, title, abstract, expected)
 
 
 # A background sentence about meta-analyses, mice or in vitro work does not make a trial's abstract
@@ -154,11 +132,11 @@ OWN_TRIAL_CASES: list[Case] = [
                          ids=[case[0] for case in OWN_TRIAL_CASES])
 def test_background_about_other_evidence_does_not_hide_the_trial(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
-    _check(flagship, title, abstract, expected)
+    check_case(flagship, title, abstract, expected)
 
 
 def test_a_meta_analysis_still_gets_no_design_values(flagship: Protocol) -> None:
-    _check(flagship, "Triptans for migraine: a meta-analysis",
+    check_case(flagship, "Triptans for migraine: a meta-analysis",
            "We pooled 40 randomized, double-blind trials in which patients were given a triptan or "
            "placebo. This meta-analysis found triptans superior to placebo.",
            {"randomised": "not-stated", "blinding": "not-stated", "allocation": "not-stated"})
@@ -180,7 +158,7 @@ NOT_A_STUDY_CASES: list[Case] = [
                          ids=[case[0] for case in NOT_A_STUDY_CASES])
 def test_abstracts_about_other_evidence_or_models_get_no_design(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
-    _check(flagship, title, abstract, expected)
+    check_case(flagship, title, abstract, expected)
 
 
 # An extension study's own design is open and single-group; the randomised, double-blind trial its
@@ -203,36 +181,36 @@ EXTENSION_CASES: list[Case] = [
                          ids=[case[0] for case in EXTENSION_CASES])
 def test_a_parent_trials_design_or_one_open_arm_is_not_the_studys_own(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
-    _check(flagship, title, abstract, expected)
+    check_case(flagship, title, abstract, expected)
 
 
 def test_prior_therapy_does_not_hide_the_trials_own_randomisation(flagship: Protocol) -> None:
-    _check(flagship, "Rofecoxib in rheumatoid arthritis",
+    check_case(flagship, "Rofecoxib in rheumatoid arthritis",
            "After a washout of prior NSAID therapy, 400 patients were randomly allocated to rofecoxib "
            "or placebo in a double-blind design.",
            {"randomised": "yes", "blinding": "double-blind"})
 
 
 def test_sequence_groups_of_a_crossover_are_not_parallel_arms(flagship: Protocol) -> None:
-    _check(flagship, "Intranasal oxytocin and trust",
+    check_case(flagship, "Intranasal oxytocin and trust",
            "Forty healthy men were randomized to one of two sequence groups and received oxytocin 24 IU "
            "and placebo intranasally on two occasions one week apart.",
            {"allocation": "crossover", "randomised": "yes"})
 
 
 def test_groups_formed_by_a_characteristic_are_not_assigned_arms(flagship: Protocol) -> None:
-    _check(flagship, "Inflammation and function in arthritis",
+    check_case(flagship, "Inflammation and function in arthritis",
            "One hundred patients with arthritis were followed for two years and divided into three groups "
            "according to the change in their C-reactive protein at six months.",
            {"allocation": "not-stated"})
-    _check(flagship, "Inflammation and function in arthritis",
+    check_case(flagship, "Inflammation and function in arthritis",
            "One hundred patients with arthritis were followed for two years. On the basis of the change in "
            "their C-reactive protein at six months, they were divided into three groups.",
            {"allocation": "not-stated"})
 
 
 def test_an_unblinded_study_joined_by_and_is_still_open_label(flagship: Protocol) -> None:
-    _check(flagship, "Ketamine for suicidal ideation",
+    check_case(flagship, "Ketamine for suicidal ideation",
            "Thirty inpatients received ketamine 0.5 mg/kg intravenously. The nonrandomized and unblinded "
            "nature of this study limits its conclusions.",
            {"blinding": "open-label"})
@@ -240,35 +218,35 @@ def test_an_unblinded_study_joined_by_and_is_still_open_label(flagship: Protocol
 
 def test_an_open_study_of_patients_from_earlier_placebo_controlled_trials_is_single_group(flagship: Protocol) -> None:
     # The placebo belongs to the trials the patients came from.
-    _check(flagship, "Long-term rizatriptan",
+    check_case(flagship, "Long-term rizatriptan",
            "Patients who had previously participated in placebo-controlled rizatriptan trials were "
            "recruited to this open-label study and treated their attacks with rizatriptan 10 mg for one year.",
            {"allocation": "single-group", "blinding": "open-label"})
 
 
 def test_a_two_way_sensitivity_analysis_is_no_crossover(flagship: Protocol) -> None:
-    _check(flagship, "Celecoxib against naproxen in osteoarthritis",
+    check_case(flagship, "Celecoxib against naproxen in osteoarthritis",
            "Patients were randomized to celecoxib or naproxen; a two-way sensitivity analysis of the "
            "costs was added.",
            {"allocation": "parallel"})
 
 
 def test_trials_most_of_which_were_randomised_are_not_the_abstracts_own_allocation(flagship: Protocol) -> None:
-    _check(flagship, "Acute treatment of migraine",
+    check_case(flagship, "Acute treatment of migraine",
            "Most current randomised controlled trials concern sumatriptan, which was superior to placebo "
            "in each of them.",
            {"allocation": "not-stated"})
 
 
 def test_a_drug_profile_citing_what_has_been_investigated_gets_no_design(flagship: Protocol) -> None:
-    _check(flagship, "The clinical profile of zolmitriptan",
+    check_case(flagship, "The clinical profile of zolmitriptan",
            "Zolmitriptan has been investigated in two randomized, double-blind, placebo-controlled, crossover "
            "trials; about 60% of attacks responded within two hours.",
            {"randomised": "not-stated", "allocation": "not-stated", "blinding": "not-stated"})
 
 
 def test_a_trial_after_background_on_what_has_been_shown_keeps_its_design(flagship: Protocol) -> None:
-    _check(flagship, "Montelukast with cetirizine in asthma",
+    check_case(flagship, "Montelukast with cetirizine in asthma",
            "Leukotriene antagonists added to antihistamines have been shown to help in challenge models. "
            "Montelukast with cetirizine against montelukast alone was studied in a 12-week, randomized, "
            "double-blind, crossover study.",
@@ -276,20 +254,20 @@ def test_a_trial_after_background_on_what_has_been_shown_keeps_its_design(flagsh
 
 
 def test_a_case_the_authors_report_is_a_study_of_its_own(flagship: Protocol) -> None:
-    _check(flagship, "Loratadine overdose in a child",
+    check_case(flagship, "Loratadine overdose in a child",
            "Few overdoses have been reported in children. We would like to report a three-year-old girl who "
            "swallowed 100 mg of loratadine and recovered without treatment.",
            {"randomised": "no"})
 
 
 def test_a_quasi_experimental_design_is_not_randomised(flagship: Protocol) -> None:
-    _check(flagship, "Decision support and antibiotic prescribing",
+    check_case(flagship, "Decision support and antibiotic prescribing",
            "Quasi-experimental study with eight intervention practices and 40 control practices; "
            "prescribing was compared before and after the support went live.",
            {"randomised": "no"})
 
 
 def test_a_quasi_randomised_allocation_is_not_randomised(flagship: Protocol) -> None:
-    _check(flagship, "Reminders for screening",
+    check_case(flagship, "Reminders for screening",
            "Practices were quasi-randomised by their registration number to reminders or usual care.",
            {"randomised": "no"})

@@ -7,35 +7,13 @@ do on real records. Only the fields a case names are checked.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from livingreview.extraction.lexicon import lexicon_path
-from livingreview.extraction.service import suggest_study
-from livingreview.protocol import load_protocol
+from _extraction_cases import Case, check_case, flagship, needs_lexicon
+
 from livingreview.protocol.models import Protocol
-from livingreview.records import Record
 
-pytestmark = pytest.mark.skipif(lexicon_path() is None, reason="drug-named-entity-recognition is not installed")
-
-Case = tuple[str, str, dict[str, object]]
-
-
-@pytest.fixture(scope="module")
-def flagship() -> Protocol:
-    return load_protocol(Path(__file__).resolve().parent.parent / "examples" / "glutamate-entactogens" / "protocol.toml")
-
-
-def _values(protocol: Protocol, title: str, abstract: str) -> dict[str, object]:
-    record = Record(source="test", raw="", title=title, abstract=abstract, id=11, source_id="t11")
-    return {name: s.value for name, s in suggest_study(protocol, [record]).fields.items()}
-
-
-def _check(protocol: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
-    got = _values(protocol, title, abstract)
-    wrong = {name: (got[name], value) for name, value in expected.items() if got[name] != value}
-    assert not wrong, f"(got, expected) by field: {wrong}"
+pytestmark = needs_lexicon
 
 
 # --- randomisation, allocation, blinding ------------------------------------------------------------
@@ -132,7 +110,7 @@ DESIGN_CASES: list[Case] = [
 @pytest.mark.parametrize(("title", "abstract", "expected"), DESIGN_CASES, ids=[c[0] for c in DESIGN_CASES])
 def test_design_fields_follow_how_abstracts_state_a_design(flagship: Protocol, title: str, abstract: str,
                                                            expected: dict[str, object]) -> None:
-    _check(flagship, title, abstract, expected)
+    check_case(flagship, title, abstract, expected)
 
 
 # --- control and active comparator ---------------------------------------------------------------
@@ -209,7 +187,7 @@ CONTROL_CASES: list[Case] = [
 @pytest.mark.parametrize(("title", "abstract", "expected"), CONTROL_CASES, ids=[c[0] for c in CONTROL_CASES])
 def test_control_and_comparator_follow_what_the_other_arm_received(flagship: Protocol, title: str, abstract: str,
                                                                   expected: dict[str, object]) -> None:
-    _check(flagship, title, abstract, expected)
+    check_case(flagship, title, abstract, expected)
 
 
 # --- counts ------------------------------------------------------------------------------------------
@@ -265,7 +243,7 @@ COUNT_CASES: list[Case] = [
 @pytest.mark.parametrize(("title", "abstract", "expected"), COUNT_CASES, ids=[c[0] for c in COUNT_CASES])
 def test_the_count_is_who_entered_the_whole_study(flagship: Protocol, title: str, abstract: str,
                                                   expected: dict[str, object]) -> None:
-    _check(flagship, title, abstract, expected)
+    check_case(flagship, title, abstract, expected)
 
 
 # --- who took part -------------------------------------------------------------------------------------
@@ -301,7 +279,7 @@ PEOPLE_CASES: list[Case] = [
 @pytest.mark.parametrize(("title", "abstract", "expected"), PEOPLE_CASES, ids=[c[0] for c in PEOPLE_CASES])
 def test_who_took_part_is_read_from_the_participants_described(flagship: Protocol, title: str, abstract: str,
                                                                 expected: dict[str, object]) -> None:
-    _check(flagship, title, abstract, expected)
+    check_case(flagship, title, abstract, expected)
 
 
 POPULATION_CASES: list[Case] = [
@@ -341,7 +319,7 @@ POPULATION_CASES: list[Case] = [
 @pytest.mark.parametrize(("title", "abstract", "expected"), POPULATION_CASES, ids=[c[0] for c in POPULATION_CASES])
 def test_population_is_the_condition_of_who_took_part(flagship: Protocol, title: str, abstract: str,
                                                       expected: dict[str, object]) -> None:
-    _check(flagship, title, abstract, expected)
+    check_case(flagship, title, abstract, expected)
 
 
 MORE_CASES: list[Case] = [
@@ -374,4 +352,4 @@ MORE_CASES: list[Case] = [
 @pytest.mark.parametrize(("title", "abstract", "expected"), MORE_CASES, ids=[c[0] for c in MORE_CASES])
 def test_more_ways_of_stating_counts_ages_and_comparators(flagship: Protocol, title: str, abstract: str,
                                                          expected: dict[str, object]) -> None:
-    _check(flagship, title, abstract, expected)
+    check_case(flagship, title, abstract, expected)

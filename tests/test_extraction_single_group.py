@@ -8,37 +8,16 @@ other rules read, as on real records. Only the fields a case names are checked.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from livingreview.extraction.lexicon import lexicon_path
-from livingreview.extraction.service import suggest_study
-from livingreview.protocol import load_protocol
+from _extraction_cases import Case, check_case, flagship, needs_lexicon, suggested_values
+
 from livingreview.protocol.models import Protocol
-from livingreview.records import Record
 
-pytestmark = pytest.mark.skipif(lexicon_path() is None, reason="drug-named-entity-recognition is not installed")
+pytestmark = needs_lexicon
 
-Case = tuple[str, str, dict[str, object]]
 
 SINGLE = {"randomised": "no", "allocation": "single-group", "control": "none"}
-
-
-@pytest.fixture(scope="module")
-def flagship() -> Protocol:
-    return load_protocol(Path(__file__).resolve().parent.parent / "examples" / "glutamate-entactogens" / "protocol.toml")
-
-
-def _values(protocol: Protocol, title: str, abstract: str) -> dict[str, object]:
-    record = Record(source="test", raw="", title=title, abstract=abstract, id=31, source_id="t31")
-    return {name: s.value for name, s in suggest_study(protocol, [record]).fields.items()}
-
-
-def _check(protocol: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
-    got = _values(protocol, title, abstract)
-    wrong = {name: (got.get(name), value) for name, value in expected.items() if got.get(name) != value}
-    assert not wrong, f"(got, expected) by field: {wrong}"
 
 
 SINGLE_GROUP_CASES: list[Case] = [
@@ -103,12 +82,12 @@ NOT_SINGLE_GROUP_CASES: list[tuple[str, str]] = [
                          ids=[c[0] for c in SINGLE_GROUP_CASES])
 def test_everyone_given_the_drug_is_a_single_uncontrolled_group(flagship: Protocol, title: str, abstract: str,
                                                                  expected: dict[str, object]) -> None:
-    _check(flagship, title, abstract, expected)
+    check_case(flagship, title, abstract, expected)
 
 
 @pytest.mark.parametrize(("title", "abstract"), NOT_SINGLE_GROUP_CASES, ids=[c[0] for c in NOT_SINGLE_GROUP_CASES])
 def test_a_second_treatment_compared_is_no_single_group(flagship: Protocol, title: str, abstract: str) -> None:
-    got = _values(flagship, title, abstract)
+    got = suggested_values(flagship, title, abstract)
     assert (got["allocation"], got["control"]) != ("single-group", "none")
 
 
@@ -135,18 +114,18 @@ NOT_RANDOMISED_CASES: list[tuple[str, str]] = [
 
 @pytest.mark.parametrize(("title", "abstract"), NOT_RANDOMISED_CASES, ids=[c[0] for c in NOT_RANDOMISED_CASES])
 def test_a_design_that_assigns_nothing_is_not_randomised(flagship: Protocol, title: str, abstract: str) -> None:
-    _check(flagship, title, abstract, {"randomised": "no"})
+    check_case(flagship, title, abstract, {"randomised": "no"})
 
 
 def test_people_counted_beside_a_wait_list_arm_are_not_called_unrandomised(flagship: Protocol) -> None:
-    _check(flagship, "Group therapy for insomnia.",
+    check_case(flagship, "Group therapy for insomnia.",
            "Eighty-four adults with insomnia joined group therapy or a wait-list. Sleep efficiency improved "
            "with therapy.", {"randomised": "not-stated"})
 
 
 def test_consecutive_patients_given_placebo_or_a_drug_are_not_called_unrandomised(flagship: Protocol) -> None:
     # how the arms were formed is not said: the guidelines' not-stated, not "no"
-    _check(flagship, "Naproxen for acute gout.",
+    check_case(flagship, "Naproxen for acute gout.",
            "Sixty consecutive patients with acute gout were given naproxen or placebo for five days. Pain "
            "fell faster with naproxen.", {"randomised": "not-stated", "control": "placebo"})
 
@@ -169,13 +148,13 @@ DRUG_PROFILES: list[tuple[str, str]] = [
 @pytest.mark.parametrize(("title", "abstract"), DRUG_PROFILES)
 def test_a_drug_profile_recounting_others_trials_gets_no_design(flagship: Protocol, title: str,
                                                                  abstract: str) -> None:
-    _check(flagship, title, abstract, {"allocation": "not-stated", "control": "not-stated"})
+    check_case(flagship, title, abstract, {"allocation": "not-stated", "control": "not-stated"})
 
 
 def test_a_health_survey_questionnaire_and_repeated_assessments_leave_a_single_group(flagship: Protocol) -> None:
     # The SF-36 "Health Survey" is a questionnaire, not a survey design; assessments "on three
     # occasions during the treatment period" are not crossover periods.
-    _check(flagship, "Quality of life during long-term naratriptan use.",
+    check_case(flagship, "Quality of life during long-term naratriptan use.",
            "A total of 210 adults with migraine treated their attacks with oral naratriptan 2.5 mg for one year. "
            "On three occasions during the treatment period they completed the SF-36 Health Survey. Scores "
            "improved relative to baseline.", SINGLE)
