@@ -18,6 +18,7 @@ from livingreview.extraction.design import PLACEBO
 from livingreview.extraction.measures import brain_imaging, OUTCOME_CLASS_PATTERNS, PROTOCOL_OUTCOME_CLASS
 from livingreview.extraction.passages import (find, Hit, lowercase_twin, Passage, study_start, suggestion,
                                                vocabulary_hits)
+from livingreview.extraction.text import Sentence
 from livingreview.protocol.models import Protocol
 from livingreview.screening.criteria import Span, is_negated
 
@@ -413,24 +414,30 @@ _CLAUSE = re.compile(r"\b(?:we|our|randomi[sz]\w*|treated|received|given|adminis
                      r"suggest\w*|favou?r\w*|could|would|may|might|be)\b", re.IGNORECASE)
 
 
-def _listed_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> list[_Anchor]:
-    """Each measure of a list of what was measured, when the list has more than one."""
-    found: dict[str, _Anchor] = {}
+def _own_study_sentences(passages: list[Passage]) -> Iterator[tuple[Passage, Sentence]]:
+    """The running text's sentences about the study itself: not the title, a registry field, a
+    labelled background or what comes before the abstract turns to its own study."""
     for passage in passages:
         if passage.field == "title" or passage.field.startswith("registry:"):
             continue
         for sentence in passage.sentences:
-            if sentence.start < study_start(passage) or _BACKGROUND.match(sentence.text):
-                continue
-            for pattern in _MEASURED_LIST:
-                match = _search_lowered(pattern, sentence.text)
-                if match:
-                    items = _list_items(passage, sentence.start + match.start("what"), sentence.start + match.end("what"))
-                    if len(items) >= 2 and any(_is_measure(passage.text[a:b]) for a, b in items):
-                        for start, end in items:
-                            if not _overlaps((passage.field, start, end), named):
-                                _add_item(found, passage, start, end)
-                    break
+            if sentence.start >= study_start(passage) and not _BACKGROUND.match(sentence.text):
+                yield passage, sentence
+
+
+def _listed_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> list[_Anchor]:
+    """Each measure of a list of what was measured, when the list has more than one."""
+    found: dict[str, _Anchor] = {}
+    for passage, sentence in _own_study_sentences(passages):
+        for pattern in _MEASURED_LIST:
+            match = _search_lowered(pattern, sentence.text)
+            if match:
+                items = _list_items(passage, sentence.start + match.start("what"), sentence.start + match.end("what"))
+                if len(items) >= 2 and any(_is_measure(passage.text[a:b]) for a, b in items):
+                    for start, end in items:
+                        if not _overlaps((passage.field, start, end), named):
+                            _add_item(found, passage, start, end)
+                break
     return list(found.values())
 
 
@@ -521,27 +528,22 @@ _MAX_SUBJECT_OUTCOMES = 3
 def _subject_anchors(passages: list[Passage], taken: list[tuple[str, int, int]]) -> list[_Anchor]:
     """Measures that result clauses speak of by name, when no other rule named them."""
     found: dict[str, _Anchor] = {}
-    for passage in passages:
-        if passage.field == "title" or passage.field.startswith("registry:"):
-            continue
-        for sentence in passage.sentences:
-            if sentence.start < study_start(passage) or _BACKGROUND.match(sentence.text):
+    for passage, sentence in _own_study_sentences(passages):
+        for match in _finditer_lowered(_RESULT_SUBJECT, sentence.text):
+            np_start = sentence.start + match.start("np")
+            np = sentence.text[match.start("np"):match.end("np")]
+            lead = _SUBJECT_LEAD.match(np)
+            if lead:
+                np, np_start = np[lead.end():], np_start + lead.end()
+            words = np.split()
+            if (not words or _NOT_A_SUBJECT.search(words[-1]) or _NOT_A_SUBJECT.search(words[0])
+                    or _CLAUSE.search(np) or re.search(r"\d", np)
+                    or _overlaps((passage.field, np_start, np_start + len(np)), taken)):
                 continue
-            for match in _finditer_lowered(_RESULT_SUBJECT, sentence.text):
-                np_start = sentence.start + match.start("np")
-                np = sentence.text[match.start("np"):match.end("np")]
-                lead = _SUBJECT_LEAD.match(np)
-                if lead:
-                    np, np_start = np[lead.end():], np_start + lead.end()
-                words = np.split()
-                if (not words or _NOT_A_SUBJECT.search(words[-1]) or _NOT_A_SUBJECT.search(words[0])
-                        or _CLAUSE.search(np) or re.search(r"\d", np)
-                        or _overlaps((passage.field, np_start, np_start + len(np)), taken)):
-                    continue
-                key = "subject:" + " ".join(np.lower().split())
-                cue = next((cls for cls, pattern in OUTCOME_CLASS_PATTERNS if pattern.search(np)), None)
-                found.setdefault(key, _Anchor(key, np, [], None, cue)).hits.append(
-                    Hit(passage, np_start, np_start + len(np), key))
+            key = "subject:" + " ".join(np.lower().split())
+            cue = next((cls for cls, pattern in OUTCOME_CLASS_PATTERNS if pattern.search(np)), None)
+            found.setdefault(key, _Anchor(key, np, [], None, cue)).hits.append(
+                Hit(passage, np_start, np_start + len(np), key))
     return list(found.values())[:_MAX_SUBJECT_OUTCOMES]
 
 
