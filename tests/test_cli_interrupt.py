@@ -21,8 +21,14 @@ RIS_RECORD = ("TY  - JOUR\nTI  - Ketamine trial number {n} in healthy volunteers
 
 
 def start(*args: object) -> subprocess.Popen[str]:
+    # Ctrl-C as in a terminal: a runner started in the background (`cmd &`, nohup) ignores SIGINT,
+    # and an ignored SIGINT is inherited, so Python would install no KeyboardInterrupt handler.
     return subprocess.Popen([sys.executable, "-m", "livingreview", *map(str, args)], text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_terminal_sigint)
+
+
+def _terminal_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def interrupt(process: subprocess.Popen[str]) -> tuple[int, str]:
