@@ -86,6 +86,8 @@ _ADDED_DRUGS: dict[str, tuple[str, ...]] = {
     # the INN, which the dictionary files only under a three-drug combination
     "norethindrone": ("norethisterone",),
 }
+# Each added name, lowercased, to the drug it names.
+_ADDED_NAME_OF = {variant.lower(): name for name, names in _ADDED_DRUGS.items() for variant in names}
 
 
 @dataclass(frozen=True)
@@ -180,11 +182,10 @@ def _components(canonical: str, variants: dict[str, list[str]], data: dict[str, 
     parts = [part.strip() for part in canonical.split("/")]
     if len(parts) < 2:
         return None
-    added = {variant.lower(): name for name, names in _ADDED_DRUGS.items() for variant in names}
     found = []
     for part in parts:
-        if part in added:
-            found.append(added[part])
+        if part in _ADDED_NAME_OF:
+            found.append(_ADDED_NAME_OF[part])
             continue
         named = variants.get(part) or ([part] if part in data else None)
         if not named or len(named) != 1:
@@ -244,10 +245,9 @@ def _names_by_drug(variants: dict[str, list[str]], data: dict[str, dict]
         if not _usable(variant.lower(), canonical) or canonical.split()[-1] in _NOT_STUDY_DRUGS:
             continue
         by_canonical.setdefault(canonical, []).extend(_spellings(variant))
-    added = {variant.lower() for names in _ADDED_DRUGS.values() for variant in names}
     for canonical in list(by_canonical):
-        by_canonical[canonical] = [v for v in by_canonical[canonical] if v.lower() not in added]
-        if canonical in added:
+        by_canonical[canonical] = [v for v in by_canonical[canonical] if v.lower() not in _ADDED_NAME_OF]
+        if canonical in _ADDED_NAME_OF:
             by_canonical.pop(canonical)
     for canonical, names in _ADDED_DRUGS.items():
         by_canonical[canonical] = [*by_canonical.get(canonical, []), *names]
