@@ -368,3 +368,29 @@ def test_an_n_in_a_list_after_a_colon_counts_its_items_not_the_people() -> None:
 def test_an_age_range_after_the_sex_count_in_brackets_gives_the_age_group(flagship, abstract: str,
                                                                            expected: str) -> None:
     assert _field(flagship, "age_group", "A crossover study of drug A", abstract) == expected
+
+
+def test_the_enrolment_verb_is_read_after_a_long_description_of_the_participants() -> None:
+    abstract = ("Seventy adults with long-standing gout (median age 58 years, range 31-77) who attended the "
+                "rheumatology outpatient clinics of three university hospitals in the region with at least two "
+                "flares in the past year were randomly assigned to the new drug or to placebo. Nausea was "
+                "reported by 12 patients who received the drug.")
+    assert _count(abstract) == 70
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # arm sizes listed before the noun they share
+    ("In this placebo-controlled study 120, 118 and 61 adults with gout were randomized to receive "
+     "the low dose, the high dose or placebo.", 299),
+    ("Totals of 240 and 215 patients were recruited into the first and second studies, respectively.", 455),
+    # the sizes of two trials in one bracket
+    ("Adults in two parallel-group trials (n = 310 and 295) took the spray or placebo for one attack.", 605),
+])
+def test_counts_listed_together_before_their_noun_add_up(abstract: str, expected: int) -> None:
+    assert _count(abstract) == expected
+
+
+def test_a_list_of_counts_in_the_results_is_no_total() -> None:
+    abstract = ("Forty patients were randomized to the drug or placebo. Rash occurred in 5, 3 and 2 patients "
+                "of the three dose groups.")
+    assert _count(abstract) == 40

@@ -126,11 +126,37 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
                 candidates.append(_rank_bare_count(passage, count, verb.group("verb") or verb.group("verb2")))
         for match in passage.finditer(_TOTAL_BARE):
             candidates.append(_rank_bare_total(passage, match))
+        for match in passage.finditer(_COUNT_LIST):
+            candidates.append(_rank_count_list(passage, match))
         for match in passage.finditer(_BRACKET_N):
             if _DESIGN_BEFORE.search(passage.text, max(0, match.start() - 80), match.start()):
                 hit = Hit(passage, match.start("count"), match.end("count"))
                 candidates.append((4.0, hit, int(match.group("count").replace(",", "")), match.group("count")))
     return _below_their_total([c for c in candidates if c[0] > 0])
+
+
+# Arms or studies counted in one list before their noun, or in one bracket: "120, 118 and 64 patients
+# were randomized to ...", "two trials (n = 410 and 436)". Their sum is the whole study.
+_LIST_NUMBER = r"\d{1,3}(?:,\d{3})+|\d+"
+_COUNT_LIST = rx(r"(?<![\d.,%/()=])(?<!n\s)(?<!n\s\s)\b(?P<counts>(?:" + _LIST_NUMBER + r")(?:\s*,\s*(?:" + _LIST_NUMBER +
+                 r"))*,?\s+and\s+(?:" + _LIST_NUMBER + r"))\s+(?P<people>" + _BETWEEN + PEOPLE + r")\b|"
+                 r"\(\s*n\s*=\s*(?P<bracket>(?:" + _LIST_NUMBER + r")(?:\s*,\s*(?:" + _LIST_NUMBER + r"))*,?\s+and\s+(?:" +
+                 _LIST_NUMBER + r"))\s*\)")
+
+
+def _rank_count_list(passage: Passage, match: re.Match[str]) -> Candidate:
+    written = match.group("counts") or match.group("bracket")
+    start = match.start("counts") if match.group("counts") else match.start("bracket")
+    hit = Hit(passage, start, start + len(written))
+    parts = [int(n.replace(",", "")) for n in re.findall(_LIST_NUMBER, written)]
+    if len(parts) < 2 or min(parts) < 2 or _hedged(passage.text, match.start()):
+        return (0.0, hit, None, written)
+    if match.group("bracket"):
+        return (4.0, hit, sum(parts), written)
+    rank = _verb_rank(passage.text, match.end())
+    if _RANDOMISED_BEFORE.search(passage.text, max(0, start - 40), start):
+        rank = max(rank, 5.0)
+    return (float(rank), hit, sum(parts), written)
 
 
 def _below_their_total(candidates: list[Candidate]) -> list[Candidate]:
@@ -308,7 +334,7 @@ def _verb_rank(text: str, start: int) -> float:
     """The strongest enrolment verb of the clause after a count: in "8076 patients aged 50 or over
     were randomly assigned" the count is of the randomised, whatever verb comes first."""
     # What brackets hold ("(mean age, 51 yr)") neither ends the clause nor gives its verb.
-    window = _MASKED.sub(lambda m: " " * len(m.group()), text[start:start + 120])
+    window = _MASKED.sub(lambda m: " " * len(m.group()), text[start:start + 220])
     clause = _CLAUSE_END.search(window)
     end = clause.start() if clause else len(window)
     verbs = [" ".join(v.group("verb").lower().split()) for v in _ENROLMENT_VERB.finditer(window, 0, end)]
