@@ -74,11 +74,14 @@ _ADDED_DRUGS: dict[str, tuple[str, ...]] = {
              "3, 4-methylenedioxymethamphetamine", "3, 4-methylenedioxy-methamphetamine",
              "methylenedioxymethamphetamine", "methylenedioxy-methamphetamine", "ecstasy"),
     "lsd": ("LSD", "lysergic acid diethylamide", "d-lysergic acid diethylamide", "lysergide", "LSD-25"),
+    # (abstracts write the mixture in the singular as often: "conjugated equine estrogen 0.625 mg")
     "conjugated estrogens": ("conjugated estrogens", "conjugated equine estrogens", "equine conjugated estrogens",
-                             "conjugated oestrogens", "conjugated equine oestrogens", "Premarin"),
+                             "conjugated oestrogens", "conjugated equine oestrogens", "Premarin",
+                             "conjugated estrogen", "conjugated equine estrogen", "equine conjugated estrogen",
+                             "conjugated oestrogen", "conjugated equine oestrogen"),
     "vasopressin": ("vasopressin", "arginine vasopressin", "AVP"),
     # a mixture like conjugated estrogens, which the dictionary also files under "estrogen"
-    "esterified estrogens": ("esterified estrogens", "esterified oestrogens"),
+    "esterified estrogens": ("esterified estrogens", "esterified oestrogens", "esterified estrogen", "esterified oestrogen"),
     # a supplement trials give (often as the control arm: "calcium alone"), and vitamin D unspecified
     "calcium": ("calcium", "calcium carbonate", "calcium citrate", "elemental calcium", "calcium supplement",
                 "calcium supplementation", "calcium supplements"),
