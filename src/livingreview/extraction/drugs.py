@@ -40,12 +40,14 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
     reading = _sorted_by_arm(mentions)
     # A drug named only in the background (a labelled background, or the opening sentence of an
     # abstract whose title does not name it) is context, not a study drug.
-    # A drug named once as what another drug turns into or derives from is measured, not given.
+    # A drug named once as what another drug turns into or derives from is measured, not given,
+    # unless a mention gives it at a dose ("the enantiomers of cetirizine ... 10 mg cetirizine").
     # (Judged on all of a drug's mentions: a comparator named once in a background sentence is
     # still the comparator when its other mentions give it.)
     for name in {*reading.study, *reading.comparator}:
         hits = reading.study.get(name, []) + reading.comparator.get(name, [])
-        if all(_context_only(hit) for hit in hits) or any(_derived(hit) for hit in hits):
+        if all(_context_only(hit) for hit in hits) or (any(_derived(hit) for hit in hits)
+                                                        and not any(_at_a_dose(hit) for hit in hits)):
             reading.study.pop(name, None)
             reading.comparator.pop(name, None)
     # A drug named with a comparison cue anywhere is the comparator, all its mentions with it.
@@ -224,6 +226,14 @@ def _not_given(hit: Hit) -> bool:
 
 def _derived(hit: Hit) -> bool:
     return bool(_DERIVED_BEFORE.search(_before(hit)))
+
+
+_DOSE_BEFORE = rx(r"\b\d+(?:\.\d+)?\s*-?\s*(?:mg|µg|mcg|g|micrograms?)\s+(?:of\s+)?$")
+
+
+def _at_a_dose(hit: Hit) -> bool:
+    """Whether the mention gives the drug with its amount ("cetirizine 10 mg", "10 mg of cetirizine")."""
+    return bool(_DOSE_AFTER.match(hit.passage.text, hit.end) or _DOSE_BEFORE.search(_before(hit, 20)))
 
 
 def _context_only(hit: Hit) -> bool:
