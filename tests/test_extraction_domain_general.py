@@ -1,0 +1,56 @@
+"""Phrasing cases from the flagship's own kind of abstract (psychopharmacology trials with social-
+cognition, imaging and behavioural outcomes), written in our own words: constructs, imaging,
+outcome classes, brain regions and the participants such abstracts describe."""
+
+from __future__ import annotations
+
+import pytest
+
+from livingreview.protocol.models import Protocol
+from tests._extraction_cases import Case, check_case, flagship
+
+__all__ = ["flagship"]
+
+STUDY_TURN_CASES: list[Case] = [
+    # A run of comma-separated design words before "study" still turns the abstract to its own
+    # study, so the imaging it names is what this study measured.
+    ("Ketamine and neural responses to faces",
+     "Faster treatments for depression are needed. Brain imaging can show how a drug changes the way "
+     "faces are seen. This double-blind, placebo-controlled, crossover study of 24 adults with depression "
+     "measured fMRI activation during a face task. Activation in the amygdala fell after ketamine "
+     "compared with placebo.",
+     {"imaging_modalities": ["fMRI"], "outcome_classes": ["neuroimaging"]}),
+]
+
+OWN_PARTICIPANTS_CASES: list[Case] = [
+    # A reverse-translational abstract: people of its own beside a rat experiment.
+    ("Ketamine and pleasure from company: a study in people and rats",
+     "Pleasure from company was rated in a sample of participants with depression drawn from "
+     "placebo-controlled trials of intravenous ketamine. In rats, ketamine was given before a helping "
+     "task. Ketamine raised the ratings relative to placebo.",
+     {"drugs": ["ketamine"], "population": ["depression"], "routes": ["intravenous"], "control": "placebo"}),
+]
+
+CONSTRUCT_CASES: list[Case] = [
+    # What others found in a background sentence is not a construct this study measured.
+    ("Oxytocin and reading minds",
+     "Oxytocin is known to raise trust in animal models. In this double-blind crossover study, 20 healthy "
+     "men received intranasal oxytocin or placebo before the Reading the Mind in the Eyes Test. Scores "
+     "rose after oxytocin.",
+     {"constructs": ["mentalizing"]}),
+    # The review's own word for the whole profile is measured through the constructs, never alone.
+    ("Does the empathogen MDMA change how others' feelings are shared?",
+     "We tested whether a single dose of MDMA changes emotional empathy on the Multifaceted Empathy Test "
+     "in 30 healthy volunteers in a randomised crossover design. Emotional empathy rose after MDMA.",
+     {"constructs": ["affective empathy", "cognitive empathy"]}),
+    # A questionnaire's domains, described before the turn to the study, are what it measures.
+    ("A new questionnaire for migraine days",
+     "A short questionnaire covers five domains, among them social functioning and energy. A prospective "
+     "observational study was then conducted in 100 patients with migraine.",
+     {"constructs": ["social functioning"]}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), STUDY_TURN_CASES + OWN_PARTICIPANTS_CASES + CONSTRUCT_CASES)
+def test_domain_phrasing(flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)
