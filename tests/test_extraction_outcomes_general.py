@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from livingreview.extraction import measures
+from livingreview.extraction import measures, result_phrases
 from livingreview.extraction.passages import Passage
 from livingreview.extraction.service import suggest_study
 from livingreview.protocol import load_protocol
@@ -274,3 +274,67 @@ def test_bladder_measures_and_symptom_relief_take_their_class(abstract: str, exp
 def test_cerebral_blood_flow_is_not_a_body_measure() -> None:
     classes = _classes("During the attack, PET showed increased regional cerebral blood flow in the insula.")
     assert "neuroimaging" in classes and "physiological" not in classes
+
+
+# --- measures named by the grammar of result sentences -----------------------------------------
+
+def _result_phrases(sentence: str) -> list[str]:
+    return [result_phrases.phrase_name(sentence, a, b) for a, b in result_phrases.phrases(sentence)]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # The subject of a comparison, a bracketed aside left out of its name.
+    ("Peak level (in ng/mL) and exposure were similar after both meals.", ["Peak level and exposure"]),
+    ("Time to first relief did not differ between the two arms.", ["Time to first relief"]),
+    # The object of a difference or change, a list split at its commas.
+    ("There were no significant differences in sleep quality, daytime fatigue and appetite.",
+     ["sleep quality", "daytime fatigue", "appetite"]),
+    ("Drug A gave a larger reduction in itch severity than placebo (p < 0.01).", ["itch severity"]),
+    # What the drug relieved, improved or reduced, each item once.
+    ("Drug A was better than drug B at relieving cough, improving sleep and reducing wheeze.",
+     ["cough", "sleep", "wheeze"]),
+    ("Results favoured drug A regarding stiffness on waking, walking distance and rescue use.",
+     ["stiffness on waking", "walking distance", "rescue use"]),
+    # A list opened by a prepositional lead loses the lead's item.
+    ("For the metabolite, peak level and exposure were higher with food.", ["peak level and exposure"]),
+])
+def test_result_sentences_name_their_measures_by_their_grammar(sentence: str, expected: list[str]) -> None:
+    # (Other phrases may come too: the outcome rules drop the arms and drugs among them.)
+    found = _result_phrases(sentence)
+    assert [p for p in found if p in expected] == expected, found
+
+
+@pytest.mark.parametrize(("abstract", "instrument", "outcome_class"), [
+    ("Adults with hay fever were randomized to drug A or placebo for two weeks. Compared with placebo, drug A "
+     "gave greater reductions in sneezing, nasal itch and eye watering (p < 0.05).", "nasal itch", "self-report"),
+    ("Adults with hay fever were randomized to drug A or placebo for two weeks. Compared with placebo, drug A "
+     "gave greater reductions in sneezing, nasal itch and eye watering (p < 0.05).", "eye watering", None),
+    # A pharmacokinetic parameter is a body measure.
+    ("Twelve volunteers took drug A fasting and after a meal in random order. Cmax and AUC of drug A were "
+     "higher after the meal than fasting (p < 0.01).", "cmax", "physiological"),
+])
+def test_measures_named_only_in_result_sentences_are_outcomes(
+        flagship: Protocol, abstract: str, instrument: str, outcome_class: str | None) -> None:
+    found = _outcomes(flagship, abstract)
+    assert instrument in found, sorted(found)
+    if outcome_class is not None:
+        assert found[instrument]["class"] == outcome_class
+
+
+@pytest.mark.parametrize(("abstract", "absent"), [
+    # The drug or arm a comparison is about is no measure.
+    ("Adults were randomized to drug A or drug B. Subcutaneous drug A was significantly more effective than "
+     "oral drug B in relieving pain (p < 0.01).", "subcutaneous drug a"),
+    ("Adults were randomized to drug A or placebo. The placebo group improved less than the drug A group "
+     "(p = 0.03).", "placebo group"),
+    # A change described with no comparison or test names no outcome.
+    ("Adults were randomized to drug A or placebo. Appetite increased in most participants.", "appetite"),
+    # Words too general to be a measure alone.
+    ("Adults were randomized to drug A or placebo. Efficacy was similar in both arms (p = 0.4).", "efficacy"),
+])
+def test_result_phrases_that_name_no_measure_are_no_outcome(flagship: Protocol, abstract: str, absent: str) -> None:
+    assert absent not in _outcomes(flagship, abstract)
+
+
+def test_a_pharmacokinetic_parameter_gives_a_physiological_class() -> None:
+    assert "physiological" in _classes("Each volunteer's Cmax, tmax and t1/2 were read from the profile.")

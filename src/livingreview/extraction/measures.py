@@ -98,6 +98,8 @@ OUTCOME_CLASS_PATTERNS = (
                           r"\b(?!(?:two|three|four|five|several|different|various|increasing|all|these|the)\s)"
                           r"[\w-]+\s+concentrations\b|\b(?:enzyme\s+|radio)?immuno-?assays?\b|\bELISA\b|"
                           r"\bclearance\b|\bglomerular\s+filtration\b|\b(?:renal|liver|hepatic)\s+function\b|"
+                          # pharmacokinetic parameters: peak level, exposure, time to peak, half-life
+                          r"\bC\s?max\b|\bAUC|\bt\s?max\b|\bt(?:1/2|\u00bd)|\bhalf-lives?\b|\belimination\s+half|\bMRT\b|"
                           r"\bC-reactive\s+protein\b|\bCRP\b|\b(?:erythrocyte\s+)?sedimentation\s+rate\b|"
                           r"\b(?:nasal\s+)?airway\s+resistance\b|\brhinomanometr\w*|\bspirometr\w*|\bPC20|"
                           r"\bbronchial\s+(?:response|responsiveness|hyper-?responsiveness|hyper-?reactivity|"

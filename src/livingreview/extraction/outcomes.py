@@ -15,6 +15,8 @@ from functools import lru_cache
 
 from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.design import PLACEBO
+from livingreview.extraction import result_phrases
+from livingreview.extraction.lexicon import drug_mentions
 from livingreview.extraction.measures import brain_imaging, OUTCOME_CLASS_PATTERNS, PROTOCOL_OUTCOME_CLASS
 from livingreview.extraction.passages import (find, Hit, lowercase_twin, Passage, study_start, suggestion,
                                                vocabulary_hits)
@@ -309,10 +311,6 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
     sites = _site_anchors(passages)
     for anchor in _listed_anchors(passages, named) + sites:
         anchors.setdefault(anchor.key, anchor)
-    taken = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
-    for anchor in _subject_anchors(passages, taken):
-        if not any(_same_words(anchor, a) for a in anchors.values()):
-            anchors.setdefault(anchor.key, anchor)
     named = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
     room = _MAX_CUE_OUTCOMES
     for anchor in _cue_anchors(passages, named):
@@ -325,6 +323,14 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
             room -= 1
     for anchor in _event_anchors(passages, [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]):
         if not any(_same_words(anchor, a) for a in anchors.values()):
+            anchors.setdefault(anchor.key, anchor)
+    # Last, the measures only the result sentences' grammar names, where no rule above named them.
+    # (A cue or event outcome inside such a phrase takes the phrase's fuller name.)
+    for anchor in _result_anchors(protocol, passages, named):
+        inner = next((a for a in anchors.values() if not a.key.startswith("site:") and _inside(a, anchor)), None)
+        if inner is not None:
+            inner.instrument = anchor.instrument  # "adult height" read in full: "predicted adult height"
+        elif not any(_same_words(anchor, a) for a in anchors.values()):
             anchors.setdefault(anchor.key, anchor)
     if sites:  # bone density is an outcome per site: not once more for all sites together
         anchors = {k: a for k, a in anchors.items() if k.startswith("site:") or not _BONE_DENSITY.search(a.instrument or "")}
@@ -503,48 +509,93 @@ def _site_measure_name(written: str, spelled: str | None) -> str:
     return " ".join(written.split()) if written.isupper() else " ".join(written.lower().split())
 
 
-# The subject of a result clause: "voiding frequency was significantly reduced", "bladder capacity
-# increased by 69 mL", "predicted adult height did not change".
-# Without "was"/"were" the verb must not take an object: "naproxen decreased PGE2" names a drug.
-_CHANGED = (r"(?:(?:was|were|had|has|have)\s+(?:(?:not\s+)?(?:significantly|markedly|slightly|also)\s+)?"
-            r"(?:increased|decreased|reduced|improved|lowered|unchanged|unaffected)|"
-            r"(?:(?:significantly|markedly|slightly|also)\s+)?(?:increased|decreased|improved|fell|rose|declined)"
-            r"(?=\s*(?:[,.;(]|by\b|in\b|from\b|to\b|with\b|after\b|during\b|at\b|over\b|significantly\b|"
-            r"and\b|compared\b|relative\b|versus\b|vs\b|[Pp]\b))|"
-            r"(?:was|were)\s+(?:(?:significantly|slightly)\s+)?(?:higher|lower|greater|smaller)\s+(?:in|with|after|than|on)|"
-            r"did\s+not\s+(?:change|differ|improve))\b")
-_RESULT_SUBJECT = re.compile(r"(?:^|[;:]\s*|,\s+(?:and|while|whereas|but)\s+|\b(?:and|while|whereas)\s+)"
-                             r"(?P<np>(?:[A-Za-z][\w/-]*\s+){0,5}?[A-Za-z][\w/-]*)\s+" + _CHANGED, re.IGNORECASE)
-_NOT_A_SUBJECT = re.compile(r"\b(?:patients?|subjects?|participants?|volunteers?|women|men|children|groups?|arms?|"
-                            r"placebo|treatments?|drugs?|doses?|dose|it|this|these|there|they|we|all|both|each|"
-                            r"which|who|mg|results?|values?|levels?|scores?|effects?|differences?|changes?|"
-                            r"those|one|others?|none|most|study|trial|therapy|regimens?|improvements?|no|and|also|"
-                            r"further|overall|studies)$|^(?:the|a|an|in|at|after|with|for|on|during|by|from|than|"
-                            r"that|of|while|no)$", re.IGNORECASE)
-_SUBJECT_LEAD = re.compile(r"^(?:(?:the|a|an|mean|median|overall|in|at|after|during|with)\s+)+", re.IGNORECASE)
-_MAX_SUBJECT_OUTCOMES = 3
+# Words that name who or what was compared rather than a measure ("patients", "the placebo
+# group"): no phrase of a result sentence that ends or starts with one is a measure.
+_ARM_HEAD = re.compile(r"(?:patients?|subjects?|participants?|volunteers?|women|men|children|individuals|groups?|"
+                       r"arms?|placebo|treatments?|therapy|therapies|drugs?|doses?|dosing|regimens?|formulations?|"
+                       r"tablets?|preparations?|medications?|study|studies|trials?|RCTs|cases|controls)", re.IGNORECASE)
+# Words too general to name a measure alone ("efficacy", "the change", "safety parameters",
+# "the morning"): a phrase needs a word besides them (and besides its drug and arm words).
+_GENERAL_WORD = re.compile(
+    r"(?:results?|data|findings|analys[ie]s|effects?|differences?|changes?|improvements?|reductions?|increases?|"
+    r"decreases?|magnitude|degree|extent|outcomes?|measures?|measurements?|parameters?|variables?|endpoints?|"
+    r"assessments?|evaluations?|trend|one|none|most|others?|time|days?|weeks?|months?|years?|hours?|baseline|"
+    r"conditions?|period|visits?|rates?|proportion|percentage|number|incidence|values?|levels?|"
+    r"concentrations?|scores?|ratings?|efficacy|safety|tolerability|tolerance|effectiveness|response|use|action|"
+    r"significance|any|similar|mild|moderate|severe|morning|evening|night|age|addition|symptoms?|illness|"
+    r"function|functioning|activity|status|profile|benefits?|risks?|key|individual|primary|secondary|main|"
+    r"overall|total|global|final|subjective|objective|clinical|ng|ml|mg|kg|dl|mmol|d|h)", re.IGNORECASE)
+# What only the participant can tell (a symptom, a feeling, a preference): a measure named by it
+# alone is the participant's report, whatever else the sentence measured ("nausea", "dry mouth").
+_FELT = re.compile(r"\b(?:symptoms?|pain\w*|\w*aches?|migraine|nausea|vomiting|itch\w*|pruritus|incontinen\w*|urgency|"
+                   r"dry\s+mouth|anxiety|fears?|mood|depress\w*|loneliness|motivation|somnolence|drowsiness|sleepiness|"
+                   r"fatigue|dizziness|stiffness|disability|sleep\w*|photophobia|phonophobia|dyspepsia|discomfort|"
+                   r"well-being|arousal|desire|satisfaction|preferences?|attacks?|sneez\w*|rhinorrh\w*|congestion|"
+                   r"flush\w*|sweat\w*|consumption)\b", re.IGNORECASE)
+_CHANGE_WORD = re.compile(r"(?:changes?|increases?|decreases?|reductions?|improvements?|differences?|effects?)")
+# What may be left of a phrase once its drug names are taken out without it naming a measure.
+_ARM_WORDS = frozenset({"plus", "alone", "and", "or", "with", "the", "a", "of", "to", "on", "in", "group", "groups",
+                        "treatment", "therapy", "oral", "subcutaneous", "intravenous", "intranasal", "inhaled",
+                        "formulation", "formulations", "tablet", "tablets", "dose", "doses", "combination",
+                        "regimen", "mg", "once", "daily", "twice", "placebo", "active", "conventional", "standard",
+                        "new", "both", "either", "patch", "patches", "spray", "matrix", "er", "cr", "sr", "xl",
+                        "la", "odt", "ir", "gel", "cream", "ring", "nasal"})
+_MAX_RESULT_OUTCOMES = 6
 
 
-def _subject_anchors(passages: list[Passage], taken: list[tuple[str, int, int]]) -> list[_Anchor]:
-    """Measures that result clauses speak of by name, when no other rule named them."""
+def _result_anchors(protocol: Protocol, passages: list[Passage], taken: list[tuple[str, int, int]]) -> list[_Anchor]:
+    """Measures the result sentences of the study's own speak of, read from the frames findings
+    are stated in (result_phrases), when no other rule named them."""
     found: dict[str, _Anchor] = {}
     for passage, sentence in _own_study_sentences(passages):
-        for match in _finditer_lowered(_RESULT_SUBJECT, sentence.text):
-            np_start = sentence.start + match.start("np")
-            np = sentence.text[match.start("np"):match.end("np")]
-            lead = _SUBJECT_LEAD.match(np)
-            if lead:
-                np, np_start = np[lead.end():], np_start + lead.end()
-            words = np.split()
-            if (not words or _NOT_A_SUBJECT.search(words[-1]) or _NOT_A_SUBJECT.search(words[0])
-                    or _CLAUSE.search(np) or re.search(r"\d", np)
-                    or _overlaps((passage.field, np_start, np_start + len(np)), taken)):
+        # A finding compared between arms or tested names its measure; a change described
+        # alone is as often a side remark ("symptom severity ranged widely").
+        if (_AIM.match(sentence.text) or _AT_BASELINE.search(sentence.text) or not _RESULT.search(sentence.text)
+                or not _SIGNIFICANCE.search(sentence.text)):
+            continue
+        for start, end in result_phrases.phrases(sentence.text):
+            name = result_phrases.phrase_name(sentence.text, start, end)
+            at = sentence.start + start
+            if (not _names_a_measure(name, _drug_words(protocol, passage, at, sentence.start + end))
+                    or _overlaps((passage.field, at, sentence.start + end), taken)):
                 continue
-            key = "subject:" + " ".join(np.lower().split())
-            cue = next((cls for cls, pattern in OUTCOME_CLASS_PATTERNS if pattern.search(np)), None)
-            found.setdefault(key, _Anchor(key, np, [], None, cue)).hits.append(
-                Hit(passage, np_start, np_start + len(np), key))
-    return list(found.values())[:_MAX_SUBJECT_OUTCOMES]
+            key = "result:" + " ".join(name.lower().split())
+            cue = next((cls for cls, pattern in OUTCOME_CLASS_PATTERNS if pattern.search(name)), None)
+            if cue is None and _FELT.search(name):
+                cue = "self-report"
+            found.setdefault(key, _Anchor(key, name, [], None, cue)).hits.append(
+                Hit(passage, at, sentence.start + end, key))
+    return list(found.values())[:_MAX_RESULT_OUTCOMES]
+
+
+def _inside(inner: _Anchor, outer: _Anchor) -> bool:
+    """`outer`'s first mention is a mention of `inner` with a word or two of modifier before it
+    ("predicted adult height" around "adult height")."""
+    span = outer.hits[0]
+    return any(h.passage is span.passage and span.start < h.start and h.end == span.end
+               and len(span.passage.text[span.start:h.start].split()) <= 2 for h in inner.hits)
+
+
+def _drug_words(protocol: Protocol, passage: Passage, start: int, end: int) -> set[str]:
+    """The words of the drug names (and their bracketed abbreviations: "estradiol (E2)") in the
+    passage; those between `start` and `end` only."""
+    words: set[str] = set()
+    for mention in drug_mentions(protocol, passage.text):
+        short = _BRACKETED.match(passage.text, mention.end)
+        if start <= mention.start and mention.end <= end:
+            words.update(_NAME_WORD_RX.findall(mention.text.lower()))
+        if short:
+            words.add(short.group(1).lower())
+    return words
+
+
+def _names_a_measure(name: str, drug_words: set[str]) -> bool:
+    words = _NAME_WORD_RX.findall(name.lower())
+    if (not words or len(name.split()) > 7 or _ARM_HEAD.fullmatch(words[-1]) or _ARM_HEAD.fullmatch(words[0])
+            or _CHANGE_WORD.fullmatch(words[-1])):
+        return False  # "evaluable patients", "the placebo group", "the histamine-induced increase"
+    content = [w for w in words if w not in drug_words and w not in _ARM_WORDS and not _GENERAL_WORD.fullmatch(w)]
+    return len(content) > 0 and (len(words) > 1 or len(words[0]) > 3)
 
 
 def _search_lowered(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
