@@ -271,3 +271,73 @@ def test_a_quasi_randomised_allocation_is_not_randomised(flagship: Protocol) -> 
     check_case(flagship, "Reminders for screening",
            "Practices were quasi-randomised by their registration number to reminders or usual care.",
            {"randomised": "no"})
+
+
+# How trial reporters word the design in general: the study's own, the trials they call for, the
+# open trial, the food-effect study.
+OWN_DESIGN_WORDING_CASES: list[Case] = [
+    # "completed" as the main verb reports who finished this study, not an earlier one.
+    ("Zolmitriptan and attention in healthy men",
+     "Twenty healthy men completed a randomised, double-blind, crossover study in which they took "
+     "zolmitriptan 5 mg and placebo on separate days.",
+     {"randomised": "yes", "blinding": "double-blind", "allocation": "crossover"}),
+    ("Azelastine spray against loratadine tablets in children",
+     "An open clinical trial in 40 children with hay fever compared a nasal spray of azelastine with "
+     "loratadine tablets over two weeks.",
+     {"blinding": "open-label"}),
+    ("Ibuprofen after knee surgery",
+     "In an open parallel-group trial, 60 adults took ibuprofen 400 mg or paracetamol 1 g after knee "
+     "arthroscopy.",
+     {"blinding": "open-label"}),
+    # The trials a conclusion calls for are not the study's own.
+    ("Two triptans bought in community pharmacies",
+     "Community pharmacists enrolled 200 patients who had bought rizatriptan or almotriptan, and the "
+     "patients kept diaries of three attacks. Fewer tablets were used with rizatriptan. Larger "
+     "randomised studies are needed to confirm this difference.",
+     {"randomised": "not-stated"}),
+    ("Celecoxib users in a health insurance database",
+     "We followed 5000 people who filled prescriptions for celecoxib in a regional database. Whether "
+     "the lower bleeding rate holds should be confirmed in a randomised trial.",
+     {"randomised": "no"}),
+    # The same people dosed fasting and fed.
+    ("Loratadine with and without breakfast",
+     "Fourteen healthy volunteers took a single 20 mg tablet of loratadine on an empty stomach or after "
+     "a high-fat breakfast, and plasma concentrations were measured for 24 hours.",
+     {"allocation": "crossover", "control": "active"}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), OWN_DESIGN_WORDING_CASES,
+                         ids=[case[0] for case in OWN_DESIGN_WORDING_CASES])
+def test_the_design_is_read_from_how_reporters_word_their_own_study(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)
+
+
+# Whether the abstract reports people of its own: a case it opens on, healthy volunteers it studied
+# after a background on animals, and against that the literature search of a drug profile.
+OWN_PEOPLE_CASES: list[Case] = [
+    ("Urticaria after a new analgesic",
+     "A 58-year-old woman developed hives on the third day of etoricoxib. The rash cleared within a "
+     "week of stopping the drug. We discuss how the drug may cause such reactions.",
+     {"randomised": "no"}),
+    ("Sumatriptan and oesophageal motility",
+     "In animals, 5-HT1 agonists relax smooth muscle of the gut. Oesophageal manometry was performed "
+     "in ten healthy volunteers after an injection of sumatriptan 6 mg or of placebo.",
+     {"control": "placebo"}),
+    ("Rupatadine: a profile",
+     "To review what is known of rupatadine. A MEDLINE search (1995-2008) found reports of its "
+     "pharmacology; in placebo-controlled, double-blind trials rupatadine relieved rhinitis.",
+     {"randomised": "not-stated", "blinding": "not-stated", "control": "not-stated"}),
+    ("Teaching research ethics",
+     "Ethics committees are new in many countries. This communication reviews the training offered "
+     "to their members in randomised trials of teaching methods and proposes a curriculum.",
+     {"randomised": "not-stated"}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), OWN_PEOPLE_CASES,
+                         ids=[case[0] for case in OWN_PEOPLE_CASES])
+def test_people_of_the_abstracts_own_decide_whether_it_is_a_study(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

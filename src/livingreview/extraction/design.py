@@ -38,6 +38,13 @@ _OCCASIONS = rx(
     r"(?!\s+during\s+(?:the\s+)?(?:treatment|study|follow-up)\b)|"
     r"\bduring\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|test\s+|experimental\s+|study\s+)?"
     r"(?:occasions|sessions|visits|periods|test\s+days)\b")
+# A food-effect study doses the same people fasting and fed: a crossover unless it says otherwise.
+FOOD_EFFECT_WORDS = (r"\b(?:effects?|influence|impact)\s+of\s+(?:a\s+)?(?:food|meals?|breakfast)\b|\bfood[- ]effect\b|"
+                     r"\bfed\s+(?:and|or|versus|vs\.?)\s+fast(?:ed|ing)\b|\bfast(?:ed|ing)\s+(?:and|or|versus|vs\.?)\s+fed\b|"
+                     r"\b(?:with|alone)\s+(?:and|or)\s+with(?:out)?\s+food\b|"
+                     r"\b(?:empty\s+stomach|fasting|fasted)\s+(?:state\s+)?(?:or|and|versus|vs\.?)\s+(?:after|with)\s+"
+                     r"(?:a\s+)?(?:[\w-]+\s+){0,3}(?:breakfast|meal|food)\b")
+_FOOD_EFFECT = rx(FOOD_EFFECT_WORDS)
 _PARALLEL = rx(r"\bparallel[- ]?(?:group|arm|design|assignment)s?\b|\bparallel\s+(?:study|trial|design)\b|"
                 r"\b(?:received|receive|given|assigned\s+to|allocated\s+to|randomi[sz]ed\s+to)\s+(?:receive\s+)?either\b|"
                 r"\b(?:two|three|four|2|3|4)[- ](?:arm|group)\s+(?:parallel|randomi[sz]ed|study|trial|design)\b|"
@@ -90,7 +97,9 @@ _BLINDING = (
                          r"\bpatient[- ]blinded\b")),
     ("open-label", rx(r"\bopen[- ]label(?:led)?\b|\bunblinded\b|\bnon-?\s?blinded\b|\bnot\s+blinded\b|"
                        r"\bopen\s+(?:study|trial|design|fashion|manner|randomi[sz]ed|comparative|"
-                       r"multicent(?:er|re)|crossover|cross-over|pilot|prospective|label)\b|\bopen,\s")),
+                       r"multicent(?:er|re)|crossover|cross-over|pilot|prospective|label|parallel|controlled|"
+                       # ("an open clinical trial", "an open, non-comparative study")
+                       r"uncontrolled|non-?comparative|clinical\s+(?:study|trial))\b|\bopen,\s")),
 )
 # Saline given as an arm ("ketamine or saline", "a saline infusion") is a placebo; an "active
 # placebo" (a drug that mimics side effects) is an active comparator.
@@ -107,7 +116,11 @@ PLACEBO = rx(r"\bplacebos?\b(?<!\bactive\splacebo)(?<!\bactive-placebo)(?<!\bact
 
 # An extension study names the trial its participants completed first ("patients who had completed
 # 12 weeks in a randomised, double-blind study"): that design is the parent trial's, not its own.
-_PARENT_STUDY_BEFORE = rx(r"\b(?:completed|completing|finished)\s+(?:[\w'-]+,?\s+){0,6}$|"
+# ("Sixteen volunteers completed a randomised crossover study" is the study's own: "completed" as the
+# main verb reports who finished it, while "who had completed", "after completing" or "patients
+# completing" name an earlier trial.)
+_PARENT_STUDY_BEFORE = rx(r"(?:\b(?:who|that|had|having|after|upon|on)\s+(?:had\s+|successfully\s+)?(?:completed|finished)|"
+                          r"\b(?:completing|finishing))\s+(?:[\w'-]+,?\s+){0,6}$|"
                           r"\b(?:previous|preceding|prior|earlier|parent|original|core|feeder)\s+(?:[\w-]+,?\s+){0,2}$")
 
 
@@ -119,11 +132,23 @@ def _own_design(hits: list[Hit]) -> list[Hit]:
 
 
 _QUASI_BEFORE = re.compile(r"quasi-?\s?$", re.IGNORECASE)
+# Trials a conclusion calls for ("larger randomised trials are needed", "should be confirmed in a
+# randomised study") are not the study's own design.
+_TRIALS_CALLED_FOR = rx(r"\b(?:are|is|will\s+be|would\s+be|remain)\s+(?:still\s+|now\s+|urgently\s+|clearly\s+)?"
+                        r"(?:needed|required|warranted|necessary|awaited)\b|\bshould\s+be\s+(?:confirmed|"
+                        r"tested|evaluated|investigated|studied|performed|conducted)\b|(?:\b(?:further|future|larger|"
+                        r"additional|more)\s+(?:[\w-]+,?\s+){0,3}|\bneed\s+for\s+(?:[\w-]+,?\s+){0,3})"
+                        # ("each group was further randomised to exercise" is the study's own)
+                        r"randomi[sz]ed\s+(?:[\w-]+\s+){0,2}(?:trials|studies|research)\b")
+
+
+def _called_for(hit: Hit) -> bool:
+    return bool(_TRIALS_CALLED_FOR.search(hit.sentence.text))
 
 
 def randomised(passages: list[Passage]) -> Suggestion:
     positive = [h for h in _own_design(find(passages, _RANDOMISED))
-                if not _QUASI_BEFORE.search(h.passage.text, max(0, h.start - 6), h.start)]
+                if not _QUASI_BEFORE.search(h.passage.text, max(0, h.start - 6), h.start) and not _called_for(h)]
     negative = find(passages, _NOT_RANDOMISED, negatable=False)
     # "120 randomised plus 63 in nonrandomised control groups": the randomised part makes it one.
     if negative and not [h for h in positive if h.evidence.text.lower() not in ("rct", "rcts")]:
@@ -168,11 +193,30 @@ _OWN_STUDY = rx(
     r"\bwe\s+(?:would\s+like\s+to\s+)?report\b")
 
 
+# People of the abstract's own, whatever its background says of animals or what it discusses: a
+# case it opens on ("A 76-year-old man developed"), or healthy volunteers it studied.
+_CASE_OPENING = rx(r"^\s*(?:an?|the|our)\s+\d{1,3}-(?:year|month)-old\s+(?:[\w-]+\s+){0,2}?(?:man|woman|boy|girl|"
+                   r"patient|male|female|child|infant|baby)\b")
+_HEALTHY_STUDIED = rx(r"\b(?:in|of|on)\s+(?:\w+\s+)?(?:healthy|normal)\s+(?:human\s+|male\s+|female\s+|adult\s+)?"
+                      r"(?:subjects|volunteers|men|women|participants)\b")
+# (what was done to them in this study, not what "studies in healthy subjects" or a drug profile say)
+_DONE_HERE = rx(r"\b(?:was|were)\s+(?:used|studied|performed|measured|given|administered|investigated|examined|"
+                r"assessed|tested|recruited|enrolled|included|randomi[sz]ed)\b|\bwe\s+(?:\w+\s+)?(?:studied|"
+                r"investigated|examined|measured|assessed|tested|recruited|enrolled|gave|administered)\b")
+
+
+def people_of_its_own(passages: list[Passage]) -> bool:
+    """Whether the abstract opens on a case of its own or says what it did to healthy volunteers."""
+    openings = [p.sentences[0].text for p in passages if p.field == "abstract" and p.sentences]
+    return any(_CASE_OPENING.search(text) for text in openings) or any(
+        _DONE_HERE.search(h.sentence.text) for h in find(passages, _HEALTHY_STUDIED))
+
+
 def speaks_of_others_only(passages: list[Passage], count: Suggestion) -> bool:
     """An abstract about other people's studies (a review, a drug profile, an essay): it cites them
     or its own purpose, or its title is a bare name, and it never describes a study of its own
     (`count` is the n_total read from the passages)."""
-    if find(passages, _OWN_STUDY, negatable=False) or count.stated or count.flags:
+    if find(passages, _OWN_STUDY, negatable=False) or count.stated or count.flags or people_of_its_own(passages):
         return False
     title = next((p.text for p in passages if p.field == "title"), "")
     bare_title = 0 < len(title.split()) <= 2
@@ -197,7 +241,7 @@ def allocation(passages: list[Passage], randomised_value: str, control_value: st
         return suggestion("crossover", crossover)
     parallel = [h for h in find(passages, _PARALLEL) if not _GROUPED_BY_BEFORE.search(
         h.passage.lowered or h.passage.text.lower(), h.sentence.start, h.start)]
-    occasions = find(passages, _OCCASIONS)
+    occasions = find(passages, _OCCASIONS) or find(passages, _FOOD_EFFECT)
     if occasions and not parallel:
         return suggestion("crossover", occasions)
     single = find(passages, SINGLE_GROUP)

@@ -7,7 +7,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from livingreview.extraction.design import PLACEBO
+from livingreview.extraction.design import FOOD_EFFECT_WORDS, PLACEBO
 from livingreview.extraction.lexicon import DrugMention, drug_mentions, is_known_word, one_edit
 from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.passages import ASSIGNMENT, before_own_study, find, Hit, in_background, Passage, rx, study_start, suggestion
@@ -327,8 +327,7 @@ def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
 # formulation, usual care, or a different treatment.
 _OTHER_ACTIVE_ARM = rx(
     r"\b(?:usual|standard|routine|conventional|customary)\s+(?:care|treatment|therapy|practice|dissemination)\b|"
-    r"\beffects?\s+of\s+food\b|\bfood[- ]effect\b|\bfed\s+(?:and|or|versus|vs\.?)\s+fast(?:ed|ing)\b|"
-    r"\bfast(?:ed|ing)\s+(?:and|or|versus|vs\.?)\s+fed\b|\b(?:with|alone)\s+(?:and|or)\s+with(?:out)?\s+food\b|"
+    + FOOD_EFFECT_WORDS + "|" +
     r"\b(?:two|three|four|different)\s+(?:doses|dosages|dose\s+levels|regimens|formulations|schedules)\b|"
     r"\bbioequivalen\w*|\b(?:two|three|different)\s+(?:[\w-]+\s+){0,2}(?:formulations|preparations|delivery\s+systems|"
     r"products|patches)\b|\b(?:test|reference)\s+(?:formulation|product|preparation)s?\b|"

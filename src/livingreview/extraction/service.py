@@ -33,7 +33,7 @@ from livingreview.extraction.registry import (
     registry_study,
     structured_fields,
 )
-from livingreview.extraction.passages import Hit, Passage, before_own_study, find, suggestion, vocabulary_hits
+from livingreview.extraction.passages import Hit, Passage, find, suggestion, vocabulary_hits
 from livingreview.protocol.models import Extraction, Protocol
 from livingreview.records import Record
 from livingreview.screening.workflow import Screening
@@ -51,7 +51,9 @@ _NOT_A_STUDY = re.compile(
     # ("we reviewed the records" is a chart review: a study of its own patients)
     r"we\s+(?:reviewed(?!\s+(?:the\s+)?(?:\w+\s+)?(?:records|charts|case\s+notes))|summari[sz]e|discuss)|"
     r"(?:a\s+)?review\s+of\s+its\s+(?:use|pharmacolog|therapeutic|efficacy|role)|"
-    r"this\s+article\s+(?:reviews|discusses|summari[sz]es)|in\s+(?:rats|mice|dogs|rabbits|pigs|guinea\s+pigs|"
+    r"this\s+(?:article|paper|communication|chapter)\s+(?:reviews|discusses|summari[sz]es)|"
+    # a literature search: the sources are other people's reports
+    r"(?:medline|pubmed|embase|literature)\s+(?:\w+\s+)?search(?:es)?\b|in\s+(?:rats|mice|dogs|rabbits|pigs|guinea\s+pigs|"
     r"monkeys|animals|vitro)\b|(?:rats|mice)\s+were\b)", re.IGNORECASE)
 # (Also the abstract's own trial described in the singular, and a drug given to a counted group:
 # background sentences about meta-analyses or mice do not make such an abstract a review.)
@@ -62,10 +64,7 @@ _OWN_PARTICIPANTS = re.compile(r"\b(?:patients|subjects|participants|volunteers|
                                r"(?:carried\s+out|conducted|performed|undertaken|presented)\b|"
                                r"\bthis\s+was\s+an?\s+(?:[\w-]+,?\s+){0,6}(?:study|trial)\b|"
                                r"\b(?:administered|given)\s+to\s+\d+\s+(?:\w+\s+)?(?:patients|subjects|participants|"
-                               r"volunteers|women|men|children|adults)\b|"
-                               # ("in a sample of participants with X": people of its own, beside any rats)
-                               r"\b(?:a|the|our)\s+(?:\w+\s+)?sample\s+of\s+(?:\d+\s+)?(?:[\w-]+\s+){0,2}?(?:patients|"
-                               r"subjects|participants|volunteers|women|men|children|adults|individuals)\b", re.IGNORECASE)
+                               r"volunteers|women|men|children|adults)\b", re.IGNORECASE)
 
 
 def text_passages(record: Record) -> list[Passage]:
@@ -78,7 +77,7 @@ def is_own_study(passages: list[Passage], count: Suggestion) -> bool:
     and for abstracts that speak of studies in general and describe no participants of their own
     (`count`: the n_total the rules read)."""
     text = " ".join(p.text for p in passages)
-    if _NOT_A_STUDY.search(text) and not _OWN_PARTICIPANTS.search(text):
+    if _NOT_A_STUDY.search(text) and not _OWN_PARTICIPANTS.search(text) and not design.people_of_its_own(passages):
         return False
     return not design.speaks_of_others_only(passages, count)
 
@@ -139,9 +138,7 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
             classes.setdefault(str(cls.value), []).append(Hit(passage, evidence.start or 0, evidence.end or 0))
     fields["outcome_classes"] = measures.outcome_classes(passages, classes)
     fields["imaging_modalities"] = measures.imaging_modalities(passages)
-    construct_field = field_or_none(form, "constructs")
-    fields["constructs"] = _constructs(protocol, passages, vocabularies.construct, result.outcomes,
-                                       construct_field.term_values if construct_field else {})
+    fields["constructs"] = _constructs(protocol, passages, vocabularies.construct, result.outcomes)
     return result
 
 
@@ -155,14 +152,9 @@ def _networks(protocol: Protocol, form: Extraction, vocabularies: OutcomeVocabul
 
 
 def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | None,
-                outcomes: list[dict[str, Suggestion]], term_values: dict[str, str]) -> Suggestion:
-    """Constructs named in the title or the study's own sentences, and those the named instruments
-    measure (a trust game: trust). A background sentence ("improves sociability in mice") says what
-    others found, not what this study measured; a term the form maps to "" (the review's own name
-    for the whole profile) is no construct an outcome measures."""
-    found = {term: kept for term, spans in vocabulary_hits(protocol, passages, vocabulary).items()
-             if term_values.get(term, term)
-             and (kept := [(p, s) for p, s in spans if _measured_construct(Hit(p, s.start, s.end))])}
+                outcomes: list[dict[str, Suggestion]]) -> Suggestion:
+    """Constructs named in the text, and those the named instruments measure (a trust game: trust)."""
+    found = vocabulary_hits(protocol, passages, vocabulary)
     labels: list[str] = []
     evidence: list[Evidence] = []
     if found:
@@ -176,16 +168,6 @@ def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | N
             labels.append(str(construct.value))
             evidence.extend(construct.evidence[:1])
     return Suggestion(labels, evidence)
-
-
-# A sentence naming what measures something ("the questionnaire has five domains (... social
-# functioning ...)") describes a measure even before the abstract turns to its own study.
-_MEASURE_WORD = re.compile(r"\b(?:questionnaires?|scales?|subscales?|inventor(?:y|ies)|checklists?|tasks?|tests?)\b",
-                           re.IGNORECASE)
-
-
-def _measured_construct(hit: Hit) -> bool:
-    return not before_own_study(hit) or bool(_MEASURE_WORD.search(hit.sentence.text))
 
 
 def suggest_registry(protocol: Protocol, form: Extraction, record: Record, study: dict) -> StudySuggestions:
