@@ -18,6 +18,13 @@ NAME_CASES: list[Case] = [
      {"drugs": ["conjugated estrogens"]}),
     ("", "Women were randomized to esterified estrogen 0.3 mg per day or placebo.",
      {"drugs": ["esterified estrogens"]}),
+    # Marketed drugs MeSH files only among proteins, peptides or sugars are drugs all the same.
+    ("", "Adults with allergic asthma were randomized to omalizumab or placebo injections for 16 weeks.",
+     {"drugs": ["omalizumab"]}),
+    ("", "After hip surgery, patients were randomized to enoxaparin or unfractionated heparin injections.",
+     {"drugs": ["enoxaparin", "heparin"]}),
+    ("", "Hypertensive adults were assigned to enalapril 10 mg or captopril 25 mg twice daily.",
+     {"drugs": ["enalapril", "captopril"]}),
 ]
 
 

@@ -131,12 +131,18 @@ def lexicon_path() -> Path | None:
 # substances given as drugs: a name whose every tree number is in them is not a study drug.
 _NOT_DRUG_TREES = ("D27", "D08", "D12", "D26", "D23", "D20", "D13", "D09", "D05")
 _DRUG_TREES = ("D01", "D02", "D03", "D04", "D06", "D10")
+# ... but MeSH files many marketed drugs only under those branches: antibodies, fusion proteins and
+# growth factors (omalizumab, etanercept, filgrastim), peptides and sugars (captopril, enalapril,
+# topiramate, vancomycin, heparins). A MedlinePlus drug page, or an international nonproprietary
+# name's stem for such drugs, says the entry is one.
+_BIOLOGIC_STEM = re.compile(r"(?:mab|cept|grastim|parin|teplase|fiban|mycin|micin|planin)\b")
 
 
 def _is_drug(canonical: str, data: dict) -> bool:
     """Whether a lexicon entry names one substance given as a drug (not a class or an enzyme)."""
     trees = [str(t) for t in data.get("mesh_tree") or []]
-    if trees and all(t.startswith(_NOT_DRUG_TREES) for t in trees):
+    if (trees and all(t.startswith(_NOT_DRUG_TREES) for t in trees) and not data.get("medline_plus_id")
+            and not (data.get("drugbank_id") and _BIOLOGIC_STEM.search(canonical))):
         return False
     if "therapy" in canonical or "," in canonical or " and " in canonical:
         return False
