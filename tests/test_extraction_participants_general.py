@@ -394,3 +394,23 @@ def test_a_list_of_counts_in_the_results_is_no_total() -> None:
     abstract = ("Forty patients were randomized to the drug or placebo. Rash occurred in 5, 3 and 2 patients "
                 "of the three dose groups.")
     assert _count(abstract) == 40
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # the second group named after "and in" or "compared with", under a verb of measuring
+    ("We measured blood pressure in 14 patients with gout and in 16 healthy controls after one dose.", 30),
+    ("Mast cells were investigated in 21 patients with eczema compared with eight healthy subjects.", 29),
+    # the first group broken down in brackets before the second is named
+    ("We examined hormone levels in 18 untreated patients (8 women and 10 men) and 15 matched controls.", 33),
+    # three groups in one list
+    ("The reflex was investigated in 15 healthy subjects, in 12 patients with migraine with aura and "
+     "in 14 patients with migraine without aura.", 41),
+    # a comparison group in a sentence of its own
+    ("Twenty patients with chronic cough were randomised to drug or placebo in a crossover design. "
+     "Ten healthy volunteers were also studied.", 30),
+    ("Eleven patients on dialysis took part in the study. Nine healthy volunteers served as the control group.", 20),
+    # a hyphenated word beginning with "drug" is an adjective of the people counted
+    ("Sixteen drug-free patients with depression were studied.", 16),
+])
+def test_every_group_the_study_examined_is_counted(abstract: str, expected: int) -> None:
+    assert _count(abstract) == expected

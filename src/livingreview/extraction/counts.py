@@ -23,7 +23,7 @@ PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolesc
 # Words between a count and its noun are adjectives ("24 healthy male volunteers"), never verbs,
 # prepositions, units or other nouns ("2 drugs was similar, although more patients").
 _NOT_ADJECTIVE = (r"(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|"
-                  r"which|who|drugs?|times|occasions|groups?|studies|trials|weeks?|days?|months?|years?|hours?|"
+                  r"which|who|drugs?(?!-)|times|occasions|groups?|studies|trials|weeks?|days?|months?|years?|hours?|"
                   r"included|received|treated|respectively|although|more|less|each|per|all)\b)")
 # ... also both sexes or two adverbs joined by "and"/"or" ("male and female", "surgically or
 # naturally postmenopausal") and an age written as an adjective ("21- to 37-yr-old").
@@ -95,7 +95,7 @@ def n_total(passages: list[Passage]) -> Suggestion:
     if summed is not None and (not totals or any(
             e.start == c[1].start or e.start == c[1].passage.text.find(c[3], c[1].start)
             for c in totals for e in summed.evidence[:1])):
-        return summed
+        return _with_comparison_group(passages, summed)
     if not any(c[0] >= 4 for c in candidates):
         summed = arm_sizes(passages)
         if summed is not None:
@@ -262,7 +262,31 @@ def _best_count(passages: list[Passage], candidates: list[Candidate]) -> Suggest
     added = _additional_group(passages, hit)
     if added is not None:
         return suggestion(value + added[0], [hit, added[1]], ["an additional group added"])
-    return suggestion(value, [hit])
+    return _with_comparison_group(passages, suggestion(value, [hit]))
+
+
+# A comparison group named in a sentence of its own: "Twelve healthy volunteers were also studied",
+# "20 age-matched subjects served as controls".
+_ALSO_GROUP = rx(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+" + _BETWEEN + PEOPLE + r"\b(?:\s*\([^()]*\))?,?\s+"
+                 r"(?:(?:were|was)\s+also\s+(?:studied|included|enrolled|recruited|examined|investigated|tested)|"
+                 r"(?:served|acted)\s+as\s+(?:the\s+|a\s+)?(?:\w+\s+)?controls?)\b")
+
+
+def _with_comparison_group(passages: list[Passage], found: Suggestion) -> Suggestion:
+    """`found` with a comparison group counted in another sentence added."""
+    if not isinstance(found.value, int) or not found.evidence:
+        return found
+    first = found.evidence[0]
+    for passage in passages:
+        for match in passage.finditer(_ALSO_GROUP):
+            count = parse_count(match.group("count"))
+            same_sentence = passage.field == first.field and passage.sentence_of(match.start()).start == \
+                passage.sentence_of(first.start).start
+            if count is None or same_sentence or _hedged(passage.text, match.start()):
+                continue
+            hit = Hit(passage, match.start("count"), match.end("count"))
+            return Suggestion(found.value + count, [*found.evidence, hit.evidence], [*found.flags, "a comparison group added"])
+    return found
 
 
 # "An additional 435 women ... were randomly assigned": a further group entered beside the main one.
@@ -358,7 +382,10 @@ _COUNT_GROUPS = re.compile(
     r"(?<![\d.,%/])\b(?P<first>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:healthy\s+)?(?:male|female)(?=\s+and\b)|"
     # "296 Estrostep and 295 placebo patients": the noun after the second count is the first's too
     r"\s+[\w-]+(?=\s+and\s+\d[\d,]*\s+(?:[\w-]+\s+)?" + PEOPLE + r"\b))" +
-    r"(?P<rest>(?:[^.;%]{0,220}?(?:,\s*|\s+)(?:and|plus|as\s+well\s+as)\s+|,\s*)" +
+    # ("and in 18 healthy controls", "compared with five healthy subjects": the joiner may name the group's place)
+    # (a bare comma first: "in 20 X, in 20 Y and in 20 Z" pairs the first two, the rest are read after)
+    r"(?P<rest>(?:,\s*|(?:[^.;%()]|\([^().;%]*\)){0,220}?(?:,\s*|\s+)(?:and|plus|as\s+well\s+as|"
+    r"(?:and\s+)?(?:compared|contrasted)\s+(?:with|to)|versus|vs\.?)\s+)(?:(?:in|among|with|from)\s+)?" +
     r"(?P<second>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:controls|to|in|into|received|were|from|with)\b|"
     # "4320 patients were given A and 4336 B.": the second arm named by its drug alone
     r"\s+(?!" + _UNIT + r"\b)[a-z][\w-]*(?:\s+[\w-]+)?(?=\s*[.;](?:\s|$))))",
@@ -408,15 +435,36 @@ def _group_sums(passages: list[Passage]) -> Iterator[tuple[int, list[Hit]]]:
             if _OTHER_STAGE.search(passage.text, match.start(), match.start("second")) or \
                     _LATER_STAGE_AFTER.match(passage.text, match.end("second")):
                 continue
-            # "119 participants, 59 and 60 in the two groups": the first count is the total of the rest.
-            if _splits_into_parts(passage.text, first, match.end("first"), sentence.end):
+            # "119 participants, 59 and 60 in the two groups": the first count is the total of the rest
+            # (not when its parts end before the second group: "16 patients (7 pre- and 9 postmenopausal) and 19 controls").
+            parts_end = _parts_end(passage.text, first, match.end("first"), sentence.end)
+            if parts_end is not None and parts_end > match.start("second"):
                 continue
             if _PROFESSIONALS.search(passage.text, match.start(), match.start("rest")) and \
                     not _PROFESSIONALS.search(passage.text, match.start("second"), match.end()):
                 continue  # "105 physicians and 64,150 patients": the clinicians are a cluster trial's units
             hits = [Hit(passage, match.start("first"), match.end("first")),
                     Hit(passage, match.start("second"), match.end("second"))]
-            yield first + second, hits
+            yield first + second + sum(_further_groups(passage, match, hits)), hits
+
+
+# A third or later group in the same list: "in 20 healthy subjects, in 20 patients with A and in 20 with B".
+# (Between them only the words that describe the group before: no verb, no "of" leading to a larger count.)
+_NEXT_GROUP = rx(r"(?:\s+(?!(?:of|were|was|had|have|and|or|in|who|completed|received|than)\b)[\w'/-]+|\s*\([^()]*\)){0,8}?"
+                 r"(?:,\s*|\s+)(?:and\s+|as\s+well\s+as\s+)?(?:(?:in|among|with)\s+)?"
+                 r"(?P<count>" + COUNT + r")" + _PEOPLE_PHRASE)
+
+
+def _further_groups(passage: Passage, match: re.Match[str], hits: list[Hit]) -> Iterator[int]:
+    """The counts of the groups listed right after a matched pair (their hits appended to `hits`)."""
+    end = match.end()
+    while (after := _NEXT_GROUP.match(passage.lowered or passage.text, end)) is not None:
+        count = parse_count(after.group("count"))
+        if count is None or _LATER_STAGE_AFTER.match(passage.text, after.end()):
+            return
+        hits.append(Hit(passage, after.start("count"), after.end("count")))
+        end = after.end()
+        yield count
 
 
 # "a group of 18 patients ... and 22": "of" after a word for a sample is no share of it.
@@ -457,7 +505,7 @@ def _parts_end(text: str, total: int, start: int, end: int) -> int | None:
 
 _CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas|of\s+whom|of\s+which)\b|,\s+\d|\s+and\s+\d")
 _GROUP_SENTENCE = rx(r"\brandomi|\bassign|\ballocat|\benrol|\brecruit|\binclud|\bstudied\b|\bparticipat|"
-                      r"\breceived\b|\bunderwent\b|\binterview|\bwe\s+(?:studied|examined|investigated)\b|"
+                      r"\breceived\b|\bunderwent\b|\binterview|\b(?:measured|examined|investigated|tested)\s+(?:[^.;]{0,200}?\s)?in\s+\d|\bwe\s+(?:studied|examined|investigated)\b|"
                       r"\bsample\s+of\b|\bsurvey|\bquestionnaires?\b|\bconsisted\b|\bcomprised\b|\btook\s+part\b|"
                       r"\bwere\s+(?:studied|treated|evaluated|administered)\b|\b(?:performed|conducted|carried\s+out|"
                       r"undertaken)\s+(?:in|on|with)\b|\bgroups?\s+of\b")
