@@ -50,7 +50,28 @@ CONSTRUCT_CASES: list[Case] = [
      {"constructs": ["social functioning"]}),
 ]
 
+POPULATION_CASES: list[Case] = [
+    # Feelings for others end in -pathy like diseases do; they are no condition.
+    ("Empathy and sympathy after oxytocin in healthy volunteers",
+     "In a randomised crossover study, 24 healthy volunteers received intranasal oxytocin and placebo. "
+     "Empathy ratings rose after oxytocin.",
+     {"population": ["healthy"]}),
+    # A drug given to healthy people to model a disorder, or a disorder named as what others
+    # reported or in speculation, names the question, not the people studied.
+    ("Recognising sad faces in a ketamine model of psychosis",
+     "Twenty healthy men were tested twice, once after intravenous ketamine and once without it. "
+     "Sad faces were recognised less well after ketamine, as has been reported in schizophrenia. "
+     "The drug might have implications for patients with autism.",
+     {"population": ["healthy"]}),
+    # Patients and healthy volunteers both studied are both the population.
+    ("Ketamine and face processing in depression",
+     "Twenty patients with major depressive disorder and twenty healthy volunteers received intravenous "
+     "ketamine and placebo in a crossover design.",
+     {"population": ["depression", "healthy"]}),
+]
 
-@pytest.mark.parametrize(("title", "abstract", "expected"), STUDY_TURN_CASES + OWN_PARTICIPANTS_CASES + CONSTRUCT_CASES)
+
+@pytest.mark.parametrize(("title", "abstract", "expected"),
+                         STUDY_TURN_CASES + OWN_PARTICIPANTS_CASES + CONSTRUCT_CASES + POPULATION_CASES)
 def test_domain_phrasing(flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)

@@ -141,6 +141,8 @@ _DISEASE_HEAD = (r"(?:migraine|headaches?|rhinitis|urticaria|eczema|dermatitis|a
                  r"stroke|sinusitis|conjunctivitis|psoriasis|endometriosis|cysts?|disease|syndrome|infections?|injury|injuries|"
                  r"instability|overactivity|hyper-?reflexia|obstruction|hypertrophy|hyperplasia|"
                  r"(?!(?:diagn|progn|anal|hypoth|synth|ba|empha|the|metasta)osis)"
+                 # (feelings for others end in -pathy too: empathy, sympathy)
+                 r"(?!(?:em|sym|anti|tele)pathy)"
                  r"(?!academia)[a-z]+(?:itis|osis|algia|pathy|orrhea|orrhoea|a?emia))")
 _CONDITION_PHRASE = rx(r"\b(?P<phrase>" + _KEPT_MODIFIER + _DISEASE_HEAD + r")\b")
 _MENOPAUSE = rx(r"\b(?:post-?\s?menopausal|peri-?\s?menopausal|menopaus(?:e|al))\b")
@@ -296,6 +298,25 @@ _NAME_RUN_AFTER = re.compile(r"(?:,?\s+(?:and\s+|&\s+|of\s+)?[A-Z][\w'-]*)*,?\s+
 _ABBREVIATION = re.compile(r"[A-Z0-9-]{2,8}")
 
 
+# Healthy volunteers are often given a drug to model a disorder or to ask what it might do for
+# patients: the disorder then names the question, not the people. It names people studied only in
+# the study's own sentences, not as a model, not as what others reported, and not in speculation.
+_MODELLED_BEFORE = rx(r"\b(?:models?|modell?ing|mimic\w*|reproduc\w*)\s+(?:of\s+|for\s+)?(?:[\w-]+\s+){0,3}$|"
+                      r"\b(?:reported|seen|observed|found|described|common|stronger|weaker|impaired)\s+in\s+"
+                      r"(?:[\w-]+\s+){0,3}$")
+_RELATED_AFTER = re.compile(r"-(?:related|like|associated|relevant)\b")
+_SPECULATION = rx(r"\b(?:may|might|could)\s+(?:\w+\s+){0,2}?(?:play|be\s+(?:useful|used|relevant|helpful|beneficial)|"
+                  r"have\s+(?:implications|relevance)|help|benefit)\b|\bimplications?\s+for\b|\brelevance\s+(?:for|to)\b|"
+                  r"\bpathogenesis\b|\bpathophysiology\b")
+
+
+def _studied_beside_healthy(hit: Hit) -> bool:
+    if _MODELLED_BEFORE.search(hit.passage.text, max(hit.sentence.start, hit.start - 80), hit.start) \
+            or _RELATED_AFTER.match(hit.passage.text, hit.end):
+        return False
+    return hit.passage.field == "title" or not (before_own_study(hit) or _SPECULATION.search(hit.sentence.text))
+
+
 def _defines_population(hit: Hit) -> bool:
     """Whether a condition mention says who was studied (not what was measured or ruled out)."""
     if hit.passage.field != "title" and _in_a_name(hit):
@@ -369,6 +390,8 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
                             if (kept := [h for h in hits if _defines_population(h)])})
     if "healthy" in found:
         found.pop("other:menopause", None)  # "healthy postmenopausal women" are healthy
+        found = {value: hits for value, hits in found.items()
+                 if value == "healthy" or any(_studied_beside_healthy(h) for h in hits)}
     if not found:
         for hit in find(passages, _CONDITION):
             match = _CONDITION.match(hit.passage.text, hit.start)
