@@ -338,3 +338,25 @@ def test_result_phrases_that_name_no_measure_are_no_outcome(flagship: Protocol, 
 
 def test_a_pharmacokinetic_parameter_gives_a_physiological_class() -> None:
     assert "physiological" in _classes("Each volunteer's Cmax, tmax and t1/2 were read from the profile.")
+
+
+@pytest.mark.parametrize(("abstract", "instrument", "direction"), [
+    # A change the drug did not bring about, a trend, a p value above 0.05: no difference.
+    ("Adults were randomized to drug A or placebo. Nausea on the VAS was not increased by drug A.",
+     "vas", "no difference"),
+    ("Adults were randomized to drug A or placebo. There was a trend toward less pain on the VAS with drug A "
+     "than with placebo.", "vas", "no difference"),
+    ("Adults were randomized to drug A or placebo. Pain on the VAS fell more with drug A than with placebo "
+     "(p = 0.21).", "vas", "no difference"),
+    # Every active arm against an untreated control is a result against the control.
+    ("Women were randomized to drug A, drug B, both, or no treatment. Pain on the VAS was significantly lower "
+     "in all three active treatment groups in comparison with the control group.", "vas", "improved"),
+    # How a response was defined states no result.
+    ("Adults were randomized to drug A or placebo. Response was defined as an improvement of half on the VAS. "
+     "The VAS was unchanged with drug A.", "vas", "no difference"),
+])
+def test_results_short_of_a_difference_and_definitions_are_read_as_such(
+        flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:
+    found = _outcomes(flagship, abstract)
+    assert instrument in found, sorted(found)
+    assert found[instrument]["direction"] == direction

@@ -63,7 +63,11 @@ _NO_DIFFERENCE = re.compile(
     r"\bnot\s+(?:a\s+)?(?:statistically\s+)?significant(?:ly)?\b|\bdid\s+not\s+(?:significantly\s+)?(?:differ|change|"
     r"affect|alter|improve|reduce|increase|decrease|influence|modulate)\b|\bcomparable\b|\bsimilar\b|"
     r"\bno\s+(?:significant\s+)?(?:between-group|group)\s+differences?\b|\bnon-?significant\b|"
-    r"\bfailed\s+to\b|\bunchanged\b|\bwas\s+not\s+superior\b", re.IGNORECASE)
+    r"\bfailed\s+to\b|\bunchanged\b|\bwas\s+not\s+superior\b|"
+    # a change not made by the drug, a trend short of significance, a p value above 0.05
+    r"\b(?:was|were)\s+not\s+(?:significantly\s+)?(?:increased|decreased|reduced|changed|affected|altered|"
+    r"influenced|different|improved)\b|\btrend(?:ed)?\s+(?:toward|towards|to)\b|"
+    r"\b[Pp]\s*(?:=|>)\s*0?\.(?:0[6-9]|[1-9])\d*|\b[Pp]\s*>\s*0?\.05\b|\bn\.?s\.(?=\W)", re.IGNORECASE)
 _BETTER = re.compile(r"\bimprov(?:ed|ement|ements|es)\b|\benhanc(?:ed|ement|es)\b|\bbetter\b|\bsuperior\b|"
                      r"\brelie(?:f|ved)\b|\bbenefi(?:t|cial)\b|\beffective\b|\bfacilitat(?:ed|es)\b|"
                      r"\b(?:faster|earlier|quicker|more\s+rapid)\b",
@@ -81,7 +85,8 @@ _BURDEN = re.compile(r"\b(?:symptoms?|severity|pain|depressi\w*|anxiety|episodes
                      r"bone\s+loss|stiffness|MADRS|HAM-?[DA]|HDRS|PANSS|BPRS|CADSS|BDI|heart\s+rate|blood\s+pressure|"
                      r"QTc|body\s+temperature|Kupperman|cancers?|risk|incidence|fluctuation|histamine\s+release|"
                      r"bronchial\s+response)\b", re.IGNORECASE)
-_RESULT = re.compile(r"\b(?:significant\w*|p\s*[<=>]|differ\w*|effect\w*|result\w*|showed|found|increas\w*|chang\w*|"
+# (A p value's sign is followed by a space as often as by its number: it is matched outside the \b group.)
+_RESULT = re.compile(r"\b[Pp]\s*[<=>\u2264]|\b(?:significant\w*|fell|rose|declined|differ\w*|effect\w*|result\w*|showed|found|increas\w*|chang\w*|"
                      r"suppress\w*|inhibit\w*|worsen\w*|lower|higher|similar\w*|comparable|equally|equivalent|better|"
                      r"worse|greater|faster|earlier|superior|inferior|unchanged|no\s+significant|"
                      r"decreas\w*|improv\w*|reduc\w*|enhanc\w*|impair\w*|compared|relative|less|fewer)\b", re.IGNORECASE)
@@ -877,7 +882,7 @@ def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, plac
         text = hit.passage.text[hit.start:hit.end]
         if (not _RESULT.search(text) or _BACKGROUND.match(text) or re.match(r"\s*methods?\s*:", text, re.IGNORECASE)
                 or _AIM.match(text) or (_AT_BASELINE.search(text) and _NO_DIFFERENCE.search(text))
-                or (_MEASURES_LISTED.search(text) and not _SIGNIFICANCE.search(text))):
+                or (_MEASURES_LISTED.search(text) and not _SIGNIFICANCE.search(text)) or _DEFINITION.search(text)):
             continue  # what was measured, not what it showed
         value = None
         for clause in _clauses_naming(hit, anchor_hits or []):
@@ -921,8 +926,8 @@ _BUT_NOT = re.compile(r"\bbut\s+not\b|\bwhereas\s+(?:\w+\s+){0,4}(?:did|was|were
 # A change in every arm ("both regimens reduced symptoms") says nothing of one arm against the other.
 _BOTH_ARMS = re.compile(r"\b(?:both|all|either|each\s+of\s+the)\s+(?:\w+\s+){0,2}(?:groups?|treatments?|regimens?|"
                         r"formulations?|doses|drugs|arms|patches|preparations|products)\b|\bin\s+both\b", re.IGNORECASE)
-_BETWEEN_ARMS = re.compile(r"\b(?:than|versus|vs\.?|compared\s+(?:with|to)|relative\s+to|over)\s+(?:the\s+)?placebo\b",
-                           re.IGNORECASE)
+_BETWEEN_ARMS = re.compile(r"\b(?:than|versus|vs\.?|compared\s+(?:with|to)|in\s+comparison\s+with|relative\s+to|over)\s+"
+                           r"(?:the\s+)?(?:placebo|control|untreated)\b", re.IGNORECASE)
 
 
 # A sentence listing what was measured ("other efficacy variables included reduction in hot flushes").
@@ -930,6 +935,8 @@ _MEASURES_LISTED = re.compile(r"\b(?:variables?|outcomes?|end-?\s?points?|measur
                               r"(?:included|were|was|comprised)\b|\b(?:were|was)\s+(?:assessed|measured|recorded|"
                               r"evaluated|rated|monitored)\s+(?:at|by|with|using|before|after|on|every|daily|weekly)\b",
                               re.IGNORECASE)
+# "Response was defined as a reduction in pain": how an outcome was defined, not what it showed.
+_DEFINITION = re.compile(r"\b(?:was|were|is|are)\s+defined\s+(?:as|by)\b", re.IGNORECASE)
 _SIGNIFICANCE = re.compile(r"\bsignifican\w*|\bp\s*[<=>≤]|\bdiffer\w*|\bcompared\b|\bversus\b|\bthan\b",
                            re.IGNORECASE)
 # A conclusion speaks for an outcome it does not name only with a verdict on efficacy.
