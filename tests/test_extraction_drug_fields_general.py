@@ -54,3 +54,31 @@ GIVEN_OR_DERIVED_CASES: list[Case] = [
 def test_a_drug_another_derives_from_is_a_study_drug_only_when_given(flagship: Protocol, title: str, abstract: str,
                                                                      expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+TEST_AGENT_CASES: list[Case] = [
+    # Probe drugs that read an enzyme's activity are test agents, wherever else they are named.
+    ("Fluvoxamine and the metabolism of probe drugs",
+     "Healthy men took fluvoxamine 50 mg daily for a week. The probe drugs midazolam and caffeine were "
+     "given before and on the last day of treatment; midazolam exposure doubled on fluvoxamine.",
+     {"drugs": ["fluvoxamine"]}),
+    # A drug that types how people metabolise, and premedication against infusion reactions.
+    ("", "Twelve volunteers, phenotyped with sparteine as extensive metabolisers, took propranolol 40 mg.",
+     {"drugs": ["propranolol"]}),
+    ("", "Patients with lymphoma were randomized to rituximab or observation; every infusion followed "
+         "premedication with paracetamol and clemastine.",
+     {"drugs": ["rituximab"]}),
+    # The sugars of a permeability test, and a ratio of markers, are measured.
+    ("", "Volunteers took aspirin 600 mg or placebo and then drank lactulose and mannitol to assess "
+         "intestinal permeability. The lactulose/mannitol ratio rose with aspirin.",
+     {"drugs": ["aspirin"]}),
+    # The mite that causes the allergy is the allergen, not a treatment.
+    ("", "Children with asthma caused by Dermatophagoides farinae took montelukast 5 mg or placebo for a month.",
+     {"drugs": ["montelukast"]}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), TEST_AGENT_CASES)
+def test_probes_premedication_test_sugars_and_allergens_are_not_study_drugs(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

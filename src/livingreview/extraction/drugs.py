@@ -46,8 +46,8 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
     # still the comparator when its other mentions give it.)
     for name in {*reading.study, *reading.comparator}:
         hits = reading.study.get(name, []) + reading.comparator.get(name, [])
-        if all(_context_only(hit) for hit in hits) or (any(_derived(hit) for hit in hits)
-                                                        and not any(_at_a_dose(hit) for hit in hits)):
+        if (all(_context_only(hit) for hit in hits) or any(_probe(hit) for hit in hits)
+                or (any(_derived(hit) for hit in hits) and not any(_at_a_dose(hit) for hit in hits))):
             reading.study.pop(name, None)
             reading.comparator.pop(name, None)
     # A drug named with a comparison cue anywhere is the comparator, all its mentions with it.
@@ -186,7 +186,11 @@ _PROVOKED_AFTER = re.compile(r"[-\s]?(?:\([^()]{1,12}\)[-\s]?)?(?:induced|provok
                              r"[^.;]{0,30}?\d+(?:\.\d+)?\s*(?:pg|ng|nmol|pmol|µmol|µg|mg)\s*/\s*(?:ml|l|dl)\b|"
                              r"\s+use\b(?=[^.;]{0,40}\b(?:allowed|permitted)\b)|"
                              # an enzyme named for it ("creatine kinase"), or its class ("a sulfonamide derivative, X")
-                             r"\s+(?:kinase|synthase|derivatives?)\b",
+                             r"\s+(?:kinase|synthase|derivatives?)\b|"
+                             # what a test measures: a ratio of two markers, the sugars of a permeability test
+                             r"(?:\s*/\s*[\w-]+)?\s+ratios?\b|(?:\s*,?\s*(?:and\s+)?[\w-]+){0,4}\s*,?\s+to\s+(?:evaluate|assess|measure|"
+                             r"estimate|determine|test)\s+(?:[\w-]+\s*,?\s*(?:and\s+)?){0,4}(?:permeability|absorption|clearance|"
+                             r"filtration|transit|emptying)\b",
                              re.IGNORECASE)
 _NOT_GIVEN_BEFORE = rx(r"(?:\b(?:serum|plasma|urinary|urine|salivary|dietary|ionized|ionised|intracellular|"
                         r"circulating|endogenous)\s+|\b(?:induc\w*|provo\w*|challenge\w*)\b[^.;]{0,40}?\bby\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}\(?|"
@@ -194,6 +198,9 @@ _NOT_GIVEN_BEFORE = rx(r"(?:\b(?:serum|plasma|urinary|urine|salivary|dietary|ion
                         # what the study drug is added to, and other members of its class
                         r"\b(?:intoleran\w*|allerg\w*|hypersensitiv\w*|sensitivity)\s+(?:to|of)\s+|"
                         r"\bmetaboli[sz]ers?\s+of\s+|\b(?:irrespective|regardless|independent(?:ly)?)\s+of\s+|"
+                        # a drug that types people's metabolism, or premedication against the study drug's reactions
+                        r"\bphenotyp\w*\s+(?:with|by|using)\s+(?:the\s+)?|"
+                        r"\bpre-?medicat\w*\s+(?:with\s+)?\(?(?:[\w-]+\s*(?:,\s*|\s+and\s+|\s+or\s+))*|"
                         # a subgroup by what people took alongside, a marker that measures
                         r"\b(?:patients|participants|subjects|those|women|men)\s+(?:who\s+(?:were\s+)?(?:taking|using|used)|"
                         r"(?:not\s+)?(?:taking|using))\s+(?:[\w-]+\s+){0,2}|\b(?:measured|assessed|determined|estimated)\s+(?:by|with|using)\s+(?:the\s+)?|\badd-?on\s+(?:to|with)\s+(?:[\w-]+\s+){0,2}|"
@@ -226,6 +233,16 @@ def _not_given(hit: Hit) -> bool:
 
 def _derived(hit: Hit) -> bool:
     return bool(_DERIVED_BEFORE.search(_before(hit)))
+
+
+# "the probe drugs caffeine, debrisoquine and omeprazole": drugs given to read an enzyme's
+# activity in a drug-interaction or phenotyping study are test agents wherever else they appear.
+_PROBE_BEFORE = rx(r"\bprobes?\s+(?:drugs?|substrates?|compounds?|agents?)\s*[(:,]?\s*"
+                   r"(?:[\w-]+\s*(?:\([^()]{1,20}\))?\s*(?:,\s*(?:and\s+)?|\s+and\s+)){0,4}$")
+
+
+def _probe(hit: Hit) -> bool:
+    return bool(_PROBE_BEFORE.search(_before(hit)))
 
 
 _DOSE_BEFORE = rx(r"\b\d+(?:\.\d+)?\s*-?\s*(?:mg|µg|mcg|g|micrograms?)\s+(?:of\s+)?$")

@@ -63,6 +63,8 @@ _ENDOGENOUS = frozenset({
 # Allergen extracts (challenge agents in skin and nasal tests) and lipid mediators and peptides
 # the body makes, which abstracts measure or block ("leukotriene C4 antagonist"), not give.
 _CHALLENGE_OR_MEDIATOR = re.compile(r"\b(?:pollen|dander|mites?|allergenic)\b|^(?:leukotriene|prostaglandin|thromboxane)\b|"
+                                    # house dust mites, cockroaches and moulds: the usual inhalant allergens
+                                    r"^(?:dermatophagoides|blat+ella|periplaneta|alternaria|cladosporium)\b|"
                                     r"endorphin$|^(?:leptin|ghrelin|adiponectin|orexin)$")
 _MIN_LENGTH = 4
 # Drugs the dictionary lacks, splits or files under another name, with the name abstracts use for
