@@ -43,6 +43,16 @@ CONSTRUCT_CASES: list[Case] = [
      "We tested whether a single dose of MDMA changes emotional empathy on the Multifaceted Empathy Test "
      "in 30 healthy volunteers in a randomised crossover design. Emotional empathy rose after MDMA.",
      {"constructs": ["affective empathy", "cognitive empathy"]}),
+    # Constructs named in a labelled background (any of its sentences), about animals, as a
+    # descriptor or in speculation are not what the study measured.
+    ("MDMA and reading emotions in faces",
+     "Background: Users say MDMA raises closeness. Recent work links it to trust. Methods: Thirty "
+     "healthy adults were enrolled in a double-blind crossover study, received MDMA and placebo and "
+     "completed a facial affect perception task; plasma hormones involved in social behaviour were measured. In rats, the "
+     "drug reduced harm to a cage mate. Results: Fear was recognised less accurately after MDMA. "
+     "Conclusions: MDMA might interfere with social cognition and may be useful for patients with social "
+     "impairment.",
+     {"constructs": ["emotion recognition"]}),
     # A questionnaire's domains, described before the turn to the study, are what it measures.
     ("A new questionnaire for migraine days",
      "A short questionnaire covers five domains, among them social functioning and energy. A prospective "

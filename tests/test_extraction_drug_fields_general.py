@@ -82,3 +82,30 @@ TEST_AGENT_CASES: list[Case] = [
 def test_probes_premedication_test_sugars_and_allergens_are_not_study_drugs(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+MEASURED_OR_NAMED_CASES: list[Case] = [
+    # A metabolite named after "its metabolite" is measured.
+    ("", "Plasma was assayed for terfenadine and its active metabolite fexofenadine after healthy men took "
+         "terfenadine 60 mg.",
+     {"drugs": ["terfenadine"]}),
+    # A hormone's level, its abbreviation between, is measured; so are a mineral's disturbances.
+    ("", "Women took tibolone 2.5 mg or placebo; baseline estradiol (E2) levels did not predict the response.",
+     {"drugs": ["tibolone"]}),
+    ("", "Clinics were randomized to audit and feedback or usual care; targets for blood pressure and "
+         "calcium-phosphate disturbances were recorded in 900 patients.",
+     {"drugs": []}),
+    # A code name dosed with a list of amounts sharing one unit.
+    ("", "We gave XR-5521 (10, 30 or 90 mg) or placebo to 120 adults with migraine.",
+     {"drugs": ["xr-5521"]}),
+    # Excipients of a tablet are not drugs.
+    ("", "Ten healthy men took tablets of 5 mg oxybutynin made with magnesium stearate and microcrystalline "
+         "cellulose.",
+     {"drugs": ["oxybutynin"]}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), MEASURED_OR_NAMED_CASES)
+def test_metabolites_levels_and_excipients_are_not_study_drugs_and_code_names_are(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

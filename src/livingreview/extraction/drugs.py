@@ -100,7 +100,9 @@ _DRUG_STEM = (r"(?i:[a-z]+(?:triptan|ditan|gepant|setron|oxacin|cillin|mycin|azo
               r"dipine|afil|coxib|profen|fenac|lukast|tadine|izine|astine|azepam|azolam|caine|dronate|gliptin|"
               r"glitazone|mab|tinib|ciclovir|navir|terol|gestrel|oxetine|pramine|triptyline|peridol|apine|idone))"
               r"|[A-Z]{1,4}-?\d{2,6}[A-Z]?|\d{3}C\d{2}")
-_UNLISTED = re.compile(rf"(?<![\w-])(?P<before>{_DRUG_STEM})(?=\s*,?\s*\(?\s*\d+(?:\.\d+)?\s*-?\s*(?i:mg|µg|mcg|micrograms?)\b)|"
+# (The dose may be a list of amounts sharing one unit: "XX-123 (20, 60 or 200 mg)".)
+_UNLISTED = re.compile(rf"(?<![\w-])(?P<before>{_DRUG_STEM})(?=\s*,?\s*\(?\s*\d+(?:\.\d+)?"
+                       rf"(?:\s*(?:,|,?\s*or|,?\s*and|-|to)\s*\d+(?:\.\d+)?)*\s*-?\s*(?i:mg|µg|mcg|micrograms?)\b)|"
                        rf"\d+(?:\.\d+)?\s*-?\s*(?i:mg|µg|mcg|micrograms?)(?:\s*/\s*kg|\s+kg-1)?"
                        rf"\s+(?:(?i:tablets?|capsules?|doses?)\s+)?(?:of\s+)?(?P<after>{_DRUG_STEM})(?![\w-])")
 
@@ -178,7 +180,8 @@ _PROVOKED_AFTER = re.compile(r"[-\s]?(?:\([^()]{1,12}\)[-\s]?)?(?:induced|provok
                              # the harm a drug did or the model it made: "paracetamol overdose", "OXA colitis"
                              r"(?:\s*\([^()]{1,12}\))?[-\s](?:toxicity|poisoning|overdoses?|intoxication|abuse|misuse|dependence|dermatitis|"
                              r"colitis|hepatitis|nephropathy)\b|"
-                             r"(?:\s*(?:,|and)\s*[\w-]+){0,4}\s+(?:levels?|concentrations?|receptors?|secretion|"
+                             r"(?:\s*\([^()]{1,12}\))?(?:\s*(?:,|and)\s*[\w-]+){0,4}\s+(?:levels?|concentrations?|receptors?|secretion|"
+                             r"alterations|abnormalities|disturbances|deficienc(?:y|ies)|"
                              r"synthesis|production|status|intake|consumption|requirements?|excretion|absorption|metabolism|homeostasis|balance|"
                              r"channels?|(?:channel\s+)?(?:blockers?|antagonists?))\b|[-/](?:creatinine|channel)\b|"
                              r"(?:\s*(?:,|and)\s*[\w-]+){0,4}\s+(?:serum|plasma|blood|urinary)\s+(?:levels?|concentrations?)\b|"
@@ -212,7 +215,9 @@ _NOT_GIVEN_BEFORE = rx(r"(?:\b(?:serum|plasma|urinary|urine|salivary|dietary|ion
                         r"\b(?:properties|potency|potent|affinity|selectivity|selective|half-life|penetration|"
                         r"lipophilic\w*)\b[^.;]{0,40}\bthan\s+(?:the\s+|that\s+of\s+)?)$")
 _DERIVED_BEFORE = rx(r"\b(?:enantiomer|isomer|metabolite|derivative|analogue|analog|prodrug)s?\s*(?:of\s+|,\s*)"
-                      r"(?:the\s+)?(?:[\w-]+\s+){0,2}$")
+                      r"(?:the\s+)?(?:[\w-]+\s+){0,2}$|"
+                      # "loratadine and its active metabolite descarboethoxyloratadine"
+                      r"\b(?:its|their|the)\s+(?:[\w-]+\s+){0,2}metabolites?\s+$")
 
 
 def _before(hit: Hit, width: int = 80) -> str:

@@ -59,6 +59,9 @@ _ENDOGENOUS = frozenset({
     # bacteria the dictionary lists as products, which abstracts name as what infects people
     "escherichia coli", "helicobacter pylori", "staphylococcus aureus", "streptococcus pneumoniae",
     "pseudomonas aeruginosa", "candida albicans",
+    # excipients a formulation study names beside the drug it formulates
+    "magnesium stearate", "hydroxypropyl cellulose", "microcrystalline cellulose", "hypromellose", "povidone",
+    "titanium dioxide",
 })
 # Allergen extracts (challenge agents in skin and nasal tests) and lipid mediators and peptides
 # the body makes, which abstracts measure or block ("leukotriene C4 antagonist"), not give.

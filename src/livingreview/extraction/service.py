@@ -33,7 +33,7 @@ from livingreview.extraction.registry import (
     registry_study,
     structured_fields,
 )
-from livingreview.extraction.passages import Hit, Passage, find, suggestion, vocabulary_hits
+from livingreview.extraction.passages import Hit, Passage, before_own_study, find, suggestion, vocabulary_hits
 from livingreview.protocol.models import Extraction, Protocol
 from livingreview.records import Record
 from livingreview.screening.workflow import Screening
@@ -64,7 +64,10 @@ _OWN_PARTICIPANTS = re.compile(r"\b(?:patients|subjects|participants|volunteers|
                                r"(?:carried\s+out|conducted|performed|undertaken|presented)\b|"
                                r"\bthis\s+was\s+an?\s+(?:[\w-]+,?\s+){0,6}(?:study|trial)\b|"
                                r"\b(?:administered|given)\s+to\s+\d+\s+(?:\w+\s+)?(?:patients|subjects|participants|"
-                               r"volunteers|women|men|children|adults)\b", re.IGNORECASE)
+                               r"volunteers|women|men|children|adults)\b|"
+                               # ("in a sample of participants with X": people of its own, beside any rats)
+                               r"\b(?:a|the|our)\s+(?:\w+\s+)?sample\s+of\s+(?:\d+\s+)?(?:[\w-]+\s+){0,2}?(?:patients|"
+                               r"subjects|participants|volunteers|women|men|children|adults|individuals)\b", re.IGNORECASE)
 
 
 def text_passages(record: Record) -> list[Passage]:
@@ -138,7 +141,9 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
             classes.setdefault(str(cls.value), []).append(Hit(passage, evidence.start or 0, evidence.end or 0))
     fields["outcome_classes"] = measures.outcome_classes(passages, classes)
     fields["imaging_modalities"] = measures.imaging_modalities(passages)
-    fields["constructs"] = _constructs(protocol, passages, vocabularies.construct, result.outcomes)
+    construct_field = field_or_none(form, "constructs")
+    fields["constructs"] = _constructs(protocol, passages, vocabularies.construct, result.outcomes,
+                                       construct_field.term_values if construct_field else {})
     return result
 
 
@@ -152,9 +157,14 @@ def _networks(protocol: Protocol, form: Extraction, vocabularies: OutcomeVocabul
 
 
 def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | None,
-                outcomes: list[dict[str, Suggestion]]) -> Suggestion:
-    """Constructs named in the text, and those the named instruments measure (a trust game: trust)."""
-    found = vocabulary_hits(protocol, passages, vocabulary)
+                outcomes: list[dict[str, Suggestion]], term_values: dict[str, str]) -> Suggestion:
+    """Constructs named in the title or the study's own sentences, and those the named instruments
+    measure (a trust game: trust). A background sentence ("improves sociability in mice") says what
+    others found, not what this study measured; a term the form maps to "" (the review's own name
+    for the whole profile) is no construct an outcome measures."""
+    found = {term: kept for term, spans in vocabulary_hits(protocol, passages, vocabulary).items()
+             if term_values.get(term, term)
+             and (kept := [(p, s) for p, s in spans if _measured_construct(Hit(p, s.start, s.end))])}
     labels: list[str] = []
     evidence: list[Evidence] = []
     if found:
@@ -162,12 +172,71 @@ def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | N
         ordered = sorted(found, key=lambda t: (found[t][0][0].field != "title", found[t][0][1].start))
         labels = [vocab.term(t).label for t in ordered]
         evidence = [found[t][0][0].evidence(found[t][0][1].start, found[t][0][1].end) for t in ordered]
+    dropped = {protocol.vocabularies[vocabulary or ""].term(t).label for t, v in term_values.items() if not v}
     for outcome in outcomes:
         construct = outcome.get("construct")
-        if construct is not None and construct.value and construct.value not in labels:
-            labels.append(str(construct.value))
-            evidence.extend(construct.evidence[:1])
+        if construct is None or not construct.value or construct.value in labels or construct.value in dropped:
+            continue
+        # An outcome anchored on a named instrument measures its construct; one anchored only on
+        # the construct's own words passes the same test as any other mention of it.
+        instrument = outcome.get("instrument")
+        if not (instrument is not None and instrument.value) and not all(
+                _measured_construct(hit) for hit in _evidence_hits(passages, construct.evidence[:1])):
+            continue
+        labels.append(str(construct.value))
+        evidence.extend(construct.evidence[:1])
     return Suggestion(labels, evidence)
+
+
+def _evidence_hits(passages: list[Passage], evidence: list[Evidence]) -> list[Hit]:
+    return [Hit(passage, e.start or 0, e.end or 0) for e in evidence for passage in passages
+            if passage.field == e.field and passage.record_id == e.record_id]
+
+
+# A sentence naming what measures something ("the questionnaire has five domains (... social
+# functioning ...)") describes a measure even before the abstract turns to its own study.
+_MEASURE_WORD = re.compile(r"\b(?:questionnaires?|scales?|subscales?|inventor(?:y|ies)|checklists?|tasks?|tests?)\b",
+                           re.IGNORECASE)
+
+
+# Where a construct is named but not measured: what animals did, speculation about use or
+# mechanism ("might interfere with social cognitive abilities", "may be useful in patients with
+# social dysfunction"), a descriptor ("hormones involved in social behaviour").
+_NOT_MEASURED_SENTENCE = re.compile(
+    r"\b(?:rats?|mice|mouse|rodents?|animals?|monkeys?)\b|"
+    r"\b(?:may|might|could|likely)\s+(?:\w+\s+){0,3}?(?:be\s+(?:useful|used|relevant|helpful|beneficial|important)|"
+    r"have\s+(?:implications|relevance)|help|enhance|interfere|play|contribute|underlie|promote)\b|"
+    r"\bimplications?\s+for\b|\bpotential\s+(?:treatment|therapeutic|use)\b|\bcharacteri[sz]ed\s+by\b",
+    re.IGNORECASE)
+_DESCRIPTOR_BEFORE = re.compile(r"\binvolved\s+in\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
+# A labelled section: its label, as the last "Label:" at a sentence start before a mention.
+_SECTION_LABEL = re.compile(r"(?:^|(?<=[.!?]\s))([A-Z][A-Za-z ]{2,24}):")
+_BACKGROUND_LABELS = frozenset({"background", "introduction", "context", "rationale"})
+
+
+def _in_background_section(hit: Hit) -> bool:
+    labels = [m.group(1).lower() for m in _SECTION_LABEL.finditer(hit.passage.text, 0, hit.start)]
+    return bool(labels) and labels[-1] in _BACKGROUND_LABELS
+
+
+def _measured_construct(hit: Hit) -> bool:
+    if hit.passage.field == "title":
+        return True
+    sentence = hit.sentence.text
+    if _NOT_MEASURED_SENTENCE.search(sentence) or _in_background_section(hit) or _DESCRIPTOR_BEFORE.search(
+            hit.passage.text, max(hit.sentence.start, hit.start - 60), hit.start):
+        return False
+    return not before_own_study(hit) or bool(_MEASURE_WORD.search(sentence))
+
+
+# A sentence naming what measures something ("the questionnaire has five domains (... social
+# functioning ...)") describes a measure even before the abstract turns to its own study.
+_MEASURE_WORD = re.compile(r"\b(?:questionnaires?|scales?|subscales?|inventor(?:y|ies)|checklists?|tasks?|tests?)\b",
+                           re.IGNORECASE)
+
+
+def _measured_construct(hit: Hit) -> bool:
+    return not before_own_study(hit) or bool(_MEASURE_WORD.search(hit.sentence.text))
 
 
 def suggest_registry(protocol: Protocol, form: Extraction, record: Record, study: dict) -> StudySuggestions:
