@@ -229,16 +229,6 @@ def _measured_construct(hit: Hit) -> bool:
     return not before_own_study(hit) or bool(_MEASURE_WORD.search(sentence))
 
 
-# A sentence naming what measures something ("the questionnaire has five domains (... social
-# functioning ...)") describes a measure even before the abstract turns to its own study.
-_MEASURE_WORD = re.compile(r"\b(?:questionnaires?|scales?|subscales?|inventor(?:y|ies)|checklists?|tasks?|tests?)\b",
-                           re.IGNORECASE)
-
-
-def _measured_construct(hit: Hit) -> bool:
-    return not before_own_study(hit) or bool(_MEASURE_WORD.search(hit.sentence.text))
-
-
 def suggest_registry(protocol: Protocol, form: Extraction, record: Record, study: dict) -> StudySuggestions:
     result = suggest_text(protocol, form, registry_passages(record, study))
     for name, value in structured_fields(record, study).items():
