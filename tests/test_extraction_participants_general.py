@@ -414,3 +414,31 @@ def test_a_list_of_counts_in_the_results_is_no_total() -> None:
 ])
 def test_every_group_the_study_examined_is_counted(abstract: str, expected: int) -> None:
     assert _count(abstract) == expected
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # the denominator of completers, described by two adjectives joined by "and"
+    ("Thirty of 44 healthy and postmenopausal women (mean age 58) completed the year of treatment.", 44),
+    # two studies, each with its size, and a later "study 2" that names no group
+    ("Two randomized trials were conducted. In study 1, performed in 290 women, the patch was compared "
+     "with placebo. In study 2, performed in 840 women, it was compared with estradiol alone. In study 2, "
+     "no women receiving the patch developed hyperplasia.", 1130),
+    # several studies of one stated size each, the size given after a comma
+    ("Two pilot studies of the tolerability of the spray were carried out, each involving 10 healthy "
+     "volunteers.", 20),
+])
+def test_counts_read_with_their_study_and_stage(abstract: str, expected: int) -> None:
+    assert _count(abstract) == expected
+
+
+@pytest.mark.parametrize("abstract", [
+    # those an analysis included, excluded or could be read for, and those an event happened to
+    "Patients were randomly assigned to A or B. The intention-to-treat analysis, which included 150 "
+    "patients, showed no difference.",
+    "A dosing error led to the exclusion of four subjects. Sixty women completed the trial.",
+    "Exposure after a meal was higher. Concentrations were evaluable for 20 subjects.",
+    "Patients were randomly assigned to A or B. Bleeding occurred in 7 patients receiving A and in 9 "
+    "receiving B.",
+])
+def test_no_total_from_counts_after_entry_or_of_events(abstract: str) -> None:
+    assert _count(abstract) is None

@@ -22,13 +22,13 @@ PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolesc
            r"professionals|midwives|managers|teachers|pupils|prescribers|attenders|attendees)")
 # Words between a count and its noun are adjectives ("24 healthy male volunteers"), never verbs,
 # prepositions, units or other nouns ("2 drugs was similar, although more patients").
-_NOT_ADJECTIVE = (r"(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|"
+_NOT_ADJECTIVE = (r"(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|no|not|none|"
                   r"which|who|drugs?(?!-)|times|occasions|groups?|studies|trials|weeks?|days?|months?|years?|hours?|"
                   r"included|received|treated|respectively|although|more|less|each|per|all)\b)")
 # ... also both sexes or two adverbs joined by "and"/"or" ("male and female", "surgically or
 # naturally postmenopausal") and an age written as an adjective ("21- to 37-yr-old").
 _BETWEEN = (r"(?:" + _NOT_ADJECTIVE + r"(?:[A-Za-z][\w'/-]*|\d{1,2}-?\s*(?:to|-|\u2013)\s*\d{1,2}[- ](?:yr|year)s?[- ]old|"
-            r"(?:male|female|men|women|\w+ly)\s+(?:and|or)\s+[A-Za-z][\w-]*),?\s+){0,5}?")
+            r"[A-Za-z][\w-]*\s+(?:and|or)\s+" + _NOT_ADJECTIVE + r"[A-Za-z][\w-]*),?\s+){0,5}?")
 _PEOPLE_COUNT = re.compile(
     r"(?P<hedge>\b(?:approximately|about|around|almost|nearly|roughly|over|more\s+than|up\s+to)\s+)?"
     r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\)|\))?,?\s+" + _BETWEEN + PEOPLE + r"\b", re.IGNORECASE)
@@ -192,7 +192,9 @@ def _inside(hit: Hit, span: Hit) -> bool:
 # comparative trials that each recruited 60 patients"): the whole is the sum of theirs.
 _SEVERAL_STUDIES = rx(r"\b(?P<n>two|three|four|2|3|4)\s+(?:(?!(?:of|in|with|and|from|to|hundred|thousand|"
                        r"previous|earlier|published|other)\b)[\w-]+,?\s+){0,6}?(?:studies|trials)\b"
-                       r"(?:\s+(?:that|which)\s+each\s+(?:recruited|enrolled|included|randomi[sz]ed|involved|studied)\s+"
+                       # ("... trials that each recruited 60", "... studies were conducted, each involving 12")
+                       r"(?:(?:\s+(?:that|which)|[^.;]{0,120}?,)\s+each\s+(?:recruited|enrolled|included|randomi[sz]ed|"
+                       r"involved|involving|including|enrolling|recruiting|studied|of|with)\s+(?:a\s+total\s+of\s+)?"
                        r"(?P<each>" + COUNT + r")(?:\s+" + _BETWEEN + PEOPLE + r")?)?")
 _STUDIES_RUN = rx(r"[^.]{0,160}?\b(?:were|are)\s+(?:performed|conducted|carried\s+out|undertaken|done|reported)\b")
 _STUDIES_OF_OTHERS = rx(r"\b(?:previous|earlier|prior|published|other|these|the)\s+$")
@@ -542,6 +544,14 @@ _COMPLETION = rx(r"[^.;]{0,40}?\b(?:completed|finished|withdr[ae]w|dropped\s+out
                   r"evaluable|lost))\b")
 
 
+# "bleeding occurred in 7 patients": those an event happened to, a result.
+# (Not "recorded in" or "observed in": a measure taken in the sample.)
+_EVENT_IN_BEFORE = rx(r"\b(?:occurred|developed|died|resolved|improved|worsened|decreased|increased|"
+                      r"reduced)\s+(?:only\s+)?(?:in|among)\s+$")
+# ("In study 2, no women", "type 2 diabetes patients"; not "in a randomized study 56 patients", whose
+# number follows a described design.)
+_LABEL_BEFORE = rx(r"(?:^|[.;:,(]\s*|\b(?:in|of|for|from|during|at|and|to)\s+)(?:study|trial|group|phase|part|arm|period|"
+                   r"cycle|visit|week|day|month|year|stage|grade|step|experiment|cohort|wave)\s*$|\btype\s*$")
 _SHARE_AFTER = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
 # "109 consecutive patients": a series is named by the people who entered it.
 _ARM_WORDS = rx(r"\b(?:either|received|receiving|given|treated\s+with|groups?|arms?|doses?|\d+\s*-?\s*mg)\b")
@@ -554,7 +564,11 @@ _COMPLETING_AFTER = rx(r"\s+(?:who\s+(?:had\s+)?)?(?:completing|completed|finish
 # patients", "129 patients were included in the analysis of efficacy". (A cohort's "included in the
 # analyses", with no such qualifier, is the sample itself.)
 _ANALYSIS_KIND = r"(?:intent(?:ion)?-to-treat|ITT|per-protocol|full\s+analysis|efficacy|safety|evaluable)"
-_ANALYSIS_SET_BEFORE = rx(r"\b" + _ANALYSIS_KIND + r"\s+(?:population|set|sample)\s+(?:\w+\s+){0,2}?$")
+_ANALYSIS_SET_BEFORE = rx(r"\b" + _ANALYSIS_KIND + r"\s+(?:population|set|sample)\s+(?:\w+\s+){0,2}?$|"
+                          r"\b" + _ANALYSIS_KIND + r"\s+analys[ie]s,?\s+(?:which\s+|that\s+)?(?:included|comprised|involved|of)\s+$|"
+                          # Counts after entry: those excluded or lost, those a measure could be read for.
+                          r"\b(?:exclusion|withdrawal|loss|removal|dropout|drop-out)\s+of\s+(?:the\s+)?$|"
+                          r"\b(?:evaluable|assessable|available|analy[sz]ed)\s+(?:for|in|from)\s+$")
 _IN_ANALYSIS = rx(r"\s+in\s+(?:the\s+)?(?:" + _ANALYSIS_KIND + r"\s+analys[ie]s\b|analys[ie]s\s+of\s+(?:[\w-]+\s+)?"
                   r"(?:efficacy|safety)\b)")
 # An abstract that counts only such a population states no number who entered.
@@ -594,6 +608,8 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
     # Counts that are not people: "2 of 3 patients", percentages, ages, doses, durations.
     if re.search(r"(?:%\s+of|/|%|\bper|\baged?|\d\s*(?:and|or|to|-|\u2013))\s*$", before) and not _TOTAL_OF.search(before):
         return (0.0, hit, None, written)
+    if _LABEL_BEFORE.search(before):
+        return (0.0, hit, None, written)  # "In study 2, no women ...": the number names a study, arm or visit
     if re.match(r"\s*(?:%|percent|mg|years?|weeks?|days?|months?|hours?|h\b)", text[match.end("count"):]):
         return (0.0, hit, None, written)
     value = parse_count(written)
@@ -633,6 +649,8 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
         rank = max(rank, 2.5)
     if rank == 0 and value is not None and not passage.field.startswith("jats"):
         rank = 0.5 if passage.sentences and passage.sentences[0].start <= match.start() else 0.0
+    if rank < 4 and _EVENT_IN_BEFORE.search(before):
+        rank = 0.0
     if value is not None and (value < 2 or (1900 <= value <= 2030 and "," not in written)):
         rank = 0.0
     if match.group().lower().endswith("completers") or _ONLY_ANALYSED.search(match.group()) or \
