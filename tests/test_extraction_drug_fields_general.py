@@ -109,3 +109,27 @@ MEASURED_OR_NAMED_CASES: list[Case] = [
 def test_metabolites_levels_and_excipients_are_not_study_drugs_and_code_names_are(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+DOSE_AND_ROUTE_CASES: list[Case] = [
+    # A decimal broken by a space in the record is one amount; "units" is a unit.
+    ("", "Ninety women took conjugated estrogens 0. 625 mg/day or placebo for a year.",
+     {"doses": ["0.625 mg/day"]}),
+    ("", "Older adults were randomized to vitamin D 800 units daily or placebo for two years.",
+     {"doses": ["800 units daily"]}),
+    # An amount others reported before is not this study's dose.
+    ("", "Twelve volunteers took ebastine 10 mg with breakfast. Exposure stayed below that previously "
+         "reported after 40 mg/day in safety studies.",
+     {"doses": ["10 mg"]}),
+    # Swallowed drugs are oral: "peroral", "after ingestion of X (dose)", "ingested a single dose".
+    ("", "Forty adults took peroral ketoprofen or placebo before skin prick tests.", {"routes": ["oral"]}),
+    ("", "Wheals were measured up to 2 h after the ingestion of ebastine (20 mg) or placebo in 16 adults.",
+     {"routes": ["oral"]}),
+    ("", "On day 5, each volunteer ingested a single dose of 5 mg tolterodine.", {"routes": ["oral"]}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), DOSE_AND_ROUTE_CASES)
+def test_doses_and_routes_read_as_trial_reports_write_them(flagship: Protocol, title: str, abstract: str,
+                                                           expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

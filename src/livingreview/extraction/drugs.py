@@ -279,7 +279,8 @@ _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allow
                           r"(?:assigned|allocated|randomi[sz]ed|study)\b|\b(?:consistent|in\s+(?:line|agreement|keeping))\s+"
                           r"with\s+(?:that\s+of\s+|those\s+of\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}"
                           r"(?:trials?|stud(?:y|ies)|meta-analys[ie]s)\b|\bagrees?\s+with\b|"
-                          r"\b(?:is|are)\s+recommended\b|\b(?:similar|comparable)\s+to\s+(?:that|those)\s+(?:reported|observed|seen|found)\b|\bshould\s+be\s+(?:given|used|prescribed|considered|added)\b|\bprevious\s+(?:\w+\s+){0,2}(?:trials?|stud(?:y|ies))\b")
+                          r"\b(?:is|are)\s+recommended\b|\bpreviously\s+(?:obtained|reported|published|shown|observed|described|found)\b|"
+                          r"\b(?:obtained|reported|published|shown|observed|described)\s+previously\b|\b(?:similar|comparable)\s+to\s+(?:that|those)\s+(?:reported|observed|seen|found)\b|\bshould\s+be\s+(?:given|used|prescribed|considered|added)\b|\bprevious\s+(?:\w+\s+){0,2}(?:trials?|stud(?:y|ies))\b")
 
 
 # A drug given together with the study drug is part of its arm ("aspirin combined with
@@ -523,9 +524,10 @@ def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]
 # --- doses and routes --------------------------------------------------------------------------
 
 # "(group 1, 15 mg three times daily)": the number of an arm or visit does not start a list of doses.
-_DOSE = rx(r"(?<![\w.])(?<!group\s)(?<!arm\s)(?<!visit\s)(?<!phase\s)(?<!period\s)(?P<dose>(?P<amounts>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)"
+# ("0. 625 mg": a decimal broken by a space in the record's text is one amount.)
+_DOSE = rx(r"(?<![\w.])(?<!group\s)(?<!arm\s)(?<!visit\s)(?<!phase\s)(?<!period\s)(?P<dose>(?P<amounts>(?:\d{1,3}(?:,\d{3})+(?!\d)|0\.\s\d+|\d+(?:\.\d+)?)"
             r"(?:\s*(?:-|\u2013|to|or|and|/|,|,\s*or|,\s*and)\s*\d+(?:\.\d+)?)*)"
-            r"\s*-?\s*(?P<unit>mg|g|µg|μg|mcg|ug|ng|ml|mL|IU|mmol|mEq|micrograms?|microg)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
+            r"\s*-?\s*(?P<unit>mg|g|µg|μg|mcg|ug|ng|ml|mL|IU|units?|mmol|mEq|micrograms?|microg)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
             r"(?:\s+(?:once|twice|three\s+times|four\s+times)\s+(?:daily|a\s+day|per\s+day|weekly))?"
             r"(?:\s+(?:daily|b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?d\.?|o\.?d\.?|per\s+day|a\s+day|/day))?)(?![\w])")
 # A concentration measured in blood or urine ("697 ng/ml"), not an amount given.
@@ -552,6 +554,9 @@ _ROUTES = (
                  # an oral contraceptive the study gives, not one people were taking
                  r"(?<!\btaking\s)(?<!\busing\s)(?<!\busers\sof\s)(?<!\buse\sof\s)\boral\s+contraceptives?\b"
                  r"(?!\s+(?:use|users|pills?\s+use))|\b(?:drug|tablet|capsule|dose)\s+ingestion\b|"
+                 # swallowed: "peroral X", "after ingestion of X (8 mg)", "ingested a single dose"
+                 r"\bper-?oral(?:ly)?\b|\bingest(?:ion|ed)\s+(?:of\s+)?(?:an?\s+|the\s+)?(?:single\s+)?(?:oral\s+)?"
+                 r"(?:(?:doses?|tablets?|capsules?)\b|[\w-]+\s*\(?\s*\d)|"
                  r"\bby\s+mouth\b|\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b|\bsublingual(?:ly)?\b")),
     ("intramuscular", rx(r"\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
     ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bbreathing\s+\d+\s*%")),
@@ -573,10 +578,15 @@ def doses(passages: list[Passage]) -> Suggestion:
             continue
         dose = Hit(hit.passage, match.start("dose"), match.end("dose"))
         hits.append(dose)
-        values.extend(_listed_doses(re.sub(r"(?<=\d),(?=\d{3})", "", " ".join(match.group("amounts").split())),
+        values.extend(_listed_doses(_amount_text(match.group("amounts")),
                                     " ".join(hit.passage.text[match.start("unit"):match.end("dose")].split()),
-                                    re.sub(r"(?<=\d),(?=\d{3})", "", " ".join(dose.evidence.text.split()))))
+                                    _amount_text(dose.evidence.text)))
     return suggestion(_distinct_amounts(values), hits, limit=len(hits))
+
+
+def _amount_text(text: str) -> str:
+    """Amounts as one spaced string, thousands unseparated ("1,200" -> "1200"), a broken decimal joined ("0. 625")."""
+    return re.sub(r"(?<=\d),(?=\d{3})", "", re.sub(r"\b0\.\s+(?=\d)", "0.", " ".join(text.split())))
 
 
 def _distinct_amounts(values: list[str]) -> list[str]:
