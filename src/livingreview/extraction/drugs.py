@@ -362,7 +362,11 @@ _OTHER_ACTIVE_ARM = rx(
     r"standard|conventional|usual|monthly|weekly|daily|quarterly|continuous|cyclic|sequential|"
     r"low|high|lower|higher)\b|\bcontrol\s+group\s+(?:received|was\s+given|got)\b(?![^.]{0,30}placebo)|"
     r"\b(?:randomi[sz]ed|assigned|allocated)\s+to\s+(?:receive\s+)?(?:either\s+)?[^.]{3,80}?\s+or\s+"
-    r"(?!placebo|no\b|a\s+wait|wait)\w")
+    r"(?!placebo|no\b|a\s+wait|wait)\w|"
+    # one drug by two routes ("oral and subcutaneous X")
+    r"\b(?:oral|intravenous|subcutaneous|intranasal|nasal|intramuscular|inhaled|rectal|transdermal|sublingual)\s+"
+    r"(?:and|or|versus|vs\.?)\s+(?:the\s+)?(?:oral|intravenous|subcutaneous|intranasal|nasal|intramuscular|inhaled|"
+    r"rectal|transdermal|sublingual)\s+(?!routes?\b)[\w-]+")
 # A comparison arm that gets nothing: no treatment, a waiting list, observation only.
 _NO_TREATMENT_ARM = rx(
     r"\b(?:or|versus|vs\.?|to|with|and)\s+(?:a\s+|an\s+)?(?:no[- ](?:treatment|intervention|therapy|medication)|"
@@ -414,7 +418,7 @@ def _second_of_a_pair(hits: list[Hit]) -> Hit | None:
 
 # Placebo that is no arm: a run-in everyone takes, a dummy dose that keeps a dosing schedule
 # blind, a parent trial's arm, or other trials ("placebo-controlled trials have shown").
-_PLACEBO_PHASE_AFTER = rx(r"[- ](?:run-?in|lead-?in|wash-?out)\b|\s+(?:\w+\s+){0,6}?to\s+all\s+(?:the\s+)?"
+_PLACEBO_PHASE_AFTER = rx(r"(?:[- ]|,\s*)(?:run-?in|lead-?in|wash-?out)\b|\s+(?:\w+\s+){0,6}?to\s+all\s+(?:the\s+)?"
                           r"(?:patients|subjects|participants|volunteers|women|men|children)\b")
 # "the drug in the morning and placebo 8 h later": a dummy second dose within the arm.
 _DUMMY_DOSE = (rx(r"\band\s+(?:a\s+|matching\s+)?$"),
@@ -454,12 +458,19 @@ _DOSE_AFTER = rx(r"\s*,?\s*\(?\s*\d+(?:\.\d+)?\s*-?\s*(?:mg|µg|mcg|g|micrograms
 _ALREADY_ON = rx(r"\b(?:on|stable|background|concomitant|maintenance|continued|taking)\s+(?:[\w-]+\s+){0,2}$")
 
 
+# "Women were given calcium 1000 mg and randomly assigned to X or placebo": what everyone got
+# before the assignment is background.
+_THEN_ASSIGNED = rx(r"[^.;]{0,60}?\band\s+(?:then\s+)?(?:were\s+|was\s+)?(?:randomly\s+|subsequently\s+)?"
+                    r"(?:randomi[sz]ed|assigned|allocated)\b")
+
+
 def _own_arm(hit: Hit) -> bool:
     """Whether an abstract mention gives the drug at its own dose in a sentence about the arms."""
     text, sentence = hit.passage.text, hit.sentence
     before = text[max(sentence.start, hit.start - 40):hit.start]
     return (hit.passage.field != "title" and bool(_DOSE_AFTER.match(text, hit.end))
             and not _CO_INTERVENTION.search(before) and not _ALREADY_ON.search(before)
+            and not _THEN_ASSIGNED.match(text, hit.end, sentence.end)
             and bool(PLACEBO.search(sentence.text) or ASSIGNMENT.search(sentence.text)))
 
 
