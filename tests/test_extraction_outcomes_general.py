@@ -360,3 +360,18 @@ def test_results_short_of_a_difference_and_definitions_are_read_as_such(
     found = _outcomes(flagship, abstract)
     assert instrument in found, sorted(found)
     assert found[instrument]["direction"] == direction
+
+
+@pytest.mark.parametrize(("abstract", "instrument", "direction"), [
+    # Less of a harm is better: a disturbance, a recurrence, an exposure raised by an interacting drug.
+    ("Adults were randomized to drug A or placebo after surgery. Sleep disturbance was less frequent with "
+     "drug A than with placebo (p = 0.01).", "sleep disturbance", "improved"),
+    ("Adults with a healed ulcer were randomized to drug A or placebo. Ulcer recurrences were fewer with drug A "
+     "than with placebo (p < 0.05).", "ulcer recurrences", "improved"),
+    ("Twelve volunteers took drug B alone and with drug A in random order. The AUC of drug B rose two-fold "
+     "with drug A (p < 0.01).", "auc", "worsened"),
+])
+def test_less_of_a_harm_is_an_improvement(flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:
+    found = _outcomes(flagship, abstract)
+    assert instrument in found, sorted(found)
+    assert found[instrument]["direction"] == direction

@@ -74,7 +74,7 @@ _BETTER = re.compile(r"\bimprov(?:ed|ement|ements|es)\b|\benhanc(?:ed|ement|es)\
                      re.IGNORECASE)
 _WORSE = re.compile(r"\bimpair(?:ed|ment|s)\b|\bworse(?:ned|ning)?\b|\bdeteriorat(?:ed|ion)\b|\bdisrupt(?:ed|s)\b|"
                     r"\binferior\b|\bblunted\b", re.IGNORECASE)
-_UP = re.compile(r"\b(?:increas(?:ed|es|e)|greater|higher|elevated|more)\b", re.IGNORECASE)
+_UP = re.compile(r"\b(?:increas(?:ed|es|e)|greater|higher|elevated|more|rose|risen)\b", re.IGNORECASE)
 _DOWN = re.compile(r"\b(?:reduc(?:ed|es|tion|tions)|decreas(?:ed|es|e)|lower|attenuat(?:ed|es)|less|fewer|"
                    r"diminished|suppress(?:ed|es|ion)|inhibit(?:ed|s|ion)|prevent(?:ed|s)|fell|declined?)\b", re.IGNORECASE)
 # An outcome where less is better (symptoms, pain, adverse effects): "reduced" is an improvement.
@@ -84,7 +84,10 @@ _BURDEN = re.compile(r"\b(?:symptoms?|severity|pain|depressi\w*|anxiety|episodes
                      r"cough\w*|bleeding|adverse|side[- ]effects?|dissociat\w*|psychotomimetic|hot\s+(?:flush|flash)\w*|"
                      r"bone\s+loss|stiffness|MADRS|HAM-?[DA]|HDRS|PANSS|BPRS|CADSS|BDI|heart\s+rate|blood\s+pressure|"
                      r"QTc|body\s+temperature|Kupperman|cancers?|risk|incidence|fluctuation|histamine\s+release|"
-                     r"bronchial\s+response)\b", re.IGNORECASE)
+                     r"bronchial\s+response|disturbances?|vomiting|consumption|hyperplasia|ulcers?|ulcerations?|lesions?|"
+                     r"exacerbations?|recurrences?|relapses?|toxicity|"
+                     # a drug's exposure: more of it is the harm an interaction study looks for
+                     r"AUC\w*|C\s?max|exposure)\b", re.IGNORECASE)
 # (A p value's sign is followed by a space as often as by its number: it is matched outside the \b group.)
 _RESULT = re.compile(r"\b[Pp]\s*[<=>\u2264]|\b(?:significant\w*|fell|rose|declined|differ\w*|effect\w*|result\w*|showed|found|increas\w*|chang\w*|"
                      r"suppress\w*|inhibit\w*|worsen\w*|lower|higher|similar\w*|comparable|equally|equivalent|better|"
@@ -914,7 +917,7 @@ def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, plac
 
 
 # Outcomes where more is better for the participant even when a burden word is near ("pain relief").
-_GAIN = re.compile(r"\b(?:relief|relieved|pain[- ]free|free\s+of|response|responders?|remission|density|"
+_GAIN = re.compile(r"\b(?:relief|relieved|pain[- ]free|free\s+of|response|responders?|remission|density|clearance|"
                    r"quality\s+of\s+life|satisfaction|efficacy|success|improvement)\b", re.IGNORECASE)
 _FAVOURS = re.compile(r"\b(?:superior\s+to|more\s+effective|significantly\s+(?:better|more|greater)|"
                       r"better\s+than|effective\s+in|was\s+effective|were\s+effective|efficacious)\b",
