@@ -80,8 +80,32 @@ POPULATION_CASES: list[Case] = [
      {"population": ["depression", "healthy"]}),
 ]
 
+OUTCOME_CLASS_CASES: list[Case] = [
+    # Task behaviour measured beside a scan, said in so many words.
+    ("Esketamine and early responses to faces",
+     "In a randomised crossover study, 22 healthy adults received esketamine and placebo. Behavioral and "
+     "MEG data were analysed with mixed models.",
+     {"outcome_classes": ["behavioural", "neuroimaging"]}),
+    # Where participants look, recorded by eye tracking, is behaviour.
+    ("Oxytocin and looking at the eyes",
+     "In a randomised crossover study, 40 adults with autism received intranasal oxytocin and placebo. "
+     "Eye tracking recorded looking at the eye region during a conversation.",
+     {"outcome_classes": ["behavioural"]}),
+    # Ratings participants are asked to give are their own report.
+    ("MDMA and cooperation",
+     "In a randomised crossover study, 20 healthy men received MDMA and placebo, played repeated rounds "
+     "of an exchange with other players and were asked to rate how far they trusted each one.",
+     {"outcome_classes": ["self-report"]}),
+    # The Liebowitz scale is given by a clinician unless its self-report form is named.
+    ("Ketamine for social anxiety",
+     "In a randomised crossover study, 18 adults with social anxiety disorder received intravenous "
+     "ketamine and saline. Symptoms were measured with the Liebowitz Social Anxiety Scale (LSAS).",
+     {"outcome_classes": ["clinician-rated"]}),
+]
+
 
 @pytest.mark.parametrize(("title", "abstract", "expected"),
-                         STUDY_TURN_CASES + OWN_PARTICIPANTS_CASES + CONSTRUCT_CASES + POPULATION_CASES)
+                         STUDY_TURN_CASES + OWN_PARTICIPANTS_CASES + CONSTRUCT_CASES + POPULATION_CASES
+                         + OUTCOME_CLASS_CASES)
 def test_domain_phrasing(flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)

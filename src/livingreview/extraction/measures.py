@@ -43,11 +43,15 @@ OUTCOME_CLASS_PATTERNS = (
                         r"\bsymptoms\s+of\s+(?:allergic\s+)?(?:depression|anxiety|rhinitis|conjunctivitis|menopause)\b|\bpatients?'?\s+perceptions?\b|"
                         r"\banalgesic\s+(?:and\s+\w+\s+)?efficacy\b|\bassess(?:ed|ment)\s+by\s+(?:the\s+)?patients?\b|"
                         r"\b(?:evaluated|rated|assessed|scored|judged)\s+by\s+(?:the\s+)?(?:volunteers?|participants?|"
-                        r"subjects?)\b")),
+                        r"subjects?)\b|"
+                        # ratings asked of the participants themselves ("asked to rate their trust")
+                        r"\basked\s+to\s+rate\b|\brated\s+their\s+own\b")),
     ("clinician-rated", rx(r"\bclinician[- ](?:rated|administered|assessed)\b|\b(?:investigator|physician|"
                             r"clinician|observer|rater|researcher)(?:'s|s'|s)?\s*(?:-\s*)?(?:global\s+)?(?:rated|ratings?|assess(?:ed|ments?)|"
                             r"evaluations?)\b|\bHAM-?[DA]\b|(?<!-)\bHamilton\b(?!-)|\bMADRS\b|\bMontgomery\b|\bCGI\b|"
                             r"\bclinical\s+global\s+impression|\bPANSS\b|\bBPRS\b|\bYMRS\b|\bCAPS\b|\bADOS\b|"
+                            # the Liebowitz scale is clinician-administered unless its self-report form is named
+                            r"\bLSAS\b(?!-SR)|\bLiebowitz\s+Social\s+Anxiety\s+Scale\b(?!\s*[-(]\s*(?:SR|self))|"
                             r"\bY-?BOCS\b|\bparent[- ]rated\b|\bteacher[- ]rated\b|\bAberrant\s+Behavio|"
                             r"\bglobal\s+(?:assessment|evaluation)\s+(?:(?:of\s+\w+\s+)?by|of)\s+(?:the\s+)?"
                             r"(?:investigator|physician|researcher|clinician)s?\b|\bRitchie\b|\b(?:swollen|tender|painful)\s+joints?\b|"
@@ -70,7 +74,11 @@ OUTCOME_CLASS_PATTERNS = (
                         r"prisoner|cooperat|economic))|\bperformance\s+on\b|\bpsychomotor\b|\bdriving\s+"
                         r"(?:performance|test)|\bmemory\s+(?:tests?|tasks?|performance)\b|\bneuropsychologic\w*|"
                         r"\bcognitive\s+(?:abilit\w+|functions?|functioning|tests?)\b|\bcognition\b|"
-                        r"\b(?:test[- ]ordering|ordering|prescribing)\s+behaviou?r\b")),
+                        r"\b(?:test[- ]ordering|ordering|prescribing)\s+behaviou?r\b|"
+                        # what participants did, measured beside a scan ("behavioral and MEG data")
+                        r"\bbehaviou?ral(?:ly)?\s+(?:(?:and\s+\w+\s+)?data|measures?|responses?|assess\w*|analys[ie]s|"
+                        r"results?|effects?)\b|\bbehaviou?rally\s+(?:assessed|measured|tested)\b|"
+                        r"\beye[- ]?tracking\b|\b(?:gaze|eye[- ]gaze)\s+(?:behaviou?r|patterns?|fixations?|duration)\b")),
     ("neuroimaging", rx(r"\bf?MRI\b|\bfunctional\s+magnetic\b|\bmagnetic\s+resonance\s+(?:imaging|spectroscopy)\b|"
                          r"\bPET\b(?=[^.]{0,80}\b(?:brain|cerebral|cortical|neural|receptor|binding|striat))|"
                          r"\bEEG\b|\belectroencephalogra|\bMEG\b|"
