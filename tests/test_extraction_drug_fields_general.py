@@ -133,3 +133,18 @@ DOSE_AND_ROUTE_CASES: list[Case] = [
 def test_doses_and_routes_read_as_trial_reports_write_them(flagship: Protocol, title: str, abstract: str,
                                                            expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+NOT_A_DOSE_OR_ROUTE_CASES: list[Case] = [
+    # Kidney units counted in a urology study are no dose; "within an hour of ingestion in 70%" names no drug.
+    ("", "Fifteen children took oxybutynin 5 mg daily; reflux resolved in 12 units of the 20 treated.",
+     {"doses": ["5 mg daily"]}),
+    ("", "Adults treated attacks with eletriptan; relief came within an hour of ingestion in 70% of attacks.",
+     {"routes": []}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), NOT_A_DOSE_OR_ROUTE_CASES)
+def test_counted_units_and_timing_after_ingestion_give_no_dose_or_route(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

@@ -538,7 +538,7 @@ def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]
 # ("0. 625 mg": a decimal broken by a space in the record's text is one amount.)
 _DOSE = rx(r"(?<![\w.])(?<!group\s)(?<!arm\s)(?<!visit\s)(?<!phase\s)(?<!period\s)(?P<dose>(?P<amounts>(?:\d{1,3}(?:,\d{3})+(?!\d)|0\.\s\d+|\d+(?:\.\d+)?)"
             r"(?:\s*(?:-|\u2013|to|or|and|/|,|,\s*or|,\s*and)\s*\d+(?:\.\d+)?)*)"
-            r"\s*-?\s*(?P<unit>mg|g|µg|μg|mcg|ug|ng|ml|mL|IU|units?|mmol|mEq|micrograms?|microg)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
+            r"\s*-?\s*(?P<unit>mg|g|µg|μg|mcg|ug|ng|ml|mL|IU|units?(?=\s*(?:/|per\b|daily|a\s+day|once|twice|weekly|(?:of\s+)?(?:vitamin|insulin|heparin|[a-z]+(?:in|ine|ol|one|ide|ate|mab|cept)\b)))|mmol|mEq|micrograms?|microg)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
             r"(?:\s+(?:once|twice|three\s+times|four\s+times)\s+(?:daily|a\s+day|per\s+day|weekly))?"
             r"(?:\s+(?:daily|b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?d\.?|o\.?d\.?|per\s+day|a\s+day|/day))?)(?![\w])")
 # A concentration measured in blood or urine ("697 ng/ml"), not an amount given.
@@ -566,8 +566,8 @@ _ROUTES = (
                  r"(?<!\btaking\s)(?<!\busing\s)(?<!\busers\sof\s)(?<!\buse\sof\s)\boral\s+contraceptives?\b"
                  r"(?!\s+(?:use|users|pills?\s+use))|\b(?:drug|tablet|capsule|dose)\s+ingestion\b|"
                  # swallowed: "peroral X", "after ingestion of X (8 mg)", "ingested a single dose"
-                 r"\bper-?oral(?:ly)?\b|\bingest(?:ion|ed)\s+(?:of\s+)?(?:an?\s+|the\s+)?(?:single\s+)?(?:oral\s+)?"
-                 r"(?:(?:doses?|tablets?|capsules?)\b|[\w-]+\s*\(?\s*\d)|"
+                 r"\bper-?oral(?:ly)?\b|\bingest(?:ion\s+of|ed)\s+(?:an?\s+|the\s+)?(?:single\s+)?(?:oral\s+)?(?:doses?|tablets?|capsules?)\b|"
+                 r"\bingestion\s+of\s+(?:the\s+)?[\w-]+\s*\(?\s*\d|"
                  r"\bby\s+mouth\b|\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b|\bsublingual(?:ly)?\b")),
     ("intramuscular", rx(r"\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
     ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bbreathing\s+\d+\s*%")),
