@@ -442,3 +442,14 @@ def test_counts_read_with_their_study_and_stage(abstract: str, expected: int) ->
 ])
 def test_no_total_from_counts_after_entry_or_of_events(abstract: str) -> None:
     assert _count(abstract) is None
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("A new antihistamine eases the signs and symptoms of chronic urticaria: a randomized, placebo-controlled trial",
+     ["other:urticaria"]),
+    ("A skin patch for the relief of menopausal symptoms: a double-blind study", ["other:menopause"]),
+])
+def test_a_title_about_treating_the_symptoms_of_a_condition_names_the_population(flagship, title: str,
+                                                                                 expected: list[str]) -> None:
+    abstract = "Sixty outpatients were randomly assigned to the drug or to placebo for four weeks."
+    assert _field(flagship, "population", title, abstract) == expected

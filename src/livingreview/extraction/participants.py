@@ -317,6 +317,16 @@ def _studied_beside_healthy(hit: Hit) -> bool:
     return hit.passage.field == "title" or not (before_own_study(hit) or _SPECULATION.search(hit.sentence.text))
 
 
+_SYMPTOMS_OF_BEFORE = rx(r"\b(?:signs\s+and\s+)?symptoms?\s+(?:of|in|associated\s+with)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$")
+_SYMPTOMS_AFTER = rx(r"[\s-]+symptoms?\b")
+
+
+def _symptoms_treated_in_title(hit: Hit) -> bool:
+    return hit.passage.field == "title" and hit.label != "healthy" and bool(
+        _SYMPTOMS_OF_BEFORE.search(hit.passage.text, max(0, hit.start - 40), hit.start)
+        or _SYMPTOMS_AFTER.match(hit.passage.text, hit.end))
+
+
 def _defines_population(hit: Hit) -> bool:
     """Whether a condition mention says who was studied (not what was measured or ruled out)."""
     if hit.passage.field != "title" and _in_a_name(hit):
@@ -386,8 +396,13 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
     for value, hits in _conditions(passages).items():
         if not any(v == value for v in found):
             found[value] = hits
+    named = found
     found = _most_specific({value: kept for value, hits in found.items()
                             if (kept := [h for h in hits if _defines_population(h)])})
+    if not found:
+        # A title about treating "the signs and symptoms of X" (or "X symptoms") names whom the trial treated.
+        found = _most_specific({value: kept for value, hits in named.items()
+                                if (kept := [h for h in hits if _symptoms_treated_in_title(h)])})
     if "healthy" in found:
         found.pop("other:menopause", None)  # "healthy postmenopausal women" are healthy
         found = {value: hits for value, hits in found.items()
