@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from livingreview.extraction.service import suggest_study
 from livingreview.protocol.models import Protocol
+from livingreview.records import Record
 from tests._extraction_cases import Case, check_case, flagship
 
 __all__ = ["flagship"]
@@ -109,3 +111,17 @@ OUTCOME_CLASS_CASES: list[Case] = [
                          + OUTCOME_CLASS_CASES)
 def test_domain_phrasing(flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+def test_regions_written_without_their_full_name_reach_their_network(flagship: Protocol) -> None:
+    # A bare "fusiform", plural gyri, the striatum as a whole and the superior temporal cortex are
+    # regions of the protocol's networks as much as their full names are.
+    record = Record(source="test", raw="", id=23, source_id="t23", title="Ketamine and faces",
+                    abstract="In a randomised crossover study, 24 healthy adults received ketamine and placebo "
+                             "during fMRI. Activation in the fusiform, the supramarginal gyri, the superior "
+                             "temporal cortex and the dorsal striatum rose after ketamine.")
+    outcomes = suggest_study(flagship, [record]).outcomes
+    regions = {name for outcome in outcomes for name in outcome["regions"].value or []}
+    networks = {name for outcome in outcomes for name in outcome["network"].value or []}
+    assert {"fusiform gyrus", "supramarginal gyrus", "superior temporal gyrus", "striatum"} <= regions
+    assert {"face", "reward", "empathy", "mentalizing"} <= networks
