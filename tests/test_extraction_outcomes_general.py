@@ -375,3 +375,13 @@ def test_less_of_a_harm_is_an_improvement(flagship: Protocol, abstract: str, ins
     found = _outcomes(flagship, abstract)
     assert instrument in found, sorted(found)
     assert found[instrument]["direction"] == direction
+
+
+@pytest.mark.parametrize("abstract", [
+    # Antibodies, allergen skin and airway challenges and the stomach's tone are body measures.
+    "Specific IgE and IgG4 against the allergen were measured before and after a year of treatment.",
+    "Skin prick reactivity and a bronchial challenge with the allergen were repeated at the end.",
+    "A barostat recorded gastric tone after drug A and after placebo in each volunteer.",
+])
+def test_antibody_challenge_and_gastric_measures_are_physiological(abstract: str) -> None:
+    assert "physiological" in _classes(abstract)

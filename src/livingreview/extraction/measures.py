@@ -116,7 +116,11 @@ OUTCOME_CLASS_PATTERNS = (
                           r"\b(?:cytolog|histomorphometr|immunohistochemi)\w*|\bbiops(?:y|ies)\b|"
                           r"\b(?:ha?ematologic\w*|coagulation)\s+(?:parameters|values|tests|indices)\b|"
                           r"\brange\s+of\s+motion\b|\b(?:artery|arterial)\s+diameters?\b|\bDoppler\b|"
-                          r"\bblood\s+(?:flow\s+)?velocity\b|\bsaliva(?:ry)?\s+(?:output|flow)\b")),
+                          r"\bblood\s+(?:flow\s+)?velocity\b|\bsaliva(?:ry)?\s+(?:output|flow)\b|"
+                          # antibodies, allergen skin and airway challenges, the stomach's tone and volume
+                          r"\b(?:total\s+|specific\s+|serum\s+)?Ig[EGAM]\d?\b|\bimmunoglobulins?\b|\bskin\s+prick\b|"
+                          r"\bbronchial\s+challenge\b|\bbarostat\b|\bintragastric\s+(?:pressure|volume)s?\b|"
+                          r"\bgastric\s+(?:tone|emptying|compliance|accommodation)\b")),
 )
 _IMAGING = (
     ("fMRI", rx(r"\bfMRI\b|\bfunctional\s+(?:magnetic\s+resonance|MRI|MR)\b|\bBOLD\b|\bresting[- ]state\s+"
