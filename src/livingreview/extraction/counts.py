@@ -282,8 +282,8 @@ def _with_comparison_group(passages: list[Passage], found: Suggestion) -> Sugges
     for passage in passages:
         for match in passage.finditer(_ALSO_GROUP):
             count = parse_count(match.group("count"))
-            same_sentence = passage.field == first.field and passage.sentence_of(match.start()).start == \
-                passage.sentence_of(first.start).start
+            same_sentence = passage.field == first.field and first.start is not None and \
+                passage.sentence_of(match.start()).start == passage.sentence_of(first.start).start
             if count is None or same_sentence or _hedged(passage.text, match.start()):
                 continue
             hit = Hit(passage, match.start("count"), match.end("count"))
