@@ -148,3 +148,23 @@ NOT_A_DOSE_OR_ROUTE_CASES: list[Case] = [
 def test_counted_units_and_timing_after_ingestion_give_no_dose_or_route(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+ACID_CASES: list[Case] = [
+    # Drugs whose names end in "acid" are drugs.
+    ("", "Patients with migraine took tolfenamic acid 200 mg or placebo at the onset of an attack.",
+     {"drugs": ["tolfenamic acid"]}),
+    ("", "Women with heavy menstrual bleeding were randomized to tranexamic acid or mefenamic acid.",
+     {"drugs": ["tranexamic acid", "mefenamic acid"]}),
+    # Another name for a drug in brackets is the same mention; what a drug is broken down to is measured.
+    ("", "Other NSAIDs, such as aspirin (acetylsalicylic acid), were avoided; adults took nimesulide 100 mg.",
+     {"drugs": ["nimesulide"]}),
+    ("", "Sumatriptan is cleared as an indoleacetic acid analogue; 20 adults took sumatriptan 6 mg.",
+     {"drugs": ["sumatriptan"]}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), ACID_CASES)
+def test_drugs_named_as_acids_are_read_and_their_bracketed_names_and_breakdown_products_are_not_extra(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

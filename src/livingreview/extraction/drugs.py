@@ -65,6 +65,10 @@ def _mentions(protocol: Protocol, passages: list[Passage], vocabulary: str,
     for passage in passages:
         mentions.extend((passage, m) for m in drug_mentions(protocol, passage.text, vocabulary, dropped))
     mentions = _with_abbreviations(passages, _with_unlisted(passages, mentions))
+    # "aspirin (acetylsalicylic acid)": the drug's other name in brackets is the same mention.
+    mentions = [(p, m) for i, (p, m) in enumerate(mentions)
+                if not (i and mentions[i - 1][0] is p and mentions[i - 1][1].name == m.name
+                        and re.fullmatch(r"\s*\(\s*", p.text[mentions[i - 1][1].end:m.start]))]
     # "with and without X" negates X only for one of the arms.
     return [(p, m) for p, m in mentions
             if not m.negated or _WITH_AND_WITHOUT.search(p.text, max(0, m.start - 60), m.start)]
@@ -189,7 +193,7 @@ _PROVOKED_AFTER = re.compile(r"[-\s]?(?:\([^()]{1,12}\)[-\s]?)?(?:induced|provok
                              r"[^.;]{0,30}?\d+(?:\.\d+)?\s*(?:pg|ng|nmol|pmol|µmol|µg|mg)\s*/\s*(?:ml|l|dl)\b|"
                              r"\s+use\b(?=[^.;]{0,40}\b(?:allowed|permitted)\b)|"
                              # an enzyme named for it ("creatine kinase"), or its class ("a sulfonamide derivative, X")
-                             r"\s+(?:kinase|synthase|derivatives?)\b|"
+                             r"\s+(?:kinase|synthase|derivatives?|analogues?|analogs?)\b|"
                              # what a test measures: a ratio of two markers, the sugars of a permeability test
                              r"(?:\s*/\s*[\w-]+)?\s+ratios?\b|(?:\s*,?\s*(?:and\s+)?[\w-]+){0,4}\s*,?\s+to\s+(?:evaluate|assess|measure|"
                              r"estimate|determine|test)\s+(?:[\w-]+\s*,?\s*(?:and\s+)?){0,4}(?:permeability|absorption|clearance|"

@@ -43,7 +43,7 @@ tobacco protein proteins vitamin vitamins hormone hormones estrogen estrogens oe
 oestrogens progestin progestins progestogen androgen androgens steroid steroids corticosteroid
 corticosteroids antihistamine antihistamines placebo vehicle control sham nitrogen carbon
 hydrogen helium collagen albumin cholesterol fat fats fiber fibre milk honey salt sugar urea
-creatinine bilirubin lipid lipids amino acid acids peptide enzyme enzymes antibody antibodies
+creatinine bilirubin lipid lipids acids peptide enzyme enzymes antibody antibodies
 vaccine vaccines cells blood plasma serum urine gold silver light heat cold ice oil soap
 ranitidine-bismuth aspirin-like menthol camphor lidocaine-like sterile aldrin heme hemin thyroid
 thyroxine triiodothyronine motilin somatostatin prolactin aldosterone renin dinoprostone
@@ -59,6 +59,9 @@ _ENDOGENOUS = frozenset({
     # bacteria the dictionary lists as products, which abstracts name as what infects people
     "escherichia coli", "helicobacter pylori", "staphylococcus aureus", "streptococcus pneumoniae",
     "pseudomonas aeruginosa", "candida albicans",
+    # acids the body makes or a test measures
+    "uric acid", "lactic acid", "arachidonic acid", "hydrochloric acid", "glutamic acid", "aspartic acid",
+    "gamma-aminobutyric acid", "citric acid", "acetic acid",
     # excipients a formulation study names beside the drug it formulates
     "magnesium stearate", "hydroxypropyl cellulose", "microcrystalline cellulose", "hypromellose", "povidone",
     "titanium dioxide",
@@ -91,6 +94,8 @@ _ADDED_DRUGS: dict[str, tuple[str, ...]] = {
     "calcium": ("calcium", "calcium carbonate", "calcium citrate", "elemental calcium", "calcium supplement",
                 "calcium supplementation", "calcium supplements"),
     "vitamin d": ("vitamin D", "vitamin D supplement", "vitamin D supplementation"),
+    # a compound abstracts name chemically, which the dictionary files under its rarely used INN (masoprocol)
+    "nordihydroguaiaretic acid": ("nordihydroguaiaretic acid", "NDGA", "masoprocol"),
     # the INN, which the dictionary files only under a three-drug combination
     "norethindrone": ("norethisterone",),
 }
@@ -163,7 +168,8 @@ _DOSAGE_FORM = re.compile(r"\s+(?:nasal|oral|injection|injectable|topical|transd
 
 
 def _usable(variant: str, canonical: str) -> bool:
-    if variant in _NOT_STUDY_DRUGS or len(variant) < _MIN_LENGTH:
+    # ("acid" alone, or an amino acid, names no drug; "tolfenamic acid" and "valproic acid" do.)
+    if variant in _NOT_STUDY_DRUGS or variant in ("acid", "amino acid") or len(variant) < _MIN_LENGTH:
         return False
     # Short variants other than the name itself are abbreviations that are often also words
     # ("SAM-e" written solid is "same").
