@@ -168,3 +168,19 @@ ACID_CASES: list[Case] = [
 def test_drugs_named_as_acids_are_read_and_their_bracketed_names_and_breakdown_products_are_not_extra(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+TRACER_AND_SWALLOWED_CASES: list[Case] = [
+    # The tracer of a kidney scan is no study drug.
+    ("", "Thirty children took oxybutynin 5 mg daily; dimercaptosuccinic acid (DMSA) renography was done at entry.",
+     {"drugs": ["oxybutynin"]}),
+    # An amount swallowed is taken by mouth.
+    ("", "A boy of four ingested 50 mg of a sedating antihistamine and was observed for a day.",
+     {"routes": ["oral"]}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), TRACER_AND_SWALLOWED_CASES)
+def test_a_scan_tracer_is_no_drug_and_an_amount_ingested_is_oral(flagship: Protocol, title: str, abstract: str,
+                                                                  expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

@@ -194,6 +194,8 @@ _PROVOKED_AFTER = re.compile(r"[-\s]?(?:\([^()]{1,12}\)[-\s]?)?(?:induced|provok
                              r"\s+use\b(?=[^.;]{0,40}\b(?:allowed|permitted)\b)|"
                              # an enzyme named for it ("creatine kinase"), or its class ("a sulfonamide derivative, X")
                              r"\s+(?:kinase|synthase|derivatives?|analogues?|analogs?)\b|"
+                             # the tracer of a scan ("DMSA renography", "sestamibi scintigraphy")
+                             r"(?:\s*\([^()]{1,12}\))?[-\s](?:renography|renogram|scintigraphy|scintigram|scans?|scanning)\b|"
                              # what a test measures: a ratio of two markers, the sugars of a permeability test
                              r"(?:\s*/\s*[\w-]+)?\s+ratios?\b|(?:\s*,?\s*(?:and\s+)?[\w-]+){0,4}\s*,?\s+to\s+(?:evaluate|assess|measure|"
                              r"estimate|determine|test)\s+(?:[\w-]+\s*,?\s*(?:and\s+)?){0,4}(?:permeability|absorption|clearance|"
@@ -571,7 +573,7 @@ _ROUTES = (
                  r"(?!\s+(?:use|users|pills?\s+use))|\b(?:drug|tablet|capsule|dose)\s+ingestion\b|"
                  # swallowed: "peroral X", "after ingestion of X (8 mg)", "ingested a single dose"
                  r"\bper-?oral(?:ly)?\b|\bingest(?:ion\s+of|ed)\s+(?:an?\s+|the\s+)?(?:single\s+)?(?:oral\s+)?(?:doses?|tablets?|capsules?)\b|"
-                 r"\bingestion\s+of\s+(?:the\s+)?[\w-]+\s*\(?\s*\d|"
+                 r"\bingestion\s+of\s+(?:the\s+)?[\w-]+\s*\(?\s*\d|\bingested\s+(?:an?\s+)?(?:single\s+)?\d|"
                  r"\bby\s+mouth\b|\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b|\bsublingual(?:ly)?\b")),
     ("intramuscular", rx(r"\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
     ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bbreathing\s+\d+\s*%")),
