@@ -27,6 +27,22 @@ CONTROL_CASES: list[Case] = [
      "Twenty patients treated one attack with sumatriptan tablets and one with an injection in an "
      "open crossover study, and pain relief at 30 minutes was compared.",
      {"control": "active", "active_comparator": None}),
+    # An arm given nothing is the control, also when the treated arms compare two drugs.
+    ("Oral or transdermal estradiol and lipids",
+     "Postmenopausal women received no treatment (n = 10) or were treated with oral estradiol 2 mg "
+     "(n = 15) or with a transdermal estradiol patch (n = 15) for six months.",
+     {"control": "none"}),
+    ("Cetirizine and loratadine in hay fever",
+     "Cetirizine 10 mg and loratadine 10 mg were compared during the pollen season; patients given "
+     "no medication formed the control group.",
+     {"control": "none"}),
+    # "To compare A and B": the drug named second is the reference the study drug is set against,
+    # whichever the background named first.
+    ("Antihistamines and nasal congestion",
+     "Desloratadine was found to lower mediator release from nasal mast cells. A parallel-group study "
+     "was done to compare the effect of two antihistamines, fexofenadine (180 mg) and desloratadine "
+     "(5 mg), on nasal congestion in 80 adults with hay fever.",
+     {"control": "active", "active_comparator": "desloratadine"}),
     # What everyone was given before the assignment is background, not a comparator arm.
     ("Weekly alendronate in men with low bone density",
      "Three hundred men were given calcium 500 mg daily and randomly assigned to alendronate 70 mg "

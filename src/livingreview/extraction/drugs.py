@@ -379,6 +379,9 @@ _NO_TREATMENT_ARM = rx(
     r"(?:an\s+)?untreated|observation\s+only)\b(?![- ](?:related|emergent|effects?|differences?))|"
     r"\bno[- ](?:treatment|intervention)\s+(?:control|group|arm|condition)s?\b|\buntreated\s+control\w*|"
     r"\buntreated\s+(?:\w+\s+){1,3}(?:was|were|served)\s+(?:used\s+)?as\s+(?:an?\s+|the\s+)?control|"
+    # "women received no treatment (n = 12) or were treated with X"
+    r"\b(?:received|receiving|given|got)\s+no\s+(?!rescue|other|concomitant|additional|further|prior|previous)"
+    r"(?:\w+\s+)?(?:treatment|therapy|medication|intervention|drug)s?\b|"
     r"\bwait(?:ing)?[- ]?list(?:ed)?\b")
 
 
@@ -419,7 +422,15 @@ def _second_of_a_pair(hits: list[Hit]) -> Hit | None:
             return second
         if _BETTER_THAN.match(text, first.end, second.start):
             return second
+        if _COMPARE_LEAD.search(text, first.sentence.start, first.start) and _AND_NEXT.match(text, first.end, second.start):
+            return second
     return None
+
+
+# "to compare the effects of A and B", "a comparison of oral A and transdermal B": the drug named
+# second is the reference (no "with", "to" or placebo between the cue and the first drug).
+_COMPARE_LEAD = rx(r"\bcompar(?:e|ed|ing|ison)\s+(?:of\s+)?(?:(?!with\b|to\b|placebo\b|versus\b)[\w-]+,?\s+){0,6}$")
+_AND_NEXT = rx(r"(?:\s*\([^()]*\))?(?:\s+[\d.]+\s*(?:mg|µg|mcg|g)\b)?,?\s+and\s+(?:[\w-]+\s+){0,3}$")
 
 
 # Placebo that is no arm: a run-in everyone takes, a dummy dose that keeps a dosing schedule
@@ -525,11 +536,12 @@ def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]
     comparator = _comparator(passages, drugs, bool(placebo))
     if placebo:
         return suggestion("placebo", placebo), comparator
-    if comparator.stated:
-        return Suggestion("active", comparator.evidence), comparator
+    # An arm given nothing is the control, also beside drugs compared head to head.
     nothing = find(passages, _NO_TREATMENT_ARM)
     if nothing:
         return suggestion("none", nothing), comparator
+    if comparator.stated:
+        return Suggestion("active", comparator.evidence), comparator
     other_arm = find(passages, _OTHER_ACTIVE_ARM)
     if other_arm:
         return suggestion("active", other_arm), comparator
