@@ -453,3 +453,9 @@ def test_a_title_about_treating_the_symptoms_of_a_condition_names_the_population
                                                                                  expected: list[str]) -> None:
     abstract = "Sixty outpatients were randomly assigned to the drug or to placebo for four weeks."
     assert _field(flagship, "population", title, abstract) == expected
+
+
+def test_one_person_of_a_stated_age_as_the_subject_is_a_case_of_one() -> None:
+    abstract = ("Rashes after this drug are rare. A 63-year-old retired woman developed blisters on both hands "
+                "two days after the first dose. They cleared when the drug was stopped.")
+    assert _count(abstract) == 1

@@ -47,6 +47,10 @@ _COUNT_BEFORE = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:\(\s*
 # A case report is of one person: "a 34-year-old woman", "we report the case of a man".
 _CASE_REPORT = rx(r"\bcase\s+(?:presentation|report|description)\b|\bwe\s+(?:report|present|describe)\s+(?:the\s+|a\s+)?"
                    r"(?:first\s+|rare\s+|unusual\s+)?case\b")
+# ... also when not called one: a sentence whose subject is one person of a stated age ("A 61-year-old
+# woman developed ...") in an abstract that counts nobody else.
+_ONE_PERSON_SUBJECT = rx(r"(?:^|[.;]\s+)(?:a|an)\s+\d{1,3}[- ](?:year|yr|month)s?[- ]old\s+(?:[\w-]+\s+){0,3}?"
+                         r"(?:man|woman|patient|boy|girl|male|female|child|infant|person|gentleman|lady)\b")
 _ONE_PERSON = rx(r"\b(?:a|an)\s+\d{1,3}[- ](?:year|yr|month)s?[- ]old\b")
 # A study's own size in brackets: "a randomized controlled trial (N = 132)"; the bracket is found
 # first, the design noun read back from it.
@@ -105,6 +109,9 @@ def n_total(passages: list[Passage]) -> Suggestion:
     if not candidates:
         if find(passages, _CASE_REPORT, negatable=False):
             return suggestion(1, find(passages, _ONE_PERSON, negatable=False)[:1], ["a case report: one person"])
+        one = find(passages, _ONE_PERSON_SUBJECT, negatable=False)
+        if one:
+            return suggestion(1, one[:1], ["a case report: one person"])
         return Suggestion(None)
     return _best_count(passages, candidates)
 
