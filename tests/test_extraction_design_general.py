@@ -299,6 +299,11 @@ OWN_DESIGN_WORDING_CASES: list[Case] = [
      "We followed 5000 people who filled prescriptions for celecoxib in a regional database. Whether "
      "the lower bleeding rate holds should be confirmed in a randomised trial.",
      {"randomised": "no"}),
+    # A statistic named for within-subject variation says nothing of the design.
+    ("Two triptans in pharmacy customers",
+     "Patients were randomised to rizatriptan 10 mg or almotriptan 12.5 mg and recorded three attacks; "
+     "a mixed model allowed for within-subject variability between attacks.",
+     {"allocation": "parallel"}),
     # The same people dosed fasting and fed.
     ("Loratadine with and without breakfast",
      "Fourteen healthy volunteers took a single 20 mg tablet of loratadine on an empty stomach or after "

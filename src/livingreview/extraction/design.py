@@ -19,7 +19,9 @@ _RANDOMISED = rx(
 _NOT_RANDOMISED = rx(r"\bnon-?\s?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bwithout\s+randomi[sz]ation\b|"
                       r"\bnonrandomi[sz]ed\b|\bquasi-?\s?(?:experimental|randomi[sz]ed)\b")
 _CROSSOVER = rx(
-    r"\bcross-?\s?over\b|\bwithin-?\s?subjects?\b|\bcounter-?\s?balanced\b|\blatin[- ]square\b|"
+    # ("within-subject variability" is a statistic any design reports, not a design)
+    r"\bcross-?\s?over\b|\bwithin-?\s?subjects?\b(?!\s+(?:variab|varian|variation|correlation|coefficient|"
+    r"standard|error|SD\b|CV\b))|\bcounter-?\s?balanced\b|\blatin[- ]square\b|"
     r"\b(?:two|three|four|2|3|4)-(?:period|way|treatment|sequence)\b(?!\s+(?:anova|analys[ie]s|analysis|interactions?|"
     r"sensitivity|"
     r"repeated|tables?|mixed))|\bcrossed\s+over\b|\bin\s+(?:a\s+)?(?:random(?:i[sz]ed)?|counter-?balanced|balanced)\s+order\b|"
