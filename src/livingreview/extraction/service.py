@@ -54,7 +54,10 @@ _NOT_A_STUDY = re.compile(
     r"this\s+(?:article|paper|communication|chapter)\s+(?:reviews|discusses|summari[sz]es)|"
     # a literature search: the sources are other people's reports
     r"(?:medline|pubmed|embase|literature)\s+(?:\w+\s+)?search(?:es)?\b|in\s+(?:rats|mice|dogs|rabbits|pigs|guinea\s+pigs|"
-    r"monkeys|animals|vitro)\b|(?:rats|mice)\s+were\b)", re.IGNORECASE)
+    r"monkeys|animals)\b|(?:rats|mice)\s+were\b|"
+    # (not "in vitro tests" of the patients' own blood: a measure taken in a study of people)
+    r"in\s+vitro\b(?!\s+(?:and\s+in\s+vivo\s+)?(?:parameters|tests?|assays?|measures?|markers?|responses?)\b))",
+    re.IGNORECASE)
 # (Also the abstract's own trial described in the singular, and a drug given to a counted group:
 # background sentences about meta-analyses or mice do not make such an abstract a review.)
 _OWN_PARTICIPANTS = re.compile(r"\b(?:patients|subjects|participants|volunteers|women|men|children|adults)\s+"
@@ -75,14 +78,34 @@ def text_passages(record: Record) -> list[Passage]:
             if (value := getattr(record, name))]
 
 
+# A title naming one study ("a PET study", "a pilot trial"): the abstract reports its own.
+_STUDY_IN_TITLE = re.compile(r"\b(?:study|trial)\b", re.IGNORECASE)
+# What was done to or by its people, told in the past ("took", "were given"): a review speaks in the
+# present of what patients usually have and drugs do.
+_DONE_TO_PEOPLE = re.compile(r"\b(?:received|took|underwent|completed|audited|rated|were\s+(?:given|divided|"
+                             r"treated|assigned|allocated|followed|asked|split))\b", re.IGNORECASE)
+
+
 def is_own_study(passages: list[Passage], count: Suggestion) -> bool:
     """False for reviews, meta-analyses and animal or in vitro work (unless they enrolled people),
-    and for abstracts that speak of studies in general and describe no participants of their own
-    (`count`: the n_total the rules read)."""
+    for abstracts that speak of studies in general and describe no participants of their own
+    (`count`: the n_total the rules read), and for abstracts that show no study of their own at all."""
     text = " ".join(p.text for p in passages)
     if _NOT_A_STUDY.search(text) and not _OWN_PARTICIPANTS.search(text) and not design.people_of_its_own(passages):
         return False
-    return not design.speaks_of_others_only(passages, count)
+    return not design.speaks_of_others_only(passages, count) and not _shows_nothing_of_its_own(passages, count, text)
+
+
+def _shows_nothing_of_its_own(passages: list[Passage], count: Suggestion, text: str) -> bool:
+    """An abstract with no participants counted or described, no conduct of its own, no design
+    (randomised, blinded), no dose given and no study named in its title: a narrative review, a
+    drug profile or an essay, whose title need not say so ('X in children', 'X: an overview')."""
+    title = " ".join(p.text for p in passages if p.field == "title")
+    return not (count.value is not None or design.people_of_its_own(passages) or _OWN_PARTICIPANTS.search(text)
+                or find(passages, design._OWN_STUDY, negatable=False) or _STUDY_IN_TITLE.search(title)
+                or _DONE_TO_PEOPLE.search(text)
+                or design.randomised(passages).value != NOT_STATED or design.blinding(passages).value != NOT_STATED
+                or drugs.doses(passages).value)
 
 
 def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) -> StudySuggestions:

@@ -1,0 +1,52 @@
+"""The study-level gate: an abstract that shows no study of its own gets no study fields, and a
+study of people that measures something 'in vitro' keeps them (phrasings written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from livingreview.protocol.models import Protocol
+from _extraction_cases import Case, check_case, flagship, needs_lexicon
+
+__all__ = ["flagship"]
+
+NO_STUDY: list[Case] = [
+    # a narrative overview of a drug whose title says nothing of reviewing
+    ("Oxybutynin in bladder overactivity: an overview.",
+     "Oxybutynin is an antimuscarinic agent used for an overactive bladder in adults. Its side effects, "
+     "dry mouth above all, limit its use, and newer agents are better tolerated. Oxybutynin remains a "
+     "useful first choice for many adults with urge incontinence.",
+     {"drugs": [], "population": [], "age_group": "not-stated"}),
+    # a clinical essay about a group of patients, no participants of its own
+    ("Bedwetting in school-age boys.",
+     "Boys who wet the bed often have a small functional bladder or constipation. A careful history "
+     "usually finds the cause. Most children respond to alarm therapy, and desmopressin helps some.",
+     {"drugs": [], "population": [], "age_group": "not-stated"}),
+]
+
+OWN_STUDY: list[Case] = [
+    # in vitro measures taken on the trial's own patients are no in vitro study
+    ("Sublingual grass pollen drops in adults with hay fever: clinical and in vitro parameters.",
+     "We ran a trial of sublingual grass pollen drops and their effects on clinical and in vitro "
+     "parameters in 48 adults with hay fever. Twenty-four received the drops and 24 received "
+     "antihistamines alone.",
+     {"n_total": 48, "age_group": "adult"}),
+    # a terse report in the past tense of what its people took: a study, with no design named
+    ("Melatonin after night shifts",
+     "Nurses coming off night shifts took melatonin at bedtime and rated their sleep every morning.",
+     {"drugs": ["melatonin"]}),
+]
+
+
+@needs_lexicon
+@pytest.mark.parametrize(("title", "abstract", "expected"), NO_STUDY)
+def test_an_abstract_showing_no_study_of_its_own_gets_no_fields(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)
+
+
+@needs_lexicon
+@pytest.mark.parametrize(("title", "abstract", "expected"), OWN_STUDY)
+def test_a_study_measuring_in_vitro_parameters_keeps_its_fields(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)
