@@ -22,6 +22,11 @@ NO_STUDY: list[Case] = [
      "Boys who wet the bed often have a small functional bladder or constipation. A careful history "
      "usually finds the cause. Most children respond to alarm therapy, and desmopressin helps some.",
      {"drugs": [], "population": [], "age_group": "not-stated"}),
+    # a drug profile totting up other people's trials in an estimate
+    ("Solifenacin for the overactive bladder",
+     "Solifenacin 5 mg has been studied in double-blind and open trials. The results of 15 trials including "
+     "more than 8000 patients are summed up.",
+     {"drugs": [], "population": [], "age_group": "not-stated", "n_total": None}),
 ]
 
 OWN_STUDY: list[Case] = [

@@ -93,7 +93,14 @@ def is_own_study(passages: list[Passage], count: Suggestion) -> bool:
     text = " ".join(p.text for p in passages)
     if _NOT_A_STUDY.search(text) and not _OWN_PARTICIPANTS.search(text) and not design.people_of_its_own(passages):
         return False
-    return not design.speaks_of_others_only(passages, count) and not _shows_nothing_of_its_own(passages, count, text)
+    return (not design.speaks_of_others_only(passages, _exact_count(count))
+            and not _shows_nothing_of_its_own(passages, count, text))
+
+
+def _exact_count(count: Suggestion) -> Suggestion:
+    """The count without its estimates: 'more than 10 000 patients' (a flagged, unparsed count) is
+    the total a summary of other people's trials gives, no sign of participants of its own."""
+    return Suggestion(count.value, count.evidence, [f for f in count.flags if not f.startswith("unparsed")])
 
 
 def _shows_nothing_of_its_own(passages: list[Passage], count: Suggestion, text: str) -> bool:
