@@ -182,7 +182,7 @@ _OTHERS_STUDIES = rx(
     r"\bcost-?\s?(?:effectiveness|utility|benefit)\s+(?:analysis|model)\b|\bdecision[- ]analytic\b|\bmarkov\s+model\b|"
     r"\ban\s+update\b|\bupdate\s+on\b")
 # What an abstract of a study of its own says about its participants or its conduct.
-_OWN_STUDY = rx(
+OWN_STUDY = rx(
     r"\b(?:we|this|the\s+present|our)\s+(?:randomi[sz]ed|enrolled|recruited|studied|examined|investigated|"
     r"compared|assessed|evaluated|measured|conducted|performed|analy[sz]ed|interviewed|surveyed|"
     r"study|trial|survey|investigation|experiment)\b|\b(?:was|were)\s+(?:randomi[sz]ed|enrolled|recruited|"
@@ -218,7 +218,7 @@ def speaks_of_others_only(passages: list[Passage], count: Suggestion) -> bool:
     """An abstract about other people's studies (a review, a drug profile, an essay): it cites them
     or its own purpose, or its title is a bare name, and it never describes a study of its own
     (`count` is the n_total read from the passages)."""
-    if find(passages, _OWN_STUDY, negatable=False) or count.stated or count.flags or people_of_its_own(passages):
+    if find(passages, OWN_STUDY, negatable=False) or count.stated or count.flags or people_of_its_own(passages):
         return False
     title = next((p.text for p in passages if p.field == "title"), "")
     bare_title = 0 < len(title.split()) <= 2

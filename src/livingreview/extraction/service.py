@@ -109,7 +109,7 @@ def _shows_nothing_of_its_own(passages: list[Passage], count: Suggestion, text: 
     drug profile or an essay, whose title need not say so ('X in children', 'X: an overview')."""
     title = " ".join(p.text for p in passages if p.field == "title")
     return not (count.value is not None or design.people_of_its_own(passages) or _OWN_PARTICIPANTS.search(text)
-                or find(passages, design._OWN_STUDY, negatable=False) or _STUDY_IN_TITLE.search(title)
+                or find(passages, design.OWN_STUDY, negatable=False) or _STUDY_IN_TITLE.search(title)
                 or _DONE_TO_PEOPLE.search(text)
                 or design.randomised(passages).value != NOT_STATED or design.blinding(passages).value != NOT_STATED
                 or drugs.doses(passages).value)
