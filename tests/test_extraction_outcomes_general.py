@@ -108,6 +108,13 @@ def _outcomes(protocol: Protocol, abstract: str) -> dict[str, dict[str, object]]
     return {str(o["instrument"]).lower(): o for o in found}
 
 
+def _assert_outcome(flagship: Protocol, abstract: str, instrument: str, outcome_class: str | None) -> None:
+    found = _outcomes(flagship, abstract)
+    assert instrument in found, sorted(found)
+    if outcome_class is not None:
+        assert found[instrument]["class"] == outcome_class
+
+
 @pytest.mark.parametrize(("abstract", "instrument", "outcome_class"), [
     # Adverse events with a result are an outcome of their own, with no class.
     ("Adults were randomized to drug A or placebo for 12 weeks. Pain fell more with drug A. "
@@ -148,10 +155,7 @@ def _outcomes(protocol: Protocol, abstract: str) -> dict[str, dict[str, object]]
 ])
 def test_outcomes_are_anchored_on_what_the_abstract_says_was_measured(
         flagship: Protocol, abstract: str, instrument: str, outcome_class: str | None) -> None:
-    found = _outcomes(flagship, abstract)
-    assert instrument in found, sorted(found)
-    if outcome_class is not None:
-        assert found[instrument]["class"] == outcome_class
+    _assert_outcome(flagship, abstract, instrument, outcome_class)
 
 
 @pytest.mark.parametrize(("abstract", "absent"), [
@@ -315,10 +319,7 @@ def test_result_sentences_name_their_measures_by_their_grammar(sentence: str, ex
 ])
 def test_measures_named_only_in_result_sentences_are_outcomes(
         flagship: Protocol, abstract: str, instrument: str, outcome_class: str | None) -> None:
-    found = _outcomes(flagship, abstract)
-    assert instrument in found, sorted(found)
-    if outcome_class is not None:
-        assert found[instrument]["class"] == outcome_class
+    _assert_outcome(flagship, abstract, instrument, outcome_class)
 
 
 @pytest.mark.parametrize(("abstract", "absent"), [

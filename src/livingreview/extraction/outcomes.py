@@ -18,8 +18,8 @@ from livingreview.extraction.design import PLACEBO
 from livingreview.extraction import result_phrases
 from livingreview.extraction.lexicon import drug_mentions
 from livingreview.extraction.measures import brain_imaging, OUTCOME_CLASS_PATTERNS, PROTOCOL_OUTCOME_CLASS
-from livingreview.extraction.passages import (find, Hit, lowercase_twin, Passage, study_start, suggestion,
-                                               vocabulary_hits)
+from livingreview.extraction.passages import (BACKGROUND_LABEL, find, Hit, lowercase_twin, Passage, study_start,
+                                               suggestion, vocabulary_hits)
 from livingreview.extraction.text import Sentence
 from livingreview.protocol.models import Protocol
 from livingreview.screening.criteria import Span, is_negated
@@ -351,8 +351,6 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
 
 # Abstracts report a few main outcomes in words; more cue words are mostly safety measures.
 _MAX_CUE_OUTCOMES = 3
-_BACKGROUND = re.compile(r"\s*(?:background|introduction|context|rationale|objectives?|aims?|purpose)\s*:",
-                         re.IGNORECASE)
 
 
 # Cue words that say how something was measured or by whom, but name no measure.
@@ -435,7 +433,7 @@ def _own_study_sentences(passages: list[Passage]) -> Iterator[tuple[Passage, Sen
         if passage.field == "title" or passage.field.startswith("registry:"):
             continue
         for sentence in passage.sentences:
-            if sentence.start >= study_start(passage) and not _BACKGROUND.match(sentence.text):
+            if sentence.start >= study_start(passage) and not BACKGROUND_LABEL.match(sentence.text):
                 yield passage, sentence
 
 
@@ -685,7 +683,7 @@ def _cue_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> 
                 if cue_start in abbreviated:
                     found[abbreviated[cue_start]].hits.append(Hit(passage, cue_start, end))
                     continue
-                if (_BACKGROUND.match(sentence.text) or sentence.start in with_instrument
+                if (BACKGROUND_LABEL.match(sentence.text) or sentence.start in with_instrument
                         or _NOT_A_MEASURE.fullmatch(written.strip()) or cue_start < study_start(passage)):
                     continue
                 start = cue_start
@@ -883,7 +881,7 @@ def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, plac
     votes: dict[str, list[Hit]] = {}
     for hit in sentence_hits:
         text = hit.passage.text[hit.start:hit.end]
-        if (not _RESULT.search(text) or _BACKGROUND.match(text) or re.match(r"\s*methods?\s*:", text, re.IGNORECASE)
+        if (not _RESULT.search(text) or BACKGROUND_LABEL.match(text) or re.match(r"\s*methods?\s*:", text, re.IGNORECASE)
                 or _AIM.match(text) or (_AT_BASELINE.search(text) and _NO_DIFFERENCE.search(text))
                 or (_MEASURES_LISTED.search(text) and not _SIGNIFICANCE.search(text)) or _DEFINITION.search(text)):
             continue  # what was measured, not what it showed

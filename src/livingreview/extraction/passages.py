@@ -197,10 +197,14 @@ def study_start(passage: Passage) -> int:
     return found
 
 
+# A sentence opening a labelled background or objective section.
+BACKGROUND_LABEL = re.compile(r"\s*(?:background|introduction|context|rationale|objectives?|aims?|purpose)\s*:",
+                              re.IGNORECASE)
+
+
 def in_background(hit: Hit) -> bool:
     """A mention in a labelled background or objective section says who is affected, not who took part."""
-    sentence = hit.sentence.text.lower()
-    return bool(re.match(r"(?:background|introduction|context|rationale|objectives?|aims?|purpose)\s*:", sentence))
+    return bool(BACKGROUND_LABEL.match(hit.sentence.text))
 
 
 def before_own_study(hit: Hit) -> bool:
