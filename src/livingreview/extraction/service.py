@@ -166,9 +166,7 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
     for outcome in result.outcomes:
         cls = outcome.get("class")
         if cls is not None and cls.value and cls.evidence:
-            evidence = cls.evidence[0]
-            passage = next(p for p in passages if p.field == evidence.field and p.record_id == evidence.record_id)
-            classes.setdefault(str(cls.value), []).append(Hit(passage, evidence.start or 0, evidence.end or 0))
+            classes.setdefault(str(cls.value), []).append(_evidence_hit(passages, cls.evidence[0]))
     fields["outcome_classes"] = measures.outcome_classes(passages, classes)
     fields["imaging_modalities"] = measures.imaging_modalities(passages)
     construct_field = field_or_none(form, "constructs")
@@ -211,16 +209,17 @@ def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | N
         # the construct's own words passes the same test as any other mention of it.
         instrument = outcome.get("instrument")
         if not (instrument is not None and instrument.value) and not all(
-                _measured_construct(hit) for hit in _evidence_hits(passages, construct.evidence[:1])):
+                _measured_construct(_evidence_hit(passages, e)) for e in construct.evidence[:1]):
             continue
         labels.append(str(construct.value))
         evidence.extend(construct.evidence[:1])
     return Suggestion(labels, evidence)
 
 
-def _evidence_hits(passages: list[Passage], evidence: list[Evidence]) -> list[Hit]:
-    return [Hit(passage, e.start or 0, e.end or 0) for e in evidence for passage in passages
-            if passage.field == e.field and passage.record_id == e.record_id]
+def _evidence_hit(passages: list[Passage], evidence: Evidence) -> Hit:
+    """The hit a suggestion's evidence points at, in the passage it was read from."""
+    passage = next(p for p in passages if p.field == evidence.field and p.record_id == evidence.record_id)
+    return Hit(passage, evidence.start or 0, evidence.end or 0)
 
 
 # A sentence naming what measures something ("the questionnaire has five domains (... social
