@@ -20,6 +20,7 @@ from livingreview.importers.encoding import detect_encoding
 from livingreview.importers.tabular import CsvImporter
 from livingreview.screening import metrics
 from livingreview.screening.ranking import RankingSession
+from livingreview.screening.texts import ranking_text
 
 @dataclass(frozen=True)
 class LabelledSet:
@@ -33,7 +34,7 @@ class LabelledSet:
 
     @property
     def texts(self) -> list[str]:
-        return [f"{title} {abstract}".strip() for title, abstract in zip(self.titles, self.abstracts)]
+        return [ranking_text(title, abstract) for title, abstract in zip(self.titles, self.abstracts)]
 
     @property
     def n_relevant(self) -> int:
@@ -125,7 +126,7 @@ def simulate(
     if len(set(priors)) != len(priors):
         raise BadInput("a prior record is given twice")
     started = time.perf_counter()
-    session = RankingSession(data.texts, preset=preset, seed=seed, on_progress=on_features)
+    session = RankingSession(data.texts, titles=data.titles, preset=preset, seed=seed, on_progress=on_features)
     result = SimulationResult(order=list(priors), labels=data.labels, n_priors=len(priors),
                               feature_seconds=time.perf_counter() - started, preset=session.preset.name,
                               fallback_reason=session.fallback_reason)

@@ -33,6 +33,7 @@ from livingreview.errors import BadInput
 from livingreview.protocol import Protocol
 from livingreview.records import Record
 from livingreview.screening.criteria import evaluate_record, verdict_features
+from livingreview.screening.texts import ranking_text
 from livingreview.store import Store, ledger
 from livingreview.store.grouping import grouping_fingerprint, record_studies, records_by_id
 from livingreview.store.ledger import SCREENING_UNIT, Judgement, LogEntry, NewJudgement
@@ -294,7 +295,7 @@ class Screening(ScreeningState):
         # while they are screened, and re-reading 50k of them per decision would dominate.
         self._features: dict[tuple[int, str], list[float]] = {}
         self._records: dict[int, Record] = {}
-        self._ranker_inputs: tuple[tuple[int, ...], list[str], np.ndarray | None] | None = None
+        self._ranker_inputs: tuple[tuple[int, ...], RankerInputs] | None = None
         # stage → (the units it was sorted for, their criteria order)
         self._criteria_orders: dict[str, tuple[tuple[int, ...], list[tuple[int, float]]]] = {}
 
@@ -503,28 +504,26 @@ class Screening(ScreeningState):
         from livingreview.screening.ranking import rank_unlabelled
 
         ordered = self.records(self.eligible(stage))
-        texts, extra = self._ranker_inputs_for(ordered, self.features(ordered, stage))
-        rank_unlabelled(texts, {}, preset=self.protocol.screening.preset, seed=seed, extra_features=extra,
-                        on_progress=on_progress)
+        inputs = self._ranker_inputs_for(ordered, self.features(ordered, stage))
+        rank_unlabelled(inputs.texts, {}, titles=inputs.titles, preset=self.protocol.screening.preset, seed=seed,
+                        extra_features=inputs.extra, on_progress=on_progress)
 
     def _ranked(self, ordered: list[Record], labels: dict[int, int], features: list[list[float]],
                 pending: set[int], seed: int) -> list[tuple[int, float]]:
         # Imported here: the ranker pulls in scikit-learn, which every CLI start would pay for.
         from livingreview.screening.ranking import rank_unlabelled
 
-        texts, extra = self._ranker_inputs_for(ordered, features)
-        ranked = rank_unlabelled(texts, labels, preset=self.protocol.screening.preset, seed=seed,
-                                 extra_features=extra)
+        inputs = self._ranker_inputs_for(ordered, features)
+        ranked = rank_unlabelled(inputs.texts, labels, titles=inputs.titles, preset=self.protocol.screening.preset,
+                                 seed=seed, extra_features=inputs.extra)
         return [(int(ordered[i].id or 0), score) for i, score in ranked if ordered[i].id in pending]
 
-    def _ranker_inputs_for(self, ordered: list[Record],
-                           features: list[list[float]]) -> tuple[list[str], np.ndarray | None]:
+    def _ranker_inputs_for(self, ordered: list[Record], features: list[list[float]]) -> RankerInputs:
         key = tuple(int(r.id or 0) for r in ordered)
         if self._ranker_inputs is None or self._ranker_inputs[0] != key:
-            texts = [record_text(r) for r in ordered]
             extra = np.asarray(features, dtype=float) if features and features[0] else None
-            self._ranker_inputs = (key, texts, extra)
-        return self._ranker_inputs[1], self._ranker_inputs[2]
+            self._ranker_inputs = (key, RankerInputs.of(ordered, extra))
+        return self._ranker_inputs[1]
 
 
 def random_order(units: Iterable[int], seed: int) -> list[tuple[int, float]]:
@@ -549,9 +548,18 @@ def screening_status(store: Store) -> dict[str, dict[str, int]]:
     return status
 
 
-def record_text(record: Record) -> str:
-    """What the ranker reads of a record: title and abstract."""
-    return " ".join(part for part in (record.title, record.abstract) if part)
+@dataclass(frozen=True)
+class RankerInputs:
+    """What the ranker is given of a stage's records: their texts, their titles apart (for
+    presets that weight the title) and the criteria verdicts as extra features."""
+
+    texts: list[str]
+    titles: list[str]
+    extra: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, records: Sequence[Record], extra: np.ndarray | None = None) -> RankerInputs:
+        return cls([ranking_text(r.title, r.abstract) for r in records], [r.title or "" for r in records], extra)
 
 
 def screening_units(record_studies: Iterable[tuple[int, int | None]]) -> dict[int, tuple[int, int | None]]:
