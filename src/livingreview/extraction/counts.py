@@ -24,7 +24,10 @@ PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolesc
 # prepositions, units or other nouns ("2 drugs was similar, although more patients").
 _NOT_ADJECTIVE = (r"(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|no|not|none|"
                   r"which|who|drugs?(?!-)|times|occasions|groups?|studies|trials|weeks?|days?|months?|years?|hours?|"
-                  r"included|received|treated|respectively|although|more|less|each|per|all)\b)")
+                  r"included|received|treated|respectively|although|more|less|each|per|all|"
+                  # ("120 pharmacies recruited patients": places that recruit are not the people they recruit)
+                  r"pharmacies|centres|centers|sites|hospitals|practices|clinics|schools|countries|wards|"
+                  r"institutions|departments|universities|communities|villages|regions)\b)")
 # ... also both sexes or two adverbs joined by "and"/"or" ("male and female", "surgically or
 # naturally postmenopausal") and an age written as an adjective ("21- to 37-yr-old").
 _BETWEEN = (r"(?:" + _NOT_ADJECTIVE + r"(?:[A-Za-z][\w'/-]*|\d{1,2}-?\s*(?:to|-|\u2013)\s*\d{1,2}[- ](?:yr|year)s?[- ]old|"
@@ -75,7 +78,10 @@ _VERB_RANK = {"randomized": 5, "randomised": 5, "randomly": 5, "were assigned": 
 _BEFORE_ENTRY = ("screened", "assessed for eligibility", "approached", "invited", "contacted", "eligible")
 _RANDOMISED_BEFORE = rx(r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated)|randomi[sz]ation\s+of)\s+"
                         r"(?:a\s+total\s+of\s+)?$")
-_WE_ENROLLED_BEFORE = rx(r"\b(?:we|study|trial)\s+(?:\w+\s+)?(?:enrolled|recruited|included|studied|treated)\s+"
+# (also a case series' "we describe three patients" and what a study did to its sample: "we interviewed 20 nurses")
+_WE_ENROLLED_BEFORE = rx(r"\b(?:we|study|trial)\s+(?:\w+\s+)?(?:enrolled|recruited|included|studied|treated|"
+                         r"describe[ds]?|report(?:s|ed)?|present(?:s|ed)?|examined|evaluated|investigated|followed|"
+                         r"interviewed|surveyed|assessed)\s+"
                          r"(?:a\s+total\s+of\s+)?$")
 _BEFORE_RANK = rx(r"(?:\b(?:randomi[sz]ed|enrolled|recruited|included|including|studied|treated|involving|involved|"
                    r"comprising|comprised|consisted\s+of|in|of|from|(?:conducted|performed|carried\s+out)\s+on|"
@@ -430,7 +436,7 @@ def _group_sums(passages: list[Passage]) -> Iterator[tuple[int, list[Hit]]]:
                 continue
             before = passage.text[max(0, match.start() - 30):match.start()]
             if _hedged(passage.text, match.start()) or _counted_before_bracket(passage.text, match.start()) or (
-                    re.search(r"%|\bof\s*$", before[-8:]) and not _TOTAL_OF.search(before) and not _SAMPLE_OF.search(before)):
+                    ("%" in before[-8:] or _SHARE_OF.search(before)) and not _TOTAL_OF.search(before) and not _SAMPLE_OF.search(before)):
                 continue
             # "1200 underwent randomization, and 1190 (400 in A, 395 in B)": a count inside the bracket
             # that breaks down another count is no second group.
@@ -481,7 +487,10 @@ def _further_groups(passage: Passage, match: re.Match[str], hits: list[Hit]) -> 
 # the verb that measured them.
 _CASES_AND_CONTROLS = rx(r"(?:" + COUNT + r")\s+[^.;]{0,160}?\band\s+(?:" + COUNT + r")\s+(?:[\w-]+\s+){0,2}?"
                          r"(?:controls|control\s+subjects)\b")
-_SAMPLE_OF = rx(r"\b(?:group|sample|cohort|series|population|consist\w*|compris\w*)\s+of\s*$")
+_SAMPLE_OF = rx(r"\b(?:group|sample|cohort|series|population|consist\w*|compris\w*|compos\w*|made\s+up)\s+of\s*$")
+# "Of (the) 1013 randomized patients, 722 completed": a count after "of" is the whole whose shares
+# follow, a percentage's base, never a group to add to the next count.
+_SHARE_OF = rx(r"\bof\s+(?:the\s+|these\s+|those\s+|all\s+(?:the\s+)?)?$")
 _OTHER_STAGE = rx(r"\b(?:screened|evaluated|assessed|approached|invited|eligible|completed|analy[sz]ed|withdr[ae]w\w*|"
                    r"discontinued|excluded|dropped)\b")
 # "8059 were enrolled, and 7968 received at least one dose": the second count is a later stage.
@@ -515,7 +524,7 @@ def _parts_end(text: str, total: int, start: int, end: int) -> int | None:
 _CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas|of\s+whom|of\s+which)\b|,\s+\d|\s+and\s+\d")
 _GROUP_SENTENCE = rx(r"\brandomi|\bassign|\ballocat|\benrol|\brecruit|\binclud|\bstudied\b|\bparticipat|"
                       r"\breceived\b|\bunderwent\b|\binterview|\b(?:measured|examined|investigated|tested)\s+(?:[^.;]{0,200}?\s)?in\s+\d|\bwe\s+(?:studied|examined|investigated)\b|"
-                      r"\bsample\s+of\b|\bsurvey|\bquestionnaires?\b|\bconsisted\b|\bcomprised\b|\btook\s+part\b|"
+                      r"\bsample\s+of\b|\bsurvey|\bquestionnaires?\b|\bconsisted\b|\bcomprised\b|\b(?:composed|made\s+up)\s+of\b|\btook\s+part\b|"
                       r"\bwere\s+(?:studied|treated|evaluated|administered)\b|\b(?:performed|conducted|carried\s+out|"
                       r"undertaken)\s+(?:in|on|with)\b|\bgroups?\s+of\b")
 
@@ -563,6 +572,8 @@ _SHARE_AFTER = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
 # "109 consecutive patients": a series is named by the people who entered it.
 _ARM_WORDS = rx(r"\b(?:either|received|receiving|given|treated\s+with|groups?|arms?|doses?|\d+\s*-?\s*mg)\b")
 _CONSECUTIVE = rx(r"\s+(?:[\w-]+\s+)?consecutive\b")
+# "1013 randomized patients", "the 64 enrolled subjects": the stage is said before the noun.
+_ENTRY_ADJECTIVE = rx(r"(?<!non-)(?<!non)\b(?:randomi[sz]ed|enrolled|recruited)\b")
 # "the 1377 patients completing the 12-week study": those who finished an earlier stage.
 _COMPLETING_AFTER = rx(r"\s+(?:who\s+(?:had\s+)?)?(?:completing|completed|finishing|finished)\s+(?:the\s+|a\s+|their\s+|all\s+)?"
                        r"(?:[\w-]+,?\s+){0,4}?(?:study|trial|treatment|phase|period|course|protocol|follow-?up|therapy|"
@@ -638,6 +649,9 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
         rank = max(rank, 4.0)
     if _CONSECUTIVE.match(match.group(), match.end("count") - match.start()):
         rank = max(rank, 4.0)
+    adjective = _ENTRY_ADJECTIVE.search(match.group(), match.end("count") - match.start())
+    if adjective:
+        rank = max(rank, 5.0 if adjective.group().lower().startswith("random") else 4.0)
     if re.search(r"\b(?:additional|further|another)\s+$", before):
         return (0.0, hit, None, written)  # an additional group: added to the main count, never the count
     if _participants_fragment(passage, match):

@@ -207,11 +207,19 @@ _DONE_HERE = rx(r"\b(?:was|were)\s+(?:used|studied|performed|measured|given|admi
                 r"investigated|examined|measured|assessed|tested|recruited|enrolled|gave|administered)\b")
 
 
+# A case series of its own: "we describe three patients", "we report two cases of" (not cases
+# others published, which a review summarises).
+_OUR_CASES = rx(r"\bwe\s+(?:describe|report|present)\s+(?:the\s+cases?\s+of\s+)?(?!(?:\w+\s+)?(?:previously|"
+                r"published|reported)\b)(?:a|an|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+                r"(?:[\w-]+\s+){0,2}?(?:patients?|cases?|children|women|men|persons|subjects|siblings)\b")
+
+
 def people_of_its_own(passages: list[Passage]) -> bool:
-    """Whether the abstract opens on a case of its own or says what it did to healthy volunteers."""
+    """Whether the abstract opens on a case of its own, describes its own cases or says what it did
+    to healthy volunteers."""
     openings = [p.sentences[0].text for p in passages if p.field == "abstract" and p.sentences]
-    return any(_CASE_OPENING.search(text) for text in openings) or any(
-        _DONE_HERE.search(h.sentence.text) for h in find(passages, _HEALTHY_STUDIED))
+    return any(_CASE_OPENING.search(text) for text in openings) or bool(find(passages, _OUR_CASES, negatable=False)) \
+        or any(_DONE_HERE.search(h.sentence.text) for h in find(passages, _HEALTHY_STUDIED))
 
 
 def speaks_of_others_only(passages: list[Passage], count: Suggestion) -> bool:

@@ -1,0 +1,37 @@
+"""How abstracts state how many took part in the whole study (n_total), each phrasing written for
+these tests in the ways trial reports commonly word it (no sentence is copied from an abstract)."""
+
+from __future__ import annotations
+
+import pytest
+
+from _extraction_cases import Case, check_case, flagship  # noqa: F401  (flagship is a fixture)
+from livingreview.protocol.models import Protocol
+
+COUNT_CASES: list[Case] = [
+    # The count after "of" is the whole its shares come from: never added to them.
+    ("Of the randomised, the evaluable", "Of 300 randomized adults, 254 evaluable adults completed the trial.",
+     {"n_total": 300}),
+    ("Of the randomised, those treating each attack", "Of the 420 women randomised, 380 treated one headache, "
+     "350 treated two headaches, and 300 three headaches.", {"n_total": 420}),
+    # A sample made of two groups is their sum.
+    ("Composed of two groups", "In an open trial of a nasal spray, the sample was composed of 140 men and 160 "
+     "women.", {"n_total": 300}),
+    # Places that recruit are not the people they recruit.
+    ("Pharmacies recruiting patients", "To compare two inhalers in daily use. Forty community pharmacies "
+     "recruited patients with asthma. Three hundred twelve patients (55% women) kept a symptom diary.",
+     {"n_total": 312}),
+    # The stage said before the noun: "randomized patients" are those who entered.
+    ("Randomized as an adjective", "After a run-in, 96 randomized patients were followed for a year; 40 patients "
+     "with a relapse received rescue medication.", {"n_total": 96}),
+    # A case series of its own counts its cases, also beside a review of published ones.
+    ("A case series beside a literature review", "We describe three patients with lactic acidosis after an "
+     "overdose of metformin (in two patients) or of phenformin (in one patient). We also review the "
+     "literature on 40 published cases.", {"n_total": 3}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), COUNT_CASES, ids=[c[0] for c in COUNT_CASES])
+def test_the_count_is_everyone_who_entered(flagship: Protocol, title: str, abstract: str,  # noqa: F811
+                                           expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)
