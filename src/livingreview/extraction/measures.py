@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from livingreview.extraction.model import Suggestion
-from livingreview.extraction.passages import Hit, in_background, Passage, pattern_list, rx, study_start
+from livingreview.extraction.passages import find, Hit, in_background, Passage, pattern_list, rx, study_start
 
 
 OUTCOME_CLASSES = ("self-report", "clinician-rated", "behavioural", "neuroimaging", "physiological")
@@ -21,10 +21,10 @@ OUTCOME_CLASS_PATTERNS = (
                         r"\bpatient[- ](?:reported|rated|assessed)\b|\bsubjective(?:ly)?\b|\binventory\b|"
                         r"\b(?:symptom|pain|headache|itch|nasal)(?:[\s-]medication)?\s+(?:severity\s+)?(?:scores?|ratings?|relief)\b|"
                         r"\bquality\s+of\s+life\b|\b(?:patient|participant)(?:'s|s'|s)?\s+(?:global\s+)?"
-                        r"(?:assessment|evaluation|rating)s?\b|\bpain[- ]free\b|\bsatisfaction\b|"
+                        r"(?:assessment|evaluation|rating)s?\b|\bpain[- ]free\b|\b(?:dis)?satisfaction\b|"
                         r"\bvoiding\s+diar|\bmood\s+ratings?\b|\bhot\s+(?:flash|flush)\w*|\brelief\b|"
-                        r"\breliev(?:ing|ed?)\s+(?:the\s+)?(?:headache|pain|migraine|nausea|symptoms)\b|"
-                        r"\bpain\s+(?:intensity|severity)\b|\bheadache\s+(?:severity|frequency|response)\b|\bpain-free\s+response\b|"
+                        r"\breliev(?:ing|ed?)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:headache|pain|migraine|nausea|symptoms)\b|"
+                        r"\b(?:pain|symptom)\s+(?:intensity|severity)\b|\bintensity\s+of\s+(?:the\s+)?(?:pain|headache|symptoms|itch\w*|nausea)\b|\bheadache\s+(?:severity|frequency|response)\b|\bpain-free\s+response\b|"
                         r"\b(?:investigators?|physicians?|clinicians?)\s+and\s+(?:the\s+)?patients\b|"
                         r"\bpatients\s+and\s+(?:the\s+)?(?:investigators?|physicians?|clinicians?)\b|"
                         # "the patient's and physician's global assessments": the patient's is a report
@@ -45,7 +45,13 @@ OUTCOME_CLASS_PATTERNS = (
                         r"\b(?:evaluated|rated|assessed|scored|judged)\s+by\s+(?:the\s+)?(?:volunteers?|participants?|"
                         r"subjects?)\b|"
                         # ratings asked of the participants themselves ("asked to rate their trust")
-                        r"\basked\s+to\s+rate\b|\brated\s+their\s+own\b")),
+                        r"\basked\s+to\s+rate\b|\brated\s+their\s+own\b|"
+                        # what participants perceive is what they tell ("perceived benefits", "self-efficacy")
+                        r"\bperceived\s+(?!as\b|to\b|by\b|in\b)\w+|\bself-?\s?efficacy\b|"
+                        # symptoms as what changed ("reductions in PTSD symptoms", "symptoms were decreased")
+                        r"\b(?:reduc|decreas|alleviat|lessen)\w*\s+(?:in\s+|of\s+)?(?:the\s+)?"
+                        r"(?:(?!signs\b)[\w-]+\s+){0,3}?symptoms?\b|"
+                        r"\bsymptoms?\s+(?:were|was)\s+(?:\w+\s+)?(?:decreased|reduced|relieved|alleviated|lessened)\b")),
     ("clinician-rated", rx(r"\bclinician[- ](?:rated|administered|assessed)\b|\b(?:investigator|physician|"
                             r"clinician|observer|rater|researcher)(?:'s|s'|s)?\s*(?:-\s*)?(?:global\s+)?(?:rated|ratings?|assess(?:ed|ments?)|"
                             r"evaluations?)\b|\bHAM-?[DA]\b|(?<!-)\bHamilton\b(?!-)|\bMADRS\b|\bMontgomery\b|\bCGI\b|"
@@ -53,6 +59,14 @@ OUTCOME_CLASS_PATTERNS = (
                             # the Liebowitz scale is clinician-administered unless its self-report form is named
                             r"\bLSAS\b(?!-SR)|\bLiebowitz\s+Social\s+Anxiety\s+Scale\b(?!\s*[-(]\s*(?:SR|self))|"
                             r"\bY-?BOCS\b|\bparent[- ]rated\b|\bteacher[- ]rated\b|\bAberrant\s+Behavio|"
+                            # A global judgement of efficacy or status with no rater named is the investigator's
+                            # ("global efficacy", "global CIU status"); a patient's own is a report.
+                            r"(?<!patient\s)(?<!patients\s)(?<!patient's\s)(?<!patients'\s)(?<!participant\s)(?<!subject\s)(?<!reported\s)"
+                            r"\bglobal\s+(?:[A-Z]{2,6}\s+)?(?:efficacy|improvement|evaluation|assessment|tolerability|"
+                            r"status|impression|judge?ment|analysis\s+of\s+efficacy)\b(?!\s+(?:\w+\s+){0,3}?by\s+(?:the\s+)?"
+                            r"(?:patients?|participants?|subjects?)\b)|\boverall\s+therapeutic\s+response\b|"
+                            r"\b(?:SCORAD|PASI|EASI)\b|(?<!for\s)\bclinical\s+(?:assessments?|evaluations?|recordings?|scoring)\b|"
+                            r"\bclinically\s+(?:evaluated|assessed|scored)\b|"
                             r"\bglobal\s+(?:assessment|evaluation)\s+(?:(?:of\s+\w+\s+)?by|of)\s+(?:the\s+)?"
                             r"(?:investigator|physician|researcher|clinician)s?\b|\bRitchie\b|\b(?:swollen|tender|painful)\s+joints?\b|"
                             r"\bjoint\s+(?:index|counts?)\b|\bACR\s*-?\s*20\b|\bKupperman|"
@@ -74,7 +88,12 @@ OUTCOME_CLASS_PATTERNS = (
                         r"prisoner|cooperat|economic))|\bperformance\s+on\b|\bpsychomotor\b|\bdriving\s+"
                         r"(?:performance|test)|\bmemory\s+(?:tests?|tasks?|performance)\b|\bneuropsychologic\w*|"
                         r"\bcognitive\s+(?:abilit\w+|functions?|functioning|tests?)\b|\bcognition\b|"
-                        r"\b(?:test[- ]ordering|ordering|prescribing)\s+behaviou?r\b|"
+                        r"\b(?:test[- ]ordering|ordering|prescribing|screening|preventive|referral)\s+behaviou?rs?\b|"
+                        # what clinicians do: tests ordered or requested, referrals, the process of care
+                        r"\b(?:tests?|testing)\s+(?:orders?|requests?)\b|\brequested\s+(?:[\w-]+\s+)?tests\b|"
+                        r"\breferrals?\s+(?:to|for|rates?)\b|\bprocess\s+of\s+care\b|"
+                        # what participants learnt, tested
+                        r"\bknowledge\s+(?:gain(?:ed|s)?|uptake|retention|tests?|scores?|acquisition)\b|"
                         # what participants did, measured beside a scan ("behavioral and MEG data")
                         r"\bbehaviou?ral(?:ly)?\s+(?:(?:and\s+\w+\s+)?data|measures?|responses?|assess\w*|analys[ie]s|"
                         r"results?|effects?)\b|\bbehaviou?rally\s+(?:assessed|measured|tested)\b|"
@@ -87,7 +106,9 @@ OUTCOME_CLASS_PATTERNS = (
                          r"\bpositron\s+emission\s+tomography\b|\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)")),
     ("physiological", rx(r"\bheart\s+rate\b|\bblood\s+pressure\b|\bcortisol\b|\bskin\s+conductance\b|"
                           r"\bplasma\s+(?:levels?|concentrations?)\b|\bpharmacokinetic|\bw(?:h)?eals?\b|\bhormonal\s+(?:evaluations?|levels?|"
-                          r"measurements?|profiles?)\b|\bflares?\b|"
+                          r"measurements?|profiles?)\b|"
+                          # the skin's flare, not a disease's ("a flare of urticaria", "in a flare state")
+                          r"(?<!\ba\s)\bflares?\b(?!\s+(?:of|state|ups?)\b)|"
                           r"\bbone\s+mineral\s+density\b|\bBMD\b|\bserum\s+(?:levels?|concentrations?)\b|"
                           r"\blipid\s+profiles?\b|\bcholesterol\b|\bnasal\s+(?:airflow|patency|resistance)\b|"
                           r"\bpupil|\bbody\s+temperature\b|\bendometri(?:al|um)\b(?!\s+(?:cancer|carcinoma|hyperplasia))|\bbiomarkers?\b|"
@@ -107,7 +128,7 @@ OUTCOME_CLASS_PATTERNS = (
                           r"[\w-]+\s+concentrations\b|\b(?:enzyme\s+|radio)?immuno-?assays?\b|\bELISA\b|"
                           r"\bclearance\b|\bglomerular\s+filtration\b|\b(?:renal|liver|hepatic)\s+function\b|"
                           # pharmacokinetic parameters: peak level, exposure, time to peak, half-life
-                          r"\bC\s?max\b|\bAUC|\bt\s?max\b|\bt(?:1/2|\u00bd)|\bhalf-lives?\b|\belimination\s+half|\bMRT\b|"
+                          r"\bC\s?max\b|\bAUC(?!\s+(?:of\s+)?(?:patient|physician|investigator|pain|ACR|response|measurement\s+of\s+response))|\bt\s?max\b|\bt(?:1/2|\u00bd)|\bhalf-lives?\b|\belimination\s+half|\bMRT\b|"
                           r"\bC-reactive\s+protein\b|\bCRP\b|\b(?:erythrocyte\s+)?sedimentation\s+rate\b|"
                           r"\b(?:nasal\s+)?airway\s+resistance\b|\brhinomanometr\w*|\bspirometr\w*|\bPC20|"
                           r"\bbronchial\s+(?:response|responsiveness|hyper-?responsiveness|hyper-?reactivity|"
@@ -119,8 +140,11 @@ OUTCOME_CLASS_PATTERNS = (
                           r"\bblood\s+(?:flow\s+)?velocity\b|\bsaliva(?:ry)?\s+(?:output|flow)\b|"
                           # antibodies, allergen skin and airway challenges, the stomach's tone and volume
                           r"\b(?:total\s+|specific\s+|serum\s+)?Ig[EGAM]\d?\b|\bimmunoglobulins?\b|\bskin\s+prick\b|"
-                          r"\bbronchial\s+challenge\b|\bbarostat\b|\bintragastric\s+(?:pressure|volume)s?\b|"
-                          r"\bgastric\s+(?:tone|emptying|compliance|accommodation)\b")),
+                          r"\b(?:bronchial|conjunctival|allergen)\s+(?:challenge|provocation)\b|\bprovocative\s+(?:dose|concentration)\b|"
+                          r"\b(?:leu[ck]ocyte|platelet|white\s+(?:blood\s+)?cell|red\s+(?:blood\s+)?cell|neutrophil|lymphocyte|"
+                          r"eosinophil|basophil|reticulocyte|CD\d+\+?\s+cell)\s+counts?\b|\bcorpuscular\s+volume\b|"
+                          r"\bha?ematocrit\b|\bla?boratory\s+test\s+results\b|\bbarostat\b|\bintragastric\s+(?:pressure|volume)s?\b|"
+                          r"\bgastric\s+(?:tone|emptying|compliance|accommodation)\b|\bpad[- ]?(?:tests?|weights?)\b")),
 )
 _IMAGING = (
     ("fMRI", rx(r"\bfMRI\b|\bfunctional\s+(?:magnetic\s+resonance|MRI|MR)\b|\bBOLD\b|\bresting[- ]state\s+"
@@ -196,8 +220,48 @@ def _by_proxy(hit: Hit) -> bool:
     return bool(_PROXY.search(hit.sentence.text)) and not _OWN_REPORT.search(hit.evidence.text)
 
 
+# A test that selected or diagnosed the participants ("urodynamically confirmed overactivity",
+# "allergy was characterized by skin tests", "COPD confirmed by spirometry") is no outcome.
+_DIAGNOSED_BY_BEFORE = rx(r"\b(?:confirmed|diagnosed|characteri[sz]ed|documented|verified|proven|defined|selected|"
+                          r"screened)\s+(?:by|with|on|using|through)\s+\(?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}$")
+_DIAGNOSED_AFTER = re.compile(r"(?:\w*ally\s+|-)(?:confirmed|diagnosed|documented|verified|proven)\b", re.IGNORECASE)
+
+
+def _diagnostic(hit: Hit) -> bool:
+    text = hit.passage.text
+    return bool(_DIAGNOSED_BY_BEFORE.search(text, max(hit.sentence.start, hit.start - 60), hit.start)
+                or _DIAGNOSED_AFTER.match(text, hit.start))
+
+
+# Screening as a service delivered ("blood pressure screening", "screening rates for endoscopy")
+# is what clinicians or patients did, not a body measure taken for the study.
+_SCREENING_DONE = rx(r"\bscreening\s+(?:rates?|behaviou?rs?|uptake|utili[sz]ation|participation|tests?|with|"
+                     r"for|using)\b|^\s*screening\b|\b(?:being|were|was|get(?:ting)?)\s+screened\b")
+
+
+def _screening_service(hit: Hit) -> bool:
+    after = hit.passage.text[hit.end:hit.end + 12]
+    return bool(_SCREENING_DONE.search(after) or _SCREENING_DONE.search(hit.sentence.text))
+
+
+# A result that found no change ("no clinically meaningful changes in ECG parameters") still
+# measured what it names; "not by endoscopy" measured nothing.
+_NO_CHANGE_BEFORE = rx(r"\b(?:no|not|nor|neither|without)\s+(?:[\w-]+\s+){0,3}?(?:changes?|differences?|effects?|"
+                       r"alterations?|abnormalit\w+|shifts?|deteriorations?)\s+(?:were\s+(?:seen|found|observed)\s+)?"
+                       r"(?:in|on|of|between|from)\s+(?:[\w-]+\s+){0,4}$")
+
+
+def _negated_result(hit: Hit) -> bool:
+    return bool(_NO_CHANGE_BEFORE.search(hit.passage.text, max(hit.sentence.start, hit.start - 100), hit.start))
+
+
 def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[Hit]]) -> Suggestion:
-    found = pattern_list(passages, OUTCOME_CLASS_PATTERNS, _measured)
+    found: dict[str, list[Hit]] = {}
+    for value, pattern in OUTCOME_CLASS_PATTERNS:
+        kept = {(h.passage.field, h.start) for h in find(passages, pattern)}
+        if hits := [h for h in find(passages, pattern, negatable=False)
+                    if _measured(h) and ((h.passage.field, h.start) in kept or _negated_result(h))]:
+            found[value] = hits
     imaging = found.pop("neuroimaging", [])
     if brain := [h for h in imaging if brain_imaging(h)]:
         found["neuroimaging"] = brain
@@ -205,6 +269,12 @@ def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[
         found.setdefault("physiological", []).extend(imaging)
     for value, hits in instrument_classes.items():
         found.setdefault(value, []).extend(hits)
+    for value in list(found):
+        if not (outcome_hits := [h for h in found[value] if not _diagnostic(h)
+                                 and not (value == "physiological" and _screening_service(h))]):
+            found.pop(value)
+        else:
+            found[value] = outcome_hits
     # "Symptoms were rated with the MADRS": a symptom word in a sentence naming a clinician's
     # rating is what the clinician rated, not a participant's report.
     rated = {(h.passage.field, h.sentence.start) for h in found.get("clinician-rated", [])}

@@ -1,0 +1,68 @@
+"""The classes of the outcomes a study measured: phrasings written for these tests, in the ways
+trial abstracts commonly word them (not copied from any abstract)."""
+
+from __future__ import annotations
+
+import pytest
+
+from livingreview.extraction import measures
+from livingreview.extraction.passages import Passage
+
+
+def _classes(abstract: str, title: str = "A randomised trial") -> list[str]:
+    passages = [Passage(1, "title", title), Passage(1, "abstract", abstract)]
+    return list(measures.outcome_classes(passages, {}).value)
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # a result that found no change still names what was measured
+    ("Sixty adults took the drug or placebo. There were no clinically relevant changes in ECG intervals.",
+     "physiological"),
+    ("Forty women were treated. No clinically meaningful alterations in plasma glucose were found.",
+     "physiological"),
+    # a judgement of efficacy or status with no rater named is the investigator's
+    ("We randomised 90 patients. Global efficacy did not differ between the two drugs.", "clinician-rated"),
+    ("Overall therapeutic response and global eczema status favoured the cream.", "clinician-rated"),
+    ("Eighty children were randomised. Severity was scored with the SCORAD index.", "clinician-rated"),
+    # symptoms named as what went down, with no rater, are what participants reported
+    ("Treatment was followed by reductions in anxiety and insomnia symptoms over twelve weeks.", "self-report"),
+    ("In the active arm, symptoms were markedly decreased after one week.", "self-report"),
+    ("The cream was better at relieving the accompanying symptoms of the rash.", "self-report"),
+    ("The tablet lowered the intensity of pain more than placebo did.", "self-report"),
+    ("Participants reported perceived barriers and self-efficacy before and after the course.", "self-report"),
+    ("The scale measured body image dissatisfaction in 120 outpatients.", "self-report"),
+    # what clinicians did and what learners could show
+    ("Doctors given the reminder made more imaging test orders and more referrals to specialists.",
+     "behavioural"),
+    ("Nurses were randomised to workshops or reading; knowledge gained was tested after three months.",
+     "behavioural"),
+    # blood counts, allergen challenges and pad tests are body measures
+    ("Platelet counts and mean corpuscular volume were recorded at each visit.", "physiological"),
+    ("The provocative dose in a conjunctival challenge rose with the antihistamine.", "physiological"),
+    ("Urine loss was measured with a one-hour pad test at baseline and week 8.", "physiological"),
+])
+def test_outcome_classes_follow_the_ways_abstracts_name_measures(abstract: str, expected: str) -> None:
+    assert expected in _classes(abstract)
+
+
+@pytest.mark.parametrize(("abstract", "absent"), [
+    # a test that selected or diagnosed the participants measured no outcome
+    ("We enrolled 200 women with urodynamically confirmed detrusor overactivity. Diaries were kept.",
+     "physiological"),
+    ("Allergy was characterised by skin tests and history. Patients kept symptom diaries.", "physiological"),
+    # screening as a service delivered is what clinicians did, not a body measure
+    ("The reminder raised rates of blood pressure screening and cholesterol screening in practice.",
+     "physiological"),
+    # a disease's flare, not the skin's flare response
+    ("Patients with arthritis of the hip in a flare state rated their pain on a diary.", "physiological"),
+    # an area under the curve of a clinical score is no drug exposure
+    ("The AUC of patient global ratings showed a dose response over 12 weeks.", "physiological"),
+    # the patient's own global assessment is a report, not a clinician's rating
+    ("Efficacy was measured by the patient-reported global assessment of disease status.", "clinician-rated"),
+    # symptoms that improve in a depression trial are not a self-report by themselves
+    ("The infusion was associated with improvements in symptoms in the patient group.", "self-report"),
+    # a test not done measured nothing
+    ("Ulcers were detected by clinical symptoms, not by scheduled endoscopy.", "physiological"),
+])
+def test_what_selected_or_served_participants_is_no_outcome_class(abstract: str, absent: str) -> None:
+    assert absent not in _classes(abstract)
