@@ -45,8 +45,6 @@ STATIC = {"name": "static-embeddings"}
 CHARS = {"name": "char-tfidf"}
 SVM = {"name": "svm", "c": 0.11, "relevant_weight": 9.8}
 LOGISTIC = {"name": "logistic", "c": 3.0, "relevant_weight": 9.8, "tol": 0.001}
-# Each title's word n-grams counted twice (the text once, the title once more).
-TFIDF_TITLE2 = {**TFIDF, "title_weight": 2}
 TIE = 0.002  # WSS@95 gains closer than this count as equal
 
 
@@ -81,19 +79,13 @@ GRID: dict[str, dict] = {
     "svm+logistic+emb-svm": {"feature_extractors": [EMBEDDINGS, TFIDF], "classifier": {
         "name": "ensemble", "members": [_on("tfidf", SVM, 0.4), _on("tfidf", LOGISTIC, 0.4),
                                         _on("embeddings", SVM, 0.2)]}},
-    # Added on 2026-12-01 before any was run: the title counted twice (titles carry a review's
-    # key terms densely; ASReview and the others read title and abstract as one text), under
-    # ASReview's own SVM, under the SVM + logistic fusion, and under the model five of the six
-    # folds chose above (unweighted logistic regression).
-    "svm-title2": {"feature_extractors": [TFIDF_TITLE2], "classifier": SVM},
-    "svm+logistic-title2": {"feature_extractors": [TFIDF_TITLE2], "classifier": {
-        "name": "ensemble", "members": [SVM, {**LOGISTIC, "c": 10.0}]}},
-    "logistic-w1-title2": {"feature_extractors": [TFIDF_TITLE2], "classifier": {**LOGISTIC, "relevant_weight": 1.0}},
 }
+# The title counted twice ('svm-title2', 'svm+logistic-title2', 'logistic-w1-title2', in the
+# log) was measured with a tfidf title_weight setting (commit ef3a112) and taken out again: no
+# fold chose it and no preset uses it (figures in presets.toml).
 
 DEFAULT_GRID = ("svm-c0.5", "logistic", "logistic-w1", "svm+logistic",
-                "svm+logistic-w1", "svm-words+chars", "svm+static-svm",
-                "svm-title2", "svm+logistic-title2", "logistic-w1-title2")
+                "svm+logistic-w1", "svm-words+chars", "svm+static-svm")
 
 ASREVIEW = "asreview"
 

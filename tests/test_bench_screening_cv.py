@@ -55,11 +55,10 @@ def test_asreviews_model_is_a_candidate_and_a_near_tie_goes_to_fewer_members(ben
 def test_every_grid_point_is_a_preset_the_ranker_can_build(bench):
     from livingreview.screening.ranking import RankingSession
 
-    # Records with a title and no abstract: their texts are their titles.
-    titles = ["ketamine trial in depression", "hip fracture cohort", "ketamine infusion for depression",
-              "statins and heart disease"]
+    texts = ["ketamine trial in depression", "hip fracture cohort", "ketamine infusion for depression",
+             "statins and heart disease"]
     for name in bench.GRID:
         if {"embeddings", "static-embeddings"} & {c.name for c in bench.candidate(name).feature_extractors}:
             continue  # the embeddings model is exercised in test_screening_ranking
-        ranking = RankingSession(titles, titles=titles, preset=bench.candidate(name)).rank({0: 1, 1: 0})
+        ranking = RankingSession(texts, preset=bench.candidate(name)).rank({0: 1, 1: 0})
         assert ranking[0][0] == 2, name

@@ -126,7 +126,7 @@ def simulate(
     if len(set(priors)) != len(priors):
         raise BadInput("a prior record is given twice")
     started = time.perf_counter()
-    session = RankingSession(data.texts, titles=data.titles, preset=preset, seed=seed, on_progress=on_features)
+    session = RankingSession(data.texts, preset=preset, seed=seed, on_progress=on_features)
     result = SimulationResult(order=list(priors), labels=data.labels, n_priors=len(priors),
                               feature_seconds=time.perf_counter() - started, preset=session.preset.name,
                               fallback_reason=session.fallback_reason)

@@ -20,7 +20,7 @@ from livingreview.files import replacing
 from livingreview.safe_text import for_csv
 from livingreview.screening.criteria import RecordVerdict, Span, evaluate_record, verdict_features
 from livingreview.screening.ranking import rank_unlabelled
-from livingreview.screening.workflow import RankerInputs, Screening
+from livingreview.screening.workflow import Screening, record_text
 
 
 @dataclass(frozen=True)
@@ -69,10 +69,9 @@ def suggest(screening: Screening, stage: str = "title_abstract", *, seed: int = 
     unscreened = [i for i, o in enumerate(outcomes) if o is None]
     if set(labels.values()) == {0, 1}:
         features = np.asarray([verdict_features(v) for v in verdicts], dtype=float)
-        # A protocol may have no criteria at a stage.
-        inputs = RankerInputs.of(ordered, features if features.size else None)
-        ranked = rank_unlabelled(inputs.texts, labels, titles=inputs.titles, seed=seed, extra_features=inputs.extra,
-                                 on_progress=on_progress)
+        extra = features if features.size else None  # a protocol may have no criteria at a stage
+        ranked = rank_unlabelled(
+            [record_text(r) for r in ordered], labels, seed=seed, extra_features=extra, on_progress=on_progress)
         wanted = set(unscreened)
         order = [(i, score) for i, score in ranked if i in wanted]
         ranked_by = "ranker"

@@ -295,7 +295,7 @@ class Screening(ScreeningState):
         # while they are screened, and re-reading 50k of them per decision would dominate.
         self._features: dict[tuple[int, str], list[float]] = {}
         self._records: dict[int, Record] = {}
-        self._ranker_inputs: tuple[tuple[int, ...], RankerInputs] | None = None
+        self._ranker_inputs: tuple[tuple[int, ...], list[str], np.ndarray | None] | None = None
         # stage → (the units it was sorted for, their criteria order)
         self._criteria_orders: dict[str, tuple[tuple[int, ...], list[tuple[int, float]]]] = {}
 
@@ -504,26 +504,28 @@ class Screening(ScreeningState):
         from livingreview.screening.ranking import rank_unlabelled
 
         ordered = self.records(self.eligible(stage))
-        inputs = self._ranker_inputs_for(ordered, self.features(ordered, stage))
-        rank_unlabelled(inputs.texts, {}, titles=inputs.titles, preset=self.protocol.screening.preset, seed=seed,
-                        extra_features=inputs.extra, on_progress=on_progress)
+        texts, extra = self._ranker_inputs_for(ordered, self.features(ordered, stage))
+        rank_unlabelled(texts, {}, preset=self.protocol.screening.preset, seed=seed, extra_features=extra,
+                        on_progress=on_progress)
 
     def _ranked(self, ordered: list[Record], labels: dict[int, int], features: list[list[float]],
                 pending: set[int], seed: int) -> list[tuple[int, float]]:
         # Imported here: the ranker pulls in scikit-learn, which every CLI start would pay for.
         from livingreview.screening.ranking import rank_unlabelled
 
-        inputs = self._ranker_inputs_for(ordered, features)
-        ranked = rank_unlabelled(inputs.texts, labels, titles=inputs.titles, preset=self.protocol.screening.preset,
-                                 seed=seed, extra_features=inputs.extra)
+        texts, extra = self._ranker_inputs_for(ordered, features)
+        ranked = rank_unlabelled(texts, labels, preset=self.protocol.screening.preset, seed=seed,
+                                 extra_features=extra)
         return [(int(ordered[i].id or 0), score) for i, score in ranked if ordered[i].id in pending]
 
-    def _ranker_inputs_for(self, ordered: list[Record], features: list[list[float]]) -> RankerInputs:
+    def _ranker_inputs_for(self, ordered: list[Record],
+                           features: list[list[float]]) -> tuple[list[str], np.ndarray | None]:
         key = tuple(int(r.id or 0) for r in ordered)
         if self._ranker_inputs is None or self._ranker_inputs[0] != key:
+            texts = [record_text(r) for r in ordered]
             extra = np.asarray(features, dtype=float) if features and features[0] else None
-            self._ranker_inputs = (key, RankerInputs.of(ordered, extra))
-        return self._ranker_inputs[1]
+            self._ranker_inputs = (key, texts, extra)
+        return self._ranker_inputs[1], self._ranker_inputs[2]
 
 
 def random_order(units: Iterable[int], seed: int) -> list[tuple[int, float]]:
@@ -548,18 +550,9 @@ def screening_status(store: Store) -> dict[str, dict[str, int]]:
     return status
 
 
-@dataclass(frozen=True)
-class RankerInputs:
-    """What the ranker is given of a stage's records: their texts, their titles apart (for
-    presets that weight the title) and the criteria verdicts as extra features."""
-
-    texts: list[str]
-    titles: list[str]
-    extra: np.ndarray | None = None
-
-    @classmethod
-    def of(cls, records: Sequence[Record], extra: np.ndarray | None = None) -> RankerInputs:
-        return cls([ranking_text(r.title, r.abstract) for r in records], [r.title or "" for r in records], extra)
+def record_text(record: Record) -> str:
+    """What the ranker reads of a record: title and abstract, joined as a simulation joins them."""
+    return ranking_text(record.title, record.abstract)
 
 
 def screening_units(record_studies: Iterable[tuple[int, int | None]]) -> dict[int, tuple[int, int | None]]:

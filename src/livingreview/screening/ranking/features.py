@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from livingreview.screening.ranking._embedding_cache import cache_directory, cached_embeddings
@@ -24,23 +24,14 @@ from livingreview.screening.ranking._embedding_cache import cache_directory, cac
 
 @dataclass(frozen=True)
 class FeatureContext:
-    """What an extractor may read: the texts always; records and a protocol when screening a project.
-
-    `titles`, when given, holds each record's title, which its text begins with
-    (`screening.texts.ranking_text`): extractors that weight the title read it here.
-    """
+    """What an extractor may read: the texts always; records and a protocol when screening a project."""
 
     texts: Sequence[str]
-    titles: Sequence[str] | None = None
     records: Sequence[Any] | None = None
     protocol: Any | None = None
     seed: int = 0
     # Called as (what, done, total) by extractors slow enough to need a progress bar.
     on_progress: Callable[[str, int, int], None] | None = None
-
-    def __post_init__(self) -> None:
-        if self.titles is not None and len(self.titles) != len(self.texts):
-            raise ValueError(f"{len(self.titles)} titles for {len(self.texts)} texts: one title per record")
 
 
 class FeatureExtractor(Protocol):
@@ -49,44 +40,22 @@ class FeatureExtractor(Protocol):
 
 @dataclass
 class WordTfidf:
-    """TF-IDF over word n-grams, sublinear term frequency (long abstracts should not dominate).
-
-    `title_weight` = k counts each title's n-grams k times (its text once, then the title k - 1
-    times more): titles carry a review's key terms densely. The document frequencies stay those
-    of the texts, which hold every title already; k = 1 is plain TF-IDF of the texts.
-    """
+    """TF-IDF over word n-grams, sublinear term frequency (long abstracts should not dominate)."""
 
     ngram_max: int = 2
     min_df: int = 1
     max_df: float = 1.0
     stop_words: str = "english"  # "" keeps every word (TOML has no null)
-    title_weight: int = 1
-
-    def __post_init__(self) -> None:
-        if type(self.title_weight) is not int or self.title_weight < 1:  # bool is no weight
-            raise ValueError(f"tfidf title_weight must be a whole number of 1 or more, got {self.title_weight!r}")
 
     def transform(self, context: FeatureContext) -> sparse.csr_matrix:
         # max_df is a share of the records: on a handful (a full-text stage with one record) it
         # would allow fewer records than min_df, which scikit-learn refuses, so it is lifted.
         max_df = self.max_df if self.max_df * len(context.texts) >= self.min_df else 1.0
-        # Counts, then TF-IDF: what TfidfVectorizer does in one step, split so title counts can be added.
-        counter = CountVectorizer(ngram_range=(1, self.ngram_max), min_df=self.min_df, max_df=max_df,
-                                  stop_words=self.stop_words or None, dtype=np.float32)
-        titles = self._titles(context) if self.title_weight > 1 else None
-        try:
-            counts = counter.fit_transform(context.texts)
-        except ValueError as error:
-            return _empty_when_no_terms(error, len(context.texts))
-        if titles is not None:
-            counts = counts + (self.title_weight - 1) * counter.transform(titles)
-        return sparse.csr_matrix(TfidfTransformer(sublinear_tf=True).fit_transform(counts), dtype=np.float32)
-
-    def _titles(self, context: FeatureContext) -> Sequence[str]:
-        if context.titles is None:
-            raise ValueError(f"the tfidf extractor with title_weight = {self.title_weight} needs the records' "
-                             "titles; this session was given only their joined texts")
-        return context.titles
+        vectorizer = TfidfVectorizer(
+            ngram_range=(1, self.ngram_max), min_df=self.min_df, max_df=max_df,
+            stop_words=self.stop_words or None, sublinear_tf=True, dtype=np.float32,
+        )
+        return _fit_or_empty(vectorizer, context.texts)
 
 
 @dataclass
@@ -128,18 +97,14 @@ class LatentSemantic:
 
 
 def _fit_or_empty(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_matrix:
+    # A set where every record is empty (or min_df removes every term) still gets a matrix, with
+    # one all-zero column, so the classifier falls back to the prior instead of crashing.
     try:
         return sparse.csr_matrix(vectorizer.fit_transform(texts), dtype=np.float32)
     except ValueError as error:
-        return _empty_when_no_terms(error, len(texts))
-
-
-def _empty_when_no_terms(error: ValueError, n_texts: int) -> sparse.csr_matrix:
-    # A set where every record is empty (or min_df removes every term) still gets a matrix, with
-    # one all-zero column, so the classifier falls back to the prior instead of crashing.
-    if "empty vocabulary" not in str(error) and "no terms remain" not in str(error):
-        raise error
-    return sparse.csr_matrix((n_texts, 1), dtype=np.float32)
+        if "empty vocabulary" not in str(error) and "no terms remain" not in str(error):
+            raise
+        return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
 
 
 @dataclass

@@ -23,17 +23,12 @@ from livingreview.screening.ranking.presets import EXTRA_BLOCK, Preset, build, l
 
 
 class RankingSession:
-    """Features for a fixed list of texts under one preset and seed; `rank` may be called many times.
-
-    Each text is a record's `ranking_text`; `titles` (each record's title, which its text
-    begins with) are needed by presets that weight the title.
-    """
+    """Features for a fixed list of texts under one preset and seed; `rank` may be called many times."""
 
     def __init__(
         self,
         texts: Sequence[str],
         *,
-        titles: Sequence[str] | None = None,
         preset: str | Preset = "default",
         seed: int = 0,
         extra_features: np.ndarray | None = None,
@@ -46,7 +41,7 @@ class RankingSession:
         self.n_records = len(texts)
         # Why a fallback preset was used instead of the one asked for (None: it was not).
         self.fallback_reason: str | None = None
-        context = FeatureContext(texts=texts, titles=titles, records=records, protocol=protocol, seed=seed,
+        context = FeatureContext(texts=texts, records=records, protocol=protocol, seed=seed,
                                  on_progress=on_progress)
         blocks = self._feature_blocks(context)
         if extra_features is not None:
@@ -152,7 +147,6 @@ def rank_unlabelled(
     texts: Sequence[str],
     labels: Mapping[int, int],
     *,
-    titles: Sequence[str] | None = None,
     preset: str = "default",
     seed: int = 0,
     extra_features: np.ndarray | None = None,
@@ -163,7 +157,7 @@ def rank_unlabelled(
     `labels` maps text index to 1 (relevant) or 0 (irrelevant). The features of the last few
     text lists are kept, so calling this after every decision refits only the classifier.
     """
-    key = _session_key(texts, titles, preset, seed, extra_features)
+    key = _session_key(texts, preset, seed, extra_features)
     with _SESSIONS_LOCK:
         slot = _SESSIONS.setdefault(key, _CachedSession())
         _SESSIONS.move_to_end(key)
@@ -171,22 +165,15 @@ def rank_unlabelled(
             _SESSIONS.popitem(last=False)  # a thread still using an evicted slot keeps its reference
     with slot.lock:
         if slot.session is None:
-            slot.session = RankingSession(texts, titles=titles, preset=preset, seed=seed, extra_features=extra_features,
+            slot.session = RankingSession(texts, preset=preset, seed=seed, extra_features=extra_features,
                                           on_progress=on_progress)
         return slot.session.rank(labels)
 
 
-def _session_key(texts: Sequence[str], titles: Sequence[str] | None, preset: str, seed: int,
-                 extra: np.ndarray | None) -> str:
+def _session_key(texts: Sequence[str], preset: str, seed: int, extra: np.ndarray | None) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for text in texts:
         digest.update(text.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
-    # Titles apart: the same texts with and without them are different sessions for a preset
-    # that weights the title (one of them fails for want of titles).
-    digest.update(b"\x01" if titles is None else b"\x02")
-    for title in titles or ():
-        digest.update(title.encode("utf-8", "surrogatepass"))
         digest.update(b"\x00")
     if extra is not None:
         digest.update(np.ascontiguousarray(extra, dtype=np.float64).tobytes())
