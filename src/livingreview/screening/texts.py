@@ -8,8 +8,5 @@ from __future__ import annotations
 
 
 def ranking_text(title: str | None, abstract: str | None) -> str:
-    """A record's title and abstract joined by a space: the text every feature extractor reads.
-
-    It begins with the title, which presets that weight the title are given on its own too.
-    """
+    """A record's title and abstract joined by a space: the text every feature extractor reads."""
     return " ".join(part for part in (title, abstract) if part)
