@@ -459,3 +459,37 @@ def test_one_person_of_a_stated_age_as_the_subject_is_a_case_of_one() -> None:
     abstract = ("Rashes after this drug are rare. A 63-year-old retired woman developed blisters on both hands "
                 "two days after the first dose. They cleared when the drug was stopped.")
     assert _count(abstract) == 1
+
+
+@pytest.mark.parametrize(("title", "abstract"), [
+    # the disease a drug is for, named in the title of a study in healthy volunteers
+    ("Food and the kinetics of a new capsule for the treatment of patients with chronic migraine",
+     "We compared fed and fasting exposure in an open crossover study in 16 healthy volunteers aged 20-45."),
+    # ... or in the conclusion, for the patients who may take it
+    ("No interaction between two painkillers",
+     "Fourteen healthy volunteers took the first drug alone or with the second in random order. "
+     "Exposure did not change. No dose change will be needed for migraine patients taking both drugs."),
+])
+def test_a_disease_named_for_whom_a_drug_is_meant_is_no_population_of_healthy_volunteers(
+        flagship, title: str, abstract: str) -> None:
+    assert _field(flagship, "population", title, abstract) == ["healthy"]
+
+
+def test_counted_patients_studied_beside_healthy_volunteers_keep_their_condition(flagship) -> None:
+    abstract = ("Twelve patients with chronic migraine and 12 healthy volunteers received the drug. "
+                "Plasma levels were measured before and after two weeks.")
+    assert sorted(_field(flagship, "population", "Drug levels in two groups", abstract)) == [
+        "healthy", "other:migraine"]
+
+
+def test_a_condition_describing_counted_people_defines_the_population_beside_an_outcome_word(flagship) -> None:
+    # the sentence also names an outcome, which used to hide whom it describes
+    abstract = ("Forty postmenopausal women were studied to assess the clinical outcome of a gel. Half were "
+                "given the gel and half a placebo. Hot flushes were recorded in a diary.")
+    assert _field(flagship, "population", "A gel after the change of life", abstract) == ["other:menopause"]
+
+
+def test_a_condition_that_was_evaluated_is_a_measure_not_the_population(flagship) -> None:
+    abstract = ("Sixty postmenopausal women were randomly assigned to the patch or to placebo. Depression was "
+                "evaluated with a rating scale and bone density with a scan.")
+    assert _field(flagship, "population", "A patch and mood", abstract) == ["other:menopause"]

@@ -237,7 +237,9 @@ _PEOPLE_WITH_BEFORE = rx(r"\b(?:patients|subjects|participants|volunteers|women|
 _EXCLUDED = rx(r"\bexclu\w+|\bineligible\b|\bnot\s+eligible\b|\bextrapolat\w+|\bgenerali[sz]\w*\s+to\b|"
                r"\bcontraindicated\b")
 # A condition that happened during the study: "Breast pain was reported by 8% of women".
+# ... or what was measured: "depression was evaluated with the Hamilton scale".
 _EVENT_AFTER = rx(r"\s+(?:(?:was|were)\s+(?:reported|observed|noted|seen|recorded|experienced|more\s+(?:common|frequent)|"
+                  r"evaluated|assessed|measured|rated|scored|quantified|"
                   r"less\s+(?:common|frequent)|the\s+most)|occurred|developed|resolved)\b")
 # Sentences that name conditions of other people: exclusions, outcomes and events counted,
 # the state of knowledge.
@@ -310,11 +312,24 @@ _SPECULATION = rx(r"\b(?:may|might|could)\s+(?:\w+\s+){0,2}?(?:play|be\s+(?:usef
                   r"\bpathogenesis\b|\bpathophysiology\b")
 
 
+# A disease a drug treats, named beside the healthy volunteers it was tested in ("for the treatment
+# of patients with overactive bladder", "relevant for migraine patients taking it").
+_TREATMENT_OF_BEFORE = rx(r"\b(?:for|treatment\s+of|management\s+of|therapy\s+(?:of|for)|treating)\s+(?:the\s+)?"
+                          r"(?:(?:patients|people|individuals)\s+with\s+)?(?:[\w-]+\s+){0,2}$")
+# Patients studied beside healthy volunteers are counted: "11 dialysis patients with pruritus and 10
+# healthy controls", "33 individuals with depression".
+_COUNTED_BEFORE = rx(r"(?<![\d.,%])\b" + COUNT + r"\s+(?:[\w(),-]+\s+){0,7}$")
+
+
 def _studied_beside_healthy(hit: Hit) -> bool:
-    if _MODELLED_BEFORE.search(hit.passage.text, max(hit.sentence.start, hit.start - 80), hit.start) \
-            or _RELATED_AFTER.match(hit.passage.text, hit.end):
+    text = hit.passage.text
+    if _MODELLED_BEFORE.search(text, max(hit.sentence.start, hit.start - 80), hit.start) \
+            or _RELATED_AFTER.match(text, hit.end):
         return False
-    return hit.passage.field == "title" or not (before_own_study(hit) or _SPECULATION.search(hit.sentence.text))
+    if hit.passage.field == "title":
+        return not _TREATMENT_OF_BEFORE.search(text, max(0, hit.start - 60), hit.start)
+    return not (before_own_study(hit) or _SPECULATION.search(hit.sentence.text)) and bool(
+        _COUNTED_BEFORE.search(text, hit.sentence.start, hit.start))
 
 
 _SYMPTOMS_OF_BEFORE = rx(r"\b(?:signs\s+and\s+)?symptoms?\s+(?:of|in|associated\s+with)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$")
@@ -351,8 +366,16 @@ def _defines_population(hit: Hit) -> bool:
     # their condition are who took part, whatever else the sentence counts (unless it excludes them).
     if _EXCLUDED.search(hit.sentence.text):
         return False
-    return bool(_PEOPLE_WITH_BEFORE.search(hit.passage.text, window, hit.start)) or \
+    return bool(_PEOPLE_WITH_BEFORE.search(hit.passage.text, window, hit.start)
+                or _COUNTED_AS_PEOPLE.search(hit.passage.text, window, hit.start)
+                and _PEOPLE_NOUN_AFTER.match(hit.passage.text, hit.end)) or \
         not _NOT_WHO_TOOK_PART.search(hit.sentence.text)
+
+
+# A condition that describes counted people ("Fifty postmenopausal women were studied", "120
+# asthmatic children") is who took part, whatever else the sentence names.
+_COUNTED_AS_PEOPLE = rx(r"(?<![\d.,%])\b" + COUNT + r"\s+(?:[\w-]+\s+){0,2}$")
+_PEOPLE_NOUN_AFTER = rx(r"(?:\s+[\w-]+){0,2}?\s+" + PEOPLE + r"\b")
 
 
 # A study of health professionals ("a survey of 300 pharmacists", "24 randomly selected GPs took
