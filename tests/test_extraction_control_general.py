@@ -56,3 +56,76 @@ CONTROL_CASES: list[Case] = [
 def test_the_control_arm_follows_what_the_comparison_arm_was_given(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+ARM_CASES: list[Case] = [
+    # "To intervention or control" does not say what the control arm got.
+    ("Reminders for preventive care in general practice",
+     "Forty practices were randomly allocated to an electronic reminder intervention or control, and "
+     "screening rates were compared after six months.",
+     {"control": "not-stated"}),
+    # Care that goes on as usual is an active comparison.
+    ("Nurse-led follow-up of heart failure",
+     "Twenty practices introduced nurse-led follow-up; in twenty others patients were treated as usual, "
+     "and admissions over a year were compared.",
+     {"control": "active"}),
+    # One drug in two release forms is compared with itself.
+    ("A once-daily form of tolterodine",
+     "In a crossover study of 18 volunteers, the exposure after a sustained-release tolterodine capsule "
+     "was compared with that after immediate-release tolterodine tablets.",
+     {"control": "active", "active_comparator": None}),
+    ("Two forms of nifedipine in hypertension",
+     "Adults with hypertension were randomized to extended-release or immediate-release nifedipine for eight weeks.",
+     {"control": "active", "active_comparator": None}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), ARM_CASES, ids=[case[0] for case in ARM_CASES])
+def test_an_unnamed_control_usual_care_and_a_second_release_form(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)
+
+
+PLACEBO_NOT_AN_ARM_CASES: list[Case] = [
+    # A double dummy: each arm gets its own drug with a placebo of the other arm's form.
+    ("Patch or tablets for hot flushes",
+     "Women were randomized to receive an estradiol patch plus placebo tablets or estradiol tablets plus a "
+     "placebo patch for 12 weeks, and flush frequency was recorded.",
+     {"control": "active", "active_comparator": None}),
+    ("Ulcer recurrence on two anti-inflammatory regimens",
+     "Patients with healed ulcers were randomly assigned to etoricoxib 90 mg daily plus placebo or "
+     "ibuprofen 800 mg plus esomeprazole 20 mg daily for six months.",
+     {"control": "active", "active_comparator": "ibuprofen"}),
+    # A placebo period before the assignment is a run-in, also when it is named again later.
+    ("Two antihistamines in hay fever",
+     "After taking placebo for two weeks, 90 adults were randomly assigned to cetirizine or fexofenadine. "
+     "Symptoms were scored before and after taking placebo for two weeks and at the end of treatment.",
+     {"control": "active", "active_comparator": "fexofenadine"}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), PLACEBO_NOT_AN_ARM_CASES,
+                         ids=[case[0] for case in PLACEBO_NOT_AN_ARM_CASES])
+def test_a_double_dummy_or_a_placebo_run_in_is_no_placebo_arm(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)
+
+
+PLACEBO_ARM_CASES: list[Case] = [
+    # Placebo added to a drug every arm gets is the control (an add-on trial), not a dummy.
+    ("Adding an antihistamine to montelukast",
+     "Adults with asthma were randomized to montelukast 10 mg plus placebo or montelukast 10 mg plus "
+     "desloratadine 5 mg for four weeks.",
+     {"control": "placebo"}),
+    # A placebo named after a run-in that is also an arm stays the control.
+    ("Zafirlukast in mild asthma",
+     "After a placebo run-in of two weeks, 200 adults were randomly assigned to zafirlukast or placebo.",
+     {"control": "placebo"}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), PLACEBO_ARM_CASES,
+                         ids=[case[0] for case in PLACEBO_ARM_CASES])
+def test_placebo_added_to_a_shared_drug_or_named_as_an_arm_is_the_control(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

@@ -184,3 +184,19 @@ TRACER_AND_SWALLOWED_CASES: list[Case] = [
 def test_a_scan_tracer_is_no_drug_and_an_amount_ingested_is_oral(flagship: Protocol, title: str, abstract: str,
                                                                   expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+SALT_CASES: list[Case] = [
+    # The salt or ester is dropped, so one drug in two forms is one study drug.
+    ("A vaginal ring of estradiol acetate against oral estradiol",
+     "Sixty women were randomized to an estradiol acetate ring or oral estradiol 1 mg daily for 12 weeks.",
+     {"drugs": ["estradiol"]}),
+    ("", "Twenty adults took oxybutynin chloride 5 mg or tolterodine tartrate 2 mg in random order.",
+     {"drugs": ["oxybutynin", "tolterodine"]}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), SALT_CASES)
+def test_a_drug_is_named_without_its_salt_or_ester(flagship: Protocol, title: str, abstract: str,
+                                                    expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

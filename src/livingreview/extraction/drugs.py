@@ -293,7 +293,7 @@ _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allow
 # metoclopramide", "X plus Y"), not what the arm is compared with.
 _CO_INTERVENTION = rx(r"(?:\b(?:combined|combination|together|co-?administered|coupled)\s+with|\bplus|\+|"
                        r"[\w)]/(?=[\d.]+\s*(?:mg|µg|mcg|g)\b))"
-                       r"\s*(?:\(?\s*)?(?:[\w.]+\s+(?:of\s+)?){0,3}$")
+                       r"\s*(?:\(?\s*)?(?:(?!(?:or|versus|vs)\b)[\w.]+\s+(?:of\s+)?){0,3}$")
 
 
 _LISTED_AGAINST_PLACEBO = re.compile(r"[\w)]\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$")
@@ -367,8 +367,14 @@ _OTHER_ACTIVE_ARM = rx(
     r"\b(?:versus|vs\.?|compared\s+(?:with|to))\s+(?:the\s+|a\s+)?(?:\d+(?:\.\d+)?\s*(?:mg|µg|mcg|g)|"
     r"standard|conventional|usual|monthly|weekly|daily|quarterly|continuous|cyclic|sequential|"
     r"low|high|lower|higher)\b|\bcontrol\s+group\s+(?:received|was\s+given|got)\b(?![^.]{0,30}placebo)|"
+    # ("to intervention or control": what the control arm got is not said)
     r"\b(?:randomi[sz]ed|assigned|allocated)\s+to\s+(?:receive\s+)?(?:either\s+)?[^.]{3,80}?\s+or\s+"
-    r"(?!placebo|no\b|a\s+wait|wait)\w|"
+    r"(?!placebo|no\b|a\s+wait|wait|(?:an?\s+|the\s+)?(?:control|comparison)\b)\w|"
+    r"\b(?:treated|managed|cared\s+for)\s+as\s+usual\b|"
+    # one drug in two release forms ("controlled-release X compared with immediate-release X")
+    r"\b(?:immediate|controlled|extended|sustained|modified|prolonged|delayed|slow)[- ]release\b[^.;]{0,150}?"
+    r"(?:\bversus|\bvs\.?|\bcompared\s+(?:with|to)|\bor|\band)\s+(?:(?:that|those)\s+(?:of|after|with)\s+)?(?:the\s+|an?\s+)?"
+    r"(?:conventional\s+|standard\s+)?(?:immediate|controlled|extended|sustained|modified|prolonged|delayed|slow)[- ]release\b|"
     # one drug by two routes ("oral and subcutaneous X")
     r"\b(?:oral|intravenous|subcutaneous|intranasal|nasal|intramuscular|inhaled|rectal|transdermal|sublingual)\s+"
     r"(?:and|or|versus|vs\.?)\s+(?:the\s+)?(?:oral|intravenous|subcutaneous|intranasal|nasal|intramuscular|inhaled|"
@@ -448,6 +454,33 @@ _OTHERS_TRIALS = rx(r"[- ]controlled\s+(?:clinical\s+|randomi[sz]ed\s+)?(?:trial
 _OWN_TRIALS_BEFORE = rx(r"\b(?:two|three|four|both|these|our|\d+)\s+(?:[\w,-]+\s+){0,4}$")
 
 
+# "After receiving placebo for 1 week, patients were randomly allocated to ...": a placebo period
+# before the assignment is a run-in, and so is the same period named again ("after receiving placebo
+# for 1 week" in a later sentence).
+_AFTER_BEFORE = rx(r"\b(?:after|following)\s+(?:receiving\s+|taking\s+|being\s+given\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}$")
+_THEN_RANDOMISED = rx(r"[^.;]{0,120}?\b(?:randomi[sz]ed|randomly|assigned|allocated)\b")
+_FOR_A_PERIOD = rx(r"\s+(?:for|during)\s+(?:\d+|one|two|three|four|a)\s*-?\s*(?:days?|weeks?)\b")
+
+
+def _placebo_period(hit: Hit) -> str | None:
+    """The words naming a placebo period before the assignment ("after receiving placebo for 1 week"), or None."""
+    text, sentence = hit.passage.text, hit.sentence
+    before = _AFTER_BEFORE.search(text, max(sentence.start, hit.start - 60), hit.start)
+    if before is None or not _THEN_RANDOMISED.match(text, hit.end, sentence.end):
+        return None
+    period = _FOR_A_PERIOD.match(text, hit.end)
+    return " ".join(text[before.start():period.end() if period else hit.end].lower().split())
+
+
+def _run_ins(placebo: list[Hit]) -> set[int]:
+    """Indexes of the placebo mentions that name a run-in period (see `_placebo_period`)."""
+    periods = [re.compile(r"\s+".join(map(re.escape, p.split())), re.IGNORECASE)
+               for p in {p for p in map(_placebo_period, placebo) if p is not None and len(p.split()) > 2}]
+    return {i for i, hit in enumerate(placebo) if _placebo_period(hit) is not None
+            or any(m.start() <= hit.start < m.end() for period in periods
+                   for m in period.finditer(hit.passage.text, hit.sentence.start, hit.sentence.end))}
+
+
 def _not_an_arm(hit: Hit) -> bool:
     text, sentence = hit.passage.text, hit.sentence
     before = text[max(sentence.start, hit.start - 60):hit.start]
@@ -458,6 +491,29 @@ def _not_an_arm(hit: Hit) -> bool:
     if _OTHERS_TRIALS.match(text, hit.end) and not _OWN_TRIALS_BEFORE.search(before):
         return True
     return bool(_PARENT_STUDY.search(sentence.text))
+
+
+# "X plus placebo tablets or Y plus a placebo ring": placebo joined to a drug within an arm.
+# ("X and placebo" is no such join: in a crossover it names two conditions.)
+_PLUS_BEFORE = rx(r"(?:\bplus|\+)\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}$")
+_PLUS_AFTER = rx(r"(?:\s+[\w-]+){0,2}\s+(?:plus|\+)\s")
+_ALTERNATIVE = rx(r";|\bor\b|\bversus\b|\bvs\b\.?")
+
+
+def _dummy(hit: Hit, drugs: DrugReading) -> bool:
+    """Whether a placebo stands in for another arm's drug (a double dummy): it is joined to a drug
+    in its own arm, and no other arm of the sentence adds a drug to that arm's drugs (as an add-on
+    trial's "A plus placebo or A plus B" does)."""
+    text, sentence = hit.passage.text, hit.sentence
+    if not (_PLUS_BEFORE.search(text, max(sentence.start, hit.start - 40), hit.start)
+            or _PLUS_AFTER.match(text, hit.end, sentence.end)):
+        return False
+    cuts = [sentence.start, *(m.start() for m in _ALTERNATIVE.finditer(text, sentence.start, sentence.end)), sentence.end]
+    arms = [{h.label for group in (drugs.study, drugs.comparator) for hs in group.values() for h in hs
+             if h.passage is hit.passage and start <= h.start < end} for start, end in zip(cuts, cuts[1:])]
+    own = next(i for i, (start, end) in enumerate(zip(cuts, cuts[1:])) if start <= hit.start < end)
+    others = [arm for i, arm in enumerate(arms) if i != own and arm]
+    return bool(arms[own]) and bool(others) and not any(arms[own] < arm for arm in others)
 
 
 _ADDED_TO = rx(r"(?:\bwith\s+(?:and|or)\s+without|\bplus|\bcombined\s+with|\badded\s+to|\+)\s+(?:[\w-]+\s+){0,2}$")
@@ -532,7 +588,12 @@ def _comparator(passages: list[Passage], drugs: DrugReading, placebo: bool) -> S
 
 def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]) -> tuple[Suggestion, Suggestion]:
     # "placebo-controlled trials have shown ..." before the abstract turns to its own study is not an arm.
-    placebo = [h for h in find(passages, PLACEBO) if not before_own_study(h) and not _not_an_arm(h)]
+    placebo = [h for h in find(passages, PLACEBO) if not before_own_study(h)]
+    run_ins = _run_ins(placebo)
+    placebo = [h for i, h in enumerate(placebo) if i not in run_ins and not _not_an_arm(h)]
+    # A double dummy keeps two active arms blind: it says the control is active.
+    dummies = [h for h in placebo if _dummy(h, drugs)]
+    placebo = [h for h in placebo if h not in dummies]
     comparator = _comparator(passages, drugs, bool(placebo))
     if placebo:
         return suggestion("placebo", placebo), comparator
@@ -542,7 +603,7 @@ def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]
         return suggestion("none", nothing), comparator
     if comparator.stated:
         return Suggestion("active", comparator.evidence), comparator
-    other_arm = find(passages, _OTHER_ACTIVE_ARM)
+    other_arm = dummies or find(passages, _OTHER_ACTIVE_ARM)
     if other_arm:
         return suggestion("active", other_arm), comparator
     if single_group:

@@ -245,6 +245,24 @@ def _general_lexicon() -> tuple[Protocol, dict[str, tuple[str, ...]], frozenset[
     return Protocol.model_construct(vocabularies={DRUG_VOCABULARY: vocabulary}, criteria=[]), combinations, known
 
 
+# The salt or ester a dictionary entry names after the drug ("estradiol acetate", "oxybutynin
+# chloride"): the guidelines name the drug alone, and an abstract that sets "estradiol acetate"
+# against "oral estradiol" compares two forms of one drug, not two drugs.
+_SALT_OR_ESTER = re.compile(r"(?:\s+(?:acetate|hydrochloride|dihydrochloride|hcl|chloride|bromide|sodium|potassium|calcium|"
+                            r"maleate|tartrate|l-tartrate|mesylate|mesilate|besylate|besilate|succinate|sulfate|sulphate|"
+                            r"citrate|fumarate|valerate|benzoate|propionate|dipropionate|phosphate|hyclate|"
+                            r"hemihydrate|monohydrate|dihydrate|trihydrate|mucate|napsylate|tosylate|"
+                            r"cypionate|enanthate|undecanoate|decanoate|furoate|xinafoate|pamoate))+$")
+
+
+def _without_salt(canonical: str) -> str:
+    """The drug an entry names without its salt or ester ("estradiol acetate" -> "estradiol"); a
+    mineral salt keeps its name ("magnesium sulfate" is no "magnesium" the rules leave out, "calcium
+    phosphate" in a lab panel no calcium supplement)."""
+    base = _SALT_OR_ESTER.sub("", canonical)
+    return base if base and base not in _NOT_STUDY_DRUGS and base not in _ADDED_NAME_OF else canonical
+
+
 def _names_by_drug(variants: dict[str, list[str]], data: dict[str, dict]
                    ) -> tuple[dict[str, list[str]], dict[str, tuple[str, ...]]]:
     """The usable names of each drug (with the added ones), and the components of combinations."""
@@ -264,7 +282,7 @@ def _names_by_drug(variants: dict[str, list[str]], data: dict[str, dict]
             continue
         if not _usable(variant.lower(), canonical) or canonical.split()[-1] in _NOT_STUDY_DRUGS:
             continue
-        by_canonical.setdefault(canonical, []).extend(_spellings(variant))
+        by_canonical.setdefault(_without_salt(canonical), []).extend(_spellings(variant))
     for canonical in list(by_canonical):
         by_canonical[canonical] = [v for v in by_canonical[canonical] if v.lower() not in _ADDED_NAME_OF]
         if canonical in _ADDED_NAME_OF:
