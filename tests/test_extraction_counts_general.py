@@ -28,6 +28,17 @@ COUNT_CASES: list[Case] = [
     ("A case series beside a literature review", "We describe three patients with lactic acidosis after an "
      "overdose of metformin (in two patients) or of phenformin (in one patient). We also review the "
      "literature on 40 published cases.", {"n_total": 3}),
+    # A group added beside the main one: "N other people", or the people of a second study of its own.
+    ("Other people in a second part", "In the first part, 30 volunteers with hay fever were skin-tested after "
+     "one tablet. In the second part, eight other volunteers were skin-tested after a week of tablets.",
+     {"n_total": 38}),
+    ("A second study of its own", "In a 12-week randomized, double-blind trial, 150 women with hot flushes "
+     "received the patch or placebo. In a second, open, 24-week study, 40 women with night sweats were "
+     "treated with the patch.", {"n_total": 190}),
+    # ... unless the total was given and the studies are its parts.
+    ("Two studies within a stated total", "Sixty patients took part. In the first study, 20 patients received "
+     "single doses of the drug or placebo. In the second study, 40 patients received daily doses for a week.",
+     {"n_total": 60}),
 ]
 
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from livingreview.extraction.model import Suggestion
-from livingreview.extraction.passages import Hit, Passage, find, in_background, rx, suggestion
+from livingreview.extraction.passages import Hit, Passage, Sentence, find, in_background, rx, suggestion
 from livingreview.extraction.text import COUNT, HEDGE, parse_count
 
 
@@ -275,7 +275,8 @@ def _best_count(passages: list[Passage], candidates: list[Candidate]) -> Suggest
     if value is None:
         return suggestion(None, [hit], [f"unparsed: {written!r}"])
     added = _additional_group(passages, hit)
-    if added is not None:
+    # ("75 patients. In the first study, ... 15 patients. In the second study, ... 60 patients": parts of the total)
+    if added is not None and value - added[0] not in {c[2] for c in candidates}:
         return suggestion(value + added[0], [hit, added[1]], ["an additional group added"])
     return _with_comparison_group(passages, suggestion(value, [hit]))
 
@@ -304,24 +305,47 @@ def _with_comparison_group(passages: list[Passage], found: Suggestion) -> Sugges
     return found
 
 
-# "An additional 435 women ... were randomly assigned": a further group entered beside the main one.
-_ADDITIONAL = rx(r"\b(?:additional|further|another)\s+(?P<count>" + COUNT + r")\s+" + _BETWEEN + PEOPLE + r"\b")
-_ENTERED = rx(r"\b(?:randomi[sz]ed|randomly|assigned|allocated|enrolled|recruited|included|entered)\b")
+# "An additional 435 women ... were randomly assigned", "five other subjects were tested": a further
+# group entered beside the main one.
+_ADDITIONAL = rx(r"\b(?:additional|further|another)\s+(?P<count>" + COUNT + r")\s+" + _BETWEEN + PEOPLE + r"\b|"
+                 r"(?<![\d.,%/])\b(?P<count2>" + COUNT + r")\s+(?:other|additional|further)\s+" + _BETWEEN + PEOPLE + r"\b")
+_ENTERED = rx(r"\b(?:randomi[sz]ed|randomly|assigned|allocated|enrolled|recruited|included|entered|were\s+(?:[\w-]+\s+)?(?:\w+-)?"
+              r"(?:studied|tested|treated|given|examined|investigated))\b")
+# A second study of the abstract's own, in a sentence of its own: "In a second, open pilot study, 25
+# women were treated", "In a subsequent trial, ...". (Not a "part" or "phase": the same people go on.)
+_LATER_STUDY = rx(r"^(?:in|during|for)\s+(?:a|the|our)\s+(?:second|third|separate|subsequent|later|further|"
+                  r"follow-up|more\s+recent)\b[^.;]{0,80}?\b(?:study|trial|experiment)\b")
 
 
 def _additional_group(passages: list[Passage], main: Hit) -> tuple[int, Hit] | None:
     for passage in passages:
-        lowered = passage.text.lower()
-        if "additional" not in lowered and "further" not in lowered and "another" not in lowered:
-            continue
-        for match in passage.finditer(_ADDITIONAL):
-            sentence = passage.sentence_of(match.start())
-            if (passage is main.passage and sentence.start == main.sentence.start) or \
-                    not _ENTERED.search(sentence.text) or _OTHER_STAGE.search(sentence.text):
+        for sentence in passage.sentences:
+            if passage is main.passage and sentence.start == main.sentence.start:
                 continue
-            count = parse_count(match.group("count"))
+            found = _added_in(passage, sentence)
+            if found is not None:
+                return found
+    return None
+
+
+def _added_in(passage: Passage, sentence: Sentence) -> tuple[int, Hit] | None:
+    """The count of a group a sentence adds to the main one: 'an additional 40 women were enrolled',
+    'five other subjects were tested', or the people of a second study."""
+    if _OTHER_STAGE.search(sentence.text):
+        return None
+    if _ENTERED.search(sentence.text):
+        for match in passage.finditer_in(_ADDITIONAL, sentence.start, sentence.end):
+            group = "count" if match.group("count") else "count2"
+            count = parse_count(match.group(group))
             if count is not None:
-                return count, Hit(passage, match.start("count"), match.end("count"))
+                return count, Hit(passage, match.start(group), match.end(group))
+    study = _LATER_STUDY.match(sentence.text)
+    if study is None or in_background(Hit(passage, sentence.start, sentence.end)):
+        return None
+    for match in passage.finditer_in(_PEOPLE_COUNT, sentence.start + study.end(), sentence.end):
+        count = parse_count(match.group("count"))
+        if count is not None and count >= 2 and not match.group("hedge"):
+            return count, Hit(passage, match.start("count"), match.end("count"))
     return None
 
 
