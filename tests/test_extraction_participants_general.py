@@ -493,3 +493,19 @@ def test_a_condition_that_was_evaluated_is_a_measure_not_the_population(flagship
     abstract = ("Sixty postmenopausal women were randomly assigned to the patch or to placebo. Depression was "
                 "evaluated with a rating scale and bone density with a scan.")
     assert _field(flagship, "population", "A patch and mood", abstract) == ["other:menopause"]
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # a range given beside a mean age
+    ("Twenty volunteers (mean age 29 years, range 19 to 44 years) took part in both periods.", "adult"),
+    ("Thirty pupils (mean age 12 years; range: 9-15 years) were enrolled.", "child-adolescent"),
+    # a range written without a space after 'between'
+    ("Patients aged between21 and 60 years with asthma were randomised.", "adult"),
+    # people whose disease starts in adult life, and women in the menopause, are adults
+    ("Patients with adult-onset asthma were randomly assigned to the inhaler or placebo.", "adult"),
+    ("Patients with natural or surgical menopause and frequent flushes were randomised.", "adult"),
+    # the newborns of a pregnancy trial are its outcome, not its participants
+    ("Pregnant women were randomised to calcium or placebo; neonatal mortality did not differ.", "adult"),
+])
+def test_age_group_reads_ranges_beside_a_mean_and_life_stages(flagship, abstract: str, expected: str) -> None:
+    assert _field(flagship, "age_group", "A randomised trial", abstract) == expected

@@ -14,14 +14,16 @@ from livingreview.extraction.text import COUNT
 from livingreview.screening.criteria import is_negated
 
 
-_AGE_RANGE = rx(r"\b(?:aged?|ages?|age\s+range(?:d)?|between\s+the\s+ages\s+of)\s*(?:of\s+|from\s+|between\s+|:\s*)?"
+_AGE_RANGE = rx(r"\b(?:aged?|ages?|age\s+range(?:d)?|between\s+the\s+ages\s+of)\s*(?:of\s+|from\s+|between\s*|:\s*)?"
                  r"(?P<low>\d{1,2})\s*(?:-|\u2013|to|and)\s*(?P<high>\d{1,3})\s*(?P<unit>years?|yrs?|y\b|months?)?")
 _YEARS = r"(?:years?|yrs?|y)\b"
 # An age range written without "aged": "25 to 44 years of age", "patients (15-65 years)",
 # "volunteers (12 women, 19-30 years)".
 _AGE_RANGE_AFTER = rx(r"(?:\b(?P<low>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high>\d{1,3})\s*" + _YEARS +
                        r"\s*(?:of\s+age|old|of\s+age\s+or\s+older)|\b" + PEOPLE +
-                       r"\s*\((?:\d{1,4}\s+[a-z]+\s*[,;]\s*)?(?:aged?\s*)?(?P<low2>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high2>\d{1,3})\s*" + _YEARS + r")")
+                       r"\s*\((?:\d{1,4}\s+[a-z]+\s*[,;]\s*)?(?:aged?\s*)?(?P<low2>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high2>\d{1,3})\s*" + _YEARS +
+                       # the range beside a mean age: "mean age 33 years (range 18 to 55 years)"
+                       r"|\brange[ds]?\s*:?\s*(?:from\s+|of\s+)?(?P<low3>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high3>\d{1,3})\s*" + _YEARS + r")")
 # Only a lower bound: "aged 18 years or older", "aged >or=50 years", "over 65 years of age".
 _AGE_FLOOR = rx(r"(?:\baged?\s*(?:>\s*or\s*=|>=|\u2265|>|over|above|at\s+least|of\s+at\s+least)?\s*"
                  r"(?P<low>\d{1,2})\s*(?:" + _YEARS + r")?\s*(?:(?:of\s+age\s+)?(?:or|and)\s+(?:older|over|above)|\+(?!\s*/?\s*-))|"
@@ -32,11 +34,12 @@ _AGE_FLOOR = rx(r"(?:\baged?\s*(?:>\s*or\s*=|>=|\u2265|>|over|above|at\s+least|o
 _SINGLE_AGE = rx(r"(?<!than )(?<!under )(?<!below )(?<!over )(?<!above )\b(?P<age>\d{1,3})[- ](?:year|yr)s?[- ]old\b")
 _CHILD = rx(r"\b(?:child(?:ren|hood)?|paediatric|pediatric|adolescen(?:ts?|ce)|teen(?:s|agers?)|youths?|"
              r"juvenile|infants?|toddlers?|boys|girls|school[- ]?(?:age|aged|children)|kids|minors|"
-             r"preschool(?:ers)?|neonat(?:es|al))\b")
-_ADULT = rx(r"\badult(?![\s-]+(?:height|onset|stature|size|doses?|life|levels?|values?|range|form|type|"
+             # ("neonatal outcomes" of a pregnancy trial are the babies', not who took part)
+             r"preschool(?:ers)?|neonates)\b")
+_ADULT = rx(r"\badult(?![\s-]+(?:height|stature|size|doses?|life|levels?|values?|range|form|type|"
              r"respiratory|teeth|dentition|formulation))\b|\badults\b|\b(?:men|women)\b(?!'s)|\belderly\b|"
              r"\bolder\s+(?:adults|people|patients|persons)\b|"
-             r"\bpost-?menopausal\b|\bmenopausal\b|\bgeriatric\b|\buniversity\s+students\b")
+             r"\bpost-?menopausal\b|\bmenopaus(?:al|e)\b|\bgeriatric\b|\buniversity\s+students\b")
 
 
 def age_group(passages: list[Passage]) -> Suggestion:
@@ -56,7 +59,8 @@ def age_group(passages: list[Passage]) -> Suggestion:
     for hit in find(passages, _AGE_RANGE_AFTER, negatable=False):
         match = _AGE_RANGE_AFTER.match(hit.passage.text, hit.start)
         assert match is not None
-        low, high = int(match.group("low") or match.group("low2")), int(match.group("high") or match.group("high2"))
+        low = int(match.group("low") or match.group("low2") or match.group("low3"))
+        high = int(match.group("high") or match.group("high2") or match.group("high3"))
         if high > low:
             return suggestion("adult" if low >= 18 else "child-adolescent" if high < 18 else "mixed", [hit])
     for hit in find(passages, _AGE_FLOOR, negatable=False):
