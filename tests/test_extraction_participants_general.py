@@ -509,3 +509,20 @@ def test_a_condition_that_was_evaluated_is_a_measure_not_the_population(flagship
 ])
 def test_age_group_reads_ranges_beside_a_mean_and_life_stages(flagship, abstract: str, expected: str) -> None:
     assert _field(flagship, "age_group", "A randomised trial", abstract) == expected
+
+
+@pytest.mark.parametrize("abstract", [
+    # a symptom closing a list of what resolved or was relieved is a measure
+    "Sixty patients with seasonal allergic rhinitis were randomised to the spray or the tablet. Patients on the "
+    "spray had faster resolution of nasal itching, sneezing and rhinorrhea.",
+    "Sixty patients with seasonal allergic rhinitis were randomised. Patients kept a diary of the relief of "
+    "sneezing, itchy eyes or rhinorrhea.",
+])
+def test_a_symptom_listed_as_what_resolved_is_no_population(flagship, abstract: str) -> None:
+    assert _field(flagship, "population", "Two antihistamines compared", abstract) == ["other:allergic-rhinitis"]
+
+
+def test_people_called_otherwise_healthy_are_not_a_healthy_population(flagship) -> None:
+    abstract = ("Forty adults with migraine but otherwise healthy subjects in every other respect were "
+                "randomised to the tablet or placebo.")
+    assert "healthy" not in _field(flagship, "population", "A migraine tablet", abstract)

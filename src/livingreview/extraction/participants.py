@@ -259,8 +259,10 @@ _NOT_WHO_TOOK_PART = rx(r"\bexclu\w+|\b(?:primary|secondary|main)?\s*(?:outcomes
 _MEASURED_BEFORE = rx(r"(?:\b(?:from|against)\s+develop\w*|\bdeveloped|\bprevent\w*(?:\s+of)?|"
                        r"\b(?:development|maintenance|symptoms?|severity|levels?|prevalence|incidence|"
                        r"risk|trajector\w+|predictors?|onset|associations?|relationships?|scores?|rates?|"
-                       r"measures?|reduction|improvement|change|worsening)\s+"
-                       r"(?:of|in|with))\s+(?:[\w-]+\s+){0,1}$")
+                       r"measures?|reduction|improvement|change|worsening|resolution|relief|control|frequency|"
+                       r"duration)\s+"
+                       # (the condition may close a list: "relief of flushes, sweating and insomnia")
+                       r"(?:of|in|with))\s+(?:[\w-]+\s+){0,1}(?:[\w-]+(?:\s+[\w-]+)?\s*(?:,|\band\b|\bor\b)\s*){0,4}$")
 
 
 # What a drug is for in general ("tolterodine, used for the treatment of overactive bladder"; "an
@@ -382,6 +384,9 @@ _COUNTED_AS_PEOPLE = rx(r"(?<![\d.,%])\b" + COUNT + r"\s+(?:[\w-]+\s+){0,2}$")
 _PEOPLE_NOUN_AFTER = rx(r"(?:\s+[\w-]+){0,2}?\s+" + PEOPLE + r"\b")
 
 
+_HEDGED_BEFORE = rx(r"\b(?:otherwise|relatively|generally|reasonably|fairly)\s+$")
+
+
 # A study of health professionals ("a survey of 300 pharmacists", "24 randomly selected GPs took
 # part"): its participants are the clinicians, not the patients whose conditions they manage
 # (unless patients are counted too, as in a cluster trial).
@@ -423,6 +428,12 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
     for value, hits in _conditions(passages).items():
         if not any(v == value for v in found):
             found[value] = hits
+    # "otherwise healthy" people with a condition, "relatively healthy" women, are not called healthy
+    if "healthy" in found:
+        found["healthy"] = [h for h in found["healthy"]
+                            if not _HEDGED_BEFORE.search(h.passage.text, max(0, h.start - 20), h.start)]
+        if not found["healthy"]:
+            found.pop("healthy")
     named = found
     found = _most_specific({value: kept for value, hits in found.items()
                             if (kept := [h for h in hits if _defines_population(h)])})
