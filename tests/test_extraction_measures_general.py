@@ -66,3 +66,17 @@ def test_outcome_classes_follow_the_ways_abstracts_name_measures(abstract: str, 
 ])
 def test_what_selected_or_served_participants_is_no_outcome_class(abstract: str, absent: str) -> None:
     assert absent not in _classes(abstract)
+
+
+@pytest.mark.parametrize("abstract", [
+    # a referral recommended or offered is care, not a counted outcome
+    "Guidelines advise brief advice backed by referral to a specialist service for smokers.",
+    # an assessment that is part of care is not a rating scale
+    "Risk is always judged as part of a full clinical assessment of the person.",
+])
+def test_care_that_is_offered_or_recommended_is_no_measure(abstract: str) -> None:
+    assert _classes(abstract) == []
+
+
+def test_referrals_counted_as_a_result_are_what_clinicians_did() -> None:
+    assert "behavioural" in _classes("Referrals to cardiologists did not increase with the reminder software.")

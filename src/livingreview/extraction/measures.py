@@ -65,8 +65,7 @@ OUTCOME_CLASS_PATTERNS = (
                             r"\bglobal\s+(?:[A-Z]{2,6}\s+)?(?:efficacy|improvement|evaluation|assessment|tolerability|"
                             r"status|impression|judge?ment|analysis\s+of\s+efficacy)\b(?!\s+(?:\w+\s+){0,3}?by\s+(?:the\s+)?"
                             r"(?:patients?|participants?|subjects?)\b)|\boverall\s+therapeutic\s+response\b|"
-                            r"\b(?:SCORAD|PASI|EASI)\b|(?<!for\s)\bclinical\s+(?:assessments?|evaluations?|recordings?|scoring)\b|"
-                            r"\bclinically\s+(?:evaluated|assessed|scored)\b|"
+                            r"\b(?:SCORAD|PASI|EASI)\b|"
                             r"\bglobal\s+(?:assessment|evaluation)\s+(?:(?:of\s+\w+\s+)?by|of)\s+(?:the\s+)?"
                             r"(?:investigator|physician|researcher|clinician)s?\b|\bRitchie\b|\b(?:swollen|tender|painful)\s+joints?\b|"
                             r"\bjoint\s+(?:index|counts?)\b|\bACR\s*-?\s*20\b|\bKupperman|"
@@ -91,7 +90,10 @@ OUTCOME_CLASS_PATTERNS = (
                         r"\b(?:test[- ]ordering|ordering|prescribing|screening|preventive|referral)\s+behaviou?rs?\b|"
                         # what clinicians do: tests ordered or requested, referrals, the process of care
                         r"\b(?:tests?|testing)\s+(?:orders?|requests?)\b|\brequested\s+(?:[\w-]+\s+)?tests\b|"
-                        r"\breferrals?\s+(?:to|for|rates?)\b|\bprocess\s+of\s+care\b|"
+                        # (a referral recommended or offered is care, not a measure: only referrals counted)
+                        r"\breferral\s+(?:rates?|behaviou?rs?|patterns?)\b|\b(?:rates?|number|appropriateness)\s+of\s+"
+                        r"referrals?\b|\breferrals\s+to\s+[\w-]+\s+(?:did|were|was|increased|decreased|fell|rose)\b|"
+                        r"\bprocess\s+of\s+care\b|"
                         # what participants learnt, tested
                         r"\bknowledge\s+(?:gain(?:ed|s)?|uptake|retention|tests?|scores?|acquisition)\b|"
                         # what participants did, measured beside a scan ("behavioral and MEG data")
