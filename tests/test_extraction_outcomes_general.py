@@ -386,3 +386,39 @@ def test_less_of_a_harm_is_an_improvement(flagship: Protocol, abstract: str, ins
 ])
 def test_antibody_challenge_and_gastric_measures_are_physiological(abstract: str) -> None:
     assert "physiological" in _classes(abstract)
+
+
+@pytest.mark.parametrize(("abstract", "instrument", "direction"), [
+    # Active arms that both changed from baseline, with placebo only as a double dummy: no difference.
+    ("Women with hot flushes were randomized to estradiol tablets plus a placebo patch or an estradiol patch "
+     "plus placebo tablets. The weekly number of hot flushes fell significantly (p < 0.001) in both groups from "
+     "baseline.", "hot flushes", "no difference"),
+    ("Adults with an overactive bladder were randomized to drug A or drug B. The two drugs were effective in "
+     "reducing urgency on the VAS (p < 0.001).", "vas", "no difference"),
+    # Several words between "no" and "differences" still deny a difference.
+    ("Adolescents were randomized to weekly or daily drug A. There were no statistical or clinical "
+     "differences between the two schedules on the Aberrant Behavior Checklist.", "aberrant behavior checklist",
+     "no difference"),
+])
+def test_changes_alike_in_every_arm_are_no_difference(
+        flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:
+    found = _outcomes(flagship, abstract)
+    assert instrument in found, sorted(found)
+    assert found[instrument]["direction"] == direction
+
+
+def test_whether_less_is_better_is_read_beside_the_outcome_not_from_another(flagship: Protocol) -> None:
+    # Anxiety is a burden; the closeness ratings are not, though the sentence names both.
+    found = _outcomes(flagship, "Volunteers took drug A and placebo in random order. Compared with placebo, drug A "
+                                "increased scores on the Closeness to Others Scale (p < 0.01), and the low dose "
+                                "increased scores on the Beck Anxiety Inventory.")
+    assert found["closeness to others scale"]["direction"] == "improved"
+    assert found["beck anxiety inventory"]["direction"] == "worsened"
+
+
+def test_how_patients_differ_from_healthy_people_is_no_result_of_the_drug(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "Adults with autism and healthy controls took drug A and placebo in random order. "
+                                "Gaze was recorded with the Eye Contact Task. Adults with autism looked less at the "
+                                "eyes on the Eye Contact Task than healthy controls. Drug A increased looking at "
+                                "the eyes on the Eye Contact Task (p = 0.01).")
+    assert found["eye contact task"]["direction"] == "improved"

@@ -57,7 +57,7 @@ _TIMEPOINT = re.compile(
     r"|(?:week|day|month|visit)\s+\d+)\b", re.IGNORECASE)
 _NO_DIFFERENCE = re.compile(
     r"\bequally\b|\bequivalent\b|\bas\s+effective\s+as\b|\bnon-?inferior\b|\bdid\s+not\s+differ\b|"
-    r"\bno\s+(?:[\w-]+\s+){1,2}differences?\b|\bnone\s+of\s+the\b[^.;]{0,60}\b(?:significant|differ)\w*|"
+    r"\bno\s+(?:[\w-]+\s+){1,3}differences?\b|\bno\s+differentiation\b|\bnone\s+of\s+the\b[^.;]{0,60}\b(?:significant|differ)\w*|"
     r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|effects?|changes?|improvement|benefit|"
     r"variations?|alterations?)\b|"
     r"\bnot\s+(?:a\s+)?(?:statistically\s+)?significant(?:ly)?\b|\bdid\s+not\s+(?:significantly\s+)?(?:differ|change|"
@@ -76,7 +76,7 @@ _WORSE = re.compile(r"\bimpair(?:ed|ment|s)\b|\bworse(?:ned|ning)?\b|\bdeteriora
                     r"\binferior\b|\bblunted\b", re.IGNORECASE)
 _UP = re.compile(r"\b(?:increas(?:ed|es|e)|greater|higher|elevated|more|rose|risen)\b", re.IGNORECASE)
 _DOWN = re.compile(r"\b(?:reduc(?:ed|es|tion|tions)|decreas(?:ed|es|e)|lower|attenuat(?:ed|es)|less|fewer|"
-                   r"diminished|suppress(?:ed|es|ion)|inhibit(?:ed|s|ion)|prevent(?:ed|s)|fell|declined?)\b", re.IGNORECASE)
+                   r"diminished|suppress(?:ed|es|ion|ive)|inhibit(?:ed|s|ion)|prevent(?:ed|s)|fell|declined?)\b", re.IGNORECASE)
 # An outcome where less is better (symptoms, pain, adverse effects): "reduced" is an improvement.
 _BURDEN = re.compile(r"\b(?:symptoms?|severity|pain|depressi\w*|anxiety|episodes?|frequency|incontinence|"
                      r"urgency|itch\w*|congestion|sneez\w*|headache|nausea|distress|loneliness|"
@@ -265,11 +265,15 @@ def _value_of(text: str) -> list[float]:
 
 
 def suggest_outcomes(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeVocabularies,
-                     network_of: dict[str, str]) -> list[dict[str, Suggestion]]:
+                     network_of: dict[str, str], control: str | None = None) -> list[dict[str, Suggestion]]:
+    """`control`: the study's control as read (placebo, active, ...); a placebo named only as a
+    double dummy or a run-in is no placebo arm to read the results against."""
     anchors = _anchors(protocol, passages, vocabularies)
     regions = vocabulary_hits(protocol, passages, vocabularies.region)
     constructs = vocabulary_hits(protocol, passages, vocabularies.construct)
-    study = _StudyResults(bool(find(passages, PLACEBO)), _overall_results(passages), _conclusion(passages))
+    placebo_arm = control == "placebo" if control in ("placebo", "active") else bool(find(passages, PLACEBO))
+    drugs = frozenset(m.text.lower() for p in passages for m in drug_mentions(protocol, p.text))
+    study = _StudyResults(placebo_arm, _overall_results(passages), _conclusion(passages), drugs)
     outcomes = []
     for anchor in anchors:
         others = [h for a in anchors if a is not anchor for h in a.hits]
@@ -286,6 +290,7 @@ class _StudyResults:
     placebo_arm: bool
     overall: list[Hit]
     conclusion: list[Hit]
+    drugs: frozenset[str] = frozenset()  # the drug names the text uses, in lower case
 
 
 def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeVocabularies) -> list[_Anchor]:
@@ -776,7 +781,7 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
                            if (h.passage.field, h.sentence.start) not in sentences]
     fallback = study.overall + [h for h in study.conclusion if not any(
         o.passage is h.passage and h.start <= o.start < h.end for o in others)]
-    outcome["direction"] = _direction(sentence_hits, fallback, placebo_arm, anchor.hits)
+    outcome["direction"] = _direction(sentence_hits, fallback, placebo_arm, anchor.hits, others, study.drugs)
     if outcome["direction"].value is None or outcome["direction"].flags:
         by_construct = _direction(construct_sentences, None, placebo_arm, construct_hits)
         if by_construct.value is not None:
@@ -874,23 +879,27 @@ def _rank(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
 
 
 def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, placebo_arm: bool = False,
-               anchor_hits: list[Hit] | None = None) -> Suggestion:
+               anchor_hits: list[Hit] | None = None, others: list[Hit] | None = None,
+               drugs: frozenset[str] = frozenset()) -> Suggestion:
     """The direction most result sentences about the outcome give, each read in the clause that
     names the outcome when that clause gives one; else what `fallback` (results stated for all
-    measures, the conclusion) says."""
+    measures, the conclusion) says. `others`: the other outcomes' mentions, whose words do not
+    say whether less of this outcome is better; `drugs`: the drug names of the text."""
     votes: dict[str, list[Hit]] = {}
     for hit in sentence_hits:
         text = hit.passage.text[hit.start:hit.end]
         if (not _RESULT.search(text) or BACKGROUND_LABEL.match(text) or re.match(r"\s*methods?\s*:", text, re.IGNORECASE)
                 or _AIM.match(text) or (_AT_BASELINE.search(text) and _NO_DIFFERENCE.search(text))
-                or (_MEASURES_LISTED.search(text) and not _SIGNIFICANCE.search(text)) or _DEFINITION.search(text)):
-            continue  # what was measured, not what it showed
+                or (_MEASURES_LISTED.search(text) and not _SIGNIFICANCE.search(text)) or _DEFINITION.search(text)
+                or _between_populations(text, drugs)):
+            continue  # what was measured, or how patients differ from healthy people: not what the drug did
+        burden = _burden_near(hit, anchor_hits or [], others or [])
         value = None
         for clause in _clauses_naming(hit, anchor_hits or []):
-            value = value or _sentence_direction(clause, placebo_arm)
+            value = value or _sentence_direction(clause, placebo_arm, burden)
             if value in _OPPOSITE and _CONTROL_ARM_ALONE.search(text) and not _CONTROL_ARM_ALONE.search(clause):
                 value = _OPPOSITE[value]  # "In the placebo group, X rose, while Y fell"
-        value = value or _sentence_direction(text, placebo_arm)
+        value = value or _sentence_direction(text, placebo_arm, burden)
         if value:
             votes.setdefault(value, []).append(hit)
     if not votes:
@@ -920,12 +929,15 @@ _GAIN = re.compile(r"\b(?:relief|relieved|pain[- ]free|free\s+of|response|respon
 _FAVOURS = re.compile(r"\b(?:superior\s+to|more\s+effective|significantly\s+(?:better|more|greater)|"
                       r"better\s+than|effective\s+in|was\s+effective|were\s+effective|efficacious)\b",
                       re.IGNORECASE)
+# What sets one arm above another ("both were effective" does not).
+_FAVOURS_ONE = re.compile(r"\b(?:superior\s+to|more\s+effective|significantly\s+(?:better|more|greater)|"
+                          r"better\s+than)\b", re.IGNORECASE)
 
 
 _CONTRAST = re.compile(r"\bbut\b|\bwhereas\b|\bhowever\b|\balthough\b|\bwhile\b", re.IGNORECASE)
 _BUT_NOT = re.compile(r"\bbut\s+not\b|\bwhereas\s+(?:\w+\s+){0,4}(?:did|was|were)\s+not\b", re.IGNORECASE)
 # A change in every arm ("both regimens reduced symptoms") says nothing of one arm against the other.
-_BOTH_ARMS = re.compile(r"\b(?:both|all|either|each\s+of\s+the)\s+(?:\w+\s+){0,2}(?:groups?|treatments?|regimens?|"
+_BOTH_ARMS = re.compile(r"(?<!between\s)\b(?:both|all|either|each\s+of\s+the|the\s+(?:two|2))\s+(?:\w+\s+){0,2}(?:groups?|treatments?|regimens?|"
                         r"formulations?|doses|drugs|arms|patches|preparations|products)\b|\bin\s+both\b", re.IGNORECASE)
 _BETWEEN_ARMS = re.compile(r"\b(?:than|versus|vs\.?|compared\s+(?:with|to)|in\s+comparison\s+with|relative\s+to|over)\s+"
                            r"(?:the\s+)?(?:placebo|control|untreated)\b", re.IGNORECASE)
@@ -978,10 +990,11 @@ def _clauses_naming(sentence: Hit, anchor_hits: list[Hit]) -> list[str]:
     return found
 
 
-def _sentence_direction(text: str, placebo_arm: bool = False) -> str | None:
+def _sentence_direction(text: str, placebo_arm: bool = False, burden: bool | None = None) -> str | None:
     """The direction one sentence gives; `placebo_arm`: the study has one, so a change in
-    "both" active arms, or active arms alike, is read against it."""
-    value = _stated_direction(text, placebo_arm)
+    "both" active arms, or active arms alike, is read against it; `burden`: whether less of the
+    outcome is better, when the words around its mention say (else the sentence's words)."""
+    value = _stated_direction(text, placebo_arm, burden)
     if value in _OPPOSITE and _CONTROL_ARM_ALONE.search(text) and not _SIGNIFICANCE_BETWEEN.search(text):
         return _OPPOSITE[value]
     return value
@@ -1002,12 +1015,13 @@ _AIM = re.compile(r"\s*(?:to\s+(?:determine|evaluate|assess|investigate|compare|
 _SIGNIFICANCE_BETWEEN = re.compile(r"\bcompared\b|\bversus\b|\bvs\b|\bthan\b|\brelative\s+to\b", re.IGNORECASE)
 
 
-def _stated_direction(text: str, placebo_arm: bool) -> str | None:
+def _stated_direction(text: str, placebo_arm: bool, burden: bool | None = None) -> str | None:
     none = bool(_NO_DIFFERENCE.search(text))
     alike_only = none and not _NO_DIFFERENCE.search(_ALIKE.sub(" ", text))
     better, worse = bool(_BETTER.search(text)), bool(_WORSE.search(text))
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
-    burden = bool(_BURDEN.search(text)) and not _GAIN.search(text)
+    if burden is None:
+        burden = _is_burden(text)
     if up or down:
         better = better or (down if burden else up)
         worse = worse or (up if burden else down)
@@ -1021,11 +1035,57 @@ def _stated_direction(text: str, placebo_arm: bool) -> str | None:
         none = False  # better than placebo, the active arms alike: the placebo comparison comes first
     if none or _BUT_NOT.search(text):
         return "mixed" if _CONTRAST.search(text) else "no difference"
-    if not placebo_arm and _BOTH_ARMS.search(text) and not _FAVOURS.search(text) and not _BETWEEN_ARMS.search(text):
+    if not placebo_arm and _BOTH_ARMS.search(text) and not _FAVOURS_ONE.search(text) and not _BETWEEN_ARMS.search(text):
         return "no difference"  # each arm changed alike: nothing sets the study drug apart
     if better and worse:
         return "improved" if not burden or down else "worsened"
     return "improved" if better else "worsened"
+
+
+def _is_burden(text: str) -> bool:
+    return bool(_BURDEN.search(text)) and not _GAIN.search(text)
+
+
+_CHANGE = re.compile(_UP.pattern + "|" + _DOWN.pattern + "|" + _BETTER.pattern + "|" + _WORSE.pattern, re.IGNORECASE)
+
+
+def _burden_near(sentence: Hit, anchor_hits: list[Hit], others: list[Hit]) -> bool | None:
+    """Whether less of the outcome is better, read between the change words on either side of its
+    mention ("increased feelings of closeness, and the low dose increased loneliness": closeness
+    is no burden); when those words do not say, the sentence's words outside the stretches that
+    name other outcomes. None when the outcome is not named in the sentence."""
+    text = sentence.passage.text[sentence.start:sentence.end]
+    own = [(h.start - sentence.start, h.end - sentence.start) for h in anchor_hits
+           if h.passage is sentence.passage and sentence.start <= h.start < sentence.end]
+    if not own:
+        return None
+    # (A change word inside the outcome's own name, "pain relief", is part of what it measures.)
+    changes = [m for m in _CHANGE.finditer(text) if not any(a < m.end() and m.start() < b for a, b in own)]
+    cuts = [0, *(at for m in changes for at in (m.start(), m.end())), len(text)]
+    stretches = [(a, b) for a, b in zip(cuts[::2], cuts[1::2])]
+    mine = [(a, b) for a, b in stretches if any(a <= at < b for at, _ in own)]
+    for a, b in mine:  # the first mention whose stretch says
+        if _GAIN.search(text, a, b) or _BURDEN.search(text, a, b):
+            return _is_burden(text[a:b])
+    theirs = [(a, b) for a, b in stretches if (a, b) not in mine and any(
+        h.passage is sentence.passage and a <= h.start - sentence.start < b for h in others)]
+    rest = "".join(" " if any(a <= i < b for a, b in theirs) else c for i, c in enumerate(text))
+    return _is_burden(rest)
+
+
+# A comparison of the patients with healthy people (or controls) that names no treatment says how
+# the disorder differs, not what the drug did ("patients looked less at the eyes than controls").
+_POPULATIONS = re.compile(r"\bhealthy\s+(?:controls?|volunteers|participants|subjects|individuals|comparison)|\bHCs?\b|"
+                          r"\b(?:than|with|to)\s+(?:the\s+)?(?:healthy\s+)?controls\b")
+_TREATMENT_WORD = re.compile(r"\b(?:placebo|drugs?|doses?|dosing|treat\w*|therap\w*|infusions?|administ\w*|"
+                             r"intervention|medication|active|after|following|session|condition)\b", re.IGNORECASE)
+
+
+def _between_populations(text: str, drugs: frozenset[str]) -> bool:
+    if not _POPULATIONS.search(text) or _TREATMENT_WORD.search(text):
+        return False
+    lowered = text.lower()
+    return not any(name in lowered for name in drugs)
 
 
 def _numbers(sentence_hits: list[Hit]) -> Suggestion:

@@ -161,7 +161,8 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
     vocabularies = OutcomeVocabularies(vocabulary_for(protocol, form, "instrument"),
                                        vocabulary_for(protocol, form, "constructs"),
                                        vocabulary_for(protocol, form, "regions"))
-    result.outcomes = suggest_outcomes(protocol, passages, vocabularies, _networks(protocol, form, vocabularies))
+    result.outcomes = suggest_outcomes(protocol, passages, vocabularies, _networks(protocol, form, vocabularies),
+                                       fields["control"].value)
     classes: dict[str, list[Hit]] = {}
     for outcome in result.outcomes:
         cls = outcome.get("class")
