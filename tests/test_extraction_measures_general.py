@@ -80,3 +80,16 @@ def test_care_that_is_offered_or_recommended_is_no_measure(abstract: str) -> Non
 
 def test_referrals_counted_as_a_result_are_what_clinicians_did() -> None:
     assert "behavioural" in _classes("Referrals to cardiologists did not increase with the reminder software.")
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # attitudes and symptom scales are asked of the participants
+    ("After the infusion we assessed detection thresholds, dissociative states and attitudes to touch.",
+     "self-report"),
+    ("Patients repeated the task and the symptom scales one day after each infusion.", "self-report"),
+    # playing a game while scanned is a brain imaging study even when the scanner's kind is not named
+    ("While being scanned, volunteers played repeated rounds of an economic game.", "neuroimaging"),
+])
+def test_what_participants_were_asked_and_a_scan_without_its_name_give_classes(abstract: str,
+                                                                               expected: str) -> None:
+    assert expected in _classes(abstract)

@@ -47,7 +47,8 @@ OUTCOME_CLASS_PATTERNS = (
                         # ratings asked of the participants themselves ("asked to rate their trust")
                         r"\basked\s+to\s+rate\b|\brated\s+their\s+own\b|"
                         # what participants perceive is what they tell ("perceived benefits", "self-efficacy")
-                        r"\bperceived\s+(?!as\b|to\b|by\b|in\b)\w+|\bself-?\s?efficacy\b|"
+                        r"\bperceived\s+(?!as\b|to\b|by\b|in\b)\w+|\bself-?\s?efficacy\b|\battitudes?\b|"
+                        r"\bsymptom\s+(?:scales?|questionnaires?|checklists?)\b|"
                         # symptoms as what changed ("reductions in PTSD symptoms", "symptoms were decreased")
                         r"\b(?:reduc|decreas|alleviat|lessen)\w*\s+(?:in\s+|of\s+)?(?:the\s+)?"
                         r"(?:(?!signs\b)[\w-]+\s+){0,3}?symptoms?\b|"
@@ -105,7 +106,7 @@ OUTCOME_CLASS_PATTERNS = (
                          r"\bEEG\b|\belectroencephalogra|\bMEG\b|"
                          r"\bmagnetoencephalogra|\bBOLD\b|\bneuroimaging\b|\bbrain\s+imaging\b|\bSPECT\b|"
                          r"\bevent-?related\s+potentials?\b|\bERPs?\b|\bMRS\b|\bresting[- ]state\b|"
-                         r"\bpositron\s+emission\s+tomography\b|\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)")),
+                         r"\bpositron\s+emission\s+tomography\b|\b(?:while|when)\s+(?:being\s+)?scanned\b|\bin\s+the\s+scanner\b|\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)")),
     ("physiological", rx(r"\bheart\s+rate\b|\bblood\s+pressure\b|\bcortisol\b|\bskin\s+conductance\b|"
                           r"\bplasma\s+(?:levels?|concentrations?)\b|\bpharmacokinetic|\bw(?:h)?eals?\b|\bhormonal\s+(?:evaluations?|levels?|"
                           r"measurements?|profiles?)\b|"
