@@ -39,6 +39,20 @@ COUNT_CASES: list[Case] = [
     ("Two studies within a stated total", "Sixty patients took part. In the first study, 20 patients received "
      "single doses of the drug or placebo. In the second study, 40 patients received daily doses for a week.",
      {"n_total": 60}),
+    # People named by their trade, sport or state are counted as any participants are.
+    ("Runners", "In a crossover trial, a sample of 13 trained male runners took caffeine or placebo before a "
+     "treadmill test.", {"n_total": 13}),
+    ("Chiropractors interviewed", "Telephone interviews were held with a purposive sample of 15 chiropractors.",
+     {"n_total": 15}),
+    ("Nulliparas", "The trial randomly assigned 1,200 healthy nulliparas to calcium or placebo.",
+     {"n_total": 1200}),
+    ("A misspelt migraineur", "The efficacy of the nasal spray was assessed in 180 migraneurs.", {"n_total": 180}),
+    # The clinicians who ran a study are not added up when its patients are counted.
+    ("Run by clinicians", "This double-blind study was run by 40 general practitioners and three neurologists "
+     "and enrolled 260 patients with migraine.", {"n_total": 260}),
+    # The authors of a consensus are no study sample.
+    ("A consensus panel", "A consensus panel of 18 specialists met twice and drafted recommendations on "
+     "antiplatelet drugs in arterial disease.", {"n_total": None}),
 ]
 
 

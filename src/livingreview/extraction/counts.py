@@ -12,14 +12,20 @@ from livingreview.extraction.passages import Hit, Passage, Sentence, find, in_ba
 from livingreview.extraction.text import COUNT, HEDGE, parse_count
 
 
+# Clinicians and other professionals (a cluster trial's units, a survey's respondents).
+_CLINICIANS = (r"nurses|physicians|practitioners|GPs|general\s+practitioners|doctors|clinicians|pharmacists|dentists|"
+               r"staff|professionals|midwives|prescribers|surgeons|therapists|physiotherapists|chiropractors|"
+               r"psychiatrists|psychologists|an(?:a)?esthetists|an(?:a)?esthesiologists|optometrists|dietitians|"
+               r"specialists|consultants|internists|p(?:a)?ediatricians|(?:\w+)?ologists|social\s+workers")
 PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolescents|women|men|"
-           r"individuals|outpatients|inpatients|persons|people|males|females|boys|girls|infants|"
+           r"individuals|outpatients|inpatients|persons|people|males|females|boys|girls|infants|neonates|newborns|"
            r"smokers|students|veterans|cases|youths?|teenagers|elderly|healthy\s+volunteers|drivers|"
-           r"respondents|mothers|parents|couples|nurses|physicians|practitioners|residents|workers|"
-           r"survivors|users|athletes|employees|pregnancies|GPs|general\s+practitioners|doctors|clinicians|"
-           r"pharmacists|dentists|caregivers|carers|families|households|"
-           r"(?:[A-Z][A-Za-z-]*\s+)?sufferers|migraineurs|asthmatics|completers|controls|control\s+subjects|staff|"
-           r"professionals|midwives|managers|teachers|pupils|prescribers|attenders|attendees)")
+           r"respondents|interviewees|mothers|parents|grandparents|relatives|spouses|couples|twins|residents|workers|"
+           r"survivors|users|athletes|runners|soldiers|recruits|inmates|prisoners|officers|employees|pregnancies|"
+           r"(?:nulli|primi|multi)paras|parturients|" + _CLINICIANS + r"|caregivers|carers|families|households|"
+           # ("migraineurs", also as misspelt: "migraneurs")
+           r"(?:[A-Z][A-Za-z-]*\s+)?sufferers|[a-z]+eurs|asthmatics|completers|controls|control\s+subjects|"
+           r"managers|teachers|pupils|attenders|attendees)")
 # Words between a count and its noun are adjectives ("24 healthy male volunteers"), never verbs,
 # prepositions, units or other nouns ("2 drugs was similar, although more patients").
 _NOT_ADJECTIVE = (r"(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|no|not|none|"
@@ -99,7 +105,7 @@ def n_total(passages: list[Passage]) -> Suggestion:
     if several is not None:
         return several
     totals = [c for c in candidates if c[0] >= 6]  # "a total of N ... randomised"
-    summed = _group_sum(passages, _parts_of(candidates))
+    summed = _group_sum(passages, _parts_of(candidates), candidates)
     # A stated total wins over groups counted elsewhere, not over the groups it introduces
     # ("a total of 12 healthy male and 12 healthy female volunteers").
     if summed is not None and (not totals or any(
@@ -356,8 +362,10 @@ _ARMS_SENTENCE = rx(r"\brandomi|\bassign|\ballocat|\bgroups?\b|\barms?\b|\brecei
 _WAVES = rx(r"\b(?:again|time\s*[12]|waves?|follow-?up|re-?assessed|re-?surveyed)\b")
 
 
-_PROFESSIONALS = rx(r"\b(?:physicians|GPs|general\s+practitioners|practitioners|doctors|clinicians|nurses|"
-                    r"pharmacists|dentists|midwives|prescribers|staff|professionals|practices|offices)\b")
+_PROFESSIONALS = rx(r"\b(?:" + _CLINICIANS + r"|practices|offices)\b")
+
+
+_PROFESSIONALS_AFTER = rx(r"\s+(?:[\w-]+\s+){0,3}?(?:" + _CLINICIANS + r")\b")
 
 
 def _counts_professionals(hit: Hit) -> bool:
@@ -439,12 +447,16 @@ def _counted_before_bracket(text: str, start: int) -> bool:
     return bool(bracket and _ANY_COUNT.search(window, max(0, bracket.start() - 40), bracket.start()))
 
 
-def _group_sum(passages: list[Passage], parts: list[Hit]) -> Suggestion | None:
+def _group_sum(passages: list[Passage], parts: list[Hit], candidates: list[Candidate]) -> Suggestion | None:
     """Two groups counted in one enrolment sentence and joined by "and": their sum is the total
-    (unless they are `parts` of a total counted before them)."""
+    (unless they are `parts` of a total counted before them, or the clinicians who ran a study that
+    counts its patients: "run by 50 GPs and two neurologists, and included 294 patients")."""
+    patients = any(c[0] >= 3 and not _counts_professionals(c[1]) for c in candidates)
     for total, hits in _group_sums(passages):
-        if not any(_inside(hits[0], span) for span in parts):
-            return suggestion(total, hits, ["summed from the group sizes"])
+        if any(_inside(hits[0], span) for span in parts) or (
+                patients and all(_PROFESSIONALS_AFTER.match(h.passage.text, h.end) for h in hits)):
+            continue
+        return suggestion(total, hits, ["summed from the group sizes"])
     return None
 
 
@@ -592,6 +604,10 @@ _EVENT_IN_BEFORE = rx(r"\b(?:occurred|developed|died|resolved|improved|worsened|
 # number follows a described design.)
 _LABEL_BEFORE = rx(r"(?:^|[.;:,(]\s*|\b(?:in|of|for|from|during|at|and|to)\s+)(?:study|trial|group|phase|part|arm|period|"
                    r"cycle|visit|week|day|month|year|stage|grade|step|experiment|cohort|wave)\s*$|\btype\s*$")
+# The members of a panel that wrote a consensus or guideline are its authors, not a study's sample
+# ("a consensus group of 20 specialists"; a Delphi panel that rated statements is surveyed, and counts).
+_PANEL = rx(r"\bconsensus\s+(?:group|panel|meeting|document|statement|conference|recommendations)\b|"
+            r"\b(?:task\s+force|working\s+group|guideline\s+(?:development\s+)?group)\b")
 _SHARE_AFTER = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
 # "109 consecutive patients": a series is named by the people who entered it.
 _ARM_WORDS = rx(r"\b(?:either|received|receiving|given|treated\s+with|groups?|arms?|doses?|\d+\s*-?\s*mg)\b")
@@ -652,6 +668,8 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
         return (0.0, hit, None, written)
     if _LABEL_BEFORE.search(before):
         return (0.0, hit, None, written)  # "In study 2, no women ...": the number names a study, arm or visit
+    if _PANEL.search(passage.sentence_of(match.start()).text):
+        return (0.0, hit, None, written)
     if re.match(r"\s*(?:%|percent|mg|years?|weeks?|days?|months?|hours?|h\b)", text[match.end("count"):]):
         return (0.0, hit, None, written)
     value = parse_count(written)
