@@ -526,3 +526,11 @@ def test_people_called_otherwise_healthy_are_not_a_healthy_population(flagship) 
     abstract = ("Forty adults with migraine but otherwise healthy subjects in every other respect were "
                 "randomised to the tablet or placebo.")
     assert "healthy" not in _field(flagship, "population", "A migraine tablet", abstract)
+
+
+def test_atopic_people_are_an_atopy_population_unless_a_specific_allergy_is_named(flagship) -> None:
+    abstract = ("The skin response to an allergen was measured in 24 atopic subjects before and after a single "
+                "dose of the antihistamine or placebo.")
+    assert _field(flagship, "population", "Skin tests and an antihistamine", abstract) == ["other:atopy"]
+    abstract = ("Thirty atopic patients with asthma were randomised to the tablet or placebo for four weeks.")
+    assert _field(flagship, "population", "A tablet in asthma", abstract) == ["other:asthma"]

@@ -159,7 +159,8 @@ _NAMED_CONDITIONS = rx(r"\b(?:(?P<migraine>migraineurs?)|(?P<asthma>asthmatics?)
                         r"(?P<epilepsy>epileptics?)|(?P<copd>COPD|chronic\s+obstructive\s+(?:pulmonary|lung|airways?)\s+"
                         r"disease)|(?P<adhd>ADHD|attention[- ]deficit(?:/|\s+|-)?hyperactivity\s+disorder)|"
                         r"(?P<allergic_rhinitis>hay\s*fever)|(?P<irritable_bowel_syndrome>IBS)|"
-                        r"(?P<urinary_tract_infection>UTIs?|urinary\s+infections?)|(?P<coronary_heart_disease>CHD))\b")
+                        r"(?P<urinary_tract_infection>UTIs?|urinary\s+infections?)|(?P<coronary_heart_disease>CHD)|"
+                        r"(?P<atopy>atopic(?=\s+(?:patients|subjects|volunteers|individuals|children|adults|people))))\b")
 # "Parkinson's disease" is read as other:parkinson, the way the eponym is usually shortened.
 _EPONYM_DISEASE = re.compile(r"^other:(parkinson|alzheimer|crohn|huntington|graves|hodgkin|cushing|addison)-disease$")
 _VAGUE_CONDITIONS = frozenset({"disease", "syndrome", "pain", "headache", "headaches", "cyst", "cysts", "bladder",
@@ -218,6 +219,10 @@ def _most_specific(found: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
 # One condition written two ways: the usual name.
 _SAME_CONDITION = {"other:urinary-infection": "other:urinary-tract-infection"}
 _SUBSUMED = {"other:allergic-rhinitis": frozenset({"other:allergic-rhinoconjunctivitis"}),
+             # atopy is the general term for the allergic conditions a study may name
+             "other:atopy": frozenset({"other:asthma", "other:allergic-rhinitis", "other:pollinosis", "other:hay-fever",
+                                       "other:atopic-dermatitis", "other:atopic-eczema",
+                                       "other:allergic-rhinoconjunctivitis"}),
              "other:amenorrhea": frozenset({"other:menopause"}),  # menopause is defined by it
              "other:arthritis": frozenset({"other:osteoarthritis"}),
              "other:rhinosinusitis": frozenset({"other:sinusitis"}),
