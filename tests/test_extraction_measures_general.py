@@ -93,3 +93,15 @@ def test_referrals_counted_as_a_result_are_what_clinicians_did() -> None:
 def test_what_participants_were_asked_and_a_scan_without_its_name_give_classes(abstract: str,
                                                                                expected: str) -> None:
     assert expected in _classes(abstract)
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # measures that found nothing abnormal were still taken
+    ("Diaries showed fewer leaks. There were no electrocardiographic or biochemical abnormalities.",
+     "physiological"),
+    ("The drug was well tolerated, with no electrocardiographic evidence of harm to the heart.", "physiological"),
+    # the same position in a named scanner as an earlier brain scan
+    ("Seven volunteers lay in the PET scanner while heat was applied to the forehead.", "neuroimaging"),
+])
+def test_measures_that_found_nothing_and_a_named_scanner_give_classes(abstract: str, expected: str) -> None:
+    assert expected in _classes(abstract)

@@ -106,7 +106,7 @@ OUTCOME_CLASS_PATTERNS = (
                          r"\bEEG\b|\belectroencephalogra|\bMEG\b|"
                          r"\bmagnetoencephalogra|\bBOLD\b|\bneuroimaging\b|\bbrain\s+imaging\b|\bSPECT\b|"
                          r"\bevent-?related\s+potentials?\b|\bERPs?\b|\bMRS\b|\bresting[- ]state\b|"
-                         r"\bpositron\s+emission\s+tomography\b|\b(?:while|when)\s+(?:being\s+)?scanned\b|\bin\s+the\s+scanner\b|\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)")),
+                         r"\bpositron\s+emission\s+tomography\b|\b(?:while|when)\s+(?:being\s+)?scanned\b|\bin\s+the\s+(?:PET\s+|MRI?\s+)?scanner\b|\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)")),
     ("physiological", rx(r"\bheart\s+rate\b|\bblood\s+pressure\b|\bcortisol\b|\bskin\s+conductance\b|"
                           r"\bplasma\s+(?:levels?|concentrations?)\b|\bpharmacokinetic|\bw(?:h)?eals?\b|\bhormonal\s+(?:evaluations?|levels?|"
                           r"measurements?|profiles?)\b|"
@@ -254,8 +254,15 @@ _NO_CHANGE_BEFORE = rx(r"\b(?:no|not|nor|neither|without)\s+(?:[\w-]+\s+){0,3}?(
                        r"(?:in|on|of|between|from)\s+(?:[\w-]+\s+){0,4}$")
 
 
+# "no electrocardiographic or biochemical abnormalities": the measures found nothing abnormal.
+_NO_FINDING_AFTER = rx(r"\w*(?:\s*,?\s+(?:or|and|nor)\s+[\w-]+)?\s+(?:evidence|changes?|abnormalit\w+|alterations?|"
+                       r"differences?)\b")
+
+
 def _negated_result(hit: Hit) -> bool:
-    return bool(_NO_CHANGE_BEFORE.search(hit.passage.text, max(hit.sentence.start, hit.start - 100), hit.start))
+    text = hit.passage.text
+    return bool(_NO_CHANGE_BEFORE.search(text, max(hit.sentence.start, hit.start - 100), hit.start)
+                or _NO_FINDING_AFTER.match(text, hit.start))
 
 
 def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[Hit]]) -> Suggestion:
