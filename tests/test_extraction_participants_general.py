@@ -534,3 +534,9 @@ def test_atopic_people_are_an_atopy_population_unless_a_specific_allergy_is_name
     assert _field(flagship, "population", "Skin tests and an antihistamine", abstract) == ["other:atopy"]
     abstract = ("Thirty atopic patients with asthma were randomised to the tablet or placebo for four weeks.")
     assert _field(flagship, "population", "A tablet in asthma", abstract) == ["other:asthma"]
+
+
+def test_healthy_people_named_by_their_life_stage_are_healthy(flagship) -> None:
+    abstract = ("We randomly assigned 900 healthy nulliparas at 14 weeks' gestation to calcium or placebo and "
+                "followed them until delivery.")
+    assert "healthy" in _field(flagship, "population", "Calcium in first pregnancies", abstract)
