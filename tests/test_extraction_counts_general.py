@@ -53,6 +53,18 @@ COUNT_CASES: list[Case] = [
     # The authors of a consensus are no study sample.
     ("A consensus panel", "A consensus panel of 18 specialists met twice and drafted recommendations on "
      "antiplatelet drugs in arterial disease.", {"n_total": None}),
+    # "of" before a count marks a share only where it opens a clause or follows a count.
+    ("A comparison group beside the patients", "To study nerve growth factor in the tears of 22 patients with dry "
+     "eye compared with eight healthy, age-matched volunteers, we sampled tears twice.", {"n_total": 30}),
+    # The people's word in a place's name counts nobody.
+    ("Veterans Affairs hospitals", "The trial ran on the wards of three Veterans Affairs hospitals. We surveyed "
+     "210 nurses about the smoking-cessation advice they give.", {"n_total": 210}),
+    # A cohort says what it did to its sample: followed, examined, interviewed.
+    ("A cohort followed", "Over two years, 95 children with eczema (120 visits) were followed in the clinic. Of "
+     "70 children reached by telephone, 40 had relapsed.", {"n_total": 95}),
+    ("A series followed after surgery", "In a consecutive series, 18 patients with cluster headache were "
+     "followed for five years after surgery. Fifteen patients (83%) had relief, and two of these patients "
+     "received a second injection.", {"n_total": 18}),
 ]
 
 

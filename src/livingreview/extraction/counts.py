@@ -40,7 +40,10 @@ _BETWEEN = (r"(?:" + _NOT_ADJECTIVE + r"(?:[A-Za-z][\w'/-]*|\d{1,2}-?\s*(?:to|-|
             r"[A-Za-z][\w-]*\s+(?:and|or)\s+" + _NOT_ADJECTIVE + r"[A-Za-z][\w-]*),?\s+){0,5}?")
 _PEOPLE_COUNT = re.compile(
     r"(?P<hedge>\b(?:approximately|about|around|almost|nearly|roughly|over|more\s+than|up\s+to)\s+)?"
-    r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\)|\))?,?\s+" + _BETWEEN + PEOPLE + r"\b", re.IGNORECASE)
+    r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\)|\))?,?\s+" + _BETWEEN + PEOPLE + r"\b" + r"(?!" + r"['\u2019]s\b|"
+    # (the people's word in a place's name: "four Veterans Affairs hospitals", "two Children's hospitals")
+    r"\s+(?:affairs|administration|hospitals?|medical\s+cent(?:er|re)s?|clinics?|homes?|units?|wards?|schools?|"
+    r"services?|cent(?:er|re)s?)\b)", re.IGNORECASE)
 # "Patients (N = 5435)": the count given in brackets after the people it counts (not across a colon:
 # "patients treated 900 attacks: mild (n = 600)" counts the items of a list).
 _PEOPLE_N = re.compile(r"\b" + PEOPLE + r"\b(?:[^.;:()]|\([^()]{0,30}\)){0,60}?\(\s*[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*\)",
@@ -70,6 +73,7 @@ _N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)")
 _TOTAL_OF = rx(r"\b(?:a\s+)?total\s+of\s*$|\(?\btotal:?\s*$|\boverall,?\s*$|\bin\s+all,?\s*$")
 _ENROLMENT_VERB = rx(r"\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
                       r"participated|took\s+part|were\s+studied|were\s+treated|were\s+assigned|were\s+allocated|"
+                      r"were\s+(?:followed|examined|interviewed|surveyed|observed|seen)|"
                       r"were\s+(?:administered|given)|met\s+(?:the\s+)?(?:\w+\s+)?criteria|"
                       r"completed|were\s+evaluated|were\s+analy[sz]ed|received|underwent\s+randomi[sz]ation|underwent|(?:were\s+)?screened|"
                       r"(?:were\s+)?assessed\s+for\s+eligibility|(?:were\s+)?approached|(?:were\s+)?invited|"
@@ -78,6 +82,9 @@ _VERB_RANK = {"randomized": 5, "randomised": 5, "randomly": 5, "were assigned": 
               "enrolled": 4, "recruited": 4, "included": 4, "entered": 4, "participated": 4,
               "took part": 4, "were studied": 4, "underwent randomization": 5, "underwent randomisation": 5, "were treated": 3, "received": 3, "underwent": 3,
               "were administered": 3, "were given": 3,
+              # what a cohort or survey did to its sample (those "observed" or "seen" may be a subgroup)
+              "were followed": 4, "were examined": 4, "were interviewed": 4, "were surveyed": 4,
+              "were observed": 3, "were seen": 3,
               "responded": 4, "with": 2, "who": 2, "aged": 2, "were evaluated": 1,
               # Counted after entry (completers, the analysed) or before it (the screened): not who entered.
               "completed": -1, "were analyzed": -1, "were analysed": -1}
@@ -472,7 +479,8 @@ def _group_sums(passages: list[Passage]) -> Iterator[tuple[int, list[Hit]]]:
                 continue
             before = passage.text[max(0, match.start() - 30):match.start()]
             if _hedged(passage.text, match.start()) or _counted_before_bracket(passage.text, match.start()) or (
-                    ("%" in before[-8:] or _SHARE_OF.search(before)) and not _TOTAL_OF.search(before) and not _SAMPLE_OF.search(before)):
+                    ("%" in before[-8:] or _SHARE_OF.search(passage.text, max(0, match.start() - 40), match.start()))
+                    and not _TOTAL_OF.search(before) and not _SAMPLE_OF.search(before)):
                 continue
             # "1200 underwent randomization, and 1190 (400 in A, 395 in B)": a count inside the bracket
             # that breaks down another count is no second group.
@@ -526,7 +534,9 @@ _CASES_AND_CONTROLS = rx(r"(?:" + COUNT + r")\s+[^.;]{0,160}?\band\s+(?:" + COUN
 _SAMPLE_OF = rx(r"\b(?:group|sample|cohort|series|population|consist\w*|compris\w*|compos\w*|made\s+up)\s+of\s*$")
 # "Of (the) 1013 randomized patients, 722 completed": a count after "of" is the whole whose shares
 # follow, a percentage's base, never a group to add to the next count.
-_SHARE_OF = rx(r"\bof\s+(?:the\s+|these\s+|those\s+|all\s+(?:the\s+)?)?$")
+# (Only "of" that opens a clause or follows a count: "the skin of 19 patients" is no share.)
+_SHARE_OF = rx(r"(?:^|[.;:,(]\s*|(?<![\d.,])\d[\d,]*\s*(?:\(\s*[\d.]+\s*%\s*\)\s*)?(?:out\s+)?)of\s+"
+               r"(?:the\s+|these\s+|those\s+|all\s+(?:the\s+)?)?$")
 _OTHER_STAGE = rx(r"\b(?:screened|evaluated|assessed|approached|invited|eligible|completed|analy[sz]ed|withdr[ae]w\w*|"
                    r"discontinued|excluded|dropped)\b")
 # "8059 were enrolled, and 7968 received at least one dose": the second count is a later stage.
@@ -562,7 +572,10 @@ _GROUP_SENTENCE = rx(r"\brandomi|\bassign|\ballocat|\benrol|\brecruit|\binclud|\
                       r"\breceived\b|\bunderwent\b|\binterview|\b(?:measured|examined|investigated|tested)\s+(?:[^.;]{0,200}?\s)?in\s+\d|\bwe\s+(?:studied|examined|investigated)\b|"
                       r"\bsample\s+of\b|\bsurvey|\bquestionnaires?\b|\bconsisted\b|\bcomprised\b|\b(?:composed|made\s+up)\s+of\b|\btook\s+part\b|"
                       r"\bwere\s+(?:studied|treated|evaluated|administered)\b|\b(?:performed|conducted|carried\s+out|"
-                      r"undertaken)\s+(?:in|on|with)\b|\bgroups?\s+of\b")
+                      r"undertaken)\s+(?:in|on|with)\b|\bgroups?\s+of\b|"
+                      # a comparison group of healthy or matched people ("compared with five healthy subjects")
+                      r"\b(?:compared|contrasted)\s+(?:with|to)\s+(?:" + COUNT + r")\s+(?:[\w-]+,?\s+){0,3}?"
+                      r"(?:healthy|normal|matched|age-matched|control)\b")
 
 
 # "a total of 1077 (78%) chose to continue": a total with no noun, before what the people did.
