@@ -129,3 +129,39 @@ PLACEBO_ARM_CASES: list[Case] = [
 def test_placebo_added_to_a_shared_drug_or_named_as_an_arm_is_the_control(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+COMPARATOR_CASES: list[Case] = [
+    # A randomised interaction study: the object drug alone against it with the other drug.
+    ("Does ketoconazole change the kinetics of eletriptan?",
+     "In a randomized two-period crossover, 14 volunteers took eletriptan 40 mg alone and together with "
+     "ketoconazole 400 mg, and plasma concentrations were compared.",
+     {"control": "active", "active_comparator": None}),
+    # A drug set against a treatment the dictionary does not name is the comparison arm's drug.
+    ("Bone markers on hormone therapy or calcium",
+     "Early postmenopausal women were randomized to hormone therapy or calcium supplementation 1000 mg "
+     "daily for a year, and bone density was measured.",
+     {"control": "active", "active_comparator": "calcium"}),
+    # Two drugs listed in a placebo-controlled study are each tested against placebo.
+    ("Two antihistamines and the skin test",
+     "A placebo-controlled, parallel-group study was done to compare the effect of ebastine (10 mg) and "
+     "desloratadine (5 mg) on nasal symptoms in 60 adults with hay fever.",
+     {"control": "placebo", "active_comparator": None}),
+    # ... unless the abstract sets one against the other in so many words.
+    ("Two bladder drugs and placebo",
+     "A placebo-controlled study compared trospium and darifenacin in 300 adults. Doses were chosen to "
+     "compare the tolerability of trospium with the usual licensed dosage of darifenacin.",
+     {"control": "placebo", "active_comparator": "darifenacin"}),
+    # A combination product's drugs are one arm; the drug after "to" is the reference.
+    ("A combination analgesic in tension headache",
+     "To compare a combination of caffeine with paracetamol to ibuprofen in tension-type headache, 400 "
+     "adults were randomized in a double-blind trial.",
+     {"active_comparator": "ibuprofen"}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), COMPARATOR_CASES,
+                         ids=[case[0] for case in COMPARATOR_CASES])
+def test_the_comparator_is_the_drug_set_against_the_study_drug_not_a_drug_added_or_listed_beside_it(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

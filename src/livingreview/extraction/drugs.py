@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from livingreview.extraction.design import FOOD_EFFECT_WORDS, PLACEBO
@@ -89,12 +90,20 @@ def _sorted_by_arm(mentions: list[tuple[Passage, DrugMention]]) -> DrugReading:
     for passage, mention in mentions:
         hit = Hit(passage, mention.start, mention.end, mention.name)
         leader = first_in_sentence[(passage.field, passage.sentence_of(mention.start).start)]
-        if (mention.name != first and mention.name not in protocol_drugs and (passage.field, mention.start) not in combined
+        if ((mention.name != first or _AFTER_A_TREATMENT.search(passage.text, passage.sentence_of(mention.start).start,
+                                                                 mention.start))
+                and mention.name not in protocol_drugs and (passage.field, mention.start) not in combined
                 and _is_comparator(passage, mention, leader)):
             reading.comparator.setdefault(mention.name, []).append(hit)
         else:
             reading.study.setdefault(mention.name, []).append(hit)
     return reading
+
+
+# "hormone replacement or calcium supplementation": a drug set against a treatment the dictionary
+# does not name is the comparison arm's, though it is the first drug named.
+_AFTER_A_TREATMENT = rx(r"\b(?:therapy|treatment|replacement|training|exercise|education|surgery|programme|program)\s+"
+                        r"(?:\([^()]{1,12}\)\s+)?(?:or|versus|vs\.?|compared\s+(?:with|to))\s+$")
 
 
 # Drugs the dictionary does not list yet (new compounds, code names) are named with their dose:
@@ -291,7 +300,7 @@ _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allow
 
 # A drug given together with the study drug is part of its arm ("aspirin combined with
 # metoclopramide", "X plus Y"), not what the arm is compared with.
-_CO_INTERVENTION = rx(r"(?:\b(?:combined|combination|together|co-?administered|coupled)\s+with|\bplus|\+|"
+_CO_INTERVENTION = rx(r"(?:\b(?:combined|combination|together|along|co-?administered|coupled|concomitantly)\s+with|\bplus|\+|"
                        r"[\w)]/(?=[\d.]+\s*(?:mg|µg|mcg|g)\b))"
                        r"\s*(?:\(?\s*)?(?:(?!(?:or|versus|vs)\b)[\w.]+\s+(?:of\s+)?){0,3}$")
 
@@ -341,7 +350,9 @@ def _is_comparator(passage: Passage, mention: DrugMention, leader: str) -> bool:
     if _CONTROLLED.match(after) or _AS_CONTROL_AFTER.match(passage.text, mention.end):
         return True
     # "calcium 1 g per day alone (control group)": the control arm's drug; "A and B alone" is one arm.
-    if _ALONE_AFTER.match(passage.text, mention.end) and not re.search(r"\w\s+and\s+$", before):
+    # ("X alone and together with Y": X is in both arms of an interaction study)
+    if (_ALONE_AFTER.match(passage.text, mention.end) and not re.search(r"\w\s+and\s+$", before)
+            and not _ALONE_OR_WITH.search(passage.text, mention.end, min(sentence.end, mention.end + 80))):
         return True
     if not _COMPARISON_CUE.search(before):
         return False
@@ -371,6 +382,7 @@ _OTHER_ACTIVE_ARM = rx(
     r"\b(?:randomi[sz]ed|assigned|allocated)\s+to\s+(?:receive\s+)?(?:either\s+)?[^.]{3,80}?\s+or\s+"
     r"(?!placebo|no\b|a\s+wait|wait|(?:an?\s+|the\s+)?(?:control|comparison)\b)\w|"
     r"\b(?:treated|managed|cared\s+for)\s+as\s+usual\b|"
+
     # one drug in two release forms ("controlled-release X compared with immediate-release X")
     r"\b(?:immediate|controlled|extended|sustained|modified|prolonged|delayed|slow)[- ]release\b[^.;]{0,150}?"
     r"(?:\bversus|\bvs\.?|\bcompared\s+(?:with|to)|\bor|\band)\s+(?:(?:that|those)\s+(?:of|after|with)\s+)?(?:the\s+|an?\s+)?"
@@ -379,6 +391,13 @@ _OTHER_ACTIVE_ARM = rx(
     r"\b(?:oral|intravenous|subcutaneous|intranasal|nasal|intramuscular|inhaled|rectal|transdermal|sublingual)\s+"
     r"(?:and|or|versus|vs\.?)\s+(?:the\s+)?(?:oral|intravenous|subcutaneous|intranasal|nasal|intramuscular|inhaled|"
     r"rectal|transdermal|sublingual)\s+(?!routes?\b)[\w-]+")
+# A drug-interaction study that randomises its periods sets the object drug alone against it with
+# the other drug (the same sequence for everyone, drug alone then both, is one group: see single_group).
+_ALONE_OR_WITH = rx(r"\balone\s+(?:or|and|versus|vs\.?)\s+(?:\w+\s+)?(?:along|together|combined|in\s+combination|"
+                    r"co-?administered|concomitantly)\s+with\b")
+_RANDOMISED_PERIODS = rx(r"\brandom|\bcross-?over\b|\blatin\s+square\b")
+
+
 # A comparison arm that gets nothing: no treatment, a waiting list, observation only.
 _NO_TREATMENT_ARM = rx(
     r"\b(?:or|versus|vs\.?|to|with|and)\s+(?:a\s+|an\s+)?(?:no[- ](?:treatment|intervention|therapy|medication)|"
@@ -395,7 +414,8 @@ _NO_TREATMENT_ARM = rx(
 # after the cue is the reference, whichever the title names first.
 _COMPARED_WITH = rx(r"(?:\bcompar\w*\b|\bversus\b|\bvs\b\.?)[^.;]*?$")
 _WITH_CUE = rx(r"(?:\b(?:with|to|versus|vs\.?|than)\s+(?:that\s+of\s+|those\s+of\s+)?(?:the\s+|a\s+)?|\bversus\s+|\bvs\.?\s+)"
-                r"(?:[\w-]+\s+){0,2}$")
+                # ("with the commonly used therapeutic dosage of B")
+                r"(?:(?:[\w-]+\s+){0,2}|(?:[\w-]+\s+){0,4}(?:dos(?:e|age|ing)s?|regimens?|formulations?)\s+of\s+)$")
 
 
 # "the action of A lasts longer than that of B": B is what A is measured against.
@@ -403,34 +423,47 @@ _BETTER_THAN = rx(r"[^.;]{0,40}\b(?:more|less|longer|shorter|greater|better|wors
                   r"superior|inferior)\b\s*(?:[\w-]+\s+){0,2}(?:than|to)\s+(?:that\s+of\s+|those\s+of\s+)?(?:the\s+)?$")
 
 
-def _compared_with(drugs: DrugReading) -> Hit | None:
+def _compared_with(drugs: DrugReading, placebo: bool) -> tuple[Hit, bool] | None:
     """The drug the title, else an abstract sentence, sets another drug against ("A versus B",
-    "compare A with B": B), or None."""
-    for field in ("title", "abstract"):
-        hits = sorted((h for group in (drugs.study, drugs.comparator) for hs in group.values() for h in hs
-                       if h.passage.field == field), key=lambda h: h.start)
-        found = _second_of_a_pair(hits)
-        if found is not None:
-            return found
-    return None
+    "compare A with B": B), and whether the two were only listed ("to compare A and B"), or None.
+    Beside placebo, a drug set against another in so many words wins over two drugs listed."""
+    found = [pair for field in ("title", "abstract") for pair in _pairs(sorted(
+        (h for group in (drugs.study, drugs.comparator) for hs in group.values() for h in hs if h.passage.field == field),
+        key=lambda h: h.start))]
+    stated = [pair for pair in found if not pair[1]] if placebo else []
+    return (stated or found or [None])[0]
 
 
-def _second_of_a_pair(hits: list[Hit]) -> Hit | None:
-    for first, second in zip(hits, hits[1:]):
+# "a combination of A, B with C": one product's drugs, not a comparison.
+_COMBINATION_OF = rx(r"\bcombination\s+of\s+(?:[\w-]+,?\s+){0,6}$")
+# "compare A, B with C to D": a later "to" or "versus" sets the first drugs (a combination) against D.
+_LATER_AGAINST = rx(r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?(?:to|versus|vs\.?|against)\s+(?:that\s+of\s+|those\s+of\s+)?(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,2}$")
+
+
+def _pairs(hits: list[Hit]) -> Iterator[tuple[Hit, bool]]:
+    """Each drug a sentence sets the drug before it against, and whether the two were only listed."""
+    for i, (first, second) in enumerate(zip(hits, hits[1:])):
         if first.label == second.label or first.sentence.start != second.sentence.start:
             continue
         text = first.passage.text
-        if _CO_INTERVENTION.search(text, max(first.end, second.start - 40), second.start):
+        if (_CO_INTERVENTION.search(text, max(first.end, second.start - 40), second.start)
+                or (_COMBINATION_OF.search(text, first.sentence.start, first.start)
+                    and re.fullmatch(r"[\s,]*(?:with|and)\s+", text[first.end:second.start]))):
             continue
         if (_WITH_CUE.search(text, first.end, second.start)
                 and (_COMPARED_WITH.search(text, first.sentence.start, first.start)
                      or re.match(r"\s*(?:\([^()]*\)\s*)?(?:versus|vs\.?)\s", text[first.end:second.start]))):
-            return second
+            later = [h for h in hits[i + 2:] if h.sentence.start == second.sentence.start and h.label != second.label]
+            if later and _LATER_AGAINST.match(text, second.end, later[0].start):
+                yield later[0], False
+                continue
+            yield second, False
+            continue
         if _BETTER_THAN.match(text, first.end, second.start):
-            return second
+            yield second, False
+            continue
         if _COMPARE_LEAD.search(text, first.sentence.start, first.start) and _AND_NEXT.match(text, first.end, second.start):
-            return second
-    return None
+            yield second, True
 
 
 # "to compare the effects of A and B", "a comparison of oral A and transdermal B": the drug named
@@ -573,9 +606,11 @@ def _comparator(passages: list[Passage], drugs: DrugReading, placebo: bool) -> S
         # ("D-amphetamine ... Amphetamine was included as a positive control": the drug named in full)
         full = [n for n in (*drugs.study, *drugs.comparator) if n != named[0].label and n.endswith(named[0].label)]
         return suggestion(full[0] if full else named[0].label, [named[0]])
-    explicit = _compared_with(drugs)
-    if explicit is not None and not _added_in_title(drugs.comparator.get(explicit.label, [])):
-        return suggestion(explicit.label, [explicit])
+    explicit = _compared_with(drugs, placebo)
+    if explicit is not None and placebo and explicit[1]:
+        return Suggestion(None)  # "a placebo-controlled study to compare A and B": each is a study drug
+    if explicit is not None and not _added_in_title(drugs.comparator.get(explicit[0].label, [])):
+        return suggestion(explicit[0].label, [explicit[0]])
     names = sorted(drugs.comparator, key=lambda n: drugs.comparator[n][0].start)
     # "estrogens with and without medroxyprogesterone": the title adds the drug to the study arm.
     names = [n for n in names if not _added_in_title(drugs.comparator[n])]
@@ -603,7 +638,8 @@ def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]
         return suggestion("none", nothing), comparator
     if comparator.stated:
         return Suggestion("active", comparator.evidence), comparator
-    other_arm = dummies or find(passages, _OTHER_ACTIVE_ARM)
+    other_arm = dummies or find(passages, _OTHER_ACTIVE_ARM) or (
+        find(passages, _ALONE_OR_WITH) if find(passages, _RANDOMISED_PERIODS) else [])
     if other_arm:
         return suggestion("active", other_arm), comparator
     if single_group:
