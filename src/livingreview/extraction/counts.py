@@ -395,6 +395,24 @@ def arm_sizes(passages: list[Passage]) -> Suggestion | None:
                 total = sum(int(m.group("count").replace(",", "")) for m in sizes)
                 hits = [Hit(passage, m.start(), m.end()) for m in sizes]
                 return suggestion(total, hits, ["summed from the arm sizes"], limit=len(hits))
+    return _bracketed_arms(passages)
+
+
+# Each arm's people in a bracket after it: "oxybutynin (515 patients) and tolterodine (505 patients)".
+_ARM_BRACKET = rx(r"\(\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s+" + PEOPLE + r"\s*\)")
+
+
+def _bracketed_arms(passages: list[Passage]) -> Suggestion | None:
+    """The sum of the arms whose sizes a sentence gives in brackets of their own, joined by and/or/versus."""
+    for passage in passages:
+        for sentence in passage.sentences:
+            sizes = list(passage.finditer_in(_ARM_BRACKET, sentence.start, sentence.end))
+            if len(sizes) < 2 or any(not re.search(r"\b(?:and|or|versus|vs)\b", passage.text[a.end():b.start()])
+                                     for a, b in zip(sizes, sizes[1:])):
+                continue
+            hits = [Hit(passage, m.start("count"), m.end("count")) for m in sizes]
+            total = sum(int(m.group("count").replace(",", "")) for m in sizes)
+            return suggestion(total, hits, ["summed from the arm sizes"], limit=len(hits))
     return None
 
 
