@@ -422,3 +422,24 @@ def test_how_patients_differ_from_healthy_people_is_no_result_of_the_drug(flagsh
                                 "eyes on the Eye Contact Task than healthy controls. Drug A increased looking at "
                                 "the eyes on the Eye Contact Task (p = 0.01).")
     assert found["eye contact task"]["direction"] == "improved"
+
+
+@pytest.mark.parametrize(("abstract", "instrument", "absent"), [
+    # The change reported is no part of the measure's name.
+    ("Women were randomized to estradiol or placebo for 12 weeks. Estradiol was more effective than placebo in "
+     "relieving the symptoms of menopause (p < 0.01).", "symptoms of menopause", "relieving the symptoms"),
+    # Relief alone is relief of what another outcome names, unless the trial is about pain.
+    ("Adults with hay fever were randomized to loratadine or placebo. Loratadine gave relief of nasal symptoms "
+     "more often than placebo (p < 0.01).", "nasal symptoms", "relief"),
+])
+def test_an_outcome_is_named_without_the_change_it_showed(
+        flagship: Protocol, abstract: str, instrument: str, absent: str) -> None:
+    found = _outcomes(flagship, abstract)
+    assert instrument in found and absent not in found, sorted(found)
+
+
+def test_relief_alone_is_an_outcome_of_a_pain_trial(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "Adults with migraine were randomized to sumatriptan or placebo. Nausea scores fell "
+                                "more with sumatriptan than with placebo (p < 0.01). Relief was reported earlier with "
+                                "sumatriptan than with placebo (p < 0.05).")
+    assert "relief" in found, sorted(found)

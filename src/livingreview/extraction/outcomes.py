@@ -345,6 +345,7 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
             inner.instrument = anchor.instrument  # "adult height" read in full: "predicted adult height"
         elif not any(_same_words(anchor, a) for a in anchors.values()):
             anchors.setdefault(anchor.key, anchor)
+    anchors = _without_change_words(anchors)
     if sites:  # bone density is an outcome per site: not once more for all sites together
         anchors = {k: a for k, a in anchors.items() if k.startswith("site:") or not _BONE_DENSITY.search(a.instrument or "")}
     if not anchors and vocabularies.construct in protocol.vocabularies:
@@ -577,6 +578,42 @@ def _result_anchors(protocol: Protocol, passages: list[Passage], taken: list[tup
             found.setdefault(key, _Anchor(key, name, [], None, cue)).hits.append(
                 Hit(passage, at, sentence.start + end, key))
     return list(found.values())[:_MAX_RESULT_OUTCOMES]
+
+
+# The change a sentence reports is no part of the measure's name: "relieving nausea" measures
+# nausea, "a reduction in the total symptom score" the score; "relief" alone is relief of what
+# another outcome names.
+_CHANGE_LEAD = re.compile(r"(?:(?:reductions?|decreases?|increases?|improvements?|changes?|relief)\s+(?:in|of)\s+|"
+                          r"(?:reliev|reduc|improv|decreas|increas|alleviat|lessen)(?:ing|ed|es|e)\s+)"
+                          r"(?:the\s+)?", re.IGNORECASE)
+_BARE_CHANGE = re.compile(r"(?:relief|relieved|improvement|reduction)", re.IGNORECASE)
+# Where relief alone is the outcome: pain and headache trials (their abstracts name pain or
+# headache) measure relief as such.
+_PAIN = re.compile(r"\b(?:pain\w*|headaches?|migraines?|analges\w*)\b", re.IGNORECASE)
+
+
+def _without_change_words(anchors: dict[str, _Anchor]) -> dict[str, _Anchor]:
+    """Outcomes named by a sentence's words lose a leading change word; one left naming no measure,
+    or the same measure as another outcome, is dropped."""
+    kept: dict[str, _Anchor] = {}
+    for key, anchor in anchors.items():
+        name = anchor.instrument or ""
+        lead = _CHANGE_LEAD.match(name)
+        if lead and lead.end() < len(name):
+            anchor.instrument = name[lead.end():]
+            if not _names_a_measure(anchor.instrument, set()) or any(
+                    _words_within(anchor, other) for other in anchors.values() if other is not anchor):
+                continue
+        elif _BARE_CHANGE.fullmatch(name.strip()) and not any(_PAIN.search(h.passage.text) for h in anchor.hits):
+            continue
+        kept[key] = anchor
+    return kept
+
+
+def _words_within(one: _Anchor, other: _Anchor) -> bool:
+    """Every word of one outcome's name is in the other's."""
+    words_one = set(_NAME_WORD_RX.findall((one.instrument or one.key).lower()))
+    return bool(words_one) and words_one <= set(_NAME_WORD_RX.findall((other.instrument or other.key).lower()))
 
 
 def _inside(inner: _Anchor, outer: _Anchor) -> bool:
