@@ -431,7 +431,8 @@ def _compared_with(drugs: DrugReading, placebo: bool) -> tuple[Hit, bool] | None
         (h for group in (drugs.study, drugs.comparator) for hs in group.values() for h in hs if h.passage.field == field),
         key=lambda h: h.start))]
     stated = [pair for pair in found if not pair[1]] if placebo else []
-    return (stated or found or [None])[0]
+    chosen = stated or found
+    return chosen[0] if chosen else None
 
 
 # "a combination of A, B with C": one product's drugs, not a comparison.
