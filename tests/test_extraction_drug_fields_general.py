@@ -200,3 +200,26 @@ SALT_CASES: list[Case] = [
 def test_a_drug_is_named_without_its_salt_or_ester(flagship: Protocol, title: str, abstract: str,
                                                     expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+BACKGROUND_CASES: list[Case] = [
+    # Beside a placebo arm, what every arm is given is background, wherever else it is named.
+    ("Raloxifene and bone loss",
+     "Women were randomized to raloxifene 60 mg or placebo for two years. All participants received "
+     "calcium 500 mg daily. Raloxifene combined with adequate calcium preserved spine density.",
+     {"drugs": ["raloxifene"]}),
+    ("", "Adults were randomized to alendronate 70 mg or placebo; calcium 1000 mg was given daily in both groups.",
+     {"drugs": ["alendronate"], "doses": ["70 mg"]}),
+    # A prodrug's amount said as its parent's is one drug; hormones listed as measured are measured.
+    ("", "Patients in status epilepticus received fosphenytoin 750 mg (equivalent to 500 mg phenytoin) or placebo.",
+     {"drugs": ["fosphenytoin"]}),
+    ("", "Twenty men took androstenedione 100 mg once; serum estrone, estradiol, and testosterone "
+         "concentrations were measured hourly.",
+     {"drugs": ["androstenedione"]}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), BACKGROUND_CASES)
+def test_what_every_arm_gets_and_what_is_measured_or_equated_are_not_study_drugs(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

@@ -51,6 +51,16 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
                 or (any(_derived(hit) for hit in hits) and not any(_at_a_dose(hit) for hit in hits))):
             reading.study.pop(name, None)
             reading.comparator.pop(name, None)
+    # Beside a placebo arm, a drug every arm gets ("All participants received calcium 1000 mg/day")
+    # is background wherever else it is named; without one, it may be what the control arm gets alone.
+    if find(passages, PLACEBO):
+        for name in {*reading.study, *reading.comparator} - {h.label for hs in reading.study.values() for h in hs
+                                                             if h.passage.field == "title"}:
+            hits = reading.study.get(name, []) + reading.comparator.get(name, [])
+            if (any(_EVERY_ARM.search(_clause(hit)) and not _LATER_PHASE.search(hit.sentence.text) for hit in hits)
+                    and len({*reading.study, *reading.comparator}) > 1):
+                reading.study.pop(name, None)
+                reading.comparator.pop(name, None)
     # A drug named with a comparison cue anywhere is the comparator, all its mentions with it.
     for name in list(reading.study):
         if name in reading.comparator:
@@ -193,7 +203,7 @@ _PROVOKED_AFTER = re.compile(r"[-\s]?(?:\([^()]{1,12}\)[-\s]?)?(?:induced|provok
                              # the harm a drug did or the model it made: "paracetamol overdose", "OXA colitis"
                              r"(?:\s*\([^()]{1,12}\))?[-\s](?:toxicity|poisoning|overdoses?|intoxication|abuse|misuse|dependence|dermatitis|"
                              r"colitis|hepatitis|nephropathy)\b|"
-                             r"(?:\s*\([^()]{1,12}\))?(?:\s*(?:,|and)\s*[\w-]+){0,4}\s+(?:levels?|concentrations?|receptors?|secretion|"
+                             r"(?:\s*\([^()]{1,12}\))?(?:\s*(?:,\s*and|,|and)\s*[\w-]+){0,4}\s+(?:levels?|concentrations?|receptors?|secretion|"
                              r"alterations|abnormalities|disturbances|deficienc(?:y|ies)|"
                              r"synthesis|production|status|intake|consumption|requirements?|excretion|absorption|metabolism|homeostasis|balance|"
                              r"channels?|(?:channel\s+)?(?:blockers?|antagonists?))\b|[-/](?:creatinine|channel)\b|"
@@ -210,7 +220,8 @@ _PROVOKED_AFTER = re.compile(r"[-\s]?(?:\([^()]{1,12}\)[-\s]?)?(?:induced|provok
                              r"estimate|determine|test)\s+(?:[\w-]+\s*,?\s*(?:and\s+)?){0,4}(?:permeability|absorption|clearance|"
                              r"filtration|transit|emptying)\b",
                              re.IGNORECASE)
-_NOT_GIVEN_BEFORE = rx(r"(?:\b(?:serum|plasma|urinary|urine|salivary|dietary|ionized|ionised|intracellular|"
+_NOT_GIVEN_BEFORE = rx(r"(?:\bequivalent\s+to\s+(?:[\d.]+\s*(?:mg|µg|mcg|g)\s+(?:of\s+)?)?|"
+                        r"\b(?:serum|plasma|urinary|urine|salivary|dietary|ionized|ionised|intracellular|"
                         r"circulating|endogenous)\s+|\b(?:induc\w*|provo\w*|challenge\w*)\b[^.;]{0,40}?\bby\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}\(?|"
                         # what people cannot take, how they metabolise, what is measured in them,
                         # what the study drug is added to, and other members of its class
@@ -283,6 +294,18 @@ def _context_only(hit: Hit) -> bool:
     return hit.start < study_start(hit.passage)
 
 
+# A sentence that gives something to every arm alike.
+_EVERY_ARM = rx(r"\ball\s+(?:the\s+)?(?:patients|participants|subjects|women|men|volunteers|children|groups|arms)\b"
+                r"[^.;]{0,40}?\b(?:received|took|were\s+(?:given|supplemented))\b|"
+                r"\b(?:both|all|each)\s+(?:\w+\s+)?(?:groups?|arms?)\s+(?:also\s+|additionally\s+)?(?:received|took|"
+                r"were\s+(?:given|supplemented))\b|"
+                r"\b(?:given|administered|provided|supplemented)\b[^.;]{0,80}\bin\s+(?:both|all|each)\s+(?:\w+\s+)?(?:groups|arms)\b")
+
+
+# ("followed by an open-label phase in which all patients received X": a phase of the study, not background)
+_LATER_PHASE = rx(r"\bopen\b|\bextension\b|\bphase\b|\bfollowed\s+by\b")
+
+
 # A sentence about drugs people may not take, took before, or take only for rescue.
 _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allowed|permitted)\b|\bprohibited\b|"
                           r"\bwash-?out\b(?!\s+(?:(?:period|phase|interval)\s+)?(?:of|between|lasting))|\bhistory\s+of\b|\brescue\b|\bwithdrawn\s+from\b|"
@@ -290,7 +313,8 @@ _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allow
                           r"\b(?:was|were)\s+(?:allowed|permitted)\b(?!\s+to\s+(?:treat|take|use)\b)|\ball\s+(?:the\s+)?(?:patients|participants|subjects|"
                           r"women|men|volunteers|children|groups|arms)\s+(?:also\s+|additionally\s+)?(?:received|took|"
                           r"were\s+(?:given|supplemented))\b|\b(?:both|each)\s+(?:\w+\s+)?(?:groups?|arms?)\s+"
-                          r"(?:also\s+|additionally\s+)?(?:received|took|were\s+(?:given|supplemented))\b|\bin\s+addition\s+to\s+(?:receiving\s+)?(?:the|their)\s+"
+                          r"(?:also\s+|additionally\s+)?(?:received|took|were\s+(?:given|supplemented))\b|"
+                          r"\bin\s+addition\s+to\s+(?:receiving\s+)?(?:the|their)\s+"
                           r"(?:assigned|allocated|randomi[sz]ed|study)\b|\b(?:consistent|in\s+(?:line|agreement|keeping))\s+"
                           r"with\s+(?:that\s+of\s+|those\s+of\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}"
                           r"(?:trials?|stud(?:y|ies)|meta-analys[ie]s)\b|\bagrees?\s+with\b|"
@@ -699,6 +723,8 @@ def doses(passages: list[Passage]) -> Suggestion:
         if (_NOT_DOSE_CONTEXT.search(before) or hit.start < study_start(hit.passage) or _CHALLENGE_BEFORE.search(before)
                 or _NOT_THE_STUDYS_USE.search(hit.sentence.text) or _PARENT_STUDY.search(hit.sentence.text)):
             continue  # a change measured, a dose the background speaks of, a challenge's, or a rescue drug's
+        if _EVERY_ARM.search(_clause(hit)):
+            continue  # what every arm is given alike ("calcium 1000 mg was given in both groups")
         match = _DOSE.match(hit.passage.text, hit.start)
         assert match is not None
         if _CONCENTRATION.match(hit.passage.text, match.start("unit")):
@@ -709,6 +735,14 @@ def doses(passages: list[Passage]) -> Suggestion:
                                     " ".join(hit.passage.text[match.start("unit"):match.end("dose")].split()),
                                     _amount_text(dose.evidence.text)))
     return suggestion(_distinct_amounts(values), hits, limit=len(hits))
+
+
+def _clause(hit: Hit) -> str:
+    """The part of the hit's sentence between semicolons."""
+    text, sentence = hit.passage.text, hit.sentence
+    start = text.rfind(";", sentence.start, hit.start) + 1 or sentence.start
+    end = text.find(";", hit.end, sentence.end)
+    return text[max(start, sentence.start):end if end >= 0 else sentence.end]
 
 
 def _amount_text(text: str) -> str:
