@@ -289,12 +289,13 @@ OWN_DESIGN_WORDING_CASES: list[Case] = [
      "In an open parallel-group trial, 60 adults took ibuprofen 400 mg or paracetamol 1 g after knee "
      "arthroscopy.",
      {"blinding": "open-label"}),
-    # The trials a conclusion calls for are not the study's own.
+    # The trials a conclusion calls for are not the study's own (nor its arms: people counted and
+    # assigned nothing are not randomised).
     ("Two triptans bought in community pharmacies",
      "Community pharmacists enrolled 200 patients who had bought rizatriptan or almotriptan, and the "
      "patients kept diaries of three attacks. Fewer tablets were used with rizatriptan. Larger "
      "randomised studies are needed to confirm this difference.",
-     {"randomised": "not-stated"}),
+     {"randomised": "no"}),
     ("Celecoxib users in a health insurance database",
      "We followed 5000 people who filled prescriptions for celecoxib in a regional database. Whether "
      "the lower bleeding rate holds should be confirmed in a randomised trial.",
@@ -344,5 +345,65 @@ OWN_PEOPLE_CASES: list[Case] = [
 @pytest.mark.parametrize(("title", "abstract", "expected"), OWN_PEOPLE_CASES,
                          ids=[case[0] for case in OWN_PEOPLE_CASES])
 def test_people_of_the_abstracts_own_decide_whether_it_is_a_study(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)
+
+
+# How reporters word a within-subject design, a fixed sequence of treatments and an open trial,
+# against the statistics, populations and calls for future trials that only sound like designs.
+SEQUENCE_AND_MASKING_CASES: list[Case] = [
+    # A correlation computed within subjects is a statistic of a single group, not a crossover.
+    ("Chloroquine kinetics during weekly prophylaxis",
+     "Eight healthy volunteers took chloroquine 300 mg once weekly for ten weeks. Clearance after the "
+     "first and the last dose was correlated within subjects (r = 0.71).",
+     {"allocation": "single-group"}),
+    ("Estradiol and verbal memory",
+     "Ten women took part in a four-session, within-subjects, placebo-controlled study of estradiol "
+     "patches and verbal memory.",
+     {"allocation": "crossover"}),
+    ("Two formulations of oxybutynin",
+     "A nonblind, randomised comparison of an extended-release and an immediate-release tablet of "
+     "oxybutynin was made in 20 healthy men.",
+     {"blinding": "open-label", "randomised": "yes"}),
+    ("Two formulations of darifenacin",
+     "In an unmasked, randomised study, 24 healthy women took darifenacin as a capsule or as a tablet.",
+     {"blinding": "open-label"}),
+    # The same patients given their usual treatment first and the study drug after it.
+    ("Zolmitriptan after usual medication",
+     "Sixty patients with migraine treated their attacks with their usual medication for eight weeks "
+     "and then with zolmitriptan 2.5 mg for a further eight weeks; disability scores were compared "
+     "between the two periods.",
+     {"allocation": "crossover"}),
+    ("Almotriptan after customary treatment",
+     "In this longitudinal study, 150 patients used almotriptan 12.5 mg for three months after a "
+     "two-month period of their customary treatment, and rated their satisfaction with each.",
+     {"allocation": "crossover"}),
+    # A placebo run-in after usual medication is no treatment period; randomisation decides the arms.
+    ("Tolterodine after a run-in",
+     "Patients stopped their usual medication, followed by a two-week placebo run-in, and 200 of them "
+     "were then randomised to tolterodine 4 mg or placebo for 12 weeks.",
+     {"allocation": "parallel", "randomised": "yes"}),
+    # Everyone given the same drug, compared across kinds of patients.
+    ("Solifenacin in two kinds of incontinence",
+     "The efficacy of solifenacin was examined in patients with mixed incontinence compared with "
+     "patients with urge incontinence alone. All 300 patients were treated with solifenacin 5 mg "
+     "daily for 12 weeks, and half of the patients in each group became dry.",
+     {"allocation": "single-group", "control": "none"}),
+    # A programme measured before and after in the same people, ending with a call for a trial.
+    ("A self-management course for back pain",
+     "Eighty adults with chronic back pain took part in a twelve-week online self-management course. "
+     "Pain interference fell from pre- to post-course. The findings support the initiation of "
+     "randomised controlled studies of the course.",
+     {"randomised": "no", "allocation": "single-group"}),
+    ("A communication programme for nurses",
+     "A convenience sample of 35 nurses attended a six-week communication training programme; empathy scores "
+     "were higher at postintervention than at baseline.",
+     {"allocation": "single-group"}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), SEQUENCE_AND_MASKING_CASES,
+                         ids=[case[0] for case in SEQUENCE_AND_MASKING_CASES])
+def test_sequences_within_subject_designs_and_masking_are_read_as_reporters_word_them(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)

@@ -19,9 +19,11 @@ _RANDOMISED = rx(
 _NOT_RANDOMISED = rx(r"\bnon-?\s?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bwithout\s+randomi[sz]ation\b|"
                       r"\bnonrandomi[sz]ed\b|\bquasi-?\s?(?:experimental|randomi[sz]ed)\b")
 _CROSSOVER = rx(
-    # ("within-subject variability" is a statistic any design reports, not a design)
-    r"\bcross-?\s?over\b|\bwithin-?\s?subjects?\b(?!\s+(?:variab|varian|variation|correlation|coefficient|"
-    r"standard|error|SD\b|CV\b))|\bcounter-?\s?balanced\b|\blatin[- ]square\b|"
+    r"\bcross-?\s?over\b|\bcounter-?\s?balanced\b|\blatin[- ]square\b|"
+    # a within-subject design or study; "correlated within subjects" and "within-subject variability"
+    # are statistics any design reports
+    r"\bwithin[- ]?(?:subjects?|patients?|participants?)[,\s]+(?:[\w-]+,?\s+){0,3}?(?:design|study|trial|"
+    r"comparisons?|crossover|cross-over|experiment|paradigm|repeated[- ]measures)\b|"
     r"\b(?:two|three|four|2|3|4)-(?:period|way|treatment|sequence)\b(?!\s+(?:anova|analys[ie]s|analysis|interactions?|"
     r"sensitivity|"
     r"repeated|tables?|mixed))|\bcrossed\s+over\b|\bin\s+(?:a\s+)?(?:random(?:i[sz]ed)?|counter-?balanced|balanced)\s+order\b|"
@@ -40,6 +42,18 @@ _OCCASIONS = rx(
     r"(?!\s+during\s+(?:the\s+)?(?:treatment|study|follow-up)\b)|"
     r"\bduring\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|test\s+|experimental\s+|study\s+)?"
     r"(?:occasions|sessions|visits|periods|test\s+days)\b")
+# The same patients treated first with what they usually take, then with the study drug (or in the
+# other order): a fixed-order crossover, not a single group. A placebo run-in or washout after usual
+# therapy, or randomisation "then", is no second treatment period.
+_USUAL_THERAPY = (r"(?:customary|usual|current|regular|existing|conventional|standard)\s+(?:[\w-]+\s+)?"
+                  r"(?:therapy|therapies|treatments?|medications?|care|regimens?)\b")
+TREATMENTS_IN_SEQUENCE = rx(
+    _USUAL_THERAPY + r"[^.;]{0,80}?\b(?:followed\s+by|then|subsequently|before\s+switching\s+to|switched\s+to)\b"
+    r"(?!\s+(?:were\s+)?(?:randomi|assigned|allocated|enrolled|entered|(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,3}"
+    r"(?:run-?in|wash-?out)))|"
+    r"\b(?:following|after)\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){1,4}(?:period|phase)\s+(?:of\s+)?(?:using\s+|with\s+|"
+    r"on\s+)?)?(?:their\s+|the\s+patients'?\s+)?(?:customary|usual)\s+(?:[\w-]+\s+)?(?:therapy|treatments?|"
+    r"medications?|care)\b")
 # A food-effect study doses the same people fasting and fed: a crossover unless it says otherwise.
 FOOD_EFFECT_WORDS = (r"\b(?:effects?|influence|impact)\s+of\s+(?:a\s+)?(?:food|meals?|breakfast)\b|\bfood[- ]effect\b|"
                      r"\bfed\s+(?:and|or|versus|vs\.?)\s+fast(?:ed|ing)\b|\bfast(?:ed|ing)\s+(?:and|or|versus|vs\.?)\s+fed\b|"
@@ -78,7 +92,7 @@ _SINGLE_STATED = rx(_SINGLE_DESIGN)
 _EXTENSION_STUDY = rx(_EXTENSION)
 # Designs that assign nothing at random: a study so described is not randomised.
 # (A "Health Survey" is a questionnaire's name, such as the SF-36's, not a survey design.)
-OBSERVATIONAL = rx(r"\b(?:cohort|cross-?sectional|case[- ]control|(?<!health\s)surveys?|retrospective(?:ly)?|registry|"
+OBSERVATIONAL = rx(r"\b(?:cohort|cross[- ]?sectional|case[- ]control|(?<!health\s)surveys?|retrospective(?:ly)?|registry|"
                      r"databases?|qualitative|semi-?structured\s+interviews?|focus\s+groups?|"
                      r"observational(?!\s+(?:period|phase))|"
                      r"case\s+series|case\s+reports?|chart\s+review|prescription-event\s+monitoring|"
@@ -97,7 +111,7 @@ _BLINDING = (
                          r"investigator|examiner|outcome[- ]assessor)s?[- ](?:blind|blinded|masked)\b|"
                          r"\bblinded\s+(?:raters?|assessors?|evaluators?|observers?|investigators?)\b|"
                          r"\bpatient[- ]blinded\b")),
-    ("open-label", rx(r"\bopen[- ]label(?:led)?\b|\bunblinded\b|\bnon-?\s?blinded\b|\bnot\s+blinded\b|"
+    ("open-label", rx(r"\bopen[- ]label(?:led)?\b|\bun(?:blinded|masked)\b|\bnon-?\s?blind(?:ed)?\b|\bnot\s+blinded\b|"
                        r"\bopen\s+(?:study|trial|design|fashion|manner|randomi[sz]ed|comparative|"
                        r"multicent(?:er|re)|crossover|cross-over|pilot|prospective|label|parallel|controlled|"
                        # ("an open clinical trial", "an open, non-comparative study")
@@ -141,16 +155,21 @@ _TRIALS_CALLED_FOR = rx(r"\b(?:are|is|will\s+be|would\s+be|remain)\s+(?:still\s+
                         r"tested|evaluated|investigated|studied|performed|conducted)\b|(?:\b(?:further|future|larger|"
                         r"additional|more)\s+(?:[\w-]+,?\s+){0,3}|\bneed\s+for\s+(?:[\w-]+,?\s+){0,3})"
                         # ("each group was further randomised to exercise" is the study's own)
-                        r"randomi[sz]ed\s+(?:[\w-]+\s+){0,2}(?:trials|studies|research)\b")
+                        r"randomi[sz]ed\s+(?:[\w-]+\s+){0,2}(?:trials|studies|research|designs)\b|"
+                        # ("these findings warrant a randomised trial", "support the initiation of randomised studies")
+                        r"\b(?:warrants?|justify|justifies|supports?|recommends?|calls?\s+for|initiation\s+of)\s+"
+                        r"(?:[\w-]+,?\s+){0,5}?randomi[sz]ed\s+(?:[\w-]+\s+){0,2}(?:trials?|stud(?:y|ies)|research|"
+                        r"designs?)\b")
 
 
-def _called_for(hit: Hit) -> bool:
+def trials_called_for(hit: Hit) -> bool:
+    """Whether `hit` sits in a sentence calling for (further) randomised trials."""
     return bool(_TRIALS_CALLED_FOR.search(hit.sentence.text))
 
 
 def randomised(passages: list[Passage]) -> Suggestion:
     positive = [h for h in _own_design(find(passages, _RANDOMISED))
-                if not _QUASI_BEFORE.search(h.passage.text, max(0, h.start - 6), h.start) and not _called_for(h)]
+                if not _QUASI_BEFORE.search(h.passage.text, max(0, h.start - 6), h.start) and not trials_called_for(h)]
     negative = find(passages, _NOT_RANDOMISED, negatable=False)
     # "120 randomised plus 63 in nonrandomised control groups": the randomised part makes it one.
     if negative and not [h for h in positive if h.evidence.text.lower() not in ("rct", "rcts")]:
@@ -245,6 +264,11 @@ _GROUPED_BY_BEFORE = rx(r"\b(?:on\s+the\s+basis\s+of|according\s+to|based\s+on|d
 _ARM_BEFORE = re.compile(r"\b(?:or|versus|vs\.?)\s+$", re.IGNORECASE)
 
 
+# Results given "in each group" name groups without saying they were assigned arms: with everyone
+# given the same drug and nothing else compared, they are kinds of participants.
+EACH_GROUP = rx(r"^(?:in|of)\s+each\b")
+
+
 def allocation(passages: list[Passage], randomised_value: str, control_value: str) -> Suggestion:
     crossover = find(passages, _CROSSOVER)
     if crossover:
@@ -254,8 +278,12 @@ def allocation(passages: list[Passage], randomised_value: str, control_value: st
     occasions = find(passages, _OCCASIONS) or find(passages, _FOOD_EFFECT)
     if occasions and not parallel:
         return suggestion("crossover", occasions)
+    sequence = find(passages, TREATMENTS_IN_SEQUENCE)
+    if sequence and not parallel and randomised_value != "yes":
+        return suggestion("crossover", sequence)
     single = find(passages, SINGLE_GROUP)
-    if single and control_value in ("none", NOT_STATED) and (not parallel or find(passages, _SINGLE_STATED)):
+    arms_stated = [h for h in parallel if not EACH_GROUP.match(h.evidence.text)]
+    if single and control_value in ("none", NOT_STATED) and (not arms_stated or find(passages, _SINGLE_STATED)):
         return suggestion("single-group", single)
     extension = find(passages, _EXTENSION_STUDY)
     if extension and randomised_value != "yes" and not parallel:

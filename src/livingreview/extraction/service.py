@@ -56,8 +56,21 @@ _NOT_A_STUDY = re.compile(
     r"(?:medline|pubmed|embase|literature)\s+(?:\w+\s+)?search(?:es)?\b|in\s+(?:rats|mice|dogs|rabbits|pigs|guinea\s+pigs|"
     r"monkeys|animals)\b|(?:rats|mice)\s+were\b|"
     # (not "in vitro tests" of the patients' own blood: a measure taken in a study of people)
-    r"in\s+vitro\b(?!\s+(?:and\s+in\s+vivo\s+)?(?:parameters|tests?|assays?|measures?|markers?|responses?)\b))",
+    r"in\s+vitro\b(?!\s+(?:and\s+in\s+vivo\s+)?(?:parameters|tests?|assays?|measures?|markers?|responses?)\b)|"
+    # cell work: cells cultured or incubated, a cell line, or named human cells with an acronym
+    r"\b(?:cultured|incubat(?:ed|ion\s+of))\s+(?:[\w-]+\s+){0,3}?cells\b|\bcell\s+lines?\b|"
+    r"\bin\s+(?:cultured\s+)?human\s+(?:[\w-]+\s+){0,2}cells\s+\()",
     re.IGNORECASE)
+# A trial of its own reported beside a review, or re-analysed: "a double-blind comparison of A and B
+# in 120 patients", "a secondary analysis of", "this paper further investigates", "data were obtained
+# from 900 patients in 6 trials" (a sponsor pooling its own trials gives their patients' count).
+_OWN_TRIAL_DATA = re.compile(
+    r"\ban?\s+(?:[\w-]+,?\s+){0,4}(?:comparison|trial|study)\s+(?:of\s+[^.;]{0,80}?)?\bin\s+\d[\d,]*\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:patients|subjects|participants|volunteers|women|men|children|adults)\b|"
+    r"\b(?:further|secondary|post[- ]?hoc)\s+analys[ie]s\s+(?:of|from)\b|"
+    r"\b(?:this|the\s+present)\s+(?:paper|report|analysis)\s+further\s+(?:investigates|examines|analy[sz]es|explores)\b|"
+    r"\bdata\s+(?:were|was)\s+(?:obtained|pooled|drawn|taken)\s+from\s+\d[\d,]*\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:patients|subjects|participants)\s+(?:in|enrolled\s+in)\b", re.IGNORECASE)
 # (Also the abstract's own trial described in the singular, and a drug given to a counted group:
 # background sentences about meta-analyses or mice do not make such an abstract a review.)
 _OWN_PARTICIPANTS = re.compile(r"\b(?:patients|subjects|participants|volunteers|women|men|children|adults)\s+"
@@ -91,6 +104,8 @@ def is_own_study(passages: list[Passage], count: Suggestion) -> bool:
     for abstracts that speak of studies in general and describe no participants of their own
     (`count`: the n_total the rules read), and for abstracts that show no study of their own at all."""
     text = " ".join(p.text for p in passages)
+    if _OWN_TRIAL_DATA.search(text):
+        return True
     if _NOT_A_STUDY.search(text) and not _OWN_PARTICIPANTS.search(text) and not design.people_of_its_own(passages):
         return False
     return (not design.speaks_of_others_only(passages, _exact_count(count))
@@ -138,7 +153,8 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
             fields["randomised"] = suggestion("no", alone, flag)
     if fields["randomised"].value == NOT_STATED and fields["control"].value in ("none", NOT_STATED):
         fields["randomised"] = single_group.unassigned(passages, reading.study, count)
-    if fields["randomised"].value != "yes" and find(passages, design.OBSERVATIONAL):
+    if (fields["randomised"].value != "yes" and find(passages, design.OBSERVATIONAL)
+            and not find(passages, design.TREATMENTS_IN_SEQUENCE)):
         # An observational study compares no arms: what looked like a control is a cohort's drug.
         for name in ("control", "allocation"):
             fields[name] = Suggestion(NOT_STATED)

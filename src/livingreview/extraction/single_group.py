@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from livingreview.extraction import design
 from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.passages import Hit, Passage, find, rx, suggestion
 
@@ -31,15 +32,22 @@ _COMBINED = rx(r"\bco-?administ\w*|\bconcomitant(?:ly)?\b|\bcombination\b|\binte
                r"\btogether\s+with\b|\bin\s+addition\s+to\b|\badded\s+to\b|\bplus\b|\bpre-?treat(?:ment|ed)\s+with\b")
 # Participants given the drug: the design's own statement of what everyone got.
 _GIVEN = rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected|started|dosed)\b|\breceived\b|"
+            r"\btook\b(?!\s+part\b)|"
             r"\b(?:after|following)\s+(?:(?:a|the)\s+)?(?:single\s+|oral\s+|intravenous\s+|repeated\s+)*"
             r"(?:ingestion|intake|administration|dosing|injection|infusion)\s+of\b|"
             r"\bsingle\s+(?:oral\s+|intravenous\s+)?doses?\s+of\b|\bco-?administ\w+|\bconcomitant\s+administration\b|"
             r"\bfollowed\s+by\b|"
             # an open study, or change read against the group's own start
             r"\bopen[- ]label\b|\bopen\s+(?:study|trial)\b|\b(?:relative\s+to|from)\s+(?:their\s+)?baseline\b")
-# A non-drug intervention measured in the same people before and after it (training, a programme).
+# A non-drug intervention measured in the same people before and after it (training, a programme):
+# "before and after the course", "pre- and post-intervention", "at postintervention", "pretest-posttest".
+# (A "pre-intervention period" or "group" is other people, seen before the change: a before-after
+# comparison of periods, which assigns nothing.)
 _BEFORE_AND_AFTER = rx(r"\bbefore\s+and\s+after\s+(?:the\s+|this\s+|a\s+)?(?:\w+\s+)?(?:training|intervention|"
-                       r"programme|program|course|workshops?|education|sessions)\b")
+                       r"programme|program|course|workshops?|education|sessions)\b|"
+                       r"\b(?:pre|post)-?\s?(?:and\s+post-?\s?|/post-?\s?|-post-?\s?)?(?:intervention|training|"
+                       r"programme|program|course|workshop)\b(?!\s+(?:periods?|phases?|groups?|cohorts?|audits?|years?|"
+                       r"months?|patients)\b)|\bpre-?test[- /]+(?:and\s+)?post-?test\b")
 # Studies that follow, audit or interview the people they have rather than assign anything to them.
 _ASSIGNS_NOTHING = rx(
     r"\bour\s+(?:\w+\s+)?experience\b|\bconsecutive(?:ly)?\s+(?:\w+\s+)?(?:patients|cases|subjects|admissions|"
@@ -51,19 +59,29 @@ _ASSIGNS_NOTHING = rx(
     r"\bthematic(?:al)?\s+(?:content\s+)?analys[ie]s\b|\bpurposive(?:ly)?\s+(?:sampl\w+|selected)\b")
 
 
+# A comparison whose far side is a kind of participant ("compared with patients with urge
+# incontinence alone"): the same treatment in two populations, not a second treatment.
+_PEOPLE_SIDE = re.compile(r"\s+(?:with|to)\s+(?:those|patients|subjects|participants|women|men|children|"
+                          r"individuals|people|volunteers)\s+(?:with|without|who\s+(?:had|have)\s+(?!been\b))")
+
+
 def _treatment_compared(passages: list[Passage], names: Iterable[str]) -> list[Hit]:
     """Comparisons whose far side (the rest of the sentence) names a treatment or a study drug."""
     side = re.compile(r"\b(?:" + "|".join([_TREATMENT_SIDE, *(re.escape(n.lower()) for n in names)]) + r")\b")
     found = []
     for hit in find(passages, _COMPARISON, negatable=False):
         text = hit.passage.lowered or hit.passage.text.lower()
+        if _PEOPLE_SIDE.match(text, hit.end):
+            continue
         if side.search(text, hit.end, min(hit.sentence.end, hit.end + 120)):
             found.append(hit)
     return found
 
 
 def _arms_compared(passages: list[Passage], names: list[str]) -> bool:
-    return bool(find(passages, _ARM_STATED, negatable=False) or _treatment_compared(passages, names))
+    # (the randomised trials a conclusion calls for are no arm of this study)
+    stated = [h for h in find(passages, _ARM_STATED, negatable=False) if not design.trials_called_for(h)]
+    return bool(stated or _treatment_compared(passages, names))
 
 
 def uncontrolled(passages: list[Passage], drug_names: Iterable[str]) -> list[Hit]:
@@ -73,24 +91,23 @@ def uncontrolled(passages: list[Passage], drug_names: Iterable[str]) -> list[Hit
     if _arms_compared(passages, names):
         return []
     if not names:
-        return find(passages, _BEFORE_AND_AFTER, negatable=False)
+        # (a programme judged by audits of consecutive patients compares periods, not the same people)
+        return [] if find(passages, _ASSIGNS_NOTHING, negatable=False) else find(passages, _BEFORE_AND_AFTER,
+                                                                                 negatable=False)
     if len(names) > 1 and not find(passages, _COMBINED, negatable=False):
         return []  # two drugs and no word of giving them together: most likely compared
     return find(passages, _GIVEN, negatable=False)
 
 
-# "(in|of) each group" alone is how allocation reads arms it was not told of; with one drug and
-# nothing compared, the groups are kinds of participants ("drug-naive and previously treated").
-_EACH_GROUP = rx(r"^(?:in|of)\s+each\b")
-
-
+# ("(in|of) each group" alone is how allocation reads arms it was not told of; with one drug and
+# nothing compared, the groups are kinds of participants: "drug-naive and previously treated".)
 def open_allocation(allocation: Suggestion) -> bool:
     """Whether `allocation` leaves a single group possible: not stated, or parallel only because
     results were given "in each group"."""
     if allocation.value == NOT_STATED:
         return True
     return allocation.value == "parallel" and bool(allocation.evidence) and all(
-        _EACH_GROUP.match(e.text) for e in allocation.evidence)
+        design.EACH_GROUP.match(e.text) for e in allocation.evidence)
 
 
 def unassigned(passages: list[Passage], drug_names: Iterable[str], count: Suggestion) -> Suggestion:
