@@ -117,6 +117,9 @@ DOSE_AND_ROUTE_CASES: list[Case] = [
      {"doses": ["0.625 mg/day"]}),
     ("", "Older adults were randomized to vitamin D 800 units daily or placebo for two years.",
      {"doses": ["800 units daily"]}),
+    # A zero-dose group is given nothing: no dose of its own.
+    ("", "Thirty women were randomly assigned to 0, 25 or 50 mg of dehydroepiandrosterone daily.",
+     {"doses": ["25 mg", "50 mg"]}),
     # An amount others reported before is not this study's dose.
     ("", "Twelve volunteers took ebastine 10 mg with breakfast. Exposure stayed below that previously "
          "reported after 40 mg/day in safety studies.",

@@ -758,6 +758,8 @@ def _distinct_amounts(values: list[str]) -> list[str]:
         match = re.match(r"(\d+(?:\.\d+)?)\s*-?\s*([^\d\s]+)", value)
         key = ((float(match.group(1)), re.sub(r"/(?:day|d|dose)$", "", match.group(2).lower())) if match
                else (float("nan"), value))
+        if match and key[0] == 0:
+            continue  # "0, 50 or 100 mg": the zero-dose group is given nothing
         if key not in seen or not match:
             seen.add(key)
             kept.append(value)
