@@ -443,3 +443,11 @@ def test_relief_alone_is_an_outcome_of_a_pain_trial(flagship: Protocol) -> None:
                                 "more with sumatriptan than with placebo (p < 0.01). Relief was reported earlier with "
                                 "sumatriptan than with placebo (p < 0.05).")
     assert "relief" in found, sorted(found)
+
+
+def test_a_result_against_placebo_that_names_no_measure_speaks_for_the_outcome(flagship: Protocol) -> None:
+    # The only result sentence says how people performed, not on which test: it is the test's result.
+    found = _outcomes(flagship, "Twenty men received intranasal oxytocin and placebo in random order before the "
+                                "Reading the Mind in the Eyes Test. The men performed worse with oxytocin compared with "
+                                "placebo (p = 0.02). Plasma oxytocin was measured before each session.")
+    assert found["reading the mind in the eyes test"]["direction"] == "worsened"

@@ -8,6 +8,7 @@ the effect and the numbers an effect size needs.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -273,7 +274,8 @@ def suggest_outcomes(protocol: Protocol, passages: list[Passage], vocabularies: 
     constructs = vocabulary_hits(protocol, passages, vocabularies.construct)
     placebo_arm = control == "placebo" if control in ("placebo", "active") else bool(find(passages, PLACEBO))
     drugs = frozenset(m.text.lower() for p in passages for m in drug_mentions(protocol, p.text))
-    study = _StudyResults(placebo_arm, _overall_results(passages), _conclusion(passages), drugs)
+    study = _StudyResults(placebo_arm, _overall_results(passages), _conclusion(passages), drugs,
+                          _control_comparisons(passages))
     outcomes = []
     for anchor in anchors:
         others = [h for a in anchors if a is not anchor for h in a.hits]
@@ -291,6 +293,8 @@ class _StudyResults:
     overall: list[Hit]
     conclusion: list[Hit]
     drugs: frozenset[str] = frozenset()  # the drug names the text uses, in lower case
+    # Results set against the control that name no measure ("performed worse than after placebo").
+    comparisons: list[Hit] = dataclasses.field(default_factory=list)
 
 
 def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeVocabularies) -> list[_Anchor]:
@@ -816,7 +820,7 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
     construct_hits = [Hit(p, span.start, span.end) for p, span in constructs.get(anchor.construct or "", [])]
     construct_sentences = [Hit(h.passage, h.sentence.start, h.sentence.end) for h in construct_hits
                            if (h.passage.field, h.sentence.start) not in sentences]
-    fallback = study.overall + [h for h in study.conclusion if not any(
+    fallback = study.overall + [h for h in study.comparisons + study.conclusion if not any(
         o.passage is h.passage and h.start <= o.start < h.end for o in others)]
     outcome["direction"] = _direction(sentence_hits, fallback, placebo_arm, anchor.hits, others, study.drugs)
     if outcome["direction"].value is None or outcome["direction"].flags:
@@ -876,6 +880,15 @@ def _overall_results(passages: list[Passage]) -> list[Hit]:
     return [Hit(p, s.start, s.end) for p in passages if p.field != "title" for s in p.sentences
             if s.start >= study_start(p) and _ALL_MEASURES.search(s.text) and not _MEASURES_LISTED.search(s.text)
             and _RESULT.search(s.text)]
+
+
+_AGAINST_CONTROL = re.compile(r"\b(?:than|versus|vs\.?|compared\s+(?:with|to)|relative\s+to)\s+(?:the\s+)?"
+                              r"(?:placebo|control|sham)\b|\brelative\s+to\s+placebo\b", re.IGNORECASE)
+
+
+def _control_comparisons(passages: list[Passage]) -> list[Hit]:
+    return [Hit(p, s.start, s.end) for p, s in _own_study_sentences(passages)
+            if _AGAINST_CONTROL.search(s.text) and not _AIM.match(s.text)]
 
 
 def _conclusion(passages: list[Passage]) -> list[Hit]:
