@@ -55,3 +55,49 @@ def test_an_abstract_showing_no_study_of_its_own_gets_no_fields(
 def test_a_study_measuring_in_vitro_parameters_keeps_its_fields(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+# A trial of its own told beside a review, or re-analysed or pooled by its sponsor, keeps its fields.
+OWN_TRIAL_BESIDE_OTHERS: list[Case] = [
+    ("Oxybutynin against tolterodine: a trial and a meta-analysis",
+     "Both agents are widely used. This is shown by a double-blind comparison of oxybutynin and tolterodine "
+     "in 140 adults with urge incontinence, and by a meta-analysis of earlier studies. After 8 weeks both "
+     "drugs reduced leakage to a similar extent.",
+     {"drugs": ["oxybutynin", "tolterodine"], "n_total": 140}),
+    ("Longer use of solifenacin and bladder diary scores",
+     "Overactive bladder limits daily life. This paper further investigates whether solifenacin keeps "
+     "improving diary scores after 12 weeks compared to placebo.",
+     {"drugs": ["solifenacin"]}),
+    ("Skin reactions with darifenacin",
+     "The present meta-analyses look at rashes across the maker's programme. Data were obtained from "
+     "3,400 patients in 9 double-blind trials of darifenacin lasting 2 to 12 weeks.",
+     {"drugs": ["darifenacin"], "n_total": 3400}),
+]
+
+# Work on cells in a dish is no study of people, whatever drug it adds.
+CELL_WORK: list[Case] = [
+    ("Estradiol and nitric oxide release by vein cells",
+     "Estradiol protects vessels. This study measured nitric oxide release in human umbilical vein "
+     "endothelial cells (HUVECs) given estradiol 10 nM; release rose over 24 hours.",
+     {"drugs": [], "doses": [], "population": [], "age_group": "not-stated"}),
+    ("Tamoxifen and the growth of breast cancer cells",
+     "This study exposed cultured breast cancer cells to tamoxifen for three days; growth slowed.",
+     {"drugs": []}),
+    ("Tamoxifen and tumour cells",
+     "In this study, tumour cells were incubated with tamoxifen for three days and their growth slowed.",
+     {"drugs": []}),
+]
+
+
+@needs_lexicon
+@pytest.mark.parametrize(("title", "abstract", "expected"), OWN_TRIAL_BESIDE_OTHERS)
+def test_a_trial_told_beside_a_review_or_reanalysed_keeps_its_fields(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)
+
+
+@needs_lexicon
+@pytest.mark.parametrize(("title", "abstract", "expected"), CELL_WORK)
+def test_work_on_cells_gets_no_fields(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

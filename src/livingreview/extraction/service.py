@@ -57,9 +57,10 @@ _NOT_A_STUDY = re.compile(
     r"monkeys|animals)\b|(?:rats|mice)\s+were\b|"
     # (not "in vitro tests" of the patients' own blood: a measure taken in a study of people)
     r"in\s+vitro\b(?!\s+(?:and\s+in\s+vivo\s+)?(?:parameters|tests?|assays?|measures?|markers?|responses?)\b)|"
-    # cell work: cells cultured or incubated, a cell line, or named human cells with an acronym
-    r"\b(?:cultured|incubat(?:ed|ion\s+of))\s+(?:[\w-]+\s+){0,3}?cells\b|\bcell\s+lines?\b|"
-    r"\bin\s+(?:cultured\s+)?human\s+(?:[\w-]+\s+){0,2}cells\s+\()",
+    # cell work: cells cultured or incubated, or named human cells with an acronym (not "T-cell lines"
+    # grown from a study's own patients)
+    r"\b(?:cultured|incubat(?:ed|ion\s+of))\s+(?:[\w-]+\s+){0,3}?cells\b|\bcells\s+were\s+(?:incubated|cultured)\b|"
+    r"\bin\s+(?:cultured\s+)?human\s+(?:[\w-]+\s+){0,3}cells\s+\()",
     re.IGNORECASE)
 # A trial of its own reported beside a review, or re-analysed: "a double-blind comparison of A and B
 # in 120 patients", "a secondary analysis of", "this paper further investigates", "data were obtained
@@ -67,7 +68,8 @@ _NOT_A_STUDY = re.compile(
 _OWN_TRIAL_DATA = re.compile(
     r"\ban?\s+(?:[\w-]+,?\s+){0,4}(?:comparison|trial|study)\s+(?:of\s+[^.;]{0,80}?)?\bin\s+\d[\d,]*\s+"
     r"(?:[\w-]+\s+){0,2}?(?:patients|subjects|participants|volunteers|women|men|children|adults)\b|"
-    r"\b(?:further|secondary|post[- ]?hoc)\s+analys[ie]s\s+(?:of|from)\b|"
+    # (not "a secondary analysis of 57 trials": a review's)
+    r"\b(?:further|secondary|post[- ]?hoc)\s+analys[ie]s\s+(?:of|from)\b(?![^.;]{0,40}\b(?:trials|studies)\b)|"
     r"\b(?:this|the\s+present)\s+(?:paper|report|analysis)\s+further\s+(?:investigates|examines|analy[sz]es|explores)\b|"
     r"\bdata\s+(?:were|was)\s+(?:obtained|pooled|drawn|taken)\s+from\s+\d[\d,]*\s+(?:[\w-]+\s+){0,2}?"
     r"(?:patients|subjects|participants)\s+(?:in|enrolled\s+in)\b", re.IGNORECASE)
