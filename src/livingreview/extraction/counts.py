@@ -392,10 +392,15 @@ def arm_sizes(passages: list[Passage]) -> Suggestion | None:
                 return suggestion(int(first.group("count").replace(",", "")), [Hit(passage, first.start(), first.end())],
                                   ["the first of repeated measurements"])
             if len(sizes) >= 2:
-                total = sum(int(m.group("count").replace(",", "")) for m in sizes)
-                hits = [Hit(passage, m.start(), m.end()) for m in sizes]
-                return suggestion(total, hits, ["summed from the arm sizes"], limit=len(hits))
+                return _sum_of_arms(passage, sizes, 0)
     return _bracketed_arms(passages)
+
+
+def _sum_of_arms(passage: Passage, sizes: list[re.Match[str]], evidence: int | str) -> Suggestion:
+    """The arms' sizes added up, each size's match (or its `evidence` group) kept as evidence."""
+    hits = [Hit(passage, m.start(evidence), m.end(evidence)) for m in sizes]
+    total = sum(int(m.group("count").replace(",", "")) for m in sizes)
+    return suggestion(total, hits, ["summed from the arm sizes"], limit=len(hits))
 
 
 # Each arm's people in a bracket after it: "oxybutynin (515 patients) and tolterodine (505 patients)".
@@ -410,9 +415,7 @@ def _bracketed_arms(passages: list[Passage]) -> Suggestion | None:
             if len(sizes) < 2 or any(not re.search(r"\b(?:and|or|versus|vs)\b", passage.text[a.end():b.start()])
                                      for a, b in zip(sizes, sizes[1:])):
                 continue
-            hits = [Hit(passage, m.start("count"), m.end("count")) for m in sizes]
-            total = sum(int(m.group("count").replace(",", "")) for m in sizes)
-            return suggestion(total, hits, ["summed from the arm sizes"], limit=len(hits))
+            return _sum_of_arms(passage, sizes, "count")
     return None
 
 
