@@ -65,6 +65,16 @@ COUNT_CASES: list[Case] = [
     ("A series followed after surgery", "In a consecutive series, 18 patients with cluster headache were "
      "followed for five years after surgery. Fifteen patients (83%) had relief, and two of these patients "
      "received a second injection.", {"n_total": 18}),
+    # Patients and a healthy comparison group make up the sample together, however the groups are counted.
+    ("Patients and healthy volunteers in a trial", "In a double-blind crossover trial of the drug in 30 adults "
+     "with major depression and 20 healthy volunteers, mood was rated after each infusion.", {"n_total": 50}),
+    ("Groups counted with n =", "Magnetoencephalography recorded responses to faces in adults with bipolar "
+     "depression (n = 25) and healthy volunteers (HV; n = 19) before and after the infusion.", {"n_total": 44}),
+    ("Healthy controls scanned apart", "Eighteen patients with schizophrenia were given the drug before an fMRI "
+     "session. Fifteen matched healthy controls were scanned once for comparison.", {"n_total": 33}),
+    # ... but kinds of headache counted with n = are not people.
+    ("Headaches counted with n =", "In a crossover trial, 120 migraineurs treated 640 attacks: migraine "
+     "(n = 500), and tension-type headache (n = 140).", {"n_total": 120}),
     # Each arm's people given in a bracket of its own add up.
     ("Arms sized in brackets", "From an insurance database we compared persistence with sertraline (412 "
      "patients) and citalopram (398 patients) over one year.", {"n_total": 810}),

@@ -295,10 +295,14 @@ def _best_count(passages: list[Passage], candidates: list[Candidate]) -> Suggest
 
 
 # A comparison group named in a sentence of its own: "Twelve healthy volunteers were also studied",
-# "20 age-matched subjects served as controls".
+# "20 age-matched subjects served as controls", "18 matched healthy controls were scanned once".
 _ALSO_GROUP = rx(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+" + _BETWEEN + PEOPLE + r"\b(?:\s*\([^()]*\))?,?\s+"
                  r"(?:(?:were|was)\s+also\s+(?:studied|included|enrolled|recruited|examined|investigated|tested)|"
-                 r"(?:served|acted)\s+as\s+(?:the\s+|a\s+)?(?:\w+\s+)?controls?)\b")
+                 r"(?:served|acted)\s+as\s+(?:the\s+|a\s+)?(?:\w+\s+)?controls?)\b|"
+                 r"(?<![\d.,%/])\b(?P<healthy>" + COUNT + r")\s+" + _BETWEEN +
+                 r"(?:healthy\s+(?:[\w-]+\s+){0,2}?" + PEOPLE + r"|controls|control\s+subjects)\b(?:\s*\([^()]*\))?,?\s+"
+                 r"(?:were|was)\s+(?:also\s+)?(?:studied|included|enrolled|recruited|examined|investigated|tested|scanned|"
+                 r"imaged|assessed)\b")
 
 
 def _with_comparison_group(passages: list[Passage], found: Suggestion) -> Suggestion:
@@ -308,12 +312,13 @@ def _with_comparison_group(passages: list[Passage], found: Suggestion) -> Sugges
     first = found.evidence[0]
     for passage in passages:
         for match in passage.finditer(_ALSO_GROUP):
-            count = parse_count(match.group("count"))
+            group = "count" if match.group("count") else "healthy"
+            count = parse_count(match.group(group))
             same_sentence = passage.field == first.field and first.start is not None and \
                 passage.sentence_of(match.start()).start == passage.sentence_of(first.start).start
             if count is None or same_sentence or _hedged(passage.text, match.start()):
                 continue
-            hit = Hit(passage, match.start("count"), match.end("count"))
+            hit = Hit(passage, match.start(group), match.end(group))
             return Suggestion(found.value + count, [*found.evidence, hit.evidence], [*found.flags, "a comparison group added"])
     return found
 
@@ -383,7 +388,7 @@ def arm_sizes(passages: list[Passage]) -> Suggestion | None:
     """The sum of every arm's n when a sentence gives each arm's size and no total is stated."""
     for passage in passages:
         for sentence in passage.sentences:
-            if not _ARMS_SENTENCE.search(sentence.text):
+            if not (_ARMS_SENTENCE.search(sentence.text) or next(passage.finditer_in(_N_GROUPS, sentence.start, sentence.end), None)):
                 continue
             sizes = list(_N_EQUALS.finditer(passage.text, sentence.start, sentence.end))
             if len(sizes) >= 2 and _WAVES.search(sentence.text):
@@ -404,6 +409,10 @@ def _sum_of_arms(passage: Passage, sizes: list[re.Match[str]], evidence: int | s
 
 
 # Each arm's people in a bracket after it: "oxybutynin (515 patients) and tolterodine (505 patients)".
+# Kinds of people each counted in a bracket, joined by "and": "adults with X (n = 31) and healthy
+# volunteers (HV; n = 24)".
+_N_GROUPS = rx(r"\b[Nn]\s*=\s*\d[\d,]*\s*\)\s*,?\s*(?:and|versus|vs\.?)\s+(?:[\w'-]+\s+){0,3}?" + PEOPLE +
+               r"\s*\((?:[^()]{0,30}?[;,]\s*)?[Nn]\s*=\s*\d")
 _ARM_BRACKET = rx(r"\(\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s+" + PEOPLE + r"\s*\)")
 
 
@@ -590,7 +599,7 @@ def _parts_end(text: str, total: int, start: int, end: int) -> int | None:
 
 _CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas|of\s+whom|of\s+which)\b|,\s+\d|\s+and\s+\d")
 _GROUP_SENTENCE = rx(r"\brandomi|\bassign|\ballocat|\benrol|\brecruit|\binclud|\bstudied\b|\bparticipat|"
-                      r"\breceived\b|\bunderwent\b|\binterview|\b(?:measured|examined|investigated|tested)\s+(?:[^.;]{0,200}?\s)?in\s+\d|\bwe\s+(?:studied|examined|investigated)\b|"
+                      r"\breceived\b|\bunderwent\b|\binterview|\b(?:trial|study)\s+(?:[^.;]{0,60}?\s)?in\s+\d|\b(?:measured|examined|investigated|tested)\s+(?:[^.;]{0,200}?\s)?in\s+\d|\bwe\s+(?:studied|examined|investigated)\b|"
                       r"\bsample\s+of\b|\bsurvey|\bquestionnaires?\b|\bconsisted\b|\bcomprised\b|\b(?:composed|made\s+up)\s+of\b|\btook\s+part\b|"
                       r"\bwere\s+(?:studied|treated|evaluated|administered)\b|\b(?:performed|conducted|carried\s+out|"
                       r"undertaken)\s+(?:in|on|with)\b|\bgroups?\s+of\b|"
