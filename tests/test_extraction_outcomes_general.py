@@ -201,6 +201,17 @@ def test_an_event_outcome_takes_no_class_from_the_words_around_it(flagship: Prot
     assert found["adverse events"]["class"] is None
 
 
+def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: Protocol) -> None:
+    # The scale the clinician used measured the symptoms; without one, symptoms are the participant's report.
+    rated = _outcomes(flagship, "Adults with depression were randomized to the gas or placebo. Raters scored the "
+                                "Montgomery-Asberg Depression Rating Scale after 24 hours. Depressive symptoms "
+                                "fell more after the gas than after placebo.")
+    felt = _outcomes(flagship, "Adults with depression were randomized to the gas or placebo. Depressive symptoms "
+                               "fell more after the gas than after placebo.")
+    assert rated["depressive symptoms"]["class"] == "clinician-rated"
+    assert felt["depressive symptoms"]["class"] == "self-report"
+
+
 @pytest.mark.parametrize(("abstract", "instrument", "direction"), [
     # A loss the drug prevented is a gain.
     ("Women were randomized to drug A or placebo for two years. Drug A prevented the decrease of bone "

@@ -330,7 +330,10 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
         anchors.setdefault(anchor.key, anchor)
     named = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
     room = _MAX_CUE_OUTCOMES
+    rated = any(a.outcome_class == "clinician-rated" for a in anchors.values())
     for anchor in _cue_anchors(passages, named):
+        if rated and anchor.outcome_class == "self-report" and _SYMPTOMS.search(anchor.instrument or ""):
+            anchor.outcome_class = "clinician-rated"  # the named rating scale is how they were measured
         words = set(anchor.key.split())
         # The first cue outcome may be one only measured; a further one must have a result.
         wanted = room == _MAX_CUE_OUTCOMES or any(_reports_result(h) for h in anchor.hits)
@@ -361,6 +364,9 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
 
 # Abstracts report a few main outcomes in words; more cue words are mostly safety measures.
 _MAX_CUE_OUTCOMES = 3
+# Symptoms named without an instrument, in an abstract that names a clinician's rating scale
+# ("depressive symptoms" beside the HDRS): the scale measured them, not the participant's report.
+_SYMPTOMS = re.compile(r"\bsymptoms?\b|\bdepress\w*", re.IGNORECASE)
 
 
 # Cue words that say how something was measured or by whom, but name no measure.
