@@ -18,6 +18,16 @@ pytestmark = needs_lexicon
 
 # Arms compared without the words "randomised" or "parallel": each arm has its own participants.
 ALLOCATION_CASES: list[Case] = [
+    # Sessions the same people completed are the periods of a crossover.
+    ("Sessions completed by each volunteer",
+     "Twelve healthy volunteers completed three experimental sessions, receiving the drug at two doses "
+     "and placebo under double-blind conditions; ratings of closeness to others were taken each time.",
+     {"allocation": "crossover", "control": "placebo"}),
+    # "random-order" is the hyphenated "in random order": randomised, and its crossover stands.
+    ("Random-order crossover studies",
+     "Two placebo-controlled, double-blind, random-order, crossover studies gave the drug to 20 and 16 "
+     "healthy adults; emotion recognition was tested after each dose.",
+     {"randomised": "yes", "allocation": "crossover", "control": "placebo"}),
     ("Naproxen against placebo after dental surgery",
      "Forty adults with pain after third molar extraction took naproxen 500 mg or placebo, and pain "
      "relief was rated hourly for six hours.",

@@ -13,7 +13,7 @@ from livingreview.extraction.passages import find, Hit, Passage, rx, suggestion
 _RANDOMISED = rx(
     r"\brandomi[sz](?:ed|ation|ing)\b|\brandomly\s+(?:re-?)?(?:assigned|allocated|divided|distributed|"
     r"chosen\s+to\s+receive|received|given|administered|treated)|"
-    r"\b(?:assigned|allocated|distributed|divided)\s+(?:\w+\s+)?randomly\b|\brandom(?:ised|ized)?\s+(?:allocation|assignment|order|sequence)\b|"
+    r"\b(?:assigned|allocated|distributed|divided)\s+(?:\w+\s+)?randomly\b|\brandom(?:ised|ized)?[\s-]+(?:allocation|assignment|order|sequence)\b|"
     r"\bat\s+random\b|\bRCT\b")
 # (a quasi-experimental or quasi-randomised design is by definition not randomly allocated)
 _NOT_RANDOMISED = rx(r"\bnon-?\s?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bwithout\s+randomi[sz]ation\b|"
@@ -36,7 +36,7 @@ _CROSSOVER = rx(
 # ("during three days" is a duration, not three sessions.)
 _OCCASIONS = rx(
     r"\bon\s+separate\s+(?:occasions|days|visits|sessions|study\s+days|test\s+days)\b|"
-    r"\b(?:on|in|across)\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|"
+    r"\b(?:on|in|across|completed|attended|underwent)\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|"
     r"consecutive\s+|test\s+|experimental\s+|study\s+)?(?:occasions|sessions|days|visits|periods|test\s+days)\b"
     # (occasions within one treatment period are assessments, not periods of a crossover)
     r"(?!\s+during\s+(?:the\s+)?(?:treatment|study|follow-up)\b)|"
