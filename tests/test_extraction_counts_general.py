@@ -72,6 +72,12 @@ COUNT_CASES: list[Case] = [
      "depression (n = 25) and healthy volunteers (HV; n = 19) before and after the infusion.", {"n_total": 44}),
     ("Healthy controls scanned apart", "Eighteen patients with schizophrenia were given the drug before an fMRI "
      "session. Fifteen matched healthy controls were scanned once for comparison.", {"n_total": 33}),
+    # Those who completed "a" study took part in it (completers of "the" study are a later stage), and a
+    # bracket may give the sample's make-up before its noun.
+    ("Volunteers who completed a pilot study", "Ten healthy volunteers (6F/4M) completed an open-label pilot "
+     "study with ratings a week before and a month after one dose of the drug.", {"n_total": 10}),
+    ("Sex make-up before the noun", "Forty (22 women, 18 men) nursing students enrolled; half of them (11 "
+     "women, 9 men) took the drug and the other half (11 women, 9 men) placebo.", {"n_total": 40}),
     # ... but kinds of headache counted with n = are not people.
     ("Headaches counted with n =", "In a crossover trial, 120 migraineurs treated 640 attacks: migraine "
      "(n = 500), and tension-type headache (n = 140).", {"n_total": 120}),

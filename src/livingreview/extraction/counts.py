@@ -40,7 +40,10 @@ _BETWEEN = (r"(?:" + _NOT_ADJECTIVE + r"(?:[A-Za-z][\w'/-]*|\d{1,2}-?\s*(?:to|-|
             r"[A-Za-z][\w-]*\s+(?:and|or)\s+" + _NOT_ADJECTIVE + r"[A-Za-z][\w-]*),?\s+){0,5}?")
 _PEOPLE_COUNT = re.compile(
     r"(?P<hedge>\b(?:approximately|about|around|almost|nearly|roughly|over|more\s+than|up\s+to)\s+)?"
-    r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\)|\))?,?\s+" + _BETWEEN + PEOPLE + r"\b" + r"(?!" + r"['\u2019]s\b|"
+    # (a bracket may give the sample's make-up first: "36 (17 women, 19 men) students")
+    r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\)|\)|\s+\(\d[\d,]*\s+(?:wom[ae]n|m[ae]n|males?|females?|boys|girls)"
+    r"(?:,?\s+(?:and\s+)?\d[\d,]*\s+(?:wom[ae]n|m[ae]n|males?|females?|boys|girls))?\))?,?\s+" + _BETWEEN + PEOPLE + r"\b" +
+    r"(?!" + r"['\u2019]s\b|"
     # (the people's word in a place's name: "four Veterans Affairs hospitals", "two Children's hospitals")
     r"\s+(?:affairs|administration|hospitals?|medical\s+cent(?:er|re)s?|clinics?|homes?|units?|wards?|schools?|"
     r"services?|cent(?:er|re)s?)\b)", re.IGNORECASE)
@@ -75,6 +78,7 @@ _ENROLMENT_VERB = rx(r"\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|incl
                       r"participated|took\s+part|were\s+studied|were\s+treated|were\s+assigned|were\s+allocated|"
                       r"were\s+(?:followed|examined|interviewed|surveyed|observed|seen)|"
                       r"were\s+(?:administered|given)|met\s+(?:the\s+)?(?:\w+\s+)?criteria|"
+                      r"completed\s+an?\b(?=\s+(?:[\w-]+,?\s+){0,5}?(?:study|trial|experiment|protocol)\b)|"
                       r"completed|were\s+evaluated|were\s+analy[sz]ed|received|underwent\s+randomi[sz]ation|underwent|(?:were\s+)?screened|"
                       r"(?:were\s+)?assessed\s+for\s+eligibility|(?:were\s+)?approached|(?:were\s+)?invited|"
                       r"(?:were\s+)?contacted|(?:were\s+)?eligible|responded|with|who|aged)")
@@ -86,6 +90,8 @@ _VERB_RANK = {"randomized": 5, "randomised": 5, "randomly": 5, "were assigned": 
               "were followed": 4, "were examined": 4, "were interviewed": 4, "were surveyed": 4,
               "were observed": 3, "were seen": 3,
               "responded": 4, "with": 2, "who": 2, "aged": 2, "were evaluated": 1,
+              # ("12 volunteers completed an open pilot study": those who took part)
+              "completed a": 4, "completed an": 4,
               # Counted after entry (completers, the analysed) or before it (the screened): not who entered.
               "completed": -1, "were analyzed": -1, "were analysed": -1}
 _BEFORE_ENTRY = ("screened", "assessed for eligibility", "approached", "invited", "contacted", "eligible")
