@@ -171,6 +171,10 @@ def test_arms_of_a_sample_counted_before_them_are_not_summed_as_the_total() -> N
     ("Low-dose hormone therapy and quality of life in early postmenopausal women",
      "Forty-four normal postmenopausal women were recruited and randomly given the hormone or calcium.",
      ["healthy"]),
+    # healthy said of them in a sentence of its own
+    ("A hallucinogen and recognition of fear",
+     "Two crossover studies gave the drug or placebo to 30 adults. All of the participants were healthy and "
+     "had not used hallucinogens before.", ["healthy"]),
 ])
 def test_healthy_participants_are_read_as_healthy(flagship, title: str, abstract: str, expected: list[str]) -> None:
     assert _field(flagship, "population", title, abstract) == expected

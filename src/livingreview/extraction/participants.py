@@ -96,7 +96,10 @@ _POPULATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("healthy", rx(r"\bhealthy,?\s+(?:[\w-]+,?\s+){0,4}?(?:volunteers|subjects|participants|adults|individuals|men|"
                     r"women|males|females|controls|people|persons|students|elderly|smokers|children|"
                     r"adolescents|nulliparas|primigravidas|pregnant\s+women|infants|newborns|workers|athletes)\b|\bnormal,?\s+(?:[\w-]+\s+){0,2}?(?:volunteers|subjects|women|men|adults|individuals|"
-                    r"participants|controls)\b|\bnon-?clinical\b")),
+                    r"participants|controls)\b|\bnon-?clinical\b|"
+                    # said of them: "all of the subjects were healthy"
+                    r"\b(?:volunteers|subjects|participants|adults|individuals|men|women|students)\s+(?:were|was)\s+"
+                    r"(?:all\s+)?(?:physically\s+|medically\s+)?healthy\b")),
     ("depression", rx(r"\b(?<!respiratory )(?<!CNS )(?<!ST )(?<!ST-segment )(?<!spreading )(?<!cardiac )"
                        r"(?<!marrow )(?<!segment )(?<!ST-)(?<!mm )(?<!myocardial )depression\b|\bdepressive\s+(?:disorder|episode|symptoms)\b|\bMDD\b|"
                        r"\bdepressed\s+(?:patients|adults|adolescents|outpatients|individuals|subjects)\b|"
