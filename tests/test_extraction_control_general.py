@@ -17,6 +17,12 @@ pytestmark = needs_lexicon
 
 
 CONTROL_CASES: list[Case] = [
+    # A drug every arm takes, the placebo arm too, is background, not the comparison.
+    ("A placebo-controlled trial of N-acetylcysteine added to aripiprazole in autism",
+     "Background: We tested N-acetylcysteine (NAC) as an add-on for irritability in autism. Methods: Forty "
+     "children were randomly allocated to NAC (900 mg/day)+aripiprazole or placebo+aripiprazole. Conclusions: "
+     "Aripiprazole plus NAC more than aripiprazole plus placebo reduced irritability.",
+     {"control": "placebo", "active_comparator": None}),
     # A placebo phase everyone goes through before the arms is no placebo arm, however punctuated.
     ("Two doses of estradiol for hot flushes",
      "After a single-blind, placebo, lead-in fortnight, 30 women were randomly assigned to estradiol "

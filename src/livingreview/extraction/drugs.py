@@ -622,9 +622,32 @@ def _beside_placebo(passages: list[Passage], drugs: DrugReading, comparator_name
     return comparator_names
 
 
+# A drug given with the placebo too ("placebo + risperidone", "risperidone plus placebo") is what every
+# arm takes, never the comparison.
+_WITH_PLACEBO_BEFORE = rx(r"\bplacebo\s*(?:\+|\bplus\b|\bwith\b|/)\s*$")
+_WITH_PLACEBO_AFTER = rx(r"\s*(?:\+|\bplus\b|/)\s*placebo\b")
+
+
+def _given_with_placebo(hits: list[Hit]) -> bool:
+    return any(_WITH_PLACEBO_BEFORE.search(h.passage.text, max(0, h.start - 20), h.start)
+               or _WITH_PLACEBO_AFTER.match(h.passage.text, h.end) for h in hits)
+
+
 def _comparator(passages: list[Passage], drugs: DrugReading, placebo: bool) -> Suggestion:
     """The active comparator: a drug set against the study drug in so many words, else the first
-    drug read as a comparison arm's."""
+    drug read as a comparison arm's (never one the placebo arm takes too)."""
+    chosen = _comparator_named(passages, drugs, placebo)
+    # (unless the study drug is given with a placebo as well: then it is a double dummy)
+    others = [h for group in (drugs.study, drugs.comparator) for name, hits in group.items() if name != chosen.value
+              for h in hits]
+    if chosen.value and _given_with_placebo(drugs.study.get(str(chosen.value), []) +
+                                            drugs.comparator.get(str(chosen.value), [])) \
+            and not _given_with_placebo(others):
+        return Suggestion(None)
+    return chosen
+
+
+def _comparator_named(passages: list[Passage], drugs: DrugReading, placebo: bool) -> Suggestion:
     named = sorted((h for group in (drugs.study, drugs.comparator) for hits in group.values() for h in hits
                     if _named_as_control(h)), key=lambda h: (h.passage.field != "title", h.start))
     if named:  # the abstract says which drug is the active comparator
