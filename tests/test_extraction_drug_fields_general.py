@@ -112,6 +112,11 @@ def test_metabolites_levels_and_excipients_are_not_study_drugs_and_code_names_ar
 
 
 DOSE_AND_ROUTE_CASES: list[Case] = [
+    # A peptide "infused" goes into a vein; an effervescent tablet is swallowed.
+    ("Vasopressin and cooperation", "Healthy men were infused with 20 IU of vasopressin or placebo before a "
+     "trust game.", {"routes": ["intravenous"]}),
+    ("An effervescent add-on", "Children were randomized to the amino acid or placebo, each given as an "
+     "effervescent twice a day for eight weeks.", {"routes": ["oral"]}),
     # A decimal broken by a space in the record is one amount; "units" is a unit.
     ("", "Ninety women took conjugated estrogens 0. 625 mg/day or placebo for a year.",
      {"doses": ["0.625 mg/day"]}),

@@ -721,7 +721,9 @@ _ROUTES = (
     ("intravenous", rx(r"\bintravenous(?:ly)?\b|\bi\.\s?v\.(?=\s|,|;|\))|\bIV\b(?=\s+(?:infusion|bolus|injection|"
                         r"administration|dose|ketamine|\w+\s+infusion))|\b\w+(?:ine|ide|ol|am|one|ate|an|in)\s+(?:infusions?|bolus)\b|"
                         r"\binfusions?\s+of\s+(?!\w*\s*(?:saline|fluid|water))|\bbolus\s+(?:dose|injection)\b|"
-                        r"\b(?:single|continuous|constant|slow|\d+[- ]min(?:ute)?s?)\s+infusions?\b(?![^.]{0,30}\b(?:saline|fluids?)\b)")),
+                        r"\b(?:single|continuous|constant|slow|\d+[- ]min(?:ute)?s?)\s+infusions?\b(?![^.]{0,30}\b(?:saline|fluids?)\b)|"
+                        # "were infused with 40 IU of the peptide", "infused over 40 minutes"
+                        r"\binfused\s+(?:with|over)\b(?![^.;]{0,30}\b(?:saline|fluids?)\b)")),
     ("intranasal", rx(r"\bintra-?nasal(?:ly)?\b|\bnasal(?:ly)?\s+(?:spray|administ|delivered|inhal|solution|"
                        r"powder|insufflation|dose)|\bnasal\s+(?:\w+\s+)?sprays?\b")),
     ("oral", rx(r"\boral(?:ly)?\b(?!\s+(?:contraceptiv|hygiene|health|cavity|mucosa|surgery|glucose\s+tolerance))|"
@@ -731,7 +733,7 @@ _ROUTES = (
                  # swallowed: "peroral X", "after ingestion of X (8 mg)", "ingested a single dose"
                  r"\bper-?oral(?:ly)?\b|\bingest(?:ion\s+of|ed)\s+(?:an?\s+|the\s+)?(?:single\s+)?(?:oral\s+)?(?:doses?|tablets?|capsules?)\b|"
                  r"\bingestion\s+of\s+(?:the\s+)?[\w-]+\s*\(?\s*\d|\bingested\s+(?:an?\s+)?(?:single\s+)?\d|"
-                 r"\bby\s+mouth\b|\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b|\bsublingual(?:ly)?\b")),
+                 r"\bby\s+mouth\b|\beffervescent\b|\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b|\bsublingual(?:ly)?\b")),
     ("intramuscular", rx(r"\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
     ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bbreathing\s+\d+\s*%")),
     ("subcutaneous", rx(r"\bsub-?cutaneous(?:ly)?\b|\bs\.\s?c\.(?=\s|,|;|\))|\bsubcutaneous\s+injection\b")),
