@@ -17,6 +17,11 @@ pytestmark = needs_lexicon
 
 
 CONTROL_CASES: list[Case] = [
+    # A "not" that negates an outcome does not negate the placebo the result is compared with.
+    ("A hallucinogen and empathy",
+     "Methods: We studied the effect of psilocybin (0.2 mg/kg by mouth) on empathy in healthy adults. "
+     "Results: Psilocybin raised emotional, but not cognitive, empathy compared with placebo.",
+     {"control": "placebo"}),
     # A drug every arm takes, the placebo arm too, is background, not the comparison.
     ("A placebo-controlled trial of N-acetylcysteine added to aripiprazole in autism",
      "Background: We tested N-acetylcysteine (NAC) as an add-on for irritability in autism. Methods: Forty "

@@ -669,9 +669,19 @@ def _comparator_named(passages: list[Passage], drugs: DrugReading, placebo: bool
     return suggestion(names[0], drugs.comparator.get(names[0]) or drugs.study[names[0]])
 
 
+# "X raised A, but not B, compared with placebo": the negation is of B; a comparison is never negated.
+_COMPARED_BEFORE = rx(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|than|relative\s+to)\s+(?:the\s+|a\s+)?$")
+
+
+def _placebo_mentions(passages: list[Passage]) -> list[Hit]:
+    affirmed = {(h.passage.field, h.start) for h in find(passages, PLACEBO)}
+    return [h for h in find(passages, PLACEBO, negatable=False) if (h.passage.field, h.start) in affirmed
+            or _COMPARED_BEFORE.search(h.passage.text, max(0, h.start - 30), h.start)]
+
+
 def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]) -> tuple[Suggestion, Suggestion]:
     # "placebo-controlled trials have shown ..." before the abstract turns to its own study is not an arm.
-    placebo = [h for h in find(passages, PLACEBO) if not before_own_study(h)]
+    placebo = [h for h in _placebo_mentions(passages) if not before_own_study(h)]
     run_ins = _run_ins(placebo)
     placebo = [h for i, h in enumerate(placebo) if i not in run_ins and not _not_an_arm(h)]
     # A double dummy keeps two active arms blind: it says the control is active.
