@@ -17,6 +17,11 @@ pytestmark = needs_lexicon
 
 
 CONTROL_CASES: list[Case] = [
+    # The participants' own session without the drug is a control of no treatment.
+    ("Faces after an infusion",
+     "Sixteen healthy men were tested twice, one session without medication and one during an intravenous "
+     "infusion of ketamine, on a task of recognising emotions in faces.",
+     {"control": "none"}),
     # A "not" that negates an outcome does not negate the placebo the result is compared with.
     ("A hallucinogen and empathy",
      "Methods: We studied the effect of psilocybin (0.2 mg/kg by mouth) on empathy in healthy adults. "

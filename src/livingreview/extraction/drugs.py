@@ -431,7 +431,10 @@ _NO_TREATMENT_ARM = rx(
     # "women received no treatment (n = 12) or were treated with X"
     r"\b(?:received|receiving|given|got)\s+no\s+(?!rescue|other|concomitant|additional|further|prior|previous)"
     r"(?:\w+\s+)?(?:treatment|therapy|medication|intervention|drug)s?\b|"
-    r"\bwait(?:ing)?[- ]?list(?:ed)?\b")
+    r"\bwait(?:ing)?[- ]?list(?:ed)?\b|"
+    # the participants' own session without the drug: "on two occasions, one without medication"
+    r"\b(?:one|a|the\s+other|another)\s+(?:(?:session|occasion|day|visit|condition)\s+)?(?:without|free\s+of)\s+"
+    r"(?:any\s+)?(?:medication|drugs?|treatment)\b|\b(?:drug|medication)[- ]free\s+(?:session|occasion|condition)\b")
 
 
 # "to compare the profile of epinastine with cetirizine", "epinastine versus cetirizine": the drug
