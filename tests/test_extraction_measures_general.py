@@ -61,6 +61,9 @@ def test_outcome_classes_follow_the_ways_abstracts_name_measures(abstract: str, 
     ("Efficacy was measured by the patient-reported global assessment of disease status.", "clinician-rated"),
     # symptoms that improve in a depression trial are not a self-report by themselves
     ("The infusion was associated with improvements in symptoms in the patient group.", "self-report"),
+    # an interview that diagnosed the participants measured no outcome
+    ("Children had autism diagnosed by DSM-IV criteria using the Autism Diagnostic Interview-Revised. The "
+     "Aberrant Behavior Checklist was the outcome measure.", "self-report"),
     # a test not done measured nothing
     ("Ulcers were detected by clinical symptoms, not by scheduled endoscopy.", "physiological"),
 ])

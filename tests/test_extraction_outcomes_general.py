@@ -201,6 +201,14 @@ def test_an_event_outcome_takes_no_class_from_the_words_around_it(flagship: Prot
     assert found["adverse events"]["class"] is None
 
 
+def test_a_paradigm_of_the_vocabulary_with_no_scan_or_brain_named_is_no_neuroimaging(flagship: Protocol) -> None:
+    # "fearful faces" names an fMRI paradigm in the vocabulary, but here the faces are a task on a screen.
+    record = Record(source="test", raw="", title="A hallucinogen and the recognition of fear", id=5,
+                    abstract="In a double-blind crossover study, 20 healthy adults took the drug or placebo and "
+                             "then judged fearful faces in a face emotion recognition task.")
+    assert "neuroimaging" not in suggest_study(flagship, [record]).fields["outcome_classes"].value
+
+
 def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: Protocol) -> None:
     # The scale the clinician used measured the symptoms; without one, symptoms are the participant's report.
     rated = _outcomes(flagship, "Adults with depression were randomized to the gas or placebo. Raters scored the "

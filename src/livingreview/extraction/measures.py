@@ -172,6 +172,10 @@ _PLAIN_MRI = re.compile(r"(?:MRI|magnetic\s+resonance\s+imaging)$", re.IGNORECAS
 # neuroimaging; a sentence naming the brain too is.
 _OTHER_ORGAN = rx(r"\b(?:myocard\w*|cardiac|coronary|heart(?!\s+rate)|lungs?|pulmonary|liver|hepatic|renal|kidneys?|bone|breast|"
                    r"prostate|knee|spine|abdom\w*|muscles?|tumou?rs?|whole[- ]body|skeletal|thyroid)\b")
+# A scan, or the brain, named anywhere: what makes a named paradigm's outcome neuroimaging.
+_BRAIN_OR_SCAN = rx(r"\b(?:f?MRI|PET|SPECT|EEG|MEG|MRS|BOLD|ERPs?|magnetic\s+resonance|tomography|"
+                    r"electroencephalogra\w*|magnetoencephalogra\w*|event-related\s+potentials?|resting[- ]state|"
+                    r"functional\s+connectivity|activation|scann\w*|neuroimaging|imaging)\b")
 _BRAIN = rx(r"\b(?:brain|cerebr\w*|cortex|cortical|amygdala|(?:peri|intra)ventricular|striat\w*|hippocamp\w*|neural|neuronal|intracranial|"
              r"thalam\w*|insula|cingulate|prefrontal|grey\s+matter|gray\s+matter|white\s+matter|"
              r"receptor\s+(?:binding|occupancy|availability))\b")
@@ -230,10 +234,16 @@ _DIAGNOSED_BY_BEFORE = rx(r"\b(?:confirmed|diagnosed|characteri[sz]ed|documented
 _DIAGNOSED_AFTER = re.compile(r"(?:\w*ally\s+|-)(?:confirmed|diagnosed|documented|verified|proven)\b", re.IGNORECASE)
 
 
+# An interview that diagnoses ("Autism Diagnostic Interview-Revised", "Structured Clinical Interview for
+# DSM", "Mini International Neuropsychiatric Interview") decides who takes part: no outcome.
+_DIAGNOSTIC_NAME_BEFORE = rx(r"\b(?:diagnostic|neuropsychiatric|structured\s+clinical)\s+$")
+
+
 def _diagnostic(hit: Hit) -> bool:
     text = hit.passage.text
     return bool(_DIAGNOSED_BY_BEFORE.search(text, max(hit.sentence.start, hit.start - 60), hit.start)
-                or _DIAGNOSED_AFTER.match(text, hit.start))
+                or _DIAGNOSED_AFTER.match(text, hit.start)
+                or _DIAGNOSTIC_NAME_BEFORE.search(text, max(hit.sentence.start, hit.start - 30), hit.start))
 
 
 # Screening as a service delivered ("blood pressure screening", "screening rates for endoscopy")
@@ -278,6 +288,9 @@ def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[
     elif imaging:  # the heart's perfusion, the lungs' structure: a body measure
         found.setdefault("physiological", []).extend(imaging)
     for value, hits in instrument_classes.items():
+        if value == "neuroimaging" and value not in found and not (find(passages, _BRAIN_OR_SCAN, negatable=False)
+                                                                   or find(passages, _BRAIN, negatable=False)):
+            continue  # a paradigm named ("fearful faces") with no scan or brain in the text: a task only
         found.setdefault(value, []).extend(hits)
     for value in list(found):
         if not (outcome_hits := [h for h in found[value] if not _diagnostic(h)
