@@ -52,6 +52,15 @@ def _names(abstract: str, title: str = "") -> list[str]:
     # A previous trial's arms are not this study's.
     ("Patients were randomized to meloxicam or piroxicam. The result is consistent with an earlier "
      "trial which compared meloxicam with diclofenac.", "diclofenac"),
+    # The tracer of a scan images; it is given to every participant alike and treats nothing.
+    ("Patients with depression took bupropion or placebo and were then injected with Tc-99m HMPAO for "
+     "SPECT of the brain.", "technetium tc 99m exametazime"),
+    # What caused the condition is not given by the trial.
+    ("Children with rhinitis caused by house dust mites were randomized to desloratadine or placebo.",
+     "house dust"),
+    # A level that rose is measured, not given.
+    ("Older adults took DHEA 50 mg or placebo for a year; a small increase of testosterone and estradiol "
+     "was seen in women.", "testosterone"),
     # What the participants cannot take describes them, even in the title.
     ("Twenty asthmatic patients took nimesulide and placebo in a crossover study.", "aspirin"),
 ])

@@ -47,7 +47,7 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
     # still the comparator when its other mentions give it.)
     for name in {*reading.study, *reading.comparator}:
         hits = reading.study.get(name, []) + reading.comparator.get(name, [])
-        if (all(_context_only(hit) for hit in hits) or any(_probe(hit) for hit in hits)
+        if (_IMAGING_TRACER.search(name) or all(_context_only(hit) for hit in hits) or any(_probe(hit) for hit in hits)
                 or (any(_derived(hit) for hit in hits) and not any(_at_a_dose(hit) for hit in hits))):
             reading.study.pop(name, None)
             reading.comparator.pop(name, None)
@@ -66,6 +66,11 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
         if name in reading.comparator:
             reading.comparator[name].extend(reading.study.pop(name))
     return reading
+
+
+# The radiolabelled agents of a scan are how it images, never what a trial gives to treat.
+_IMAGING_TRACER = re.compile(r"technetium|tc99m|exametazime|sestamibi|fludeoxyglucose|fluorodeoxyglucose|raclopride|"
+                             r"ioflupane|florbetapir|florbetaben|flutemetamol")
 
 
 def _mentions(protocol: Protocol, passages: list[Passage], vocabulary: str,
@@ -223,6 +228,10 @@ _PROVOKED_AFTER = re.compile(r"[-\s]?(?:\([^()]{1,12}\)[-\s]?)?(?:induced|provok
 _NOT_GIVEN_BEFORE = rx(r"(?:\bequivalent\s+to\s+(?:[\d.]+\s*(?:mg|µg|mcg|g)\s+(?:of\s+)?)?|"
                         r"\b(?:serum|plasma|urinary|urine|salivary|dietary|ionized|ionised|intracellular|"
                         r"circulating|endogenous)\s+|\b(?:induc\w*|provo\w*|challenge\w*)\b[^.;]{0,40}?\bby\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}\(?|"
+                        r"\bcaused\s+by\s+(?:the\s+|a\s+)?|"
+                        # a level that changed: "a small increase of testosterone and estradiol"
+                        r"\b(?:increases?|decreases?|rises?|falls?|reductions?|elevations?)\s+(?:of|in)\s+(?:serum\s+|plasma\s+)?"
+                        r"(?:[\w-]+\s*(?:,|and)\s*){0,3}|"
                         # what people cannot take, how they metabolise, what is measured in them,
                         # what the study drug is added to, and other members of its class
                         r"\b(?:intoleran\w*|allerg\w*|hypersensitiv\w*|sensitivity)\s+(?:to|of)\s+|"
@@ -252,7 +261,7 @@ def _before(hit: Hit, width: int = 80) -> str:
 
 # A radiolabelled tracer ("PET with [11C]raclopride", "18F-fluorodeoxyglucose") or a substance listed
 # as what is measured ("hormone secretion (cortisol, estradiol and leptin)") is not a study drug.
-_MEASURED_BEFORE = rx(r"(?:\[\s*)?\b\d{1,3}\s*(?:C|F|I|O|N|Tc|Ga)\s*\]?\s*-?\s*$|"
+_MEASURED_BEFORE = rx(r"(?:\[\s*)?\b\d{1,3}m?\s*(?:C|F|I|O|N|Tc|Ga|In)\s*\]?\s*-?\s*$|\b(?:Tc|Ga|In|I|F|C)-?\d{1,3}m?\s*-?\s*$|"
                       r"\b(?:secretion|levels|concentrations|hormones|markers)\s*\([^()]{0,80}$")
 
 
