@@ -95,6 +95,11 @@ def test_several_trials_in_one_abstract_leave_allocation_unstated(flagship: Prot
 
 
 RANDOMISED_CASES: list[Case] = [
+    # A randomised study the conclusion waits for is not the abstract's own (a chart review assigns nothing).
+    ("Oxybutynin after spinal cord injury",
+     "We reviewed the records of 60 men with spinal cord injury; those on oxybutynin had fewer bladder "
+     "stones. Until a prospective, randomized study is done, regular use may be considered.",
+     {"randomised": "no"}),
     # Trials spoken of in general (an essay's "RCTs") are not the abstract's own randomisation.
     ("What trials cannot tell us",
      "The cost and length of RCTs mean that many clinical questions will never be tested, and "

@@ -144,6 +144,9 @@ def test_doses_and_routes_read_as_trial_reports_write_them(flagship: Protocol, t
 
 
 NOT_A_DOSE_OR_ROUTE_CASES: list[Case] = [
+    # A laboratory threshold written with a full stop after the unit is no dose.
+    ("", "Men taking oxybutynin were compared with men who were not; serum creatinine greater than 2 mg./dl "
+     "was counted as renal failure.", {"doses": []}),
     # Kidney units counted in a urology study are no dose; "within an hour of ingestion in 70%" names no drug.
     ("", "Fifteen children took oxybutynin 5 mg daily; reflux resolved in 12 units of the 20 treated.",
      {"doses": ["5 mg daily"]}),

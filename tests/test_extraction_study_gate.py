@@ -74,6 +74,19 @@ OWN_TRIAL_BESIDE_OTHERS: list[Case] = [
      {"drugs": ["darifenacin"], "n_total": 3400}),
 ]
 
+# A chart review of its own patients, or a cohort of its own, is a study whatever other work its
+# background names.
+OWN_PATIENTS_REVIEWED: list[Case] = [
+    ("Tolterodine in men with multiple sclerosis",
+     "The long-term effect of tolterodine in this group is unknown. We reviewed our experience with 80 men "
+     "with multiple sclerosis, 30 of whom took tolterodine, and compared bladder pressures.",
+     {"drugs": ["tolterodine"], "n_total": 80}),
+    ("Estradiol gel and hip fracture in a regional cohort",
+     "In vitro work on bone cells has suggested a benefit. To test it, a cohort including 2400 women past "
+     "the menopause was followed for ten years, and 900 used estradiol gel.",
+     {"drugs": ["estradiol"], "n_total": 2400}),
+]
+
 # Work on cells in a dish is no study of people, whatever drug it adds.
 CELL_WORK: list[Case] = [
     ("Estradiol and nitric oxide release by vein cells",
@@ -99,5 +112,12 @@ def test_a_trial_told_beside_a_review_or_reanalysed_keeps_its_fields(
 @needs_lexicon
 @pytest.mark.parametrize(("title", "abstract", "expected"), CELL_WORK)
 def test_work_on_cells_gets_no_fields(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)
+
+
+@needs_lexicon
+@pytest.mark.parametrize(("title", "abstract", "expected"), OWN_PATIENTS_REVIEWED)
+def test_a_chart_review_or_cohort_of_its_own_keeps_its_fields(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)

@@ -159,7 +159,9 @@ _TRIALS_CALLED_FOR = rx(r"\b(?:are|is|will\s+be|would\s+be|remain)\s+(?:still\s+
                         # ("these findings warrant a randomised trial", "support the initiation of randomised studies")
                         r"\b(?:warrants?|justify|justifies|supports?|recommends?|calls?\s+for|initiation\s+of)\s+"
                         r"(?:[\w-]+,?\s+){0,5}?randomi[sz]ed\s+(?:[\w-]+\s+){0,2}(?:trials?|stud(?:y|ies)|research|"
-                        r"designs?)\b")
+                        r"designs?)\b|"
+                        # ("until a prospective, randomized study is performed")
+                        r"\b(?:until|before)\s+(?:a|an)\s+(?:[\w-]+,?\s+){0,3}?randomi[sz]ed\b")
 
 
 def trials_called_for(hit: Hit) -> bool:

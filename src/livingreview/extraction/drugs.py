@@ -727,7 +727,7 @@ _DOSE = rx(r"(?<![\w.])(?<!group\s)(?<!arm\s)(?<!visit\s)(?<!phase\s)(?<!period\
             r"(?:\s+(?:once|twice|three\s+times|four\s+times)\s+(?:daily|a\s+day|per\s+day|weekly))?"
             r"(?:\s+(?:daily|b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?d\.?|o\.?d\.?|per\s+day|a\s+day|/day))?)(?![\w])")
 # A concentration measured in blood or urine ("697 ng/ml"), not an amount given.
-_CONCENTRATION = rx(r"(?:ng|pg|µg|μg|mcg|ug|mg|g|mmol|nmol|µmol|micrograms?|microg)\s*(?:\.\s*h\s*)?"
+_CONCENTRATION = rx(r"(?:ng|pg|µg|μg|mcg|ug|mg|g|mmol|nmol|µmol|micrograms?|microg)\.?\s*(?:\.\s*h\s*)?"
                     r"(?:/\s*(?:ml|l|dl)\b|\s+(?:ml|l|dl)\s*-1\b)|g\s*/\s*cm2?\b|"
                     # a volume or flow measured; millilitres given come with what was given
                     r"ml\b(?!\s+(?:of|doses?|syrup|solution|suspension|injections?|infusions?|bolus|spray))")

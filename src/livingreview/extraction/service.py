@@ -44,12 +44,13 @@ from livingreview.store.extractions import SuggestionRow, add_suggestions
 _SINGLE_FIELDS = ("randomised", "allocation", "blinding", "control", "active_comparator",
                   "age_group", "n_total")
 # A record that reports no study of its own participants gets no values (reviews, animal work).
+# ("we reviewed the records", "we reviewed our experience" is a chart review: a study of its own patients)
 _NOT_A_STUDY = re.compile(
     r"\b(?:meta-?analy[sz](?:is|es)|systematic(?:ally)?\s+review(?:ed)?|(?:this|we|the\s+present)\s+review\b|"
     r"review\s+of\s+(?:the\s+)?(?:literature|evidence|studies|trials|data)|literature\s+review|"
     r"narrative\s+review|pooled\s+analysis\s+of\s+published|"
-    # ("we reviewed the records" is a chart review: a study of its own patients)
-    r"we\s+(?:reviewed(?!\s+(?:the\s+)?(?:\w+\s+)?(?:records|charts|case\s+notes))|summari[sz]e|discuss)|"
+    r"we\s+(?:reviewed(?!\s+(?:the\s+|our\s+)?(?:\w+\s+)?(?:records|charts|case\s+notes|experience|cases|series|"
+    r"database|registry))|summari[sz]e|discuss)|"
     r"(?:a\s+)?review\s+of\s+its\s+(?:use|pharmacolog|therapeutic|efficacy|role)|"
     r"this\s+(?:article|paper|communication|chapter)\s+(?:reviews|discusses|summari[sz]es)|"
     # a literature search: the sources are other people's reports
@@ -84,7 +85,8 @@ _OWN_PARTICIPANTS = re.compile(r"\b(?:patients|subjects|participants|volunteers|
                                r"\b(?:administered|given)\s+to\s+\d+\s+(?:\w+\s+)?(?:patients|subjects|participants|"
                                r"volunteers|women|men|children|adults)\b|"
                                # ("in a sample of participants with X": people of its own, beside any rats)
-                               r"\b(?:a|the|our)\s+(?:\w+\s+)?sample\s+of\s+(?:\d+\s+)?(?:[\w-]+\s+){0,2}?(?:patients|"
+                               r"\b(?:a|the|our)\s+(?:\w+\s+)?(?:sample|cohort)\s+(?:of|including|comprising)\s+(?:\d[\d,]*\s+)?"
+                               r"(?:[\w-]+\s+){0,2}?(?:patients|"
                                r"subjects|participants|volunteers|women|men|children|adults|individuals)\b", re.IGNORECASE)
 
 
