@@ -17,6 +17,15 @@ pytestmark = needs_lexicon
 
 
 CONTROL_CASES: list[Case] = [
+    # Saline named first as one of two things given is the placebo; a design called "active control" says so.
+    ("Sumatriptan for headache after a lumbar puncture",
+     "Twelve patients with headache after lumbar puncture were given either saline or sumatriptan under the "
+     "skin, and pain was rated an hour later.",
+     {"control": "placebo"}),
+    ("Two release forms of tolterodine",
+     "This randomized, double-blind, active control, parallel study compared a once-daily and a twice-daily "
+     "form of tolterodine in 200 adults with urge incontinence.",
+     {"control": "active"}),
     # The participants' own session without the drug is a control of no treatment.
     ("Faces after an infusion",
      "Sixteen healthy men were tested twice, one session without medication and one during an intravenous "

@@ -123,7 +123,7 @@ _BLINDING = (
 # every position made this scan several times slower.)
 PLACEBO = rx(r"\bplacebos?\b(?<!\bactive\splacebo)(?<!\bactive-placebo)(?<!\bactive\splacebos)(?<!\bactive-placebos)|"
                r"\bsham\b|\bdummy\s+(?:tablets?|capsules?|drug)\b|"
-               r"\bsaline\b(?:(?<=\bor\ssaline)|(?<=\band\ssaline)|(?<=\bwith\ssaline)|(?<=\bversus\ssaline)|"
+               r"\bsaline\b(?:(?<=\bor\ssaline)|(?<=\beither\ssaline)|(?<=\band\ssaline)|(?<=\bwith\ssaline)|(?<=\bversus\ssaline)|"
                r"(?<=\bvs\ssaline)|(?<=\bvs\.\ssaline)|(?<=\bor\snormal\ssaline)|(?<=\band\snormal\ssaline)|"
                r"(?<=\bwith\snormal\ssaline)|(?<=\bversus\snormal\ssaline)|[- ](?:placebo|control|infusions?|"
                r"injections?|sessions?)\b)|"

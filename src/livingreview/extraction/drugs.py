@@ -691,6 +691,10 @@ def _placebo_mentions(passages: list[Passage]) -> list[Hit]:
             or _COMPARED_BEFORE.search(h.passage.text, max(0, h.start - 30), h.start)]
 
 
+# The design says so: "a randomized, double-blind, active control, parallel study".
+_ACTIVE_CONTROL_STATED = rx(r"\b(?:active|positive)[- ](?:control(?:led)?|comparator)\b")
+
+
 def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]) -> tuple[Suggestion, Suggestion]:
     # "placebo-controlled trials have shown ..." before the abstract turns to its own study is not an arm.
     placebo = [h for h in _placebo_mentions(passages) if not before_own_study(h)]
@@ -708,7 +712,7 @@ def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]
         return suggestion("none", nothing), comparator
     if comparator.stated:
         return Suggestion("active", comparator.evidence), comparator
-    other_arm = dummies or find(passages, _OTHER_ACTIVE_ARM) or (
+    other_arm = dummies or find(passages, _OTHER_ACTIVE_ARM) or find(passages, _ACTIVE_CONTROL_STATED) or (
         find(passages, _ALONE_OR_WITH) if find(passages, _RANDOMISED_PERIODS) else [])
     if other_arm:
         return suggestion("active", other_arm), comparator
