@@ -64,6 +64,9 @@ def test_outcome_classes_follow_the_ways_abstracts_name_measures(abstract: str, 
     # an interview that diagnosed the participants measured no outcome
     ("Children had autism diagnosed by DSM-IV criteria using the Autism Diagnostic Interview-Revised. The "
      "Aberrant Behavior Checklist was the outcome measure.", "self-report"),
+    # a confirmatory test before randomisation selected the participants
+    ("Adults with urge incontinence underwent a confirmatory cystometrogram before randomization. Leakage "
+     "was counted in a three-day diary.", "physiological"),
     # a test not done measured nothing
     ("Ulcers were detected by clinical symptoms, not by scheduled endoscopy.", "physiological"),
 ])

@@ -235,8 +235,9 @@ _DIAGNOSED_AFTER = re.compile(r"(?:\w*ally\s+|-)(?:confirmed|diagnosed|documente
 
 
 # An interview that diagnoses ("Autism Diagnostic Interview-Revised", "Structured Clinical Interview for
-# DSM", "Mini International Neuropsychiatric Interview") decides who takes part: no outcome.
-_DIAGNOSTIC_NAME_BEFORE = rx(r"\b(?:diagnostic|neuropsychiatric|structured\s+clinical)\s+$")
+# DSM", "Mini International Neuropsychiatric Interview") or a confirmatory test ("confirmatory
+# cystometrogram") decides who takes part: no outcome.
+_DIAGNOSTIC_NAME_BEFORE = rx(r"\b(?:diagnostic|neuropsychiatric|structured\s+clinical|confirmatory)\s+$")
 
 
 def _diagnostic(hit: Hit) -> bool:
