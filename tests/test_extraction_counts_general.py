@@ -78,6 +78,10 @@ COUNT_CASES: list[Case] = [
      "study with ratings a week before and a month after one dose of the drug.", {"n_total": 10}),
     ("Sex make-up before the noun", "Forty (22 women, 18 men) nursing students enrolled; half of them (11 "
      "women, 9 men) took the drug and the other half (11 women, 9 men) placebo.", {"n_total": 40}),
+    # Arms counted one by one with what each received add up to the sample.
+    ("Arms listed with what they received", "To compare two doses of the drug with placebo in knee "
+     "osteoarthritis. 120 patients received 7.5 mg, 118 received 15 mg, and 60 received placebo.",
+     {"n_total": 298}),
     # ... but kinds of headache counted with n = are not people.
     ("Headaches counted with n =", "In a crossover trial, 120 migraineurs treated 640 attacks: migraine "
      "(n = 500), and tension-type headache (n = 140).", {"n_total": 120}),

@@ -293,11 +293,34 @@ def _best_count(passages: list[Passage], candidates: list[Candidate]) -> Suggest
     rank, hit, value, written = best
     if value is None:
         return suggestion(None, [hit], [f"unparsed: {written!r}"])
+    if rank < 4 and (arms := _arms_given(hit)) is not None:
+        return arms
     added = _additional_group(passages, hit)
     # ("75 patients. In the first study, ... 15 patients. In the second study, ... 60 patients": parts of the total)
     if added is not None and value - added[0] not in {c[2] for c in candidates}:
         return suggestion(value + added[0], [hit, added[1]], ["an additional group added"])
     return _with_comparison_group(passages, suggestion(value, [hit]))
+
+
+# Each arm counted with what it got, in one list: "159 patients received A 7.5 mg, 162 received A 15 mg,
+# and 147 received placebo".
+_ARM_GIVEN = rx(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:" + _BETWEEN + PEOPLE + r"\s+)?"
+                r"(?:received|were\s+given|took)\b")
+
+
+def _arms_given(hit: Hit) -> Suggestion | None:
+    """The sum of the arms a sentence counts one by one with what each received, joined by commas or
+    "and" (a count that is the first arm of such a list is not the whole sample)."""
+    sentence = hit.sentence
+    arms = list(hit.passage.finditer_in(_ARM_GIVEN, sentence.start, sentence.end))
+    if len(arms) < 2 or not any(a.start("count") == hit.start for a in arms) or any(
+            not re.search(r"(?:,|\band\b)\s*(?:and\s+)?$", hit.passage.text[a.end():b.start()]) for a, b in zip(arms, arms[1:])):
+        return None
+    sizes = [parse_count(a.group("count")) for a in arms]
+    if any(size is None or size < 2 for size in sizes):
+        return None
+    hits = [Hit(hit.passage, a.start("count"), a.end("count")) for a in arms]
+    return suggestion(sum(s for s in sizes if s is not None), hits, ["summed from the arm sizes"], limit=len(hits))
 
 
 # A comparison group named in a sentence of its own: "Twelve healthy volunteers were also studied",
