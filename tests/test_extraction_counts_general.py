@@ -82,6 +82,9 @@ COUNT_CASES: list[Case] = [
     ("Arms listed with what they received", "To compare two doses of the drug with placebo in knee "
      "osteoarthritis. 120 patients received 7.5 mg, 118 received 15 mg, and 60 received placebo.",
      {"n_total": 298}),
+    # An age range after the count is no second group.
+    ("An age range after the count", "The two syrups were compared in a randomized, double-blind, "
+     "parallel-group study of 60 children, 3 to 7 years of age, with hay fever.", {"n_total": 60}),
     # ... but kinds of headache counted with n = are not people.
     ("Headaches counted with n =", "In a crossover trial, 120 migraineurs treated 640 attacks: migraine "
      "(n = 500), and tension-type headache (n = 140).", {"n_total": 120}),

@@ -499,7 +499,7 @@ _COUNT_GROUPS = re.compile(
     # (a bare comma first: "in 20 X, in 20 Y and in 20 Z" pairs the first two, the rest are read after)
     r"(?P<rest>(?:,\s*|(?:[^.;%()]|\([^().;%]*\)){0,220}?(?:,\s*|\s+)(?:and|plus|as\s+well\s+as|"
     r"(?:and\s+)?(?:compared|contrasted)\s+(?:with|to)|versus|vs\.?)\s+)(?:(?:in|among|with|from)\s+)?" +
-    r"(?P<second>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:controls|to|in|into|received|were|from|with)\b|"
+    r"(?P<second>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:controls|to(?!\s+\d)|in|into|received|were|from|with)\b|"
     # "4320 patients were given A and 4336 B.": the second arm named by its drug alone
     r"\s+(?!" + _UNIT + r"\b)[a-z][\w-]*(?:\s+[\w-]+)?(?=\s*[.;](?:\s|$))))",
     re.IGNORECASE)
