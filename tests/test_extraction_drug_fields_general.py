@@ -112,6 +112,9 @@ def test_metabolites_levels_and_excipients_are_not_study_drugs_and_code_names_ar
 
 
 DOSE_AND_ROUTE_CASES: list[Case] = [
+    # A route abbreviated after the dose.
+    ("Two triptans by two routes", "Adults treated attacks with rizatriptan 10 mg PO or sumatriptan (6 mg sc).",
+     {"routes": ["oral", "subcutaneous"]}),
     # A peptide "infused" goes into a vein; an effervescent tablet is swallowed.
     ("Vasopressin and cooperation", "Healthy men were infused with 20 IU of vasopressin or placebo before a "
      "trust game.", {"routes": ["intravenous"]}),

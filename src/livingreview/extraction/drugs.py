@@ -743,8 +743,10 @@ _LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:or|and)?|\bor\b|\band\b)\s*")
 _NOT_DOSE_CONTEXT = rx(r"(?:\bp\s*[<=>]|\bdecrease|\breduc|\bchange|\bmean|\blevels?\s+of|\bconcentrations?|"
                         r"\bby|\bvolumes?|\bcapacity|\boutput|\bloss)\W*$")
 
+# A route abbreviated after the dose: "10 mg PO", "6 mg sc", "0.5 mg/kg IV", "5 mg i.m.".
+_AFTER_DOSE = r"(?<=\d)\s*(?:mg|µg|mcg|g|IU|units?)(?:/kg)?\s+"
 _ROUTES = (
-    ("intravenous", rx(r"\bintravenous(?:ly)?\b|\bi\.\s?v\.(?=\s|,|;|\))|\bIV\b(?=\s+(?:infusion|bolus|injection|"
+    ("intravenous", rx(_AFTER_DOSE + r"(?-i:IV|iv)\b|\bintravenous(?:ly)?\b|\bi\.\s?v\.(?=\s|,|;|\))|\bIV\b(?=\s+(?:infusion|bolus|injection|"
                         r"administration|dose|ketamine|\w+\s+infusion))|\b\w+(?:ine|ide|ol|am|one|ate|an|in)\s+(?:infusions?|bolus)\b|"
                         r"\binfusions?\s+of\s+(?!\w*\s*(?:saline|fluid|water))|\bbolus\s+(?:dose|injection)\b|"
                         r"\b(?:single|continuous|constant|slow|\d+[- ]min(?:ute)?s?)\s+infusions?\b(?![^.]{0,30}\b(?:saline|fluids?)\b)|"
@@ -752,7 +754,7 @@ _ROUTES = (
                         r"\binfused\s+(?:with|over)\b(?![^.;]{0,30}\b(?:saline|fluids?)\b)")),
     ("intranasal", rx(r"\bintra-?nasal(?:ly)?\b|\bnasal(?:ly)?\s+(?:spray|administ|delivered|inhal|solution|"
                        r"powder|insufflation|dose)|\bnasal\s+(?:\w+\s+)?sprays?\b")),
-    ("oral", rx(r"\boral(?:ly)?\b(?!\s+(?:contraceptiv|hygiene|health|cavity|mucosa|surgery|glucose\s+tolerance))|"
+    ("oral", rx(_AFTER_DOSE + r"(?-i:PO|po)\b|\boral(?:ly)?\b(?!\s+(?:contraceptiv|hygiene|health|cavity|mucosa|surgery|glucose\s+tolerance))|"
                  # an oral contraceptive the study gives, not one people were taking
                  r"(?<!\btaking\s)(?<!\busing\s)(?<!\busers\sof\s)(?<!\buse\sof\s)\boral\s+contraceptives?\b"
                  r"(?!\s+(?:use|users|pills?\s+use))|\b(?:drug|tablet|capsule|dose)\s+ingestion\b|"
@@ -760,9 +762,9 @@ _ROUTES = (
                  r"\bper-?oral(?:ly)?\b|\bingest(?:ion\s+of|ed)\s+(?:an?\s+|the\s+)?(?:single\s+)?(?:oral\s+)?(?:doses?|tablets?|capsules?)\b|"
                  r"\bingestion\s+of\s+(?:the\s+)?[\w-]+\s*\(?\s*\d|\bingested\s+(?:an?\s+)?(?:single\s+)?\d|"
                  r"\bby\s+mouth\b|\beffervescent\b|\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b|\bsublingual(?:ly)?\b")),
-    ("intramuscular", rx(r"\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
+    ("intramuscular", rx(_AFTER_DOSE + r"(?-i:IM|im)\b|\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
     ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bbreathing\s+\d+\s*%")),
-    ("subcutaneous", rx(r"\bsub-?cutaneous(?:ly)?\b|\bs\.\s?c\.(?=\s|,|;|\))|\bsubcutaneous\s+injection\b")),
+    ("subcutaneous", rx(_AFTER_DOSE + r"(?-i:SC|sc)\b|\bsub-?cutaneous(?:ly)?\b|\bs\.\s?c\.(?=\s|,|;|\))|\bsubcutaneous\s+injection\b")),
 )
 
 
