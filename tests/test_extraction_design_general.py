@@ -23,6 +23,10 @@ ALLOCATION_CASES: list[Case] = [
      "Twelve healthy volunteers completed three experimental sessions, receiving the drug at two doses "
      "and placebo under double-blind conditions; ratings of closeness to others were taken each time.",
      {"allocation": "crossover", "control": "placebo"}),
+    ("Sessions over which the doses came",
+     "Over four sessions, 18 healthy volunteers received two doses of MDMA, a stimulant and placebo under "
+     "double-blind conditions, and rated their sociability.",
+     {"allocation": "crossover"}),
     # "random-order" is the hyphenated "in random order": randomised, and its crossover stands.
     ("Random-order crossover studies",
      "Two placebo-controlled, double-blind, random-order, crossover studies gave the drug to 20 and 16 "

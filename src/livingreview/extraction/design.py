@@ -36,7 +36,7 @@ _CROSSOVER = rx(
 # ("during three days" is a duration, not three sessions.)
 _OCCASIONS = rx(
     r"\bon\s+separate\s+(?:occasions|days|visits|sessions|study\s+days|test\s+days)\b|"
-    r"\b(?:on|in|across|completed|attended|underwent)\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|"
+    r"\b(?:on|in|across|over|completed|attended|underwent)\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|"
     r"consecutive\s+|test\s+|experimental\s+|study\s+)?(?:occasions|sessions|days|visits|periods|test\s+days)\b"
     # (occasions within one treatment period are assessments, not periods of a crossover)
     r"(?!\s+during\s+(?:the\s+)?(?:treatment|study|follow-up)\b)|"
