@@ -34,6 +34,16 @@ OWN_PARTICIPANTS_CASES: list[Case] = [
 ]
 
 CONSTRUCT_CASES: list[Case] = [
+    # The Aberrant Behavior Checklist's irritability subscale is no social construct; its social
+    # withdrawal subscale is.
+    ("Memantine for irritability in autism",
+     "Children with autism were randomized to memantine or placebo. The irritability subscale of the "
+     "Aberrant Behavior Checklist was the primary outcome.",
+     {"constructs": []}),
+    ("Memantine for social withdrawal in autism",
+     "Children with autism were randomized to memantine or placebo. The social withdrawal subscale of the "
+     "Aberrant Behavior Checklist was the primary outcome.",
+     {"constructs": ["social functioning"]}),
     # What others found in a background sentence is not a construct this study measured.
     ("Oxytocin and reading minds",
      "Oxytocin is known to raise trust in animal models. In this double-blind crossover study, 20 healthy "
