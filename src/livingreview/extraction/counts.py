@@ -306,6 +306,7 @@ def _best_count(passages: list[Passage], candidates: list[Candidate]) -> Suggest
 # and 147 received placebo".
 _ARM_GIVEN = rx(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:" + _BETWEEN + PEOPLE + r"\s+)?"
                 r"(?:received|were\s+given|took)\b")
+_LIST_JOIN = re.compile(r"(?:,|\band\b)\s*(?:and\s+)?$")
 
 
 def _arms_given(hit: Hit) -> Suggestion | None:
@@ -313,8 +314,8 @@ def _arms_given(hit: Hit) -> Suggestion | None:
     "and" (a count that is the first arm of such a list is not the whole sample)."""
     sentence = hit.sentence
     arms = list(hit.passage.finditer_in(_ARM_GIVEN, sentence.start, sentence.end))
-    if len(arms) < 2 or not any(a.start("count") == hit.start for a in arms) or any(
-            not re.search(r"(?:,|\band\b)\s*(?:and\s+)?$", hit.passage.text[a.end():b.start()]) for a, b in zip(arms, arms[1:])):
+    joined = all(_LIST_JOIN.search(hit.passage.text[a.end():b.start()]) for a, b in zip(arms, arms[1:]))
+    if len(arms) < 2 or not joined or not any(a.start("count") == hit.start for a in arms):
         return None
     sizes = [parse_count(a.group("count")) for a in arms]
     if any(size is None or size < 2 for size in sizes):
@@ -417,7 +418,8 @@ def arm_sizes(passages: list[Passage]) -> Suggestion | None:
     """The sum of every arm's n when a sentence gives each arm's size and no total is stated."""
     for passage in passages:
         for sentence in passage.sentences:
-            if not (_ARMS_SENTENCE.search(sentence.text) or next(passage.finditer_in(_N_GROUPS, sentence.start, sentence.end), None)):
+            groups = next(passage.finditer_in(_N_GROUPS, sentence.start, sentence.end), None)
+            if not (_ARMS_SENTENCE.search(sentence.text) or groups):
                 continue
             sizes = list(_N_EQUALS.finditer(passage.text, sentence.start, sentence.end))
             if len(sizes) >= 2 and _WAVES.search(sentence.text):

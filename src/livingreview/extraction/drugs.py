@@ -743,7 +743,7 @@ _LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:or|and)?|\bor\b|\band\b)\s*")
 _NOT_DOSE_CONTEXT = rx(r"(?:\bp\s*[<=>]|\bdecrease|\breduc|\bchange|\bmean|\blevels?\s+of|\bconcentrations?|"
                         r"\bby|\bvolumes?|\bcapacity|\boutput|\bloss)\W*$")
 
-# A route abbreviated after the dose: "10 mg PO", "6 mg sc", "0.5 mg/kg IV", "5 mg i.m.".
+# A route abbreviated after the dose: "10 mg PO", "6 mg sc", "0.5 mg/kg IV", "5 mg IM".
 _AFTER_DOSE = r"(?<=\d)\s*(?:mg|µg|mcg|g|IU|units?)(?:/kg)?\s+"
 _ROUTES = (
     ("intravenous", rx(_AFTER_DOSE + r"(?-i:IV|iv)\b|\bintravenous(?:ly)?\b|\bi\.\s?v\.(?=\s|,|;|\))|\bIV\b(?=\s+(?:infusion|bolus|injection|"
