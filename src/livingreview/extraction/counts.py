@@ -38,12 +38,13 @@ _NOT_ADJECTIVE = (r"(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at
 # naturally postmenopausal") and an age written as an adjective ("21- to 37-yr-old").
 _BETWEEN = (r"(?:" + _NOT_ADJECTIVE + r"(?:[A-Za-z][\w'/-]*|\d{1,2}-?\s*(?:to|-|\u2013)\s*\d{1,2}[- ](?:yr|year)s?[- ]old|"
             r"[A-Za-z][\w-]*\s+(?:and|or)\s+" + _NOT_ADJECTIVE + r"[A-Za-z][\w-]*),?\s+){0,5}?")
+# One sex's share of a sample: "17 women", "8 boys".
+_SEX_COUNT = r"\d[\d,]*\s+(?:wom[ae]n|m[ae]n|males?|females?|boys|girls)"
 _PEOPLE_COUNT = re.compile(
     r"(?P<hedge>\b(?:approximately|about|around|almost|nearly|roughly|over|more\s+than|up\s+to)\s+)?"
     # (a bracket may give the sample's make-up first: "36 (17 women, 19 men) students")
-    r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\)|\)|\s+\(\d[\d,]*\s+(?:wom[ae]n|m[ae]n|males?|females?|boys|girls)"
-    r"(?:,?\s+(?:and\s+)?\d[\d,]*\s+(?:wom[ae]n|m[ae]n|males?|females?|boys|girls))?\))?,?\s+" + _BETWEEN + PEOPLE + r"\b" +
-    r"(?!" + r"['\u2019]s\b|"
+    r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\)|\)|\s+\(" + _SEX_COUNT + r"(?:,?\s+(?:and\s+)?" + _SEX_COUNT +
+    r")?\))?,?\s+" + _BETWEEN + PEOPLE + r"\b" + r"(?!" + r"['\u2019]s\b|"
     # (the people's word in a place's name: "four Veterans Affairs hospitals", "two Children's hospitals")
     r"\s+(?:affairs|administration|hospitals?|medical\s+cent(?:er|re)s?|clinics?|homes?|units?|wards?|schools?|"
     r"services?|cent(?:er|re)s?)\b)", re.IGNORECASE)

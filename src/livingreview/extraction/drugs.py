@@ -649,12 +649,14 @@ def _comparator(passages: list[Passage], drugs: DrugReading, placebo: bool) -> S
     """The active comparator: a drug set against the study drug in so many words, else the first
     drug read as a comparison arm's (never one the placebo arm takes too)."""
     chosen = _comparator_named(passages, drugs, placebo)
-    # (unless the study drug is given with a placebo as well: then it is a double dummy)
-    others = [h for group in (drugs.study, drugs.comparator) for name, hits in group.items() if name != chosen.value
+    if not chosen.value:
+        return chosen
+    name = str(chosen.value)
+    others = [h for group in (drugs.study, drugs.comparator) for other, hits in group.items() if other != name
               for h in hits]
-    if chosen.value and _given_with_placebo(drugs.study.get(str(chosen.value), []) +
-                                            drugs.comparator.get(str(chosen.value), [])) \
-            and not _given_with_placebo(others):
+    # (unless the study drug is given with a placebo as well: then it is a double dummy)
+    if _given_with_placebo(drugs.study.get(name, []) + drugs.comparator.get(name, [])) and \
+            not _given_with_placebo(others):
         return Suggestion(None)
     return chosen
 
@@ -686,9 +688,8 @@ _COMPARED_BEFORE = rx(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|than|relative\s
 
 
 def _placebo_mentions(passages: list[Passage]) -> list[Hit]:
-    affirmed = {(h.passage.field, h.start) for h in find(passages, PLACEBO)}
-    return [h for h in find(passages, PLACEBO, negatable=False) if (h.passage.field, h.start) in affirmed
-            or _COMPARED_BEFORE.search(h.passage.text, max(0, h.start - 30), h.start)]
+    return [Hit(passage, start, end) for passage in passages for start, end, negated in passage.matches(PLACEBO)
+            if not negated or _COMPARED_BEFORE.search(passage.text, max(0, start - 30), start)]
 
 
 # The design says so: "a randomized, double-blind, active control, parallel study".
