@@ -98,3 +98,29 @@ def test_a_simulation_interrupted_while_ranking_exits_130_without_a_traceback(tm
     code, stderr = interrupt(process)
     assert code == 130, stderr
     assert stderr.strip().endswith("interrupted") and "Traceback" not in stderr
+
+
+def test_ctrl_c_that_a_loading_compiled_module_turns_into_an_import_error_still_exits_130() -> None:
+    import click
+
+    from livingreview.cli._common import run_guarded
+
+    @click.group()
+    def tool() -> None:
+        pass
+
+    @tool.command()
+    def load() -> None:
+        # What a compiled extension does when Ctrl-C lands while it initialises: the
+        # KeyboardInterrupt is swallowed and an ImportError is raised in its place.
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)
+        except KeyboardInterrupt:
+            pass
+        raise ImportError("initialization failed")
+
+    with pytest.raises(SystemExit) as ended:
+        run_guarded(tool, ["load"])
+    assert ended.value.code == 130
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import errno
 import json
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -99,6 +102,38 @@ def warn_about_protocol(review: Review) -> None:
 
 
 def run_guarded(command: click.Group, args: Sequence[str] | None = None) -> None:
+    with _noting_ctrl_c() as ctrl_c:
+        _run_mapping_errors(command, args, ctrl_c)
+
+
+class _CtrlC:
+    pressed = False
+
+
+@contextmanager
+def _noting_ctrl_c() -> Iterator[_CtrlC]:
+    """Raise KeyboardInterrupt on Ctrl-C as Python does, and remember that it came: a compiled
+    module interrupted while it loads turns the KeyboardInterrupt into `ImportError:
+    initialization failed`, which must still end as an interruption, not as a bug."""
+    ctrl_c = _CtrlC()
+
+    def note_and_raise(signum: int, frame: object) -> None:
+        ctrl_c.pressed = True
+        raise KeyboardInterrupt
+
+    # An ignored SIGINT (a background job) stays ignored; only the main thread may set handlers.
+    if (signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+            or threading.current_thread() is not threading.main_thread()):
+        yield ctrl_c
+        return
+    signal.signal(signal.SIGINT, note_and_raise)
+    try:
+        yield ctrl_c
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _run_mapping_errors(command: click.Group, args: Sequence[str] | None, ctrl_c: _CtrlC) -> None:
     invocation = Invocation()
     try:
         command.main(args=list(args) if args is not None else None, standalone_mode=False,
@@ -122,6 +157,8 @@ def run_guarded(command: click.Group, args: Sequence[str] | None = None) -> None
             traceback.print_exc()
         sys.exit(error.exit_code)
     except Exception as error:  # anything else is a bug in livingreview, not the user's doing
+        if ctrl_c.pressed:
+            _interrupted()
         if isinstance(error, OSError) and error.errno in _DISK_FULL_OR_READ_ONLY:
             # The machine's doing, not a bug: every store write rolled back whole.
             where = f" {error.filename}" if error.filename else ""
