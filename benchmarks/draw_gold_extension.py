@@ -1,14 +1,14 @@
 """Draw further records for the extraction gold set (tests/data/extraction_gold/README.md).
 
     .venv/bin/python benchmarks/draw_gold_extension.py extension [--out DIR]
-    .venv/bin/python benchmarks/draw_gold_extension.py holdout|holdout2|holdout3|holdout4 [--out DIR]
+    .venv/bin/python benchmarks/draw_gold_extension.py holdout|holdout2|...|holdout5 [--out DIR]
 
 The first gold set was halved into dev and test; its dev half (114 records) proved too small to
 fit rules that hold on the test half. `extension` draws further records for dev only: from each
 Cohen 2006 set, 16 records included at abstract screening (mostly trials, which are what
 extraction is for) and 6 that were not. `holdout` draws a fresh set for one final measurement,
 annotated while the rules were being fitted and scored once when they were done: 10 included
-and 4 other records per Cohen set, and 10 Nagtegaal 2019 records. `holdout2`, `holdout3` and `holdout4` draw
+and 4 other records per Cohen set, and 10 Nagtegaal 2019 records. `holdout2` to `holdout5` draw
 further such sets, each for the next session's measurement once the one before it had been scored
 and its errors read. Every drawn record has a
 title and an abstract and is in no earlier sample. Draws are seeded; rerunning one gives the
@@ -47,7 +47,7 @@ class Sample:
 
 SAMPLES = {"extension": Sample(20261202, 16, 6), "holdout": Sample(20261203, 10, 4, nagtegaal=10),
            "holdout2": Sample(20261204, 10, 4, nagtegaal=10), "holdout3": Sample(20261205, 10, 4, nagtegaal=10),
-           "holdout4": Sample(20261206, 10, 4, nagtegaal=10)}
+           "holdout4": Sample(20261206, 10, 4, nagtegaal=10), "holdout5": Sample(20261207, 10, 4, nagtegaal=10)}
 
 
 def _abstract_labels(file: str) -> dict[str, str]:

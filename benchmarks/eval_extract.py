@@ -60,7 +60,7 @@ SPLITS = ("dev", "test")
 # session that drew it (benchmarks/draw_gold_extension.py); not part of 'all'. Once scored, a
 # hold-out's errors may be read (it becomes a validation split like test); the newest may not.
 HOLDOUT = "holdout"
-HOLDOUTS = (HOLDOUT, "holdout2", "holdout3", "holdout4")
+HOLDOUTS = (HOLDOUT, "holdout2", "holdout3", "holdout4", "holdout5")
 UNREAD_HOLDOUT = HOLDOUTS[-1]
 # The seed that drew the dev/test split (see split_records); a test checks the files match it.
 SPLIT_SEED = 20261201
