@@ -91,6 +91,25 @@ COUNT_CASES: list[Case] = [
     # Each arm's people given in a bracket of its own add up.
     ("Arms sized in brackets", "From an insurance database we compared persistence with sertraline (412 "
      "patients) and citalopram (398 patients) over one year.", {"n_total": 810}),
+    # A total given with its arms' sizes is the total, not one more arm to add.
+    ("A total before its arms", "Medical residents (n = 120) were randomly assigned to a feedback session "
+     "(n = 61) or to a lecture on another subject (n = 59).", {"n_total": 120}),
+    # Two groups counted in words, each with its own adjective, add up.
+    ("Two groups counted in words", "In a double-blind crossover study, nine asthmatic and nine healthy "
+     "volunteers received the inhaled drug or placebo before a cold-air challenge.", {"n_total": 18}),
+    ("A count spelt with 'and'", "Three hundred and twelve patients were randomized to the gel or to "
+     "placebo.", {"n_total": 312}),
+    # The bracket after the people may describe them before or after their n ...
+    ("Age before n in the bracket", "Bone turnover was compared between two randomized groups of early "
+     "postmenopausal women (mean age 51 years, N = 84).", {"n_total": 84}),
+    ("Share after n in the bracket", "Pooled analysis of six trials. Participants: adults with gout (N = 2,340; "
+     "11% women).", {"n_total": 2340}),
+    # ... but an arm's n after its drug is not the people's total.
+    ("Arms' n after their drugs", "One hundred sixty patients (58% women) treated 402 attacks (the spray, "
+     "n = 210; placebo, n = 192).", {"n_total": 160}),
+    # "Treated" before the people's noun describes them.
+    ("Treated as an adjective", "Two scales were compared in a randomized, placebo-controlled trial involving "
+     "640 treated headache outpatients.", {"n_total": 640}),
 ]
 
 

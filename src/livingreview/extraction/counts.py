@@ -30,7 +30,9 @@ PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolesc
 # prepositions, units or other nouns ("2 drugs was similar, although more patients").
 _NOT_ADJECTIVE = (r"(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|no|not|none|"
                   r"which|who|drugs?(?!-)|times|occasions|groups?|studies|trials|weeks?|days?|months?|years?|hours?|"
-                  r"included|received|treated|respectively|although|more|less|each|per|all|"
+                  # ("792 treated outpatients" are people; "40 treated with X patients" is no adjective)
+                  r"included|received|treated(?=\s+(?:with|by|for|and|or|in|at|as|on|from|to)\b)|respectively|"
+                  r"although|more|less|each|per|all|"
                   # ("120 pharmacies recruited patients": places that recruit are not the people they recruit)
                   r"pharmacies|centres|centers|sites|hospitals|practices|clinics|schools|countries|wards|"
                   r"institutions|departments|universities|communities|villages|regions)\b)")
@@ -49,9 +51,11 @@ _PEOPLE_COUNT = re.compile(
     r"\s+(?:affairs|administration|hospitals?|medical\s+cent(?:er|re)s?|clinics?|homes?|units?|wards?|schools?|"
     r"services?|cent(?:er|re)s?)\b)", re.IGNORECASE)
 # "Patients (N = 5435)": the count given in brackets after the people it counts (not across a colon:
-# "patients treated 900 attacks: mild (n = 600)" counts the items of a list).
-_PEOPLE_N = re.compile(r"\b" + PEOPLE + r"\b(?:[^.;:()]|\([^()]{0,30}\)){0,60}?\(\s*[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*\)",
-                       re.IGNORECASE)
+# "patients treated 900 attacks: mild (n = 600)" counts the items of a list). The bracket may say
+# more of them before or after the count: "(mean age 52 years, N = 91)", "(N = 5435; 73% women)"
+# (a figure first: "(sumatriptan, n = 135)" is an arm's n).
+_PEOPLE_N = re.compile(r"\b" + PEOPLE + r"\b(?:[^.;:()]|\([^()]{0,30}\)){0,60}?\((?:[^()\d=]{0,40}?\d[^()=]{0,20}?[;,]\s*)?\s*[Nn]\s*=\s*"
+                       r"(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*[);,]", re.IGNORECASE)
 # A count with no noun, before the verb that enrols it: "98 were enrolled", "212 (91%) were randomized".
 # The verb is found first and the count read back from it (scanning for counts everywhere is slow).
 _BARE_VERB = rx(r"\b(?:(?:were|was|had\s+been)\s+(?P<verb>randomi[sz]ed|randomly|enrolled|included|recruited)|"
@@ -429,8 +433,20 @@ def arm_sizes(passages: list[Passage]) -> Suggestion | None:
                 return suggestion(int(first.group("count").replace(",", "")), [Hit(passage, first.start(), first.end())],
                                   ["the first of repeated measurements"])
             if len(sizes) >= 2:
-                return _sum_of_arms(passage, sizes, 0)
+                return _total_or_sum_of_arms(passage, sizes)
     return _bracketed_arms(passages)
+
+
+def _total_or_sum_of_arms(passage: Passage, sizes: list[re.Match[str]]) -> Suggestion:
+    """A sentence's sizes are its arms, unless one of them, first or last, is the sum of the others:
+    "trainees (n = 157) were allocated to A (n = 78) or B (n = 79)" counts 157 people, not 314."""
+    counts = [int(m.group("count").replace(",", "")) for m in sizes]
+    if len(sizes) >= 3:
+        for total, rest in ((0, slice(1, None)), (-1, slice(None, -1))):
+            if counts[total] == sum(counts[rest]):
+                hit = Hit(passage, sizes[total].start(), sizes[total].end())
+                return suggestion(counts[total], [hit], ["the total of the arm sizes given with it"])
+    return _sum_of_arms(passage, sizes, 0)
 
 
 def _sum_of_arms(passage: Passage, sizes: list[re.Match[str]], evidence: int | str) -> Suggestion:
@@ -496,8 +512,10 @@ _UNIT = (r"(?:mg|mcg|µg|g|kg|ml|l|mmol|iu|units?|years?|months?|weeks?|days?|ho
          r"percent|cycles|sessions|visits|sites|centres|centers|studies|trials)")
 _COUNT_GROUPS = re.compile(
     r"(?<![\d.,%/])\b(?P<first>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:healthy\s+)?(?:male|female)(?=\s+and\b)|"
-    # "296 Estrostep and 295 placebo patients": the noun after the second count is the first's too
-    r"\s+[\w-]+(?=\s+and\s+\d[\d,]*\s+(?:[\w-]+\s+)?" + PEOPLE + r"\b))" +
+    # "296 Estrostep and 295 placebo patients", "eight atopic and eight healthy subjects": the noun
+    # after the second count is the first's too
+    # ("Four hundred and twenty-three patients" is one count)
+    r"\s+(?!(?:hundred|thousand)\b)[\w-]+(?=\s+and\s+(?:" + COUNT + r")\s+(?:[\w-]+\s+)?" + PEOPLE + r"\b))" +
     # ("and in 18 healthy controls", "compared with five healthy subjects": the joiner may name the group's place)
     # (a bare comma first: "in 20 X, in 20 Y and in 20 Z" pairs the first two, the rest are read after)
     r"(?P<rest>(?:,\s*|(?:[^.;%()]|\([^().;%]*\)){0,220}?(?:,\s*|\s+)(?:and|plus|as\s+well\s+as|"
