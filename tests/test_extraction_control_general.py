@@ -73,6 +73,20 @@ CONTROL_CASES: list[Case] = [
      "Three hundred men were given calcium 500 mg daily and randomly assigned to alendronate 70 mg "
      "weekly or placebo for two years.",
      {"control": "placebo", "active_comparator": None}),
+    # An arm left untreated, however the abstract lists it, is a control of nothing; randomised to it,
+    # the design is parallel, not a single group.
+    ("Calcitriol and bone in early menopause",
+     "Eighty women in early menopause were randomized into two groups. One group took calcitriol for a "
+     "year while the other group remained untreated.",
+     {"control": "none", "allocation": "parallel"}),
+    ("Three groups, one untreated",
+     "For 16 weeks, 45 women after menopause were randomly divided into three groups: no treatment "
+     "(group 1), a tibolone tablet (group 2) and an estradiol gel (group 3).",
+     {"control": "none", "allocation": "parallel"}),
+    ("Numbered regimens ending in a control",
+     "An open-label, randomized, one-year study. Each woman was given one regimen: (1) raloxifene 60 mg, "
+     "(2) raloxifene 60 mg with calcium or (3) control.",
+     {"control": "none", "allocation": "parallel"}),
 ]
 
 

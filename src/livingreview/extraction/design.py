@@ -296,7 +296,8 @@ def allocation(passages: list[Passage], randomised_value: str, control_value: st
     arms = arm_sizes(passages)
     if arms is not None:
         return Suggestion("parallel", arms.evidence, ["inferred: each arm has its own participants"])
-    if control_value == "none":
+    if control_value == "none" and randomised_value != "yes":
+        # (randomised to an arm given nothing is no single group)
         return suggestion("single-group", single)
     if find(passages, _RCT_ONLY):
         # Several trials in one abstract (or trials spoken of in general): nothing says how each allocated.

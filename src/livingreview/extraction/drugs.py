@@ -441,6 +441,12 @@ _NO_TREATMENT_ARM = rx(
     r"\b(?:received|receiving|given|got)\s+no\s+(?!rescue|other|concomitant|additional|further|prior|previous)"
     r"(?:\w+\s+)?(?:treatment|therapy|medication|intervention|drug)s?\b|"
     r"\bwait(?:ing)?[- ]?list(?:ed)?\b|"
+    # "one group received X while the other group was untreated"
+    r"\b(?:the\s+other|another|a\s+second|a\s+third)\s+(?:\w+\s+)?(?:group|arm)\s+(?:was|were|remained)\s+(?:left\s+)?"
+    r"untreated\b|"
+    # an item of a list of arms: "three groups: no treatment (group A), ...", "(4) control."
+    r"(?:[:;]|\(\d\))\s*(?:a\s+)?no[- ](?:treatment|intervention|therapy|medication)\b|"
+    r"\(\d\)\s+(?:an?\s+)?(?:untreated\s+)?control(?:\s+group)?(?=\s*(?:[.;,)]|$))|"
     # the participants' own session without the drug: "on two occasions, one without medication"
     r"\b(?:one|a|the\s+other|another)\s+(?:(?:session|occasion|day|visit|condition)\s+)?(?:without|free\s+of)\s+"
     r"(?:any\s+)?(?:medication|drugs?|treatment)\b|\b(?:drug|medication)[- ]free\s+(?:session|occasion|condition)\b")
