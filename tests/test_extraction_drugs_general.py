@@ -58,6 +58,11 @@ def _names(abstract: str, title: str = "") -> list[str]:
     # What caused the condition is not given by the trial.
     ("Children with rhinitis caused by house dust mites were randomized to desloratadine or placebo.",
      "house dust"),
+    # ... also late in a list of what was measured.
+    ("Women took tibolone or placebo for a year. Outcomes were hip BMD, serum lipids, PTH, calcitonin and "
+     "osteocalcin.", "calcitonin"),
+    ("Women took raloxifene or placebo. Neither changed the levels of total cholesterol, low-density "
+     "lipoprotein (LDL) cholesterol, triglycerides, glucose, insulin or progesterone.", "progesterone"),
     # A level that rose is measured, not given.
     ("Older adults took DHEA 50 mg or placebo for a year; a small increase of testosterone and estradiol "
      "was seen in women.", "testosterone"),

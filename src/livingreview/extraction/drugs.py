@@ -226,8 +226,9 @@ _PROVOKED_AFTER = re.compile(r"[-\s]?(?:\([^()]{1,12}\)[-\s]?)?(?:induced|provok
                              r"filtration|transit|emptying)\b",
                              re.IGNORECASE)
 _NOT_GIVEN_BEFORE = rx(r"(?:\bequivalent\s+to\s+(?:[\d.]+\s*(?:mg|µg|mcg|g)\s+(?:of\s+)?)?|"
+                        # (also a list of what was measured in it: "serum lipids, PTH, calcitonin")
                         r"\b(?:serum|plasma|urinary|urine|salivary|dietary|ionized|ionised|intracellular|"
-                        r"circulating|endogenous)\s+|\b(?:induc\w*|provo\w*|challenge\w*)\b[^.;]{0,40}?\bby\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}\(?|"
+                        r"circulating|endogenous)\s+(?:[\w-]+\s*(?:\([^()]{1,12}\))?\s*,\s*){0,4}|\b(?:induc\w*|provo\w*|challenge\w*)\b[^.;]{0,40}?\bby\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}\(?|"
                         r"\bcaused\s+by\s+(?:the\s+|a\s+)?|"
                         # a level that changed: "a small increase of testosterone and estradiol"
                         r"\b(?:increases?|decreases?|rises?|falls?|reductions?|elevations?)\s+(?:of|in)\s+(?:serum\s+|plasma\s+)?"
@@ -242,7 +243,8 @@ _NOT_GIVEN_BEFORE = rx(r"(?:\bequivalent\s+to\s+(?:[\d.]+\s*(?:mg|µg|mcg|g)\s+(
                         # a subgroup by what people took alongside, a marker that measures
                         r"\b(?:patients|participants|subjects|those|women|men)\s+(?:who\s+(?:were\s+)?(?:taking|using|used)|"
                         r"(?:not\s+)?(?:taking|using))\s+(?:[\w-]+\s+){0,2}|\b(?:measured|assessed|determined|estimated)\s+(?:by|with|using)\s+(?:the\s+)?|\badd-?on\s+(?:to|with)\s+(?:[\w-]+\s+){0,2}|"
-                        r"\b(?:concentrations?|levels?)\s+of\s+(?:(?:serum|plasma|total|free)\s+)?(?:[\w-]+\s*(?:\([^()]{1,12}\))?\s*(?:,|and)\s*){0,4}|"
+                        r"\b(?:concentrations?|levels?)\s+of\s+(?:(?:serum|plasma|total|free)\s+)?"
+                        r"(?:[\w-]+(?:\s*\([^()]{1,12}\))?(?:\s+[\w-]+(?:\s*\([^()]{1,12}\))?){0,2}\s*(?:,|and|or)\s*){0,8}|"
                         r"(?:\b(?:other|older)\s+(?:[\w-]+\s+){0,3}(?:such\s+as|including|like|e\.g\.,?)|"
                         r"\b[\w-]+s\)?,?\s+(?:such\s+as|e\.g\.,?))\s+"
                         r"(?:[\w-]+\s*(?:\([^()]{1,30}\))?\s*(?:,\s*|\s+and\s+|\s+or\s+)){0,3}|"
@@ -266,7 +268,7 @@ _MEASURED_BEFORE = rx(r"(?:\[\s*)?\b\d{1,3}m?\s*(?:C|F|I|O|N|Tc|Ga|In)\s*\]?\s*-
 
 
 def _not_given(hit: Hit) -> bool:
-    before = _before(hit)
+    before = _before(hit, 160)  # (a list of what was measured can be long)
     return bool(_PROVOKED_AFTER.match(hit.passage.text, hit.end) or _NOT_GIVEN_BEFORE.search(before)
                 or _MEASURED_BEFORE.search(before))
 
