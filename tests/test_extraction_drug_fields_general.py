@@ -137,6 +137,17 @@ DOSE_AND_ROUTE_CASES: list[Case] = [
     ("", "Wheals were measured up to 2 h after the ingestion of ebastine (20 mg) or placebo in 16 adults.",
      {"routes": ["oral"]}),
     ("", "On day 5, each volunteer ingested a single dose of 5 mg tolterodine.", {"routes": ["oral"]}),
+    # The washout between a crossover's periods is the study's own; so is the drug of people with a
+    # history of the disease it treats.
+    ("", "Twelve adults with hay fever took part in a crossover study in which they received placebo or "
+     "ebastine (10 mg/day orally) for a week, separated by a 10-day washout period.",
+     {"routes": ["oral"], "doses": ["10 mg/day"]}),
+    ("", "Adults with a history of migraine for at least a year were randomly assigned to treat one attack "
+     "with one 5-mg zolmitriptan tablet and one attack with one 50-mg sumatriptan tablet.",
+     {"routes": ["oral"]}),
+    # A vaginal tablet is not swallowed.
+    ("", "Women with atrophic vaginitis were randomized to estradiol vaginal tablets or an estriol vaginal "
+     "cream for 12 weeks.", {"routes": []}),
 ]
 
 

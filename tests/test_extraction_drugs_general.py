@@ -63,6 +63,9 @@ def _names(abstract: str, title: str = "") -> list[str]:
      "osteocalcin.", "calcitonin"),
     ("Women took raloxifene or placebo. Neither changed the levels of total cholesterol, low-density "
      "lipoprotein (LDL) cholesterol, triglycerides, glucose, insulin or progesterone.", "progesterone"),
+    # A drug people happened to take, named as a risk factor, is not given.
+    ("Patients were randomized to celecoxib or naproxen. Ulcers were associated with concurrent aspirin "
+     "usage.", "aspirin"),
     # A level that rose is measured, not given.
     ("Older adults took DHEA 50 mg or placebo for a year; a small increase of testosterone and estradiol "
      "was seen in women.", "testosterone"),

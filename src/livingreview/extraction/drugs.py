@@ -215,7 +215,7 @@ _PROVOKED_AFTER = re.compile(r"[-\s]?(?:\([^()]{1,12}\)[-\s]?)?(?:induced|provok
                              r"(?:\s*(?:,|and)\s*[\w-]+){0,4}\s+(?:serum|plasma|blood|urinary)\s+(?:levels?|concentrations?)\b|"
                              # reported with measured values ("E1: baseline 18.8 pg/ml")
                              r"[^.;]{0,30}?\d+(?:\.\d+)?\s*(?:pg|ng|nmol|pmol|µmol|µg|mg)\s*/\s*(?:ml|l|dl)\b|"
-                             r"\s+use\b(?=[^.;]{0,40}\b(?:allowed|permitted)\b)|"
+                             r"\s+use\b(?=[^.;]{0,40}\b(?:allowed|permitted)\b)|\s+usage\b|"
                              # an enzyme named for it ("creatine kinase"), or its class ("a sulfonamide derivative, X")
                              r"\s+(?:kinase|synthase|derivatives?|analogues?|analogs?)\b|"
                              # the tracer of a scan ("DMSA renography", "sestamibi scintigraphy")
@@ -300,7 +300,7 @@ def _context_only(hit: Hit) -> bool:
         return True
     if hit.passage.field == "title":
         return False
-    if in_background(hit) or _NOT_THE_STUDYS_USE.search(hit.sentence.text):
+    if in_background(hit) or _not_the_studys_use(hit.sentence.text):
         return True
     return hit.start < study_start(hit.passage)
 
@@ -319,7 +319,10 @@ _LATER_PHASE = rx(r"\bopen\b|\bextension\b|\bphase\b|\bfollowed\s+by\b")
 
 # A sentence about drugs people may not take, took before, or take only for rescue.
 _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allowed|permitted)\b|\bprohibited\b|"
-                          r"\bwash-?out\b(?!\s+(?:(?:period|phase|interval)\s+)?(?:of|between|lasting))|\bhistory\s+of\b|\brescue\b|\bwithdrawn\s+from\b|"
+                          r"\bwash-?out\b(?!\s+(?:(?:period|phase|interval)\s+)?(?:of|between|lasting))|\brescue\b|\bwithdrawn\s+from\b|"
+                          # (a history of the drug's use, not "a history of migraine": who the participants are)
+                          r"\bhistory\s+of\s+(?:[\w-]+\s+){0,3}?(?:use|users?|treatment|therapy|exposure|medications?|intake|"
+                          r"abuse|dependence|hypersensitivity|allerg\w*|intoleran\w*|reactions?)\b|"
                           # medication allowed alongside, given to every arm, or another trial's arms
                           r"\b(?:was|were)\s+(?:allowed|permitted)\b(?!\s+to\s+(?:treat|take|use)\b)|\ball\s+(?:the\s+)?(?:patients|participants|subjects|"
                           r"women|men|volunteers|children|groups|arms)\s+(?:also\s+|additionally\s+)?(?:received|took|"
@@ -331,6 +334,16 @@ _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allow
                           r"(?:trials?|stud(?:y|ies)|meta-analys[ie]s)\b|\bagrees?\s+with\b|"
                           r"\b(?:is|are)\s+recommended\b|\bpreviously\s+(?:obtained|reported|published|shown|observed|described|found)\b|"
                           r"\b(?:obtained|reported|published|shown|observed|described)\s+previously\b|\b(?:similar|comparable)\s+to\s+(?:that|those)\s+(?:reported|observed|seen|found)\b|\bshould\s+be\s+(?:given|used|prescribed|considered|added)\b|\bprevious\s+(?:\w+\s+){0,2}(?:trials?|stud(?:y|ies))\b")
+
+
+_CROSSOVER_WORD = rx(r"\bcross-?over\b|\bperiods\b")
+
+
+def _not_the_studys_use(sentence: str) -> bool:
+    """Whether a sentence speaks of drugs outside the study's own use; a washout between a
+    crossover's periods ("a crossover study ... separated by a 7-day washout") is its own."""
+    return any(not (match.group().lower().startswith("wash") and _CROSSOVER_WORD.search(sentence))
+               for match in _NOT_THE_STUDYS_USE.finditer(sentence))
 
 
 # A drug given together with the study drug is part of its arm ("aspirin combined with
@@ -770,7 +783,7 @@ _ROUTES = (
                  # swallowed: "peroral X", "after ingestion of X (8 mg)", "ingested a single dose"
                  r"\bper-?oral(?:ly)?\b|\bingest(?:ion\s+of|ed)\s+(?:an?\s+|the\s+)?(?:single\s+)?(?:oral\s+)?(?:doses?|tablets?|capsules?)\b|"
                  r"\bingestion\s+of\s+(?:the\s+)?[\w-]+\s*\(?\s*\d|\bingested\s+(?:an?\s+)?(?:single\s+)?\d|"
-                 r"\bby\s+mouth\b|\beffervescent\b|\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b|\bsublingual(?:ly)?\b")),
+                 r"\bby\s+mouth\b|\beffervescent\b|(?<!vaginal\s)(?<!buccal\s)\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b|\bsublingual(?:ly)?\b")),
     ("intramuscular", rx(_AFTER_DOSE + r"(?-i:IM|im)\b|\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
     ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bbreathing\s+\d+\s*%")),
     ("subcutaneous", rx(_AFTER_DOSE + r"(?-i:SC|sc)\b|\bsub-?cutaneous(?:ly)?\b|\bs\.\s?c\.(?=\s|,|;|\))|\bsubcutaneous\s+injection\b")),
@@ -783,7 +796,7 @@ def doses(passages: list[Passage]) -> Suggestion:
     for hit in find(passages, _DOSE, negatable=False):
         before = hit.passage.text[max(0, hit.start - 25):hit.start]
         if (_NOT_DOSE_CONTEXT.search(before) or hit.start < study_start(hit.passage) or _CHALLENGE_BEFORE.search(before)
-                or _NOT_THE_STUDYS_USE.search(hit.sentence.text) or _PARENT_STUDY.search(hit.sentence.text)):
+                or _not_the_studys_use(hit.sentence.text) or _PARENT_STUDY.search(hit.sentence.text)):
             continue  # a change measured, a dose the background speaks of, a challenge's, or a rescue drug's
         if _EVERY_ARM.search(_clause(hit)):
             continue  # what every arm is given alike ("calcium 1000 mg was given in both groups")
@@ -840,7 +853,7 @@ def routes(passages: list[Passage]) -> Suggestion:
     found: dict[str, list[Hit]] = {}
     for value, pattern in _ROUTES:
         hits = [h for h in find(passages, pattern) if not in_background(h)
-                and not _EARLIER_TREATMENT.search(h.sentence.text) and not _NOT_THE_STUDYS_USE.search(h.sentence.text)
+                and not _EARLIER_TREATMENT.search(h.sentence.text) and not _not_the_studys_use(h.sentence.text)
                 and not _FOR_OTHER_PRODUCT.match(h.passage.text, h.end)]
         if hits:
             found[value] = hits
