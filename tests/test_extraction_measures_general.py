@@ -40,6 +40,12 @@ def _classes(abstract: str, title: str = "A randomised trial") -> list[str]:
     ("Platelet counts and mean corpuscular volume were recorded at each visit.", "physiological"),
     ("The provocative dose in a conjunctival challenge rose with the antihistamine.", "physiological"),
     ("Urine loss was measured with a one-hour pad test at baseline and week 8.", "physiological"),
+    # bladder and urethral pressures, skin reactivity, laboratory variables and the heart's parameters
+    ("Detrusor pressure and bladder compliance were recorded before and after the drug.", "physiological"),
+    ("Maximal urethral closure pressure fell after four weeks of the tablet.", "physiological"),
+    ("The antihistamine reduced skin reactivity to allergens more than the other drug did.", "physiological"),
+    ("Clinical and laboratory variables were checked every month of the extension.", "physiological"),
+    ("Cardiological parameters under exercise were recorded after each dose.", "physiological"),
 ])
 def test_outcome_classes_follow_the_ways_abstracts_name_measures(abstract: str, expected: str) -> None:
     assert expected in _classes(abstract)
