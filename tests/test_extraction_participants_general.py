@@ -349,6 +349,10 @@ def test_every_condition_in_a_drugs_list_of_indications_is_no_population(flagshi
     "after a seminar.",
     "An online survey was sent to dementia experts (neurologists, geriatricians). Most agreed.",
     "Telephone interviews were conducted with a sample of 15 physiotherapists about managing low back pain.",
+    # counted in a bracket after them, in training, or as a group that answered
+    "Hospital pharmacists in two regions (n = 84) were randomly allocated to an audit or to no audit.",
+    "Forty surgical trainees were taught with a simulator or a video; suturing skill was scored afterwards.",
+    "A group of Canadian anesthesiologists received a 30-item questionnaire on sedation practice.",
 ])
 def test_a_study_of_health_professionals_is_of_clinicians_of_no_stated_age(flagship, abstract: str) -> None:
     assert _field(flagship, "population", "Views of clinicians: a survey", abstract) == ["other:clinicians"]

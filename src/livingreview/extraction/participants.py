@@ -401,11 +401,16 @@ _HEDGED_BEFORE = rx(r"\b(?:otherwise|relatively|generally|reasonably|fairly)\s+$
 _PROFESSION = (r"(?:physicians|GPs|general\s+practitioners|practitioners|doctors|clinicians|nurses|pharmacists|dentists|"
                r"midwives|prescribers|chiropractors|physiotherapists|psychiatrists|psychologists|neurologists|surgeons|"
                r"geriatricians|paediatricians|pediatricians|oncologists|(?:health(?:\s*care)?|medical)\s+professionals|"
-               r"experts)")
+               r"an(?:a)?esthe(?:tists|siologists)|experts|(?:GP|general\s+practice|medical|surgical|nursing)\s+trainees)")
 _PROFESSIONALS_STUDIED = rx(r"\b(?:surveys?|questionnaires?|interviews?|focus\s+groups?|sample|audit)\s+(?:\w+\s+){0,2}?"
                             r"(?:of|with|among|to)\s+(?:(?:all|the)\s+)?(?:" + COUNT + r"\s+)?(?:[\w-]+\s+){0,3}?" +
                             _PROFESSION + r"\b|(?<![\d.,%])\b" + COUNT + r"\s+(?:[\w-]+\s+){0,3}?" + _PROFESSION +
-                            r"\b(?!\s+(?:and|or)\b)")
+                            r"\b(?!\s+(?:and|or)\b)|"
+                            # "GP trainees in Sydney (n = 157) were randomised", "a group of US surgeons received"
+                            r"\b" + _PROFESSION + r"\b[^.;()]{0,40}\(\s*[Nn]\s*=\s*\d|"
+                            r"\b(?:group|panel|sample|cohort)\s+of\s+(?:[\w-]+\s+){0,3}?" + _PROFESSION +
+                            r"\b(?=[^.;]{0,60}\b(?:received|completed|answered|responded|were\s+(?:randomi[sz]ed|surveyed|"
+                            r"interviewed|asked)))")
 _PATIENTS_COUNTED = rx(r"(?<![\d.,%])\b" + COUNT + r"\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:[\w-]+\s+){0,3}?"
                        r"(?:patients|participants|subjects|women|men|children|adults|adolescents|people|persons)\b")
 
