@@ -80,6 +80,12 @@ ALLOCATION_CASES: list[Case] = [
      "Thirty women took oxybutynin 5 mg and tolterodine 2 mg for two weeks each, with a washout of "
      "one week between treatments.",
      {"allocation": "crossover"}),
+    # A result that moved over several occasions was measured repeatedly; the groups stay parallel.
+    ("Feedback to reduce antibiotic prescribing",
+     "Family doctors were randomly allocated to receive feedback or a talk on another subject. In the "
+     "feedback group, prescribing for sore throat fell over three occasions from 40 to 33 to 29 per 100 "
+     "consultations.",
+     {"allocation": "parallel"}),
 ]
 
 

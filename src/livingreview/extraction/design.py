@@ -42,6 +42,8 @@ _OCCASIONS = rx(
     r"(?!\s+during\s+(?:the\s+)?(?:treatment|study|follow-up)\b)|"
     r"\bduring\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|test\s+|experimental\s+|study\s+)?"
     r"(?:occasions|sessions|visits|periods|test\s+days)\b")
+# A result that moved "over three occasions" counts times it was measured, not treatment periods.
+_CHANGED_BEFORE = rx(r"\b(?:declined|decreased|increased|rose|fell|dropped|improved|changed|remained|stayed|varied)\s+$")
 # The same patients treated first with what they usually take, then with the study drug (or in the
 # other order): a fixed-order crossover, not a single group. A placebo run-in or washout after usual
 # therapy, or randomisation "then", is no second treatment period.
@@ -277,7 +279,8 @@ def allocation(passages: list[Passage], randomised_value: str, control_value: st
         return suggestion("crossover", crossover)
     parallel = [h for h in find(passages, _PARALLEL) if not _GROUPED_BY_BEFORE.search(
         h.passage.lowered or h.passage.text.lower(), h.sentence.start, h.start)]
-    occasions = find(passages, _OCCASIONS) or find(passages, _FOOD_EFFECT)
+    occasions = [h for h in find(passages, _OCCASIONS) if not _CHANGED_BEFORE.search(
+        h.passage.text, max(h.sentence.start, h.start - 30), h.start)] or find(passages, _FOOD_EFFECT)
     if occasions and not parallel:
         return suggestion("crossover", occasions)
     sequence = find(passages, TREATMENTS_IN_SEQUENCE)
