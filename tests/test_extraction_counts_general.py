@@ -107,6 +107,12 @@ COUNT_CASES: list[Case] = [
     # ... but an arm's n after its drug is not the people's total.
     ("Arms' n after their drugs", "One hundred sixty patients (58% women) treated 402 attacks (the spray, "
      "n = 210; placebo, n = 192).", {"n_total": 160}),
+    # Students, trainees and clients are people counted like any participants; those who completed a
+    # session of an experiment took part in it.
+    ("Undergraduates counted", "A sample of 96 undergraduates was randomized to an alcoholic or a placebo "
+     "drink before a face-rating task.", {"n_total": 96}),
+    ("A session completed", "Thirty healthy adults completed an active session and a placebo session a "
+     "week apart.", {"n_total": 30}),
     # "Treated" before the people's noun describes them.
     ("Treated as an adjective", "Two scales were compared in a randomized, placebo-controlled trial involving "
      "640 treated headache outpatients.", {"n_total": 640}),

@@ -80,6 +80,13 @@ ALLOCATION_CASES: list[Case] = [
      "Thirty women took oxybutynin 5 mg and tolterodine 2 mg for two weeks each, with a washout of "
      "one week between treatments.",
      {"allocation": "crossover"}),
+    # Every participant under each condition, said without the word "crossover".
+    ("Oxytocin and face memory",
+     "Twenty-six healthy men were each tested under both oxytocin and placebo conditions.",
+     {"allocation": "crossover", "control": "placebo"}),
+    ("A ketamine day and a placebo day",
+     "Eighteen volunteers had a placebo day and a ketamine day one week apart; mood was rated hourly.",
+     {"allocation": "crossover", "control": "placebo"}),
     # A result that moved over several occasions was measured repeatedly; the groups stay parallel.
     ("Feedback to reduce antibiotic prescribing",
      "Family doctors were randomly allocated to receive feedback or a talk on another subject. In the "

@@ -25,7 +25,8 @@ PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolesc
            r"(?:nulli|primi|multi)paras|parturients|" + _CLINICIANS + r"|caregivers|carers|families|households|"
            # ("migraineurs", also as misspelt: "migraneurs")
            r"(?:[A-Z][A-Za-z-]*\s+)?sufferers|[a-z]+eurs|asthmatics|completers|controls|control\s+subjects|"
-           r"managers|teachers|pupils|attenders|attendees)")
+           r"managers|teachers|pupils|attenders|attendees|undergraduates|trainees|clients|donors|probands|"
+           r"siblings|seniors|pensioners|retirees|elders)")
 # Words between a count and its noun are adjectives ("24 healthy male volunteers"), never verbs,
 # prepositions, units or other nouns ("2 drugs was similar, although more patients").
 _NOT_ADJECTIVE = (r"(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|no|not|none|"
@@ -83,7 +84,7 @@ _ENROLMENT_VERB = rx(r"\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|incl
                       r"participated|took\s+part|were\s+studied|were\s+treated|were\s+assigned|were\s+allocated|"
                       r"were\s+(?:followed|examined|interviewed|surveyed|observed|seen)|"
                       r"were\s+(?:administered|given)|met\s+(?:the\s+)?(?:\w+\s+)?criteria|"
-                      r"completed\s+an?\b(?=\s+(?:[\w-]+,?\s+){0,5}?(?:study|trial|experiment|protocol)\b)|"
+                      r"completed\s+an?\b(?=\s+(?:[\w-]+,?\s+){0,5}?(?:study|trial|experiment|protocol|session)\b)|"
                       r"completed|were\s+evaluated|were\s+analy[sz]ed|received|underwent\s+randomi[sz]ation|underwent|(?:were\s+)?screened|"
                       r"(?:were\s+)?assessed\s+for\s+eligibility|(?:were\s+)?approached|(?:were\s+)?invited|"
                       r"(?:were\s+)?contacted|(?:were\s+)?eligible|responded|with|who|aged)")

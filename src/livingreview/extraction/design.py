@@ -30,7 +30,13 @@ _CROSSOVER = rx(
     r"\bwash-?\s?out\b[^.]{0,40}\bbetween\s+(?:the\s+)?(?:two\s+|three\s+)?(?:treatments|periods|phases|sessions|"
     r"study\s+days|regimens|doses)\b|"
     r"\beach\s+(?:subject|participant|patient|volunteer)\s+(?:received|was\s+given|underwent|took)\s+"
-    r"(?:both|all|each|two|three|four)\b")
+    r"(?:both|all|each|two|three|four)\b|"
+    # every participant under each condition: "each tested under both drug and placebo conditions",
+    # "completed a drug session and a placebo session"
+    r"\b(?:under|in)\s+both\s+(?:the\s+)?(?:[\w-]+\s+){1,2}and\s+(?:the\s+)?placebo\s+(?:conditions?|sessions?)\b|"
+    r"\ban?\s+(?:[\w-]+\s+)?(?:drug|active|treatment|[\w-]+ine)\s+(?:session|day|visit)\s+and\s+an?\s+placebo\s+"
+    r"(?:session|day|visit)\b|\ban?\s+placebo\s+(?:session|day|visit)\s+and\s+an?\s+(?:[\w-]+\s+)?(?:drug|active|"
+    r"treatment|[\w-]+ine)\s+(?:session|day|visit)\b")
 # Repeated occasions suggest one group given each condition in turn, but measurements repeat in
 # parallel trials too ("assessed on five occasions"): these yield to a statement of separate groups.
 # ("during three days" is a duration, not three sessions.)
