@@ -18,6 +18,9 @@ _RANDOMISED = rx(
 # (a quasi-experimental or quasi-randomised design is by definition not randomly allocated)
 _NOT_RANDOMISED = rx(r"\bnon-?\s?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bwithout\s+randomi[sz]ation\b|"
                       r"\bnonrandomi[sz]ed\b|\bquasi-?\s?(?:experimental|randomi[sz]ed)\b")
+# A session of each condition, in either order: "a ketamine day and a placebo day".
+_DRUG_SESSION = r"(?:[\w-]+\s+)?(?:drug|active|treatment|[\w-]+ine)\s+(?:session|day|visit)"
+_PLACEBO_SESSION = r"placebo\s+(?:session|day|visit)"
 _CROSSOVER = rx(
     r"\bcross-?\s?over\b|\bcounter-?\s?balanced\b|\blatin[- ]square\b|"
     # a within-subject design or study; "correlated within subjects" and "within-subject variability"
@@ -34,9 +37,8 @@ _CROSSOVER = rx(
     # every participant under each condition: "each tested under both drug and placebo conditions",
     # "completed a drug session and a placebo session"
     r"\b(?:under|in)\s+both\s+(?:the\s+)?(?:[\w-]+\s+){1,2}and\s+(?:the\s+)?placebo\s+(?:conditions?|sessions?)\b|"
-    r"\ban?\s+(?:[\w-]+\s+)?(?:drug|active|treatment|[\w-]+ine)\s+(?:session|day|visit)\s+and\s+an?\s+placebo\s+"
-    r"(?:session|day|visit)\b|\ban?\s+placebo\s+(?:session|day|visit)\s+and\s+an?\s+(?:[\w-]+\s+)?(?:drug|active|"
-    r"treatment|[\w-]+ine)\s+(?:session|day|visit)\b")
+    r"\ban?\s+(?:" + _DRUG_SESSION + r"\s+and\s+an?\s+" + _PLACEBO_SESSION + "|" + _PLACEBO_SESSION +
+    r"\s+and\s+an?\s+" + _DRUG_SESSION + r")\b")
 # Repeated occasions suggest one group given each condition in turn, but measurements repeat in
 # parallel trials too ("assessed on five occasions"): these yield to a statement of separate groups.
 # ("during three days" is a duration, not three sessions.)

@@ -319,7 +319,7 @@ _LATER_PHASE = rx(r"\bopen\b|\bextension\b|\bphase\b|\bfollowed\s+by\b")
 
 # A sentence about drugs people may not take, took before, or take only for rescue.
 _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allowed|permitted)\b|\bprohibited\b|"
-                          r"\bwash-?out\b(?!\s+(?:(?:period|phase|interval)\s+)?(?:of|between|lasting))|\brescue\b|\bwithdrawn\s+from\b|"
+                          r"\brescue\b|\bwithdrawn\s+from\b|"
                           # (a history of the drug's use, not "a history of migraine": who the participants are)
                           r"\bhistory\s+of\s+(?:[\w-]+\s+){0,3}?(?:use|users?|treatment|therapy|exposure|medications?|intake|"
                           r"abuse|dependence|hypersensitivity|allerg\w*|intoleran\w*|reactions?)\b|"
@@ -336,14 +336,16 @@ _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allow
                           r"\b(?:obtained|reported|published|shown|observed|described)\s+previously\b|\b(?:similar|comparable)\s+to\s+(?:that|those)\s+(?:reported|observed|seen|found)\b|\bshould\s+be\s+(?:given|used|prescribed|considered|added)\b|\bprevious\s+(?:\w+\s+){0,2}(?:trials?|stud(?:y|ies))\b")
 
 
+# A washout of what people took before the study, unless the sentence is about a crossover's
+# periods ("a crossover study ... separated by a 7-day washout"): then the washout is its own.
+_WASHOUT = rx(r"\bwash-?out\b(?!\s+(?:(?:period|phase|interval)\s+)?(?:of|between|lasting))")
 _CROSSOVER_WORD = rx(r"\bcross-?over\b|\bperiods\b")
 
 
 def _not_the_studys_use(sentence: str) -> bool:
-    """Whether a sentence speaks of drugs outside the study's own use; a washout between a
-    crossover's periods ("a crossover study ... separated by a 7-day washout") is its own."""
-    return any(not (match.group().lower().startswith("wash") and _CROSSOVER_WORD.search(sentence))
-               for match in _NOT_THE_STUDYS_USE.finditer(sentence))
+    """Whether a sentence speaks of drugs outside the study's own use."""
+    return bool(_NOT_THE_STUDYS_USE.search(sentence)
+                or (_WASHOUT.search(sentence) and not _CROSSOVER_WORD.search(sentence)))
 
 
 # A drug given together with the study drug is part of its arm ("aspirin combined with
