@@ -116,6 +116,24 @@ COUNT_CASES: list[Case] = [
     # "Treated" before the people's noun describes them.
     ("Treated as an adjective", "Two scales were compared in a randomized, placebo-controlled trial involving "
      "640 treated headache outpatients.", {"n_total": 640}),
+    # Each arm named with its size, however the sentence puts it, and no total stated: their sum.
+    ("An arm per sentence", "Methods: Twelve adults with social anxiety received D-cycloserine. Eleven adults "
+     "with social anxiety received placebo. Results: Fear ratings fell in both groups.", {"n_total": 23}),
+    ("A group that comprised its people", "Methods: The memantine group comprised 20 children and the placebo "
+     "group 19 children.", {"n_total": 39}),
+    ("An arm that enrolled its people", "Methods: The riluzole arm enrolled 22 participants, and the placebo arm "
+     "enrolled 21.", {"n_total": 43}),
+    ("Bare sizes after the arms assigned", "Adults with bipolar depression were randomly assigned to lamotrigine "
+     "(31) or placebo (29).", {"n_total": 60}),
+    ("Another arm of the same size", "Forty patients were randomised to sarcosine; another 38 received placebo.",
+     {"n_total": 78}),
+    ("Groups compared by their treatment", "We compared 16 oxytocin-treated and 17 placebo-treated fathers on "
+     "a play task.", {"n_total": 33}),
+    # ... but a stated total whose arms follow is the total, and the arms of a crossover are its periods.
+    ("A total with its arms", "A total of 150 women were randomized to receive the gel at 1 mg (n = 50), the gel "
+     "at 2 mg (n = 50) or placebo (n = 50).", {"n_total": 150}),
+    ("Periods of a crossover", "In a four-period crossover, 40 volunteers received the drug at 5 mg. 38 received "
+     "placebo in the last period.", {"n_total": 40}),
 ]
 
 

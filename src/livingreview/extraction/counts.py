@@ -20,7 +20,7 @@ _CLINICIANS = (r"nurses|physicians|practitioners|GPs|general\s+practitioners|doc
 PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolescents|women|men|"
            r"individuals|outpatients|inpatients|persons|people|males|females|boys|girls|infants|neonates|newborns|"
            r"smokers|students|veterans|cases|youths?|teenagers|elderly|healthy\s+volunteers|drivers|"
-           r"respondents|interviewees|mothers|parents|grandparents|relatives|spouses|couples|twins|residents|workers|"
+           r"respondents|interviewees|mothers|fathers|parents|grandparents|relatives|spouses|couples|twins|residents|workers|"
            r"survivors|users|athletes|runners|soldiers|recruits|inmates|prisoners|officers|employees|pregnancies|"
            r"(?:nulli|primi|multi)paras|parturients|" + _CLINICIANS + r"|caregivers|carers|families|households|"
            # ("migraineurs", also as misspelt: "migraneurs")
@@ -143,8 +143,8 @@ def n_total(passages: list[Passage]) -> Suggestion:
         one = find(passages, _ONE_PERSON_SUBJECT, negatable=False)
         if one:
             return suggestion(1, one[:1], ["a case report: one person"])
-        return Suggestion(None)
-    return _best_count(passages, candidates)
+        return _named_arms_sum(_named_arm_counts(passages)) or Suggestion(None)
+    return _with_the_other_arms(passages, _best_count(passages, candidates))
 
 
 def _candidates(passages: list[Passage]) -> list[Candidate]:
@@ -306,6 +306,92 @@ def _best_count(passages: list[Passage], candidates: list[Candidate]) -> Suggest
     if added is not None and value - added[0] not in {c[2] for c in candidates}:
         return suggestion(value + added[0], [hit, added[1]], ["an additional group added"])
     return _with_comparison_group(passages, suggestion(value, [hit]))
+
+
+# An arm named with its size, in the ways abstracts put it: "the ketamine group comprised 26 patients",
+# "the placebo arm enrolled 14", "Fifteen patients received ketamine", "another 30 received placebo",
+# "26 patients in the saline arm", "randomised to ketamine (15) or placebo (14)". The arm's name is
+# the word before "group"/"arm" or after what the people received; never a function word ("received
+# a second infusion", "received at least one dose").
+_ARM_NAME = (r"(?!(?:a|an|the|at|one|two|both|all|each|either|any|their|its|his|her|this|that|these|only|no|"
+             r"study|active|same|other|first|second|further|additional|rescue|and|or|versus|vs|with|of|to|in|on|for)\b)"
+             r"(?P<arm>[A-Za-z][\w-]*)")
+# Arms that are periods of one sample: a crossover or treatments in random order.
+_SAME_PEOPLE_IN_EACH_ARM = rx(r"\bcross-?over\b|\bwithin-?subjects?\b|\bin\s+(?:a\s+)?random(?:i[sz]ed)?\s+order\b|"
+                              r"\b(?:three|four|five|[2-5])-(?:period|way)\b")
+_GROUP_OF_PEOPLE = r"(?:\s+" + _BETWEEN + PEOPLE + r"(?:\s+with\s+[\w-]+(?:\s+[\w-]+)?)?)?"
+_NAMED_ARM_COUNTS = (
+    rx(r"\b" + _ARM_NAME + r"\s+(?:group|arm)\s+(?:comprised|included|enrolled|recruited|consisted\s+of|contained|had|"
+       r"was\s+made\s+up\s+of)?\s*(?P<count>" + COUNT + r")\b(?![.,]\d|\s*%)"),
+    rx(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")" + _GROUP_OF_PEOPLE + r"\s+(?:(?:were|was)\s+)?(?:received|given|took|"
+       r"(?:randomi[sz]ed|randomly\s+assigned|assigned|allocated)\s+to(?:\s+receive)?)\s+(?:the\s+)?" + _ARM_NAME),
+    rx(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")" + _GROUP_OF_PEOPLE + r"\s+in\s+the\s+" + _ARM_NAME +
+       r"\s+(?:group|arm)\b"),
+)
+# "randomised to ketamine (15) or placebo (14)": arms with their sizes in brackets, after the assignment.
+_ASSIGNED_TO = rx(r"\b(?:randomi[sz]ed|randomly\s+assigned|assigned|allocated)\s+to\b")
+_BRACKETED_ARM = rx(r"\b" + _ARM_NAME + r"\s*\(\s*(?:n\s*=\s*)?(?P<count>\d+)\s*\)")
+# Sentences that count arms at a later stage or by what happened to them count no arm's size.
+_NOT_ENTRY = rx(r"\b(?:screened|completed|analy[sz]ed|assessable|evaluable|withdr[ae]w\w*|discontinued|dropped|excluded|lost|"
+                r"responded|responders?|remission|improved|experienced|reported|developed|died|relapsed|"
+                r"adverse|events?|achieved)\b")
+
+
+def _named_arm_counts(passages: list[Passage]) -> dict[str, tuple[int, Hit]]:
+    """The first size given for each arm named in the study's own sentences of entry, by arm name
+    (empty for a crossover, whose arms are the same people)."""
+    if find(passages, _SAME_PEOPLE_IN_EACH_ARM, negatable=False):
+        return {}
+    arms: dict[str, tuple[int, Hit]] = {}
+    for passage in passages:
+        for sentence in passage.sentences:
+            if _NOT_ENTRY.search(sentence.text) or in_background(Hit(passage, sentence.start, sentence.end)):
+                continue
+            for name, count, hit in _sizes_in(passage, sentence):
+                arms.setdefault(name, (count, hit))
+    return arms
+
+
+def _sizes_in(passage: Passage, sentence: Sentence) -> list[tuple[str, int, Hit]]:
+    """The arm sizes one sentence gives, an arm named twice told apart ("mg (n = 216) ... mg (n = 207)");
+    a size that is the sum of the others is their total, no arm ("423 patients were randomised to
+    A (n = 216) or B (n = 207)")."""
+    forms = [*_NAMED_ARM_COUNTS, *((_BRACKETED_ARM,) if _ASSIGNED_TO.search(sentence.text) else ())]
+    found: dict[tuple[int, int], tuple[str, int, Hit]] = {}
+    for form in forms:
+        for match in passage.finditer_in(form, sentence.start, sentence.end):
+            count = parse_count(match.group("count"))
+            if count is not None and not _hedged(passage.text, match.start("count")):
+                hit = Hit(passage, match.start("count"), match.end("count"))
+                found.setdefault((hit.start, hit.end), (match.group("arm").lower(), count, hit))
+    sizes = [found[key] for key in sorted(found)]
+    total = sum(count for _, count, _ in sizes)
+    sizes = [size for size in sizes if len(sizes) < 3 or 2 * size[1] != total]
+    named: list[tuple[str, int, Hit]] = []
+    for name, count, hit in sizes:
+        repeats = sum(1 for other, _, _ in named if other.split("#")[0] == name)
+        named.append((f"{name}#{repeats + 1}" if repeats else name, count, hit))
+    return named
+
+
+def _named_arms_sum(arms: dict[str, tuple[int, Hit]]) -> Suggestion | None:
+    if len(arms) < 2:
+        return None
+    hits = sorted((hit for _, hit in arms.values()), key=lambda h: (h.passage.field != "title", h.start))
+    return suggestion(sum(count for count, _ in arms.values()), hits, ["summed from the arm sizes"], limit=len(hits))
+
+
+def _with_the_other_arms(passages: list[Passage], found: Suggestion) -> Suggestion:
+    """The sum of every named arm when the count chosen is one arm's size alone ("The ketamine group
+    comprised 26 patients and the placebo group 24 patients": 50, not 26)."""
+    if not isinstance(found.value, int) or not found.evidence:
+        return found
+    first = found.evidence[0]
+    arms = _named_arm_counts(passages)
+    chosen = [count for count, hit in arms.values()
+              if hit.passage.field == first.field and hit.start == first.start and count == found.value]
+    summed = _named_arms_sum(arms) if chosen else None
+    return summed if summed is not None and isinstance(summed.value, int) and summed.value > found.value else found
 
 
 # Each arm counted with what it got, in one list: "159 patients received A 7.5 mg, 162 received A 15 mg,
@@ -650,7 +736,7 @@ def _parts_end(text: str, total: int, start: int, end: int) -> int | None:
 
 _CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas|of\s+whom|of\s+which)\b|,\s+\d|\s+and\s+\d")
 _GROUP_SENTENCE = rx(r"\brandomi|\bassign|\ballocat|\benrol|\brecruit|\binclud|\bstudied\b|\bparticipat|"
-                      r"\breceived\b|\bunderwent\b|\binterview|\b(?:trial|study)\s+(?:[^.;]{0,60}?\s)?in\s+\d|\b(?:measured|examined|investigated|tested)\s+(?:[^.;]{0,200}?\s)?in\s+\d|\bwe\s+(?:studied|examined|investigated)\b|"
+                      r"\breceived\b|\bunderwent\b|\binterview|\b(?:trial|study)\s+(?:[^.;]{0,60}?\s)?in\s+\d|\b(?:measured|examined|investigated|tested)\s+(?:[^.;]{0,200}?\s)?in\s+\d|\bwe\s+(?:studied|examined|investigated|compared)\b|"
                       r"\bsample\s+of\b|\bsurvey|\bquestionnaires?\b|\bconsisted\b|\bcomprised\b|\b(?:composed|made\s+up)\s+of\b|\btook\s+part\b|"
                       r"\bwere\s+(?:studied|treated|evaluated|administered)\b|\b(?:performed|conducted|carried\s+out|"
                       r"undertaken)\s+(?:in|on|with)\b|\bgroups?\s+of\b|"
