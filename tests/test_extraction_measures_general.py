@@ -46,6 +46,15 @@ def _classes(abstract: str, title: str = "A randomised trial") -> list[str]:
     ("The antihistamine reduced skin reactivity to allergens more than the other drug did.", "physiological"),
     ("Clinical and laboratory variables were checked every month of the extension.", "physiological"),
     ("Cardiological parameters under exercise were recorded after each dose.", "physiological"),
+    # the tasks of social and emotional experiments are what participants did, and a startle reflex a body measure
+    ("After oxytocin or placebo, volunteers completed a facial emotion recognition task.", "behavioural"),
+    ("Ketamine did not change the accuracy of emotion labelling; identification accuracy fell for fear.",
+     "behavioural"),
+    ("Attention to threat was measured with a dot-probe before and after the first dose.", "behavioural"),
+    ("Participants judged moral dilemmas after propranolol or placebo.", "behavioural"),
+    ("Response latencies were longer after the drug than after placebo.", "behavioural"),
+    ("The racial implicit association test was given two hours after the tablet.", "behavioural"),
+    ("An emotion-potentiated startle was recorded during the session.", "physiological"),
 ])
 def test_outcome_classes_follow_the_ways_abstracts_name_measures(abstract: str, expected: str) -> None:
     assert expected in _classes(abstract)

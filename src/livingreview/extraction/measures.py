@@ -83,7 +83,15 @@ OUTCOME_CLASS_PATTERNS = (
                             r"(?:rated|assessed|evaluated|scored|judged)\b")),
     ("behavioural", rx(r"\b(?:behaviou?ral|cognitive|computeri[sz]ed|experimental)\s+(?:tasks?|"
                         r"paradigms?|tests?|performance)\b|\blaboratory\s+(?:tasks?|paradigms?|performance)\b|"
-                        r"\bcomplex\s+tasks\b|\b(?:flying|motor)\s+performance\b|\btask\s+performance\b|\breaction\s+times?\b|"
+                        r"\bcomplex\s+tasks\b|\b(?:flying|motor)\s+performance\b|\btask\s+performance\b|"
+                        r"\b(?:response|reaction)\s+(?:times?|latenc(?:y|ies))\b|"
+                        # tasks of social and emotional experiments: recognising faces, probes, dilemmas, choices
+                        r"\b(?:emotion|emotional|face|facial|affect|expression)\s+(?:[\w-]+\s+)?(?:recognition|identification|"
+                        r"categori[sz]ation|classification|discrimination|labell?ing)\s+(?:tasks?|tests?|paradigms?|accuracy)\b|"
+                        r"\b(?:recognition|identification|categori[sz]ation|classification|discrimination)\s+accuracy\b|"
+                        r"\b(?:dot|visual)[- ]probe\b|\bforced[- ]choice\b|\bmoral\s+(?:dilemmas?|judge?ments?)\b|"
+                        r"\bimplicit\s+association\s+tests?\b|\b(?:decision[- ]making|choice|emotional\s+memory|"
+                        r"attentional\s+bias)\s+(?:tasks?|tests?|paradigms?)\b|"
                         r"\bgames?\b(?=[^.]{0,40}\b(?:trust|dictator|ultimatum|"
                         r"prisoner|cooperat|economic))|\bperformance\s+on\b|\bpsychomotor\b|\bdriving\s+"
                         r"(?:performance|test)|\bmemory\s+(?:tests?|tasks?|performance)\b|\bneuropsychologic\w*|"
@@ -107,7 +115,7 @@ OUTCOME_CLASS_PATTERNS = (
                          r"\bmagnetoencephalogra|\bBOLD\b|\bneuroimaging\b|\bbrain\s+imaging\b|\bSPECT\b|"
                          r"\bevent-?related\s+potentials?\b|\bERPs?\b|\bMRS\b|\bresting[- ]state\b|"
                          r"\bpositron\s+emission\s+tomography\b|\b(?:while|when)\s+(?:being\s+)?scanned\b|\bin\s+the\s+(?:PET\s+|MRI?\s+)?scanner\b|\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)")),
-    ("physiological", rx(r"\bheart\s+rate\b|\bblood\s+pressure\b|\bcortisol\b|\bskin\s+conductance\b|"
+    ("physiological", rx(r"\bheart\s+rate\b|\bblood\s+pressure\b|\bcortisol\b|\bskin\s+conductance\b|\bstartle\b|"
                           r"\bplasma\s+(?:levels?|concentrations?)\b|\bpharmacokinetic|\bw(?:h)?eals?\b|\bhormonal\s+(?:evaluations?|levels?|"
                           r"measurements?|profiles?)\b|"
                           # the skin's flare, not a disease's ("a flare of urticaria", "in a flare state")
