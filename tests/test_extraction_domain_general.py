@@ -70,6 +70,25 @@ CONSTRUCT_CASES: list[Case] = [
      "A short questionnaire covers five domains, among them social functioning and energy. A prospective "
      "observational study was then conducted in 100 patients with migraine.",
      {"constructs": ["social functioning"]}),
+    # The other names of emotional processing, of other-perception and of social reward.
+    ("Modafinil and the amygdala",
+     "Healthy men took modafinil or placebo for a week and were scanned while viewing fearful stimuli. "
+     "Amygdala reactivity fell on modafinil.",
+     {"constructs": ["emotional processing"]}),
+    ("MDMA and memories",
+     "Twenty volunteers recalled emotional memories in the scanner after MDMA and after placebo.",
+     {"constructs": ["emotional processing"]}),
+    ("Vasopressin and faces of men",
+     "In a placebo-controlled study, 40 men gave ratings of faces of unfamiliar men and women after "
+     "intranasal vasopressin or placebo; vasopressin lowered the ratings.",
+     {"constructs": ["other-perception"]}),
+    ("Propranolol and prejudice",
+     "Volunteers took propranolol or placebo; propranolol abolished implicit racial bias.",
+     {"constructs": ["other-perception"]}),
+    ("Amphetamine and company",
+     "Methods: Eight volunteers took d-amphetamine at three doses in a discrete-trial choice procedure. "
+     "Results: The drug increased choices of social reinforcement over money.",
+     {"constructs": ["social reward"]}),
 ]
 
 POPULATION_CASES: list[Case] = [
