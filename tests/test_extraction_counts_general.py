@@ -129,6 +129,18 @@ COUNT_CASES: list[Case] = [
      {"n_total": 78}),
     ("Groups compared by their treatment", "We compared 16 oxytocin-treated and 17 placebo-treated fathers on "
      "a play task.", {"n_total": 33}),
+    # A total of those screened is a stage before entry, whatever leads to it.
+    ("A total screened", "Results: A total of 480 adults were screened, and 210 were randomized to the patch or "
+     "placebo.", {"n_total": 210}),
+    # The n may sit between the article and the design it describes.
+    ("The n before the design noun", "We ran a large (n = 150), preregistered, placebo-controlled experiment on "
+     "oxytocin and trust.", {"n_total": 150}),
+    # An untreated or healthy comparison group given with its n adds to the treated.
+    ("A control group with its n", "Amygdala responses were measured before and after a week of sertraline in "
+     "20 healthy adults and compared with a drug-free control group (n = 18).", {"n_total": 38}),
+    ("Healthy controls with their n", "Methods: Sixteen patients with social anxiety were randomly allocated to "
+     "the drug or placebo. Healthy controls (n = 16) did the same speech test without any medication.",
+     {"n_total": 32}),
     # ... but a stated total whose arms follow is the total, and the arms of a crossover are its periods.
     ("A total with its arms", "A total of 150 women were randomized to receive the gel at 1 mg (n = 50), the gel "
      "at 2 mg (n = 50) or placebo (n = 50).", {"n_total": 150}),

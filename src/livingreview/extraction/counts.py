@@ -78,6 +78,9 @@ _ONE_PERSON = rx(r"\b(?:a|an)\s+\d{1,3}[- ](?:year|yr|month)s?[- ]old\b")
 _BRACKET_N = rx(r"\(\s*n\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*\)")
 _DESIGN_BEFORE = rx(r"\b(?:a|an|this|our|the\s+present|the\s+current)\s+(?:[\w-]+,?\s+){0,5}?"
                      r"(?:trial|study|sample|cohort|survey|experiment)\s*$")
+# ... or between the article and the design it describes: "a large (n = 264), preregistered randomized study".
+_ARTICLE_BEFORE = rx(r"\b(?:a|an|this|our)\s+(?:[\w-]+\s+){0,2}$")
+_DESIGN_AFTER = rx(r"\s*,?\s*(?:[\w-]+,?\s+){0,6}?(?:trial|study|experiment)\b")
 _N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)")
 _TOTAL_OF = rx(r"\b(?:a\s+)?total\s+of\s*$|\(?\btotal:?\s*$|\boverall,?\s*$|\bin\s+all,?\s*$")
 _ENROLMENT_VERB = rx(r"\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
@@ -167,7 +170,9 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
         for match in passage.finditer(_COUNT_LIST):
             candidates.append(_rank_count_list(passage, match))
         for match in passage.finditer(_BRACKET_N):
-            if _DESIGN_BEFORE.search(passage.text, max(0, match.start() - 80), match.start()):
+            if _DESIGN_BEFORE.search(passage.text, max(0, match.start() - 80), match.start()) or (
+                    _ARTICLE_BEFORE.search(passage.text, max(0, match.start() - 40), match.start())
+                    and _DESIGN_AFTER.match(passage.text, match.end())):
                 hit = Hit(passage, match.start("count"), match.end("count"))
                 candidates.append((4.0, hit, int(match.group("count").replace(",", "")), match.group("count")))
     return _below_their_total([c for c in candidates if c[0] > 0])
@@ -427,11 +432,28 @@ _ALSO_GROUP = rx(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+" + _BETWEEN + PEO
                  r"imaged|assessed)\b")
 
 
+# An untreated or healthy comparison group given with its n: "compared with those in a control
+# unmedicated group (n = 14)", "The same number of HC (n = 12) performed the test".
+_CONTROL_GROUP_N = rx(r"\b(?:compared\s+(?:with|to)|versus|and)\s+(?:those\s+(?:in|of)\s+)?(?:a|an|the)\s+"
+                      r"(?:[\w-]+\s+){0,3}?(?:control|comparison|reference)\s+(?:[\w-]+\s+)?group\s*\(\s*n\s*=\s*"
+                      r"(?P<count>\d+)\s*\)|\b(?:healthy\s+controls?|HCs?)\s*\(\s*n\s*=\s*(?P<hc>\d+)\s*\)")
+
+
 def _with_comparison_group(passages: list[Passage], found: Suggestion) -> Suggestion:
-    """`found` with a comparison group counted in another sentence added."""
+    """`found` with a comparison group counted in another sentence (or named as such in its own) added."""
     if not isinstance(found.value, int) or not found.evidence:
         return found
     first = found.evidence[0]
+    if not any(flag.startswith("summed") for flag in found.flags):
+        for passage in passages:
+            for match in passage.finditer(_CONTROL_GROUP_N):
+                group = "count" if match.group("count") else "hc"
+                hit = Hit(passage, match.start(group), match.end(group))
+                if any(e.field == passage.field and e.start == hit.start for e in found.evidence) or \
+                        in_background(hit):
+                    continue
+                return Suggestion(found.value + int(match.group(group)), [*found.evidence, hit.evidence],
+                                  [*found.flags, "a comparison group added"])
     for passage in passages:
         for match in passage.finditer(_ALSO_GROUP):
             group = "count" if match.group("count") else "healthy"
@@ -573,18 +595,27 @@ def _hedged(text: str, start: int) -> bool:
 _MASKED = re.compile(r"\([^()]*\)|\bbetween\s+\d+\s+and\s+\d+")
 
 
-def _verb_rank(text: str, start: int) -> float:
-    """The strongest enrolment verb of the clause after a count: in "8076 patients aged 50 or over
-    were randomly assigned" the count is of the randomised, whatever verb comes first."""
+def _clause_verbs(text: str, start: int) -> list[str]:
+    """The enrolment verbs of the clause after a count, in order."""
     # What brackets hold ("(mean age, 51 yr)") neither ends the clause nor gives its verb.
     window = _MASKED.sub(lambda m: " " * len(m.group()), text[start:start + 220])
     clause = _CLAUSE_END.search(window)
     end = clause.start() if clause else len(window)
-    verbs = [" ".join(v.group("verb").lower().split()) for v in _ENROLMENT_VERB.finditer(window, 0, end)]
-    # "150 patients screened, 98 enrolled": the first verb says what the count is ("who", "with" and
-    # "aged" only lead to it).
+    return [" ".join(v.group("verb").lower().split()) for v in _ENROLMENT_VERB.finditer(window, 0, end)]
+
+
+def _before_entry(verbs: list[str]) -> bool:
+    """"150 patients screened, 98 enrolled": the first verb says what the count is ("who", "with" and
+    "aged" only lead to it)."""
     leading = [verb for verb in verbs if verb not in ("who", "with", "aged")]
-    if leading and leading[0].removeprefix("were ") in _BEFORE_ENTRY:
+    return bool(leading) and leading[0].removeprefix("were ") in _BEFORE_ENTRY
+
+
+def _verb_rank(text: str, start: int) -> float:
+    """The strongest enrolment verb of the clause after a count: in "8076 patients aged 50 or over
+    were randomly assigned" the count is of the randomised, whatever verb comes first."""
+    verbs = _clause_verbs(text, start)
+    if _before_entry(verbs):
         return -1.0
     ranks = [_VERB_RANK.get(verb, 0) for verb in verbs if verb.removeprefix("were ") not in _BEFORE_ENTRY]
     if ranks and min(ranks) < 0 and max(ranks) < 3:
@@ -900,4 +931,6 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
             (_COMPLETING_AFTER.match(text, match.end()) and not denominator) or \
             _ANALYSIS_SET_BEFORE.search(text, max(0, match.start() - 70), match.start()) or _INCLUDED_IN_ANALYSIS.match(text, match.end()):
         rank = -1.0
+    if _before_entry(_clause_verbs(text, match.end())):
+        rank = min(rank, 0.5)  # "A total of 596 patients were screened": a stage before entry, whatever leads to it
     return (rank, hit, value, written)
