@@ -104,6 +104,17 @@ DESIGN_CASES: list[Case] = [
     ("Open trial",
      "In an open trial, 22 children with fragile X syndrome took acamprosate for ten weeks.",
      {"blinding": "open-label", "population": ["fragile-x"], "age_group": "child-adolescent", "n_total": 22}),
+    # Within-subject designs said without the word crossover.
+    ("Study days a week apart", "Methods: Twenty healthy adults took part. Oxytocin and placebo study days "
+     "were a week apart. Results: Trust rose after oxytocin.", {"allocation": "crossover"}),
+    ("A balanced-order study", "In a double-blind, balanced-order study, 18 volunteers received MDMA and "
+     "placebo before a face task.", {"allocation": "crossover"}),
+    ("A repeated-measures design against placebo", "Sixteen volunteers rated pictures after 0.5 g/kg alcohol or "
+     "a placebo drink in a double-blind, repeated-measures design.", {"allocation": "crossover"}),
+    # ... while the crossover of an earlier trial is not this study's design.
+    ("An earlier crossover trial", "A previous randomized crossover trial found that the drug eased social "
+     "avoidance. We therefore randomized 90 children with autism to the drug or placebo for 10 weeks.",
+     {"allocation": "parallel"}),
 ]
 
 

@@ -38,7 +38,17 @@ _CROSSOVER = rx(
     # "completed a drug session and a placebo session"
     r"\b(?:under|in)\s+both\s+(?:the\s+)?(?:[\w-]+\s+){1,2}and\s+(?:the\s+)?placebo\s+(?:conditions?|sessions?)\b|"
     r"\ban?\s+(?:" + _DRUG_SESSION + r"\s+and\s+an?\s+" + _PLACEBO_SESSION + "|" + _PLACEBO_SESSION +
-    r"\s+and\s+an?\s+" + _DRUG_SESSION + r")\b")
+    r"\s+and\s+an?\s+" + _DRUG_SESSION + r")\b|"
+    # "MDMA and placebo study days were a week apart", "a double-blind, balanced-order study"
+    r"\b[\w-]+\s+and\s+placebo\s+(?:study\s+|test\s+|experimental\s+)?(?:days|sessions)\b|\bbalanced[- ]order\b|"
+    # a repeated-measures design against placebo, with no groups set apart
+    r"\bplacebo\b(?![^.;]*\b(?:groups?|between[- ]subjects?|parallel)\b)[^.;]{0,120}\brepeated[- ]measures\s+"
+    r"(?:design|study|experiment)\b|\brepeated[- ]measures\s+(?:design|study|experiment)\b(?![^.;]*\b(?:groups?|"
+    r"between[- ]subjects?|parallel)\b)[^.;]{0,120}\bplacebo\b")
+# A design told of another trial ("a previous crossover trial found ...") is not this study's.
+_OTHER_TRIAL = rx(r"\b(?:previous|previously|earlier|prior|preceding|pilot\s+open-label)\b|\bpost[- ]hoc\s+analysis\s+of\b|"
+                  r"\b(?:trials?|stud(?:y|ies))\s+(?:\w+\s+)?(?:found|suggested|showed|shown|demonstrated|reported|"
+                  r"indicated)\b")
 # Repeated occasions suggest one group given each condition in turn, but measurements repeat in
 # parallel trials too ("assessed on five occasions"): these yield to a statement of separate groups.
 # ("during three days" is a duration, not three sessions.)
@@ -282,7 +292,7 @@ EACH_GROUP = rx(r"^(?:in|of)\s+each\b")
 
 
 def allocation(passages: list[Passage], randomised_value: str, control_value: str) -> Suggestion:
-    crossover = find(passages, _CROSSOVER)
+    crossover = [h for h in find(passages, _CROSSOVER) if not _OTHER_TRIAL.search(h.sentence.text)]
     if crossover:
         return suggestion("crossover", crossover)
     parallel = [h for h in find(passages, _PARALLEL) if not _GROUPED_BY_BEFORE.search(
