@@ -111,6 +111,14 @@ DESIGN_CASES: list[Case] = [
      "placebo before a face task.", {"allocation": "crossover"}),
     ("A repeated-measures design against placebo", "Sixteen volunteers rated pictures after 0.5 g/kg alcohol or "
      "a placebo drink in a double-blind, repeated-measures design.", {"allocation": "crossover"}),
+    # An untreated group of its own is a parallel comparison with no control drug.
+    ("An unmedicated control group", "Amygdala responses to fearful faces were measured before and after a "
+     "week of citalopram in 16 healthy volunteers and compared with a control unmedicated group (n = 15).",
+     {"allocation": "parallel", "control": "none", "n_total": 31}),
+    # Animals named in the background do not make a trial of people no study.
+    ("Animals in the background", "The compound reduced anxiety in animals. Twenty-four patients with social "
+     "anxiety were allocated to receive either the compound or placebo in a double-blind design.",
+     {"control": "placebo", "blinding": "double-blind", "n_total": 24}),
     # ... while the crossover of an earlier trial is not this study's design.
     ("An earlier crossover trial", "A previous randomized crossover trial found that the drug eased social "
      "avoidance. We therefore randomized 90 children with autism to the drug or placebo for 10 weeks.",

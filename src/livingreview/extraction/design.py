@@ -81,7 +81,10 @@ FOOD_EFFECT_WORDS = (r"\b(?:effects?|influence|impact)\s+of\s+(?:a\s+)?(?:food|m
                      r"\b(?:empty\s+stomach|fasting|fasted)\s+(?:state\s+)?(?:or|and|versus|vs\.?)\s+(?:after|with)\s+"
                      r"(?:a\s+)?(?:[\w-]+\s+){0,3}(?:breakfast|meal|food)\b")
 _FOOD_EFFECT = rx(FOOD_EFFECT_WORDS)
-_PARALLEL = rx(r"\bparallel[- ]?(?:group|arm|design|assignment)s?\b|\bparallel\s+(?:study|trial|design)\b|"
+# A group of its own left without the drug: "compared with a control unmedicated group".
+UNTREATED_GROUP = r"\b(?:control\s+)?(?:unmedicated|untreated|drug-free|medication-free)\s+(?:control\s+)?(?:group|arm)\b"
+_PARALLEL = rx(UNTREATED_GROUP + r"|"
+                r"\bparallel[- ]?(?:group|arm|design|assignment)s?\b|\bparallel\s+(?:study|trial|design)\b|"
                 r"\b(?:received|receive|given|assigned\s+to|allocated\s+to|randomi[sz]ed\s+to)\s+(?:receive\s+)?either\b|"
                 r"\b(?:two|three|four|2|3|4)[- ](?:arm|group)\s+(?:parallel|randomi[sz]ed|study|trial|design)\b|"
                 r"\b(?:divided|allocated|assigned|randomi[sz]ed|distributed|split)\s+(?:\w+\s+)?(?:in)?to\s+"

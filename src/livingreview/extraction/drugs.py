@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from livingreview.extraction.design import FOOD_EFFECT_WORDS, PLACEBO
+from livingreview.extraction.design import FOOD_EFFECT_WORDS, PLACEBO, UNTREATED_GROUP
 from livingreview.extraction.lexicon import DrugMention, drug_mentions, is_known_word, one_edit
 from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.passages import ASSIGNMENT, before_own_study, find, Hit, in_background, Passage, rx, study_start, suggestion
@@ -453,6 +453,8 @@ _NO_TREATMENT_ARM = rx(
     r"\b(?:or|versus|vs\.?|to|with|and)\s+(?:a\s+|an\s+)?(?:no[- ](?:treatment|intervention|therapy|medication)|"
     r"(?:an\s+)?untreated|observation\s+only)\b(?![- ](?:related|emergent|effects?|differences?))|"
     r"\bno[- ](?:treatment|intervention)\s+(?:control|group|arm|condition)s?\b|\buntreated\s+control\w*|"
+    # "compared with a control unmedicated group", "a drug-free control group"
+    + UNTREATED_GROUP + r"|"
     r"\buntreated\s+(?:\w+\s+){1,3}(?:was|were|served)\s+(?:used\s+)?as\s+(?:an?\s+|the\s+)?control|"
     # "women received no treatment (n = 12) or were treated with X"
     r"\b(?:received|receiving|given|got)\s+no\s+(?!rescue|other|concomitant|additional|further|prior|previous)"

@@ -77,8 +77,10 @@ _OWN_TRIAL_DATA = re.compile(
 # (Also the abstract's own trial described in the singular, and a drug given to a counted group:
 # background sentences about meta-analyses or mice do not make such an abstract a review.)
 _OWN_PARTICIPANTS = re.compile(r"\b(?:patients|subjects|participants|volunteers|women|men|children|adults)\s+"
-                               r"(?:were|was)\s+(?:randomi[sz]ed|enrolled|recruited|included|assigned|treated|"
-                               r"studied)\b|\bwe\s+(?:randomi[sz]ed|enrolled|recruited)\b|"
+                               # ("patients with SAD were allocated")
+                               r"(?:(?:with|from|aged)\s+[\w-]+(?:\s+[\w-]+)?\s+)?"
+                               r"(?:were|was)\s+(?:randomi[sz]ed|randomly|enrolled|recruited|included|assigned|allocated|"
+                               r"treated|studied)\b|\bwe\s+(?:randomi[sz]ed|enrolled|recruited)\b|"
                                r"\b(?:a|this|the\s+present)\s+(?:[\w-]+,?\s+){0,6}(?:study|trial)\s+(?:was|is)\s+"
                                r"(?:carried\s+out|conducted|performed|undertaken|presented)\b|"
                                r"\bthis\s+was\s+an?\s+(?:[\w-]+,?\s+){0,6}(?:study|trial)\b|"
