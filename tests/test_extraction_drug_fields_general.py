@@ -148,6 +148,11 @@ DOSE_AND_ROUTE_CASES: list[Case] = [
     # A vaginal tablet is not swallowed.
     ("", "Women with atrophic vaginitis were randomized to estradiol vaginal tablets or an estriol vaginal "
      "cream for 12 weeks.", {"routes": []}),
+    # A drink given as the drug or as its placebo is swallowed; drinks counted as a habit are no route.
+    ("", "In a counterbalanced design, 20 social drinkers rated faces after a placebo drink and after an "
+     "alcoholic drink of 0.6 g/kg.", {"routes": ["oral"]}),
+    ("", "Methods: Adults who reported more than 14 drinks per week were randomized to naltrexone injections or "
+     "placebo injections for 12 weeks.", {"routes": []}),
 ]
 
 

@@ -787,6 +787,10 @@ _ROUTES = (
                  # swallowed: "peroral X", "after ingestion of X (8 mg)", "ingested a single dose"
                  r"\bper-?oral(?:ly)?\b|\bingest(?:ion\s+of|ed)\s+(?:an?\s+|the\s+)?(?:single\s+)?(?:oral\s+)?(?:doses?|tablets?|capsules?)\b|"
                  r"\bingestion\s+of\s+(?:the\s+)?[\w-]+\s*\(?\s*\d|\bingested\s+(?:an?\s+)?(?:single\s+)?\d|"
+                 # a drink given as the drug or its placebo ("a placebo drink", "a vodka and tonic-mixed drink"),
+                 # not drinks counted as a habit ("14 drinks per week")
+                 r"\b(?:placebo|alcoholic|active|mixed|a|the)\s+(?:[\w-]+\s+){0,2}?drinks?\b(?!\s+(?:per|a\s+day|daily|weekly|or\s+more))|"
+                 r"\b(?:alcoholic|placebo|active)\s+beverages?\b|\bbeverage\s+conditions?\b|"
                  r"\bby\s+mouth\b|\beffervescent\b|(?<!vaginal\s)(?<!buccal\s)\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b|\bsublingual(?:ly)?\b")),
     ("intramuscular", rx(_AFTER_DOSE + r"(?-i:IM|im)\b|\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
     ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bbreathing\s+\d+\s*%")),
