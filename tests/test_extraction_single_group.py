@@ -56,6 +56,14 @@ SINGLE_GROUP_CASES: list[Case] = [
     ("Does ketoconazole raise tolterodine exposure?",
      "Eight healthy volunteers were given tolterodine 2 mg together with ketoconazole 200 mg daily for "
      "four days. Plasma tolterodine rose threefold over the first day.", SINGLE),
+    # healthy controls scanned once are people compared, not an arm; the patients are read against
+    # their own start
+    ("Lamotrigine and faces in bipolar disorder.",
+     "We scanned 14 patients with bipolar disorder when medication-free, beside healthy controls, and again "
+     "after 12 weeks of lamotrigine monotherapy. Activation in the temporal cortex fell.", SINGLE),
+    ("Psilocybin and the amygdala.",
+     "In 20 healthy adults, amygdala reactivity to angry faces was lower during a single dose of psilocybin "
+     "as compared to baseline.", SINGLE),
 ]
 
 NOT_SINGLE_GROUP_CASES: list[tuple[str, str]] = [

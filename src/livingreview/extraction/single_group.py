@@ -18,7 +18,8 @@ from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.passages import Hit, Passage, find, rx, suggestion
 
 # A comparison arm stated outright, whatever it is compared on.
-_ARM_STATED = rx(r"\bplacebo|\bsham\b|\brandom|\bcontrols?\b(?!\s+of\b)|\bcomparative\b|\buntreated\b|"
+# (Healthy controls are people compared, not an arm: they are given the drug or nothing.)
+_ARM_STATED = rx(r"\bplacebo|\bsham\b|\brandom|(?<!healthy\s)\bcontrols?\b(?!\s+of\b)|\bcomparative\b|\buntreated\b|"
                  r"\bnon-?treated\b|\bwait(?:ing)?[- ]?list\b|\busual\s+care\b")
 _COMPARISON = rx(r"\bcompar\w*\b|\bversus\b|\bvs\b\.?")
 # What the other side of a comparison names when it is a treatment, not a time or a kind of
@@ -38,7 +39,11 @@ _GIVEN = rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected|st
             r"\bsingle\s+(?:oral\s+|intravenous\s+)?doses?\s+of\b|\bco-?administ\w+|\bconcomitant\s+administration\b|"
             r"\bfollowed\s+by\b|"
             # an open study, or change read against the group's own start
-            r"\bopen[- ]label\b|\bopen\s+(?:study|trial)\b|\b(?:relative\s+to|from)\s+(?:their\s+)?baseline\b")
+            r"\bopen[- ]label\b|\bopen\s+(?:study|trial)\b|\b(?:relative\s+to|from)\s+(?:their\s+)?baseline\b|"
+            r"\b(?:compared\s+(?:to|with)|and\s+at)\s+baseline\b|"
+            # "after 12 weeks of lamotrigine monotherapy"
+            r"\b(?:after|following)\s+(?:\d+|one|two|three|four|six|eight|ten|twelve)\s+(?:weeks?|days?|months?)\s+of\s+"
+            r"(?:[\w-]+\s+){0,2}?(?:treatment|therapy|monotherapy|administration|intake)\b")
 # A non-drug intervention measured in the same people before and after it (training, a programme):
 # "before and after the course", "pre- and post-intervention", "at postintervention", "pretest-posttest".
 # (A "pre-intervention period" or "group" is other people, seen before the change: a before-after
