@@ -25,6 +25,13 @@ NAME_CASES: list[Case] = [
      {"drugs": ["enoxaparin", "heparin"]}),
     ("", "Hypertensive adults were assigned to enalapril 10 mg or captopril 25 mg twice daily.",
      {"drugs": ["enalapril", "captopril"]}),
+    # Alcohol given by the experiment is its study drug; alcohol people drink of their own accord is not.
+    ("", "Methods: Forty social drinkers received alcohol (0.6 g/kg) or a placebo drink before a face task.",
+     {"drugs": ["alcohol"]}),
+    ("Acute effects of alcohol on trust", "Methods: Sixty adults drank a moderate dose of alcohol or a placebo "
+     "beverage and played a trust game.", {"drugs": ["alcohol"]}),
+    ("", "Methods: Adults with alcohol use disorder were randomized to topiramate or placebo; alcohol consumption "
+     "fell in both groups.", {"drugs": ["topiramate"]}),
 ]
 
 

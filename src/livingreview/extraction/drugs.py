@@ -80,7 +80,7 @@ def _mentions(protocol: Protocol, passages: list[Passage], vocabulary: str,
     mentions: list[tuple[Passage, DrugMention]] = []
     for passage in passages:
         mentions.extend((passage, m) for m in drug_mentions(protocol, passage.text, vocabulary, dropped))
-    mentions = _with_abbreviations(passages, _with_unlisted(passages, mentions))
+    mentions = _with_abbreviations(passages, _with_unlisted(passages, _with_alcohol_given(passages, mentions)))
     # "aspirin (acetylsalicylic acid)": the drug's other name in brackets is the same mention.
     mentions = [(p, m) for i, (p, m) in enumerate(mentions)
                 if not (i and mentions[i - 1][0] is p and mentions[i - 1][1].name == m.name
@@ -154,6 +154,32 @@ def _with_unlisted(passages: list[Passage], mentions: list[tuple[Passage, DrugMe
         if (id(passage), match.start()) not in taken:
             found.append((passage, DrugMention(spelled[match.group().lower()], match.start(), match.end(), match.group(),
                                                is_negated(passage.text, match.start(), match.end()), False, None)))
+    order = {id(p): i for i, p in enumerate(passages)}
+    return sorted(found, key=lambda pm: (order[id(pm[0])], pm[1].start, -pm[1].end))
+
+
+# Alcohol is no drug in a list of what people take or drink habitually, but it is the study drug of
+# an experiment that gives it: "a 0.6 g/kg dose of alcohol", "alcohol (0.8 g/kg)", "alcohol or
+# placebo", "an alcoholic drink", "acute effects of alcohol on ...".
+_ALCOHOL_GIVEN = rx(r"\b(?:doses?\s+of|\d+(?:\.\d+)?\s*g/kg\s+(?:of\s+)?)(?P<name>alcohol|ethanol)\b|"
+                    r"\b(?P<name2>alcohol|ethanol)\s*\(\s*\d+(?:\.\d+)?\s*g/kg|"
+                    r"\b(?P<name3>alcohol|ethanol)\s+(?:or|versus|vs\.?)\s+(?:a\s+)?placebo\b|"
+                    r"\b(?:acute\s+)?effects?\s+of\s+(?:acute\s+|moderate\s+)?(?P<name4>alcohol|ethanol)\b"
+                    r"(?!\s+(?:use|consumption|abuse|dependence|intake|misuse|drinking))|"
+                    r"\b(?P<name5>alcohol|ethanol)\s+(?:intoxication|administration|challenge)\b")
+
+
+def _with_alcohol_given(passages: list[Passage], mentions: list[tuple[Passage, DrugMention]]
+                        ) -> list[tuple[Passage, DrugMention]]:
+    """The mentions, with alcohol where the study gives it (never where people drank it of their own
+    accord: the dictionary leaves alcohol out for that reason)."""
+    found = list(mentions)
+    for passage in passages:
+        for match in passage.finditer(_ALCOHOL_GIVEN):
+            group = next(g for g in ("name", "name2", "name3", "name4", "name5") if match.group(g))
+            if not before_own_study(Hit(passage, match.start(group), match.end(group))) or passage.field == "title":
+                found.append((passage, DrugMention("alcohol", match.start(group), match.end(group), match.group(group),
+                                                   False, False, None)))
     order = {id(p): i for i, p in enumerate(passages)}
     return sorted(found, key=lambda pm: (order[id(pm[0])], pm[1].start, -pm[1].end))
 
