@@ -70,6 +70,19 @@ CONSTRUCT_CASES: list[Case] = [
      "A short questionnaire covers five domains, among them social functioning and energy. A prospective "
      "observational study was then conducted in 100 patients with migraine.",
      {"constructs": ["social functioning"]}),
+    # Symptoms named alone in a trial rated on a clinician's scale are what the scale measured; beside
+    # a global judgement with no rater they are the patients' own report.
+    ("Sarcosine for negative symptoms",
+     "Methods: This randomized, double-blind, placebo-controlled trial involved 120 patients with "
+     "schizophrenia and predominant negative symptoms. Sarcosine or placebo was added to antipsychotic "
+     "therapy for 8 weeks. Main outcome: change from baseline in the Positive and Negative Syndrome Scale "
+     "negative factor score. Results: Sarcosine was associated with a significant reduction of negative "
+     "symptoms (mean reduction in negative symptoms score, -25%; P = .03).",
+     {"outcome_classes": ["clinician-rated"]}),
+    ("A cream for hives",
+     "Methods: Adults with hives were randomised to the cream or placebo for four weeks. Results: Symptom "
+     "scores fell more with the cream. Global efficacy was also better.",
+     {"outcome_classes": ["self-report", "clinician-rated"]}),
     # The other names of emotional processing, of other-perception and of social reward.
     ("Modafinil and the amygdala",
      "Healthy men took modafinil or placebo for a week and were scanned while viewing fearful stimuli. "

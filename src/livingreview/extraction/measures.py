@@ -223,6 +223,8 @@ def imaging_modalities(passages: list[Passage]) -> Suggestion:
 
 
 
+_SYMPTOMS_ALONE = rx(r"\bsymptoms?\b")
+_GLOBAL_JUDGEMENT = rx(r"(?:global|overall)\b")
 _EXPLICIT_SELF_REPORT = rx(r"self|questionnaire|diar|\bVAS\b|visual|patient|volunteer|participant|subject|inventory|"
                             r"quality\s+of\s+life")
 
@@ -310,9 +312,14 @@ def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[
             found[value] = outcome_hits
     # "Symptoms were rated with the MADRS": a symptom word in a sentence naming a clinician's
     # rating is what the clinician rated, not a participant's report.
+    # Symptoms an outcome names alone ("reduction of negative symptoms"), in a study whose rating
+    # scale is a clinician's (PANSS, ABC), are what that scale measured. (A global judgement with no
+    # rater named is no such scale.)
     rated = {(h.passage.field, h.sentence.start) for h in found.get("clinician-rated", [])}
+    scale = any(not _GLOBAL_JUDGEMENT.match(h.evidence.text) for h in found.get("clinician-rated", []))
     if "self-report" in found:
-        own = [h for h in found["self-report"] if (h.passage.field, h.sentence.start) not in rated
+        own = [h for h in found["self-report"] if ((h.passage.field, h.sentence.start) not in rated
+               and not (scale and _SYMPTOMS_ALONE.search(h.evidence.text)))
                or (_EXPLICIT_SELF_REPORT.search(h.evidence.text) and not _by_proxy(h))]
         found["self-report"] = own
         if not own:
