@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from livingreview.extraction.model import Suggestion
@@ -372,10 +373,11 @@ def _sizes_in(passage: Passage, sentence: Sentence) -> list[tuple[str, int, Hit]
     sizes = [found[key] for key in sorted(found)]
     total = sum(count for _, count, _ in sizes)
     sizes = [size for size in sizes if len(sizes) < 3 or 2 * size[1] != total]
+    seen: Counter[str] = Counter()
     named: list[tuple[str, int, Hit]] = []
     for name, count, hit in sizes:
-        repeats = sum(1 for other, _, _ in named if other.split("#")[0] == name)
-        named.append((f"{name}#{repeats + 1}" if repeats else name, count, hit))
+        seen[name] += 1
+        named.append((f"{name}#{seen[name]}" if seen[name] > 1 else name, count, hit))
     return named
 
 
@@ -393,10 +395,11 @@ def _with_the_other_arms(passages: list[Passage], found: Suggestion) -> Suggesti
         return found
     first = found.evidence[0]
     arms = _named_arm_counts(passages)
-    chosen = [count for count, hit in arms.values()
-              if hit.passage.field == first.field and hit.start == first.start and count == found.value]
-    summed = _named_arms_sum(arms) if chosen else None
-    return summed if summed is not None and isinstance(summed.value, int) and summed.value > found.value else found
+    if not any(hit.passage.field == first.field and hit.start == first.start and count == found.value
+               for count, hit in arms.values()):
+        return found
+    summed = _named_arms_sum(arms)
+    return summed if summed is not None and summed.value > found.value else found
 
 
 # Each arm counted with what it got, in one list: "159 patients received A 7.5 mg, 162 received A 15 mg,
@@ -614,7 +617,10 @@ def _before_entry(verbs: list[str]) -> bool:
 def _verb_rank(text: str, start: int) -> float:
     """The strongest enrolment verb of the clause after a count: in "8076 patients aged 50 or over
     were randomly assigned" the count is of the randomised, whatever verb comes first."""
-    verbs = _clause_verbs(text, start)
+    return _rank_of_verbs(_clause_verbs(text, start))
+
+
+def _rank_of_verbs(verbs: list[str]) -> float:
     if _before_entry(verbs):
         return -1.0
     ranks = [_VERB_RANK.get(verb, 0) for verb in verbs if verb.removeprefix("were ") not in _BEFORE_ENTRY]
@@ -887,7 +893,8 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
     if match.group("hedge") or _hedged(text, match.start("count")):
         value = None
         written = text[match.start():match.end("count")]
-    rank = _verb_rank(text, match.end())
+    verbs = _clause_verbs(text, match.end())
+    rank = _rank_of_verbs(verbs)
     if value is not None and re.match(r"\s*\(", text[match.end():]) and _splits_into_parts(
             text, value, match.end(), text.find(")", match.end()) + 1):
         # "150 children (30 boys and 120 girls)": a total with its parts.
@@ -931,6 +938,6 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
             (_COMPLETING_AFTER.match(text, match.end()) and not denominator) or \
             _ANALYSIS_SET_BEFORE.search(text, max(0, match.start() - 70), match.start()) or _INCLUDED_IN_ANALYSIS.match(text, match.end()):
         rank = -1.0
-    if _before_entry(_clause_verbs(text, match.end())):
+    if _before_entry(verbs):
         rank = min(rank, 0.5)  # "A total of 596 patients were screened": a stage before entry, whatever leads to it
     return (rank, hit, value, written)

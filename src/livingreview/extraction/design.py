@@ -21,6 +21,9 @@ _NOT_RANDOMISED = rx(r"\bnon-?\s?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bwitho
 # A session of each condition, in either order: "a ketamine day and a placebo day".
 _DRUG_SESSION = r"(?:[\w-]+\s+)?(?:drug|active|treatment|[\w-]+ine)\s+(?:session|day|visit)"
 _PLACEBO_SESSION = r"placebo\s+(?:session|day|visit)"
+_REPEATED_MEASURES = r"\brepeated[- ]measures\s+(?:design|study|experiment)\b"
+# (nothing later in the sentence sets groups apart)
+_NO_GROUPS = r"(?![^.;]*\b(?:groups?|between[- ]subjects?|parallel)\b)"
 _CROSSOVER = rx(
     r"\bcross-?\s?over\b|\bcounter-?\s?balanced\b|\blatin[- ]square\b|"
     # a within-subject design or study; "correlated within subjects" and "within-subject variability"
@@ -42,9 +45,8 @@ _CROSSOVER = rx(
     # "MDMA and placebo study days were a week apart", "a double-blind, balanced-order study"
     r"\b[\w-]+\s+and\s+placebo\s+(?:study\s+|test\s+|experimental\s+)?(?:days|sessions)\b|\bbalanced[- ]order\b|"
     # a repeated-measures design against placebo, with no groups set apart
-    r"\bplacebo\b(?![^.;]*\b(?:groups?|between[- ]subjects?|parallel)\b)[^.;]{0,120}\brepeated[- ]measures\s+"
-    r"(?:design|study|experiment)\b|\brepeated[- ]measures\s+(?:design|study|experiment)\b(?![^.;]*\b(?:groups?|"
-    r"between[- ]subjects?|parallel)\b)[^.;]{0,120}\bplacebo\b")
+    r"\bplacebo\b" + _NO_GROUPS + r"[^.;]{0,120}" + _REPEATED_MEASURES + "|" + _REPEATED_MEASURES + _NO_GROUPS +
+    r"[^.;]{0,120}\bplacebo\b")
 # A design told of another trial ("a previous crossover trial found ...") is not this study's.
 _OTHER_TRIAL = rx(r"\b(?:previous|previously|earlier|prior|preceding|pilot\s+open-label)\b|\bpost[- ]hoc\s+analysis\s+of\b|"
                   r"\b(?:trials?|stud(?:y|ies))\s+(?:\w+\s+)?(?:found|suggested|showed|shown|demonstrated|reported|"

@@ -154,8 +154,7 @@ def _with_unlisted(passages: list[Passage], mentions: list[tuple[Passage, DrugMe
         if (id(passage), match.start()) not in taken:
             found.append((passage, DrugMention(spelled[match.group().lower()], match.start(), match.end(), match.group(),
                                                is_negated(passage.text, match.start(), match.end()), False, None)))
-    order = {id(p): i for i, p in enumerate(passages)}
-    return sorted(found, key=lambda pm: (order[id(pm[0])], pm[1].start, -pm[1].end))
+    return _in_reading_order(passages, found)
 
 
 # Alcohol is no drug in a list of what people take or drink habitually, but it is the study drug of
@@ -180,8 +179,15 @@ def _with_alcohol_given(passages: list[Passage], mentions: list[tuple[Passage, D
             if not before_own_study(Hit(passage, match.start(group), match.end(group))) or passage.field == "title":
                 found.append((passage, DrugMention("alcohol", match.start(group), match.end(group), match.group(group),
                                                    False, False, None)))
+    return _in_reading_order(passages, found)
+
+
+
+def _in_reading_order(passages: list[Passage], mentions: list[tuple[Passage, DrugMention]]
+                      ) -> list[tuple[Passage, DrugMention]]:
+    """Mentions by passage, then by start (the longer first at one start)."""
     order = {id(p): i for i, p in enumerate(passages)}
-    return sorted(found, key=lambda pm: (order[id(pm[0])], pm[1].start, -pm[1].end))
+    return sorted(mentions, key=lambda pm: (order[id(pm[0])], pm[1].start, -pm[1].end))
 
 
 _WITH_AND_WITHOUT = rx(r"\bwith\s+(?:and|or)\s+without\s+(?:[\w-]+\s+){0,2}$")
@@ -215,8 +221,7 @@ def _with_abbreviations(passages: list[Passage], mentions: list[tuple[Passage, D
                 found.append((passage, dataclasses.replace(
                     named, start=match.start(), end=match.end(), text=match.group(),
                     negated=is_negated(passage.text, match.start(), match.end()))))
-    order = {id(p): i for i, p in enumerate(passages)}
-    return sorted(found, key=lambda pm: (order[id(pm[0])], pm[1].start, -pm[1].end))
+    return _in_reading_order(passages, found)
 
 
 # A sentence that sets drugs against each other: its drugs after the first are comparators.
