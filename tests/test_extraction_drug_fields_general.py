@@ -32,6 +32,14 @@ NAME_CASES: list[Case] = [
      "beverage and played a trust game.", {"drugs": ["alcohol"]}),
     ("", "Methods: Adults with alcohol use disorder were randomized to topiramate or placebo; alcohol consumption "
      "fell in both groups.", {"drugs": ["topiramate"]}),
+    # Cortisol and glycine given by the experiment are study drugs (cortisol given is hydrocortisone);
+    # cortisol measured, or a glycine site named, is not.
+    ("", "Methods: Healthy men swallowed 20 mg cortisol or placebo an hour before viewing emotional pictures.",
+     {"drugs": ["hydrocortisone"]}),
+    ("", "Methods: Chronic patients were treated with glycine or placebo, each added to their antipsychotic.",
+     {"drugs": ["glycine"]}),
+    ("", "Methods: Salivary cortisol levels were measured after citalopram 20 mg or placebo, and plasma glycine "
+     "levels at baseline.", {"drugs": ["citalopram"]}),
 ]
 
 

@@ -80,7 +80,7 @@ def _mentions(protocol: Protocol, passages: list[Passage], vocabulary: str,
     mentions: list[tuple[Passage, DrugMention]] = []
     for passage in passages:
         mentions.extend((passage, m) for m in drug_mentions(protocol, passage.text, vocabulary, dropped))
-    mentions = _with_abbreviations(passages, _with_unlisted(passages, _with_alcohol_given(passages, mentions)))
+    mentions = _with_abbreviations(passages, _with_unlisted(passages, _with_substances_given(passages, mentions)))
     # "aspirin (acetylsalicylic acid)": the drug's other name in brackets is the same mention.
     mentions = [(p, m) for i, (p, m) in enumerate(mentions)
                 if not (i and mentions[i - 1][0] is p and mentions[i - 1][1].name == m.name
@@ -157,30 +157,43 @@ def _with_unlisted(passages: list[Passage], mentions: list[tuple[Passage, DrugMe
     return _in_reading_order(passages, found)
 
 
-# Alcohol is no drug in a list of what people take or drink habitually, but it is the study drug of
-# an experiment that gives it: "a 0.6 g/kg dose of alcohol", "alcohol (0.8 g/kg)", "alcohol or
-# placebo", "an alcoholic drink", "acute effects of alcohol on ...".
-_ALCOHOL_GIVEN = rx(r"\b(?:doses?\s+of|\d+(?:\.\d+)?\s*g/kg\s+(?:of\s+)?)(?P<name>alcohol|ethanol)\b|"
-                    r"\b(?P<name2>alcohol|ethanol)\s*\(\s*\d+(?:\.\d+)?\s*g/kg|"
-                    r"\b(?P<name3>alcohol|ethanol)\s+(?:or|versus|vs\.?)\s+(?:a\s+)?placebo\b|"
-                    r"\b(?:acute\s+)?effects?\s+of\s+(?:acute\s+|moderate\s+)?(?P<name4>alcohol|ethanol)\b"
-                    r"(?!\s+(?:use|consumption|abuse|dependence|intake|misuse|drinking))|"
-                    r"\b(?P<name5>alcohol|ethanol)\s+(?:intoxication|administration|challenge)\b")
+# Substances the dictionary leaves out because abstracts mostly measure them or people take them of
+# their own accord (alcohol drunk, cortisol levels, glycine sites, nicotine smoked), which are the
+# study drug of an experiment that gives them: "a 0.6 g/kg dose of alcohol", "20 or 40 mg
+# cortisol", "cortisol (20 mg) or placebo", "0.8 g/kg/day of glycine", "the group given glycine",
+# "oral cortisol treatment". Each is named by its generic name (cortisol given is hydrocortisone).
+_SUBSTANCES_GIVEN = {"alcohol": "alcohol", "ethanol": "alcohol", "cortisol": "hydrocortisone", "glycine": "glycine",
+                     "nicotine": "nicotine", "insulin": "insulin"}
+_SUBSTANCE = r"(?:" + "|".join(_SUBSTANCES_GIVEN) + r")"
+_AMOUNT = r"\d+(?:\.\d+)?\s*(?:g/kg|mg/kg|mg|g|µg|iu)\b"
+_SUBSTANCE_GIVEN = rx(
+    r"\b(?:doses?\s+of|" + _AMOUNT + r"\s*(?:body\s+weight\s*)?(?:/\s*day\s+|per\s+day\s+|daily\s+)?"
+    r"(?:of\s+)?)(?:oral\s+|intranasal\s+|intravenous\s+)?(?P<before>" + _SUBSTANCE + r")\b|"
+    r"\b(?P<dosed>" + _SUBSTANCE + r")\s*\(\s*" + _AMOUNT + "|"
+    r"\b(?P<placebo>" + _SUBSTANCE + r")\s+(?:or|versus|vs\.?)\s+(?:a\s+)?placebo\b|"
+    r"\b(?P<given>" + _SUBSTANCE + r")\s+(?:intoxication|administration|challenge|treatment|infusion|"
+    r"supplementation|(?:was\s+|were\s+)?administered)\b|"
+    r"\b(?:administration\s+of|administered|treated\s+with|(?<!were\s)given|infusions?\s+of|oral|intranasal)\s+"
+    r"(?:(?:a|an|the)\s+)?(?:single\s+|acute\s+|low\s+|high\s+)?(?P<after>" + _SUBSTANCE + r")\b"
+    r"(?!\s+(?:levels?|concentrations?|responses?|secretion|reactivity|site|use|consumption|intake|dependence))|"
+    # (alcohol alone: "the acute effects of alcohol on trust", not "of alcohol use")
+    r"\b(?:acute\s+)?effects?\s+of\s+(?:acute\s+|moderate\s+)?(?P<alcohol>alcohol|ethanol)\b"
+    r"(?!\s+(?:use|consumption|abuse|dependence|intake|misuse|drinking))")
+_SUBSTANCE_GROUPS = ("before", "dosed", "placebo", "given", "after", "alcohol")
 
 
-def _with_alcohol_given(passages: list[Passage], mentions: list[tuple[Passage, DrugMention]]
-                        ) -> list[tuple[Passage, DrugMention]]:
-    """The mentions, with alcohol where the study gives it (never where people drank it of their own
-    accord: the dictionary leaves alcohol out for that reason)."""
+def _with_substances_given(passages: list[Passage], mentions: list[tuple[Passage, DrugMention]]
+                           ) -> list[tuple[Passage, DrugMention]]:
+    """The mentions, with the substances of _SUBSTANCES_GIVEN where the study gives them."""
     found = list(mentions)
     for passage in passages:
-        for match in passage.finditer(_ALCOHOL_GIVEN):
-            group = next(g for g in ("name", "name2", "name3", "name4", "name5") if match.group(g))
+        for match in passage.finditer(_SUBSTANCE_GIVEN):
+            group = next(g for g in _SUBSTANCE_GROUPS if match.group(g))
             if not before_own_study(Hit(passage, match.start(group), match.end(group))) or passage.field == "title":
-                found.append((passage, DrugMention("alcohol", match.start(group), match.end(group), match.group(group),
+                name = _SUBSTANCES_GIVEN[match.group(group).lower()]
+                found.append((passage, DrugMention(name, match.start(group), match.end(group), match.group(group),
                                                    False, False, None)))
     return _in_reading_order(passages, found)
-
 
 
 def _in_reading_order(passages: list[Passage], mentions: list[tuple[Passage, DrugMention]]
