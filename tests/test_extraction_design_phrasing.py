@@ -111,6 +111,15 @@ DESIGN_CASES: list[Case] = [
      "placebo before a face task.", {"allocation": "crossover"}),
     ("A repeated-measures design against placebo", "Sixteen volunteers rated pictures after 0.5 g/kg alcohol or "
      "a placebo drink in a double-blind, repeated-measures design.", {"allocation": "crossover"}),
+    ("Repeated-measures designs of pooled studies", "Volunteers from six studies of our laboratory were pooled. "
+     "All studies used randomized, placebo-controlled, repeated-measures designs in which subjects inhaled the gas "
+     "and oxygen as placebo.", {"allocation": "crossover"}),
+    # Learning by watching others is a task, not an observational design; an age range is no case report.
+    ("Observational fear learning", "In a double-blind placebo-controlled study, healthy men received estradiol or "
+     "placebo before an observational fear learning task.", {"randomised": "not-stated", "control": "placebo"}),
+    ("An age range of teenagers", "Thirty 18-19-year-old students with social anxiety received 300 mg cannabidiol "
+     "(n = 15) or placebo (n = 15) daily for four weeks.",
+     {"randomised": "not-stated", "control": "placebo", "allocation": "parallel"}),
     # An untreated group of its own is a parallel comparison with no control drug.
     ("An unmedicated control group", "Amygdala responses to fearful faces were measured before and after a "
      "week of citalopram in 16 healthy volunteers and compared with a control unmedicated group (n = 15).",

@@ -21,7 +21,7 @@ _NOT_RANDOMISED = rx(r"\bnon-?\s?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bwitho
 # A session of each condition, in either order: "a ketamine day and a placebo day".
 _DRUG_SESSION = r"(?:[\w-]+\s+)?(?:drug|active|treatment|[\w-]+ine)\s+(?:session|day|visit)"
 _PLACEBO_SESSION = r"placebo\s+(?:session|day|visit)"
-_REPEATED_MEASURES = r"\brepeated[- ]measures\s+(?:design|study|experiment)\b"
+_REPEATED_MEASURES = r"\brepeated[- ]measures\s+(?:designs?|stud(?:y|ies)|experiments?)\b"
 # (nothing later in the sentence sets groups apart)
 _NO_GROUPS = r"(?![^.;]*\b(?:groups?|between[- ]subjects?|parallel)\b)"
 _CROSSOVER = rx(
@@ -119,12 +119,13 @@ _EXTENSION_STUDY = rx(_EXTENSION)
 # (A "Health Survey" is a questionnaire's name, such as the SF-36's, not a survey design.)
 OBSERVATIONAL = rx(r"\b(?:cohort|cross[- ]?sectional|case[- ]control|(?<!health\s)surveys?|retrospective(?:ly)?|registry|"
                      r"databases?|qualitative|semi-?structured\s+interviews?|focus\s+groups?|"
-                     r"observational(?!\s+(?:period|phase))|"
+                     # (not "observational fear learning", learning by watching others)
+                     r"observational(?!\s+(?:period|phase|(?:[\w-]+\s+)?(?:learning|conditioning|tasks?|paradigm)))|"
                      r"case\s+series|case\s+reports?|chart\s+review|prescription-event\s+monitoring|"
                      r"post-?marketing\s+surveillance|population-based|epidemiolog\w+|questionnaire\s+study|"
                      r"validation\s+study|co-design|workshops?|"
                      r"we\s+(?:would\s+like\s+to\s+)?(?:present|report|describe)|"
-                     r"\d+-year-old|prospective\s+investigation|longitudinal\s+(?:study|cohort|survey|design|data)|"
+                     r"(?:\ban?|\bone|\btwo|\bthree)\s+\d+-year-old|prospective\s+investigation|longitudinal\s+(?:study|cohort|survey|design|data)|"
                      r"(?:diagnostic|prevalence)\s+study|"
                      r"reviewed\s+the\s+(?:\w+\s+)?(?:records|charts|case\s+notes))\b")
 
