@@ -114,6 +114,13 @@ DESIGN_CASES: list[Case] = [
     ("Repeated-measures designs of pooled studies", "Volunteers from six studies of our laboratory were pooled. "
      "All studies used randomized, placebo-controlled, repeated-measures designs in which subjects inhaled the gas "
      "and oxygen as placebo.", {"allocation": "crossover"}),
+    ("Two drugs in the same people", "We compared the effects of ketamine with those of psilocybin in the same "
+     "participants: 18 healthy adults took each drug and a placebo under double-blind conditions.",
+     {"allocation": "crossover"}),
+    ("A four-session study", "Cannabis users (N=40) took part in a 4-session, within-between-subjects study and "
+     "received oral THC (5 or 10 mg), nabilone or placebo.", {"allocation": "crossover"}),
+    ("Across separate sessions", "Healthy volunteers received 10 mg and 20 mg of the drug and placebo across "
+     "separate sessions before rating emotional faces.", {"allocation": "crossover"}),
     # Learning by watching others is a task, not an observational design; an age range is no case report.
     ("Observational fear learning", "In a double-blind placebo-controlled study, healthy men received estradiol or "
      "placebo before an observational fear learning task.", {"randomised": "not-stated", "control": "placebo"}),

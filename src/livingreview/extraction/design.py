@@ -44,6 +44,12 @@ _CROSSOVER = rx(
     r"\s+and\s+an?\s+" + _DRUG_SESSION + r")\b|"
     # "MDMA and placebo study days were a week apart", "a double-blind, balanced-order study"
     r"\b[\w-]+\s+and\s+placebo\s+(?:study\s+|test\s+|experimental\s+)?(?:days|sessions)\b|\bbalanced[- ]order\b|"
+    # drugs compared in the same people: "DXM compared to psilocybin in the same participants"
+    r"\b(?:compar\w+|versus|vs\.?|placebo)\b[^.;]{0,200}\b(?:in|within)\s+the\s+same\s+(?:participants|subjects|"
+    r"volunteers|individuals|patients)\b|"
+    # "a 4-session, within-between-subjects study"; "two doses and placebo across separate sessions"
+    r"\b(?:two|three|four|five|2|3|4|5)-session,?\s+(?:[\w-]+,?\s+){0,3}?(?:study|design|experiment|trial)\b|"
+    r"\bwithin[- ]between[- ]subjects?\b|\b(?:across|in)\s+separate\s+(?:sessions|occasions|study\s+days|test\s+days)\b|"
     # a repeated-measures design against placebo, with no groups set apart
     r"\bplacebo\b" + _NO_GROUPS + r"[^.;]{0,120}" + _REPEATED_MEASURES + "|" + _REPEATED_MEASURES + _NO_GROUPS +
     r"[^.;]{0,120}\bplacebo\b")
