@@ -102,6 +102,16 @@ CONSTRUCT_CASES: list[Case] = [
      "Methods: Eight volunteers took d-amphetamine at three doses in a discrete-trial choice procedure. "
      "Results: The drug increased choices of social reinforcement over money.",
      {"constructs": ["social reward"]}),
+    # Faces showing feelings, words and pictures that stir them, and touch that pleases.
+    ("Naltrexone and faces in pain",
+     "Forty adults took naltrexone and placebo in a crossover design and judged facial expressions of pain.",
+     {"constructs": ["emotion recognition"]}),
+    ("Cortisol and recall",
+     "Men took cortisol or placebo and later recalled neutral and emotional words.",
+     {"constructs": ["emotional processing"]}),
+    ("Morphine and a soft brush",
+     "In a crossover trial, 30 adults rated touch pleasantness after morphine, naltrexone and placebo.",
+     {"constructs": ["social touch"]}),
 ]
 
 POPULATION_CASES: list[Case] = [
@@ -153,6 +163,16 @@ OUTCOME_CLASS_CASES: list[Case] = [
                          + OUTCOME_CLASS_CASES)
 def test_domain_phrasing(flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+def test_a_construct_measured_with_no_instrument_named_is_an_outcome_called_by_its_words(flagship: Protocol) -> None:
+    # No scale or task is named: the construct the study's own sentences speak of is the outcome,
+    # named as they name it; the same construct in the background is not measured by this study.
+    record = Record(source="test", raw="", id=24, source_id="t24", title="",
+                    abstract="Social behaviours of animals depend on opioids. Methods: Thirty adults rated touch "
+                             "pleasantness after morphine and after placebo. Results: Ratings did not differ.")
+    outcomes = suggest_study(flagship, [record]).outcomes
+    assert [(o["instrument"].value, o["construct"].value) for o in outcomes] == [("touch pleasantness", "social touch")]
 
 
 def test_regions_written_without_their_full_name_reach_their_network(flagship: Protocol) -> None:

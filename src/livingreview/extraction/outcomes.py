@@ -19,8 +19,8 @@ from livingreview.extraction.design import PLACEBO
 from livingreview.extraction import result_phrases
 from livingreview.extraction.lexicon import drug_mentions
 from livingreview.extraction.measures import brain_imaging, OUTCOME_CLASS_PATTERNS, PROTOCOL_OUTCOME_CLASS
-from livingreview.extraction.passages import (BACKGROUND_LABEL, find, Hit, lowercase_twin, Passage, study_start,
-                                               suggestion, vocabulary_hits)
+from livingreview.extraction.passages import (BACKGROUND_LABEL, before_own_study, find, Hit, lowercase_twin, Passage,
+                                               study_start, suggestion, vocabulary_hits)
 from livingreview.extraction.text import Sentence
 from livingreview.protocol.models import Protocol
 from livingreview.screening.criteria import Span, is_negated
@@ -356,10 +356,50 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
     if sites:  # bone density is an outcome per site: not once more for all sites together
         anchors = {k: a for k, a in anchors.items() if k.startswith("site:") or not _BONE_DENSITY.search(a.instrument or "")}
     if not anchors and vocabularies.construct in protocol.vocabularies:
+        # No measure named: each construct the study's own sentences say it measured is an outcome,
+        # called by the words they name it with ("touch pleasantness").
         for term_id, spans in vocabulary_hits(protocol, passages, vocabularies.construct).items():
-            hits = [Hit(p, s.start, s.end, term_id) for p, s in spans]
-            anchors[term_id] = _Anchor(term_id, None, hits, term_id)
+            hits = [h for p, s in spans if measured_construct(h := Hit(p, s.start, s.end, term_id))]
+            if hits:
+                anchors[term_id] = _Anchor(term_id, hits[0].evidence.text, hits, term_id)
     return sorted(anchors.values(), key=lambda a: (a.hits[0].passage.field != "title", a.hits[0].start))
+
+
+# A sentence naming what measures something ("the questionnaire has five domains (... social
+# functioning ...)") describes a measure even before the abstract turns to its own study.
+_MEASURE_WORD = re.compile(r"\b(?:questionnaires?|scales?|subscales?|inventor(?:y|ies)|checklists?|tasks?|tests?)\b",
+                           re.IGNORECASE)
+
+
+# Where a construct is named but not measured: what animals did, speculation about use or
+# mechanism ("might interfere with social cognitive abilities", "may be useful in patients with
+# social dysfunction"), a descriptor ("hormones involved in social behaviour").
+_NOT_MEASURED_SENTENCE = re.compile(
+    r"\b(?:rats?|mice|mouse|rodents?|animals?|monkeys?)\b|"
+    r"\b(?:may|might|could|likely)\s+(?:\w+\s+){0,3}?(?:be\s+(?:useful|used|relevant|helpful|beneficial|important)|"
+    r"have\s+(?:implications|relevance)|help|enhance|interfere|play|contribute|underlie|promote)\b|"
+    r"\bimplications?\s+for\b|\bpotential\s+(?:treatment|therapeutic|use)\b|\bcharacteri[sz]ed\s+by\b",
+    re.IGNORECASE)
+_DESCRIPTOR_BEFORE = re.compile(r"\binvolved\s+in\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
+# A labelled section: its label, as the last "Label:" at a sentence start before a mention.
+_SECTION_LABEL = re.compile(r"(?:^|(?<=[.!?]\s))([A-Z][A-Za-z ]{2,24}):")
+_BACKGROUND_LABELS = frozenset({"background", "introduction", "context", "rationale"})
+
+
+def _in_background_section(hit: Hit) -> bool:
+    labels = [m.group(1).lower() for m in _SECTION_LABEL.finditer(hit.passage.text, 0, hit.start)]
+    return bool(labels) and labels[-1] in _BACKGROUND_LABELS
+
+
+def measured_construct(hit: Hit) -> bool:
+    """Whether a mention of a construct says this study measured it."""
+    if hit.passage.field == "title":
+        return True
+    sentence = hit.sentence.text
+    if _NOT_MEASURED_SENTENCE.search(sentence) or _in_background_section(hit) or _DESCRIPTOR_BEFORE.search(
+            hit.passage.text, max(hit.sentence.start, hit.start - 60), hit.start):
+        return False
+    return not before_own_study(hit) or bool(_MEASURE_WORD.search(sentence))
 
 
 # Abstracts report a few main outcomes in words; more cue words are mostly safety measures.

@@ -26,7 +26,7 @@ from livingreview.extraction.model import (
     StudySuggestions,
     Suggestion,
 )
-from livingreview.extraction.outcomes import OutcomeVocabularies, suggest_outcomes
+from livingreview.extraction.outcomes import measured_construct, OutcomeVocabularies, suggest_outcomes
 from livingreview.extraction.registry import (
     registry_outcomes,
     registry_passages,
@@ -215,7 +215,7 @@ def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | N
     for the whole profile) is no construct an outcome measures."""
     found = {term: kept for term, spans in vocabulary_hits(protocol, passages, vocabulary).items()
              if term_values.get(term, term)
-             and (kept := [(p, s) for p, s in spans if _measured_construct(Hit(p, s.start, s.end))])}
+             and (kept := [(p, s) for p, s in spans if measured_construct(Hit(p, s.start, s.end))])}
     labels: list[str] = []
     evidence: list[Evidence] = []
     if found:
@@ -232,7 +232,7 @@ def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | N
         # the construct's own words passes the same test as any other mention of it.
         instrument = outcome.get("instrument")
         if not (instrument is not None and instrument.value) and not all(
-                _measured_construct(_evidence_hit(passages, e)) for e in construct.evidence[:1]):
+                measured_construct(_evidence_hit(passages, e)) for e in construct.evidence[:1]):
             continue
         labels.append(str(construct.value))
         evidence.extend(construct.evidence[:1])
@@ -243,42 +243,6 @@ def _evidence_hit(passages: list[Passage], evidence: Evidence) -> Hit:
     """The hit a suggestion's evidence points at, in the passage it was read from."""
     passage = next(p for p in passages if p.field == evidence.field and p.record_id == evidence.record_id)
     return Hit(passage, evidence.start or 0, evidence.end or 0)
-
-
-# A sentence naming what measures something ("the questionnaire has five domains (... social
-# functioning ...)") describes a measure even before the abstract turns to its own study.
-_MEASURE_WORD = re.compile(r"\b(?:questionnaires?|scales?|subscales?|inventor(?:y|ies)|checklists?|tasks?|tests?)\b",
-                           re.IGNORECASE)
-
-
-# Where a construct is named but not measured: what animals did, speculation about use or
-# mechanism ("might interfere with social cognitive abilities", "may be useful in patients with
-# social dysfunction"), a descriptor ("hormones involved in social behaviour").
-_NOT_MEASURED_SENTENCE = re.compile(
-    r"\b(?:rats?|mice|mouse|rodents?|animals?|monkeys?)\b|"
-    r"\b(?:may|might|could|likely)\s+(?:\w+\s+){0,3}?(?:be\s+(?:useful|used|relevant|helpful|beneficial|important)|"
-    r"have\s+(?:implications|relevance)|help|enhance|interfere|play|contribute|underlie|promote)\b|"
-    r"\bimplications?\s+for\b|\bpotential\s+(?:treatment|therapeutic|use)\b|\bcharacteri[sz]ed\s+by\b",
-    re.IGNORECASE)
-_DESCRIPTOR_BEFORE = re.compile(r"\binvolved\s+in\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
-# A labelled section: its label, as the last "Label:" at a sentence start before a mention.
-_SECTION_LABEL = re.compile(r"(?:^|(?<=[.!?]\s))([A-Z][A-Za-z ]{2,24}):")
-_BACKGROUND_LABELS = frozenset({"background", "introduction", "context", "rationale"})
-
-
-def _in_background_section(hit: Hit) -> bool:
-    labels = [m.group(1).lower() for m in _SECTION_LABEL.finditer(hit.passage.text, 0, hit.start)]
-    return bool(labels) and labels[-1] in _BACKGROUND_LABELS
-
-
-def _measured_construct(hit: Hit) -> bool:
-    if hit.passage.field == "title":
-        return True
-    sentence = hit.sentence.text
-    if _NOT_MEASURED_SENTENCE.search(sentence) or _in_background_section(hit) or _DESCRIPTOR_BEFORE.search(
-            hit.passage.text, max(hit.sentence.start, hit.start - 60), hit.start):
-        return False
-    return not before_own_study(hit) or bool(_MEASURE_WORD.search(sentence))
 
 
 def suggest_registry(protocol: Protocol, form: Extraction, record: Record, study: dict) -> StudySuggestions:
