@@ -135,6 +135,14 @@ POPULATION_CASES: list[Case] = [
 ]
 
 OUTCOME_CLASS_CASES: list[Case] = [
+    # Memory tested is task performance; cortisol the study gives is its drug, not a body measure.
+    ("Cortisol and words",
+     "Methods: Healthy women took 20 mg cortisol or placebo before delayed recall of negative and neutral "
+     "words. Results: Cortisol impaired recall of negative words.",
+     {"outcome_classes": ["behavioural"], "drugs": ["hydrocortisone"]}),
+    ("THC and faces",
+     "Healthy adults received THC and placebo across separate sessions before tasks assessing facial emotion "
+     "recognition.", {"outcome_classes": ["behavioural"]}),
     # Task behaviour measured beside a scan, said in so many words.
     ("Esketamine and early responses to faces",
      "In a randomised crossover study, 22 healthy adults received esketamine and placebo. Behavioral and "
@@ -173,6 +181,14 @@ def test_a_construct_measured_with_no_instrument_named_is_an_outcome_called_by_i
                              "pleasantness after morphine and after placebo. Results: Ratings did not differ.")
     outcomes = suggest_study(flagship, [record]).outcomes
     assert [(o["instrument"].value, o["construct"].value) for o in outcomes] == [("touch pleasantness", "social touch")]
+
+
+def test_words_that_only_say_a_task_was_done_name_no_outcome(flagship: Protocol) -> None:
+    record = Record(source="test", raw="", id=25, source_id="t25", title="",
+                    abstract="Healthy adults received THC and placebo before tasks assessing facial emotion "
+                             "recognition. THC impaired recognition of fear.")
+    names = [o["instrument"].value for o in suggest_study(flagship, [record]).outcomes]
+    assert names and not any(str(name).lower().startswith("task") for name in names)
 
 
 def test_regions_written_without_their_full_name_reach_their_network(flagship: Protocol) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from livingreview.extraction.design import FOOD_EFFECT_WORDS, PLACEBO, UNTREATED_GROUP
 from livingreview.extraction.lexicon import DrugMention, drug_mentions, is_known_word, one_edit
 from livingreview.extraction.model import NOT_STATED, Suggestion
+from livingreview.extraction.substances import SUBSTANCES_GIVEN, substances_given
 from livingreview.extraction.passages import ASSIGNMENT, before_own_study, find, Hit, in_background, Passage, rx, study_start, suggestion
 from livingreview.protocol.models import Protocol
 from livingreview.screening.criteria import is_negated
@@ -157,42 +158,14 @@ def _with_unlisted(passages: list[Passage], mentions: list[tuple[Passage, DrugMe
     return _in_reading_order(passages, found)
 
 
-# Substances the dictionary leaves out because abstracts mostly measure them or people take them of
-# their own accord (alcohol drunk, cortisol levels, glycine sites, nicotine smoked), which are the
-# study drug of an experiment that gives them: "a 0.6 g/kg dose of alcohol", "20 or 40 mg
-# cortisol", "cortisol (20 mg) or placebo", "0.8 g/kg/day of glycine", "the group given glycine",
-# "oral cortisol treatment". Each is named by its generic name (cortisol given is hydrocortisone).
-_SUBSTANCES_GIVEN = {"alcohol": "alcohol", "ethanol": "alcohol", "cortisol": "hydrocortisone", "glycine": "glycine",
-                     "nicotine": "nicotine", "insulin": "insulin"}
-_SUBSTANCE = r"(?:" + "|".join(_SUBSTANCES_GIVEN) + r")"
-_AMOUNT = r"\d+(?:\.\d+)?\s*(?:g/kg|mg/kg|mg|g|µg|iu)\b"
-_SUBSTANCE_GIVEN = rx(
-    r"\b(?:doses?\s+of|" + _AMOUNT + r"\s*(?:body\s+weight\s*)?(?:/\s*day\s+|per\s+day\s+|daily\s+)?"
-    r"(?:of\s+)?)(?:oral\s+|intranasal\s+|intravenous\s+)?(?P<before>" + _SUBSTANCE + r")\b|"
-    r"\b(?P<dosed>" + _SUBSTANCE + r")\s*\(\s*" + _AMOUNT + "|"
-    r"\b(?P<placebo>" + _SUBSTANCE + r")\s+(?:or|versus|vs\.?)\s+(?:a\s+)?placebo\b|"
-    r"\b(?P<given>" + _SUBSTANCE + r")\s+(?:intoxication|administration|challenge|treatment|infusion|"
-    r"supplementation|(?:was\s+|were\s+)?administered)\b|"
-    r"\b(?:administration\s+of|administered|treated\s+with|(?<!were\s)given|infusions?\s+of|oral|intranasal)\s+"
-    r"(?:(?:a|an|the)\s+)?(?:single\s+|acute\s+|low\s+|high\s+)?(?P<after>" + _SUBSTANCE + r")\b"
-    r"(?!\s+(?:levels?|concentrations?|responses?|secretion|reactivity|site|use|consumption|intake|dependence))|"
-    # (alcohol alone: "the acute effects of alcohol on trust", not "of alcohol use")
-    r"\b(?:acute\s+)?effects?\s+of\s+(?:acute\s+|moderate\s+)?(?P<alcohol>alcohol|ethanol)\b"
-    r"(?!\s+(?:use|consumption|abuse|dependence|intake|misuse|drinking))")
-_SUBSTANCE_GROUPS = ("before", "dosed", "placebo", "given", "after", "alcohol")
-
-
 def _with_substances_given(passages: list[Passage], mentions: list[tuple[Passage, DrugMention]]
                            ) -> list[tuple[Passage, DrugMention]]:
-    """The mentions, with the substances of _SUBSTANCES_GIVEN where the study gives them."""
+    """The mentions, with each substance of SUBSTANCES_GIVEN where the study gives it."""
     found = list(mentions)
-    for passage in passages:
-        for match in passage.finditer(_SUBSTANCE_GIVEN):
-            group = next(g for g in _SUBSTANCE_GROUPS if match.group(g))
-            if not before_own_study(Hit(passage, match.start(group), match.end(group))) or passage.field == "title":
-                name = _SUBSTANCES_GIVEN[match.group(group).lower()]
-                found.append((passage, DrugMention(name, match.start(group), match.end(group), match.group(group),
-                                                   False, False, None)))
+    for hit in substances_given(passages):
+        if not before_own_study(hit) or hit.passage.field == "title":
+            name = SUBSTANCES_GIVEN[hit.evidence.text.lower()]
+            found.append((hit.passage, DrugMention(name, hit.start, hit.end, hit.evidence.text, False, False, None)))
     return _in_reading_order(passages, found)
 
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from livingreview.extraction.model import Suggestion
 from livingreview.extraction.passages import find, Hit, in_background, Passage, pattern_list, rx, study_start
+from livingreview.extraction.substances import substances_given
 
 
 OUTCOME_CLASSES = ("self-report", "clinician-rated", "behavioural", "neuroimaging", "physiological")
@@ -108,6 +109,10 @@ OUTCOME_CLASS_PATTERNS = (
                         # what participants did, measured beside a scan ("behavioral and MEG data")
                         r"\bbehaviou?ral(?:ly)?\s+(?:(?:and\s+\w+\s+)?data|measures?|responses?|assess\w*|analys[ie]s|"
                         r"results?|effects?)\b|\bbehaviou?rally\s+(?:assessed|measured|tested)\b|"
+                        # memory tested: what was recalled, retrieved or recognised
+                        r"\bmemory\s+(?:retrieval|recall|encoding)\b|\b(?:free|delayed|immediate|cued|word)\s+recall\b|"
+                        r"\brecognition\s+memory\b|\bretrieval(?=\s+of\b)|"
+                        r"\btasks?\s+(?:assessing|measuring|probing|that\s+(?:assessed|measured))\b|"
                         r"\beye[- ]?tracking\b|\b(?:gaze|eye[- ]gaze)\s+(?:behaviou?r|patterns?|fixations?|duration)\b")),
     ("neuroimaging", rx(r"\bf?MRI\b|\bfunctional\s+magnetic\b|\bmagnetic\s+resonance\s+(?:imaging|spectroscopy)\b|"
                          r"\bPET\b(?=[^.]{0,80}\b(?:brain|cerebral|cortical|neural|receptor|binding|striat))|"
@@ -304,8 +309,10 @@ def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[
                                                                    or find(passages, _BRAIN, negatable=False)):
             continue  # a paradigm named ("fearful faces") with no scan or brain in the text: a task only
         found.setdefault(value, []).extend(hits)
+    given = {hit.evidence.text.lower() for hit in substances_given(passages)}
     for value in list(found):
-        if not (outcome_hits := [h for h in found[value] if not _diagnostic(h)
+        # (a substance the study gives, "cortisol (20 mg) or placebo", is not also a body measure)
+        if not (outcome_hits := [h for h in found[value] if not _diagnostic(h) and h.evidence.text.lower() not in given
                                  and not (value == "physiological" and _screening_service(h))]):
             found.pop(value)
         else:

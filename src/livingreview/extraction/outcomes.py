@@ -21,6 +21,7 @@ from livingreview.extraction.lexicon import drug_mentions
 from livingreview.extraction.measures import brain_imaging, OUTCOME_CLASS_PATTERNS, PROTOCOL_OUTCOME_CLASS
 from livingreview.extraction.passages import (BACKGROUND_LABEL, before_own_study, find, Hit, lowercase_twin, Passage,
                                                study_start, suggestion, vocabulary_hits)
+from livingreview.extraction.substances import substances_given
 from livingreview.extraction.text import Sentence
 from livingreview.protocol.models import Protocol
 from livingreview.screening.criteria import Span, is_negated
@@ -415,7 +416,7 @@ _NOT_A_MEASURE = re.compile(
     r"interviews?|syndromal|inter-?rater|(?:clinician|investigator|physician|observer|rater|parent|teacher)s?'?\W.*|"
     r"symptoms?\s+(?:were\s+)?(?:recorded|rated|assessed)|(?:physicians?|investigators?|clinicians?|assessors?|"
     r"raters?)\s+.*|biomarkers?|neuroimaging|brain\s+imaging|cognition|"
-    r"(?:behaviou?ral|cognitive|computeri[sz]ed|experimental|laboratory)\s+\w+|games?|motility|mucosal|"
+    r"(?:behaviou?ral|cognitive|computeri[sz]ed|experimental|laboratory)\s+\w+|tasks?\s+\w+(?:\s+\w+)?|games?|motility|mucosal|"
     r"endoscop\w*|pharmacokinetic\w*|transaminases?|alkaline\s+phosphatase|creatinine|la?boratory\s+\w+)",
     re.IGNORECASE)
 
@@ -761,6 +762,7 @@ def _cue_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> 
     the outcomes a result sentence speaks of first, then the most mentioned.
     """
     found: dict[str, _Anchor] = {}
+    given = {hit.evidence.text.lower() for hit in substances_given(passages)}  # the study drug, not a measure
     for passage in passages:
         if passage.field == "title" or passage.field.startswith("registry:"):
             continue
@@ -776,7 +778,8 @@ def _cue_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> 
                     found[abbreviated[cue_start]].hits.append(Hit(passage, cue_start, end))
                     continue
                 if (BACKGROUND_LABEL.match(sentence.text) or sentence.start in with_instrument
-                        or _NOT_A_MEASURE.fullmatch(written.strip()) or cue_start < study_start(passage)):
+                        or _NOT_A_MEASURE.fullmatch(written.strip()) or cue_start < study_start(passage)
+                        or written.strip().lower() in given):
                     continue
                 start = cue_start
                 if _GENERIC_NAME.fullmatch(written):
