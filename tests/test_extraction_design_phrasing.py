@@ -228,6 +228,13 @@ def test_control_and_comparator_follow_what_the_other_arm_received(flagship: Pro
 # --- counts ------------------------------------------------------------------------------------------
 
 COUNT_CASES: list[Case] = [
+    # Two experiments with their sizes listed in one bracket add up; responders counted by a week
+    # are a result, not who entered.
+    ("Two experiments in one bracket", "We tested the hormone in two large double-blind placebo-controlled "
+     "experiments in young men (n = 120 and n = 215) using two protocols.", {"n_total": 335}),
+    ("Responders by week 12", "Patients were washed out from their medications and randomized to the drug (30 "
+     "patients) or placebo (30 patients). Of the 28 treated participants, 20 responded by 12 weeks.",
+     {"n_total": 60}),
     ("Enrolled and completed", "Of 150 patients screened, 98 were enrolled and 85 completed the study.",
      {"n_total": 98}),
     ("Randomised, analysed", "Two hundred and twelve participants were randomized; 190 were included in the "

@@ -62,7 +62,9 @@ _PEOPLE_N = re.compile(r"\b" + PEOPLE + r"\b(?:[^.;:()]|\([^()]{0,30}\)){0,60}?\
 # The verb is found first and the count read back from it (scanning for counts everywhere is slow).
 _BARE_VERB = rx(r"\b(?:(?:were|was|had\s+been)\s+(?P<verb>randomi[sz]ed|randomly|enrolled|included|recruited)|"
                  # (those who "responded to" a drug are a result, not the sample)
-                 r"(?P<verb2>responded(?!\s+to\s+(?!(?:the\s+|a\s+|our\s+)?(?:survey|questionnaire|invitation|mail)))|"
+                 # ("26 responded by 12 weeks" is a treatment's responders too)
+                 r"(?P<verb2>responded(?!\s+to\s+(?!(?:the\s+|a\s+|our\s+)?(?:survey|questionnaire|invitation|mail))|"
+                 r"\s+(?:by|at|after|within)\s+(?:the\s+end|weeks?|days?|months?|\d))|"
                  r"participated|took\s+part|underwent\s+randomi[sz]ation))\b")
 _COUNT_BEFORE = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?$",
                            re.IGNORECASE)
@@ -235,7 +237,7 @@ def _inside(hit: Hit, span: Hit) -> bool:
 # An abstract reporting several studies of its own ("Two randomized trials were conducted", "in 3
 # comparative trials that each recruited 60 patients"): the whole is the sum of theirs.
 _SEVERAL_STUDIES = rx(r"\b(?P<n>two|three|four|2|3|4)\s+(?:(?!(?:of|in|with|and|from|to|hundred|thousand|"
-                       r"previous|earlier|published|other)\b)[\w-]+,?\s+){0,6}?(?:studies|trials)\b"
+                       r"previous|earlier|published|other)\b)[\w-]+,?\s+){0,6}?(?:studies|trials|experiments)\b"
                        # ("... trials that each recruited 60", "... studies were conducted, each involving 12")
                        r"(?:(?:\s+(?:that|which)|[^.;]{0,120}?,)\s+each\s+(?:recruited|enrolled|included|randomi[sz]ed|"
                        r"involved|involving|including|enrolling|recruiting|studied|of|with)\s+(?:a\s+total\s+of\s+)?"
@@ -244,12 +246,28 @@ _STUDIES_RUN = rx(r"[^.]{0,160}?\b(?:were|are)\s+(?:performed|conducted|carried\
 _STUDIES_OF_OTHERS = rx(r"\b(?:previous|earlier|prior|published|other|these|the)\s+$")
 
 
-def _declared_studies(passages: list[Passage]) -> tuple[int, tuple[int, Hit] | None] | None:
-    """How many studies the abstract reports as its own, and the size of each when it says so."""
-    # (A cheap test first: most abstracts do not speak of "studies" or "trials".)
+# Each study's n listed in one bracket: "two experiments in young men (n = 243 and n = 400)".
+_STUDY_SIZES = rx(r"\(\s*n\s*=\s*\d[\d,]*(?:\s*(?:,|;|and)\s*(?:n\s*=\s*)?\d[\d,]*)+\s*\)")
+
+
+def _sizes_listed(hit: Hit, studies: int) -> tuple[int, Hit] | None:
+    """The sum of the sizes bracketed after a declaration of `studies` studies, in its sentence."""
+    match = _STUDY_SIZES.search(hit.passage.text, hit.end, hit.sentence.end)
+    sizes = [parse_count(n) for n in re.findall(r"\d[\d,]*", match.group())] if match else []
+    if match is None or len(sizes) != studies or None in sizes:
+        return None
+    return sum(n for n in sizes if n is not None), Hit(hit.passage, match.start(), match.end())
+
+
+def _declared_studies(passages: list[Passage]
+                      ) -> tuple[int, tuple[int, Hit] | None, tuple[int, Hit] | None] | None:
+    """How many studies the abstract reports as its own, the size of each when it says so, and the
+    sum of their sizes when they are listed together."""
+    # (A cheap test first: most abstracts do not speak of "studies", "trials" or "experiments".)
+    first: tuple[int, tuple[int, Hit] | None, tuple[int, Hit] | None] | None = None
     for passage in passages:
         lowered = passage.text.lower()
-        if "studies" not in lowered and "trials" not in lowered:
+        if "studies" not in lowered and "trials" not in lowered and "experiments" not in lowered:
             continue
         for match in passage.finditer(_SEVERAL_STUDIES):
             hit = Hit(passage, match.start(), match.end())
@@ -261,9 +279,13 @@ def _declared_studies(passages: list[Passage]) -> tuple[int, tuple[int, Hit] | N
                 n = parse_count(match.group("n"))
                 each = parse_count(match.group("each")) if match.group("each") else None
                 if not n:
-                    return None
-                return n, ((each, Hit(passage, match.start("each"), match.end())) if each else None)
-    return None
+                    return first
+                declared = n, ((each, Hit(passage, match.start("each"), match.end())) if each else None), \
+                    _sizes_listed(hit, n)
+                if first is None or (declared[0] == first[0] and declared[2] is not None):
+                    # (the title declares the studies; the abstract may list their sizes)
+                    first = declared
+    return first
 
 
 def _several_studies(passages: list[Passage], candidates: list[Candidate]) -> Suggestion | None:
@@ -271,7 +293,9 @@ def _several_studies(passages: list[Passage], candidates: list[Candidate]) -> Su
     declared = _declared_studies(passages)
     if declared is None:
         return None
-    n, each = declared
+    n, each, listed = declared
+    if listed is not None:
+        return suggestion(listed[0], [listed[1]], ["summed over the studies"])
     if each is not None:
         return suggestion(n * each[0], [each[1]], [f"{n} studies of {each[0]} each"])
     sums = list(_group_sums(passages))
