@@ -54,7 +54,9 @@ _NOT_A_STUDY = re.compile(
     r"(?:a\s+)?review\s+of\s+its\s+(?:use|pharmacolog|therapeutic|efficacy|role)|"
     r"this\s+(?:article|paper|communication|chapter)\s+(?:reviews|discusses|summari[sz]es)|"
     # a literature search: the sources are other people's reports
-    r"(?:medline|pubmed|embase|literature)\s+(?:\w+\s+)?search(?:es)?\b|in\s+(?:rats|mice|dogs|rabbits|pigs|guinea\s+pigs|"
+    r"(?:medline|pubmed|embase|literature)\s+(?:\w+\s+)?search(?:es)?\b|"
+    r"\bsearch(?:es|ed)?\s+(?:of\s+|in\s+|through\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:medline|pubmed|embase|psycinfo|"
+    r"web\s+of\s+science|scopus|cochrane|cinahl|electronic\s+databases)\b|in\s+(?:rats|mice|dogs|rabbits|pigs|guinea\s+pigs|"
     r"monkeys|animals)\b|(?:rats|mice)\s+were\b|"
     # (not "in vitro tests" of the patients' own blood: a measure taken in a study of people)
     r"in\s+vitro\b(?!\s+(?:and\s+in\s+vivo\s+)?(?:parameters|tests?|assays?|measures?|markers?|responses?)\b)|"
