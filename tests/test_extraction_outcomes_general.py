@@ -235,6 +235,15 @@ def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: 
     ("Patients were randomized to drug A or drug B. Efficacy was estimated with a global evaluation of the "
      "researcher. There was not a significant difference in parameters of effectiveness.",
      "global evaluation of the researcher", "no difference"),
+    # A verdict of no efficacy is no difference, though it names efficacy.
+    ("Adults were randomized to drug A or placebo. The primary outcome was the Zanarini Rating Scale for "
+     "Borderline Personality Disorder (ZAN-BPD). The mean ZAN-BPD score was 11.2 with drug A and 11.6 with "
+     "placebo. Drug A is not a clinically effective treatment.",
+     "zanarini rating scale for borderline personality disorder", "no difference"),
+    # "Superior to those seen in the placebo arm" compares the drug with placebo: no result of placebo alone.
+    ("Patients of two placebo-controlled trials continued on drug A in an extension. Improvements on the Aberrant "
+     "Behavior Checklist were observed, superior to those seen in the placebo arm of the first trials.",
+     "aberrant behavior checklist", "improved"),
 ])
 def test_the_direction_of_an_outcome_is_read_against_the_control(
         flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:

@@ -59,6 +59,8 @@ _TIMEPOINT = re.compile(
     r"|(?:week|day|month|visit)\s+\d+)\b", re.IGNORECASE)
 _NO_DIFFERENCE = re.compile(
     r"\bequally\b|\bequivalent\b|\bas\s+effective\s+as\b|\bnon-?inferior\b|\bdid\s+not\s+differ\b|"
+    # a verdict of no efficacy ("is not a clinically effective treatment", "was ineffective")
+    r"\b(?:is|was|were|are)\s+not\s+(?:an?\s+)?(?:clinically\s+|cost-?\s?)?effective\b|\bineffective\b|"
     r"\bno\s+(?:[\w-]+\s+){1,3}differences?\b|\bno\s+differentiation\b|\bnone\s+of\s+the\b[^.;]{0,60}\b(?:significant|differ)\w*|"
     r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|effects?|changes?|improvement|benefit|"
     r"variations?|alterations?)\b|"
@@ -1111,7 +1113,8 @@ _PREVENTED_LOSS = re.compile(r"\bprevent\w*\s+(?:\w+\s+){0,3}(?:decrease|loss|de
 _AIM = re.compile(r"\s*(?:to\s+(?:determine|evaluate|assess|investigate|compare|examine|test|study|establish|"
                   r"describe|explore)|the\s+(?:aim|objective|purpose)\s+of|we\s+(?:aimed|sought|hypothesi[sz]ed))\b",
                   re.IGNORECASE)
-_SIGNIFICANCE_BETWEEN = re.compile(r"\bcompared\b|\bversus\b|\bvs\b|\bthan\b|\brelative\s+to\b", re.IGNORECASE)
+_SIGNIFICANCE_BETWEEN = re.compile(r"\bcompared\b|\bversus\b|\bvs\b|\bthan\b|\brelative\s+to\b|"
+                                   r"\b(?:superior|inferior)\s+to\b", re.IGNORECASE)
 
 
 def _stated_direction(text: str, placebo_arm: bool, burden: bool | None = None) -> str | None:
