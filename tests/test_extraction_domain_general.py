@@ -183,6 +183,14 @@ def test_a_construct_measured_with_no_instrument_named_is_an_outcome_called_by_i
     assert [(o["instrument"].value, o["construct"].value) for o in outcomes] == [("touch pleasantness", "social touch")]
 
 
+def test_what_earlier_studies_found_gives_no_direction_to_this_studys_outcome(flagship: Protocol) -> None:
+    record = Record(source="test", raw="", id=26, source_id="t26", title="Does the hormone dull cognitive empathy?",
+                    abstract="Earlier studies reported that the hormone impaired cognitive empathy in healthy men. "
+                             "Methods: We randomized 300 men to testosterone or placebo before a mind-reading test.")
+    outcomes = suggest_study(flagship, [record]).outcomes
+    assert outcomes and all(o["direction"].value is None for o in outcomes)
+
+
 def test_words_that_only_say_a_task_was_done_name_no_outcome(flagship: Protocol) -> None:
     record = Record(source="test", raw="", id=25, source_id="t25", title="",
                     abstract="Healthy adults received THC and placebo before tasks assessing facial emotion "

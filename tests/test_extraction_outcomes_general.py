@@ -240,6 +240,14 @@ def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: 
      "Borderline Personality Disorder (ZAN-BPD). The mean ZAN-BPD score was 11.2 with drug A and 11.6 with "
      "placebo. Drug A is not a clinically effective treatment.",
      "zanarini rating scale for borderline personality disorder", "no difference"),
+    # An effect looked for and not found.
+    ("Children were randomized to lithium or placebo and rated their mood on the Profile of Mood States (POMS). "
+     "Although reliable, the POMS did not detect any response to lithium.", "profile of mood states (poms)",
+     "no difference"),
+    # An aim under its label states no result.
+    ("Objective\nTo assess the efficacy of drug A on the Profile of Mood States (POMS) in children. Methods: Children "
+     "were randomized to drug A or placebo. Results: The POMS did not detect any response to drug A.",
+     "profile of mood states (poms)", "no difference"),
     # "Superior to those seen in the placebo arm" compares the drug with placebo: no result of placebo alone.
     ("Patients of two placebo-controlled trials continued on drug A in an extension. Improvements on the Aberrant "
      "Behavior Checklist were observed, superior to those seen in the placebo arm of the first trials.",

@@ -61,6 +61,9 @@ _NO_DIFFERENCE = re.compile(
     r"\bequally\b|\bequivalent\b|\bas\s+effective\s+as\b|\bnon-?inferior\b|\bdid\s+not\s+differ\b|"
     # a verdict of no efficacy ("is not a clinically effective treatment", "was ineffective")
     r"\b(?:is|was|were|are)\s+not\s+(?:an?\s+)?(?:clinically\s+|cost-?\s?)?effective\b|\bineffective\b|"
+    # an effect looked for and not found ("no evidence that empathy is impaired", "did not detect any response")
+    r"\bno\s+(?:\w+\s+)?evidence\s+(?:that|of|for)\b|\bdid\s+not\s+(?:detect|find|show|reveal|demonstrate)\s+"
+    r"(?:any\s+)?(?:significant\s+)?(?:response|effects?|changes?|differences?|improvement|benefit|evidence)\b|"
     r"\bno\s+(?:[\w-]+\s+){1,3}differences?\b|\bno\s+differentiation\b|\bnone\s+of\s+the\b[^.;]{0,60}\b(?:significant|differ)\w*|"
     r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|effects?|changes?|improvement|benefit|"
     r"variations?|alterations?)\b|"
@@ -96,7 +99,8 @@ _BURDEN = re.compile(r"\b(?:symptoms?|severity|pain|depressi\w*|anxiety|episodes
 _RESULT = re.compile(r"\b[Pp]\s*[<=>\u2264]|\b(?:significant\w*|fell|rose|declined|differ\w*|effect\w*|result\w*|showed|found|increas\w*|chang\w*|"
                      r"suppress\w*|inhibit\w*|worsen\w*|lower|higher|similar\w*|comparable|equally|equivalent|better|"
                      r"worse|greater|faster|earlier|superior|inferior|unchanged|no\s+significant|"
-                     r"decreas\w*|improv\w*|reduc\w*|enhanc\w*|impair\w*|compared|relative|less|fewer)\b", re.IGNORECASE)
+                     r"decreas\w*|improv\w*|reduc\w*|enhanc\w*|impair\w*|compared|relative|less|fewer|"
+                     r"no\s+evidence|did\s+not\s+(?:detect|find|show|reveal|demonstrate))\b", re.IGNORECASE)
 _NUMBERS = (
     ("mean_sd", re.compile(r"-?\d+(?:\.\d+)?\s*(?:±|\+/-|\+-)\s*\d+(?:\.\d+)?")),
     ("t", re.compile(r"\bt\s*\(\s*\d+(?:\.\d+)?\s*\)\s*=\s*-?\d+(?:\.\d+)?")),
@@ -867,8 +871,10 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
     outcome["role"] = _rank(anchor, sentence_hits)
     placebo_arm = study.placebo_arm
     # Results often speak of what an instrument measures ("felt closer to others") rather than
-    # name it: those sentences answer when the instrument's own say nothing.
-    construct_hits = [Hit(p, span.start, span.end) for p, span in constructs.get(anchor.construct or "", [])]
+    # name it: those sentences answer when the instrument's own say nothing. (Not what earlier
+    # studies found, or speculation: measured_construct.)
+    construct_hits = [h for p, span in constructs.get(anchor.construct or "", [])
+                      if measured_construct(h := Hit(p, span.start, span.end))]
     construct_sentences = [Hit(h.passage, h.sentence.start, h.sentence.end) for h in construct_hits
                            if (h.passage.field, h.sentence.start) not in sentences]
     fallback = study.overall + [h for h in study.comparisons + study.conclusion if not any(
@@ -1109,9 +1115,10 @@ _AT_BASELINE = re.compile(r"\b(?:at\s+baseline|before\s+(?:the\s+)?(?:study|trea
                           r"(?:characteristics|demographic\w*|values))\b", re.IGNORECASE)
 # "Prevented the decrease of bone density": a loss averted is a gain.
 _PREVENTED_LOSS = re.compile(r"\bprevent\w*\s+(?:\w+\s+){0,3}(?:decrease|loss|decline|reduction|fall)\b", re.IGNORECASE)
-# An unlabelled aim ("To determine the effects of lower doses on BMD") states no result.
-_AIM = re.compile(r"\s*(?:to\s+(?:determine|evaluate|assess|investigate|compare|examine|test|study|establish|"
-                  r"describe|explore)|the\s+(?:aim|objective|purpose)\s+of|we\s+(?:aimed|sought|hypothesi[sz]ed))\b",
+# An aim ("To determine the effects of lower doses on BMD", labelled or not) states no result.
+_AIM = re.compile(r"\s*(?:(?:objectives?|aims?|purpose|goals?)\s*[:.]?\s+)?"
+                  r"(?:to\s+(?:determine|evaluate|assess|investigate|compare|examine|test|study|establish|describe|explore)|"
+                  r"the\s+(?:aim|objective|purpose)\s+of|we\s+(?:aimed|sought|hypothesi[sz]ed))\b",
                   re.IGNORECASE)
 _SIGNIFICANCE_BETWEEN = re.compile(r"\bcompared\b|\bversus\b|\bvs\b|\bthan\b|\brelative\s+to\b|"
                                    r"\b(?:superior|inferior)\s+to\b", re.IGNORECASE)
