@@ -325,6 +325,11 @@ def test_who_took_part_is_read_from_the_participants_described(flagship: Protoco
 
 
 POPULATION_CASES: list[Case] = [
+    # Psychiatric disorders beside the issue's own terms are named as other conditions.
+    ("Lamotrigine for feeling unreal", "Patients with depersonalisation disorder were randomized to lamotrigine or "
+     "placebo for 12 weeks.", {"population": ["other:depersonalization-disorder"]}),
+    ("Aggression in hospital", "Children with conduct disorder were randomly assigned to lithium or placebo.",
+     {"population": ["other:conduct-disorder"]}),
     ("Gastric safety study", "Twelve healthy, right-handed, non-smoking male volunteers took part.",
      {"population": ["healthy"]}),
     ("Airway trial", "Patients with chronic obstructive pulmonary disease (COPD) were randomized to the inhaler "

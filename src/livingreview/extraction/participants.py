@@ -163,7 +163,15 @@ _NAMED_CONDITIONS = rx(r"\b(?:(?P<migraine>migraineurs?)|(?P<asthma>asthmatics?)
                         r"disease)|(?P<adhd>ADHD|attention[- ]deficit(?:/|\s+|-)?hyperactivity\s+disorder)|"
                         r"(?P<allergic_rhinitis>hay\s*fever)|(?P<irritable_bowel_syndrome>IBS)|"
                         r"(?P<urinary_tract_infection>UTIs?|urinary\s+infections?)|(?P<coronary_heart_disease>CHD)|"
-                        r"(?P<atopy>atopic(?=\s+(?:patients|subjects|volunteers|individuals|children|adults|people))))\b")
+                        r"(?P<atopy>atopic(?=\s+(?:patients|subjects|volunteers|individuals|children|adults|people)))|"
+                        # psychiatric disorders beside the issue's own terms
+                        r"(?P<conduct_disorder>conduct\s+disorders?)|"
+                        r"(?P<depersonalization_disorder>depersonali[sz]ation(?:[/ -]derealization)?\s+disorders?)|"
+                        r"(?P<avoidant_personality_disorder>avoidant\s+personality\s+disorders?)|"
+                        r"(?P<antisocial_personality_disorder>antisocial\s+personality\s+disorders?)|"
+                        r"(?P<generalized_anxiety_disorder>generali[sz]ed\s+anxiety\s+disorders?|GAD)|"
+                        r"(?P<panic_disorder>panic\s+disorders?)|(?P<anorexia_nervosa>anorexia\s+nervosa)|"
+                        r"(?P<bulimia_nervosa>bulimia\s+nervosa))\b")
 # "Parkinson's disease" is read as other:parkinson, the way the eponym is usually shortened.
 _EPONYM_DISEASE = re.compile(r"^other:(parkinson|alzheimer|crohn|huntington|graves|hodgkin|cushing|addison)-disease$")
 _VAGUE_CONDITIONS = frozenset({"disease", "syndrome", "pain", "headache", "headaches", "cyst", "cysts", "bladder",
