@@ -325,6 +325,11 @@ def test_who_took_part_is_read_from_the_participants_described(flagship: Protoco
 
 
 POPULATION_CASES: list[Case] = [
+    # Healthy people who use a drug are healthy; conditions given as examples of a kind are not who took part.
+    ("Cannabis and threat", "Sixteen healthy, occasional cannabis users took THC and placebo in a crossover "
+     "design.", {"population": ["healthy"]}),
+    ("Mind reading and hormones", "Reading minds is impaired in conditions such as autism and schizophrenia. We "
+     "randomized 200 young men to testosterone or placebo.", {"population": []}),
     # Psychiatric disorders beside the issue's own terms are named as other conditions.
     ("Lamotrigine for feeling unreal", "Patients with depersonalisation disorder were randomized to lamotrigine or "
      "placebo for 12 weeks.", {"population": ["other:depersonalization-disorder"]}),

@@ -94,7 +94,7 @@ def _share(hit: Hit) -> bool:
 # Population: the issue's fixed values; protocol population terms add their own phrases.
 _POPULATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("healthy", rx(r"\bhealthy,?\s+(?:[\w-]+,?\s+){0,4}?(?:volunteers|subjects|participants|adults|individuals|men|"
-                    r"women|males|females|controls|people|persons|students|elderly|smokers|children|"
+                    r"women|males|females|controls|people|persons|students|elderly|smokers|users|drinkers|children|"
                     r"adolescents|nulliparas|primigravidas|pregnant\s+women|infants|newborns|workers|athletes)\b|\bnormal,?\s+(?:[\w-]+\s+){0,2}?(?:volunteers|subjects|women|men|adults|individuals|"
                     r"participants|controls)\b|\bnon-?clinical\b|"
                     # said of them: "all of the subjects were healthy"
@@ -364,10 +364,19 @@ def _symptoms_treated_in_title(hit: Hit) -> bool:
         or _SYMPTOMS_AFTER.match(hit.passage.text, hit.end))
 
 
+# Conditions given as examples of a kind: "psychopathological conditions such as autism spectrum
+# disorder and schizophrenia", "disorders like OCD".
+_EXAMPLES_BEFORE = rx(r"\b(?:conditions|disorders|diseases|illnesses|populations|pathologies)\s+(?:such\s+as|like|"
+                      r"including|e\.g\.,?)\s+(?:[\w-]+,?\s+){0,6}?(?:and\s+|or\s+)?$")
+
+
 def _defines_population(hit: Hit) -> bool:
     """Whether a condition mention says who was studied (not what was measured or ruled out)."""
     if hit.passage.field != "title" and _in_a_name(hit):
         return False
+    if hit.label != "healthy" and _EXAMPLES_BEFORE.search(hit.passage.text, max(hit.sentence.start, hit.start - 80),
+                                                          hit.start):
+        return False  # examples of who is affected ("conditions such as autism and schizophrenia")
     if hit.label == "healthy":
         # Healthy people are a study's participants wherever they are named ("symptoms in healthy
         # women", beside "no previous use of HRT"); only what follows can make them a measure.
