@@ -127,6 +127,9 @@ def test_metabolites_levels_and_excipients_are_not_study_drugs_and_code_names_ar
 
 
 DOSE_AND_ROUTE_CASES: list[Case] = [
+    # A sublingual tablet is absorbed in the mouth, not swallowed: none of the six routes.
+    ("", "Suicidal adults were randomized to sublingual buprenorphine tablets or placebo for four weeks.",
+     {"drugs": ["buprenorphine"], "routes": []}),
     # A route abbreviated after the dose.
     ("Two triptans by two routes", "Adults treated attacks with rizatriptan 10 mg PO or sumatriptan (6 mg sc).",
      {"routes": ["oral", "subcutaneous"]}),

@@ -808,7 +808,7 @@ _ROUTES = (
                  # not drinks counted as a habit ("14 drinks per week")
                  r"\b(?:placebo|alcoholic|active|mixed|a|the)\s+(?:[\w-]+\s+){0,2}?drinks?\b(?!\s+(?:per|a\s+day|daily|weekly|or\s+more))|"
                  r"\b(?:alcoholic|placebo|active)\s+beverages?\b|\bbeverage\s+conditions?\b|"
-                 r"\bby\s+mouth\b|\beffervescent\b|(?<!vaginal\s)(?<!buccal\s)\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b|\bsublingual(?:ly)?\b")),
+                 r"\bby\s+mouth\b|\beffervescent\b|(?<!vaginal\s)(?<!buccal\s)\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b")),
     ("intramuscular", rx(_AFTER_DOSE + r"(?-i:IM|im)\b|\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
     ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bbreathing\s+\d+\s*%")),
     ("subcutaneous", rx(_AFTER_DOSE + r"(?-i:SC|sc)\b|\bsub-?cutaneous(?:ly)?\b|\bs\.\s?c\.(?=\s|,|;|\))|\bsubcutaneous\s+injection\b")),
@@ -879,11 +879,17 @@ def routes(passages: list[Passage]) -> Suggestion:
     for value, pattern in _ROUTES:
         hits = [h for h in find(passages, pattern) if not in_background(h)
                 and not _EARLIER_TREATMENT.search(h.sentence.text) and not _not_the_studys_use(h.sentence.text)
-                and not _FOR_OTHER_PRODUCT.match(h.passage.text, h.end)]
+                and not _FOR_OTHER_PRODUCT.match(h.passage.text, h.end)
+                and not (value == "oral" and _HELD_IN_THE_MOUTH.search(h.passage.text, max(h.sentence.start,
+                                                                                            h.start - 40), h.start))]
         if hits:
             found[value] = hits
     ordered = sorted(found, key=lambda v: (found[v][0].passage.field != "title", found[v][0].start))
     return Suggestion(ordered, [found[v][0].evidence for v in ordered])
+
+
+# A sublingual or buccal tablet is absorbed in the mouth, not swallowed: none of the six routes.
+_HELD_IN_THE_MOUTH = rx(r"\b(?:sublingual|buccal)\s+(?:[\w-]+\s+){0,3}$")
 
 
 # A route named for a background treatment of every arm ("each with a newly started oral
