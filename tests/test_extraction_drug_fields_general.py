@@ -127,6 +127,9 @@ def test_metabolites_levels_and_excipients_are_not_study_drugs_and_code_names_ar
 
 
 DOSE_AND_ROUTE_CASES: list[Case] = [
+    # A first sentence that gives the drug to the study's people is the study's own, not background.
+    ("", "In a double-blind crossover design, either 20 mg of the NMDA antagonist memantine or a placebo was "
+     "administered to 30 healthy volunteers. We measured how well they recognised faces.", {"doses": ["20 mg"]}),
     # A sublingual tablet is absorbed in the mouth, not swallowed: none of the six routes.
     ("", "Suicidal adults were randomized to sublingual buprenorphine tablets or placebo for four weeks.",
      {"drugs": ["buprenorphine"], "routes": []}),

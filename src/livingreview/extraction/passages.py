@@ -175,6 +175,8 @@ _OWN_STUDY_TURN = rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:[\w-]+,?\
                       r"tested|assessed|evaluated|compared|studied|randomi[sz]ed|enrolled|recruited|aimed|sought|"
                       r"hypothesi[sz]ed|measured|report|describe|present|used)\b|\b(?:aims?|objectives?|purpose|"
                       r"goals?)\b|\b(?:was|were)\s+(?:randomi[sz]ed|enrolled|recruited|studied|included)\b|"
+                      # ("either 30 mg of memantine or a placebo was administered to 40 volunteers")
+                      r"\b(?:was|were)\s+administered\s+to\s+(?:\d+|[a-z]+ty|the|all|each)\b|"
                       r"\b(?:methods?|design|participants|patients|subjects|setting)\s*:|\b[Nn]\s*=\s*\d|"
                       r"^\s*to\s+(?:\w+\s+)?(?:evaluate|assess|investigate|compare|determine|examine|study|test|"
                       r"explore|establish|characteri[sz]e|measure|describe)\b")
