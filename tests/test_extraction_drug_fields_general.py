@@ -130,6 +130,9 @@ DOSE_AND_ROUTE_CASES: list[Case] = [
     # A first sentence that gives the drug to the study's people is the study's own, not background.
     ("", "In a double-blind crossover design, either 20 mg of the NMDA antagonist memantine or a placebo was "
      "administered to 30 healthy volunteers. We measured how well they recognised faces.", {"doses": ["20 mg"]}),
+    # An anaesthetic gas is dosed by its share of the air breathed.
+    ("", "In a crossover study, 20 volunteers breathed 25% nitrous oxide in oxygen or oxygen alone while rating "
+     "pictures.", {"drugs": ["nitrous oxide"], "doses": ["25%"], "routes": ["inhaled"]}),
     # A sublingual tablet is absorbed in the mouth, not swallowed: none of the six routes.
     ("", "Suicidal adults were randomized to sublingual buprenorphine tablets or placebo for four weeks.",
      {"drugs": ["buprenorphine"], "routes": []}),

@@ -788,6 +788,8 @@ _NOT_DOSE_CONTEXT = rx(r"(?:\bp\s*[<=>]|\bdecrease|\breduc|\bchange|\bmean|\blev
 
 # A route abbreviated after the dose: "10 mg PO", "6 mg sc", "0.5 mg/kg IV", "5 mg IM".
 _AFTER_DOSE = r"(?<=\d)\s*(?:mg|µg|mcg|g|IU|units?)(?:/kg)?\s+"
+# Anaesthetic gases given as drugs, dosed by their share of the air breathed.
+_GASES = r"(?:nitrous\s+oxide|N2O|xenon|sevoflurane|isoflurane|desflurane)\b"
 _ROUTES = (
     ("intravenous", rx(_AFTER_DOSE + r"(?-i:IV|iv)\b|\bintravenous(?:ly)?\b|\bi\.\s?v\.(?=\s|,|;|\))|\bIV\b(?=\s+(?:infusion|bolus|injection|"
                         r"administration|dose|ketamine|\w+\s+infusion))|\b\w+(?:ine|ide|ol|am|one|ate|an|in)\s+(?:infusions?|bolus)\b|"
@@ -810,7 +812,9 @@ _ROUTES = (
                  r"\b(?:alcoholic|placebo|active)\s+beverages?\b|\bbeverage\s+conditions?\b|"
                  r"\bby\s+mouth\b|\beffervescent\b|(?<!vaginal\s)(?<!buccal\s)\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b")),
     ("intramuscular", rx(_AFTER_DOSE + r"(?-i:IM|im)\b|\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
-    ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bbreathing\s+\d+\s*%")),
+    ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bbreath(?:ed|ing)\s+\d+(?:\.\d+)?\s*%|"
+                   # a gas dosed by its share of the air is breathed ("30% nitrous oxide")
+                   r"\b\d+(?:\.\d+)?\s*%\s+" + _GASES)),
     ("subcutaneous", rx(_AFTER_DOSE + r"(?-i:SC|sc)\b|\bsub-?cutaneous(?:ly)?\b|\bs\.\s?c\.(?=\s|,|;|\))|\bsubcutaneous\s+injection\b")),
 )
 
@@ -834,7 +838,17 @@ def doses(passages: list[Passage]) -> Suggestion:
         values.extend(_listed_doses(_amount_text(match.group("amounts")),
                                     " ".join(hit.passage.text[match.start("unit"):match.end("dose")].split()),
                                     _amount_text(dose.evidence.text)))
+    for hit in find(passages, _GAS_SHARE, negatable=False):
+        if hit.start >= study_start(hit.passage) and not _not_the_studys_use(hit.sentence.text):
+            match = _GAS_SHARE.match(hit.passage.text, hit.start)
+            assert match is not None
+            hits.append(Hit(hit.passage, match.start("dose"), match.end("dose")))
+            values.append(" ".join(match.group("dose").split()))
     return suggestion(_distinct_amounts(values), hits, limit=len(hits))
+
+
+# An anaesthetic gas is dosed by its share of the air breathed: "30% nitrous oxide in oxygen".
+_GAS_SHARE = rx(r"(?<![\d.])(?P<dose>\d+(?:\.\d+)?\s*%)\s+" + _GASES)
 
 
 def _clause(hit: Hit) -> str:
