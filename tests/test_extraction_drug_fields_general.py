@@ -32,6 +32,9 @@ NAME_CASES: list[Case] = [
      "beverage and played a trust game.", {"drugs": ["alcohol"]}),
     ("", "Methods: Adults with alcohol use disorder were randomized to topiramate or placebo; alcohol consumption "
      "fell in both groups.", {"drugs": ["topiramate"]}),
+    # "Given" as a conjunction assigns nothing: the drug the background names is no study drug.
+    ("", "Trust has a cost, given the many cheats in society. Research has shown that oxytocin raises trust. We "
+     "show that compared with placebo, testosterone lowered trust in 24 women.", {"drugs": ["testosterone"]}),
     # Cortisol and glycine given by the experiment are study drugs (cortisol given is hydrocortisone);
     # cortisol measured, or a glycine site named, is not.
     ("", "Methods: Healthy men swallowed 20 mg cortisol or placebo an hour before viewing emotional pictures.",
@@ -100,6 +103,11 @@ def test_probes_premedication_test_sugars_and_allergens_are_not_study_drugs(
 
 
 MEASURED_OR_NAMED_CASES: list[Case] = [
+    # Plain words are no brands: "prepares" is not Pre-Par (ritodrine), "OAT" not oats.
+    ("", "We tested 52 women at two points of the menstrual cycle. They were more sensitive to fearful faces when "
+     "a raised progesterone level prepares the body for pregnancy.", {"drugs": []}),
+    ("", "Forty adults with opioid use disorder on OAT were compared with forty healthy controls.",
+     {"drugs": []}),
     # A metabolite named after "its metabolite" is measured.
     ("", "Plasma was assayed for terfenadine and its active metabolite fexofenadine after healthy men took "
          "terfenadine 60 mg.",

@@ -34,7 +34,8 @@ DRUG_VOCABULARY = "drug"
 
 # Names in the lexicon that abstracts use for something other than a study drug: substances
 # given in every trial arm or as a challenge (histamine in skin tests), nutrients, gases,
-# endogenous molecules, and words that are also plain English.
+# endogenous molecules, and words that are also plain English or read as one ("OAT" is opioid
+# agonist treatment far more often than oats; the brand "Prepar" matches "prepares").
 _NOT_STUDY_DRUGS = frozenset("""
 water oxygen air glucose dextrose sucrose lactose sodium potassium magnesium iron zinc
 chloride saline histamine cortisol insulin-like serotonin dopamine noradrenaline norepinephrine
@@ -48,7 +49,7 @@ vaccine vaccines cells blood plasma serum urine gold silver light heat cold ice 
 ranitidine-bismuth aspirin-like menthol camphor lidocaine-like sterile aldrin heme hemin thyroid
 thyroxine triiodothyronine motilin somatostatin prolactin aldosterone renin dinoprostone
 epoprostenol prostaglandin prostacyclin thromboxane leukotriene bradykinin gastrin secretin
-cholecystokinin glucagon insulin
+cholecystokinin glucagon insulin oat oats prepar
 """.split())
 # Molecules the body makes that abstracts measure far more often than they give (names of
 # several words, compared with the lexicon's generic name).
@@ -175,6 +176,9 @@ def _usable(variant: str, canonical: str) -> bool:
     # ("SAM-e" written solid is "same").
     solid = re.sub(r"[^a-z0-9]", "", variant)
     if len(solid) <= _MIN_LENGTH and solid != re.sub(r"[^a-z0-9]", "", canonical):
+        return False
+    # A brand written in short syllables ("Pre-Par") matches plain words once joined ("prepares").
+    if all(len(word) <= 3 for word in re.split(r"[\s-]+", variant)) and solid != re.sub(r"[^a-z0-9]", "", canonical):
         return False
     # Short names with digits ("beta2") are receptor or gene names far more often than drugs.
     if re.search(r"\d", solid) and len(solid) < 7 and solid != re.sub(r"[^a-z0-9]", "", canonical):

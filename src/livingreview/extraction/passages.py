@@ -163,8 +163,9 @@ def iter_hits(found: dict[str, list[tuple[Passage, Span]]]) -> Iterator[tuple[st
 # --- where the study's own part starts ----------------------------------------------------------
 
 # Sentences that assign or give treatments: the study has begun.
-ASSIGNMENT = rx(r"\brandom|\bassign|\ballocat|\breceiv|\bgiven\b|\btreated\s+with\b|\bversus\b|\bvs\b|"
-                  r"\bcompar")
+# ("given" as a conjunction, ", given the prevalence of cheaters" or "given that", assigns nothing)
+ASSIGNMENT = rx(r"\brandom|\bassign|\ballocat|\breceiv|(?<!,\s)\bgiven\b(?!\s+that\b)|\btreated\s+with\b|\bversus\b|"
+                r"\bvs\b|\bcompar")
 
 
 # Where an unstructured abstract turns from what was known to its own study: its aim, its
