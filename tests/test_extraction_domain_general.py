@@ -135,6 +135,11 @@ POPULATION_CASES: list[Case] = [
 ]
 
 OUTCOME_CLASS_CASES: list[Case] = [
+    # The negative symptoms of psychosis, named with no scale, are a rater's judgement: no report.
+    ("Glycine in schizophrenia",
+     "In a double-blind, placebo-controlled design, 14 patients with chronic schizophrenia were treated with glycine "
+     "or placebo. A significant reduction in negative symptoms occurred with glycine but not with placebo.",
+     {"outcome_classes": []}),
     # Memory tested is task performance; cortisol the study gives is its drug, not a body measure.
     ("Cortisol and words",
      "Methods: Healthy women took 20 mg cortisol or placebo before delayed recall of negative and neutral "
@@ -189,6 +194,14 @@ def test_what_earlier_studies_found_gives_no_direction_to_this_studys_outcome(fl
                              "Methods: We randomized 300 men to testosterone or placebo before a mind-reading test.")
     outcomes = suggest_study(flagship, [record]).outcomes
     assert outcomes and all(o["direction"].value is None for o in outcomes)
+
+
+def test_negative_symptoms_with_no_scale_named_have_no_class(flagship: Protocol) -> None:
+    record = Record(source="test", raw="", id=27, source_id="t27", title="",
+                    abstract="Twenty patients with schizophrenia were randomized to sarcosine or placebo. Negative "
+                             "symptoms improved significantly more with sarcosine than with placebo.")
+    classes = {o["instrument"].value: o["class"].value for o in suggest_study(flagship, [record]).outcomes}
+    assert classes and all(value is None for name, value in classes.items() if "symptom" in str(name).lower())
 
 
 def test_words_that_only_say_a_task_was_done_name_no_outcome(flagship: Protocol) -> None:

@@ -18,7 +18,8 @@ from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.design import PLACEBO
 from livingreview.extraction import result_phrases
 from livingreview.extraction.lexicon import drug_mentions
-from livingreview.extraction.measures import brain_imaging, OUTCOME_CLASS_PATTERNS, PROTOCOL_OUTCOME_CLASS
+from livingreview.extraction.measures import (brain_imaging, class_named, OUTCOME_CLASS_PATTERNS,
+                                                  PROTOCOL_OUTCOME_CLASS, PSYCHOSIS_SYMPTOMS)
 from livingreview.extraction.passages import (BACKGROUND_LABEL, before_own_study, find, Hit, lowercase_twin, Passage,
                                                study_start, suggestion, vocabulary_hits)
 from livingreview.extraction.substances import substances_given
@@ -629,8 +630,8 @@ def _result_anchors(protocol: Protocol, passages: list[Passage], taken: list[tup
                     or _overlaps((passage.field, at, sentence.start + end), taken)):
                 continue
             key = "result:" + " ".join(name.lower().split())
-            cue = next((cls for cls, pattern in OUTCOME_CLASS_PATTERNS if pattern.search(name)), None)
-            if cue is None and _FELT.search(name):
+            cue = class_named(name)
+            if cue is None and _FELT.search(name) and not PSYCHOSIS_SYMPTOMS.search(name):
                 cue = "self-report"
             found.setdefault(key, _Anchor(key, name, [], None, cue)).hits.append(
                 Hit(passage, at, sentence.start + end, key))
@@ -736,7 +737,7 @@ def _is_measure(text: str) -> bool:
 def _add_item(found: dict[str, _Anchor], passage: Passage, start: int, end: int) -> None:
     written = passage.text[start:end]
     key = "list:" + " ".join(written.lower().split())
-    cue = next((cls for cls, pattern in OUTCOME_CLASS_PATTERNS if pattern.search(written)), None)
+    cue = class_named(written)
     anchor = found.setdefault(key, _Anchor(key, written, [], None, cue))
     # Its other mentions give its result.
     lowered, needle = passage.text.lower(), written.lower()
@@ -794,9 +795,11 @@ def _cue_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> 
                         continue  # "a questionnaire" names no measure; a handedness inventory no outcome
                     written = passage.text[start:end]
                 key = re.sub(r"(?<=[a-z]{3})(?:es|s)$", "", " ".join(written.lower().split()))
-                measured = cls
+                measured: str | None = cls
                 if cls == "neuroimaging" and not brain_imaging(Hit(passage, start, end)):
                     measured = "physiological"  # imaging of the heart or lungs
+                elif cls == "self-report" and PSYCHOSIS_SYMPTOMS.search(written):
+                    measured = None  # a rater's judgement, with no scale named (class_named)
                 anchor = found.setdefault(key, _Anchor(key, written, [], None, measured))
                 anchor.hits.append(Hit(passage, start, end, key))
                 bracket = _BRACKETED.match(passage.text, end)
@@ -897,7 +900,8 @@ def _outcome_class(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
     for value, pattern in OUTCOME_CLASS_PATTERNS:
         for hit in sentence_hits:
             match = next(hit.passage.finditer_in(pattern, hit.start, hit.end), None)
-            if match:
+            if match and not (value == "self-report" and PSYCHOSIS_SYMPTOMS.search(hit.passage.text, match.start(),
+                                                                                     match.end())):
                 return suggestion(value, [Hit(hit.passage, match.start(), match.end())])
     return Suggestion(None)
 
