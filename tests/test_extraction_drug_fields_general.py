@@ -41,6 +41,8 @@ NAME_CASES: list[Case] = [
      {"drugs": ["hydrocortisone"]}),
     ("", "Methods: Chronic patients were treated with glycine or placebo, each added to their antipsychotic.",
      {"drugs": ["glycine"]}),
+    ("", "Twenty patients with schizophrenia were given glycine for six weeks beside their antipsychotic.",
+     {"drugs": ["glycine"]}),
     ("", "Methods: Salivary cortisol levels were measured after citalopram 20 mg or placebo, and plasma glycine "
      "levels at baseline.", {"drugs": ["citalopram"]}),
 ]

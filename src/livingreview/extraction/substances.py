@@ -26,7 +26,7 @@ _GIVEN = rx(
     r"\b(?P<placebo>" + _SUBSTANCE + r")\s+(?:or|versus|vs\.?)\s+(?:a\s+)?placebo\b|"
     r"\b(?P<given>" + _SUBSTANCE + r")\s+(?:intoxication|administration|challenge|treatment|infusion|"
     r"supplementation|(?:was\s+|were\s+)?administered)\b|"
-    r"\b(?:administration\s+of|administered|treated\s+with|(?<!were\s)given|infusions?\s+of|oral|intranasal)\s+"
+    r"\b(?:administration\s+of|administered|treated\s+with|given|infusions?\s+of|oral|intranasal)\s+"
     r"(?:(?:a|an|the)\s+)?(?:single\s+|acute\s+|low\s+|high\s+)?(?P<after>" + _SUBSTANCE + r")\b"
     r"(?!\s+(?:levels?|concentrations?|responses?|secretion|reactivity|site|use|consumption|intake|dependence))|"
     # (alcohol alone: "the acute effects of alcohol on trust", not "of alcohol use")
