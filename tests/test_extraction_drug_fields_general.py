@@ -32,6 +32,11 @@ NAME_CASES: list[Case] = [
      "beverage and played a trust game.", {"drugs": ["alcohol"]}),
     ("", "Methods: Adults with alcohol use disorder were randomized to topiramate or placebo; alcohol consumption "
      "fell in both groups.", {"drugs": ["topiramate"]}),
+    # Psychedelics the general dictionary lacks, and a product made to give a substance.
+    ("", "Healthy volunteers received 20 mg of intravenous N,N-dimethyltryptamine (DMT) or saline placebo.",
+     {"drugs": ["dimethyltryptamine"]}),
+    ("", "Fourteen nonsmokers chewed nicotine gum (2 mg or 4 mg) or a placebo gum before a face detection task.",
+     {"drugs": ["nicotine"]}),
     # "Given" as a conjunction assigns nothing: the drug the background names is no study drug.
     ("", "Trust has a cost, given the many cheats in society. Research has shown that oxytocin raises trust. We "
      "show that compared with placebo, testosterone lowered trust in 24 women.", {"drugs": ["testosterone"]}),

@@ -99,6 +99,12 @@ _ADDED_DRUGS: dict[str, tuple[str, ...]] = {
     "nordihydroguaiaretic acid": ("nordihydroguaiaretic acid", "NDGA", "masoprocol"),
     # the INN, which the dictionary files only under a three-drug combination
     "norethindrone": ("norethisterone",),
+    # psychedelics given in trials of the flagship's field that the dictionary lacks
+    "dimethyltryptamine": ("DMT", "N,N-dimethyltryptamine", "N,N-DMT", "dimethyltryptamine"),
+    "5-meo-dmt": ("5-MeO-DMT", "5-methoxy-N,N-dimethyltryptamine"),
+    "ayahuasca": ("ayahuasca",),
+    "salvia divinorum": ("Salvia divinorum",),
+    "2c-b": ("2C-B", "4-bromo-2,5-dimethoxyphenethylamine"),
 }
 # Each added name, lowercased, to the drug it names.
 _ADDED_NAME_OF = {variant.lower(): name for name, names in _ADDED_DRUGS.items() for variant in names}
@@ -165,7 +171,7 @@ def _is_drug(canonical: str, data: dict) -> bool:
 
 _DOSAGE_FORM = re.compile(r"\s+(?:nasal|oral|injection|injectable|topical|transdermal|inhalation|"
                           r"ophthalmic|rectal|vaginal|tablets?|capsules?|patch(?:es)?|gel|spray|cream|"
-                          r"system|solution)$")
+                          r"system|solution|(?:chewing\s+)?gum|lozenges?)$")
 
 
 def _usable(variant: str, canonical: str) -> bool:
