@@ -228,6 +228,11 @@ def test_control_and_comparator_follow_what_the_other_arm_received(flagship: Pro
 # --- counts ------------------------------------------------------------------------------------------
 
 COUNT_CASES: list[Case] = [
+    # A count whose words run together; arm sizes bracketed after what each arm was given.
+    ("Words run together", "Fortyfive healthy volunteers were randomized to propranolol or reboxetine.",
+     {"n_total": 45}),
+    ("Arms bracketed after their drugs", "Patients were administered 400 mg of the steroid (N=12) or placebo (N=13) "
+     "and underwent fMRI.", {"n_total": 25}),
     # Two experiments with their sizes listed in one bracket add up; responders counted by a week
     # are a result, not who entered.
     ("Two experiments in one bracket", "We tested the hormone in two large double-blind placebo-controlled "

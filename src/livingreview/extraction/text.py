@@ -69,12 +69,13 @@ _TENS = {
 _SCALES = {"hundred": 100, "thousand": 1000}
 NUMBER_WORDS = tuple(sorted({*_UNITS, *_TENS, *_SCALES}, key=len, reverse=True))
 # A count as an abstract writes it: digits (with thousands separators) or words ("Twenty-four",
-# "one hundred and twelve").
+# "one hundred and twelve", and with the parts run together, "Fortyfive").
 _WORD_ALT = "|".join(NUMBER_WORDS)
 COUNT = (
-    r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:\s\d{3})+(?![\d.,])|\d+|(?:(?:" + _WORD_ALT + r")(?:[\s-]+(?:and[\s-]+)?(?:" + _WORD_ALT
-    + r"))*))"
+    r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:\s\d{3})+(?![\d.,])|\d+|(?:(?:" + _WORD_ALT + r")(?:(?:[\s-]+(?:and[\s-]+)?|"
+    r"(?<=ty)(?=one|two|three|four|five|six|seven|eight|nine))(?:" + _WORD_ALT + r"))*))"
 )
+_RUN_TOGETHER = re.compile(r"(?<=ty)(?=one|two|three|four|five|six|seven|eight|nine)")
 # Hedges that make a count an estimate: reported as unparsed, never as the number.
 HEDGE = re.compile(r"\b(?:approximately|about|around|almost|nearly|roughly|over|more than|"
                    r"less than|fewer than|up to|some|several|dozens?|hundreds|thousands)\s+$",
@@ -86,7 +87,7 @@ def parse_count(text: str) -> int | None:
     cleaned = text.strip().lower()
     if re.fullmatch(r"\d{1,3}(?:[,\s]\d{3})+|\d+", cleaned):
         return int(re.sub(r"[,\s]", "", cleaned))
-    words = [w for w in re.split(r"[\s-]+", cleaned) if w and w != "and"]
+    words = [w for w in re.split(r"[\s-]+", _RUN_TOGETHER.sub(" ", cleaned)) if w and w != "and"]
     if not words:
         return None
     total, current = 0, 0
