@@ -330,6 +330,9 @@ def test_who_took_part_is_read_from_the_participants_described(flagship: Protoco
 
 
 POPULATION_CASES: list[Case] = [
+    # Depression the participants report is a measure, not who they are.
+    ("Coffee and mood", "88 participants were randomly allocated to caffeinated or decaffeinated coffee. Self-reported "
+     "depression increased after the drink for all participants.", {"population": []}),
     # Healthy people who use a drug are healthy; conditions given as examples of a kind are not who took part.
     ("Cannabis and threat", "Sixteen healthy, occasional cannabis users took THC and placebo in a crossover "
      "design.", {"population": ["healthy"]}),

@@ -27,6 +27,11 @@ NO_STUDY: list[Case] = [
      "Solifenacin 5 mg has been studied in double-blind and open trials. The results of 15 trials including "
      "more than 8000 patients are summed up.",
      {"drugs": [], "population": [], "age_group": "not-stated", "n_total": None}),
+    # mice described at length before what was done to them
+    ("Cannabidiol and social interaction in adult male mice",
+     "Adult male BTBR mice, a model of idiopathic autism with social deficits, were acutely treated with vehicle or "
+     "10 mg/kg cannabidiol. Social preference was then assessed.",
+     {"drugs": [], "doses": [], "population": []}),
     # a search of bibliographic databases: the studies found are other people's
     ("Ketamine for social withdrawal in autism",
      "Methods: A thorough search of PubMed and Scopus was made for reports of ketamine in autism. Results: "

@@ -272,8 +272,10 @@ _NOT_WHO_TOOK_PART = rx(r"\bexclu\w+|\b(?:primary|secondary|main)?\s*(?:outcomes
                          r"\bhazard\s+ratios?\b|\bHRs?\b|\bodds\s+ratios?\b|\bORs?\s*=|\b95\s*%|\bCIs?\b|\bp\s*[<=]")
 # A condition named as what changes, is measured or is prevented: "the development
 # of depression", "improvement in migraine", "to prevent asthma".
-_MEASURED_BEFORE = rx(r"(?:\b(?:from|against)\s+develop\w*|\bdeveloped|\bprevent\w*(?:\s+of)?|"
-                       r"\b(?:development|maintenance|symptoms?|severity|levels?|prevalence|incidence|"
+# (a report of it by the participants is a measure: "self-reported depression increased")
+_MEASURED_BEFORE = rx(r"\bself-?\s?(?:reported|rated)\s+$|"
+                      r"(?:\b(?:from|against)\s+develop\w*|\bdeveloped|\bprevent\w*(?:\s+of)?|"
+                      r"\b(?:development|maintenance|symptoms?|severity|levels?|prevalence|incidence|"
                        r"risk|trajector\w+|predictors?|onset|associations?|relationships?|scores?|rates?|"
                        r"measures?|reduction|improvement|change|worsening|resolution|relief|control|frequency|"
                        r"duration)\s+"

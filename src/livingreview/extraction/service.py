@@ -56,8 +56,9 @@ _NOT_A_STUDY = re.compile(
     # a literature search: the sources are other people's reports
     r"(?:medline|pubmed|embase|literature)\s+(?:\w+\s+)?search(?:es)?\b|"
     r"\bsearch(?:es|ed)?\s+(?:of\s+|in\s+|through\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:medline|pubmed|embase|psycinfo|"
-    r"web\s+of\s+science|scopus|cochrane|cinahl|electronic\s+databases)\b|in\s+(?:rats|mice|dogs|rabbits|pigs|guinea\s+pigs|"
-    r"monkeys|animals)\b|(?:rats|mice)\s+were\b|"
+    r"web\s+of\s+science|scopus|cochrane|cinahl|electronic\s+databases)\b|in\s+(?:(?:adult|young|aged|juvenile|male|female|transgenic|wild-type)\s+){0,3}(?:rats|mice|dogs|rabbits|pigs|"
+    r"guinea\s+pigs|monkeys|animals)\b|(?:rats|mice)\s+were\b|\bmice\b[^.]{0,120}\bwere\s+(?:\w+\s+)?(?:treated|"
+    r"injected|given|administered|tested)\b|"
     # (not "in vitro tests" of the patients' own blood: a measure taken in a study of people)
     r"in\s+vitro\b(?!\s+(?:and\s+in\s+vivo\s+)?(?:parameters|tests?|assays?|measures?|markers?|responses?)\b)|"
     # cell work: cells cultured or incubated, or named human cells with an acronym (not "T-cell lines"
