@@ -336,6 +336,8 @@ POPULATION_CASES: list[Case] = [
     # Healthy people who use a drug are healthy; conditions given as examples of a kind are not who took part.
     ("Cannabis and threat", "Sixteen healthy, occasional cannabis users took THC and placebo in a crossover "
      "design.", {"population": ["healthy"]}),
+    ("Gum and faces", "Fourteen healthy nonsmokers were randomized to nicotine gum or a placebo gum.",
+     {"population": ["healthy"]}),
     ("Mind reading and hormones", "Reading minds is impaired in conditions such as autism and schizophrenia. We "
      "randomized 200 young men to testosterone or placebo.", {"population": []}),
     # Psychiatric disorders beside the issue's own terms are named as other conditions.

@@ -94,7 +94,7 @@ def _share(hit: Hit) -> bool:
 # Population: the fixed values; protocol population terms add their own phrases.
 _POPULATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("healthy", rx(r"\bhealthy,?\s+(?:[\w-]+,?\s+){0,4}?(?:volunteers|subjects|participants|adults|individuals|men|"
-                    r"women|males|females|controls|people|persons|students|elderly|smokers|users|drinkers|children|"
+                    r"women|males|females|controls|people|persons|students|elderly|smokers|non-?smokers|users|drinkers|children|"
                     r"adolescents|nulliparas|primigravidas|pregnant\s+women|infants|newborns|workers|athletes)\b|\bnormal,?\s+(?:[\w-]+\s+){0,2}?(?:volunteers|subjects|women|men|adults|individuals|"
                     r"participants|controls)\b|\bnon-?clinical\b|"
                     # said of them: "all of the subjects were healthy"
