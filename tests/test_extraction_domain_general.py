@@ -135,6 +135,13 @@ POPULATION_CASES: list[Case] = [
 ]
 
 OUTCOME_CLASS_CASES: list[Case] = [
+    # A scale of what the drug made one feel is the participant's own; electrical neuroimaging is EEG.
+    ("A kappa agonist and the body",
+     "Eight healthy volunteers inhaled placebo and three doses of salvinorin A. Drug effects were rated on the "
+     "Hallucinogen Rating Scale.", {"outcome_classes": ["self-report"]}),
+    ("A neurosteroid and social threat",
+     "Young adults were randomized to pregnenolone or placebo and studied with high-density electrical "
+     "neuroimaging during a social threat task.", {"imaging_modalities": ["EEG"]}),
     # The negative symptoms of psychosis, named with no scale, are a rater's judgement: no report.
     ("Glycine in schizophrenia",
      "In a double-blind, placebo-controlled design, 14 patients with chronic schizophrenia were treated with glycine "

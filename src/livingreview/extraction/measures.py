@@ -167,7 +167,7 @@ _IMAGING = (
     ("fMRI", rx(r"\bfMRI\b|\bfunctional\s+(?:magnetic\s+resonance|MRI|MR)\b|\bBOLD\b|\bresting[- ]state\s+"
                  r"(?:functional\s+)?connectivity\b|\bpharmacological\s+MRI\b|\bphMRI\b")),
     ("EEG", rx(r"\bEEG\b|\belectroencephalogra\w*|\bevent-?related\s+potentials?\b|\bERPs?\b|\bmismatch\s+negativity\b|"
-                r"\bMMN\b|\bP300\b|\bquantitative\s+EEG\b")),
+                r"\bMMN\b|\bP300\b|\bquantitative\s+EEG\b|\belectrical\s+neuroimaging\b")),
     ("MEG", rx(r"\bMEG\b|\bmagnetoencephalogra\w*")),
     ("PET", rx(r"\bPET\b|\bpositron\s+emission\s+tomography\b")),
     ("MRS", rx(r"\b(?:1H-?)?MRS\b|\bmagnetic\s+resonance\s+spectroscopy\b|\bspectroscopy\b")),

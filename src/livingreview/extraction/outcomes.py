@@ -262,7 +262,8 @@ def _proper_instrument_anchors(passages: list[Passage], taken: list[tuple[str, i
 def _proper_class(name: str, head: str) -> str | None:
     if re.search(r"\b(?:Parent|Teacher|Clinician|Observer|Investigator)", name):
         return "clinician-rated"
-    if re.search(r"\bSelf\b", name):
+    # (a scale of what a drug made one feel is the participant's: "Hallucinogen Rating Scale")
+    if re.search(r"\b(?:Self|Hallucinogen|Subjective|Drug\s+Effects?)\b", name):
         return "self-report"
     if re.search(r"\bRating\s+Scale", name):
         return "clinician-rated"
