@@ -282,7 +282,10 @@ def test_the_pubmed_rate_limit_is_respected_and_measured(review, capsys):
         times = [s.at for s in server.seen]
     assert len(times) == 10
     gaps = [b - a for a, b in zip(times, times[1:])]
-    assert min(gaps) >= 1 / 3 - 0.02
+    # The times are when the server saw each request: one that arrives late shortens the next gap
+    # by the delay (23 ms seen on a busy two-core machine), though the client spaced its sends.
+    # Without the limiter the gaps are a few milliseconds, so the bound still tests it.
+    assert min(gaps) >= 1 / 3 - 0.05
     for index, start in enumerate(times):
         assert sum(1 for t in times[index:] if t < start + 1.0) <= 3
     rate = (len(times) - 1) / (times[-1] - times[0])
