@@ -360,7 +360,8 @@ _NAMED_ARM_COUNTS = (
 )
 # "randomised to ketamine (15) or placebo (14)": arms with their sizes in brackets, after the assignment.
 # (or given the arms' drugs: "patients were administered DHEA (N=14) or placebo (N=15)")
-_ASSIGNED_TO = rx(r"\b(?:randomi[sz]ed|randomly\s+assigned|assigned|allocated)\s+to\b|\b(?:were|was)\s+(?:administered|given)\b")
+_ASSIGNED_TO = rx(r"\b(?:randomi[sz]ed|randomly\s+assigned|assigned|allocated)\s+to\b|"
+                  r"\b(?:were|was)\s+(?:administered|given)\b")
 _BRACKETED_ARM = rx(r"\b" + _ARM_NAME + r"\s*\(\s*(?:n\s*=\s*)?(?P<count>\d+)\s*\)")
 # Sentences that count arms at a later stage or by what happened to them count no arm's size.
 _NOT_ENTRY = rx(r"\b(?:screened|completed|analy[sz]ed|assessable|evaluable|withdr[ae]w\w*|discontinued|dropped|excluded|lost|"

@@ -131,7 +131,8 @@ OBSERVATIONAL = rx(r"\b(?:cohort|cross[- ]?sectional|case[- ]control|(?<!health\
                      r"post-?marketing\s+surveillance|population-based|epidemiolog\w+|questionnaire\s+study|"
                      r"validation\s+study|co-design|workshops?|"
                      r"we\s+(?:would\s+like\s+to\s+)?(?:present|report|describe)|"
-                     r"(?:\ban?|\bone|\btwo|\bthree)\s+\d+-year-old|prospective\s+investigation|longitudinal\s+(?:study|cohort|survey|design|data)|"
+                     r"(?:\ban?|\bone|\btwo|\bthree)\s+\d+-year-old|prospective\s+investigation|"
+                     r"longitudinal\s+(?:study|cohort|survey|design|data)|"
                      r"(?:diagnostic|prevalence)\s+study|"
                      r"reviewed\s+the\s+(?:\w+\s+)?(?:records|charts|case\s+notes))\b")
 

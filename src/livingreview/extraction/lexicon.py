@@ -181,13 +181,14 @@ def _usable(variant: str, canonical: str) -> bool:
     # Short variants other than the name itself are abbreviations that are often also words
     # ("SAM-e" written solid is "same").
     solid = re.sub(r"[^a-z0-9]", "", variant)
-    if len(solid) <= _MIN_LENGTH and solid != re.sub(r"[^a-z0-9]", "", canonical):
+    other_name = solid != re.sub(r"[^a-z0-9]", "", canonical)
+    if len(solid) <= _MIN_LENGTH and other_name:
         return False
     # A brand written in short syllables ("Pre-Par") matches plain words once joined ("prepares").
-    if all(len(word) <= 3 for word in re.split(r"[\s-]+", variant)) and solid != re.sub(r"[^a-z0-9]", "", canonical):
+    if all(len(word) <= 3 for word in re.split(r"[\s-]+", variant)) and other_name:
         return False
     # Short names with digits ("beta2") are receptor or gene names far more often than drugs.
-    if re.search(r"\d", solid) and len(solid) < 7 and solid != re.sub(r"[^a-z0-9]", "", canonical):
+    if re.search(r"\d", solid) and len(solid) < 7 and other_name:
         return False
     if not re.search(r"[a-z]", variant) or not re.match(r"[a-z0-9(]", variant):
         return False

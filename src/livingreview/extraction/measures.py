@@ -229,18 +229,24 @@ def imaging_modalities(passages: list[Passage]) -> Suggestion:
 
 
 _SYMPTOMS_ALONE = rx(r"\bsymptoms?\b")
+_GLOBAL_JUDGEMENT = rx(r"(?:global|overall)\b")
+_EXPLICIT_SELF_REPORT = rx(r"self|questionnaire|diar|\bVAS\b|visual|patient|volunteer|participant|subject|inventory|"
+                            r"quality\s+of\s+life")
 # The negative and positive symptoms of psychosis are judged by a rater (PANSS, SANS), not told by
 # the patient: named with no scale, they say nothing of a report.
-PSYCHOSIS_SYMPTOMS = rx(r"\b(?:negative|positive|psychotic)\s+symptoms?\b")
+_PSYCHOSIS_SYMPTOMS = rx(r"\b(?:negative|positive|psychotic)\s+symptoms?\b")
+
+
+def cue_class(cls: str, text: str) -> str | None:
+    """The class a cue of class `cls` gives the measure `text` names: none for a self-report cue
+    on the symptoms of psychosis."""
+    return None if cls == "self-report" and _PSYCHOSIS_SYMPTOMS.search(text) else cls
 
 
 def class_named(name: str) -> str | None:
     """The outcome class a measure's name says, if any (the first of OUTCOME_CLASS_PATTERNS)."""
     found = next((cls for cls, pattern in OUTCOME_CLASS_PATTERNS if pattern.search(name)), None)
-    return None if found == "self-report" and PSYCHOSIS_SYMPTOMS.search(name) else found
-_GLOBAL_JUDGEMENT = rx(r"(?:global|overall)\b")
-_EXPLICIT_SELF_REPORT = rx(r"self|questionnaire|diar|\bVAS\b|visual|patient|volunteer|participant|subject|inventory|"
-                            r"quality\s+of\s+life")
+    return cue_class(found, name) if found else None
 
 
 # "Parents completed a questionnaire": a questionnaire a proxy fills in is an observer's rating.
@@ -336,7 +342,7 @@ def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[
     if "self-report" in found:
         own = [h for h in found["self-report"] if ((h.passage.field, h.sentence.start) not in rated
                and not (scale and _SYMPTOMS_ALONE.search(h.evidence.text))
-               and not PSYCHOSIS_SYMPTOMS.search(h.evidence.text))
+               and cue_class("self-report", h.evidence.text))
                or (_EXPLICIT_SELF_REPORT.search(h.evidence.text) and not _by_proxy(h))]
         found["self-report"] = own
         if not own:

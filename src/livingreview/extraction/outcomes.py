@@ -18,8 +18,8 @@ from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.design import PLACEBO
 from livingreview.extraction import result_phrases
 from livingreview.extraction.lexicon import drug_mentions
-from livingreview.extraction.measures import (brain_imaging, class_named, OUTCOME_CLASS_PATTERNS,
-                                                  PROTOCOL_OUTCOME_CLASS, PSYCHOSIS_SYMPTOMS)
+from livingreview.extraction.measures import (brain_imaging, class_named, cue_class, OUTCOME_CLASS_PATTERNS,
+                                              PROTOCOL_OUTCOME_CLASS)
 from livingreview.extraction.passages import (BACKGROUND_LABEL, before_own_study, find, Hit, lowercase_twin, Passage,
                                                study_start, suggestion, vocabulary_hits)
 from livingreview.extraction.substances import substances_given
@@ -632,8 +632,8 @@ def _result_anchors(protocol: Protocol, passages: list[Passage], taken: list[tup
                 continue
             key = "result:" + " ".join(name.lower().split())
             cue = class_named(name)
-            if cue is None and _FELT.search(name) and not PSYCHOSIS_SYMPTOMS.search(name):
-                cue = "self-report"
+            if cue is None and _FELT.search(name):
+                cue = cue_class("self-report", name)
             found.setdefault(key, _Anchor(key, name, [], None, cue)).hits.append(
                 Hit(passage, at, sentence.start + end, key))
     return list(found.values())[:_MAX_RESULT_OUTCOMES]
@@ -796,11 +796,9 @@ def _cue_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> 
                         continue  # "a questionnaire" names no measure; a handedness inventory no outcome
                     written = passage.text[start:end]
                 key = re.sub(r"(?<=[a-z]{3})(?:es|s)$", "", " ".join(written.lower().split()))
-                measured: str | None = cls
+                measured = cue_class(cls, written)
                 if cls == "neuroimaging" and not brain_imaging(Hit(passage, start, end)):
                     measured = "physiological"  # imaging of the heart or lungs
-                elif cls == "self-report" and PSYCHOSIS_SYMPTOMS.search(written):
-                    measured = None  # a rater's judgement, with no scale named (class_named)
                 anchor = found.setdefault(key, _Anchor(key, written, [], None, measured))
                 anchor.hits.append(Hit(passage, start, end, key))
                 bracket = _BRACKETED.match(passage.text, end)
@@ -901,8 +899,7 @@ def _outcome_class(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
     for value, pattern in OUTCOME_CLASS_PATTERNS:
         for hit in sentence_hits:
             match = next(hit.passage.finditer_in(pattern, hit.start, hit.end), None)
-            if match and not (value == "self-report" and PSYCHOSIS_SYMPTOMS.search(hit.passage.text, match.start(),
-                                                                                     match.end())):
+            if match and cue_class(value, match.group()):
                 return suggestion(value, [Hit(hit.passage, match.start(), match.end())])
     return Suggestion(None)
 

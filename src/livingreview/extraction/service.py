@@ -56,7 +56,8 @@ _NOT_A_STUDY = re.compile(
     # a literature search: the sources are other people's reports
     r"(?:medline|pubmed|embase|literature)\s+(?:\w+\s+)?search(?:es)?\b|"
     r"\bsearch(?:es|ed)?\s+(?:of\s+|in\s+|through\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:medline|pubmed|embase|psycinfo|"
-    r"web\s+of\s+science|scopus|cochrane|cinahl|electronic\s+databases)\b|in\s+(?:(?:adult|young|aged|juvenile|male|female|transgenic|wild-type)\s+){0,3}(?:rats|mice|dogs|rabbits|pigs|"
+    r"web\s+of\s+science|scopus|cochrane|cinahl|electronic\s+databases)\b|"
+    r"in\s+(?:(?:adult|young|aged|juvenile|male|female|transgenic|wild-type)\s+){0,3}(?:rats|mice|dogs|rabbits|pigs|"
     r"guinea\s+pigs|monkeys|animals)\b|(?:rats|mice)\s+were\b|\bmice\b[^.]{0,120}\bwere\s+(?:\w+\s+)?(?:treated|"
     r"injected|given|administered|tested)\b|"
     # (not "in vitro tests" of the patients' own blood: a measure taken in a study of people)

@@ -71,11 +71,13 @@ NUMBER_WORDS = tuple(sorted({*_UNITS, *_TENS, *_SCALES}, key=len, reverse=True))
 # A count as an abstract writes it: digits (with thousands separators) or words ("Twenty-four",
 # "one hundred and twelve", and with the parts run together, "Fortyfive").
 _WORD_ALT = "|".join(NUMBER_WORDS)
+# Where a tens word runs into a unit ("forty|five").
+_RUN_TOGETHER_JOIN = r"(?<=ty)(?=one|two|three|four|five|six|seven|eight|nine)"
 COUNT = (
     r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:\s\d{3})+(?![\d.,])|\d+|(?:(?:" + _WORD_ALT + r")(?:(?:[\s-]+(?:and[\s-]+)?|"
-    r"(?<=ty)(?=one|two|three|four|five|six|seven|eight|nine))(?:" + _WORD_ALT + r"))*))"
+    + _RUN_TOGETHER_JOIN + r")(?:" + _WORD_ALT + r"))*))"
 )
-_RUN_TOGETHER = re.compile(r"(?<=ty)(?=one|two|three|four|five|six|seven|eight|nine)")
+_RUN_TOGETHER = re.compile(_RUN_TOGETHER_JOIN)
 # Hedges that make a count an estimate: reported as unparsed, never as the number.
 HEDGE = re.compile(r"\b(?:approximately|about|around|almost|nearly|roughly|over|more than|"
                    r"less than|fewer than|up to|some|several|dozens?|hundreds|thousands)\s+$",
