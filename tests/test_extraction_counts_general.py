@@ -146,6 +146,33 @@ COUNT_CASES: list[Case] = [
      "at 2 mg (n = 50) or placebo (n = 50).", {"n_total": 150}),
     ("Periods of a crossover", "In a four-period crossover, 40 volunteers received the drug at 5 mg. 38 received "
      "placebo in the last period.", {"n_total": 40}),
+    # Typeset hyphens (U+2010) in a number word are hyphens.
+    ("A number word with a typeset hyphen", "Participants\nThirty\u2010two adolescents with fragile X aged "
+     "12\u201017 years.", {"n_total": 32}),
+    # Doing a task or a questionnaire is taking part; completing the study is not entering it.
+    ("Those who completed a questionnaire took part", "Eighteen adults with ADHD completed an empathy "
+     "questionnaire and a false-belief task with and without methylphenidate.", {"n_total": 18}),
+    ("Completers of the study are not the sample", "Fifty smokers were randomized to the patch or placebo. Forty "
+     "smokers completed the study.", {"n_total": 50}),
+    # The whole study's size said as such: a bracketed total, a registry's target.
+    ("A bracketed total of two trials", "Women with bulimia took part in two small crossover trials (total "
+     "n=31) of ondansetron and placebo; 27 women finished both periods.", {"n_total": 31}),
+    ("A registry's target recruitment", "Trial ID NCT00000000. Target sample size: 64. Adults with social "
+     "anxiety disorder receive the drug or placebo before exposure sessions.", {"n_total": 64}),
+    # Sizes given for the visits of the same people are not arms.
+    ("Sizes at baseline and later visits", "Face recognition was tested at baseline (N=90), and after 3 (N=70) "
+     "and 8 weeks (N=61) of open treatment with sertraline.", {"n_total": 90}),
+    # A healthy comparison group said in a sentence of its own, or after a square bracket.
+    ("Healthy comparison subjects who also underwent the scans", "Fourteen patients with panic disorder were "
+     "scanned before and after eight weeks of paroxetine. For comparison, 12 healthy control (HC) subjects also "
+     "underwent both scans.", {"n_total": 26}),
+    ("Patients compared to healthy controls after a square bracket", "In a randomized, open trial we treated 20 "
+     "older depressed patients [mean age (SD) 74.1 (3.2) yr] compared to 19 healthy controls of the same age.",
+     {"n_total": 39}),
+    # A count given first is the whole of the two arms that follow it.
+    ("The sample split into two arms later", "Twenty-four healthy women watched sad film clips in the "
+     "scanner. Twelve women received a single dose of citalopram while 12 women served as untreated "
+     "controls.", {"n_total": 24}),
 ]
 
 

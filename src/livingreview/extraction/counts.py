@@ -84,6 +84,11 @@ _DESIGN_BEFORE = rx(r"\b(?:a|an|this|our|the\s+present|the\s+current)\s+(?:[\w-]
 # ... or between the article and the design it describes: "a large (n = 264), preregistered randomized study".
 _ARTICLE_BEFORE = rx(r"\b(?:a|an|this|our)\s+(?:[\w-]+\s+){0,2}$")
 _DESIGN_AFTER = rx(r"\s*,?\s*(?:[\w-]+,?\s+){0,6}?(?:trial|study|experiment)\b")
+# The size of the whole study said as such: "two small trials (total n = 29)", a registry's
+# "Target Recruitment 80" or "planned sample size: 120".
+_STATED_SIZE = rx(r"\(\s*(?:in\s+)?total,?\s+n\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*[),;]|"
+                  r"\b(?:target|planned|anticipated|intended)\s+(?:recruitment|enrol?ment|sample\s+size)"
+                  r"(?:\s+(?:of|was|is)|\s*[:=])?\s*(?P<target>\d{1,3}(?:,\d{3})+|\d+)\b(?!\s*(?:%|per|/|sites|centres|centers))")
 _N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)")
 _TOTAL_OF = rx(r"\b(?:a\s+)?total\s+of\s*$|\(?\btotal:?\s*$|\boverall,?\s*$|\bin\s+all,?\s*$")
 _ENROLMENT_VERB = rx(r"\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
@@ -91,6 +96,11 @@ _ENROLMENT_VERB = rx(r"\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|incl
                       r"were\s+(?:followed|examined|interviewed|surveyed|observed|seen)|"
                       r"were\s+(?:administered|given)|met\s+(?:the\s+)?(?:\w+\s+)?criteria|"
                       r"completed\s+an?\b(?=\s+(?:[\w-]+,?\s+){0,5}?(?:study|trial|experiment|protocol|session)\b)|"
+                      # ("24 children with ADHD completed the Interpersonal Reactivity Index": they took part;
+                      # those who "completed the study" are the completers)
+                      r"completed\s+(?:an?|the|both|all|two|three|four|several)\b(?=\s+(?:[\w'-]+,?\s+){0,5}?"
+                      r"(?:tasks?|questionnaires?|index|inventory|scales?|surveys?|measures|battery|tests?|games?|"
+                      r"paradigms?|interviews?)\b)|"
                       r"completed|were\s+evaluated|were\s+analy[sz]ed|received|underwent\s+randomi[sz]ation|underwent|(?:were\s+)?screened|"
                       r"(?:were\s+)?assessed\s+for\s+eligibility|(?:were\s+)?approached|(?:were\s+)?invited|"
                       r"(?:were\s+)?contacted|(?:were\s+)?eligible|responded|with|who|aged)")
@@ -104,6 +114,8 @@ _VERB_RANK = {"randomized": 5, "randomised": 5, "randomly": 5, "were assigned": 
               "responded": 4, "with": 2, "who": 2, "aged": 2, "were evaluated": 1,
               # ("12 volunteers completed an open pilot study": those who took part)
               "completed a": 4, "completed an": 4,
+              "completed the": 3, "completed both": 3, "completed all": 3, "completed two": 3,
+              "completed three": 3, "completed four": 3, "completed several": 3,
               # Counted after entry (completers, the analysed) or before it (the screened): not who entered.
               "completed": -1, "were analyzed": -1, "were analysed": -1}
 _BEFORE_ENTRY = ("screened", "assessed for eligibility", "approached", "invited", "contacted", "eligible")
@@ -172,6 +184,10 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
             candidates.append(_rank_bare_total(passage, match))
         for match in passage.finditer(_COUNT_LIST):
             candidates.append(_rank_count_list(passage, match))
+        for match in passage.finditer(_STATED_SIZE):
+            group = "count" if match.group("count") else "target"
+            hit = Hit(passage, match.start(group), match.end(group))
+            candidates.append((5.0, hit, int(match.group(group).replace(",", "")), match.group(group)))
         for match in passage.finditer(_BRACKET_N):
             if _DESIGN_BEFORE.search(passage.text, max(0, match.start() - 80), match.start()) or (
                     _ARTICLE_BEFORE.search(passage.text, max(0, match.start() - 40), match.start())
@@ -329,6 +345,8 @@ def _best_count(passages: list[Passage], candidates: list[Candidate]) -> Suggest
     rank, hit, value, written = best
     if value is None:
         return suggestion(None, [hit], [f"unparsed: {written!r}"])
+    if rank < 4 and (whole := _whole_of_the_arms(candidates, best)) is not None:
+        return suggestion(whole[2], [whole[1]])
     if rank < 4 and (arms := _arms_given(hit)) is not None:
         return arms
     added = _additional_group(passages, hit)
@@ -336,6 +354,22 @@ def _best_count(passages: list[Passage], candidates: list[Candidate]) -> Suggest
     if added is not None and value - added[0] not in {c[2] for c in candidates}:
         return suggestion(value + added[0], [hit, added[1]], ["an additional group added"])
     return _with_comparison_group(passages, suggestion(value, [hit]))
+
+
+def _whole_of_the_arms(candidates: list[Candidate], arm: Candidate) -> Candidate | None:
+    """A count given before the arm chosen that is its sum with another count after it: "Thirty
+    healthy volunteers listened ... 15 subjects received X while 15 subjects served as controls"."""
+    _, hit, value, _ = arm
+    if value is None:
+        return None
+    for whole in candidates:
+        if (whole[2] is None or whole[1].passage is not hit.passage or whole[1].start >= hit.start
+                or in_background(whole[1])):
+            continue
+        if any(other[2] is not None and other[1].start > whole[1].start and other is not arm
+               and other[1].passage is hit.passage and value + other[2] == whole[2] for other in candidates):
+            return whole
+    return None
 
 
 # An arm named with its size, in the ways abstracts put it: "the ketamine group comprised 26 patients",
@@ -456,9 +490,11 @@ _ALSO_GROUP = rx(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+" + _BETWEEN + PEO
                  r"(?:(?:were|was)\s+also\s+(?:studied|included|enrolled|recruited|examined|investigated|tested)|"
                  r"(?:served|acted)\s+as\s+(?:the\s+|a\s+)?(?:\w+\s+)?controls?)\b|"
                  r"(?<![\d.,%/])\b(?P<healthy>" + COUNT + r")\s+" + _BETWEEN +
-                 r"(?:healthy\s+(?:[\w-]+\s+){0,2}?" + PEOPLE + r"|controls|control\s+subjects)\b(?:\s*\([^()]*\))?,?\s+"
-                 r"(?:were|was)\s+(?:also\s+)?(?:studied|included|enrolled|recruited|examined|investigated|tested|scanned|"
-                 r"imaged|assessed)\b")
+                 # ("19 healthy control (HC) subjects also underwent two scans")
+                 r"(?:healthy\s+(?:[\w-]+\s+){0,2}?(?:\([A-Za-z]{1,6}\)\s+)?" + PEOPLE + r"|controls|control\s+subjects)\b"
+                 r"(?:\s*\([^()]*\))?,?\s+"
+                 r"(?:(?:were|was)\s+(?:also\s+)?(?:studied|included|enrolled|recruited|examined|investigated|tested|scanned|"
+                 r"imaged|assessed)|also\s+(?:underwent|completed|performed|participated|took\s+part))\b")
 
 
 # An untreated or healthy comparison group given with its n: "compared with those in a control
@@ -544,7 +580,8 @@ _ARMS_SENTENCE = rx(r"\brandomi|\bassign|\ballocat|\bgroups?\b|\barms?\b|\brecei
                      r"\brecruit|\bincluded\b|\bstudied\b|\bparticipants\b|\bsurvey|\bquestionnaire")
 
 
-_WAVES = rx(r"\b(?:again|time\s*[12]|waves?|follow-?up|re-?assessed|re-?surveyed)\b")
+# (also a size given for the baseline: "measured at baseline (N=108) and after 2 (N=59) and 6 weeks (N=69)")
+_WAVES = rx(r"\b(?:again|time\s*[12]|waves?|follow-?up|re-?assessed|re-?surveyed)\b|\bbaseline\s*\(\s*n\s*=")
 
 
 _PROFESSIONALS = rx(r"\b(?:" + _CLINICIANS + r"|practices|offices)\b")
@@ -562,7 +599,7 @@ def arm_sizes(passages: list[Passage]) -> Suggestion | None:
     for passage in passages:
         for sentence in passage.sentences:
             groups = next(passage.finditer_in(_N_GROUPS, sentence.start, sentence.end), None)
-            if not (_ARMS_SENTENCE.search(sentence.text) or groups):
+            if not (_ARMS_SENTENCE.search(sentence.text) or groups or _WAVES.search(sentence.text)):
                 continue
             sizes = list(_N_EQUALS.finditer(passage.text, sentence.start, sentence.end))
             if len(sizes) >= 2 and _WAVES.search(sentence.text):
@@ -668,7 +705,8 @@ _COUNT_GROUPS = re.compile(
     r"\s+(?!(?:hundred|thousand)\b)[\w-]+(?=\s+and\s+(?:" + COUNT + r")\s+(?:[\w-]+\s+)?" + PEOPLE + r"\b))" +
     # ("and in 18 healthy controls", "compared with five healthy subjects": the joiner may name the group's place)
     # (a bare comma first: "in 20 X, in 20 Y and in 20 Z" pairs the first two, the rest are read after)
-    r"(?P<rest>(?:,\s*|(?:[^.;%()]|\([^().;%]*\)){0,220}?(?:,\s*|\s+)(?:and|plus|as\s+well\s+as|"
+    # (a square bracket between may hold anything: "18 patients [mean age (±s.e.m.) 76.2±1.8 yr] compared to")
+    r"(?P<rest>(?:,\s*|(?:[^.;%()\[]|\([^().;%]*\)|\[[^\[\]]{0,80}\]){0,220}?(?:,\s*|\s+)(?:and|plus|as\s+well\s+as|"
     r"(?:and\s+)?(?:compared|contrasted)\s+(?:with|to)|versus|vs\.?)\s+)(?:(?:in|among|with|from)\s+)?" +
     r"(?P<second>" + COUNT + r")(?:" + _PEOPLE_PHRASE + r"|\s+(?:controls|to(?!\s+\d)|in|into|received|were|from|with)\b|"
     # "4320 patients were given A and 4336 B.": the second arm named by its drug alone
@@ -684,13 +722,22 @@ def _counted_before_bracket(text: str, start: int) -> bool:
     return bool(bracket and _ANY_COUNT.search(window, max(0, bracket.start() - 40), bracket.start()))
 
 
+_N_JUST_BEFORE = rx(r"\bn\s*=\s*(?P<count>\d+)\s*[,;:]\s*(?:of\s+whom\s+|including\s+)?$")
+
+
+def _make_up_of_n(first: Hit, total: int) -> bool:
+    """"n = 26, 21 female and 5 male patients": the groups are the make-up of the n just given."""
+    before = _N_JUST_BEFORE.search(first.passage.text, max(0, first.start - 30), first.start)
+    return before is not None and int(before.group("count")) == total
+
+
 def _group_sum(passages: list[Passage], parts: list[Hit], candidates: list[Candidate]) -> Suggestion | None:
     """Two groups counted in one enrolment sentence and joined by "and": their sum is the total
     (unless they are `parts` of a total counted before them, or the clinicians who ran a study that
     counts its patients: "run by 50 GPs and two neurologists, and included 294 patients")."""
     patients = any(c[0] >= 3 and not _counts_professionals(c[1]) for c in candidates)
     for total, hits in _group_sums(passages):
-        if any(_inside(hits[0], span) for span in parts) or (
+        if any(_inside(hits[0], span) for span in parts) or _make_up_of_n(hits[0], total) or (
                 patients and all(_PROFESSIONALS_AFTER.match(h.passage.text, h.end) for h in hits)):
             continue
         return suggestion(total, hits, ["summed from the group sizes"])

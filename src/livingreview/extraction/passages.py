@@ -29,6 +29,9 @@ from livingreview.screening.criteria import Span, is_negated
 _IGNORECASE = int(re.IGNORECASE)
 # Escapes and group names keep their case; everything else of a pattern is lowercased.
 _ESCAPED = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)|[^\\(]+|\(", re.DOTALL)
+# Typeset hyphens (U+2010, U+2011) read as the ASCII one, so "Twenty\u2010six" and "3\u201011 years"
+# match the rules' patterns; one character for one, so every offset is the written text's.
+_PLAIN_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
 
 
 @lru_cache(maxsize=512)
@@ -42,15 +45,21 @@ def lowercase_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
 
 @dataclass
 class Passage:
-    """One field of text from one record: "title", "abstract" or "jats:<section>"."""
+    """One field of text from one record: "title", "abstract" or "jats:<section>". The rules read
+    `text`; evidence quotes `written`, the text as the record gives it."""
 
     record_id: int | None
     field: str
     text: str
+    written: str = dataclasses.field(init=False, repr=False, compare=False)
     # Several rules ask for the same pattern (design words, people counts): each is scanned once.
     # (`dataclasses.field` in full: the class's own `field` attribute shadows the bare name.)
     _matches: dict[re.Pattern[str], list[tuple[int, int, bool]]] = dataclasses.field(
         default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.written = self.text
+        self.text = self.text.translate(_PLAIN_HYPHENS)
 
     @cached_property
     def sentences(self) -> list[Sentence]:
@@ -85,7 +94,7 @@ class Passage:
 
 
     def evidence(self, start: int, end: int) -> Evidence:
-        return Evidence(self.record_id, self.field, start, end, self.text[start:end])
+        return Evidence(self.record_id, self.field, start, end, self.written[start:end])
 
     @cached_property
     def _sentence_starts(self) -> list[int]:
