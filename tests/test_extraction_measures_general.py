@@ -126,3 +126,14 @@ def test_what_participants_were_asked_and_a_scan_without_its_name_give_classes(a
 ])
 def test_measures_that_found_nothing_and_a_named_scanner_give_classes(abstract: str, expected: str) -> None:
     assert expected in _classes(abstract)
+
+
+@pytest.mark.parametrize("abstract", [
+    "Compared with placebo, the nasal spray improved caregiver-rated social responsiveness.",
+    "We compared carer-reported Neuropsychiatric Inventory scores at week 12 between the two arms.",
+    "Teacher ratings of hyperactivity fell more with the drug than with placebo.",
+    "Observational measures of joint attention were coded weekly during play.",
+    "Autism severity was scored with the Childhood Autism Rating Scale and adaptive skills with the Vineland.",
+])
+def test_what_a_carer_teacher_or_observer_rates_is_an_observers_rating(abstract: str) -> None:
+    assert _classes(abstract) == ["clinician-rated"]

@@ -487,3 +487,17 @@ def test_a_result_against_placebo_that_names_no_measure_speaks_for_the_outcome(f
                                 "Reading the Mind in the Eyes Test. The men performed worse with oxytocin compared with "
                                 "placebo (p = 0.02). Plasma oxytocin was measured before each session.")
     assert found["reading the mind in the eyes test"]["direction"] == "worsened"
+
+
+def test_an_outcome_a_carer_rated_is_named_by_what_was_rated(flagship: Protocol) -> None:
+    _assert_outcome(flagship, "Thirty-two boys with fragile X were randomized to the spray or placebo. Compared "
+                    "with placebo, the spray improved caregiver-rated social withdrawal.",
+                    "caregiver-rated social withdrawal", "clinician-rated")
+
+
+def test_evidence_quotes_the_text_as_written_while_the_rules_read_typeset_hyphens(flagship: Protocol) -> None:
+    abstract = "Methods\nTwenty\u2010two adults with social anxiety were randomized to the drug or placebo."
+    record = Record(source="test", raw="", title="A trial", abstract=abstract, id=5, source_id="t5")
+    count = suggest_study(flagship, [record]).fields["n_total"]
+    assert count.value == 22
+    assert [e.text for e in count.evidence] == ["Twenty\u2010two adults"]

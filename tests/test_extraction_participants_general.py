@@ -175,6 +175,18 @@ def test_arms_of_a_sample_counted_before_them_are_not_summed_as_the_total() -> N
     ("A hallucinogen and recognition of fear",
      "Two crossover studies gave the drug or placebo to 30 adults. All of the participants were healthy and "
      "had not used hallucinogens before.", ["healthy"]),
+    # a healthy control group named in the singular, with its n or an abbreviation
+    ("Gaze at faces under two antipsychotics",
+     "Scanpaths to emotional faces were recorded in bipolar disorder (n=24) and healthy control (n=22) groups.",
+     ["bipolar", "healthy"]),
+    ("Amygdala response before and after an SSRI",
+     "Twenty patients with panic disorder were scanned before and after paroxetine; 18 healthy control (HC) "
+     "subjects were scanned at the same times.", ["other:panic-disorder", "healthy"]),
+    # what a drug did in healthy people, told before the abstract turns to its own patients
+    ("Modafinil and recognition of emotion",
+     "Background: Modafinil is known to sharpen emotion discrimination in healthy volunteers. Methods: Thirty "
+     "patients with schizophrenia took part in a randomized crossover study of a single dose of modafinil.",
+     ["schizophrenia"]),
 ])
 def test_healthy_participants_are_read_as_healthy(flagship, title: str, abstract: str, expected: list[str]) -> None:
     assert _field(flagship, "population", title, abstract) == expected

@@ -73,7 +73,13 @@ OUTCOME_CLASS_PATTERNS = (
                             r"\bjoint\s+(?:index|counts?)\b|\bACR\s*-?\s*20\b|\bKupperman|"
                             r"\b(?:physicians?|investigators?|clinicians?|assessors?|raters?|observers?)\s+(?:also\s+)?(?:rated|"
                             r"assessed|scored|evaluated|judged|recorded)\b|"
-                            r"\bparent(?:s|al)?'?\s*(?:-\s*)?(?:completed|reported|rated|ratings?|questionnaires?)\b|"
+                            # what a parent, carer or teacher rates of the participant ("caregiver-rated social
+                            # responsiveness", "caregiver-reported NPI scores")
+                            r"\b(?:parent(?:s|al)?|caregivers?|carers?|teachers?|mothers?|fathers?|informants?)'?\s*(?:-\s*)?"
+                            r"(?:completed|reported|rated|ratings?|questionnaires?)\b|"
+                            # behaviour coded by observers, and inventories an observer answers
+                            r"\bobservational\s+(?:measures?|ratings?|coding|assessments?)\b|\bobserver[- ]coded\b|"
+                            r"\bNeuropsychiatric\s+Inventory\b|\bChildhood\s+Autism\s+Rating\s+Scale\b|\bVineland\b|"
                             r"\b(?:completed|filled\s+(?:in|out))\s+by\s+(?:the\s+)?(?:parents?|teachers?|caregivers?)\b|\bscored\s+by\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:assessor|"
                             r"rater|clinician|investigator|psychiatrist)s?\b|\binter-?rater\b|\bsyndromal\b|"
                             r"\bby\s+(?:the\s+)?(?:(?:patients?|volunteers?|participants?|subjects?)\s+and\s+(?:the\s+)?)?"

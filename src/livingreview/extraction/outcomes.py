@@ -795,6 +795,9 @@ def _cue_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> 
                     if start == cue_start or _STATISTICAL_TEST.search(passage.text, start, end):
                         continue  # "a questionnaire" names no measure; a handedness inventory no outcome
                     written = passage.text[start:end]
+                if _RATER_ADJECTIVE.fullmatch(written) and (rated := _RATED.match(passage.text, end)):
+                    end = rated.end()  # "caregiver-rated social responsiveness": what the rater rated
+                    written = passage.text[start:end]
                 key = re.sub(r"(?<=[a-z]{3})(?:es|s)$", "", " ".join(written.lower().split()))
                 measured = cue_class(cls, written)
                 if cls == "neuroimaging" and not brain_imaging(Hit(passage, start, end)):
@@ -807,6 +810,12 @@ def _cue_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> 
     ranked = sorted(found.values(), key=lambda a: (not any(_reports_result(h) for h in a.hits), -len(a.hits),
                                                    a.hits[0].start))
     return ranked
+
+
+# A rater's adjective names no measure by itself: the words after it do ("parent-rated irritability").
+_RATER_ADJECTIVE = re.compile(r"(?i:[\w]+\s*-\s*(?:rated|reported|administered|assessed|completed))")
+_RATED = re.compile(r"(?:\s+(?!(?:was|were|is|are|and|or|of|in|at|on|by|for|with|to|from|the|a|an|than|"
+                    r"improved|decreased|increased|reduced|did|showed)\b)[\w/'-]+){1,4}")
 
 
 def _word_end(text: str, offset: int) -> int:

@@ -97,6 +97,8 @@ _POPULATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
                     r"women|males|females|controls|people|persons|students|elderly|smokers|non-?smokers|users|drinkers|children|"
                     r"adolescents|nulliparas|primigravidas|pregnant\s+women|infants|newborns|workers|athletes)\b|\bnormal,?\s+(?:[\w-]+\s+){0,2}?(?:volunteers|subjects|women|men|adults|individuals|"
                     r"participants|controls)\b|\bnon-?clinical\b|"
+                    # ("healthy control (n=28) groups", "healthy control (HC) subjects")
+                    r"\bhealthy\s+control\b(?=\s*\(|\s+(?:group|subjects|participants|volunteers|individuals|cohort|sample)\b)|"
                     # said of them: "all of the subjects were healthy"
                     r"\b(?:volunteers|subjects|participants|adults|individuals|men|women|students)\s+(?:were|was)\s+"
                     r"(?:all\s+)?(?:physically\s+|medically\s+)?healthy\b")),
@@ -342,6 +344,8 @@ _TREATMENT_OF_BEFORE = rx(r"\b(?:for|treatment\s+of|management\s+of|therapy\s+(?
                           r"(?:(?:patients|people|individuals)\s+with\s+)?(?:[\w-]+\s+){0,2}$")
 # Patients studied beside healthy volunteers are counted: "11 dialysis patients with pruritus and 10
 # healthy controls", "33 individuals with depression".
+# ... or with their n after them: "in bipolar disorder (n=24) and healthy control (n=22) groups".
+_COUNTED_AFTER = rx(r"(?:\s+(?:patients|subjects|participants|group))?\s*\(\s*n\s*=\s*\d")
 _COUNTED_BEFORE = rx(r"(?<![\d.,%])\b" + COUNT + r"\s+(?:[\w(),-]+\s+){0,7}$")
 
 
@@ -353,7 +357,7 @@ def _studied_beside_healthy(hit: Hit) -> bool:
     if hit.passage.field == "title":
         return not _TREATMENT_OF_BEFORE.search(text, max(0, hit.start - 60), hit.start)
     return not (before_own_study(hit) or _SPECULATION.search(hit.sentence.text)) and bool(
-        _COUNTED_BEFORE.search(text, hit.sentence.start, hit.start))
+        _COUNTED_BEFORE.search(text, hit.sentence.start, hit.start) or _COUNTED_AFTER.match(text, hit.end))
 
 
 _SYMPTOMS_OF_BEFORE = rx(r"\b(?:signs\s+and\s+)?symptoms?\s+(?:of|in|associated\s+with)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$")
@@ -464,6 +468,12 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
     if "healthy" in found:
         found["healthy"] = [h for h in found["healthy"]
                             if not _HEDGED_BEFORE.search(h.passage.text, max(0, h.start - 20), h.start)]
+        if not found["healthy"]:
+            found.pop("healthy")
+    if len(found) > 1 and "healthy" in found:
+        # What a drug did "in healthy individuals" before the abstract turns to its own patients
+        # is background, not who took part.
+        found["healthy"] = [h for h in found["healthy"] if not before_own_study(h)]
         if not found["healthy"]:
             found.pop("healthy")
     named = found
