@@ -137,3 +137,4 @@ def test_measures_that_found_nothing_and_a_named_scanner_give_classes(abstract: 
 ])
 def test_what_a_carer_teacher_or_observer_rates_is_an_observers_rating(abstract: str) -> None:
     assert _classes(abstract) == ["clinician-rated"]
+

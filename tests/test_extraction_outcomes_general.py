@@ -501,3 +501,26 @@ def test_evidence_quotes_the_text_as_written_while_the_rules_read_typeset_hyphen
     count = suggest_study(flagship, [record]).fields["n_total"]
     assert count.value == 22
     assert [e.text for e in count.evidence] == ["Twenty\u2010two adults"]
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # a children's questionnaire or checklist is filled in by a parent or teacher
+    ("Forty-two children with autism aged 4-12 years received the drug or placebo for 8 weeks. Problem "
+     "behaviour was scored with the Developmental Behaviour Checklist.", ["clinician-rated"]),
+    ("Children with fragile X (n = 30) took the drug or placebo. Scores on the Social Communication "
+     "Questionnaire improved more with the drug.", ["clinician-rated"]),
+    # ... unless it is called a self-report, or rates the child's own itch
+    ("Thirty children aged 8-12 years received the drug or placebo. Anxiety was measured with a self-report "
+     "questionnaire.", ["self-report"]),
+    ("Itch was rated on a visual analogue scale in 24 children aged 5-11 years after the drug or placebo.",
+     ["self-report"]),
+    # adults, or mothers of young children, answer their own questionnaires
+    ("Sixty adults received the drug or placebo. Social anxiety was measured with the Social Phobia Inventory.",
+     ["self-report"]),
+    ("Mothers of 50 young children received the drug or placebo. Mood was measured with a questionnaire.",
+     ["self-report"]),
+])
+def test_a_childrens_questionnaire_is_an_observers_rating(flagship: Protocol, abstract: str,
+                                                         expected: list[str]) -> None:
+    record = Record(source="test", raw="", title="A controlled trial", abstract=abstract, id=5, source_id="t5")
+    assert suggest_study(flagship, [record]).fields["outcome_classes"].value == expected

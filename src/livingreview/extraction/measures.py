@@ -9,6 +9,7 @@ from functools import lru_cache
 from livingreview.extraction.model import Suggestion
 from livingreview.extraction.passages import find, Hit, in_background, Passage, pattern_list, rx, study_start
 from livingreview.extraction.substances import substances_given
+from livingreview.extraction.text import COUNT
 
 
 OUTCOME_CLASSES = ("self-report", "clinician-rated", "behavioural", "neuroimaging", "physiological")
@@ -249,6 +250,29 @@ def cue_class(cls: str, text: str) -> str | None:
     return None if cls == "self-report" and _PSYCHOSIS_SYMPTOMS.search(text) else cls
 
 
+# A questionnaire, checklist or scale in a study of children is filled in by a parent or a teacher
+# unless it is called a self-report: an observer's rating ("Developmental Behaviour Checklist").
+_CHILD_PARTICIPANTS = rx(r"(?<![\d.,%/])\b(?:" + COUNT + r")\s+(?:[\w-]+\s+){0,3}?(?:children|boys|girls|toddlers|"
+                         r"preschoolers)\b|\b(?:children|boys|girls|toddlers|preschoolers)\s+(?:\(|with\b|aged\b|"
+                         r"between\b|and\s+adolescents\b)")
+_CARERS_OF = rx(r"\b(?:mothers|fathers|parents|caregivers|carers|families)\s+of\s+(?:[\w-]+\s+){0,3}$")
+# (a visual analogue scale of itch or pain is the child's own)
+_PROXY_INSTRUMENT = rx(r"questionnaire|checklist|inventory|(?<!analog\s)(?<!analogue\s)scale")
+_SELF = rx(r"\bself")
+
+
+def studies_children(passages: list[Passage]) -> bool:
+    return any(not in_background(h) and not _CARERS_OF.search(h.passage.text, max(0, h.start - 50), h.start)
+               for h in find(passages, _CHILD_PARTICIPANTS, negatable=False))
+
+
+def proxy_class(cls: str | None, text: str, children: bool) -> str | None:
+    """`cls`, or an observer's rating for a children's questionnaire or scale not called a self-report."""
+    if children and cls == "self-report" and _PROXY_INSTRUMENT.search(text) and not _SELF.search(text):
+        return "clinician-rated"
+    return cls
+
+
 def class_named(name: str) -> str | None:
     """The outcome class a measure's name says, if any (the first of OUTCOME_CLASS_PATTERNS)."""
     found = next((cls for cls, pattern in OUTCOME_CLASS_PATTERNS if pattern.search(name)), None)
@@ -350,6 +374,12 @@ def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[
                and not (scale and _SYMPTOMS_ALONE.search(h.evidence.text))
                and cue_class("self-report", h.evidence.text))
                or (_EXPLICIT_SELF_REPORT.search(h.evidence.text) and not _by_proxy(h))]
+        if studies_children(passages):
+            proxied = [h for h in own if proxy_class("self-report", h.evidence.text, not _SELF.search(h.sentence.text))
+                       != "self-report"]
+            own = [h for h in own if h not in proxied]
+            if proxied:
+                found.setdefault("clinician-rated", []).extend(proxied)
         found["self-report"] = own
         if not own:
             found.pop("self-report")

@@ -19,7 +19,7 @@ from livingreview.extraction.design import PLACEBO
 from livingreview.extraction import result_phrases
 from livingreview.extraction.lexicon import drug_mentions
 from livingreview.extraction.measures import (brain_imaging, class_named, cue_class, OUTCOME_CLASS_PATTERNS,
-                                              PROTOCOL_OUTCOME_CLASS)
+                                              PROTOCOL_OUTCOME_CLASS, proxy_class, studies_children)
 from livingreview.extraction.passages import (BACKGROUND_LABEL, before_own_study, find, Hit, lowercase_twin, Passage,
                                                study_start, suggestion, vocabulary_hits)
 from livingreview.extraction.substances import substances_given
@@ -285,11 +285,17 @@ def suggest_outcomes(protocol: Protocol, passages: list[Passage], vocabularies: 
     drugs = frozenset(m.text.lower() for p in passages for m in drug_mentions(protocol, p.text))
     study = _StudyResults(placebo_arm, _overall_results(passages), _conclusion(passages), drugs,
                           _control_comparisons(passages))
+    children = studies_children(passages)
     outcomes = []
     for anchor in anchors:
         others = [h for a in anchors if a is not anchor for h in a.hits]
-        outcomes.append(_describe(protocol, anchor, passages, regions, vocabularies, network_of, constructs, others,
-                                  study))
+        outcome = _describe(protocol, anchor, passages, regions, vocabularies, network_of, constructs, others, study)
+        cls = outcome["class"]
+        if cls.value == "self-report" and anchor.instrument and \
+                proxy_class("self-report", anchor.instrument, children) != "self-report":
+            outcome["class"] = Suggestion("clinician-rated", cls.evidence, [*cls.flags, "a children's measure: "
+                                          "filled in by a parent or teacher"])
+        outcomes.append(outcome)
     return outcomes
 
 
