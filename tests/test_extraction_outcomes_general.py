@@ -524,3 +524,19 @@ def test_a_childrens_questionnaire_is_an_observers_rating(flagship: Protocol, ab
                                                          expected: list[str]) -> None:
     record = Record(source="test", raw="", title="A controlled trial", abstract=abstract, id=5, source_id="t5")
     assert suggest_study(flagship, [record]).fields["outcome_classes"].value == expected
+
+
+@pytest.mark.parametrize(("abstract", "instrument", "direction"), [
+    # the result names only the abbreviation given after the instrument's (or its subscale's) name
+    ("Boys with fragile X were randomized to the drug or placebo. The primary measure was the Aberrant "
+     "Behavior Checklist-Social Withdrawal (ABC-SW) subscale. The drug led to a greater fall in ABC-SW than "
+     "placebo.", "aberrant behavior checklist", "improved"),
+    ("Adults with social anxiety were randomized to the drug or placebo for 12 weeks. The primary outcome was "
+     "the Brief Social Phobia Scale (BSPS), the secondary the Social Phobia Inventory. The Social Phobia "
+     "Inventory improved more with the drug than with placebo. BSPS scores did not differ between the arms.",
+     "brief social phobia scale", "no difference"),
+])
+def test_a_result_naming_an_instruments_abbreviation_gives_its_direction(
+        flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:
+    found = [o for name, o in _outcomes(flagship, abstract).items() if name.startswith(instrument)]
+    assert [o["direction"] for o in found] == [direction], found

@@ -368,6 +368,7 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
         elif not any(_same_words(anchor, a) for a in anchors.values()):
             anchors.setdefault(anchor.key, anchor)
     anchors = _without_change_words(anchors)
+    _add_abbreviations(anchors, passages)
     if sites:  # bone density is an outcome per site: not once more for all sites together
         anchors = {k: a for k, a in anchors.items() if k.startswith("site:") or not _BONE_DENSITY.search(a.instrument or "")}
     if not anchors and vocabularies.construct in protocol.vocabularies:
@@ -378,6 +379,39 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
             if hits:
                 anchors[term_id] = _Anchor(term_id, hits[0].evidence.text, hits, term_id)
     return sorted(anchors.values(), key=lambda a: (a.hits[0].passage.field != "title", a.hits[0].start))
+
+
+# An instrument's abbreviation in brackets after its name, perhaps after a subscale's:
+# "Aberrant Behavior Checklist-Irritability (ABC-I)", "Pediatric Anxiety Rating Scale (PARS)".
+_ABBREVIATION_AFTER = re.compile(r"(?:[\s-]+[A-Za-z][\w-]*){0,3}?\s*\(\s*(?P<abbr>[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)\s*[);,]")
+
+
+def _add_abbreviations(anchors: dict[str, _Anchor], passages: list[Passage]) -> None:
+    """Where an instrument's name gives its abbreviation, the abbreviation's later mentions are the
+    instrument's too: results often name only the abbreviation ("reduction in ABC-I versus placebo").
+    An outcome named by the abbreviation alone ("BSPS scores") is the same outcome."""
+    for key, anchor in list(anchors.items()):
+        first = anchor.hits[0]
+        found = _ABBREVIATION_AFTER.match(first.passage.text, first.end)
+        if key not in anchors or found is None or key.startswith("site:"):
+            continue
+        abbreviation = found.group("abbr")
+        for other_key, other in list(anchors.items()):
+            words = set(other.key.removeprefix("result:").split())
+            if other is not anchor and not words - {abbreviation.lower(), *_SCORE_WORDS}:
+                anchor.hits.extend(other.hits)
+                del anchors[other_key]
+        taken = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
+        mention = re.compile(r"(?<![\w-])" + re.escape(abbreviation) + r"(?![\w-])")
+        for passage in passages:
+            for match in mention.finditer(passage.text):
+                span = (passage.field, match.start(), match.end())
+                if not ((passage is first.passage and match.start() < found.end()) or _overlaps(span, taken)):
+                    anchor.hits.append(Hit(passage, match.start(), match.end(), key))
+        anchor.hits.sort(key=lambda h: (h.passage.field != "title", h.start))
+
+
+_SCORE_WORDS = ("score", "scores", "total", "totals", "rating", "ratings", "change", "changes", "scale")
 
 
 # A sentence naming what measures something ("the questionnaire has five domains (... social
