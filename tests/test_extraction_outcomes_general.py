@@ -540,3 +540,28 @@ def test_a_result_naming_an_instruments_abbreviation_gives_its_direction(
         flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:
     found = [o for name, o in _outcomes(flagship, abstract).items() if name.startswith(instrument)]
     assert [o["direction"] for o in found] == [direction], found
+
+
+@pytest.mark.parametrize(("abstract", "instrument", "direction"), [
+    # A disability or a carer's burden is a harm; an improvement said of a burden is still one.
+    ("Adults with panic disorder were randomized to the drug or placebo. Outcomes included the Sheehan "
+     "Disability Scale. The drug led to a significant reduction in the family and social items of the Sheehan "
+     "Disability Scale.", "sheehan disability scale", "improved"),
+    ("People with dementia were randomized to the drug or placebo. At 12 weeks there was greater improvement "
+     "in carer burden on the Zarit Burden Interview with the drug.", "zarit burden interview", "improved"),
+    # "... but not in the group given placebo" sets the drug's result against the control's.
+    ("Patients with schizophrenia were randomized to sarcosine or placebo. The Scale for the Assessment of "
+     "Negative Symptoms improved significantly in the sarcosine group but not in the group given placebo.",
+     "scale for the assessment of negative symptoms", "improved"),
+    # No significant findings, or numbers lower without a test, are no difference.
+    ("Adults with PTSD received the drug and placebo in a randomized order. The Clinician-Administered PTSD "
+     "Scale showed no statistically significant findings for the drug.", "clinician-administered ptsd scale",
+     "no difference"),
+    ("Adults with borderline personality disorder received the drug and placebo in a randomized order. Scores "
+     "on the Dissociation Tension Scale were numerically lower with the drug than with placebo.",
+     "dissociation tension scale", "no difference"),
+])
+def test_burdens_controls_and_numbers_without_a_test_give_the_direction(
+        flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:
+    found = [o for name, o in _outcomes(flagship, abstract).items() if name.startswith(instrument)]
+    assert [o["direction"] for o in found] == [direction], found

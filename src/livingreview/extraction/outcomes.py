@@ -67,7 +67,9 @@ _NO_DIFFERENCE = re.compile(
     r"(?:any\s+)?(?:significant\s+)?(?:response|effects?|changes?|differences?|improvement|benefit|evidence)\b|"
     r"\bno\s+(?:[\w-]+\s+){1,3}differences?\b|\bno\s+differentiation\b|\bnone\s+of\s+the\b[^.;]{0,60}\b(?:significant|differ)\w*|"
     r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|effects?|changes?|improvement|benefit|"
-    r"variations?|alterations?)\b|"
+    r"variations?|alterations?|findings|results)\b|"
+    # a difference in the numbers only ("numerically lower under naltrexone than under placebo")
+    r"\bnumerically\s+(?:\w+\s+)?(?:lower|higher|greater|smaller|larger|better|worse|fewer|more|less)\b|"
     r"\bnot\s+(?:a\s+)?(?:statistically\s+)?significant(?:ly)?\b|\bdid\s+not\s+(?:significantly\s+)?(?:differ|change|"
     r"affect|alter|improve|reduce|increase|decrease|influence|modulate)\b|\bcomparable\b|\bsimilar\b|"
     r"\bno\s+(?:significant\s+)?(?:between-group|group)\s+differences?\b|\bnon-?significant\b|"
@@ -88,7 +90,7 @@ _DOWN = re.compile(r"\b(?:reduc(?:ed|es|tion|tions)|decreas(?:ed|es|e)|lower|att
 # An outcome where less is better (symptoms, pain, adverse effects): "reduced" is an improvement.
 _BURDEN = re.compile(r"\b(?:symptoms?|severity|pain|depressi\w*|anxiety|episodes?|frequency|incontinence|"
                      r"urgency|itch\w*|congestion|sneez\w*|headache|nausea|distress|loneliness|"
-                     r"anhedonia|impairment|withdrawal|craving|scores?\s+on\s+the\s+HAM|w(?:h)?eals?|flares?|"
+                     r"anhedonia|impairment|withdrawal|craving|disabilit\w*|burden|scores?\s+on\s+the\s+HAM|w(?:h)?eals?|flares?|"
                      r"cough\w*|bleeding|adverse|side[- ]effects?|dissociat\w*|psychotomimetic|hot\s+(?:flush|flash)\w*|"
                      r"bone\s+loss|stiffness|MADRS|HAM-?[DA]|HDRS|PANSS|BPRS|CADSS|BDI|heart\s+rate|blood\s+pressure|"
                      r"QTc|body\s+temperature|Kupperman|cancers?|risk|incidence|fluctuation|histamine\s+release|"
@@ -1093,7 +1095,9 @@ _FAVOURS_ONE = re.compile(r"\b(?:superior\s+to|more\s+effective|significantly\s+
 
 
 _CONTRAST = re.compile(r"\bbut\b|\bwhereas\b|\bhowever\b|\balthough\b|\bwhile\b", re.IGNORECASE)
-_BUT_NOT = re.compile(r"\bbut\s+not\b|\bwhereas\s+(?:\w+\s+){0,4}(?:did|was|were)\s+not\b", re.IGNORECASE)
+# (not "but not in the group given placebo": the drug's result set against the control's)
+_BUT_NOT = re.compile(r"\bbut\s+not\b(?!\s+(?:in|with|after|on|for|under)\s+(?:the\s+)?(?:(?:group|arm|patients|subjects)\s+"
+                      r"(?:given|receiving|treated\s+with|on)\s+)?(?:placebo|control|sham|vehicle)\b)|\bwhereas\s+(?:\w+\s+){0,4}(?:did|was|were)\s+not\b", re.IGNORECASE)
 # A change in every arm ("both regimens reduced symptoms") says nothing of one arm against the other.
 _BOTH_ARMS = re.compile(r"(?<!between\s)\b(?:both|all|either|each\s+of\s+the|the\s+(?:two|2))\s+(?:\w+\s+){0,2}(?:groups?|treatments?|regimens?|"
                         r"formulations?|doses|drugs|arms|patches|preparations|products)\b|\bin\s+both\b", re.IGNORECASE)
@@ -1179,6 +1183,7 @@ def _stated_direction(text: str, placebo_arm: bool, burden: bool | None = None) 
     none = bool(_NO_DIFFERENCE.search(text))
     alike_only = none and not _NO_DIFFERENCE.search(_ALIKE.sub(" ", text))
     better, worse = bool(_BETTER.search(text)), bool(_WORSE.search(text))
+    said_better, said_worse = better, worse
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
     if burden is None:
         burden = _is_burden(text)
@@ -1198,6 +1203,10 @@ def _stated_direction(text: str, placebo_arm: bool, burden: bool | None = None) 
     if not placebo_arm and _BOTH_ARMS.search(text) and not _FAVOURS_ONE.search(text) and not _BETWEEN_ARMS.search(text):
         return "no difference"  # each arm changed alike: nothing sets the study drug apart
     if better and worse:
+        if said_better != said_worse:
+            # "greater improvement in caregiver burden": the words that judge outweigh a burden's
+            # change words
+            return "improved" if said_better else "worsened"
         return "improved" if not burden or down else "worsened"
     return "improved" if better else "worsened"
 
