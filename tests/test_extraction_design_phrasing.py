@@ -19,6 +19,12 @@ pytestmark = needs_lexicon
 # --- randomisation, allocation, blinding ------------------------------------------------------------
 
 DESIGN_CASES: list[Case] = [
+    # a design of its own told in the present, after a background citing others ("studies show")
+    ("Levodopa and sharing with strangers",
+     "Sharing falls with social distance. Studies show that this depends on mood and hormones. Here, we test "
+     "whether dopamine changes it. We employ a randomized, double-blind, within-subject design in which "
+     "healthy women take levodopa and placebo before a sharing task.",
+     {"randomised": "yes", "allocation": "crossover", "blinding": "double-blind", "drugs": ["levodopa"]}),
     ("Sertraline in panic disorder",
      "Sixty-four patients were randomly assigned to sertraline or placebo for 12 weeks.",
      {"randomised": "yes", "allocation": "parallel", "control": "placebo", "n_total": 64}),

@@ -64,6 +64,15 @@ SINGLE_GROUP_CASES: list[Case] = [
     ("Psilocybin and the amygdala.",
      "In 20 healthy adults, amygdala reactivity to angry faces was lower during a single dose of psilocybin "
      "as compared to baseline.", SINGLE),
+    # measured in the same people around the dose
+    ("Nitrous oxide and the EEG.",
+     "High-density EEG was recorded in 18 volunteers before, during and after inhalation of nitrous oxide; "
+     "afterwards they rated how unreal the world had felt.", SINGLE),
+    # the placebo-controlled trials of others that a background cites are no arm of this study
+    ("Memantine for social impairment in autism: an open pilot.",
+     "Placebo-controlled trials of drugs for the core social deficits of autism have mostly failed. In this "
+     "open-label pilot, seven boys with autism (mean age 8 years) took memantine; five were judged "
+     "responders after 12 weeks.", SINGLE),
 ]
 
 NOT_SINGLE_GROUP_CASES: list[tuple[str, str]] = [

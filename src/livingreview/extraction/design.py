@@ -246,7 +246,13 @@ OWN_STUDY = rx(
     # crossover study"), and a case the authors report
     r"\b(?:was|were)\s+(?:studied|evaluated|examined|investigated|assessed|compared|tested)\s+in\s+an?\s|"
     # ("we present" and "we describe" open reviews as often as cases)
-    r"\bwe\s+(?:would\s+like\s+to\s+)?report\b")
+    r"\bwe\s+(?:would\s+like\s+to\s+)?report\b|"
+    # a design of its own told in the present ("We employ a randomized, double-blind, within-subject
+    # design"), and "Here, we ..." with a verb of doing research rather than of reviewing it
+    r"\bwe\s+(?:employ(?:ed)?|use[ds]?|appl(?:y|ied)|conduct(?:ed)?|ran|run|perform(?:ed)?)\s+(?:a|an)\s+"
+    r"(?:[\w/-]+,?\s+){0,6}?(?:design|trial|study|experiment)\b|"
+    r"\bhere,?\s+we\s+(?:investigate|examine|test|tested|show|showed|demonstrate|report|measure|assess|compare|"
+    r"use|used|employ|conducted|performed)\b")
 
 
 # People of the abstract's own, whatever its background says of animals or what it discusses: a

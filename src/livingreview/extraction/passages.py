@@ -180,7 +180,7 @@ ASSIGNMENT = rx(r"\brandom|\bassign|\ballocat|\breceiv|(?<!,\s)\bgiven\b(?!\s+th
 # Where an unstructured abstract turns from what was known to its own study: its aim, its
 # participants, or a drug given or compared. ("This double-blind, placebo-controlled, crossover
 # study": design words come in comma-separated runs.)
-_OWN_STUDY_TURN = rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:[\w-]+,?\s+){0,4}(?:study|trial|investigation|"
+_OWN_STUDY_TURN = rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:[\w-]+,?\s+){0,4}(?:study|trial|pilot|investigation|"
                       r"experiment|work|paper|report)\b|\bwe\s+(?:\w+\s+)?(?:performed|conducted|investigated|examined|"
                       r"tested|assessed|evaluated|compared|studied|randomi[sz]ed|enrolled|recruited|aimed|sought|"
                       r"hypothesi[sz]ed|measured|report|describe|present|used)\b|\b(?:aims?|objectives?|purpose|"

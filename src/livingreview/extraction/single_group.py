@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from livingreview.extraction import design
 from livingreview.extraction.model import NOT_STATED, Suggestion
-from livingreview.extraction.passages import Hit, Passage, find, rx, suggestion
+from livingreview.extraction.passages import before_own_study, Hit, Passage, find, rx, suggestion
 
 # A comparison arm stated outright, whatever it is compared on.
 # (Healthy controls are people compared, not an arm: they are given the drug or nothing.)
@@ -38,6 +38,9 @@ _GIVEN = rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected|st
             r"(?:ingestion|intake|administration|dosing|injection|infusion)\s+of\b|"
             r"\bsingle\s+(?:oral\s+|intravenous\s+)?doses?\s+of\b|\bco-?administ\w+|\bconcomitant\s+administration\b|"
             r"\bfollowed\s+by\b|"
+            # measured in the same people around the dose: "before, during, and after ketamine infusion"
+            r"\bbefore,?\s+(?:during,?\s+)?(?:and\s+)?after\s+(?:(?:a|the)\s+)?(?:[\w-]+\s+){0,3}?"
+            r"(?:infusion|injection|inhalation|administration|ingestion|intake|dosing|dose)\b|"
             # an open study, or change read against the group's own start
             r"\bopen[- ]label\b|\bopen\s+(?:study|trial)\b|\b(?:relative\s+to|from)\s+(?:their\s+)?baseline\b|"
             r"\b(?:compared\s+(?:to|with)|and\s+at)\s+baseline\b|"
@@ -84,8 +87,10 @@ def _treatment_compared(passages: list[Passage], names: Iterable[str]) -> list[H
 
 
 def _arms_compared(passages: list[Passage], names: list[str]) -> bool:
-    # (the randomised trials a conclusion calls for are no arm of this study)
-    stated = [h for h in find(passages, _ARM_STATED, negatable=False) if not design.trials_called_for(h)]
+    # (the randomised trials a conclusion calls for, or the placebo-controlled trials of others its
+    # background cites, are no arm of this study)
+    stated = [h for h in find(passages, _ARM_STATED, negatable=False)
+              if not design.trials_called_for(h) and not before_own_study(h)]
     return bool(stated or _treatment_compared(passages, names))
 
 
