@@ -19,6 +19,16 @@ pytestmark = needs_lexicon
 # --- randomisation, allocation, blinding ------------------------------------------------------------
 
 DESIGN_CASES: list[Case] = [
+    # what the authors did to their participants, told after "Here, we show", marks their own study and
+    # its placebo arm
+    ("Serotonin and the harm of others",
+     "Moral judgement draws on aversion to harm. Here, we show that serotonin sharpens that aversion. We gave "
+     "healthy volunteers escitalopram and contrasted its effects with those of a placebo on moral dilemmas.",
+     {"control": "placebo", "drugs": ["escitalopram"]}),
+    ("Dopamine and beliefs about a partner",
+     "Paranoid beliefs involve dopamine. We employed a short economic game and a computational model to "
+     "investigate D2 antagonism. Sulpiride, compared with the placebo, made beliefs about a partner's intent "
+     "more flexible.", {"control": "placebo", "drugs": ["sulpiride"]}),
     # a design of its own told in the present, after a background citing others ("studies show")
     ("Levodopa and sharing with strangers",
      "Sharing falls with social distance. Studies show that this depends on mood and hormones. Here, we test "

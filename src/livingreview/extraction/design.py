@@ -250,7 +250,7 @@ OWN_STUDY = rx(
     # a design of its own told in the present ("We employ a randomized, double-blind, within-subject
     # design"), and "Here, we ..." with a verb of doing research rather than of reviewing it
     r"\bwe\s+(?:employ(?:ed)?|use[ds]?|appl(?:y|ied)|conduct(?:ed)?|ran|run|perform(?:ed)?)\s+(?:a|an)\s+"
-    r"(?:[\w/-]+,?\s+){0,6}?(?:design|trial|study|experiment)\b|"
+    r"(?:[\w/-]+,?\s+){0,6}?(?:design|trial|study|experiment|paradigm|task|game)\b|"
     r"\bhere,?\s+we\s+(?:investigate|examine|test|tested|show|showed|demonstrate|report|measure|assess|compare|"
     r"use|used|employ|conducted|performed)\b")
 
