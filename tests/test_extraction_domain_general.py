@@ -231,3 +231,22 @@ def test_regions_written_without_their_full_name_reach_their_network(flagship: P
     networks = {name for outcome in outcomes for name in outcome["network"].value or []}
     assert {"fusiform gyrus", "supramarginal gyrus", "superior temporal gyrus", "striatum"} <= regions
     assert {"face", "reward", "empathy", "mentalizing"} <= networks
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # "social interaction" names social functioning only when nothing narrower is named
+    ("Methods: Forty healthy men received oxytocin or placebo before a trust game with strangers. Results: "
+     "Oxytocin increased trust in social interactions.", ["trust"]),
+    ("Methods: Thirty children with autism received the drug or placebo for eight weeks. Results: Parents "
+     "reported better social interaction with the drug.", ["social functioning"]),
+])
+def test_a_broad_synonym_names_its_construct_only_when_nothing_narrower_is_named(
+        flagship: Protocol, abstract: str, expected: list[str]) -> None:
+    record = Record(source="test", raw="", id=27, source_id="t27", title="", abstract=abstract)
+    assert suggest_study(flagship, [record]).fields["constructs"].value == expected
+
+
+def test_broad_synonyms_are_names_of_the_term_for_searching(flagship: Protocol) -> None:
+    term = flagship.vocabularies["construct"].term("social_functioning")
+    assert "social interaction" in term.broad_synonyms
+    assert "social interaction" in term.phrases()

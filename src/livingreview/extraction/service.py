@@ -34,8 +34,9 @@ from livingreview.extraction.registry import (
     structured_fields,
 )
 from livingreview.extraction.passages import Hit, Passage, before_own_study, find, suggestion, vocabulary_hits
-from livingreview.protocol.models import Extraction, Protocol
+from livingreview.protocol.models import Extraction, Protocol, Vocabulary
 from livingreview.records import Record
+from livingreview.screening.criteria import Span
 from livingreview.screening.workflow import Screening
 from livingreview.store import Store
 from livingreview.store.extractions import SuggestionRow, add_suggestions
@@ -227,6 +228,7 @@ def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | N
     evidence: list[Evidence] = []
     if found:
         vocab = protocol.vocabularies[vocabulary or ""]
+        found = _without_broad_mentions(vocab, found)
         ordered = sorted(found, key=lambda t: (found[t][0][0].field != "title", found[t][0][1].start))
         labels = [vocab.term(t).label for t in ordered]
         evidence = [found[t][0][0].evidence(found[t][0][1].start, found[t][0][1].end) for t in ordered]
@@ -244,6 +246,22 @@ def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | N
         labels.append(str(construct.value))
         evidence.extend(construct.evidence[:1])
     return Suggestion(labels, evidence)
+
+
+def _without_broad_mentions(vocab: Vocabulary, found: dict[str, list[tuple[Passage, Span]]]
+                            ) -> dict[str, list[tuple[Passage, Span]]]:
+    """`found` without the terms named only by their broad synonyms when another term is named."""
+    def broad_only(term: str) -> bool:
+        broad = {" ".join(b.lower().split()) for b in vocab.term(term).broad_synonyms}
+        return bool(broad) and all(_singular(" ".join(p.text[s.start:s.end].lower().split())) in broad
+                                   for p, s in found[term])
+    if len(found) < 2:
+        return found
+    return {term: spans for term, spans in found.items() if not broad_only(term)}
+
+
+def _singular(phrase: str) -> str:
+    return phrase[:-1] if phrase.endswith("s") else phrase
 
 
 def _evidence_hit(passages: list[Passage], evidence: Evidence) -> Hit:

@@ -60,6 +60,9 @@ class Term(_Strict):
     label: str
     classes: list[str] = []
     synonyms: list[str] = []
+    # General phrases that name the concept only when the text names no other concept of the same
+    # vocabulary ("social interaction" is social functioning unless trust or cooperation is named).
+    broad_synonyms: list[str] = []
     brand_names: list[str] = []
     code_names: list[str] = []
     mesh: list[str] = []
@@ -69,7 +72,7 @@ class Term(_Strict):
     def phrases(self) -> list[str]:
         """Every surface form that names this concept in text (label first, no duplicates)."""
         seen: dict[str, None] = {}
-        for phrase in [self.label, *self.synonyms, *self.brand_names, *self.code_names]:
+        for phrase in [self.label, *self.synonyms, *self.broad_synonyms, *self.brand_names, *self.code_names]:
             seen.setdefault(phrase, None)
         return list(seen)
 
