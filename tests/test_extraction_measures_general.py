@@ -138,3 +138,13 @@ def test_measures_that_found_nothing_and_a_named_scanner_give_classes(abstract: 
 def test_what_a_carer_teacher_or_observer_rates_is_an_observers_rating(abstract: str) -> None:
     assert _classes(abstract) == ["clinician-rated"]
 
+
+
+@pytest.mark.parametrize("abstract", [
+    "Forty men received oxytocin or placebo and then made a one-shot decision in a monetary transfer task.",
+    "In an incentivized laboratory experiment, drinkers given alcohol or placebo chose between lotteries.",
+    "Healthy adults took haloperidol or placebo before a game-theoretic paradigm with an unknown partner.",
+    "Aggressive responding was measured with a laboratory model of aggression after each dose.",
+])
+def test_money_games_and_laboratory_experiments_are_behavioural(abstract: str) -> None:
+    assert _classes(abstract) == ["behavioural"]

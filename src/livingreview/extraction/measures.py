@@ -90,7 +90,13 @@ OUTCOME_CLASS_PATTERNS = (
                             r"\bpatients\s+and\s+(?:the\s+)?(?:investigators?|physicians?|clinicians?)\s+(?:jointly\s+|both\s+)?"
                             r"(?:rated|assessed|evaluated|scored|judged)\b")),
     ("behavioural", rx(r"\b(?:behaviou?ral|cognitive|computeri[sz]ed|experimental)\s+(?:tasks?|"
-                        r"paradigms?|tests?|performance)\b|\blaboratory\s+(?:tasks?|paradigms?|performance)\b|"
+                        r"paradigms?|tests?|performance)\b|"
+                        # the money games and decisions of social and economic experiments ("a monetary
+                        # transfer task", "an incentivized laboratory experiment", "a game-theoretic paradigm")
+                        r"\b(?:monetary|money|economic|transfer|donation|giving|sharing|bargaining|incentivi[sz]ed|"
+                        r"game[- ]theoretic(?:al)?|social\s+decision(?:-making)?)\s+(?:[\w-]+\s+)?(?:tasks?|games?|"
+                        r"paradigms?|experiments?|decisions?)\b|\blaboratory\s+(?:experiments?|models?\s+of|measures?\s+of)\b|"
+                        r"\blaboratory\s+(?:tasks?|paradigms?|performance)\b|"
                         r"\bcomplex\s+tasks\b|\b(?:flying|motor)\s+performance\b|\btask\s+performance\b|"
                         r"\b(?:response|reaction)\s+(?:times?|latenc(?:y|ies))\b|"
                         # tasks of social and emotional experiments: recognising faces, probes, dilemmas, choices
