@@ -565,3 +565,22 @@ def test_burdens_controls_and_numbers_without_a_test_give_the_direction(
         flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:
     found = [o for name, o in _outcomes(flagship, abstract).items() if name.startswith(instrument)]
     assert [o["direction"] for o in found] == [direction], found
+
+
+@pytest.mark.parametrize(("abstract", "instrument", "direction"), [
+    # a change from baseline in the whole sample says nothing of the drug against placebo
+    ("Children with autism were randomized to the drug or placebo. The Social Responsiveness Scale did not "
+     "differ between the arms (p = 0.41). The Social Responsiveness Scale improved significantly from baseline to week 12 for "
+     "the entire group.", "social responsiveness scale", "no difference"),
+    # a concession's clause speaks for the outcome it names, not the main clause's
+    ("Adults with social anxiety were randomized to the drug or placebo with therapy. Although the drug gave "
+     "a faster fall in Liebowitz Social Anxiety Scale scores than placebo, the arms did not differ in "
+     "remission.", "liebowitz social anxiety scale", "improved"),
+    # a test that did not display improvement is no difference
+    ("Boys with fragile X were randomized to the drug or placebo. The continuous performance test did not "
+     "display improvement with the drug.", "continuous performance test", "no difference"),
+])
+def test_whole_samples_concessions_and_no_display_of_improvement(
+        flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:
+    found = [o for name, o in _outcomes(flagship, abstract).items() if name.startswith(instrument)]
+    assert [o["direction"] for o in found] == [direction], found

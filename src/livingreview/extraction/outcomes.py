@@ -63,7 +63,8 @@ _NO_DIFFERENCE = re.compile(
     # a verdict of no efficacy ("is not a clinically effective treatment", "was ineffective")
     r"\b(?:is|was|were|are)\s+not\s+(?:an?\s+)?(?:clinically\s+|cost-?\s?)?effective\b|\bineffective\b|"
     # an effect looked for and not found ("no evidence that empathy is impaired", "did not detect any response")
-    r"\bno\s+(?:\w+\s+)?evidence\s+(?:that|of|for)\b|\bdid\s+not\s+(?:detect|find|show|reveal|demonstrate)\s+"
+    r"\bno\s+(?:\w+\s+)?evidence\s+(?:that|of|for)\b|\bdid\s+not\s+(?:detect|find|show|reveal|demonstrate|display|"
+    r"exhibit|produce|yield)\s+"
     r"(?:any\s+)?(?:significant\s+)?(?:response|effects?|changes?|differences?|improvement|benefit|evidence)\b|"
     r"\bno\s+(?:[\w-]+\s+){1,3}differences?\b|\bno\s+differentiation\b|\bnone\s+of\s+the\b[^.;]{0,60}\b(?:significant|differ)\w*|"
     r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|effects?|changes?|improvement|benefit|"
@@ -1053,6 +1054,9 @@ def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, plac
                 or (_MEASURES_LISTED.search(text) and not _SIGNIFICANCE.search(text)) or _DEFINITION.search(text)
                 or _between_populations(text, drugs)):
             continue  # what was measured, or how patients differ from healthy people: not what the drug did
+        if (placebo_arm and _WHOLE_SAMPLE.search(text) and not _SIGNIFICANCE_BETWEEN.search(text)
+                and not _NO_DIFFERENCE.search(text)):
+            continue  # a change in everyone, drug and placebo arms alike, says nothing of the drug
         burden = _burden_near(hit, anchor_hits or [], others or [])
         value = None
         for clause in _clauses_naming(hit, anchor_hits or []):
@@ -1105,6 +1109,11 @@ _BETWEEN_ARMS = re.compile(r"\b(?:than|versus|vs\.?|compared\s+(?:with|to)|in\s+
                            r"(?:the\s+)?(?:placebo|control|untreated)\b", re.IGNORECASE)
 
 
+# The whole sample of a controlled study: "from baseline to the end of treatment for the entire group".
+# (Not "in both groups of volunteers": groups of people, not arms.)
+_WHOLE_SAMPLE = re.compile(r"\b(?:for|in|across|among)\s+(?:the\s+)?(?:entire|whole|total|overall|combined)\s+"
+                           r"(?:group|sample|cohort|population)\b|\b(?:for|in|across)\s+(?:both|all)\s+(?:treatment\s+)?"
+                           r"arms\b", re.IGNORECASE)
 # A sentence listing what was measured ("other efficacy variables included reduction in hot flushes").
 _MEASURES_LISTED = re.compile(r"\b(?:variables?|outcomes?|end-?\s?points?|measures?|parameters?)\s+(?:\w+\s+)?"
                               r"(?:included|were|was|comprised)\b|\b(?:were|was)\s+(?:assessed|measured|recorded|"
@@ -1138,10 +1147,16 @@ _CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|whereas|but(?!\s+not\b)|although|th
                            re.IGNORECASE)
 
 
+_CONCESSION = re.compile(r"\s*(?:although|though|while|whereas)\b[^,;]{10,300}?(?=,\s)", re.IGNORECASE)
+
+
 def _clauses_naming(sentence: Hit, anchor_hits: list[Hit]) -> list[str]:
     """The clauses of a sentence (when it has several) that hold a mention of the outcome."""
     text = sentence.passage.text[sentence.start:sentence.end]
     breaks = [0, *(m.start() for m in _CLAUSE_BREAK.finditer(text)), len(text)]
+    concession = _CONCESSION.match(text)
+    if concession:  # "Although X was faster with the drug, the groups did not differ in Y"
+        breaks = sorted({*breaks, concession.end()})
     if len(breaks) == 2:
         return []
     found = []
