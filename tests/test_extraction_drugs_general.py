@@ -306,6 +306,11 @@ def test_participants_who_took_the_drug_took_the_study_drug() -> None:
     ("Women taking oral contraceptives were excluded; participants applied a testosterone gel.", []),
     # Swallowing the study drug is the oral route.
     ("Alertness was tested 1 to 6 hours after drug ingestion.", ["oral"]),
+    # What participants drank as the study drug or its placebo.
+    ("Faces were rated after consumption of 0.6 g/kg alcohol.", ["oral"]),
+    ("Participants consumed kava (N = 20) or placebo (N = 20) before the speech task.", ["oral"]),
+    # Drinking as a habit is no route.
+    ("Heavy drinkers reported their weekly alcohol consumption before the scan.", []),
 ])
 def test_routes_follow_the_study_drug(abstract: str, expected: list[str]) -> None:
     assert drugs.routes(_passages(abstract)).value == expected

@@ -810,6 +810,10 @@ _ROUTES = (
                  # not drinks counted as a habit ("14 drinks per week")
                  r"\b(?:placebo|alcoholic|active|mixed|a|the)\s+(?:[\w-]+\s+){0,2}?drinks?\b(?!\s+(?:per|a\s+day|daily|weekly|or\s+more))|"
                  r"\b(?:alcoholic|placebo|active)\s+beverages?\b|\bbeverage\s+conditions?\b|"
+                 # what participants drank as the study drug: "consumption of 0.4 g/kg alcohol",
+                 # "participants consumed ayahuasca (N = 14) or placebo"
+                 r"\b(?:consumed|drank|consumption\s+of|drinking)\s+(?:an?\s+|the\s+)?(?:\d[\d.]*\s*(?:g/kg|mg/kg|g|ml|mg)\s+"
+                 r"(?:of\s+)?[\w-]+|[\w-]+\s*(?:\(\s*n\s*=\s*\d+\s*\)\s*)?(?:or|versus|vs\.?)\s+(?:an?\s+)?placebo)\b|"
                  r"\bby\s+mouth\b|\beffervescent\b|(?<!vaginal\s)(?<!buccal\s)\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b")),
     ("intramuscular", rx(_AFTER_DOSE + r"(?-i:IM|im)\b|\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
     ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bbreath(?:ed|ing)\s+\d+(?:\.\d+)?\s*%|"
