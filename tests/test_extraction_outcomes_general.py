@@ -535,6 +535,10 @@ def test_a_childrens_questionnaire_is_an_observers_rating(flagship: Protocol, ab
      "the Brief Social Phobia Scale (BSPS), the secondary the Social Phobia Inventory. The Social Phobia "
      "Inventory improved more with the drug than with placebo. BSPS scores did not differ between the arms.",
      "brief social phobia scale", "no difference"),
+    # (an abbreviation ending in s is the same outcome too: "LSAS")
+    ("Adults with social anxiety were randomized to the drug or placebo. The primary measure was change on the "
+     "Liebowitz Social Anxiety Scale (LSAS). Improvement on the LSAS was greater with the drug than with "
+     "placebo.", "liebowitz social anxiety scale", "improved"),
 ])
 def test_a_result_naming_an_instruments_abbreviation_gives_its_direction(
         flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:

@@ -400,8 +400,8 @@ def _add_abbreviations(anchors: dict[str, _Anchor], passages: list[Passage]) -> 
             continue
         abbreviation = found.group("abbr")
         for other_key, other in list(anchors.items()):
-            words = set(other.key.removeprefix("result:").split())
-            if other is not anchor and not words - {abbreviation.lower(), *_SCORE_WORDS}:
+            words = {_stem(w) for w in other.key.removeprefix("result:").split()}
+            if other is not anchor and not words - {_stem(abbreviation.lower()), *map(_stem, _SCORE_WORDS)}:
                 anchor.hits.extend(other.hits)
                 del anchors[other_key]
         taken = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
@@ -415,6 +415,11 @@ def _add_abbreviations(anchors: dict[str, _Anchor], passages: list[Passage]) -> 
 
 
 _SCORE_WORDS = ("score", "scores", "total", "totals", "rating", "ratings", "change", "changes", "scale")
+
+
+def _stem(word: str) -> str:
+    """A word without its plural ending, as cue outcomes' keys are written ("LSAS" -> "lsa")."""
+    return re.sub(r"(?<=[a-z]{3})(?:es|s)$", "", word)
 
 
 # A sentence naming what measures something ("the questionnaire has five domains (... social
