@@ -588,3 +588,12 @@ def test_whole_samples_concessions_and_no_display_of_improvement(
         flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:
     found = [o for name, o in _outcomes(flagship, abstract).items() if name.startswith(instrument)]
     assert [o["direction"] for o in found] == [direction], found
+
+
+def test_two_named_instruments_joined_by_and_are_not_a_third_outcome(flagship: Protocol) -> None:
+    abstract = ("Adults with social anxiety were randomized to the drug or placebo. Outcomes were the Social Phobia "
+                "Inventory and the Liebowitz Social Anxiety Scale. The Social Phobia Inventory and Liebowitz Social "
+                "Anxiety Scale scores fell more with the drug than with placebo.")
+    found = _outcomes(flagship, abstract)
+    assert sorted(found) == ["liebowitz social anxiety scale", "social phobia inventory"]
+    assert {o["direction"] for o in found.values()} == {"improved"}

@@ -250,16 +250,33 @@ def _proper_instrument_anchors(passages: list[Passage], taken: list[tuple[str, i
             start, end = match.start("name"), match.end("name")
             lead = _NOT_A_NAME_WORD.match(passage.text, start, end)
             start = lead.end() if lead else start  # "Scores on the Menstrual Distress Questionnaire"
-            name = passage.text[start:end]
-            if not name[:1].isupper():
-                continue
-            if (_STATISTICAL_TEST.search(name) or _overlaps((passage.field, start, end), taken)
-                    or is_negated(passage.text, start, end)):
-                continue
-            key = " ".join(name.lower().split())
-            anchor = found.setdefault(key, _Anchor(key, name, [], None, _proper_class(name, match.group("head"))))
-            anchor.hits.append(Hit(passage, start, end, key))
+            for start, end in _joined_names(passage.text, start, end):
+                name = passage.text[start:end]
+                if not name[:1].isupper():
+                    continue
+                if (_STATISTICAL_TEST.search(name) or _overlaps((passage.field, start, end), taken)
+                        or is_negated(passage.text, start, end)):
+                    continue
+                key = " ".join(name.lower().split())
+                head = _PROPER_INSTRUMENT.match(name)
+                cls = _proper_class(name, head.group("head") if head else match.group("head"))
+                anchor = found.setdefault(key, _Anchor(key, name, [], None, cls))
+                anchor.hits.append(Hit(passage, start, end, key))
     return list(found.values())
+
+
+# Two whole names joined: "the Social Phobia Inventory and (the) Liebowitz Social Anxiety Scale".
+_NAME_JOIN = re.compile(r"\b(?:Scales?|Index|Questionnaire|Inventory|Test|Task|Checklist|Battery|Interview|"
+                        r"Schedule|Survey)(?P<join>\s+and\s+(?:the\s+)?)(?=[A-Z])")
+
+
+def _joined_names(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of the whole names a proper-name match joins with "and", or the match itself."""
+    spans, begin = [], start
+    for join in _NAME_JOIN.finditer(text, start, end):
+        spans.append((begin, join.start("join")))
+        begin = join.end("join")
+    return [*spans, (begin, end)]
 
 
 def _proper_class(name: str, head: str) -> str | None:
