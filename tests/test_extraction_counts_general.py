@@ -169,6 +169,14 @@ COUNT_CASES: list[Case] = [
     ("Patients compared to healthy controls after a square bracket", "In a randomized, open trial we treated 20 "
      "older depressed patients [mean age (SD) 74.1 (3.2) yr] compared to 19 healthy controls of the same age.",
      {"n_total": 39}),
+    # The sample given only by sex in a bracket after its noun; a registry's estimated enrollment.
+    ("Sexes in a bracket", "Methods: Participants (98 men; 102 women) were randomised to intranasal vasopressin "
+     "or placebo and played a public goods game.", {"n_total": 200}),
+    ("A registry's estimated enrollment", "Study type: Interventional. Estimated Enrollment: 72. Allocation: "
+     "Randomized. Oxytocin or placebo before group therapy.", {"n_total": 72}),
+    # Experiments counted before their participants are not the participants.
+    ("Two experiments, then participants", "In two placebo-controlled experiments, participants took the drug "
+     "or placebo and rated others' pain.", {"n_total": None}),
     # A count given first is the whole of the two arms that follow it.
     ("The sample split into two arms later", "Twenty-four healthy women watched sad film clips in the "
      "scanner. Twelve women received a single dose of citalopram while 12 women served as untreated "

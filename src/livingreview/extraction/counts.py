@@ -31,7 +31,8 @@ PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolesc
 # Words between a count and its noun are adjectives ("24 healthy male volunteers"), never verbs,
 # prepositions, units or other nouns ("2 drugs was similar, although more patients").
 _NOT_ADJECTIVE = (r"(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|no|not|none|"
-                  r"which|who|drugs?(?!-)|times|occasions|groups?|studies|trials|weeks?|days?|months?|years?|hours?|"
+                  r"which|who|drugs?(?!-)|times|occasions|groups?|studies|trials|experiments|sessions|"
+                  r"weeks?|days?|months?|years?|hours?|"
                   # ("792 treated outpatients" are people; "40 treated with X patients" is no adjective)
                   r"included|received|treated(?=\s+(?:with|by|for|and|or|in|at|as|on|from|to)\b)|respectively|"
                   r"although|more|less|each|per|all|"
@@ -85,10 +86,14 @@ _DESIGN_BEFORE = rx(r"\b(?:a|an|this|our|the\s+present|the\s+current)\s+(?:[\w-]
 _ARTICLE_BEFORE = rx(r"\b(?:a|an|this|our)\s+(?:[\w-]+\s+){0,2}$")
 _DESIGN_AFTER = rx(r"\s*,?\s*(?:[\w-]+,?\s+){0,6}?(?:trial|study|experiment)\b")
 # The size of the whole study said as such: "two small trials (total n = 29)", a registry's
-# "Target Recruitment 80" or "planned sample size: 120".
+# "Target Recruitment 80", "Estimated Enrollment: 150" or "planned sample size: 120".
 _STATED_SIZE = rx(r"\(\s*(?:in\s+)?total,?\s+n\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*[),;]|"
-                  r"\b(?:target|planned|anticipated|intended)\s+(?:recruitment|enrol?ment|sample\s+size)"
+                  r"\b(?:target|planned|anticipated|intended|estimated|actual)\s+(?:recruitment|enrol{1,2}ment|sample\s+size)"
                   r"(?:\s+(?:of|was|is)|\s*[:=])?\s*(?P<target>\d{1,3}(?:,\d{3})+|\d+)\b(?!\s*(?:%|per|/|sites|centres|centers))")
+# The sample given only by sex, in a bracket after its noun: "Participants (153 men; 151 women)".
+_SEXES_IN_BRACKET = rx(r"\b(?:participants|subjects|volunteers|adults|patients|children)\s*\(\s*(?P<first>\d+)\s+"
+                       r"(?:men|males|women|females|boys|girls)\s*[;,]\s*(?:and\s+)?(?P<second>\d+)\s+"
+                       r"(?:men|males|women|females|boys|girls)\s*\)")
 _N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)")
 _TOTAL_OF = rx(r"\b(?:a\s+)?total\s+of\s*$|\(?\btotal:?\s*$|\boverall,?\s*$|\bin\s+all,?\s*$")
 _ENROLMENT_VERB = rx(r"\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
@@ -184,6 +189,12 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
             candidates.append(_rank_bare_total(passage, match))
         for match in passage.finditer(_COUNT_LIST):
             candidates.append(_rank_count_list(passage, match))
+        for match in passage.finditer(_SEXES_IN_BRACKET):
+            # (each sex's count inside is a part of it, whatever verb follows the bracket)
+            hit = Hit(passage, match.start("first"), match.start() + len(match.group().rstrip(") ")))
+            candidates = [c for c in candidates if not (c[1].passage is passage and hit.start <= c[1].start < hit.end)]
+            total = int(match.group("first")) + int(match.group("second"))
+            candidates.append((max(3.5, _verb_rank(passage.text, match.end())), hit, total, match.group()))
         for match in passage.finditer(_STATED_SIZE):
             group = "count" if match.group("count") else "target"
             hit = Hit(passage, match.start(group), match.end(group))
