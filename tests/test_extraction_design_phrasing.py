@@ -361,6 +361,13 @@ POPULATION_CASES: list[Case] = [
      "placebo for 12 weeks.", {"population": ["other:depersonalization-disorder"]}),
     ("Aggression in hospital", "Children with conduct disorder were randomly assigned to lithium or placebo.",
      {"population": ["other:conduct-disorder"]}),
+    # Neurological and genetic conditions whose names are more than a head word.
+    ("Crying spells", "Patients with multiple sclerosis and pseudobulbar affect were randomized to the "
+     "combination or placebo.", {"population": ["other:multiple-sclerosis", "other:pseudobulbar-affect"]}),
+    ("Motor neurone disease", "Forty patients with ALS were randomized to the drug or placebo.",
+     {"population": ["other:als"]}),
+    ("Appetite and behaviour", "Children with Prader-Willi syndrome received oxytocin and placebo in random "
+     "order.", {"population": ["other:prader-willi-syndrome"]}),
     ("Gastric safety study", "Twelve healthy, right-handed, non-smoking male volunteers took part.",
      {"population": ["healthy"]}),
     ("Airway trial", "Patients with chronic obstructive pulmonary disease (COPD) were randomized to the inhaler "

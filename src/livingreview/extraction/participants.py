@@ -173,7 +173,11 @@ _NAMED_CONDITIONS = rx(r"\b(?:(?P<migraine>migraineurs?)|(?P<asthma>asthmatics?)
                         r"(?P<antisocial_personality_disorder>antisocial\s+personality\s+disorders?)|"
                         r"(?P<generalized_anxiety_disorder>generali[sz]ed\s+anxiety\s+disorders?|GAD)|"
                         r"(?P<panic_disorder>panic\s+disorders?)|(?P<anorexia_nervosa>anorexia\s+nervosa)|"
-                        r"(?P<bulimia_nervosa>bulimia\s+nervosa))\b")
+                        r"(?P<bulimia_nervosa>bulimia\s+nervosa)|"
+                        # neurological and genetic conditions whose name is more than a head word
+                        r"(?P<multiple_sclerosis>multiple\s+sclerosis)|(?P<als>(?-i:ALS)|amyotrophic\s+lateral\s+sclerosis)|"
+                        r"(?P<pseudobulbar_affect>pseudobulbar\s+affect)|(?P<prader_willi_syndrome>Prader[- ]Willi(?:\s+syndrome)?)|"
+                        r"(?P<williams_syndrome>Williams(?:[- ]Beuren)?\s+syndrome)|(?P<angelman_syndrome>Angelman\s+syndrome))\b")
 # "Parkinson's disease" is read as other:parkinson, the way the eponym is usually shortened.
 _EPONYM_DISEASE = re.compile(r"^other:(parkinson|alzheimer|crohn|huntington|graves|hodgkin|cushing|addison)-disease$")
 _VAGUE_CONDITIONS = frozenset({"disease", "syndrome", "pain", "headache", "headaches", "cyst", "cysts", "bladder",
