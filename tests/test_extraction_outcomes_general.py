@@ -597,3 +597,15 @@ def test_two_named_instruments_joined_by_and_are_not_a_third_outcome(flagship: P
     found = _outcomes(flagship, abstract)
     assert sorted(found) == ["liebowitz social anxiety scale", "social phobia inventory"]
     assert {o["direction"] for o in found.values()} == {"improved"}
+
+
+@pytest.mark.parametrize(("abstract", "instrument"), [
+    ("Adolescents with autism received the drug and placebo in random order. No significant impact was noted on "
+     "the Social Responsiveness Scale.", "social responsiveness scale"),
+    ("Adults with depersonalisation were randomized to the drug or placebo. On the Cambridge Depersonalization "
+     "Scale the drug was not significantly superior to placebo.", "cambridge depersonalization scale"),
+])
+def test_no_significant_impact_and_no_significant_superiority_are_no_difference(
+        flagship: Protocol, abstract: str, instrument: str) -> None:
+    found = [o for name, o in _outcomes(flagship, abstract).items() if name.startswith(instrument)]
+    assert [o["direction"] for o in found] == ["no difference"], found

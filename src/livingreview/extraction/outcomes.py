@@ -68,13 +68,13 @@ _NO_DIFFERENCE = re.compile(
     r"(?:any\s+)?(?:significant\s+)?(?:response|effects?|changes?|differences?|improvement|benefit|evidence)\b|"
     r"\bno\s+(?:[\w-]+\s+){1,3}differences?\b|\bno\s+differentiation\b|\bnone\s+of\s+the\b[^.;]{0,60}\b(?:significant|differ)\w*|"
     r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|effects?|changes?|improvement|benefit|"
-    r"variations?|alterations?|findings|results)\b|"
+    r"variations?|alterations?|findings|results|impacts?|influences?)\b|"
     # a difference in the numbers only ("numerically lower under naltrexone than under placebo")
     r"\bnumerically\s+(?:\w+\s+)?(?:lower|higher|greater|smaller|larger|better|worse|fewer|more|less)\b|"
     r"\bnot\s+(?:a\s+)?(?:statistically\s+)?significant(?:ly)?\b|\bdid\s+not\s+(?:significantly\s+)?(?:differ|change|"
     r"affect|alter|improve|reduce|increase|decrease|influence|modulate)\b|\bcomparable\b|\bsimilar\b|"
     r"\bno\s+(?:significant\s+)?(?:between-group|group)\s+differences?\b|\bnon-?significant\b|"
-    r"\bfailed\s+to\b|\bunchanged\b|\bwas\s+not\s+superior\b|"
+    r"\bfailed\s+to\b|\bunchanged\b|\b(?:was|were)\s+not\s+(?:significantly\s+)?(?:superior|better|more\s+effective)\b|"
     # a change not made by the drug, a trend short of significance, a p value above 0.05
     r"\b(?:was|were)\s+not\s+(?:significantly\s+)?(?:increased|decreased|reduced|changed|affected|altered|"
     r"influenced|different|improved)\b|\btrend(?:ed)?\s+(?:toward|towards|to)\b|"
