@@ -32,6 +32,11 @@ NO_STUDY: list[Case] = [
      "Adult male BTBR mice, a model of idiopathic autism with social deficits, were acutely treated with vehicle or "
      "10 mg/kg cannabidiol. Social preference was then assessed.",
      {"drugs": [], "doses": [], "population": []}),
+    # rats treated with a drug, and pairs of rats, in an abstract that counts videos, not people
+    ("Memantine and play fighting",
+     "Videos of juvenile rat pairs were scored by a neural network trained on 80 annotated clips (N = 80). "
+     "Rats treated with memantine (10 mg/kg) spent less time in play fighting than those given vehicle.",
+     {"drugs": [], "doses": [], "population": []}),
     # a search of bibliographic databases: the studies found are other people's
     ("Ketamine for social withdrawal in autism",
      "Methods: A thorough search of PubMed and Scopus was made for reports of ketamine in autism. Results: "

@@ -61,6 +61,8 @@ _NOT_A_STUDY = re.compile(
     r"in\s+(?:(?:adult|young|aged|juvenile|male|female|transgenic|wild-type)\s+){0,3}(?:rats|mice|dogs|rabbits|pigs|"
     r"guinea\s+pigs|monkeys|animals)\b|(?:rats|mice)\s+were\b|\bmice\b[^.]{0,120}\bwere\s+(?:\w+\s+)?(?:treated|"
     r"injected|given|administered|tested)\b|"
+    # ("videos of rats treated with vehicle", "the social behaviors of rat pairs")
+    r"\b(?:rats|mice|rodents)\s+(?:treated|given|injected|received)\b|\b(?:rat|mouse)\s+(?:pairs|dyads)\b|"
     # (not "in vitro tests" of the patients' own blood: a measure taken in a study of people)
     r"in\s+vitro\b(?!\s+(?:and\s+in\s+vivo\s+)?(?:parameters|tests?|assays?|measures?|markers?|responses?)\b)|"
     # cell work: cells cultured or incubated, or named human cells with an acronym (not "T-cell lines"
