@@ -609,3 +609,14 @@ def test_no_significant_impact_and_no_significant_superiority_are_no_difference(
         flagship: Protocol, abstract: str, instrument: str) -> None:
     found = [o for name, o in _outcomes(flagship, abstract).items() if name.startswith(instrument)]
     assert [o["direction"] for o in found] == ["no difference"], found
+
+
+@pytest.mark.parametrize(("abstract", "instrument"), [
+    ("Healthy adults took two doses of the drug and placebo in random order. The larger dose increased the "
+     "desire to be with others on a visual analogue scale, compared with placebo.", "visual analogue scale"),
+    ("Healthy adults were randomized to the drug or placebo. The drug raised Social Value Orientation scores "
+     "relative to placebo only in men.", "social value orientation"),
+])
+def test_a_result_for_one_dose_or_one_sex_only_is_mixed(flagship: Protocol, abstract: str, instrument: str) -> None:
+    found = [o for name, o in _outcomes(flagship, abstract).items() if name.startswith(instrument)]
+    assert [o["direction"] for o in found] == ["mixed"], found

@@ -85,7 +85,7 @@ _BETTER = re.compile(r"\bimprov(?:ed|ement|ements|es)\b|\benhanc(?:ed|ement|es)\
                      re.IGNORECASE)
 _WORSE = re.compile(r"\bimpair(?:ed|ment|s)\b|\bworse(?:ned|ning)?\b|\bdeteriorat(?:ed|ion)\b|\bdisrupt(?:ed|s)\b|"
                     r"\binferior\b|\bblunted\b", re.IGNORECASE)
-_UP = re.compile(r"\b(?:increas(?:ed|es|e)|greater|higher|elevated|more|rose|risen)\b", re.IGNORECASE)
+_UP = re.compile(r"\b(?:increas(?:ed|es|e)|greater|higher|elevated|more|rose|risen|raised)\b", re.IGNORECASE)
 _DOWN = re.compile(r"\b(?:reduc(?:ed|es|tion|tions)|decreas(?:ed|es|e)|lower|attenuat(?:ed|es)|less|fewer|"
                    r"diminished|suppress(?:ed|es|ion|ive)|inhibit(?:ed|s|ion)|prevent(?:ed|s)|fell|declined?)\b", re.IGNORECASE)
 # An outcome where less is better (symptoms, pain, adverse effects): "reduced" is an improvement.
@@ -1239,6 +1239,8 @@ def _stated_direction(text: str, placebo_arm: bool, burden: bool | None = None) 
         return "mixed" if _CONTRAST.search(text) else "no difference"
     if not placebo_arm and _BOTH_ARMS.search(text) and not _FAVOURS_ONE.search(text) and not _BETWEEN_ARMS.search(text):
         return "no difference"  # each arm changed alike: nothing sets the study drug apart
+    if not none and _SUBGROUP_ONLY.search(text):
+        return "mixed"  # a result for one sex or one dose only ("in men", "the larger dose increased")
     if better and worse:
         if said_better != said_worse:
             # "greater improvement in caregiver burden": the words that judge outweigh a burden's
@@ -1246,6 +1248,11 @@ def _stated_direction(text: str, placebo_arm: bool, burden: bool | None = None) 
             return "improved" if said_better else "worsened"
         return "improved" if not burden or down else "worsened"
     return "improved" if better else "worsened"
+
+
+_SUBGROUP_ONLY = re.compile(r"\b(?:only|but\s+not)\s+(?:in|at|with|for|among)\s+(?:the\s+)?(?:men|women|males|females|boys|girls|"
+                            r"(?:higher|larger|lower|smaller|highest|lowest)\s+doses?)\b|\b(?:in|among)\s+(?:men|women|males|"
+                            r"females|boys|girls)\s+only\b|\bthe\s+(?:higher|larger|highest)\s+dose\b(?!s)", re.IGNORECASE)
 
 
 def _is_burden(text: str) -> bool:
