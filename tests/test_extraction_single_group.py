@@ -110,6 +110,9 @@ def test_a_second_treatment_compared_is_no_single_group(flagship: Protocol, titl
 
 # Designs that assign nothing: the people a study has are followed, audited or interviewed.
 NOT_RANDOMISED_CASES: list[tuple[str, str]] = [
+    ("Stimulants and empathy in ADHD.",
+     "Forty drug-naive youths with ADHD naturalistically treated with methylphenidate monotherapy were seen "
+     "again after six months. Empathy scores rose."),
     ("Hip fractures in the very old.",
      "Our surgical experience with 64 patients over 90 years of age operated on for a hip fracture "
      "between 2001 and 2010 is summed up. Mortality at one year was 31%."),

@@ -62,6 +62,8 @@ _ASSIGNS_NOTHING = rx(
     r"referrals|women|men|children)\b|\bprospective\s+study\s+of\b|"
     r"\b(?:evaluated|studied|followed|examined|assessed|enrolled|recruited)\s+prospectively\b|"
     r"\baudited\b|\b(?:clinical|retrospective|prospective|first|second)\s+audits?\b|\ban\s+audit\s+of\b|"
+    # treatment as usual, watched rather than assigned ("youths naturalistically treated with X")
+    r"\bnaturalistic(?:ally)?\s+(?:treated|followed|observed|studied|study|sample|cohort|setting|design)\b|"
     r"\b(?:individual|in-depth|qualitative|face-to-face)\s+(?:telephone\s+)?interviews\b|"
     r"\binterviews\s+(?:were\s+)?(?:conducted|carried\s+out|held)\s+with\b|"
     r"\bthematic(?:al)?\s+(?:content\s+)?analys[ie]s\b|\bpurposive(?:ly)?\s+(?:sampl\w+|selected)\b")
