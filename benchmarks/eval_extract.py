@@ -103,6 +103,7 @@ _DRUG_SYNONYMS = {"acetaminophen": "paracetamol", "chlorphenamine": "chlorphenir
                   "albuterol": "salbutamol", "norethindrone": "norethisterone",
                   "pyrilamine": "mepyramine"}
 _MICRO = re.compile(r"micrograms?|microg\b|mcg|μg|µg|ug\b")
+_INTERNATIONAL_UNITS = re.compile(r"international\s+units?")
 _DOSE = re.compile(r"(\d+(?:[.,]\d+)?(?:/\d+(?:[.,]\d+)?)?)\s*-?\s*"
                    r"(mg/kg|µg/kg|ng/ml|mg|µg|ng|g|ml|iu|pnu|%)")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -213,7 +214,7 @@ def norm_dose(value: object) -> str | None:
     text = norm_label(value)
     if text is None:
         return None
-    text = _MICRO.sub("µg", text)
+    text = _INTERNATIONAL_UNITS.sub("iu", _MICRO.sub("µg", text))
     match = _DOSE.search(text)
     if not match:
         return text.replace(" ", "")

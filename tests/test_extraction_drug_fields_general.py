@@ -192,6 +192,9 @@ DOSE_AND_ROUTE_CASES: list[Case] = [
      "alcoholic drink of 0.6 g/kg.", {"routes": ["oral"]}),
     ("", "Methods: Adults who reported more than 14 drinks per week were randomized to naltrexone injections or "
      "placebo injections for 12 weeks.", {"routes": []}),
+    # International units spelt out are a unit.
+    ("", "Methods: Forty boys with autism were randomized to 16 International Units of oxytocin or placebo by "
+     "nasal spray twice daily.", {"doses": ["16 International Units"]}),
 ]
 
 

@@ -192,6 +192,10 @@ def test_a_dose_comma_groups_thousands_or_marks_decimals():
     assert ev.norm_dose("2,5 mg") == "2.5 mg"
 
 
+def test_international_units_spelt_out_are_iu():
+    assert ev.norm_dose("12 International Units") == ev.norm_dose("12 IU") == "12 iu"
+
+
 def test_population_other_words_score_apart_and_together_as_population_class():
     gold = [_gold("1", population=["other:osteoarthritis", "healthy"])]
     predicted = {("f.csv", "1"): {"population": ["other:knee-osteoarthritis", "healthy"]}}

@@ -770,7 +770,7 @@ def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]
 # ("0. 625 mg": a decimal broken by a space in the record's text is one amount.)
 _DOSE = rx(r"(?<![\w.])(?<!group\s)(?<!arm\s)(?<!visit\s)(?<!phase\s)(?<!period\s)(?P<dose>(?P<amounts>(?:\d{1,3}(?:,\d{3})+(?!\d)|0\.\s\d+|\d+(?:\.\d+)?)"
             r"(?:\s*(?:-|\u2013|to|or|and|/|,|,\s*or|,\s*and)\s*\d+(?:\.\d+)?)*)"
-            r"\s*-?\s*(?P<unit>mg|g|µg|μg|mcg|ug|ng|ml|mL|IU|units?(?=\s*(?:/|per\b|daily|a\s+day|once|twice|weekly|(?:of\s+)?(?:vitamin|insulin|heparin|[a-z]+(?:in|ine|ol|one|ide|ate|mab|cept)\b)))|mmol|mEq|micrograms?|microg)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
+            r"\s*-?\s*(?P<unit>mg|g|µg|μg|mcg|ug|ng|ml|mL|international\s+units?|IU|units?(?=\s*(?:/|per\b|daily|a\s+day|once|twice|weekly|(?:of\s+)?(?:vitamin|insulin|heparin|[a-z]+(?:in|ine|ol|one|ide|ate|mab|cept)\b)))|mmol|mEq|micrograms?|microg)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
             r"(?:\s+(?:once|twice|three\s+times|four\s+times)\s+(?:daily|a\s+day|per\s+day|weekly))?"
             r"(?:\s+(?:daily|b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?d\.?|o\.?d\.?|per\s+day|a\s+day|/day))?)(?![\w])")
 # A concentration measured in blood or urine ("697 ng/ml"), not an amount given.
