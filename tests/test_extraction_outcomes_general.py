@@ -108,6 +108,11 @@ def _outcomes(protocol: Protocol, abstract: str) -> dict[str, dict[str, object]]
     return {str(o["instrument"]).lower(): o for o in found}
 
 
+def _directions(protocol: Protocol, abstract: str, instrument: str) -> list[object]:
+    """The direction of each suggested outcome whose name starts with `instrument` (lower case)."""
+    return [o["direction"] for name, o in _outcomes(protocol, abstract).items() if name.startswith(instrument)]
+
+
 def _assert_outcome(flagship: Protocol, abstract: str, instrument: str, outcome_class: str | None) -> None:
     found = _outcomes(flagship, abstract)
     assert instrument in found, sorted(found)
@@ -526,8 +531,9 @@ def test_a_childrens_questionnaire_is_an_observers_rating(flagship: Protocol, ab
     assert suggest_study(flagship, [record]).fields["outcome_classes"].value == expected
 
 
-@pytest.mark.parametrize(("abstract", "instrument", "direction"), [
-    # the result names only the abbreviation given after the instrument's (or its subscale's) name
+DIRECTION_PHRASINGS: list[tuple[str, str, str]] = [
+    # The result names only the abbreviation given after the instrument's (or its subscale's) name;
+    # an abbreviation ending in s ("LSAS") is the same outcome too.
     ("Boys with fragile X were randomized to the drug or placebo. The primary measure was the Aberrant "
      "Behavior Checklist-Social Withdrawal (ABC-SW) subscale. The drug led to a greater fall in ABC-SW than "
      "placebo.", "aberrant behavior checklist", "improved"),
@@ -535,18 +541,9 @@ def test_a_childrens_questionnaire_is_an_observers_rating(flagship: Protocol, ab
      "the Brief Social Phobia Scale (BSPS), the secondary the Social Phobia Inventory. The Social Phobia "
      "Inventory improved more with the drug than with placebo. BSPS scores did not differ between the arms.",
      "brief social phobia scale", "no difference"),
-    # (an abbreviation ending in s is the same outcome too: "LSAS")
     ("Adults with social anxiety were randomized to the drug or placebo. The primary measure was change on the "
      "Liebowitz Social Anxiety Scale (LSAS). Improvement on the LSAS was greater with the drug than with "
      "placebo.", "liebowitz social anxiety scale", "improved"),
-])
-def test_a_result_naming_an_instruments_abbreviation_gives_its_direction(
-        flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:
-    found = [o for name, o in _outcomes(flagship, abstract).items() if name.startswith(instrument)]
-    assert [o["direction"] for o in found] == [direction], found
-
-
-@pytest.mark.parametrize(("abstract", "instrument", "direction"), [
     # A disability or a carer's burden is a harm; an improvement said of a burden is still one.
     ("Adults with panic disorder were randomized to the drug or placebo. Outcomes included the Sheehan "
      "Disability Scale. The drug led to a significant reduction in the family and social items of the Sheehan "
@@ -557,37 +554,42 @@ def test_a_result_naming_an_instruments_abbreviation_gives_its_direction(
     ("Patients with schizophrenia were randomized to sarcosine or placebo. The Scale for the Assessment of "
      "Negative Symptoms improved significantly in the sarcosine group but not in the group given placebo.",
      "scale for the assessment of negative symptoms", "improved"),
-    # No significant findings, or numbers lower without a test, are no difference.
+    # No significant findings or impact, no significant superiority, numbers lower without a test, and a
+    # test that did not display improvement are no difference.
     ("Adults with PTSD received the drug and placebo in a randomized order. The Clinician-Administered PTSD "
      "Scale showed no statistically significant findings for the drug.", "clinician-administered ptsd scale",
      "no difference"),
     ("Adults with borderline personality disorder received the drug and placebo in a randomized order. Scores "
      "on the Dissociation Tension Scale were numerically lower with the drug than with placebo.",
      "dissociation tension scale", "no difference"),
-])
-def test_burdens_controls_and_numbers_without_a_test_give_the_direction(
-        flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:
-    found = [o for name, o in _outcomes(flagship, abstract).items() if name.startswith(instrument)]
-    assert [o["direction"] for o in found] == [direction], found
-
-
-@pytest.mark.parametrize(("abstract", "instrument", "direction"), [
-    # a change from baseline in the whole sample says nothing of the drug against placebo
+    ("Adolescents with autism received the drug and placebo in random order. No significant impact was noted on "
+     "the Social Responsiveness Scale.", "social responsiveness scale", "no difference"),
+    ("Adults with depersonalisation were randomized to the drug or placebo. On the Cambridge Depersonalization "
+     "Scale the drug was not significantly superior to placebo.", "cambridge depersonalization scale",
+     "no difference"),
+    ("Boys with fragile X were randomized to the drug or placebo. The continuous performance test did not "
+     "display improvement with the drug.", "continuous performance test", "no difference"),
+    # A change from baseline in the whole sample says nothing of the drug against placebo.
     ("Children with autism were randomized to the drug or placebo. The Social Responsiveness Scale did not "
-     "differ between the arms (p = 0.41). The Social Responsiveness Scale improved significantly from baseline to week 12 for "
-     "the entire group.", "social responsiveness scale", "no difference"),
-    # a concession's clause speaks for the outcome it names, not the main clause's
+     "differ between the arms (p = 0.41). The Social Responsiveness Scale improved significantly from baseline "
+     "to week 12 for the entire group.", "social responsiveness scale", "no difference"),
+    # A concession's clause speaks for the outcome it names, not the main clause's.
     ("Adults with social anxiety were randomized to the drug or placebo with therapy. Although the drug gave "
      "a faster fall in Liebowitz Social Anxiety Scale scores than placebo, the arms did not differ in "
      "remission.", "liebowitz social anxiety scale", "improved"),
-    # a test that did not display improvement is no difference
-    ("Boys with fragile X were randomized to the drug or placebo. The continuous performance test did not "
-     "display improvement with the drug.", "continuous performance test", "no difference"),
-])
-def test_whole_samples_concessions_and_no_display_of_improvement(
-        flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:
-    found = [o for name, o in _outcomes(flagship, abstract).items() if name.startswith(instrument)]
-    assert [o["direction"] for o in found] == [direction], found
+    # A result for one dose or one sex only is mixed.
+    ("Healthy adults took two doses of the drug and placebo in random order. The larger dose increased the "
+     "desire to be with others on a visual analogue scale, compared with placebo.", "visual analogue scale",
+     "mixed"),
+    ("Healthy adults were randomized to the drug or placebo. The drug raised Social Value Orientation scores "
+     "relative to placebo only in men.", "social value orientation", "mixed"),
+]
+
+
+@pytest.mark.parametrize(("abstract", "instrument", "direction"), DIRECTION_PHRASINGS)
+def test_the_direction_follows_how_results_are_phrased(flagship: Protocol, abstract: str, instrument: str,
+                                                       direction: str) -> None:
+    assert _directions(flagship, abstract, instrument) == [direction]
 
 
 def test_two_named_instruments_joined_by_and_are_not_a_third_outcome(flagship: Protocol) -> None:
@@ -597,26 +599,3 @@ def test_two_named_instruments_joined_by_and_are_not_a_third_outcome(flagship: P
     found = _outcomes(flagship, abstract)
     assert sorted(found) == ["liebowitz social anxiety scale", "social phobia inventory"]
     assert {o["direction"] for o in found.values()} == {"improved"}
-
-
-@pytest.mark.parametrize(("abstract", "instrument"), [
-    ("Adolescents with autism received the drug and placebo in random order. No significant impact was noted on "
-     "the Social Responsiveness Scale.", "social responsiveness scale"),
-    ("Adults with depersonalisation were randomized to the drug or placebo. On the Cambridge Depersonalization "
-     "Scale the drug was not significantly superior to placebo.", "cambridge depersonalization scale"),
-])
-def test_no_significant_impact_and_no_significant_superiority_are_no_difference(
-        flagship: Protocol, abstract: str, instrument: str) -> None:
-    found = [o for name, o in _outcomes(flagship, abstract).items() if name.startswith(instrument)]
-    assert [o["direction"] for o in found] == ["no difference"], found
-
-
-@pytest.mark.parametrize(("abstract", "instrument"), [
-    ("Healthy adults took two doses of the drug and placebo in random order. The larger dose increased the "
-     "desire to be with others on a visual analogue scale, compared with placebo.", "visual analogue scale"),
-    ("Healthy adults were randomized to the drug or placebo. The drug raised Social Value Orientation scores "
-     "relative to placebo only in men.", "social value orientation"),
-])
-def test_a_result_for_one_dose_or_one_sex_only_is_mixed(flagship: Protocol, abstract: str, instrument: str) -> None:
-    found = [o for name, o in _outcomes(flagship, abstract).items() if name.startswith(instrument)]
-    assert [o["direction"] for o in found] == ["mixed"], found
