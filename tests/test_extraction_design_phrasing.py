@@ -19,6 +19,18 @@ pytestmark = needs_lexicon
 # --- randomisation, allocation, blinding ------------------------------------------------------------
 
 DESIGN_CASES: list[Case] = [
+    # a registry page's fields copied as text
+    ("Oxytocin and trust in borderline personality disorder",
+     "Study Type: Interventional. Allocation: Randomized. Intervention Model: Crossover Assignment. Masking: "
+     "Double (Participant, Investigator). Arms: oxytocin nasal spray; placebo nasal spray. Enrollment: 40. Ages "
+     "Eligible for Study: 18 Years to 45 Years.",
+     {"randomised": "yes", "allocation": "crossover", "blinding": "double-blind", "control": "placebo",
+      "n_total": 40, "age_group": "adult"}),
+    ("Memantine for irritability in autism: an open trial",
+     "Allocation: Non-Randomized. Intervention Model: Single Group Assignment. Masking: None (Open Label). "
+     "Enrollment: 12 (Actual). Ages: 12 Years to 17 Years. Memantine 10 mg daily for 12 weeks.",
+     {"randomised": "no", "allocation": "single-group", "blinding": "open-label", "n_total": 12,
+      "age_group": "child-adolescent"}),
     # what the authors did to their participants, told after "Here, we show", marks their own study and
     # its placebo arm
     ("Serotonin and the harm of others",

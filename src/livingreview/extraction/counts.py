@@ -86,9 +86,10 @@ _DESIGN_BEFORE = rx(r"\b(?:a|an|this|our|the\s+present|the\s+current)\s+(?:[\w-]
 _ARTICLE_BEFORE = rx(r"\b(?:a|an|this|our)\s+(?:[\w-]+\s+){0,2}$")
 _DESIGN_AFTER = rx(r"\s*,?\s*(?:[\w-]+,?\s+){0,6}?(?:trial|study|experiment)\b")
 # The size of the whole study said as such: "two small trials (total n = 29)", a registry's
-# "Target Recruitment 80", "Estimated Enrollment: 150" or "planned sample size: 120".
+# "Target Recruitment 80", "Estimated Enrollment: 150", "Enrollment: 40" or "planned sample size: 120".
 _STATED_SIZE = rx(r"\(\s*(?:in\s+)?total,?\s+n\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*[),;]|"
-                  r"\b(?:target|planned|anticipated|intended|estimated|actual)\s+(?:recruitment|enrol{1,2}ment|sample\s+size)"
+                  r"\b(?:(?:target|planned|anticipated|intended|estimated|actual)\s+(?:recruitment|enrol{1,2}ment|sample\s+size)|"
+                  r"enrol{1,2}ment(?=\s*:))"
                   r"(?:\s+(?:of|was|is)|\s*[:=])?\s*(?P<target>\d{1,3}(?:,\d{3})+|\d+)\b(?!\s*(?:%|per|/|sites|centres|centers))")
 # The sample given only by sex, in a bracket after its noun: "Participants (153 men; 151 women)".
 _SEXES_IN_BRACKET = rx(r"\b(?:participants|subjects|volunteers|adults|patients|children)\s*\(\s*(?P<first>\d+)\s+"

@@ -138,13 +138,15 @@ OBSERVATIONAL = rx(r"\b(?:cohort|cross[- ]?sectional|case[- ]control|(?<!health\
 
 
 _BLINDING = (
-    ("triple-blind", rx(r"\btriple[- ]?(?:blind|blinded|masked)\b")),
-    ("double-blind", rx(r"\bdouble[- ]?(?:blind|blinded|masked|dummy)\b|\bdouble[- ]?(?:blind|mask)ing\b")),
+    # (a registry's masking field too: "Masking: Double (Participant, Investigator)", "Masking: None (Open Label)")
+    ("triple-blind", rx(r"\btriple[- ]?(?:blind|blinded|masked)\b|\bmasking\s*:\s*triple\b")),
+    ("double-blind", rx(r"\bdouble[- ]?(?:blind|blinded|masked|dummy)\b|\bdouble[- ]?(?:blind|mask)ing\b|"
+                         r"\bmasking\s*:\s*double\b")),
     ("single-blind", rx(r"\bsingle[- ]?(?:blind|blinded|masked)\b|\b(?:rater|assessor|evaluator|observer|"
                          r"investigator|examiner|outcome[- ]assessor)s?[- ](?:blind|blinded|masked)\b|"
                          r"\bblinded\s+(?:raters?|assessors?|evaluators?|observers?|investigators?)\b|"
-                         r"\bpatient[- ]blinded\b")),
-    ("open-label", rx(r"\bopen[- ]label(?:led)?\b|\bun(?:blinded|masked)\b|\bnon-?\s?blind(?:ed)?\b|\bnot\s+blinded\b|"
+                         r"\bpatient[- ]blinded\b|\bmasking\s*:\s*single\b")),
+    ("open-label", rx(r"\bopen[- ]label(?:led)?\b|\bmasking\s*:\s*none\b|\bun(?:blinded|masked)\b|\bnon-?\s?blind(?:ed)?\b|\bnot\s+blinded\b|"
                        r"\bopen\s+(?:study|trial|design|fashion|manner|randomi[sz]ed|comparative|"
                        r"multicent(?:er|re)|crossover|cross-over|pilot|prospective|label|parallel|controlled|"
                        # ("an open clinical trial", "an open, non-comparative study")

@@ -14,8 +14,10 @@ from livingreview.extraction.text import COUNT
 from livingreview.screening.criteria import is_negated
 
 
-_AGE_RANGE = rx(r"\b(?:aged?|ages?|age\s+range(?:d)?|between\s+the\s+ages\s+of)\s*(?:of\s+|from\s+|between\s*|:\s*)?"
-                 r"(?P<low>\d{1,2})\s*(?:-|\u2013|to|and)\s*(?P<high>\d{1,3})\s*(?P<unit>years?|yrs?|y\b|months?)?")
+# (also a registry's "Ages Eligible for Study: 18 Years to 45 Years")
+_AGE_RANGE = rx(r"\b(?:aged?|ages?(?:\s+eligible(?:\s+for\s+study)?)?|age\s+range(?:d)?|between\s+the\s+ages\s+of)\s*"
+                 r"(?:of\s+|from\s+|between\s*|:\s*)?"
+                 r"(?P<low>\d{1,2})\s*(?:years?\s+)?(?:-|\u2013|to|and)\s*(?P<high>\d{1,3})\s*(?P<unit>years?|yrs?|y\b|months?)?")
 _YEARS = r"(?:years?|yrs?|y)\b"
 # An age range written without "aged": "25 to 44 years of age", "patients (15-65 years)",
 # "volunteers (12 women, 19-30 years)".
