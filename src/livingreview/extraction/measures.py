@@ -272,11 +272,10 @@ def studies_children(passages: list[Passage]) -> bool:
                for h in find(passages, _CHILD_PARTICIPANTS, negatable=False))
 
 
-def proxy_class(cls: str | None, text: str, children: bool) -> str | None:
-    """`cls`, or an observer's rating for a children's questionnaire or scale not called a self-report."""
-    if children and cls == "self-report" and _PROXY_INSTRUMENT.search(text) and not _SELF.search(text):
-        return "clinician-rated"
-    return cls
+def filled_in_for_a_child(text: str) -> bool:
+    """Whether a self-report cue `text`, in a study of children, is a questionnaire or scale a parent
+    or teacher fills in: one not called a self-report."""
+    return bool(_PROXY_INSTRUMENT.search(text)) and not _SELF.search(text)
 
 
 def class_named(name: str) -> str | None:
@@ -381,8 +380,7 @@ def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[
                and cue_class("self-report", h.evidence.text))
                or (_EXPLICIT_SELF_REPORT.search(h.evidence.text) and not _by_proxy(h))]
         if studies_children(passages):
-            proxied = [h for h in own if proxy_class("self-report", h.evidence.text, not _SELF.search(h.sentence.text))
-                       != "self-report"]
+            proxied = [h for h in own if filled_in_for_a_child(h.evidence.text) and not _SELF.search(h.sentence.text)]
             own = [h for h in own if h not in proxied]
             if proxied:
                 found.setdefault("clinician-rated", []).extend(proxied)

@@ -19,11 +19,11 @@ from livingreview.extraction.design import PLACEBO
 from livingreview.extraction import result_phrases
 from livingreview.extraction.lexicon import drug_mentions
 from livingreview.extraction.measures import (brain_imaging, class_named, cue_class, OUTCOME_CLASS_PATTERNS,
-                                              PROTOCOL_OUTCOME_CLASS, proxy_class, studies_children)
+                                              PROTOCOL_OUTCOME_CLASS, filled_in_for_a_child, studies_children)
 from livingreview.extraction.passages import (BACKGROUND_LABEL, before_own_study, find, Hit, lowercase_twin, Passage,
                                                study_start, suggestion, vocabulary_hits)
 from livingreview.extraction.substances import substances_given
-from livingreview.extraction.text import Sentence
+from livingreview.extraction.text import Sentence, singular
 from livingreview.protocol.models import Protocol
 from livingreview.screening.criteria import Span, is_negated
 
@@ -311,8 +311,7 @@ def suggest_outcomes(protocol: Protocol, passages: list[Passage], vocabularies: 
         others = [h for a in anchors if a is not anchor for h in a.hits]
         outcome = _describe(protocol, anchor, passages, regions, vocabularies, network_of, constructs, others, study)
         cls = outcome["class"]
-        if cls.value == "self-report" and anchor.instrument and \
-                proxy_class("self-report", anchor.instrument, children) != "self-report":
+        if children and cls.value == "self-report" and anchor.instrument and filled_in_for_a_child(anchor.instrument):
             outcome["class"] = Suggestion("clinician-rated", cls.evidence, [*cls.flags, "a children's measure: "
                                           "filled in by a parent or teacher"])
         outcomes.append(outcome)
@@ -417,8 +416,8 @@ def _add_abbreviations(anchors: dict[str, _Anchor], passages: list[Passage]) -> 
             continue
         abbreviation = found.group("abbr")
         for other_key, other in list(anchors.items()):
-            words = {_stem(w) for w in other.key.removeprefix("result:").split()}
-            if other is not anchor and not words - {_stem(abbreviation.lower()), *map(_stem, _SCORE_WORDS)}:
+            words = {singular(w) for w in other.key.removeprefix("result:").split()}
+            if other is not anchor and not words - {singular(abbreviation.lower()), *map(singular, _SCORE_WORDS)}:
                 anchor.hits.extend(other.hits)
                 del anchors[other_key]
         taken = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
@@ -432,11 +431,6 @@ def _add_abbreviations(anchors: dict[str, _Anchor], passages: list[Passage]) -> 
 
 
 _SCORE_WORDS = ("score", "scores", "total", "totals", "rating", "ratings", "change", "changes", "scale")
-
-
-def _stem(word: str) -> str:
-    """A word without its plural ending, as cue outcomes' keys are written ("LSAS" -> "lsa")."""
-    return re.sub(r"(?<=[a-z]{3})(?:es|s)$", "", word)
 
 
 # A sentence naming what measures something ("the questionnaire has five domains (... social
@@ -863,7 +857,7 @@ def _cue_anchors(passages: list[Passage], named: list[tuple[str, int, int]]) -> 
                 if _RATER_ADJECTIVE.fullmatch(written) and (rated := _RATED.match(passage.text, end)):
                     end = rated.end()  # "caregiver-rated social responsiveness": what the rater rated
                     written = passage.text[start:end]
-                key = re.sub(r"(?<=[a-z]{3})(?:es|s)$", "", " ".join(written.lower().split()))
+                key = singular(" ".join(written.lower().split()))
                 measured = cue_class(cls, written)
                 if cls == "neuroimaging" and not brain_imaging(Hit(passage, start, end)):
                     measured = "physiological"  # imaging of the heart or lungs

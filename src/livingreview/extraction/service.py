@@ -34,6 +34,7 @@ from livingreview.extraction.registry import (
     structured_fields,
 )
 from livingreview.extraction.passages import Hit, Passage, before_own_study, find, suggestion, vocabulary_hits
+from livingreview.extraction.text import singular
 from livingreview.protocol.models import Extraction, Protocol, Vocabulary
 from livingreview.records import Record
 from livingreview.screening.criteria import Span
@@ -254,16 +255,12 @@ def _without_broad_mentions(vocab: Vocabulary, found: dict[str, list[tuple[Passa
                             ) -> dict[str, list[tuple[Passage, Span]]]:
     """`found` without the terms named only by their broad synonyms when another term is named."""
     def broad_only(term: str) -> bool:
-        broad = {" ".join(b.lower().split()) for b in vocab.term(term).broad_synonyms}
-        return bool(broad) and all(_singular(" ".join(p.text[s.start:s.end].lower().split())) in broad
+        broad = {singular(" ".join(b.lower().split())) for b in vocab.term(term).broad_synonyms}
+        return bool(broad) and all(singular(" ".join(p.text[s.start:s.end].lower().split())) in broad
                                    for p, s in found[term])
     if len(found) < 2:
         return found
     return {term: spans for term, spans in found.items() if not broad_only(term)}
-
-
-def _singular(phrase: str) -> str:
-    return phrase[:-1] if phrase.endswith("s") else phrase
 
 
 def _evidence_hit(passages: list[Passage], evidence: Evidence) -> Hit:

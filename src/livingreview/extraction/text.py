@@ -78,6 +78,15 @@ COUNT = (
     + _RUN_TOGETHER_JOIN + r")(?:" + _WORD_ALT + r"))*))"
 )
 _RUN_TOGETHER = re.compile(_RUN_TOGETHER_JOIN)
+_PLURAL_ENDING = re.compile(r"(?<=[a-z]{3})(?:es|s)$")
+
+
+def singular(phrase: str) -> str:
+    """A lowercase phrase without the plural ending of its last word ("bsps scores" -> "bsps score",
+    "lsas" -> "lsa"): how outcome keys and vocabulary mentions are compared."""
+    return _PLURAL_ENDING.sub("", phrase)
+
+
 # Hedges that make a count an estimate: reported as unparsed, never as the number.
 HEDGE = re.compile(r"\b(?:approximately|about|around|almost|nearly|roughly|over|more than|"
                    r"less than|fewer than|up to|some|several|dozens?|hundreds|thousands)\s+$",
