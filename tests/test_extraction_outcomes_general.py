@@ -244,7 +244,7 @@ def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: 
     ("Adults were randomized to drug A or placebo. The primary outcome was the Zanarini Rating Scale for "
      "Borderline Personality Disorder (ZAN-BPD). The mean ZAN-BPD score was 11.2 with drug A and 11.6 with "
      "placebo. Drug A is not a clinically effective treatment.",
-     "zanarini rating scale for borderline personality disorder", "no difference"),
+     "zanarini rating scale for borderline personality disorder (zan-bpd)", "no difference"),
     # An effect looked for and not found.
     ("Children were randomized to lithium or placebo and rated their mood on the Profile of Mood States (POMS). "
      "Although reliable, the POMS did not detect any response to lithium.", "profile of mood states (poms)",
@@ -599,3 +599,49 @@ def test_two_named_instruments_joined_by_and_are_not_a_third_outcome(flagship: P
     found = _outcomes(flagship, abstract)
     assert sorted(found) == ["liebowitz social anxiety scale", "social phobia inventory"]
     assert {o["direction"] for o in found.values()} == {"improved"}
+
+
+# What a scan imaged is the outcome, not the scan: a region and its response, with what it
+# responded to, named with the modality (each case written for this test).
+@pytest.mark.parametrize(("abstract", "names", "absent"), [
+    ("In a double-blind crossover study, 18 healthy men received the drug or placebo during functional magnetic "
+     "resonance imaging. The drug reduced amygdala reactivity to angry faces but did not change activity in "
+     "primary visual cortex.",
+     ["amygdala reactivity to angry faces (fmri)", "activity in primary visual cortex (fmri)"], "functional magnetic"),
+    ("Thirty patients were randomised to the drug or placebo and scanned with fMRI while viewing fearful faces. "
+     "After four weeks the drug lowered left amygdala activation during fearful face-matching, and insula "
+     "activation did not differ.",
+     ["left amygdala activation during fearful face-matching (fmri)", "insula activation (fmri)"],
+     "emotional faces fmri paradigm (fearful faces)"),
+    ("In this placebo-controlled EEG study of 24 volunteers, the drug increased activity in the medial prefrontal "
+     "cortex (mPFC) during social feedback.",
+     ["activity in the medial prefrontal cortex (mpfc) during social feedback (eeg)"], "eeg"),
+])
+def test_a_brain_scan_outcome_is_named_by_what_was_imaged(flagship: Protocol, abstract: str, names: list[str],
+                                                          absent: str) -> None:
+    found = _outcomes(flagship, abstract)
+    assert set(names) <= set(found), sorted(found)
+    assert absent not in found
+    assert {found[name]["class"] for name in names} == {"neuroimaging"}
+
+
+def test_a_region_named_only_in_the_background_is_no_outcome(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "Background: Earlier work found reduced amygdala reactivity to threat after the drug. "
+                                "Methods: In 20 healthy adults given the drug or placebo, we recorded fMRI during a "
+                                "reward task. Results: Ventral striatum activation during reward anticipation rose.")
+    assert "ventral striatum activation during reward anticipation (fmri)" in found
+    assert not any(name.startswith("amygdala") for name in found)
+
+
+def test_an_imaging_paradigm_of_the_vocabulary_in_a_study_with_no_scan_is_no_outcome(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "In a double-blind crossover study, 20 healthy adults took the drug or placebo and "
+                                "then judged fearful faces in a face emotion recognition task.")
+    assert not any("fmri paradigm" in name for name in found), sorted(found)
+
+
+def test_an_abbreviation_given_after_a_name_joins_it(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "Sixty children were randomised to the drug or placebo. The Children's Sleep Habits "
+                                "Questionnaire (CSHQ) and the Gilliam Autism Rating Scale-second edition (GARS-2) "
+                                "were scored at baseline and week 8. GARS-2 scores fell more with the drug.")
+    assert "children's sleep habits questionnaire (cshq)" in found, sorted(found)
+    assert "gilliam autism rating scale-second edition (gars-2)" in found, sorted(found)

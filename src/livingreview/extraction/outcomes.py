@@ -17,8 +17,10 @@ from functools import lru_cache
 from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.design import PLACEBO
 from livingreview.extraction import result_phrases
+from livingreview.extraction.imaging import brain_measures
 from livingreview.extraction.lexicon import drug_mentions
-from livingreview.extraction.measures import (brain_imaging, class_named, cue_class, OUTCOME_CLASS_PATTERNS,
+from livingreview.extraction.measures import (brain_imaging, class_named, cue_class, imaging_modalities,
+                                              OUTCOME_CLASS_PATTERNS,
                                               PROTOCOL_OUTCOME_CLASS, filled_in_for_a_child, studies_children)
 from livingreview.extraction.passages import (BACKGROUND_LABEL, before_own_study, find, Hit, lowercase_twin, Passage,
                                                study_start, suggestion, vocabulary_hits)
@@ -387,6 +389,7 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
         elif not any(_same_words(anchor, a) for a in anchors.values()):
             anchors.setdefault(anchor.key, anchor)
     anchors = _without_change_words(anchors)
+    _name_brain_measures(anchors, passages)
     _add_abbreviations(anchors, passages)
     if sites:  # bone density is an outcome per site: not once more for all sites together
         anchors = {k: a for k, a in anchors.items() if k.startswith("site:") or not _BONE_DENSITY.search(a.instrument or "")}
@@ -398,6 +401,45 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
             if hits:
                 anchors[term_id] = _Anchor(term_id, hits[0].evidence.text, hits, term_id)
     return sorted(anchors.values(), key=lambda a: (a.hits[0].passage.field != "title", a.hits[0].start))
+
+
+# A scan's modality alone, or the brain as a whole, as an outcome's name: how it was measured.
+_MODALITY_ONLY = re.compile(r"(?:functional\s+magnetic(?:\s+resonance(?:\s+imaging)?)?|f?MRI|BOLD|PET|EEG|MEG|"
+                            r"neuroimaging|brain\s+(?:imaging|activation|activity))", re.IGNORECASE)
+
+
+def _name_brain_measures(anchors: dict[str, _Anchor], passages: list[Passage]) -> None:
+    """In a study that scans the brain, what it imaged ("amygdala reactivity to fearful faces")
+    is the outcome: the phrases saying so replace the outcomes named by the modality alone or by
+    an imaging paradigm of the protocol, and measure the paradigm's construct. In a study with no
+    scan, the paradigm's words ("fearful faces") are the stimuli of another task: that outcome is
+    named as written and takes its class from its sentences."""
+    modalities = [m for m in imaging_modalities(passages).value or [] if m != "other"]
+    scanned = {k: a for k, a in anchors.items() if a.outcome_class == "neuroimaging"}
+    paradigms = [a for a in scanned.values() if a.construct is not None]
+    if not modalities:
+        for anchor in paradigms:
+            anchor.instrument = " ".join(anchor.hits[0].evidence.text.split())
+            anchor.outcome_class = None
+        return
+    measures = brain_measures(list(_own_study_sentences(passages)))
+    if not measures:
+        return
+    spans = [(m.passage.field, m.start, m.end) for m in measures]
+    for key, anchor in list(anchors.items()):
+        paradigm = key in scanned and (anchor.construct is not None
+                                       or _MODALITY_ONLY.fullmatch((anchor.instrument or "").strip()) is not None)
+        if paradigm or all(_overlaps((h.passage.field, h.start, h.end), spans) for h in anchor.hits
+                           if h.passage.field != "title"):
+            del anchors[key]
+    taken = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
+    suffix = f" ({modalities[0]})"
+    construct = paradigms[0].construct if paradigms else None
+    for measure in measures:
+        if not _overlaps((measure.passage.field, measure.start, measure.end), taken):
+            key = f"brain:{measure.name.lower()}"
+            anchors[key] = _Anchor(key, measure.name + suffix, [Hit(measure.passage, measure.start, measure.end, key)],
+                                   construct, "neuroimaging")
 
 
 # An instrument's abbreviation in brackets after its name, perhaps after a subscale's:
@@ -415,6 +457,7 @@ def _add_abbreviations(anchors: dict[str, _Anchor], passages: list[Passage]) -> 
         if key not in anchors or found is None or key.startswith("site:"):
             continue
         abbreviation = found.group("abbr")
+        anchor.instrument = _with_abbreviation(anchor.instrument or "", first, found)
         for other_key, other in list(anchors.items()):
             words = {singular(w) for w in other.key.removeprefix("result:").split()}
             if other is not anchor and not words - {singular(abbreviation.lower()), *map(singular, _SCORE_WORDS)}:
@@ -428,6 +471,18 @@ def _add_abbreviations(anchors: dict[str, _Anchor], passages: list[Passage]) -> 
                 if not ((passage is first.passage and match.start() < found.end()) or _overlaps(span, taken)):
                     anchor.hits.append(Hit(passage, match.start(), match.end(), key))
         anchor.hits.sort(key=lambda h: (h.passage.field != "title", h.start))
+
+
+def _with_abbreviation(name: str, first: Hit, found: re.Match[str]) -> str:
+    """The outcome's name with the abbreviation its text gives it, since results and readers often
+    use only that: "Gilliam Autism Rating Scale-second edition (GARS-2)". Words between the name
+    and the bracket belong to the name when the name is the text's own."""
+    abbreviation = found.group("abbr")
+    if re.search(r"(?<![\w-])" + re.escape(abbreviation) + r"(?![\w-])", name):
+        return name
+    if " ".join(name.split()) == " ".join(first.evidence.text.split()):
+        name = first.passage.text[first.start:found.start("abbr")].rstrip(" (\t\n")
+    return f"{' '.join(name.split())} ({abbreviation})"
 
 
 _SCORE_WORDS = ("score", "scores", "total", "totals", "rating", "ratings", "change", "changes", "scale")
