@@ -257,6 +257,14 @@ def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: 
     ("Patients of two placebo-controlled trials continued on drug A in an extension. Improvements on the Aberrant "
      "Behavior Checklist were observed, superior to those seen in the placebo arm of the first trials.",
      "aberrant behavior checklist", "improved"),
+    # A difference found significant with no word for its direction, and a conclusion that the drug works.
+    ("Women were randomized to drug A or placebo for 10 weeks. Significant differences on the Social Phobia "
+     "Inventory (P < 0.001) were observed in the drug A group. Conclusion: Drug A appears to be an effective "
+     "agent for social phobia and well tolerated.", "social phobia inventory", "improved"),
+    # ... but not when the conclusion calls it ineffective.
+    ("Women were randomized to drug A or placebo for 10 weeks. Significant differences on the Social Phobia "
+     "Inventory (P < 0.01) were observed. Conclusion: Drug A was not an effective agent for social phobia.",
+     "social phobia inventory", "no difference"),
 ])
 def test_the_direction_of_an_outcome_is_read_against_the_control(
         flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:

@@ -1010,8 +1010,32 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
         if by_construct.value is not None:
             by_construct.flags.append("from sentences on the construct the instrument measures")
             outcome["direction"] = by_construct
+    if outcome["direction"].value is None:
+        outcome["direction"] = _significant_for_an_effective_drug(sentence_hits, study.conclusion)
     outcome["numbers"] = _numbers(sentence_hits)
     return outcome
+
+
+# A difference found significant with no word for which way ("significant differences on the LSAS
+# were observed in the drug-treated subjects"), and a conclusion calling the drug effective.
+_UNDIRECTED = re.compile(r"\bsignificant(?:ly)?\s+(?:differences?|changes?|interactions?)\b|"
+                         r"\b(?:differed|changed)\s+significantly\b", re.IGNORECASE)
+_EFFECTIVE = re.compile(r"\b(?:effective|efficacious|superior|beneficial)\b", re.IGNORECASE)
+_NOT_EFFECTIVE = re.compile(r"\b(?:not|no|neither|nor|less|un\w+|lack\w*|fail\w*)\s+(?:\w+\s+){0,3}"
+                            r"(?:effective|efficacious|superior|beneficial)\b", re.IGNORECASE)
+
+
+def _significant_for_an_effective_drug(sentence_hits: list[Hit], conclusion: list[Hit]) -> Suggestion:
+    """`improved` where the outcome's own result says only that it differed significantly and the
+    conclusion judges the drug effective: the conclusion says which way the difference went."""
+    significant = [h for h in sentence_hits if _UNDIRECTED.search(text := h.passage.text[h.start:h.end])
+                   and _RESULT.search(text) and not _NO_DIFFERENCE.search(text) and not _AIM.match(text)]
+    verdict = [h for h in conclusion if _EFFECTIVE.search(text := h.passage.text[h.start:h.end])
+               and not _NOT_EFFECTIVE.search(text)]
+    if not (significant and verdict):
+        return Suggestion(None)
+    return suggestion("improved", significant + verdict,
+                      ["a significant difference with no direction stated, read with the conclusion's verdict"])
 
 
 def _outcome_class(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
