@@ -265,6 +265,12 @@ def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: 
     ("Women were randomized to drug A or placebo for 10 weeks. Significant differences on the Social Phobia "
      "Inventory (P < 0.01) were observed. Conclusion: Drug A was not an effective agent for social phobia.",
      "social phobia inventory", "no difference"),
+    # The drug not tied to a change; a change seen whatever was given.
+    ("Men were randomized to drug A or placebo. Drug A was not associated with a change from baseline compared "
+     "with placebo in the primary endpoint (Social Responsiveness Scale).", "social responsiveness scale",
+     "no difference"),
+    ("Adults were randomized to drug A or placebo. Scores on the Beck Depression Inventory fell after the "
+     "session, independent of treatment.", "beck depression inventory", "no difference"),
 ])
 def test_the_direction_of_an_outcome_is_read_against_the_control(
         flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:

@@ -68,7 +68,11 @@ _NO_DIFFERENCE = re.compile(
     r"\bno\s+(?:\w+\s+)?evidence\s+(?:that|of|for)\b|\bdid\s+not\s+(?:detect|find|show|reveal|demonstrate|display|"
     r"exhibit|produce|yield)\s+"
     r"(?:any\s+)?(?:significant\s+)?(?:response|effects?|changes?|differences?|improvement|benefit|evidence)\b|"
-    r"\bno\s+(?:[\w-]+\s+){1,3}differences?\b|\bno\s+differentiation\b|\bnone\s+of\s+the\b[^.;]{0,60}\b(?:significant|differ)\w*|"
+    r"\bno\s+(?:[\w-]+\s+){1,3}differences?\b|\bno\s+differentiation\b|"
+    # the drug not tied to a change, or a change seen whatever was given
+    r"\bnot\s+associated\s+with\s+(?:an?\s+|any\s+)?(?:(?:statistically\s+)?significant\s+|meaningful\s+)?"
+    r"(?:change|improvement|difference|effect|benefit|reduction|increase|decrease)s?\b|"
+    r"\b(?:independent(?:ly)?\s+of|regardless\s+of)\s+(?:the\s+)?(?:treatment|condition|drug|group|arm)s?\b|\bnone\s+of\s+the\b[^.;]{0,60}\b(?:significant|differ)\w*|"
     r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|effects?|changes?|improvement|benefit|"
     r"variations?|alterations?|findings|results|impacts?|influences?)\b|"
     # a difference in the numbers only ("numerically lower under naltrexone than under placebo")
