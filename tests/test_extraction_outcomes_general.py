@@ -659,3 +659,12 @@ def test_an_abbreviation_given_after_a_name_joins_it(flagship: Protocol) -> None
                                 "were scored at baseline and week 8. GARS-2 scores fell more with the drug.")
     assert "children's sleep habits questionnaire (cshq)" in found, sorted(found)
     assert "gilliam autism rating scale-second edition (gars-2)" in found, sorted(found)
+
+
+def test_the_clinical_global_impressions_severity_and_improvement_scales_are_two_outcomes(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "Adults were randomized to drug A or placebo. Secondary measures were the Clinical "
+                                "Global Impressions-Severity of Illness (CGI-S) and the CGI-I. The CGI-I improved "
+                                "more with drug A than with placebo (p = 0.02); the CGI-S did not differ.")
+    names = sorted(found)
+    assert len([n for n in names if "cgi" in n or "clinical global" in n]) == 2, names
+    assert found["cgi-i"]["direction"] == "improved"

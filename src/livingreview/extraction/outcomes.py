@@ -72,7 +72,8 @@ _NO_DIFFERENCE = re.compile(
     # the drug not tied to a change, or a change seen whatever was given
     r"\bnot\s+associated\s+with\s+(?:an?\s+|any\s+)?(?:(?:statistically\s+)?significant\s+|meaningful\s+)?"
     r"(?:change|improvement|difference|effect|benefit|reduction|increase|decrease)s?\b|"
-    r"\b(?:independent(?:ly)?\s+of|regardless\s+of)\s+(?:the\s+)?(?:treatment|condition|drug|group|arm)s?\b|\bnone\s+of\s+the\b[^.;]{0,60}\b(?:significant|differ)\w*|"
+    r"\b(?:independent(?:ly)?\s+of|regardless\s+of)\s+(?:the\s+)?(?:treatment|condition|drug|group|arm)s?\b|"
+    r"\bnone\s+of\s+the\b[^.;]{0,60}\b(?:significant|differ)\w*|"
     r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|effects?|changes?|improvement|benefit|"
     r"variations?|alterations?|findings|results|impacts?|influences?)\b|"
     # a difference in the numbers only ("numerically lower under naltrexone than under placebo")
@@ -195,6 +196,16 @@ _GENERIC_SCALES = frozenset({"vas"})
 _NAMED_BY_SUBJECT = frozenset({"patient_global", "rater_global"})
 
 
+# The Clinical Global Impressions' two scales, severity and improvement, are two outcomes.
+_SUBSCALES = {"severity": "cgi_s", "improvement": "cgi_i"}
+_CGI_SUBSCALE = re.compile(r"(?P<severity>severity|-S$)|(?P<improvement>improvement|-I$)", re.IGNORECASE)
+
+
+def _subscale_key(key: str, written: str) -> str:
+    found = _CGI_SUBSCALE.search(written) if key == "cgi" else None
+    return _SUBSCALES[found.lastgroup or ""] if found else key
+
+
 def _general_instrument_anchors(passages: list[Passage]) -> list[_Anchor]:
     """Anchors on the standard instruments named in the passages, each named as first written."""
     found: dict[str, _Anchor] = {}
@@ -204,10 +215,13 @@ def _general_instrument_anchors(passages: list[Passage]) -> list[_Anchor]:
             if is_negated(passage.text, match.start(), match.end()):
                 continue
             cls = _CLASS_OF_INSTRUMENT[key]
+            key = _subscale_key(key, match.group())
             if key in _NAMED_BY_SUBJECT:
                 key = f"{key}:{' '.join(match.group().lower().split())}"
             anchor = found.setdefault(key, _Anchor(key, match.group(), [], None, cls))
             anchor.hits.append(Hit(passage, match.start(), match.end(), key))
+    if any(key in found for key in _SUBSCALES.values()):
+        found.pop("cgi", None)  # "the CGI" beside its severity and improvement scales: one of them
     for anchor in found.values():
         written = [h.evidence.text for h in anchor.hits]
         anchor.instrument = _name(written[0], written)
