@@ -271,6 +271,9 @@ def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: 
      "no difference"),
     ("Adults were randomized to drug A or placebo. Scores on the Beck Depression Inventory fell after the "
      "session, independent of treatment.", "beck depression inventory", "no difference"),
+    # A harm the drug lessened is no verdict of worse.
+    ("Adults were randomized to drug A or placebo. Compared with placebo, drug A reduced the Sheehan Disability "
+     "Scale score and functional impairment.", "sheehan disability scale", "improved"),
 ])
 def test_the_direction_of_an_outcome_is_read_against_the_control(
         flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:

@@ -1310,7 +1310,7 @@ _SIGNIFICANCE_BETWEEN = re.compile(r"\bcompared\b|\bversus\b|\bvs\b|\bthan\b|\br
 def _stated_direction(text: str, placebo_arm: bool, burden: bool | None = None) -> str | None:
     none = bool(_NO_DIFFERENCE.search(text))
     alike_only = none and not _NO_DIFFERENCE.search(_ALIKE.sub(" ", text))
-    better, worse = bool(_BETTER.search(text)), bool(_WORSE.search(text))
+    better, worse = bool(_BETTER.search(text)), _judged_worse(text)
     said_better, said_worse = better, worse
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
     if burden is None:
@@ -1339,6 +1339,12 @@ def _stated_direction(text: str, placebo_arm: bool, burden: bool | None = None) 
             return "improved" if said_better else "worsened"
         return "improved" if not burden or down else "worsened"
     return "improved" if better else "worsened"
+
+
+def _judged_worse(text: str) -> bool:
+    """A word that judges the drug's result worse, not one naming a harm it lessened ("reduced PTSD
+    symptoms and functional impairment": the impairment is what fell)."""
+    return any(not _DOWN.search(text, max(0, m.start() - 60), m.start()) for m in _WORSE.finditer(text))
 
 
 _SUBGROUP_ONLY = re.compile(r"\b(?:only|but\s+not)\s+(?:in|at|with|for|among)\s+(?:the\s+)?(?:men|women|males|females|boys|girls|"
