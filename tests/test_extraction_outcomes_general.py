@@ -671,3 +671,12 @@ def test_the_clinical_global_impressions_severity_and_improvement_scales_are_two
     names = sorted(found)
     assert len([n for n in names if "cgi" in n or "clinical global" in n]) == 2, names
     assert found["cgi-i"]["direction"] == "improved"
+
+
+def test_a_lower_case_qualifier_after_a_comma_stays_in_the_name_before_its_abbreviation(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "Children were randomized to drug A or placebo. The primary measures were the Social "
+                                "Anxiety Scale, child or adolescent version (SAS-CA) and, for response, the CGI-I. "
+                                "Compared with placebo, drug A improved the SAS-CA (p = .001).")
+    assert "social anxiety scale, child or adolescent version (sas-ca)" in found, sorted(found)
+    assert found["social anxiety scale, child or adolescent version (sas-ca)"]["direction"] == "improved"
+    assert not any(name.startswith("child or adolescent") for name in found)

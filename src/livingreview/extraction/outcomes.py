@@ -462,7 +462,9 @@ def _name_brain_measures(anchors: dict[str, _Anchor], passages: list[Passage]) -
 
 # An instrument's abbreviation in brackets after its name, perhaps after a subscale's:
 # "Aberrant Behavior Checklist-Irritability (ABC-I)", "Pediatric Anxiety Rating Scale (PARS)".
-_ABBREVIATION_AFTER = re.compile(r"(?:[\s-]+[A-Za-z][\w-]*){0,3}?\s*\(\s*(?P<abbr>[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)\s*[);,]")
+# (A qualifier after a comma is lower case: "Social Anxiety Scale, child or adolescent version (SAS-CA)".)
+_ABBREVIATION_AFTER = re.compile(r"(?:[\s-]+[A-Za-z][\w-]*|,?\s+[a-z][\w-]*){0,4}?\s*\(\s*"
+                                 r"(?P<abbr>[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)\s*[);,]")
 
 
 def _add_abbreviations(anchors: dict[str, _Anchor], passages: list[Passage]) -> None:
@@ -478,7 +480,10 @@ def _add_abbreviations(anchors: dict[str, _Anchor], passages: list[Passage]) -> 
         anchor.instrument = _with_abbreviation(anchor.instrument or "", first, found)
         for other_key, other in list(anchors.items()):
             words = {singular(w) for w in other.key.removeprefix("result:").split()}
-            if other is not anchor and not words - {singular(abbreviation.lower()), *map(singular, _SCORE_WORDS)}:
+            # (an outcome read inside the name's own span is part of it: its qualifier, its abbreviation)
+            inside = other.hits[0].passage is first.passage and first.start <= other.hits[0].start < found.end()
+            abbreviated = not words - {singular(abbreviation.lower()), *map(singular, _SCORE_WORDS)}
+            if other is not anchor and (inside or abbreviated):
                 anchor.hits.extend(other.hits)
                 del anchors[other_key]
         taken = [(h.passage.field, h.start, h.end) for a in anchors.values() for h in a.hits]
