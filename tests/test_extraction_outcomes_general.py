@@ -274,6 +274,12 @@ def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: 
     # A harm the drug lessened is no verdict of worse.
     ("Adults were randomized to drug A or placebo. Compared with placebo, drug A reduced the Sheehan Disability "
      "Scale score and functional impairment.", "sheehan disability scale", "improved"),
+    # Two changes side by side with a significant test: the drug's larger change in the way both arms moved.
+    ("Adults were randomized to drug A or placebo. Mean change in the Sheehan Disability Scale (SDS) score was "
+     "-3.3 (-4.0, -2.6) for drug A versus -2.1 (-2.9, -1.3) for placebo (P = 0.03).",
+     "sheehan disability scale (sds)", "improved"),
+    ("Adults were randomized to drug A or placebo. Mean change in the Social Phobia Inventory score was -4.1 "
+     "with drug A and -7.9 with placebo (p = 0.01).", "social phobia inventory", "worsened"),
 ])
 def test_the_direction_of_an_outcome_is_read_against_the_control(
         flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:

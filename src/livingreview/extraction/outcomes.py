@@ -1328,7 +1328,7 @@ def _stated_direction(text: str, placebo_arm: bool, burden: bool | None = None) 
     if alike_only and placebo_arm and (better or worse) and not re.search(r"\bplacebo\b", text, re.IGNORECASE):
         none = False  # the active arms alike, both against placebo
     if not (better or worse):
-        return "no difference" if none else None
+        return "no difference" if none else _changes_compared(text, burden)
     if none and _BETWEEN_ARMS.search(text) and _ALIKE_ACTIVE.search(text):
         none = False  # better than placebo, the active arms alike: the placebo comparison comes first
     if none or _BUT_NOT.search(text):
@@ -1344,6 +1344,32 @@ def _stated_direction(text: str, placebo_arm: bool, burden: bool | None = None) 
             return "improved" if said_better else "worsened"
         return "improved" if not burden or down else "worsened"
     return "improved" if better else "worsened"
+
+
+# Two changes set side by side, the drug's first: "mean change was -3.3 for drug A versus -2.1 for
+# placebo (P = 0.03)". (The statistics in brackets after each number are skipped.)
+_NUMBER = r"(?P<{}>[-\u2212\u2013]?\s?\d+(?:\.\d+)?)\s*%?\s*(?:\([^()]*\)\s*)?(?:points?\s+)?"
+_CHANGES_COMPARED = re.compile(
+    r"\bchanges?\b[^.;]{0,80}?" + _NUMBER.format("drug") + r"(?:for|with|in|on)\s+(?!(?:the\s+)?placebo\b)[^,;]{1,40}?"
+    r"\s*,?\s*(?:versus|vs\.?|compared\s+(?:with|to)|and)\s+" + _NUMBER.format("control") +
+    r"(?:for|with|in|on)\s+(?:the\s+)?(?:placebo|control|sham)\b", re.IGNORECASE)
+_SIGNIFICANT_P = re.compile(r"\b[Pp]\s*(?:<|=|\u2264)\s*0?\.0(?:[0-4]\d*|5\b)|\bsignificant", re.IGNORECASE)
+
+
+def _changes_compared(text: str, burden: bool | None) -> str | None:
+    """The direction of a significant difference between the drug's change and the control's: with
+    both arms changed the same way (as on a scale where patients get better over a trial, drug or
+    not) the drug's larger change is the better one; otherwise less is better on a burden."""
+    found = _CHANGES_COMPARED.search(text)
+    if found is None or not _SIGNIFICANT_P.search(text):
+        return None
+    drug, control = (float(re.sub(r"[\u2212\u2013]", "-", found.group(name)).replace(" ", ""))
+                     for name in ("drug", "control"))
+    if drug == control:
+        return None
+    if drug * control > 0:
+        return "improved" if abs(drug) > abs(control) else "worsened"
+    return "improved" if (drug < control) == bool(burden) else "worsened"
 
 
 def _judged_worse(text: str) -> bool:
