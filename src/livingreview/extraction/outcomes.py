@@ -499,11 +499,13 @@ def _add_abbreviations(anchors: dict[str, _Anchor], passages: list[Passage]) -> 
 def _with_abbreviation(name: str, first: Hit, found: re.Match[str]) -> str:
     """The outcome's name with the abbreviation its text gives it, since results and readers often
     use only that: "Gilliam Autism Rating Scale-second edition (GARS-2)". Words between the name
-    and the bracket belong to the name when the name is the text's own."""
+    and the bracket belong to the name when the name is the text's own; a name that joins a
+    vocabulary label to the text's words is given as the text words it."""
     abbreviation = found.group("abbr")
     if re.search(r"(?<![\w-])" + re.escape(abbreviation) + r"(?![\w-])", name):
         return name
-    if " ".join(name.split()) == " ".join(first.evidence.text.split()):
+    # (a vocabulary label with the text's own name in brackets gives way to the text's name)
+    if "(" in name or " ".join(name.split()) == " ".join(first.evidence.text.split()):
         name = first.passage.text[first.start:found.start("abbr")].rstrip(" (\t\n")
     return f"{' '.join(name.split())} ({abbreviation})"
 
