@@ -686,3 +686,21 @@ def test_a_lower_case_qualifier_after_a_comma_stays_in_the_name_before_its_abbre
     assert "social anxiety scale, child or adolescent version (sas-ca)" in found, sorted(found)
     assert found["social anxiety scale, child or adolescent version (sas-ca)"]["direction"] == "improved"
     assert not any(name.startswith("child or adolescent") for name in found)
+
+
+@pytest.mark.parametrize(("abstract", "absent"), [
+    # words of the statistics only
+    ("Adults were randomized to drug A or placebo. An intent-to-treat analysis showed no difference between "
+     "drug A and placebo on the Beck Depression Inventory.", "intent-to-treat analysis"),
+    # a clause read as a name
+    ("Adults were randomized to drug A or placebo. Among secondary outcomes, there was a modest advantage for "
+     "drug A over placebo on the Beck Depression Inventory.", "there was a modest advantage for drug a"),
+    # covariates the analysis was adjusted for
+    ("Children were randomized to drug A or placebo. After adjusting for age, dietary intake, and mother's BMI, "
+     "the drug A group had significantly improved scores on the Aberrant Behavior Checklist (p = 0.02).",
+     "dietary intake"),
+])
+def test_a_name_that_measures_nothing_is_no_outcome(flagship: Protocol, abstract: str, absent: str) -> None:
+    found = _outcomes(flagship, abstract)
+    assert absent not in found, sorted(found)
+    assert found, "the measured outcome stays"

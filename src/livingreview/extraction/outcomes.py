@@ -418,7 +418,37 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
             hits = [h for p, s in spans if measured_construct(h := Hit(p, s.start, s.end, term_id))]
             if hits:
                 anchors[term_id] = _Anchor(term_id, hits[0].evidence.text, hits, term_id)
-    return sorted(anchors.values(), key=lambda a: (a.hits[0].passage.field != "title", a.hits[0].start))
+    kept = [a for a in anchors.values() if not _names_no_measure(a)]
+    return sorted(kept, key=lambda a: (a.hits[0].passage.field != "title", a.hits[0].start))
+
+
+# Words of a result's statistics, not of what was measured ("mean change", "intent-to-treat analysis").
+_STATISTICS_WORDS = frozenset({
+    "score", "scores", "mean", "means", "change", "changes", "repeated", "measure", "measures", "analysis",
+    "analyses", "intent", "treat", "intention", "interaction", "statistically", "significant", "compared",
+    "with", "placebo", "result", "results", "time", "frame", "seconds", "minutes", "hours", "post", "dose",
+    "doses", "other", "some", "concentrations", "effect", "effects", "on", "of", "the", "to", "x", "self",
+    "reported", "according", "dosage", "outcome", "outcomes", "secondary", "primary", "any", "or", "and"})
+# A clause or a fragment, not a name: "there was a modest advantage", "performance on", "or any of".
+_NOT_A_NAME = re.compile(r"^(?:or|and|there|it|this|that|which|effects?\s+(?:on|of))\b|"
+                         r"\b(?:was|were|is|are|has|have|had)\b|\b(?:on|of|in|to|for|with|at|by)$", re.IGNORECASE)
+# Covariates a result was adjusted for ("after adjusting for age, dietary intake and mother's BMI").
+# (The list ends where the sentence's own clause begins: "..., the drug group improved".)
+_ADJUSTED_FOR = re.compile(r"\b(?:(?:adjust\w*|controll?\w*|correct\w*)\s+for|covariates?)\b"
+                           r"(?:(?!,\s+(?:the|a|an|we|our|patients|participants|subjects|children|both|all)\b)[^.;:])*$",
+                           re.IGNORECASE)
+
+
+def _names_no_measure(anchor: _Anchor) -> bool:
+    """An outcome whose name is a clause, a fragment or words of statistics only, or that is only
+    ever a covariate of the analysis: grammar found it, but it names nothing measured."""
+    name = " ".join((anchor.instrument or anchor.key).split())
+    if anchor.key.startswith(("site:", "brain:")) or anchor.construct is not None:
+        return False
+    words = _NAME_WORD_RX.findall(name.lower())
+    if not words or set(words) <= _STATISTICS_WORDS or _NOT_A_NAME.search(name):
+        return True
+    return all(_ADJUSTED_FOR.search(h.passage.text, h.sentence.start, h.start) for h in anchor.hits)
 
 
 # A scan's modality alone, or the brain as a whole, as an outcome's name: how it was measured.
