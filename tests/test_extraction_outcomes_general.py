@@ -704,3 +704,16 @@ def test_a_name_that_measures_nothing_is_no_outcome(flagship: Protocol, abstract
     found = _outcomes(flagship, abstract)
     assert absent not in found, sorted(found)
     assert found, "the measured outcome stays"
+
+
+@pytest.mark.parametrize(("abstract", "name", "direction"), [
+    ("Healthy volunteers received drug A and placebo in separate sessions. Drug A significantly impaired "
+     "recognition of facial fear and anger compared with placebo.", "recognition of facial fear and anger", "worsened"),
+    ("Healthy volunteers received drug A and placebo in separate sessions. Compared with placebo, drug A "
+     "significantly facilitated detection of target words.", "detection of target words", "improved"),
+])
+def test_what_a_drug_impaired_or_facilitated_is_an_outcome_and_a_performance_is_behavioural(
+        flagship: Protocol, abstract: str, name: str, direction: str) -> None:
+    found = _outcomes(flagship, abstract)
+    assert name in found, sorted(found)
+    assert (found[name]["class"], found[name]["direction"]) == ("behavioural", direction)

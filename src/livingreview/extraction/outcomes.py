@@ -800,7 +800,7 @@ def _result_anchors(protocol: Protocol, passages: list[Passage], taken: list[tup
                     or _overlaps((passage.field, at, sentence.start + end), taken)):
                 continue
             key = "result:" + " ".join(name.lower().split())
-            cue = class_named(name)
+            cue = class_named(name) or ("behavioural" if _PERFORMANCE.search(name) else None)
             if cue is None and _FELT.search(name):
                 cue = cue_class("self-report", name)
             found.setdefault(key, _Anchor(key, name, [], None, cue)).hits.append(
@@ -1093,11 +1093,19 @@ def _significant_for_an_effective_drug(sentence_hits: list[Hit], conclusion: lis
                       ["a significant difference with no direction stated, read with the conclusion's verdict"])
 
 
+# An outcome named as a performance ("recognition of facial fear", "reaction times", "free recall")
+# is what participants did in a task, whatever else its sentences measured.
+_PERFORMANCE = re.compile(r"\b(?:recogni\w*|identification|detection|discrimination|accuracy|reaction\s+times?|"
+                          r"response\s+times?|recall|errors|performance)\b", re.IGNORECASE)
+
+
 def _outcome_class(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
     if anchor.outcome_class:
         return suggestion(anchor.outcome_class, anchor.hits[:1])
     if not anchor.class_from_sentences:
         return Suggestion(None)
+    if _PERFORMANCE.search(anchor.instrument or ""):
+        return suggestion("behavioural", anchor.hits[:1])
     for value, pattern in OUTCOME_CLASS_PATTERNS:
         for hit in sentence_hits:
             match = next(hit.passage.finditer_in(pattern, hit.start, hit.end), None)

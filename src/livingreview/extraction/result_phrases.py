@@ -71,7 +71,8 @@ _OBJECT_FRAMES = re.compile(
     r"(?:(?:were|was)\s+(?:detected|found|observed|seen|noted|shown)\s+)?(?:in|for|on|of)\s+|"
     r"\b(?:regarding|concerning|with\s+respect\s+to|in\s+terms\s+of)\s+|"
     r"\b(?:significantly\s+|markedly\s+|further\s+)?(?P<verb>reduced|improved|increased|decreased|lowered|inhibited|"
-    r"suppressed|attenuated|prolonged|shortened|relieved|alleviated|enhanced)\s+(?!by\b|in\b|with\b|from\b|to\b|"
+    r"suppressed|attenuated|prolonged|shortened|relieved|alleviated|enhanced|impaired|diminished|blunted|"
+    r"worsened|facilitated|abolished|disrupted|heightened|dampened|potentiated|augmented|boosted)\s+(?!by\b|in\b|with\b|from\b|to\b|"
     r"after\b|at\b|during\b|over\b|significantly\b|compared\b|than\b|and\b|or\b|[\d(])|"
     r"\b(?:relieving|improving|reducing|decreasing|increasing|preventing|lowering)\s+",
     re.IGNORECASE)
