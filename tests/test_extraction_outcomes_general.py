@@ -717,3 +717,18 @@ def test_what_a_drug_impaired_or_facilitated_is_an_outcome_and_a_performance_is_
     found = _outcomes(flagship, abstract)
     assert name in found, sorted(found)
     assert (found[name]["class"], found[name]["direction"]) == ("behavioural", direction)
+
+
+def test_an_abbreviation_joins_only_a_name_it_can_stand_for(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "Women were randomized to drug A or placebo. Lumbar bone mineral density (LBMD) rose "
+                                "more with drug A than with placebo (p < 0.01). SCORAD, eosinophilic cationic protein "
+                                "(ECP) and eosinophilic protein X (EPX) serum levels did not differ.")
+    assert not any("(lbmd)" in name and not name.startswith("lumbar") for name in found), sorted(found)
+    assert not any(name.startswith("scorad") and "ecp" in name for name in found), sorted(found)
+
+
+def test_a_result_clause_read_as_a_name_keeps_its_subject(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "Adults were randomized to drug A, drug B or placebo for 4 weeks. Serum marker "
+                                "levels did not differ. Symptoms were significantly decreased in the actively "
+                                "treated groups.")
+    assert "symptoms" in found and not any(" were " in name for name in found), sorted(found)

@@ -432,6 +432,7 @@ _STATISTICS_WORDS = frozenset({
 # A clause or a fragment, not a name: "there was a modest advantage", "performance on", "or any of".
 _NOT_A_NAME = re.compile(r"^(?:or|and|there|it|this|that|which|effects?\s+(?:on|of))\b|"
                          r"\b(?:was|were|is|are|has|have|had)\b|\b(?:on|of|in|to|for|with|at|by)$", re.IGNORECASE)
+_VERB_IN_NAME = re.compile(r"\s+(?:was|were|is|are|has|have|had|occurred)\b", re.IGNORECASE)
 # Covariates a result was adjusted for ("after adjusting for age, dietary intake and mother's BMI").
 # (The list ends where the sentence's own clause begins: "..., the drug group improved".)
 _ADJUSTED_FOR = re.compile(r"\b(?:(?:adjust\w*|controll?\w*|correct\w*)\s+for|covariates?)\b"
@@ -445,6 +446,11 @@ def _names_no_measure(anchor: _Anchor) -> bool:
     name = " ".join((anchor.instrument or anchor.key).split())
     if anchor.key.startswith(("site:", "brain:")) or anchor.construct is not None:
         return False
+    verb = _VERB_IN_NAME.search(name)
+    if verb and not _NOT_A_NAME.search(name[:verb.start()]) and not re.search(
+            r"\b(?:who|which|that|whom|whose)$", name[:verb.start()], re.IGNORECASE):
+        # "Symptoms were significantly decreased": the subject is the measure
+        name = anchor.instrument = name[:verb.start()]
     words = _NAME_WORD_RX.findall(name.lower())
     if not words or set(words) <= _STATISTICS_WORDS or _NOT_A_NAME.search(name):
         return True
@@ -493,7 +499,7 @@ def _name_brain_measures(anchors: dict[str, _Anchor], passages: list[Passage]) -
 # An instrument's abbreviation in brackets after its name, perhaps after a subscale's:
 # "Aberrant Behavior Checklist-Irritability (ABC-I)", "Pediatric Anxiety Rating Scale (PARS)".
 # (A qualifier after a comma is lower case: "Social Anxiety Scale, child or adolescent version (SAS-CA)".)
-_ABBREVIATION_AFTER = re.compile(r"(?:[\s-]+[A-Za-z][\w-]*|,?\s+[a-z][\w-]*){0,4}?\s*\(\s*"
+_ABBREVIATION_AFTER = re.compile(r"(?:(?:[\s-]+[A-Za-z][\w-]*){0,3}?|,(?:\s+[a-z][\w-]*){1,4}?)\s*\(\s*"
                                  r"(?P<abbr>[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)\s*[);,]")
 
 
@@ -507,11 +513,16 @@ def _add_abbreviations(anchors: dict[str, _Anchor], passages: list[Passage]) -> 
         if key not in anchors or found is None or key.startswith("site:"):
             continue
         abbreviation = found.group("abbr")
-        anchor.instrument = _with_abbreviation(anchor.instrument or "", first, found)
+        written = first.passage.text[first.start:found.start("abbr")]
+        if "," in written and not _abbreviates(abbreviation, written, from_first_word=True):
+            continue  # "SCORAD, eosinophilic cationic protein (ECP)": a list, not a qualified name
+        fits = _abbreviates(abbreviation, written)
+        if fits:
+            anchor.instrument = _with_abbreviation(anchor.instrument or "", first, found)
         for other_key, other in list(anchors.items()):
             words = {singular(w) for w in other.key.removeprefix("result:").split()}
             # (an outcome read inside the name's own span is part of it: its qualifier, its abbreviation)
-            inside = other.hits[0].passage is first.passage and first.start <= other.hits[0].start < found.end()
+            inside = fits and other.hits[0].passage is first.passage and first.start <= other.hits[0].start < found.end()
             abbreviated = not words - {singular(abbreviation.lower()), *map(singular, _SCORE_WORDS)}
             if other is not anchor and (inside or abbreviated):
                 anchor.hits.extend(other.hits)
@@ -524,6 +535,27 @@ def _add_abbreviations(anchors: dict[str, _Anchor], passages: list[Passage]) -> 
                 if not ((passage is first.passage and match.start() < found.end()) or _overlaps(span, taken)):
                     anchor.hits.append(Hit(passage, match.start(), match.end(), key))
         anchor.hits.sort(key=lambda h: (h.passage.field != "title", h.start))
+
+
+def _abbreviates(abbreviation: str, written: str, *, from_first_word: bool = False) -> bool:
+    """Whether `abbreviation` can stand for `written`: its letters in order, the first at the start
+    of a word (of the first word, with `from_first_word`). "LBMD" does not abbreviate "bone mineral
+    density" (the words before it, "lumbar", are another name's)."""
+    letters = [c for c in abbreviation.lower() if c.isalpha()]
+    words = re.findall(r"[a-z0-9]+", written.lower())
+    if not letters or not words:
+        return False
+    starts = [0] if from_first_word else range(len(words))
+    for start in (i for i in starts if words[i][0] == letters[0]):
+        rest = " ".join(words[start:])[1:]
+        position = 0
+        for letter in letters[1:]:
+            position = rest.find(letter, position) + 1
+            if position == 0:
+                break
+        else:
+            return True
+    return False
 
 
 def _with_abbreviation(name: str, first: Hit, found: re.Match[str]) -> str:
