@@ -167,6 +167,14 @@ DESIGN_CASES: list[Case] = [
     ("An earlier crossover trial", "A previous randomized crossover trial found that the drug eased social "
      "avoidance. We therefore randomized 90 children with autism to the drug or placebo for 10 weeks.",
      {"allocation": "parallel"}),
+    # An open-label continuation beside a double-blind, placebo-controlled trial does not make the
+    # study one that assigns nothing at random: how the trial allocated is simply not said.
+    ("A trial and its continuation", "Data from an 8-week double-blind, placebo-controlled trial (N=101) and its "
+     "16-week open-label continuation study (N=63) of the drug in children with autism were analysed.",
+     {"randomised": "not-stated", "blinding": "double-blind"}),
+    # ... while an open-label study of one group, with no placebo or blinding, assigns nothing.
+    ("One open group", "Twenty adults with social anxiety received the drug for 8 weeks in an open-label, "
+     "single-group study.", {"randomised": "no", "allocation": "single-group"}),
 ]
 
 

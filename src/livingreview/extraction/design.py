@@ -214,9 +214,17 @@ def randomised(passages: list[Passage]) -> Suggestion:
     if positive:
         return suggestion("yes", positive)
     design = find(passages, OBSERVATIONAL) or find(passages, SINGLE_GROUP)
-    if design:
+    # (A placebo or a double blind says a controlled design is there too, often the random one
+    # left unsaid: a double-blind, placebo-controlled trial and its open-label continuation.)
+    controlled = _own_design(find(passages, PLACEBO) + find(passages, _DOUBLE_BLIND))
+    if design and (not controlled or find(passages, _PARTICIPANTS_CONTINUED)):
         return suggestion("no", design, ["inferred: the design described assigns nothing at random"])
     return Suggestion(NOT_STATED)
+
+
+_DOUBLE_BLIND = dict(_BLINDING)["double-blind"]
+# Participants who completed a trial and went on: an extension, whose placebo is the parent trial's.
+_PARTICIPANTS_CONTINUED = rx(r"\b(?:completed|finished)\b[^.]{0,120}\b(?:continue[sd]?|entered|enrolled|rolled\s+over)\b")
 
 
 # What narrative reviews, drug profiles, essays and debates say: other people's studies, in the
