@@ -172,6 +172,10 @@ DESIGN_CASES: list[Case] = [
     ("A trial and its continuation", "Data from an 8-week double-blind, placebo-controlled trial (N=101) and its "
      "16-week open-label continuation study (N=63) of the drug in children with autism were analysed.",
      {"randomised": "not-stated", "blinding": "double-blind"}),
+    # A placebo arm is a control whatever the abstract calls its design.
+    ("A naturalistic study with placebo", "This naturalistic observational study assessed retreat participants "
+     "before and after a ceremony. Participants drank the brew (N = 14) or a placebo (N = 16).",
+     {"control": "placebo", "n_total": 30}),
     # ... while an open-label study of one group, with no placebo or blinding, assigns nothing.
     ("One open group", "Twenty adults with social anxiety received the drug for 8 weeks in an open-label, "
      "single-group study.", {"randomised": "no", "allocation": "single-group"}),

@@ -171,8 +171,9 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
     if fields["randomised"].value == NOT_STATED and fields["control"].value in ("none", NOT_STATED):
         fields["randomised"] = single_group.unassigned(passages, reading.study, count)
     if (fields["randomised"].value != "yes" and find(passages, design.OBSERVATIONAL)
-            and not find(passages, design.TREATMENTS_IN_SEQUENCE)):
+            and not find(passages, design.TREATMENTS_IN_SEQUENCE) and fields["control"].value != "placebo"):
         # An observational study compares no arms: what looked like a control is a cohort's drug.
+        # (Not a placebo: only an experiment gives one, whatever the abstract calls its design.)
         for name in ("control", "allocation"):
             fields[name] = Suggestion(NOT_STATED)
         fields["active_comparator"] = Suggestion(None)
