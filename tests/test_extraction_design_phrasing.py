@@ -172,6 +172,9 @@ DESIGN_CASES: list[Case] = [
     ("A trial and its continuation", "Data from an 8-week double-blind, placebo-controlled trial (N=101) and its "
      "16-week open-label continuation study (N=63) of the drug in children with autism were analysed.",
      {"randomised": "not-stated", "blinding": "double-blind"}),
+    # Participants who "served as a control group" beside those given the drug were given nothing.
+    ("A control group given nothing", "In an open-label design, 15 subjects received 15 mg of the drug two hours "
+     "before scanning while 15 subjects served as a control group.", {"control": "none"}),
     # A placebo arm is a control whatever the abstract calls its design.
     ("A naturalistic study with placebo", "This naturalistic observational study assessed retreat participants "
      "before and after a ceremony. Participants drank the brew (N = 14) or a placebo (N = 16).",

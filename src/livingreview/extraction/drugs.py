@@ -473,6 +473,9 @@ _NO_TREATMENT_ARM = rx(
     # "compared with a control unmedicated group", "a drug-free control group"
     + UNTREATED_GROUP + r"|"
     r"\buntreated\s+(?:\w+\s+){1,3}(?:was|were|served)\s+(?:used\s+)?as\s+(?:an?\s+|the\s+)?control|"
+    # "15 subjects received the drug while 15 subjects served as a control group" (a placebo, when
+    # there is one, is read first)
+    r"\b\d+\s+(?:\w+\s+)?(?:subjects|participants|volunteers|patients)\s+served\s+as\s+(?:an?\s+|the\s+)?control\b|"
     # "women received no treatment (n = 12) or were treated with X"
     r"\b(?:received|receiving|given|got)\s+no\s+(?!rescue|other|concomitant|additional|further|prior|previous)"
     r"(?:\w+\s+)?(?:treatment|therapy|medication|intervention|drug)s?\b|"
