@@ -274,6 +274,13 @@ def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: 
     # A harm the drug lessened is no verdict of worse.
     ("Adults were randomized to drug A or placebo. Compared with placebo, drug A reduced the Sheehan Disability "
      "Scale score and functional impairment.", "sheehan disability scale", "improved"),
+    # The judging word inside an instrument's name is no result.
+    ("Children were randomized to drug A or placebo in a crossover. All tolerated drug A; however, there were no "
+     "statistically significant findings on the Clinical Global Impression Improvement Scale.",
+     "clinical global impression improvement scale", "no difference"),
+    # A change only marginal is no difference.
+    ("Adults were randomized to drug A or placebo. Drug A significantly impaired free recall, but it only "
+     "marginally impaired the Digit Symbol Substitution Test.", "digit symbol substitution test", "no difference"),
     # Two changes side by side with a significant test: the drug's larger change in the way both arms moved.
     ("Adults were randomized to drug A or placebo. Mean change in the Sheehan Disability Scale (SDS) score was "
      "-3.3 (-4.0, -2.6) for drug A versus -2.1 (-2.9, -1.3) for placebo (P = 0.03).",

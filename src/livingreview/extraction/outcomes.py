@@ -84,7 +84,7 @@ _NO_DIFFERENCE = re.compile(
     r"\bfailed\s+to\b|\bunchanged\b|\b(?:was|were)\s+not\s+(?:significantly\s+)?(?:superior|better|more\s+effective)\b|"
     # a change not made by the drug, a trend short of significance, a p value above 0.05
     r"\b(?:was|were)\s+not\s+(?:significantly\s+)?(?:increased|decreased|reduced|changed|affected|altered|"
-    r"influenced|different|improved)\b|\btrend(?:ed)?\s+(?:toward|towards|to)\b|"
+    r"influenced|different|improved)\b|\btrend(?:ed)?\s+(?:toward|towards|to)\b|\bmarginal(?:ly)?\b|"
     r"\b[Pp]\s*(?:=|>)\s*0?\.(?:0[6-9]|[1-9])\d*|\b[Pp]\s*>\s*0?\.05\b|\bn\.?s\.(?=\W)", re.IGNORECASE)
 _BETTER = re.compile(r"\bimprov(?:ed|ement|ements|es)\b|\benhanc(?:ed|ement|es)\b|\bbetter\b|\bsuperior\b|"
                      r"\brelie(?:f|ved)\b|\bbenefi(?:t|cial)\b|\beffective\b|\bfacilitat(?:ed|es)\b|"
@@ -1248,8 +1248,9 @@ def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, plac
                 and not _NO_DIFFERENCE.search(text)):
             continue  # a change in everyone, drug and placebo arms alike, says nothing of the drug
         burden = _burden_near(hit, anchor_hits or [], others or [])
+        text = _names_unjudged(hit, anchor_hits or [])
         value = None
-        for clause in _clauses_naming(hit, anchor_hits or []):
+        for clause in _clauses_naming(hit, anchor_hits or [], text):
             value = value or _sentence_direction(clause, placebo_arm, burden)
             if value in _OPPOSITE and _CONTROL_ARM_ALONE.search(text) and not _CONTROL_ARM_ALONE.search(clause):
                 value = _OPPOSITE[value]  # "In the placebo group, X rose, while Y fell"
@@ -1340,9 +1341,31 @@ _CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|whereas|but(?!\s+not\b)|although|th
 _CONCESSION = re.compile(r"\s*(?:although|though|while|whereas)\b[^,;]{10,300}?(?=,\s)", re.IGNORECASE)
 
 
-def _clauses_naming(sentence: Hit, anchor_hits: list[Hit]) -> list[str]:
-    """The clauses of a sentence (when it has several) that hold a mention of the outcome."""
-    text = sentence.passage.text[sentence.start:sentence.end]
+# The head word of a named instrument ("... Improvement Scale", "Clinical Global Impression-Improvement").
+_INSTRUMENT_HEAD = re.compile(r"\b(?:Scales?|Index|Questionnaire|Inventory|Checklist|Test|Battery|Schedule|Survey|"
+                              r"Impressions?)\b")
+
+
+def _names_unjudged(sentence: Hit, anchor_hits: list[Hit]) -> str:
+    """The sentence with the judging words inside the outcome's own named-instrument mentions
+    blanked out: the "Improvement" of "Clinical Global Impression Improvement Scale" says nothing of
+    the result (while the "relief" of "headache relief" is what the outcome is)."""
+    text = list(sentence.passage.text[sentence.start:sentence.end])
+    for mention in anchor_hits:
+        name = sentence.passage.text[mention.start:mention.end]
+        if (mention.passage is sentence.passage and sentence.start <= mention.start and mention.end <= sentence.end
+                and _INSTRUMENT_HEAD.search(name)):
+            for pattern in (_BETTER, _WORSE):
+                for word in pattern.finditer(name):
+                    offset = mention.start - sentence.start
+                    text[offset + word.start():offset + word.end()] = " " * (word.end() - word.start())
+    return "".join(text)
+
+
+def _clauses_naming(sentence: Hit, anchor_hits: list[Hit], text: str | None = None) -> list[str]:
+    """The clauses of a sentence (when it has several) that hold a mention of the outcome;
+    `text`: the sentence's text as read (the same length)."""
+    text = sentence.passage.text[sentence.start:sentence.end] if text is None else text
     breaks = [0, *(m.start() for m in _CLAUSE_BREAK.finditer(text)), len(text)]
     concession = _CONCESSION.match(text)
     if concession:  # "Although X was faster with the drug, the groups did not differ in Y"
@@ -1353,7 +1376,10 @@ def _clauses_naming(sentence: Hit, anchor_hits: list[Hit]) -> list[str]:
     for start, end in zip(breaks, breaks[1:]):
         if any(h.passage is sentence.passage and sentence.start + start <= h.start < sentence.start + end
                for h in anchor_hits):
-            found.append(text[start:end])
+            # (without the word that opens it: the "but" of ", but only marginally" sets it
+            # against the clause before, not against itself)
+            opening = _CLAUSE_BREAK.match(text, start)
+            found.append(text[opening.end() if opening and start else start:end])
     return found
 
 
