@@ -37,9 +37,9 @@ _STOP = (r"(?:and|but|or|in|relative|compared|versus|vs|across|after|before|prio
 _TO = (r"(?:\s+(?i:to|during|in\s+response\s+to|for)\s+(?:the\s+)?(?!" + _STOP + r"\b)[\w-]+"
        r"(?:\s+(?!" + _STOP + r"\b)[\w-]+){0,4})?")
 _CONTEXT = r"(?:(?i:threat|fear|reward|emotion|face)-related\s+)?"
-_REGION_FIRST = re.compile(r"(?<![\w-])" + _CONTEXT + r"(?P<region>" + _REGIONS + r")\s+" + _RESPONSE + _TO)
+_REGION_FIRST = re.compile(r"(?<![\w-])" + _CONTEXT + r"(?:" + _REGIONS + r")\s+" + _RESPONSE + _TO)
 _RESPONSE_FIRST = re.compile(r"(?<![\w-])" + _RESPONSE + r"\s+(?i:in|of|within)\s+(?:the\s+)?(?:both\s+the\s+)?"
-                             r"(?P<region>" + _REGIONS + r")" + _TO)
+                             r"(?:" + _REGIONS + r")" + _TO)
 _MAX_MEASURES = 3
 
 
