@@ -78,7 +78,7 @@ _NO_DIFFERENCE = re.compile(
     r"variations?|alterations?|findings|results|impacts?|influences?)\b|"
     # a difference in the numbers only ("numerically lower under naltrexone than under placebo")
     r"\bnumerically\s+(?:\w+\s+)?(?:lower|higher|greater|smaller|larger|better|worse|fewer|more|less)\b|"
-    r"\bnot\s+(?:a\s+)?(?:statistically\s+)?significant(?:ly)?\b|\bdid\s+not\s+(?:significantly\s+)?(?:differ|change|"
+    r"\bnot\s+(?:a\s+)?(?:statistically\s+)?significant(?:ly)?\b|\bdid\s+not\s+(?:[a-z]+ly\s+)?(?:differ|change|"
     r"affect|alter|improve|reduce|increase|decrease|influence|modulate)\b|\bcomparable\b|\bsimilar\b|"
     r"\bno\s+(?:significant\s+)?(?:between-group|group)\s+differences?\b|\bnon-?significant\b|"
     r"\bfailed\s+to\b|\bunchanged\b|\b(?:was|were)\s+not\s+(?:significantly\s+)?(?:superior|better|more\s+effective)\b|"
