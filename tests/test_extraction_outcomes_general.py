@@ -741,3 +741,11 @@ def test_a_result_clause_read_as_a_name_keeps_its_subject(flagship: Protocol) ->
                                 "levels did not differ. Symptoms were significantly decreased in the actively "
                                 "treated groups.")
     assert "symptoms" in found and not any(" were " in name for name in found), sorted(found)
+
+
+def test_a_named_scale_no_sentence_gives_a_rater_for_is_the_participants_own(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "Adults were randomized to drug A or placebo for 8 weeks. The Beck Suicide Ideation "
+                                "Scale fell more with drug A than with placebo (p = 0.03). The Brief Psychiatric "
+                                "Rating Scale did not differ.")
+    assert found["beck suicide ideation scale"]["class"] == "self-report"
+    assert found["brief psychiatric rating scale"]["class"] == "clinician-rated"

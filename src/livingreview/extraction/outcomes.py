@@ -1143,7 +1143,14 @@ def _outcome_class(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
             match = next(hit.passage.finditer_in(pattern, hit.start, hit.end), None)
             if match and cue_class(value, match.group()):
                 return suggestion(value, [Hit(hit.passage, match.start(), match.end())])
+    if _NAMED_SCALE.search(anchor.instrument or ""):
+        # A named scale no sentence says who filled in is most often the participant's own
+        # (a rating scale, a clinician's, has its class from its name already).
+        return suggestion("self-report", anchor.hits[:1], ["inferred: a named scale, rater not stated"])
     return Suggestion(None)
+
+
+_NAMED_SCALE = re.compile(r"\b[A-Z][\w'-]*\s+(?:[\w'-]+\s+){0,5}Scales?\b(?:\s*\([^)]*\))?$")
 
 
 def _regions(protocol: Protocol, anchor: _Anchor, outcome_class: object, regions: dict,
