@@ -720,6 +720,9 @@ def test_a_name_that_measures_nothing_is_no_outcome(flagship: Protocol, abstract
      "significantly facilitated detection of target words.", "detection of target words", "improved"),
     ("Healthy volunteers received drug A and placebo in separate sessions. Compared with placebo, drug A did "
      "not consistently affect recall of word lists.", "recall of word lists", "no difference"),
+    ("Healthy men received drug A and placebo in separate sessions and played a money game. Rejection rates "
+     "of unfair offers did not differ between drug A and placebo.", "rejection rates of unfair offers",
+     "no difference"),
 ])
 def test_what_a_drug_impaired_or_facilitated_is_an_outcome_and_a_performance_is_behavioural(
         flagship: Protocol, abstract: str, name: str, direction: str) -> None:

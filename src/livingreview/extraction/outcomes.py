@@ -1128,7 +1128,10 @@ def _significant_for_an_effective_drug(sentence_hits: list[Hit], conclusion: lis
 # An outcome named as a performance ("recognition of facial fear", "reaction times", "free recall")
 # is what participants did in a task, whatever else its sentences measured.
 _PERFORMANCE = re.compile(r"\b(?:recogni\w*|identification|detection|discrimination|accuracy|reaction\s+times?|"
-                          r"response\s+times?|recall|errors|performance)\b", re.IGNORECASE)
+                          r"response\s+times?|recall|errors|performance|"
+                          # what players chose in the money games of social experiments
+                          r"(?:rejection|acceptance|cooperation)\s+rates?|offers?|allocations?|investments?|"
+                          r"transfers?|contributions?|donations?|generosity|punishment|choices)\b", re.IGNORECASE)
 
 
 def _outcome_class(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
