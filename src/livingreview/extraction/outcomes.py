@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.design import PLACEBO
-from livingreview.extraction import result_phrases
+from livingreview.extraction import outcome_names, result_phrases
 from livingreview.extraction.imaging import brain_measures
 from livingreview.extraction.lexicon import drug_mentions
 from livingreview.extraction.measures import (brain_imaging, class_named, cue_class, imaging_modalities,
@@ -422,39 +422,17 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
     return sorted(kept, key=lambda a: (a.hits[0].passage.field != "title", a.hits[0].start))
 
 
-# Words of a result's statistics, not of what was measured ("mean change", "intent-to-treat analysis").
-_STATISTICS_WORDS = frozenset({
-    "score", "scores", "mean", "means", "change", "changes", "repeated", "measure", "measures", "analysis",
-    "analyses", "intent", "treat", "intention", "interaction", "statistically", "significant", "compared",
-    "with", "placebo", "result", "results", "time", "frame", "seconds", "minutes", "hours", "post", "dose",
-    "doses", "other", "some", "concentrations", "effect", "effects", "on", "of", "the", "to", "x", "self",
-    "reported", "according", "dosage", "outcome", "outcomes", "secondary", "primary", "any", "or", "and"})
-# A clause or a fragment, not a name: "there was a modest advantage", "performance on", "or any of".
-_NOT_A_NAME = re.compile(r"^(?:or|and|there|it|this|that|which|effects?\s+(?:on|of))\b|"
-                         r"\b(?:was|were|is|are|has|have|had)\b|\b(?:on|of|in|to|for|with|at|by)$", re.IGNORECASE)
-_VERB_IN_NAME = re.compile(r"\s+(?:was|were|is|are|has|have|had|occurred)\b", re.IGNORECASE)
-# Covariates a result was adjusted for ("after adjusting for age, dietary intake and mother's BMI").
-# (The list ends where the sentence's own clause begins: "..., the drug group improved".)
-_ADJUSTED_FOR = re.compile(r"\b(?:(?:adjust\w*|controll?\w*|correct\w*)\s+for|covariates?)\b"
-                           r"(?:(?!,\s+(?:the|a|an|we|our|patients|participants|subjects|children|both|all)\b)[^.;:])*$",
-                           re.IGNORECASE)
-
-
 def _names_no_measure(anchor: _Anchor) -> bool:
-    """An outcome whose name is a clause, a fragment or words of statistics only, or that is only
-    ever a covariate of the analysis: grammar found it, but it names nothing measured."""
-    name = " ".join((anchor.instrument or anchor.key).split())
+    """Whether an outcome's name, found by grammar, names nothing measured (outcome_names); a
+    clause read as a name is cut to its subject first. Vocabulary, imaging and site outcomes are
+    named by rules that know what they are."""
     if anchor.key.startswith(("site:", "brain:")) or anchor.construct is not None:
         return False
-    verb = _VERB_IN_NAME.search(name)
-    if verb and not _NOT_A_NAME.search(name[:verb.start()]) and not re.search(
-            r"\b(?:who|which|that|whom|whose)$", name[:verb.start()], re.IGNORECASE):
-        # "Symptoms were significantly decreased": the subject is the measure
-        name = anchor.instrument = name[:verb.start()]
-    words = _NAME_WORD_RX.findall(name.lower())
-    if not words or set(words) <= _STATISTICS_WORDS or _NOT_A_NAME.search(name):
-        return True
-    return all(_ADJUSTED_FOR.search(h.passage.text, h.sentence.start, h.start) for h in anchor.hits)
+    name = " ".join((anchor.instrument or anchor.key).split())
+    subject = outcome_names.clause_subject(name)
+    if subject != name:
+        anchor.instrument = subject
+    return outcome_names.names_nothing_measured(subject, anchor.hits)
 
 
 # A scan's modality alone, or the brain as a whole, as an outcome's name: how it was measured.
@@ -496,29 +474,22 @@ def _name_brain_measures(anchors: dict[str, _Anchor], passages: list[Passage]) -
                                    construct, "neuroimaging")
 
 
-# An instrument's abbreviation in brackets after its name, perhaps after a subscale's:
-# "Aberrant Behavior Checklist-Irritability (ABC-I)", "Pediatric Anxiety Rating Scale (PARS)".
-# (A qualifier after a comma is lower case: "Social Anxiety Scale, child or adolescent version (SAS-CA)".)
-_ABBREVIATION_AFTER = re.compile(r"(?:(?:[\s-]+[A-Za-z][\w-]*){0,3}?|,(?:\s+[a-z][\w-]*){1,4}?)\s*\(\s*"
-                                 r"(?P<abbr>[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)\s*[);,]")
-
-
 def _add_abbreviations(anchors: dict[str, _Anchor], passages: list[Passage]) -> None:
     """Where an instrument's name gives its abbreviation, the abbreviation's later mentions are the
     instrument's too: results often name only the abbreviation ("reduction in ABC-I versus placebo").
     An outcome named by the abbreviation alone ("BSPS scores") is the same outcome."""
     for key, anchor in list(anchors.items()):
         first = anchor.hits[0]
-        found = _ABBREVIATION_AFTER.match(first.passage.text, first.end)
+        found = outcome_names.ABBREVIATION_AFTER.match(first.passage.text, first.end)
         if key not in anchors or found is None or key.startswith("site:"):
             continue
         abbreviation = found.group("abbr")
         written = first.passage.text[first.start:found.start("abbr")]
-        if "," in written and not _abbreviates(abbreviation, written, from_first_word=True):
+        if "," in written and not outcome_names.abbreviates(abbreviation, written, from_first_word=True):
             continue  # "SCORAD, eosinophilic cationic protein (ECP)": a list, not a qualified name
-        fits = _abbreviates(abbreviation, written)
+        fits = outcome_names.abbreviates(abbreviation, written)
         if fits:
-            anchor.instrument = _with_abbreviation(anchor.instrument or "", first, found)
+            anchor.instrument = outcome_names.with_abbreviation(anchor.instrument or "", first, found)
         for other_key, other in list(anchors.items()):
             words = {singular(w) for w in other.key.removeprefix("result:").split()}
             # (an outcome read inside the name's own span is part of it: its qualifier, its abbreviation)
@@ -535,41 +506,6 @@ def _add_abbreviations(anchors: dict[str, _Anchor], passages: list[Passage]) -> 
                 if not ((passage is first.passage and match.start() < found.end()) or _overlaps(span, taken)):
                     anchor.hits.append(Hit(passage, match.start(), match.end(), key))
         anchor.hits.sort(key=lambda h: (h.passage.field != "title", h.start))
-
-
-def _abbreviates(abbreviation: str, written: str, *, from_first_word: bool = False) -> bool:
-    """Whether `abbreviation` can stand for `written`: its letters in order, the first at the start
-    of a word (of the first word, with `from_first_word`). "LBMD" does not abbreviate "bone mineral
-    density" (the words before it, "lumbar", are another name's)."""
-    letters = [c for c in abbreviation.lower() if c.isalpha()]
-    words = re.findall(r"[a-z0-9]+", written.lower())
-    if not letters or not words:
-        return False
-    starts = [0] if from_first_word else range(len(words))
-    for start in (i for i in starts if words[i][0] == letters[0]):
-        rest = " ".join(words[start:])[1:]
-        position = 0
-        for letter in letters[1:]:
-            position = rest.find(letter, position) + 1
-            if position == 0:
-                break
-        else:
-            return True
-    return False
-
-
-def _with_abbreviation(name: str, first: Hit, found: re.Match[str]) -> str:
-    """The outcome's name with the abbreviation its text gives it, since results and readers often
-    use only that: "Gilliam Autism Rating Scale-second edition (GARS-2)". Words between the name
-    and the bracket belong to the name when the name is the text's own; a name that joins a
-    vocabulary label to the text's words is given as the text words it."""
-    abbreviation = found.group("abbr")
-    if re.search(r"(?<![\w-])" + re.escape(abbreviation) + r"(?![\w-])", name):
-        return name
-    # (a vocabulary label with the text's own name in brackets gives way to the text's name)
-    if "(" in name or " ".join(name.split()) == " ".join(first.evidence.text.split()):
-        name = first.passage.text[first.start:found.start("abbr")].rstrip(" (\t\n")
-    return f"{' '.join(name.split())} ({abbreviation})"
 
 
 _SCORE_WORDS = ("score", "scores", "total", "totals", "rating", "ratings", "change", "changes", "scale")
