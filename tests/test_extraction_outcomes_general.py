@@ -278,6 +278,11 @@ def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: 
     ("Children were randomized to drug A or placebo in a crossover. All tolerated drug A; however, there were no "
      "statistically significant findings on the Clinical Global Impression Improvement Scale.",
      "clinical global impression improvement scale", "no difference"),
+    # A verdict against placebo that names no measure speaks for the measures compared.
+    ("Nine patients took drug A and placebo in a double-blind crossover. Changes on the Cambridge "
+     "Depersonalization Scale were compared across the two periods. Drug A was not significantly superior to "
+     "placebo. No patient responded to drug A. Drug A does not seem useful on its own.",
+     "cambridge depersonalization scale", "no difference"),
     # A change only marginal is no difference.
     ("Adults were randomized to drug A or placebo. Drug A significantly impaired free recall, but it only "
      "marginally impaired the Digit Symbol Substitution Test.", "digit symbol substitution test", "no difference"),

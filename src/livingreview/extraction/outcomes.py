@@ -1129,7 +1129,8 @@ def _overall_results(passages: list[Passage]) -> list[Hit]:
             and _RESULT.search(s.text)]
 
 
-_AGAINST_CONTROL = re.compile(r"\b(?:than|versus|vs\.?|compared\s+(?:with|to)|relative\s+to)\s+(?:the\s+)?"
+_AGAINST_CONTROL = re.compile(r"\b(?:than|versus|vs\.?|compared\s+(?:with|to)|relative\s+to|"
+                              r"(?:superior|inferior|similar|equivalent|comparable)\s+to)\s+(?:the\s+)?"
                               r"(?:placebo|control|sham)\b|\brelative\s+to\s+placebo\b", re.IGNORECASE)
 
 
