@@ -283,6 +283,11 @@ def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: 
      "Depersonalization Scale were compared across the two periods. Drug A was not significantly superior to "
      "placebo. No patient responded to drug A. Drug A does not seem useful on its own.",
      "cambridge depersonalization scale", "no difference"),
+    # A result for all the scales at once speaks for each, with or without a verdict word.
+    ("Adults with social anxiety were randomized to drug A or placebo. Symptoms were measured with the Fear of "
+     "Negative Evaluation Questionnaire and the Liebowitz Social Anxiety Scale. Drug A significantly decreased "
+     "anxiety measured by both scales. Drug A may suit some patients.", "liebowitz social anxiety scale",
+     "improved"),
     # A change only marginal is no difference.
     ("Adults were randomized to drug A or placebo. Drug A significantly impaired free recall, but it only "
      "marginally impaired the Digit Symbol Substitution Test.", "digit symbol substitution test", "no difference"),

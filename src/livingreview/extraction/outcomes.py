@@ -1124,9 +1124,14 @@ _ALL_MEASURES = re.compile(r"\b(?:any|all|either|each|both|the|in|on)\s+(?:\w+\s
 
 
 def _overall_results(passages: list[Passage]) -> list[Hit]:
-    return [Hit(p, s.start, s.end) for p in passages if p.field != "title" for s in p.sentences
+    return [Hit(p, s.start, s.end, _FOR_ALL_MEASURES) for p in passages if p.field != "title" for s in p.sentences
             if s.start >= study_start(p) and _ALL_MEASURES.search(s.text) and not _MEASURES_LISTED.search(s.text)
             and _RESULT.search(s.text)]
+
+
+# The label of a result stated for all measures at once: it speaks for each of them with or
+# without a verdict word ("decreased anxiety measured by both scales").
+_FOR_ALL_MEASURES = "all measures"
 
 
 _AGAINST_CONTROL = re.compile(r"\b(?:than|versus|vs\.?|compared\s+(?:with|to)|relative\s+to|"
@@ -1206,7 +1211,7 @@ def _direction(sentence_hits: list[Hit], fallback: list[Hit] | None = None, plac
             votes.setdefault(value, []).append(hit)
     if not votes:
         fallback = [h for h in fallback or [] if not _SAFETY.search(h.passage.text, h.start, h.end)
-                    and _VERDICT.search(h.passage.text, h.start, h.end)]
+                    and (h.label == _FOR_ALL_MEASURES or _VERDICT.search(h.passage.text, h.start, h.end))]
         if fallback:
             found = _direction(fallback, None, placebo_arm)
             if found.value is not None:
