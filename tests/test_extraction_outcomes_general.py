@@ -288,6 +288,12 @@ def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: 
      "Negative Evaluation Questionnaire and the Liebowitz Social Anxiety Scale. Drug A significantly decreased "
      "anxiety measured by both scales. Drug A may suit some patients.", "liebowitz social anxiety scale",
      "improved"),
+    # A trend, or a change that only "tended to" happen, is no difference; nor is a measure none of
+    # which the drug affected.
+    ("Adults were randomized to drug A or placebo. Scores on the Beck Depression Inventory tended to be "
+     "lower with drug A than with placebo.", "beck depression inventory", "no difference"),
+    ("Adults were randomized to drug A or placebo. None of the subscales of the Profile of Mood States were "
+     "affected by drug A compared with placebo.", "profile of mood states", "no difference"),
     # A change only marginal is no difference.
     ("Adults were randomized to drug A or placebo. Drug A significantly impaired free recall, but it only "
      "marginally impaired the Digit Symbol Substitution Test.", "digit symbol substitution test", "no difference"),

@@ -73,7 +73,7 @@ _NO_DIFFERENCE = re.compile(
     r"\bnot\s+associated\s+with\s+(?:an?\s+|any\s+)?(?:(?:statistically\s+)?significant\s+|meaningful\s+)?"
     r"(?:change|improvement|difference|effect|benefit|reduction|increase|decrease)s?\b|"
     r"\b(?:independent(?:ly)?\s+of|regardless\s+of)\s+(?:the\s+)?(?:treatment|condition|drug|group|arm)s?\b|"
-    r"\bnone\s+of\s+the\b[^.;]{0,60}\b(?:significant|differ)\w*|"
+    r"\bnone\s+of\s+the\b[^.;]{0,60}\b(?:significant|differ|affected|changed|altered|influenced)\w*|"
     r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|effects?|changes?|improvement|benefit|"
     r"variations?|alterations?|findings|results|impacts?|influences?)\b|"
     # a difference in the numbers only ("numerically lower under naltrexone than under placebo")
@@ -85,6 +85,7 @@ _NO_DIFFERENCE = re.compile(
     # a change not made by the drug, a trend short of significance, a p value above 0.05
     r"\b(?:was|were)\s+not\s+(?:significantly\s+)?(?:increased|decreased|reduced|changed|affected|altered|"
     r"influenced|different|improved)\b|\btrend(?:ed)?\s+(?:toward|towards|to)\b|\bmarginal(?:ly)?\b|"
+    r"\btended\s+to\b|\ba\s+(?:statistical\s+|non-?significant\s+)?trend\b|"
     r"\b[Pp]\s*(?:=|>)\s*0?\.(?:0[6-9]|[1-9])\d*|\b[Pp]\s*>\s*0?\.05\b|\bn\.?s\.(?=\W)", re.IGNORECASE)
 _BETTER = re.compile(r"\bimprov(?:ed|ement|ements|es)\b|\benhanc(?:ed|ement|es)\b|\bbetter\b|\bsuperior\b|"
                      r"\brelie(?:f|ved)\b|\bbenefi(?:t|cial)\b|\beffective\b|\bfacilitat(?:ed|es)\b|"
