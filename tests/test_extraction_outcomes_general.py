@@ -294,6 +294,9 @@ def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: 
      "lower with drug A than with placebo.", "beck depression inventory", "no difference"),
     ("Adults were randomized to drug A or placebo. None of the subscales of the Profile of Mood States were "
      "affected by drug A compared with placebo.", "profile of mood states", "no difference"),
+    # Complications are a burden: fewer is better.
+    ("Patients were randomized to drug A or placebo. Serious gastrointestinal complications were reduced by 40% "
+     "with drug A compared with placebo (P = 0.049).", "serious gastrointestinal complications", "improved"),
     # A change only marginal is no difference.
     ("Adults were randomized to drug A or placebo. Drug A significantly impaired free recall, but it only "
      "marginally impaired the Digit Symbol Substitution Test.", "digit symbol substitution test", "no difference"),

@@ -104,7 +104,7 @@ _BURDEN = re.compile(r"\b(?:symptoms?|severity|pain|depressi\w*|anxiety|episodes
                      r"bone\s+loss|stiffness|MADRS|HAM-?[DA]|HDRS|PANSS|BPRS|CADSS|BDI|heart\s+rate|blood\s+pressure|"
                      r"QTc|body\s+temperature|Kupperman|cancers?|risk|incidence|fluctuation|histamine\s+release|"
                      r"bronchial\s+response|disturbances?|vomiting|consumption|hyperplasia|ulcers?|ulcerations?|lesions?|"
-                     r"exacerbations?|recurrences?|relapses?|toxicity|"
+                     r"exacerbations?|recurrences?|relapses?|toxicity|complications?|"
                      # a drug's exposure: more of it is the harm an interaction study looks for
                      r"AUC\w*|C\s?max|exposure)\b", re.IGNORECASE)
 # (A p value's sign is followed by a space as often as by its number: it is matched outside the \b group.)
