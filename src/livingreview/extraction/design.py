@@ -214,12 +214,15 @@ def randomised(passages: list[Passage]) -> Suggestion:
     if positive:
         return suggestion("yes", positive)
     design = find(passages, OBSERVATIONAL) or find(passages, SINGLE_GROUP)
-    # (A placebo or a double blind says a controlled design is there too, often the random one
-    # left unsaid: a double-blind, placebo-controlled trial and its open-label continuation.)
-    controlled = _own_design(find(passages, PLACEBO) + find(passages, _DOUBLE_BLIND))
-    if design and (not controlled or find(passages, _PARTICIPANTS_CONTINUED)):
+    if design and (not _controlled(passages) or find(passages, _PARTICIPANTS_CONTINUED)):
         return suggestion("no", design, ["inferred: the design described assigns nothing at random"])
     return Suggestion(NOT_STATED)
+
+
+def _controlled(passages: list[Passage]) -> bool:
+    """A placebo or a double blind of the study's own: a controlled design is there too, often the
+    random one left unsaid (a double-blind, placebo-controlled trial and its open-label continuation)."""
+    return bool(_own_design(find(passages, PLACEBO) + find(passages, _DOUBLE_BLIND)))
 
 
 _DOUBLE_BLIND = dict(_BLINDING)["double-blind"]

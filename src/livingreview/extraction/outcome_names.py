@@ -10,6 +10,7 @@ import re
 
 from livingreview.extraction.passages import Hit
 
+_WORD = re.compile(r"[a-z0-9]+")
 # An instrument's abbreviation in brackets after its name, perhaps after a subscale's:
 # "Aberrant Behavior Checklist-Irritability (ABC-I)", "Pediatric Anxiety Rating Scale (PARS)".
 # (A qualifier after a comma is lower case: "Social Anxiety Scale, child or adolescent version (SAS-CA)".)
@@ -22,7 +23,7 @@ def abbreviates(abbreviation: str, written: str, *, from_first_word: bool = Fals
     of a word (of the first word, with `from_first_word`). "LBMD" does not abbreviate "bone mineral
     density" (the words before it, "lumbar", are another name's)."""
     letters = [c for c in abbreviation.lower() if c.isalpha()]
-    words = re.findall(r"[a-z0-9]+", written.lower())
+    words = _WORD.findall(written.lower())
     if not letters or not words:
         return False
     starts = [0] if from_first_word else range(len(words))
@@ -38,18 +39,17 @@ def abbreviates(abbreviation: str, written: str, *, from_first_word: bool = Fals
     return False
 
 
-def with_abbreviation(name: str, first: Hit, found: re.Match[str]) -> str:
-    """The outcome's name with the abbreviation its text gives it (`found`: ABBREVIATION_AFTER at
-    the end of the name's first mention), since results and readers often use only that:
-    "Gilliam Autism Rating Scale-second edition (GARS-2)". Words between the name and the bracket
-    belong to the name when the name is the text's own; a name that joins a vocabulary label to
-    the text's words is given as the text words it."""
-    abbreviation = found.group("abbr")
+def with_abbreviation(name: str, first: Hit, written: str, abbreviation: str) -> str:
+    """The outcome's name with the abbreviation its text gives it, since results and readers often
+    use only that: "Gilliam Autism Rating Scale-second edition (GARS-2)". `written`: the text from
+    the name's first mention (`first`) up to the abbreviation. Words between the name and the
+    bracket belong to the name when the name is the text's own; a name that joins a vocabulary
+    label to the text's words is given as the text words it."""
     if re.search(r"(?<![\w-])" + re.escape(abbreviation) + r"(?![\w-])", name):
         return name
     # (a vocabulary label with the text's own name in brackets gives way to the text's name)
     if "(" in name or " ".join(name.split()) == " ".join(first.evidence.text.split()):
-        name = first.passage.text[first.start:found.start("abbr")].rstrip(" (\t\n")
+        name = written.rstrip(" (\t\n")
     return f"{' '.join(name.split())} ({abbreviation})"
 
 
@@ -70,9 +70,6 @@ _RELATIVE_END = re.compile(r"\b(?:who|which|that|whom|whose)$", re.IGNORECASE)
 _ADJUSTED_FOR = re.compile(r"\b(?:(?:adjust\w*|controll?\w*|correct\w*)\s+for|covariates?)\b"
                            r"(?:(?!,\s+(?:the|a|an|we|our|patients|participants|subjects|children|both|all)\b)[^.;:])*$",
                            re.IGNORECASE)
-_WORD = re.compile(r"[a-z0-9]+")
-
-
 def clause_subject(name: str) -> str:
     """A result clause read as a name cut to its subject, the measure ("Symptoms were significantly
     decreased" -> "Symptoms"); any other name as it is."""

@@ -490,7 +490,7 @@ def _add_abbreviations(anchors: dict[str, _Anchor], passages: list[Passage]) -> 
             continue  # "SCORAD, eosinophilic cationic protein (ECP)": a list, not a qualified name
         fits = outcome_names.abbreviates(abbreviation, written)
         if fits:
-            anchor.instrument = outcome_names.with_abbreviation(anchor.instrument or "", first, found)
+            anchor.instrument = outcome_names.with_abbreviation(anchor.instrument or "", first, written, abbreviation)
         for other_key, other in list(anchors.items()):
             words = {singular(w) for w in other.key.removeprefix("result:").split()}
             # (an outcome read inside the name's own span is part of it: its qualifier, its abbreviation)
