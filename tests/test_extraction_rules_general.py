@@ -66,6 +66,13 @@ def test_age_group_comes_from_explicit_ages(abstract: str, expected: str) -> Non
      "Recent randomized trials have demonstrated that estradiol reduces fractures in older women."),
     ("A debate on stomach safety", "Large trials have shown that selective drugs harm the stomach less. "
      "We argue that the evidence is weaker than it looks."),
+    # trials described before their verb
+    ("Gepants for migraine", "Gepants block the CGRP receptor. Randomised trials in adults with frequent "
+     "migraine have shown fewer headache days than with placebo."),
+    ("Statins and memory", "Three trials versus placebo in older adults with high cholesterol show that "
+     "memory does not change."),
+    ("Nasal sprays in hay fever", "The newer spray has been assessed in several controlled trials. "
+     "It relieves congestion within hours."),
 ])
 def test_abstracts_about_other_peoples_studies_describe_no_study(title: str, abstract: str) -> None:
     passages = _passages(abstract, title)
@@ -78,6 +85,8 @@ def test_abstracts_about_other_peoples_studies_describe_no_study(title: str, abs
      "and measured bone density."),
     ("Trust after oxytocin", "Earlier studies have suggested effects on trust. In this study, volunteers "
      "played a trust game after a nasal spray."),
+    ("Gepants for migraine", "Trials in adults have shown fewer headache days. Forty adults were randomized "
+     "to a gepant or placebo."),
 ])
 def test_a_study_that_cites_others_is_still_a_study(title: str, abstract: str) -> None:
     passages = _passages(abstract, title)

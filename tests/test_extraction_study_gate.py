@@ -42,6 +42,11 @@ NO_STUDY: list[Case] = [
      "Methods: A thorough search of PubMed and Scopus was made for reports of ketamine in autism. Results: "
      "Two trials were found; intravenous ketamine eased social withdrawal in one of them.",
      {"drugs": [], "routes": [], "population": [], "randomised": "not-stated"}),
+    # "the review" as the subject of what the article does
+    ("Hypnotics and next-morning alertness: ten years of laboratory work",
+     "The review summarizes six double-blind, placebo-controlled studies of zolpidem and temazepam in "
+     "healthy volunteers. Reaction times were slower the morning after the higher doses.",
+     {"drugs": [], "control": "not-stated", "blinding": "not-stated"}),
 ]
 
 OWN_STUDY: list[Case] = [

@@ -236,9 +236,14 @@ _OTHERS_STUDIES = rx(
     r"\b(?:studies|trials|reports|evidence|data|research|investigations)\s+(?:have|has)\s+(?:\w+\s+)?"
     r"(?:shown|demonstrated|suggested|reported|indicated|found|called|established|linked|confirmed)\b|"
     r"\b(?:as\s+)?ha(?:s|ve)\s+been\s+(?:\w+\s+)?(?:shown|demonstrated|reported|studied|described|established|"
-    r"investigated|evaluated|compared|tested)\b|"
-    # a drug profile's account of its trials: "studies show that", "in another large trial"
+    r"investigated|evaluated|assessed|compared|tested)\b|"
+    # a drug profile's account of its trials: "studies show that", "in another large trial", and
+    # trials described before their verb ("Double-blind trials in osteoarthritis patients have
+    # shown", "three trials versus naproxen in a total of 3 258 patients show that")
     r"\b(?:studies|trials)\s+(?:show|demonstrate|suggest|indicate|confirm)\b|"
+    r"\b(?:studies|trials)\s+(?:in|of|on|versus|against|relating\s+to|with)\s+[^.;:]{1,100}?\s(?:"
+    r"(?:have|has)\s+(?:\w+\s+)?(?:shown|demonstrated|suggested|reported|found|focused|established|confirmed)|"
+    r"(?:show|demonstrate|suggest|indicate|confirm)\s+that)\b|"
     r"\bin\s+(?:another|comparative)\s+(?:\w+\s+)?trials?\b|"
     r"\bover\s+the\s+(?:past|last)\s+(?:few\s+|two\s+|"
     r"several\s+)?(?:years|decades)\b|\brecent\s+(?:advances|advancements|developments)\b|"

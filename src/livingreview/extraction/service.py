@@ -49,6 +49,7 @@ _SINGLE_FIELDS = ("randomised", "allocation", "blinding", "control", "active_com
 # ("we reviewed the records", "we reviewed our experience" is a chart review: a study of its own patients)
 _NOT_A_STUDY = re.compile(
     r"\b(?:meta-?analy[sz](?:is|es)|systematic(?:ally)?\s+review(?:ed)?|(?:this|we|the\s+present)\s+review\b|"
+    r"\bthe\s+review\s+(?:summari[sz]es|describes|discusses|examines|considers|covers|focuses)\b|"
     r"review\s+of\s+(?:the\s+)?(?:literature|evidence|studies|trials|data)|literature\s+review|"
     r"narrative\s+review|pooled\s+analysis\s+of\s+published|"
     r"we\s+(?:reviewed(?!\s+(?:the\s+|our\s+)?(?:\w+\s+)?(?:records|charts|case\s+notes|experience|cases|series|"
