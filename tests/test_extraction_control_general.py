@@ -140,6 +140,11 @@ PLACEBO_NOT_AN_ARM_CASES: list[Case] = [
      "After taking placebo for two weeks, 90 adults were randomly assigned to cetirizine or fexofenadine. "
      "Symptoms were scored before and after taking placebo for two weeks and at the end of treatment.",
      {"control": "active", "active_comparator": "fexofenadine"}),
+    # A placebo-controlled study the authors call for is future work, not this study's arm.
+    ("Open-label baclofen for irritability in autism",
+     "Thirty children with autism took baclofen for ten weeks in an open-label study. Irritability fell "
+     "on the parent-rated checklist. A placebo-controlled trial of baclofen is warranted.",
+     {"control": "none"}),
 ]
 
 
@@ -160,6 +165,17 @@ PLACEBO_ARM_CASES: list[Case] = [
     ("Zafirlukast in mild asthma",
      "After a placebo run-in of two weeks, 200 adults were randomly assigned to zafirlukast or placebo.",
      {"control": "placebo"}),
+    # An objective section that describes the study's own comparison names its arms.
+    ("Add-on granisetron in schizophrenia",
+     "Background: Granisetron is used against nausea. Aims: This randomised trial compared granisetron "
+     "or placebo added to usual antipsychotics. Methods: Sixty outpatients took part for ten weeks.",
+     {"control": "placebo"}),
+    # A protocol tells its own study in the future tense.
+    ("Nabilone and responses to sad faces",
+     "Earlier studies suggest that nabilone eases anxiety. "
+     "The investigators will administer placebo and two doses of nabilone to healthy adults in a "
+     "double-blind within-subjects study and record ratings of sad and happy faces.",
+     {"control": "placebo", "blinding": "double-blind"}),
 ]
 
 

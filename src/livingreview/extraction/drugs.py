@@ -596,10 +596,18 @@ def _run_ins(placebo: list[Hit]) -> set[int]:
                    for m in period.finditer(hit.passage.text, hit.sentence.start, hit.sentence.end))}
 
 
+# Research the authors call for: "A placebo-controlled study is warranted", "further trials are needed".
+_CALLED_FOR = rx(r"\b(?:is|are)\s+(?:now\s+|still\s+|clearly\s+)?(?:warranted|needed|required|necessary)\b|"
+                 r"\b(?:future|further|larger)\s+(?:[\w-]+\s+){0,3}(?:studies|trials|research)\b|\bshould\s+be\s+"
+                 r"(?:conducted|performed|undertaken|carried\s+out|tested|studied|investigated)\b")
+
+
 def _not_an_arm(hit: Hit) -> bool:
     text, sentence = hit.passage.text, hit.sentence
     before = text[max(sentence.start, hit.start - 60):hit.start]
     if _PLACEBO_PHASE_AFTER.match(text, hit.end) or _PLACEBO_PHASE_BEFORE.search(before):
+        return True
+    if _CALLED_FOR.search(sentence.text):
         return True
     if _DUMMY_DOSE[0].search(before) and _DUMMY_DOSE[1].match(text, hit.end):
         return True
@@ -741,9 +749,15 @@ def _placebo_mentions(passages: list[Passage]) -> list[Hit]:
 _ACTIVE_CONTROL_STATED = rx(r"\b(?:active|positive)[- ](?:control(?:led)?|comparator)\b")
 
 
+# An objective names the study's own arms ("Aims: This trial compared ondansetron or placebo"); a
+# background names other people's.
+_OBJECTIVE_LABEL = rx(r"\s*(?:objectives?|aims?|purpose)\s*:")
+
+
 def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]) -> tuple[Suggestion, Suggestion]:
     # "placebo-controlled trials have shown ..." before the abstract turns to its own study is not an arm.
-    placebo = [h for h in _placebo_mentions(passages) if not before_own_study(h)]
+    placebo = [h for h in _placebo_mentions(passages)
+               if not before_own_study(h) or _OBJECTIVE_LABEL.match(h.sentence.text)]
     run_ins = _run_ins(placebo)
     placebo = [h for i, h in enumerate(placebo) if i not in run_ins and not _not_an_arm(h)]
     # A double dummy keeps two active arms blind: it says the control is active.
