@@ -47,6 +47,17 @@ NO_STUDY: list[Case] = [
      "The review summarizes six double-blind, placebo-controlled studies of zolpidem and temazepam in "
      "healthy volunteers. Reaction times were slower the morning after the higher doses.",
      {"drugs": [], "control": "not-stated", "blinding": "not-stated"}),
+    # a review that says so after its title's colon, and searches a bibliographic database
+    ("Clozapine and the social brain: a review of imaging findings",
+     "Objective: We aimed to review how clozapine changes brain responses to faces in schizophrenia. "
+     "Methods: We used the Embase database for a bibliographic search of imaging studies. Results: "
+     "Clozapine was associated with more typical amygdala responses.",
+     {"drugs": [], "population": []}),
+    # an animal model named by its strain, with no "mice were" sentence
+    ("Early bumetanide and sociability in a rat model of autism",
+     "Autism has no effective drug treatment. In this study, we assessed bumetanide given early in the "
+     "valproate-exposed rat model of autism. Early bumetanide restored social approach.",
+     {"drugs": [], "population": []}),
 ]
 
 OWN_STUDY: list[Case] = [

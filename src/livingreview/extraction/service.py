@@ -50,6 +50,8 @@ _SINGLE_FIELDS = ("randomised", "allocation", "blinding", "control", "active_com
 _NOT_A_STUDY = re.compile(
     r"\b(?:meta-?analy[sz](?:is|es)|systematic(?:ally)?\s+review(?:ed)?|(?:this|we|the\s+present)\s+review\b|"
     r"\bthe\s+review\s+(?:summari[sz]es|describes|discusses|examines|considers|covers|focuses)\b|"
+    r"\b(?:aim(?:ed|s)?|sought|set\s+out)\s+to\s+review\b|\bthe\s+reviewed\s+(?:studies|trials|articles|papers)\b|"
+    r"\bbibliographic\s+search\b|:\s+an?\s+(?:systematic\s+|narrative\s+|critical\s+|brief\s+|selective\s+)?review\b|"
     r"review\s+of\s+(?:the\s+)?(?:literature|evidence|studies|trials|data)|literature\s+review|"
     r"narrative\s+review|pooled\s+analysis\s+of\s+published|"
     r"we\s+(?:reviewed(?!\s+(?:the\s+|our\s+)?(?:\w+\s+)?(?:records|charts|case\s+notes|experience|cases|series|"
@@ -65,6 +67,8 @@ _NOT_A_STUDY = re.compile(
     r"injected|given|administered|tested)\b|"
     # ("videos of rats treated with vehicle", "the social behaviors of rat pairs")
     r"\b(?:rats|mice|rodents)\s+(?:treated|given|injected|received)\b|\b(?:rat|mouse)\s+(?:pairs|dyads)\b|"
+    # an animal model studied ("in a BTBR mouse model of autism")
+    r"\bin\s+(?:an?|the|our)\s+(?:[\w+/()-]+\s+){0,4}(?:mouse|murine|rat|rodent|primate)\s+model\b|"
     # (not "in vitro tests" of the patients' own blood: a measure taken in a study of people)
     r"in\s+vitro\b(?!\s+(?:and\s+in\s+vivo\s+)?(?:parameters|tests?|assays?|measures?|markers?|responses?)\b)|"
     # cell work: cells cultured or incubated, or named human cells with an acronym (not "T-cell lines"
