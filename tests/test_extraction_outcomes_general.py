@@ -306,6 +306,11 @@ def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: 
      "sheehan disability scale (sds)", "improved"),
     ("Adults were randomized to drug A or placebo. Mean change in the Social Phobia Inventory score was -4.1 "
      "with drug A and -7.9 with placebo (p = 0.01).", "social phobia inventory", "worsened"),
+    # A measure "in the absence of changes" is unchanged; the finding beside it keeps its own direction.
+    ("Healthy adults took drug A or placebo for a week. Drug A improved the Facial Expression Recognition Task "
+     "relative to placebo, in the absence of changes in mood.", "mood", "no difference"),
+    ("Healthy adults took drug A or placebo for a week. Drug A improved the Facial Expression Recognition Task "
+     "relative to placebo, in the absence of changes in mood.", "facial expression recognition task", "improved"),
 ])
 def test_the_direction_of_an_outcome_is_read_against_the_control(
         flagship: Protocol, abstract: str, instrument: str, direction: str) -> None:

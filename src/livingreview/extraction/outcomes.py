@@ -69,6 +69,7 @@ _NO_DIFFERENCE = re.compile(
     r"exhibit|produce|yield)\s+"
     r"(?:any\s+)?(?:significant\s+)?(?:response|effects?|changes?|differences?|improvement|benefit|evidence)\b|"
     r"\bno\s+(?:[\w-]+\s+){1,3}differences?\b|\bno\s+differentiation\b|"
+    r"\bin\s+the\s+absence\s+of\s+(?:any\s+)?(?:significant\s+)?(?:changes?|effects?|differences?)\b|"
     # the drug not tied to a change, or a change seen whatever was given
     r"\bnot\s+associated\s+with\s+(?:an?\s+|any\s+)?(?:(?:statistically\s+)?significant\s+|meaningful\s+)?"
     r"(?:change|improvement|difference|effect|benefit|reduction|increase|decrease)s?\b|"
@@ -1265,8 +1266,9 @@ _MEASURES_LISTED = re.compile(r"\b(?:variables?|outcomes?|end-?\s?points?|measur
                               re.IGNORECASE)
 # "Response was defined as a reduction in pain": how an outcome was defined, not what it showed.
 _DEFINITION = re.compile(r"\b(?:was|were|is|are)\s+defined\s+(?:as|by)\b", re.IGNORECASE)
-_SIGNIFICANCE = re.compile(r"\bsignifican\w*|\bp\s*[<=>≤]|\bdiffer\w*|\bcompared\b|\bversus\b|\bthan\b",
-                           re.IGNORECASE)
+# ("in the absence of changes in mood": a finding of no change, stated without a test)
+_SIGNIFICANCE = re.compile(r"\bsignifican\w*|\bp\s*[<=>≤]|\bdiffer\w*|\bcompared\b|\bversus\b|\bthan\b|"
+                           r"\bin\s+the\s+absence\s+of\s+(?:any\s+)?(?:changes?|effects?)\b", re.IGNORECASE)
 # A conclusion speaks for an outcome it does not name only with a verdict on efficacy.
 _VERDICT = re.compile(r"\b(?:improv\w*|effective|efficacious|superior|inferior|better|worse\w*|benefi(?:t|cial)|"
                       r"no\s+(?:significant\s+)?(?:effect|difference|benefit)\w*|did\s+not\s+(?:improve|differ|affect)|"
@@ -1286,7 +1288,9 @@ _ALIKE = re.compile(r"\bequally\b|\bequivalent\b|\bsimilar(?:ly)?\b|\bcomparable
 
 # Where one sentence reports two results: "X did not change, while Y fell"; but
 # "... at 24 hours but not at day 7" is one outcome's mixed result, not a second clause.
+# ("X fell, in the absence of changes in mood": the aside speaks for mood only)
 _CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|whereas|but(?!\s+not\b)|although|though)\s+|"
+                           r",?\s+(?:and\s+)?(?=in\s+the\s+absence\s+of\s)|"
                            r",\s+and\s+(?=\w+\s+(?:was|were|did|had)\b|\w+ed\b)",
                            re.IGNORECASE)
 
