@@ -776,3 +776,17 @@ def test_a_named_scale_no_sentence_gives_a_rater_for_is_the_participants_own(fla
                                 "Rating Scale did not differ.")
     assert found["beck suicide ideation scale"]["class"] == "self-report"
     assert found["brief psychiatric rating scale"]["class"] == "clinician-rated"
+
+
+@pytest.mark.parametrize(("abstract", "name"), [
+    ("Healthy volunteers received drug A and placebo in separate sessions while a soft brush stroked their arm. "
+     "Compared with placebo, drug A significantly reduced touch pleasantness.", "touch pleasantness"),
+    ("Healthy volunteers received drug A and placebo in separate sessions and viewed pictures of scenes. "
+     "Ratings of unpleasant scenes were significantly lower under drug A than under placebo.",
+     "ratings of unpleasant scenes"),
+])
+def test_what_participants_rate_or_feel_about_an_experiments_stimuli_is_self_report(
+        flagship: Protocol, abstract: str, name: str) -> None:
+    found = _outcomes(flagship, abstract)
+    assert name in found, sorted(found)
+    assert found[name]["class"] == "self-report"

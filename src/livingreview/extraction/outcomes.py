@@ -737,11 +737,14 @@ _GENERAL_WORD = re.compile(
     r"overall|total|global|final|subjective|objective|clinical|ng|ml|mg|kg|dl|mmol|d|h)", re.IGNORECASE)
 # What only the participant can tell (a symptom, a feeling, a preference): a measure named by it
 # alone is the participant's report, whatever else the sentence measured ("nausea", "dry mouth").
+# What participants rate or feel about the stimuli of an experiment ("touch pleasantness", "ratings of
+# emotional scenes", "feelings of social connection").
+_RATED_WORDS = r"pleasantness|unpleasantness|liking|wanting|feelings?|ratings?|subjective|closeness|connectedness"
 _FELT = re.compile(r"\b(?:symptoms?|pain\w*|\w*aches?|migraine|nausea|vomiting|itch\w*|pruritus|incontinen\w*|urgency|"
                    r"dry\s+mouth|anxiety|fears?|mood|depress\w*|loneliness|motivation|somnolence|drowsiness|sleepiness|"
                    r"fatigue|dizziness|stiffness|disability|sleep\w*|photophobia|phonophobia|dyspepsia|discomfort|"
                    r"well-being|arousal|desire|satisfaction|preferences?|attacks?|sneez\w*|rhinorrh\w*|congestion|"
-                   r"flush\w*|sweat\w*|consumption)\b", re.IGNORECASE)
+                   r"flush\w*|sweat\w*|consumption|" + _RATED_WORDS + r")\b", re.IGNORECASE)
 _CHANGE_WORD = re.compile(r"(?:changes?|increases?|decreases?|reductions?|improvements?|differences?|effects?)")
 # What may be left of a phrase once its drug names are taken out without it naming a measure.
 _ARM_WORDS = frozenset({"plus", "alone", "and", "or", "with", "the", "a", "of", "to", "on", "in", "group", "groups",
@@ -1088,7 +1091,12 @@ def _outcome_class(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
         # A named scale no sentence says who filled in is most often the participant's own
         # (a rating scale, a clinician's, has its class from its name already).
         return suggestion("self-report", anchor.hits[:1], ["inferred: a named scale, rater not stated"])
+    if _RATED_STIMULI.search(anchor.instrument or ""):
+        return suggestion("self-report", anchor.hits[:1], ["inferred: what participants rate or feel"])
     return Suggestion(None)
+
+
+_RATED_STIMULI = re.compile(r"\b(?:" + _RATED_WORDS + r")\b", re.IGNORECASE)
 
 
 _NAMED_SCALE = re.compile(r"\b[A-Z][\w'-]*\s+(?:[\w'-]+\s+){0,5}Scales?\b(?:\s*\([^)]*\))?$")
