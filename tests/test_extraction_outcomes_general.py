@@ -790,3 +790,11 @@ def test_what_participants_rate_or_feel_about_an_experiments_stimuli_is_self_rep
     found = _outcomes(flagship, abstract)
     assert name in found, sorted(found)
     assert found[name]["class"] == "self-report"
+
+
+def test_an_outcome_named_by_a_tasks_faces_is_behavioural(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "Healthy volunteers received drug A and placebo in separate sessions and sorted "
+                                "pictures of faces by emotion. Compared with placebo, drug A significantly reduced "
+                                "the misreading of happy faces as sad.")
+    assert "happy faces" in found, sorted(found)
+    assert found["happy faces"]["class"] == "behavioural"

@@ -1093,7 +1093,15 @@ def _outcome_class(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
         return suggestion("self-report", anchor.hits[:1], ["inferred: a named scale, rater not stated"])
     if _RATED_STIMULI.search(anchor.instrument or ""):
         return suggestion("self-report", anchor.hits[:1], ["inferred: what participants rate or feel"])
+    if _TASK_STIMULI.search(anchor.instrument or ""):
+        return suggestion("behavioural", anchor.hits[:1], ["inferred: an outcome named by a task's stimuli or choices"])
     return Suggestion(None)
+
+
+# An outcome named by the faces a task shows or the decisions it asks for ("happy faces", "emotional
+# expressions", "social decision making") is measured by the participants' responses.
+_TASK_STIMULI = re.compile(r"\b(?:faces|(?:facial|emotional)\s+expressions?|expressions\s+of\s+emotions?|"
+                           r"decision[- ]making)\b", re.IGNORECASE)
 
 
 _RATED_STIMULI = re.compile(r"\b(?:" + _RATED_WORDS + r")\b", re.IGNORECASE)
