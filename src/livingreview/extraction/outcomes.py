@@ -1080,20 +1080,21 @@ def _outcome_class(anchor: _Anchor, sentence_hits: list[Hit]) -> Suggestion:
         return suggestion(anchor.outcome_class, anchor.hits[:1])
     if not anchor.class_from_sentences:
         return Suggestion(None)
-    if _PERFORMANCE.search(anchor.instrument or ""):
+    name = anchor.instrument or ""
+    if _PERFORMANCE.search(name):
         return suggestion("behavioural", anchor.hits[:1])
     for value, pattern in OUTCOME_CLASS_PATTERNS:
         for hit in sentence_hits:
             match = next(hit.passage.finditer_in(pattern, hit.start, hit.end), None)
             if match and cue_class(value, match.group()):
                 return suggestion(value, [Hit(hit.passage, match.start(), match.end())])
-    if _NAMED_SCALE.search(anchor.instrument or ""):
+    if _NAMED_SCALE.search(name):
         # A named scale no sentence says who filled in is most often the participant's own
         # (a rating scale, a clinician's, has its class from its name already).
         return suggestion("self-report", anchor.hits[:1], ["inferred: a named scale, rater not stated"])
-    if _RATED_STIMULI.search(anchor.instrument or ""):
+    if _RATED_STIMULI.search(name):
         return suggestion("self-report", anchor.hits[:1], ["inferred: what participants rate or feel"])
-    if _TASK_STIMULI.search(anchor.instrument or ""):
+    if _TASK_STIMULI.search(name):
         return suggestion("behavioural", anchor.hits[:1], ["inferred: an outcome named by a task's stimuli or choices"])
     return Suggestion(None)
 
