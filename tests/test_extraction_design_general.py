@@ -18,6 +18,20 @@ pytestmark = needs_lexicon
 
 # Arms compared without the words "randomised" or "parallel": each arm has its own participants.
 ALLOCATION_CASES: list[Case] = [
+    # Tested after each treatment in turn, or given doses with placebo doses between them: the same
+    # people under every condition.
+    ("Cortisol and judgements of faces",
+     "In this double-blind study, healthy women took hydrocortisone or placebo. Following cortisol and placebo "
+     "administration, participants judged the trustworthiness of faces.",
+     {"allocation": "crossover"}),
+    ("Rising doses of baclofen and aggression",
+     "Ten adults on probation received 10, 20 and 40 mg baclofen in a rising order, with intervening placebo "
+     "doses, and played a point-subtraction game.",
+     {"allocation": "crossover"}),
+    ("Every volunteer took both",
+     "In a double-blind study, all volunteers received placebo and 20 mg citalopram a week apart and then "
+     "rated emotional faces.",
+     {"allocation": "crossover"}),
     # Sessions the same people completed are the periods of a crossover.
     ("Sessions completed by each volunteer",
      "Twelve healthy volunteers completed three experimental sessions, receiving the drug at two doses "

@@ -35,8 +35,12 @@ _CROSSOVER = rx(
     r"repeated|tables?|mixed))|\bcrossed\s+over\b|\bin\s+(?:a\s+)?(?:random(?:i[sz]ed)?|counter-?balanced|balanced)\s+order\b|"
     r"\bwash-?\s?out\b[^.]{0,40}\bbetween\s+(?:the\s+)?(?:two\s+|three\s+)?(?:treatments|periods|phases|sessions|"
     r"study\s+days|regimens|doses)\b|"
-    r"\beach\s+(?:subject|participant|patient|volunteer)\s+(?:received|was\s+given|underwent|took)\s+"
-    r"(?:both|all|each|two|three|four)\b|"
+    r"\b(?:each|every|all)\s+(?:subjects?|participants?|patients?|volunteers?)\s+(?:received|was\s+given|were\s+given|"
+    r"underwent|took)\s+(?:both|all|each|two|three|four|placebo\s+and)\b|"
+    # tested after each treatment in turn: "following hormonal and placebo treatment, participants made
+    # judgements"; doses in a sequence with placebo doses between them
+    r"\b(?:following|after)\s+(?:both\s+)?(?:[\w-]+\s+){1,2}and\s+placebo\s+(?:treatments?|administrations?|"
+    r"infusions?|intake|conditions?)\b|\bintervening\s+placebo\b|\binterspersed\s+with\s+placebo\b|"
     # every participant under each condition: "each tested under both drug and placebo conditions",
     # "completed a drug session and a placebo session"
     r"\b(?:under|in)\s+both\s+(?:the\s+)?(?:[\w-]+\s+){1,2}and\s+(?:the\s+)?placebo\s+(?:conditions?|sessions?)\b|"
