@@ -126,6 +126,15 @@ def test_several_trials_in_one_abstract_leave_allocation_unstated(flagship: Prot
 
 
 RANDOMISED_CASES: list[Case] = [
+    # Groups that differ in who they are, beside healthy or non-using controls, were assigned nothing.
+    ("Valproate and the brain's response to sad faces in mania",
+     "We scanned 15 patients with mania before and after eight weeks of valproate. For comparison, 15 "
+     "healthy controls were scanned twice, eight weeks apart.",
+     {"randomised": "no"}),
+    ("Ecstasy users and emotion recognition",
+     "Twenty regular ecstasy users and 20 non-users recognised emotions in faces; users were less accurate "
+     "for fear.",
+     {"randomised": "no"}),
     # A randomised study the conclusion waits for is not the abstract's own (a chart review assigns nothing).
     ("Oxybutynin after spinal cord injury",
      "We reviewed the records of 60 men with spinal cord injury; those on oxybutynin had fewer bladder "

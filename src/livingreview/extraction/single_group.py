@@ -132,4 +132,14 @@ def unassigned(passages: list[Passage], drug_names: Iterable[str], count: Sugges
     names = list(drug_names)
     if not names and count.stated and not _arms_compared(passages, names):
         return Suggestion("no", count.evidence, ["inferred: people counted, no drug or arm assigned"])
+    kinds = find(passages, _KINDS_COMPARED, negatable=False)
+    if kinds and not find(passages, _ASSIGNED, negatable=False):
+        return suggestion("no", kinds, ["inferred: groups by who they are, beside healthy or untreated controls"])
     return Suggestion(NOT_STATED)
+
+
+# Groups that differ in who they are, not in what they were given: patients beside healthy
+# controls ("compared with healthy controls", "marijuana users and non-using controls").
+_KINDS_COMPARED = rx(r"\b(?:healthy|normal|non-?using|drug-?free|[\w-]*-na[iï]ve|unaffected)\s+(?:control|comparison)"
+                     r"(?:s\b|\s+(?:subjects|participants|volunteers|individuals|group|persons)\b)|\bnon-?users\b")
+_ASSIGNED = rx(r"\brandom|\bassign|\ballocat")
