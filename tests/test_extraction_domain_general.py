@@ -246,6 +246,19 @@ def test_a_broad_synonym_names_its_construct_only_when_nothing_narrower_is_named
     assert suggest_study(flagship, [record]).fields["constructs"].value == expected
 
 
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # "empathy" names the whole empathy class: given only when no narrower kind of it is named
+    ("Methods: Thirty healthy adults received the drug or placebo and completed an empathy task. Results: "
+     "The drug increased emotional empathy and cognitive empathy.", ["affective empathy", "cognitive empathy"]),
+    ("Methods: Thirty healthy adults received the drug or placebo and completed an empathy task. Results: "
+     "The drug increased empathy.", ["empathy"]),
+])
+def test_a_general_term_is_given_only_when_no_narrower_term_of_its_class_is_named(
+        flagship: Protocol, abstract: str, expected: list[str]) -> None:
+    record = Record(source="test", raw="", id=28, source_id="t28", title="", abstract=abstract)
+    assert sorted(suggest_study(flagship, [record]).fields["constructs"].value) == expected
+
+
 def test_broad_synonyms_are_names_of_the_term_for_searching(flagship: Protocol) -> None:
     term = flagship.vocabularies["construct"].term("social_functioning")
     assert "social interaction" in term.broad_synonyms

@@ -76,3 +76,9 @@ def test_three_valued_evaluation_keeps_unclear_apart() -> None:
     assert evaluate(parse_rule("yes OR unknown"), lookup) is True
     assert evaluate(parse_rule("NOT unknown"), lookup) is None
     assert evaluate(parse_rule("NOT no AND yes"), lookup) is True
+
+
+def test_a_general_term_must_name_one_of_its_own_classes(minimal_protocol: Path) -> None:
+    text = minimal_protocol.read_text().replace('label = "ketamine"', 'label = "ketamine"\ngeneral_of = "empathy"')
+    with pytest.raises(ProtocolError, match="general_of 'empathy'"):
+        parse_protocol(text)

@@ -254,7 +254,20 @@ def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | N
             continue
         labels.append(str(construct.value))
         evidence.extend(construct.evidence[:1])
+    if vocabulary in protocol.vocabularies:
+        kept = _without_general_terms(protocol.vocabularies[vocabulary or ""], labels)
+        evidence = [e for label, e in zip(labels, evidence) if label in kept]
+        labels = kept
     return Suggestion(labels, evidence)
+
+
+def _without_general_terms(vocab: Vocabulary, labels: list[str]) -> list[str]:
+    """`labels` without a class's general term when another term of that class is named."""
+    terms = {term.label: term for term in vocab.terms}
+    classes = [set(terms[label].classes) if label in terms else set() for label in labels]
+    return [label for index, label in enumerate(labels)
+            if not (label in terms and terms[label].general_of is not None
+                    and any(terms[label].general_of in other for i, other in enumerate(classes) if i != index))]
 
 
 def _without_broad_mentions(vocab: Vocabulary, found: dict[str, list[tuple[Passage, Span]]]
@@ -264,6 +277,7 @@ def _without_broad_mentions(vocab: Vocabulary, found: dict[str, list[tuple[Passa
         broad = {singular(" ".join(b.lower().split())) for b in vocab.term(term).broad_synonyms}
         return bool(broad) and all(singular(" ".join(p.text[s.start:s.end].lower().split())) in broad
                                    for p, s in found[term])
+
     if len(found) < 2:
         return found
     return {term: spans for term, spans in found.items() if not broad_only(term)}

@@ -63,6 +63,9 @@ class Term(_Strict):
     # General phrases that name the concept only when the text names no other concept of the same
     # vocabulary ("social interaction" is social functioning unless trust or cooperation is named).
     broad_synonyms: list[str] = []
+    # The general name of one of its classes ("empathy" of the empathy class): given as an extracted
+    # concept only when no other term of that class is named (affective or cognitive empathy).
+    general_of: str | None = None
     brand_names: list[str] = []
     code_names: list[str] = []
     mesh: list[str] = []
@@ -95,6 +98,9 @@ class Vocabulary(_Strict):
                     f"term '{term.id}' names undeclared classes {undeclared}; "
                     f"declared: {sorted(self.classes)}"
                 )
+            if term.general_of is not None and term.general_of not in term.classes:
+                raise ValueError(f"term '{term.id}' is general_of '{term.general_of}', which is not one of its "
+                                 f"classes {term.classes}")
         clash = sorted(set(ids) & set(self.classes))
         if clash:
             raise ValueError(f"names used both as term and class: {', '.join(clash)}")
