@@ -311,6 +311,12 @@ def test_participants_who_took_the_drug_took_the_study_drug() -> None:
     ("Participants consumed kava (N = 20) or placebo (N = 20) before the speech task.", ["oral"]),
     # Drinking as a habit is no route.
     ("Heavy drinkers reported their weekly alcohol consumption before the scan.", []),
+    # A peptide sprayed or given by a device into the nose, however the abstract says so.
+    ("Men received 24 IU oxytocin administered nasally before the game.", ["intranasal"]),
+    ("Women took oxytocin or a placebo spray 45 minutes before the scan.", ["intranasal"]),
+    ("Vasopressin (20 IU, IN) or placebo was given through an atomizer.", ["intranasal"]),
+    # A challenge agent sprayed into the nose is no route of the study drug.
+    ("Four hours after 10 mg cetirizine by mouth, histamine was given by nasal aerosol application.", ["oral"]),
 ])
 def test_routes_follow_the_study_drug(abstract: str, expected: list[str]) -> None:
     assert drugs.routes(_passages(abstract)).value == expected

@@ -815,7 +815,12 @@ _ROUTES = (
                         # "were infused with 40 IU of the peptide", "infused over 40 minutes"
                         r"\binfused\s+(?:with|over)\b(?![^.;]{0,30}\b(?:saline|fluids?)\b)")),
     ("intranasal", rx(r"\bintra-?nasal(?:ly)?\b|\bnasal(?:ly)?\s+(?:spray|administ|delivered|inhal|solution|"
-                       r"powder|insufflation|dose)|\bnasal\s+(?:\w+\s+)?sprays?\b")),
+                       r"powder|insufflation|dose)|\bnasal\s+(?:\w+\s+)?sprays?\b|"
+                       # "administered nasally", "a nasal delivery device", "an atomizer", "(24 IU, IN)"
+                       # (not a challenge agent's "nasal aerosol application")
+                       r"\b(?:administered|given|applied|delivered|self-administered)\s+nasally\b|"
+                       r"\bnasal\s+(?:[\w-]+\s+)?(?:delivery|device)\b|\batomi[sz]er\b|"
+                       r"(?<=IU),\s*(?-i:IN)\b|\b(?:oxytocin|vasopressin|placebo)\s+sprays?\b")),
     ("oral", rx(_AFTER_DOSE + r"(?-i:PO|po)\b|\boral(?:ly)?\b(?!\s+(?:contraceptiv|hygiene|health|cavity|mucosa|surgery|glucose\s+tolerance))|"
                  # an oral contraceptive the study gives, not one people were taking
                  r"(?<!\btaking\s)(?<!\busing\s)(?<!\busers\sof\s)(?<!\buse\sof\s)\boral\s+contraceptives?\b"
