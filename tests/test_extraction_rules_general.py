@@ -53,6 +53,9 @@ def test_a_count_of_people_only_analysed_is_not_taken_for_the_groups_sum() -> No
     ("Patients 12 years of age or older were included.", "mixed"),
     ("Case presentation: A 71-year-old man presented with chest pain.", "adult"),
     ("A 9-year-old boy presented with a rash.", "child-adolescent"),
+    # Students of a college are adults, however they are called.
+    ("Forty undergraduates rated faces after the drug.", "adult"),
+    ("Healthy college students took the drug or placebo.", "adult"),
     # A range of months after an event is a time, not an age.
     ("Symptoms were assessed 3-9 months after the flood.", "not-stated"),
 ])

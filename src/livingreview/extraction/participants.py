@@ -41,7 +41,7 @@ _CHILD = rx(r"\b(?:child(?:ren|hood)?|paediatric|pediatric|adolescen(?:ts?|ce)|t
 _ADULT = rx(r"\badult(?![\s-]+(?:height|stature|size|doses?|life|levels?|values?|range|form|type|"
              r"respiratory|teeth|dentition|formulation))\b|\badults\b|\b(?:men|women)\b(?!'s)|\belderly\b|"
              r"\bolder\s+(?:adults|people|patients|persons)\b|"
-             r"\bpost-?menopausal\b|\bmenopaus(?:al|e)\b|\bgeriatric\b|\buniversity\s+students\b")
+             r"\bpost-?menopausal\b|\bmenopaus(?:al|e)\b|\bgeriatric\b|\b(?:university|college|graduate)\s+students\b|\bundergraduates?\b")
 
 
 def age_group(passages: list[Passage]) -> Suggestion:
