@@ -306,6 +306,14 @@ def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: 
      "sheehan disability scale (sds)", "improved"),
     ("Adults were randomized to drug A or placebo. Mean change in the Social Phobia Inventory score was -4.1 "
      "with drug A and -7.9 with placebo (p = 0.01).", "social phobia inventory", "worsened"),
+    # "no effects on any other aspect" speaks for each measure given no result of its own.
+    ("Healthy adults took drug A or placebo and completed an emotional dot-probe task and a startle test. "
+     "Drug A increased the startle response. There were no effects of drug A on any other aspect of "
+     "emotional processing. These results suggest that drug A acts on arousal first.",
+     "emotional dot-probe task", "no difference"),
+    ("Healthy adults took drug A or placebo and completed a face-matching task and a trust game. Drug A "
+     "increased trust. Drug A had no effect on any of the other tasks. Drug A may act on social reward.",
+     "face-matching task", "no difference"),
     # A measure "in the absence of changes" is unchanged; the finding beside it keeps its own direction.
     ("Healthy adults took drug A or placebo for a week. Drug A improved the Facial Expression Recognition Task "
      "relative to placebo, in the absence of changes in mood.", "mood", "no difference"),

@@ -1139,7 +1139,8 @@ _CONCLUSION = re.compile(r"\s*(?:conclusions?|interpretation|summary)\s*:", re.I
 # A result stated for all the measures at once ("no differences on either of the behaviour and
 # cognition measures").
 _ALL_MEASURES = re.compile(r"\b(?:any|all|either|each|both|the|in|on)\s+(?:\w+\s+){0,5}(?:measures|outcomes|variables|"
-                           r"end-?points|parameters|assessments|scales|tests)\b", re.IGNORECASE)
+                           r"end-?points|parameters|assessments|scales|tests|measurements|tasks|aspects|facets|"
+                           r"domains|indices)\b|\bany\s+other\s+(?:aspect|measure|outcome|variable)\b", re.IGNORECASE)
 
 
 def _overall_results(passages: list[Passage]) -> list[Hit]:
