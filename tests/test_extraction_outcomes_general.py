@@ -314,6 +314,10 @@ def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: 
     ("Healthy adults took drug A or placebo and completed a face-matching task and a trust game. Drug A "
      "increased trust. Drug A had no effect on any of the other tasks. Drug A may act on social reward.",
      "face-matching task", "no difference"),
+    # A measure none of whose parts was "affected" by the drug is unchanged.
+    ("Healthy men took drug A or placebo. Trust and the Social Value Orientation (SVO) were measured. Drug A "
+     "lowered trust. None of the other facets of social behaviour or the SVO were affected by drug A. "
+     "Drug A may act on social reward.", "social value orientation (svo)", "no difference"),
     # A measure "in the absence of changes" is unchanged; the finding beside it keeps its own direction.
     ("Healthy adults took drug A or placebo for a week. Drug A improved the Facial Expression Recognition Task "
      "relative to placebo, in the absence of changes in mood.", "mood", "no difference"),

@@ -113,7 +113,8 @@ _RESULT = re.compile(r"\b[Pp]\s*[<=>\u2264]|\b(?:significant\w*|fell|rose|declin
                      r"suppress\w*|inhibit\w*|worsen\w*|lower|higher|similar\w*|comparable|equally|equivalent|better|"
                      r"worse|greater|faster|earlier|superior|inferior|unchanged|no\s+significant|"
                      r"decreas\w*|improv\w*|reduc\w*|enhanc\w*|impair\w*|compared|relative|less|fewer|"
-                     r"no\s+evidence|did\s+not\s+(?:detect|find|show|reveal|demonstrate))\b", re.IGNORECASE)
+                     r"no\s+evidence|did\s+not\s+(?:detect|find|show|reveal|demonstrate)|affected|unaffected|altered)\b",
+                     re.IGNORECASE)
 _NUMBERS = (
     ("mean_sd", re.compile(r"-?\d+(?:\.\d+)?\s*(?:±|\+/-|\+-)\s*\d+(?:\.\d+)?")),
     ("t", re.compile(r"\bt\s*\(\s*\d+(?:\.\d+)?\s*\)\s*=\s*-?\d+(?:\.\d+)?")),
