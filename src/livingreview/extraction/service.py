@@ -244,7 +244,8 @@ def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | N
     dropped = {protocol.vocabularies[vocabulary or ""].term(t).label for t, v in term_values.items() if not v}
     for outcome in outcomes:
         construct = outcome.get("construct")
-        if construct is None or not construct.value or construct.value in labels or construct.value in dropped:
+        if (construct is None or not construct.value or construct.value in labels or construct.value in dropped
+                or _narrower_given(protocol.vocabularies.get(vocabulary or ""), str(construct.value), labels)):
             continue
         # An outcome anchored on a named instrument measures its construct; one anchored only on
         # the construct's own words passes the same test as any other mention of it.
@@ -254,33 +255,35 @@ def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | N
             continue
         labels.append(str(construct.value))
         evidence.extend(construct.evidence[:1])
-    if vocabulary in protocol.vocabularies:
-        kept = _without_general_terms(protocol.vocabularies[vocabulary or ""], labels)
-        evidence = [e for label, e in zip(labels, evidence) if label in kept]
-        labels = kept
     return Suggestion(labels, evidence)
 
 
-def _without_general_terms(vocab: Vocabulary, labels: list[str]) -> list[str]:
-    """`labels` without a class's general term when another term of that class is named."""
+def _narrower_given(vocab: Vocabulary | None, label: str, labels: list[str]) -> bool:
+    """Whether `label` is a class's general term and `labels` already hold another term of that class."""
+    if vocab is None:
+        return False
     terms = {term.label: term for term in vocab.terms}
-    classes = [set(terms[label].classes) if label in terms else set() for label in labels]
-    return [label for index, label in enumerate(labels)
-            if not (label in terms and terms[label].general_of is not None
-                    and any(terms[label].general_of in other for i, other in enumerate(classes) if i != index))]
+    general_of = terms[label].general_of if label in terms else None
+    return general_of is not None and any(general_of in terms[other].classes for other in labels if other in terms)
 
 
 def _without_broad_mentions(vocab: Vocabulary, found: dict[str, list[tuple[Passage, Span]]]
                             ) -> dict[str, list[tuple[Passage, Span]]]:
-    """`found` without the terms named only by their broad synonyms when another term is named."""
+    """`found` without the terms named only by their broad synonyms when another term is named,
+    and without a class's general term when the text names another term of that class (a construct
+    an instrument is taken to measure does not count: "empathy measured with the MET" stays empathy)."""
     def broad_only(term: str) -> bool:
         broad = {singular(" ".join(b.lower().split())) for b in vocab.term(term).broad_synonyms}
         return bool(broad) and all(singular(" ".join(p.text[s.start:s.end].lower().split())) in broad
                                    for p, s in found[term])
 
+    def narrower_named(term: str) -> bool:
+        general_of = vocab.term(term).general_of
+        return general_of is not None and any(general_of in vocab.term(other).classes
+                                              for other in found if other != term)
     if len(found) < 2:
         return found
-    return {term: spans for term, spans in found.items() if not broad_only(term)}
+    return {term: spans for term, spans in found.items() if not broad_only(term) and not narrower_named(term)}
 
 
 def _evidence_hit(passages: list[Passage], evidence: Evidence) -> Hit:
