@@ -314,6 +314,11 @@ def test_symptoms_beside_a_clinician_rating_scale_are_clinician_rated(flagship: 
     ("Healthy adults took drug A or placebo and completed a face-matching task and a trust game. Drug A "
      "increased trust. Drug A had no effect on any of the other tasks. Drug A may act on social reward.",
      "face-matching task", "no difference"),
+    # An outcome that defines response takes its direction from the compared response rates.
+    ("Adults with social anxiety were randomized to drug A or placebo for 12 weeks. Response was defined as a "
+     "Clinical Global Impression of Improvement (CGI-I) score of 1 or 2. Response rates were significantly "
+     "higher with drug A than with placebo (52% vs 30%).", "cgi-i",
+     "improved"),
     # A measure none of whose parts was "affected" by the drug is unchanged.
     ("Healthy men took drug A or placebo. Trust and the Social Value Orientation (SVO) were measured. Drug A "
      "lowered trust. None of the other facets of social behaviour or the SVO were affected by drug A. "

@@ -1039,10 +1039,30 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
         if by_construct.value is not None:
             by_construct.flags.append("from sentences on the construct the instrument measures")
             outcome["direction"] = by_construct
+    if outcome["direction"].value is None and any(_DEFINES_RESPONSE.search(h.passage.text, h.start, h.end)
+                                                  for h in sentence_hits):
+        by_response = _direction(_response_results(passages, sentences), None, placebo_arm)
+        if by_response.value is not None:
+            by_response.flags.append("from the response rates the outcome defines")
+            outcome["direction"] = by_response
     if outcome["direction"].value is None:
         outcome["direction"] = _significant_for_an_effective_drug(sentence_hits, study.conclusion)
     outcome["numbers"] = _numbers(sentence_hits)
     return outcome
+
+
+# An outcome that defines response ("responders on the CGI Global Improvement item", "Response was
+# defined as a CGI-I score of 1 or 2") has its result where response rates are compared.
+_DEFINES_RESPONSE = re.compile(r"\bresponders?\b|\bresponse\s+(?:was|is|were)\s+defined\b", re.IGNORECASE)
+_RESPONSE_RESULT = re.compile(r"\brespon(?:ded|ders?|se\s+rates?)\b|\bresponse\b(?=[^.;]{0,40}\brates?\b)",
+                              re.IGNORECASE)
+
+
+def _response_results(passages: list[Passage], taken: list[tuple[str, int]]) -> list[Hit]:
+    """Sentences of the study's own that compare response rates, other than the outcome's own."""
+    return [Hit(p, s.start, s.end) for p in passages if p.field != "title" for s in p.sentences
+            if (p.field, s.start) not in taken and s.start >= study_start(p)
+            and _RESPONSE_RESULT.search(s.text) and _SIGNIFICANCE.search(s.text) and not _DEFINITION.search(s.text)]
 
 
 # A difference found significant with no word for which way ("significant differences on the LSAS
