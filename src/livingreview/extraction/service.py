@@ -260,11 +260,8 @@ def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | N
 
 def _narrower_given(vocab: Vocabulary | None, label: str, labels: list[str]) -> bool:
     """Whether `label` is a class's general term and `labels` already hold another term of that class."""
-    if vocab is None:
-        return False
-    terms = {term.label: term for term in vocab.terms}
-    general_of = terms[label].general_of if label in terms else None
-    return general_of is not None and any(general_of in terms[other].classes for other in labels if other in terms)
+    ids = {term.label: term.id for term in vocab.terms} if vocab is not None else {}
+    return vocab is not None and label in ids and vocab.gives_way(ids[label], [ids[o] for o in labels if o in ids])
 
 
 def _without_broad_mentions(vocab: Vocabulary, found: dict[str, list[tuple[Passage, Span]]]
@@ -276,14 +273,9 @@ def _without_broad_mentions(vocab: Vocabulary, found: dict[str, list[tuple[Passa
         broad = {singular(" ".join(b.lower().split())) for b in vocab.term(term).broad_synonyms}
         return bool(broad) and all(singular(" ".join(p.text[s.start:s.end].lower().split())) in broad
                                    for p, s in found[term])
-
-    def narrower_named(term: str) -> bool:
-        general_of = vocab.term(term).general_of
-        return general_of is not None and any(general_of in vocab.term(other).classes
-                                              for other in found if other != term)
     if len(found) < 2:
         return found
-    return {term: spans for term, spans in found.items() if not broad_only(term) and not narrower_named(term)}
+    return {term: spans for term, spans in found.items() if not broad_only(term) and not vocab.gives_way(term, found)}
 
 
 def _evidence_hit(passages: list[Passage], evidence: Evidence) -> Hit:

@@ -8,6 +8,7 @@ screening, synthesis settings drive the meta-analysis.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -111,6 +112,12 @@ class Vocabulary(_Strict):
             if term.id == term_id:
                 return term
         raise KeyError(term_id)
+
+    def gives_way(self, term_id: str, others: Iterable[str]) -> bool:
+        """Whether `term_id` is the general term of a class that another of `others` (term ids) is in."""
+        general_of = self.term(term_id).general_of
+        return general_of is not None and any(general_of in self.term(other).classes
+                                              for other in others if other != term_id)
 
     def members(self, name: str | None) -> list[Term]:
         """Terms selected by a rule reference: the whole vocabulary, one term, or one class."""
