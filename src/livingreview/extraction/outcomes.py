@@ -60,6 +60,8 @@ _TIMEPOINT = re.compile(
     r"seven|eight|ten|twelve|twenty-four)\s*(?:-|\s)?(?:minutes?|min|hours?|hrs?|h|days?|weeks?|wk|months?)"
     r"(?:\s+(?:post|after)[- ]?(?:infusion|dose|dosing|administration|treatment|injection|drug|randomi[sz]ation))?"
     r"|(?:week|day|month|visit)\s+\d+)\b", re.IGNORECASE)
+# A measure found unchanged beside another finding ("in the absence of changes in mood").
+_IN_THE_ABSENCE = r"\bin\s+the\s+absence\s+of\s+(?:any\s+)?(?:significant\s+)?(?:changes?|effects?|differences?)\b"
 _NO_DIFFERENCE = re.compile(
     r"\bequally\b|\bequivalent\b|\bas\s+effective\s+as\b|\bnon-?inferior\b|\bdid\s+not\s+differ\b|"
     # a verdict of no efficacy ("is not a clinically effective treatment", "was ineffective")
@@ -69,7 +71,7 @@ _NO_DIFFERENCE = re.compile(
     r"exhibit|produce|yield)\s+"
     r"(?:any\s+)?(?:significant\s+)?(?:response|effects?|changes?|differences?|improvement|benefit|evidence)\b|"
     r"\bno\s+(?:[\w-]+\s+){1,3}differences?\b|\bno\s+differentiation\b|"
-    r"\bin\s+the\s+absence\s+of\s+(?:any\s+)?(?:significant\s+)?(?:changes?|effects?|differences?)\b|"
+    + _IN_THE_ABSENCE + r"|"
     # the drug not tied to a change, or a change seen whatever was given
     r"\bnot\s+associated\s+with\s+(?:an?\s+|any\s+)?(?:(?:statistically\s+)?significant\s+|meaningful\s+)?"
     r"(?:change|improvement|difference|effect|benefit|reduction|increase|decrease)s?\b|"
@@ -1306,8 +1308,8 @@ _MEASURES_LISTED = re.compile(r"\b(?:variables?|outcomes?|end-?\s?points?|measur
 # "Response was defined as a reduction in pain": how an outcome was defined, not what it showed.
 _DEFINITION = re.compile(r"\b(?:was|were|is|are)\s+defined\s+(?:as|by)\b", re.IGNORECASE)
 # ("in the absence of changes in mood": a finding of no change, stated without a test)
-_SIGNIFICANCE = re.compile(r"\bsignifican\w*|\bp\s*[<=>≤]|\bdiffer\w*|\bcompared\b|\bversus\b|\bthan\b|"
-                           r"\bin\s+the\s+absence\s+of\s+(?:any\s+)?(?:changes?|effects?)\b", re.IGNORECASE)
+_SIGNIFICANCE = re.compile(r"\bsignifican\w*|\bp\s*[<=>≤]|\bdiffer\w*|\bcompared\b|\bversus\b|\bthan\b|" + _IN_THE_ABSENCE,
+                           re.IGNORECASE)
 # A conclusion speaks for an outcome it does not name only with a verdict on efficacy.
 _VERDICT = re.compile(r"\b(?:improv\w*|effective|efficacious|superior|inferior|better|worse\w*|benefi(?:t|cial)|"
                       r"no\s+(?:significant\s+)?(?:effect|difference|benefit)\w*|did\s+not\s+(?:improve|differ|affect)|"
