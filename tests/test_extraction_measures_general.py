@@ -148,3 +148,27 @@ def test_what_a_carer_teacher_or_observer_rates_is_an_observers_rating(abstract:
 ])
 def test_money_games_and_laboratory_experiments_are_behavioural(abstract: str) -> None:
     assert _classes(abstract) == ["behavioural"]
+
+
+@pytest.mark.parametrize("abstract", [
+    "Eosinophil cationic protein (ECP) levels in nasal lavage fell on the spray.",
+    "After twelve weeks, E2 levels had risen in both hormone groups.",
+    "The oestradiol concentration rose with treatment but symptoms did not change.",
+    "Progesterone levels were higher on the combined tablet.",
+    "The number of activated T cells in the biopsies fell on the antihistamine.",
+    "CD4+ cells were counted at baseline and after six months.",
+    "Whealing after the bite was smaller with the first antihistamine.",
+])
+def test_an_analytes_level_a_cell_count_and_whealing_are_body_measures(abstract: str) -> None:
+    assert "physiological" in _classes(abstract)
+
+
+@pytest.mark.parametrize("abstract", [
+    # the level is what the study set out to change, or what a brain measure was related to
+    "We tested the causal role of the hormone by manipulating testosterone levels in forty women.",
+    "Higher testosterone levels were related to stronger striatal activity during the game.",
+    # a level of anxiety is a feeling, not an analyte
+    "Anxiety levels fell after the session.",
+])
+def test_a_level_set_or_correlated_or_felt_is_no_body_measure(abstract: str) -> None:
+    assert "physiological" not in _classes(abstract)

@@ -134,8 +134,19 @@ OUTCOME_CLASS_PATTERNS = (
                          r"\bevent-?related\s+potentials?\b|\bERPs?\b|\bMRS\b|\bresting[- ]state\b|"
                          r"\bpositron\s+emission\s+tomography\b|\b(?:while|when)\s+(?:being\s+)?scanned\b|\bin\s+the\s+(?:PET\s+|MRI?\s+)?scanner\b|\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)")),
     ("physiological", rx(r"\bheart\s+rate\b|\bblood\s+pressure\b|\bcortisol\b|\bskin\s+conductance\b|\bstartle\b|"
-                          r"\bplasma\s+(?:levels?|concentrations?)\b|\bpharmacokinetic|\bw(?:h)?eals?\b|\bhormonal\s+(?:evaluations?|levels?|"
+                          r"\bplasma\s+(?:levels?|concentrations?)\b|\bpharmacokinetic|\bw(?:h)?eal(?:s|ing)?\b|\bhormonal\s+(?:evaluations?|levels?|"
                           r"measurements?|profiles?)\b|"
+                          # an analyte's level, by its name or its abbreviation ("E2 levels", "ECP levels",
+                          # "testosterone concentration"); not the brain's metabolites, which spectroscopy
+                          # measures, nor a level the study set out to change ("by manipulating testosterone levels")
+                          # or related to what was measured ("testosterone levels were related to caudate activity")
+                          r"(?<!manipulating\s)(?<!manipulated\s)(?:\b(?:o?estradiol|o?estrogens?|testosterone|progesterone|prolactin|oxytocin|vasopressin|"
+                          r"insulin|glucose|ghrelin|leptin|melatonin|hormone|cytokines?|lactate|ammonia|lithium|"
+                          r"(?:nor)?adrenaline|(?:nor)?epinephrine|E2|ECP|BDNF|CRP|IL-?\d+|TNF(?:-?alpha|-?\u03b1)?|HbA1c|"
+                          r"LH|FSH|SHBG|DHEA-?S?|PRL|ACTH|IGF-?1|TSH|T[34]|GH)\b|\bE\(2\))\)?\s+(?:levels?|concentrations?)\b"
+                          r"(?!\s+(?:were|was)\s+(?:\w+ly\s+)?(?:related|correlated|associated)\b)|"
+                          # cells counted in blood or tissue ("numbers of IL-2R+ cells", "CD4+ cells")
+                          r"\bnumbers?\s+of\s+(?:[\w-]+\+?,?\s+){0,4}cells\b|\b[\w-]+\+\s+cells\b|"
                           # the skin's flare, not a disease's ("a flare of urticaria", "in a flare state")
                           r"(?<!\ba\s)\bflares?\b(?!\s+(?:of|state|ups?)\b)|"
                           r"\bbone\s+mineral\s+density\b|\bBMD\b|\bserum\s+(?:levels?|concentrations?)\b|"
