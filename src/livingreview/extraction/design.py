@@ -54,11 +54,21 @@ _CROSSOVER = rx(
     # "a 4-session, within-between-subjects study"; "two doses and placebo across separate sessions"
     r"\b(?:two|three|four|five|2|3|4|5)-session,?\s+(?:[\w-]+,?\s+){0,3}?(?:study|design|experiment|trial)\b|"
     r"\bwithin[- ]between[- ]subjects?\b|\b(?:across|in)\s+separate\s+(?:sessions|occasions|study\s+days|test\s+days)\b|"
+    # conditions set apart in time: "the two treatment conditions will be separated by a washout",
+    # "imaged three times (at least a week apart)"
+    r"\b(?:conditions|sessions|treatments|treatment\s+periods|study\s+days|test\s+days|administrations)\s+"
+    r"(?:will\s+be\s+|were\s+|was\s+|are\s+)?separated\s+by\b|"
+    r"\b(?:(?:two|three|four|five|[2-5])\s+(?:times|occasions)|twice)\s*\(?(?:at\s+least\s+|about\s+|approximately\s+)?"
+    r"(?:a|one|two|three|four|\d+)\s+(?:days?|weeks?)\s+apart\b|"
+    # a placebo and rising doses given in turn ("a placebo and three increasing doses of the drug")
+    r"\bplacebo\s+and\s+(?:two|three|four|five|[2-5])\s+(?:increasing|ascending|escalating)\s+doses\b" + _NO_GROUPS + "|"
     # a repeated-measures design against placebo, with no groups set apart
     r"\bplacebo\b" + _NO_GROUPS + r"[^.;]{0,120}" + _REPEATED_MEASURES + "|" + _REPEATED_MEASURES + _NO_GROUPS +
     r"[^.;]{0,120}\bplacebo\b")
 # A design told of another trial ("a previous crossover trial found ...") is not this study's.
-_OTHER_TRIAL = rx(r"\b(?:previous|previously|earlier|prior|preceding|pilot\s+open-label)\b|\bpost[- ]hoc\s+analysis\s+of\b|"
+# ("prior to the scan", "previous experience with the drug" say nothing of another trial.)
+_OTHER_TRIAL = rx(r"\b(?:previous|previously|earlier|prior|preceding)\b(?!\s+(?:to|experiences?|use|exposure|drug\s+use)\b)|"
+                  r"\bpilot\s+open-label\b|\bpost[- ]hoc\s+analysis\s+of\b|"
                   r"\b(?:trials?|stud(?:y|ies))\s+(?:\w+\s+)?(?:found|suggested|showed|shown|demonstrated|reported|"
                   r"indicated)\b")
 # Repeated occasions suggest one group given each condition in turn, but measurements repeat in
@@ -70,7 +80,9 @@ _OCCASIONS = rx(
     r"consecutive\s+|test\s+|experimental\s+|study\s+)?(?:occasions|sessions|days|visits|periods|test\s+days)\b"
     # (occasions within one treatment period are assessments, not periods of a crossover)
     r"(?!\s+during\s+(?:the\s+)?(?:treatment|study|follow-up)\b)|"
-    r"\bduring\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|test\s+|experimental\s+|study\s+)?"
+    r"\bduring\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|test\s+|experimental\s+|study\s+|"
+    # ("during two five- to seven-day periods")
+    r"(?:[\w-]+\s+){1,3}?(?=[\w-]*day\s+periods))?(?:[\w-]*day\s+)?"
     r"(?:occasions|sessions|visits|periods|test\s+days)\b")
 # A result that moved "over three occasions" counts times it was measured, not treatment periods.
 _CHANGED_BEFORE = rx(r"\b(?:declined|decreased|increased|rose|fell|dropped|improved|changed|remained|stayed|varied)\s+$")
