@@ -317,6 +317,14 @@ def test_participants_who_took_the_drug_took_the_study_drug() -> None:
     ("Vasopressin (20 IU, IN) or placebo was given through an atomizer.", ["intranasal"]),
     # A challenge agent sprayed into the nose is no route of the study drug.
     ("Four hours after 10 mg cetirizine by mouth, histamine was given by nasal aerosol application.", ["oral"]),
+    # The objective names the study drug's form; a background section names others'.
+    ("Objective: To test capsules of the combination against placebo in 120 adults with crying spells.", ["oral"]),
+    ("Background: Intravenous infusions are costly. Methods: Sixty adults took the drug or placebo.", []),
+    # A vaporised drug is breathed in.
+    ("Ten volunteers received a placebo and two doses of the vaporized plant extract.", ["inhaled"]),
+    # Experience told after the route is the participants', not an earlier treatment's route.
+    ("Eight adults were given intravenous DMT; all had previous experience in the use of hallucinogens.",
+     ["intravenous"]),
 ])
 def test_routes_follow_the_study_drug(abstract: str, expected: list[str]) -> None:
     assert drugs.routes(_passages(abstract)).value == expected

@@ -838,7 +838,7 @@ _ROUTES = (
                  r"(?:of\s+)?[\w-]+|[\w-]+\s*(?:\(\s*n\s*=\s*\d+\s*\)\s*)?(?:or|versus|vs\.?)\s+(?:an?\s+)?placebo)\b|"
                  r"\bby\s+mouth\b|\beffervescent\b|(?<!vaginal\s)(?<!buccal\s)\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b")),
     ("intramuscular", rx(_AFTER_DOSE + r"(?-i:IM|im)\b|\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
-    ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bbreath(?:ed|ing)\s+\d+(?:\.\d+)?\s*%|"
+    ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bvapori[sz](?:ed|er|ers|ation)\b|\bbreath(?:ed|ing)\s+\d+(?:\.\d+)?\s*%|"
                    # a gas dosed by its share of the air is breathed ("30% nitrous oxide")
                    r"\b\d+(?:\.\d+)?\s*%\s+" + _GASES)),
     ("subcutaneous", rx(_AFTER_DOSE + r"(?-i:SC|sc)\b|\bsub-?cutaneous(?:ly)?\b|\bs\.\s?c\.(?=\s|,|;|\))|\bsubcutaneous\s+injection\b")),
@@ -917,8 +917,10 @@ def _listed_doses(amounts: str, unit: str, written: str) -> list[str]:
 def routes(passages: list[Passage]) -> Suggestion:
     found: dict[str, list[Hit]] = {}
     for value, pattern in _ROUTES:
-        hits = [h for h in find(passages, pattern) if not in_background(h)
-                and not _EARLIER_TREATMENT.search(h.sentence.text) and not _not_the_studys_use(h.sentence.text)
+        hits = [h for h in find(passages, pattern) if not _BACKGROUND_SECTION.match(h.sentence.text)
+                # (earlier treatment told before the route: "previous experience" after it is the participants')
+                and not _EARLIER_TREATMENT.search(h.passage.text, h.sentence.start, h.start)
+                and not _not_the_studys_use(h.sentence.text)
                 and not _FOR_OTHER_PRODUCT.match(h.passage.text, h.end)
                 and not (value == "oral" and _HELD_IN_THE_MOUTH.search(h.passage.text, max(h.sentence.start,
                                                                                             h.start - 40), h.start))]
@@ -926,6 +928,11 @@ def routes(passages: list[Passage]) -> Suggestion:
             found[value] = hits
     ordered = sorted(found, key=lambda v: (found[v][0].passage.field != "title", found[v][0].start))
     return Suggestion(ordered, [found[v][0].evidence for v in ordered])
+
+
+# A route in the background says how others gave a drug; one in the objective ("to evaluate DM/Q
+# capsules") is how this study gives it.
+_BACKGROUND_SECTION = rx(r"\s*(?:background|introduction|context|rationale)\s*:")
 
 
 # A sublingual or buccal tablet is absorbed in the mouth, not swallowed: none of the six routes.
