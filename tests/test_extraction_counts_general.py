@@ -188,3 +188,29 @@ COUNT_CASES: list[Case] = [
 def test_the_count_is_everyone_who_entered(flagship: Protocol, title: str, abstract: str,  # noqa: F811
                                            expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+# A registry page's fields, however the page lays them out; a rate's denominator counts no one.
+REGISTRY_AND_RATE_CASES: list[Case] = [
+    ("A bulleted registry field", "Randomized placebo-controlled trial of memantine in adolescents.\n"
+     "Recruitment & Eligibility\n- Status\n- RECRUITING\n- Target Recruitment\n- 120\n- Ages 12-17 years.",
+     {"n_total": 120}),
+    ("A results page's enrolment", "Oxytocin and social learning in children with autism (placebo-controlled).\n"
+     "Enrollment 48\nRecruitment Details\n48 subjects were consented; 12 subjects were excluded before "
+     "allocation.", {"n_total": 48}),
+    ("Prevalence in the background of a protocol", "Autism affects up to 16 in 10,000 children. The proposed "
+     "study is designed to test galantamine against placebo in children with autism.", {"n_total": None}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), REGISTRY_AND_RATE_CASES,
+                         ids=[case[0] for case in REGISTRY_AND_RATE_CASES])
+def test_registry_fields_give_the_size_and_rates_give_none(flagship: Protocol, title: str, abstract: str,  # noqa: F811
+                                                           expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)
+
+
+def test_a_proposed_study_is_the_abstracts_own(flagship: Protocol) -> None:  # noqa: F811
+    check_case(flagship, "Galantamine in childhood autism",
+               "Autism affects up to 16 in 10,000 children. The proposed study is designed to test galantamine "
+               "against placebo in children with autism.", {"drugs": ["galantamine"], "control": "placebo"})

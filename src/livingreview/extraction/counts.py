@@ -89,8 +89,10 @@ _DESIGN_AFTER = rx(r"\s*,?\s*(?:[\w-]+,?\s+){0,6}?(?:trial|study|experiment)\b")
 # "Target Recruitment 80", "Estimated Enrollment: 150", "Enrollment: 40" or "planned sample size: 120".
 _STATED_SIZE = rx(r"\(\s*(?:in\s+)?total,?\s+n\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*[),;]|"
                   r"\b(?:(?:target|planned|anticipated|intended|estimated|actual)\s+(?:recruitment|enrol{1,2}ment|sample\s+size)|"
-                  r"enrol{1,2}ment(?=\s*:))"
-                  r"(?:\s+(?:of|was|is)|\s*[:=])?\s*(?P<target>\d{1,3}(?:,\d{3})+|\d+)\b(?!\s*(?:%|per|/|sites|centres|centers))")
+                  # (a registry page's field: "Enrollment: 40", "Enrollment 54", "Target Recruitment\n- 25")
+                  r"enrol{1,2}ment(?=\s*[:\n]|\s+\d))"
+                  r"(?:\s+(?:of|was|is)|\s*[:=]|\s*\n\s*[-\u2013\u2022])?\s*(?!(?:19|20)\d\d\b)"
+                  r"(?P<target>\d{1,3}(?:,\d{3})+|\d+)\b(?!\s*(?:%|per|/|sites|centres|centers|-\d))")
 # The sample given only by sex, in a bracket after its noun: "Participants (153 men; 151 women)".
 _SEXES_IN_BRACKET = rx(r"\b(?:participants|subjects|volunteers|adults|patients|children)\s*\(\s*(?P<first>\d+)\s+"
                        r"(?:men|males|women|females|boys|girls)\s*[;,]\s*(?:and\s+)?(?P<second>\d+)\s+"
@@ -966,7 +968,8 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
     text = passage.text
     before = text[max(0, match.start() - 30):match.start()]
     # Counts that are not people: "2 of 3 patients", percentages, ages, doses, durations.
-    if re.search(r"(?:%\s+of|/|%|\bper|\baged?|\d\s*(?:and|or|to|-|\u2013))\s*$", before) and not _TOTAL_OF.search(before):
+    # (and a rate's denominator: "16 in 10,000 individuals")
+    if re.search(r"(?:%\s+of|/|%|\bper|\baged?|\d\s*(?:and|or|to|-|\u2013|in))\s*$", before) and not _TOTAL_OF.search(before):
         return (0.0, hit, None, written)
     if _LABEL_BEFORE.search(before):
         return (0.0, hit, None, written)  # "In study 2, no women ...": the number names a study, arm or visit

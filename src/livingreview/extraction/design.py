@@ -284,6 +284,7 @@ OWN_STUDY = rx(
     # a protocol or registry entry tells its study in the future ("the investigators will administer")
     r"\b(?:we|the\s+(?:investigators|researchers|study\s+team)|this\s+(?:study|trial))\s+will\s+(?:\w+\s+)?"
     r"(?:administer|randomi[sz]e|enrol{1,2}|recruit|give|compare|test|examine|evaluate|assess|measure|investigate)\b|"
+    r"\b(?:the|this)\s+(?:proposed|planned)\s+(?:study|trial)\s+(?:is\s+designed|will|aims)\b|"
     # a design of its own told in the present ("We employ a randomized, double-blind, within-subject
     # design"), and "Here, we ..." with a verb of doing research rather than of reviewing it
     r"\bwe\s+(?:employ(?:ed)?|use[ds]?|appl(?:y|ied)|conduct(?:ed)?|ran|run|perform(?:ed)?)\s+(?:a|an)\s+"
