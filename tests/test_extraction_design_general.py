@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from _extraction_cases import Case, check_case, flagship, needs_lexicon
+from _extraction_cases import Case, check_case, flagship, needs_lexicon, suggested_values
 
 from livingreview.protocol.models import Protocol
 
@@ -155,6 +155,11 @@ RANDOMISED_CASES: list[Case] = [
      "Forty women with migraine were enrolled; the observational period lasted six months. Women "
      "were assigned to estradiol or conjugated estrogens.",
      {"randomised": "not-stated", "allocation": "parallel"}),
+    # Randomization statistics analyse the data; they assign no one.
+    ("Randomization statistics on brain potentials",
+     "Twenty volunteers took psilocybin and placebo in a within-subject crossover; multivariate randomization "
+     "statistics were applied to the event-related potentials.",
+     {"randomised": "not-stated", "allocation": "crossover"}),
 ]
 
 
@@ -491,3 +496,13 @@ CONDITIONS_APART_CASES: list[Case] = [
 def test_conditions_set_apart_in_time_are_a_crossover(flagship: Protocol, title: str, abstract: str,
                                                        expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+@pytest.mark.parametrize("abstract", [
+    "Twenty children with social anxiety took open-label sertraline for eight weeks and improved. These "
+    "findings warrant a future multisite, randomized, double-blind, placebo-controlled trial.",
+    "This is an exploratory 12-week pilot study of memantine in 25 adults with autism. Its results will "
+    "generate hypotheses for a larger randomized controlled clinical trial.",
+])
+def test_a_randomised_trial_called_for_is_not_the_studys_design(flagship: Protocol, abstract: str) -> None:
+    assert suggested_values(flagship, "An open pilot study", abstract)["randomised"] != "yes"

@@ -11,7 +11,8 @@ from livingreview.extraction.passages import find, Hit, Passage, rx, suggestion
 
 
 _RANDOMISED = rx(
-    r"\brandomi[sz](?:ed|ation|ing)\b|\brandomly\s+(?:re-?)?(?:assigned|allocated|divided|distributed|"
+    # (not "randomization statistics" or "randomization tests", which analyse rather than allocate)
+    r"\brandomi[sz](?:ed|ation|ing)\b(?!\s+(?:statistics|tests?)\b)|\brandomly\s+(?:re-?)?(?:assigned|allocated|divided|distributed|"
     r"chosen\s+to\s+receive|received|given|administered|treated)|"
     r"\b(?:assigned|allocated|distributed|divided)\s+(?:\w+\s+)?randomly\b|\brandom(?:ised|ized)?[\s-]+(?:allocation|assignment|order|sequence)\b|"
     r"\bat\s+random\b|\bRCT\b")
@@ -209,10 +210,13 @@ _TRIALS_CALLED_FOR = rx(r"\b(?:are|is|will\s+be|would\s+be|remain)\s+(?:still\s+
                         r"randomi[sz]ed\s+(?:[\w-]+\s+){0,2}(?:trials|studies|research|designs)\b|"
                         # ("these findings warrant a randomised trial", "support the initiation of randomised studies")
                         r"\b(?:warrants?|justify|justifies|supports?|recommends?|calls?\s+for|initiation\s+of)\s+"
-                        r"(?:[\w-]+,?\s+){0,5}?randomi[sz]ed\s+(?:[\w-]+\s+){0,2}(?:trials?|stud(?:y|ies)|research|"
+                        r"(?:[\w-]+,?\s+){0,5}?randomi[sz]ed,?\s+(?:[\w-]+,?\s+){0,3}(?:trials?|stud(?:y|ies)|research|"
                         r"designs?)\b|"
-                        # ("until a prospective, randomized study is performed")
-                        r"\b(?:until|before)\s+(?:a|an)\s+(?:[\w-]+,?\s+){0,3}?randomi[sz]ed\b")
+                        # ("until a prospective, randomized study is performed"; "hypotheses for a larger randomized
+                        # controlled clinical trial")
+                        r"\b(?:until|before)\s+(?:a|an)\s+(?:[\w-]+,?\s+){0,3}?randomi[sz]ed\b|"
+                        r"\ba\s+(?:larger|future|subsequent|definitive|full-?scale)\s+(?:[\w-]+,?\s+){0,3}?randomi[sz]ed,?\s+"
+                        r"(?:[\w-]+,?\s+){0,3}(?:trial|study)\b")
 
 
 def trials_called_for(hit: Hit) -> bool:
