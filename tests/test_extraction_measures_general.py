@@ -172,3 +172,16 @@ def test_an_analytes_level_a_cell_count_and_whealing_are_body_measures(abstract:
 ])
 def test_a_level_set_or_correlated_or_felt_is_no_body_measure(abstract: str) -> None:
     assert "physiological" not in _classes(abstract)
+
+
+@pytest.mark.parametrize("abstract", [
+    # a level aimed at is the dose, a threshold says who could take part
+    "Forty volunteers received an infusion of ketamine (target plasma 100 ng/ml) or saline and rated faces "
+    "on a questionnaire.",
+    "Adults were eligible unless their body mass index (BMI) was greater than 35; mood was rated on a questionnaire.",
+    # a biomarker hoped for was not measured; other concentrations are doses for later studies
+    "Mood was rated by questionnaire. Amygdala reactivity may be a potential biomarker predicting response.",
+    "Mood was rated by questionnaire. Future studies might test other concentrations of the gas.",
+])
+def test_a_dose_aimed_at_a_threshold_or_a_hoped_for_biomarker_is_no_body_measure(abstract: str) -> None:
+    assert "physiological" not in _classes(abstract)

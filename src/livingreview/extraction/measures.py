@@ -151,7 +151,9 @@ OUTCOME_CLASS_PATTERNS = (
                           r"(?<!\ba\s)\bflares?\b(?!\s+(?:of|state|ups?)\b)|"
                           r"\bbone\s+mineral\s+density\b|\bBMD\b|\bserum\s+(?:levels?|concentrations?)\b|"
                           r"\blipid\s+profiles?\b|\bcholesterol\b|\bnasal\s+(?:airflow|patency|resistance)\b|"
-                          r"\bpupil|\bbody\s+temperature\b|\bendometri(?:al|um)\b(?!\s+(?:cancer|carcinoma|hyperplasia))|\bbiomarkers?\b|"
+                          r"\bpupil|\bbody\s+temperature\b|\bendometri(?:al|um)\b(?!\s+(?:cancer|carcinoma|hyperplasia))|"
+                          # (a biomarker hoped for, "a potential biomarker predicting response", was not measured)
+                          r"(?<!potential\s)(?<!possible\s)(?<!useful\s)(?<!candidate\s)(?<!promising\s)\bbiomarkers?\b|"
                           r"\burodynamic|\bbladder\s+(?:capacity|compliance)\b|"
                           r"\b(?:detrusor|urethral(?:\s+closure)?|intravesical|leak\s+point)\s+pressures?\b|\bcardiologic\w*\s+parameters\b|\bcystometr\w*|\bECG\b|\belectrocardiogra|\bQTc?\b|"
                           r"\bhormone\s+levels?\b|\bgastrointestinal\s+(?:blood\s+loss|permeability)\b|"
@@ -165,7 +167,8 @@ OUTCOME_CLASS_PATTERNS = (
                           r"\bbody\s+(?:weight|mass\s+index)\b|\bBMI\b|\bweight\s+(?:gain|loss|status)\b|"
                           r"\bwaist\s+circumference\b|"
                           # "three concentrations of the spray" are doses, not a measure
-                          r"\b(?!(?:two|three|four|five|several|different|various|increasing|all|these|the)\s)"
+                          r"\b(?!(?:two|three|four|five|several|different|various|increasing|all|these|the|other|bolus|"
+                          r"higher|lower|equal)\s)"
                           r"[\w-]+\s+concentrations\b|\b(?:enzyme\s+|radio)?immuno-?assays?\b|\bELISA\b|"
                           r"\bclearance\b|\bglomerular\s+filtration\b|\b(?:renal|liver|hepatic)\s+function\b|"
                           # pharmacokinetic parameters: peak level, exposure, time to peak, half-life
@@ -330,6 +333,19 @@ _SCREENING_DONE = rx(r"\bscreening\s+(?:rates?|behaviou?rs?|uptake|utili[sz]atio
                      r"for|using)\b|^\s*screening\b|\b(?:being|were|was|get(?:ting)?)\s+screened\b")
 
 
+# A level aimed at is a dose ("infusion (target plasma 100 ng/ml)"); one with a threshold is who may
+# take part ("body mass index greater than 35", "BMI >= 30").
+_TARGET_BEFORE = rx(r"\btarget(?:ed)?\b[^.;()]{0,30}$|\btarget\s*=\s*[\d.]+\s*\S+\s+$")
+_THRESHOLD_AFTER = rx(r"^\W{0,3}(?:\([^()]{1,12}\)\s*)?(?:(?:was|were|is|are)\s+)?(?:(?:greater|less|more|higher|lower)\s+than|of\s+at\s+(?:least|most)|"
+                      r"over|under|above|below|[<>\u2264\u2265]=?)\s*\d")
+
+
+def _dose_or_criterion(hit: Hit) -> bool:
+    text = hit.passage.text
+    return bool(_TARGET_BEFORE.search(text, max(hit.sentence.start, hit.start - 40), hit.start)
+                or _THRESHOLD_AFTER.search(text[hit.end:hit.end + 40]))
+
+
 def _screening_service(hit: Hit) -> bool:
     after = hit.passage.text[hit.end:hit.end + 12]
     return bool(_SCREENING_DONE.search(after) or _SCREENING_DONE.search(hit.sentence.text))
@@ -374,7 +390,7 @@ def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[
     for value in list(found):
         # (a substance the study gives, "cortisol (20 mg) or placebo", is not also a body measure)
         if not (outcome_hits := [h for h in found[value] if not _diagnostic(h) and h.evidence.text.lower() not in given
-                                 and not (value == "physiological" and _screening_service(h))]):
+                                 and not (value == "physiological" and (_screening_service(h) or _dose_or_criterion(h)))]):
             found.pop(value)
         else:
             found[value] = outcome_hits
