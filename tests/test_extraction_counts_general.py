@@ -9,6 +9,15 @@ from _extraction_cases import Case, check_case, flagship  # noqa: F401  (flagshi
 from livingreview.protocol.models import Protocol
 
 COUNT_CASES: list[Case] = [
+    # A registry page's fields, however the page lays them out; a rate's denominator counts no one.
+    ("A bulleted registry field", "Randomized placebo-controlled trial of memantine in adolescents.\n"
+     "Recruitment & Eligibility\n- Status\n- RECRUITING\n- Target Recruitment\n- 120\n- Ages 12-17 years.",
+     {"n_total": 120}),
+    ("A results page's enrolment", "Oxytocin and social learning in children with autism (placebo-controlled).\n"
+     "Enrollment 48\nRecruitment Details\n48 subjects were consented; 12 subjects were excluded before "
+     "allocation.", {"n_total": 48}),
+    ("Prevalence in the background of a protocol", "Autism affects up to 16 in 10,000 children. The proposed "
+     "study is designed to test galantamine against placebo in children with autism.", {"n_total": None}),
     # The count after "of" is the whole its shares come from: never added to them.
     ("Of the randomised, the evaluable", "Of 300 randomized adults, 254 evaluable adults completed the trial.",
      {"n_total": 300}),
@@ -187,26 +196,6 @@ COUNT_CASES: list[Case] = [
 @pytest.mark.parametrize(("title", "abstract", "expected"), COUNT_CASES, ids=[c[0] for c in COUNT_CASES])
 def test_the_count_is_everyone_who_entered(flagship: Protocol, title: str, abstract: str,  # noqa: F811
                                            expected: dict[str, object]) -> None:
-    check_case(flagship, title, abstract, expected)
-
-
-# A registry page's fields, however the page lays them out; a rate's denominator counts no one.
-REGISTRY_AND_RATE_CASES: list[Case] = [
-    ("A bulleted registry field", "Randomized placebo-controlled trial of memantine in adolescents.\n"
-     "Recruitment & Eligibility\n- Status\n- RECRUITING\n- Target Recruitment\n- 120\n- Ages 12-17 years.",
-     {"n_total": 120}),
-    ("A results page's enrolment", "Oxytocin and social learning in children with autism (placebo-controlled).\n"
-     "Enrollment 48\nRecruitment Details\n48 subjects were consented; 12 subjects were excluded before "
-     "allocation.", {"n_total": 48}),
-    ("Prevalence in the background of a protocol", "Autism affects up to 16 in 10,000 children. The proposed "
-     "study is designed to test galantamine against placebo in children with autism.", {"n_total": None}),
-]
-
-
-@pytest.mark.parametrize(("title", "abstract", "expected"), REGISTRY_AND_RATE_CASES,
-                         ids=[case[0] for case in REGISTRY_AND_RATE_CASES])
-def test_registry_fields_give_the_size_and_rates_give_none(flagship: Protocol, title: str, abstract: str,  # noqa: F811
-                                                           expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
 
 

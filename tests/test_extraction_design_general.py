@@ -54,6 +54,24 @@ ALLOCATION_CASES: list[Case] = [
      "Children with daytime wetting were divided into three groups: group I took oxybutynin, group II "
      "took tolterodine and group III took both drugs for eight weeks.",
      {"allocation": "parallel"}),
+    # Conditions set apart in time, or rising doses given in turn: the same people under each.
+    ("Spray and placebo spray a week apart",
+     "Twenty healthy adults will receive oxytocin spray and a placebo spray; the two treatment conditions will "
+     "be separated by a washout of at least one week.", {"allocation": "crossover"}),
+    ("Scanned three times",
+     "Twelve volunteers were scanned three times (at least a week apart) after placebo or one of two doses of "
+     "lorazepam.", {"allocation": "crossover"}),
+    ("Rising inhaled doses",
+     "A placebo and three increasing doses of inhaled salvinorin A were given to ten experienced users, who "
+     "rated their body awareness.", {"allocation": "crossover"}),
+    ("Two gel periods",
+     "Thirty women applied testosterone gel and a placebo gel during two seven-day periods and rated their mood.",
+     {"allocation": "crossover"}),
+    # "prior to" and "previous experience" speak of no other trial
+    ("Imaged twice, dosed before each scan",
+     "Sixteen volunteers were imaged twice (at least a week apart), given ketamine or placebo one hour prior to "
+     "each scan.",
+     {"allocation": "crossover"}),
     ("Hormone regimens and headache after menopause",
      "After a run-in month, the women were assigned to one of three regimens of estradiol with "
      "different progestins and kept a headache diary for six months.",
@@ -466,35 +484,6 @@ SEQUENCE_AND_MASKING_CASES: list[Case] = [
                          ids=[case[0] for case in SEQUENCE_AND_MASKING_CASES])
 def test_sequences_within_subject_designs_and_masking_are_read_as_reporters_word_them(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
-    check_case(flagship, title, abstract, expected)
-
-
-
-# Conditions set apart in time, or rising doses given in turn: the same people under each.
-CONDITIONS_APART_CASES: list[Case] = [
-    ("Spray and placebo spray a week apart",
-     "Twenty healthy adults will receive oxytocin spray and a placebo spray; the two treatment conditions will "
-     "be separated by a washout of at least one week.", {"allocation": "crossover"}),
-    ("Scanned three times",
-     "Twelve volunteers were scanned three times (at least a week apart) after placebo or one of two doses of "
-     "lorazepam.", {"allocation": "crossover"}),
-    ("Rising inhaled doses",
-     "A placebo and three increasing doses of inhaled salvinorin A were given to ten experienced users, who "
-     "rated their body awareness.", {"allocation": "crossover"}),
-    ("Two gel periods",
-     "Thirty women applied testosterone gel and a placebo gel during two seven-day periods and rated their mood.",
-     {"allocation": "crossover"}),
-    # "prior to" and "previous experience" speak of no other trial
-    ("Imaged twice, dosed before each scan",
-     "Sixteen volunteers were imaged twice (at least a week apart), given ketamine or placebo one hour prior to "
-     "each scan.",
-     {"allocation": "crossover"}),
-]
-
-
-@pytest.mark.parametrize(("title", "abstract", "expected"), CONDITIONS_APART_CASES)
-def test_conditions_set_apart_in_time_are_a_crossover(flagship: Protocol, title: str, abstract: str,
-                                                       expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
 
 

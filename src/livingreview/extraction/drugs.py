@@ -12,7 +12,7 @@ from livingreview.extraction.design import FOOD_EFFECT_WORDS, PLACEBO, UNTREATED
 from livingreview.extraction.lexicon import DrugMention, drug_mentions, is_known_word, one_edit
 from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.substances import SUBSTANCES_GIVEN, substances_given
-from livingreview.extraction.passages import ASSIGNMENT, before_own_study, find, Hit, in_background, Passage, rx, study_start, suggestion
+from livingreview.extraction.passages import ASSIGNMENT, BACKGROUND_SECTION, before_own_study, find, Hit, in_background, Passage, rx, study_start, suggestion
 from livingreview.protocol.models import Protocol
 from livingreview.screening.criteria import is_negated
 
@@ -917,7 +917,9 @@ def _listed_doses(amounts: str, unit: str, written: str) -> list[str]:
 def routes(passages: list[Passage]) -> Suggestion:
     found: dict[str, list[Hit]] = {}
     for value, pattern in _ROUTES:
-        hits = [h for h in find(passages, pattern) if not _BACKGROUND_SECTION.match(h.sentence.text)
+        # (a route in the background is how others gave a drug; one in the objective, "to evaluate
+        # DM/Q capsules", is how this study gives it)
+        hits = [h for h in find(passages, pattern) if not BACKGROUND_SECTION.match(h.sentence.text)
                 # (earlier treatment told before the route: "previous experience" after it is the participants')
                 and not _EARLIER_TREATMENT.search(h.passage.text, h.sentence.start, h.start)
                 and not _not_the_studys_use(h.sentence.text)
@@ -928,11 +930,6 @@ def routes(passages: list[Passage]) -> Suggestion:
             found[value] = hits
     ordered = sorted(found, key=lambda v: (found[v][0].passage.field != "title", found[v][0].start))
     return Suggestion(ordered, [found[v][0].evidence for v in ordered])
-
-
-# A route in the background says how others gave a drug; one in the objective ("to evaluate DM/Q
-# capsules") is how this study gives it.
-_BACKGROUND_SECTION = rx(r"\s*(?:background|introduction|context|rationale)\s*:")
 
 
 # A sublingual or buccal tablet is absorbed in the mouth, not swallowed: none of the six routes.

@@ -210,9 +210,12 @@ def study_start(passage: Passage) -> int:
     return found
 
 
+_BACKGROUND_WORDS = r"background|introduction|context|rationale"
+# A sentence opening a background section alone: what others found or did (an objective says what
+# this study does).
+BACKGROUND_SECTION = re.compile(r"\s*(?:" + _BACKGROUND_WORDS + r")\s*:", re.IGNORECASE)
 # A sentence opening a labelled background or objective section.
-BACKGROUND_LABEL = re.compile(r"\s*(?:background|introduction|context|rationale|objectives?|aims?|purpose)\s*:",
-                              re.IGNORECASE)
+BACKGROUND_LABEL = re.compile(r"\s*(?:" + _BACKGROUND_WORDS + r"|objectives?|aims?|purpose)\s*:", re.IGNORECASE)
 
 
 def in_background(hit: Hit) -> bool:
