@@ -152,3 +152,37 @@ def test_work_on_cells_gets_no_fields(
 def test_a_chart_review_or_cohort_of_its_own_keeps_its_fields(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+# A study of its own after a background that cites other people's findings: told as "the current
+# ... study", "this <kind of> study shows", "here, <how>, we ...", or a report's own findings.
+OWN_STUDY_AFTER_OTHERS: list[Case] = [
+    ("Lorazepam and fear learning",
+     "Lorazepam has been shown to dampen fear responses. In the current double-blind, between-subjects, "
+     "placebo-controlled study, healthy adults learned a fear association after lorazepam.",
+     {"drugs": ["lorazepam"], "blinding": "double-blind", "control": "placebo"}),
+    ("Estradiol and reward in men",
+     "Earlier studies have suggested that estradiol alters reward processing. This pharmacological "
+     "magnetoencephalography study shows that estradiol raised responses to monetary rewards in healthy men.",
+     {"drugs": ["estradiol"], "population": ["healthy"]}),
+    ("Ketamine and the grief network",
+     "Ketamine has been reported to ease grief. Here, using positron emission tomography we show that a "
+     "ketamine infusion lowered metabolism in the posterior cingulate of bereaved adults.",
+     {"drugs": ["ketamine"], "routes": ["intravenous"]}),
+    ("Repeated ketamine and social withdrawal",
+     "Unlike what is known of older antidepressants, the authors report preliminary findings that social "
+     "withdrawal did not track mood after repeated ketamine infusions in chronic depression.",
+     {"drugs": ["ketamine"], "population": ["depression"]}),
+    ("Haloperidol and trust",
+     "Trust binds groups together. It has been shown to depend on dopamine. Here, in a double-blind, "
+     "placebo-controlled, within-subject design, we administrated haloperidol to 30 healthy men before a "
+     "trust game. This study adds to what is known of trust.",
+     {"drugs": ["haloperidol"], "control": "placebo", "n_total": 30}),
+]
+
+
+@needs_lexicon
+@pytest.mark.parametrize(("title", "abstract", "expected"), OWN_STUDY_AFTER_OTHERS)
+def test_a_study_of_its_own_after_others_findings_keeps_its_fields(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

@@ -275,6 +275,13 @@ _OTHERS_STUDIES = rx(
     r"\ban\s+update\b|\bupdate\s+on\b")
 # What an abstract of a study of its own says about its participants or its conduct.
 OWN_STUDY = rx(
+    # ("In the current double-blind, between-subjects, placebo-controlled design study", "This
+    # pharmacological functional magnetic-resonance imaging study shows")
+    r"\b(?:the|this)\s+(?:current|present)\s+(?:[\w-]+,?\s+){0,6}?(?:study|trial|experiment|investigation)\b|"
+    r"\b(?:this|our)\s+(?:[\w-]+,?\s+){1,6}?(?:study|trial|experiment)\s+(?:shows|showed|demonstrates|demonstrated|"
+    r"reveals|revealed|found|finds|tested|tests|examined|examines|investigated|investigates|was|is)\b|"
+    # a clinical report's own findings ("the authors report preliminary findings that")
+    r"\b(?:we|the\s+authors)\s+report\s+(?:\w+\s+)?(?:findings|results|data|observations)\b|"
     r"\b(?:we|this|the\s+present|our)\s+(?:randomi[sz]ed|enrolled|recruited|studied|examined|investigated|"
     r"compared|assessed|evaluated|measured|conducted|performed|analy[sz]ed|interviewed|surveyed|"
     r"study|trial|survey|investigation|experiment)\b|\b(?:was|were)\s+(?:randomi[sz]ed|enrolled|recruited|"
@@ -293,8 +300,9 @@ OWN_STUDY = rx(
     # design"), and "Here, we ..." with a verb of doing research rather than of reviewing it
     r"\bwe\s+(?:employ(?:ed)?|use[ds]?|appl(?:y|ied)|conduct(?:ed)?|ran|run|perform(?:ed)?)\s+(?:a|an)\s+"
     r"(?:[\w/-]+,?\s+){0,6}?(?:design|trial|study|experiment|paradigm|task|game)\b|"
-    r"\bhere,?\s+we\s+(?:investigate|examine|test|tested|show|showed|demonstrate|report|measure|assess|compare|"
-    r"use|used|employ|conducted|performed)\b")
+    # ("Here, using functional neuroimaging we show", "Here, in a double-blind design, we administered")
+    r"\bhere,?\s+(?:[^.;]{0,150}?\s)?we\s+(?:investigate|examine|test|tested|show|showed|demonstrate|report|measure|"
+    r"assess|compare|use|used|employ|conducted|performed|administered|administrated|gave)\b")
 
 
 # People of the abstract's own, whatever its background says of animals or what it discusses: a

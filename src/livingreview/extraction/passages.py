@@ -183,8 +183,10 @@ ASSIGNMENT = rx(r"\brandom|\bassign|\ballocat|\breceiv|(?<!,\s)\bgiven\b(?!\s+th
 _OWN_STUDY_TURN = rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:[\w-]+,?\s+){0,4}(?:study|trial|pilot|investigation|"
                       r"experiment|work|paper|report)\b|\bwe\s+(?:\w+\s+)?(?:performed|conducted|investigated|examined|"
                       r"tested|assessed|evaluated|compared|studied|randomi[sz]ed|enrolled|recruited|aimed|sought|"
-                      r"hypothesi[sz]ed|measured|report|describe|present|used|gave|administered|employed|employ|"
-                      r"enhanced|depleted|manipulated)\b|\bhere,?\s+we\b|\b(?:aims?|objectives?|purpose|"
+                      r"hypothesi[sz]ed|measured|report|describe|present|used|gave|administered|administrated|employed|employ|"
+                      r"enhanced|depleted|manipulated)\b|"
+                      # ("Here, in a double-blind, within-subject design, we administered")
+                      r"\bhere,?\s+(?:[^.;]{0,150}?\s)?we\b|\b(?:aims?|objectives?|purpose|"
                       r"goals?)\b|\b(?:was|were)\s+(?:randomi[sz]ed|enrolled|recruited|studied|included)\b|"
                       # ("either 30 mg of memantine or a placebo was administered to 40 volunteers")
                       r"\b(?:was|were)\s+administered\s+to\s+(?:\d+|[a-z]+ty|the|all|each)\b|"
