@@ -119,6 +119,30 @@ ALLOCATION_CASES: list[Case] = [
     ("A ketamine day and a placebo day",
      "Eighteen volunteers had a placebo day and a ketamine day one week apart; mood was rated hourly.",
      {"allocation": "crossover", "control": "placebo"}),
+    # Conditions the same people had in turn, listed with "and" where a parallel trial says "or",
+    # or sessions a stated interval apart.
+    ("Dexamfetamine and playground behaviour",
+     "Thirty hyperactive girls received placebo, 5 mg, and 10 mg of dexamfetamine, and their play with "
+     "classmates was filmed.",
+     {"allocation": "crossover"}),
+    ("Vasopressin and gaze",
+     "Gaze to the eyes of faces was recorded in 24 men after the administration of vasopressin and placebo.",
+     {"allocation": "crossover"}),
+    ("Glycine for negative symptoms: a dose-finding study",
+     "Twelve inpatients with schizophrenia completed consecutive 3-week trials of placebo and three doses "
+     "of glycine; negative symptoms were rated weekly.",
+     {"allocation": "crossover"}),
+    ("Clonidine in a girl with autism",
+     "A double-blind, placebo-controlled ABAB design tested clonidine for aggression in three children "
+     "with autism.",
+     {"allocation": "crossover"}),
+    ("Two doses of oxytocin for face memory",
+     "In a randomized, double-blind study, 40 men attended two sessions, with one week in between. They "
+     "received either 24 (n = 20) or 48 (n = 20) IU of oxytocin and placebo, then learned new faces.",
+     {"allocation": "crossover"}),
+    ("Lorazepam or placebo at three doses",
+     "Ninety students were randomised to groups that received placebo, 1 mg, and 2 mg of lorazepam.",
+     {"allocation": "parallel"}),
     # A result that moved over several occasions was measured repeatedly; the groups stay parallel.
     ("Feedback to reduce antibiotic prescribing",
      "Family doctors were randomly allocated to receive feedback or a talk on another subject. In the "

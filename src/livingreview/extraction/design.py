@@ -25,6 +25,7 @@ _PLACEBO_SESSION = r"placebo\s+(?:session|day|visit)"
 _REPEATED_MEASURES = r"\brepeated[- ]measures\s+(?:designs?|stud(?:y|ies)|experiments?)\b"
 # (nothing later in the sentence sets groups apart)
 _NO_GROUPS = r"(?![^.;]*\b(?:groups?|between[- ]subjects?|parallel)\b)"
+_UNIT = r"(?:mg|µg|mcg|g|iu|ml)(?:\s*/\s*kg)?"
 _CROSSOVER = rx(
     r"\bcross-?\s?over\b|\bcounter-?\s?balanced\b|\blatin[- ]square\b|"
     # a within-subject design or study; "correlated within subjects" and "within-subject variability"
@@ -61,6 +62,18 @@ _CROSSOVER = rx(
     r"(?:will\s+be\s+|were\s+|was\s+|are\s+)?separated\s+by\b|"
     r"\b(?:(?:two|three|four|five|[2-5])\s+(?:times|occasions)|twice)\s*\(?(?:at\s+least\s+|about\s+|approximately\s+)?"
     r"(?:a|one|two|three|four|\d+)\s+(?:days?|weeks?)\s+apart\b|"
+    # sessions set apart by a stated interval ("two experimental sessions, with one week in between")
+    r"\b(?:sessions|occasions|visits|test\s+days|study\s+days),?\s+(?:with\s+)?(?:at\s+least\s+)?"
+    r"(?:a|one|two|three|four|\d+)[\s-]+(?:days?|weeks?)\s+(?:in\s+between|apart)\b|"
+    # the same people under each condition in a list joined by "and" (a parallel trial says "or"):
+    # "boys received placebo, 0.15 mg/kg, and 0.50 mg/kg", "after the administration of the drug and
+    # placebo", "consecutive 2-week trials of placebo and four doses", a placebo ABAB design
+    r"\b(?<!groups\sthat\s)(?<!groups\swho\s)(?<!arms\sthat\s)(?:received|receiving|after|following)\s+placebo,?\s+(?:[\d.]+\s*" + _UNIT + r",\s+)*(?:and\s+)?[\d.]+\s*"
+    + _UNIT + r",?\s+and\s+[\d.]+\s*" + _UNIT + _NO_GROUPS + "|"
+    r"\b(?:after|following)\s+(?:the\s+)?(?:administration|intake|ingestion|infusion)s?\s+of\s+(?:both\s+)?"
+    r"(?:[\w-]+\s+(?:and\s+(?:a\s+)?placebo)|placebo\s+and\s+(?:a\s+|the\s+)?[\w-]+)\b" + _NO_GROUPS + "|"
+    r"\bconsecutive\s+(?:[\w-]+\s+){0,2}?(?:trials|periods|phases|blocks)\s+of\s+(?:placebo\s+and|[\w-]+\s+and\s+placebo)\b|"
+    r"\bplacebo\b[^.;]{0,80}\ba-?b-?a-?b\b|\ba-?b-?a-?b\b[^.;]{0,80}\bplacebo\b|"
     # a placebo and rising doses given in turn ("a placebo and three increasing doses of the drug")
     r"\bplacebo\s+and\s+(?:two|three|four|five|[2-5])\s+(?:increasing|ascending|escalating)\s+doses\b" + _NO_GROUPS + "|"
     # a repeated-measures design against placebo, with no groups set apart
