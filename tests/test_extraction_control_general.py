@@ -170,6 +170,16 @@ PLACEBO_ARM_CASES: list[Case] = [
      "Background: Granisetron is used against nausea. Aims: This randomised trial compared granisetron "
      "or placebo added to usual antipsychotics. Methods: Sixty outpatients took part for ten weeks.",
      {"control": "placebo"}),
+    # "After receiving either the drug or placebo" names the arms, however randomisation follows.
+    ("Oxytocin and approach to angry faces",
+     "Emotional faces guide approach. After receiving either oxytocin or placebo (PL) in a randomized and "
+     "double-blind manner, 60 men rated how much they would approach angry faces.",
+     {"control": "placebo"}),
+    # An abstract that opens its own study with "In two experiments".
+    ("Ibuprofen and hurt feelings",
+     "Physical and social pain may share mechanisms. In two experiments, participants took ibuprofen or "
+     "placebo every day for two weeks. We then used a diary to measure hurt feelings.",
+     {"control": "placebo", "allocation": "parallel"}),
     # A protocol tells its own study in the future tense.
     ("Nabilone and responses to sad faces",
      "Earlier studies suggest that nabilone eases anxiety. "

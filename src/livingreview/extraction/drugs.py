@@ -574,6 +574,8 @@ _OWN_TRIALS_BEFORE = rx(r"\b(?:two|three|four|both|these|our|\d+)\s+(?:[\w,-]+\s
 # for 1 week" in a later sentence).
 _AFTER_BEFORE = rx(r"\b(?:after|following)\s+(?:receiving\s+|taking\s+|being\s+given\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}$")
 _THEN_RANDOMISED = rx(r"[^.;]{0,120}?\b(?:randomi[sz]ed|randomly|assigned|allocated)\b")
+# ("after receiving either AVP or placebo in a randomized manner": the arms, not a run-in)
+_ARM_CHOICE = rx(r"\beither\b|\bor\s+(?:an?\s+|the\s+)?$")
 _FOR_A_PERIOD = rx(r"\s+(?:for|during)\s+(?:\d+|one|two|three|four|a)\s*-?\s*(?:days?|weeks?)\b")
 
 
@@ -581,7 +583,8 @@ def _placebo_period(hit: Hit) -> str | None:
     """The words naming a placebo period before the assignment ("after receiving placebo for 1 week"), or None."""
     text, sentence = hit.passage.text, hit.sentence
     before = _AFTER_BEFORE.search(text, max(sentence.start, hit.start - 60), hit.start)
-    if before is None or not _THEN_RANDOMISED.match(text, hit.end, sentence.end):
+    if (before is None or not _THEN_RANDOMISED.match(text, hit.end, sentence.end)
+            or _ARM_CHOICE.search(text, before.start(), hit.start)):
         return None
     period = _FOR_A_PERIOD.match(text, hit.end)
     return " ".join(text[before.start():period.end() if period else hit.end].lower().split())
