@@ -190,6 +190,19 @@ COUNT_CASES: list[Case] = [
     ("The sample split into two arms later", "Twenty-four healthy women watched sad film clips in the "
      "scanner. Twelve women received a single dose of citalopram while 12 women served as untreated "
      "controls.", {"n_total": 24}),
+    # Pairs count two people each; completers named as a denominator are not who entered; a subgroup
+    # classified by what its members did is no arm; a study "of" its sample names the whole sample; a
+    # comparison group that completed the same task without the drug is added.
+    ("Pairs of friends", "Twelve pairs of friends took part in a double-blind crossover study of "
+     "sertraline and placebo; one friend of each pair rated the other.", {"n_total": 24}),
+    ("Completers as a denominator", "In an open-label study, 22 adults with panic disorder received "
+     "pregabalin. Fourteen of the 19 patients who completed the study were much improved.", {"n_total": 22}),
+    ("A subgroup by behaviour", "We scanned brains in a placebo-controlled study of 30 female volunteers given "
+     "vasopressin. Participants classified as cooperators (N = 14) or defectors (N = 10) differed.",
+     {"n_total": 30}),
+    ("Controls without the drug", "Methods: Fifteen patients with social anxiety disorder completed a "
+     "face task before and after six weeks of escitalopram. Fourteen controls completed the task over the "
+     "same weeks but took no drug.", {"n_total": 29}),
 ]
 
 

@@ -67,6 +67,8 @@ _BARE_VERB = rx(r"\b(?:(?:were|was|had\s+been)\s+(?P<verb>randomi[sz]ed|randomly
                  r"(?P<verb2>responded(?!\s+to\s+(?!(?:the\s+|a\s+|our\s+)?(?:survey|questionnaire|invitation|mail))|"
                  r"\s+(?:by|at|after|within)\s+(?:the\s+end|weeks?|days?|months?|\d))|"
                  r"participated|took\s+part|underwent\s+randomi[sz]ation))\b")
+_PAIRS = rx(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:[\w-]+\s+)?(?:pairs|dyads)\s+of\s+(?:[\w-]+\s+){0,4}?"
+           r"(?:" + PEOPLE + r"|[a-z]+mates|friends|partners|strangers)\b")
 _COUNT_BEFORE = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?$",
                            re.IGNORECASE)
 # A case report is of one person: "a 34-year-old woman", "we report the case of a man".
@@ -183,11 +185,19 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
             hit = Hit(passage, match.start("count"), match.end("count"))
             # "patients ... received either 5 mg (n = 2) or 20 mg (n = 8)": the n of an arm
             rank = 2.0 if _ARM_WORDS.search(passage.text, match.start(), match.start("count")) else 3.5
+            if _CLASSIFIED.search(passage.text, match.start(), match.start("count")):
+                rank = 1.0  # "participants classified as prosocial (N = 12)": a subgroup by what they did
             candidates.append((rank, hit, int(match.group("count").replace(",", "")), match.group("count")))
         for verb in passage.finditer(_BARE_VERB):
             count = _COUNT_BEFORE.search(passage.text, max(0, verb.start() - 40), verb.start())
             if count is not None and not _IN_ANALYSIS.match(passage.text, verb.end()):
                 candidates.append(_rank_bare_count(passage, count, verb.group("verb") or verb.group("verb2")))
+        for match in passage.finditer(_PAIRS):
+            # "Ten pairs of healthy volunteers took part": two people in each pair.
+            pairs = parse_count(match.group("count"))
+            hit = Hit(passage, match.start("count"), match.end())
+            rank = max(3.0, _rank_of_verbs(_clause_verbs(passage.text, match.end())))
+            candidates.append((rank, hit, 2 * pairs if pairs is not None else None, match.group()))
         for match in passage.finditer(_TOTAL_BARE):
             candidates.append(_rank_bare_total(passage, match))
         for match in passage.finditer(_COUNT_LIST):
@@ -508,7 +518,11 @@ _ALSO_GROUP = rx(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+" + _BETWEEN + PEO
                  r"(?:healthy\s+(?:[\w-]+\s+){0,2}?(?:\([A-Za-z]{1,6}\)\s+)?" + PEOPLE + r"|controls|control\s+subjects)\b"
                  r"(?:\s*\([^()]*\))?,?\s+"
                  r"(?:(?:were|was)\s+(?:also\s+)?(?:studied|included|enrolled|recruited|examined|investigated|tested|scanned|"
-                 r"imaged|assessed)|also\s+(?:underwent|completed|performed|participated|took\s+part))\b")
+                 r"imaged|assessed)|also\s+(?:underwent|completed|performed|participated|took\s+part))\b|"
+                 # ("Sixteen controls completed the task over the same time but did not receive the drug")
+                 r"(?<![\d.,%/])(?<!of\s)(?<!of\sthe\s)\b(?P<controls>" + COUNT + r")\s+(?:[\w-]+\s+){0,2}?"
+                 r"(?:controls|control\s+(?:subjects|participants))\s+(?:completed|underwent|performed|participated|"
+                 r"took\s+part)\b")
 
 
 # An untreated or healthy comparison group given with its n: "compared with those in a control
@@ -535,7 +549,7 @@ def _with_comparison_group(passages: list[Passage], found: Suggestion) -> Sugges
                                   [*found.flags, "a comparison group added"])
     for passage in passages:
         for match in passage.finditer(_ALSO_GROUP):
-            group = "count" if match.group("count") else "healthy"
+            group = next(name for name in ("count", "healthy", "controls") if match.group(name))
             count = parse_count(match.group(group))
             same_sentence = passage.field == first.field and first.start is not None and \
                 passage.sentence_of(match.start()).start == passage.sentence_of(first.start).start
@@ -915,10 +929,15 @@ _PANEL = rx(r"\bconsensus\s+(?:group|panel|meeting|document|statement|conference
 _SHARE_AFTER = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
 # "109 consecutive patients": a series is named by the people who entered it.
 _ARM_WORDS = rx(r"\b(?:either|received|receiving|given|treated\s+with|groups?|arms?|doses?|\d+\s*-?\s*mg)\b")
+_CLASSIFIED = rx(r"\b(?:classified|categori[sz]ed|identified|defined|grouped)\s+as\b")
+# "a double-blind study of 20 male participants": the study's own sample.
+_STUDY_OF_BEFORE = rx(r"\b(?<!previous\s)(?<!earlier\s)(?<!prior\s)(?:study|trial|experiment)\s+(?:of|in|with|involving)\s+"
+                      r"(?:a\s+total\s+of\s+)?$")
 _CONSECUTIVE = rx(r"\s+(?:[\w-]+\s+)?consecutive\b")
 # "1013 randomized patients", "the 64 enrolled subjects": the stage is said before the noun.
 _ENTRY_ADJECTIVE = rx(r"(?<!non-)(?<!non)\b(?:randomi[sz]ed|enrolled|recruited)\b")
 # "the 1377 patients completing the 12-week study": those who finished an earlier stage.
+_WHO_COMPLETED = rx(r"\s+who\s+(?:had\s+)?(?:completed|finished)\b")
 _COMPLETING_AFTER = rx(r"\s+(?:who\s+(?:had\s+)?)?(?:completing|completed|finishing|finished)\s+(?:the\s+|a\s+|their\s+|all\s+)?"
                        r"(?:[\w-]+,?\s+){0,4}?(?:study|trial|treatment|phase|period|course|protocol|follow-?up|therapy|"
                        r"weeks?|months?)\b")
@@ -993,7 +1012,7 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
         rank = max(rank, 3.0)
     if _RANDOMISED_BEFORE.search(before):
         rank = max(rank, 5.0)  # "The trial randomly assigned 16,608 women to ..."
-    elif _WE_ENROLLED_BEFORE.search(before):
+    elif _WE_ENROLLED_BEFORE.search(before) or _STUDY_OF_BEFORE.search(before):
         rank = max(rank, 4.0)
     if _CONSECUTIVE.match(match.group(), match.end("count") - match.start()):
         rank = max(rank, 4.0)
@@ -1010,8 +1029,9 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
     if _TOTAL_OF.search(before):
         rank += 3.0
     elif denominator and _COMPLETION.match(text, match.end()):
-        # "46 of 70 patients completed": the 70 entered the study.
-        rank = max(rank, 4.0)
+        # "46 of 70 patients completed": the 70 entered the study; but "12 of the 15 patients who
+        # completed the trial responded" counts completers.
+        rank = -1.0 if _WHO_COMPLETED.match(text, match.end()) else max(rank, 4.0)
     if rank < 4 and _SHARE_AFTER.match(text, match.end()):
         rank = min(rank, 1.0)  # "occurred in 20 subjects (32%)": a share of the sample, not the sample
     if passage.field == "title":
