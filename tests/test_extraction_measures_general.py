@@ -185,3 +185,25 @@ def test_a_level_set_or_correlated_or_felt_is_no_body_measure(abstract: str) -> 
 ])
 def test_a_dose_aimed_at_a_threshold_or_a_hoped_for_biomarker_is_no_body_measure(abstract: str) -> None:
     assert "physiological" not in _classes(abstract)
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # the brain's responses measured with no scanner named, and an ERP component by its name
+    ("Twenty men took oxytocin or placebo; we measured brain activity while they watched a partner in pain.",
+     "neuroimaging"),
+    ("After the drug, amygdala activation to threatening scenes was lower than after placebo.", "neuroimaging"),
+    ("Students took paracetamol or placebo; N170 amplitudes to faces did not differ.", "neuroimaging"),
+    # the heart's slowing after feedback, and what peers said of a child
+    ("After unexpected rejection, cardiac deceleration was larger on placebo than on the drug.", "physiological"),
+    ("We compared peer nominations of the boys after placebo and after each dose.", "clinician-rated"),
+    # what participants said they felt, a detection task's sensitivity, a game played, behaviour filmed
+    ("Volunteers took ibuprofen or placebo daily, and the drug reduced reports of hurt feelings.", "self-report"),
+    ("Participants given the drug reported feeling closer to their partner than those given placebo.",
+     "self-report"),
+    ("After each dose, sensitivity (d') for detecting faces in noise was computed.", "behavioural"),
+    ("After the tablets, each volunteer played the Tangrams game with a flatmate.", "behavioural"),
+    ("Boys were videotaped in free play after placebo and after methylphenidate.", "behavioural"),
+])
+def test_measures_told_by_what_was_recorded_or_done_give_classes(abstract: str, expected: str) -> None:
+    assert expected in _classes(abstract)
+

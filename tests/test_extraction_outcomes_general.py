@@ -815,3 +815,10 @@ def test_an_outcome_named_by_a_tasks_faces_is_behavioural(flagship: Protocol) ->
                                 "the misreading of happy faces as sad.")
     assert "happy faces" in found, sorted(found)
     assert found["happy faces"]["class"] == "behavioural"
+
+
+def test_a_game_played_is_named_without_the_verb(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "Ten volunteers took reboxetine or placebo for two weeks and then played "
+                                "the Tangrams game; commands rose on reboxetine.")
+    assert "tangrams game" in found, sorted(found)
+    assert found["tangrams game"]["class"] == "behavioural"

@@ -17,6 +17,9 @@ OUTCOME_CLASSES = ("self-report", "clinician-rated", "behavioural", "neuroimagin
 PROTOCOL_OUTCOME_CLASS = {"self_report": "self-report", "clinician_rated": "clinician-rated",
                           "behavioural_task": "behavioural", "neuroimaging": "neuroimaging",
                           "physiological": "physiological"}
+# (fixed-width lookbehinds, one per verb and article)
+_AFTER_PLAYED = "|".join(rf"(?<=\b{verb}\s{article}\s)" for verb in ("play", "played", "playing")
+                         for article in ("a", "an", "the"))
 OUTCOME_CLASS_PATTERNS = (
     ("self-report", rx(r"\bself-?\s?(?:report(?:ed)?|rat(?:ed|ings?)|assess(?:ed|ment)|administered)\b|"
                         r"\bquestionnaires?\b|\bdiar(?:y|ies)\b|\bvisual\s+analog(?:ue)?\s+scales?\b|\bVAS\b|"
@@ -55,7 +58,9 @@ OUTCOME_CLASS_PATTERNS = (
                         r"\b(?:reduc|decreas|alleviat|lessen)\w*\s+(?:in\s+|of\s+)?(?:the\s+)?"
                         r"(?:(?!signs\b)[\w-]+\s+){0,3}?symptoms?\b|"
                         r"\bsymptoms?\s+(?:were|was)\s+(?:\w+\s+)?(?:decreased|reduced|relieved|alleviated|lessened)\b")),
-    ("clinician-rated", rx(r"\bclinician[- ](?:rated|administered|assessed)\b|\b(?:investigator|physician|"
+    ("clinician-rated", rx(r"\bclinician[- ](?:rated|administered|assessed)\b|"
+                            # what peers say of a participant is an observer's rating
+                            r"\bpeer\s+(?:appraisals?|ratings?|nominations?|reports?)\b|\b(?:investigator|physician|"
                             r"clinician|observer|rater|researcher)(?:'s|s'|s)?\s*(?:-\s*)?(?:global\s+)?(?:rated|ratings?|assess(?:ed|ments?)|"
                             r"evaluations?)\b|\bHAM-?[DA]\b|(?<!-)\bHamilton\b(?!-)|\bMADRS\b|\bMontgomery\b|\bCGI\b|"
                             r"\bclinical\s+global\s+impression|\bPANSS\b|\bBPRS\b|\bYMRS\b|\bCAPS\b|\bADOS\b|"
@@ -126,14 +131,21 @@ OUTCOME_CLASS_PATTERNS = (
                         r"\bmemory\s+(?:retrieval|recall|encoding)\b|\b(?:free|delayed|immediate|cued|word)\s+recall\b|"
                         r"\brecognition\s+memory\b|\bretrieval(?=\s+of\b)|"
                         r"\btasks?\s+(?:assessing|measuring|probing|that\s+(?:assessed|measured))\b|"
-                        r"\beye[- ]?tracking\b|\b(?:gaze|eye[- ]gaze)\s+(?:behaviou?r|patterns?|fixations?|duration)\b")),
+                        r"\beye[- ]?tracking\b|\b(?:gaze|eye[- ]gaze)\s+(?:behaviou?r|patterns?|fixations?|duration)\b|"
+                        # a game played ("they played the Tangrams game"), named without the verb
+                        r"(?:" + _AFTER_PLAYED + r")(?:[\w-]+\s+){1,3}?games?\b")),
     ("neuroimaging", rx(r"\bf?MRI\b|\bfunctional\s+magnetic\b|\bmagnetic\s+resonance\s+(?:imaging|spectroscopy)\b|"
                          r"\bPET\b(?=[^.]{0,80}\b(?:brain|cerebral|cortical|neural|receptor|binding|striat))|"
                          r"\bEEG\b|\belectroencephalogra|\bMEG\b|"
                          r"\bmagnetoencephalogra|\bBOLD\b|\bneuroimaging\b|\bbrain\s+imaging\b|\bSPECT\b|"
                          r"\bevent-?related\s+potentials?\b|\bERPs?\b|\bMRS\b|\bresting[- ]state\b|"
-                         r"\bpositron\s+emission\s+tomography\b|\b(?:while|when)\s+(?:being\s+)?scanned\b|\bin\s+the\s+(?:PET\s+|MRI?\s+)?scanner\b|\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)")),
-    ("physiological", rx(r"\bheart\s+rate\b|\bblood\s+pressure\b|\bcortisol\b|\bskin\s+conductance\b|\bstartle\b|"
+                         r"\bpositron\s+emission\s+tomography\b|"
+                         # the brain's responses measured with no modality named, and the components of ERPs
+                         r"\bbrain\s+(?:activity|activation|responses?)\b|"
+                         r"\b(?:amygdala|insula|insular|cingulate|striatal|striatum|prefrontal|fusiform|hippocampal|precuneus)\s+"
+                         r"(?:[\w-]+\s+)?(?:activation|activity|reactivity|responses?)\b|"
+                         r"\b(?:p1|n1|p2|n2|p3|p300|n170|n400|p600|lpp|frn|ern)\s+(?:amplitudes?|latenc(?:y|ies)|components?)\b|\b(?:while|when)\s+(?:being\s+)?scanned\b|\bin\s+the\s+(?:PET\s+|MRI?\s+)?scanner\b|\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)")),
+    ("physiological", rx(r"\bheart\s+rate\b|\bcardiac\s+(?:deceleration|acceleration|responses?|reactivity)\b|\bblood\s+pressure\b|\bcortisol\b|\bskin\s+conductance\b|\bstartle\b|"
                           r"\bplasma\s+(?:levels?|concentrations?)\b|\bpharmacokinetic|\bw(?:h)?eal(?:s|ing)?\b|\bhormonal\s+(?:evaluations?|levels?|"
                           r"measurements?|profiles?)\b|"
                           # an analyte's level, by its name or its abbreviation ("E2 levels", "ECP levels",
@@ -189,6 +201,19 @@ OUTCOME_CLASS_PATTERNS = (
                           r"eosinophil|basophil|reticulocyte|CD\d+\+?\s+cell)\s+counts?\b|\bcorpuscular\s+volume\b|"
                           r"\bha?ematocrit\b|\bla?boratory\s+test\s+results\b|\bbarostat\b|\bintragastric\s+(?:pressure|volume)s?\b|"
                           r"\bgastric\s+(?:tone|emptying|compliance|accommodation)\b|\bpad[- ]?(?:tests?|weights?)\b")),
+)
+# Cues of a class told in what was done or said rather than in a measure's name: they make the
+# study's outcome_classes, but name no outcome.
+_STUDY_CLASS_CUES = (
+    # what participants said they felt ("reduced reports of social pain", "participants reported
+    # wanting less closeness")
+    ("self-report", rx(r"\b(?:reduced|increased|decreased|fewer|more|lower|higher)\s+reports\s+of\b|"
+                        r"\b(?:participants|subjects|volunteers)\s+(?:[\w-]+\s+){0,3}?reported\s+(?:feeling|wanting|being|"
+                        r"more|less|greater|higher|lower|increased|decreased|reduced|feelings|experiencing|that\s+they)\b")),
+    # signal detection ("sensitivity (d') for motion detection"), a game played, behaviour filmed
+    ("behavioural", rx(r"\bsensitivity\s*\(\s*d\s*['\u2019\u2032]|\bd-?prime\b|\bsignal\s+detection\b|"
+                        r"\b(?:videotaped|video-?recorded|filmed)\b(?=[^.;]{0,80}\b(?:play|interactions?|behaviou?rs?|"
+                        r"tasks?|classrooms?|games?))")),
 )
 _IMAGING = (
     ("fMRI", rx(r"\bfMRI\b|\bfunctional\s+(?:magnetic\s+resonance|MRI|MR)\b|\bBOLD\b|\bresting[- ]state\s+"
@@ -371,11 +396,11 @@ def _negated_result(hit: Hit) -> bool:
 
 def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[Hit]]) -> Suggestion:
     found: dict[str, list[Hit]] = {}
-    for value, pattern in OUTCOME_CLASS_PATTERNS:
+    for value, pattern in (*OUTCOME_CLASS_PATTERNS, *_STUDY_CLASS_CUES):
         kept = {(h.passage.field, h.start) for h in find(passages, pattern)}
         if hits := [h for h in find(passages, pattern, negatable=False)
                     if _measured(h) and ((h.passage.field, h.start) in kept or _negated_result(h))]:
-            found[value] = hits
+            found.setdefault(value, []).extend(hits)
     imaging = found.pop("neuroimaging", [])
     if brain := [h for h in imaging if brain_imaging(h)]:
         found["neuroimaging"] = brain
