@@ -282,6 +282,15 @@ def test_an_amount_per_kilogram_is_not_the_same_dose_as_the_plain_amount() -> No
     # A previous trial's comparator, named after a hyphenated description of the trial.
     ("Patients were randomized to meloxicam or piroxicam. This agrees with that of the large-scale clinical "
      "trial which compared meloxicam with diclofenac.", "diclofenac"),
+    # What a placebo is made of.
+    ("Volunteers took psilocybin 25 mg or placebo capsules containing lactose only, a week apart.", "lactose"),
+    # A hormone the study drug releases, measured far more often than named otherwise.
+    ("In a crossover study, 20 volunteers took 125 mg MDMA or placebo. Plasma oxytocin levels and oxytocin "
+     "release rose after MDMA, and closeness to others tracked oxytocin.",
+     "oxytocin"),
+    # A drug named only in a structured abstract's conclusions is discussed, not given.
+    ("Methods: Forty patients were randomised to sarcosine 2 g or placebo. Results: Negative symptoms fell. "
+     "Conclusions: Sarcosine may act more gently than the full agonists, glycine and D-serine.", "d-serine"),
 ])
 def test_more_drugs_only_mentioned_are_not_study_drugs(abstract: str, absent: str) -> None:
     assert absent not in _names(abstract)

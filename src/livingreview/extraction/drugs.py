@@ -49,7 +49,8 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
     for name in {*reading.study, *reading.comparator}:
         hits = reading.study.get(name, []) + reading.comparator.get(name, [])
         if (_IMAGING_TRACER.search(name) or all(_context_only(hit) for hit in hits) or any(_probe(hit) for hit in hits)
-                or (any(_derived(hit) for hit in hits) and not any(_at_a_dose(hit) for hit in hits))):
+                or (any(_derived(hit) for hit in hits) and not any(_at_a_dose(hit) for hit in hits))
+                or _mostly_measured(hits)):
             reading.study.pop(name, None)
             reading.comparator.pop(name, None)
     # Beside a placebo arm, a drug every arm gets ("All participants received calcium 1000 mg/day")
@@ -284,10 +285,45 @@ _MEASURED_BEFORE = rx(r"(?:\[\s*)?\b\d{1,3}m?\s*(?:C|F|I|O|N|Tc|Ga|In)\s*\]?\s*-
                       r"\b(?:secretion|levels|concentrations|hormones|markers)\s*\([^()]{0,80}$")
 
 
+# What a placebo is made of ("identical capsules containing mannitol only") is not given as a drug.
+_PLACEBO_CONTENT_BEFORE = rx(r"\bplacebo\b[^.;]{0,60}\b(?:contain(?:ing|ed|s)?|consist(?:ing|ed|s)\s+of|made\s+(?:up\s+)?of|"
+                              r"filled\s+with)\s+(?:only\s+)?(?:[\w-]+\s+){0,2}$")
+
+
 def _not_given(hit: Hit) -> bool:
     before = _before(hit, 160)  # (a list of what was measured can be long)
     return bool(_PROVOKED_AFTER.match(hit.passage.text, hit.end) or _NOT_GIVEN_BEFORE.search(before)
-                or _MEASURED_BEFORE.search(before))
+                or _MEASURED_BEFORE.search(before) or _PLACEBO_CONTENT_BEFORE.search(before))
+
+
+# What the body releases or how a system of it responds ("MDMA induces oxytocin release", "the
+# oxytocin response after MDMA", "a marker for oxytocin").
+_RELEASED_AFTER = rx(r"\s+(?:release[sd]?|responses?|signall?ing|system)\b")
+_MARKER_OF_BEFORE = rx(r"\b(?:markers?|surrogates?|proxy|index)\s+(?:for|of)\s+$")
+
+
+def _measured_only(hit: Hit) -> bool:
+    return bool(_not_given(hit) or _RELEASED_AFTER.match(hit.passage.text, hit.end)
+                or _MARKER_OF_BEFORE.search(_before(hit, 40)))
+
+
+# Words that give a drug: "took X", "an infusion of X", "intranasal X", "X or placebo", "X tablets".
+_GIVEN_BEFORE = rx(r"\b(?:took|take|taking|given|received|receiving|administered|administration\s+of|infusions?\s+of|"
+                   r"consumed|consuming|drank|drinking|ingested|ingesting|effects?\s+of|"
+                   r"injections?\s+of|doses?\s+of|treated\s+with|treatment\s+with|intranasal|oral|intravenous|"
+                   r"inhaled|subcutaneous)\s+(?:an?\s+|the\s+|single\s+|acute\s+)*$")
+_GIVEN_AFTER = rx(r"\s*(?:or|versus|vs\.?)\s+(?:a\s+)?placebo\b|\s+(?:administration|infusions?|injections?|treatment|"
+                  r"tablets?|capsules?|spray|pretreatment|challenge)\b")
+
+
+def _mostly_measured(hits: list[Hit]) -> bool:
+    """A substance the study measures (two mentions or more) and names otherwise at most once, never
+    as given: the body's own, not a study drug."""
+    measured = [h for h in hits if _measured_only(h)]
+    rest = [h for h in hits if h not in measured and not _context_only(h)]
+    given = [h for h in hits if _at_a_dose(h) or _GIVEN_BEFORE.search(_before(h, 40))
+             or _GIVEN_AFTER.match(h.passage.text, h.end)]
+    return len(rest) <= 1 and len(measured) >= 2 and not given
 
 
 def _derived(hit: Hit) -> bool:
@@ -317,9 +353,21 @@ def _context_only(hit: Hit) -> bool:
         return True
     if hit.passage.field == "title":
         return False
-    if in_background(hit) or _not_the_studys_use(hit.sentence.text):
+    if in_background(hit) or _in_conclusions(hit) or _not_the_studys_use(hit.sentence.text):
         return True
     return hit.start < study_start(hit.passage)
+
+
+# A labelled section of a structured abstract; a drug named only in its conclusions is discussed
+# ("than the full agonists, glycine and D-serine"), not given.
+_SECTION_LABEL = re.compile(r"\b(background|introduction|rationale|objectives?|aims?|purpose|methods?|design|results?|"
+                            r"findings|conclusions?|discussion|interpretation)\s*:", re.IGNORECASE)
+_CLOSING_SECTIONS = frozenset({"conclusion", "conclusions", "discussion", "interpretation"})
+
+
+def _in_conclusions(hit: Hit) -> bool:
+    labels = _SECTION_LABEL.findall(hit.passage.text, 0, hit.start)
+    return bool(labels) and labels[-1].lower() in _CLOSING_SECTIONS
 
 
 # A sentence that gives something to every arm alike.
