@@ -213,6 +213,15 @@ NOT_A_DOSE_OR_ROUTE_CASES: list[Case] = [
      {"doses": ["5 mg daily"]}),
     ("", "Adults treated attacks with eletriptan; relief came within an hour of ingestion in 70% of attacks.",
      {"routes": []}),
+    # A study that gives no drug has no route: a habit compared, others' sprays in the background.
+    ("Oral contraceptives and face memory", "We compared women who used oral contraceptives (n = 40) with "
+     "women who did not (n = 45) on a face memory task.", {"drugs": [], "routes": []}),
+    ("Plasma oxytocin and generosity", "Studies of intranasal oxytocin suggest it raises generosity. Here we "
+     "measured plasma oxytocin in 300 adults and related plasma oxytocin levels to their gifts in a dictator game.",
+     {"drugs": [], "routes": []}),
+    # A pill swallowed is the oral route.
+    ("Cortisol and attention to faces", "Forty students ingested either a placebo pill or hydrocortisone "
+     "(20 mg) before a face task.", {"routes": ["oral"]}),
 ]
 
 

@@ -874,10 +874,11 @@ _ROUTES = (
                        r"(?<=IU),\s*(?-i:IN)\b|\b(?:oxytocin|vasopressin|placebo)\s+sprays?\b")),
     ("oral", rx(_AFTER_DOSE + r"(?-i:PO|po)\b|\boral(?:ly)?\b(?!\s+(?:contraceptiv|hygiene|health|cavity|mucosa|surgery|glucose\s+tolerance))|"
                  # an oral contraceptive the study gives, not one people were taking
-                 r"(?<!\btaking\s)(?<!\busing\s)(?<!\busers\sof\s)(?<!\buse\sof\s)\boral\s+contraceptives?\b"
+                 r"(?<!\btaking\s)(?<!\busing\s)(?<!\bused\s)(?<!\busers\sof\s)(?<!\buse\sof\s)\boral\s+contraceptives?\b"
                  r"(?!\s+(?:use|users|pills?\s+use))|\b(?:drug|tablet|capsule|dose)\s+ingestion\b|"
                  # swallowed: "peroral X", "after ingestion of X (8 mg)", "ingested a single dose"
-                 r"\bper-?oral(?:ly)?\b|\bingest(?:ion\s+of|ed)\s+(?:an?\s+|the\s+)?(?:single\s+)?(?:oral\s+)?(?:doses?|tablets?|capsules?)\b|"
+                 r"\bper-?oral(?:ly)?\b|\bingest(?:ion\s+of|ed)\s+(?:either\s+)?(?:an?\s+|the\s+)?(?:single\s+)?(?:oral\s+|placebo\s+)?"
+                 r"(?:doses?|tablets?|capsules?|pills?)\b|\b(?:placebo|sugar)\s+pills?\b|"
                  r"\bingestion\s+of\s+(?:the\s+)?[\w-]+\s*\(?\s*\d|\bingested\s+(?:an?\s+)?(?:single\s+)?\d|"
                  # a drink given as the drug or its placebo ("a placebo drink", "a vodka and tonic-mixed drink"),
                  # not drinks counted as a habit ("14 drinks per week")
@@ -965,7 +966,11 @@ def _listed_doses(amounts: str, unit: str, written: str) -> list[str]:
     return [f"{part} {unit}" for part in parts]
 
 
-def routes(passages: list[Passage]) -> Suggestion:
+def routes(passages: list[Passage], drug_given: bool = True) -> Suggestion:
+    """The routes of the study drugs. Unless a drug is known to be given (named, or set against a
+    placebo or another drug), only a route the abstract's own study states counts: not one in the
+    title alone ("Oral Contraceptives Impair ...", of a study of users), nor one in what others
+    found ("intranasal drug administration")."""
     found: dict[str, list[Hit]] = {}
     for value, pattern in _ROUTES:
         # (a route in the background is how others gave a drug; one in the objective, "to evaluate
@@ -976,7 +981,8 @@ def routes(passages: list[Passage]) -> Suggestion:
                 and not _not_the_studys_use(h.sentence.text)
                 and not _FOR_OTHER_PRODUCT.match(h.passage.text, h.end)
                 and not (value == "oral" and _HELD_IN_THE_MOUTH.search(h.passage.text, max(h.sentence.start,
-                                                                                            h.start - 40), h.start))]
+                                                                                            h.start - 40), h.start))
+                and (drug_given or (h.passage.field != "title" and not before_own_study(h)))]
         if hits:
             found[value] = hits
     ordered = sorted(found, key=lambda v: (found[v][0].passage.field != "title", found[v][0].start))

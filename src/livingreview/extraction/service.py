@@ -196,7 +196,8 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
             and len(reading.study) == 1 and len(fields["doses"].value) >= 2):
         fields["control"] = Suggestion("active", fields["doses"].evidence[:2],
                                        ["inferred: one drug at several doses, randomised, no placebo"])
-    fields["routes"] = drugs.routes(passages)
+    fields["routes"] = drugs.routes(passages, drug_given=bool(fields["drugs"].value) or fields["control"].value in (
+        "placebo", "active") or fields["randomised"].value == "yes")
     vocabularies = OutcomeVocabularies(vocabulary_for(protocol, form, "instrument"),
                                        vocabulary_for(protocol, form, "constructs"),
                                        vocabulary_for(protocol, form, "regions"))
