@@ -560,3 +560,9 @@ def test_healthy_people_named_by_their_life_stage_are_healthy(flagship) -> None:
     abstract = ("We randomly assigned 900 healthy nulliparas at 14 weeks' gestation to calcium or placebo and "
                 "followed them until delivery.")
     assert "healthy" in _field(flagship, "population", "Calcium in first pregnancies", abstract)
+
+
+def test_a_condition_named_by_the_vocabulary_and_in_full_is_one_value(flagship) -> None:
+    abstract = "Twenty adults with generalized anxiety disorder took riluzole 100 mg daily for eight weeks."
+    assert _field(flagship, "population", "Riluzole in generalized anxiety disorder", abstract) == [
+        "other:generalized-anxiety"]

@@ -470,6 +470,10 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
     for value, hits in _conditions(passages).items():
         if not any(v == value for v in found):
             found[value] = hits
+    # One condition by the vocabulary's value and the text's words ("other:generalized-anxiety" and
+    # "generalized anxiety disorder"): the shorter name.
+    for value in [v for v in found if v.endswith("-disorder") and v.removesuffix("-disorder") in found]:
+        found[value.removesuffix("-disorder")].extend(found.pop(value))
     # "otherwise healthy" people with a condition, "relatively healthy" women, are not called healthy
     if "healthy" in found:
         found["healthy"] = [h for h in found["healthy"]
