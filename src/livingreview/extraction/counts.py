@@ -186,7 +186,7 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
             # "patients ... received either 5 mg (n = 2) or 20 mg (n = 8)": the n of an arm
             rank = 2.0 if _ARM_WORDS.search(passage.text, match.start(), match.start("count")) else 3.5
             if _CLASSIFIED.search(passage.text, match.start(), match.start("count")):
-                rank = 1.0  # "participants classified as prosocial (N = 12)": a subgroup by what they did
+                rank = 1.0
             candidates.append((rank, hit, int(match.group("count").replace(",", "")), match.group("count")))
         for verb in passage.finditer(_BARE_VERB):
             count = _COUNT_BEFORE.search(passage.text, max(0, verb.start() - 40), verb.start())
@@ -927,20 +927,22 @@ _LABEL_BEFORE = rx(r"(?:^|[.;:,(]\s*|\b(?:in|of|for|from|during|at|and|to)\s+)(?
 _PANEL = rx(r"\bconsensus\s+(?:group|panel|meeting|document|statement|conference|recommendations)\b|"
             r"\b(?:task\s+force|working\s+group|guideline\s+(?:development\s+)?group)\b")
 _SHARE_AFTER = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
-# "109 consecutive patients": a series is named by the people who entered it.
 _ARM_WORDS = rx(r"\b(?:either|received|receiving|given|treated\s+with|groups?|arms?|doses?|\d+\s*-?\s*mg)\b")
+# "participants classified as prosocial (N = 12)": a subgroup by what its members did, no arm.
 _CLASSIFIED = rx(r"\b(?:classified|categori[sz]ed|identified|defined|grouped)\s+as\b")
 # "a double-blind study of 20 male participants": the study's own sample.
-_STUDY_OF_BEFORE = rx(r"\b(?<!previous\s)(?<!earlier\s)(?<!prior\s)(?:study|trial|experiment)\s+(?:of|in|with|involving)\s+"
-                      r"(?:a\s+total\s+of\s+)?$")
+_STUDY_OF_BEFORE = rx(r"\b(?<!previous\s)(?<!earlier\s)(?<!prior\s)(?:study|trial|experiment)\s+"
+                      r"(?:of|in|with|involving)\s+(?:a\s+total\s+of\s+)?$")
+# "109 consecutive patients": a series is named by the people who entered it.
 _CONSECUTIVE = rx(r"\s+(?:[\w-]+\s+)?consecutive\b")
 # "1013 randomized patients", "the 64 enrolled subjects": the stage is said before the noun.
 _ENTRY_ADJECTIVE = rx(r"(?<!non-)(?<!non)\b(?:randomi[sz]ed|enrolled|recruited)\b")
 # "the 1377 patients completing the 12-week study": those who finished an earlier stage.
-_WHO_COMPLETED = rx(r"\s+who\s+(?:had\s+)?(?:completed|finished)\b")
 _COMPLETING_AFTER = rx(r"\s+(?:who\s+(?:had\s+)?)?(?:completing|completed|finishing|finished)\s+(?:the\s+|a\s+|their\s+|all\s+)?"
                        r"(?:[\w-]+,?\s+){0,4}?(?:study|trial|treatment|phase|period|course|protocol|follow-?up|therapy|"
                        r"weeks?|months?)\b")
+# "12 of the 15 patients who completed the trial": the denominator counts completers.
+_WHO_COMPLETED = rx(r"\s+who\s+(?:had\s+)?(?:completed|finished)\b")
 # An analysis population is counted after entry: "the intention-to-treat population comprised 412
 # patients", "129 patients were included in the analysis of efficacy". (A cohort's "included in the
 # analyses", with no such qualifier, is the sample itself.)

@@ -68,8 +68,8 @@ _CROSSOVER = rx(
     # the same people under each condition in a list joined by "and" (a parallel trial says "or"):
     # "boys received placebo, 0.15 mg/kg, and 0.50 mg/kg", "after the administration of the drug and
     # placebo", "consecutive 2-week trials of placebo and four doses", a placebo ABAB design
-    r"\b(?<!groups\sthat\s)(?<!groups\swho\s)(?<!arms\sthat\s)(?:received|receiving|after|following)\s+placebo,?\s+(?:[\d.]+\s*" + _UNIT + r",\s+)*(?:and\s+)?[\d.]+\s*"
-    + _UNIT + r",?\s+and\s+[\d.]+\s*" + _UNIT + _NO_GROUPS + "|"
+    r"\b(?<!groups\sthat\s)(?<!groups\swho\s)(?<!arms\sthat\s)(?:received|receiving|after|following)\s+placebo,?\s+"
+    r"(?:[\d.]+\s*" + _UNIT + r",\s+)*(?:and\s+)?[\d.]+\s*" + _UNIT + r",?\s+and\s+[\d.]+\s*" + _UNIT + _NO_GROUPS + "|"
     r"\b(?:after|following)\s+(?:the\s+)?(?:administration|intake|ingestion|infusion)s?\s+of\s+(?:both\s+)?"
     r"(?:[\w-]+\s+(?:and\s+(?:a\s+)?placebo)|placebo\s+and\s+(?:a\s+|the\s+)?[\w-]+)\b" + _NO_GROUPS + "|"
     r"\bconsecutive\s+(?:[\w-]+\s+){0,2}?(?:trials|periods|phases|blocks)\s+of\s+(?:placebo\s+and|[\w-]+\s+and\s+placebo)\b|"

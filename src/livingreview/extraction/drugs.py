@@ -12,7 +12,8 @@ from livingreview.extraction.design import FOOD_EFFECT_WORDS, PLACEBO, UNTREATED
 from livingreview.extraction.lexicon import DrugMention, drug_mentions, is_known_word, one_edit
 from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.substances import SUBSTANCES_GIVEN, substances_given
-from livingreview.extraction.passages import ASSIGNMENT, BACKGROUND_SECTION, before_own_study, find, Hit, in_background, Passage, rx, study_start, suggestion
+from livingreview.extraction.passages import (ASSIGNMENT, BACKGROUND_SECTION, before_own_study, find, Hit, in_background,
+                                              in_conclusions, Passage, rx, study_start, suggestion)
 from livingreview.protocol.models import Protocol
 from livingreview.screening.criteria import is_negated
 
@@ -353,21 +354,10 @@ def _context_only(hit: Hit) -> bool:
         return True
     if hit.passage.field == "title":
         return False
-    if in_background(hit) or _in_conclusions(hit) or _not_the_studys_use(hit.sentence.text):
+    # (a drug named only in the conclusions is discussed: "than the full agonists, glycine and D-serine")
+    if in_background(hit) or in_conclusions(hit) or _not_the_studys_use(hit.sentence.text):
         return True
     return hit.start < study_start(hit.passage)
-
-
-# A labelled section of a structured abstract; a drug named only in its conclusions is discussed
-# ("than the full agonists, glycine and D-serine"), not given.
-_SECTION_LABEL = re.compile(r"\b(background|introduction|rationale|objectives?|aims?|purpose|methods?|design|results?|"
-                            r"findings|conclusions?|discussion|interpretation)\s*:", re.IGNORECASE)
-_CLOSING_SECTIONS = frozenset({"conclusion", "conclusions", "discussion", "interpretation"})
-
-
-def _in_conclusions(hit: Hit) -> bool:
-    labels = _SECTION_LABEL.findall(hit.passage.text, 0, hit.start)
-    return bool(labels) and labels[-1].lower() in _CLOSING_SECTIONS
 
 
 # A sentence that gives something to every arm alike.

@@ -144,8 +144,11 @@ OUTCOME_CLASS_PATTERNS = (
                          r"\bbrain\s+(?:activity|activation|responses?)\b|"
                          r"\b(?:amygdala|insula|insular|cingulate|striatal|striatum|prefrontal|fusiform|hippocampal|precuneus)\s+"
                          r"(?:[\w-]+\s+)?(?:activation|activity|reactivity|responses?)\b|"
-                         r"\b(?:p1|n1|p2|n2|p3|p300|n170|n400|p600|lpp|frn|ern)\s+(?:amplitudes?|latenc(?:y|ies)|components?)\b|\b(?:while|when)\s+(?:being\s+)?scanned\b|\bin\s+the\s+(?:PET\s+|MRI?\s+)?scanner\b|\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)")),
-    ("physiological", rx(r"\bheart\s+rate\b|\bcardiac\s+(?:deceleration|acceleration|responses?|reactivity)\b|\bblood\s+pressure\b|\bcortisol\b|\bskin\s+conductance\b|\bstartle\b|"
+                         r"\b(?:p1|n1|p2|n2|p3|p300|n170|n400|p600|lpp|frn|ern)\s+(?:amplitudes?|latenc(?:y|ies)|components?)\b|"
+                         r"\b(?:while|when)\s+(?:being\s+)?scanned\b|\bin\s+the\s+(?:PET\s+|MRI?\s+)?scanner\b|"
+                         r"\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)")),
+    ("physiological", rx(r"\bheart\s+rate\b|\bcardiac\s+(?:deceleration|acceleration|responses?|reactivity)\b|"
+                          r"\bblood\s+pressure\b|\bcortisol\b|\bskin\s+conductance\b|\bstartle\b|"
                           r"\bplasma\s+(?:levels?|concentrations?)\b|\bpharmacokinetic|\bw(?:h)?eal(?:s|ing)?\b|\bhormonal\s+(?:evaluations?|levels?|"
                           r"measurements?|profiles?)\b|"
                           # an analyte's level, by its name or its abbreviation ("E2 levels", "ECP levels",

@@ -227,6 +227,19 @@ def in_background(hit: Hit) -> bool:
     return bool(BACKGROUND_LABEL.match(hit.sentence.text))
 
 
+# The labels of a structured abstract's sections, and those that close it.
+_SECTION_LABEL = re.compile(r"\b(" + _BACKGROUND_WORDS + r"|objectives?|aims?|purpose|methods?|design|results?|findings|"
+                            r"conclusions?|discussion|interpretation)\s*:", re.IGNORECASE)
+_CLOSING_SECTIONS = frozenset({"conclusion", "conclusions", "discussion", "interpretation"})
+
+
+def in_conclusions(hit: Hit) -> bool:
+    """A mention in a structured abstract's conclusions or discussion: what the findings mean, not
+    what was done."""
+    labels = _SECTION_LABEL.findall(hit.passage.text, 0, hit.start)
+    return bool(labels) and labels[-1].lower() in _CLOSING_SECTIONS
+
+
 def before_own_study(hit: Hit) -> bool:
     """A mention in a labelled background, or before an unlabelled abstract turns to its own study,
     says who is affected in general ("common in children"), not who took part."""
