@@ -294,6 +294,10 @@ def test_a_general_condition_beside_its_specific_form_adds_nothing(flagship) -> 
     # a hospital's name holds "Women's"
     ("We reviewed the records of infants born at 24 weeks at the Women's Hospital between 1995 and 1999.",
      "child-adolescent"),
+    # faces and cries of infants or adults shown to participants are stimuli
+    ("Thirty childless women took oxytocin or placebo and watched infant faces and adult faces while scanned.",
+     "adult"),
+    ("After vasopressin or placebo, 40 men heard infant cries and rated their urge to help.", "adult"),
 ])
 def test_age_words_that_describe_no_participant_give_no_age_group(flagship, abstract: str, expected: str) -> None:
     assert _field(flagship, "age_group", "An age study", abstract) == expected

@@ -34,12 +34,16 @@ _AGE_FLOOR = rx(r"(?:\baged?\s*(?:>\s*or\s*=|>=|\u2265|>|over|above|at\s+least|o
                  r"(?:>\s*or\s*=|>=|\u2265)\s*(?P<low4>\d{1,2})\s*" + _YEARS + r")")
 # One person's age, as a case report gives it: "a 64-year-old woman".
 _SINGLE_AGE = rx(r"(?<!than )(?<!under )(?<!below )(?<!over )(?<!above )\b(?P<age>\d{1,3})[- ](?:year|yr)s?[- ]old\b")
+# Faces, cries or cues of infants or adults shown to participants are stimuli, not who took part
+# ("the processing of adult and infant cues", "infant face processing in non-parent women").
+_AS_STIMULI = (r"(?![\s-]+(?:and\s+(?:adult|infant|child)\s+)?(?:faces?|facial|cues?|cr(?:y|ies|ying)|pictures?|images?|"
+               r"photo\w*|stimuli|vocali[sz]ations?|laughter|videos?|sounds?|expressions?)\b)")
 _CHILD = rx(r"\b(?:child(?:ren|hood)?|paediatric|pediatric|adolescen(?:ts?|ce)|teen(?:s|agers?)|youths?|"
              r"juvenile|infants?|toddlers?|boys|girls|school[- ]?(?:age|aged|children)|kids|minors|"
              # ("neonatal outcomes" of a pregnancy trial are the babies', not who took part)
-             r"preschool(?:ers)?|neonates)\b")
+             r"preschool(?:ers)?|neonates)\b" + _AS_STIMULI)
 _ADULT = rx(r"\badult(?![\s-]+(?:height|stature|size|doses?|life|levels?|values?|range|form|type|"
-             r"respiratory|teeth|dentition|formulation))\b|\badults\b|\b(?:men|women)\b(?!'s)|\belderly\b|"
+             r"respiratory|teeth|dentition|formulation))\b" + _AS_STIMULI + r"|\badults\b|\b(?:men|women)\b(?!'s)|\belderly\b|"
              r"\bolder\s+(?:adults|people|patients|persons)\b|"
              r"\bpost-?menopausal\b|\bmenopaus(?:al|e)\b|\bgeriatric\b|\b(?:university|college|graduate)\s+students\b|\bundergraduates?\b")
 
