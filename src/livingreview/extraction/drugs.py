@@ -321,10 +321,11 @@ def _mostly_measured(hits: list[Hit]) -> bool:
     """A substance the study measures (two mentions or more) and names otherwise at most once, never
     as given: the body's own, not a study drug."""
     measured = [h for h in hits if _measured_only(h)]
+    if len(measured) < 2:
+        return False  # (most drugs: the other checks need not run)
     rest = [h for h in hits if h not in measured and not _context_only(h)]
-    given = [h for h in hits if _at_a_dose(h) or _GIVEN_BEFORE.search(_before(h, 40))
-             or _GIVEN_AFTER.match(h.passage.text, h.end)]
-    return len(rest) <= 1 and len(measured) >= 2 and not given
+    return len(rest) <= 1 and not any(_at_a_dose(h) or _GIVEN_BEFORE.search(_before(h, 40))
+                                      or _GIVEN_AFTER.match(h.passage.text, h.end) for h in hits)
 
 
 def _derived(hit: Hit) -> bool:
