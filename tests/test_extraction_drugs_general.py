@@ -89,6 +89,30 @@ def test_treatment_every_arm_gets_besides_the_assigned_one_is_background() -> No
     assert _names(abstract) == ["estradiol"]
 
 
+@pytest.mark.parametrize("abstract", [
+    ("OBJECTIVE: To test memantine added to donepezil in dementia.METHODS: Sixty adults maintained on stable "
+     "doses of donepezil were randomly assigned to memantine (20 mg/day) or placebo in addition to donepezil. "
+     "RESULTS: Memantine did not improve cognition."),
+    ("Forty patients receiving donepezil took part in a double-blind, placebo-controlled trial of "
+     "memantine (20 mg/day), which was added to their stable doses of donepezil. Memantine produced no greater "
+     "benefit when co-administered with donepezil than placebo plus donepezil."),
+])
+def test_the_drug_a_study_drug_is_added_to_is_background_therapy(abstract: str) -> None:
+    assert _names(abstract) == ["memantine"]
+
+
+def test_a_drug_given_alone_as_an_arm_is_not_background_though_another_is_added_to_it() -> None:
+    abstract = ("Sixty adults were randomly assigned to donepezil alone or to memantine added to donepezil "
+                "for 24 weeks.")
+    assert _names(abstract) == ["donepezil", "memantine"]
+
+
+def test_what_a_previous_administration_did_is_not_a_study_drug() -> None:
+    abstract = ("Sixty adults were randomly assigned to memantine (20 mg/day) or placebo for 24 weeks. Memory "
+                "improved less than after previous administration of donepezil to such patients.")
+    assert _names(abstract) == ["memantine"]
+
+
 def test_a_drug_abbreviation_defined_in_the_background_counts_where_the_arms_use_it() -> None:
     abstract = ("Tamoxifen citrate (TMX) lowers breast cancer risk. Women were randomly assigned to "
                 "anastrozole, TMX 20 mg/d or placebo.")

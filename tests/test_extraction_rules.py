@@ -128,3 +128,9 @@ def test_sentences_keep_abbreviations_and_decimals_whole() -> None:
     text = "Doses were 0.5 mg vs. 1.0 mg, i.e. low. RESULTS: Scores fell. N = 12."
     assert [s.text for s in sentences(text)] == ["Doses were 0.5 mg vs. 1.0 mg, i.e. low.", "RESULTS: Scores fell.",
                                                   "N = 12."]
+
+
+def test_a_section_label_glued_to_the_sentence_before_starts_a_sentence() -> None:
+    text = "We asked whether it helps in adults.METHODS: Forty adults took it.RESULTS: Scores fell."
+    assert [s.text for s in sentences(text)] == ["We asked whether it helps in adults.", "METHODS: Forty adults took it.",
+                                                  "RESULTS: Scores fell."]

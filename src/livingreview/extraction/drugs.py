@@ -64,11 +64,41 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
                     and len({*reading.study, *reading.comparator}) > 1):
                 reading.study.pop(name, None)
                 reading.comparator.pop(name, None)
+    _drop_background_therapy(reading)
     # A drug named with a comparison cue anywhere is the comparator, all its mentions with it.
     for name in list(reading.study):
         if name in reading.comparator:
             reading.comparator[name].extend(reading.study.pop(name))
     return reading
+
+
+def _drop_background_therapy(reading: DrugReading) -> None:
+    """Drop what the study drug is added to: a drug the participants already take ("glycine added
+    to clozapine", "maintained on stable doses of clozapine") is background therapy every arm
+    shares, unless one of its mentions in the abstract gives it as an arm of its own."""
+    names = {*reading.study, *reading.comparator}
+    for name in names:
+        hits = [h for h in reading.study.get(name, []) + reading.comparator.get(name, []) if h.passage.field != "title"]
+        own = [h for h in hits if not _context_only(h)]
+        if (len(names) > 1 and any(_ADDED_ONTO.search(_before(h, 60)) for h in own)
+                and all(_ADDED_ONTO.search(_before(h, 60)) or _ALREADY_TAKEN.search(_before(h, 40))
+                        or _TREATED_WITH_IT.match(h.passage.text, h.end) for h in own)):
+            reading.study.pop(name, None)
+            reading.comparator.pop(name, None)
+
+
+# What a study drug is added onto: "added to (their stable doses of) X", "adding d-serine to X",
+# "an adjunct to the atypical antipsychotic X", "augmentation of X", "in addition to X",
+# "maintained on optimal doses of X".
+_ADDED_ONTO = rx(r"\b(?:(?:added|adding|add-on)\s+(?:[\w-]+\s+){0,3}?to|adjunct(?:ive)?\s+to|augmentation\s+of|"
+                 r"in\s+addition\s+to|maintained\s+on)\s+(?:(?:the|their|his|her|a|an|stable|optimal|ongoing|current|"
+                 r"existing|usual|regular|doses?|of|atypical|typical|antipsychotic|antidepressant|neuroleptic|"
+                 r"medication|treatment|with)\s+){0,5}$")
+# Other words for a drug people are on: "patients receiving X", "taking X", "X-treated patients",
+# "placebo plus X", "co-administered with X".
+_ALREADY_TAKEN = rx(r"\b(?:receiving|taking|on|plus|with|co-?administered\s+with|combined\s+with)\s+"
+                    r"(?:(?:stable|concurrent|ongoing|current|doses?|of)\s+){0,3}$")
+_TREATED_WITH_IT = rx(r"-(?:treated|maintained)\b|\s+(?:treatment|therapy|regimens?|monotherapy)\b")
 
 
 # The radiolabelled agents of a scan are how it images, never what a trial gives to treat.
@@ -389,7 +419,7 @@ _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allow
                           r"with\s+(?:that\s+of\s+|those\s+of\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}"
                           r"(?:trials?|stud(?:y|ies)|meta-analys[ie]s)\b|\bagrees?\s+with\b|"
                           r"\b(?:is|are)\s+recommended\b|\bpreviously\s+(?:obtained|reported|published|shown|observed|described|found)\b|"
-                          r"\b(?:obtained|reported|published|shown|observed|described)\s+previously\b|\b(?:similar|comparable)\s+to\s+(?:that|those)\s+(?:reported|observed|seen|found)\b|\bshould\s+be\s+(?:given|used|prescribed|considered|added)\b|\bprevious\s+(?:\w+\s+){0,2}(?:trials?|stud(?:y|ies))\b")
+                          r"\b(?:obtained|reported|published|shown|observed|described)\s+previously\b|\b(?:similar|comparable)\s+to\s+(?:that|those)\s+(?:reported|observed|seen|found)\b|\bshould\s+be\s+(?:given|used|prescribed|considered|added)\b|\bprevious\s+(?:\w+\s+){0,2}(?:trials?|stud(?:y|ies)|reports?|administration)\b")
 
 
 # A washout of what people took before the study, unless the sentence is about a crossover's

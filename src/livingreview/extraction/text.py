@@ -17,7 +17,9 @@ _ABBREVIATIONS = (
     "i.v", "i.m", "s.c", "p.o", "b.i.d", "t.i.d", "q.d", "u.s", "st", "inc", "co", "ltd",
 )
 _END = re.compile(r"[.!?](?=[\"')\]]?\s+[\"'(\[]?[A-Z0-9])")
-_LABEL = re.compile(r"(?:(?<=\s)|^)(?=[A-Z][A-Z &/-]{2,40}:\s)")
+# (a label glued to the sentence before it, "in schizophrenia.METHOD: The authors", as copies of
+# structured abstracts that lost their line breaks write it)
+_LABEL = re.compile(r"(?:(?<=\s)|(?<=[.!?])|^)(?=[A-Z][A-Z &/-]{2,40}:\s)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
