@@ -203,6 +203,18 @@ COUNT_CASES: list[Case] = [
     ("Controls without the drug", "Methods: Fifteen patients with social anxiety disorder completed a "
      "face task before and after six weeks of escitalopram. Fourteen controls completed the task over the "
      "same weeks but took no drug.", {"n_total": 29}),
+    # A group's size is not the sample; two groups given or compared in one sentence add up (a day
+    # numbered zero is no group).
+    ("Groups of three", "Three hundred social drinkers were seated in groups of 3 strangers each and given "
+     "an alcoholic or placebo drink.", {"n_total": 300}),
+    ("Groups of a number written out", "Nine adult volunteers, in three groups of three subjects each, lived in "
+     "a residential laboratory and smoked active or placebo cannabis cigarettes.", {"n_total": 9}),
+    ("Both sexes given the drink", "In a 2 x 2 factorial design, 20 men and 20 women were given either an "
+     "alcoholic or a nonalcoholic drink.", {"n_total": 40}),
+    ("Two age groups tested", "We tested the effect of intranasal oxytocin versus placebo on 40 older and 41 "
+     "younger adults' recognition of faces.", {"n_total": 81}),
+    ("Users compared with controls", "Methods: Fifteen ketamine users and 15 polydrug controls were compared "
+     "on a memory task on day 0 and 3.", {"n_total": 30}),
 ]
 
 

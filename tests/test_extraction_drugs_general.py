@@ -107,6 +107,12 @@ def test_a_drug_given_alone_as_an_arm_is_not_background_though_another_is_added_
     assert _names(abstract) == ["donepezil", "memantine"]
 
 
+def test_a_receptor_subtype_named_for_a_peptide_is_not_that_peptide() -> None:
+    abstract = ("Twenty adults took MDMA (75 mg) or placebo. The effect may run through the vasopressin 1A "
+                "receptors.")
+    assert _names(abstract) == ["mdma"]
+
+
 def test_what_a_previous_administration_did_is_not_a_study_drug() -> None:
     abstract = ("Sixty adults were randomly assigned to memantine (20 mg/day) or placebo for 24 weeks. Memory "
                 "improved less than after previous administration of donepezil to such patients.")
@@ -353,8 +359,15 @@ def test_participants_who_took_the_drug_took_the_study_drug() -> None:
     # The objective names the study drug's form; a background section names others'.
     ("Objective: To test capsules of the combination against placebo in 120 adults with crying spells.", ["oral"]),
     ("Background: Intravenous infusions are costly. Methods: Sixty adults took the drug or placebo.", []),
-    # A vaporised drug is breathed in.
+    # A vaporised drug is breathed in, and so is a smoked one.
     ("Ten volunteers received a placebo and two doses of the vaporized plant extract.", ["inhaled"]),
+    ("Each day, two cigarettes of active cannabis or placebo were smoked before the group session.", ["inhaled"]),
+    # The drink the study gives, however its arms are listed.
+    ("Sixty drinkers were given an alcoholic, placebo, or control beverage before meeting strangers.", ["oral"]),
+    ("Men received either an alcoholic (0.5 g/kg) or a nonalcoholic beverage before rating faces.", ["oral"]),
+    ("Those reporting weekly alcoholic beverage consumption above ten units were scanned.", []),
+    # An arm given a drug "with or without" another still gets its own drug's route.
+    ("Each took MDMA with or without pindolol (20 mg), oxytocin nasal spray or placebo.", ["intranasal"]),
     # Experience told after the route is the participants', not an earlier treatment's route.
     ("Eight adults were given intravenous DMT; all had previous experience in the use of hallucinogens.",
      ["intravenous"]),

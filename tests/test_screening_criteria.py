@@ -71,6 +71,8 @@ def test_longest_phrase_wins_where_phrases_overlap(protocol):
     ("Patients with empathy problems were excluded.", True),   # post-cue
     ("Those having low empathy scores were excluded.", True),
     ("Empathy questionnaires were excluded from the analysis.", False),  # nobody had it
+    ("Faces were shown with or without empathy instructions.", False),  # both ways: nothing denied
+    ("Tested with and without empathy training.", False),
 ])
 def test_negation_cues_in_the_same_clause(protocol, text, negated):
     [(matched, term, flag)] = mentions(protocol, record(abstract=text))

@@ -20,7 +20,7 @@ _CLINICIANS = (r"nurses|physicians|practitioners|GPs|general\s+practitioners|doc
                r"specialists|consultants|internists|p(?:a)?ediatricians|(?:\w+)?ologists|social\s+workers")
 PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolescents|women|men|"
            r"individuals|outpatients|inpatients|persons|people|males|females|boys|girls|infants|neonates|newborns|"
-           r"smokers|students|veterans|cases|youths?|teenagers|elderly|healthy\s+volunteers|drivers|"
+           r"smokers|drinkers|students|veterans|cases|youths?|teenagers|elderly|healthy\s+volunteers|drivers|"
            r"respondents|interviewees|mothers|fathers|parents|grandparents|relatives|spouses|couples|twins|residents|workers|"
            r"survivors|users|athletes|runners|soldiers|recruits|inmates|prisoners|officers|employees|pregnancies|"
            r"(?:nulli|primi|multi)paras|parturients|" + _CLINICIANS + r"|caregivers|carers|families|households|"
@@ -860,7 +860,7 @@ def _splits_into_parts(text: str, total: int, start: int, end: int) -> bool:
 def _parts_end(text: str, total: int, start: int, end: int) -> int | None:
     """Where the successive counts after `start` that add up to `total` end, if there are such."""
     counts = [(c, m.end()) for m in _ANY_COUNT.finditer(text, start, end)
-              if (c := parse_count(m.group("count"))) is not None]
+              if (c := parse_count(m.group("count")))]  # (a zero is no group: "on day 0 and 3")
     for first in range(len(counts)):
         running = counts[first][0]
         for count, count_end in counts[first + 1:]:
@@ -874,10 +874,10 @@ def _parts_end(text: str, total: int, start: int, end: int) -> int | None:
 
 _CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas|of\s+whom|of\s+which)\b|,\s+\d|\s+and\s+\d")
 _GROUP_SENTENCE = rx(r"\brandomi|\bassign|\ballocat|\benrol|\brecruit|\binclud|\bstudied\b|\bparticipat|"
-                      r"\breceived\b|\bunderwent\b|\binterview|\b(?:trial|study)\s+(?:[^.;]{0,60}?\s)?in\s+\d|\b(?:measured|examined|investigated|tested)\s+(?:[^.;]{0,200}?\s)?in\s+\d|\bwe\s+(?:studied|examined|investigated|compared)\b|"
+                      r"\breceived\b|\bunderwent\b|\binterview|\b(?:trial|study)\s+(?:[^.;]{0,60}?\s)?in\s+\d|\b(?:measured|examined|investigated|tested)\s+(?:[^.;]{0,200}?\s)?(?:in|on)\s+\d|\bwe\s+(?:studied|examined|investigated|compared)\b|"
                       r"\bsample\s+of\b|\bsurvey|\bquestionnaires?\b|\bconsisted\b|\bcomprised\b|\b(?:composed|made\s+up)\s+of\b|\btook\s+part\b|"
                       r"\bwere\s+(?:studied|treated|evaluated|administered)\b|\b(?:performed|conducted|carried\s+out|"
-                      r"undertaken)\s+(?:in|on|with)\b|\bgroups?\s+of\b|"
+                      r"undertaken)\s+(?:in|on|with)\b|\bgroups?\s+of\b|\bwere\s+(?:given|compared|tested|scanned)\b|"
                       # a comparison group of healthy or matched people ("compared with five healthy subjects")
                       r"\b(?:compared|contrasted)\s+(?:with|to)\s+(?:" + COUNT + r")\s+(?:[\w-]+,?\s+){0,3}?"
                       r"(?:healthy|normal|matched|age-matched|control)\b")
@@ -983,6 +983,9 @@ def _participants_fragment(passage: Passage, match: re.Match[str]) -> bool:
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whose|which|whom)\b")
 
 
+_GROUP_SIZE_BEFORE = rx(r"\b(?:groups|teams|triads|clusters|sets)\s+of\s*$")
+
+
 def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int | None, str]:
     written = passage.text[match.start("count"):match.end("count")]
     hit = Hit(passage, match.start("count") if not match.group("hedge") else match.start(), match.end())
@@ -994,6 +997,8 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
         return (0.0, hit, None, written)
     if _LABEL_BEFORE.search(before):
         return (0.0, hit, None, written)  # "In study 2, no women ...": the number names a study, arm or visit
+    if _GROUP_SIZE_BEFORE.search(before):
+        return (0.0, hit, None, written)  # "assembled into groups of 3 unacquainted persons each": one group's size
     if _PANEL.search(passage.sentence_of(match.start()).text):
         return (0.0, hit, None, written)
     if re.match(r"\s*(?:%|percent|mg|years?|weeks?|days?|months?|hours?|h\b)", text[match.end("count"):]):

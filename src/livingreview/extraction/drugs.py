@@ -265,6 +265,8 @@ _PROVOKED_AFTER = re.compile(r"[-\s]?(?:\([^()]{1,12}\)[-\s]?)?(?:induced|provok
                              # reported with measured values ("E1: baseline 18.8 pg/ml")
                              r"[^.;]{0,30}?\d+(?:\.\d+)?\s*(?:pg|ng|nmol|pmol|µmol|µg|mg)\s*/\s*(?:ml|l|dl)\b|"
                              r"\s+use\b(?=[^.;]{0,40}\b(?:allowed|permitted)\b)|\s+usage\b|"
+                             # a receptor subtype named for it ("the vasopressin 1A receptors")
+                             r"[-\s](?=\w{0,3}\d)\w{1,4}\s+receptors?\b|"
                              # an enzyme named for it ("creatine kinase"), or its class ("a sulfonamide derivative, X")
                              r"\s+(?:kinase|synthase|derivatives?|analogues?|analogs?)\b|"
                              # the tracer of a scan ("DMSA renography", "sestamibi scintigraphy")
@@ -904,14 +906,17 @@ _ROUTES = (
                  # a drink given as the drug or its placebo ("a placebo drink", "a vodka and tonic-mixed drink"),
                  # not drinks counted as a habit ("14 drinks per week")
                  r"\b(?:placebo|alcoholic|active|mixed|a|the)\s+(?:[\w-]+\s+){0,2}?drinks?\b(?!\s+(?:per|a\s+day|daily|weekly|or\s+more))|"
-                 r"\b(?:alcoholic|placebo|active)\s+beverages?\b|\bbeverage\s+conditions?\b|"
+                 # ("an alcoholic, placebo, or control beverage", "an alcoholic (0.5 g/kg) or a nonalcoholic beverage")
+                 r"\b(?:alcoholic|placebo|active)\b(?:[^.;]|\.\d){0,60}?\bbeverages?\b(?!\s+(?:consumption|intake|use))|"
+                 r"\bbeverage\s+conditions?\b|"
                  # what participants drank as the study drug: "consumption of 0.4 g/kg alcohol",
                  # "participants consumed ayahuasca (N = 14) or placebo"
                  r"\b(?:consumed|drank|consumption\s+of|drinking)\s+(?:an?\s+|the\s+)?(?:\d[\d.]*\s*(?:g/kg|mg/kg|g|ml|mg)\s+"
                  r"(?:of\s+)?[\w-]+|[\w-]+\s*(?:\(\s*n\s*=\s*\d+\s*\)\s*)?(?:or|versus|vs\.?)\s+(?:an?\s+)?placebo)\b|"
                  r"\bby\s+mouth\b|\beffervescent\b|(?<!vaginal\s)(?<!buccal\s)\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b")),
     ("intramuscular", rx(_AFTER_DOSE + r"(?-i:IM|im)\b|\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
-    ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\bnebuli[sz](?:ed|er)\b|\bvapori[sz](?:ed|er|ers|ation)\b|\bbreath(?:ed|ing)\s+\d+(?:\.\d+)?\s*%|"
+    # (smoked as the study gives it: "cigarettes containing active marijuana or placebo were smoked")
+    ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\b(?:were|was)\s+smoked\b|\bsmoked\s+(?:an?\s+)?(?:active|placebo)\b|\bnebuli[sz](?:ed|er)\b|\bvapori[sz](?:ed|er|ers|ation)\b|\bbreath(?:ed|ing)\s+\d+(?:\.\d+)?\s*%|"
                    # a gas dosed by its share of the air is breathed ("30% nitrous oxide")
                    r"\b\d+(?:\.\d+)?\s*%\s+" + _GASES)),
     ("subcutaneous", rx(_AFTER_DOSE + r"(?-i:SC|sc)\b|\bsub-?cutaneous(?:ly)?\b|\bs\.\s?c\.(?=\s|,|;|\))|\bsubcutaneous\s+injection\b")),

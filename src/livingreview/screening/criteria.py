@@ -79,6 +79,8 @@ _PRE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(_PRE_CUES, ke
 _POST = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in _POST_CUES) + r")\b")
 _POST_HINT = re.compile(r"exclu|ruled|absent")
 _HAD = re.compile(r"\b(?:with|having|had|has|have|history of)\b")
+# "with or without pindolol": both ways, so nothing is denied.
+_EITHER_WAY = re.compile(r"\bwith\s+(?:or|and)\s+without\b")
 _PSEUDO_RE = re.compile(r"^(?:" + "|".join(re.escape(p) for p in _PSEUDO) + r")\b")
 
 # Fields whose absence makes a missing mention uninformative (see module docstring).
@@ -433,7 +435,7 @@ def is_negated(text: str, start: int, end: int, scope_start: int = 0) -> bool:
         breaks = list(_CLAUSE_BREAK.finditer(before))
         if breaks:
             before = before[breaks[-1].end():]
-        words = _WORD.findall(before)
+        words = _WORD.findall(_EITHER_WAY.sub(" ", before))
         window = " ".join(words[-_NEGATION_WINDOW_WORDS:])
         for cue in _PRE.finditer(window):
             if not _PSEUDO_RE.match(window[cue.start():]):
