@@ -41,6 +41,15 @@ ALLOCATION_CASES: list[Case] = [
      "Over four sessions, 18 healthy volunteers received two doses of MDMA, a stimulant and placebo under "
      "double-blind conditions, and rated their sociability.",
      {"allocation": "crossover"}),
+    # A within-subject or within-groups design gives each person every condition.
+    ("Four conditions within subjects",
+     "The design was placebo-controlled within-subject with 3 treatment conditions: MDMA (75 mg), oxytocin "
+     "nasal spray or placebo, and 20 healthy adults rated empathy.",
+     {"allocation": "crossover"}),
+    ("A within-groups design",
+     "We tested intranasal oxytocin versus a placebo spray on 40 older adults using a double-blind "
+     "placebo-controlled within-groups design.",
+     {"allocation": "crossover"}),
     # "random-order" is the hyphenated "in random order": randomised, and its crossover stands.
     ("Random-order crossover studies",
      "Two placebo-controlled, double-blind, random-order, crossover studies gave the drug to 20 and 16 "

@@ -44,6 +44,24 @@ CONSTRUCT_CASES: list[Case] = [
      "Children with autism were randomized to memantine or placebo. The social withdrawal subscale of the "
      "Aberrant Behavior Checklist was the primary outcome.",
      {"constructs": ["social functioning"]}),
+    # Functioning scales name social functioning; empathy for others' pain is affective; a sense of
+    # agency or body image is self-perception; self-other distinctiveness is the self-other distinction.
+    ("Fluvoxamine for social phobia",
+     "In a randomized, placebo-controlled trial, 90 adults with social phobia took fluvoxamine or placebo. "
+     "Impairment was rated on the Sheehan Disability Scale.",
+     {"constructs": ["social functioning"]}),
+    ("Oxytocin and pain in others",
+     "In a double-blind study, 100 healthy adults were randomly assigned to intranasal oxytocin or "
+     "placebo, and their empathy for others' pain was rated while they watched clips.",
+     {"constructs": ["affective empathy"]}),
+    ("Ketamine and agency",
+     "Sixteen healthy adults were given ketamine and placebo in a crossover design; we measured the sense "
+     "of agency with an intentional binding task.",
+     {"constructs": ["self-perception"]}),
+    ("Oxytocin and the self",
+     "In a double-blind, placebo-controlled crossover study, 40 healthy adults took oxytocin; we asked "
+     "whether it changes self-other distinctiveness when imagining pain.",
+     {"constructs": ["self-other distinction"]}),
     # What others found in a background sentence is not a construct this study measured.
     ("Oxytocin and reading minds",
      "Oxytocin is known to raise trust in animal models. In this double-blind crossover study, 20 healthy "

@@ -224,6 +224,13 @@ def test_drugs_the_title_lists_as_equals_beside_placebo_have_no_comparator() -> 
     assert _control(abstract, title) == ("placebo", None)
 
 
+def test_drugs_beside_placebo_under_a_title_naming_no_drug_have_no_comparator() -> None:
+    title = "Serotonergic and noradrenergic regulation of social behaviour"
+    abstract = ("Sixty volunteers were randomly assigned to a single dose of reboxetine (4 mg), citalopram "
+                "(10 mg), or placebo and then met a stranger.")
+    assert _control(abstract, title) == ("placebo", None)
+
+
 def test_a_drug_said_to_act_longer_than_another_is_set_against_it() -> None:
     title = "Effect of ebastine and loratadine on nasal histamine challenge"
     abstract = ("Twelve patients took ebastine 10 mg, loratadine 10 mg or placebo in random order. The action "

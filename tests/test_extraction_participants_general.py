@@ -298,6 +298,13 @@ def test_a_general_condition_beside_its_specific_form_adds_nothing(flagship) -> 
     ("Thirty childless women took oxytocin or placebo and watched infant faces and adult faces while scanned.",
      "adult"),
     ("After vasopressin or placebo, 40 men heard infant cries and rated their urge to help.", "adult"),
+    # parents' own children who came with them are theirs, not who took the drug
+    ("In a double-blind, within-subject experiment, 15 fathers given intranasal oxytocin or placebo were "
+     "observed playing with their toddler.", "not-stated"),
+    # the sample's make-up in brackets says the sentence is the study's own, though a later one
+    # speaks of "the present study"
+    ("Mood effects of the gas were rated by volunteers (12 men and 12 women) breathing 30% nitrous oxide or "
+     "oxygen. Euphoria was stronger in the present study than before.", "adult"),
 ])
 def test_age_words_that_describe_no_participant_give_no_age_group(flagship, abstract: str, expected: str) -> None:
     assert _field(flagship, "age_group", "An age study", abstract) == expected

@@ -30,8 +30,9 @@ _CROSSOVER = rx(
     r"\bcross-?\s?over\b|\bcounter-?\s?balanced\b|\blatin[- ]square\b|"
     # a within-subject design or study; "correlated within subjects" and "within-subject variability"
     # are statistics any design reports
+    # ("within-subject with 4 treatment conditions", "a within-groups design")
     r"\bwithin[- ]?(?:subjects?|patients?|participants?)[,\s]+(?:[\w-]+,?\s+){0,3}?(?:design|study|trial|"
-    r"comparisons?|crossover|cross-over|experiment|paradigm|repeated[- ]measures)\b|"
+    r"comparisons?|crossover|cross-over|experiment|paradigm|repeated[- ]measures|conditions)\b|\bwithin[- ]groups?\s+design\b|"
     r"\b(?:two|three|four|2|3|4)-(?:period|way|treatment|sequence)\b(?!\s+(?:anova|analys[ie]s|analysis|interactions?|"
     r"sensitivity|"
     r"repeated|tables?|mixed))|\bcrossed\s+over\b|\bin\s+(?:a\s+)?(?:random(?:i[sz]ed)?|counter-?balanced|balanced)\s+order\b|"

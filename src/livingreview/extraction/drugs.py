@@ -756,6 +756,10 @@ def _beside_placebo(passages: list[Passage], drugs: DrugReading, comparator_name
              if hit.passage.field == "title"}
     if len(named) >= 2:
         return [n for n in comparator_names if n not in named]
+    if not named and title.text.strip():
+        # (a title naming no drug, "Serotonergic and noradrenergic regulation of social behaviour",
+        # leaves each drug beside placebo a study drug of its own)
+        return []
     if len(named) == 1 and not comparator_names:
         return [n for n, hits in drugs.study.items() if n not in named and any(_own_arm(h) for h in hits)][:1]
     return comparator_names

@@ -38,7 +38,8 @@ _SINGLE_AGE = rx(r"(?<!than )(?<!under )(?<!below )(?<!over )(?<!above )\b(?P<ag
 # ("the processing of adult and infant cues", "infant face processing in non-parent women").
 _AS_STIMULI = (r"(?![\s-]+(?:and\s+(?:adult|infant|child)\s+)?(?:faces?|facial|cues?|cr(?:y|ies|ying)|pictures?|images?|"
                r"photo\w*|stimuli|vocali[sz]ations?|laughter|videos?|sounds?|expressions?)\b)")
-_CHILD = rx(r"\b(?:child(?:ren|hood)?|paediatric|pediatric|adolescen(?:ts?|ce)|teen(?:s|agers?)|youths?|"
+# (the parents' own children are theirs, not who took part: "17 fathers with their toddler")
+_CHILD = rx(r"(?<!\btheir\s)\b(?:child(?:ren|hood)?|paediatric|pediatric|adolescen(?:ts?|ce)|teen(?:s|agers?)|youths?|"
              r"juvenile|infants?|toddlers?|boys|girls|school[- ]?(?:age|aged|children)|kids|minors|"
              # ("neonatal outcomes" of a pregnancy trial are the babies', not who took part)
              r"preschool(?:ers)?|neonates)\b" + _AS_STIMULI)

@@ -191,6 +191,8 @@ _OWN_STUDY_TURN = rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:[\w-]+,?\
                       # ("either 30 mg of memantine or a placebo was administered to 40 volunteers")
                       r"\b(?:was|were)\s+administered\s+to\s+(?:\d+|[a-z]+ty|the|all|each)\b|"
                       r"\b(?:methods?|design|participants|patients|subjects|setting)\s*:|\b[Nn]\s*=\s*\d|"
+                      # the sample's make-up in brackets: "to volunteers (16 men and 16 women)"
+                      r"\(\s*\d+\s+(?:men|women|males|females|boys|girls)\s+and\s+\d+\s+(?:men|women|males|females|boys|girls)\b|"
                       # ("In two experiments, participants took acetaminophen or placebo daily")
                       r"^\s*(?:in|across)\s+(?:two|three|four|five|[2-5])\s+experiments\b|"
                       r"^\s*to\s+(?:\w+\s+)?(?:evaluate|assess|investigate|compare|determine|examine|study|test|"
