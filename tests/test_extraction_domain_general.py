@@ -133,6 +133,22 @@ CONSTRUCT_CASES: list[Case] = [
 ]
 
 POPULATION_CASES: list[Case] = [
+    # A drink's adjective names no alcoholism; people who use a drug of their own accord are drug users
+    # unless they are called healthy; the symptoms a drug model gives healthy people name no disease.
+    ("Alcohol and group bonding",
+     "Three hundred social drinkers were given an alcoholic or a placebo beverage in groups of three.",
+     {"population": []}),
+    ("Memory in recreational ketamine users",
+     "Twenty ketamine users and 20 poly-drug controls were compared; users scored higher on schizophrenic "
+     "and dissociative symptom scales.",
+     {"population": ["substance-use"]}),
+    ("MDMA and empathy",
+     "In a within-subject design, 20 healthy poly-drug MDMA users received MDMA and placebo.",
+     {"population": ["healthy"]}),
+    ("Ketamine in healthy volunteers reproduces experiences associated with schizophrenia",
+     "Fourteen healthy adults were given ketamine and placebo and completed a binding task. Ketamine "
+     "mimicked the performance of schizophrenia patients on the task.",
+     {"population": ["healthy"]}),
     # Feelings for others end in -pathy like diseases do; they are no condition.
     ("Empathy and sympathy after oxytocin in healthy volunteers",
      "In a randomised crossover study, 24 healthy volunteers received intranasal oxytocin and placebo. "

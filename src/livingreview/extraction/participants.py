@@ -118,12 +118,20 @@ _POPULATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fragile-x", rx(r"\bfragile\s*-?\s*X\b|\bFXS\b")),
     ("social-anxiety", rx(r"\bsocial\s+anxiety(?:\s+disorder)?\b|\bsocial\s+phobia\b|\bSAD\b(?=[^.]*\bsocial)")),
     ("ptsd", rx(r"\bPTSD\b|\bpost-?\s?traumatic\s+stress\b")),
-    ("schizophrenia", rx(r"\bschizophreni(?:a|c|cs)\b|\bschizoaffective\b|\bfirst[- ]episode\s+psychosis\b")),
+    # (not the symptoms a drug model gives healthy people: "schizophrenic-like", "schizophrenic and
+    # dissociative symptoms")
+    ("schizophrenia", rx(r"\bschizophreni(?:a|cs)\b|\bschizophrenic\b(?![- ]like\b|(?:\s+and\s+[\w-]+)?\s+(?:symptoms?|"
+                         r"features|experiences|traits|signs)\b)|\bschizoaffective\b|\bfirst[- ]episode\s+psychosis\b")),
     ("borderline-pd", rx(r"\bborderline\s+personality\b|\bBPD\b")),
     ("ocd", rx(r"\bobsessive[- ]compulsive\s+disorder\b|\bOCD\b")),
     ("substance-use", rx(r"\b(?:substance|alcohol|cocaine|opioid|opiate|cannabis|methamphetamine|"
                           r"amphetamine|nicotine|tobacco|heroin|drug)\s+(?:use\s+disorders?|dependence|"
-                          r"abuse|addiction|dependent)\b|\balcoholi(?:sm|cs?)\b|\baddicts?\b")),
+                          r"abuse|addiction|dependent)\b|\balcoholi(?:sm|cs)\b|\baddicts?\b|"
+                          # (the noun, not "an alcoholic beverage")
+                          r"\balcoholic\s+(?:patients|subjects|men|women|individuals|inpatients|outpatients|participants)\b|"
+                          # people who use a drug of their own accord ("chronic ketamine users"; see _HEALTHY_USERS)
+                          r"\b(?:ketamine|mdma|ecstasy|cannabis|marijuana|cocaine|methamphetamine|heroin|opioid|"
+                          r"poly-?drug)\s+(?:users|abusers)\b")),
 )
 # "patients with X": the condition of a population the fixed values do not name.
 _CONDITION = rx(
@@ -287,6 +295,11 @@ _NOT_WHO_TOOK_PART = rx(r"\bexclu\w+|\b(?:primary|secondary|main)?\s*(?:outcomes
 # of depression", "improvement in migraine", "to prevent asthma".
 # (a report of it by the participants is a measure: "self-reported depression increased")
 _MEASURED_BEFORE = rx(r"\bself-?\s?(?:reported|rated)\s+$|"
+                      # a drug model of the disease in others: "experiences associated with schizophrenia",
+                      # "the performance of schizophrenia patients" a drug "mimicked"
+                      r"\b(?:experiences?|features?|symptoms?|changes?|deficits?|abnormalit\w+)\s+(?:associated\s+with|"
+                      r"characteristic\s+of|seen\s+in|typical\s+of)\s+$|\b(?:mimic\w*|models?|modell?ing|redolent\s+of|"
+                      r"akin\s+to)\s+(?:(?:the\s+)?[\w-]+\s+(?:of|in)\s+)?$|"
                       r"(?:\b(?:from|against)\s+develop\w*|\bdeveloped|\bprevent\w*(?:\s+of)?|"
                       r"\b(?:development|maintenance|symptoms?|severity|levels?|prevalence|incidence|"
                        r"risk|trajector\w+|predictors?|onset|associations?|relationships?|scores?|rates?|"
@@ -387,6 +400,10 @@ _EXAMPLES_BEFORE = rx(r"\b(?:conditions|disorders|diseases|illnesses|populations
                       r"including|e\.g\.,?)\s+(?:[\w-]+,?\s+){0,6}?(?:and\s+|or\s+)?$")
 
 
+# Users called healthy ("20 healthy poly-drug MDMA users") are healthy volunteers who have taken the drug.
+_HEALTHY_USERS = rx(r"\bhealthy\s+(?:[\w-]+\s+){0,2}$")
+
+
 def _defines_population(hit: Hit) -> bool:
     """Whether a condition mention says who was studied (not what was measured or ruled out)."""
     if hit.passage.field != "title" and _in_a_name(hit):
@@ -485,6 +502,11 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
                             if not _HEDGED_BEFORE.search(h.passage.text, max(0, h.start - 20), h.start)]
         if not found["healthy"]:
             found.pop("healthy")
+    if "substance-use" in found:
+        found["substance-use"] = [h for h in found["substance-use"]
+                                  if not _HEALTHY_USERS.search(h.passage.text, max(0, h.start - 30), h.start)]
+        if not found["substance-use"]:
+            found.pop("substance-use")
     if len(found) > 1 and "healthy" in found:
         # What a drug did "in healthy individuals" before the abstract turns to its own patients
         # is background, not who took part.
