@@ -182,6 +182,8 @@ def test_a_level_set_or_correlated_or_felt_is_no_body_measure(abstract: str) -> 
     # a biomarker hoped for was not measured; other concentrations are doses for later studies
     "Mood was rated by questionnaire. Amygdala reactivity may be a potential biomarker predicting response.",
     "Mood was rated by questionnaire. Future studies might test other concentrations of the gas.",
+    # a precursor of a body substance named to explain a drug is no measure of it
+    "Adults took N-acetylcysteine, a glutathione precursor, or placebo, and rated their mood.",
 ])
 def test_a_dose_aimed_at_a_threshold_or_a_hoped_for_biomarker_is_no_body_measure(abstract: str) -> None:
     assert "physiological" not in _classes(abstract)
@@ -203,6 +205,14 @@ def test_a_dose_aimed_at_a_threshold_or_a_hoped_for_biomarker_is_no_body_measure
     ("After each dose, sensitivity (d') for detecting faces in noise was computed.", "behavioural"),
     ("After the tablets, each volunteer played the Tangrams game with a flatmate.", "behavioural"),
     ("Boys were videotaped in free play after placebo and after methylphenidate.", "behavioural"),
+    # the body's own signals: muscle, skin, breathing rhythm, movement, a metabolite's level
+    ("Facial EMG over the zygomatic muscle was recorded while volunteers viewed smiles after oxytocin.",
+     "physiological"),
+    ("After the drug, electrodermal responses to threatening faces were smaller than after placebo.",
+     "physiological"),
+    ("Respiratory sinus arrhythmia rose during the interaction after the peptide.", "physiological"),
+    ("Sleep was measured by wrist actigraphy over two weeks of treatment.", "physiological"),
+    ("Peripheral glutathione levels predicted the response to the drug.", "physiological"),
 ])
 def test_measures_told_by_what_was_recorded_or_done_give_classes(abstract: str, expected: str) -> None:
     assert expected in _classes(abstract)

@@ -148,6 +148,11 @@ OUTCOME_CLASS_PATTERNS = (
                          r"\b(?:while|when)\s+(?:being\s+)?scanned\b|\bin\s+the\s+(?:PET\s+|MRI?\s+)?scanner\b|"
                          r"\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)")),
     ("physiological", rx(r"\bheart\s+rate\b|\bcardiac\s+(?:deceleration|acceleration|responses?|reactivity)\b|"
+                          # the body's signals recorded: muscle, skin, breathing, movement, autonomic arousal
+                          r"\belectromyogra\w*|\b(?:facial\s+)?EMG\b|\belectrodermal\b|\bgalvanic\s+skin\b|"
+                          r"\brespiratory\s+sinus\s+arrhythmia\b|\bheart\s+rate\s+variability\b|\bactigraph\w*|"
+                          r"\bautonomic\s+(?:responses?|responsiveness|reactivity|arousal)\b|\bpsychophysiolog\w*|"
+                          r"\b(?:gut\s+)?microbio(?:me|ta)\b|"
                           r"\bblood\s+pressure\b|\bcortisol\b|\bskin\s+conductance\b|\bstartle\b|"
                           r"\bplasma\s+(?:levels?|concentrations?)\b|\bpharmacokinetic|\bw(?:h)?eal(?:s|ing)?\b|\bhormonal\s+(?:evaluations?|levels?|"
                           r"measurements?|profiles?)\b|"
@@ -156,7 +161,7 @@ OUTCOME_CLASS_PATTERNS = (
                           # measures, nor a level the study set out to change ("by manipulating testosterone levels")
                           # or related to what was measured ("testosterone levels were related to caudate activity")
                           r"(?<!manipulating\s)(?<!manipulated\s)(?:\b(?:o?estradiol|o?estrogens?|testosterone|progesterone|prolactin|oxytocin|vasopressin|"
-                          r"insulin|glucose|ghrelin|leptin|melatonin|hormone|cytokines?|lactate|ammonia|lithium|"
+                          r"insulin|glucose|ghrelin|leptin|melatonin|hormone|cytokines?|lactate|ammonia|lithium|cotinine|glutathione|GSH|"
                           r"(?:nor)?adrenaline|(?:nor)?epinephrine|E2|ECP|BDNF|CRP|IL-?\d+|TNF(?:-?alpha|-?\u03b1)?|HbA1c|"
                           r"LH|FSH|SHBG|DHEA-?S?|PRL|ACTH|IGF-?1|TSH|T[34]|GH)\b|\bE\(2\))\)?\s+(?:levels?|concentrations?)\b"
                           r"(?!\s+(?:were|was)\s+(?:\w+ly\s+)?(?:related|correlated|associated)\b)|"
