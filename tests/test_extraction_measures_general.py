@@ -84,6 +84,9 @@ def test_outcome_classes_follow_the_ways_abstracts_name_measures(abstract: str, 
      "was counted in a three-day diary.", "physiological"),
     # a test not done measured nothing
     ("Ulcers were detected by clinical symptoms, not by scheduled endoscopy.", "physiological"),
+    # the interview that diagnosed the sample measured no outcome
+    ("Adults with social anxiety disorder diagnosed by the Structured Clinical Interview for DSM-IV rated "
+     "their own anxiety daily.", "clinician-rated"),
 ])
 def test_what_selected_or_served_participants_is_no_outcome_class(abstract: str, absent: str) -> None:
     assert absent not in _classes(abstract)
@@ -205,6 +208,10 @@ def test_a_dose_aimed_at_a_threshold_or_a_hoped_for_biomarker_is_no_body_measure
     ("After each dose, sensitivity (d') for detecting faces in noise was computed.", "behavioural"),
     ("After the tablets, each volunteer played the Tangrams game with a flatmate.", "behavioural"),
     ("Boys were videotaped in free play after placebo and after methylphenidate.", "behavioural"),
+    # a clinician's interview, and what flatmates rate of a participant
+    ("Volunteers given ketamine also underwent structured clinical interviews about bodily experiences.",
+     "clinician-rated"),
+    ("After two weeks of the drug, flatmate ratings of agreeable behaviour rose.", "clinician-rated"),
     # the body's own signals: muscle, skin, breathing rhythm, movement, a metabolite's level
     ("Facial EMG over the zygomatic muscle was recorded while volunteers viewed smiles after oxytocin.",
      "physiological"),

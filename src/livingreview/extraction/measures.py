@@ -85,6 +85,11 @@ OUTCOME_CLASS_PATTERNS = (
                             r"(?:completed|reported|rated|ratings?|questionnaires?)\b|"
                             # behaviour coded by observers, and inventories an observer answers
                             r"\bobservational\s+(?:measures?|ratings?|coding|assessments?)\b|\bobserver[- ]coded\b|"
+                            # a clinician's interview or ratings (not the interview that diagnosed the sample),
+                            # and what flatmates, partners or friends rate of a participant
+                            r"\bstructured\s+clinical\s+interviews?\b(?!\s+for\s+(?:the\s+)?DSM)|\bclinical\s+(?:ratings?|interviews?)\b|"
+                            r"\bPresent\s+State\s+Examination\b|\b(?:flatmates?|roommates?|partners?|spouses?|friends?)['\u2019]?\s+"
+                            r"(?:ratings?|rated|reports?|reported)\b|"
                             r"\bNeuropsychiatric\s+Inventory\b|\bChildhood\s+Autism\s+Rating\s+Scale\b|\bVineland\b|"
                             r"\b(?:completed|filled\s+(?:in|out))\s+by\s+(?:the\s+)?(?:parents?|teachers?|caregivers?)\b|\bscored\s+by\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:assessor|"
                             r"rater|clinician|investigator|psychiatrist)s?\b|\binter-?rater\b|\bsyndromal\b|"
