@@ -224,3 +224,11 @@ def test_a_dose_aimed_at_a_threshold_or_a_hoped_for_biomarker_is_no_body_measure
 def test_measures_told_by_what_was_recorded_or_done_give_classes(abstract: str, expected: str) -> None:
     assert expected in _classes(abstract)
 
+
+
+def test_psychiatric_symptoms_with_no_scale_named_have_no_class_in_a_drug_trial() -> None:
+    abstract = "Adults with depression were randomized to ketamine or placebo; depressive symptoms fell after ketamine."
+    passages = [Passage(1, "title", "A randomised trial"), Passage(1, "abstract", abstract)]
+    assert "self-report" not in measures.outcome_classes(passages, {}, drug_given=True).value
+    # a survey's respondents told their own symptoms
+    assert "self-report" in measures.outcome_classes(passages, {}, drug_given=False).value

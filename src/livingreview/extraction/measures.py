@@ -294,6 +294,8 @@ def imaging_modalities(passages: list[Passage]) -> Suggestion:
 
 
 _SYMPTOMS_ALONE = rx(r"\bsymptoms?\b")
+_MENTAL_SYMPTOMS = rx(r"\b(?:depressive|depression|anxiety|psychotic|negative|dissociative|PTSD|manic|obsessive|"
+                      r"compulsive|schizophrenic|autistic|psychiatric)\s+symptoms?\b|\bsymptom\s+severity\b")
 _GLOBAL_JUDGEMENT = rx(r"(?:global|overall)\b")
 _EXPLICIT_SELF_REPORT = rx(r"self|questionnaire|diar|\bVAS\b|visual|patient|volunteer|participant|subject|inventory|"
                             r"quality\s+of\s+life")
@@ -407,7 +409,8 @@ def _negated_result(hit: Hit) -> bool:
                 or _NO_FINDING_AFTER.match(text, hit.start))
 
 
-def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[Hit]]) -> Suggestion:
+def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[Hit]],
+                    drug_given: bool = False) -> Suggestion:
     found: dict[str, list[Hit]] = {}
     for value, pattern in (*OUTCOME_CLASS_PATTERNS, *_STUDY_CLASS_CUES):
         kept = {(h.passage.field, h.start) for h in find(passages, pattern)}
@@ -439,9 +442,12 @@ def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[
     # rater named is no such scale.)
     rated = {(h.passage.field, h.sentence.start) for h in found.get("clinician-rated", [])}
     scale = any(not _GLOBAL_JUDGEMENT.match(h.evidence.text) for h in found.get("clinician-rated", []))
+    # (in a drug trial, psychiatric symptoms with no scale named may be a clinician's rating or the
+    # patient's report: no class; a survey's are what its respondents reported)
+    studies_mental_illness = drug_given and bool(find(passages, _MENTAL_SYMPTOMS, negatable=False))
     if "self-report" in found:
         own = [h for h in found["self-report"] if ((h.passage.field, h.sentence.start) not in rated
-               and not (scale and _SYMPTOMS_ALONE.search(h.evidence.text))
+               and not ((scale or studies_mental_illness) and _SYMPTOMS_ALONE.search(h.evidence.text))
                and cue_class("self-report", h.evidence.text))
                or (_EXPLICIT_SELF_REPORT.search(h.evidence.text) and not _by_proxy(h))]
         if studies_children(passages):

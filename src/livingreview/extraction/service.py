@@ -208,7 +208,7 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
         cls = outcome.get("class")
         if cls is not None and cls.value and cls.evidence:
             classes.setdefault(str(cls.value), []).append(_evidence_hit(passages, cls.evidence[0]))
-    fields["outcome_classes"] = measures.outcome_classes(passages, classes)
+    fields["outcome_classes"] = measures.outcome_classes(passages, classes, drug_given=bool(fields["drugs"].value))
     fields["imaging_modalities"] = measures.imaging_modalities(passages)
     construct_field = field_or_none(form, "constructs")
     fields["constructs"] = _constructs(protocol, passages, vocabularies.construct, result.outcomes,
