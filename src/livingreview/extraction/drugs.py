@@ -920,7 +920,8 @@ _ROUTES = (
                  r"\bby\s+mouth\b|\beffervescent\b|(?<!vaginal\s)(?<!buccal\s)\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b")),
     ("intramuscular", rx(_AFTER_DOSE + r"(?-i:IM|im)\b|\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
     # (smoked as the study gives it: "cigarettes containing active marijuana or placebo were smoked")
-    ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\b(?:were|was)\s+smoked\b|\bsmoked\s+(?:an?\s+)?(?:active|placebo)\b|\bnebuli[sz](?:ed|er)\b|\bvapori[sz](?:ed|er|ers|ation)\b|\bbreath(?:ed|ing)\s+\d+(?:\.\d+)?\s*%|"
+    ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\b(?:were|was)\s+smoked\b|\bsmoked\s+(?:an?\s+)?(?:active|placebo)\b|"
+                   r"\bnebuli[sz](?:ed|er)\b|\bvapori[sz](?:ed|er|ers|ation)\b|\bbreath(?:ed|ing)\s+\d+(?:\.\d+)?\s*%|"
                    # a gas dosed by its share of the air is breathed ("30% nitrous oxide")
                    r"\b\d+(?:\.\d+)?\s*%\s+" + _GASES)),
     ("subcutaneous", rx(_AFTER_DOSE + r"(?-i:SC|sc)\b|\bsub-?cutaneous(?:ly)?\b|\bs\.\s?c\.(?=\s|,|;|\))|\bsubcutaneous\s+injection\b")),

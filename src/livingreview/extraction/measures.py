@@ -87,7 +87,8 @@ OUTCOME_CLASS_PATTERNS = (
                             r"\bobservational\s+(?:measures?|ratings?|coding|assessments?)\b|\bobserver[- ]coded\b|"
                             # a clinician's interview or ratings (not the interview that diagnosed the sample),
                             # and what flatmates, partners or friends rate of a participant
-                            r"\bstructured\s+clinical\s+interviews?\b(?!\s+for\s+(?:the\s+)?DSM)|\bclinical\s+(?:ratings?|interviews?)\b|"
+                            r"\bstructured\s+clinical\s+interviews?\b(?!\s+for\s+(?:the\s+)?DSM)|"
+                            r"(?<!structured\s)\bclinical\s+(?:ratings?|interviews?)\b(?!\s+for\s+(?:the\s+)?DSM)|"
                             r"\bPresent\s+State\s+Examination\b|\b(?:flatmates?|roommates?|partners?|spouses?|friends?)['\u2019]?\s+"
                             r"(?:ratings?|rated|reports?|reported)\b|"
                             r"\bNeuropsychiatric\s+Inventory\b|\bChildhood\s+Autism\s+Rating\s+Scale\b|\bVineland\b|"

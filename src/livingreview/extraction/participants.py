@@ -401,7 +401,7 @@ _EXAMPLES_BEFORE = rx(r"\b(?:conditions|disorders|diseases|illnesses|populations
 
 
 # Users called healthy ("20 healthy poly-drug MDMA users") are healthy volunteers who have taken the drug.
-_HEALTHY_USERS = rx(r"\bhealthy\s+(?:[\w-]+\s+){0,2}$")
+_HEALTHY_USERS = rx(r"\bhealthy,?\s+(?:[\w-]+,?\s+){0,2}$")
 
 
 def _defines_population(hit: Hit) -> bool:
