@@ -77,12 +77,14 @@ def _drop_background_therapy(reading: DrugReading) -> None:
     to clozapine", "maintained on stable doses of clozapine") is background therapy every arm
     shares, unless one of its mentions in the abstract gives it as an arm of its own."""
     names = {*reading.study, *reading.comparator}
+    if len(names) < 2:
+        return  # (nothing to add a single drug onto)
     for name in names:
-        hits = [h for h in reading.study.get(name, []) + reading.comparator.get(name, []) if h.passage.field != "title"]
-        own = [h for h in hits if not _context_only(h)]
-        if (len(names) > 1 and any(_ADDED_ONTO.search(_before(h, 60)) for h in own)
-                and all(_ADDED_ONTO.search(_before(h, 60)) or _ALREADY_TAKEN.search(_before(h, 40))
-                        or _TREATED_WITH_IT.match(h.passage.text, h.end) for h in own)):
+        own = [h for h in reading.study.get(name, []) + reading.comparator.get(name, [])
+               if h.passage.field != "title" and not _context_only(h)]
+        onto = [bool(_ADDED_ONTO.search(_before(h, 60))) for h in own]
+        if any(onto) and all(added or _ALREADY_TAKEN.search(_before(h, 40)) or _TREATED_WITH_IT.match(h.passage.text, h.end)
+                             for h, added in zip(own, onto)):
             reading.study.pop(name, None)
             reading.comparator.pop(name, None)
 
@@ -118,9 +120,7 @@ def _mentions(protocol: Protocol, passages: list[Passage], vocabulary: str,
     mentions = [(p, m) for i, (p, m) in enumerate(mentions)
                 if not (i and mentions[i - 1][0] is p and mentions[i - 1][1].name == m.name
                         and re.fullmatch(r"\s*\(\s*", p.text[mentions[i - 1][1].end:m.start]))]
-    # "with and without X" negates X only for one of the arms.
-    return [(p, m) for p, m in mentions
-            if not m.negated or _WITH_AND_WITHOUT.search(p.text, max(0, m.start - 60), m.start)]
+    return [(p, m) for p, m in mentions if not m.negated]
 
 
 def _sorted_by_arm(mentions: list[tuple[Passage, DrugMention]]) -> DrugReading:
@@ -206,9 +206,6 @@ def _in_reading_order(passages: list[Passage], mentions: list[tuple[Passage, Dru
     """Mentions by passage, then by start (the longer first at one start)."""
     order = {id(p): i for i, p in enumerate(passages)}
     return sorted(mentions, key=lambda pm: (order[id(pm[0])], pm[1].start, -pm[1].end))
-
-
-_WITH_AND_WITHOUT = rx(r"\bwith\s+(?:and|or)\s+without\s+(?:[\w-]+\s+){0,2}$")
 
 
 # "medroxyprogesterone acetate (MPA)": an abbreviation defined after a drug's name, which later

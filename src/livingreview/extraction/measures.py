@@ -443,10 +443,10 @@ def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[
     # rater named is no such scale.)
     rated = {(h.passage.field, h.sentence.start) for h in found.get("clinician-rated", [])}
     scale = any(not _GLOBAL_JUDGEMENT.match(h.evidence.text) for h in found.get("clinician-rated", []))
-    # (in a drug trial, psychiatric symptoms with no scale named may be a clinician's rating or the
-    # patient's report: no class; a survey's are what its respondents reported)
-    studies_mental_illness = drug_given and bool(find(passages, _MENTAL_SYMPTOMS, negatable=False))
     if "self-report" in found:
+        # (in a drug trial, psychiatric symptoms with no scale named may be a clinician's rating or the
+        # patient's report: no class; a survey's are what its respondents reported)
+        studies_mental_illness = drug_given and bool(find(passages, _MENTAL_SYMPTOMS, negatable=False))
         own = [h for h in found["self-report"] if ((h.passage.field, h.sentence.start) not in rated
                and not ((scale or studies_mental_illness) and _SYMPTOMS_ALONE.search(h.evidence.text))
                and cue_class("self-report", h.evidence.text))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from livingreview.extraction.counts import PEOPLE
 from livingreview.extraction.lexicon import text_spans
@@ -404,6 +405,14 @@ _EXAMPLES_BEFORE = rx(r"\b(?:conditions|disorders|diseases|illnesses|populations
 _HEALTHY_USERS = rx(r"\bhealthy,?\s+(?:[\w-]+,?\s+){0,2}$")
 
 
+def _keep_hits(found: dict[str, list[Hit]], value: str, keep: Callable[[Hit], bool]) -> None:
+    """Keep the hits of `value` that pass `keep`; drop the value when none does."""
+    if value in found:
+        found[value] = [h for h in found[value] if keep(h)]
+        if not found[value]:
+            found.pop(value)
+
+
 def _defines_population(hit: Hit) -> bool:
     """Whether a condition mention says who was studied (not what was measured or ruled out)."""
     if hit.passage.field != "title" and _in_a_name(hit):
@@ -497,22 +506,13 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
     for value in [v for v in found if v.endswith("-disorder") and v.removesuffix("-disorder") in found]:
         found[value.removesuffix("-disorder")].extend(found.pop(value))
     # "otherwise healthy" people with a condition, "relatively healthy" women, are not called healthy
-    if "healthy" in found:
-        found["healthy"] = [h for h in found["healthy"]
-                            if not _HEDGED_BEFORE.search(h.passage.text, max(0, h.start - 20), h.start)]
-        if not found["healthy"]:
-            found.pop("healthy")
-    if "substance-use" in found:
-        found["substance-use"] = [h for h in found["substance-use"]
-                                  if not _HEALTHY_USERS.search(h.passage.text, max(0, h.start - 30), h.start)]
-        if not found["substance-use"]:
-            found.pop("substance-use")
-    if len(found) > 1 and "healthy" in found:
+    _keep_hits(found, "healthy", lambda h: not _HEDGED_BEFORE.search(h.passage.text, max(0, h.start - 20), h.start))
+    _keep_hits(found, "substance-use",
+               lambda h: not _HEALTHY_USERS.search(h.passage.text, max(0, h.start - 30), h.start))
+    if len(found) > 1:
         # What a drug did "in healthy individuals" before the abstract turns to its own patients
         # is background, not who took part.
-        found["healthy"] = [h for h in found["healthy"] if not before_own_study(h)]
-        if not found["healthy"]:
-            found.pop("healthy")
+        _keep_hits(found, "healthy", lambda h: not before_own_study(h))
     named = found
     found = _most_specific({value: kept for value, hits in found.items()
                             if (kept := [h for h in hits if _defines_population(h)])})
