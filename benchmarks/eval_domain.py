@@ -34,7 +34,7 @@ from eval_extract import (FLAGSHIP_PROTOCOL, SCORED_FIELDS, Evaluation, Gold, Ke
 from livingreview.records import Record  # noqa: E402
 
 DOMAIN_DIR = Path(__file__).resolve().parent / "data" / "flagship_domain_gold"
-UNREAD_SETS = frozenset({"domain22", "domain23", "domain24", "domain25"})
+UNREAD_SETS = frozenset({"domain24", "domain25", "domain26", "domain27"})
 
 
 @dataclass(frozen=True)
