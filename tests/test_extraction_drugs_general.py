@@ -101,6 +101,66 @@ def test_the_drug_a_study_drug_is_added_to_is_background_therapy(abstract: str) 
     assert _names(abstract) == ["memantine"]
 
 
+@pytest.mark.parametrize(("abstract", "title"), [
+    # the title alone says what is added to what; the methods say the drug is an entry criterion
+    ("Methods: Forty older adults with agitation were enrolled. Inclusion criteria comprised a score above 40 "
+     "and treatment with 50-100 mg of quetiapine. Patients were randomly assigned to receive mirtazapine "
+     "(15 mg) or placebo.", "Adding mirtazapine to quetiapine for agitation"),
+    # "on a stable dose of" the drug the study drug may augment
+    ("Outpatients on a stable dose of lamotrigine (100 mg or more) were randomized to memantine or placebo "
+     "for eight weeks, to test whether memantine can augment the effects of lamotrigine.", ""),
+])
+def test_what_people_already_take_stays_background_wherever_the_add_on_is_said(abstract: str, title: str) -> None:
+    assert len(_names(abstract, title)) == 1
+
+
+def test_a_drug_both_arms_start_with_the_trial_is_a_study_drug() -> None:
+    abstract = ("Forty drug-free children were randomly assigned to ten weeks of minocycline (50 mg twice daily) "
+                "or placebo in addition to risperidone titrated up to 2 mg/day.")
+    assert _names(abstract) == ["minocycline", "risperidone"]
+    assert _control(abstract) == ("placebo", None)
+
+
+def test_a_drug_named_only_as_what_the_participants_use_is_not_a_study_drug() -> None:
+    abstract = ("Methods: We assessed 90 people in three groups: frequent ketamine users, abstinent users and "
+                "non-users. Results: Increasing ketamine use went with poorer memory.")
+    assert _names(abstract) == []
+    given = ("Methods: Twenty ecstasy users received MDMA (100 mg) and placebo in two sessions. Results: MDMA "
+             "users rated faces as warmer after MDMA.")
+    assert _names(given) == ["mdma"]
+    # (a medicine's users are the exposure a cohort is about)
+    cohort = "We followed 1900 adults for three years. Among aspirin users, adenomas recurred less often."
+    assert _names(cohort) == ["aspirin"]
+
+
+@pytest.mark.parametrize("abstract", [
+    ("Twenty adults took ketamine (0.5 mg/kg) or placebo. The levels of (2R,6R)-hydroxynorketamine two hours "
+     "later correlated with striatal activation."),
+    ("Twenty adults took ketamine (0.5 mg/kg) or placebo. Spectroscopy outcome measures were glutamate and "
+     "myoinositol (mI), all referenced to creatine (Cr)."),
+    "Here we tested the tetracycline antibiotic doxycycline (200 mg) against placebo in 60 healthy adults.",
+])
+def test_what_a_study_measures_or_a_class_it_names_is_not_a_study_drug(abstract: str) -> None:
+    assert len(_names(abstract)) == 1
+
+
+def test_a_trial_the_results_are_set_beside_gives_no_study_drug() -> None:
+    abstract = ("Children with autism were randomly assigned to atomoxetine or placebo in a crossover. The "
+                "effect looked as large as in an earlier multisite methylphenidate trial in the same population.")
+    assert _names(abstract) == ["atomoxetine"]
+
+
+def test_divalproex_is_named_as_itself() -> None:
+    abstract = "Patients were randomized to divalproex sodium (750 mg/day), lithium or placebo."
+    assert _names(abstract) == ["divalproex", "lithium"]
+
+
+def test_a_factorial_trial_has_no_active_comparator() -> None:
+    abstract = ("Children were randomly assigned to clonidine, methylphenidate, both, or placebo in a 2 x 2 "
+                "factorial design. Children given methylphenidate improved compared with those not given it.")
+    assert _control(abstract) == ("placebo", None)
+
+
 def test_a_drug_given_alone_as_an_arm_is_not_background_though_another_is_added_to_it() -> None:
     abstract = ("Sixty adults were randomly assigned to donepezil alone or to memantine added to donepezil "
                 "for 24 weeks.")

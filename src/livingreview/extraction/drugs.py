@@ -65,6 +65,7 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
                 reading.study.pop(name, None)
                 reading.comparator.pop(name, None)
     _drop_background_therapy(reading)
+    _drop_what_participants_use(reading)
     # A drug named with a comparison cue anywhere is the comparator, all its mentions with it.
     for name in list(reading.study):
         if name in reading.comparator:
@@ -80,27 +81,56 @@ def _drop_background_therapy(reading: DrugReading) -> None:
     if len(names) < 2:
         return  # (nothing to add a single drug onto)
     for name in names:
-        own = [h for h in reading.study.get(name, []) + reading.comparator.get(name, [])
-               if h.passage.field != "title" and not _context_only(h)]
-        onto = [bool(_ADDED_ONTO.search(_before(h, 60))) for h in own]
-        if any(onto) and all(added or _ALREADY_TAKEN.search(_before(h, 40)) or _TREATED_WITH_IT.match(h.passage.text, h.end)
-                             for h, added in zip(own, onto)):
+        hits = reading.study.get(name, []) + reading.comparator.get(name, [])
+        # (the title or the aim may be the only place that says what is added to what)
+        if not any(_ADDED_ONTO.search(_before(h, 60)) for h in hits):
+            continue
+        own = [h for h in hits if h.passage.field != "title" and not _context_only(h)]
+        if any(_STARTED_BY_THE_STUDY.match(h.passage.text, h.end) for h in own):
+            continue  # ("placebo in addition to risperidone titrated up to 2 mg/day": both arms' study treatment)
+        if all(_ADDED_ONTO.search(_before(h, 60)) or _ALREADY_TAKEN.search(_before(h, 40))
+               or _TREATED_WITH_IT.match(h.passage.text, h.end) or _ENTRY_CRITERIA.search(h.sentence.text) for h in own):
             reading.study.pop(name, None)
             reading.comparator.pop(name, None)
+
+
+def _drop_what_participants_use(reading: DrugReading) -> None:
+    """Drop a recreational drug the study names only as what its participants use of their own accord
+    ("frequent ketamine users", "indices of MDMA use"): it says who they are, and nothing gives it to
+    them. (A medicine's users, "aspirin users" of a cohort, are the exposure the study is about.)"""
+    for name in {*reading.study, *reading.comparator} & _RECREATIONAL:
+        own = [h for h in reading.study.get(name, []) + reading.comparator.get(name, [])
+               if h.passage.field != "title" and not _context_only(h)]
+        if own and all(_USE_AFTER.match(h.passage.text, h.end) or _USE_BEFORE.search(_before(h, 30)) for h in own):
+            reading.study.pop(name, None)
+            reading.comparator.pop(name, None)
+
+
+_RECREATIONAL = frozenset({"ketamine", "mdma", "cannabis", "medical cannabis", "cocaine", "methamphetamine",
+                           "amphetamine", "heroin", "alcohol", "ethanol", "nicotine", "lsd", "psilocybin",
+                           "dimethyltryptamine", "ayahuasca", "mescaline", "gamma-hydroxybutyrate"})
+_USE_AFTER = rx(r"[\s-]+(?:users?|use|abusers?|abuse|misuse|smokers?|consumers?|consumption|self-administration|"
+                r"dependence|dependent)\b")
+_USE_BEFORE = rx(r"\b(?:use|users?|abuse|misuse|consumption|self-administration)\s+of\s+$")
 
 
 # What a study drug is added onto: "added to (their stable doses of) X", "adding d-serine to X",
 # "an adjunct to the atypical antipsychotic X", "augmentation of X", "in addition to X",
 # "maintained on optimal doses of X".
 _ADDED_ONTO = rx(r"\b(?:(?:added|adding|add-on)\s+(?:[\w-]+\s+){0,3}?to|adjunct(?:ive)?\s+to|augmentation\s+of|"
+                 r"augment(?:s|ing)?(?:\s+the\s+effects?\s+of)?|"
                  r"in\s+addition\s+to|maintained\s+on)\s+(?:(?:the|their|his|her|a|an|stable|optimal|ongoing|current|"
                  r"existing|usual|regular|doses?|of|atypical|typical|antipsychotic|antidepressant|neuroleptic|"
                  r"medication|treatment|with)\s+){0,5}$")
 # Other words for a drug people are on: "patients receiving X", "taking X", "X-treated patients",
 # "placebo plus X", "co-administered with X".
 _ALREADY_TAKEN = rx(r"\b(?:receiving|taking|on|plus|with|co-?administered\s+with|combined\s+with)\s+"
-                    r"(?:(?:stable|concurrent|ongoing|current|doses?|of)\s+){0,3}$")
+                    r"(?:(?:a|an|their|stable|concurrent|ongoing|current|doses?|of)\s+){0,4}$")
+# A sentence setting who may enter names what they already take ("Inclusion criteria comprised ...
+# and treatment with 100-150 mg of quetiapine").
+_ENTRY_CRITERIA = rx(r"\binclusion\s+criteri|\beligib(?:le|ility)\b|\bwere\s+included\s+if\b")
 _TREATED_WITH_IT = rx(r"-(?:treated|maintained)\b|\s+(?:treatment|therapy|regimens?|monotherapy)\b")
+_STARTED_BY_THE_STUDY = rx(r"\s+(?:was\s+|were\s+)?(?:titrated|started|initiated)\b")
 
 
 # The radiolabelled agents of a scan are how it images, never what a trial gives to treat.
@@ -266,6 +296,8 @@ _PROVOKED_AFTER = re.compile(r"[-\s]?(?:\([^()]{1,12}\)[-\s]?)?(?:induced|provok
                              r"[-\s](?=\w{0,3}\d)\w{1,4}\s+receptors?\b|"
                              # an enzyme named for it ("creatine kinase"), or its class ("a sulfonamide derivative, X")
                              r"\s+(?:kinase|synthase|derivatives?|analogues?|analogs?)\b|"
+                             # ("the tetracycline antibiotic minocycline")
+                             r"\s+antibiotic\s+(?!(?:treatment|therapy|prophylaxis|use|resistance|courses?|regimens?)\b)(?=[a-z])|"
                              # the tracer of a scan ("DMSA renography", "sestamibi scintigraphy")
                              r"(?:\s*\([^()]{1,12}\))?[-\s](?:renography|renogram|scintigraphy|scintigram|scans?|scanning)\b|"
                              # what a test measures: a ratio of two markers, the sugars of a permeability test
@@ -292,7 +324,11 @@ _NOT_GIVEN_BEFORE = rx(r"(?:\bequivalent\s+to\s+(?:[\d.]+\s*(?:mg|µg|mcg|g)\s+(
                         r"\b(?:patients|participants|subjects|those|women|men)\s+(?:who\s+(?:were\s+)?(?:taking|using|used)|"
                         r"(?:not\s+)?(?:taking|using))\s+(?:[\w-]+\s+){0,2}|\b(?:measured|assessed|determined|estimated)\s+(?:by|with|using)\s+(?:the\s+)?|\badd-?on\s+(?:to|with)\s+(?:[\w-]+\s+){0,2}|"
                         r"\b(?:concentrations?|levels?)\s+of\s+(?:(?:serum|plasma|total|free)\s+)?"
-                        r"(?:[\w-]+(?:\s*\([^()]{1,12}\))?(?:\s+[\w-]+(?:\s*\([^()]{1,12}\))?){0,2}\s*(?:,|and|or)\s*){0,8}|"
+                        r"(?:[\w-]+(?:\s*\([^()]{1,12}\))?(?:\s+[\w-]+(?:\s*\([^()]{1,12}\))?){0,2}\s*(?:,|and|or)\s*){0,8}\(?|"
+                        # what a spectroscopy scan measures a metabolite against ("referenced to creatine")
+                        r"\breferenced\s+to\s+|"
+                        # a list of what a study measured ("spectroscopy outcome measures were myoinositol (mI), ...")
+                        r"\bmeasures\s+(?:were|included|comprised)\s+(?:the\s+)?(?:[\w-]+\s*(?:\([^()]{1,12}\))?\s*(?:,|and|or)\s*){0,4}|"
                         r"(?:\b(?:other|older)\s+(?:[\w-]+\s+){0,3}(?:such\s+as|including|like|e\.g\.,?)|"
                         r"\b[\w-]+s\)?,?\s+(?:such\s+as|e\.g\.,?))\s+"
                         r"(?:[\w-]+\s*(?:\([^()]{1,30}\))?\s*(?:,\s*|\s+and\s+|\s+or\s+)){0,3}|"
@@ -418,7 +454,9 @@ _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allow
                           r"with\s+(?:that\s+of\s+|those\s+of\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}"
                           r"(?:trials?|stud(?:y|ies)|meta-analys[ie]s)\b|\bagrees?\s+with\b|"
                           r"\b(?:is|are)\s+recommended\b|\bpreviously\s+(?:obtained|reported|published|shown|observed|described|found)\b|"
-                          r"\b(?:obtained|reported|published|shown|observed|described)\s+previously\b|\b(?:similar|comparable)\s+to\s+(?:that|those)\s+(?:reported|observed|seen|found)\b|\bshould\s+be\s+(?:given|used|prescribed|considered|added)\b|\bprevious\s+(?:\w+\s+){0,2}(?:trials?|stud(?:y|ies)|reports?|administration)\b")
+                          r"\b(?:obtained|reported|published|shown|observed|described)\s+previously\b|\b(?:similar|comparable)\s+to\s+(?:that|those)\s+(?:reported|observed|seen|found)\b|\bshould\s+be\s+(?:given|used|prescribed|considered|added)\b|\bprevious\s+(?:\w+\s+){0,2}(?:trials?|stud(?:y|ies)|reports?|administration)\b|"
+                          # another trial the results are set beside ("as large as in a multisite methylphenidate trial")
+                          r"\bas\s+\w+\s+as\s+(?:that\s+|those\s+)?(?:in|of|from)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}(?:trials?|stud(?:y|ies))\b")
 
 
 # A washout of what people took before the study, unless the sentence is about a crossover's
@@ -436,6 +474,7 @@ def _not_the_studys_use(sentence: str) -> bool:
 # A drug given together with the study drug is part of its arm ("aspirin combined with
 # metoclopramide", "X plus Y"), not what the arm is compared with.
 _CO_INTERVENTION = rx(r"(?:\b(?:combined|combination|together|along|co-?administered|coupled|concomitantly)\s+with|\bplus|\+|"
+                       r"\b(?:in\s+addition|adjunct(?:ive)?|adjuvant|added)\s+to|\bon\s+top\s+of|"
                        r"[\w)]/(?=[\d.]+\s*(?:mg|µg|mcg|g)\b))"
                        r"\s*(?:\(?\s*)?(?:(?!(?:or|versus|vs)\b)[\w.]+\s+(?:of\s+)?){0,3}$")
 
@@ -829,6 +868,9 @@ _ACTIVE_CONTROL_STATED = rx(r"\b(?:active|positive)[- ](?:control(?:led)?|compar
 _OBJECTIVE_LABEL = rx(r"\s*(?:objectives?|aims?|purpose)\s*:")
 
 
+_FACTORIAL = rx(r"\bfactorial\b")
+
+
 def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]) -> tuple[Suggestion, Suggestion]:
     # "placebo-controlled trials have shown ..." before the abstract turns to its own study is not an arm.
     placebo = [h for h in _placebo_mentions(passages)
@@ -838,7 +880,8 @@ def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]
     # A double dummy keeps two active arms blind: it says the control is active.
     dummies = [h for h in placebo if _dummy(h, drugs)]
     placebo = [h for h in placebo if h not in dummies]
-    comparator = _comparator(passages, drugs, bool(placebo))
+    # (a factorial trial gives each drug alone and together: every drug is a study drug)
+    comparator = Suggestion(None) if find(passages, _FACTORIAL) else _comparator(passages, drugs, bool(placebo))
     if placebo:
         return suggestion("placebo", placebo), comparator
     # An arm given nothing is the control, also beside drugs compared head to head.

@@ -99,6 +99,9 @@ _ADDED_DRUGS: dict[str, tuple[str, ...]] = {
     "nordihydroguaiaretic acid": ("nordihydroguaiaretic acid", "NDGA", "masoprocol"),
     # the INN, which the dictionary files only under a three-drug combination
     "norethindrone": ("norethisterone",),
+    # a compound of valproic acid and its sodium salt, which trials name as a drug of its own and
+    # the dictionary files under valproic acid
+    "divalproex": ("divalproex", "divalproex sodium", "valproate semisodium", "semisodium valproate", "Depakote"),
     # psychedelics given in trials of the flagship's field that the dictionary lacks
     "dimethyltryptamine": ("DMT", "N,N-dimethyltryptamine", "N,N-DMT", "dimethyltryptamine"),
     "5-meo-dmt": ("5-MeO-DMT", "5-methoxy-N,N-dimethyltryptamine"),
