@@ -215,6 +215,24 @@ COUNT_CASES: list[Case] = [
      "younger adults' recognition of faces.", {"n_total": 81}),
     ("Users compared with controls", "Methods: Fifteen ketamine users and 15 polydrug controls were compared "
      "on a memory task on day 0 and 3.", {"n_total": 30}),
+    # A share of one arm, the consenting before randomisation, one sex's share and those who responded
+    # are not the sample; an n may come before its people or right before the verb that enrols them.
+    ("A share of one arm", "Thirty adults with depression took part in a double-blind trial of a glycine-site "
+     "agonist. Response was seen in 50% of the 15 patients given the drug and 20% of the 15 patients "
+     "randomized to placebo.", {"n_total": 30}),
+    ("Consent, then randomisation", "In a 12-week double-blind trial, a total of 60 children gave their "
+     "consent and 31 were randomized to valproate or placebo.", {"n_total": 31}),
+    ("Consent and randomisation together", "Forty adults gave written informed consent and were randomized to "
+     "ketamine or midazolam.", {"n_total": 40}),
+    ("An n before the people", "We ran a randomized placebo-controlled trial in N = 96 healthy humans (N = 50 "
+     "female) with a fear-learning task.", {"n_total": 96}),
+    ("A bracketed n before the verb", "Adults who had recovered from an episode of mania within the previous "
+     "three months (n=240) were randomized to lithium or placebo.", {"n_total": 240}),
+    ("Responders are a result", "Children with autism were randomly assigned to an order of guanfacine and "
+     "placebo. Results: 10 boys and 5 girls finished both periods. Eight children responded to guanfacine.",
+     {"n_total": 15}),
+    ("Arm sizes set against each other", "Outpatients were randomized to riluzole or placebo. The mixed model "
+     "was not significant for riluzole (n=12) versus placebo (n=13).", {"n_total": 25}),
 ]
 
 

@@ -20,7 +20,7 @@ _CLINICIANS = (r"nurses|physicians|practitioners|GPs|general\s+practitioners|doc
                r"specialists|consultants|internists|p(?:a)?ediatricians|(?:\w+)?ologists|social\s+workers")
 PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolescents|women|men|"
            r"individuals|outpatients|inpatients|persons|people|males|females|boys|girls|infants|neonates|newborns|"
-           r"smokers|drinkers|students|veterans|cases|youths?|teenagers|elderly|healthy\s+volunteers|drivers|"
+           r"smokers|drinkers|students|veterans|cases|youths?|teenagers|elderly|healthy\s+volunteers|humans|drivers|"
            r"respondents|interviewees|mothers|fathers|parents|grandparents|relatives|spouses|couples|twins|residents|workers|"
            r"survivors|users|athletes|runners|soldiers|recruits|inmates|prisoners|officers|employees|pregnancies|"
            r"(?:nulli|primi|multi)paras|parturients|" + _CLINICIANS + r"|caregivers|carers|families|households|"
@@ -59,6 +59,13 @@ _PEOPLE_COUNT = re.compile(
 # (a figure first: "(sumatriptan, n = 135)" is an arm's n).
 _PEOPLE_N = re.compile(r"\b" + PEOPLE + r"\b(?:[^.;:()]|\([^()]{0,30}\)){0,60}?\((?:[^()\d=]{0,40}?\d[^()=]{0,20}?[;,]\s*)?\s*[Nn]\s*=\s*"
                        r"(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*[);,]", re.IGNORECASE)
+# "a trial in N = 105 healthy humans": the count written as an n before the people it counts.
+_N_BEFORE_PEOPLE = re.compile(r"\b[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s+" + _BETWEEN + PEOPLE + r"\b",
+                              re.IGNORECASE)
+# "Patients who met the recovery criteria within 3 months ... (n=372) were randomized": a bracketed n
+# right before the verb that enrols the people it closes.
+_BRACKET_N_BEFORE_VERB = rx(r"\(\s*n\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*\)\s*(?=(?:were|was)\s+(?:randomi[sz]ed|"
+                            r"randomly|enrolled|recruited|included|assigned|allocated)\b)")
 # A count with no noun, before the verb that enrols it: "98 were enrolled", "212 (91%) were randomized".
 # The verb is found first and the count read back from it (scanning for counts everywhere is slow).
 _BARE_VERB = rx(r"\b(?:(?:were|was|had\s+been)\s+(?P<verb>randomi[sz]ed|randomly|enrolled|included|recruited)|"
@@ -113,7 +120,10 @@ _ENROLMENT_VERB = rx(r"\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|incl
                       r"paradigms?|interviews?)\b)|"
                       r"completed|were\s+evaluated|were\s+analy[sz]ed|received|underwent\s+randomi[sz]ation|underwent|(?:were\s+)?screened|"
                       r"(?:were\s+)?assessed\s+for\s+eligibility|(?:were\s+)?approached|(?:were\s+)?invited|"
-                      r"(?:were\s+)?contacted|(?:were\s+)?eligible|responded|with|who|aged)")
+                      r"(?:were\s+)?contacted|(?:were\s+)?eligible|gave\s*(?:\w+\s+){0,2}?consent|consented|"
+                      # (those who "responded to ATX" are a result; those who "responded to the survey" its sample)
+                      r"responded(?!\s+to\s+(?!(?:the|a|an|our|this)\s+(?:[\w-]+\s+)?(?:survey|questionnaire|"
+                      r"invitation|e-?mail|letter|call|interview|mailing)))|with|who|aged)")
 _VERB_RANK = {"randomized": 5, "randomised": 5, "randomly": 5, "were assigned": 5, "were allocated": 5,
               "enrolled": 4, "recruited": 4, "included": 4, "entered": 4, "participated": 4,
               "took part": 4, "were studied": 4, "underwent randomization": 5, "underwent randomisation": 5, "were treated": 3, "received": 3, "underwent": 3,
@@ -128,7 +138,7 @@ _VERB_RANK = {"randomized": 5, "randomised": 5, "randomly": 5, "were assigned": 
               "completed three": 3, "completed four": 3, "completed several": 3,
               # Counted after entry (completers, the analysed) or before it (the screened): not who entered.
               "completed": -1, "were analyzed": -1, "were analysed": -1}
-_BEFORE_ENTRY = ("screened", "assessed for eligibility", "approached", "invited", "contacted", "eligible")
+_BEFORE_ENTRY = ("screened", "assessed for eligibility", "approached", "invited", "contacted", "eligible", "consented")
 _RANDOMISED_BEFORE = rx(r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated)|randomi[sz]ation\s+of)\s+"
                         r"(?:a\s+total\s+of\s+)?$")
 # (also a case series' "we describe three patients" and what a study did to its sample: "we interviewed 20 nurses")
@@ -165,6 +175,10 @@ def n_total(passages: list[Passage]) -> Suggestion:
             return summed
     if max((c[0] for c in candidates), default=0.0) < 4 and find(passages, _ANALYSIS_ONLY, negatable=False):
         return Suggestion(None)
+    if max((c[0] for c in candidates), default=0.0) < 3:
+        sexes = _sum_of_both_sexes(passages)
+        if sexes is not None:
+            return sexes
     if not candidates:
         if find(passages, _CASE_REPORT, negatable=False):
             return suggestion(1, find(passages, _ONE_PERSON, negatable=False)[:1], ["a case report: one person"])
@@ -173,6 +187,24 @@ def n_total(passages: list[Passage]) -> Suggestion:
             return suggestion(1, one[:1], ["a case report: one person"])
         return _named_arms_sum(_named_arm_counts(passages)) or Suggestion(None)
     return _with_the_other_arms(passages, _best_count(passages, candidates))
+
+
+# "12 boys and 4 girls", "20 men and 22 women": a sample told by its sexes.
+_BOTH_SEXES = rx(r"(?<![\d.,%/])\b(?P<first>" + COUNT + r")\s+(?:[\w-]+\s+)?(?P<sex>boys|girls|men|women|males|females)\s+"
+                 r"and\s+(?P<second>" + COUNT + r")\s+(?:[\w-]+\s+)?(?!(?P=sex)\b)(?:boys|girls|men|women|males|females)\b")
+
+
+def _sum_of_both_sexes(passages: list[Passage]) -> Suggestion | None:
+    """When no count reads as the sample, the first pair of sexes counted outside the background
+    ("In 2004-2005, 12 boys and 4 girls ... all completed") is."""
+    for passage in passages:
+        for match in passage.finditer(_BOTH_SEXES):
+            first, second = parse_count(match.group("first")), parse_count(match.group("second"))
+            if first is None or second is None or in_background(Hit(passage, match.start(), match.end())):
+                continue
+            hits = [Hit(passage, match.start(g), match.end(g)) for g in ("first", "second")]
+            return suggestion(first + second, hits, ["summed from the counts of each sex"])
+    return None
 
 
 def _candidates(passages: list[Passage]) -> list[Candidate]:
@@ -188,6 +220,14 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
             if _CLASSIFIED.search(passage.text, match.start(), match.start("count")):
                 rank = 1.0
             candidates.append((rank, hit, int(match.group("count").replace(",", "")), match.group("count")))
+        for match in passage.finditer(_N_BEFORE_PEOPLE):
+            hit = Hit(passage, match.start("count"), match.end("count"))
+            rank = max(3.5, _verb_rank(passage.text, match.end()))
+            candidates.append((rank, hit, int(match.group("count").replace(",", "")), match.group("count")))
+        for match in passage.finditer(_BRACKET_N_BEFORE_VERB):
+            hit = Hit(passage, match.start("count"), match.end("count"))
+            candidates.append((_verb_rank(passage.text, match.end()), hit, int(match.group("count").replace(",", "")),
+                               match.group("count")))
         for verb in passage.finditer(_BARE_VERB):
             count = _COUNT_BEFORE.search(passage.text, max(0, verb.start() - 40), verb.start())
             if count is not None and not _IN_ANALYSIS.match(passage.text, verb.end()):
@@ -402,7 +442,7 @@ def _whole_of_the_arms(candidates: list[Candidate], arm: Candidate) -> Candidate
 # the word before "group"/"arm" or after what the people received; never a function word ("received
 # a second infusion", "received at least one dose").
 _ARM_NAME = (r"(?!(?:a|an|the|at|one|two|both|all|each|either|any|their|its|his|her|this|that|these|only|no|"
-             r"study|active|same|other|first|second|further|additional|rescue|and|or|versus|vs|with|of|to|in|on|for)\b)"
+             r"study|active|same|other|first|second|further|additional|rescue|part|and|or|versus|vs|with|of|to|in|on|for)\b)"
              r"(?P<arm>[A-Za-z][\w-]*)")
 # Arms that are periods of one sample: a crossover or treatments in random order.
 _SAME_PEOPLE_IN_EACH_ARM = rx(r"\bcross-?over\b|\bwithin-?subjects?\b|\bin\s+(?:a\s+)?random(?:i[sz]ed)?\s+order\b|"
@@ -423,7 +463,7 @@ _ASSIGNED_TO = rx(r"\b(?:randomi[sz]ed|randomly\s+assigned|assigned|allocated)\s
 _BRACKETED_ARM = rx(r"\b" + _ARM_NAME + r"\s*\(\s*(?:n\s*=\s*)?(?P<count>\d+)\s*\)")
 # Sentences that count arms at a later stage or by what happened to them count no arm's size.
 _NOT_ENTRY = rx(r"\b(?:screened|completed|analy[sz]ed|assessable|evaluable|withdr[ae]w\w*|discontinued|dropped|excluded|lost|"
-                r"responded|responders?|remission|improved|experienced|reported|developed|died|relapsed|"
+                r"responded|responders?|responses?|remission|improved|experienced|reported|developed|died|relapsed|"
                 r"adverse|events?|achieved)\b")
 
 
@@ -626,10 +666,13 @@ def arm_sizes(passages: list[Passage]) -> Suggestion | None:
     """The sum of every arm's n when a sentence gives each arm's size and no total is stated."""
     for passage in passages:
         for sentence in passage.sentences:
-            groups = next(passage.finditer_in(_N_GROUPS, sentence.start, sentence.end), None)
+            groups = next(passage.finditer_in(_N_GROUPS, sentence.start, sentence.end), None) or \
+                next(passage.finditer_in(_N_VERSUS, sentence.start, sentence.end), None)
             if not (_ARMS_SENTENCE.search(sentence.text) or groups or _WAVES.search(sentence.text)):
                 continue
-            sizes = list(_N_EQUALS.finditer(passage.text, sentence.start, sentence.end))
+            # ("N = 105 healthy humans (N = 70 female)": one sex's share is no arm)
+            sizes = [m for m in _N_EQUALS.finditer(passage.text, sentence.start, sentence.end)
+                     if not _ONE_SEX_AFTER.match(passage.text, m.end())]
             if len(sizes) >= 2 and _WAVES.search(sentence.text):
                 # The same people measured again ("Time 1; N = 600 ... Time 2; N = 412"): the first entered.
                 first = sizes[0]
@@ -638,6 +681,9 @@ def arm_sizes(passages: list[Passage]) -> Suggestion | None:
             if len(sizes) >= 2:
                 return _total_or_sum_of_arms(passage, sizes)
     return _bracketed_arms(passages)
+
+
+_ONE_SEX_AFTER = rx(r"\s+(?:wom[ae]n|m[ae]n|males?|females?|boys|girls)\b")
 
 
 def _total_or_sum_of_arms(passage: Passage, sizes: list[re.Match[str]]) -> Suggestion:
@@ -664,6 +710,8 @@ def _sum_of_arms(passage: Passage, sizes: list[re.Match[str]], evidence: int | s
 # volunteers (HV; n = 24)".
 _N_GROUPS = rx(r"\b[Nn]\s*=\s*\d[\d,]*\s*\)\s*,?\s*(?:and|versus|vs\.?)\s+(?:[\w'-]+\s+){0,3}?" + PEOPLE +
                r"\s*\((?:[^()]{0,30}?[;,]\s*)?[Nn]\s*=\s*\d")
+# Two arms set against each other with their sizes: "memantine (n=14) versus placebo (n=15)".
+_N_VERSUS = rx(r"\(\s*n\s*=\s*\d[\d,]*\s*\)\s*(?:versus|vs\.?|compared\s+(?:with|to))\s+(?:[\w-]+\s+){0,3}?\(\s*n\s*=\s*\d")
 _ARM_BRACKET = rx(r"\(\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s+" + PEOPLE + r"\s*\)")
 
 
@@ -695,14 +743,18 @@ def _clause_verbs(text: str, start: int) -> list[str]:
     window = _MASKED.sub(lambda m: " " * len(m.group()), text[start:start + 220])
     clause = _CLAUSE_END.search(window)
     end = clause.start() if clause else len(window)
-    return [" ".join(v.group("verb").lower().split()) for v in _ENROLMENT_VERB.finditer(window, 0, end)]
+    verbs = [" ".join(v.group("verb").lower().split()) for v in _ENROLMENT_VERB.finditer(window, 0, end)]
+    return ["consented" if verb.endswith("consent") else verb for verb in verbs]
 
 
 def _before_entry(verbs: list[str]) -> bool:
     """"150 patients screened, 98 enrolled": the first verb says what the count is ("who", "with" and
     "aged" only lead to it)."""
     leading = [verb for verb in verbs if verb not in ("who", "with", "aged")]
-    return bool(leading) and leading[0].removeprefix("were ") in _BEFORE_ENTRY
+    if not leading or leading[0].removeprefix("were ") not in _BEFORE_ENTRY:
+        return False
+    # ("40 patients gave consent and were randomized": consent leads to entry when entry follows)
+    return leading[0] != "consented" or not any(_VERB_RANK.get(verb, 0) >= 4 for verb in leading[1:])
 
 
 def _verb_rank(text: str, start: int) -> float:
@@ -842,7 +894,7 @@ _SAMPLE_OF = rx(r"\b(?:group|sample|cohort|series|population|consist\w*|compris\
 # (Only "of" that opens a clause or follows a count: "the skin of 19 patients" is no share.)
 _SHARE_OF = rx(r"(?:^|[.;:,(]\s*|(?<![\d.,])\d[\d,]*\s*(?:\(\s*[\d.]+\s*%\s*\)\s*)?(?:out\s+)?)of\s+"
                r"(?:the\s+|these\s+|those\s+|all\s+(?:the\s+)?)?$")
-_OTHER_STAGE = rx(r"\b(?:screened|evaluated|assessed|approached|invited|eligible|completed|analy[sz]ed|withdr[ae]w\w*|"
+_OTHER_STAGE = rx(r"\b(?:screened|evaluated|assessed|approached|invited|eligible|consent(?:ed)?|completed|analy[sz]ed|withdr[ae]w\w*|"
                    r"discontinued|excluded|dropped)\b")
 # "8059 were enrolled, and 7968 received at least one dose": the second count is a later stage.
 _LATER_STAGE_AFTER = rx(r"\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?:\w+\s+)?(?:(?:received|took|had)\s+(?:at\s+least|one\s+or\s+more)|"
@@ -993,7 +1045,7 @@ def _rank_count(passage: Passage, match: re.Match[str]) -> tuple[float, Hit, int
     before = text[max(0, match.start() - 30):match.start()]
     # Counts that are not people: "2 of 3 patients", percentages, ages, doses, durations.
     # (and a rate's denominator: "16 in 10,000 individuals")
-    if re.search(r"(?:%\s+of|/|%|\bper|\baged?|\d\s*(?:and|or|to|-|\u2013|in))\s*$", before) and not _TOTAL_OF.search(before):
+    if re.search(r"(?:%\s+of(?:\s+(?:the|those|these))?|/|%|\bper|\baged?|\d\s*(?:and|or|to|-|\u2013|in))\s*$", before) and not _TOTAL_OF.search(before):
         return (0.0, hit, None, written)
     if _LABEL_BEFORE.search(before):
         return (0.0, hit, None, written)  # "In study 2, no women ...": the number names a study, arm or visit
