@@ -192,6 +192,32 @@ def test_healthy_participants_are_read_as_healthy(flagship, title: str, abstract
     assert _field(flagship, "population", title, abstract) == expected
 
 
+@pytest.mark.parametrize(("title", "abstract", "expected"), [
+    # bipolar depression, its depressive episodes and depression beside mania are bipolar disorder
+    ("Riluzole for bipolar depression",
+     "Methods: Outpatients with bipolar disorder in a depressive episode were randomized to riluzole or placebo. "
+     "Secondary measures were time to a depressive episode and changes in depression and mania ratings.",
+     ["bipolar"]),
+    # ... but major depression named as a group of its own stays
+    ("Glycine-site agonism after ketamine",
+     "Thirty patients (16 with major depression and 14 with bipolar depression) were randomized to the drug or "
+     "placebo.", ["depression", "bipolar"]),
+    # a condition ruled out in other words, inside an instrument's name, or what a drug mimics
+    ("Lamotrigine in borderline personality disorder",
+     "Women with borderline personality disorder were randomized to lamotrigine or placebo. Patients could not "
+     "meet criteria for bipolar disorder.", ["borderline-pd"]),
+    ("Valproate and lithium for relapse prevention in mania",
+     "Patients recovering from a manic episode were randomized to valproate or lithium. Ratings came from the "
+     "Schedule for Affective Disorders and Schizophrenia-Change Version.", ["bipolar"]),
+    ("Memory in frequent ketamine users",
+     "Background: In healthy individuals ketamine induces psychosis-like effects. Methods: We compared 30 "
+     "frequent ketamine users with 30 non-users.", ["substance-use"]),
+    ("A fear-learning trial", "We randomized N = 96 healthy humans to doxycycline or placebo.", ["healthy"]),
+])
+def test_the_condition_that_defines_who_took_part(flagship, title: str, abstract: str, expected: list[str]) -> None:
+    assert _field(flagship, "population", title, abstract) == expected
+
+
 def test_a_condition_inside_a_trial_or_society_name_is_no_population(flagship) -> None:
     abstract = ("A substudy of the Heart, Osteoporosis, Estrogen and Lipid trial. Four hundred healthy "
                 "postmenopausal women were randomly assigned to the hormone or placebo. (c) 2003 American "

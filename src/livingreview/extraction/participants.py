@@ -103,7 +103,7 @@ def _share(hit: Hit) -> bool:
 _POPULATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("healthy", rx(r"\bhealthy,?\s+(?:[\w-]+,?\s+){0,4}?(?:volunteers|subjects|participants|adults|individuals|men|"
                     r"women|males|females|controls|people|persons|students|elderly|smokers|non-?smokers|users|drinkers|children|"
-                    r"adolescents|nulliparas|primigravidas|pregnant\s+women|infants|newborns|workers|athletes)\b|\bnormal,?\s+(?:[\w-]+\s+){0,2}?(?:volunteers|subjects|women|men|adults|individuals|"
+                    r"adolescents|nulliparas|primigravidas|pregnant\s+women|infants|newborns|workers|athletes|humans)\b|\bnormal,?\s+(?:[\w-]+\s+){0,2}?(?:volunteers|subjects|women|men|adults|individuals|"
                     r"participants|controls)\b|\bnon-?clinical\b|"
                     # ("healthy control (n=28) groups", "healthy control (HC) subjects")
                     r"\bhealthy\s+control\b(?=\s*\(|\s+(?:group|subjects|participants|volunteers|individuals|cohort|sample)\b)|"
@@ -271,13 +271,14 @@ _MEASURED_AFTER = rx(r"(?:\s+(?:and\s+)?(?:anxiety\s+)?(?:disorder\s+)?)?[\s'-]*
                       r"drugs?|medications?|agents?|models?|"
                       r"inventory|questionnaire|index|checklist|severity|episodes|events?|rates?|risk|trajector\w*|"
                       r"incidence|outcomes?|screening|awareness|rating|measures?|prevention)\b")
+_LIKE_AFTER = rx(r"[- ]like\b")
 _PEOPLE_WITH_BEFORE = rx(r"\b(?:patients|subjects|participants|volunteers|women|men|children|adults|adolescents|"
                          r"individuals|outpatients|people|persons|girls|boys)\s+(?:\([^()]*\)\s+)?(?:who\s+(?:had|have|were|"
                          r"are|suffered|experienced)\s+|with\s+|suffering\s+from\s+)(?:a\s+|an\s+)?(?:[\w-]+,?\s+){0,3}$")
 # People excluded, or a conclusion about people who were not studied ("should not be extrapolated
 # to patients with coronary artery disease").
 _EXCLUDED = rx(r"\bexclu\w+|\bineligible\b|\bnot\s+eligible\b|\bextrapolat\w+|\bgenerali[sz]\w*\s+to\b|"
-               r"\bcontraindicated\b")
+               r"\bcontraindicated\b|\b(?:could|did|must|may)\s+not\s+(?:meet|fulfil+|have)\b")
 # A condition that happened during the study: "Breast pain was reported by 8% of women".
 # ... or what was measured: "depression was evaluated with the Hamilton scale".
 _EVENT_AFTER = rx(r"\s+(?:(?:was|were)\s+(?:reported|observed|noted|seen|recorded|experienced|more\s+(?:common|frequent)|"
@@ -285,7 +286,8 @@ _EVENT_AFTER = rx(r"\s+(?:(?:was|were)\s+(?:reported|observed|noted|seen|recorde
                   r"less\s+(?:common|frequent)|the\s+most)|occurred|developed|resolved)\b")
 # Sentences that name conditions of other people: exclusions, outcomes and events counted,
 # the state of knowledge.
-_NOT_WHO_TOOK_PART = rx(r"\bexclu\w+|\b(?:primary|secondary|main)?\s*(?:outcomes?|end-?\s?points?)\b|\bglobal\s+index\b|"
+_NOT_WHO_TOOK_PART = rx(r"\bexclu\w+|\b(?:primary|secondary|main)?\s*(?:outcomes?|end-?\s?points?)\b|"
+                         r"\b(?:primary|secondary|main)\s+measures?\b|\bglobal\s+index\b|"
                          r"\bevidence\b|\bprevious(?:ly)?\b|\b(?:studies|research)\s+(?:have|has)\b|"
                          r"\bincidence\s+of\b|\brisk\s+of\b|\bstopping\b|"
                          # harms counted
@@ -339,7 +341,8 @@ def _in_a_name(hit: Hit) -> bool:
     if not text[hit.start].isupper() or hit.start == hit.sentence.start or _ABBREVIATION.fullmatch(
             text[hit.start:hit.end]):
         return False
-    return bool(_NAME_RUN_AFTER.match(text, hit.end, min(len(text), hit.end + 80)))
+    return bool(_NAME_RUN_AFTER.match(text, hit.end, min(len(text), hit.end + 80))
+                or _NAME_RUN_BEFORE.search(text, max(hit.sentence.start, hit.start - 80), hit.start))
 
 
 _NAME_RUN_AFTER = re.compile(r"(?:,?\s+(?:and\s+|&\s+|of\s+)?[A-Z][\w'-]*)*,?\s+(?:[Tt]rials?|[Ss]tudy|Society|Group|"
@@ -348,6 +351,9 @@ _NAME_RUN_AFTER = re.compile(r"(?:,?\s+(?:and\s+|&\s+|of\s+)?[A-Z][\w'-]*)*,?\s+
                              r"Clinic|Research)\b")
 
 
+# ... or one whose run starts with such a word ("Schedule for Affective Disorders and Schizophrenia").
+_NAME_RUN_BEFORE = re.compile(r"\b(?:Schedule|Scale|Inventory|Index|Interview|Questionnaire|Checklist|Assessment)\s+"
+                              r"(?:for|of)\s+(?:(?:and|of|the|&)\s+|[A-Z][\w'-]*,?\s+){1,6}$")
 _ABBREVIATION = re.compile(r"[A-Z0-9-]{2,8}")
 
 
@@ -401,6 +407,11 @@ _EXAMPLES_BEFORE = rx(r"\b(?:conditions|disorders|diseases|illnesses|populations
                       r"including|e\.g\.,?)\s+(?:[\w-]+,?\s+){0,6}?(?:and\s+|or\s+)?$")
 
 
+_UNIPOLAR = rx(r"\bmajor\s+depress(?:ion|ive\s+disorder)|\bunipolar\b|\bMDD\b|\bTRD\b")
+_BIPOLAR_NEAR = rx(r"\bbipolar\b|\bmani[ac]\b|\bBD\b")
+_EPISODE = rx(r"depressive\s+episode")
+
+
 # Users called healthy ("20 healthy poly-drug MDMA users") are healthy volunteers who have taken the drug.
 _HEALTHY_USERS = rx(r"\bhealthy,?\s+(?:[\w-]+,?\s+){0,2}$")
 
@@ -425,7 +436,8 @@ def _defines_population(hit: Hit) -> bool:
         # women", beside "no previous use of HRT"); only what follows can make them a measure.
         return not _MEASURED_AFTER.match(hit.passage.text, hit.end)
     window = max(hit.sentence.start, hit.start - 60)
-    if _MEASURED_AFTER.match(hit.passage.text, hit.end) or _MEASURED_BEFORE.search(hit.passage.text, window, hit.start) \
+    # ("psychosis-like effects": what a drug does, like the condition, in people without it)
+    if _MEASURED_AFTER.match(hit.passage.text, hit.end) or _LIKE_AFTER.match(hit.passage.text, hit.end) or _MEASURED_BEFORE.search(hit.passage.text, window, hit.start) \
             or _EVENT_AFTER.match(hit.passage.text, hit.end):
         return False
     if hit.passage.field != "title" and _INDICATION_BEFORE.search(
@@ -509,6 +521,14 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
     _keep_hits(found, "healthy", lambda h: not _HEDGED_BEFORE.search(h.passage.text, max(0, h.start - 20), h.start))
     _keep_hits(found, "substance-use",
                lambda h: not _HEALTHY_USERS.search(h.passage.text, max(0, h.start - 30), h.start))
+    if "bipolar" in found:
+        # Bipolar depression, a depressive episode of bipolar disorder, is bipolar disorder; depression
+        # stays only as a condition of its own ("17 with major depression and 15 with bipolar depression").
+        # (a depressive episode is a phase of the bipolar disorder; depression listed beside mania a
+        # dimension of it)
+        _keep_hits(found, "depression", lambda h: bool(_UNIPOLAR.search(h.passage.text, max(0, h.start - 12), h.end))
+                   or not (_EPISODE.match(h.passage.text, h.start) or _BIPOLAR_NEAR.search(
+                       h.passage.text, max(h.sentence.start, h.start - 100), min(h.sentence.end, h.end + 40))))
     if len(found) > 1:
         # What a drug did "in healthy individuals" before the abstract turns to its own patients
         # is background, not who took part.
