@@ -104,6 +104,7 @@ _DRUG_SYNONYMS = {"acetaminophen": "paracetamol", "chlorphenamine": "chlorphenir
                   "pyrilamine": "mepyramine"}
 _MICRO = re.compile(r"micrograms?|microg\b|mcg|μg|µg|ug\b")
 _INTERNATIONAL_UNITS = re.compile(r"international\s+units?")
+_PERCENT = re.compile(r"\s*per\s?cent\b")
 _DOSE = re.compile(r"(\d+(?:[.,]\d+)?(?:/\d+(?:[.,]\d+)?)?)\s*-?\s*"
                    r"(mg/kg|µg/kg|ng/ml|mg|µg|ng|g|ml|iu|pnu|%)")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -214,7 +215,7 @@ def norm_dose(value: object) -> str | None:
     text = norm_label(value)
     if text is None:
         return None
-    text = _INTERNATIONAL_UNITS.sub("iu", _MICRO.sub("µg", text))
+    text = _PERCENT.sub("%", _INTERNATIONAL_UNITS.sub("iu", _MICRO.sub("µg", text)))
     match = _DOSE.search(text)
     if not match:
         return text.replace(" ", "")

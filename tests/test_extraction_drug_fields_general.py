@@ -195,6 +195,24 @@ DOSE_AND_ROUTE_CASES: list[Case] = [
     # International units spelt out are a unit.
     ("", "Methods: Forty boys with autism were randomized to 16 International Units of oxytocin or placebo by "
      "nasal spray twice daily.", {"doses": ["16 International Units"]}),
+    # The shares of a gas breathed, listed before it or after "concentrations of" (a zero share is the placebo).
+    ("", "Healthy adults inhaled 10%, 25% and 50% nitrous oxide or air in random order.",
+     {"doses": ["10%", "25%", "50%"], "routes": ["inhaled"]}),
+    ("", "In a double-blind crossover study, N2O was given to 12 adults for one minute in concentrations of 0 "
+     "(air), 30 and 60 per cent.", {"doses": ["30 per cent", "60 per cent"]}),
+    # The study's own washout after treatment does not make its doses someone else's.
+    ("", "Adults with bipolar depression were treated with 2 g/day N-acetylcysteine or placebo for 16 weeks, "
+     "followed by a 4-week washout.", {"doses": ["2 g/day"]}),
+    # A trial its participants "participated in" is their own, doses and all.
+    ("", "Glycine-site agonists may act as antagonists at high doses. Twenty patients with depression "
+     "participated in a double-blind, 6-week trial with a titrated dose (500 mg/d) of D-cycloserine or placebo.",
+     {"doses": ["500 mg/d"]}),
+    # A drug scanned "after infusion" was infused; a pill placebo is swallowed; a route animals had is not the study's.
+    ("", "Participants were scanned two hours after infusion in a double-blind crossover of ketamine and placebo.",
+     {"routes": ["intravenous"]}),
+    ("", "Outpatients were randomized to memantine or a matching pill placebo for eight weeks.", {"routes": ["oral"]}),
+    ("", "Animal models suggest that a single intravenous dose works for weeks. Adults with depression were "
+     "randomized to the glycine-site agonist or placebo.", {"routes": []}),
 ]
 
 

@@ -196,6 +196,10 @@ def test_international_units_spelt_out_are_iu():
     assert ev.norm_dose("12 International Units") == ev.norm_dose("12 IU") == "12 iu"
 
 
+def test_a_share_in_per_cent_is_a_percentage():
+    assert ev.norm_dose("20 per cent") == ev.norm_dose("20percent") == ev.norm_dose("20%") == "20 %"
+
+
 def test_population_other_words_score_apart_and_together_as_population_class():
     gold = [_gold("1", population=["other:osteoarthritis", "healthy"])]
     predicted = {("f.csv", "1"): {"population": ["other:knee-osteoarthritis", "healthy"]}}

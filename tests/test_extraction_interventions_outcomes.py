@@ -171,6 +171,12 @@ def test_imaging_modalities_are_brain_imaging_only(flagship: Protocol, abstract:
     ("Empathy was measured with the Multifaceted Empathy Test.", "empathy"),
     ("Theory of mind was assessed with the Reading the Mind in the Eyes Test.", "mentalizing"),
     ("Ratings of feeling close to others increased.", "social connectedness"),
+    # a subscale that names the construct it rates, in a result that found no difference
+    ("Irritability improved, but not lethargy/social withdrawal [F(1.6, 71.0) = 0.98, p = 0.36].",
+     "social functioning"),
+    ("Both groups improved in social adjustment and peer relationships.", "social functioning"),
+    ("Social and occupational impairment improved more than after placebo.", "social functioning"),
+    ("The drug attenuated the retention of fear memory a week later.", "emotional processing"),
 ])
 def test_constructs_come_from_the_protocol_vocabulary(flagship: Protocol, abstract: str, construct: str) -> None:
     got = _fields(flagship, "Thirty adults were randomized to MDMA or placebo. " + abstract)

@@ -463,12 +463,16 @@ _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allow
 # periods ("a crossover study ... separated by a 7-day washout"): then the washout is its own.
 _WASHOUT = rx(r"\bwash-?out\b(?!\s+(?:(?:period|phase|interval)\s+)?(?:of|between|lasting))")
 _CROSSOVER_WORD = rx(r"\bcross-?over\b|\bperiods\b")
+# ... or about the study's own washout after treatment ("for 20 weeks, followed by a 4-week washout").
+_WASHOUT_AFTER_TREATMENT = rx(r"\b(?:followed\s+by|then|with)\s+an?\s+(?:\d+|one|two|three|four|six|eight)[- ]"
+                              r"(?:day|week|month)\s+wash-?out\b")
 
 
 def _not_the_studys_use(sentence: str) -> bool:
     """Whether a sentence speaks of drugs outside the study's own use."""
     return bool(_NOT_THE_STUDYS_USE.search(sentence)
-                or (_WASHOUT.search(sentence) and not _CROSSOVER_WORD.search(sentence)))
+                or (_WASHOUT.search(sentence) and not _CROSSOVER_WORD.search(sentence)
+                    and not _WASHOUT_AFTER_TREATMENT.search(sentence)))
 
 
 # A drug given together with the study drug is part of its arm ("aspirin combined with
@@ -931,7 +935,9 @@ _ROUTES = (
                         r"\binfusions?\s+of\s+(?!\w*\s*(?:saline|fluid|water))|\bbolus\s+(?:dose|injection)\b|"
                         r"\b(?:single|continuous|constant|slow|\d+[- ]min(?:ute)?s?)\s+infusions?\b(?![^.]{0,30}\b(?:saline|fluids?)\b)|"
                         # "were infused with 40 IU of the peptide", "infused over 40 minutes"
-                        r"\binfused\s+(?:with|over)\b(?![^.;]{0,30}\b(?:saline|fluids?)\b)")),
+                        r"\binfused\s+(?:with|over)\b(?![^.;]{0,30}\b(?:saline|fluids?)\b)|"
+                        # ("scanned 2 hours after infusion")
+                        r"\b(?:after|following|during)\s+(?:the\s+)?infusions?\b(?![^.;]{0,30}\b(?:saline|fluids?)\b)")),
     ("intranasal", rx(r"\bintra-?nasal(?:ly)?\b|\bnasal(?:ly)?\s+(?:spray|administ|delivered|inhal|solution|"
                        r"powder|insufflation|dose)|\bnasal\s+(?:\w+\s+)?sprays?\b|"
                        # "administered nasally", "a nasal delivery device", "an atomizer", "(24 IU, IN)"
@@ -945,7 +951,7 @@ _ROUTES = (
                  r"(?!\s+(?:use|users|pills?\s+use))|\b(?:drug|tablet|capsule|dose)\s+ingestion\b|"
                  # swallowed: "peroral X", "after ingestion of X (8 mg)", "ingested a single dose"
                  r"\bper-?oral(?:ly)?\b|\bingest(?:ion\s+of|ed)\s+(?:either\s+)?(?:an?\s+|the\s+)?(?:single\s+)?(?:oral\s+|placebo\s+)?"
-                 r"(?:doses?|tablets?|capsules?|pills?)\b|\b(?:placebo|sugar)\s+pills?\b|"
+                 r"(?:doses?|tablets?|capsules?|pills?)\b|\b(?:placebo|sugar|matching|identical)\s+pills?\b|"
                  r"\bingestion\s+of\s+(?:the\s+)?[\w-]+\s*\(?\s*\d|\bingested\s+(?:an?\s+)?(?:single\s+)?\d|"
                  # a drink given as the drug or its placebo ("a placebo drink", "a vodka and tonic-mixed drink"),
                  # not drinks counted as a habit ("14 drinks per week")
@@ -987,17 +993,25 @@ def doses(passages: list[Passage]) -> Suggestion:
         values.extend(_listed_doses(_amount_text(match.group("amounts")),
                                     " ".join(hit.passage.text[match.start("unit"):match.end("dose")].split()),
                                     _amount_text(dose.evidence.text)))
-    for hit in find(passages, _GAS_SHARE, negatable=False):
-        if hit.start >= study_start(hit.passage) and not _not_the_studys_use(hit.sentence.text):
-            match = _GAS_SHARE.match(hit.passage.text, hit.start)
-            assert match is not None
-            hits.append(Hit(hit.passage, match.start("dose"), match.end("dose")))
-            values.append(" ".join(match.group("dose").split()))
+    for pattern in (_GAS_SHARE, _GAS_CONCENTRATIONS):
+        for hit in find(passages, pattern, negatable=False):
+            if hit.start >= study_start(hit.passage) and not _not_the_studys_use(hit.sentence.text):
+                match = pattern.match(hit.passage.text, hit.start)
+                assert match is not None
+                hits.append(Hit(hit.passage, match.start("dose"), match.end("dose")))
+                unit = " ".join(match.group("unit").split())
+                unit = unit if unit == "%" else " " + unit  # ("25%", "30 per cent", as abstracts write them)
+                values.extend(amount + unit for amount in re.findall(r"\d+(?:\.\d+)?", match.group("dose")))
     return suggestion(_distinct_amounts(values), hits, limit=len(hits))
 
 
 # An anaesthetic gas is dosed by its share of the air breathed: "30% nitrous oxide in oxygen".
-_GAS_SHARE = rx(r"(?<![\d.])(?P<dose>\d+(?:\.\d+)?\s*%)\s+" + _GASES)
+# ("10%, 20%, 30% and 40% nitrous oxide"; "N2O ... in concentrations of 0 (oxygen-placebo), 20, 40, and 80 per cent")
+_SHARE_UNIT = r"(?P<unit>%|per\s?cent)"
+_SHARE_LIST = (r"(?P<dose>\d+(?:\.\d+)?(?:\s*(?:%|per\s?cent))?(?:\s*\([^()]{0,30}\))?(?:\s*(?:,|,?\s*and|,?\s*or)\s*"
+               r"\d+(?:\.\d+)?(?:\s*(?:%|per\s?cent))?(?:\s*\([^()]{0,30}\))?)*?)\s*" + _SHARE_UNIT)
+_GAS_SHARE = rx(r"(?<![\d.])" + _SHARE_LIST + r"\s+" + _GASES)
+_GAS_CONCENTRATIONS = rx(_GASES + r"[^.;]{0,80}?\bconcentrations?\s+of\s+" + _SHARE_LIST)
 
 
 def _clause(hit: Hit) -> str:
@@ -1050,7 +1064,7 @@ def routes(passages: list[Passage], drug_given: bool = True) -> Suggestion:
                 # (earlier treatment told before the route: "previous experience" after it is the participants')
                 and not _EARLIER_TREATMENT.search(h.passage.text, h.sentence.start, h.start)
                 and not _not_the_studys_use(h.sentence.text)
-                and not _FOR_OTHER_PRODUCT.match(h.passage.text, h.end)
+                and not _FOR_OTHER_PRODUCT.match(h.passage.text, h.end) and not _IN_ANIMALS.search(h.sentence.text)
                 and not (value == "oral" and _HELD_IN_THE_MOUTH.search(h.passage.text, max(h.sentence.start,
                                                                                             h.start - 40), h.start))
                 and (drug_given or (h.passage.field != "title" and not before_own_study(h)))]
@@ -1058,6 +1072,10 @@ def routes(passages: list[Passage], drug_given: bool = True) -> Suggestion:
             found[value] = hits
     ordered = sorted(found, key=lambda v: (found[v][0].passage.field != "title", found[v][0].start))
     return Suggestion(ordered, [found[v][0].evidence for v in ordered])
+
+
+# How a drug was given in animals ("Animal models suggest a single intravenous dose may ...").
+_IN_ANIMALS = rx(r"\banimals?\b|\brodents?\b|\bmice\b|\brats?\b|\bpre-?clinical\b")
 
 
 # A sublingual or buccal tablet is absorbed in the mouth, not swallowed: none of the six routes.

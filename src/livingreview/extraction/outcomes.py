@@ -358,7 +358,7 @@ class _StudyResults:
 
 def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeVocabularies) -> list[_Anchor]:
     anchors: dict[str, _Anchor] = {}
-    instruments = vocabulary_hits(protocol, passages, vocabularies.instrument)
+    instruments = vocabulary_hits(protocol, passages, vocabularies.instrument, negated_results=True)
     construct_ids = ({t.id for t in protocol.vocabularies[vocabularies.construct].terms}
                      if vocabularies.construct in protocol.vocabularies else set())
     for term_id, spans in instruments.items():

@@ -151,16 +151,24 @@ def pattern_list(passages: list[Passage], patterns: tuple[tuple[str, re.Pattern[
     return found
 
 
-def vocabulary_hits(protocol: Protocol, passages: list[Passage], vocabulary: str | None) -> dict[str, list[tuple[Passage, Span]]]:
-    """Non-negated mentions of a protocol vocabulary's terms, by term id."""
+def vocabulary_hits(protocol: Protocol, passages: list[Passage], vocabulary: str | None,
+                    negated_results: bool = False) -> dict[str, list[tuple[Passage, Span]]]:
+    """Non-negated mentions of a protocol vocabulary's terms, by term id; with `negated_results`,
+    also those a result sentence denies an effect on ("but not for lethargy/social withdrawal
+    (p = 0.36)": measured all the same)."""
     found: dict[str, list[tuple[Passage, Span]]] = {}
     if vocabulary is None or vocabulary not in protocol.vocabularies:
         return found
     for passage in passages:
         for span in text_spans(protocol, passage.text):
-            if span.vocabulary == vocabulary and not span.negated:
+            if span.vocabulary == vocabulary and (not span.negated or (
+                    negated_results and _RESULT_SENTENCE.search(passage.sentence_of(span.start).text))):
                 found.setdefault(span.term, []).append((passage, span))
     return found
+
+
+# A sentence that reports a test's result.
+_RESULT_SENTENCE = rx(r"\bp\s*[<=>≤]|\bsignifican\w*|\bF\s*\(\s*\d|\bdiffer(?:ed|ences?)\b")
 
 
 def iter_hits(found: dict[str, list[tuple[Passage, Span]]]) -> Iterator[tuple[str, Hit]]:
@@ -190,6 +198,9 @@ _OWN_STUDY_TURN = rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:[\w-]+,?\
                       r"goals?)\b|\b(?:was|were)\s+(?:randomi[sz]ed|enrolled|recruited|studied|included)\b|"
                       # ("either 30 mg of memantine or a placebo was administered to 40 volunteers")
                       r"\b(?:was|were)\s+administered\s+to\s+(?:\d+|[a-z]+ty|the|all|each)\b|"
+                      # ("Twenty-six patients participated in a double blind ... trial")
+                      r"\b(?:participated|took\s+part)\s+in\s+(?:a|an|this|our|the)\s+(?:[\w,-]+\s+){0,6}?"
+                      r"(?:trial|study|experiment)\b|"
                       r"\b(?:methods?|design|participants|patients|subjects|setting)\s*:|\b[Nn]\s*=\s*\d|"
                       # the sample's make-up in brackets: "to volunteers (16 men and 16 women)"
                       r"\(\s*\d+\s+(?:men|women|males|females|boys|girls)\s+and\s+\d+\s+(?:men|women|males|females|boys|girls)\b|"

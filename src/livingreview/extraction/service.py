@@ -231,7 +231,7 @@ def _constructs(protocol: Protocol, passages: list[Passage], vocabulary: str | N
     measure (a trust game: trust). A background sentence ("improves sociability in mice") says what
     others found, not what this study measured; a term the form maps to "" (the review's own name
     for the whole profile) is no construct an outcome measures."""
-    found = {term: kept for term, spans in vocabulary_hits(protocol, passages, vocabulary).items()
+    found = {term: kept for term, spans in vocabulary_hits(protocol, passages, vocabulary, negated_results=True).items()
              if term_values.get(term, term)
              and (kept := [(p, s) for p, s in spans if measured_construct(Hit(p, s.start, s.end))])}
     labels: list[str] = []
