@@ -220,6 +220,13 @@ def test_a_dose_aimed_at_a_threshold_or_a_hoped_for_biomarker_is_no_body_measure
     ("Respiratory sinus arrhythmia rose during the interaction after the peptide.", "physiological"),
     ("Sleep was measured by wrist actigraphy over two weeks of treatment.", "physiological"),
     ("Peripheral glutathione levels predicted the response to the drug.", "physiological"),
+    # scales the respondents fill in, named without saying so; bedside tests of cognition; urine tests
+    ("Veterans were randomized to the drug or placebo; the Davidson Trauma Scale fell more on the drug.",
+     "self-report"),
+    ("Women with borderline personality disorder scored lower on the Affective Lability Scale after lamotrigine.",
+     "self-report"),
+    ("Cognition was assessed with the Mini-Mental State Examination at weeks 0 and 6.", "behavioural"),
+    ("The share of negative weekly urine cannabinoid tests did not differ between the groups.", "physiological"),
 ])
 def test_measures_told_by_what_was_recorded_or_done_give_classes(abstract: str, expected: str) -> None:
     assert expected in _classes(abstract)
@@ -232,3 +239,14 @@ def test_psychiatric_symptoms_with_no_scale_named_have_no_class_in_a_drug_trial(
     assert "self-report" not in measures.outcome_classes(passages, {}, drug_given=True).value
     # a survey's respondents told their own symptoms
     assert "self-report" in measures.outcome_classes(passages, {}, drug_given=False).value
+
+
+def test_a_clinicians_scale_of_subjective_symptoms_and_symptom_severity_in_a_drug_trial_are_no_report() -> None:
+    abstract = ("Adults were randomized to ketamine or placebo. Subjective symptoms were indexed with the "
+                "Clinician Administered Dissociative States Scale. Subjective symptoms scores rose after ketamine.")
+    passages = [Passage(1, "title", "A randomised trial"), Passage(1, "abstract", abstract)]
+    assert "self-report" not in measures.outcome_classes(passages, {}, drug_given=True).value
+    panic = ("Adults with panic disorder were randomized to the drug or placebo. Anxiety severity fell more on the "
+             "drug, and the Clinical Global Impression improved.")
+    passages = [Passage(1, "title", "A randomised trial"), Passage(1, "abstract", panic)]
+    assert "self-report" not in measures.outcome_classes(passages, {}, drug_given=True).value

@@ -57,7 +57,13 @@ OUTCOME_CLASS_PATTERNS = (
                         # symptoms as what changed ("reductions in PTSD symptoms", "symptoms were decreased")
                         r"\b(?:reduc|decreas|alleviat|lessen)\w*\s+(?:in\s+|of\s+)?(?:the\s+)?"
                         r"(?:(?!signs\b)[\w-]+\s+){0,3}?symptoms?\b|"
-                        r"\bsymptoms?\s+(?:were|was)\s+(?:\w+\s+)?(?:decreased|reduced|relieved|alleviated|lessened)\b")),
+                        r"\bsymptoms?\s+(?:were|was)\s+(?:\w+\s+)?(?:decreased|reduced|relieved|alleviated|lessened)\b|"
+                        # scales the respondents fill in themselves, named without saying so
+                        r"\bDavidson\s+Trauma\s+Scale\b|\bMississippi\s+Scale\b|\bAffective\s+Lability\s+Scale\b|"
+                        r"\bArizona\s+Sexual\s+Experiences?\s+Scale\b|\bPTSD\s+Check\s?list\b|\bImpact\s+of\s+Events?\s+Scale\b|"
+                        r"\bProfile\s+of\s+Mood\s+States?\b|\bPositive\s+and\s+Negative\s+Affect\s+Schedule\b|\bPANAS\b|"
+                        r"\bHospital\s+Anxiety\s+and\s+Depression\s+Scale\b|\bBarratt\s+Impulsiveness\s+Scale\b|"
+                        r"\bBond[- ]and[- ]Lader\b|\bBond-Lader\b")),
     ("clinician-rated", rx(r"\bclinician[- ](?:rated|administered|assessed)\b|"
                             # what peers say of a participant is an observer's rating
                             r"\bpeer\s+(?:appraisals?|ratings?|nominations?|reports?)\b|\b(?:investigator|physician|"
@@ -102,6 +108,8 @@ OUTCOME_CLASS_PATTERNS = (
                             r"(?:rated|assessed|evaluated|scored|judged)\b")),
     ("behavioural", rx(r"\b(?:behaviou?ral|cognitive|computeri[sz]ed|experimental)\s+(?:tasks?|"
                         r"paradigms?|tests?|performance)\b|"
+                        # the bedside tests of cognition, which the participant performs
+                        r"\bMini-?\s?Mental\s+State\s+Exam\w*|\bMMSE\b|\bMontreal\s+Cognitive\s+Assessment\b|\bMoCA\b|"
                         # the money games and decisions of social and economic experiments ("a monetary
                         # transfer task", "an incentivized laboratory experiment", "a game-theoretic paradigm")
                         r"\b(?:monetary|money|economic|transfer|donation|giving|sharing|bargaining|incentivi[sz]ed|"
@@ -154,6 +162,8 @@ OUTCOME_CLASS_PATTERNS = (
                          r"\b(?:while|when)\s+(?:being\s+)?scanned\b|\bin\s+the\s+(?:PET\s+|MRI?\s+)?scanner\b|"
                          r"\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)")),
     ("physiological", rx(r"\bheart\s+rate\b|\bcardiac\s+(?:deceleration|acceleration|responses?|reactivity)\b|"
+                          # a sample tested for a drug's traces ("negative urine cannabinoid tests")
+                          r"\burine\s+(?:[\w-]+\s+){0,2}?(?:tests?|screens?|toxicology|drug\s+screens?)\b|"
                           # the body's signals recorded: muscle, skin, breathing, movement, autonomic arousal
                           r"\belectromyogra\w*|\b(?:facial\s+)?EMG\b|\belectrodermal\b|\bgalvanic\s+skin\b|"
                           r"\brespiratory\s+sinus\s+arrhythmia\b|\bheart\s+rate\s+variability\b|\bactigraph\w*|"
@@ -294,7 +304,7 @@ def imaging_modalities(passages: list[Passage]) -> Suggestion:
 
 
 
-_SYMPTOMS_ALONE = rx(r"\bsymptoms?\b")
+_SYMPTOMS_ALONE = rx(r"\bsymptoms?\b|\b(?:anxiety|depression|depressive|mania|manic|panic|psychotic)\s+severity\b")
 _MENTAL_SYMPTOMS = rx(r"\b(?:depressive|depression|anxiety|psychotic|negative|dissociative|PTSD|manic|obsessive|"
                       r"compulsive|schizophrenic|autistic|psychiatric)\s+symptoms?\b|\bsymptom\s+severity\b")
 _GLOBAL_JUDGEMENT = rx(r"(?:global|overall)\b")
@@ -302,6 +312,8 @@ _EXPLICIT_SELF_REPORT = rx(r"self|questionnaire|diar|\bVAS\b|visual|patient|volu
                             r"quality\s+of\s+life")
 # The negative and positive symptoms of psychosis are judged by a rater (PANSS, SANS), not told by
 # the patient: named with no scale, they say nothing of a report.
+# ("subjective symptoms as indexed with the Clinician Administered Dissociative States Scale" are the clinician's)
+_SUBJECTIVE_SYMPTOMS = rx(r"subjective\s+symptoms\b")
 _PSYCHOSIS_SYMPTOMS = rx(r"\b(?:negative|positive|psychotic)\s+symptoms?\b")
 
 
@@ -448,9 +460,11 @@ def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[
         # patient's report: no class; a survey's are what its respondents reported)
         studies_mental_illness = drug_given and bool(find(passages, _MENTAL_SYMPTOMS, negatable=False))
         own = [h for h in found["self-report"] if ((h.passage.field, h.sentence.start) not in rated
-               and not ((scale or studies_mental_illness) and _SYMPTOMS_ALONE.search(h.evidence.text))
+               and not ((scale or studies_mental_illness) and (_SYMPTOMS_ALONE.search(h.evidence.text)
+                                                                or _SUBJECTIVE_SYMPTOMS.match(h.passage.text, h.start)))
                and cue_class("self-report", h.evidence.text))
-               or (_EXPLICIT_SELF_REPORT.search(h.evidence.text) and not _by_proxy(h))]
+               or (_EXPLICIT_SELF_REPORT.search(h.evidence.text) and not _by_proxy(h)
+                   and not _SUBJECTIVE_SYMPTOMS.match(h.passage.text, h.start))]
         if studies_children(passages):
             proxied = [h for h in own if filled_in_for_a_child(h.evidence.text) and not _SELF.search(h.sentence.text)]
             own = [h for h in own if h not in proxied]
