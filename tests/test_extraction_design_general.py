@@ -158,6 +158,20 @@ ALLOCATION_CASES: list[Case] = [
      "feedback group, prescribing for sore throat fell over three occasions from 40 to 33 to 29 per 100 "
      "consultations.",
      {"allocation": "parallel"}),
+    # Measures taken "in each session" of a drug and a placebo: the same people had both; a therapy's
+    # sessions are not the drug's.
+    ("EEG under ketamine", "Twenty healthy volunteers were studied in a placebo-controlled, double-blind "
+     "study of a saline infusion or ketamine. Resting EEG was recorded in each session with dissociation "
+     "ratings.", {"allocation": "crossover"}),
+    ("A peptide beside group therapy", "Sixty lonely adults were randomized to oxytocin or placebo before each "
+     "of five weekly group therapy sessions. State loneliness was rated at each session.",
+     {"allocation": "parallel"}),
+    # Sizes of kinds of patients all given the same drug are no arms; the placebo-controlled trials a
+    # conclusion says "are indicated" are none of the study's.
+    ("Open-label guanfacine in developmental disorders", "Children with autistic disorder (n = 8), Asperger's "
+     "disorder (n = 6) or PDD not otherwise specified (n = 3) received guanfacine for 8 weeks in an open-label "
+     "study. Conclusions: Placebo-controlled studies are indicated.",
+     {"allocation": "single-group", "control": "none", "randomised": "no"}),
 ]
 
 

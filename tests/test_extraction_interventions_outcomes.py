@@ -154,6 +154,10 @@ def test_outcome_classes_follow_the_instrument(flagship: Protocol, abstract: str
     ("The BOLD response of the amygdala to fearful faces decreased compared with placebo.", ["fMRI"]),
     ("Functional MRI was acquired during the task, and the MRI session lasted one hour.", ["fMRI"]),
     ("Hippocampal volume was measured with MRI before and after treatment.", ["other"]),
+    # a task scan named by no modality, known by the brain activation it showed
+    ("Participants were scanned 2 hours after the dose (0.5 mg/kg) while performing a reward task. "
+     "Activation in the nucleus accumbens rose after ketamine.", ["fMRI"]),
+    ("Participants were scanned for side effects while resting. Activation of the immune system rose.", []),
     # Imaging of the heart is not neuroimaging.
     ("Myocardial perfusion was measured with positron emission tomography.", []),
     ("Myocardial perfusion was the outcome. Each volunteer underwent a baseline PET scan and a second scan after "

@@ -421,6 +421,8 @@ def test_an_n_in_a_list_after_a_colon_counts_its_items_not_the_people() -> None:
 @pytest.mark.parametrize(("abstract", "expected"), [
     ("Reaction times were measured in healthy volunteers (12 males, 19-30 years) after each dose.", "adult"),
     ("Sleep was recorded in volunteers (20 females; 8-14 yrs) before and after the drug.", "child-adolescent"),
+    # an age floor with its unit left out
+    ("This 8-week trial compared citalopram with placebo in patients 75 and older with depression.", "adult"),
 ])
 def test_an_age_range_after_the_sex_count_in_brackets_gives_the_age_group(flagship, abstract: str,
                                                                            expected: str) -> None:

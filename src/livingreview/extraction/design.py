@@ -91,6 +91,9 @@ _OTHER_TRIAL = rx(r"\b(?:previous|previously|earlier|prior|preceding)\b(?!\s+(?:
 # ("during three days" is a duration, not three sessions.)
 _OCCASIONS = rx(
     r"\bon\s+separate\s+(?:occasions|days|visits|sessions|study\s+days|test\s+days)\b|"
+    # ("saline or ketamine ... measured in each session"; not the sessions of a therapy)
+    r"(?<!therapy\s)\b(?:in|during)\s+(?:each|both)\s+(?:drug\s+|test\s+|study\s+|experimental\s+)?sessions?\b"
+    r"(?![^.;]{0,60}\b(?:therapy|psychotherapy|intervention|weekly)\b)|"
     r"\b(?:on|in|across|over|completed|attended|underwent)\s+(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|different\s+|"
     r"consecutive\s+|test\s+|experimental\s+|study\s+)?(?:occasions|sessions|days|visits|periods|test\s+days)\b"
     # (occasions within one treatment period are assessments, not periods of a crossover)
@@ -217,7 +220,7 @@ _QUASI_BEFORE = re.compile(r"quasi-?\s?$", re.IGNORECASE)
 # Trials a conclusion calls for ("larger randomised trials are needed", "should be confirmed in a
 # randomised study") are not the study's own design.
 _TRIALS_CALLED_FOR = rx(r"\b(?:are|is|will\s+be|would\s+be|remain)\s+(?:still\s+|now\s+|urgently\s+|clearly\s+)?"
-                        r"(?:needed|required|warranted|necessary|awaited)\b|\bshould\s+be\s+(?:confirmed|"
+                        r"(?:needed|required|warranted|necessary|awaited|indicated)\b|\bshould\s+be\s+(?:confirmed|"
                         r"tested|evaluated|investigated|studied|performed|conducted)\b|(?:\b(?:further|future|larger|"
                         r"additional|more)\s+(?:[\w-]+,?\s+){0,3}|\bneed\s+for\s+(?:[\w-]+,?\s+){0,3})"
                         # ("each group was further randomised to exercise" is the study's own)
@@ -374,6 +377,19 @@ _ARM_BEFORE = re.compile(r"\b(?:or|versus|vs\.?)\s+$", re.IGNORECASE)
 EACH_GROUP = rx(r"^(?:in|of)\s+each\b")
 
 
+# "with autistic disorder (n = 7), Asperger's disorder (n = 7), or PDD not otherwise specified (n = 2)":
+# sizes of kinds of patients, not of arms.
+_DIAGNOSIS_BEFORE = rx(r"\b(?:disorders?|syndromes?|diseases?|specified|subtypes?)\s*\(\s*$")
+
+
+def _diagnostic_subgroups(passages: list[Passage], arms: Suggestion) -> bool:
+    texts = {(p.field, p.text) for p in passages}
+    return bool(arms.evidence) and all(
+        e.start is not None and any(field == e.field and _DIAGNOSIS_BEFORE.search(text, max(0, e.start - 40), e.start)
+                                    for field, text in texts)
+        for e in arms.evidence)
+
+
 def allocation(passages: list[Passage], randomised_value: str, control_value: str) -> Suggestion:
     crossover = [h for h in find(passages, _CROSSOVER) if not _OTHER_TRIAL.search(h.sentence.text)]
     if crossover:
@@ -398,7 +414,7 @@ def allocation(passages: list[Passage], randomised_value: str, control_value: st
     if parallel:
         return suggestion("parallel", parallel)
     arms = arm_sizes(passages)
-    if arms is not None:
+    if arms is not None and not _diagnostic_subgroups(passages, arms):
         return Suggestion("parallel", arms.evidence, ["inferred: each arm has its own participants"])
     if control_value == "none" and randomised_value != "yes":
         # (randomised to an arm given nothing is no single group)

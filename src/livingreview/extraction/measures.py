@@ -293,8 +293,20 @@ def _other_organ_only(text: str) -> bool:
     return bool(_OTHER_ORGAN.search(text)) and not _BRAIN.search(text)
 
 
+# "Participants were scanned ... while performing a reward task", then the activation of brain
+# areas: a task scan of brain activation, which is fMRI when no modality is named.
+_SCANNED_DURING_A_TASK = rx(r"\bscanned\b(?:[^.;]|\.\d){0,160}?\b(?:while|during)\b")
+_ACTIVATION = rx(r"\bactivations?\b|\bactivity\s+in\s+the\b")
+_DEEP_REGIONS = rx(r"\b(?:accumbens|putamen|caudate|tegmental|fusiform|precuneus|regions?\s+of\s+interest|brain\s+areas)\b")
+
+
 def imaging_modalities(passages: list[Passage]) -> Suggestion:
     found = pattern_list(passages, _IMAGING, brain_imaging)
+    if not found:
+        scans = [h for h in find(passages, _SCANNED_DURING_A_TASK, negatable=False) if _measured(h)]
+        if scans and any(_BRAIN.search(h.sentence.text) or _DEEP_REGIONS.search(h.sentence.text)
+                         for h in find(passages, _ACTIVATION, negatable=False)):
+            return Suggestion(["fMRI"], [scans[0].evidence], ["inferred: brain activation scanned during a task"])
     if "other" in found and ("fMRI" in found or "MRS" in found):
         found["other"] = [h for h in found["other"] if not _PLAIN_MRI.fullmatch(h.evidence.text)]
         if not found["other"]:

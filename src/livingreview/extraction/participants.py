@@ -32,7 +32,10 @@ _AGE_FLOOR = rx(r"(?:\baged?\s*(?:>\s*or\s*=|>=|\u2265|>|over|above|at\s+least|o
                  r"(?P<low>\d{1,2})\s*(?:" + _YEARS + r")?\s*(?:(?:of\s+age\s+)?(?:or|and)\s+(?:older|over|above)|\+(?!\s*/?\s*-))|"
                  r"\baged?\s*(?:>\s*or\s*=|>=|\u2265|>|over|above|at\s+least)\s*(?P<low2>\d{1,2})\b|"
                  r"\b(?P<low3>\d{1,2})\s*" + _YEARS + r"\s*(?:of\s+age\s+)?(?:or|and)\s+(?:older|over|above)|"
-                 r"(?:>\s*or\s*=|>=|\u2265)\s*(?P<low4>\d{1,2})\s*" + _YEARS + r")")
+                 r"(?:>\s*or\s*=|>=|\u2265)\s*(?P<low4>\d{1,2})\s*" + _YEARS + r"|"
+                 # ("patients 75 and older", the unit left out)
+                 r"\b(?:patients|adults|people|persons|subjects|individuals|participants|women|men)\s+"
+                 r"(?P<low5>\d{2})\s+(?:and|or)\s+(?:older|over|above)\b)")
 # One person's age, as a case report gives it: "a 64-year-old woman".
 _SINGLE_AGE = rx(r"(?<!than )(?<!under )(?<!below )(?<!over )(?<!above )\b(?P<age>\d{1,3})[- ](?:year|yr)s?[- ]old\b")
 # Faces, cries or cues of infants or adults shown to participants are stimuli, not who took part
@@ -74,7 +77,8 @@ def age_group(passages: list[Passage]) -> Suggestion:
     for hit in find(passages, _AGE_FLOOR, negatable=False):
         match = _AGE_FLOOR.match(hit.passage.text, hit.start)
         assert match is not None
-        low = int(match.group("low") or match.group("low2") or match.group("low3") or match.group("low4"))
+        low = int(match.group("low") or match.group("low2") or match.group("low3") or match.group("low4")
+                  or match.group("low5"))
         return suggestion("adult" if low >= 18 else "mixed", [hit])
     if _clinicians_studied(passages):
         return Suggestion(NOT_STATED)  # "women" and "children" are then the clinicians' patients

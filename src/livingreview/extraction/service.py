@@ -210,6 +210,13 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
             classes.setdefault(str(cls.value), []).append(_evidence_hit(passages, cls.evidence[0]))
     fields["outcome_classes"] = measures.outcome_classes(passages, classes, drug_given=bool(fields["drugs"].value))
     fields["imaging_modalities"] = measures.imaging_modalities(passages)
+    inferred_scan = fields["imaging_modalities"]
+    if inferred_scan.flags and "neuroimaging" not in fields["outcome_classes"].value:
+        # (a task scan known only by what it showed: the study measured by neuroimaging all the same)
+        by_class = {**dict(zip(fields["outcome_classes"].value, fields["outcome_classes"].evidence)),
+                    "neuroimaging": inferred_scan.evidence[0]}
+        ordered = [v for v in measures.OUTCOME_CLASSES if v in by_class]
+        fields["outcome_classes"] = Suggestion(ordered, [by_class[v] for v in ordered], inferred_scan.flags)
     construct_field = field_or_none(form, "constructs")
     fields["constructs"] = _constructs(protocol, passages, vocabularies.construct, result.outcomes,
                                        construct_field.term_values if construct_field else {})
