@@ -224,6 +224,11 @@ _DESIGN = "Forty adults were randomized to receive the study drug or placebo. "
     ("Analgesic efficacy of the two treatments was similar.", "analgesic efficacy", "self-report", "no difference"),
     ("There were no significant variations in headache frequency between the groups.", "headache frequency",
      "self-report", "no difference"),
+    # Scales of problem behaviour and illness severity: a lower score is the better one.
+    ("Total scores on the Aberrant Behavior Checklist were significantly lower with the drug than with placebo.",
+     "Aberrant Behavior Checklist", "clinician-rated", "improved"),
+    ("Children's Yale-Brown Obsessive Compulsive Scale scores decreased more with the drug than with placebo "
+     "(p = 0.01).", "Children's Yale-Brown Obsessive Compulsive Scale", "clinician-rated", "improved"),
 ])
 def test_each_outcome_gets_its_instrument_class_and_direction(flagship: Protocol, results: str, instrument: str,
                                                              outcome_class: str, direction: str) -> None:

@@ -108,6 +108,10 @@ _BURDEN = re.compile(r"\b(?:symptoms?|severity|pain|depressi\w*|anxiety|episodes
                      r"QTc|body\s+temperature|Kupperman|cancers?|risk|incidence|fluctuation|histamine\s+release|"
                      r"bronchial\s+response|disturbances?|vomiting|consumption|hyperplasia|ulcers?|ulcerations?|lesions?|"
                      r"exacerbations?|recurrences?|relapses?|toxicity|complications?|"
+                     # scales of problem behaviour and illness severity, where a lower score is better
+                     r"ABC|Aberrant\s+Behaviou?r|Autism\s+Behaviou?r\s+Checklist|CGI(?:-[SI])?|Clinical\s+Global\s+Impressions?|"
+                     r"CARS|C?Y-?BOCS|CMAI|YMRS|SANS|SAPS|CAPS|agitation|aggressi\w*|irritability|hyperactivity|"
+                     r"mania|manic|obsessi\w*|compulsi\w*|stereotyp\w*|"
                      # a drug's exposure: more of it is the harm an interaction study looks for
                      r"AUC\w*|C\s?max|exposure)\b", re.IGNORECASE)
 # (A p value's sign is followed by a space as often as by its number: it is matched outside the \b group.)
