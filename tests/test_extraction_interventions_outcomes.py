@@ -229,6 +229,8 @@ _DESIGN = "Forty adults were randomized to receive the study drug or placebo. "
      "Aberrant Behavior Checklist", "clinician-rated", "improved"),
     ("Children's Yale-Brown Obsessive Compulsive Scale scores decreased more with the drug than with placebo "
      "(p = 0.01).", "Children's Yale-Brown Obsessive Compulsive Scale", "clinician-rated", "improved"),
+    ("The drug led to a greater fall in Clinical Global Impression severity than placebo (p = 0.02).",
+     "Clinical Global Impression", "clinician-rated", "improved"),
 ])
 def test_each_outcome_gets_its_instrument_class_and_direction(flagship: Protocol, results: str, instrument: str,
                                                              outcome_class: str, direction: str) -> None:
@@ -264,6 +266,14 @@ def test_a_statement_of_the_primary_outcome_names_it_and_its_rank(flagship: Prot
                          "Esketamine reduced MADRS scores more than placebo did.")
     madrs = [o for o in outcomes if _same_instrument(o["instrument"], "MADRS")]
     assert madrs and madrs[0]["role"] == "primary" and madrs[0]["direction"] == "improved"
+
+
+def test_a_result_told_of_the_primary_outcome_by_its_rank_gives_its_direction(flagship: Protocol) -> None:
+    outcomes = _outcomes(flagship, _DESIGN + "The primary outcome was the change in MADRS score over 20 weeks. "
+                         "Results: Regarding the primary outcome measure, the between-group difference was "
+                         "statistically non-significant (p = 0.88).")
+    madrs = [o for o in outcomes if _same_instrument(o["instrument"], "MADRS")]
+    assert madrs and madrs[0]["role"] == "primary" and madrs[0]["direction"] == "no difference"
 
 
 def test_each_outcome_takes_the_rank_word_nearest_before_it(flagship: Protocol) -> None:

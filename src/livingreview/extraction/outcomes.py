@@ -98,7 +98,9 @@ _WORSE = re.compile(r"\bimpair(?:ed|ment|s)\b|\bworse(?:ned|ning)?\b|\bdeteriora
                     r"\binferior\b|\bblunted\b", re.IGNORECASE)
 _UP = re.compile(r"\b(?:increas(?:ed|es|e)|greater|higher|elevated|more|rose|risen|raised)\b", re.IGNORECASE)
 _DOWN = re.compile(r"\b(?:reduc(?:ed|es|tion|tions)|decreas(?:ed|es|e)|lower|attenuat(?:ed|es)|less|fewer|"
-                   r"diminished|suppress(?:ed|es|ion|ive)|inhibit(?:ed|s|ion)|prevent(?:ed|s)|fell|declined?)\b", re.IGNORECASE)
+                   r"diminished|suppress(?:ed|es|ion|ive)|inhibit(?:ed|s|ion)|prevent(?:ed|s)|fell|declined?|"
+                   # ("a greater fall in ABC-SW"; not "falls", which are events)
+                   r"fall|dropped)\b", re.IGNORECASE)
 # An outcome where less is better (symptoms, pain, adverse effects): "reduced" is an improvement.
 _BURDEN = re.compile(r"\b(?:symptoms?|severity|pain|depressi\w*|anxiety|episodes?|frequency|incontinence|"
                      r"urgency|itch\w*|congestion|sneez\w*|headache|nausea|distress|loneliness|"
@@ -1051,6 +1053,11 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
         if by_response.value is not None:
             by_response.flags.append("from the response rates the outcome defines")
             outcome["direction"] = by_response
+    if outcome["direction"].value is None and outcome["role"].value in ("primary", "secondary"):
+        by_rank = _direction(_rank_results(passages, sentences, str(outcome["role"].value)), None, placebo_arm)
+        if by_rank.value is not None:
+            by_rank.flags.append(f"from a result told of the {outcome['role'].value} outcome, not by its name")
+            outcome["direction"] = by_rank
     if outcome["direction"].value is None:
         outcome["direction"] = _significant_for_an_effective_drug(sentence_hits, study.conclusion)
     outcome["numbers"] = _numbers(sentence_hits)
@@ -1062,6 +1069,22 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
 _DEFINES_RESPONSE = re.compile(r"\bresponders?\b|\bresponse\s+(?:was|is|were)\s+defined\b", re.IGNORECASE)
 _RESPONSE_RESULT = re.compile(r"\brespon(?:ded|ders?|se\s+rates?)\b|\bresponse\b(?=[^.;]{0,40}\brates?\b)",
                               re.IGNORECASE)
+
+
+# "Regarding the primary outcome measure, the between-group difference was non-significant": a
+# result told of the outcome by its rank.
+_OF_RANK = {"primary": re.compile(r"\b(?:primary|main)\s+(?:efficacy\s+)?(?:outcomes?|end-?\s?points?|measures?)\b",
+                                  re.IGNORECASE),
+            "secondary": re.compile(r"\bsecondary\s+(?:efficacy\s+)?(?:outcomes?|end-?\s?points?|measures?)\b",
+                                    re.IGNORECASE)}
+
+
+def _rank_results(passages: list[Passage], taken: list[tuple[str, int]], rank: str) -> list[Hit]:
+    """Sentences of the study's own that give a tested result of the outcomes of `rank`, other
+    than the outcome's own."""
+    return [Hit(p, s.start, s.end) for p in passages if p.field != "title" for s in p.sentences
+            if (p.field, s.start) not in taken and s.start >= study_start(p) and _OF_RANK[rank].search(s.text)
+            and (_SIGNIFICANCE.search(s.text) or _NO_DIFFERENCE.search(s.text)) and not _DEFINITION.search(s.text)]
 
 
 def _response_results(passages: list[Passage], taken: list[tuple[str, int]]) -> list[Hit]:
