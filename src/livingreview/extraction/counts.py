@@ -44,7 +44,8 @@ _NOT_ADJECTIVE = (r"(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at
 _BETWEEN = (r"(?:" + _NOT_ADJECTIVE + r"(?:[A-Za-z][\w'/-]*|\d{1,2}-?\s*(?:to|-|\u2013)\s*\d{1,2}[- ](?:yr|year)s?[- ]old|"
             r"[A-Za-z][\w-]*\s+(?:and|or)\s+" + _NOT_ADJECTIVE + r"[A-Za-z][\w-]*),?\s+){0,5}?")
 # One sex's share of a sample: "17 women", "8 boys".
-_SEX_COUNT = r"\d[\d,]*\s+(?:wom[ae]n|m[ae]n|males?|females?|boys|girls)"
+_SEX = r"(?:wom[ae]n|m[ae]n|males?|females?|boys|girls)"
+_SEX_COUNT = r"\d[\d,]*\s+" + _SEX
 _PEOPLE_COUNT = re.compile(
     r"(?P<hedge>\b(?:approximately|about|around|almost|nearly|roughly|over|more\s+than|up\s+to)\s+)?"
     # (a bracket may give the sample's make-up first: "36 (17 women, 19 men) students")
@@ -169,13 +170,14 @@ def n_total(passages: list[Passage]) -> Suggestion:
             e.start == c[1].start or e.start == c[1].passage.text.find(c[3], c[1].start)
             for c in totals for e in summed.evidence[:1])):
         return _with_comparison_group(passages, summed)
-    if not any(c[0] >= 4 for c in candidates):
+    best_rank = max((c[0] for c in candidates), default=0.0)
+    if best_rank < 4:
         summed = arm_sizes(passages)
         if summed is not None:
             return summed
-    if max((c[0] for c in candidates), default=0.0) < 4 and find(passages, _ANALYSIS_ONLY, negatable=False):
+    if best_rank < 4 and find(passages, _ANALYSIS_ONLY, negatable=False):
         return Suggestion(None)
-    if max((c[0] for c in candidates), default=0.0) < 3:
+    if best_rank < 3:
         sexes = _sum_of_both_sexes(passages)
         if sexes is not None:
             return sexes
@@ -220,14 +222,12 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
             if _CLASSIFIED.search(passage.text, match.start(), match.start("count")):
                 rank = 1.0
             candidates.append((rank, hit, int(match.group("count").replace(",", "")), match.group("count")))
-        for match in passage.finditer(_N_BEFORE_PEOPLE):
-            hit = Hit(passage, match.start("count"), match.end("count"))
-            rank = max(3.5, _verb_rank(passage.text, match.end()))
-            candidates.append((rank, hit, int(match.group("count").replace(",", "")), match.group("count")))
-        for match in passage.finditer(_BRACKET_N_BEFORE_VERB):
-            hit = Hit(passage, match.start("count"), match.end("count"))
-            candidates.append((_verb_rank(passage.text, match.end()), hit, int(match.group("count").replace(",", "")),
-                               match.group("count")))
+        # (an n before its people is the sample at least as surely as one bracketed after them)
+        for pattern, floor in ((_N_BEFORE_PEOPLE, 3.5), (_BRACKET_N_BEFORE_VERB, 0.0)):
+            for match in passage.finditer(pattern):
+                hit = Hit(passage, match.start("count"), match.end("count"))
+                candidates.append((max(floor, _verb_rank(passage.text, match.end())), hit,
+                                   int(match.group("count").replace(",", "")), match.group("count")))
         for verb in passage.finditer(_BARE_VERB):
             count = _COUNT_BEFORE.search(passage.text, max(0, verb.start() - 40), verb.start())
             if count is not None and not _IN_ANALYSIS.match(passage.text, verb.end()):
@@ -683,7 +683,7 @@ def arm_sizes(passages: list[Passage]) -> Suggestion | None:
     return _bracketed_arms(passages)
 
 
-_ONE_SEX_AFTER = rx(r"\s+(?:wom[ae]n|m[ae]n|males?|females?|boys|girls)\b")
+_ONE_SEX_AFTER = rx(r"\s+" + _SEX + r"\b")
 
 
 def _total_or_sum_of_arms(passage: Passage, sizes: list[re.Match[str]]) -> Suggestion:

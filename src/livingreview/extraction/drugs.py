@@ -25,6 +25,17 @@ class DrugReading:
     study: dict[str, list[Hit]] = dataclasses.field(default_factory=dict)
     comparator: dict[str, list[Hit]] = dataclasses.field(default_factory=dict)
 
+    def names(self) -> set[str]:
+        return {*self.study, *self.comparator}
+
+    def hits(self, name: str) -> list[Hit]:
+        """Every mention of drug `name`, as a study drug or as the comparator."""
+        return self.study.get(name, []) + self.comparator.get(name, [])
+
+    def drop(self, name: str) -> None:
+        self.study.pop(name, None)
+        self.comparator.pop(name, None)
+
 
 _COMPARISON_CUE = rx(r"(?:\bversus|\bvs\.?|\bcompar(?:ed|ing|ison)\s+(?:with|to|against)|\brelative\s+to|"
                       r"\bthan|\bagainst|\b(?:active|positive)[- ](?:comparator|control|placebo|reference)(?:\s*\(|,|:)?"
@@ -47,23 +58,20 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
     # unless a mention gives it at a dose ("the enantiomers of cetirizine ... 10 mg cetirizine").
     # (Judged on all of a drug's mentions: a comparator named once in a background sentence is
     # still the comparator when its other mentions give it.)
-    for name in {*reading.study, *reading.comparator}:
-        hits = reading.study.get(name, []) + reading.comparator.get(name, [])
+    for name in reading.names():
+        hits = reading.hits(name)
         if (_IMAGING_TRACER.search(name) or all(_context_only(hit) for hit in hits) or any(_probe(hit) for hit in hits)
                 or (any(_derived(hit) for hit in hits) and not any(_at_a_dose(hit) for hit in hits))
                 or _mostly_measured(hits)):
-            reading.study.pop(name, None)
-            reading.comparator.pop(name, None)
+            reading.drop(name)
     # Beside a placebo arm, a drug every arm gets ("All participants received calcium 1000 mg/day")
     # is background wherever else it is named; without one, it may be what the control arm gets alone.
     if find(passages, PLACEBO):
-        for name in {*reading.study, *reading.comparator} - {h.label for hs in reading.study.values() for h in hs
-                                                             if h.passage.field == "title"}:
-            hits = reading.study.get(name, []) + reading.comparator.get(name, [])
-            if (any(_EVERY_ARM.search(_clause(hit)) and not _LATER_PHASE.search(hit.sentence.text) for hit in hits)
-                    and len({*reading.study, *reading.comparator}) > 1):
-                reading.study.pop(name, None)
-                reading.comparator.pop(name, None)
+        for name in reading.names() - {h.label for hs in reading.study.values() for h in hs
+                                       if h.passage.field == "title"}:
+            if (any(_EVERY_ARM.search(_clause(hit)) and not _LATER_PHASE.search(hit.sentence.text)
+                    for hit in reading.hits(name)) and len(reading.names()) > 1):
+                reading.drop(name)
     _drop_background_therapy(reading)
     _drop_what_participants_use(reading)
     # A drug named with a comparison cue anywhere is the comparator, all its mentions with it.
@@ -77,33 +85,35 @@ def _drop_background_therapy(reading: DrugReading) -> None:
     """Drop what the study drug is added to: a drug the participants already take ("glycine added
     to clozapine", "maintained on stable doses of clozapine") is background therapy every arm
     shares, unless one of its mentions in the abstract gives it as an arm of its own."""
-    names = {*reading.study, *reading.comparator}
+    names = reading.names()
     if len(names) < 2:
         return  # (nothing to add a single drug onto)
     for name in names:
-        hits = reading.study.get(name, []) + reading.comparator.get(name, [])
+        hits = reading.hits(name)
         # (the title or the aim may be the only place that says what is added to what)
         if not any(_ADDED_ONTO.search(_before(h, 60)) for h in hits):
             continue
-        own = [h for h in hits if h.passage.field != "title" and not _context_only(h)]
+        own = _own_mentions(hits)
         if any(_STARTED_BY_THE_STUDY.match(h.passage.text, h.end) for h in own):
             continue  # ("placebo in addition to risperidone titrated up to 2 mg/day": both arms' study treatment)
         if all(_ADDED_ONTO.search(_before(h, 60)) or _ALREADY_TAKEN.search(_before(h, 40))
                or _TREATED_WITH_IT.match(h.passage.text, h.end) or _ENTRY_CRITERIA.search(h.sentence.text) for h in own):
-            reading.study.pop(name, None)
-            reading.comparator.pop(name, None)
+            reading.drop(name)
 
 
 def _drop_what_participants_use(reading: DrugReading) -> None:
     """Drop a recreational drug the study names only as what its participants use of their own accord
     ("frequent ketamine users", "indices of MDMA use"): it says who they are, and nothing gives it to
     them. (A medicine's users, "aspirin users" of a cohort, are the exposure the study is about.)"""
-    for name in {*reading.study, *reading.comparator} & _RECREATIONAL:
-        own = [h for h in reading.study.get(name, []) + reading.comparator.get(name, [])
-               if h.passage.field != "title" and not _context_only(h)]
+    for name in reading.names() & _RECREATIONAL:
+        own = _own_mentions(reading.hits(name))
         if own and all(_USE_AFTER.match(h.passage.text, h.end) or _USE_BEFORE.search(_before(h, 30)) for h in own):
-            reading.study.pop(name, None)
-            reading.comparator.pop(name, None)
+            reading.drop(name)
+
+
+def _own_mentions(hits: list[Hit]) -> list[Hit]:
+    """The mentions in the abstract's own account of its study (not the title, not context)."""
+    return [h for h in hits if h.passage.field != "title" and not _context_only(h)]
 
 
 _RECREATIONAL = frozenset({"ketamine", "mdma", "cannabis", "medical cannabis", "cocaine", "methamphetamine",
@@ -826,7 +836,7 @@ def _comparator(passages: list[Passage], drugs: DrugReading, placebo: bool) -> S
     others = [h for group in (drugs.study, drugs.comparator) for other, hits in group.items() if other != name
               for h in hits]
     # (unless the study drug is given with a placebo as well: then it is a double dummy)
-    if _given_with_placebo(drugs.study.get(name, []) + drugs.comparator.get(name, [])) and \
+    if _given_with_placebo(drugs.hits(name)) and \
             not _given_with_placebo(others):
         return Suggestion(None)
     return chosen

@@ -322,10 +322,10 @@ _MENTAL_SYMPTOMS = rx(r"\b(?:depressive|depression|anxiety|psychotic|negative|di
 _GLOBAL_JUDGEMENT = rx(r"(?:global|overall)\b")
 _EXPLICIT_SELF_REPORT = rx(r"self|questionnaire|diar|\bVAS\b|visual|patient|volunteer|participant|subject|inventory|"
                             r"quality\s+of\s+life")
-# The negative and positive symptoms of psychosis are judged by a rater (PANSS, SANS), not told by
-# the patient: named with no scale, they say nothing of a report.
 # ("subjective symptoms as indexed with the Clinician Administered Dissociative States Scale" are the clinician's)
 _SUBJECTIVE_SYMPTOMS = rx(r"subjective\s+symptoms\b")
+# The negative and positive symptoms of psychosis are judged by a rater (PANSS, SANS), not told by
+# the patient: named with no scale, they say nothing of a report.
 _PSYCHOSIS_SYMPTOMS = rx(r"\b(?:negative|positive|psychotic)\s+symptoms?\b")
 
 

@@ -1082,16 +1082,20 @@ _OF_RANK = {"primary": re.compile(r"\b(?:primary|main)\s+(?:efficacy\s+)?(?:outc
 def _rank_results(passages: list[Passage], taken: list[tuple[str, int]], rank: str) -> list[Hit]:
     """Sentences of the study's own that give a tested result of the outcomes of `rank`, other
     than the outcome's own."""
-    return [Hit(p, s.start, s.end) for p in passages if p.field != "title" for s in p.sentences
-            if (p.field, s.start) not in taken and s.start >= study_start(p) and _OF_RANK[rank].search(s.text)
-            and (_SIGNIFICANCE.search(s.text) or _NO_DIFFERENCE.search(s.text)) and not _DEFINITION.search(s.text)]
+    return [h for h in _other_own_sentences(passages, taken) if _OF_RANK[rank].search(h.sentence.text)
+            and (_SIGNIFICANCE.search(h.sentence.text) or _NO_DIFFERENCE.search(h.sentence.text))]
 
 
 def _response_results(passages: list[Passage], taken: list[tuple[str, int]]) -> list[Hit]:
     """Sentences of the study's own that compare response rates, other than the outcome's own."""
+    return [h for h in _other_own_sentences(passages, taken)
+            if _RESPONSE_RESULT.search(h.sentence.text) and _SIGNIFICANCE.search(h.sentence.text)]
+
+
+def _other_own_sentences(passages: list[Passage], taken: list[tuple[str, int]]) -> list[Hit]:
+    """The sentences of the study's own part, other than those in `taken` and definitions, as hits."""
     return [Hit(p, s.start, s.end) for p in passages if p.field != "title" for s in p.sentences
-            if (p.field, s.start) not in taken and s.start >= study_start(p)
-            and _RESPONSE_RESULT.search(s.text) and _SIGNIFICANCE.search(s.text) and not _DEFINITION.search(s.text)]
+            if (p.field, s.start) not in taken and s.start >= study_start(p) and not _DEFINITION.search(s.text)]
 
 
 # A difference found significant with no word for which way ("significant differences on the LSAS

@@ -411,6 +411,17 @@ _EXAMPLES_BEFORE = rx(r"\b(?:conditions|disorders|diseases|illnesses|populations
                       r"including|e\.g\.,?)\s+(?:[\w-]+,?\s+){0,6}?(?:and\s+|or\s+)?$")
 
 
+def _depression_of_its_own(hit: Hit) -> bool:
+    """Beside bipolar disorder, whether a depression mention names a condition of its own ("17 with
+    major depression and 15 with bipolar depression"), not bipolar depression: a depressive episode
+    is a phase of the bipolar disorder, depression named near it or beside mania a dimension of it."""
+    text = hit.passage.text
+    if _UNIPOLAR.search(text, max(0, hit.start - 12), hit.end):
+        return True
+    return not (_EPISODE.match(text, hit.start) or _BIPOLAR_NEAR.search(
+        text, max(hit.sentence.start, hit.start - 100), min(hit.sentence.end, hit.end + 40)))
+
+
 _UNIPOLAR = rx(r"\bmajor\s+depress(?:ion|ive\s+disorder)|\bunipolar\b|\bMDD\b|\bTRD\b")
 _BIPOLAR_NEAR = rx(r"\bbipolar\b|\bmani[ac]\b|\bBD\b")
 _EPISODE = rx(r"depressive\s+episode")
@@ -526,13 +537,7 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
     _keep_hits(found, "substance-use",
                lambda h: not _HEALTHY_USERS.search(h.passage.text, max(0, h.start - 30), h.start))
     if "bipolar" in found:
-        # Bipolar depression, a depressive episode of bipolar disorder, is bipolar disorder; depression
-        # stays only as a condition of its own ("17 with major depression and 15 with bipolar depression").
-        # (a depressive episode is a phase of the bipolar disorder; depression listed beside mania a
-        # dimension of it)
-        _keep_hits(found, "depression", lambda h: bool(_UNIPOLAR.search(h.passage.text, max(0, h.start - 12), h.end))
-                   or not (_EPISODE.match(h.passage.text, h.start) or _BIPOLAR_NEAR.search(
-                       h.passage.text, max(h.sentence.start, h.start - 100), min(h.sentence.end, h.end + 40))))
+        _keep_hits(found, "depression", _depression_of_its_own)
     if len(found) > 1:
         # What a drug did "in healthy individuals" before the abstract turns to its own patients
         # is background, not who took part.
