@@ -542,3 +542,59 @@ def test_sequences_within_subject_designs_and_masking_are_read_as_reporters_word
 ])
 def test_a_randomised_trial_called_for_is_not_the_studys_design(flagship: Protocol, abstract: str) -> None:
     assert suggested_values(flagship, "An open pilot study", abstract)["randomised"] != "yes"
+
+
+# The same people under each condition, said in ways other than "crossover"; and one group measured
+# against its own baseline.
+SAME_PEOPLE_CASES: list[Case] = [
+    ("Cortisol in one session, placebo in the other",
+     "Healthy adults were given hydrocortisone during one session and a placebo during another session before "
+     "a face recognition task.",
+     {"allocation": "crossover"}),
+    ("A patch day and a placebo day",
+     "Forty smokers wore a nicotine patch on one day and a placebo patch on a different day while rating pictures.",
+     {"allocation": "crossover"}),
+    ("Sessions of sampling and choosing",
+     "During each of three sessions, ten healthy volunteers sampled a concentration of the gas and then chose between it and "
+     "oxygen.",
+     {"allocation": "crossover"}),
+    ("Separate sessions after smoking",
+     "Talk was recorded in eight cannabis users during separate two-hour experimental sessions after cigarettes "
+     "of 0, 1 and 2% THC.",
+     {"allocation": "crossover"}),
+    ("Peptide and placebo challenges",
+     "Twelve adults with autism took part in double-blind vasopressin and placebo challenges; repetitive "
+     "behaviour was rated.",
+     {"allocation": "crossover"}),
+    ("Scanned with and without the drug",
+     "Depressed and control participants had fMRI during an emotional face task with and without intravenous "
+     "escitalopram (5 mg) pretreatment.",
+     {"allocation": "crossover"}),
+    ("Measured before and after the drug",
+     "We recorded auditory evoked fields in healthy volunteers before and after intravenous application of a low "
+     "dose of memantine.",
+     {"allocation": "single-group", "control": "none"}),
+    ("Results against baseline",
+     "In this open-label, 12-week multicentre trial, patients with pathological crying received the combination "
+     "twice daily. Scores on the lability scale fell by 6 points (P<.001) vs. baseline.",
+     {"allocation": "single-group", "control": "none"}),
+    # An arm named by a second assignment is a parallel arm, whatever the sessions of therapy.
+    ("Assigned to one dose or assigned to another",
+     "Veterans were randomly assigned to receive a full dose of the drug (100 mg) or assigned to receive a "
+     "low dose (20 mg) during each of three therapy sessions.",
+     {"allocation": "parallel"}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), SAME_PEOPLE_CASES,
+                         ids=[case[0] for case in SAME_PEOPLE_CASES])
+def test_the_same_people_under_each_condition_and_one_group_against_its_baseline(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)
+
+
+def test_a_replication_the_authors_call_for_names_no_control(flagship: Protocol) -> None:
+    values = suggested_values(flagship, "Ketamine and anhedonia", (
+        "Anhedonia fell during eight add-on ketamine infusions in 30 patients with resistant depression. The "
+        "results need replication in a larger randomized placebo controlled trial."))
+    assert values["control"] != "placebo"

@@ -50,7 +50,13 @@ _CROSSOVER = rx(
     r"\ban?\s+(?:" + _DRUG_SESSION + r"\s+and\s+an?\s+" + _PLACEBO_SESSION + "|" + _PLACEBO_SESSION +
     r"\s+and\s+an?\s+" + _DRUG_SESSION + r")\b|"
     # "MDMA and placebo study days were a week apart", "a double-blind, balanced-order study"
-    r"\b[\w-]+\s+and\s+placebo\s+(?:study\s+|test\s+|experimental\s+)?(?:days|sessions)\b|\bbalanced[- ]order\b|"
+    r"\b[\w-]+\s+and\s+placebo\s+(?:study\s+|test\s+|experimental\s+)?(?:days|sessions|challenges)\b|\bbalanced[- ]order\b|"
+    # the drug in one session, placebo in another: "during one session and a placebo during another session"
+    r"\b(?:during|on|in)\s+one\s+(?:session|day|occasion|visit)\b[^.;]{0,100}\b(?:during|on|in)\s+(?:another|the\s+other|"
+    r"a\s+second|a\s+different)\s+(?:session|day|occasion|visit)\b|"
+    # the same people scanned or tested with and without the drug ("with and without intravenous citalopram
+    # (7.5 mg) pretreatment")
+    r"\bwith\s+and\s+without\s+(?:[\w-]+\s+){1,2}(?:\([^()]{0,20}\)\s+)?(?:pre-?treatment|administration|infusion|challenge)\b|"
     # drugs compared in the same people: "DXM compared to psilocybin in the same participants"
     r"\b(?:compar\w+|versus|vs\.?|placebo)\b[^.;]{0,200}\b(?:in|within)\s+the\s+same\s+(?:participants|subjects|"
     r"volunteers|individuals|patients)\b|"
@@ -90,7 +96,11 @@ _OTHER_TRIAL = rx(r"\b(?:previous|previously|earlier|prior|preceding)\b(?!\s+(?:
 # parallel trials too ("assessed on five occasions"): these yield to a statement of separate groups.
 # ("during three days" is a duration, not three sessions.)
 _OCCASIONS = rx(
-    r"\bon\s+separate\s+(?:occasions|days|visits|sessions|study\s+days|test\s+days)\b|"
+    r"\b(?:on|during|in)\s+separate\s+(?:(?:\d+|one|two|three|four)[- ]?(?:h|hr|hours?|min|minutes?)\s+)?(?:experimental\s+|test\s+|testing\s+|"
+    r"study\s+)?(?:occasions|days|visits|sessions)\b|"
+    # ("during each of four sessions")
+    r"\b(?:during|in|on)\s+each\s+of\s+(?:the\s+)?(?:two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+)?(?:sessions|occasions|"
+    r"visits|test\s+days|study\s+days)\b|"
     # ("saline or ketamine ... measured in each session"; not the sessions of a therapy)
     r"(?<!therapy\s)\b(?:in|during)\s+(?:each|both)\s+(?:drug\s+|test\s+|study\s+|experimental\s+)?sessions?\b"
     r"(?![^.;]{0,60}\b(?:therapy|psychotherapy|intervention|weekly)\b)|"
@@ -128,6 +138,8 @@ UNTREATED_GROUP = r"\b(?:control\s+)?(?:unmedicated|untreated|drug-free|medicati
 _PARALLEL = rx(UNTREATED_GROUP + r"|"
                 r"\bparallel[- ]?(?:group|arm|design|assignment)s?\b|\bparallel\s+(?:study|trial|design)\b|"
                 r"\b(?:received|receive|given|assigned\s+to|allocated\s+to|randomi[sz]ed\s+to)\s+(?:receive\s+)?either\b|"
+                # ("assigned to receive the full dose (125 mg) or assigned to receive a low dose")
+                r"\bor\s+(?:were\s+|was\s+)?(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+to\b|"
                 r"\b(?:two|three|four|2|3|4)[- ](?:arm|group)\s+(?:parallel|randomi[sz]ed|study|trial|design)\b|"
                 r"\b(?:divided|allocated|assigned|randomi[sz]ed|distributed|split)\s+(?:\w+\s+)?(?:in)?to\s+"
                 r"(?:one\s+of\s+)?(?:two|three|four|five|six|[2-6])\s+(?!sequence)(?:\w+\s+)?"
@@ -153,6 +165,14 @@ _SINGLE_DESIGN = _EXTENSION + "|" + (
 _EVERYONE_GIVEN = (r"\ball\s+(?:\w+\s+){0,2}(?:patients|subjects|participants|volunteers|women|men)\s+"
                    r"(?:received|were\s+(?:treated|given))\b")
 SINGLE_GROUP = rx(_SINGLE_DESIGN + "|" + _EVERYONE_GIVEN)
+# The same people measured before and after the drug, or results set against their own baseline
+# ("in healthy volunteers before and after intravenous application of ketamine", "improved ... vs.
+# baseline"): one group, unless arms are assigned too. Randomised arms are measured against their
+# baselines as well, and the same people can be measured before and after each of two drugs, so
+# this says nothing of randomisation.
+OWN_BASELINE = rx(r"\bbefore\s+and\s+(?:after|during)\s+(?:[\w-]+\s+){0,4}?(?:application|administration|infusion|"
+                   r"injection|intake|ingestion|dosing)\s+of\b|"
+                   r"\b(?:vs\.?|versus|compared\s+(?:with|to))\s+baseline\b")
 _SINGLE_STATED = rx(_SINGLE_DESIGN)
 _EXTENSION_STUDY = rx(_EXTENSION)
 # Designs that assign nothing at random: a study so described is not randomised.

@@ -722,6 +722,7 @@ def _run_ins(placebo: list[Hit]) -> set[int]:
 
 # Research the authors call for: "A placebo-controlled study is warranted", "further trials are needed".
 _CALLED_FOR = rx(r"\b(?:is|are)\s+(?:now\s+|still\s+|clearly\s+)?(?:warranted|needed|required|necessary)\b|"
+                 r"\bneeds?\s+(?:replication|confirmation|to\s+be\s+(?:replicated|confirmed))\b|"
                  r"\b(?:future|further|larger)\s+(?:[\w-]+\s+){0,3}(?:studies|trials|research)\b|\bshould\s+be\s+"
                  r"(?:conducted|performed|undertaken|carried\s+out|tested|studied|investigated)\b")
 

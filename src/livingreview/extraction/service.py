@@ -147,7 +147,7 @@ def _shows_nothing_of_its_own(passages: list[Passage], count: Suggestion, text: 
     title = " ".join(p.text for p in passages if p.field == "title")
     return not (count.value is not None or design.people_of_its_own(passages) or _OWN_PARTICIPANTS.search(text)
                 or find(passages, design.OWN_STUDY, negatable=False) or _STUDY_IN_TITLE.search(title)
-                or _DONE_TO_PEOPLE.search(text)
+                or _DONE_TO_PEOPLE.search(text) or find(passages, design.OWN_BASELINE)
                 or design.randomised(passages).value != NOT_STATED or design.blinding(passages).value != NOT_STATED
                 or drugs.doses(passages).value)
 
@@ -173,6 +173,11 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
         fields["control"] = suggestion("none", alone, flag)
         if fields["randomised"].value == NOT_STATED:
             fields["randomised"] = suggestion("no", alone, flag)
+    baseline = find(passages, design.OWN_BASELINE)
+    if baseline and fields["randomised"].value != "yes" and fields["allocation"].value == fields["control"].value == NOT_STATED:
+        flag = ["inferred: one group measured against its own baseline"]
+        fields["allocation"] = suggestion("single-group", baseline, flag)
+        fields["control"] = suggestion("none", baseline, flag)
     if fields["randomised"].value == NOT_STATED and fields["control"].value in ("none", NOT_STATED):
         fields["randomised"] = single_group.unassigned(passages, reading.study, count)
     if (fields["randomised"].value != "yes" and find(passages, design.OBSERVATIONAL)
