@@ -605,3 +605,18 @@ def test_a_condition_named_by_the_vocabulary_and_in_full_is_one_value(flagship) 
     abstract = "Twenty adults with generalized anxiety disorder took riluzole 100 mg daily for eight weeks."
     assert _field(flagship, "population", "Riluzole in generalized anxiety disorder", abstract) == [
         "other:generalized-anxiety"]
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    # an age range after a comma, with an em dash
+    ("Alcohol acts on two receptors. As part of a larger study, 24 subjects (age, 22\u201335) without a family "
+     "history of alcoholism were given two drugs and placebo.", "adult"),
+    # adults' histories of childhood adversity are no age
+    ("In 40 patients with chronic pain, childhood trauma and attachment style were assessed before and after "
+     "eight weeks of duloxetine; men and women responded alike.", "adult"),
+    # consent given starts the study's own part: the sample's words after it are who took part
+    ("Cannabis changes behaviour. 1. Four groups of three healthy adult female volunteers gave written consent "
+     "and lived in a residential laboratory for ten days. Food intake rose in this study.", "adult"),
+])
+def test_age_group_reads_past_a_comma_an_adult_history_and_consent(flagship, abstract: str, expected: str) -> None:
+    assert _field(flagship, "age_group", "A laboratory study", abstract) == expected

@@ -17,8 +17,8 @@ from livingreview.screening.criteria import is_negated
 
 # (also a registry's "Ages Eligible for Study: 18 Years to 45 Years")
 _AGE_RANGE = rx(r"\b(?:aged?|ages?(?:\s+eligible(?:\s+for\s+study)?)?|age\s+range(?:d)?|between\s+the\s+ages\s+of)\s*"
-                 r"(?:of\s+|from\s+|between\s*|:\s*)?"
-                 r"(?P<low>\d{1,2})\s*(?:years?\s+)?(?:-|\u2013|to|and)\s*(?P<high>\d{1,3})\s*(?P<unit>years?|yrs?|y\b|months?)?")
+                 r"(?:of\s+|from\s+|between\s*|:\s*|,\s*)?"
+                 r"(?P<low>\d{1,2})\s*(?:years?\s+)?(?:-|\u2013|\u2014|to|and)\s*(?P<high>\d{1,3})\s*(?P<unit>years?|yrs?|y\b|months?)?")
 _YEARS = r"(?:years?|yrs?|y)\b"
 # An age range written without "aged": "25 to 44 years of age", "patients (15-65 years)",
 # "volunteers (12 women, 19-30 years)".
@@ -43,7 +43,9 @@ _SINGLE_AGE = rx(r"(?<!than )(?<!under )(?<!below )(?<!over )(?<!above )\b(?P<ag
 _AS_STIMULI = (r"(?![\s-]+(?:and\s+(?:adult|infant|child)\s+)?(?:faces?|facial|cues?|cr(?:y|ies|ying)|pictures?|images?|"
                r"photo\w*|stimuli|vocali[sz]ations?|laughter|videos?|sounds?|expressions?)\b)")
 # (the parents' own children are theirs, not who took part: "17 fathers with their toddler")
-_CHILD = rx(r"(?<!\btheir\s)\b(?:child(?:ren|hood)?|paediatric|pediatric|adolescen(?:ts?|ce)|teen(?:s|agers?)|youths?|"
+# (an adult's "childhood trauma" is a history, not an age)
+_CHILD = rx(r"(?<!\btheir\s)\b(?:child(?:ren|hood(?!\s+(?:trauma|abuse|adversity|adversities|maltreatment|neglect|"
+             r"experiences?|onset|emotional|physical|sexual)\b))?|paediatric|pediatric|adolescen(?:ts?|ce)|teen(?:s|agers?)|youths?|"
              r"juvenile|infants?|toddlers?|boys|girls|school[- ]?(?:age|aged|children)|kids|minors|"
              # ("neonatal outcomes" of a pregnancy trial are the babies', not who took part)
              r"preschool(?:ers)?|neonates)\b" + _AS_STIMULI)

@@ -200,7 +200,7 @@ _OWN_STUDY_TURN = rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:[\w-]+,?\
                       r"\b(?:was|were)\s+administered\s+to\s+(?:\d+|[a-z]+ty|the|all|each)\b|"
                       # ("Twenty-six patients participated in a double blind ... trial")
                       r"\b(?:participated|took\s+part)\s+in\s+(?:a|an|this|our|the)\s+(?:[\w,-]+\s+){0,6}?"
-                      r"(?:trial|study|experiment)\b|"
+                      r"(?:trial|study|experiment)\b|\bgave\s+(?:their\s+)?(?:written\s+)?(?:informed\s+)?consent\b|"
                       r"\b(?:methods?|design|participants|patients|subjects|setting)\s*:|\b[Nn]\s*=\s*\d|"
                       # the sample's make-up in brackets: "to volunteers (16 men and 16 women)"
                       r"\(\s*\d+\s+(?:men|women|males|females|boys|girls)\s+and\s+\d+\s+(?:men|women|males|females|boys|girls)\b|"
