@@ -246,3 +246,29 @@ def test_a_proposed_study_is_the_abstracts_own(flagship: Protocol) -> None:  # n
     check_case(flagship, "Galantamine in childhood autism",
                "Autism affects up to 16 in 10,000 children. The proposed study is designed to test galantamine "
                "against placebo in children with autism.", {"drugs": ["galantamine"], "control": "placebo"})
+
+
+MORE_COUNT_CASES: list[Case] = [
+    ("Children named by their ages", "Tested whether memantine helps irritability in children with autism. "
+     "42 4-14 yr olds received memantine or placebo for four weeks.", {"n_total": 42}),
+    ("The whole told after two groups", "Design: A parallel group design compared 18 volunteers who had used "
+     "cannabis that night with 21 volunteers who had not. All 39 participants were tested twice.",
+     {"n_total": 39}),
+    ("People named by an acronym", "In a double-blind crossover study of people with HIV (PWH), we gave a low dose "
+     "of hydrocortisone to 52 PWH (20 women) before a face task.", {"n_total": 52}),
+    ("Another group in the same sentence", "Thirty habitual smokers were assigned to a free-viewing task, while "
+     "another 30 habitual smokers viewed single pictures. Each wore a nicotine patch on one day and a placebo "
+     "patch on another.", {"n_total": 60}),
+    ("Those analysed, inside the n's bracket", "Outpatients with bipolar depression (BD; n = 31; 29 were included "
+     "in analyses) took part in a double-blind crossover trial of scopolamine.", {"n_total": 31}),
+    ("Groups of one size", "The authors tested diazepam (2 mg twice daily) on 3 groups of 20 subjects: those with "
+     "high, medium and low trait anxiety.", {"n_total": 60}),
+    ("Groups of a few volunteers", "Four groups of three healthy adult volunteers, all occasional cannabis users, "
+     "lived in a residential laboratory for two weeks.", {"n_total": 12}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), MORE_COUNT_CASES, ids=[c[0] for c in MORE_COUNT_CASES])
+def test_the_count_adds_groups_and_leaves_out_the_analysed(flagship: Protocol, title: str, abstract: str,  # noqa: F811
+                                                           expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

@@ -27,7 +27,9 @@ PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolesc
            # ("migraineurs", also as misspelt: "migraneurs")
            r"(?:[A-Z][A-Za-z-]*\s+)?sufferers|[a-z]+eurs|asthmatics|completers|controls|control\s+subjects|"
            r"managers|teachers|pupils|attenders|attendees|undergraduates|trainees|clients|donors|probands|"
-           r"siblings|seniors|pensioners|retirees|elders)")
+           r"siblings|seniors|pensioners|retirees|elders|"
+           # ("65 PWH": people with HIV; "39 5-15 yr olds")
+           r"(?-i:PL?W[A-Z]{1,3}s?)|(?:\d{1,2}\s*(?:to|-|\u2013)\s*)?\d{1,2}[- ](?:yr|year|month)s?[- ]olds)")
 # Words between a count and its noun are adjectives ("24 healthy male volunteers"), never verbs,
 # prepositions, units or other nouns ("2 drugs was similar, although more patients").
 _NOT_ADJECTIVE = (r"(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at|by|from|than|the|that|no|not|none|"
@@ -58,7 +60,7 @@ _PEOPLE_COUNT = re.compile(
 # "patients treated 900 attacks: mild (n = 600)" counts the items of a list). The bracket may say
 # more of them before or after the count: "(mean age 52 years, N = 91)", "(N = 5435; 73% women)"
 # (a figure first: "(sumatriptan, n = 135)" is an arm's n).
-_PEOPLE_N = re.compile(r"\b" + PEOPLE + r"\b(?:[^.;:()]|\([^()]{0,30}\)){0,60}?\((?:[^()\d=]{0,40}?\d[^()=]{0,20}?[;,]\s*)?\s*[Nn]\s*=\s*"
+_PEOPLE_N = re.compile(r"\b" + PEOPLE + r"\b(?:[^.;:()]|\([^()]{0,30}\)){0,60}?\((?:[^()\d=]{0,40}?\d[^()=]{0,20}?[;,]\s*|(?-i:[A-Z]{2,6});\s*)?\s*[Nn]\s*=\s*"
                        r"(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*[);,]", re.IGNORECASE)
 # "a trial in N = 105 healthy humans": the count written as an n before the people it counts.
 _N_BEFORE_PEOPLE = re.compile(r"\b[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s+" + _BETWEEN + PEOPLE + r"\b",
@@ -77,6 +79,8 @@ _BARE_VERB = rx(r"\b(?:(?:were|was|had\s+been)\s+(?P<verb>randomi[sz]ed|randomly
                  r"participated|took\s+part|underwent\s+randomi[sz]ation))\b")
 _PAIRS = rx(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:[\w-]+\s+)?(?:pairs|dyads)\s+of\s+(?:[\w-]+\s+){0,4}?"
            r"(?:" + PEOPLE + r"|[a-z]+mates|friends|partners|strangers)\b")
+# "2 groups of 32 subjects": groups of one size.
+_GROUPS_OF = rx(r"(?<![\d.,%/])\b(?P<groups>" + COUNT + r")\s+groups\s+of\s+(?P<size>" + COUNT + r")\s+" + _BETWEEN + PEOPLE + r"\b")
 _COUNT_BEFORE = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?$",
                            re.IGNORECASE)
 # A case report is of one person: "a 34-year-old woman", "we report the case of a man".
@@ -230,7 +234,8 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
                                    int(match.group("count").replace(",", "")), match.group("count")))
         for verb in passage.finditer(_BARE_VERB):
             count = _COUNT_BEFORE.search(passage.text, max(0, verb.start() - 40), verb.start())
-            if count is not None and not _IN_ANALYSIS.match(passage.text, verb.end()):
+            if count is not None and not _IN_ANALYSIS.match(passage.text, verb.end()) and not _part_of_n_before(
+                    passage.text, count):
                 candidates.append(_rank_bare_count(passage, count, verb.group("verb") or verb.group("verb2")))
         for match in passage.finditer(_PAIRS):
             # "Ten pairs of healthy volunteers took part": two people in each pair.
@@ -238,6 +243,13 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
             hit = Hit(passage, match.start("count"), match.end())
             rank = max(3.0, _rank_of_verbs(_clause_verbs(passage.text, match.end())))
             candidates.append((rank, hit, 2 * pairs if pairs is not None else None, match.group()))
+        for match in passage.finditer(_GROUPS_OF):
+            # "2 groups of 32 subjects", "five groups of three volunteers": the sample is their product
+            groups, size = parse_count(match.group("groups")), parse_count(match.group("size"))
+            hit = Hit(passage, match.start(), match.end())
+            candidates = [c for c in candidates if not _inside(c[1], hit)]
+            rank = max(3.0, _rank_of_verbs(_clause_verbs(passage.text, match.end())))
+            candidates.append((rank, hit, groups * size if groups and size else None, match.group()))
         for match in passage.finditer(_TOTAL_BARE):
             candidates.append(_rank_bare_total(passage, match))
         for match in passage.finditer(_COUNT_LIST):
@@ -427,13 +439,22 @@ def _whole_of_the_arms(candidates: list[Candidate], arm: Candidate) -> Candidate
     if value is None:
         return None
     for whole in candidates:
-        if (whole[2] is None or whole[1].passage is not hit.passage or whole[1].start >= hit.start
-                or in_background(whole[1])):
+        if whole[2] is None or whole[1].passage is not hit.passage or in_background(whole[1]):
             continue
-        if any(other[2] is not None and other[1].start > whole[1].start and other is not arm
-               and other[1].passage is hit.passage and value + other[2] == whole[2] for other in candidates):
+        if whole[1].start < hit.start:
+            others = [o for o in candidates if o[1].start > whole[1].start]
+        elif _ALL_BEFORE.search(hit.passage.text, max(0, whole[1].start - 12), whole[1].start):
+            # the whole told after the arms: "compared 20 users with 19 non-users. All 39 participants"
+            others = [o for o in candidates if hit.start < o[1].start < whole[1].start]
+        else:
+            continue
+        if any(other[2] is not None and other is not arm and other[1].passage is hit.passage
+               and value + other[2] == whole[2] for other in others):
             return whole
     return None
+
+
+_ALL_BEFORE = rx(r"\ball\s+(?:the\s+|of\s+the\s+)?$")
 
 
 # An arm named with its size, in the ways abstracts put it: "the ketamine group comprised 26 patients",
@@ -616,26 +637,29 @@ def _additional_group(passages: list[Passage], main: Hit) -> tuple[int, Hit] | N
     for passage in passages:
         for sentence in passage.sentences:
             if passage is main.passage and sentence.start == main.sentence.start:
-                continue
-            found = _added_in(passage, sentence)
+                # ("32 smokers were assigned to one task, while another 32 smokers viewed ...")
+                found = _added_in(passage, sentence, main.end)
+            else:
+                found = _added_in(passage, sentence)
             if found is not None:
                 return found
     return None
 
 
-def _added_in(passage: Passage, sentence: Sentence) -> tuple[int, Hit] | None:
+def _added_in(passage: Passage, sentence: Sentence, after: int | None = None) -> tuple[int, Hit] | None:
     """The count of a group a sentence adds to the main one: 'an additional 40 women were enrolled',
-    'five other subjects were tested', or the people of a second study."""
+    'five other subjects were tested', or the people of a second study; in the main count's own
+    sentence (`after` its end), only a group added after it."""
     if _OTHER_STAGE.search(sentence.text):
         return None
     if _ENTERED.search(sentence.text):
-        for match in passage.finditer_in(_ADDITIONAL, sentence.start, sentence.end):
+        for match in passage.finditer_in(_ADDITIONAL, after or sentence.start, sentence.end):
             group = "count" if match.group("count") else "count2"
             count = parse_count(match.group(group))
             if count is not None:
                 return count, Hit(passage, match.start(group), match.end(group))
     study = _LATER_STUDY.match(sentence.text)
-    if study is None or in_background(Hit(passage, sentence.start, sentence.end)):
+    if after is not None or study is None or in_background(Hit(passage, sentence.start, sentence.end)):
         return None
     for match in passage.finditer_in(_PEOPLE_COUNT, sentence.start + study.end(), sentence.end):
         count = parse_count(match.group("count"))
@@ -803,6 +827,13 @@ def _counted_before_bracket(text: str, start: int) -> bool:
 
 
 _N_JUST_BEFORE = rx(r"\bn\s*=\s*(?P<count>\d+)\s*[,;:]\s*(?:of\s+whom\s+|including\s+)?$")
+
+
+def _part_of_n_before(text: str, count: re.Match[str]) -> bool:
+    """"(n = 23; 22 were included in analyses)": fewer than the n just given are a part of it."""
+    before = _N_JUST_BEFORE.search(text, max(0, count.start() - 30), count.start())
+    value = parse_count(count.group("count"))
+    return before is not None and value is not None and value < int(before.group("count"))
 
 
 def _make_up_of_n(first: Hit, total: int) -> bool:
