@@ -322,3 +322,36 @@ BACKGROUND_CASES: list[Case] = [
 def test_what_every_arm_gets_and_what_is_measured_or_equated_are_not_study_drugs(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+SMOKED_AND_LIKENED_CASES: list[Case] = [
+    # Marijuana given is cannabis, dosed by its THC content (a share of 0 is the placebo) and smoked.
+    ("Cannabis and conversation",
+     "Speech was recorded in eight occasional users who smoked marijuana cigarettes of 0, 1.5 and 3.1% THC on "
+     "separate days.",
+     {"drugs": ["cannabis"], "doses": ["1.5%", "3.1%"], "routes": ["inhaled"]}),
+    # What a drug's effects are likened to is no study drug.
+    ("Ketamine in abstinent drinkers",
+     "Eighteen detoxified inpatients received intravenous ketamine or saline. Scales rated its similarity to "
+     "heroin, cocaine, and marijuana; its effects were more like heroin than marijuana or cocaine.",
+     {"drugs": ["ketamine"]}),
+    # A drink containing the drug is swallowed; a dose in micrograms before IV is intravenous.
+    ("Amphetamine in a residential laboratory",
+     "Six men lived in a laboratory for two weeks. Beverages containing d-amphetamine or placebo were drunk "
+     "each morning.", {"routes": ["oral"]}),
+    ("Scopolamine blocks", "Twenty outpatients with depression received three sessions of placebo and three of "
+     "scopolamine [4.0 microg/kg IV] in a crossover trial.", {"routes": ["intravenous"]}),
+    # Milligrams written out are a dose; the volume of the diluent is not.
+    ("Amantadine after brain injury",
+     "Adults were randomly assigned to 100 milligrams of amantadine twice a day or placebo for four weeks.",
+     {"doses": ["100 milligrams"]}),
+    ("Esketamine after birth",
+     "Mothers received esketamine (0.2 mg/kg, diluted in 10 mL of 0.9% saline) or placebo after delivery.",
+     {"doses": ["0.2 mg/kg"]}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), SMOKED_AND_LIKENED_CASES)
+def test_smoked_cannabis_drugs_likened_drinks_and_written_out_units(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

@@ -103,11 +103,14 @@ def _drop_background_therapy(reading: DrugReading) -> None:
 
 def _drop_what_participants_use(reading: DrugReading) -> None:
     """Drop a recreational drug the study names only as what its participants use of their own accord
-    ("frequent ketamine users", "indices of MDMA use"): it says who they are, and nothing gives it to
-    them. (A medicine's users, "aspirin users" of a cohort, are the exposure the study is about.)"""
+    ("frequent ketamine users", "indices of MDMA use"), or as what a drug's effects were likened to
+    ("similarity to ethanol, cocaine, and marijuana"): it says who they are or what a scale asks, and
+    nothing gives it to them. (A medicine's users, "aspirin users" of a cohort, are the exposure the
+    study is about.)"""
     for name in reading.names() & _RECREATIONAL:
         own = _own_mentions(reading.hits(name))
-        if own and all(_USE_AFTER.match(h.passage.text, h.end) or _USE_BEFORE.search(_before(h, 30)) for h in own):
+        if own and all(_USE_AFTER.match(h.passage.text, h.end) or _USE_BEFORE.search(_before(h, 30))
+                       or _LIKENED_TO.search(_before(h, 60)) for h in own):
             reading.drop(name)
 
 
@@ -119,9 +122,14 @@ def _own_mentions(hits: list[Hit]) -> list[Hit]:
 _RECREATIONAL = frozenset({"ketamine", "mdma", "cannabis", "medical cannabis", "cocaine", "methamphetamine",
                            "amphetamine", "heroin", "alcohol", "ethanol", "nicotine", "lsd", "psilocybin",
                            "dimethyltryptamine", "ayahuasca", "mescaline", "gamma-hydroxybutyrate"})
-_USE_AFTER = rx(r"[\s-]+(?:users?|use|abusers?|abuse|misuse|smokers?|consumers?|consumption|self-administration|"
-                r"dependence|dependent)\b")
-_USE_BEFORE = rx(r"\b(?:use|users?|abuse|misuse|consumption|self-administration)\s+of\s+$")
+_USE_AFTER = rx(r"[\s-]+(?:users?|use|using|abusers?|abuse|misuse|smokers?|consumers?|consumption|self-administration|"
+                r"dependence|dependent|cessation|abstinence|withdrawal|sativa)\b")
+# (also what a drug given comes from: "a compound found in marijuana", "a component of the Cannabis plant")
+_USE_BEFORE = rx(r"\b(?:use|users?|abuse|misuse|consumption|self-administration)\s+of\s+$|"
+                 r"\b(?:found|present)\s+in\s+$|\b(?:component|constituent|compound)\s+of\s+(?:the\s+)?$")
+# ("degree of similarity to ethanol, cocaine, and marijuana", "more like ethanol than marijuana or cocaine")
+_LIKENED_TO = rx(r"\bsimilar(?:ity)?\s+to\s+(?:[\w-]+,?\s+(?:and\s+|or\s+)?){0,3}$|"
+                 r"\b(?:more|less)\s+like\s+(?:[\w-]+\s+than\s+(?:[\w-]+\s+(?:or|and)\s+)?)?$")
 
 
 # What a study drug is added onto: "added to (their stable doses of) X", "adding d-serine to X",
@@ -920,14 +928,17 @@ def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]
 # ("0. 625 mg": a decimal broken by a space in the record's text is one amount.)
 _DOSE = rx(r"(?<![\w.])(?<!group\s)(?<!arm\s)(?<!visit\s)(?<!phase\s)(?<!period\s)(?P<dose>(?P<amounts>(?:\d{1,3}(?:,\d{3})+(?!\d)|0\.\s\d+|\d+(?:\.\d+)?)"
             r"(?:\s*(?:-|\u2013|to|or|and|/|,|,\s*or|,\s*and)\s*\d+(?:\.\d+)?)*)"
-            r"\s*-?\s*(?P<unit>mg|g|µg|μg|mcg|ug|ng|ml|mL|international\s+units?|IU|units?(?=\s*(?:/|per\b|daily|a\s+day|once|twice|weekly|(?:of\s+)?(?:vitamin|insulin|heparin|[a-z]+(?:in|ine|ol|one|ide|ate|mab|cept)\b)))|mmol|mEq|micrograms?|microg)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
+            r"\s*-?\s*(?P<unit>mg|g|µg|μg|mcg|ug|ng|ml|mL|international\s+units?|IU|units?(?=\s*(?:/|per\b|daily|a\s+day|once|twice|weekly|(?:of\s+)?(?:vitamin|insulin|heparin|[a-z]+(?:in|ine|ol|one|ide|ate|mab|cept)\b)))|mmol|mEq|micrograms?|milligrams?|microg)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
             r"(?:\s+(?:once|twice|three\s+times|four\s+times)\s+(?:daily|a\s+day|per\s+day|weekly))?"
             r"(?:\s+(?:daily|b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?d\.?|o\.?d\.?|per\s+day|a\s+day|/day))?)(?![\w])")
 # A concentration measured in blood or urine ("697 ng/ml"), not an amount given.
 _CONCENTRATION = rx(r"(?:ng|pg|µg|μg|mcg|ug|mg|g|mmol|nmol|µmol|micrograms?|microg)\.?\s*(?:\.\s*h\s*)?"
                     r"(?:/\s*(?:ml|l|dl)\b|\s+(?:ml|l|dl)\s*-1\b)|g\s*/\s*cm2?\b|"
                     # a volume or flow measured; millilitres given come with what was given
-                    r"ml\b(?!\s+(?:of|doses?|syrup|solution|suspension|injections?|infusions?|bolus|spray))")
+                    r"ml\b(?!\s+(?:of|doses?|syrup|solution|suspension|injections?|infusions?|bolus|spray))|"
+                    # the diluent's volume: "diluted in 10 mL of 0.9% saline"
+                    r"ml\s+of\s+(?:[\d.]+\s*%\s+)?(?:normal\s+|physiological\s+)?(?:saline|sodium\s+chloride|water|"
+                    r"glucose|dextrose)\b")
 # Amounts of a challenge agent ("histamine (0.04-1.28 mg/nostril)") are not study doses.
 _CHALLENGE_BEFORE = rx(r"\b(?:histamine|methacholine|allergens?|challenge|provocation)\s*[(,]?\s*$")
 # Amounts listed with one shared unit ("0.5, 1, 2 or 4 mg"): each is a dose of its own; a range
@@ -937,7 +948,7 @@ _NOT_DOSE_CONTEXT = rx(r"(?:\bp\s*[<=>]|\bdecrease|\breduc|\bchange|\bmean|\blev
                         r"\bby|\bvolumes?|\bcapacity|\boutput|\bloss)\W*$")
 
 # A route abbreviated after the dose: "10 mg PO", "6 mg sc", "0.5 mg/kg IV", "5 mg IM".
-_AFTER_DOSE = r"(?<=\d)\s*(?:mg|µg|mcg|g|IU|units?)(?:/kg)?\s+"
+_AFTER_DOSE = r"(?<=\d)\s*(?:mg|µg|mcg|microg|g|IU|units?)(?:/kg)?\s+"
 # Anaesthetic gases given as drugs, dosed by their share of the air breathed.
 _GASES = r"(?:nitrous\s+oxide|N2O|xenon|sevoflurane|isoflurane|desflurane)\b"
 _ROUTES = (
@@ -974,10 +985,12 @@ _ROUTES = (
                  # "participants consumed ayahuasca (N = 14) or placebo"
                  r"\b(?:consumed|drank|consumption\s+of|drinking)\s+(?:an?\s+|the\s+)?(?:\d[\d.]*\s*(?:g/kg|mg/kg|g|ml|mg)\s+"
                  r"(?:of\s+)?[\w-]+|[\w-]+\s*(?:\(\s*n\s*=\s*\d+\s*\)\s*)?(?:or|versus|vs\.?)\s+(?:an?\s+)?placebo)\b|"
-                 r"\bby\s+mouth\b|\beffervescent\b|(?<!vaginal\s)(?<!buccal\s)\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b")),
+                 r"\bby\s+mouth\b|\beffervescent\b|\b(?:beverages?|drinks?|juice)\s+containing\b|(?<!vaginal\s)(?<!buccal\s)\btablets?\b|\bcapsules?\b|\bencapsulated\b|\bcaplets?\b|\b(?:liqui|soft)-?gels?\b|\bp\.\s?o\.(?=\s|,|;|\))|\bper\s+os\b")),
     ("intramuscular", rx(_AFTER_DOSE + r"(?-i:IM|im)\b|\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
     # (smoked as the study gives it: "cigarettes containing active marijuana or placebo were smoked")
+    # ("subjects smoked marijuana cigarettes"; not "smoked 10 cigarettes a day")
     ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\b(?:were|was)\s+smoked\b|\bsmoked\s+(?:an?\s+)?(?:active|placebo)\b|"
+                   r"\bsmoked\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:cigarettes|joints)\b(?!\s+(?:a|per|each)\s+day)|"
                    r"\bnebuli[sz](?:ed|er)\b|\bvapori[sz](?:ed|er|ers|ation)\b|\bbreath(?:ed|ing)\s+\d+(?:\.\d+)?\s*%|"
                    # a gas dosed by its share of the air is breathed ("30% nitrous oxide")
                    r"\b\d+(?:\.\d+)?\s*%\s+" + _GASES)),
@@ -1004,7 +1017,7 @@ def doses(passages: list[Passage]) -> Suggestion:
         values.extend(_listed_doses(_amount_text(match.group("amounts")),
                                     " ".join(hit.passage.text[match.start("unit"):match.end("dose")].split()),
                                     _amount_text(dose.evidence.text)))
-    for pattern in (_GAS_SHARE, _GAS_CONCENTRATIONS):
+    for pattern in (_GAS_SHARE, _GAS_CONCENTRATIONS, _THC_SHARE):
         for hit in find(passages, pattern, negatable=False):
             if hit.start >= study_start(hit.passage) and not _not_the_studys_use(hit.sentence.text):
                 match = pattern.match(hit.passage.text, hit.start)
@@ -1012,7 +1025,9 @@ def doses(passages: list[Passage]) -> Suggestion:
                 hits.append(Hit(hit.passage, match.start("dose"), match.end("dose")))
                 unit = " ".join(match.group("unit").split())
                 unit = unit if unit == "%" else " " + unit  # ("25%", "30 per cent", as abstracts write them)
-                values.extend(amount + unit for amount in re.findall(r"\d+(?:\.\d+)?", match.group("dose")))
+                # (a share of 0 is the placebo: "0, 1.3 or 2.7% THC")
+                values.extend(amount + unit for amount in re.findall(r"\d+(?:\.\d+)?", match.group("dose"))
+                              if float(amount) > 0)
     return suggestion(_distinct_amounts(values), hits, limit=len(hits))
 
 
@@ -1023,6 +1038,8 @@ _SHARE_LIST = (r"(?P<dose>\d+(?:\.\d+)?(?:\s*(?:%|per\s?cent))?(?:\s*\([^()]{0,3
                r"\d+(?:\.\d+)?(?:\s*(?:%|per\s?cent))?(?:\s*\([^()]{0,30}\))?)*?)\s*" + _SHARE_UNIT)
 _GAS_SHARE = rx(r"(?<![\d.])" + _SHARE_LIST + r"\s+" + _GASES)
 _GAS_CONCENTRATIONS = rx(_GASES + r"[^.;]{0,80}?\bconcentrations?\s+of\s+" + _SHARE_LIST)
+# Cannabis is dosed by its THC content: "cigarettes of 0, 1.3, 2.3 or 2.7% THC".
+_THC_SHARE = rx(r"(?<![\d.])" + _SHARE_LIST + r"\s+(?:\u0394\s?9-|delta-?9-)?(?-i:THC)\b")
 
 
 def _clause(hit: Hit) -> str:

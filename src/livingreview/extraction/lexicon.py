@@ -108,6 +108,9 @@ _ADDED_DRUGS: dict[str, tuple[str, ...]] = {
     "ayahuasca": ("ayahuasca",),
     "salvia divinorum": ("Salvia divinorum",),
     "2c-b": ("2C-B", "4-bromo-2,5-dimethoxyphenethylamine"),
+    # the plant smoked or eaten, which the dictionary files under medical cannabis whoever gives it
+    # (the word "cannabis" itself stays unread: abstracts use it mostly for a use disorder)
+    "cannabis": ("marijuana", "marihuana"),
 }
 # Each added name, lowercased, to the drug it names.
 _ADDED_NAME_OF = {variant.lower(): name for name, names in _ADDED_DRUGS.items() for variant in names}
