@@ -172,6 +172,9 @@ def test_an_analytes_level_a_cell_count_and_whealing_are_body_measures(abstract:
     "Higher testosterone levels were related to stronger striatal activity during the game.",
     # a level of anxiety is a feeling, not an analyte
     "Anxiety levels fell after the session.",
+    # a gas's concentrations are its doses
+    "Volunteers breathed the gas at inspired concentrations of 20-80% in oxygen; it did not act as a reinforcer "
+    "across a wide range of concentrations.",
 ])
 def test_a_level_set_or_correlated_or_felt_is_no_body_measure(abstract: str) -> None:
     assert "physiological" not in _classes(abstract)
@@ -227,6 +230,14 @@ def test_a_dose_aimed_at_a_threshold_or_a_hoped_for_biomarker_is_no_body_measure
      "self-report"),
     ("Cognition was assessed with the Mini-Mental State Examination at weeks 0 and 6.", "behavioural"),
     ("The share of negative weekly urine cannabinoid tests did not differ between the groups.", "physiological"),
+    # tasks told by what they involve or measure, choices, gaze, speech and naming emotions
+    ("The drug impaired tasks involving sustained attention and short-term memory.", "behavioural"),
+    ("Doses were compared on a battery of psychological performance measures.", "behavioural"),
+    ("In a choice procedure, volunteers sampled the gas and placebo and then chose one.", "behavioural"),
+    ("After the drug, errors on the Wisconsin test fell.", "behavioural"),
+    ("The peptide lengthened eye-gaze orientation to emotional scenes.", "behavioural"),
+    ("Speech quantity was recorded throughout each conversation.", "behavioural"),
+    ("Older adults were less accurate in identifying sad faces after placebo than after the peptide.", "behavioural"),
 ])
 def test_measures_told_by_what_was_recorded_or_done_give_classes(abstract: str, expected: str) -> None:
     assert expected in _classes(abstract)

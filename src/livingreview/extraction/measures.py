@@ -145,7 +145,15 @@ OUTCOME_CLASS_PATTERNS = (
                         r"\bmemory\s+(?:retrieval|recall|encoding)\b|\b(?:free|delayed|immediate|cued|word)\s+recall\b|"
                         r"\brecognition\s+memory\b|\bretrieval(?=\s+of\b)|"
                         r"\btasks?\s+(?:assessing|measuring|probing|that\s+(?:assessed|measured))\b|"
-                        r"\beye[- ]?tracking\b|\b(?:gaze|eye[- ]gaze)\s+(?:behaviou?r|patterns?|fixations?|duration)\b|"
+                        r"\beye[- ]?tracking\b|\b(?:gaze|eye[- ]gaze)\s+(?:behaviou?r|patterns?|fixations?|duration|"
+                        r"orientation|direction)\b|"
+                        # tasks named by what they measure or how: "tasks involving continuous attention",
+                        # "psychological performance measures", a drug-choice procedure, the Wisconsin test,
+                        # speech measured ("speech quantity was recorded"), accuracy in naming emotions
+                        r"\btasks\s+involving\b|\bperformance\s+(?:measures?|tasks?|tests?|batter(?:y|ies))\b|"
+                        r"\b(?:choice|self-administration)\s+(?:procedure|paradigm)s?\b|"
+                        r"\bWisconsin\s+(?:card\s+sorting\s+)?test\b|\bspeech\s+(?:quantity|rate|output)\b|"
+                        r"\baccura(?:cy|te)\s+(?:in|at)\s+(?:identifying|recogni[sz]ing|detecting|labell?ing)\b|"
                         # a game played ("they played the Tangrams game"), named without the verb
                         r"(?:" + _AFTER_PLAYED + r")(?:[\w-]+\s+){1,3}?games?\b")),
     ("neuroimaging", rx(r"\bf?MRI\b|\bfunctional\s+magnetic\b|\bmagnetic\s+resonance\s+(?:imaging|spectroscopy)\b|"
@@ -204,7 +212,7 @@ OUTCOME_CLASS_PATTERNS = (
                           r"\bwaist\s+circumference\b|"
                           # "three concentrations of the spray" are doses, not a measure
                           r"\b(?!(?:two|three|four|five|several|different|various|increasing|all|these|the|other|bolus|"
-                          r"higher|lower|equal)\s)"
+                          r"higher|lower|equal|of|inspired)\s)"
                           r"[\w-]+\s+concentrations\b|\b(?:enzyme\s+|radio)?immuno-?assays?\b|\bELISA\b|"
                           r"\bclearance\b|\bglomerular\s+filtration\b|\b(?:renal|liver|hepatic)\s+function\b|"
                           # pharmacokinetic parameters: peak level, exposure, time to peak, half-life
