@@ -620,3 +620,22 @@ def test_a_condition_named_by_the_vocabulary_and_in_full_is_one_value(flagship) 
 ])
 def test_age_group_reads_past_a_comma_an_adult_history_and_consent(flagship, abstract: str, expected: str) -> None:
     assert _field(flagship, "age_group", "A laboratory study", abstract) == expected
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), [
+    # a drug's licensed indication, named with its severity and the licensing body
+    ("Memantine added to clozapine",
+     "Memantine, a drug approved by the FDA for the treatment of moderate to severe Alzheimer's disease, is a weak "
+     "NMDA antagonist. We randomized 40 patients with refractory schizophrenia to memantine or placebo.",
+     ["schizophrenia"]),
+    # what the drug acts on, in the title, is an outcome
+    ("The effect of a low dose of ketamine on depression and pain after knee surgery",
+     "This randomized trial included 120 adults undergoing knee replacement.", []),
+    # a condition the background links to the symptom, beside the one the study's own patients have
+    ("Ketamine and anhedonia",
+     "Anhedonia is a core symptom of depression. It correlates with suicidality. Here we report anhedonia during "
+     "six ketamine infusions in 30 patients with treatment resistant depression.", ["depression"]),
+])
+def test_an_indication_an_effect_and_a_background_condition_are_not_who_took_part(
+        flagship, title: str, abstract: str, expected: list[str]) -> None:
+    assert _field(flagship, "population", title, abstract) == expected

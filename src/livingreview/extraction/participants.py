@@ -318,12 +318,17 @@ _MEASURED_BEFORE = rx(r"\bself-?\s?(?:reported|rated)\s+$|"
                        r"(?:of|in|with))\s+(?:[\w-]+\s+){0,1}(?:[\w-]+(?:\s+[\w-]+)?\s*(?:,|\band\b|\bor\b)\s*){0,4}$")
 
 
+_EFFECT_ON_BEFORE = rx(r"\b(?:effects?|impact|influence|dose)\s+of\s+(?:[\w-]+\s+){1,8}?on\s+(?:[\w-]+\s+)?$")
+
+
 # What a drug is for in general ("tolterodine, used for the treatment of overactive bladder"; "an
 # antagonist for allergic diseases, such as rhinitis and urticaria"), said in an abstract about other
 # participants; every condition of the list it opens is an indication.
 _INDICATION_BEFORE = rx(r"\b(?:indicated|approved|used|licensed|prescribed|marketed|developed|effective|agents?|drugs?|"
-                         r"medications?|antagonists?|agonists?|inhibitors?|blockers?)\s+(?:\w+\s+){0,2}?(?:for|in)\s+"
+                         r"medications?|antagonists?|agonists?|inhibitors?|blockers?)\s+(?:\w+\s+){0,3}?(?:for|in)\s+"
                          r"(?:the\s+)?(?:(?:treatment|management|therapy|relief)\s+of\s+)?(?:[\w-]+\s+){0,1}"
+                         # ("approved by the FDA for the treatment of moderate to severe Alzheimer's disease")
+                         r"(?:(?:mild|moderate|severe)\s+(?:to|or)\s+(?:mild|moderate|severe)\s+)?"
                          r"(?:[\w\s-]{0,40}(?:,|\band|\bor|\bsuch\s+as|\bincluding)\s+(?:[\w-]+\s+){0,2}?){0,3}$")
 
 
@@ -457,6 +462,9 @@ def _defines_population(hit: Hit) -> bool:
     if _MEASURED_AFTER.match(hit.passage.text, hit.end) or _LIKE_AFTER.match(hit.passage.text, hit.end) or _MEASURED_BEFORE.search(hit.passage.text, window, hit.start) \
             or _EVENT_AFTER.match(hit.passage.text, hit.end):
         return False
+    if _EFFECT_ON_BEFORE.search(hit.passage.text, max(hit.sentence.start, hit.start - 100), hit.start) and not \
+            _PEOPLE_NOUN_AFTER.match(hit.passage.text, hit.end):
+        return False  # what a drug acts on: "the effect of a subclinical dose of esketamine on depression"
     if hit.passage.field != "title" and _INDICATION_BEFORE.search(
             hit.passage.text, max(hit.sentence.start, hit.start - 160), hit.start):
         return False
@@ -551,6 +559,11 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
         # A title about treating "the signs and symptoms of X" (or "X symptoms") names whom the trial treated.
         found = _most_specific({value: kept for value, hits in named.items()
                                 if (kept := [h for h in hits if _symptoms_treated_in_title(h)])})
+    if len(found) > 1:
+        # A condition named only before the abstract turns to its own study, beside one its study
+        # names, is what the background speaks of ("Anhedonia ... correlates with suicidality").
+        own = {value: hits for value, hits in found.items() if not all(before_own_study(h) for h in hits)}
+        found = own or found
     if "healthy" in found:
         found.pop("other:menopause", None)  # "healthy postmenopausal women" are healthy
         found = {value: hits for value, hits in found.items()
