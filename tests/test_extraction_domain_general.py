@@ -297,3 +297,31 @@ def test_broad_synonyms_are_names_of_the_term_for_searching(flagship: Protocol) 
     term = flagship.vocabularies["construct"].term("social_functioning")
     assert "social interaction" in term.broad_synonyms
     assert "social interaction" in term.phrases()
+
+
+# Constructs named by the everyday words of their tasks and scales.
+CONSTRUCT_WORD_CASES: list[Case] = [
+    ("Oxytocin and giving to charity",
+     "Sixty students received intranasal oxytocin or placebo and then could make a charitable donation from "
+     "their earnings; oxytocin raised the amount given.", {"constructs": ["altruism"]}),
+    ("A stimulant and talk",
+     "Speech was recorded in eight volunteers after the drug and placebo; the drug increased social "
+     "conversation.", {"constructs": ["social functioning"]}),
+    ("A peptide and mothering",
+     "Thirty mothers with postnatal depression received the peptide and placebo; sensitive caregiving was "
+     "observed with their own baby.", {"constructs": ["social functioning"]}),
+    ("Attachment in later life",
+     "Older adults took oxytocin or placebo for four weeks; attachment avoidance fell in women.",
+     {"constructs": ["social connectedness"]}),
+    # reciprocity rated in autism is social functioning, not the reciprocity of an economic game
+    ("Lamotrigine in autism",
+     "Twenty-eight children with autism took lamotrigine or placebo; emotional reciprocity and sharing "
+     "pleasure did not change.", {"constructs": ["social functioning"]}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), CONSTRUCT_WORD_CASES,
+                         ids=[c[0] for c in CONSTRUCT_WORD_CASES])
+def test_constructs_named_by_the_words_of_their_tasks(flagship: Protocol, title: str, abstract: str,
+                                                      expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)
