@@ -30,7 +30,8 @@ Scoring, per field:
   `other:WORD` read as `other`, since the WORD is free text.
 - outcomes (records whose outcomes were annotated): predicted outcomes are paired with gold ones
   by instrument name (word overlap); precision and recall of the pairing, then the share of pairs
-  agreeing on class, primary/secondary and direction (where the gold value is given).
+  agreeing on class, primary/secondary and direction (where the gold value is given), and
+  `direction_any`: agreement on direction over every pair, a null agreeing only with a null.
 A gold record missing from the extractor's output counts as predicted all-negative.
 """
 
@@ -354,7 +355,7 @@ def _count(counts: Counts, truth: object, guess: object) -> None:
 class OutcomeScores:
     pairing: Counts = field(default_factory=Counts)
     attributes: dict[str, Counts] = field(default_factory=lambda: {
-        name: Counts() for name in ("class", "role", "direction")})
+        name: Counts() for name in ("class", "role", "direction", "direction_any")})
 
     def as_dict(self) -> dict[str, object]:
         return {"instrument": self.pairing.as_dict(),
@@ -376,11 +377,18 @@ def score_outcomes(gold: Sequence[Gold], predicted: Mapping[Key, Sequence[Mappin
         scores.pairing.fp += len(guess) - len(pairs)
         scores.pairing.fn += len(truth) - len(pairs)
         for t, g in pairs:
-            for name in scores.attributes:
-                if t.get(name) is not None:
-                    scores.attributes[name].records += 1
-                    scores.attributes[name].agree += norm_label(t[name]) == norm_label(g.get(name))
+            for name, counts in scores.attributes.items():
+                key = _OVER_EVERY_PAIR.get(name, name)
+                if name in _OVER_EVERY_PAIR or t.get(key) is not None:
+                    counts.records += 1
+                    counts.agree += norm_label(t.get(key)) == norm_label(g.get(key))
     return scores
+
+
+# Scored over every pair, no value being one of the values: a direction left null because the
+# measure has no better end (a brain response, a hormone level) or no result is given is then
+# right only when the extractor leaves it null too. ("direction" counts the pairs with a gold value.)
+_OVER_EVERY_PAIR = {"direction_any": "direction"}
 
 
 def _words(text: object) -> frozenset[str]:

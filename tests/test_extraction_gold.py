@@ -232,6 +232,21 @@ def test_outcomes_pair_by_instrument_words_then_compare_class_role_and_direction
     assert scores.attributes["class"].accuracy == pytest.approx(1 / 2)
     assert scores.attributes["role"].accuracy == 1.0
     assert scores.attributes["direction"].accuracy == 1.0
+    assert scores.attributes["direction_any"].records == 2
+
+
+def test_direction_over_every_pair_counts_a_null_as_a_value():
+    gold = [_gold("1") | {"outcomes": [
+        {"instrument": "amygdala response", "class": "neuroimaging", "role": "not-stated", "direction": None},
+        {"instrument": "cortisol", "class": "physiological", "role": "not-stated", "direction": None},
+        {"instrument": "BDI", "class": "self-report", "role": "primary", "direction": "improved"}]}]
+    predicted = {("f.csv", "1"): [
+        {"instrument": "amygdala response", "direction": "worsened"},
+        {"instrument": "cortisol", "direction": None},
+        {"instrument": "BDI", "direction": "improved"}]}
+    attributes = ev.score_outcomes(gold, predicted).attributes
+    assert (attributes["direction"].agree, attributes["direction"].records) == (1, 1)
+    assert (attributes["direction_any"].agree, attributes["direction_any"].records) == (2, 3)
 
 
 def test_extractor_output_shapes_are_read_with_or_without_a_fields_object():
