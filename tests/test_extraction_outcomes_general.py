@@ -822,3 +822,12 @@ def test_a_game_played_is_named_without_the_verb(flagship: Protocol) -> None:
                                 "the Tangrams game; commands rose on reboxetine.")
     assert "tangrams game" in found, sorted(found)
     assert found["tangrams game"]["class"] == "behavioural"
+
+
+def test_a_brain_response_that_rose_or_fell_has_no_better_end(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "Twenty healthy men received citalopram or placebo during fMRI. Citalopram "
+                                "significantly reduced amygdala responses to fearful faces compared with placebo. "
+                                "The Beck Depression Inventory improved significantly more on citalopram.")
+    brain = [v for k, v in found.items() if "amygdala" in k]
+    assert brain and brain[0]["class"] == "neuroimaging" and brain[0]["direction"] is None, found
+    assert found["beck depression inventory"]["direction"] == "improved", found

@@ -1060,6 +1060,12 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
             outcome["direction"] = by_rank
     if outcome["direction"].value is None:
         outcome["direction"] = _significant_for_an_effective_drug(sentence_hits, study.conclusion)
+    if outcome["class"].value == "neuroimaging" and outcome["direction"].value in ("improved", "worsened", "mixed"):
+        # A brain response that rose or fell is no better or worse in itself (more amygdala activity
+        # to faces is no harm): the direction of effect is for measures with a better end.
+        outcome["direction"] = Suggestion(None, outcome["direction"].evidence,
+                                          [f"a brain measure that changed ({outcome['direction'].value}): "
+                                           "no better or worse end"])
     outcome["numbers"] = _numbers(sentence_hits)
     return outcome
 
