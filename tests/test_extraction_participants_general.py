@@ -630,7 +630,7 @@ def test_age_group_reads_past_a_comma_an_adult_history_and_consent(flagship, abs
      ["schizophrenia"]),
     # what the drug acts on, in the title, is an outcome
     ("The effect of a low dose of ketamine on depression and pain after knee surgery",
-     "This randomized trial included 120 adults undergoing knee replacement.", []),
+     "This randomized trial included 120 adults undergoing knee replacement.", ["other:knee-replacement"]),
     # a condition the background links to the symptom, beside the one the study's own patients have
     ("Ketamine and anhedonia",
      "Anhedonia is a core symptom of depression. It correlates with suicidality. Here we report anhedonia during "
@@ -639,3 +639,18 @@ def test_age_group_reads_past_a_comma_an_adult_history_and_consent(flagship, abs
 def test_an_indication_an_effect_and_a_background_condition_are_not_who_took_part(
         flagship, title: str, abstract: str, expected: list[str]) -> None:
     assert _field(flagship, "population", title, abstract) == expected
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    ("This randomized trial included 150 pregnant women undergoing elective cesarean sections.",
+     ["other:cesarean-section"]),
+    ("Sixty children scheduled for tonsillectomy received intranasal dexmedetomidine or saline.",
+     ["other:tonsillectomy"]),
+    ("We randomized 80 adults undergoing total knee replacement to ketamine or placebo.",
+     ["other:knee-replacement"]),
+    # a condition named wins over the operation
+    ("Forty women with breast cancer undergoing mastectomy received esketamine or saline.",
+     ["other:breast-cancer"]),
+])
+def test_people_named_by_their_operation_are_that_population(flagship, abstract: str, expected: list[str]) -> None:
+    assert _field(flagship, "population", "A perioperative trial", abstract) == expected

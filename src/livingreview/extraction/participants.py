@@ -151,6 +151,30 @@ _CONDITION = rx(
     r"(?P<condition>[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+){0,2}?)"
     r"(?=\s*(?:[,.;:()]|\b(?:who|and|or|were|was|in|of|to|for|at|received|receiving|treated|undergoing|"
     r"on|from|by|after|during|aged|randomi[sz]ed|that|whose|requiring|than|\d)\b))")
+# People named by the operation or procedure they had, when no condition is named: "150 pregnant
+# women undergoing elective cesarean sections" are other:cesarean-section.
+_PROCEDURE = rx(r"\b(?:patients|women|men|children|adults|adolescents|mothers|parturients|individuals|subjects|"
+                r"participants|people|infants|girls|boys)\s+(?:[\w-]+\s+){0,2}?(?:undergoing|scheduled\s+for|"
+                r"who\s+underwent|who\s+were\s+undergoing|having)\s+(?:an?\s+|the\s+)?"
+                r"(?:(?:elective|planned|scheduled|emergency|routine|major|minor|primary|first|unilateral|"
+                r"bilateral|total|general|day-case|outpatient|ambulatory)\s+)*"
+                r"(?P<procedure>(?:[a-z][\w'-]*\s+){0,2}?(?:surgery|surgeries|sections?|[a-z]+ectom(?:y|ies)|"
+                r"[a-z]+otom(?:y|ies)|[a-z]+plast(?:y|ies)|replacements?|repairs?|bypass|resections?|"
+                r"transplant(?:ation)?s?|an(?:a)?esthesia|endoscop(?:y|ies)|colonoscop(?:y|ies)|extractions?))\b")
+
+
+def _procedure(passages: list[Passage]) -> dict[str, list[Hit]]:
+    for hit in find(passages, _PROCEDURE):
+        match = _PROCEDURE.match(hit.passage.text, hit.start)
+        assert match is not None
+        words = match.group("procedure").lower().split()
+        words[-1] = re.sub(r"(?:ies)$", "y", words[-1]) if words[-1].endswith("ies") else re.sub(
+            r"(?<=[^s])s$", "", words[-1])
+        span = Hit(hit.passage, match.start("procedure"), match.end("procedure"))
+        return {"other:" + "-".join(words): [span]}
+    return {}
+
+
 _NOT_CONDITIONS = frozenset("""
 the a an at least these this their symptoms disease diseases disorder disorders conditions condition
 no normal healthy history documented one two three placebo or and pain
@@ -579,6 +603,8 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
             value = "other:" + "-".join(words)
             found.setdefault(value, []).append(Hit(hit.passage, start, match.end("condition")))
             break
+    if not found:
+        found = _procedure(passages)
     if not found:
         return Suggestion([])
     ordered = sorted(found, key=lambda v: (found[v][0].passage.field != "title", found[v][0].start))
