@@ -598,3 +598,9 @@ def test_a_replication_the_authors_call_for_names_no_control(flagship: Protocol)
         "Anhedonia fell during eight add-on ketamine infusions in 30 patients with resistant depression. The "
         "results need replication in a larger randomized placebo controlled trial."))
     assert values["control"] != "placebo"
+
+
+def test_a_double_blind_written_with_a_spaced_dash_is_double_blind(flagship: Protocol) -> None:
+    values = suggested_values(flagship, "Topiramate in PTSD", "Sixty veterans with PTSD were randomly assigned in a "
+                                                             "double \u2013 blind design to topiramate or placebo.")
+    assert values["blinding"] == "double-blind"

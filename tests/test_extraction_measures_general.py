@@ -261,3 +261,11 @@ def test_a_clinicians_scale_of_subjective_symptoms_and_symptom_severity_in_a_dru
              "drug, and the Clinical Global Impression improved.")
     passages = [Passage(1, "title", "A randomised trial"), Passage(1, "abstract", panic)]
     assert "self-report" not in measures.outcome_classes(passages, {}, drug_given=True).value
+
+
+def test_a_neuromagnetic_response_is_meg() -> None:
+    passages = [Passage(1, "title", "Memantine and the mismatch field"),
+                Passage(1, "abstract", "We recorded the neuromagnetic mismatch field in twelve volunteers before "
+                                       "and after memantine.")]
+    assert measures.imaging_modalities(passages).value == ["MEG"]
+    assert "neuroimaging" in measures.outcome_classes(passages, {}).value

@@ -194,7 +194,8 @@ OBSERVATIONAL = rx(r"\b(?:cohort|cross[- ]?sectional|case[- ]control|(?<!health\
 _BLINDING = (
     # (a registry's masking field too: "Masking: Double (Participant, Investigator)", "Masking: None (Open Label)")
     ("triple-blind", rx(r"\btriple[- ]?(?:blind|blinded|masked)\b|\bmasking\s*:\s*triple\b")),
-    ("double-blind", rx(r"\bdouble[- ]?(?:blind|blinded|masked|dummy)\b|\bdouble[- ]?(?:blind|mask)ing\b|"
+    # ("a double – blind design": a dash with spaces, as some copies write it)
+    ("double-blind", rx(r"\bdouble(?:[- ]?|\s*[-\u2013]\s*)(?:blind|blinded|masked|dummy)\b|\bdouble[- ]?(?:blind|mask)ing\b|"
                          r"\bmasking\s*:\s*double\b")),
     ("single-blind", rx(r"\bsingle[- ]?(?:blind|blinded|masked)\b|\b(?:rater|assessor|evaluator|observer|"
                          r"investigator|examiner|outcome[- ]assessor)s?[- ](?:blind|blinded|masked)\b|"

@@ -159,7 +159,7 @@ OUTCOME_CLASS_PATTERNS = (
     ("neuroimaging", rx(r"\bf?MRI\b|\bfunctional\s+magnetic\b|\bmagnetic\s+resonance\s+(?:imaging|spectroscopy)\b|"
                          r"\bPET\b(?=[^.]{0,80}\b(?:brain|cerebral|cortical|neural|receptor|binding|striat))|"
                          r"\bEEG\b|\belectroencephalogra|\bMEG\b|"
-                         r"\bmagnetoencephalogra|\bBOLD\b|\bneuroimaging\b|\bbrain\s+imaging\b|\bSPECT\b|"
+                         r"\bmagnetoencephalogra|\bneuromagnetic\b|\bBOLD\b|\bneuroimaging\b|\bbrain\s+imaging\b|\bSPECT\b|"
                          r"\bevent-?related\s+potentials?\b|\bERPs?\b|\bMRS\b|\bresting[- ]state\b|"
                          r"\bpositron\s+emission\s+tomography\b|"
                          # the brain's responses measured with no modality named, and the components of ERPs
@@ -252,7 +252,7 @@ _IMAGING = (
                  r"(?:functional\s+)?connectivity\b|\bpharmacological\s+MRI\b|\bphMRI\b")),
     ("EEG", rx(r"\bEEG\b|\belectroencephalogra\w*|\bevent-?related\s+potentials?\b|\bERPs?\b|\bmismatch\s+negativity\b|"
                 r"\bMMN\b|\bP300\b|\bquantitative\s+EEG\b|\belectrical\s+neuroimaging\b")),
-    ("MEG", rx(r"\bMEG\b|\bmagnetoencephalogra\w*")),
+    ("MEG", rx(r"\bMEG\b|\bmagnetoencephalogra\w*|\bneuromagnetic\b")),
     ("PET", rx(r"\bPET\b|\bpositron\s+emission\s+tomography\b")),
     ("MRS", rx(r"\b(?:1H-?)?MRS\b|\bmagnetic\s+resonance\s+spectroscopy\b|\bspectroscopy\b")),
     ("other", rx(r"\b(?:MR|magnetic\s+resonance)\s+angiogra\w*(?=[^.]{0,80}\b(?:intracranial|cerebral|brain|"
