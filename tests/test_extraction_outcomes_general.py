@@ -831,3 +831,11 @@ def test_a_brain_response_that_rose_or_fell_has_no_better_end(flagship: Protocol
     brain = [v for k, v in found.items() if "amygdala" in k]
     assert brain and brain[0]["class"] == "neuroimaging" and brain[0]["direction"] is None, found
     assert found["beck depression inventory"]["direction"] == "improved", found
+
+
+
+def test_an_outcome_named_only_by_the_scanner_is_called_fmri(flagship: Protocol) -> None:
+    found = _outcomes(flagship, "Thirty healthy men received cortisol or placebo and then saw emotional faces in a "
+                                "functional magnetic resonance imaging (fMRI) scanner. Cortisol reduced repetition "
+                                "suppression in the amygdala.")
+    assert "fmri" in found and not any(name.startswith("functional magnetic") for name in found), sorted(found)

@@ -420,6 +420,7 @@ def _anchors(protocol: Protocol, passages: list[Passage], vocabularies: OutcomeV
     anchors = _without_change_words(anchors)
     _name_brain_measures(anchors, passages)
     _add_abbreviations(anchors, passages)
+    _name_the_scanner(anchors)
     if sites:  # bone density is an outcome per site: not once more for all sites together
         anchors = {k: a for k, a in anchors.items() if k.startswith("site:") or not _BONE_DENSITY.search(a.instrument or "")}
     if not anchors and vocabularies.construct in protocol.vocabularies:
@@ -483,6 +484,23 @@ def _name_brain_measures(anchors: dict[str, _Anchor], passages: list[Passage]) -
             key = f"brain:{measure.name.lower()}"
             anchors[key] = _Anchor(key, measure.name + suffix, [Hit(measure.passage, measure.start, measure.end, key)],
                                    construct, "neuroimaging")
+
+
+# The scanner named in full, often cut short by a cue ("placed in a functional magnetic resonance
+# imaging (fMRI) scanner" read as "functional magnetic").
+_SCANNER_ONLY = re.compile(r"(?:functional\s+)?magnetic(?:\s+resonance)?(?:\s+imaging)?$", re.IGNORECASE)
+
+
+def _name_the_scanner(anchors: dict[str, _Anchor]) -> None:
+    """An outcome named only by the scanner is no measure of its own beside one the scan measured;
+    alone, it is the scan's brain measure, called by its usual name."""
+    scanners = {key: name for key, a in anchors.items() if (name := a.instrument) and _SCANNER_ONLY.match(name)}
+    measured = [a for key, a in anchors.items() if key not in scanners and a.outcome_class == "neuroimaging"]
+    for key, name in scanners.items():
+        if measured:
+            del anchors[key]
+        else:
+            anchors[key].instrument = "fMRI" if name.lower().startswith("functional") else "MRI"
 
 
 def _add_abbreviations(anchors: dict[str, _Anchor], passages: list[Passage]) -> None:
