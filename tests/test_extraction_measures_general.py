@@ -238,6 +238,9 @@ def test_a_dose_aimed_at_a_threshold_or_a_hoped_for_biomarker_is_no_body_measure
     ("The peptide lengthened eye-gaze orientation to emotional scenes.", "behavioural"),
     ("Speech quantity was recorded throughout each conversation.", "behavioural"),
     ("Older adults were less accurate in identifying sad faces after placebo than after the peptide.", "behavioural"),
+    ("After propranolol, implicit attitude scores towards other groups fell.", "behavioural"),
+    ("Volunteers completed a labelling task of emotional expressions after each dose.", "behavioural"),
+    ("Wanting for touch was measured with a key-press task after the peptide.", "behavioural"),
 ])
 def test_measures_told_by_what_was_recorded_or_done_give_classes(abstract: str, expected: str) -> None:
     assert expected in _classes(abstract)

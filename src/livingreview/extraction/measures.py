@@ -151,6 +151,11 @@ OUTCOME_CLASS_PATTERNS = (
                         # "psychological performance measures", a drug-choice procedure, the Wisconsin test,
                         # speech measured ("speech quantity was recorded"), accuracy in naming emotions
                         r"\btasks\s+involving\b|\bperformance\s+(?:measures?|tasks?|tests?|batter(?:y|ies))\b|"
+                        # tasks named by what participants do in them: "a labeling task of emotional
+                        # expressions", "a key-press task", the point-subtraction paradigm (not the
+                        # face-matching task, the scanner's usual paradigm)
+                        r"\b(?:labell?ing|sorting|key-?press|button-?press)\s+(?:tasks?|paradigms?)\b|"
+                        r"\bpoint[- ]subtraction\b|\bimplicit\s+attitudes?\b|"
                         r"\b(?:choice|self-administration)\s+(?:procedure|paradigm)s?\b|"
                         r"\bWisconsin\s+(?:card\s+sorting\s+)?test\b|\bspeech\s+(?:quantity|rate|output)\b|"
                         r"\baccura(?:cy|te)\s+(?:in|at)\s+(?:identifying|recogni[sz]ing|detecting|labell?ing)\b|"
