@@ -241,6 +241,10 @@ def test_a_dose_aimed_at_a_threshold_or_a_hoped_for_biomarker_is_no_body_measure
     ("After propranolol, implicit attitude scores towards other groups fell.", "behavioural"),
     ("Volunteers completed a labelling task of emotional expressions after each dose.", "behavioural"),
     ("Wanting for touch was measured with a key-press task after the peptide.", "behavioural"),
+    # bedside scales an observer scores: sedation, delirium, a child's anxiety at induction
+    ("Sedation was assessed with the Ramsay sedation score at 1 and 2 hours.", "clinician-rated"),
+    ("Delirium was screened twice daily with the Confusion Assessment Method.", "clinician-rated"),
+    ("Anxiety at induction was lower after dexmedetomidine on the mYPAS.", "clinician-rated"),
 ])
 def test_measures_told_by_what_was_recorded_or_done_give_classes(abstract: str, expected: str) -> None:
     assert expected in _classes(abstract)

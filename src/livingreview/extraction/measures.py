@@ -98,6 +98,12 @@ OUTCOME_CLASS_PATTERNS = (
                             r"\bPresent\s+State\s+Examination\b|\b(?:flatmates?|roommates?|partners?|spouses?|friends?)['\u2019]?\s+"
                             r"(?:ratings?|rated|reports?|reported)\b|"
                             r"\bNeuropsychiatric\s+Inventory\b|\bChildhood\s+Autism\s+Rating\s+Scale\b|\bVineland\b|"
+                            # scales of sedation, delirium, agitation and a child's anxiety at induction, which an
+                            # observer scores at the bedside
+                            r"\bRamsay\s+(?:sedation\s+)?(?:scores?|scales?)\b|\bRichmond\s+Agitation|\bRASS\b|"
+                            r"\bConfusion\s+Assessment\s+Method\b|\bCAM-ICU\b|\bm?YPAS\b|\bYale\s+Preoperative\s+Anxiety\b|"
+                            r"\bPAED\b|\bPa?ediatric\s+An(?:a)?esthesia\s+Emergence\s+Delirium\b|\bOAA/S\b|"
+                            r"\bObserver'?s?\s+Assessment\s+of\s+Alertness|\bDelirium\s+Rating\s+Scale\b|\bNu-?DESC\b|"
                             r"\b(?:completed|filled\s+(?:in|out))\s+by\s+(?:the\s+)?(?:parents?|teachers?|caregivers?)\b|\bscored\s+by\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:assessor|"
                             r"rater|clinician|investigator|psychiatrist)s?\b|\binter-?rater\b|\bsyndromal\b|"
                             r"\bby\s+(?:the\s+)?(?:(?:patients?|volunteers?|participants?|subjects?)\s+and\s+(?:the\s+)?)?"
