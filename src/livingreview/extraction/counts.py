@@ -636,11 +636,10 @@ _LATER_STUDY = rx(r"^(?:in|during|for)\s+(?:a|the|our)\s+(?:second|third|separat
 def _additional_group(passages: list[Passage], main: Hit) -> tuple[int, Hit] | None:
     for passage in passages:
         for sentence in passage.sentences:
-            if passage is main.passage and sentence.start == main.sentence.start:
-                # ("32 smokers were assigned to one task, while another 32 smokers viewed ...")
-                found = _added_in(passage, sentence, main.end)
-            else:
-                found = _added_in(passage, sentence)
+            # (in the main count's own sentence, only a group after it: "32 smokers were assigned to
+            # one task, while another 32 smokers viewed ...")
+            own_sentence = passage is main.passage and sentence.start == main.sentence.start
+            found = _added_in(passage, sentence, main.end if own_sentence else None)
             if found is not None:
                 return found
     return None

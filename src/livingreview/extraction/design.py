@@ -404,10 +404,9 @@ _DIAGNOSIS_BEFORE = rx(r"\b(?:disorders?|syndromes?|diseases?|specified|subtypes
 
 
 def _diagnostic_subgroups(passages: list[Passage], arms: Suggestion) -> bool:
-    texts = {(p.field, p.text) for p in passages}
     return bool(arms.evidence) and all(
-        e.start is not None and any(field == e.field and _DIAGNOSIS_BEFORE.search(text, max(0, e.start - 40), e.start)
-                                    for field, text in texts)
+        e.start is not None and any(p.field == e.field and _DIAGNOSIS_BEFORE.search(p.text, max(0, e.start - 40), e.start)
+                                    for p in passages)
         for e in arms.evidence)
 
 

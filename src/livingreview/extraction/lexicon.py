@@ -109,7 +109,8 @@ _ADDED_DRUGS: dict[str, tuple[str, ...]] = {
     "salvia divinorum": ("Salvia divinorum",),
     "2c-b": ("2C-B", "4-bromo-2,5-dimethoxyphenethylamine"),
     # the plant smoked or eaten, which the dictionary files under medical cannabis whoever gives it
-    # (the word "cannabis" itself stays unread: abstracts use it mostly for a use disorder)
+    # (its own name is read too; where it names a use disorder, "cannabis-dependent", the drug rules
+    # drop it as what participants use)
     "cannabis": ("marijuana", "marihuana"),
 }
 # Each added name, lowercased, to the drug it names.

@@ -1061,21 +1061,19 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
         o.passage is h.passage and h.start <= o.start < h.end for o in others)]
     outcome["direction"] = _direction(sentence_hits, fallback, placebo_arm, anchor.hits, others, study.drugs)
     if outcome["direction"].value is None or outcome["direction"].flags:
-        by_construct = _direction(construct_sentences, None, placebo_arm, construct_hits)
-        if by_construct.value is not None:
-            by_construct.flags.append("from sentences on the construct the instrument measures")
-            outcome["direction"] = by_construct
+        outcome["direction"] = _found_with(
+            _direction(construct_sentences, None, placebo_arm, construct_hits),
+            "from sentences on the construct the instrument measures") or outcome["direction"]
     if outcome["direction"].value is None and any(_DEFINES_RESPONSE.search(h.passage.text, h.start, h.end)
                                                   for h in sentence_hits):
-        by_response = _direction(_response_results(passages, sentences), None, placebo_arm)
-        if by_response.value is not None:
-            by_response.flags.append("from the response rates the outcome defines")
-            outcome["direction"] = by_response
-    if outcome["direction"].value is None and outcome["role"].value in ("primary", "secondary"):
-        by_rank = _direction(_rank_results(passages, sentences, str(outcome["role"].value)), None, placebo_arm)
-        if by_rank.value is not None:
-            by_rank.flags.append(f"from a result told of the {outcome['role'].value} outcome, not by its name")
-            outcome["direction"] = by_rank
+        outcome["direction"] = _found_with(
+            _direction(_response_results(passages, sentences), None, placebo_arm),
+            "from the response rates the outcome defines") or outcome["direction"]
+    role = outcome["role"].value
+    if outcome["direction"].value is None and role in ("primary", "secondary"):
+        outcome["direction"] = _found_with(
+            _direction(_rank_results(passages, sentences, str(role)), None, placebo_arm),
+            f"from a result told of the {role} outcome, not by its name") or outcome["direction"]
     if outcome["direction"].value is None:
         outcome["direction"] = _significant_for_an_effective_drug(sentence_hits, study.conclusion)
     if outcome["class"].value == "neuroimaging" and outcome["direction"].value in ("improved", "worsened", "mixed"):
@@ -1086,6 +1084,14 @@ def _describe(protocol: Protocol, anchor: _Anchor, passages: list[Passage],
                                            "no better or worse end"])
     outcome["numbers"] = _numbers(sentence_hits)
     return outcome
+
+
+def _found_with(direction: Suggestion, source: str) -> Suggestion | None:
+    """`direction` flagged with the sentences it was read from, or None when they gave none."""
+    if direction.value is None:
+        return None
+    direction.flags.append(source)
+    return direction
 
 
 # An outcome that defines response ("responders on the CGI Global Improvement item", "Response was

@@ -168,8 +168,8 @@ def _procedure(passages: list[Passage]) -> dict[str, list[Hit]]:
         match = _PROCEDURE.match(hit.passage.text, hit.start)
         assert match is not None
         words = match.group("procedure").lower().split()
-        words[-1] = re.sub(r"(?:ies)$", "y", words[-1]) if words[-1].endswith("ies") else re.sub(
-            r"(?<=[^s])s$", "", words[-1])
+        last = words[-1]  # made singular: "cesarean sections", "tonsillectomies" (not "bypass")
+        words[-1] = last[:-3] + "y" if last.endswith("ies") else re.sub(r"(?<=[^s])s$", "", last)
         span = Hit(hit.passage, match.start("procedure"), match.end("procedure"))
         return {"other:" + "-".join(words): [span]}
     return {}

@@ -152,6 +152,12 @@ def _shows_nothing_of_its_own(passages: list[Passage], count: Suggestion, text: 
                 or drugs.doses(passages).value)
 
 
+def _one_group(fields: dict[str, Suggestion], hits: list[Hit], flag: str) -> None:
+    """A single group with no control, read from `hits` for the reason `flag` gives."""
+    fields["allocation"] = suggestion("single-group", hits, [flag])
+    fields["control"] = suggestion("none", hits, [flag])
+
+
 def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) -> StudySuggestions:
     """Every field the rules know, read from passages of running text."""
     result = StudySuggestions()
@@ -168,16 +174,13 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
     fields["allocation"] = design.allocation(passages, fields["randomised"].value, fields["control"].value)
     alone = single_group.uncontrolled(passages, reading.study)
     if alone and single_group.open_allocation(fields["allocation"]) and fields["control"].value == NOT_STATED:
-        flag = ["inferred: a drug given with no comparison described"]
-        fields["allocation"] = suggestion("single-group", alone, flag)
-        fields["control"] = suggestion("none", alone, flag)
+        reason = "inferred: a drug given with no comparison described"
+        _one_group(fields, alone, reason)
         if fields["randomised"].value == NOT_STATED:
-            fields["randomised"] = suggestion("no", alone, flag)
+            fields["randomised"] = suggestion("no", alone, [reason])
     baseline = find(passages, design.OWN_BASELINE)
     if baseline and fields["randomised"].value != "yes" and fields["allocation"].value == fields["control"].value == NOT_STATED:
-        flag = ["inferred: one group measured against its own baseline"]
-        fields["allocation"] = suggestion("single-group", baseline, flag)
-        fields["control"] = suggestion("none", baseline, flag)
+        _one_group(fields, baseline, "inferred: one group measured against its own baseline")
     if fields["randomised"].value == NOT_STATED and fields["control"].value in ("none", NOT_STATED):
         fields["randomised"] = single_group.unassigned(passages, reading.study, count)
     if (fields["randomised"].value != "yes" and find(passages, design.OBSERVATIONAL)
