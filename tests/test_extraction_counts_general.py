@@ -272,3 +272,9 @@ MORE_COUNT_CASES: list[Case] = [
 def test_the_count_adds_groups_and_leaves_out_the_analysed(flagship: Protocol, title: str, abstract: str,  # noqa: F811
                                                            expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+def test_a_trials_phase_is_not_its_count(flagship: Protocol) -> None:
+    check_case(flagship, "Zuranolone in major depression.",
+               "Methods: In this double-blind phase 3 trial, women with depression were randomized to zuranolone "
+               "or placebo. Results: Among 150 patients randomized, 130 completed.", {"n_total": 150})

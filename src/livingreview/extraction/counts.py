@@ -51,7 +51,8 @@ _SEX_COUNT = r"\d[\d,]*\s+" + _SEX
 _PEOPLE_COUNT = re.compile(
     r"(?P<hedge>\b(?:approximately|about|around|almost|nearly|roughly|over|more\s+than|up\s+to)\s+)?"
     # (a bracket may give the sample's make-up first: "36 (17 women, 19 men) students")
-    r"\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\)|\)|\s+\(" + _SEX_COUNT + r"(?:,?\s+(?:and\s+)?" + _SEX_COUNT +
+    # (a trial's phase is no count: "In this double-blind phase 3 trial, women with PPD were randomized")
+    r"(?<!\bphase\s)\b(?P<count>" + COUNT + r")(?:\s+\(\d[\d,]*\)|\)|\s+\(" + _SEX_COUNT + r"(?:,?\s+(?:and\s+)?" + _SEX_COUNT +
     r")?\))?,?\s+" + _BETWEEN + PEOPLE + r"\b" + r"(?!" + r"['\u2019]s\b|"
     # (the people's word in a place's name: "four Veterans Affairs hospitals", "two Children's hospitals")
     r"\s+(?:affairs|administration|hospitals?|medical\s+cent(?:er|re)s?|clinics?|homes?|units?|wards?|schools?|"
@@ -111,6 +112,10 @@ _STATED_SIZE = rx(r"\(\s*(?:in\s+)?total,?\s+n\s*=\s*(?P<count>\d{1,3}(?:,\d{3})
 _SEXES_IN_BRACKET = rx(r"\b(?:participants|subjects|volunteers|adults|patients|children)\s*\(\s*(?P<first>\d+)\s+"
                        r"(?:men|males|women|females|boys|girls)\s*[;,]\s*(?:and\s+)?(?P<second>\d+)\s+"
                        r"(?:men|males|women|females|boys|girls)\s*\)")
+# ... or after any word, both sexes named: "recorded the brain activity (6 female, 7 male)". (An arm's
+# make-up is its own: "the placebo group (6 women, 8 men)".)
+_SEXES_BRACKET_ANY = rx(r"(?<!group\s)(?<!arm\s)\(\s*(?P<first>\d+)\s+(?P<sex>wom[ae]n|m[ae]n|males?|females?)\s*[;,]\s*"
+                        r"(?:and\s+)?(?P<second>\d+)\s+(?!(?P=sex)\b)(?:wom[ae]n|m[ae]n|males?|females?)\s*\)")
 _N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(?P<count>\d{1,3}(?:,\d{3})+|\d+)")
 _TOTAL_OF = rx(r"\b(?:a\s+)?total\s+of\s*$|\(?\btotal:?\s*$|\boverall,?\s*$|\bin\s+all,?\s*$")
 _ENROLMENT_VERB = rx(r"\b(?P<verb>randomi[sz]ed|randomly|enrolled|recruited|included|entered|"
@@ -254,12 +259,13 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
             candidates.append(_rank_bare_total(passage, match))
         for match in passage.finditer(_COUNT_LIST):
             candidates.append(_rank_count_list(passage, match))
-        for match in passage.finditer(_SEXES_IN_BRACKET):
-            # (each sex's count inside is a part of it, whatever verb follows the bracket)
-            hit = Hit(passage, match.start("first"), match.start() + len(match.group().rstrip(") ")))
-            candidates = [c for c in candidates if not (c[1].passage is passage and hit.start <= c[1].start < hit.end)]
-            total = int(match.group("first")) + int(match.group("second"))
-            candidates.append((max(3.5, _verb_rank(passage.text, match.end())), hit, total, match.group()))
+        for pattern, floor in ((_SEXES_IN_BRACKET, 3.5), (_SEXES_BRACKET_ANY, 2.5)):
+            for match in passage.finditer(pattern):
+                # (each sex's count inside is a part of it, whatever verb follows the bracket)
+                hit = Hit(passage, match.start("first"), match.start() + len(match.group().rstrip(") ")))
+                candidates = [c for c in candidates if not (c[1].passage is passage and hit.start <= c[1].start < hit.end)]
+                total = int(match.group("first")) + int(match.group("second"))
+                candidates.append((max(floor, _verb_rank(passage.text, match.end())), hit, total, match.group()))
         for match in passage.finditer(_STATED_SIZE):
             group = "count" if match.group("count") else "target"
             hit = Hit(passage, match.start(group), match.end(group))
