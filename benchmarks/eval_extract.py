@@ -102,7 +102,7 @@ _SALT_WORDS = frozenset({"sodium", "potassium", "hydrochloride", "hcl", "chlorid
 # Drugs with two generic names (INN and US adopted name), compared under one of them.
 _DRUG_SYNONYMS = {"acetaminophen": "paracetamol", "chlorphenamine": "chlorpheniramine", "glibenclamide": "glyburide",
                   "albuterol": "salbutamol", "norethindrone": "norethisterone",
-                  "pyrilamine": "mepyramine"}
+                  "pyrilamine": "mepyramine", "dmt": "dimethyltryptamine", "nndimethyltryptamine": "dimethyltryptamine"}
 _MICRO = re.compile(r"micrograms?|microg\b|mcg|μg|µg|ug\b")
 _INTERNATIONAL_UNITS = re.compile(r"international\s+units?")
 _PERCENT = re.compile(r"\s*per\s?cent\b")
