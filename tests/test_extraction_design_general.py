@@ -604,3 +604,25 @@ def test_a_double_blind_written_with_a_spaced_dash_is_double_blind(flagship: Pro
     values = suggested_values(flagship, "Topiramate in PTSD", "Sixty veterans with PTSD were randomly assigned in a "
                                                              "double \u2013 blind design to topiramate or placebo.")
     assert values["blinding"] == "double-blind"
+
+
+def test_a_dose_called_placebo_like_is_an_active_control(flagship: Protocol) -> None:
+    check_case(flagship, "Psilocybin and anxiety in cancer.",
+               "This randomized, double-blind, cross-over trial compared a very low (placebo-like) dose (2 mg/70 kg) "
+               "vs. a high dose (25 mg/70 kg) of psilocybin in 40 patients with cancer. Anxiety fell after the "
+               "high dose.",
+               {"control": "active", "allocation": "crossover"})
+
+
+def test_a_study_the_authors_sought_to_run_is_their_own(flagship: Protocol) -> None:
+    check_case(flagship, "EEG under intravenous salvinorin A.",
+               "Here we sought to investigate the effects of IV salvinorin A on the EEG power spectrum of "
+               "human brain activity (5 female, 9 male). Compared with placebo, salvinorin A reduced alpha "
+               "power.", {"control": "placebo", "n_total": 14})
+
+
+def test_the_authors_examining_people_turn_the_abstract_to_its_own_study(flagship: Protocol) -> None:
+    check_case(flagship, "Open-label trial of memantine in panic disorder.",
+               "OBJECTIVE: New treatments for panic disorder are needed. The authors examined memantine in adult "
+               "outpatients with panic disorder. METHOD: In an 8-week open-label study, 20 patients received "
+               "memantine 20 mg/day.", {"age_group": "adult"})

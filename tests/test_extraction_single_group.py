@@ -178,3 +178,64 @@ def test_a_health_survey_questionnaire_and_repeated_assessments_leave_a_single_g
            "A total of 210 adults with migraine treated their attacks with oral naratriptan 2.5 mg for one year. "
            "On three occasions during the treatment period they completed the SF-36 Health Survey. Scores "
            "improved relative to baseline.", SINGLE)
+
+
+# One group given the drug, told in words that elsewhere mean another design: a trial the authors
+# plan next, a call for blinded trials, "qualitative" feedback, a section's label, a cohort that is
+# the trial's own subgroup, "we present".
+ONE_GROUP_IN_OTHER_WORDS: list[tuple[str, str]] = [
+    ("Early experience with MDMA-assisted therapy for binge eating.",
+     "We present the first results of an open-label pilot of MDMA-assisted therapy for binge eating. So far "
+     "five participants have finished the 10-week course with two MDMA sessions each. None had a serious "
+     "adverse event. We are now making plans to expand the pilot into a randomised placebo-controlled trial."),
+    ("Psilocybin for body dysmorphic disorder: an open-label feasibility study.",
+     "In this open-label feasibility study, 12 adults with body dysmorphic disorder received a single 25 mg "
+     "dose of psilocybin with psychological support. Vital signs and laboratory values did not change. "
+     "Participants' qualitative feedback suggested that the treatment was acceptable."),
+    ("Ganaxolone in catamenial seizures.",
+     "OBJECTIVE: Catamenial seizures are common. The harm of untreated seizures and the lack of hormonal "
+     "treatments have drawn attention. Ganaxolone was evaluated as a treatment for catamenial seizures in a "
+     "proof-of-concept, open-label study. METHODS: Eight women "
+     "received ganaxolone for three cycles. RESULTS: Seizure counts fell. CONCLUSIONS: Larger, double-blind "
+     "trials are needed."),
+    ("Memantine for apathy in the stroke cohort of an open-label trial.",
+     "Methods: This was an open-label, 12-week trial; patients took memantine 20 mg daily. Results of the "
+     "stroke cohort are reported. Results: 61 patients were treated, and apathy scores fell from baseline."),
+    ("Infused levodopa in advanced Parkinson's disease.",
+     "We compared the scores of 30 patients assessed before and 12 months after the start of intrajejunal "
+     "levodopa infusion. Motor fluctuations fell and mood did not change."),
+    ("Ketamine-assisted couples therapy for depression.",
+     "Eight couples, one partner with depression, undertook a course of treatment combining couples therapy "
+     "with three ketamine sessions. Both partners reported better relationship satisfaction."),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract"), ONE_GROUP_IN_OTHER_WORDS)
+def test_one_group_is_read_through_words_of_other_designs(flagship: Protocol, title: str, abstract: str) -> None:
+    check_case(flagship, title, abstract, SINGLE)
+
+
+def test_an_open_label_observational_study_stays_observational(flagship: Protocol) -> None:
+    check_case(flagship, "Age and the response to mirabegron.",
+               "Data from an open-label, observational study of 1,800 patients with overactive bladder treated "
+               "with mirabegron for 12 weeks were analysed for changes in urgency.",
+               {"allocation": "not-stated", "control": "not-stated"})
+
+
+# The design assigned nothing: people answered a survey, or their doctors or they chose the drug.
+NOTHING_ASSIGNED: list[tuple[str, str]] = [
+    ("Self-reported benefits of naturalistic ibogaine use.",
+     "We administered an anonymous online questionnaire to 310 adults who had used ibogaine. Most "
+     "reported less craving afterwards."),
+    ("Mood changes after starting topiramate in children with migraine.",
+     "Mood was rated after initiation of topiramate, prescribed by the treating neurologist, in 40 "
+     "children aged 8-16 years with migraine. Irritability rose in a quarter of them."),
+    ("Oral versus transdermal rotigotine and sleep.",
+     "Forty patients with Parkinson's disease were included. Fifteen switched to transdermal rotigotine, "
+     "while the remaining 25 preferred to continue with oral dopamine agonists. Sleep was rated after 6 months."),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract"), NOTHING_ASSIGNED)
+def test_a_study_that_assigned_nothing_is_not_randomised(flagship: Protocol, title: str, abstract: str) -> None:
+    check_case(flagship, title, abstract, {"randomised": "no"})

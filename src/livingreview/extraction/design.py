@@ -18,7 +18,10 @@ _RANDOMISED = rx(
     r"\bat\s+random\b|\bRCT\b")
 # (a quasi-experimental or quasi-randomised design is by definition not randomly allocated)
 _NOT_RANDOMISED = rx(r"\bnon-?\s?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bwithout\s+randomi[sz]ation\b|"
-                      r"\bnonrandomi[sz]ed\b|\bquasi-?\s?(?:experimental|randomi[sz]ed)\b")
+                      r"\bnonrandomi[sz]ed\b|\bquasi-?\s?(?:experimental|randomi[sz]ed)\b|"
+                      # groups the patients chose ("the remaining 18 preferred to continue with oral therapy")
+                      r"\b(?:according\s+to|by)\s+(?:their|the\s+patients'?|patients'?)\s+(?:own\s+)?(?:preferences?|"
+                      r"choices?)\b|\bpreferred\s+to\s+(?:continue|remain|stay)\s+(?:with|on)\b")
 # A session of each condition, in either order: "a ketamine day and a placebo day".
 _DRUG_SESSION = r"(?:[\w-]+\s+)?(?:drug|active|treatment|[\w-]+ine)\s+(?:session|day|visit)"
 _PLACEBO_SESSION = r"placebo\s+(?:session|day|visit)"
@@ -170,21 +173,27 @@ SINGLE_GROUP = rx(_SINGLE_DESIGN + "|" + _EVERYONE_GIVEN)
 # baseline"): one group, unless arms are assigned too. Randomised arms are measured against their
 # baselines as well, and the same people can be measured before and after each of two drugs, so
 # this says nothing of randomisation.
-OWN_BASELINE = rx(r"\bbefore\s+and\s+(?:after|during)\s+(?:[\w-]+\s+){0,4}?(?:application|administration|infusion|"
-                   r"injection|intake|ingestion|dosing)\s+of\b|"
+OWN_BASELINE = rx(r"\bbefore\s+and\s+(?:[\w-]+\s+){0,2}?(?:after|during)\s+(?:[\w-]+\s+){0,4}?(?:application|administration|"
+                   r"infusion|injection|intake|ingestion|dosing|start|initiation|introduction)\s+of\b|"
                    r"\b(?:vs\.?|versus|compared\s+(?:with|to))\s+baseline\b")
 _SINGLE_STATED = rx(_SINGLE_DESIGN)
 _EXTENSION_STUDY = rx(_EXTENSION)
+# The authors telling of what they saw: a case or a cohort's, or (said of an open-label study) a trial's.
+AUTHORS_TELL = r"we\s+(?:would\s+like\s+to\s+)?(?:present|report|describe)"
 # Designs that assign nothing at random: a study so described is not randomised.
 # (A "Health Survey" is a questionnaire's name, such as the SF-36's, not a survey design.)
 OBSERVATIONAL = rx(r"\b(?:cohort|cross[- ]?sectional|case[- ]control|(?<!health\s)surveys?|retrospective(?:ly)?|registry|"
-                     r"databases?|qualitative|semi-?structured\s+interviews?|focus\s+groups?|"
+                     r"databases?|semi-?structured\s+interviews?|focus\s+groups?|"
+                     # (a trial's "qualitative perceptions" or "feedback" is a measure, not its design)
+                     r"qualitative\s+(?:study|studies|research|design|approach|methodology|inquiry|enquiry|"
+                     r"descriptive|exploratory|interview\s+study)|"
+                     r"(?:anonymous|online|web-based|internet)\s+(?:[\w-]+\s+)?(?:questionnaires?|surveys?)|"
                      # (not "observational fear learning", learning by watching others)
                      r"observational(?!\s+(?:period|phase|(?:[\w-]+\s+)?(?:learning|conditioning|tasks?|paradigm)))|"
                      r"case\s+series|case\s+reports?|chart\s+review|prescription-event\s+monitoring|"
                      r"post-?marketing\s+surveillance|population-based|epidemiolog\w+|questionnaire\s+study|"
                      r"validation\s+study|co-design|workshops?|"
-                     r"we\s+(?:would\s+like\s+to\s+)?(?:present|report|describe)|"
+                     + AUTHORS_TELL + r"|"
                      r"(?:\ban?|\bone|\btwo|\bthree)\s+\d+-year-old|prospective\s+investigation|"
                      r"longitudinal\s+(?:study|cohort|survey|design|data)|"
                      r"(?:diagnostic|prevalence)\s+study|"
@@ -211,7 +220,7 @@ _BLINDING = (
 # placebo" (a drug that mimics side effects) is an active comparator.
 # (Each alternative starts with its literal word and looks back from there: lookbehinds tried at
 # every position made this scan several times slower.)
-PLACEBO = rx(r"\bplacebos?\b(?<!\bactive\splacebo)(?<!\bactive-placebo)(?<!\bactive\splacebos)(?<!\bactive-placebos)|"
+PLACEBO = rx(r"\bplacebos?\b(?![- ]like\b)(?<!\bactive\splacebo)(?<!\bactive-placebo)(?<!\bactive\splacebos)(?<!\bactive-placebos)|"
                r"\bsham\b|\bdummy\s+(?:tablets?|capsules?|drug)\b|"
                r"\bsaline\b(?:(?<=\bor\ssaline)|(?<=\beither\ssaline)|(?<=\band\ssaline)|(?<=\bwith\ssaline)|(?<=\bversus\ssaline)|"
                r"(?<=\bvs\ssaline)|(?<=\bvs\.\ssaline)|(?<=\bor\snormal\ssaline)|(?<=\band\snormal\ssaline)|"
@@ -238,6 +247,9 @@ def _own_design(hits: list[Hit]) -> list[Hit]:
 
 
 _QUASI_BEFORE = re.compile(r"quasi-?\s?$", re.IGNORECASE)
+# The study the authors mean to grow this one into ("plans to expand the project into a randomised
+# placebo-controlled study") is not this one's design.
+PLANNED_NEXT = r"\b(?:expand|extend|develop|grow)\w*\s+(?:the\s+|this\s+|our\s+)?(?:[\w-]+\s+)?(?:project|study|trial|pilot|work)\s+into\b"
 # Trials a conclusion calls for ("larger randomised trials are needed", "should be confirmed in a
 # randomised study") are not the study's own design.
 _TRIALS_CALLED_FOR = rx(r"\b(?:are|is|will\s+be|would\s+be|remain)\s+(?:still\s+|now\s+|urgently\s+|clearly\s+)?"
@@ -254,7 +266,7 @@ _TRIALS_CALLED_FOR = rx(r"\b(?:are|is|will\s+be|would\s+be|remain)\s+(?:still\s+
                         # controlled clinical trial")
                         r"\b(?:until|before)\s+(?:a|an)\s+(?:[\w-]+,?\s+){0,3}?randomi[sz]ed\b|"
                         r"\ba\s+(?:larger|future|subsequent|definitive|full-?scale)\s+(?:[\w-]+,?\s+){0,3}?randomi[sz]ed,?\s+"
-                        r"(?:[\w-]+,?\s+){0,3}(?:trial|study)\b")
+                        r"(?:[\w-]+,?\s+){0,3}(?:trial|study)\b|" + PLANNED_NEXT)
 
 
 def trials_called_for(hit: Hit) -> bool:
@@ -330,6 +342,9 @@ OWN_STUDY = rx(
     r"\b(?:was|were)\s+(?:studied|evaluated|examined|investigated|assessed|compared|tested)\s+in\s+an?\s|"
     # ("we present" and "we describe" open reviews as often as cases)
     r"\bwe\s+(?:would\s+like\s+to\s+)?report\b|"
+    # ("Here we sought to investigate the effects of IV DMT on ... brain activity")
+    r"\bwe\s+(?:sought|aimed|set\s+out)\s+to\s+(?:investigate|examine|test|determine|assess|evaluate|measure|compare|"
+    r"characteri[sz]e)\b|"
     # a protocol or registry entry tells its study in the future ("the investigators will administer")
     r"\b(?:we|the\s+(?:investigators|researchers|study\s+team)|this\s+(?:study|trial))\s+will\s+(?:\w+\s+)?"
     r"(?:administer|randomi[sz]e|enrol{1,2}|recruit|give|compare|test|examine|evaluate|assess|measure|investigate)\b|"
@@ -461,7 +476,8 @@ _GROUPS_COMPARED = rx(r"\b(?:groups?\s+(?:I{1,3}|IV|[1-4]|A|B)\b|(?:one|each|the
 
 def blinding(passages: list[Passage]) -> Suggestion:
     for value, pattern in _BLINDING:
-        hits = _own_design(find(passages, pattern))
+        # ("larger, double-blind trials are needed")
+        hits = [h for h in _own_design(find(passages, pattern)) if not trials_called_for(h)]
         if value == "open-label":
             # "...placebo, or open-label estrogen": one arm given openly, not how the trial was run.
             hits = [h for h in hits if not _ARM_BEFORE.search(h.passage.text, max(0, h.start - 12), h.start)]

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from livingreview.extraction.design import FOOD_EFFECT_WORDS, PLACEBO, UNTREATED_GROUP
+from livingreview.extraction.design import FOOD_EFFECT_WORDS, PLACEBO, PLANNED_NEXT, UNTREATED_GROUP
 from livingreview.extraction.lexicon import DrugMention, drug_mentions, is_known_word, one_edit
 from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.substances import SUBSTANCES_GIVEN, substances_given
@@ -732,7 +732,7 @@ def _run_ins(placebo: list[Hit]) -> set[int]:
 _CALLED_FOR = rx(r"\b(?:is|are)\s+(?:now\s+|still\s+|clearly\s+)?(?:warranted|needed|required|necessary)\b|"
                  r"\bneeds?\s+(?:replication|confirmation|to\s+be\s+(?:replicated|confirmed))\b|"
                  r"\b(?:future|further|larger)\s+(?:[\w-]+\s+){0,3}(?:studies|trials|research)\b|\bshould\s+be\s+"
-                 r"(?:conducted|performed|undertaken|carried\s+out|tested|studied|investigated)\b")
+                 r"(?:conducted|performed|undertaken|carried\s+out|tested|studied|investigated)\b|" + PLANNED_NEXT)
 
 
 def _not_an_arm(hit: Hit) -> bool:

@@ -189,15 +189,19 @@ ASSIGNMENT = rx(r"\brandom|\bassign|\ballocat|\breceiv|(?<!,\s)\bgiven\b(?!\s+th
 # participants, or a drug given or compared. ("This double-blind, placebo-controlled, crossover
 # study": design words come in comma-separated runs.)
 _OWN_STUDY_TURN = rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:[\w-]+,?\s+){0,4}(?:study|trial|pilot|investigation|"
-                      r"experiment|work|paper|report)\b|\bwe\s+(?:\w+\s+)?(?:performed|conducted|investigated|examined|"
+                      r"experiment|work|paper|report)\b|\b(?:we|the\s+authors)\s+(?:\w+\s+)?(?:performed|conducted|investigated|examined|"
                       r"tested|assessed|evaluated|compared|studied|randomi[sz]ed|enrolled|recruited|aimed|sought|"
                       r"hypothesi[sz]ed|measured|report|describe|present|used|gave|administered|administrated|employed|employ|"
                       r"enhanced|depleted|manipulated)\b|"
                       # ("Here, in a double-blind, within-subject design, we administered")
-                      r"\bhere,?\s+(?:[^.;]{0,150}?\s)?we\b|\b(?:aims?|objectives?|purpose|"
-                      r"goals?)\b|\b(?:was|were)\s+(?:randomi[sz]ed|enrolled|recruited|studied|included)\b|"
+                      r"\bhere,?\s+(?:[^.;]{0,150}?\s)?we\b|"
+                      # (not a section's label: "OBJECTIVE: Preclinical evidence indicates ..." is background)
+                      r"\b(?:aims?|objectives?|purpose|goals?)\b(?!\s*:)|\b(?:was|were)\s+(?:randomi[sz]ed|enrolled|recruited|studied|included)\b|"
                       # ("either 30 mg of memantine or a placebo was administered to 40 volunteers")
                       r"\b(?:was|were)\s+administered\s+to\s+(?:\d+|[a-z]+ty|the|all|each)\b|"
+                      # ("X ... was evaluated as a treatment for severe PPD in a proof-of-concept, open-label study")
+                      r"\b(?:was|were)\s+(?:evaluated|studied|examined|investigated|assessed|tested)\s+(?:[^.;]{0,80}?\s)?"
+                      r"in\s+(?:a|an|this)\s+(?:[\w,-]+\s+){0,5}?(?:study|trial)\b|"
                       # ("Twenty-six patients participated in a double blind ... trial")
                       r"\b(?:participated|took\s+part)\s+in\s+(?:a|an|this|our|the)\s+(?:[\w,-]+\s+){0,6}?"
                       r"(?:trial|study|experiment)\b|\bgave\s+(?:their\s+)?(?:written\s+)?(?:informed\s+)?consent\b|"
@@ -206,7 +210,7 @@ _OWN_STUDY_TURN = rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:[\w-]+,?\
                       r"\(\s*\d+\s+(?:men|women|males|females|boys|girls)\s+and\s+\d+\s+(?:men|women|males|females|boys|girls)\b|"
                       # ("In two experiments, participants took acetaminophen or placebo daily")
                       r"^\s*(?:in|across)\s+(?:two|three|four|five|[2-5])\s+experiments\b|"
-                      r"^\s*to\s+(?:\w+\s+)?(?:evaluate|assess|investigate|compare|determine|examine|study|test|"
+                      r"^\s*(?:(?:objectives?|aims?|purpose)\s*:\s*)?to\s+(?:\w+\s+)?(?:evaluate|assess|investigate|compare|determine|examine|study|test|"
                       r"explore|establish|characteri[sz]e|measure|describe)\b")
 
 

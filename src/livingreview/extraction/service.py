@@ -152,10 +152,24 @@ def _shows_nothing_of_its_own(passages: list[Passage], count: Suggestion, text: 
                 or drugs.doses(passages).value)
 
 
+# Words of observation that an open-label trial uses too: "we present the preliminary data", "the
+# dementia cohort's results are reported".
+_TRIAL_WORDS_TOO = re.compile(r"(?:cohorts?|" + design.AUTHORS_TELL + r")$", re.IGNORECASE)
+
+
+def _observed(passages: list[Passage], blinding: Suggestion) -> bool:
+    """Whether the abstract calls its design observational."""
+    return any(blinding.value != "open-label" or not _TRIAL_WORDS_TOO.match(h.evidence.text)
+               for h in find(passages, design.OBSERVATIONAL))
+
+
 def _one_group(fields: dict[str, Suggestion], hits: list[Hit], flag: str) -> None:
-    """A single group with no control, read from `hits` for the reason `flag` gives."""
+    """A single group with no control, read from `hits` for the reason `flag` gives: assigned
+    nothing at random unless the abstract says otherwise."""
     fields["allocation"] = suggestion("single-group", hits, [flag])
     fields["control"] = suggestion("none", hits, [flag])
+    if fields["randomised"].value == NOT_STATED:
+        fields["randomised"] = suggestion("no", hits, [flag])
 
 
 def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) -> StudySuggestions:
@@ -174,23 +188,20 @@ def suggest_text(protocol: Protocol, form: Extraction, passages: list[Passage]) 
     fields["allocation"] = design.allocation(passages, fields["randomised"].value, fields["control"].value)
     alone = single_group.uncontrolled(passages, reading.study)
     if alone and single_group.open_allocation(fields["allocation"]) and fields["control"].value == NOT_STATED:
-        reason = "inferred: a drug given with no comparison described"
-        _one_group(fields, alone, reason)
-        if fields["randomised"].value == NOT_STATED:
-            fields["randomised"] = suggestion("no", alone, [reason])
+        _one_group(fields, alone, "inferred: a drug given with no comparison described")
     baseline = find(passages, design.OWN_BASELINE)
     if baseline and fields["randomised"].value != "yes" and fields["allocation"].value == fields["control"].value == NOT_STATED:
         _one_group(fields, baseline, "inferred: one group measured against its own baseline")
     if fields["randomised"].value == NOT_STATED and fields["control"].value in ("none", NOT_STATED):
         fields["randomised"] = single_group.unassigned(passages, reading.study, count)
-    if (fields["randomised"].value != "yes" and find(passages, design.OBSERVATIONAL)
+    fields["blinding"] = design.blinding(passages)
+    if (fields["randomised"].value != "yes" and _observed(passages, fields["blinding"])
             and not find(passages, design.TREATMENTS_IN_SEQUENCE) and fields["control"].value != "placebo"):
         # An observational study compares no arms: what looked like a control is a cohort's drug.
         # (Not a placebo: only an experiment gives one, whatever the abstract calls its design.)
         for name in ("control", "allocation"):
             fields[name] = Suggestion(NOT_STATED)
         fields["active_comparator"] = Suggestion(None)
-    fields["blinding"] = design.blinding(passages)
     population_field = field_or_none(form, "population")
     fields["population"] = participants.population(passages, protocol, vocabulary_for(protocol, form, "population"),
                                                    population_field.term_values if population_field else {})

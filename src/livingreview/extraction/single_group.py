@@ -38,6 +38,8 @@ _GIVEN = rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected|st
             r"(?:ingestion|intake|administration|dosing|injection|infusion)\s+of\b|"
             r"\bsingle\s+(?:oral\s+|intravenous\s+)?doses?\s+of\b|\bco-?administ\w+|\bconcomitant\s+administration\b|"
             r"\bfollowed\s+by\b|"
+            # ("Six couples ... undertook a course of treatment combining CBCT with two MDMA sessions")
+            r"\b(?:undertook|underwent)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:course|treatment|therapy|regimen)\b|"
             # measured in the same people around the dose: "before, during, and after ketamine infusion"
             r"\bbefore,?\s+(?:during,?\s+)?(?:and\s+)?after\s+(?:(?:a|the)\s+)?(?:[\w-]+\s+){0,3}?"
             r"(?:infusion|injection|inhalation|administration|ingestion|intake|dosing|dose)\b|"
@@ -61,6 +63,9 @@ _ASSIGNS_NOTHING = rx(
     r"\bour\s+(?:\w+\s+)?experience\b|\bconsecutive(?:ly)?\s+(?:\w+\s+)?(?:patients|cases|subjects|admissions|"
     r"referrals|women|men|children)\b|\bprospective\s+study\s+of\b|"
     r"\b(?:evaluated|studied|followed|examined|assessed|enrolled|recruited)\s+prospectively\b|"
+    # the drug chosen in the clinic, not by the study ("initiation of X, prescribed by the treating neurologist")
+    r"\bprescribed\s+by\s+(?:the|their|a)\s+(?:treating\s+|attending\s+|own\s+)?(?:physicians?|neurologists?|"
+    r"psychiatrists?|clinicians?|doctors?|general\s+practitioners?)\b|"
     r"\baudited\b|\b(?:clinical|retrospective|prospective|first|second)\s+audits?\b|\ban\s+audit\s+of\b|"
     # treatment as usual, watched rather than assigned ("youths naturalistically treated with X")
     r"\bnaturalistic(?:ally)?\s+(?:treated|followed|observed|studied|study|sample|cohort|setting|design)\b|"
