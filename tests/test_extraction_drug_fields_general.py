@@ -355,3 +355,25 @@ SMOKED_AND_LIKENED_CASES: list[Case] = [
 def test_smoked_cannabis_drugs_likened_drinks_and_written_out_units(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+ARM_AND_ROUTE_CASES: list[Case] = [
+    # Both arms named by what they add to the background drug: it is no study drug.
+    ("Add-on melatonin for sleep in children with epilepsy.",
+     "Children on levetiracetam monotherapy were randomized to add-on melatonin or add-on placebo. Sleep scores "
+     "fell more in the levetiracetam + melatonin group than in the levetiracetam + placebo group.",
+     {"drugs": ["melatonin"], "control": "placebo"}),
+    # A route after a dose in Greek-mu micrograms.
+    ("Psilocybin during a retreat.",
+     "We administered psilocybin (250 \u03bcg/kg PO) or placebo to 30 meditators.", {"routes": ["oral"]}),
+    # An infusion called subcutaneous makes every later "X infusion" that one, not a vein's.
+    ("Continuous subcutaneous apomorphine infusion and mood.",
+     "Twenty patients with Parkinson's disease started continuous subcutaneous apomorphine infusion. After "
+     "apomorphine infusion for six months, mood scores were unchanged.", {"routes": ["subcutaneous"]}),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), ARM_AND_ROUTE_CASES)
+def test_background_joined_to_both_arms_and_routes_told_once(flagship: Protocol, title: str, abstract: str,
+                                                             expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

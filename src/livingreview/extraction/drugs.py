@@ -90,14 +90,16 @@ def _drop_background_therapy(reading: DrugReading) -> None:
         return  # (nothing to add a single drug onto)
     for name in names:
         hits = reading.hits(name)
-        # (the title or the aim may be the only place that says what is added to what)
-        if not any(_ADDED_ONTO.search(_before(h, 60)) for h in hits):
+        # (the title or the aim may be the only place that says what is added to what; an arm named
+        # "valproate + placebo" says it too)
+        if not any(_ADDED_ONTO.search(_before(h, 60)) or _PLUS_PLACEBO.match(h.passage.text, h.end) for h in hits):
             continue
         own = _own_mentions(hits)
         if any(_STARTED_BY_THE_STUDY.match(h.passage.text, h.end) for h in own):
             continue  # ("placebo in addition to risperidone titrated up to 2 mg/day": both arms' study treatment)
         if all(_ADDED_ONTO.search(_before(h, 60)) or _ALREADY_TAKEN.search(_before(h, 40))
-               or _TREATED_WITH_IT.match(h.passage.text, h.end) or _ENTRY_CRITERIA.search(h.sentence.text) for h in own):
+               or _TREATED_WITH_IT.match(h.passage.text, h.end) or _JOINED_TO_AN_ARM.match(h.passage.text, h.end)
+               or _ENTRY_CRITERIA.search(h.sentence.text) for h in own):
             reading.drop(name)
 
 
@@ -147,6 +149,9 @@ _ALREADY_TAKEN = rx(r"\b(?:receiving|taking|on|plus|with|co-?administered\s+with
 # A sentence setting who may enter names what they already take ("Inclusion criteria comprised ...
 # and treatment with 100-150 mg of quetiapine").
 _ENTRY_CRITERIA = rx(r"\binclusion\s+criteri|\beligib(?:le|ility)\b|\bwere\s+included\s+if\b")
+# Both arms named by what they add to it: "the valproate + melatonin group", "the valproate + placebo group".
+_PLUS_PLACEBO = rx(r"\s*(?:\+|plus)\s*(?:add-on\s+)?placebo\b")
+_JOINED_TO_AN_ARM = rx(r"\s*(?:\+|plus)\s*(?:add-on\s+)?[\w-]+\s+(?:group|arm)\b")
 _TREATED_WITH_IT = rx(r"-(?:treated|maintained)\b|\s+(?:treatment|therapy|regimens?|monotherapy)\b")
 _STARTED_BY_THE_STUDY = rx(r"\s+(?:was\s+|were\s+)?(?:titrated|started|initiated)\b")
 
@@ -948,7 +953,7 @@ _NOT_DOSE_CONTEXT = rx(r"(?:\bp\s*[<=>]|\bdecrease|\breduc|\bchange|\bmean|\blev
                         r"\bby|\bvolumes?|\bcapacity|\boutput|\bloss)\W*$")
 
 # A route abbreviated after the dose: "10 mg PO", "6 mg sc", "0.5 mg/kg IV", "5 mg IM".
-_AFTER_DOSE = r"(?<=\d)\s*(?:mg|µg|mcg|microg|g|IU|units?)(?:/kg)?\s+"
+_AFTER_DOSE = r"(?<=\d)\s*(?:mg|µg|μg|mcg|microg|g|IU|units?)(?:/kg)?\s+"
 # Anaesthetic gases given as drugs, dosed by their share of the air breathed.
 _GASES = r"(?:nitrous\s+oxide|N2O|xenon|sevoflurane|isoflurane|desflurane)\b"
 _ROUTES = (
@@ -1098,8 +1103,17 @@ def routes(passages: list[Passage], drug_given: bool = True) -> Suggestion:
                 and (drug_given or (h.passage.field != "title" and not before_own_study(h)))]
         if hits:
             found[value] = hits
+    if "intravenous" in found and find(passages, _SUBCUTANEOUS_INFUSION):
+        # ("continuous subcutaneous apomorphine infusion" makes each "apomorphine infusion" that one)
+        found["intravenous"] = [h for h in found["intravenous"] if _VEIN_NAMED.search(h.evidence.text)]
+        if not found["intravenous"]:
+            del found["intravenous"]
     ordered = sorted(found, key=lambda v: (found[v][0].passage.field != "title", found[v][0].start))
     return Suggestion(ordered, [found[v][0].evidence for v in ordered])
+
+
+_SUBCUTANEOUS_INFUSION = rx(r"\bsubcutaneous(?:ly)?\s+(?:[\w-]+\s+){0,3}?infusions?\b|\binfused\s+subcutaneously\b")
+_VEIN_NAMED = rx(r"\bintravenous|\bi\.?\s?v\b")
 
 
 # How a drug was given in animals ("Animal models suggest a single intravenous dose may ...").
