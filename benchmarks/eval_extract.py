@@ -232,6 +232,8 @@ def norm_population(value: object) -> str | None:
         return None
     if text.startswith("other"):
         word = re.sub(r"[\s_]+", "-", text.split(":", 1)[1].strip()) if ":" in text else ""
+        # (an eponym's disease is written three ways: parkinsons-disease, parkinson-disease, parkinson)
+        word = re.sub(r"(?<=\w)'?s?-disease$", "", word)
         return f"other:{word}" if word else "other"
     return text.replace(" ", "-")
 

@@ -208,6 +208,12 @@ def test_population_other_words_score_apart_and_together_as_population_class():
     assert counts["population_class"].f1 == 1.0
 
 
+def test_an_eponyms_disease_is_one_population_word_however_written():
+    assert ev.norm_population("other:Parkinson's disease") == ev.norm_population("other:parkinsons-disease") \
+        == ev.norm_population("other:parkinson") == "other:parkinson"
+    assert ev.norm_population("other:parkinsons-disease-dementia") == "other:parkinsons-disease-dementia"
+
+
 def test_a_record_missing_from_the_output_counts_as_all_negative_and_n_total_reads_numbers():
     gold = [_gold("1", n_total=1090, control="placebo"), _gold("2", n_total=40)]
     counts = ev.score_fields(gold, {("f.csv", "2"): {"n_total": "40"}})
