@@ -654,3 +654,29 @@ def test_an_indication_an_effect_and_a_background_condition_are_not_who_took_par
 ])
 def test_people_named_by_their_operation_are_that_population(flagship, abstract: str, expected: list[str]) -> None:
     assert _field(flagship, "population", "A perioperative trial", abstract) == expected
+
+
+POPULATION_DESCRIBED_CASES = [
+    # Healthy but for the condition studied, written with a hyphen.
+    ("Psilocybin for smoking cessation.",
+     "We conducted an open-label pilot in 12 psychiatrically healthy nicotine-dependent smokers given psilocybin "
+     "30 mg/70 kg.", ["substance-use"]),
+    # What a share of the participants had describes them; it is not who was studied.
+    ("Sertraline for depression after stroke.",
+     "We randomized 60 adults with major depression after stroke to sertraline or placebo: 40% had a history "
+     "of alcohol or drug dependence.", ["depression", "other:stroke"]),
+    # A condition given after a comma as an example, in the background, with no people of its own named.
+    ("Psilocybin and brain glutamate.",
+     "There is interest in psychedelics for disorders marked by a disturbed sense of self, like depression. "
+     "Following a double-blind, placebo-controlled design, we utilized brain spectroscopy and found that "
+     "psilocybin 0.2 mg/kg changed glutamate levels.", []),
+    ("Bupropion in a crossover trial.",
+     "In this double-blind crossover trial, 40 individuals with Huntington's disease were randomized to "
+     "bupropion or placebo.", ["other:huntington"]),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), POPULATION_DESCRIBED_CASES)
+def test_who_was_studied_apart_from_what_some_had_or_what_others_have(flagship, title: str, abstract: str,
+                                                                      expected: list[str]) -> None:
+    assert _field(flagship, "population", title, abstract) == expected

@@ -132,7 +132,7 @@ _POPULATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("borderline-pd", rx(r"\bborderline\s+personality\b|\bBPD\b")),
     ("ocd", rx(r"\bobsessive[- ]compulsive\s+disorder\b|\bOCD\b")),
     ("substance-use", rx(r"\b(?:substance|alcohol|cocaine|opioid|opiate|cannabis|methamphetamine|"
-                          r"amphetamine|nicotine|tobacco|heroin|drug)\s+(?:use\s+disorders?|dependence|"
+                          r"amphetamine|nicotine|tobacco|heroin|drug)[\s-]+(?:use\s+disorders?|dependence|"
                           r"abuse|addiction|dependent)\b|\balcoholi(?:sm|cs)\b|\baddicts?\b|"
                           # (the noun, not "an alcoholic beverage")
                           r"\balcoholic\s+(?:patients|subjects|men|women|individuals|inpatients|outpatients|participants)\b|"
@@ -164,7 +164,10 @@ _PROCEDURE = rx(r"\b(?:patients|women|men|children|adults|adolescents|mothers|pa
 
 
 def _procedure(passages: list[Passage]) -> dict[str, list[Hit]]:
-    for hit in find(passages, _PROCEDURE):
+    hits = find(passages, _PROCEDURE)
+    # (the background's "individuals undergoing surgery" before the study's own "children undergoing
+    # elective adenotonsillectomy")
+    for hit in [h for h in hits if not before_own_study(h)] or hits:
         match = _PROCEDURE.match(hit.passage.text, hit.start)
         assert match is not None
         words = match.group("procedure").lower().split()
@@ -193,6 +196,7 @@ _KEPT_MODIFIER = (r"(?:(?:allergic|cluster|tension-type|rheumatoid|breast|prosta
 _DISEASE_HEAD = (r"(?:migraine|headaches?|rhinitis|urticaria|eczema|dermatitis|asthma|arthritis|osteoarthritis|"
                  r"osteoporosis|incontinence|bladder|cancer|carcinoma|pain|insomnia|dysmenorrh(?:o)?ea|"
                  r"hypertension|diabetes|obesity|epilepsy|dementia|alzheimer'?s\s+disease|parkinson'?s\s+disease|"
+                 r"huntington'?s\s+disease|"
                  r"stroke|sinusitis|conjunctivitis|psoriasis|endometriosis|cysts?|disease|syndrome|infections?|injury|injuries|"
                  r"instability|overactivity|hyper-?reflexia|obstruction|hypertrophy|hyperplasia|"
                  r"(?!(?:diagn|progn|anal|hypoth|synth|ba|empha|the|metasta)osis)"
@@ -440,6 +444,13 @@ def _symptoms_treated_in_title(hit: Hit) -> bool:
 # disorder and schizophrenia", "disorders like OCD".
 _EXAMPLES_BEFORE = rx(r"\b(?:conditions|disorders|diseases|illnesses|populations|pathologies)\s+(?:such\s+as|like|"
                       r"including|e\.g\.,?)\s+(?:[\w-]+,?\s+){0,6}?(?:and\s+|or\s+)?$")
+# ... or set off by a comma after a longer description, in the background: "for disorders
+# characterized by distortions of the self-experience, like depression".
+_EXAMPLE_AFTER_COMMA = rx(r",\s+(?:such\s+as|like|including|e\.g\.,?)\s+$")
+# A share of the participants who have it describes them; it does not say who was studied ("69%
+# had a history of alcohol or drug dependence").
+_SHARE_WHO_HAD = rx(r"\b\d+(?:\.\d+)?\s*%\s+(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?)?(?:had|have|were|with|reported|met)\s+"
+                    r"(?:[\w-]+\s+){0,6}$")
 
 
 def _depression_of_its_own(hit: Hit) -> bool:
@@ -462,6 +473,14 @@ _EPISODE = rx(r"depressive\s+episode")
 _HEALTHY_USERS = rx(r"\bhealthy,?\s+(?:[\w-]+,?\s+){0,2}$")
 
 
+def _called_healthy(hit: Hit) -> bool:
+    """Whether drug users are called healthy ("healthy poly-drug MDMA users"), not healthy but for
+    the condition ("psychiatrically healthy nicotine-dependent smokers")."""
+    called = _HEALTHY_USERS.search(hit.passage.text, max(0, hit.start - 30), hit.start)
+    return called is not None and not _HEDGED_BEFORE.search(hit.passage.text, max(0, called.start() - 20),
+                                                            called.start())
+
+
 def _keep_hits(found: dict[str, list[Hit]], value: str, keep: Callable[[Hit], bool]) -> None:
     """Keep the hits of `value` that pass `keep`; drop the value when none does."""
     if value in found:
@@ -477,6 +496,11 @@ def _defines_population(hit: Hit) -> bool:
     if hit.label != "healthy" and _EXAMPLES_BEFORE.search(hit.passage.text, max(hit.sentence.start, hit.start - 80),
                                                           hit.start):
         return False  # examples of who is affected ("conditions such as autism and schizophrenia")
+    if hit.label != "healthy" and (_SHARE_WHO_HAD.search(hit.passage.text, max(hit.sentence.start, hit.start - 80),
+                                                         hit.start)
+                                   or before_own_study(hit) and _EXAMPLE_AFTER_COMMA.search(
+                                       hit.passage.text, max(hit.sentence.start, hit.start - 20), hit.start)):
+        return False
     if hit.label == "healthy":
         # Healthy people are a study's participants wherever they are named ("symptoms in healthy
         # women", beside "no previous use of HRT"); only what follows can make them a measure.
@@ -513,7 +537,9 @@ _COUNTED_AS_PEOPLE = rx(r"(?<![\d.,%])\b" + COUNT + r"\s+(?:[\w-]+\s+){0,2}$")
 _PEOPLE_NOUN_AFTER = rx(r"(?:\s+[\w-]+){0,2}?\s+" + PEOPLE + r"\b")
 
 
-_HEDGED_BEFORE = rx(r"\b(?:otherwise|relatively|generally|reasonably|fairly)\s+$")
+# ("psychiatrically healthy nicotine-dependent smokers": healthy but for the condition studied)
+_HEDGED_BEFORE = rx(r"\b(?:otherwise|relatively|generally|reasonably|fairly|psychiatrically|medically|physically|"
+                    r"mentally)\s+$")
 
 
 # A study of health professionals ("a survey of 300 pharmacists", "24 randomly selected GPs took
@@ -568,8 +594,7 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
         found[value.removesuffix("-disorder")].extend(found.pop(value))
     # "otherwise healthy" people with a condition, "relatively healthy" women, are not called healthy
     _keep_hits(found, "healthy", lambda h: not _HEDGED_BEFORE.search(h.passage.text, max(0, h.start - 20), h.start))
-    _keep_hits(found, "substance-use",
-               lambda h: not _HEALTHY_USERS.search(h.passage.text, max(0, h.start - 30), h.start))
+    _keep_hits(found, "substance-use", lambda h: not _called_healthy(h))
     if "bipolar" in found:
         _keep_hits(found, "depression", _depression_of_its_own)
     if len(found) > 1:

@@ -191,7 +191,7 @@ ASSIGNMENT = rx(r"\brandom|\bassign|\ballocat|\breceiv|(?<!,\s)\bgiven\b(?!\s+th
 _OWN_STUDY_TURN = rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:[\w-]+,?\s+){0,4}(?:study|trial|pilot|investigation|"
                       r"experiment|work|paper|report)\b|\b(?:we|the\s+authors)\s+(?:\w+\s+)?(?:performed|conducted|investigated|examined|"
                       r"tested|assessed|evaluated|compared|studied|randomi[sz]ed|enrolled|recruited|aimed|sought|"
-                      r"hypothesi[sz]ed|measured|report|describe|present|used|gave|administered|administrated|employed|employ|"
+                      r"hypothesi[sz]ed|measured|report|describe|present|used|utili[sz]ed|gave|administered|administrated|employed|employ|"
                       r"enhanced|depleted|manipulated)\b|"
                       # ("Here, in a double-blind, within-subject design, we administered")
                       r"\bhere,?\s+(?:[^.;]{0,150}?\s)?we\b|"
