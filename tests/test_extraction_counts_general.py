@@ -278,3 +278,9 @@ def test_a_trials_phase_is_not_its_count(flagship: Protocol) -> None:
     check_case(flagship, "Zuranolone in major depression.",
                "Methods: In this double-blind phase 3 trial, women with depression were randomized to zuranolone "
                "or placebo. Results: Among 150 patients randomized, 130 completed.", {"n_total": 150})
+
+
+def test_couples_and_dyads_are_two_people_each(flagship: Protocol) -> None:
+    check_case(flagship, "Oxytocin in couples therapy.",
+               "Nine couples in which one partner had depression took part in a pilot of oxytocin-assisted couples "
+               "therapy. Both partners reported closer relationships.", {"n_total": 18})

@@ -21,7 +21,7 @@ _CLINICIANS = (r"nurses|physicians|practitioners|GPs|general\s+practitioners|doc
 PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolescents|women|men|"
            r"individuals|outpatients|inpatients|persons|people|males|females|boys|girls|infants|neonates|newborns|"
            r"smokers|drinkers|students|veterans|cases|youths?|teenagers|elderly|healthy\s+volunteers|humans|drivers|"
-           r"respondents|interviewees|mothers|fathers|parents|grandparents|relatives|spouses|couples|twins|residents|workers|"
+           r"respondents|interviewees|mothers|fathers|parents|grandparents|relatives|spouses|twins|residents|workers|"
            r"survivors|users|athletes|runners|soldiers|recruits|inmates|prisoners|officers|employees|pregnancies|"
            r"(?:nulli|primi|multi)paras|parturients|" + _CLINICIANS + r"|caregivers|carers|families|households|"
            # ("migraineurs", also as misspelt: "migraneurs")
@@ -78,8 +78,8 @@ _BARE_VERB = rx(r"\b(?:(?:were|was|had\s+been)\s+(?P<verb>randomi[sz]ed|randomly
                  r"(?P<verb2>responded(?!\s+to\s+(?!(?:the\s+|a\s+|our\s+)?(?:survey|questionnaire|invitation|mail))|"
                  r"\s+(?:by|at|after|within)\s+(?:the\s+end|weeks?|days?|months?|\d))|"
                  r"participated|took\s+part|underwent\s+randomi[sz]ation))\b")
-_PAIRS = rx(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:[\w-]+\s+)?(?:pairs|dyads)\s+of\s+(?:[\w-]+\s+){0,4}?"
-           r"(?:" + PEOPLE + r"|[a-z]+mates|friends|partners|strangers)\b")
+_PAIRS = rx(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:[\w-]+\s+)?(?:(?:pairs|dyads)\s+of\s+(?:[\w-]+\s+){0,4}?"
+           r"(?:" + PEOPLE + r"|[a-z]+mates|friends|partners|strangers)|couples|dyads)\b")
 # "2 groups of 32 subjects": groups of one size.
 _GROUPS_OF = rx(r"(?<![\d.,%/])\b(?P<groups>" + COUNT + r")\s+groups\s+of\s+(?P<size>" + COUNT + r")\s+" + _BETWEEN + PEOPLE + r"\b")
 _COUNT_BEFORE = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?$",

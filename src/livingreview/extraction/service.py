@@ -114,7 +114,7 @@ def text_passages(record: Record) -> list[Passage]:
 _STUDY_IN_TITLE = re.compile(r"\b(?:study|trial)\b", re.IGNORECASE)
 # What was done to or by its people, told in the past ("took", "were given"): a review speaks in the
 # present of what patients usually have and drugs do.
-_DONE_TO_PEOPLE = re.compile(r"\b(?:received|took|underwent|completed|audited|rated|were\s+(?:given|divided|"
+_DONE_TO_PEOPLE = re.compile(r"\b(?:received|took|underwent|undertook|completed|audited|rated|were\s+(?:given|divided|"
                              r"treated|assigned|allocated|followed|asked|split)|"
                              # what the authors did to their participants ("We gave healthy volunteers citalopram")
                              r"we\s+(?:gave|administered|treated|scanned|tested|asked|enhanced|depleted|manipulated))\b",
