@@ -317,6 +317,12 @@ CONSTRUCT_WORD_CASES: list[Case] = [
     ("Lamotrigine in autism",
      "Twenty-eight children with autism took lamotrigine or placebo; emotional reciprocity and sharing "
      "pleasure did not change.", {"constructs": ["social functioning"]}),
+    ("Couples therapy with a drug",
+     "Ten couples took two drug-assisted sessions within couples therapy; relationship adjustment and social "
+     "intimacy improved.", {"constructs": ["social functioning", "social connectedness"]}),
+    ("Psilocybin at a retreat",
+     "Thirty meditators took psilocybin or placebo; psilocybin increased self-dissolution and psychosocial "
+     "functioning at follow-up.", {"constructs": ["self-other distinction", "social functioning"]}),
 ]
 
 
