@@ -276,3 +276,14 @@ def test_a_neuromagnetic_response_is_meg() -> None:
                                        "and after memantine.")]
     assert measures.imaging_modalities(passages).value == ["MEG"]
     assert "neuroimaging" in measures.outcome_classes(passages, {}).value
+
+
+def test_the_scores_of_a_parental_questionnaire_are_the_parents_rating() -> None:
+    abstract = ("This randomized trial in epileptic children, aged 4 to 11 years, measured sleep with a parental "
+                "questionnaire. The total sleep score fell more with melatonin than with placebo.")
+    passages = [Passage(1, "title", "Melatonin and sleep in epilepsy"), Passage(1, "abstract", abstract)]
+    assert measures.outcome_classes(passages, {}, drug_given=True).value == ["clinician-rated"]
+    # children's own reports, in the same words, stay theirs when no parent rates anything
+    own = abstract.replace("with a parental questionnaire", "with a self-report questionnaire")
+    passages = [Passage(1, "title", "Melatonin and sleep in epilepsy"), Passage(1, "abstract", own)]
+    assert measures.outcome_classes(passages, {}, drug_given=True).value == ["self-report"]

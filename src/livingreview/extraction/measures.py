@@ -357,17 +357,27 @@ def cue_class(cls: str, text: str) -> str | None:
 # A questionnaire, checklist or scale in a study of children is filled in by a parent or a teacher
 # unless it is called a self-report: an observer's rating ("Developmental Behaviour Checklist").
 _CHILD_PARTICIPANTS = rx(r"(?<![\d.,%/])\b(?:" + COUNT + r")\s+(?:[\w-]+\s+){0,3}?(?:children|boys|girls|toddlers|"
-                         r"preschoolers)\b|\b(?:children|boys|girls|toddlers|preschoolers)\s+(?:\(|with\b|aged\b|"
+                         r"preschoolers)\b|\b(?:children|boys|girls|toddlers|preschoolers),?\s+(?:\(|with\b|aged\b|"
                          r"between\b|and\s+adolescents\b)")
 _CARERS_OF = rx(r"\b(?:mothers|fathers|parents|caregivers|carers|families)\s+of\s+(?:[\w-]+\s+){0,3}$")
 # (a visual analogue scale of itch or pain is the child's own)
 _PROXY_INSTRUMENT = rx(r"questionnaire|checklist|inventory|(?<!analog\s)(?<!analogue\s)scale")
 _SELF = rx(r"\bself")
+# The study's measure named as the parents' ("using a parental questionnaire", "parents completed"):
+# every score of it that is not called the child's own is theirs.
+_PARENTS_MEASURE = rx(r"\b(?:parental|parent[- ](?:rated|reported|completed)|caregiver[- ](?:rated|reported))\s+"
+                      r"(?:[\w-]+\s+){0,2}?(?:questionnaires?|checklists?|inventor(?:y|ies)|scales?|diar(?:y|ies))\b|"
+                      r"\b(?:parents|caregivers)\s+(?:completed|filled\s+(?:in|out)|rated)\b")
 
 
 def studies_children(passages: list[Passage]) -> bool:
     return any(not in_background(h) and not _CARERS_OF.search(h.passage.text, max(0, h.start - 50), h.start)
                for h in find(passages, _CHILD_PARTICIPANTS, negatable=False))
+
+
+def parents_rate(passages: list[Passage]) -> bool:
+    """Whether the study names its measure as the parents' ("using a parental questionnaire")."""
+    return bool(find(passages, _PARENTS_MEASURE, negatable=False))
 
 
 def filled_in_for_a_child(text: str) -> bool:
@@ -497,7 +507,9 @@ def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[
                or (_EXPLICIT_SELF_REPORT.search(h.evidence.text) and not _by_proxy(h)
                    and not _SUBJECTIVE_SYMPTOMS.match(h.passage.text, h.start))]
         if studies_children(passages):
-            proxied = [h for h in own if filled_in_for_a_child(h.evidence.text) and not _SELF.search(h.sentence.text)]
+            by_parents = parents_rate(passages)
+            proxied = [h for h in own if (by_parents or filled_in_for_a_child(h.evidence.text))
+                       and not _SELF.search(h.sentence.text)]
             own = [h for h in own if h not in proxied]
             if proxied:
                 found.setdefault("clinician-rated", []).extend(proxied)

@@ -21,7 +21,8 @@ from livingreview.extraction.imaging import brain_measures
 from livingreview.extraction.lexicon import drug_mentions
 from livingreview.extraction.measures import (brain_imaging, class_named, cue_class, imaging_modalities,
                                               OUTCOME_CLASS_PATTERNS,
-                                              PROTOCOL_OUTCOME_CLASS, filled_in_for_a_child, studies_children)
+                                              PROTOCOL_OUTCOME_CLASS, filled_in_for_a_child, parents_rate,
+                                              studies_children)
 from livingreview.extraction.passages import (BACKGROUND_LABEL, before_own_study, find, Hit, lowercase_twin, Passage,
                                                study_start, suggestion, vocabulary_hits)
 from livingreview.extraction.substances import substances_given
@@ -337,12 +338,14 @@ def suggest_outcomes(protocol: Protocol, passages: list[Passage], vocabularies: 
     study = _StudyResults(placebo_arm, _overall_results(passages), _conclusion(passages), drugs,
                           _control_comparisons(passages))
     children = studies_children(passages)
+    by_parents = children and parents_rate(passages)
     outcomes = []
     for anchor in anchors:
         others = [h for a in anchors if a is not anchor for h in a.hits]
         outcome = _describe(protocol, anchor, passages, regions, vocabularies, network_of, constructs, others, study)
         cls = outcome["class"]
-        if children and cls.value == "self-report" and anchor.instrument and filled_in_for_a_child(anchor.instrument):
+        if children and cls.value == "self-report" and anchor.instrument and (
+                by_parents or filled_in_for_a_child(anchor.instrument)):
             outcome["class"] = Suggestion("clinician-rated", cls.evidence, [*cls.flags, "a children's measure: "
                                           "filled in by a parent or teacher"])
         outcomes.append(outcome)
