@@ -673,6 +673,13 @@ POPULATION_DESCRIBED_CASES = [
     ("Bupropion in a crossover trial.",
      "In this double-blind crossover trial, 40 individuals with Huntington's disease were randomized to "
      "bupropion or placebo.", ["other:huntington"]),
+    # The kind of dementia, not dementia beside it; another illness's psychosis is no schizophrenia.
+    ("Oxytocin and empathy in dementia.",
+     "In a randomized crossover design, 20 patients with frontotemporal dementia received oxytocin or placebo.",
+     ["other:frontotemporal-dementia"]),
+    ("Pimavanserin in Alzheimer's disease psychosis.",
+     "Participants: 120 nursing home residents with Alzheimer's disease psychosis were randomized to "
+     "pimavanserin or placebo.", ["other:alzheimer", "other:psychosis"]),
 ]
 
 

@@ -192,6 +192,7 @@ _KEPT_MODIFIER = (r"(?:(?:allergic|cluster|tension-type|rheumatoid|breast|prosta
                   r"low\s+back|inflammatory\s+bowel|chronic\s+idiopathic|irritable\s+bowel|"
                   r"menstrual|duplication|mediastinal|urinary\s+tract|respiratory\s+tract|upper\s+respiratory|"
                   r"spinal\s+cord|traumatic\s+brain|brain|HIV|detrusor|coronary(?:\s+(?:heart|artery))?|bladder\s+outlet|"
+                  r"(?:frontotemporal|vascular|lewy\s+body)(?=\s+dementia)|"
                   r"cholinergic|cold|contact)\s+)?")
 _DISEASE_HEAD = (r"(?:migraine|headaches?|rhinitis|urticaria|eczema|dermatitis|asthma|arthritis|osteoarthritis|"
                  r"osteoporosis|incontinence|bladder|cancer|carcinoma|pain|insomnia|dysmenorrh(?:o)?ea|"
@@ -291,6 +292,9 @@ _SUBSUMED = {"other:allergic-rhinitis": frozenset({"other:allergic-rhinoconjunct
                                        "other:atopic-dermatitis", "other:atopic-eczema",
                                        "other:allergic-rhinoconjunctivitis"}),
              "other:amenorrhea": frozenset({"other:menopause"}),  # menopause is defined by it
+             # (the protocol files Alzheimer's disease and frontotemporal dementia under dementia)
+             "other:dementia": frozenset({"other:alzheimer", "other:frontotemporal-dementia", "other:vascular-dementia",
+                                          "other:lewy-body-dementia"}),
              "other:arthritis": frozenset({"other:osteoarthritis"}),
              "other:rhinosinusitis": frozenset({"other:sinusitis"}),
              "other:urge-incontinence": frozenset({"other:overactive-bladder", "other:detrusor-instability",
@@ -469,6 +473,9 @@ _BIPOLAR_NEAR = rx(r"\bbipolar\b|\bmani[ac]\b|\bBD\b")
 _EPISODE = rx(r"depressive\s+episode")
 
 
+_PSYCHOSIS_OF_ANOTHER = rx(r"(?:disease|dementia|\bAD|\bPD|related|associated|induced)['\u2019]?s?\s*$")
+
+
 # Users called healthy ("20 healthy poly-drug MDMA users") are healthy volunteers who have taken the drug.
 _HEALTHY_USERS = rx(r"\bhealthy,?\s+(?:[\w-]+,?\s+){0,2}$")
 
@@ -597,6 +604,9 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
     _keep_hits(found, "substance-use", lambda h: not _called_healthy(h))
     if "bipolar" in found:
         _keep_hits(found, "depression", _depression_of_its_own)
+    # ("Alzheimer's disease psychosis", "ketamine-induced psychosis": another illness's psychosis)
+    _keep_hits(found, "schizophrenia", lambda h: not _PSYCHOSIS_OF_ANOTHER.search(
+        h.passage.text, max(0, h.start - 30), h.start) or not h.passage.text[h.start:h.end].lower().startswith("psycho"))
     if len(found) > 1:
         # What a drug did "in healthy individuals" before the abstract turns to its own patients
         # is background, not who took part.
