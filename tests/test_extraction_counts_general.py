@@ -284,3 +284,15 @@ def test_couples_and_dyads_are_two_people_each(flagship: Protocol) -> None:
     check_case(flagship, "Oxytocin in couples therapy.",
                "Nine couples in which one partner had depression took part in a pilot of oxytocin-assisted couples "
                "therapy. Both partners reported closer relationships.", {"n_total": 18})
+
+
+def test_groups_set_against_each_other_with_their_sizes_are_summed(flagship: Protocol) -> None:
+    check_case(flagship, "Oral contraceptives and face memory.",
+               "We tested whether women who were using oral contraceptives (n = 40) would remember faces less well "
+               "than women who were not using them (n = 51).", {"n_total": 91})
+
+
+def test_a_follow_ups_groups_are_not_its_waves(flagship: Protocol) -> None:
+    check_case(flagship, "Topiramate and anger: a 12-month follow-up.",
+               "In this 12-month follow-up, patients (treated with topiramate: n = 16; former placebo group: "
+               "n = 8) were tested every three months.", {"n_total": 24})

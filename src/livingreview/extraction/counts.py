@@ -673,8 +673,10 @@ def _added_in(passage: Passage, sentence: Sentence, after: int | None = None) ->
     return None
 
 
+# (also groups set against each other: "women using OCs (n = 42) ... than women not using them (n = 53)")
 _ARMS_SENTENCE = rx(r"\brandomi|\bassign|\ballocat|\bgroups?\b|\barms?\b|\breceived\b|\binterview|\benrol|"
-                     r"\brecruit|\bincluded\b|\bstudied\b|\bparticipants\b|\bsurvey|\bquestionnaire")
+                     r"\brecruit|\bincluded\b|\bstudied\b|\bparticipants\b|\bsurvey|\bquestionnaire|\bthan\b|"
+                     r"\bcompared\b|\bversus\b")
 
 
 # (also a size given for the baseline: "measured at baseline (N=108) and after 2 (N=59) and 6 weeks (N=69)")
@@ -702,7 +704,8 @@ def arm_sizes(passages: list[Passage]) -> Suggestion | None:
             # ("N = 105 healthy humans (N = 70 female)": one sex's share is no arm)
             sizes = [m for m in _N_EQUALS.finditer(passage.text, sentence.start, sentence.end)
                      if not _ONE_SEX_AFTER.match(passage.text, m.end())]
-            if len(sizes) >= 2 and _WAVES.search(sentence.text):
+            if len(sizes) >= 2 and _WAVES.search(sentence.text) and not _GROUPS_BETWEEN.search(
+                    passage.text, sizes[0].start(), sizes[-1].start()):
                 # The same people measured again ("Time 1; N = 600 ... Time 2; N = 412"): the first entered.
                 first = sizes[0]
                 return suggestion(int(first.group("count").replace(",", "")), [Hit(passage, first.start(), first.end())],
@@ -713,6 +716,8 @@ def arm_sizes(passages: list[Passage]) -> Suggestion | None:
 
 
 _ONE_SEX_AFTER = rx(r"\s+" + _SEX + r"\b")
+# Sizes told of groups, not of times: "(treated with lamotrigine: n = 18; former placebo group: n = 9)".
+_GROUPS_BETWEEN = rx(r"\bgroups?\b|\barms?\b")
 
 
 def _total_or_sum_of_arms(passage: Passage, sizes: list[re.Match[str]]) -> Suggestion:
