@@ -239,3 +239,11 @@ NOTHING_ASSIGNED: list[tuple[str, str]] = [
 @pytest.mark.parametrize(("title", "abstract"), NOTHING_ASSIGNED)
 def test_a_study_that_assigned_nothing_is_not_randomised(flagship: Protocol, title: str, abstract: str) -> None:
     check_case(flagship, title, abstract, {"randomised": "no"})
+
+
+def test_a_code_names_head_and_a_scales_control_subscale_leave_one_group(flagship: Protocol) -> None:
+    # "SAGE-217" is the drug's code name, not the herb sage beside it; "control/helplessness" is a subscale
+    check_case(flagship, "Open-label zuranolone in postpartum depression.",
+               "Zuranolone (formerly SAGE-217) was evaluated in an open-label study. Eight women received "
+               "zuranolone for 14 days. Subscores with improvement included mood, control/helplessness and sleep.",
+               {**SINGLE, "drugs": ["zuranolone"]})

@@ -406,6 +406,9 @@ def _misspelt_mentions(text: str, taken: list[tuple[int, int]]) -> list[DrugMent
     return found
 
 
+_CODE_NAME_PART = re.compile(r"-?\d{2,}")
+
+
 def drug_mentions(protocol: Protocol, text: str, vocabulary: str = "intervention",
                   dropped: frozenset[str] = frozenset()) -> list[DrugMention]:
     """Drug mentions, protocol terms first; a lexicon hit inside a protocol hit is dropped."""
@@ -423,8 +426,9 @@ def drug_mentions(protocol: Protocol, text: str, vocabulary: str = "intervention
         taken = [(m.start, m.end) for m in found]
         labels = general.vocabularies[DRUG_VOCABULARY]
         for span in text_spans(general, text):
-            if any(start <= span.start and span.end <= end for start, end in taken):
-                continue
+            if any(start <= span.start and span.end <= end for start, end in taken) or _CODE_NAME_PART.match(
+                    text, span.end) and span.text.isupper():
+                continue  # (the head of a code name, "SAGE-547", is no drug of the dictionary's, the herb sage)
             term = labels.terms[int(span.term[1:])]
             found.extend(DrugMention(name, span.start, span.end, span.text, span.negated, False, None)
                          for name in combination_parts(term.label))

@@ -18,8 +18,9 @@ from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.passages import before_own_study, Hit, Passage, find, rx, suggestion
 
 # A comparison arm stated outright, whatever it is compared on.
-# (Healthy controls are people compared, not an arm: they are given the drug or nothing.)
-_ARM_STATED = rx(r"\bplacebo|\bsham\b|\brandom|(?<!healthy\s)\bcontrols?\b(?!\s+of\b)|\bcomparative\b|\buntreated\b|"
+# (Healthy controls are people compared, not an arm: they are given the drug or nothing; a scale's
+# "control/helplessness" is what it measures.)
+_ARM_STATED = rx(r"\bplacebo|\bsham\b|\brandom|(?<!healthy\s)\bcontrols?\b(?!\s+of\b|/)|\bcomparative\b|\buntreated\b|"
                  r"\bnon-?treated\b|\bwait(?:ing)?[- ]?list\b|\busual\s+care\b")
 _COMPARISON = rx(r"\bcompar\w*\b|\bversus\b|\bvs\b\.?")
 # What the other side of a comparison names when it is a treatment, not a time or a kind of
