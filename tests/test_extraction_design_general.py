@@ -626,3 +626,15 @@ def test_the_authors_examining_people_turn_the_abstract_to_its_own_study(flagshi
                "OBJECTIVE: New treatments for panic disorder are needed. The authors examined memantine in adult "
                "outpatients with panic disorder. METHOD: In an 8-week open-label study, 20 patients received "
                "memantine 20 mg/day.", {"age_group": "adult"})
+
+
+def test_volunteers_given_drug_and_placebo_with_no_groups_told_are_one_crossover(flagship: Protocol) -> None:
+    check_case(flagship, "Ketamine and the sense of agency.",
+               "Sixteen healthy participants were given low-dose ketamine and completed a binding task. Ketamine "
+               "increased binding relative to placebo.", {"allocation": "crossover", "control": "placebo"})
+
+
+def test_a_between_participant_design_is_parallel(flagship: Protocol) -> None:
+    check_case(flagship, "Testosterone and angry faces.",
+               "We administered testosterone or placebo gel to healthy young men (n = 100) in a double-blind, "
+               "placebo-controlled, between-participant design.", {"allocation": "parallel"})

@@ -140,6 +140,8 @@ _FOOD_EFFECT = rx(FOOD_EFFECT_WORDS)
 UNTREATED_GROUP = r"\b(?:control\s+)?(?:unmedicated|untreated|drug-free|medication-free)\s+(?:control\s+)?(?:group|arm)\b"
 _PARALLEL = rx(UNTREATED_GROUP + r"|"
                 r"\bparallel[- ]?(?:group|arm|design|assignment)s?\b|\bparallel\s+(?:study|trial|design)\b|"
+                # ("a double-blind, placebo-controlled, between-participant design")
+                r"(?<!within-)\bbetween[- ](?:subjects?|participants?)(?:\s+(?:design|study|trial|comparison)\b|\s*,)|"
                 r"\b(?:received|receive|given|assigned\s+to|allocated\s+to|randomi[sz]ed\s+to)\s+(?:receive\s+)?either\b|"
                 # ("assigned to receive the full dose (125 mg) or assigned to receive a low dose")
                 r"\bor\s+(?:were\s+|was\s+)?(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+to\b|"
@@ -462,10 +464,22 @@ def allocation(passages: list[Passage], randomised_value: str, control_value: st
     if randomised_value == "yes":
         return suggestion("parallel", find(passages, _RANDOMISED)[:1],
                           ["inferred: randomised with no crossover statement"])
+    groups = find(passages, _GROUPS_COMPARED)
+    if control_value == "placebo" and not groups and not find(passages, _ASSIGNED_TO) and find(passages, _VOLUNTEERS):
+        # Volunteers given the drug and placebo, with no groups or assignment told: the same people
+        # under both ("14 healthy participants were given ketamine ... relative to placebo").
+        return suggestion("crossover", find(passages, _CONTROL_WORDS)[:1],
+                          ["inferred: volunteers given drug and placebo, no groups described"])
     if control_value in ("placebo", "active"):
-        return suggestion("parallel", find(passages, _GROUPS_COMPARED) or find(passages, _CONTROL_WORDS),
+        return suggestion("parallel", groups or find(passages, _CONTROL_WORDS),
                           ["inferred: arms compared, no crossover statement"])
     return Suggestion(NOT_STATED)
+
+
+_ASSIGNED_TO = rx(r"\brandomi[sz]\w*|\bassign\w*|\ballocat\w*|\bgroups?\b|\barms?\b|\bbetween[- ](?:subjects?|participants?)\b|"
+                  r"\bparallel\b")
+_VOLUNTEERS = rx(r"\b(?:healthy|research)\s+(?:[\w-]+\s+){0,2}?(?:volunteers|participants|subjects|adults|men|women|males|"
+                 r"females)\b")
 
 
 _CONTROL_WORDS = rx(r"\bplacebo|\bcompar\w*|\bversus\b|\bvs\b|\bcontrol")
