@@ -296,3 +296,10 @@ def test_a_follow_ups_groups_are_not_its_waves(flagship: Protocol) -> None:
     check_case(flagship, "Topiramate and anger: a 12-month follow-up.",
                "In this 12-month follow-up, patients (treated with topiramate: n = 16; former placebo group: "
                "n = 8) were tested every three months.", {"n_total": 24})
+
+
+def test_sizes_in_a_result_set_against_each_other_are_not_the_sample(flagship: Protocol) -> None:
+    check_case(flagship, "Aripiprazole and social functioning: a pooled analysis.",
+               "Methods: Data were pooled from two randomized, double-blind studies involving 1294 patients with "
+               "schizophrenia. Results: Aripiprazole (n=237) demonstrated significant improvement versus "
+               "haloperidol (n=123) at week 18.", {"n_total": 1294})

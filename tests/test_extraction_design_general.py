@@ -638,3 +638,9 @@ def test_a_between_participant_design_is_parallel(flagship: Protocol) -> None:
     check_case(flagship, "Testosterone and angry faces.",
                "We administered testosterone or placebo gel to healthy young men (n = 100) in a double-blind, "
                "placebo-controlled, between-participant design.", {"allocation": "parallel"})
+
+
+def test_volunteers_receiving_either_of_several_treatments_are_not_one_crossover(flagship: Protocol) -> None:
+    check_case(flagship, "Cortisol, yohimbine and faces.",
+               "Ninety healthy men did a face task after receiving either 10 mg hydrocortisone or 10 mg yohimbine "
+               "or placebo. Neither drug changed recognition compared to placebo.", {"allocation": "parallel"})

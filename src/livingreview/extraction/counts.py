@@ -673,10 +673,12 @@ def _added_in(passage: Passage, sentence: Sentence, after: int | None = None) ->
     return None
 
 
-# (also groups set against each other: "women using OCs (n = 42) ... than women not using them (n = 53)")
 _ARMS_SENTENCE = rx(r"\brandomi|\bassign|\ballocat|\bgroups?\b|\barms?\b|\breceived\b|\binterview|\benrol|"
-                     r"\brecruit|\bincluded\b|\bstudied\b|\bparticipants\b|\bsurvey|\bquestionnaire|\bthan\b|"
-                     r"\bcompared\b|\bversus\b")
+                     r"\brecruit|\bincluded\b|\bstudied\b|\bparticipants\b|\bsurvey|\bquestionnaire")
+# Groups set against each other in the design ("women using OCs (n = 42) ... than women not using
+# them (n = 53)"), not in a result, whose sizes may be those analysed.
+_GROUPS_SET_AGAINST = rx(r"\bthan\b|\bcompared\b|\bversus\b")
+_RESULT_WORDS = rx(r"\bsignifican|\bp\s*[<=>]|\bimprov|\bdemonstrat")
 
 
 # (also a size given for the baseline: "measured at baseline (N=108) and after 2 (N=59) and 6 weeks (N=69)")
@@ -699,7 +701,8 @@ def arm_sizes(passages: list[Passage]) -> Suggestion | None:
         for sentence in passage.sentences:
             groups = next(passage.finditer_in(_N_GROUPS, sentence.start, sentence.end), None) or \
                 next(passage.finditer_in(_N_VERSUS, sentence.start, sentence.end), None)
-            if not (_ARMS_SENTENCE.search(sentence.text) or groups or _WAVES.search(sentence.text)):
+            set_against = _GROUPS_SET_AGAINST.search(sentence.text) and not _RESULT_WORDS.search(sentence.text)
+            if not (_ARMS_SENTENCE.search(sentence.text) or groups or _WAVES.search(sentence.text) or set_against):
                 continue
             # ("N = 105 healthy humans (N = 70 female)": one sex's share is no arm)
             sizes = [m for m in _N_EQUALS.finditer(passage.text, sentence.start, sentence.end)

@@ -476,8 +476,9 @@ def allocation(passages: list[Passage], randomised_value: str, control_value: st
     return Suggestion(NOT_STATED)
 
 
+# (also "after receiving either 10 mg hydrocortisone or 10 mg yohimbine ... or placebo": one of several)
 _ASSIGNED_TO = rx(r"\brandomi[sz]\w*|\bassign\w*|\ballocat\w*|\bgroups?\b|\barms?\b|\bbetween[- ](?:subjects?|participants?)\b|"
-                  r"\bparallel\b")
+                  r"\bparallel\b|\beither\b")
 _VOLUNTEERS = rx(r"\b(?:healthy|research)\s+(?:[\w-]+\s+){0,2}?(?:volunteers|participants|subjects|adults|men|women|males|"
                  r"females)\b")
 
