@@ -358,6 +358,12 @@ def test_smoked_cannabis_drugs_likened_drinks_and_written_out_units(
 
 
 ARM_AND_ROUTE_CASES: list[Case] = [
+    # The participants' usual medicines, in a placebo-controlled trial, are no study drugs.
+    ("Rizatriptan after standard care fails.",
+     "The efficacy of oral rizatriptan 10 mg was assessed in a double-blind, placebo-controlled study. Three "
+     "hundred adults treated a first attack with a standard care medication: ibuprofen or naproxen, depending "
+     "on their habits. Those without relief were randomized to rizatriptan 10 mg or placebo.",
+     {"drugs": ["rizatriptan"]}),
     # Both arms named by what they add to the background drug: it is no study drug.
     ("Add-on melatonin for sleep in children with epilepsy.",
      "Children on levetiracetam monotherapy were randomized to add-on melatonin or add-on placebo. Sleep scores "

@@ -69,8 +69,10 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
     if find(passages, PLACEBO):
         for name in reading.names() - {h.label for hs in reading.study.values() for h in hs
                                        if h.passage.field == "title"}:
-            if (any(_EVERY_ARM.search(_clause(hit)) and not _LATER_PHASE.search(hit.sentence.text)
-                    for hit in reading.hits(name)) and len(reading.names()) > 1):
+            hits = reading.hits(name)
+            if len(reading.names()) > 1 and (
+                    any(_EVERY_ARM.search(_clause(hit)) and not _LATER_PHASE.search(hit.sentence.text) for hit in hits)
+                    or all(_USUAL_CARE.search(hit.sentence.text) for hit in hits)):
                 reading.drop(name)
     _drop_background_therapy(reading)
     _drop_what_participants_use(reading)
@@ -458,6 +460,11 @@ _EVERY_ARM = rx(r"\ball\s+(?:the\s+)?(?:patients|participants|subjects|women|men
 
 
 # ("followed by an open-label phase in which all patients received X": a phase of the study, not background)
+# The participants' own usual medicines, named only where the abstract says so ("treated a first
+# attack with a nontriptan standard care medication: a mixture containing phenazone ..."): beside a
+# placebo arm, not what the trial compares.
+_USUAL_CARE = rx(r"\b(?:standard|usual)[- ]care\s+(?:medications?|treatments?|therapy|drugs?)\b|"
+                 r"\bdepending\s+on\s+their\s+(?:habits|usual)\b|\btheir\s+usual\s+(?:medications?|treatments?)\b")
 _LATER_PHASE = rx(r"\bopen\b|\bextension\b|\bphase\b|\bfollowed\s+by\b")
 
 
