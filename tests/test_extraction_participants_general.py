@@ -680,6 +680,13 @@ POPULATION_DESCRIBED_CASES = [
     ("Pimavanserin in Alzheimer's disease psychosis.",
      "Participants: 120 nursing home residents with Alzheimer's disease psychosis were randomized to "
      "pimavanserin or placebo.", ["other:alzheimer", "other:psychosis"]),
+    # A harm looked for, or a change observed, is an outcome.
+    ("Zuranolone in postpartum depression.",
+     "Women with severe postpartum depression (n = 150) were randomized to zuranolone or placebo. No sedation, "
+     "withdrawal symptoms, or increased suicidal ideation or behavior were observed.", ["depression"]),
+    ("Psilocybin for anorexia nervosa.",
+     "Ten adult women with anorexia nervosa received a single 25 mg dose of psilocybin. No clinically "
+     "significant changes were observed in ECG, vital signs or suicidality.", ["other:anorexia-nervosa"]),
 ]
 
 

@@ -336,6 +336,8 @@ _NOT_WHO_TOOK_PART = rx(r"\bexclu\w+|\b(?:primary|secondary|main)?\s*(?:outcomes
 # of depression", "improvement in migraine", "to prevent asthma".
 # (a report of it by the participants is a measure: "self-reported depression increased")
 _MEASURED_BEFORE = rx(r"\bself-?\s?(?:reported|rated)\s+$|"
+                      # a harm looked for: "no ... increased suicidal ideation or behavior were observed"
+                      r"\b(?:increased|decreased|worsened|treatment-emergent|emergent)\s+$|"
                       # a drug model of the disease in others: "experiences associated with schizophrenia",
                       # "the performance of schizophrenia patients" a drug "mimicked"
                       r"\b(?:experiences?|features?|symptoms?|changes?|deficits?|abnormalit\w+)\s+(?:associated\s+with|"
@@ -345,7 +347,9 @@ _MEASURED_BEFORE = rx(r"\bself-?\s?(?:reported|rated)\s+$|"
                       r"\b(?:development|maintenance|symptoms?|severity|levels?|prevalence|incidence|"
                        r"risk|trajector\w+|predictors?|onset|associations?|relationships?|scores?|rates?|"
                        r"measures?|reduction|improvement|change|worsening|resolution|relief|control|frequency|"
-                       r"duration)\s+"
+                       r"duration)s?\s+"
+                       # ("No clinically significant changes were observed in ECG, vital signs or suicidality")
+                       r"(?:(?:were|was)\s+(?:observed|seen|found|noted|detected)\s+)?"
                        # (the condition may close a list: "relief of flushes, sweating and insomnia")
                        r"(?:of|in|with))\s+(?:[\w-]+\s+){0,1}(?:[\w-]+(?:\s+[\w-]+)?\s*(?:,|\band\b|\bor\b)\s*){0,4}$")
 
