@@ -687,6 +687,13 @@ POPULATION_DESCRIBED_CASES = [
     ("Psilocybin for anorexia nervosa.",
      "Ten adult women with anorexia nervosa received a single 25 mg dose of psilocybin. No clinically "
      "significant changes were observed in ECG, vital signs or suicidality.", ["other:anorexia-nervosa"]),
+    # A condition in a test's name, or a drug's indication, is not who took part.
+    ("Naltrexone and drinking.",
+     "Methods: Sixty men with varying levels of hazardous drinking according to the Alcohol Use Disorders "
+     "Identification Test (AUDIT) were randomized to naltrexone or placebo.", []),
+    ("Acamprosate in autism.",
+     "In an open-label trial, 12 autistic youth took acamprosate, a Food and Drug Administration-approved "
+     "drug to treat alcohol dependence.", ["autism"]),
 ]
 
 

@@ -361,7 +361,7 @@ _EFFECT_ON_BEFORE = rx(r"\b(?:effects?|impact|influence|dose)\s+of\s+(?:[\w-]+\s
 # antagonist for allergic diseases, such as rhinitis and urticaria"), said in an abstract about other
 # participants; every condition of the list it opens is an indication.
 _INDICATION_BEFORE = rx(r"\b(?:indicated|approved|used|licensed|prescribed|marketed|developed|effective|agents?|drugs?|"
-                         r"medications?|antagonists?|agonists?|inhibitors?|blockers?)\s+(?:\w+\s+){0,3}?(?:for|in)\s+"
+                         r"medications?|antagonists?|agonists?|inhibitors?|blockers?)\s+(?:\w+\s+){0,3}?(?:for|in|to\s+treat)\s+"
                          r"(?:the\s+)?(?:(?:treatment|management|therapy|relief)\s+of\s+)?(?:[\w-]+\s+){0,1}"
                          # ("approved by the FDA for the treatment of moderate to severe Alzheimer's disease")
                          r"(?:(?:mild|moderate|severe)\s+(?:to|or)\s+(?:mild|moderate|severe)\s+)?"
@@ -395,7 +395,7 @@ def _in_a_name(hit: Hit) -> bool:
 _NAME_RUN_AFTER = re.compile(r"(?:,?\s+(?:and\s+|&\s+|of\s+)?[A-Z][\w'-]*)*,?\s+(?:[Tt]rials?|[Ss]tudy|Society|Group|"
                              r"Initiative|Foundation|Association|Institute|Hospital|Questionnaire|Scale|Index|"
                              r"Inventory|Assessment|Program(?:me)?|Project|Survey|Network|Council|Cent(?:er|re)|Unit|"
-                             r"Clinic|Research)\b")
+                             r"Clinic|Research|Test|Checklist|Interview|Schedule)\b")
 
 
 # ... or one whose run starts with such a word ("Schedule for Affective Disorders and Schizophrenia").
