@@ -287,3 +287,18 @@ def test_the_scores_of_a_parental_questionnaire_are_the_parents_rating() -> None
     own = abstract.replace("with a parental questionnaire", "with a self-report questionnaire")
     passages = [Passage(1, "title", "Melatonin and sleep in epilepsy"), Passage(1, "abstract", own)]
     assert measures.outcome_classes(passages, {}, drug_given=True).value == ["self-report"]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Craving was rated after each cue session and fell more with naltrexone than placebo.", "self-report"),
+    ("Depressive symptoms on the BDI-II and the PHQ-9 improved.", "self-report"),
+    ("Sleep quality (PSQI) and health status (SF-36) did not change.", "self-report"),
+    ("Withdrawal on the Clinical Opiate Withdrawal Scale (COWS) was milder with lofexidine.", "clinician-rated"),
+    ("Tic severity on the YGTSS fell with the drug.", "clinician-rated"),
+    ("Errors on the Stroop and stop-signal tasks were fewer after modafinil.", "behavioural"),
+    ("Cocaine self-administration fell after the drug.", "behavioural"),
+])
+def test_widely_used_instruments_are_classed_by_who_fills_them_in(sentence: str, expected: str) -> None:
+    passages = [Passage(1, "title", "A randomised trial"),
+                Passage(1, "abstract", "Forty adults were randomized to the drug or placebo. " + sentence)]
+    assert expected in measures.outcome_classes(passages, {}, drug_given=True).value

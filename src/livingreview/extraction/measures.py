@@ -63,7 +63,19 @@ OUTCOME_CLASS_PATTERNS = (
                         r"\bArizona\s+Sexual\s+Experiences?\s+Scale\b|\bPTSD\s+Check\s?list\b|\bImpact\s+of\s+Events?\s+Scale\b|"
                         r"\bProfile\s+of\s+Mood\s+States?\b|\bPositive\s+and\s+Negative\s+Affect\s+Schedule\b|\bPANAS\b|"
                         r"\bHospital\s+Anxiety\s+and\s+Depression\s+Scale\b|\bBarratt\s+Impulsiveness\s+Scale\b|"
-                        r"\bBond[- ]and[- ]Lader\b|\bBond-Lader\b")),
+                        r"\bBond[- ]and[- ]Lader\b|\bBond-Lader\b|"
+                        # widely used questionnaires and scales the respondents fill in, by name or abbreviation:
+                        # mood, anxiety, distress, sleep, health status, craving, withdrawal, drug use, gambling
+                        r"\bBDI(?:-II)?\b|\bBAI\b|\bSTAI\b|\bSTAXI(?:-2)?\b|\bPHQ-?\d*\b|\bGAD-7\b|\bQIDS-SR\d*\b|\bEPDS\b|"
+                        r"\bEdinburgh\s+Postnatal\s+Depression\s+Scale\b|\bCES-?D\b|\bDASS(?:-\d+)?\b|"
+                        r"\bDepression,?\s+Anxiety,?\s+(?:and\s+)?Stress\s+Scales?\b|\bPSQI\b|\bPittsburgh\s+Sleep\s+Quality\b|"
+                        r"\bEpworth\s+Sleepiness\s+Scale\b|\bSF-?(?:36|12)\b|\bEQ-?5D\b|\bKessler\s+Psychological\s+Distress\b|"
+                        r"\bSCL-?90(?:-R)?\b|\bSymptom\s+Check-?list-?90\b|"
+                        r"\bcraving\b|\burges?\s+to\s+(?:smoke|drink|use)\b|\bPenn\s+Alcohol\s+Craving\s+Scale\b|"
+                        r"\bObsessive[- ]Compulsive\s+Drinking\s+Scale\b|\bQSU(?:-brief)?\b|"
+                        r"\bMinnesota\s+Nicotine\s+Withdrawal\s+Scale\b|\bMNWS\b|\bSubjective\s+Opiate\s+Withdrawal\b|\bSOWS\b|"
+                        r"\bTime-?line\s+Follow-?back\b|\bTLFB\b|\bFagerstr[\u00f6o]m\b|\bFTND\b|"
+                        r"\bGambling\s+Symptom\s+Assessment\s+Scale\b|\bG-SAS\b|\bSouth\s+Oaks\s+Gambling\s+Screen\b|\bSOGS\b")),
     ("clinician-rated", rx(r"\bclinician[- ](?:rated|administered|assessed)\b|"
                             # what peers say of a participant is an observer's rating
                             r"\bpeer\s+(?:appraisals?|ratings?|nominations?|reports?)\b|\b(?:investigator|physician|"
@@ -73,6 +85,14 @@ OUTCOME_CLASS_PATTERNS = (
                             # the Liebowitz scale is clinician-administered unless its self-report form is named
                             r"\bLSAS\b(?!-SR)|\bLiebowitz\s+Social\s+Anxiety\s+Scale\b(?!\s*[-(]\s*(?:SR|self))|"
                             r"\bY-?BOCS\b|\bparent[- ]rated\b|\bteacher[- ]rated\b|\bAberrant\s+Behavio|"
+                            # widely used scales a clinician, a parent or a teacher scores: withdrawal, negative
+                            # symptoms, children's depression, ADHD, tics, obsessions
+                            r"\bClinical\s+Opiate\s+Withdrawal\s+Scale\b|\bCOWS\b|\bCIWA(?:-Ar)?\b|"
+                            r"\bClinical\s+Institute\s+Withdrawal\s+Assessment\b|\bBrief\s+Negative\s+Symptom\s+Scale\b|"
+                            r"\bScale\s+for\s+the\s+Assessment\s+of\s+(?:Negative|Positive)\s+Symptoms\b|\bCDRS(?:-R)?\b|"
+                            r"\bChildren'?s\s+Depression\s+Rating\s+Scale\b|\bADHD[- ]RS(?:-IV)?\b|\bADHD\s+Rating\s+Scale\b|"
+                            r"\bConners\b|\bSNAP-?IV\b|\bCalgary\s+Depression\s+Scale\b|\bCY-?BOCS\b|\bYGTSS\b|"
+                            r"\bYale\s+Global\s+Tic\s+Severity\b|"
                             # A global judgement of efficacy or status with no rater named is the investigator's
                             # ("global efficacy", "global CIU status"); a patient's own is a report.
                             r"(?<!patient\s)(?<!patients\s)(?<!patient's\s)(?<!patients'\s)(?<!participant\s)(?<!subject\s)(?<!reported\s)"
@@ -164,6 +184,11 @@ OUTCOME_CLASS_PATTERNS = (
                         r"\bpoint[- ]subtraction\b|\bimplicit\s+attitudes?\b|"
                         r"\b(?:choice|self-administration)\s+(?:procedure|paradigm)s?\b|"
                         r"\bWisconsin\s+(?:card\s+sorting\s+)?test\b|\bspeech\s+(?:quantity|rate|output)\b|"
+                        # widely used tasks of attention, control, choice and self-administration
+                        r"\bStroop\b|\bIowa\s+Gambling\s+Task\b|\bdelay\s+discounting\b|\bdiscounting\s+tasks?\b|"
+                        r"\bgo/no-?go\b|\bstop[- ]signal\b|\bcontinuous\s+performance\s+tests?\b|\bn-back\b|"
+                        r"\bdigit\s+symbol\b|\btrail\s+making\b|\bprogressive[- ]ratio\b|\bself-administration\b|"
+                        r"\battentional\s+bias\b|\bballoon\s+analog(?:ue)?\s+risk\s+task\b|"
                         r"\baccura(?:cy|te)\s+(?:in|at)\s+(?:identifying|recogni[sz]ing|detecting|labell?ing)\b|"
                         # a game played ("they played the Tangrams game"), named without the verb
                         r"(?:" + _AFTER_PLAYED + r")(?:[\w-]+\s+){1,3}?games?\b")),
