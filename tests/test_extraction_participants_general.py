@@ -694,6 +694,21 @@ POPULATION_DESCRIBED_CASES = [
     ("Acamprosate in autism.",
      "In an open-label trial, 12 autistic youth took acamprosate, a Food and Drug Administration-approved "
      "drug to treat alcohol dependence.", ["autism"]),
+    # People named by what they use or do: dependence with a hyphen, maintenance treatment, heavy
+    # drinking are substance use; smokers and gamblers are conditions of their own.
+    ("Cannabis dependence.", "Forty marijuana-dependent adults were randomized to N-acetylcysteine or placebo.",
+     ["substance-use"]),
+    ("Opioid maintenance.", "Fifty methadone-maintained patients were randomized to the drug or placebo.",
+     ["substance-use"]),
+    ("Heavy drinking.", "Thirty-two heavy drinkers were randomized to naltrexone or placebo.", ["substance-use"]),
+    ("Smoking cessation.", "Forty cigarette smokers were randomized to varenicline or placebo.", ["other:smokers"]),
+    ("Gambling.", "Twenty pathological gamblers were randomized to nalmefene or placebo.",
+     ["other:pathological-gambling"]),
+    ("Nicotine dependence.", "Forty nicotine-dependent smokers were randomized to the drug or placebo.",
+     ["substance-use"]),
+    # a share of them is no population
+    ("Statins and mood.", "We followed 300 patients with epilepsy; the proportion of smokers was small (13%).",
+     ["other:epilepsy"]),
 ]
 
 

@@ -20,7 +20,7 @@ _CLINICIANS = (r"nurses|physicians|practitioners|GPs|general\s+practitioners|doc
                r"specialists|consultants|internists|p(?:a)?ediatricians|(?:\w+)?ologists|social\s+workers")
 PEOPLE = (r"(?:patients|subjects|participants|volunteers|adults|children|adolescents|women|men|"
            r"individuals|outpatients|inpatients|persons|people|males|females|boys|girls|infants|neonates|newborns|"
-           r"smokers|drinkers|students|veterans|cases|youths?|teenagers|elderly|healthy\s+volunteers|humans|drivers|"
+           r"smokers|drinkers|gamblers|meditators|students|veterans|cases|youths?|teenagers|elderly|healthy\s+volunteers|humans|drivers|"
            r"respondents|interviewees|mothers|fathers|parents|grandparents|relatives|spouses|twins|residents|workers|"
            r"survivors|users|athletes|runners|soldiers|recruits|inmates|prisoners|officers|employees|pregnancies|"
            r"(?:nulli|primi|multi)paras|parturients|" + _CLINICIANS + r"|caregivers|carers|families|households|"

@@ -131,9 +131,12 @@ _POPULATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"features|experiences|traits|signs)\b)|\bschizoaffective\b|\bfirst[- ]episode\s+psychosis\b")),
     ("borderline-pd", rx(r"\bborderline\s+personality\b|\bBPD\b")),
     ("ocd", rx(r"\bobsessive[- ]compulsive\s+disorder\b|\bOCD\b")),
-    ("substance-use", rx(r"\b(?:substance|alcohol|cocaine|opioid|opiate|cannabis|methamphetamine|"
-                          r"amphetamine|nicotine|tobacco|heroin|drug)[\s-]+(?:use\s+disorders?|dependence|"
-                          r"abuse|addiction|dependent)\b|\balcoholi(?:sm|cs)\b|\baddicts?\b|"
+    ("substance-use", rx(r"\b(?:substance|alcohol|cocaine|crack|opioid|opiate|cannabis|marijuana|methamphetamine|"
+                          r"amphetamine|stimulant|psychostimulant|nicotine|tobacco|heroin|drug)[\s-]+(?:use\s+disorders?|"
+                          r"dependence|abuse|addiction|dependent)\b|\balcoholi(?:sm|cs)\b|\baddicts?\b|"
+                          # in treatment for it, or drinking heavily ("methadone-maintained patients", "heavy drinkers")
+                          r"\b(?:methadone|buprenorphine)[- ]maintained\b|\b(?:methadone|opioid\s+agonist)\s+maintenance\s+"
+                          r"(?:patients|treatment|program(?:me)?s?)\b|\b(?:heavy|problem)\s+drinkers\b|"
                           # (the noun, not "an alcoholic beverage")
                           r"\balcoholic\s+(?:patients|subjects|men|women|individuals|inpatients|outpatients|participants)\b|"
                           # people who use a drug of their own accord ("chronic ketamine users"; see _HEALTHY_USERS)
@@ -225,6 +228,11 @@ _NAMED_CONDITIONS = rx(r"\b(?:(?P<migraine>migraineurs?)|(?P<asthma>asthmatics?)
                         r"(?P<generalized_anxiety_disorder>generali[sz]ed\s+anxiety\s+disorders?|GAD)|"
                         r"(?P<panic_disorder>panic\s+disorders?)|(?P<anorexia_nervosa>anorexia\s+nervosa)|"
                         r"(?P<bulimia_nervosa>bulimia\s+nervosa)|"
+                        # smokers (the issue's substance use is a disorder: smokers stay other unless called
+                        # dependent) and gamblers
+                        r"(?P<smokers>(?<!non-)(?<!non)(?<!never\s)(?<!ex-)smokers)|"
+                        r"(?P<pathological_gambling>(?:pathological|problem|compulsive)\s+gambl(?:ing|ers?))|"
+                        r"(?P<gambling_disorder>gambling\s+disorders?)|"
                         # neurological and genetic conditions whose name is more than a head word
                         r"(?P<multiple_sclerosis>multiple\s+sclerosis)|(?P<als>(?-i:ALS)|amyotrophic\s+lateral\s+sclerosis)|"
                         r"(?P<pseudobulbar_affect>pseudobulbar\s+affect)|(?P<prader_willi_syndrome>Prader[- ]Willi(?:\s+syndrome)?)|"
@@ -292,6 +300,7 @@ _SUBSUMED = {"other:allergic-rhinitis": frozenset({"other:allergic-rhinoconjunct
                                        "other:atopic-dermatitis", "other:atopic-eczema",
                                        "other:allergic-rhinoconjunctivitis"}),
              "other:amenorrhea": frozenset({"other:menopause"}),  # menopause is defined by it
+             "other:smokers": frozenset({"substance-use"}),  # "nicotine-dependent smokers": the disorder
              # (the protocol files Alzheimer's disease and frontotemporal dementia under dementia)
              "other:dementia": frozenset({"other:alzheimer", "other:frontotemporal-dementia", "other:vascular-dementia",
                                           "other:lewy-body-dementia"}),
@@ -345,7 +354,7 @@ _MEASURED_BEFORE = rx(r"\bself-?\s?(?:reported|rated)\s+$|"
                       r"akin\s+to)\s+(?:(?:the\s+)?[\w-]+\s+(?:of|in)\s+)?$|"
                       r"(?:\b(?:from|against)\s+develop\w*|\bdeveloped|\bprevent\w*(?:\s+of)?|"
                       r"\b(?:development|maintenance|symptoms?|severity|levels?|prevalence|incidence|"
-                       r"risk|trajector\w+|predictors?|onset|associations?|relationships?|scores?|rates?|"
+                       r"risk|trajector\w+|predictors?|onset|associations?|relationships?|scores?|rates?|proportion|percentage|"
                        r"measures?|reduction|improvement|change|worsening|resolution|relief|control|frequency|"
                        r"duration)s?\s+"
                        # ("No clinically significant changes were observed in ECG, vital signs or suicidality")
