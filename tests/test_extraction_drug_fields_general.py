@@ -383,3 +383,14 @@ ARM_AND_ROUTE_CASES: list[Case] = [
 def test_background_joined_to_both_arms_and_routes_told_once(flagship: Protocol, title: str, abstract: str,
                                                              expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("omega-3 fatty acids", ["omega-3 fatty acids"]), ("saffron", ["saffron"]),
+    ("erythropoietin", ["erythropoietin"]), ("botulinum toxin type A", ["botulinum toxin"]),
+    ("nicotine replacement therapy", ["nicotine"]), ("delta-9-tetrahydrocannabinol", ["dronabinol"]),
+])
+def test_supplements_hormones_and_toxins_the_dictionary_lacks_are_drugs(flagship: Protocol, given: str,
+                                                                      expected: list[str]) -> None:
+    check_case(flagship, "A trial", f"Sixty adults were randomized to {given} or placebo for 8 weeks.",
+               {"drugs": expected})

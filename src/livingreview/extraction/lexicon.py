@@ -112,6 +112,17 @@ _ADDED_DRUGS: dict[str, tuple[str, ...]] = {
     # (its own name is read too; where it names a use disorder, "cannabis-dependent", the drug rules
     # drop it as what participants use)
     "cannabis": ("marijuana", "marihuana"),
+    # THC given alone is dronabinol, written out (the bare "THC" also gives the content of a cannabis
+    # cigarette, "1.84% THC", which stays the plant's dose)
+    "dronabinol": ("delta-9-tetrahydrocannabinol", "delta 9-tetrahydrocannabinol", "\u03949-tetrahydrocannabinol",
+                   "\u0394-9-tetrahydrocannabinol", "\u03949-THC", "\u0394-9-THC", "delta-9-THC"),
+    # supplements, a hormone and a toxin trials give that the dictionary lacks
+    "omega-3 fatty acids": ("omega-3 fatty acids", "omega-3 fatty acid", "omega-3 polyunsaturated fatty acids",
+                            "omega-3 PUFA", "n-3 polyunsaturated fatty acids", "n-3 fatty acids"),
+    "saffron": ("saffron", "Crocus sativus"),
+    "erythropoietin": ("erythropoietin", "epoetin alfa", "epoetin alpha", "EPO"),
+    "botulinum toxin": ("botulinum toxin", "botulinum toxin A", "botulinum toxin type A", "BoNT-A", "Botox"),
+    "nicotine": ("nicotine replacement therapy", "NRT"),
 }
 # Each added name, lowercased, to the drug it names.
 _ADDED_NAME_OF = {variant.lower(): name for name, names in _ADDED_DRUGS.items() for variant in names}
