@@ -186,3 +186,11 @@ OWN_STUDY_AFTER_OTHERS: list[Case] = [
 def test_a_study_of_its_own_after_others_findings_keeps_its_fields(
         flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+def test_a_human_study_with_animals_in_its_background_is_a_study(flagship: Protocol) -> None:
+    # "in animals" is what others found; the authors gave the drug themselves
+    check_case(flagship, "Oxytocin selectively changes face recognition in women",
+               "Oxytocin plays an important role in social behaviour in animals. We used a face recognition test "
+               "and intranasal administration of oxytocin to show that oxytocin improves recognition of happy faces.",
+               {"drugs": ["oxytocin"], "routes": ["intranasal"], "age_group": "adult"})

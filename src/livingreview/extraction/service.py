@@ -89,7 +89,11 @@ _OWN_TRIAL_DATA = re.compile(
     r"(?:patients|subjects|participants)\s+(?:in|enrolled\s+in)\b", re.IGNORECASE)
 # (Also the abstract's own trial described in the singular, and a drug given to a counted group:
 # background sentences about meta-analyses or mice do not make such an abstract a review.)
-_OWN_PARTICIPANTS = re.compile(r"\b(?:patients|subjects|participants|volunteers|women|men|children|adults)\s+"
+_OWN_PARTICIPANTS = re.compile(
+                               # the authors gave the drug ("we used the Eyes Test and intranasal administration of AVP")
+                               r"\bwe\s+(?:used|employed|gave|administered)\s+[^.;]{0,120}?\b(?:intranasal|oral|"
+                               r"intravenous|sublingual|inhaled)\s+(?:administration|doses?|infusions?)\b|"
+                               r"\b(?:patients|subjects|participants|volunteers|women|men|children|adults)\s+"
                                # ("patients with SAD were allocated")
                                r"(?:(?:with|from|aged)\s+[\w-]+(?:\s+[\w-]+)?\s+)?"
                                r"(?:were|was)\s+(?:randomi[sz]ed|randomly|enrolled|recruited|included|assigned|allocated|"
