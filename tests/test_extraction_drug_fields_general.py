@@ -358,6 +358,14 @@ def test_smoked_cannabis_drugs_likened_drinks_and_written_out_units(
 
 
 ARM_AND_ROUTE_CASES: list[Case] = [
+    # A smell in a cue exposure and an oral fluid test are no routes; a cannabis cigarette smoked is inhaled.
+    ("Naltrexone and alcohol cues.",
+     "Forty heavy drinkers were randomized to naltrexone 50 mg or placebo and then had an alcohol cue exposure in "
+     "which they inhaled the odour of their preferred drink.", {"routes": []}),
+    ("A drug and placebo.", "Forty adults were randomized to the drug or placebo. Urine drug screens and oral fluid "
+     "tests were negative in 40%.", {"routes": []}),
+    ("Dronabinol and smoked cannabis.", "In a crossover design, forty cannabis users smoked a cannabis cigarette "
+     "after dronabinol or placebo capsules.", {"routes": ["inhaled", "oral"]}),
     # The participants' usual medicines, in a placebo-controlled trial, are no study drugs.
     ("Rizatriptan after standard care fails.",
      "The efficacy of oral rizatriptan 10 mg was assessed in a double-blind, placebo-controlled study. Three "
@@ -380,7 +388,7 @@ ARM_AND_ROUTE_CASES: list[Case] = [
 
 
 @pytest.mark.parametrize(("title", "abstract", "expected"), ARM_AND_ROUTE_CASES)
-def test_background_joined_to_both_arms_and_routes_told_once(flagship: Protocol, title: str, abstract: str,
+def test_background_drugs_and_routes_read_from_how_they_are_told(flagship: Protocol, title: str, abstract: str,
                                                              expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
 

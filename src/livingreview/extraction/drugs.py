@@ -979,7 +979,7 @@ _ROUTES = (
                        r"\b(?:administered|given|applied|delivered|self-administered)\s+nasally\b|"
                        r"\bnasal\s+(?:[\w-]+\s+)?(?:delivery|device)\b|\batomi[sz]er\b|"
                        r"(?<=IU),\s*(?-i:IN)\b|\b(?:oxytocin|vasopressin|placebo)\s+sprays?\b")),
-    ("oral", rx(_AFTER_DOSE + r"(?-i:PO|po)\b|\boral(?:ly)?\b(?!\s+(?:contraceptiv|hygiene|health|cavity|mucosa|surgery|glucose\s+tolerance))|"
+    ("oral", rx(_AFTER_DOSE + r"(?-i:PO|po)\b|\boral(?:ly)?\b(?!\s+(?:contraceptiv|hygiene|health|cavity|mucosa|surgery|glucose\s+tolerance|fluids?\b|swabs?\b))|"
                  # an oral contraceptive the study gives, not one people were taking
                  r"(?<!\btaking\s)(?<!\busing\s)(?<!\bused\s)(?<!\busers\sof\s)(?<!\buse\sof\s)\boral\s+contraceptives?\b"
                  r"(?!\s+(?:use|users|pills?\s+use))|\b(?:drug|tablet|capsule|dose)\s+ingestion\b|"
@@ -1001,7 +1001,10 @@ _ROUTES = (
     ("intramuscular", rx(_AFTER_DOSE + r"(?-i:IM|im)\b|\bintra-?muscular(?:ly)?\b|\bi\.\s?m\.(?=\s|,|;|\))")),
     # (smoked as the study gives it: "cigarettes containing active marijuana or placebo were smoked")
     # ("subjects smoked marijuana cigarettes"; not "smoked 10 cigarettes a day")
-    ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b|\b(?:were|was)\s+smoked\b|\bsmoked\s+(?:an?\s+)?(?:active|placebo)\b|"
+    # (not a smell: "inhaled the odour of their preferred drink" in a cue exposure)
+    ("inhaled", rx(r"\binhal(?:ed|ation|er|ers)\b(?!\s+(?:the\s+)?(?:odou?rs?|aromas?|scents?|smells?)\b)|"
+                   r"\b(?:were|was)\s+smoked\b|\bsmoked\s+(?:an?\s+)?(?:active|placebo)\b|"
+                   r"\bsmoked\s+(?:an?\s+|one\s+)(?:cannabis|marijuana|THC)\s+(?:cigarettes?|joints?)\b|"
                    r"\bsmoked\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:cigarettes|joints)\b(?!\s+(?:a|per|each)\s+day)|"
                    r"\bnebuli[sz](?:ed|er)\b|\bvapori[sz](?:ed|er|ers|ation)\b|\bbreath(?:ed|ing)\s+\d+(?:\.\d+)?\s*%|"
                    # a gas dosed by its share of the air is breathed ("30% nitrous oxide")
