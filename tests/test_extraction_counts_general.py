@@ -303,3 +303,9 @@ def test_sizes_in_a_result_set_against_each_other_are_not_the_sample(flagship: P
                "Methods: Data were pooled from two randomized, double-blind studies involving 1294 patients with "
                "schizophrenia. Results: Aripiprazole (n=237) demonstrated significant improvement versus "
                "haloperidol (n=123) at week 18.", {"n_total": 1294})
+
+
+def test_equal_groups_given_their_size_each_are_multiplied(flagship: Protocol) -> None:
+    check_case(flagship, "Premedication before tonsillectomy.",
+               "Children (ASA I-II) scheduled for tonsillectomy were randomly allocated into three groups (n = 32 "
+               "each) to receive dexmedetomidine, midazolam or saline.", {"n_total": 96})

@@ -81,7 +81,10 @@ _BARE_VERB = rx(r"\b(?:(?:were|was|had\s+been)\s+(?P<verb>randomi[sz]ed|randomly
 _PAIRS = rx(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:[\w-]+\s+)?(?:(?:pairs|dyads)\s+of\s+(?:[\w-]+\s+){0,4}?"
            r"(?:" + PEOPLE + r"|[a-z]+mates|friends|partners|strangers)|couples|dyads)\b")
 # "2 groups of 32 subjects": groups of one size.
-_GROUPS_OF = rx(r"(?<![\d.,%/])\b(?P<groups>" + COUNT + r")\s+groups\s+of\s+(?P<size>" + COUNT + r")\s+" + _BETWEEN + PEOPLE + r"\b")
+_GROUPS_OF = rx(r"(?<![\d.,%/])\b(?P<groups>" + COUNT + r")\s+groups\s+of\s+(?P<size>" + COUNT + r")\s+" + _BETWEEN + PEOPLE + r"\b|"
+                # ("randomly allocated into three groups (n = 32 each)", "two equal groups of 40 each")
+                r"(?<![\d.,%/])\b(?P<groups2>" + COUNT + r")\s+(?:equal\s+)?groups\s*(?:\(\s*n\s*=\s*|of\s+)"
+                r"(?P<size2>\d+)\s+(?:each|in\s+each|per\s+group)\b")
 _COUNT_BEFORE = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?$",
                            re.IGNORECASE)
 # A case report is of one person: "a 34-year-old woman", "we report the case of a man".
@@ -250,7 +253,8 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
             candidates.append((rank, hit, 2 * pairs if pairs is not None else None, match.group()))
         for match in passage.finditer(_GROUPS_OF):
             # "2 groups of 32 subjects", "five groups of three volunteers": the sample is their product
-            groups, size = parse_count(match.group("groups")), parse_count(match.group("size"))
+            groups = parse_count(match.group("groups") or match.group("groups2"))
+            size = parse_count(match.group("size") or match.group("size2"))
             hit = Hit(passage, match.start(), match.end())
             candidates = [c for c in candidates if not _inside(c[1], hit)]
             rank = max(3.0, _rank_of_verbs(_clause_verbs(passage.text, match.end())))
