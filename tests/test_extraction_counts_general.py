@@ -274,38 +274,39 @@ def test_the_count_adds_groups_and_leaves_out_the_analysed(flagship: Protocol, t
     check_case(flagship, title, abstract, expected)
 
 
-def test_a_trials_phase_is_not_its_count(flagship: Protocol) -> None:
-    check_case(flagship, "Zuranolone in major depression.",
-               "Methods: In this double-blind phase 3 trial, women with depression were randomized to zuranolone "
-               "or placebo. Results: Among 150 patients randomized, 130 completed.", {"n_total": 150})
+# Counts told by a phase, pairs, groups set side by side, a follow-up's groups, a result's sizes and
+# equal groups.
+SESSION_COUNT_CASES: list[Case] = [
+    # a trial's phase is no count
+    ("Zuranolone in major depression.",
+     "Methods: In this double-blind phase 3 trial, women with depression were randomized to zuranolone or placebo. "
+     "Results: Among 150 patients randomized, 130 completed.", {"n_total": 150}),
+    # couples and dyads are two people each
+    ("Oxytocin in couples therapy.",
+     "Nine couples in which one partner had depression took part in a pilot of oxytocin-assisted couples therapy. "
+     "Both partners reported closer relationships.", {"n_total": 18}),
+    # groups set against each other with their sizes are summed
+    ("Oral contraceptives and face memory.",
+     "We tested whether women who were using oral contraceptives (n = 40) would remember faces less well than women "
+     "who were not using them (n = 51).", {"n_total": 91}),
+    # a follow-up's groups are not its waves
+    ("Topiramate and anger: a 12-month follow-up.",
+     "In this 12-month follow-up, patients (treated with topiramate: n = 16; former placebo group: n = 8) were "
+     "tested every three months.", {"n_total": 24}),
+    # sizes set against each other in a result are not the sample
+    ("Aripiprazole and social functioning: a pooled analysis.",
+     "Methods: Data were pooled from two randomized, double-blind studies involving 1294 patients with "
+     "schizophrenia. Results: Aripiprazole (n=237) demonstrated significant improvement versus haloperidol (n=123) "
+     "at week 18.", {"n_total": 1294}),
+    # equal groups given their size each are multiplied
+    ("Premedication before tonsillectomy.",
+     "Children (ASA I-II) scheduled for tonsillectomy were randomly allocated into three groups (n = 32 each) to "
+     "receive dexmedetomidine, midazolam or saline.", {"n_total": 96}),
+]
 
 
-def test_couples_and_dyads_are_two_people_each(flagship: Protocol) -> None:
-    check_case(flagship, "Oxytocin in couples therapy.",
-               "Nine couples in which one partner had depression took part in a pilot of oxytocin-assisted couples "
-               "therapy. Both partners reported closer relationships.", {"n_total": 18})
-
-
-def test_groups_set_against_each_other_with_their_sizes_are_summed(flagship: Protocol) -> None:
-    check_case(flagship, "Oral contraceptives and face memory.",
-               "We tested whether women who were using oral contraceptives (n = 40) would remember faces less well "
-               "than women who were not using them (n = 51).", {"n_total": 91})
-
-
-def test_a_follow_ups_groups_are_not_its_waves(flagship: Protocol) -> None:
-    check_case(flagship, "Topiramate and anger: a 12-month follow-up.",
-               "In this 12-month follow-up, patients (treated with topiramate: n = 16; former placebo group: "
-               "n = 8) were tested every three months.", {"n_total": 24})
-
-
-def test_sizes_in_a_result_set_against_each_other_are_not_the_sample(flagship: Protocol) -> None:
-    check_case(flagship, "Aripiprazole and social functioning: a pooled analysis.",
-               "Methods: Data were pooled from two randomized, double-blind studies involving 1294 patients with "
-               "schizophrenia. Results: Aripiprazole (n=237) demonstrated significant improvement versus "
-               "haloperidol (n=123) at week 18.", {"n_total": 1294})
-
-
-def test_equal_groups_given_their_size_each_are_multiplied(flagship: Protocol) -> None:
-    check_case(flagship, "Premedication before tonsillectomy.",
-               "Children (ASA I-II) scheduled for tonsillectomy were randomly allocated into three groups (n = 32 "
-               "each) to receive dexmedetomidine, midazolam or saline.", {"n_total": 96})
+@pytest.mark.parametrize(("title", "abstract", "expected"), SESSION_COUNT_CASES,
+                         ids=[c[0] for c in SESSION_COUNT_CASES])
+def test_counts_told_by_phase_pairs_groups_and_results(flagship: Protocol, title: str, abstract: str,  # noqa: F811
+                                                       expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

@@ -89,11 +89,7 @@ _OWN_TRIAL_DATA = re.compile(
     r"(?:patients|subjects|participants)\s+(?:in|enrolled\s+in)\b", re.IGNORECASE)
 # (Also the abstract's own trial described in the singular, and a drug given to a counted group:
 # background sentences about meta-analyses or mice do not make such an abstract a review.)
-_OWN_PARTICIPANTS = re.compile(
-                               # the authors gave the drug ("we used the Eyes Test and intranasal administration of AVP")
-                               r"\bwe\s+(?:used|employed|gave|administered)\s+[^.;]{0,120}?\b(?:intranasal|oral|"
-                               r"intravenous|sublingual|inhaled)\s+(?:administration|doses?|infusions?)\b|"
-                               r"\b(?:patients|subjects|participants|volunteers|women|men|children|adults)\s+"
+_OWN_PARTICIPANTS = re.compile(r"\b(?:patients|subjects|participants|volunteers|women|men|children|adults)\s+"
                                # ("patients with SAD were allocated")
                                r"(?:(?:with|from|aged)\s+[\w-]+(?:\s+[\w-]+)?\s+)?"
                                r"(?:were|was)\s+(?:randomi[sz]ed|randomly|enrolled|recruited|included|assigned|allocated|"
@@ -106,7 +102,10 @@ _OWN_PARTICIPANTS = re.compile(
                                # ("in a sample of participants with X": people of its own, beside any rats)
                                r"\b(?:a|the|our)\s+(?:\w+\s+)?(?:sample|cohort)\s+(?:of|including|comprising)\s+(?:\d[\d,]*\s+)?"
                                r"(?:[\w-]+\s+){0,2}?(?:patients|"
-                               r"subjects|participants|volunteers|women|men|children|adults|individuals)\b", re.IGNORECASE)
+                               r"subjects|participants|volunteers|women|men|children|adults|individuals)\b|"
+                               # the authors gave the drug ("we used the Eyes Test and intranasal administration of AVP")
+                               r"\bwe\s+(?:used|employed|gave|administered)\s+[^.;]{0,120}?\b(?:intranasal|oral|"
+                               r"intravenous|sublingual|inhaled)\s+(?:administration|doses?|infusions?)\b", re.IGNORECASE)
 
 
 def text_passages(record: Record) -> list[Passage]:
