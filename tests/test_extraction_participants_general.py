@@ -617,6 +617,9 @@ def test_a_condition_named_by_the_vocabulary_and_in_full_is_one_value(flagship) 
     # consent given starts the study's own part: the sample's words after it are who took part
     ("Cannabis changes behaviour. 1. Four groups of three healthy adult female volunteers gave written consent "
      "and lived in a residential laboratory for ten days. Food intake rose in this study.", "adult"),
+    # the range after the mean age's unit
+    ("Forty patients with tics (mean age 10.2 years, range 7-14) were randomized to aripiprazole or placebo.",
+     "child-adolescent"),
 ])
 def test_age_group_reads_past_a_comma_an_adult_history_and_consent(flagship, abstract: str, expected: str) -> None:
     assert _field(flagship, "age_group", "A laboratory study", abstract) == expected

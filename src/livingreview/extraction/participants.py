@@ -26,7 +26,10 @@ _AGE_RANGE_AFTER = rx(r"(?:\b(?P<low>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high>\d{1,
                        r"\s*(?:of\s+age|old|of\s+age\s+or\s+older)|\b" + PEOPLE +
                        r"\s*\((?:\d{1,4}\s+[a-z]+\s*[,;]\s*)?(?:aged?\s*)?(?P<low2>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high2>\d{1,3})\s*" + _YEARS +
                        # the range beside a mean age: "mean age 33 years (range 18 to 55 years)"
-                       r"|\brange[ds]?\s*:?\s*(?:from\s+|of\s+)?(?P<low3>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high3>\d{1,3})\s*" + _YEARS + r")")
+                       r"|\brange[ds]?\s*:?\s*(?:from\s+|of\s+)?(?P<low3>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high3>\d{1,3})\s*" + _YEARS +
+                       # ... or after the mean age's unit: "mean age 10.2 years, range 7-14"
+                       r"|\bage\b[^.;()]{0,30}?\b" + _YEARS + r"\s*[,;(]\s*range[ds]?\s*:?\s*(?P<low4>\d{1,2})\s*"
+                       r"(?:-|\u2013|to)\s*(?P<high4>\d{1,3})\b)")
 # Only a lower bound: "aged 18 years or older", "aged >or=50 years", "over 65 years of age".
 _AGE_FLOOR = rx(r"(?:\baged?\s*(?:>\s*or\s*=|>=|\u2265|>|over|above|at\s+least|of\s+at\s+least)?\s*"
                  r"(?P<low>\d{1,2})\s*(?:" + _YEARS + r")?\s*(?:(?:of\s+age\s+)?(?:or|and)\s+(?:older|over|above)|\+(?!\s*/?\s*-))|"
@@ -72,8 +75,8 @@ def age_group(passages: list[Passage]) -> Suggestion:
     for hit in find(passages, _AGE_RANGE_AFTER, negatable=False):
         match = _AGE_RANGE_AFTER.match(hit.passage.text, hit.start)
         assert match is not None
-        low = int(match.group("low") or match.group("low2") or match.group("low3"))
-        high = int(match.group("high") or match.group("high2") or match.group("high3"))
+        low = int(match.group("low") or match.group("low2") or match.group("low3") or match.group("low4"))
+        high = int(match.group("high") or match.group("high2") or match.group("high3") or match.group("high4"))
         if high > low:
             return suggestion("adult" if low >= 18 else "child-adolescent" if high < 18 else "mixed", [hit])
     for hit in find(passages, _AGE_FLOOR, negatable=False):
