@@ -28,7 +28,7 @@ _AGE_RANGE_AFTER = rx(r"(?:\b(?P<low>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high>\d{1,
                        # the range beside a mean age: "mean age 33 years (range 18 to 55 years)"
                        r"|\brange[ds]?\s*:?\s*(?:from\s+|of\s+)?(?P<low3>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<high3>\d{1,3})\s*" + _YEARS +
                        # ... or after the mean age's unit: "mean age 10.2 years, range 7-14"
-                       r"|\bage\b[^.;()]{0,30}?\b" + _YEARS + r"\s*[,;(]\s*range[ds]?\s*:?\s*(?P<low4>\d{1,2})\s*"
+                       r"|\bage\b(?:[^.;()]|\.\d){0,30}?\b" + _YEARS + r"\s*[,;(]\s*range[ds]?\s*:?\s*(?P<low4>\d{1,2})\s*"
                        r"(?:-|\u2013|to)\s*(?P<high4>\d{1,3})\b)")
 # Only a lower bound: "aged 18 years or older", "aged >or=50 years", "over 65 years of age".
 _AGE_FLOOR = rx(r"(?:\baged?\s*(?:>\s*or\s*=|>=|\u2265|>|over|above|at\s+least|of\s+at\s+least)?\s*"
