@@ -709,6 +709,14 @@ POPULATION_DESCRIBED_CASES = [
      ["other:pathological-gambling"]),
     ("Nicotine dependence.", "Forty nicotine-dependent smokers were randomized to the drug or placebo.",
      ["substance-use"]),
+    # conditions named by more than a head word, and people named by one
+    ("PMDD.", "Forty women with premenstrual dysphoric disorder (PMDD) were randomized to sertraline or placebo.",
+     ["other:premenstrual-dysphoric-disorder"]),
+    ("MCI.", "Forty older adults with mild cognitive impairment were randomized to the drug or placebo.",
+     ["other:mild-cognitive-impairment"]),
+    ("CFS.", "Forty patients with chronic fatigue syndrome were randomized to the drug or placebo.",
+     ["other:chronic-fatigue-syndrome"]),
+    ("Obesity.", "Forty obese adults were randomized to the drug or placebo.", ["other:obesity"]),
     # a share of them is no population
     ("Statins and mood.", "We followed 300 patients with epilepsy; the proportion of smokers was small (13%).",
      ["other:epilepsy"]),

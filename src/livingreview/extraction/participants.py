@@ -236,6 +236,11 @@ _NAMED_CONDITIONS = rx(r"\b(?:(?P<migraine>migraineurs?)|(?P<asthma>asthmatics?)
                         r"(?P<smokers>(?<!non-)(?<!non)(?<!never\s)(?<!ex-)smokers)|"
                         r"(?P<pathological_gambling>(?:pathological|problem|compulsive)\s+gambl(?:ing|ers?))|"
                         r"(?P<gambling_disorder>gambling\s+disorders?)|"
+                        r"(?P<premenstrual_dysphoric_disorder>premenstrual\s+dysphoric\s+disorders?|PMDD)|"
+                        r"(?P<mild_cognitive_impairment>mild\s+cognitive\s+impairment|MCI)|"
+                        r"(?P<chronic_fatigue_syndrome>chronic\s+fatigue\s+syndrome)|"
+                        r"(?P<obesity>obese(?=\s+(?:[\w-]+\s+)?(?:patients|adults|subjects|participants|individuals|women|men|"
+                        r"children|adolescents|people|volunteers)\b))|"
                         # neurological and genetic conditions whose name is more than a head word
                         r"(?P<multiple_sclerosis>multiple\s+sclerosis)|(?P<als>(?-i:ALS)|amyotrophic\s+lateral\s+sclerosis)|"
                         r"(?P<pseudobulbar_affect>pseudobulbar\s+affect)|(?P<prader_willi_syndrome>Prader[- ]Willi(?:\s+syndrome)?)|"
