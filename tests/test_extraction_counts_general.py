@@ -265,18 +265,6 @@ MORE_COUNT_CASES: list[Case] = [
      "high, medium and low trait anxiety.", {"n_total": 60}),
     ("Groups of a few volunteers", "Four groups of three healthy adult volunteers, all occasional cannabis users, "
      "lived in a residential laboratory for two weeks.", {"n_total": 12}),
-]
-
-
-@pytest.mark.parametrize(("title", "abstract", "expected"), MORE_COUNT_CASES, ids=[c[0] for c in MORE_COUNT_CASES])
-def test_the_count_adds_groups_and_leaves_out_the_analysed(flagship: Protocol, title: str, abstract: str,  # noqa: F811
-                                                           expected: dict[str, object]) -> None:
-    check_case(flagship, title, abstract, expected)
-
-
-# Counts told by a phase, pairs, groups set side by side, a follow-up's groups, a result's sizes and
-# equal groups.
-SESSION_COUNT_CASES: list[Case] = [
     # a trial's phase is no count
     ("Zuranolone in major depression.",
      "Methods: In this double-blind phase 3 trial, women with depression were randomized to zuranolone or placebo. "
@@ -305,8 +293,7 @@ SESSION_COUNT_CASES: list[Case] = [
 ]
 
 
-@pytest.mark.parametrize(("title", "abstract", "expected"), SESSION_COUNT_CASES,
-                         ids=[c[0] for c in SESSION_COUNT_CASES])
-def test_counts_told_by_phase_pairs_groups_and_results(flagship: Protocol, title: str, abstract: str,  # noqa: F811
-                                                       expected: dict[str, object]) -> None:
+@pytest.mark.parametrize(("title", "abstract", "expected"), MORE_COUNT_CASES, ids=[c[0] for c in MORE_COUNT_CASES])
+def test_the_count_adds_groups_and_leaves_out_the_analysed(flagship: Protocol, title: str, abstract: str,  # noqa: F811
+                                                           expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)

@@ -606,41 +606,37 @@ def test_a_double_blind_written_with_a_spaced_dash_is_double_blind(flagship: Pro
     assert values["blinding"] == "double-blind"
 
 
-def test_a_dose_called_placebo_like_is_an_active_control(flagship: Protocol) -> None:
-    check_case(flagship, "Psilocybin and anxiety in cancer.",
-               "This randomized, double-blind, cross-over trial compared a very low (placebo-like) dose (2 mg/70 kg) "
-               "vs. a high dose (25 mg/70 kg) of psilocybin in 40 patients with cancer. Anxiety fell after the "
-               "high dose.",
-               {"control": "active", "allocation": "crossover"})
+# Designs told in words that elsewhere mean another: a placebo-like dose, a study the authors sought
+# to run, the authors examining people after a label, volunteers given drug and placebo with no groups,
+# a between-participant design, treatments received "either" one or another.
+DESIGN_WORDING_CASES: list[Case] = [
+    ("Psilocybin and anxiety in cancer.",
+     "This randomized, double-blind, cross-over trial compared a very low (placebo-like) dose (2 mg/70 kg) vs. a "
+     "high dose (25 mg/70 kg) of psilocybin in 40 patients with cancer. Anxiety fell after the high dose.",
+     {"control": "active", "allocation": "crossover"}),
+    ("EEG under intravenous salvinorin A.",
+     "Here we sought to investigate the effects of IV salvinorin A on the EEG power spectrum of human brain activity "
+     "(5 female, 9 male). Compared with placebo, salvinorin A reduced alpha power.",
+     {"control": "placebo", "n_total": 14}),
+    ("Open-label trial of memantine in panic disorder.",
+     "OBJECTIVE: New treatments for panic disorder are needed. The authors examined memantine in adult outpatients "
+     "with panic disorder. METHOD: In an 8-week open-label study, 20 patients received memantine 20 mg/day.",
+     {"age_group": "adult"}),
+    ("Ketamine and the sense of agency.",
+     "Sixteen healthy participants were given low-dose ketamine and completed a binding task. Ketamine increased "
+     "binding relative to placebo.", {"allocation": "crossover", "control": "placebo"}),
+    ("Testosterone and angry faces.",
+     "We administered testosterone or placebo gel to healthy young men (n = 100) in a double-blind, "
+     "placebo-controlled, between-participant design.", {"allocation": "parallel"}),
+    # (a guard: one of several treatments, not one crossover)
+    ("Cortisol, yohimbine and faces.",
+     "Ninety healthy men did a face task after receiving either 10 mg hydrocortisone or 10 mg yohimbine or placebo. "
+     "Neither drug changed recognition compared to placebo.", {"allocation": "parallel"}),
+]
 
 
-def test_a_study_the_authors_sought_to_run_is_their_own(flagship: Protocol) -> None:
-    check_case(flagship, "EEG under intravenous salvinorin A.",
-               "Here we sought to investigate the effects of IV salvinorin A on the EEG power spectrum of "
-               "human brain activity (5 female, 9 male). Compared with placebo, salvinorin A reduced alpha "
-               "power.", {"control": "placebo", "n_total": 14})
-
-
-def test_the_authors_examining_people_turn_the_abstract_to_its_own_study(flagship: Protocol) -> None:
-    check_case(flagship, "Open-label trial of memantine in panic disorder.",
-               "OBJECTIVE: New treatments for panic disorder are needed. The authors examined memantine in adult "
-               "outpatients with panic disorder. METHOD: In an 8-week open-label study, 20 patients received "
-               "memantine 20 mg/day.", {"age_group": "adult"})
-
-
-def test_volunteers_given_drug_and_placebo_with_no_groups_told_are_one_crossover(flagship: Protocol) -> None:
-    check_case(flagship, "Ketamine and the sense of agency.",
-               "Sixteen healthy participants were given low-dose ketamine and completed a binding task. Ketamine "
-               "increased binding relative to placebo.", {"allocation": "crossover", "control": "placebo"})
-
-
-def test_a_between_participant_design_is_parallel(flagship: Protocol) -> None:
-    check_case(flagship, "Testosterone and angry faces.",
-               "We administered testosterone or placebo gel to healthy young men (n = 100) in a double-blind, "
-               "placebo-controlled, between-participant design.", {"allocation": "parallel"})
-
-
-def test_volunteers_receiving_either_of_several_treatments_are_not_one_crossover(flagship: Protocol) -> None:
-    check_case(flagship, "Cortisol, yohimbine and faces.",
-               "Ninety healthy men did a face task after receiving either 10 mg hydrocortisone or 10 mg yohimbine "
-               "or placebo. Neither drug changed recognition compared to placebo.", {"allocation": "parallel"})
+@pytest.mark.parametrize(("title", "abstract", "expected"), DESIGN_WORDING_CASES,
+                         ids=[c[0] for c in DESIGN_WORDING_CASES])
+def test_designs_told_in_words_that_elsewhere_mean_another(flagship: Protocol, title: str, abstract: str,
+                                                           expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

@@ -459,12 +459,12 @@ _EVERY_ARM = rx(r"\ball\s+(?:the\s+)?(?:patients|participants|subjects|women|men
                 r"\b(?:given|administered|provided|supplemented)\b[^.;]{0,80}\bin\s+(?:both|all|each)\s+(?:\w+\s+)?(?:groups|arms)\b")
 
 
-# ("followed by an open-label phase in which all patients received X": a phase of the study, not background)
 # The participants' own usual medicines, named only where the abstract says so ("treated a first
 # attack with a nontriptan standard care medication: a mixture containing phenazone ..."): beside a
 # placebo arm, not what the trial compares.
 _USUAL_CARE = rx(r"\b(?:standard|usual)[- ]care\s+(?:medications?|treatments?|therapy|drugs?)\b|"
                  r"\bdepending\s+on\s+their\s+(?:habits|usual)\b|\btheir\s+usual\s+(?:medications?|treatments?)\b")
+# ("followed by an open-label phase in which all patients received X": a phase of the study, not background)
 _LATER_PHASE = rx(r"\bopen\b|\bextension\b|\bphase\b|\bfollowed\s+by\b")
 
 

@@ -437,8 +437,8 @@ def drug_mentions(protocol: Protocol, text: str, vocabulary: str = "intervention
         taken = [(m.start, m.end) for m in found]
         labels = general.vocabularies[DRUG_VOCABULARY]
         for span in text_spans(general, text):
-            if any(start <= span.start and span.end <= end for start, end in taken) or _CODE_NAME_PART.match(
-                    text, span.end) and span.text.isupper():
+            if any(start <= span.start and span.end <= end for start, end in taken) or (
+                    span.text.isupper() and _CODE_NAME_PART.match(text, span.end)):
                 continue  # (the head of a code name, "SAGE-547", is no drug of the dictionary's, the herb sage)
             term = labels.terms[int(span.term[1:])]
             found.extend(DrugMention(name, span.start, span.end, span.text, span.negated, False, None)

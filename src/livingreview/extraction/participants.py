@@ -478,6 +478,15 @@ _SHARE_WHO_HAD = rx(r"\b\d+(?:\.\d+)?\s*%\s+(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?)?(
                     r"(?:[\w-]+\s+){0,6}$")
 
 
+def _example_or_share(hit: Hit) -> bool:
+    """Whether a condition is named as an example of who is affected ("conditions such as autism and
+    schizophrenia"; in the background, after a comma) or as what a share of the participants had."""
+    text, window = hit.passage.text, max(hit.sentence.start, hit.start - 80)
+    return bool(_EXAMPLES_BEFORE.search(text, window, hit.start) or _SHARE_WHO_HAD.search(text, window, hit.start)
+                or before_own_study(hit) and _EXAMPLE_AFTER_COMMA.search(text, max(hit.sentence.start, hit.start - 20),
+                                                                         hit.start))
+
+
 def _depression_of_its_own(hit: Hit) -> bool:
     """Beside bipolar disorder, whether a depression mention names a condition of its own ("17 with
     major depression and 15 with bipolar depression"), not bipolar depression: a depressive episode
@@ -495,6 +504,13 @@ _EPISODE = rx(r"depressive\s+episode")
 
 
 _PSYCHOSIS_OF_ANOTHER = rx(r"(?:disease|dementia|\bAD|\bPD|related|associated|induced)['\u2019]?s?\s*$")
+
+
+def _psychosis_of_another_illness(hit: Hit) -> bool:
+    """Whether a schizophrenia mention is the psychosis of another illness ("Alzheimer's disease
+    psychosis", "ketamine-induced psychosis"), which the protocol's "psychosis" synonym would take."""
+    return (hit.passage.text[hit.start:hit.end].lower().startswith("psycho")
+            and bool(_PSYCHOSIS_OF_ANOTHER.search(hit.passage.text, max(0, hit.start - 30), hit.start)))
 
 
 # Users called healthy ("20 healthy poly-drug MDMA users") are healthy volunteers who have taken the drug.
@@ -521,13 +537,7 @@ def _defines_population(hit: Hit) -> bool:
     """Whether a condition mention says who was studied (not what was measured or ruled out)."""
     if hit.passage.field != "title" and _in_a_name(hit):
         return False
-    if hit.label != "healthy" and _EXAMPLES_BEFORE.search(hit.passage.text, max(hit.sentence.start, hit.start - 80),
-                                                          hit.start):
-        return False  # examples of who is affected ("conditions such as autism and schizophrenia")
-    if hit.label != "healthy" and (_SHARE_WHO_HAD.search(hit.passage.text, max(hit.sentence.start, hit.start - 80),
-                                                         hit.start)
-                                   or before_own_study(hit) and _EXAMPLE_AFTER_COMMA.search(
-                                       hit.passage.text, max(hit.sentence.start, hit.start - 20), hit.start)):
+    if hit.label != "healthy" and _example_or_share(hit):
         return False
     if hit.label == "healthy":
         # Healthy people are a study's participants wherever they are named ("symptoms in healthy
@@ -625,9 +635,7 @@ def population(passages: list[Passage], protocol: Protocol, vocabulary: str | No
     _keep_hits(found, "substance-use", lambda h: not _called_healthy(h))
     if "bipolar" in found:
         _keep_hits(found, "depression", _depression_of_its_own)
-    # ("Alzheimer's disease psychosis", "ketamine-induced psychosis": another illness's psychosis)
-    _keep_hits(found, "schizophrenia", lambda h: not _PSYCHOSIS_OF_ANOTHER.search(
-        h.passage.text, max(0, h.start - 30), h.start) or not h.passage.text[h.start:h.end].lower().startswith("psycho"))
+    _keep_hits(found, "schizophrenia", lambda h: not _psychosis_of_another_illness(h))
     if len(found) > 1:
         # What a drug did "in healthy individuals" before the abstract turns to its own patients
         # is background, not who took part.
