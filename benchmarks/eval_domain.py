@@ -34,7 +34,7 @@ from eval_extract import (FLAGSHIP_PROTOCOL, SCORED_FIELDS, Evaluation, Gold, Ke
 from livingreview.records import Record  # noqa: E402
 
 DOMAIN_DIR = Path(__file__).resolve().parent / "data" / "flagship_domain_gold"
-UNREAD_SETS = frozenset({"domain28", "domain29", "domain30", "domain31"})
+UNREAD_SETS = frozenset({"domain30", "domain31", "domain32", "domain33"})
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def test_a_malformed_text_line_names_its_file_and_line(tmp_path: Path):
 
 def test_errors_are_refused_on_the_sets_kept_unread(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     with pytest.raises(SystemExit):
-        ed.main(["--texts", str(tmp_path), "--sets", "domain28", "--errors", "n_total"])
+        ed.main(["--texts", str(tmp_path), "--sets", "domain30", "--errors", "n_total"])
     assert "kept unread" in capsys.readouterr().err
 
 
