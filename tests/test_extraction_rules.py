@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from livingreview.extraction.lexicon import lexicon_path
+from livingreview.extraction.passages import Hit, Passage, in_background, in_conclusions
 from livingreview.extraction.service import suggest_study
 from livingreview.extraction.text import parse_count, sentences
 from livingreview.protocol import load_protocol
@@ -134,3 +136,19 @@ def test_a_section_label_glued_to_the_sentence_before_starts_a_sentence() -> Non
     text = "We asked whether it helps in adults.METHODS: Forty adults took it.RESULTS: Scores fell."
     assert [s.text for s in sentences(text)] == ["We asked whether it helps in adults.", "METHODS: Forty adults took it.",
                                                   "RESULTS: Scores fell."]
+
+
+def test_a_full_stop_glued_to_the_next_sentence_ends_a_sentence() -> None:
+    text = "Patients were divided into two groups (group C and group K).Postoperative analgesia was given to all."
+    assert [s.text for s in sentences(text)] == ["Patients were divided into two groups (group C and group K).",
+                                                 "Postoperative analgesia was given to all."]
+    # (not inside a decimal or an abbreviation: "e.g.Ketamine")
+    assert len(sentences("Doses were 0.5 mg.Kg of e.g.Ketamine were not given.")) == 1
+
+
+def test_a_heading_on_a_line_of_its_own_opens_its_section() -> None:
+    passage = Passage(1, "abstract", "Background\nKetamine may help\nMethods\nWe gave ketamine.\n"
+                                     "Conclusions\nKetamine helps.")
+    ketamine = [Hit(passage, m.start(), m.end()) for m in re.finditer("(?i)ketamine", passage.text)]
+    assert [in_background(h) for h in ketamine] == [True, False, False]
+    assert [in_conclusions(h) for h in ketamine] == [False, False, True]

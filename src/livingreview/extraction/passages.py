@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache
 
 from livingreview.extraction.lexicon import text_spans
 from livingreview.extraction.model import Evidence, Suggestion
-from livingreview.extraction.text import Sentence, sentences
+from livingreview.extraction.text import COUNT, Sentence, sentences
 from livingreview.protocol.models import Protocol
 from livingreview.screening.criteria import Span, is_negated
 
@@ -204,7 +204,14 @@ _OWN_STUDY_TURN = rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:[\w-]+,?\
                       r"in\s+(?:a|an|this)\s+(?:[\w,-]+\s+){0,5}?(?:study|trial)\b|"
                       # ("Twenty-six patients participated in a double blind ... trial")
                       r"\b(?:participated|took\s+part)\s+in\s+(?:a|an|this|our|the)\s+(?:[\w,-]+\s+){0,6}?"
-                      r"(?:trial|study|experiment)\b|\bgave\s+(?:their\s+)?(?:written\s+)?(?:informed\s+)?consent\b|"
+                      r"(?:trial|study|experiment|task|game|paradigm)\b|\bgave\s+(?:their\s+)?(?:written\s+)?(?:informed\s+)?consent\b|"
+                      # ("A double-blind, placebo-controlled, within-subject design was used to administer")
+                      r"\b(?:design|procedure|paradigm)\s+was\s+(?:used|employed|applied|adopted)\b|"
+                      # a sentence opening with the participants counted ("Fifteen outpatient and 13 inpatient
+                      # children with ... were observed")
+                      r"^\s*" + COUNT + r"\s+(?:[\w-]+\s+){0,4}?(?:patients|subjects|participants|volunteers|adults|"
+                      r"children|adolescents|women|men|boys|girls|individuals|outpatients|inpatients)\b"
+                      r"[^.;]{0,200}?\b(?:were|participated|completed|took\s+part|underwent)\b|"
                       r"\b(?:methods?|design|participants|patients|subjects|setting)\s*:|\b[Nn]\s*=\s*\d|"
                       # the sample's make-up in brackets: "to volunteers (16 men and 16 women)"
                       r"\(\s*\d+\s+(?:men|women|males|females|boys|girls)\s+and\s+\d+\s+(?:men|women|males|females|boys|girls)\b|"
@@ -232,11 +239,14 @@ def study_start(passage: Passage) -> int:
 
 
 _BACKGROUND_WORDS = r"background|introduction|context|rationale"
+# A section's label ends in a colon, or stands alone on its line ("Conclusions\nSupplementing ...",
+# as pages that keep a structured abstract's headings write it).
+_LABEL_END = r"(?:\s*:|[ \t]*\n)"
 # A sentence opening a background section alone: what others found or did (an objective says what
 # this study does).
-BACKGROUND_SECTION = re.compile(r"\s*(?:" + _BACKGROUND_WORDS + r")\s*:", re.IGNORECASE)
+BACKGROUND_SECTION = re.compile(r"\s*(?:" + _BACKGROUND_WORDS + r")" + _LABEL_END, re.IGNORECASE)
 # A sentence opening a labelled background or objective section.
-BACKGROUND_LABEL = re.compile(r"\s*(?:" + _BACKGROUND_WORDS + r"|objectives?|aims?|purpose)\s*:", re.IGNORECASE)
+BACKGROUND_LABEL = re.compile(r"\s*(?:" + _BACKGROUND_WORDS + r"|objectives?|aims?|purpose)" + _LABEL_END, re.IGNORECASE)
 
 
 def in_background(hit: Hit) -> bool:
@@ -244,16 +254,19 @@ def in_background(hit: Hit) -> bool:
     return bool(BACKGROUND_LABEL.match(hit.sentence.text))
 
 
-# The labels of a structured abstract's sections, and those that close it.
-_SECTION_LABEL = re.compile(r"\b(" + _BACKGROUND_WORDS + r"|objectives?|aims?|purpose|methods?|design|results?|findings|"
-                            r"conclusions?|discussion|interpretation)\s*:", re.IGNORECASE)
+# The labels of a structured abstract's sections, and those that close it (a label on a line of
+# its own only at the line's start: a wrapped line may end on any word).
+_SECTION_WORDS = (_BACKGROUND_WORDS + r"|objectives?|aims?|purpose|methods?|design|results?|findings|"
+                  r"conclusions?|discussion|interpretation")
+_SECTION_LABEL = re.compile(r"\b(" + _SECTION_WORDS + r")\s*:|(?<![^\n])(" + _SECTION_WORDS + r")[ \t]*\n",
+                            re.IGNORECASE)
 _CLOSING_SECTIONS = frozenset({"conclusion", "conclusions", "discussion", "interpretation"})
 
 
 def in_conclusions(hit: Hit) -> bool:
     """A mention in a structured abstract's conclusions or discussion: what the findings mean, not
     what was done."""
-    labels = _SECTION_LABEL.findall(hit.passage.text, 0, hit.start)
+    labels = [m.group(1) or m.group(2) for m in _SECTION_LABEL.finditer(hit.passage.text, 0, hit.start)]
     return bool(labels) and labels[-1].lower() in _CLOSING_SECTIONS
 
 

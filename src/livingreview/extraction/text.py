@@ -20,6 +20,14 @@ _END = re.compile(r"[.!?](?=[\"')\]]?\s+[\"'(\[]?[A-Z0-9])")
 # (a label glued to the sentence before it, "in schizophrenia.METHOD: The authors", as copies of
 # structured abstracts that lost their line breaks write it)
 _LABEL = re.compile(r"(?:(?<=\s)|(?<=[.!?])|^)(?=[A-Z][A-Z &/-]{2,40}:\s)")
+# (a heading on a line of its own, "Conclusions\nSupplementing ...", starts the section's first sentence)
+_LABEL_LINE = re.compile(r"(?<![^\n])(?=(?:Background|BACKGROUND|Introduction|INTRODUCTION|Objectives?|OBJECTIVES?|"
+                         r"Aims?|AIMS?|Purpose|PURPOSE|Methods?|METHODS?|Design|DESIGN|Results?|RESULTS?|Findings|"
+                         r"FINDINGS|Conclusions?|CONCLUSIONS?|Discussion|DISCUSSION|Interpretation|INTERPRETATION)"
+                         r"[ \t]*\n)")
+# (a full stop glued to the next sentence, "group K).Postoperative analgesia", as some copies lose the
+# space after it)
+_GLUED_END = re.compile(r"(?:(?<=[a-z]{3})|(?<=\)))\.(?=[A-Z][a-z]{2,})")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
@@ -38,8 +46,10 @@ def sentences(text: str) -> list[Sentence]:
         if before and before.group(1).lower().rstrip(".") in _ABBREVIATIONS:
             continue
         cuts.add(match.end())
-    for match in _LABEL.finditer(text):
+    for match in (*_LABEL.finditer(text), *_LABEL_LINE.finditer(text)):
         cuts.add(match.start())
+    for match in _GLUED_END.finditer(text):
+        cuts.add(match.end())
     ordered = sorted(cuts)
     found = []
     for start, end in zip(ordered, ordered[1:]):
