@@ -178,6 +178,18 @@ OWN_STUDY_AFTER_OTHERS: list[Case] = [
      "placebo-controlled, within-subject design, we administrated haloperidol to 30 healthy men before a "
      "trust game. This study adds to what is known of trust.",
      {"drugs": ["haloperidol"], "control": "placebo", "n_total": 30}),
+    # children who took part in a task, whatever the closing sentence says is discussed
+    ("Peer communication of hyperactive boys on methylphenidate and placebo",
+     "Peer communication was assessed as school-aged boys participated in a dyadic communication task. The "
+     "responses of hyperactive boys on methylphenidate and on placebo in a double-blind crossover design "
+     "differed. Implications for clinical interpretation are discussed.",
+     {"drugs": ["methylphenidate"], "allocation": "crossover", "blinding": "double-blind"}),
+    # a study opening on its counted participants, its design used to give the drug
+    ("Classroom behaviour as a function of stimulant medication",
+     "Fifteen outpatient and 13 inpatient children with hyperactivity were observed in their classrooms. A "
+     "double-blind, placebo-controlled, within-subject design was used to administer two dose levels of "
+     "methylphenidate.",
+     {"drugs": ["methylphenidate"], "allocation": "crossover"}),
 ]
 
 

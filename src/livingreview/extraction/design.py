@@ -344,6 +344,9 @@ OWN_STUDY = rx(
     r"\b(?:was|were)\s+(?:studied|evaluated|examined|investigated|assessed|compared|tested)\s+in\s+an?\s|"
     # ("we present" and "we describe" open reviews as often as cases)
     r"\bwe\s+(?:would\s+like\s+to\s+)?report\b|"
+    # ("as school-aged boys participated in a dyadic referential communication task")
+    r"\b(?:boys|girls|children|adolescents|participants|subjects|patients|volunteers|adults|men|women)\s+"
+    r"(?:participated|took\s+part)\s+in\s+(?:a|an|the|this|our|two|three|four)\b|"
     # ("Here we sought to investigate the effects of IV DMT on ... brain activity")
     r"\bwe\s+(?:sought|aimed|set\s+out)\s+to\s+(?:investigate|examine|test|determine|assess|evaluate|measure|compare|"
     r"characteri[sz]e)\b|"
