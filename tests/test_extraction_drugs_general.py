@@ -614,3 +614,33 @@ def test_a_drug_named_as_the_control_arm_is_the_comparator(abstract: str) -> Non
 ])
 def test_a_code_name_is_read_when_a_dosage_form_or_a_dose_per_kilogram_comes_between(abstract: str) -> None:
     assert _names(abstract) == ["xr-4410"]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), [
+    # the agents of an anaesthesia everyone has, named where it is induced, maintained or given under
+    ("Ketamine and delirium after cardiac surgery",
+     "Sixty patients undergoing cardiac surgery randomly received placebo or ketamine 0.5 mg/kg during anesthetic "
+     "induction in the presence of fentanyl and etomidate.", ["ketamine"]),
+    ("Ketamine and emergence agitation in children under sevoflurane general anesthesia",
+     "Children undergoing dental repair were randomized to ketamine 0.25 mg/kg or saline. Anesthesia was induced "
+     "and maintained with sevoflurane in N2O/O2.", ["ketamine"]),
+    # the analgesia a study drug is added to
+    ("", "Postoperative analgesia was provided by patient-controlled intravenous sufentanil, supplemented by randomly "
+         "assigned dexmedetomidine or placebo.", ["dexmedetomidine"]),
+    # anaesthetics that are the arms themselves stay
+    ("", "Patients were randomly assigned to anesthesia with sevoflurane or propofol.", ["propofol", "sevoflurane"]),
+])
+def test_the_anaesthesia_or_analgesia_every_arm_has_is_not_a_study_drug(title: str, abstract: str,
+                                                                        expected: list[str]) -> None:
+    assert _names(abstract, title) == expected
+
+
+@pytest.mark.parametrize("abstract", [
+    # "dose levels of" gives the drug; it does not measure its level
+    "A double-blind, placebo-controlled, within-subject design was used to administer two dose levels of "
+    "methylphenidate to 20 boys.",
+    # a gut hormone given by infusion
+    "Eighty children with autism were randomly assigned to a single infusion of secretin or placebo.",
+])
+def test_a_drug_given_at_dose_levels_or_a_hormone_infused_is_a_study_drug(abstract: str) -> None:
+    assert len(_names(abstract)) == 1

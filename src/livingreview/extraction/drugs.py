@@ -76,6 +76,7 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
                 reading.drop(name)
     _drop_background_therapy(reading)
     _drop_what_participants_use(reading)
+    _drop_the_operations_regimen(reading)
     # A drug named with a comparison cue anywhere is the comparator, all its mentions with it.
     for name in list(reading.study):
         if name in reading.comparator:
@@ -115,6 +116,43 @@ def _drop_what_participants_use(reading: DrugReading) -> None:
         own = _own_mentions(reading.hits(name))
         if own and all(_USE_AFTER.match(h.passage.text, h.end) or _USE_BEFORE.search(_before(h, 30))
                        or _LIKENED_TO.search(_before(h, 60)) for h in own):
+            reading.drop(name)
+
+
+# The anaesthesia or analgesia everyone has around an operation, which a study drug is added to:
+# "Anesthesia was induced and maintained with sevoflurane in N2O/O2", "during anesthetic induction in
+# the presence of fentanyl and etomidate", "analgesia was provided by patient-controlled intravenous
+# sufentanil, supplemented by randomly assigned dexmedetomidine or placebo".
+_REGIMEN_BEFORE = rx(r"(?:\b(?:an(?:a)?esthesia|analgesia|sedation)\s+(?:was|were)\s+(?:\w+\s+)?(?:induced|maintained|"
+                     r"provided|achieved|performed|given)(?:\s+and\s+maintained)?\s+(?:with|by|using)|"
+                     r"\bin\s+the\s+presence\s+of|\b(?:induction|maintenance)\s+of\s+an(?:a)?esthesia\s+(?:with|using|by))"
+                     r"\s+(?:[\w()/-]+\s+(?:and\s+|in\s+|,\s*)?){0,4}$")
+# ... a sentence that opens on it and assigns nothing ("Postoperative analgesia was performed with
+# sufentanil 100 µg ..., and sufentanil was infused at 2 ml/h in both groups") ...
+_REGIMEN_SENTENCE = rx(r"^\s*(?:[\w-]+\s+){0,2}?(?:an(?:a)?esthesia|analgesia|sedation)\s+(?:was|were)\s+(?:\w+\s+)?"
+                       r"(?:induced|maintained|provided|achieved|performed|given)\b")
+_ARMS_IN_SENTENCE = rx(r"\brandom|\bassigned\b|\ballocated\b|\bplacebo\b|\bversus\b|\bvs\b|\bor\b")
+# ... and the anaesthetic a procedure is done under ("Dental Repair Under Sevoflurane General Anesthesia").
+_UNDER_BEFORE = rx(r"\b(?:under|during|after|of)\s+(?:the\s+)?$")
+_ANAESTHESIA_AFTER = rx(r"[\s-]+(?:general\s+)?an(?:a)?esthe(?:sia|tic)\b")
+
+
+def _the_operations_regimen(hit: Hit) -> bool:
+    sentence = hit.sentence.text
+    return bool(_REGIMEN_BEFORE.search(_before(hit, 100))
+                or (_REGIMEN_SENTENCE.match(sentence) and not _ARMS_IN_SENTENCE.search(sentence))
+                or (_UNDER_BEFORE.search(_before(hit, 20)) and _ANAESTHESIA_AFTER.match(hit.passage.text, hit.end)))
+
+
+def _drop_the_operations_regimen(reading: DrugReading) -> None:
+    """Drop the anaesthetic and analgesic regimen of an operation that every arm has, when a study
+    drug of its own is given beside it."""
+    regimen = {name for name in reading.names()
+               if (own := _own_mentions(reading.hits(name)))
+               and all(_the_operations_regimen(h) for h in own)
+               and all(_the_operations_regimen(h) for h in reading.hits(name) if h.passage.field == "title")}
+    if reading.names() - regimen:
+        for name in regimen:
             reading.drop(name)
 
 
@@ -348,7 +386,7 @@ _NOT_GIVEN_BEFORE = rx(r"(?:\bequivalent\s+to\s+(?:[\d.]+\s*(?:mg|µg|mcg|g)\s+(
                         # a subgroup by what people took alongside, a marker that measures
                         r"\b(?:patients|participants|subjects|those|women|men)\s+(?:who\s+(?:were\s+)?(?:taking|using|used)|"
                         r"(?:not\s+)?(?:taking|using))\s+(?:[\w-]+\s+){0,2}|\b(?:measured|assessed|determined|estimated)\s+(?:by|with|using)\s+(?:the\s+)?|\badd-?on\s+(?:to|with)\s+(?:[\w-]+\s+){0,2}|"
-                        r"\b(?:concentrations?|levels?)\s+of\s+(?:(?:serum|plasma|total|free)\s+)?"
+                        r"\b(?:concentrations?|(?<!dose\s)(?<!dosage\s)levels?)\s+of\s+(?:(?:serum|plasma|total|free)\s+)?"
                         r"(?:[\w-]+(?:\s*\([^()]{1,12}\))?(?:\s+[\w-]+(?:\s*\([^()]{1,12}\))?){0,2}\s*(?:,|and|or)\s*){0,8}\(?|"
                         # what a spectroscopy scan measures a metabolite against ("referenced to creatine")
                         r"\breferenced\s+to\s+|"
