@@ -727,3 +727,22 @@ POPULATION_DESCRIBED_CASES = [
 def test_who_was_studied_apart_from_what_some_had_or_what_others_have(flagship, title: str, abstract: str,
                                                                       expected: list[str]) -> None:
     assert _field(flagship, "population", title, abstract) == expected
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), [
+    # the operation people had, with their age between them and it
+    ("Esketamine nasal spray and separation anxiety",
+     "Ninety children aged 3 to 6 years who underwent elective strabismus surgery were randomly divided into "
+     "three groups.", ["other:strabismus-surgery"]),
+    ("Ketamine after surgery",
+     "We randomised 300 patients \u226560 yr old undergoing hip replacement to ketamine or placebo.",
+     ["other:hip-replacement"]),
+    # an outcome's definition and an event counted are not who took part
+    ("Ketamine in preventing postpartum depression in patients undergoing cesarean section",
+     "Methods: One hundred and twenty women scheduled for elective cesarean section were randomly divided into 2 "
+     "groups. Postpartum depression was defined as EPDS score of 13 or more. Postpartum depression and "
+     "ketamine-related complications occurred within 3 days in group K.", ["other:cesarean-section"]),
+])
+def test_the_operation_people_had_names_them_when_no_condition_does(flagship, title: str, abstract: str,
+                                                                   expected: list[str]) -> None:
+    assert _field(flagship, "population", title, abstract) == expected

@@ -160,7 +160,11 @@ _CONDITION = rx(
 # People named by the operation or procedure they had, when no condition is named: "150 pregnant
 # women undergoing elective cesarean sections" are other:cesarean-section.
 _PROCEDURE = rx(r"\b(?:patients|women|men|children|adults|adolescents|mothers|parturients|individuals|subjects|"
-                r"participants|people|infants|girls|boys)\s+(?:[\w-]+\s+){0,2}?(?:undergoing|scheduled\s+for|"
+                r"participants|people|infants|girls|boys)\s+(?:[\w-]+\s+){0,2}?"
+                # ("Ninety children aged 3 to 6 years who underwent elective strabismus surgery")
+                r"(?:\(?(?:aged?\s+)?(?:\u2265|>=|>|over\s+)?\s*(?:[\d.]+\s*(?:-|\u2013|to)\s*)?[\d.]+\s*"
+                r"(?:years?|yrs?|yr|y|months?)(?:\s+old)?\)?,?\s+)?"
+                r"(?:undergoing|scheduled\s+for|"
                 r"who\s+underwent|who\s+were\s+undergoing|having)\s+(?:an?\s+|the\s+)?"
                 r"(?:(?:elective|planned|scheduled|emergency|routine|major|minor|primary|first|unilateral|"
                 r"bilateral|total|general|day-case|outpatient|ambulatory)\s+)*"
@@ -336,8 +340,10 @@ _EXCLUDED = rx(r"\bexclu\w+|\bineligible\b|\bnot\s+eligible\b|\bextrapolat\w+|\b
                r"\bcontraindicated\b|\b(?:could|did|must|may)\s+not\s+(?:meet|fulfil+|have)\b")
 # A condition that happened during the study: "Breast pain was reported by 8% of women".
 # ... or what was measured: "depression was evaluated with the Hamilton scale".
-_EVENT_AFTER = rx(r"\s+(?:(?:was|were)\s+(?:reported|observed|noted|seen|recorded|experienced|more\s+(?:common|frequent)|"
-                  r"evaluated|assessed|measured|rated|scored|quantified|"
+# ... or how an outcome was defined: "postpartum depression was defined as EPDS score >= 13".
+_EVENT_AFTER = rx(r"(?:\s+and\s+(?:[\w-]+\s+){0,2}?[\w-]+(?=\s+occurred\b))?"
+                  r"\s+(?:(?:was|were)\s+(?:reported|observed|noted|seen|recorded|experienced|more\s+(?:common|frequent)|"
+                  r"evaluated|assessed|measured|rated|scored|quantified|defined\s+as|"
                   r"less\s+(?:common|frequent)|the\s+most)|occurred|developed|resolved)\b")
 # Sentences that name conditions of other people: exclusions, outcomes and events counted,
 # the state of knowledge.
