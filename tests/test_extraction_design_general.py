@@ -640,3 +640,24 @@ DESIGN_WORDING_CASES: list[Case] = [
 def test_designs_told_in_words_that_elsewhere_mean_another(flagship: Protocol, title: str, abstract: str,
                                                            expected: dict[str, object]) -> None:
     check_case(flagship, title, abstract, expected)
+
+
+@needs_lexicon
+@pytest.mark.parametrize(("title", "abstract", "expected"), [
+    # a conclusion's word of the blinded studies to come yields to the methods' open label
+    ("An open-label trial of escitalopram in pervasive developmental disorders",
+     "METHOD: This 10-week study had a forced titration, open-label design. Twenty-eight children received "
+     "escitalopram. CONCLUSIONS: The study provides information useful for the design of double-blind, "
+     "placebo-controlled studies of escitalopram.", {"blinding": "open-label", "allocation": "single-group"}),
+    ("Open-label fluoxetine for irritability",
+     "METHODS: Twenty children with autism took fluoxetine in an open-label design. RESULTS: Irritability fell. "
+     "CONCLUSIONS: As in double-blind studies of other SSRIs, irritability fell within weeks.",
+     {"blinding": "open-label"}),
+    # a questionnaire named "... Survey" is no survey design
+    ("Bumetanide for autism: open-label trial in six children",
+     "This was an open-label three-month trial of bumetanide in six children with autism. Ratings on the Parental "
+     "Satisfaction Survey (PASS) were used to assess change.", {"allocation": "single-group", "control": "none"}),
+])
+def test_a_conclusions_word_or_a_questionnaires_name_is_not_the_design(
+        flagship: Protocol, title: str, abstract: str, expected: dict[str, object]) -> None:
+    check_case(flagship, title, abstract, expected)

@@ -7,7 +7,7 @@ import re
 
 from livingreview.extraction.model import NOT_STATED, Suggestion
 from livingreview.extraction.counts import arm_sizes
-from livingreview.extraction.passages import find, Hit, Passage, rx, suggestion
+from livingreview.extraction.passages import find, Hit, in_conclusions, Passage, rx, suggestion
 
 
 _RANDOMISED = rx(
@@ -201,6 +201,16 @@ OBSERVATIONAL = rx(r"\b(?:cohort|cross[- ]?sectional|case[- ]control|(?<!health\
                      r"(?:diagnostic|prevalence)\s+study|"
                      r"reviewed\s+the\s+(?:\w+\s+)?(?:records|charts|case\s+notes))\b")
 
+# A capitalised name ending in "Survey" is a questionnaire ("the Parental Satisfaction Survey (PASS)").
+_NAME_BEFORE = re.compile(r"[A-Z][\w'-]*\s+$")
+
+
+def observational(passages: list[Passage]) -> list[Hit]:
+    """The words that call the abstract's design observational."""
+    return [h for h in find(passages, OBSERVATIONAL)
+            if not (h.evidence.text.startswith("Survey") and _NAME_BEFORE.search(h.passage.text, max(0, h.start - 30),
+                                                                                 h.start))]
+
 
 _BLINDING = (
     # (a registry's masking field too: "Masking: Double (Participant, Investigator)", "Masking: None (Open Label)")
@@ -268,7 +278,10 @@ _TRIALS_CALLED_FOR = rx(r"\b(?:are|is|will\s+be|would\s+be|remain)\s+(?:still\s+
                         # controlled clinical trial")
                         r"\b(?:until|before)\s+(?:a|an)\s+(?:[\w-]+,?\s+){0,3}?randomi[sz]ed\b|"
                         r"\ba\s+(?:larger|future|subsequent|definitive|full-?scale)\s+(?:[\w-]+,?\s+){0,3}?randomi[sz]ed,?\s+"
-                        r"(?:[\w-]+,?\s+){0,3}(?:trial|study)\b|" + PLANNED_NEXT)
+                        r"(?:[\w-]+,?\s+){0,3}(?:trial|study)\b|"
+                        # ("information useful for the design of double-blind, placebo-controlled studies")
+                        r"\b(?:design|planning)\s+of\s+(?!this\b|the\s+present\b|our\b)(?:[\w-]+,?\s+){0,5}?"
+                        r"(?:trials|studies)\b|" + PLANNED_NEXT)
 
 
 def trials_called_for(hit: Hit) -> bool:
@@ -285,7 +298,7 @@ def randomised(passages: list[Passage]) -> Suggestion:
         return suggestion("no", negative)
     if positive:
         return suggestion("yes", positive)
-    design = find(passages, OBSERVATIONAL) or find(passages, SINGLE_GROUP)
+    design = observational(passages) or find(passages, SINGLE_GROUP)
     if design and (not _controlled(passages) or find(passages, _PARTICIPANTS_CONTINUED)):
         return suggestion("no", design, ["inferred: the design described assigns nothing at random"])
     return Suggestion(NOT_STATED)
@@ -493,12 +506,18 @@ _GROUPS_COMPARED = rx(r"\b(?:groups?\s+(?:I{1,3}|IV|[1-4]|A|B)\b|(?:one|each|the
 
 
 def blinding(passages: list[Passage]) -> Suggestion:
+    found = []
     for value, pattern in _BLINDING:
         # ("larger, double-blind trials are needed")
         hits = [h for h in _own_design(find(passages, pattern)) if not trials_called_for(h)]
         if value == "open-label":
             # "...placebo, or open-label estrogen": one arm given openly, not how the trial was run.
             hits = [h for h in hits if not _ARM_BEFORE.search(h.passage.text, max(0, h.start - 12), h.start)]
+        if hits:
+            found.append((value, hits))
+    # (what a structured abstract's conclusions say of blinding yields to its methods: "This study had
+    # an open-label design ... CONCLUSIONS: ... useful for double-blind studies")
+    for value, hits in [(v, [h for h in hs if not in_conclusions(h)]) for v, hs in found] + found:
         if hits:
             return suggestion(value, hits)
     return Suggestion(NOT_STATED)

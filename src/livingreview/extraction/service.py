@@ -163,7 +163,7 @@ _TRIAL_WORDS_TOO = re.compile(r"(?:cohorts?|" + design.AUTHORS_TELL + r")$", re.
 def _observed(passages: list[Passage], blinding: Suggestion) -> bool:
     """Whether the abstract calls its design observational."""
     return any(blinding.value != "open-label" or not _TRIAL_WORDS_TOO.match(h.evidence.text)
-               for h in find(passages, design.OBSERVATIONAL))
+               for h in design.observational(passages))
 
 
 def _one_group(fields: dict[str, Suggestion], hits: list[Hit], flag: str) -> None:
