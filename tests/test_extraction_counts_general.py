@@ -290,6 +290,12 @@ MORE_COUNT_CASES: list[Case] = [
     ("Premedication before tonsillectomy.",
      "Children (ASA I-II) scheduled for tonsillectomy were randomly allocated into three groups (n = 32 each) to "
      "receive dexmedetomidine, midazolam or saline.", {"n_total": 96}),
+    ("A threshold before the verb", "Subjects aged 6 to 17 years with a Total Tic Score of \u226520 were randomly "
+     "assigned 1:1 to ecopipam (n = 76) or placebo (n = 77).", {"n_total": 153}),
+    ("Completers after an age range with a decimal", "Forty-one children, all inpatients, ages 2.9 to 7.8 years, "
+     "completed the study of naltrexone against placebo.", {"n_total": None}),
+    ("Completers after an age range in apposition", "Forty-five children, 2.02 to 7.58 years old (M = 4.49), "
+     "completed this crossover design of haloperidol and placebo.", {"n_total": None}),
 ]
 
 

@@ -85,7 +85,8 @@ _GROUPS_OF = rx(r"(?<![\d.,%/])\b(?P<groups>" + COUNT + r")\s+groups\s+of\s+(?P<
                 # ("randomly allocated into three groups (n = 32 each)", "two equal groups of 40 each")
                 r"(?<![\d.,%/])\b(?P<groups2>" + COUNT + r")\s+(?:equal\s+)?groups\s*(?:\(\s*n\s*=\s*|of\s+)"
                 r"(?P<size2>\d+)\s+(?:each|in\s+each|per\s+group)\b")
-_COUNT_BEFORE = re.compile(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?$",
+# (not a threshold: "a Total Tic Score of \u226520 were randomly assigned")
+_COUNT_BEFORE = re.compile(r"(?<![\d.,%/\u2265\u2264<>])\b(?P<count>" + COUNT + r")\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?$",
                            re.IGNORECASE)
 # A case report is of one person: "a 34-year-old woman", "we report the case of a man".
 _CASE_REPORT = rx(r"\bcase\s+(?:presentation|report|description)\b|\bwe\s+(?:report|present|describe)\s+(?:the\s+|a\s+)?"
@@ -972,7 +973,10 @@ def _parts_end(text: str, total: int, start: int, end: int) -> int | None:
     return None
 
 
-_CLAUSE_END = re.compile(r"[.;]|,\s+(?:and|but|while|whereas|of\s+whom|of\s+which)\b|,\s+\d|\s+and\s+\d")
+# (an age range in apposition, "Forty-five children, 2.02 to 7.58 years old, completed", goes on to the
+# clause's verb; a decimal point ends nothing)
+_CLAUSE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|;|,\s+(?:and|but|while|whereas|of\s+whom|of\s+which)\b|"
+                         r",\s+\d(?![\d.]*\s*(?:to|-|\u2013)\s*[\d.]+\s*(?:years?|yrs?|months?)\b)|\s+and\s+\d")
 _GROUP_SENTENCE = rx(r"\brandomi|\bassign|\ballocat|\benrol|\brecruit|\binclud|\bstudied\b|\bparticipat|"
                       r"\breceived\b|\bunderwent\b|\binterview|\b(?:trial|study)\s+(?:[^.;]{0,60}?\s)?in\s+\d|\b(?:measured|examined|investigated|tested)\s+(?:[^.;]{0,200}?\s)?(?:in|on)\s+\d|\bwe\s+(?:studied|examined|investigated|compared)\b|"
                       r"\bsample\s+of\b|\bsurvey|\bquestionnaires?\b|\bconsisted\b|\bcomprised\b|\b(?:composed|made\s+up)\s+of\b|\btook\s+part\b|"
