@@ -297,8 +297,23 @@ def test_the_scores_of_a_parental_questionnaire_are_the_parents_rating() -> None
     ("Tic severity on the YGTSS fell with the drug.", "clinician-rated"),
     ("Errors on the Stroop and stop-signal tasks were fewer after modafinil.", "behavioural"),
     ("Cocaine self-administration fell after the drug.", "behavioural"),
+    # bedside scales of delirium and a child's pain or distress, and a clinician's satisfaction
+    ("Delirium was assessed with the Intensive Care Delirium Screening Checklist.", "clinician-rated"),
+    ("Pain on the FLACC scale was lower after surgery.", "clinician-rated"),
+    ("The physician's satisfaction with aggression control was higher with the drug.", "clinician-rated"),
 ])
 def test_widely_used_instruments_are_classed_by_who_fills_them_in(sentence: str, expected: str) -> None:
     passages = [Passage(1, "title", "A randomised trial"),
                 Passage(1, "abstract", "Forty adults were randomized to the drug or placebo. " + sentence)]
     assert expected in measures.outcome_classes(passages, {}, drug_given=True).value
+
+
+def test_a_childs_behaviour_named_with_no_report_of_its_own_is_no_self_report() -> None:
+    abstract = ("Forty-five autistic children aged 2 to 7 years were randomized to haloperidol or placebo. Behavioral "
+                "symptoms were reduced with haloperidol.")
+    passages = [Passage(1, "title", "Haloperidol in autistic children"), Passage(1, "abstract", abstract)]
+    assert measures.outcome_classes(passages, {}, drug_given=True).value == []
+    # adults' behavioural symptoms, in the same words, stay theirs to report
+    adults = [Passage(1, "title", "Haloperidol in adults"),
+              Passage(1, "abstract", abstract.replace("autistic children aged 2 to 7 years", "adults"))]
+    assert measures.outcome_classes(adults, {}, drug_given=True).value == ["self-report"]

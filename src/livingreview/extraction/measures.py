@@ -79,8 +79,9 @@ OUTCOME_CLASS_PATTERNS = (
     ("clinician-rated", rx(r"\bclinician[- ](?:rated|administered|assessed)\b|"
                             # what peers say of a participant is an observer's rating
                             r"\bpeer\s+(?:appraisals?|ratings?|nominations?|reports?)\b|\b(?:investigator|physician|"
-                            r"clinician|observer|rater|researcher)(?:'s|s'|s)?\s*(?:-\s*)?(?:global\s+)?(?:rated|ratings?|assess(?:ed|ments?)|"
-                            r"evaluations?)\b|\bHAM-?[DA]\b|(?<!-)\bHamilton\b(?!-)|\bMADRS\b|\bMontgomery\b|\bCGI\b|"
+                            r"clinician|observer|rater|researcher|surgeon|nurse|an(?:a)?esthetist|an(?:a)?esthesiologist)"
+                            r"(?:'s|s'|s|\u2019s)?\s*(?:-\s*)?(?:global\s+)?(?:rated|ratings?|assess(?:ed|ments?)|"
+                            r"evaluations?|satisfaction)\b|\bHAM-?[DA]\b|(?<!-)\bHamilton\b(?!-)|\bMADRS\b|\bMontgomery\b|\bCGI\b|"
                             r"\bclinical\s+global\s+impression|\bPANSS\b|\bBPRS\b|\bYMRS\b|\bCAPS\b|\bADOS\b|"
                             # the Liebowitz scale is clinician-administered unless its self-report form is named
                             r"\bLSAS\b(?!-SR)|\bLiebowitz\s+Social\s+Anxiety\s+Scale\b(?!\s*[-(]\s*(?:SR|self))|"
@@ -124,6 +125,9 @@ OUTCOME_CLASS_PATTERNS = (
                             r"\bConfusion\s+Assessment\s+Method\b|\bCAM-ICU\b|\bm?YPAS\b|\bYale\s+Preoperative\s+Anxiety\b|"
                             r"\bPAED\b|\bPa?ediatric\s+An(?:a)?esthesia\s+Emergence\s+Delirium\b|\bOAA/S\b|"
                             r"\bObserver'?s?\s+Assessment\s+of\s+Alertness|\bDelirium\s+Rating\s+Scale\b|\bNu-?DESC\b|"
+                            r"\bDelirium\s+Screening\s+Checklist\b|\bICDSC\b|\bMemorial\s+Delirium\s+Assessment\b|\bMDAS\b|"
+                            r"\b4AT\b|\bFLACC\b|\bFace,?\s+Legs,?\s+Activity\b|\bCHEOPS\b|\bInduction\s+Compliance\s+Checklist\b|"
+                            r"\bEmergence\s+Agitation\s+Scale\b|\bWatcha\b|\bAono\b|"
                             r"\b(?:completed|filled\s+(?:in|out))\s+by\s+(?:the\s+)?(?:parents?|teachers?|caregivers?)\b|\bscored\s+by\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:assessor|"
                             r"rater|clinician|investigator|psychiatrist)s?\b|\binter-?rater\b|\bsyndromal\b|"
                             r"\bby\s+(?:the\s+)?(?:(?:patients?|volunteers?|participants?|subjects?)\s+and\s+(?:the\s+)?)?"
@@ -405,6 +409,16 @@ def parents_rate(passages: list[Passage]) -> bool:
     return bool(find(passages, _PARENTS_MEASURE, negatable=False))
 
 
+_BEHAVIOUR_OR_MIND = rx(r"\bbehavio|\banxi|\bdepress|\bmood\b|\birritab|\bagitat|\bhyperactiv|\bmental\b|\bpsychiatric\b|"
+                       r"\bemotional\b|\bfears?\b")
+
+
+def observed_in_a_child(text: str) -> bool:
+    """Whether a self-report cue `text`, in a study of children, is behaviour or a mental symptom
+    named with no report or rating of the child's own: an observer's, or nobody's said."""
+    return bool(_BEHAVIOUR_OR_MIND.search(text)) and not _EXPLICIT_SELF_REPORT.search(text)
+
+
 def filled_in_for_a_child(text: str) -> bool:
     """Whether a self-report cue `text`, in a study of children, is a questionnaire or scale a parent
     or teacher fills in: one not called a self-report."""
@@ -535,7 +549,10 @@ def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[
             by_parents = parents_rate(passages)
             proxied = [h for h in own if (by_parents or filled_in_for_a_child(h.evidence.text))
                        and not _SELF.search(h.sentence.text)]
-            own = [h for h in own if h not in proxied]
+            # (a child's behaviour or mental symptoms named with no questionnaire or self-rating are what
+            # an observer saw, or nobody says who: no report of the child's own)
+            own = [h for h in own if h not in proxied and not observed_in_a_child(
+                h.passage.text[max(h.sentence.start, h.start - 30):h.end])]
             if proxied:
                 found.setdefault("clinician-rated", []).extend(proxied)
         found["self-report"] = own

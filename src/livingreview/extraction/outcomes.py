@@ -21,7 +21,7 @@ from livingreview.extraction.imaging import brain_measures
 from livingreview.extraction.lexicon import drug_mentions
 from livingreview.extraction.measures import (brain_imaging, class_named, cue_class, imaging_modalities,
                                               OUTCOME_CLASS_PATTERNS,
-                                              PROTOCOL_OUTCOME_CLASS, filled_in_for_a_child, parents_rate,
+                                              PROTOCOL_OUTCOME_CLASS, filled_in_for_a_child, observed_in_a_child, parents_rate,
                                               studies_children)
 from livingreview.extraction.passages import (BACKGROUND_LABEL, before_own_study, find, Hit, lowercase_twin, Passage,
                                                study_start, suggestion, vocabulary_hits)
@@ -348,6 +348,9 @@ def suggest_outcomes(protocol: Protocol, passages: list[Passage], vocabularies: 
                 by_parents or filled_in_for_a_child(anchor.instrument)):
             outcome["class"] = Suggestion("clinician-rated", cls.evidence, [*cls.flags, "a children's measure: "
                                           "filled in by a parent or teacher"])
+        elif (children and cls.value == "self-report" and anchor.instrument and observed_in_a_child(anchor.instrument)
+              and class_named(anchor.instrument) != "self-report"):
+            outcome["class"] = Suggestion(None, [], ["a child's behaviour or mental symptom, no report of its own named"])
         outcomes.append(outcome)
     return outcomes
 
