@@ -301,6 +301,11 @@ def test_the_scores_of_a_parental_questionnaire_are_the_parents_rating() -> None
     ("Delirium was assessed with the Intensive Care Delirium Screening Checklist.", "clinician-rated"),
     ("Pain on the FLACC scale was lower after surgery.", "clinician-rated"),
     ("The physician's satisfaction with aggression control was higher with the drug.", "clinician-rated"),
+    ("Neonate Apgar scores did not differ.", "clinician-rated"),
+    # what is monitored around an operation
+    ("Blood oxygen saturation and respiratory rate did not differ between the groups.", "physiological"),
+    ("Low SpO2 was more frequent with the drug; hemodynamic parameters were stable.", "physiological"),
+    ("Blood electrolyte status was monitored and movement actometer readings fell.", "physiological"),
 ])
 def test_widely_used_instruments_are_classed_by_who_fills_them_in(sentence: str, expected: str) -> None:
     passages = [Passage(1, "title", "A randomised trial"),
@@ -317,3 +322,10 @@ def test_a_childs_behaviour_named_with_no_report_of_its_own_is_no_self_report() 
     adults = [Passage(1, "title", "Haloperidol in adults"),
               Passage(1, "abstract", abstract.replace("autistic children aged 2 to 7 years", "adults"))]
     assert measures.outcome_classes(adults, {}, drug_given=True).value == ["self-report"]
+
+
+def test_the_brains_hemodynamic_changes_are_no_body_measure() -> None:
+    passages = [Passage(1, "title", "Methylphenidate and faces in ADHD"),
+                Passage(1, "abstract", "We measured the hemodynamic changes in the temporo-occipital areas of 20 "
+                                       "children with near-infrared spectroscopy after methylphenidate.")]
+    assert "physiological" not in measures.outcome_classes(passages, {}, drug_given=True).value

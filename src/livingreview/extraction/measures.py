@@ -127,7 +127,7 @@ OUTCOME_CLASS_PATTERNS = (
                             r"\bObserver'?s?\s+Assessment\s+of\s+Alertness|\bDelirium\s+Rating\s+Scale\b|\bNu-?DESC\b|"
                             r"\bDelirium\s+Screening\s+Checklist\b|\bICDSC\b|\bMemorial\s+Delirium\s+Assessment\b|\bMDAS\b|"
                             r"\b4AT\b|\bFLACC\b|\bFace,?\s+Legs,?\s+Activity\b|\bCHEOPS\b|\bInduction\s+Compliance\s+Checklist\b|"
-                            r"\bEmergence\s+Agitation\s+Scale\b|\bWatcha\b|\bAono\b|"
+                            r"\bEmergence\s+Agitation\s+Scale\b|\bWatcha\b|\bAono\b|\bApgar\b|"
                             r"\b(?:completed|filled\s+(?:in|out))\s+by\s+(?:the\s+)?(?:parents?|teachers?|caregivers?)\b|\bscored\s+by\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:assessor|"
                             r"rater|clinician|investigator|psychiatrist)s?\b|\binter-?rater\b|\bsyndromal\b|"
                             r"\bby\s+(?:the\s+)?(?:(?:patients?|volunteers?|participants?|subjects?)\s+and\s+(?:the\s+)?)?"
@@ -272,7 +272,12 @@ OUTCOME_CLASS_PATTERNS = (
                           r"\b(?:leu[ck]ocyte|platelet|white\s+(?:blood\s+)?cell|red\s+(?:blood\s+)?cell|neutrophil|lymphocyte|"
                           r"eosinophil|basophil|reticulocyte|CD\d+\+?\s+cell)\s+counts?\b|\bcorpuscular\s+volume\b|"
                           r"\bha?ematocrit\b|\bla?boratory\s+test\s+results\b|\bbarostat\b|\bintragastric\s+(?:pressure|volume)s?\b|"
-                          r"\bgastric\s+(?:tone|emptying|compliance|accommodation)\b|\bpad[- ]?(?:tests?|weights?)\b")),
+                          r"\bgastric\s+(?:tone|emptying|compliance|accommodation)\b|\bpad[- ]?(?:tests?|weights?)\b|"
+                          # what is monitored around an operation: oxygen saturation, circulation, breathing, salts
+                          # (not the brain's "hemodynamic changes" an imaging scan reads)
+                          r"\b(?:oxygen|O2|arterial)\s+saturation\b|\bSp?O2\b|\bha?emodynamic\s+(?:parameters|variables|"
+                          r"stability|measures|data)\b|\brespiratory\s+rates?\b|\belectrolytes?\b|"
+                          r"\bactomet\w*")),
 )
 # Cues of a class told in what was done or said rather than in a measure's name: they make the
 # study's outcome_classes, but name no outcome.
