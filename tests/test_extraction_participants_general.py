@@ -565,6 +565,16 @@ def test_a_condition_that_was_evaluated_is_a_measure_not_the_population(flagship
     ("Patients with natural or surgical menopause and frequent flushes were randomised.", "adult"),
     # the newborns of a pregnancy trial are its outcome, not its participants
     ("Pregnant women were randomised to calcium or placebo; neonatal mortality did not differ.", "adult"),
+    # ... and so is a mother's second or third child
+    ("Eighty-six obese women who had cesarean delivery of their second or third child were divided into two "
+     "groups.", "adult"),
+    # bounds with their signs, and a floor with no "aged"
+    ("Subjects aged \u22656 to <18 years with Tourette syndrome were randomly assigned 1:1.", "child-adolescent"),
+    ("Patients at least 55 years of age randomly received placebo or ketamine.", "adult"),
+    # what an earlier case series of children and adults did is no age of this study's
+    ("Background: Metformin rescued memory in mouse models. Previously, a case series of children and adults "
+     "treated with metformin showed improvements. Methods: Here, we present nine children with fragile X "
+     "syndrome who were treated clinically with metformin.", "child-adolescent"),
 ])
 def test_age_group_reads_ranges_beside_a_mean_and_life_stages(flagship, abstract: str, expected: str) -> None:
     assert _field(flagship, "age_group", "A randomised trial", abstract) == expected

@@ -16,9 +16,11 @@ from livingreview.screening.criteria import is_negated
 
 
 # (also a registry's "Ages Eligible for Study: 18 Years to 45 Years")
+# (the bounds may carry their signs: "aged \u22656 to <18 years")
 _AGE_RANGE = rx(r"\b(?:aged?|ages?(?:\s+eligible(?:\s+for\s+study)?)?|age\s+range(?:d)?|between\s+the\s+ages\s+of)\s*"
-                 r"(?:of\s+|from\s+|between\s*|:\s*|,\s*)?"
-                 r"(?P<low>\d{1,2})\s*(?:years?\s+)?(?:-|\u2013|\u2014|to|and)\s*(?P<high>\d{1,3})\s*(?P<unit>years?|yrs?|y\b|months?)?")
+                 r"(?:of\s+|from\s+|between\s*|:\s*|,\s*)?(?:\u2265|>=)?\s*"
+                 r"(?P<low>\d{1,2})\s*(?:years?\s+)?(?:-|\u2013|\u2014|to|and)\s*(?P<below><|\u2264|<=)?\s*(?P<high>\d{1,3})\s*"
+                 r"(?P<unit>years?|yrs?|y\b|months?)?")
 _YEARS = r"(?:years?|yrs?|y)\b"
 # An age range written without "aged": "25 to 44 years of age", "patients (15-65 years)",
 # "volunteers (12 women, 19-30 years)".
@@ -38,7 +40,9 @@ _AGE_FLOOR = rx(r"(?:\baged?\s*(?:>\s*or\s*=|>=|\u2265|>|over|above|at\s+least|o
                  r"(?:>\s*or\s*=|>=|\u2265)\s*(?P<low4>\d{1,2})\s*" + _YEARS + r"|"
                  # ("patients 75 and older", the unit left out)
                  r"\b(?:patients|adults|people|persons|subjects|individuals|participants|women|men)\s+"
-                 r"(?P<low5>\d{2})\s+(?:and|or)\s+(?:older|over|above)\b)")
+                 r"(?P<low5>\d{2})\s+(?:and|or)\s+(?:older|over|above)\b|"
+                 # ("Patients at least 55 years of age")
+                 r"\bat\s+least\s+(?P<low6>\d{1,2})\s*" + _YEARS + r"\s*(?:of\s+age|old)\b)")
 # One person's age, as a case report gives it: "a 64-year-old woman".
 _SINGLE_AGE = rx(r"(?<!than )(?<!under )(?<!below )(?<!over )(?<!above )\b(?P<age>\d{1,3})[- ](?:year|yr)s?[- ]old\b")
 # Faces, cries or cues of infants or adults shown to participants are stimuli, not who took part
@@ -47,7 +51,8 @@ _AS_STIMULI = (r"(?![\s-]+(?:and\s+(?:adult|infant|child)\s+)?(?:faces?|facial|c
                r"photo\w*|stimuli|vocali[sz]ations?|laughter|videos?|sounds?|expressions?)\b)")
 # (the parents' own children are theirs, not who took part: "17 fathers with their toddler")
 # (an adult's "childhood trauma" is a history, not an age)
-_CHILD = rx(r"(?<!\btheir\s)\b(?:child(?:ren|hood(?!\s+(?:trauma|abuse|adversity|adversities|maltreatment|neglect|"
+# (nor is a mother's "second or third child")
+_CHILD = rx(r"(?<!\btheir\s)(?<!first\s)(?<!second\s)(?<!third\s)(?<!fourth\s)(?<!only\s)(?<!her\s)\b(?:child(?:ren|hood(?!\s+(?:trauma|abuse|adversity|adversities|maltreatment|neglect|"
              r"experiences?|onset|emotional|physical|sexual)\b))?|paediatric|pediatric|adolescen(?:ts?|ce)|teen(?:s|agers?)|youths?|"
              r"juvenile|infants?|toddlers?|boys|girls|school[- ]?(?:age|aged|children)|kids|minors|"
              # ("neonatal outcomes" of a pregnancy trial are the babies', not who took part)
@@ -62,7 +67,7 @@ def age_group(passages: list[Passage]) -> Suggestion:
     for hit in find(passages, _AGE_RANGE, negatable=False):
         match = _AGE_RANGE.match(hit.passage.text, hit.start)
         assert match is not None
-        low, high = int(match.group("low")), int(match.group("high"))
+        low, high = int(match.group("low")), int(match.group("high")) - (match.group("below") == "<")
         if high <= low:
             continue
         if (match.group("unit") or "").startswith("month"):
@@ -83,7 +88,7 @@ def age_group(passages: list[Passage]) -> Suggestion:
         match = _AGE_FLOOR.match(hit.passage.text, hit.start)
         assert match is not None
         low = int(match.group("low") or match.group("low2") or match.group("low3") or match.group("low4")
-                  or match.group("low5"))
+                  or match.group("low5") or match.group("low6"))
         return suggestion("adult" if low >= 18 else "mixed", [hit])
     if _clinicians_studied(passages):
         return Suggestion(NOT_STATED)  # "women" and "children" are then the clinicians' patients

@@ -221,6 +221,13 @@ _OWN_STUDY_TURN = rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:[\w-]+,?\
                       r"explore|establish|characteri[sz]e|measure|describe)\b")
 
 
+# A sentence telling what earlier work did ("Previously, a case series of children treated with
+# metformin showed ...") is no turn to the abstract's own study, whatever it assigns.
+_EARLIER_WORK = re.compile(r"\s*(?:previously|earlier|in\s+(?:a|an|the|two|several)\s+(?:previous|earlier|prior|"
+                           r"recent|pilot)\s+(?:\w+\s+)?(?:studies|study|trials?|reports?|work)|prior\s+(?:studies|research|"
+                           r"work|trials))\b", re.IGNORECASE)
+
+
 # Offsets found, by passage text (several rules ask about each passage); bounded like a cache.
 _STUDY_TURNS: dict[str, int] = {}
 
@@ -231,7 +238,7 @@ def study_start(passage: Passage) -> int:
     if found is None:
         turn = (lowercase_twin(ASSIGNMENT), lowercase_twin(_OWN_STUDY_TURN))
         found = next((s.start for s in passage.sentences
-                      if any(p.search(s.text.lower()) for p in turn)), 0)
+                      if not _EARLIER_WORK.match(s.text) and any(p.search(s.text.lower()) for p in turn)), 0)
         if len(_STUDY_TURNS) >= 256:
             _STUDY_TURNS.pop(next(iter(_STUDY_TURNS)))
         _STUDY_TURNS[passage.text] = found
