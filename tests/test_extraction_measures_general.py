@@ -329,3 +329,18 @@ def test_the_brains_hemodynamic_changes_are_no_body_measure() -> None:
                 Passage(1, "abstract", "We measured the hemodynamic changes in the temporo-occipital areas of 20 "
                                        "children with near-infrared spectroscopy after methylphenidate.")]
     assert "physiological" not in measures.outcome_classes(passages, {}, drug_given=True).value
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # evoked responses and rhythms of the scalp recording, named without "EEG"
+    ("The P50 auditory evoked potential and the N170 to faces were recorded.", ["EEG"]),
+    ("Frontal theta power and gamma oscillations rose after the drug.", ["EEG"]),
+    # ... but the MEG's own in a study that records MEG
+    ("Resting gamma power was recorded with magnetoencephalography.", ["MEG"]),
+    # a radiotracer's binding, named without "PET"
+    ("[11C]raclopride binding potential in the striatum fell after amphetamine.", ["PET"]),
+])
+def test_a_modality_is_read_from_what_it_records(sentence: str, expected: list[str]) -> None:
+    passages = [Passage(1, "title", "A drug and the brain"),
+                Passage(1, "abstract", "Twenty healthy volunteers took the drug and placebo. " + sentence)]
+    assert measures.imaging_modalities(passages).value == expected

@@ -296,15 +296,23 @@ _IMAGING = (
     ("fMRI", rx(r"\bfMRI\b|\bfunctional\s+(?:magnetic\s+resonance|MRI|MR)\b|\bBOLD\b|\bresting[- ]state\s+"
                  r"(?:functional\s+)?connectivity\b|\bpharmacological\s+MRI\b|\bphMRI\b")),
     ("EEG", rx(r"\bEEG\b|\belectroencephalogra\w*|\bevent-?related\s+potentials?\b|\bERPs?\b|\bmismatch\s+negativity\b|"
-                r"\bMMN\b|\bP300\b|\bquantitative\s+EEG\b|\belectrical\s+neuroimaging\b")),
+                r"\bMMN\b|\bP300\b|\bquantitative\s+EEG\b|\belectrical\s+neuroimaging\b|"
+                # evoked responses and the rhythms of the scalp recording, named without "EEG"
+                r"\b(?:auditory|visual|somatosensory|sensory)?\s*evoked\s+potentials?\b|\b(?:N170|N400|P50|P3[ab]|N2pc)\b|"
+                r"\blate\s+positive\s+potential\b|\b(?:alpha|beta|theta|delta|gamma)[- ](?:band\s+)?(?:power|oscillations?|"
+                r"rhythms?|coherence|synchron\w*)\b|\bspectral\s+power\b|\bsleep\s+spindles?\b")),
     ("MEG", rx(r"\bMEG\b|\bmagnetoencephalogra\w*|\bneuromagnetic\b")),
-    ("PET", rx(r"\bPET\b|\bpositron\s+emission\s+tomography\b")),
+    ("PET", rx(r"\bPET\b|\bpositron\s+emission\s+tomography\b|"
+                # a radiotracer's binding read in the brain ("[11C]raclopride binding potential")
+                r"\[\s*(?:11C|18F|15O|123I)\s*\]|\b(?:11C|18F)-[\w-]+|\braclopride\b|\bbinding\s+potential\b")),
     ("MRS", rx(r"\b(?:1H-?)?MRS\b|\bmagnetic\s+resonance\s+spectroscopy\b|\bspectroscopy\b")),
     ("other", rx(r"\b(?:MR|magnetic\s+resonance)\s+angiogra\w*(?=[^.]{0,80}\b(?:intracranial|cerebral|brain|"
                   r"carotid|basilar|vertebral))|\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)|\bSPECT\b|\bsingle[- ]photon\b|\bdiffusion\s+tensor\b|\bDTI\b|\barterial\s+spin\s+label|"
                   r"\bnear-?infrared\s+spectroscopy\b|\bfNIRS\b|\bNIRS\b|\bstructural\s+MRI\b|\bvoxel-?based\s+morphometry\b|"
                   r"(?<!functional\s)(?:\bMRI\b|\bmagnetic\s+resonance\s+imaging\b)")),
 )
+# What only a scalp recording is called (a rhythm or an evoked response may be MEG's too).
+_SCALP_RECORDING = rx(r"\bEEG\b|\belectroencephalogra|\bevent-?related\s+potentials?\b|\bERPs?\b|\bquantitative\s+EEG\b")
 # Plain "MRI" is structural imaging ('other') only in a study that names no functional MRI.
 _PLAIN_MRI = re.compile(r"(?:MRI|magnetic\s+resonance\s+imaging)$", re.IGNORECASE)
 
@@ -362,8 +370,10 @@ def imaging_modalities(passages: list[Passage]) -> Suggestion:
             return Suggestion(["fMRI"], [scans[0].evidence], ["inferred: brain activation scanned during a task"])
     if "other" in found and ("fMRI" in found or "MRS" in found):
         found["other"] = [h for h in found["other"] if not _PLAIN_MRI.fullmatch(h.evidence.text)]
-        if not found["other"]:
-            found.pop("other")
+    if "EEG" in found and "MEG" in found:
+        # (a rhythm or an evoked response is the MEG's own in a study that records MEG)
+        found["EEG"] = [h for h in found["EEG"] if _SCALP_RECORDING.search(h.evidence.text)]
+    found = {value: hits for value, hits in found.items() if hits}
     return Suggestion(list(found), [hits[0].evidence for hits in found.values()])
 
 
