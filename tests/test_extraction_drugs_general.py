@@ -644,3 +644,26 @@ def test_the_anaesthesia_or_analgesia_every_arm_has_is_not_a_study_drug(title: s
 ])
 def test_a_drug_given_at_dose_levels_or_a_hormone_infused_is_a_study_drug(abstract: str) -> None:
     assert len(_names(abstract)) == 1
+
+
+@pytest.mark.parametrize(("abstract", "title", "expected"), [
+    # the racemate or parent named beside the form given is that form
+    ("Ketamine alters neural reactivity to affective stimuli. Twenty volunteers had placebo and S-ketamine "
+     "infusions in random order.", "", ["esketamine"]),
+    ("We predicted amphetamine would enhance attention to faces. Adults received placebo, 10 and 20 mg "
+     "d-amphetamine under double-blind conditions.", "", ["dextroamphetamine"]),
+    # ... but not a parent given at a dose of its own
+    ("Patients were randomized to ketamine 0.5 mg/kg or esketamine 0.25 mg/kg.", "", ["esketamine", "ketamine"]),
+    # a salt the dictionary files with its drug, and a psychedelic written with a space after the comma
+    ("Adults with ADHD took lisdexamfetamine dimesylate 30 mg or placebo.", "", ["lisdexamfetamine"]),
+    ("Healthy volunteers inhaled four doses of the drug.", "A vaporized 5-Methoxy-N, N-Dimethyltryptamine formulation",
+     ["5-meo-dmt"]),
+    # the active placebo of a placebo-controlled trial is its placebo arm
+    ("In this double-blind, placebo-controlled, crossover trial, 29 patients received psilocybin 0.3 mg/kg or "
+     "niacin, both with psychotherapy.", "", ["psilocybin"]),
+    ("In this placebo-controlled trial, 40 adults received scopolamine or glycopyrrolate as an active placebo.",
+     "", ["scopolamine"]),
+])
+def test_a_form_its_parent_and_an_active_placebo_are_read_as_one_study_drug(abstract: str, title: str,
+                                                                           expected: list[str]) -> None:
+    assert _names(abstract, title) == expected

@@ -77,6 +77,8 @@ def read_drugs(protocol: Protocol, passages: list[Passage], vocabulary: str,
     _drop_background_therapy(reading)
     _drop_what_participants_use(reading)
     _drop_the_operations_regimen(reading)
+    _drop_the_parent_of_a_form_given(reading)
+    _drop_an_active_placebo(passages, reading)
     # A drug named with a comparison cue anywhere is the comparator, all its mentions with it.
     for name in list(reading.study):
         if name in reading.comparator:
@@ -153,6 +155,45 @@ def _drop_the_operations_regimen(reading: DrugReading) -> None:
                and all(_the_operations_regimen(h) for h in reading.hits(name) if h.passage.field == "title")}
     if reading.names() - regimen:
         for name in regimen:
+            reading.drop(name)
+
+
+# The racemate or parent compound of a form a study gives (its enantiomer, a prodrug, an analogue
+# of the same class): "the effect of ketamine on affective reactivity" beside "S-ketamine infusions".
+_PARENT_OF = {"esketamine": "ketamine", "arketamine": "ketamine", "dextroamphetamine": "amphetamine",
+              "lisdexamfetamine": "amphetamine", "escitalopram": "citalopram", "dexmethylphenidate": "methylphenidate",
+              "eszopiclone": "zopiclone", "levocetirizine": "cetirizine", "esomeprazole": "omeprazole",
+              "armodafinil": "modafinil", "dexmedetomidine": "medetomidine", "levomilnacipran": "milnacipran",
+              "5-meo-dmt": "dimethyltryptamine"}
+
+
+def _drop_the_parent_of_a_form_given(reading: DrugReading) -> None:
+    """Read the parent compound a study names beside the form it gives as that form, unless a mention
+    gives the parent at a dose or sets it against the form. (Named as the comparator, the parent
+    makes the form the comparator.)"""
+    for form, parent in _PARENT_OF.items():
+        if form in reading.names() and parent in reading.names() and not any(
+                _at_a_dose(h) or _COMPARING_SENTENCE.search(h.sentence.text) for h in _own_mentions(reading.hits(parent))):
+            if parent in reading.comparator:
+                reading.comparator[form] = reading.hits(form) + reading.comparator[parent]
+                reading.study.pop(form, None)
+            reading.drop(parent)
+
+
+# A substance given as an active placebo, named so or the one every psychedelic trial uses (niacin,
+# which flushes the skin), in a placebo-controlled trial: the placebo arm, not a comparator.
+_AS_ACTIVE_PLACEBO_AFTER = rx(r"\s*(?:\([^()]{0,30}\)\s*)?,?\s*(?:(?:was|were)\s+)?(?:(?:used|given|chosen|served)\s+)?"
+                              r"(?:as\s+(?:an?\s+|the\s+)?|\(\s*(?:an?\s+)?)active\s+placebo\b")
+_ACTIVE_PLACEBO_BEFORE = rx(r"\bactive\s+placebo\s*[(,:]?\s*(?:of\s+|with\s+)?$")
+_KNOWN_ACTIVE_PLACEBOS = frozenset({"niacin"})
+
+
+def _drop_an_active_placebo(passages: list[Passage], reading: DrugReading) -> None:
+    if not find(passages, PLACEBO) or len(reading.names()) < 2:
+        return
+    for name in list(reading.names()):
+        if name in _KNOWN_ACTIVE_PLACEBOS or any(_AS_ACTIVE_PLACEBO_AFTER.match(h.passage.text, h.end)
+                                                 or _ACTIVE_PLACEBO_BEFORE.search(_before(h, 30)) for h in reading.hits(name)):
             reading.drop(name)
 
 

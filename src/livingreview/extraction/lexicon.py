@@ -104,7 +104,9 @@ _ADDED_DRUGS: dict[str, tuple[str, ...]] = {
     "divalproex": ("divalproex", "divalproex sodium", "valproate semisodium", "semisodium valproate", "Depakote"),
     # psychedelics given in trials of the flagship's field that the dictionary lacks
     "dimethyltryptamine": ("DMT", "N,N-dimethyltryptamine", "N,N-DMT", "dimethyltryptamine"),
-    "5-meo-dmt": ("5-MeO-DMT", "5-methoxy-N,N-dimethyltryptamine"),
+    # (also its name with a space after the comma, and the dictionary's MeSH entry for it)
+    "5-meo-dmt": ("5-MeO-DMT", "5-methoxy-N,N-dimethyltryptamine", "5-methoxy-N, N-dimethyltryptamine",
+                  "methoxydimethyltryptamine", "methoxydimethyltryptamines", "5-methoxy-DMT"),
     "ayahuasca": ("ayahuasca",),
     "salvia divinorum": ("Salvia divinorum",),
     "2c-b": ("2C-B", "4-bromo-2,5-dimethoxyphenethylamine"),
@@ -280,7 +282,7 @@ def _general_lexicon() -> tuple[Protocol, dict[str, tuple[str, ...]], frozenset[
 # chloride"): the guidelines name the drug alone, and an abstract that sets "estradiol acetate"
 # against "oral estradiol" compares two forms of one drug, not two drugs.
 _SALT_OR_ESTER = re.compile(r"(?:\s+(?:acetate|hydrochloride|dihydrochloride|hcl|chloride|bromide|sodium|potassium|calcium|"
-                            r"maleate|tartrate|l-tartrate|mesylate|mesilate|besylate|besilate|succinate|sulfate|sulphate|"
+                            r"maleate|dimaleate|tartrate|l-tartrate|bitartrate|mesylate|dimesylate|mesilate|besylate|besilate|succinate|sulfate|sulphate|"
                             r"citrate|fumarate|valerate|benzoate|propionate|dipropionate|phosphate|hyclate|"
                             r"hemihydrate|monohydrate|dihydrate|trihydrate|mucate|napsylate|tosylate|"
                             r"cypionate|enanthate|undecanoate|decanoate|furoate|xinafoate|pamoate))+$")
