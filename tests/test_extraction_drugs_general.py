@@ -648,10 +648,10 @@ def test_a_drug_given_at_dose_levels_or_a_hormone_infused_is_a_study_drug(abstra
 
 @pytest.mark.parametrize(("abstract", "title", "expected"), [
     # the racemate or parent named beside the form given is that form
-    ("Ketamine alters neural reactivity to affective stimuli. Twenty volunteers had placebo and S-ketamine "
-     "infusions in random order.", "", ["esketamine"]),
-    ("We predicted amphetamine would enhance attention to faces. Adults received placebo, 10 and 20 mg "
-     "d-amphetamine under double-blind conditions.", "", ["dextroamphetamine"]),
+    ("Twenty volunteers had placebo and S-ketamine infusions in random order. Ketamine reduced the modulation "
+     "of the startle reflex.", "", ["esketamine"]),
+    ("Adults received placebo, 10 and 20 mg d-amphetamine under double-blind conditions. Contrary to our "
+     "hypotheses, amphetamine did not alter attention to faces.", "", ["dextroamphetamine"]),
     # ... but not a parent given at a dose of its own
     ("Patients were randomized to ketamine 0.5 mg/kg or esketamine 0.25 mg/kg.", "", ["esketamine", "ketamine"]),
     # a salt the dictionary files with its drug, and a psychedelic written with a space after the comma
