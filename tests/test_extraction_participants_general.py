@@ -756,3 +756,21 @@ def test_who_was_studied_apart_from_what_some_had_or_what_others_have(flagship, 
 def test_the_operation_people_had_names_them_when_no_condition_does(flagship, title: str, abstract: str,
                                                                    expected: list[str]) -> None:
     assert _field(flagship, "population", title, abstract) == expected
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), [
+    # the DSM's other disorders that trials recruit for, by their names
+    ("Risperidone for tics", "Children with Tourette's syndrome or chronic motor tic disorder were randomized to "
+     "risperidone or placebo.", ["other:chronic-motor-tic-disorder", "other:tourette-syndrome"]),
+    ("Fluvoxamine in anxious children", "Children with separation anxiety disorder or overanxious disorder were "
+     "randomized to fluvoxamine or placebo.", ["other:overanxious-disorder", "other:separation-anxiety-disorder"]),
+    ("Methylphenidate in the classroom", "Fifteen children with attention deficit disorder with hyperactivity (ADDH) "
+     "were observed in their classrooms.", ["other:adhd"]),
+    # agoraphobia as the specifier of panic disorder is no condition of its own
+    ("Paroxetine for panic", "Patients with panic disorder with agoraphobia were randomized to paroxetine or placebo.",
+     ["other:panic-disorder"]),
+])
+def test_the_other_disorders_trials_recruit_for_are_named(flagship, title: str, abstract: str,
+                                                         expected: list[str]) -> None:
+    assert sorted(_field(flagship, "population", title, abstract)) == expected
+

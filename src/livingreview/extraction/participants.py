@@ -228,7 +228,8 @@ _PEOPLE_SENTENCE = rx(r"\b" + PEOPLE + r"\b|\b(?:patients|subjects|participants|
 # Conditions written as a person ("migraineurs"), an abbreviation or a lay name, by their value.
 _NAMED_CONDITIONS = rx(r"\b(?:(?P<migraine>migraineurs?)|(?P<asthma>asthmatics?)|(?P<diabetes>diabetics?)|"
                         r"(?P<epilepsy>epileptics?)|(?P<copd>COPD|chronic\s+obstructive\s+(?:pulmonary|lung|airways?)\s+"
-                        r"disease)|(?P<adhd>ADHD|attention[- ]deficit(?:/|\s+|-)?hyperactivity\s+disorder)|"
+                        r"disease)|(?P<adhd>ADHD|attention[- ]deficit(?:/|\s+|-)?hyperactivity\s+disorder|"
+                        r"attention[- ]deficit\s+disorder(?:\s+with(?:out)?\s+hyperactivity)?|ADDH)|"
                         r"(?P<allergic_rhinitis>hay\s*fever)|(?P<irritable_bowel_syndrome>IBS)|"
                         r"(?P<urinary_tract_infection>UTIs?|urinary\s+infections?)|(?P<coronary_heart_disease>CHD)|"
                         r"(?P<atopy>atopic(?=\s+(?:patients|subjects|volunteers|individuals|children|adults|people)))|"
@@ -239,6 +240,18 @@ _NAMED_CONDITIONS = rx(r"\b(?:(?P<migraine>migraineurs?)|(?P<asthma>asthmatics?)
                         r"(?P<antisocial_personality_disorder>antisocial\s+personality\s+disorders?)|"
                         r"(?P<generalized_anxiety_disorder>generali[sz]ed\s+anxiety\s+disorders?|GAD)|"
                         r"(?P<panic_disorder>panic\s+disorders?)|(?P<anorexia_nervosa>anorexia\s+nervosa)|"
+                        # the other disorders of the DSM's chapters that trials recruit for
+                        r"(?P<tourette_syndrome>(?:Gilles\s+de\s+la\s+)?Tourette(?:'s)?\s+(?:syndrome|disorder))|"
+                        r"(?P<chronic_motor_tic_disorder>chronic\s+motor\s+tic\s+disorders?)|(?P<tic_disorder>tic\s+disorders?)|"
+                        r"(?P<separation_anxiety_disorder>separation\s+anxiety\s+disorders?)|"
+                        r"(?P<overanxious_disorder>overanxious\s+disorders?)|"
+                        r"(?P<oppositional_defiant_disorder>oppositional\s+defiant\s+disorders?)|"
+                        r"(?P<selective_mutism>selective\s+mutism)|(?P<specific_phobia>specific\s+phobias?)|"
+                        r"(?P<agoraphobia>(?<!with\s)(?<!without\s)(?<!and\s)(?<!or\s)agoraphobia)|(?P<binge_eating_disorder>binge[- ]eating\s+disorders?)|"
+                        r"(?P<body_dysmorphic_disorder>body\s+dysmorphic\s+disorders?)|(?P<trichotillomania>trichotillomania)|"
+                        r"(?P<intermittent_explosive_disorder>intermittent\s+explosive\s+disorders?)|(?P<narcolepsy>narcolepsy)|"
+                        r"(?P<prolonged_grief_disorder>(?:prolonged|complicated)\s+grief(?:\s+disorders?)?)|"
+                        r"(?P<adjustment_disorder>adjustment\s+disorders?)|"
                         r"(?P<bulimia_nervosa>bulimia\s+nervosa)|"
                         # smokers (the issue's substance use is a disorder: smokers stay other unless called
                         # dependent) and gamblers
