@@ -68,6 +68,24 @@ SINGLE_GROUP_CASES: list[Case] = [
     ("Nitrous oxide and the EEG.",
      "High-density EEG was recorded in 18 volunteers before, during and after inhalation of nitrous oxide; "
      "afterwards they rated how unreal the world had felt.", SINGLE),
+    # a drug given while measuring, with the drug-free measurement set against it
+    ("Nitrous oxide and the contingent negative variation.",
+     "Five healthy volunteers were tested while breathing air and then nitrous oxide. The CNV was reduced during "
+     "N2O inhalation.", SINGLE),
+    ("Propofol and the P300.",
+     "The P300 was recorded in 10 volunteers sedated with a computer-controlled infusion of propofol. Reaction "
+     "times rose from 347 ms (control) to 622 ms.", SINGLE),
+    ("Propofol and the processed EEG.",
+     "EEG power increased during the propofol infusion in eight healthy men (P < 0.05 vs the result after the "
+     "infusion) and subjects received a propofol infusion titrated to sedation.", SINGLE),
+    # the authors gave it, whatever words of reporting they use, and "control systems" are no arm
+    ("Dexmedetomidine and EEG oscillations.",
+     "We administered dexmedetomidine and recorded high-density EEG in healthy volunteers (n = 8). We report "
+     "the oscillations it induced, which may aid the development of control systems for sedation.", SINGLE),
+    # patients entering a prospective treatment
+    ("Frontal EEG and antidepressant response.",
+     "82 patients with major depressive disorder entered an 8-week prospective treatment with venlafaxine. "
+     "Theta power predicted response.", SINGLE),
     # the placebo-controlled trials of others that a background cites are no arm of this study
     ("Memantine for social impairment in autism: an open pilot.",
      "Placebo-controlled trials of drugs for the core social deficits of autism have mostly failed. In this "

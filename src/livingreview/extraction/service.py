@@ -160,10 +160,14 @@ def _shows_nothing_of_its_own(passages: list[Passage], count: Suggestion, text: 
 _TRIAL_WORDS_TOO = re.compile(r"(?:cohorts?|" + design.AUTHORS_TELL + r")$", re.IGNORECASE)
 
 
+# The authors gave the drug themselves: an experiment, whatever words of reporting it uses.
+_WE_GAVE = re.compile(r"\bwe\s+(?:administered|gave|infused|injected)\b", re.IGNORECASE)
+
+
 def _observed(passages: list[Passage], blinding: Suggestion) -> bool:
     """Whether the abstract calls its design observational."""
-    return any(blinding.value != "open-label" or not _TRIAL_WORDS_TOO.match(h.evidence.text)
-               for h in design.observational(passages))
+    trial = blinding.value == "open-label" or bool(find(passages, _WE_GAVE, negatable=False))
+    return any(not trial or not _TRIAL_WORDS_TOO.match(h.evidence.text) for h in design.observational(passages))
 
 
 def _one_group(fields: dict[str, Suggestion], hits: list[Hit], flag: str) -> None:

@@ -20,7 +20,11 @@ from livingreview.extraction.passages import before_own_study, Hit, Passage, fin
 # A comparison arm stated outright, whatever it is compared on.
 # (Healthy controls are people compared, not an arm: they are given the drug or nothing; a scale's
 # "control/helplessness" is what it measures.)
-_ARM_STATED = rx(r"\bplacebo|\bsham\b|\brandom|(?<!healthy\s)\bcontrols?\b(?!\s+of\b|/)|\bcomparative\b|\buntreated\b|"
+# (nor is a bracketed "(control)" after a value, the drug-free measurement it is set against, nor
+# "control systems")
+_ARM_STATED = rx(r"\bplacebo|\bsham\b|\brandom|(?<!healthy\s)(?<!\(\s)(?<!\()\bcontrols?\b"
+                 r"(?!\s+of\b|/|\s*\)|\s+(?:systems?|theory|strateg\w+|signals?|processes|mechanisms?|networks?|loops?)\b)|"
+                 r"\bcomparative\b|\buntreated\b|"
                  r"\bnon-?treated\b|\bwait(?:ing)?[- ]?list\b|\busual\s+care\b")
 _COMPARISON = rx(r"\bcompar\w*\b|\bversus\b|\bvs\b\.?")
 # What the other side of a comparison names when it is a treatment, not a time or a kind of
@@ -39,6 +43,11 @@ _GIVEN = rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected|st
             r"(?:ingestion|intake|administration|dosing|injection|infusion)\s+of\b|"
             r"\bsingle\s+(?:oral\s+|intravenous\s+)?doses?\s+of\b|\bco-?administ\w+|\bconcomitant\s+administration\b|"
             r"\bfollowed\s+by\b|"
+            # what the authors gave, and a drug given while measuring ("during N2O inhalation", "volunteers
+            # sedated with a computer-controlled infusion of propofol", "entered an 8-week treatment with X")
+            r"\bwe\s+(?:administered|gave|infused|injected)\b|\b(?:sedated|an(?:a)?esthetized|premedicated)\s+with\b|"
+            r"\b(?:during|under)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:inhalation|infusion|administration)\b|"
+            r"\binfusions?\s+of\b|\bentered\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?treatment\s+with\b|"
             # ("Six couples ... undertook a course of treatment combining CBCT with two MDMA sessions")
             r"\b(?:undertook|underwent)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:course|treatment|therapy|regimen)\b|"
             # measured in the same people around the dose: "before, during, and after ketamine infusion"
@@ -81,13 +90,18 @@ _PEOPLE_SIDE = re.compile(r"\s+(?:with|to)\s+(?:those|patients|subjects|particip
                           r"individuals|people|volunteers)\s+(?:with|without|who\s+(?:had|have)\s+(?!been\b))")
 
 
+# ... or a time of the same people's measurement ("P < 0.05 vs the result during propofol").
+_TIME_SIDE = re.compile(r"\s+(?:the\s+)?(?:(?:results?|values?|levels?|scores?|measurements?|recordings?)\s+)?"
+                        r"(?:during|after|before|at|following|pre-?|post-?)\b|\s+(?:the\s+)?baseline\b")
+
+
 def _treatment_compared(passages: list[Passage], names: Iterable[str]) -> list[Hit]:
     """Comparisons whose far side (the rest of the sentence) names a treatment or a study drug."""
     side = re.compile(r"\b(?:" + "|".join([_TREATMENT_SIDE, *(re.escape(n.lower()) for n in names)]) + r")\b")
     found = []
     for hit in find(passages, _COMPARISON, negatable=False):
         text = hit.passage.lowered or hit.passage.text.lower()
-        if _PEOPLE_SIDE.match(text, hit.end):
+        if _PEOPLE_SIDE.match(text, hit.end) or _TIME_SIDE.match(text, hit.end):
             continue
         if side.search(text, hit.end, min(hit.sentence.end, hit.end + 120)):
             found.append(hit)
