@@ -667,3 +667,23 @@ def test_a_drug_given_at_dose_levels_or_a_hormone_infused_is_a_study_drug(abstra
 def test_a_form_its_parent_and_an_active_placebo_are_read_as_one_study_drug(abstract: str, title: str,
                                                                            expected: list[str]) -> None:
     assert _names(abstract, title) == expected
+
+
+@pytest.mark.parametrize(("abstract", "title", "expected"), [
+    # the maintenance treatment the participants are in
+    ("From eight methadone maintenance programs we recruited 137 methadone-maintained persons with insomnia and "
+     "randomized them to trazodone 50 mg or placebo.", "Trazodone for sleep during methadone maintenance",
+     ["trazodone"]),
+    ("Patients started escitalopram 10 mg or placebo. Sixty-one percent completed the 12 week buprenorphine "
+     "protocol; drop-out was missing seven buprenorphine dosing days.", "", ["escitalopram"]),
+    # what people are added onto, said as "adjunctive treatment to"
+    ("Patients were randomized to lorazepam or haloperidol as an adjunctive treatment to lithium for mania.", "",
+     ["haloperidol", "lorazepam"]),
+    # what participants crave, and a rescue drug's use counted as an outcome
+    ("Patients took extra methadone 20 mg or placebo. Methadone increased craving for heroin.", "", ["methadone"]),
+    ("Children were randomized to midazolam 0.5 mg/kg or placebo. At 1 week, ibuprofen use was reported by fewer "
+     "children in the midazolam group.", "", ["midazolam"]),
+])
+def test_maintenance_treatment_adjuncts_cravings_and_rescue_use_are_not_study_drugs(abstract: str, title: str,
+                                                                                    expected: list[str]) -> None:
+    assert _names(abstract, title) == expected

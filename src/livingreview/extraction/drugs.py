@@ -139,20 +139,29 @@ _UNDER_BEFORE = rx(r"\b(?:under|during|after|of)\s+(?:the\s+)?$")
 _ANAESTHESIA_AFTER = rx(r"[\s-]+(?:general\s+)?an(?:a)?esthe(?:sia|tic)\b")
 
 
-def _the_operations_regimen(hit: Hit) -> bool:
+# The maintenance treatment the participants are in, named by it ("methadone maintenance programs",
+# "methadone-maintained persons", "the 12 week buprenorphine protocol", "buprenorphine dosing days").
+_MAINTENANCE_AFTER = rx(r"[\s-]+(?:maintenance|maintained|substitution|detoxification|detox|dosing|protocol|"
+                        r"(?:treatment\s+)?(?:programs?|programmes?|clinics?|care))\b")
+
+
+def _a_regimen_everyone_has(hit: Hit) -> bool:
+    """Whether `hit` names the operation's anaesthesia or analgesia, or the maintenance treatment the
+    participants are in."""
     sentence = hit.sentence.text
     return bool(_REGIMEN_BEFORE.search(_before(hit, 100))
                 or (_REGIMEN_SENTENCE.match(sentence) and not _ARMS_IN_SENTENCE.search(sentence))
-                or (_UNDER_BEFORE.search(_before(hit, 20)) and _ANAESTHESIA_AFTER.match(hit.passage.text, hit.end)))
+                or (_UNDER_BEFORE.search(_before(hit, 20)) and _ANAESTHESIA_AFTER.match(hit.passage.text, hit.end))
+                or _MAINTENANCE_AFTER.match(hit.passage.text, hit.end))
 
 
 def _drop_the_operations_regimen(reading: DrugReading) -> None:
-    """Drop the anaesthetic and analgesic regimen of an operation that every arm has, when a study
-    drug of its own is given beside it."""
+    """Drop the anaesthetic and analgesic regimen of an operation, or the maintenance treatment, that
+    every arm has, when a study drug of its own is given beside it."""
     regimen = {name for name in reading.names()
                if (own := _own_mentions(reading.hits(name)))
-               and all(_the_operations_regimen(h) for h in own)
-               and all(_the_operations_regimen(h) for h in reading.hits(name) if h.passage.field == "title")}
+               and all(_a_regimen_everyone_has(h) for h in own)
+               and all(_a_regimen_everyone_has(h) for h in reading.hits(name) if h.passage.field == "title")}
     if reading.names() - regimen:
         for name in regimen:
             reading.drop(name)
@@ -208,7 +217,9 @@ _RECREATIONAL = frozenset({"ketamine", "mdma", "cannabis", "medical cannabis", "
 _USE_AFTER = rx(r"[\s-]+(?:users?|use|using|abusers?|abuse|misuse|smokers?|consumers?|consumption|self-administration|"
                 r"dependence|dependent|cessation|abstinence|withdrawal|sativa)\b")
 # (also what a drug given comes from: "a compound found in marijuana", "a component of the Cannabis plant")
+# (and what they crave: "craving for heroin")
 _USE_BEFORE = rx(r"\b(?:use|users?|abuse|misuse|consumption|self-administration)\s+of\s+$|"
+                 r"\b(?:cravings?|desire|urges?)\s+(?:for|to\s+use)\s+$|"
                  r"\b(?:found|present)\s+in\s+$|\b(?:component|constituent|compound)\s+of\s+(?:the\s+)?$")
 # ("degree of similarity to ethanol, cocaine, and marijuana", "more like ethanol than marijuana or cocaine")
 _LIKENED_TO = rx(r"\bsimilar(?:ity)?\s+to\s+(?:[\w-]+,?\s+(?:and\s+|or\s+)?){0,3}$|"
@@ -218,7 +229,7 @@ _LIKENED_TO = rx(r"\bsimilar(?:ity)?\s+to\s+(?:[\w-]+,?\s+(?:and\s+|or\s+)?){0,3
 # What a study drug is added onto: "added to (their stable doses of) X", "adding d-serine to X",
 # "an adjunct to the atypical antipsychotic X", "augmentation of X", "in addition to X",
 # "maintained on optimal doses of X".
-_ADDED_ONTO = rx(r"\b(?:(?:added|adding|add-on)\s+(?:[\w-]+\s+){0,3}?to|adjunct(?:ive)?\s+to|augmentation\s+of|"
+_ADDED_ONTO = rx(r"\b(?:(?:added|adding|add-on)\s+(?:[\w-]+\s+){0,3}?to|adjunct(?:ive)?\s+(?:treatment\s+|therapy\s+)?to|augmentation\s+of|"
                  r"augment(?:s|ing)?(?:\s+the\s+effects?\s+of)?|"
                  r"in\s+addition\s+to|maintained\s+on)\s+(?:(?:the|their|his|her|a|an|stable|optimal|ongoing|current|"
                  r"existing|usual|regular|doses?|of|atypical|typical|antipsychotic|antidepressant|neuroleptic|"
@@ -396,6 +407,9 @@ _PROVOKED_AFTER = re.compile(r"[-\s]?(?:\([^()]{1,12}\)[-\s]?)?(?:induced|provok
                              # reported with measured values ("E1: baseline 18.8 pg/ml")
                              r"[^.;]{0,30}?\d+(?:\.\d+)?\s*(?:pg|ng|nmol|pmol|µmol|µg|mg)\s*/\s*(?:ml|l|dl)\b|"
                              r"\s+use\b(?=[^.;]{0,40}\b(?:allowed|permitted)\b)|\s+usage\b|"
+                             # a rescue drug's use counted as an outcome ("ibuprofen use was reported by fewer")
+                             r"\s+use\s+(?:was|were)\s+(?:(?:reported|recorded|measured|assessed|lower|higher|less|more|"
+                             r"reduced|similar)\b)|"
                              # a receptor subtype named for it ("the vasopressin 1A receptors")
                              r"[-\s](?=\w{0,3}\d)\w{1,4}\s+receptors?\b|"
                              # an enzyme named for it ("creatine kinase"), or its class ("a sulfonamide derivative, X")
