@@ -306,6 +306,11 @@ def test_the_scores_of_a_parental_questionnaire_are_the_parents_rating() -> None
     ("Blood oxygen saturation and respiratory rate did not differ between the groups.", "physiological"),
     ("Low SpO2 was more frequent with the drug; hemodynamic parameters were stable.", "physiological"),
     ("Blood electrolyte status was monitored and movement actometer readings fell.", "physiological"),
+    # samples tested for drugs, breath, sleep recorded in the body, fat, insulin and inflammation
+    ("Opioid-free urine samples did not differ between the arms.", "physiological"),
+    ("Expired carbon monoxide and the CO boost after smoking were lower with the patch.", "physiological"),
+    ("Home polysomnography (PSG) showed no change in total sleep time.", "physiological"),
+    ("Visceral adipose tissue, insulin sensitivity and inflammatory markers were measured.", "physiological"),
 ])
 def test_widely_used_instruments_are_classed_by_who_fills_them_in(sentence: str, expected: str) -> None:
     passages = [Passage(1, "title", "A randomised trial"),
@@ -344,3 +349,12 @@ def test_a_modality_is_read_from_what_it_records(sentence: str, expected: list[s
     passages = [Passage(1, "title", "A drug and the brain"),
                 Passage(1, "abstract", "Twenty healthy volunteers took the drug and placebo. " + sentence)]
     assert measures.imaging_modalities(passages).value == expected
+
+
+def test_what_later_studies_are_called_on_to_measure_is_no_outcome_class() -> None:
+    passages = [Passage(1, "title", "Memantine in autism"),
+                Passage(1, "abstract", "Forty children were randomized to memantine or placebo. Irritability on the "
+                                       "Aberrant Behavior Checklist fell. Future studies with inflammatory cytokine "
+                                       "measurements are warranted.")]
+    assert measures.outcome_classes(passages, {}, drug_given=True).value == ["clinician-rated"]
+

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from livingreview.extraction.design import trials_called_for
 from livingreview.extraction.model import Suggestion
 from livingreview.extraction.passages import find, Hit, in_background, Passage, pattern_list, rx, study_start
 from livingreview.extraction.substances import substances_given
@@ -277,7 +278,13 @@ OUTCOME_CLASS_PATTERNS = (
                           # (not the brain's "hemodynamic changes" an imaging scan reads)
                           r"\b(?:oxygen|O2|arterial)\s+saturation\b|\bSp?O2\b|\bha?emodynamic\s+(?:parameters|variables|"
                           r"stability|measures|data)\b|\brespiratory\s+rates?\b|\belectrolytes?\b|"
-                          r"\bactomet\w*")),
+                          r"\bactomet\w*|"
+                          # samples tested for drugs, what smokers breathe out, sleep recorded in the body,
+                          # fat and insulin measured, markers of inflammation
+                          r"\burine\s+(?:samples?|specimens?|toxicology|drug\s+tests?)\b|\btoxicology\s+(?:screens?|tests?|results)\b|"
+                          r"\bbreath\s+alcohol\b|\b(?:expired|exhaled)\s+(?:air\s+)?(?:carbon\s+monoxide|CO)\b|\bCO\s+boost\b|"
+                          r"\bpolysomnograph\w*|\bPSG\b|\badipose\s+tissue\b|\binsulin\s+sensitivity\b|"
+                          r"\binflammatory\s+(?:markers?|biomarkers?|cytokines?)\b|\binterleukin")),
 )
 # Cues of a class told in what was done or said rather than in a measure's name: they make the
 # study's outcome_classes, but name no outcome.
@@ -538,7 +545,9 @@ def outcome_classes(passages: list[Passage], instrument_classes: dict[str, list[
     given = {hit.evidence.text.lower() for hit in substances_given(passages)}
     for value in list(found):
         # (a substance the study gives, "cortisol (20 mg) or placebo", is not also a body measure)
+        # (nor is what later studies are called on to measure: "studies with cytokine measurements are warranted")
         if not (outcome_hits := [h for h in found[value] if not _diagnostic(h) and h.evidence.text.lower() not in given
+                                 and not trials_called_for(h)
                                  and not (value == "physiological" and (_screening_service(h) or _dose_or_criterion(h)))]):
             found.pop(value)
         else:
