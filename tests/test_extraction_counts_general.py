@@ -296,6 +296,15 @@ MORE_COUNT_CASES: list[Case] = [
      "completed the study of naltrexone against placebo.", {"n_total": None}),
     ("Completers after an age range in apposition", "Forty-five children, 2.02 to 7.58 years old (M = 4.49), "
      "completed this crossover design of haloperidol and placebo.", {"n_total": None}),
+    # two kinds set against each other, each count with its own word
+    ("Two kinds of drinkers", "We conducted double-blind, randomized, crossover pilot studies of naltrexone and "
+     "placebo in 11 light and 9 heavy alcohol users.", {"n_total": 20}),
+    ("Lean and obese", "In 25 healthy lean and 23 overweight/obese participants, we measured cerebral blood flow "
+     "after intranasal insulin or placebo.", {"n_total": 48}),
+    # a healthy comparison group the patients are set against
+    ("ADHD boys against healthy boys", "A randomized, placebo-controlled crossover design compared single doses of "
+     "methylphenidate and placebo within 19 medication-naive ADHD boys, and their normalization effects relative "
+     "to 29 age-matched healthy boys.", {"n_total": 48}),
 ]
 
 

@@ -287,15 +287,20 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
 # Arms or studies counted in one list before their noun, or in one bracket: "120, 118 and 64 patients
 # were randomized to ...", "two trials (n = 410 and 436)". Their sum is the whole study.
 _LIST_NUMBER = r"\d{1,3}(?:,\d{3})+|\d+"
+# (also two kinds set against each other, each count with its own word: "in 11 light and 9 heavy
+# alcohol users", "25 healthy lean and 23 overweight/obese participants")
+_KIND_WORD = r"(?!(?:weeks?|days?|months?|years?|hours?|minutes?|mg|g|ml|times|sessions|doses?|of|to|in|per|or)\b)[a-z][\w/-]*"
 _COUNT_LIST = rx(r"(?<![\d.,%/()=])(?<!n\s)(?<!n\s\s)\b(?P<counts>(?:" + _LIST_NUMBER + r")(?:\s*,\s*(?:" + _LIST_NUMBER +
                  r"))*,?\s+and\s+(?:" + _LIST_NUMBER + r"))\s+(?P<people>" + _BETWEEN + PEOPLE + r")\b|"
+                 r"(?<![\d.,%/()=])\b(?P<kinds>(?:" + _LIST_NUMBER + r")\s+(?:" + _KIND_WORD + r"\s+){1,2}?and\s+(?:" +
+                 _LIST_NUMBER + r"))\s+(?:" + _KIND_WORD + r"\s+){1,2}?" + PEOPLE + r"\b|"
                  r"\(\s*n\s*=\s*(?P<bracket>(?:" + _LIST_NUMBER + r")(?:\s*,\s*(?:" + _LIST_NUMBER + r"))*,?\s+and\s+(?:" +
                  _LIST_NUMBER + r"))\s*\)")
 
 
 def _rank_count_list(passage: Passage, match: re.Match[str]) -> Candidate:
-    written = match.group("counts") or match.group("bracket")
-    start = match.start("counts") if match.group("counts") else match.start("bracket")
+    group = next(name for name in ("counts", "kinds", "bracket") if match.group(name))
+    written, start = match.group(group), match.start(group)
     hit = Hit(passage, start, start + len(written))
     parts = [int(n.replace(",", "")) for n in re.findall(_LIST_NUMBER, written)]
     if len(parts) < 2 or min(parts) < 2 or _hedged(passage.text, match.start()):
@@ -305,6 +310,8 @@ def _rank_count_list(passage: Passage, match: re.Match[str]) -> Candidate:
     rank = _verb_rank(passage.text, match.end())
     if _RANDOMISED_BEFORE.search(passage.text, max(0, start - 40), start):
         rank = max(rank, 5.0)
+    elif _BEFORE_RANK.search(passage.text, max(0, start - 40), start):
+        rank = max(rank, 3.0)  # ("pilot studies ... in 11 light and 9 heavy alcohol users")
     return (float(rank), hit, sum(parts), written)
 
 
@@ -601,7 +608,10 @@ _ALSO_GROUP = rx(r"(?<![\d.,%/])\b(?P<count>" + COUNT + r")\s+" + _BETWEEN + PEO
 # unmedicated group (n = 14)", "The same number of HC (n = 12) performed the test".
 _CONTROL_GROUP_N = rx(r"\b(?:compared\s+(?:with|to)|versus|and)\s+(?:those\s+(?:in|of)\s+)?(?:a|an|the)\s+"
                       r"(?:[\w-]+\s+){0,3}?(?:control|comparison|reference)\s+(?:[\w-]+\s+)?group\s*\(\s*n\s*=\s*"
-                      r"(?P<count>\d+)\s*\)|\b(?:healthy\s+controls?|HCs?)\s*\(\s*n\s*=\s*(?P<hc>\d+)\s*\)")
+                      r"(?P<count>\d+)\s*\)|\b(?:healthy\s+controls?|HCs?)\s*\(\s*n\s*=\s*(?P<hc>\d+)\s*\)|"
+                      # ("within 19 ADHD boys, and ... relative to 29 age-matched healthy boys")
+                      r"\b(?:relative\s+to|compared\s+(?:with|to)|versus|vs\.?)\s+(?P<rel>\d+)\s+(?:[\w-]+\s+){0,2}?"
+                      r"(?:healthy|typically[- ]developing)\s+(?:[\w-]+\s+)?" + PEOPLE + r"\b")
 
 
 def _with_comparison_group(passages: list[Passage], found: Suggestion) -> Suggestion:
@@ -612,7 +622,7 @@ def _with_comparison_group(passages: list[Passage], found: Suggestion) -> Sugges
     if not any(flag.startswith("summed") for flag in found.flags):
         for passage in passages:
             for match in passage.finditer(_CONTROL_GROUP_N):
-                group = "count" if match.group("count") else "hc"
+                group = next(name for name in ("count", "hc", "rel") if match.group(name))
                 hit = Hit(passage, match.start(group), match.end(group))
                 if any(e.field == passage.field and e.start == hit.start for e in found.evidence) or \
                         in_background(hit):
