@@ -766,6 +766,11 @@ def test_the_operation_people_had_names_them_when_no_condition_does(flagship, ti
      "randomized to fluvoxamine or placebo.", ["other:overanxious-disorder", "other:separation-anxiety-disorder"]),
     ("Methylphenidate in the classroom", "Fifteen children with attention deficit disorder with hyperactivity (ADDH) "
      "were observed in their classrooms.", ["other:adhd"]),
+    # people in opioid agonist treatment have an opioid use disorder
+    ("Benzodiazepines and quality of life", "A convenience sample of 120 patients receiving opioid agonist treatment "
+     "(OAT) or heroin-assisted treatment was interviewed.", ["substance-use"]),
+    ("Additional methadone and craving", "Eighteen patients on long-term methadone substitution treatment took "
+     "extra methadone or placebo.", ["substance-use"]),
     # agoraphobia as the specifier of panic disorder is no condition of its own
     ("Paroxetine for panic", "Patients with panic disorder with agoraphobia were randomized to paroxetine or placebo.",
      ["other:panic-disorder"]),

@@ -143,8 +143,11 @@ _POPULATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"amphetamine|stimulant|psychostimulant|nicotine|tobacco|heroin|drug)[\s-]+(?:use\s+disorders?|"
                           r"dependence|abuse|addiction|dependent)\b|\balcoholi(?:sm|cs)\b|\baddicts?\b|"
                           # in treatment for it, or drinking heavily ("methadone-maintained patients", "heavy drinkers")
-                          r"\b(?:methadone|buprenorphine)[- ]maintained\b|\b(?:methadone|opioid\s+agonist)\s+maintenance\s+"
-                          r"(?:patients|treatment|program(?:me)?s?)\b|\b(?:heavy|problem)\s+drinkers\b|"
+                          r"\b(?:methadone|buprenorphine)[- ]maintained\b|\b(?:methadone|buprenorphine|opioid\s+agonist)\s+"
+                          r"(?:maintenance|substitution)\s+(?:patients|clients|treatment|therapy|program(?:me)?s?)\b|"
+                          r"\bopioid\s+(?:agonist|substitution|replacement)\s+(?:treatment|therapy)\b|"
+                          r"\b(?:OAT|OST)\s+(?:patients|clients|programs?|clinics?)\b|\bheroin[- ]assisted\s+treatment\b|"
+                          r"\b(?:heavy|problem)\s+drinkers\b|"
                           # (the noun, not "an alcoholic beverage")
                           r"\balcoholic\s+(?:patients|subjects|men|women|individuals|inpatients|outpatients|participants)\b|"
                           # people who use a drug of their own accord ("chronic ketamine users"; see _HEALTHY_USERS)
