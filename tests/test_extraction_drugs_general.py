@@ -353,6 +353,13 @@ def test_calcium_measured_or_named_in_a_drug_class_is_not_given(abstract: str) -
      "tolterodine 4 mg once daily for a year.", ["4 mg once daily"]),
     # A washout period between doses does not make a dose someone else's.
     ("After a washout period of 3 months, subjects took tolterodine 1 mg twice daily.", ["1 mg twice daily"]),
+    # ... nor does a wash-out week between the study's own medication weeks
+    ("Each participant received one week each of mirtazapine (30mg), zolpidem (12.5 mg) and placebo with a "
+     "wash-out week between each medication week.", ["30mg", "12.5 mg"]),
+    # a patch's dose per 24 hours, after the aim ("We determined whether") and a trial "was conducted"
+    ("We determined whether bupropion with the nicotine patch helps smokers quit. A 10-week trial of bupropion "
+     "(300 mg/day) with the transdermal nicotine patch (21 mg/24h) for 58 smokers was conducted.",
+     ["300 mg/day", "21 mg/24h"]),
 ])
 def test_doses_are_the_amounts_of_the_study_drugs(abstract: str, expected: list[str]) -> None:
     assert drugs.doses(_passages(abstract)).value == expected

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from livingreview.extraction.lexicon import lexicon_path
-from livingreview.extraction.passages import Hit, Passage, in_background, in_conclusions
+from livingreview.extraction.passages import Hit, Passage, in_background, in_conclusions, study_start
 from livingreview.extraction.service import suggest_study
 from livingreview.extraction.text import parse_count, sentences
 from livingreview.protocol import load_protocol
@@ -152,3 +152,13 @@ def test_a_heading_on_a_line_of_its_own_opens_its_section() -> None:
     ketamine = [Hit(passage, m.start(), m.end()) for m in re.finditer("(?i)ketamine", passage.text)]
     assert [in_background(h) for h in ketamine] == [True, False, False]
     assert [in_conclusions(h) for h in ketamine] == [False, False, True]
+
+
+@pytest.mark.parametrize("own", [
+    "We determined whether bupropion helps smokers with schizophrenia quit.",
+    "A 10-week, double-blind trial of bupropion for 58 smokers with schizophrenia was conducted.",
+])
+def test_an_aim_determined_or_a_trial_conducted_turns_to_the_studys_own(own: str) -> None:
+    background = "Individuals with schizophrenia smoke at higher rates than the general population. "
+    passage = Passage(1, "abstract", background + own + " Abstinence was higher with bupropion.")
+    assert study_start(passage) == len(background)

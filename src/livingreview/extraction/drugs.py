@@ -584,7 +584,7 @@ _NOT_THE_STUDYS_USE = rx(r"\bexclu(?:ded|sion)\b|\bineligible\b|\bnot\s+(?:allow
 
 # A washout of what people took before the study, unless the sentence is about a crossover's
 # periods ("a crossover study ... separated by a 7-day washout"): then the washout is its own.
-_WASHOUT = rx(r"\bwash-?out\b(?!\s+(?:(?:period|phase|interval)\s+)?(?:of|between|lasting))")
+_WASHOUT = rx(r"\bwash-?out\b(?!\s+(?:(?:period|phase|interval|weeks?|days?)\s+)?(?:of|between|lasting))")
 _CROSSOVER_WORD = rx(r"\bcross-?over\b|\bperiods\b")
 # ... or about the study's own washout after treatment ("for 20 weeks, followed by a 4-week washout").
 _WASHOUT_AFTER_TREATMENT = rx(r"\b(?:followed\s+by|then|with)\s+an?\s+(?:\d+|one|two|three|four|six|eight)[- ]"
@@ -1033,7 +1033,7 @@ def control(passages: list[Passage], drugs: DrugReading, single_group: list[Hit]
 # ("0. 625 mg": a decimal broken by a space in the record's text is one amount.)
 _DOSE = rx(r"(?<![\w.])(?<!group\s)(?<!arm\s)(?<!visit\s)(?<!phase\s)(?<!period\s)(?P<dose>(?P<amounts>(?:\d{1,3}(?:,\d{3})+(?!\d)|0\.\s\d+|\d+(?:\.\d+)?)"
             r"(?:\s*(?:-|\u2013|to|or|and|/|,|,\s*or|,\s*and)\s*\d+(?:\.\d+)?)*)"
-            r"\s*-?\s*(?P<unit>mg|g|µg|μg|mcg|ug|ng|ml|mL|international\s+units?|IU|units?(?=\s*(?:/|per\b|daily|a\s+day|once|twice|weekly|(?:of\s+)?(?:vitamin|insulin|heparin|[a-z]+(?:in|ine|ol|one|ide|ate|mab|cept)\b)))|mmol|mEq|micrograms?|milligrams?|microg)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|h|hr|min|ml))*"
+            r"\s*-?\s*(?P<unit>mg|g|µg|μg|mcg|ug|ng|ml|mL|international\s+units?|IU|units?(?=\s*(?:/|per\b|daily|a\s+day|once|twice|weekly|(?:of\s+)?(?:vitamin|insulin|heparin|[a-z]+(?:in|ine|ol|one|ide|ate|mab|cept)\b)))|mmol|mEq|micrograms?|milligrams?|microg)(?:\s*/\s*(?:kg|m2|m²|day|d|dose|(?:24\s*)?h|hr|min|ml))*"
             r"(?:\s+(?:once|twice|three\s+times|four\s+times)\s+(?:daily|a\s+day|per\s+day|weekly))?"
             r"(?:\s+(?:daily|b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?d\.?|o\.?d\.?|per\s+day|a\s+day|/day))?)(?![\w])")
 # A concentration measured in blood or urine ("697 ng/ml"), not an amount given.

@@ -197,6 +197,9 @@ _OWN_STUDY_TURN = rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:[\w-]+,?\
                       r"\bhere,?\s+(?:[^.;]{0,150}?\s)?we\b|"
                       # (not a section's label: "OBJECTIVE: Preclinical evidence indicates ..." is background)
                       r"\b(?:aims?|objectives?|purpose|goals?)\b(?!\s*:)|\b(?:was|were)\s+(?:randomi[sz]ed|enrolled|recruited|studied|included)\b|"
+                      # ("We determined whether ...", "A 10-week, double-blind trial of X ... was conducted")
+                      r"\bwe\s+(?:\w+\s+)?(?:determined|explored)\b|"
+                      r"\b(?:trial|study|experiment)\b[^.;]{0,160}?\b(?:was|were)\s+(?:conducted|performed|carried\s+out|undertaken)\b|"
                       # ("either 30 mg of memantine or a placebo was administered to 40 volunteers")
                       r"\b(?:was|were)\s+administered\s+to\s+(?:\d+|[a-z]+ty|the|all|each)\b|"
                       # ("X ... was evaluated as a treatment for severe PPD in a proof-of-concept, open-label study")
