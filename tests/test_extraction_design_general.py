@@ -172,6 +172,12 @@ ALLOCATION_CASES: list[Case] = [
      "disorder (n = 6) or PDD not otherwise specified (n = 3) received guanfacine for 8 weeks in an open-label "
      "study. Conclusions: Placebo-controlled studies are indicated.",
      {"allocation": "single-group", "control": "none", "randomised": "no"}),
+    # people named by the saline they received are a group of their own
+    ("Remifentanil and corticospinal coupling",
+     "We investigated the effects of the opioid remifentanil in a large sample (n = 78) of healthy male "
+     "participants. Coupling was stronger in participants who reported stronger analgesia during opioid treatment, "
+     "while participants that received saline showed reduced coupling.",
+     {"allocation": "parallel", "control": "placebo"}),
 ]
 
 

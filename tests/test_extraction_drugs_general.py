@@ -445,6 +445,8 @@ def test_participants_who_took_the_drug_took_the_study_drug() -> None:
     # Experience told after the route is the participants', not an earlier treatment's route.
     ("Eight adults were given intravenous DMT; all had previous experience in the use of hallucinogens.",
      ["intravenous"]),
+    # a route held in the mouth is one product's; "oral" for the second product joined to it still counts
+    ("Healthy adults took buprenorphine buccal film and oral oxycodone 30 mg or placebo.", ["oral"]),
 ])
 def test_routes_follow_the_study_drug(abstract: str, expected: list[str]) -> None:
     assert drugs.routes(_passages(abstract)).value == expected

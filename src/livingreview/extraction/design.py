@@ -236,7 +236,8 @@ PLACEBO = rx(r"\bplacebos?\b(?![- ]like\b)(?<!\bactive\splacebo)(?<!\bactive-pla
                r"\bsham\b|\bdummy\s+(?:tablets?|capsules?|drug)\b|"
                r"\bsaline\b(?:(?<=\bor\ssaline)|(?<=\beither\ssaline)|(?<=\band\ssaline)|(?<=\bwith\ssaline)|(?<=\bversus\ssaline)|"
                r"(?<=\bvs\ssaline)|(?<=\bvs\.\ssaline)|(?<=\bor\snormal\ssaline)|(?<=\band\snormal\ssaline)|"
-               r"(?<=\bwith\snormal\ssaline)|(?<=\bversus\snormal\ssaline)|[- ](?:placebo|control|infusions?|"
+               r"(?<=\bwith\snormal\ssaline)|(?<=\bversus\snormal\ssaline)|(?<=\breceived\ssaline)|(?<=\bgiven\ssaline)|"
+               r"[- ](?:placebo|control|infusions?|"
                r"injections?|sessions?)\b)|"
                r"\bvehicle(?:-controlled)?\b(?=[^.]{0,60}\b(?:spray|cream|gel|solution|drops?|control)\b)")
 
@@ -493,8 +494,10 @@ def allocation(passages: list[Passage], randomised_value: str, control_value: st
 
 
 # (also "after receiving either 10 mg hydrocortisone or 10 mg yohimbine ... or placebo": one of several)
+# (and people named by what they received: "participants that received saline showed reduced coupling")
 _ASSIGNED_TO = rx(r"\brandomi[sz]\w*|\bassign\w*|\ballocat\w*|\bgroups?\b|\barms?\b|\bbetween[- ](?:subjects?|participants?)\b|"
-                  r"\bparallel\b|\beither\b")
+                  r"\bparallel\b|\beither\b|\b(?:participants|subjects|volunteers|those|patients)\s+(?:who|that)\s+"
+                  r"(?:received|were\s+given|got)\b")
 _VOLUNTEERS = rx(r"\b(?:healthy|research)\s+(?:[\w-]+\s+){0,2}?(?:volunteers|participants|subjects|adults|men|women|males|"
                  r"females)\b")
 

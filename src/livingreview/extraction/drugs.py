@@ -1224,7 +1224,8 @@ _IN_ANIMALS = rx(r"\banimals?\b|\brodents?\b|\bmice\b|\brats?\b|\bpre-?clinical\
 
 
 # A sublingual or buccal tablet is absorbed in the mouth, not swallowed: none of the six routes.
-_HELD_IN_THE_MOUTH = rx(r"\b(?:sublingual|buccal)\s+(?:[\w-]+\s+){0,3}$")
+# (not a second product joined to it: "buprenorphine buccal film and oral oxycodone")
+_HELD_IN_THE_MOUTH = rx(r"\b(?:sublingual|buccal)\s+(?:(?!(?:and|or|versus|vs)\b)[\w-]+\s+){0,3}$")
 
 
 # A route named for a background treatment of every arm ("each with a newly started oral
