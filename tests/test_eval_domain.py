@@ -57,3 +57,14 @@ def test_the_command_line_prints_the_field_table(tmp_path: Path, capsys: pytest.
     out = capsys.readouterr().out
     assert "on the domain9 split: 1 gold records" in out
     assert out.splitlines()[2].split()[0] == "randomised"
+
+
+def test_every_record_with_no_study_of_its_own_has_every_field_negative():
+    # (the guidelines' rule: "not-stated", null and [] are the negatives, and a review gets only them)
+    negatives = ("not-stated", None, [])
+    for path in sorted(ed.DOMAIN_DIR.glob("domain*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            if record["kind"] in ("review", "animal", "other"):
+                positive = {name: value for name, value in record["fields"].items() if value not in negatives}
+                assert not positive and not record["outcomes"], (record["id"], positive)
