@@ -553,6 +553,10 @@ def test_a_randomised_trial_called_for_is_not_the_studys_design(flagship: Protoc
 # The same people under each condition, said in ways other than "crossover"; and one group measured
 # against its own baseline.
 SAME_PEOPLE_CASES: list[Case] = [
+    # each participant their own control
+    ("Their own controls",
+     "Sixteen volunteers took yohimbine or placebo before a startle test; subjects served as their own controls.",
+     {"allocation": "crossover"}),
     ("Cortisol in one session, placebo in the other",
      "Healthy adults were given hydrocortisone during one session and a placebo during another session before "
      "a face recognition task.",

@@ -42,7 +42,9 @@ _CROSSOVER = rx(
     r"\bwash-?\s?out\b[^.]{0,40}\bbetween\s+(?:the\s+)?(?:two\s+|three\s+)?(?:treatments|periods|phases|sessions|"
     r"study\s+days|regimens|doses)\b|"
     r"\b(?:each|every|all)\s+(?:subjects?|participants?|patients?|volunteers?)\s+(?:received|was\s+given|were\s+given|"
-    r"underwent|took)\s+(?:both|all|each|two|three|four|placebo\s+and)\b|"
+    r"underwent|took|completed|attended)\s+(?:both|all|each|two|three|four|placebo\s+and)\b|"
+    # each participant their own control ("subjects served as their own controls")
+    r"\bserv(?:ed|ing|e)\s+as\s+(?:their|his|her)\s+own\s+controls?\b|"
     # tested after each treatment in turn: "following hormonal and placebo treatment, participants made
     # judgements"; doses in a sequence with placebo doses between them
     r"\b(?:following|after)\s+(?:both\s+)?(?:[\w-]+\s+){1,2}and\s+placebo\s+(?:treatments?|administrations?|"
