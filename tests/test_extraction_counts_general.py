@@ -305,6 +305,9 @@ MORE_COUNT_CASES: list[Case] = [
     ("ADHD boys against healthy boys", "A randomized, placebo-controlled crossover design compared single doses of "
      "methylphenidate and placebo within 19 medication-naive ADHD boys, and their normalization effects relative "
      "to 29 age-matched healthy boys.", {"n_total": 48}),
+    # an age in brackets between the count and its people
+    ("An age in brackets", "In this double-blinded randomized controlled trial, we enrolled 712 older (aged 65-90 "
+     "years) patients scheduled for major orthopedic surgery.", {"n_total": 712}),
 ]
 
 

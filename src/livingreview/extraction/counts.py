@@ -43,7 +43,9 @@ _NOT_ADJECTIVE = (r"(?!(?:was|were|is|are|be|been|of|to|for|with|and|or|in|on|at
                   r"institutions|departments|universities|communities|villages|regions)\b)")
 # ... also both sexes or two adverbs joined by "and"/"or" ("male and female", "surgically or
 # naturally postmenopausal") and an age written as an adjective ("21- to 37-yr-old").
+# (an age in brackets too: "712 older (aged 65-90 years) patients")
 _BETWEEN = (r"(?:" + _NOT_ADJECTIVE + r"(?:[A-Za-z][\w'/-]*|\d{1,2}-?\s*(?:to|-|\u2013)\s*\d{1,2}[- ](?:yr|year)s?[- ]old|"
+            r"\(\s*(?:aged?\s+)?\d{1,2}\s*(?:-|\u2013|to)\s*\d{1,3}\s*(?:years?|yrs?|y)?(?:\s+old)?\s*\)|"
             r"[A-Za-z][\w-]*\s+(?:and|or)\s+" + _NOT_ADJECTIVE + r"[A-Za-z][\w-]*),?\s+){0,5}?")
 # One sex's share of a sample: "17 women", "8 boys".
 _SEX = r"(?:wom[ae]n|m[ae]n|males?|females?|boys|girls)"
