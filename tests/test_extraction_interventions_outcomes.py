@@ -164,6 +164,9 @@ def test_outcome_classes_follow_the_instrument(flagship: Protocol, abstract: str
      "the injection.", []),
     # A heart rate measured beside brain imaging does not make it cardiac.
     ("Heart rate was recorded. Dopamine release was measured with PET scans before and after the dose.", ["PET"]),
+    # spectroscopic imaging is MRS; near-infrared spectroscopy is not
+    ("Brain lithium was mapped with a 3D MRSI approach.", ["MRS"]),
+    ("Haemodynamic responses were recorded with near-infrared spectroscopy over the frontal cortex.", ["other"]),
 ])
 def test_imaging_modalities_are_brain_imaging_only(flagship: Protocol, abstract: str, modalities: list[str]) -> None:
     got = _fields(flagship, "Thirty adults were randomized to ketamine or placebo. " + abstract)
@@ -181,6 +184,8 @@ def test_imaging_modalities_are_brain_imaging_only(flagship: Protocol, abstract:
     ("Both groups improved in social adjustment and peer relationships.", "social functioning"),
     ("Social and occupational impairment improved more than after placebo.", "social functioning"),
     ("The drug attenuated the retention of fear memory a week later.", "emotional processing"),
+    ("Women completed the Social Connection Scale; the vaccine did not change feelings of social connection.",
+     "social connectedness"),
 ])
 def test_constructs_come_from_the_protocol_vocabulary(flagship: Protocol, abstract: str, construct: str) -> None:
     got = _fields(flagship, "Thirty adults were randomized to MDMA or placebo. " + abstract)

@@ -201,7 +201,8 @@ OUTCOME_CLASS_PATTERNS = (
                          r"\bPET\b(?=[^.]{0,80}\b(?:brain|cerebral|cortical|neural|receptor|binding|striat))|"
                          r"\bEEG\b|\belectroencephalogra|\bMEG\b|"
                          r"\bmagnetoencephalogra|\bneuromagnetic\b|\bBOLD\b|\bneuroimaging\b|\bbrain\s+imaging\b|\bSPECT\b|"
-                         r"\bevent-?related\s+potentials?\b|\bERPs?\b|\bMRS\b|\bresting[- ]state\b|"
+                         r"\bevent-?related\s+potentials?\b|\bERPs?\b|\bMRSI?\b|\bresting[- ]state\b|"
+                         r"\bnear-?infrared\s+spectroscopy\b|\bf?NIRS\b|"
                          r"\bpositron\s+emission\s+tomography\b|"
                          # the brain's responses measured with no modality named, and the components of ERPs
                          r"\bbrain\s+(?:activity|activation|responses?)\b|"
@@ -312,7 +313,7 @@ _IMAGING = (
     ("PET", rx(r"\bPET\b|\bpositron\s+emission\s+tomography\b|"
                 # a radiotracer's binding read in the brain ("[11C]raclopride binding potential")
                 r"\[\s*(?:11C|18F|15O|123I)\s*\]|\b(?:11C|18F)-[\w-]+|\braclopride\b|\bbinding\s+potential\b")),
-    ("MRS", rx(r"\b(?:1H-?)?MRS\b|\bmagnetic\s+resonance\s+spectroscopy\b|\bspectroscopy\b")),
+    ("MRS", rx(r"\b(?:1H-?|3D\s+)?MRSI?\b|\bmagnetic\s+resonance\s+spectroscop\w*|\b(?<!near-infrared\s)spectroscop(?:y|ic\s+imaging)\b")),
     ("other", rx(r"\b(?:MR|magnetic\s+resonance)\s+angiogra\w*(?=[^.]{0,80}\b(?:intracranial|cerebral|brain|"
                   r"carotid|basilar|vertebral))|\b(?:head|cranial)\s+ultraso(?:und|nograph\w*)|\bSPECT\b|\bsingle[- ]photon\b|\bdiffusion\s+tensor\b|\bDTI\b|\barterial\s+spin\s+label|"
                   r"\bnear-?infrared\s+spectroscopy\b|\bfNIRS\b|\bNIRS\b|\bstructural\s+MRI\b|\bvoxel-?based\s+morphometry\b|"
