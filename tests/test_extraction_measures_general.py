@@ -311,6 +311,11 @@ def test_the_scores_of_a_parental_questionnaire_are_the_parents_rating() -> None
     ("Expired carbon monoxide and the CO boost after smoking were lower with the patch.", "physiological"),
     ("Home polysomnography (PSG) showed no change in total sleep time.", "physiological"),
     ("Visceral adipose tissue, insulin sensitivity and inflammatory markers were measured.", "physiological"),
+    # informants, direct observation, observer scores and the global improvement a rater judges
+    ("Measures of autism symptoms were gathered from parents, teachers and investigators.", "clinician-rated"),
+    ("Direct observation measures did not change over time.", "clinician-rated"),
+    ("Observer scores of anxiety at induction were lower with the drug.", "clinician-rated"),
+    ("Seventy percent of children were much to very much improved.", "clinician-rated"),
 ])
 def test_widely_used_instruments_are_classed_by_who_fills_them_in(sentence: str, expected: str) -> None:
     passages = [Passage(1, "title", "A randomised trial"),

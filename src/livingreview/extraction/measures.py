@@ -82,7 +82,7 @@ OUTCOME_CLASS_PATTERNS = (
                             r"\bpeer\s+(?:appraisals?|ratings?|nominations?|reports?)\b|\b(?:investigator|physician|"
                             r"clinician|observer|rater|researcher|surgeon|nurse|an(?:a)?esthetist|an(?:a)?esthesiologist)"
                             r"(?:'s|s'|s|\u2019s)?\s*(?:-\s*)?(?:global\s+)?(?:rated|ratings?|assess(?:ed|ments?)|"
-                            r"evaluations?|satisfaction)\b|\bHAM-?[DA]\b|(?<!-)\bHamilton\b(?!-)|\bMADRS\b|\bMontgomery\b|\bCGI\b|"
+                            r"evaluations?|satisfaction|scores?)\b|\bHAM-?[DA]\b|(?<!-)\bHamilton\b(?!-)|\bMADRS\b|\bMontgomery\b|\bCGI\b|"
                             r"\bclinical\s+global\s+impression|\bPANSS\b|\bBPRS\b|\bYMRS\b|\bCAPS\b|\bADOS\b|"
                             # the Liebowitz scale is clinician-administered unless its self-report form is named
                             r"\bLSAS\b(?!-SR)|\bLiebowitz\s+Social\s+Anxiety\s+Scale\b(?!\s*[-(]\s*(?:SR|self))|"
@@ -110,7 +110,11 @@ OUTCOME_CLASS_PATTERNS = (
                             # what a parent, carer or teacher rates of the participant ("caregiver-rated social
                             # responsiveness", "caregiver-reported NPI scores")
                             r"\b(?:parent(?:s|al)?|caregivers?|carers?|teachers?|mothers?|fathers?|informants?)'?\s*(?:-\s*)?"
-                            r"(?:completed|reported|rated|ratings?|questionnaires?)\b|"
+                            r"(?:completed|reported|reports?|rated|ratings?|questionnaires?)\b|"
+                            # gathered from informants, watched directly, or the global improvement a rater
+                            # judges ("much or very much improved", the CGI-I's top two grades)
+                            r"\bgathered\s+from\s+(?:the\s+)?(?:parents|teachers|caregivers|carers|investigators|clinicians)\b|"
+                            r"\bdirect\s+observations?(?:al)?\b|\bmuch\s+(?:or|to)\s+very\s+much\s+improve(?:d|ment)\b|"
                             # behaviour coded by observers, and inventories an observer answers
                             r"\bobservational\s+(?:measures?|ratings?|coding|assessments?)\b|\bobserver[- ]coded\b|"
                             # a clinician's interview or ratings (not the interview that diagnosed the sample),
