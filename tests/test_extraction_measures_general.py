@@ -316,6 +316,8 @@ def test_the_scores_of_a_parental_questionnaire_are_the_parents_rating() -> None
     ("Direct observation measures did not change over time.", "clinician-rated"),
     ("Observer scores of anxiety at induction were lower with the drug.", "clinician-rated"),
     ("Seventy percent of children were much to very much improved.", "clinician-rated"),
+    # cognitive testing and batteries are performed by the participant
+    ("Patients given ketamine performed worse in cognitive testing.", "behavioural"),
 ])
 def test_widely_used_instruments_are_classed_by_who_fills_them_in(sentence: str, expected: str) -> None:
     passages = [Passage(1, "title", "A randomised trial"),

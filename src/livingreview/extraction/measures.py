@@ -142,7 +142,7 @@ OUTCOME_CLASS_PATTERNS = (
                             r"\bpatients\s+and\s+(?:the\s+)?(?:investigators?|physicians?|clinicians?)\s+(?:jointly\s+|both\s+)?"
                             r"(?:rated|assessed|evaluated|scored|judged)\b")),
     ("behavioural", rx(r"\b(?:behaviou?ral|cognitive|computeri[sz]ed|experimental)\s+(?:tasks?|"
-                        r"paradigms?|tests?|performance)\b|"
+                        r"paradigms?|tests?|testing|performance|batter(?:y|ies))\b|"
                         # the bedside tests of cognition, which the participant performs
                         r"\bMini-?\s?Mental\s+State\s+Exam\w*|\bMMSE\b|\bMontreal\s+Cognitive\s+Assessment\b|\bMoCA\b|"
                         # the money games and decisions of social and economic experiments ("a monetary
