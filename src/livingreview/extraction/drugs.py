@@ -158,8 +158,10 @@ def _a_regimen_everyone_has(hit: Hit) -> bool:
 def _drop_the_operations_regimen(reading: DrugReading) -> None:
     """Drop the anaesthetic and analgesic regimen of an operation, or the maintenance treatment, that
     every arm has, when a study drug of its own is given beside it."""
+    # (the cheap test first: most drugs are named in no regimen at all)
     regimen = {name for name in reading.names()
-               if (own := _own_mentions(reading.hits(name)))
+               if any(_a_regimen_everyone_has(h) for h in reading.hits(name))
+               and (own := _own_mentions(reading.hits(name)))
                and all(_a_regimen_everyone_has(h) for h in own)
                and all(_a_regimen_everyone_has(h) for h in reading.hits(name) if h.passage.field == "title")}
     if reading.names() - regimen:
