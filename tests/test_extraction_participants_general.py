@@ -771,6 +771,12 @@ def test_the_operation_people_had_names_them_when_no_condition_does(flagship, ti
      "(OAT) or heroin-assisted treatment was interviewed.", ["substance-use"]),
     ("Additional methadone and craving", "Eighteen patients on long-term methadone substitution treatment took "
      "extra methadone or placebo.", ["substance-use"]),
+    # transgender people are read by the condition trials name them for
+    ("Testosterone and body perception", "We scanned 20 trans men (assigned female at birth with male gender "
+     "identity) before and after testosterone.", ["other:gender-dysphoria"]),
+    # a drug's effect measured is no condition of the participants
+    ("Lighting and opioid miosis", "Seven patients received their usual daily dose of methadone, and opioid "
+     "miosis was measured under four lighting conditions.", []),
     # agoraphobia as the specifier of panic disorder is no condition of its own
     ("Paroxetine for panic", "Patients with panic disorder with agoraphobia were randomized to paroxetine or placebo.",
      ["other:panic-disorder"]),

@@ -218,7 +218,8 @@ _DISEASE_HEAD = (r"(?:migraine|headaches?|rhinitis|urticaria|eczema|dermatitis|a
                  r"huntington'?s\s+disease|"
                  r"stroke|sinusitis|conjunctivitis|psoriasis|endometriosis|cysts?|disease|syndrome|infections?|injury|injuries|"
                  r"instability|overactivity|hyper-?reflexia|obstruction|hypertrophy|hyperplasia|"
-                 r"(?!(?:diagn|progn|anal|hypoth|synth|ba|empha|the|metasta)osis)"
+                 # (nor a drug's effect measured: "opioid miosis")
+                 r"(?!(?:diagn|progn|anal|hypoth|synth|ba|empha|the|metasta|mi)osis)"
                  # (feelings for others end in -pathy too: empathy, sympathy)
                  r"(?!(?:em|sym|anti|tele)pathy)"
                  r"(?!academia)[a-z]+(?:itis|osis|algia|pathy|orrhea|orrhoea|a?emia))")
@@ -255,6 +256,9 @@ _NAMED_CONDITIONS = rx(r"\b(?:(?P<migraine>migraineurs?)|(?P<asthma>asthmatics?)
                         r"(?P<intermittent_explosive_disorder>intermittent\s+explosive\s+disorders?)|(?P<narcolepsy>narcolepsy)|"
                         r"(?P<prolonged_grief_disorder>(?:prolonged|complicated)\s+grief(?:\s+disorders?)?)|"
                         r"(?P<adjustment_disorder>adjustment\s+disorders?)|"
+                        # ("trans men (assigned female at birth with male gender identity)")
+                        r"(?P<gender_dysphoria>gender\s+dysphoria|gender\s+identity\s+disorder|"
+                        r"trans(?:gender)?\s+(?:men|women|individuals|people|persons|adolescents|youths?))|"
                         r"(?P<bulimia_nervosa>bulimia\s+nervosa)|"
                         # smokers (the issue's substance use is a disorder: smokers stay other unless called
                         # dependent) and gamblers
