@@ -155,15 +155,20 @@ def _a_regimen_everyone_has(hit: Hit) -> bool:
                 or _MAINTENANCE_AFTER.match(hit.passage.text, hit.end))
 
 
+def _named_only_as_a_regimen(hits: list[Hit]) -> bool:
+    """Whether every mention of a drug, in the title and in the study's own account, names it as a
+    regimen everyone has (and the account names it at all)."""
+    if not any(_a_regimen_everyone_has(h) for h in hits):
+        return False  # (the cheap test first: most drugs are named in no regimen at all)
+    own = _own_mentions(hits)
+    titles = [h for h in hits if h.passage.field == "title"]
+    return bool(own) and all(_a_regimen_everyone_has(h) for h in own + titles)
+
+
 def _drop_the_operations_regimen(reading: DrugReading) -> None:
     """Drop the anaesthetic and analgesic regimen of an operation, or the maintenance treatment, that
     every arm has, when a study drug of its own is given beside it."""
-    # (the cheap test first: most drugs are named in no regimen at all)
-    regimen = {name for name in reading.names()
-               if any(_a_regimen_everyone_has(h) for h in reading.hits(name))
-               and (own := _own_mentions(reading.hits(name)))
-               and all(_a_regimen_everyone_has(h) for h in own)
-               and all(_a_regimen_everyone_has(h) for h in reading.hits(name) if h.passage.field == "title")}
+    regimen = {name for name in reading.names() if _named_only_as_a_regimen(reading.hits(name))}
     if reading.names() - regimen:
         for name in regimen:
             reading.drop(name)

@@ -324,7 +324,7 @@ _IMAGING = (
                   r"(?<!functional\s)(?:\bMRI\b|\bmagnetic\s+resonance\s+imaging\b)")),
 )
 # What only a scalp recording is called (a rhythm or an evoked response may be MEG's too).
-_SCALP_RECORDING = rx(r"\bEEG\b|\belectroencephalogra|\bevent-?related\s+potentials?\b|\bERPs?\b|\bquantitative\s+EEG\b")
+_SCALP_RECORDING = rx(r"\bEEG\b|\belectroencephalogra|\bevent-?related\s+potentials?\b|\bERPs?\b")
 # Plain "MRI" is structural imaging ('other') only in a study that names no functional MRI.
 _PLAIN_MRI = re.compile(r"(?:MRI|magnetic\s+resonance\s+imaging)$", re.IGNORECASE)
 

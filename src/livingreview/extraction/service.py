@@ -161,7 +161,7 @@ _TRIAL_WORDS_TOO = re.compile(r"(?:cohorts?|" + design.AUTHORS_TELL + r")$", re.
 
 
 # The authors gave the drug themselves: an experiment, whatever words of reporting it uses.
-_WE_GAVE = re.compile(r"\bwe\s+(?:administered|gave|infused|injected)\b", re.IGNORECASE)
+_WE_GAVE = re.compile(single_group.AUTHORS_GAVE, re.IGNORECASE)
 
 
 def _observed(passages: list[Passage], blinding: Suggestion) -> bool:

@@ -36,6 +36,8 @@ _TREATMENT_SIDE = (r"placebo|control|untreated|no\s+treatment|usual\s+care|stand
 # Several study drugs given to one group: an interaction study says how they were combined.
 _COMBINED = rx(r"\bco-?administ\w*|\bconcomitant(?:ly)?\b|\bcombination\b|\binteractions?\b|"
                r"\btogether\s+with\b|\bin\s+addition\s+to\b|\badded\s+to\b|\bplus\b|\bpre-?treat(?:ment|ed)\s+with\b")
+# The authors gave the drug themselves ("we administered dexmedetomidine").
+AUTHORS_GAVE = r"\bwe\s+(?:administered|gave|infused|injected)\b"
 # Participants given the drug: the design's own statement of what everyone got.
 _GIVEN = rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected|started|dosed)\b|\breceived\b|"
             r"\btook\b(?!\s+part\b)|"
@@ -45,7 +47,7 @@ _GIVEN = rx(r"\b(?:was|were)\s+(?:administered|given|treated|infused|injected|st
             r"\bfollowed\s+by\b|"
             # what the authors gave, and a drug given while measuring ("during N2O inhalation", "volunteers
             # sedated with a computer-controlled infusion of propofol", "entered an 8-week treatment with X")
-            r"\bwe\s+(?:administered|gave|infused|injected)\b|\b(?:sedated|an(?:a)?esthetized|premedicated)\s+with\b|"
+            + AUTHORS_GAVE + r"|\b(?:sedated|an(?:a)?esthetized|premedicated)\s+with\b|"
             r"\b(?:during|under)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:inhalation|infusion|administration)\b|"
             r"\binfusions?\s+of\b|\bentered\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?treatment\s+with\b|"
             # ("Six couples ... undertook a course of treatment combining CBCT with two MDMA sessions")
